@@ -1,0 +1,105 @@
+// Custom differentiable functions (torch.autograd.Function): a static forward run
+// without recording, a static backward written with ops, and a ctx that is the node.
+import { isGradEnabled, Node } from '../tensor/graph.js';
+import type { DType } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { needsGrad, record } from '../ops/record.js';
+import { noGrad } from './grad-mode.js';
+
+type Grads = Tensor | null | undefined | readonly (Tensor | null | undefined)[];
+
+interface FunctionClass {
+  readonly name: string;
+  forward(ctx: FunctionCtx, ...args: never[]): Tensor | Tensor[];
+  backward(ctx: FunctionCtx, ...grads: (Tensor | null)[]): Grads;
+}
+
+/** The `ctx` of a custom Function: saves tensors for backward and is the graph node. */
+export class FunctionCtx extends Node {
+  readonly name: string;
+  /** Per forward argument: whether its gradient is needed. */
+  needsInputGrad: boolean[] = [];
+  /** Free-form values forward wants backward to see (ctx.values.alpha = 2). */
+  readonly values: Record<string, unknown> = {};
+  private readonly fn: FunctionClass;
+  private nonDifferentiable = new Set<Tensor>();
+  private materializeGrads = true;
+  private outputMeta: { shape: number[]; dtype: DType }[] = [];
+
+  constructor(fn: FunctionClass) {
+    super();
+    this.fn = fn;
+    this.name = `${fn.name}Backward`;
+  }
+
+  saveForBackward(...tensors: Tensor[]): void {
+    this.save(...tensors);
+  }
+
+  get savedTensors(): Tensor[] {
+    return this.saved();
+  }
+
+  markNonDifferentiable(...tensors: Tensor[]): void {
+    for (const t of tensors) this.nonDifferentiable.add(t);
+  }
+
+  setMaterializeGrads(value: boolean): void {
+    this.materializeGrads = value;
+  }
+
+  /** Records the outputs (after forward), leaving non-differentiable ones out of the graph. */
+  _attach(inputs: (Tensor | null)[], outputs: Tensor[]): void {
+    record(this, inputs, outputs);
+    this.numOutputs = outputs.length;
+    this.outputMeta = outputs.map((o) => ({ shape: o.shape.slice(), dtype: o.dtype }));
+    for (const o of outputs) {
+      if (this.nonDifferentiable.has(o)) {
+        o._gradFn = null;
+        o._requiresGrad = false;
+      }
+    }
+  }
+
+  backward(grads: (Tensor | null)[]): (Tensor | null)[] {
+    const filled = grads.map((g, i) => {
+      if (g !== null || !this.materializeGrads) return g;
+      const meta = this.outputMeta[i];
+      return Tensor.empty(meta.shape.slice(), meta.dtype);
+    });
+    const result = this.fn.backward(this, ...filled);
+    const list = result instanceof Tensor || result === null || result === undefined ? [result] : [...result];
+    const expected = this.next.length;
+    if (list.length < expected || list.slice(expected).some((g) => g !== null && g !== undefined)) {
+      throw new Error(`function ${this.name} returned an incorrect number of gradients (expected ${expected}, got ${list.length})`);
+    }
+    return list.slice(0, expected).map((g, i) => {
+      if (g === null || g === undefined) return null;
+      if (this.next[i] === null) {
+        throw new Error(`function ${this.name} returned a gradient different than None at position ${i + 1}, but the corresponding forward input was not a Variable`);
+      }
+      return g;
+    });
+  }
+}
+
+type ForwardArgs<T> = T extends { forward(ctx: FunctionCtx, ...args: infer A): unknown } ? A : never;
+type ForwardResult<T> = T extends { forward(...args: never[]): infer R } ? R : never;
+
+/**
+ * Subclass with `static forward(ctx, ...args)` and `static backward(ctx, ...grads)`,
+ * then call `MyFunction.apply(...args)`.
+ */
+export abstract class Function {
+  static apply<T extends FunctionClass>(this: T, ...args: ForwardArgs<T>): ForwardResult<T> {
+    const ctx = new FunctionCtx(this);
+    const inputs = (args as unknown[]).map((a) => (a instanceof Tensor ? a : null));
+    ctx.needsInputGrad = inputs.map((t) => t !== null && isGradEnabled() && t.requiresGrad);
+    const result = noGrad(() => (this.forward as (ctx: FunctionCtx, ...a: unknown[]) => Tensor | Tensor[])(ctx, ...(args as unknown[])));
+    const outs = Array.isArray(result) ? result : [result];
+    // An input returned as-is becomes a new alias, so its own history is left alone.
+    const wrapped = outs.map((o) => (inputs.includes(o) ? o.detach() : o));
+    if (needsGrad(...inputs)) ctx._attach(inputs, wrapped);
+    return (Array.isArray(result) ? wrapped : wrapped[0]) as ForwardResult<T>;
+  }
+}

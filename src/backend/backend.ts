@@ -1,0 +1,97 @@
+import type { DType, TypedArray } from './dtype.js';
+
+/**
+ * A strided window on a buffer: element (i0, i1, …) lives at
+ * buffer[offset + i0*strides[0] + i1*strides[1] + …]. Broadcast dimensions have
+ * stride 0. Every kernel reads Views and writes either a View or a fresh
+ * contiguous buffer that the caller allocated.
+ */
+export interface View {
+  readonly buffer: TypedArray;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** Elementwise ops of one input. Parametric ones read `args` (see each comment). */
+export type UnaryOp =
+  | 'neg' | 'abs' | 'sign' | 'floor' | 'ceil' | 'round' | 'trunc' | 'frac'
+  | 'exp' | 'expm1' | 'log' | 'log1p' | 'log2' | 'log10' | 'sqrt' | 'rsqrt' | 'reciprocal' | 'square'
+  | 'sin' | 'cos' | 'tan' | 'asin' | 'acos' | 'atan' | 'sinh' | 'cosh' | 'tanh' | 'erf' | 'erfinv'
+  | 'sigmoid' | 'relu' | 'silu' | 'gelu' | 'geluTanh' | 'logSigmoid' | 'softsign'
+  | 'logicalNot' | 'isnan' | 'isinf' | 'isfinite' | 'bitwiseNot'
+  | 'clamp' // args: [min, max] (NaN for "no bound")
+  | 'powScalar' // args: [exponent]
+  | 'rpowScalar' // args: [base]: base ** x
+  | 'leakyRelu' // args: [negativeSlope]
+  | 'elu' // args: [alpha, scale, inputScale]
+  | 'softplus' // args: [beta, threshold]
+  | 'hardtanh' // args: [min, max]
+  | 'hardsigmoid' | 'hardswish' | 'relu6'
+  | 'threshold' // args: [threshold, value]
+  | 'roundDecimals'; // args: [10**decimals]
+
+/** Elementwise ops of two broadcast inputs. `alpha` scales b for add/sub. */
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'divTrunc' | 'divFloor' | 'remainder' | 'fmod' | 'pow' | 'atan2'
+  | 'maximum' | 'minimum' | 'fmax' | 'fmin'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
+  | 'logicalAnd' | 'logicalOr' | 'logicalXor' | 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor'
+  // gradient helpers (each is the body of a PyTorch *_backward kernel)
+  | 'reluBackward' // grad * (x > 0)
+  | 'thresholdBackward' // args: [threshold]: x <= threshold ? 0 : grad
+  | 'sigmoidBackward' // grad * y * (1 - y), b = y
+  | 'tanhBackward' // grad * (1 - y*y), b = y
+  | 'siluBackward' // grad for silu, b = x
+  | 'geluBackward' // b = x
+  | 'geluTanhBackward' // b = x
+  | 'eluBackward' // args: [alpha, scale, inputScale, isResult]
+  | 'leakyReluBackward' // args: [negativeSlope]
+  | 'softplusBackward' // args: [beta, threshold], b = x
+  | 'hardtanhBackward' // args: [min, max]
+  | 'hardsigmoidBackward' | 'hardswishBackward'
+  | 'logSigmoidBackward'; // b = x
+
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'all' | 'any';
+
+export interface Backend {
+  readonly name: string;
+
+  /** out[i] = op(x[i]) over x's shape in row-major order; out has x's element count. */
+  unary(op: UnaryOp, x: View, out: TypedArray, args?: readonly number[]): void;
+  /** out[i] = op(a[i], b[i]); a and b already have the output's shape (broadcast via zero strides). */
+  binary(op: BinaryOp, a: View, b: View, out: TypedArray, alpha?: number, args?: readonly number[]): void;
+  /** out[i] = cond[i] ? a[i] : b[i]; all three already have the output's shape. */
+  where(cond: View, a: View, b: View, out: TypedArray): void;
+  /** Strided copy with a dtype cast (C++ cast semantics): dst[i] = src[i]. Shapes are equal. */
+  copy(src: View, dst: View): void;
+  /** dst[i] = value (already cast to dst's dtype). */
+  fill(dst: View, value: number): void;
+  /**
+   * Reduces `x` over `dims` (sorted, unique) into `out`, a contiguous buffer of x's shape
+   * with those dims removed. arg* write the index along the single reduced dim.
+   */
+  reduce(op: ReduceOp, x: View, dims: readonly number[], out: TypedArray): void;
+  /** Unbiased-or-not variance over `dims` (Welford), written like reduce. */
+  variance(x: View, dims: readonly number[], correction: number, out: TypedArray): void;
+  /** cumsum / cumprod along `dim`; out is contiguous of x's shape. */
+  cumulative(op: 'cumsum' | 'cumprod', x: View, dim: number, out: TypedArray): void;
+  /**
+   * Batched matrix product: a is [...batch, M, K], b is [...batch, K, N] (same batch
+   * shape, broadcast via zero strides), out is contiguous [...batch, M, N].
+   */
+  matmul(a: View, b: View, out: TypedArray): void;
+  /** softmax or log-softmax of x along `dim`; out is contiguous of x's shape. */
+  softmax(x: View, dim: number, log: boolean, out: TypedArray): void;
+  /** Gradient of (log-)softmax: y is the forward output, grad the incoming gradient; contiguous out. */
+  softmaxBackward(grad: View, y: View, dim: number, log: boolean, out: TypedArray): void;
+  /** out[i][j][k] = x[i][index[i][j][k]][k] for dim = 1 (and likewise); out has index's shape. */
+  gather(x: View, dim: number, index: View, out: TypedArray): void;
+  /** dst[i][index[i][j][k]][k] (=|+=) src[i][j][k] over index's shape, dst written in place. */
+  scatter(dst: View, dim: number, index: View, src: View, accumulate: boolean): void;
+  /** out = x.index_select(dim, index) (contiguous). */
+  indexSelect(x: View, dim: number, index: View, out: TypedArray): void;
+  /** dst.select(dim, index[j]) (+)= src.select(dim, j) for every j, in place (index_add_ / index_copy_). */
+  indexPut(dst: View, dim: number, index: View, src: View, accumulate: boolean): void;
+}

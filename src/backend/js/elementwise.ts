@@ -1,0 +1,217 @@
+import type { BinaryOp, UnaryOp, View } from '../backend.js';
+import type { DType, TypedArray } from '../dtype.js';
+import { erf, erfinv, floorDivide, remainder, rint } from './math.js';
+import { contiguousStrides, forEachRow } from './strided.js';
+
+// Each op is a JavaScript expression over `a` (and `b`), the scalar args p0..p3 and
+// `alpha`; `H` holds the helpers of math.ts. One row loop is compiled per op so the
+// expression is inlined in a monomorphic loop with no per-element call.
+const UNARY: Record<UnaryOp, string> = {
+  neg: '-a',
+  abs: 'Math.abs(a)',
+  sign: '(a > 0 ? 1 : 0) - (a < 0 ? 1 : 0)',
+  floor: 'Math.floor(a)',
+  ceil: 'Math.ceil(a)',
+  round: 'H.rint(a)',
+  trunc: 'Math.trunc(a)',
+  frac: 'a - Math.trunc(a)',
+  exp: 'Math.exp(a)',
+  expm1: 'Math.expm1(a)',
+  log: 'Math.log(a)',
+  log1p: 'Math.log1p(a)',
+  log2: 'Math.log2(a)',
+  log10: 'Math.log10(a)',
+  sqrt: 'Math.sqrt(a)',
+  rsqrt: '1 / Math.sqrt(a)',
+  reciprocal: '1 / a',
+  square: 'a * a',
+  sin: 'Math.sin(a)',
+  cos: 'Math.cos(a)',
+  tan: 'Math.tan(a)',
+  asin: 'Math.asin(a)',
+  acos: 'Math.acos(a)',
+  atan: 'Math.atan(a)',
+  sinh: 'Math.sinh(a)',
+  cosh: 'Math.cosh(a)',
+  tanh: 'Math.tanh(a)',
+  erf: 'H.erf(a)',
+  erfinv: 'H.erfinv(a)',
+  sigmoid: '1 / (1 + Math.exp(-a))',
+  relu: 'a > 0 || a !== a ? a : 0',
+  silu: 'a / (1 + Math.exp(-a))',
+  gelu: '0.5 * a * (1 + H.erf(a * Math.SQRT1_2))',
+  geluTanh: '0.5 * a * (1 + Math.tanh(0.7978845608028654 * (a + 0.044715 * a * a * a)))',
+  logSigmoid: 'a < 0 ? a - Math.log1p(Math.exp(a)) : -Math.log1p(Math.exp(-a))',
+  softsign: 'a / (1 + Math.abs(a))',
+  logicalNot: 'a === 0 ? 1 : 0',
+  isnan: 'a !== a ? 1 : 0',
+  isinf: 'a === Infinity || a === -Infinity ? 1 : 0',
+  isfinite: 'a - a === 0 ? 1 : 0',
+  bitwiseNot: '-a - 1',
+  clamp: 'a !== a ? a : Math.min(Math.max(a, p0), p1)',
+  powScalar: 'p0 === 2 ? a * a : p0 === 0.5 ? Math.sqrt(a) : p0 === -1 ? 1 / a : Math.pow(a, p0)',
+  rpowScalar: 'Math.pow(p0, a)',
+  leakyRelu: 'a > 0 ? a : a * p0',
+  elu: 'a > 0 ? a * p1 : Math.expm1(a * p2) * p0 * p1',
+  softplus: 'a * p0 > p1 ? a : Math.log1p(Math.exp(a * p0)) / p0',
+  hardtanh: 'a !== a ? a : Math.min(Math.max(a, p0), p1)',
+  hardsigmoid: 'a <= -3 ? 0 : a >= 3 ? 1 : a / 6 + 0.5',
+  hardswish: 'a <= -3 ? 0 : a >= 3 ? a : (a * (a + 3)) / 6',
+  relu6: 'a !== a ? a : Math.min(Math.max(a, 0), 6)',
+  threshold: 'a <= p0 ? p1 : a',
+  roundDecimals: 'H.rint(a * p0) / p0',
+};
+
+const BINARY: Record<BinaryOp, string> = {
+  add: 'a + alpha * b',
+  sub: 'a - alpha * b',
+  mul: 'a * b',
+  div: 'a / b',
+  divTrunc: 'Math.trunc(a / b)',
+  divFloor: 'H.floorDivide(a, b)',
+  remainder: 'H.remainder(a, b)',
+  fmod: 'a % b',
+  pow: 'b === 2 ? a * a : Math.pow(a, b)',
+  atan2: 'Math.atan2(a, b)',
+  maximum: 'a > b || a !== a ? a : b',
+  minimum: 'a < b || a !== a ? a : b',
+  fmax: 'a > b || b !== b ? a : b',
+  fmin: 'a < b || b !== b ? a : b',
+  eq: 'a === b ? 1 : 0',
+  ne: 'a !== b ? 1 : 0',
+  lt: 'a < b ? 1 : 0',
+  le: 'a <= b ? 1 : 0',
+  gt: 'a > b ? 1 : 0',
+  ge: 'a >= b ? 1 : 0',
+  logicalAnd: 'a !== 0 && b !== 0 ? 1 : 0',
+  logicalOr: 'a !== 0 || b !== 0 ? 1 : 0',
+  logicalXor: '(a !== 0) !== (b !== 0) ? 1 : 0',
+  bitwiseAnd: 'a & b',
+  bitwiseOr: 'a | b',
+  bitwiseXor: 'a ^ b',
+  reluBackward: 'b <= 0 ? 0 : a',
+  thresholdBackward: 'b <= p0 ? 0 : a',
+  sigmoidBackward: 'a * (1 - b) * b',
+  tanhBackward: 'a * (1 - b * b)',
+  siluBackward: '(a / (1 + Math.exp(-b))) * (1 + b * (1 - 1 / (1 + Math.exp(-b))))',
+  geluBackward: 'a * (0.5 * (1 + H.erf(b * Math.SQRT1_2)) + b * Math.exp(-0.5 * b * b) * 0.3989422804014327)',
+  geluTanhBackward:
+    'a * (0.5 * (1 + Math.tanh(0.7978845608028654 * (b + 0.044715 * b * b * b))) + 0.5 * b * (1 - Math.tanh(0.7978845608028654 * (b + 0.044715 * b * b * b)) ** 2) * 0.7978845608028654 * (1 + 3 * 0.044715 * b * b))',
+  eluBackward: 'p3 ? (b <= 0 ? a * p2 * (b + p0 * p1) : a * p1) : (b <= 0 ? a * p2 * p0 * p1 * Math.exp(b * p2) : a * p1)',
+  leakyReluBackward: 'b > 0 ? a : a * p0',
+  softplusBackward: 'b * p0 > p1 ? a : a * (1 - 1 / (1 + Math.exp(b * p0)))',
+  hardtanhBackward: 'b <= p0 || b >= p1 ? 0 : a',
+  hardsigmoidBackward: 'b > -3 && b < 3 ? a / 6 : 0',
+  hardswishBackward: 'b < -3 ? 0 : b <= 3 ? a * (b / 3 + 0.5) : a',
+  logSigmoidBackward: 'a * (b < 0 ? 1 - 1 / (1 + Math.exp(b)) : 1 / (1 + Math.exp(b)))',
+};
+
+const HELPERS = { erf, erfinv, rint, remainder, floorDivide };
+
+type Row = (
+  out: TypedArray, o: number, so: number, n: number,
+  A: TypedArray, ia: number, sa: number,
+  B: TypedArray, ib: number, sb: number,
+  C: TypedArray, ic: number, sc: number,
+  p0: number, p1: number, p2: number, p3: number, alpha: number,
+) => void;
+
+function compileRow(body: string): Row {
+  const src = `return function row(out, o, so, n, A, ia, sa, B, ib, sb, C, ic, sc, p0, p1, p2, p3, alpha) {
+    for (let k = 0; k < n; k++) {
+      ${body}
+      o += so; ia += sa; ib += sb; ic += sc;
+    }
+  };`;
+  return new Function('H', src)(HELPERS) as Row;
+}
+
+const cache = new Map<string, Row>();
+function rowFor(key: string, body: () => string): Row {
+  let row = cache.get(key);
+  if (!row) {
+    row = compileRow(body());
+    cache.set(key, row);
+  }
+  return row;
+}
+
+/** The store expression for a computed value `v` into a buffer of `dtype`. */
+function storeInto(dtype: DType, v: string): string {
+  if (dtype === 'int64') return `Math.trunc(${v})`;
+  if (dtype === 'bool') return `(${v}) !== 0 ? 1 : 0`;
+  return v;
+}
+
+const NONE = new Uint8Array(0);
+const CONTIG_1D = [1];
+
+function isContiguous(v: View): boolean {
+  let expected = 1;
+  for (let d = v.shape.length - 1; d >= 0; d--) {
+    if (v.shape[d] !== 1 && v.strides[d] !== expected) return false;
+    expected *= v.shape[d];
+  }
+  return true;
+}
+
+function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+/**
+ * Runs `row` over the output shape for up to three inputs, writing a contiguous
+ * `out` (or, for copy, a strided destination view).
+ */
+function run(row: Row, shape: readonly number[], out: View, inputs: readonly View[], args: readonly number[], alpha: number): void {
+  const [a, b, c] = inputs;
+  const p0 = args[0] ?? 0, p1 = args[1] ?? 0, p2 = args[2] ?? 0, p3 = args[3] ?? 0;
+  if (isContiguous(out) && inputs.every(isContiguous)) {
+    row(out.buffer, out.offset, 1, numel(shape), a.buffer, a.offset, 1, b?.buffer ?? NONE, b?.offset ?? 0, 1,
+      c?.buffer ?? NONE, c?.offset ?? 0, 1, p0, p1, p2, p3, alpha);
+    return;
+  }
+  const strideSets = [out.strides, ...inputs.map((v) => v.strides)];
+  const offsets = [out.offset, ...inputs.map((v) => v.offset)];
+  forEachRow(shape, strideSets, offsets, (off, n, inner) => {
+    row(out.buffer, off[0], inner[0], n, a.buffer, off[1], inner[1], b?.buffer ?? NONE, off[2] ?? 0, inner[2] ?? 0,
+      c?.buffer ?? NONE, off[3] ?? 0, inner[3] ?? 0, p0, p1, p2, p3, alpha);
+  });
+}
+
+// The dtype of an output view is never read: ops pick output dtypes whose values
+// the expressions keep exact (integral for int64, 0/1 for bool).
+function outView(out: TypedArray, shape: readonly number[]): View {
+  return { buffer: out, dtype: 'float64', shape, strides: shape.length === 1 ? CONTIG_1D : contiguousStrides(shape), offset: 0 };
+}
+
+export function unary(op: UnaryOp, x: View, out: TypedArray, args: readonly number[] = []): void {
+  const row = rowFor(`u:${op}`, () => `const a = A[ia]; out[o] = ${UNARY[op]};`);
+  run(row, x.shape, outView(out, x.shape), [x], args, 1);
+}
+
+export function binary(op: BinaryOp, a: View, b: View, out: TypedArray, alpha = 1, args: readonly number[] = []): void {
+  const row = rowFor(`b:${op}`, () => `const a = A[ia], b = B[ib]; out[o] = ${BINARY[op]};`);
+  run(row, a.shape, outView(out, a.shape), [a, b], args, alpha);
+}
+
+export function where(cond: View, a: View, b: View, out: TypedArray): void {
+  const row = rowFor('where', () => 'out[o] = C[ic] !== 0 ? A[ia] : B[ib];');
+  run(row, a.shape, outView(out, a.shape), [a, b, cond], [], 1);
+}
+
+export function copy(src: View, dst: View): void {
+  // Typed-array stores already cast like C++ for float, int32 and uint8 targets;
+  // int64 (held in a Float64Array) must truncate and bool must normalise to 0/1.
+  const plain = src.dtype === dst.dtype || !(dst.dtype === 'int64' || dst.dtype === 'bool');
+  const key = plain ? 'copy' : `copy:${dst.dtype}`;
+  const row = rowFor(key, () => `out[o] = ${plain ? 'A[ia]' : storeInto(dst.dtype, 'A[ia]')};`);
+  run(row, src.shape, dst, [src], [], 1);
+}
+
+export function fill(dst: View, value: number): void {
+  const row = rowFor('fill', () => 'out[o] = p0;');
+  run(row, dst.shape, dst, [dst], [value], 1);
+}

@@ -1,0 +1,215 @@
+import type { ReduceOp, View } from '../backend.js';
+import type { TypedArray } from '../dtype.js';
+import { collapse, moveDimsLast, numelOf } from './strided.js';
+
+/**
+ * Calls visit(outIndex, offset, rowSpans) for every output element: `offset` is the
+ * start of its reduced region in x, and the region is walked by walkRegion.
+ */
+interface Region {
+  shape: number[]; // collapsed reduced shape
+  strides: number[];
+}
+
+function forEachOutput(x: View, dims: readonly number[], visit: (o: number, offset: number, region: Region) => void): void {
+  const { keptShape, keptStrides, redShape, redStrides } = moveDimsLast(x, dims);
+  const c = collapse(redShape, [redStrides]);
+  const region: Region = { shape: c.shape, strides: c.strides[0] };
+  const outCount = numelOf(keptShape);
+  const idx = new Array<number>(keptShape.length).fill(0);
+  let offset = x.offset;
+  for (let o = 0; o < outCount; o++) {
+    visit(o, offset, region);
+    for (let d = keptShape.length - 1; d >= 0; d--) {
+      idx[d]++;
+      offset += keptStrides[d];
+      if (idx[d] < keptShape[d]) break;
+      offset -= keptStrides[d] * keptShape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/** Walks a reduced region row by row: row(offset, n, stride). */
+function walkRegion(region: Region, start: number, row: (offset: number, n: number, stride: number) => void): void {
+  const nd = region.shape.length;
+  if (nd === 0) {
+    row(start, 1, 0);
+    return;
+  }
+  const n = region.shape[nd - 1];
+  const s = region.strides[nd - 1];
+  let rows = 1;
+  for (let d = 0; d < nd - 1; d++) rows *= region.shape[d];
+  const idx = new Array<number>(nd).fill(0);
+  let offset = start;
+  for (let r = 0; r < rows; r++) {
+    row(offset, n, s);
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]++;
+      offset += region.strides[d];
+      if (idx[d] < region.shape[d]) break;
+      offset -= region.strides[d] * region.shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+type Fold = (A: TypedArray, i: number, s: number, n: number, acc: number) => number;
+
+const FOLDS: Record<Exclude<ReduceOp, 'argmax' | 'argmin'>, { init: number; fold: Fold }> = {
+  sum: { init: 0, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) acc += A[i]; return acc; } },
+  prod: { init: 1, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) acc *= A[i]; return acc; } },
+  max: { init: -Infinity, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) { const v = A[i]; if (v > acc || v !== v) acc = v; } return acc; } },
+  min: { init: Infinity, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) { const v = A[i]; if (v < acc || v !== v) acc = v; } return acc; } },
+  all: { init: 1, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) if (A[i] === 0) acc = 0; return acc; } },
+  any: { init: 0, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) if (A[i] !== 0) acc = 1; return acc; } },
+};
+
+export function reduce(op: ReduceOp, x: View, dims: readonly number[], out: TypedArray): void {
+  if (op === 'argmax' || op === 'argmin') {
+    argReduce(op === 'argmax', x, dims, out);
+    return;
+  }
+  const { init, fold } = FOLDS[op];
+  forEachOutput(x, dims, (o, offset, region) => {
+    let acc = init;
+    walkRegion(region, offset, (i, n, s) => {
+      acc = fold(x.buffer, i, s, n, acc);
+    });
+    out[o] = acc;
+  });
+}
+
+// The index of the first extreme value, NaN counting as the extreme (as PyTorch).
+function argReduce(isMax: boolean, x: View, dims: readonly number[], out: TypedArray): void {
+  forEachOutput(x, dims, (o, offset, region) => {
+    let best = isMax ? -Infinity : Infinity;
+    let bestIndex = 0;
+    let k = 0;
+    let found = false;
+    walkRegion(region, offset, (i, n, s) => {
+      for (let j = 0; j < n; j++, i += s, k++) {
+        if (found) continue;
+        const v = x.buffer[i];
+        if (v !== v) {
+          bestIndex = k;
+          found = true;
+        } else if (isMax ? v > best : v < best) {
+          best = v;
+          bestIndex = k;
+        } else if (k === 0) {
+          best = v;
+        }
+      }
+    });
+    out[o] = bestIndex;
+  });
+}
+
+export function variance(x: View, dims: readonly number[], correction: number, out: TypedArray): void {
+  forEachOutput(x, dims, (o, offset, region) => {
+    let count = 0;
+    let mean = 0;
+    let m2 = 0;
+    walkRegion(region, offset, (i, n, s) => {
+      for (let j = 0; j < n; j++, i += s) {
+        const v = x.buffer[i];
+        count++;
+        const delta = v - mean;
+        mean += delta / count;
+        m2 += delta * (v - mean);
+      }
+    });
+    out[o] = m2 / Math.max(0, count - correction);
+  });
+}
+
+/** Calls line(inOffset, inStride, outOffset, outStride, n) for every line along `dim`. */
+function forEachLine(
+  x: View,
+  dim: number,
+  line: (xi: number, xs: number, oi: number, os: number, n: number) => void,
+): void {
+  const n = x.shape[dim];
+  let os = 1;
+  for (let d = dim + 1; d < x.shape.length; d++) os *= x.shape[d];
+  const outer = numelOf(x.shape.slice(0, dim));
+  const innerShape = x.shape.slice(dim + 1);
+  const innerStrides = x.strides.slice(dim + 1);
+  const inner = numelOf(innerShape);
+  const outerShape = x.shape.slice(0, dim);
+  const outerStrides = x.strides.slice(0, dim);
+  const oIdx = new Array<number>(outerShape.length).fill(0);
+  let xo = x.offset;
+  for (let a = 0; a < outer; a++) {
+    const iIdx = new Array<number>(innerShape.length).fill(0);
+    let xi = xo;
+    for (let b = 0; b < inner; b++) {
+      line(xi, x.strides[dim], a * n * os + b, os, n);
+      for (let d = innerShape.length - 1; d >= 0; d--) {
+        iIdx[d]++;
+        xi += innerStrides[d];
+        if (iIdx[d] < innerShape[d]) break;
+        xi -= innerStrides[d] * innerShape[d];
+        iIdx[d] = 0;
+      }
+    }
+    for (let d = outerShape.length - 1; d >= 0; d--) {
+      oIdx[d]++;
+      xo += outerStrides[d];
+      if (oIdx[d] < outerShape[d]) break;
+      xo -= outerStrides[d] * outerShape[d];
+      oIdx[d] = 0;
+    }
+  }
+}
+
+export function cumulative(op: 'cumsum' | 'cumprod', x: View, dim: number, out: TypedArray): void {
+  const A = x.buffer;
+  forEachLine(x, dim, (xi, xs, oi, os, n) => {
+    let acc = op === 'cumsum' ? 0 : 1;
+    for (let k = 0; k < n; k++, xi += xs, oi += os) {
+      acc = op === 'cumsum' ? acc + A[xi] : acc * A[xi];
+      out[oi] = acc;
+    }
+  });
+}
+
+export function softmax(x: View, dim: number, log: boolean, out: TypedArray): void {
+  const A = x.buffer;
+  forEachLine(x, dim, (xi, xs, oi, os, n) => {
+    let max = -Infinity;
+    for (let k = 0, i = xi; k < n; k++, i += xs) if (A[i] > max || A[i] !== A[i]) max = A[i];
+    if (max === -Infinity) max = 0; // all -inf: exp(-inf - 0) = 0, 0/0 gives NaN as in PyTorch
+    let sum = 0;
+    for (let k = 0, i = xi; k < n; k++, i += xs) sum += Math.exp(A[i] - max);
+    if (log) {
+      const lse = Math.log(sum);
+      for (let k = 0, i = xi, o = oi; k < n; k++, i += xs, o += os) out[o] = A[i] - max - lse;
+    } else {
+      for (let k = 0, i = xi, o = oi; k < n; k++, i += xs, o += os) out[o] = Math.exp(A[i] - max) / sum;
+    }
+  });
+}
+
+export function softmaxBackward(grad: View, y: View, dim: number, log: boolean, out: TypedArray): void {
+  // Lines of grad and y are walked together: both are read through their own strides.
+  const G = grad.buffer;
+  const Y = y.buffer;
+  const yLines: number[] = [];
+  forEachLine(y, dim, (yi) => yLines.push(yi));
+  let line = 0;
+  const ys = y.strides[dim];
+  forEachLine(grad, dim, (gi, gs, oi, os, n) => {
+    const yi = yLines[line++];
+    let dot = 0;
+    if (log) {
+      for (let k = 0, g = gi; k < n; k++, g += gs) dot += G[g];
+      for (let k = 0, g = gi, j = yi, o = oi; k < n; k++, g += gs, j += ys, o += os) out[o] = G[g] - Math.exp(Y[j]) * dot;
+    } else {
+      for (let k = 0, g = gi, j = yi; k < n; k++, g += gs, j += ys) dot += G[g] * Y[j];
+      for (let k = 0, g = gi, j = yi, o = oi; k < n; k++, g += gs, j += ys, o += os) out[o] = Y[j] * (G[g] - dot);
+    }
+  });
+}

@@ -1,0 +1,32 @@
+// torchlette: `import * as torch from 'torchlette'`.
+import './ops/index.js';
+import './autograd/backward.js';
+
+export { Tensor, Storage, type NestedList } from './tensor/tensor.js';
+export type { DType } from './tensor/dtype.js';
+export { getDefaultDtype, setDefaultDtype, promoteTypes, resultType } from './tensor/dtype.js';
+export * from './tensor/create.js';
+export { Generator, manualSeed, initialSeed, getDefaultGenerator } from './tensor/random.js';
+export { setPrintoptions, getPrintoptions, type PrintOptions } from './tensor/print.js';
+export * from './ops/index.js';
+export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './autograd/grad-mode.js';
+export * as autograd from './autograd/index.js';
+
+import type { DType } from './tensor/dtype.js';
+import { getDefaultGenerator } from './tensor/random.js';
+
+export const float32: DType = 'float32';
+export const float: DType = 'float32';
+export const float64: DType = 'float64';
+export const double: DType = 'float64';
+export const int64: DType = 'int64';
+export const long: DType = 'int64';
+export const int32: DType = 'int32';
+export const int: DType = 'int32';
+export const uint8: DType = 'uint8';
+export const bool: DType = 'bool';
+
+/** torch.seed(): re-seeds the default generator non-deterministically and returns the seed. */
+export function seed(): bigint {
+  return getDefaultGenerator().seed();
+}

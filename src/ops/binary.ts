@@ -1,0 +1,520 @@
+// Elementwise ops of two operands with broadcasting and PyTorch's type promotion:
+// arithmetic, pow, maximum/minimum, comparisons, logical and bitwise ops, where, clamp.
+import { backend, type BinaryOp } from '../backend/index.js';
+import { castScalar, floatResult, isFloatingDtype, isIntegralDtype, resultType, type DType } from '../tensor/dtype.js';
+import { Node } from '../tensor/graph.js';
+import { broadcastShapes } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { inplace } from './inplace.js';
+import { asCompute, binaryKernel, broadcastTo, unaryKernel, type TensorLike } from './kernels.js';
+import { needsGrad, record } from './record.js';
+
+type Grad = Tensor | null;
+
+/** A binary node whose derivative closes over what the op saved. */
+class BinaryBackward extends Node {
+  constructor(readonly name: string, private readonly derivative: (g: Tensor, saved: Tensor[]) => Grad[]) {
+    super();
+  }
+  backward([g]: Grad[]): Grad[] {
+    return this.derivative(g as Tensor, this.saved());
+  }
+}
+
+const asTensor = (x: TensorLike | null | undefined): Tensor | null => (x instanceof Tensor ? x : null);
+
+/** Records `out = op(a, b)`: `saves` lists tensors the derivative reads (scalars never are). */
+function recordBinary(out: Tensor, a: TensorLike, b: TensorLike, name: string, saves: Tensor[], derivative: (g: Tensor, saved: Tensor[]) => Grad[]): Tensor {
+  const ta = asTensor(a);
+  const tb = asTensor(b);
+  if (needsGrad(ta, tb)) record(new BinaryBackward(name, derivative), [ta, tb], [out]).save(...saves);
+  return out;
+}
+
+function requireTensor(a: TensorLike, b: TensorLike, op: string): void {
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TypeError(`${op}(): expected at least one Tensor argument`);
+}
+
+export interface AlphaOptions {
+  alpha?: number;
+}
+
+function checkAlpha(dtype: DType, alpha: number): void {
+  if (!isFloatingDtype(dtype) && !Number.isInteger(alpha)) {
+    throw new TypeError('For integral input tensors, argument alpha must not be a floating point number.');
+  }
+}
+
+export function add(a: TensorLike, b: TensorLike, opts: AlphaOptions = {}): Tensor {
+  requireTensor(a, b, 'add');
+  const alpha = opts.alpha ?? 1;
+  const dtype = resultType(a, b);
+  checkAlpha(dtype, alpha);
+  const out = dtype === 'bool' ? binaryKernel('logicalOr', a, b, 'bool') : binaryKernel('add', a, b, dtype, dtype, castScalar(alpha, dtype));
+  return recordBinary(out, a, b, 'AddBackward0', [], (g) => [g, alpha === 1 ? g : g.mul(alpha)]);
+}
+
+export function sub(a: TensorLike, b: TensorLike, opts: AlphaOptions = {}): Tensor {
+  requireTensor(a, b, 'sub');
+  const alpha = opts.alpha ?? 1;
+  const dtype = resultType(a, b);
+  if (dtype === 'bool') {
+    throw new TypeError('Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.');
+  }
+  checkAlpha(dtype, alpha);
+  const out = binaryKernel('sub', a, b, dtype, dtype, castScalar(alpha, dtype));
+  const name = a instanceof Tensor ? 'SubBackward0' : 'RsubBackward1';
+  return recordBinary(out, a, b, name, [], (g) => [g, alpha === 1 ? g.neg() : g.mul(-alpha)]);
+}
+
+/** A JS scalar as the 0-d tensor PyTorch saves for backward (a "wrapped number"). */
+function wrapped(x: TensorLike): Tensor {
+  if (x instanceof Tensor) return x;
+  const v = Number(x);
+  return Tensor.fromData(new Float64Array([v]), Number.isInteger(v) && typeof x !== 'boolean' ? 'int64' : 'float64', []);
+}
+
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  requireTensor(a, b, 'mul');
+  const dtype = resultType(a, b);
+  const out = binaryKernel(dtype === 'bool' ? 'logicalAnd' : 'mul', a, b, dtype);
+  const ta = asTensor(a);
+  const tb = asTensor(b);
+  if (!needsGrad(ta, tb)) return out;
+  // PyTorch saves other for self's gradient and self for other's (scalars as 0-d tensors).
+  const needA = ta?.requiresGrad ?? false;
+  const needB = tb?.requiresGrad ?? false;
+  const saves = [...(needA ? [wrapped(b)] : []), ...(needB ? [wrapped(a)] : [])];
+  return recordBinary(out, a, b, 'MulBackward0', saves, (g, s) => [needA ? g.mul(s[0]) : null, needB ? g.mul(s[needA ? 1 : 0]) : null]);
+}
+
+export type RoundingMode = 'trunc' | 'floor';
+
+export function div(a: TensorLike, b: TensorLike, opts: { roundingMode?: RoundingMode | null } = {}): Tensor {
+  requireTensor(a, b, 'div');
+  const mode = opts.roundingMode ?? null;
+  if (mode !== null) {
+    const dtype = resultType(a, b);
+    if (isIntegralDtype(dtype, true)) checkIntegerDivisor(b);
+    const out = binaryKernel(mode === 'trunc' ? 'divTrunc' : 'divFloor', a, b, dtype);
+    return recordBinary(out, a, b, 'DivBackward2', [], (g) => [g.mul(0), g.mul(0)]);
+  }
+  const dtype = floatResult(resultType(a, b));
+  const out = binaryKernel('div', a, b, dtype);
+  const ta = asTensor(a);
+  const tb = asTensor(b);
+  if (!needsGrad(ta, tb)) return out;
+  const needB = tb?.requiresGrad ?? false;
+  const saves = needB ? [wrapped(a), wrapped(b)] : [wrapped(b)];
+  return recordBinary(out, a, b, 'DivBackward0', saves, (g, s) => {
+    const vb = s[s.length - 1];
+    return [ta?.requiresGrad ? g.div(vb) : null, needB ? g.neg().mul(div(div(s[0], vb), vb)) : null];
+  });
+}
+
+function checkIntegerDivisor(b: TensorLike): void {
+  const zero = b instanceof Tensor ? b.eq(0).any().item() !== 0 : Number(b) === 0;
+  if (zero) throw new RangeError('ZeroDivisionError');
+}
+
+export function floorDivide(a: TensorLike, b: TensorLike): Tensor {
+  return div(a, b, { roundingMode: 'floor' });
+}
+
+export function remainder(a: TensorLike, b: TensorLike): Tensor {
+  requireTensor(a, b, 'remainder');
+  const dtype = resultType(a, b);
+  if (isIntegralDtype(dtype, true)) checkIntegerDivisor(b);
+  const out = binaryKernel('remainder', a, b, dtype);
+  const saves = [asTensor(a), asTensor(b)].filter((t): t is Tensor => t !== null);
+  return recordBinary(out, a, b, b instanceof Tensor ? 'RemainderBackward1' : 'RemainderBackward0', saves, (g) => [g, asTensor(b)?.requiresGrad ? g.neg().mul(floorDivide(a, b)) : null]);
+}
+
+export function fmod(a: TensorLike, b: TensorLike): Tensor {
+  requireTensor(a, b, 'fmod');
+  const dtype = resultType(a, b);
+  if (isIntegralDtype(dtype, true)) checkIntegerDivisor(b);
+  const out = binaryKernel('fmod', a, b, dtype);
+  return recordBinary(out, a, b, b instanceof Tensor ? 'FmodBackward1' : 'FmodBackward0', [], (g) => [g, asTensor(b)?.requiresGrad ? g.neg().mul(div(a, b, { roundingMode: 'trunc' })) : null]);
+}
+
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  requireTensor(a, b, 'pow');
+  const dtype = resultType(a, b);
+  if (isIntegralDtype(dtype, false)) {
+    const negative = b instanceof Tensor ? b.lt(0).any().item() !== 0 : Number(b) < 0;
+    if (negative) throw new RangeError('Integers to negative integer powers are not allowed.');
+  }
+  if (a instanceof Tensor && !(b instanceof Tensor)) {
+    const e = Number(b);
+    const out = unaryKernel('powScalar', a, dtype, [castScalar(e, dtype)]);
+    if (needsGrad(a)) {
+      record(new BinaryBackward('PowBackward0', (g, [x]) => [e === 0 ? g.mul(0) : g.mul(x.pow(e - 1).mul(e))]), [a], [out]).save(a);
+    }
+    return out;
+  }
+  if (!(a instanceof Tensor)) {
+    const base = Number(a);
+    const t = b as Tensor;
+    const out = unaryKernel('rpowScalar', t, dtype, [castScalar(base, dtype)]);
+    if (needsGrad(t)) {
+      record(
+        new BinaryBackward('PowBackward1', (g, [r]) => [base === 0 ? g.mul(r).mul(0) : g.mul(r).mul(Math.log(base))]),
+        [t],
+        [out],
+      ).save(out);
+    }
+    return out;
+  }
+  const out = binaryKernel('pow', a, b, dtype);
+  return recordBinary(out, a, b, 'PowBackward1', [a, b as Tensor, out], (g, [x, y, r]) => [
+    x.requiresGrad ? g.mul(y).mul(x.pow(y.sub(1))).maskedFill(y.eq(0), 0) : null,
+    y.requiresGrad ? g.mul(r).mul(x.log()).maskedFill(x.eq(0).logicalAnd(y.ge(0)), 0) : null,
+  ]);
+}
+
+function extremum(op: 'maximum' | 'minimum', a: TensorLike, b: TensorLike): Tensor {
+  requireTensor(a, b, op);
+  const out = binaryKernel(op, a, b, resultType(a, b));
+  const saves = [asTensor(a), asTensor(b)].filter((t): t is Tensor => t !== null);
+  const losing = op === 'maximum' ? (x: TensorLike, y: TensorLike) => lt(x, y) : (x: TensorLike, y: TensorLike) => gt(x, y);
+  const share = (g: Tensor, self: TensorLike, other: TensorLike) => where(eq(self, other), g.div(2), g).maskedFill(losing(self, other), 0);
+  return recordBinary(out, a, b, op === 'maximum' ? 'MaximumBackward0' : 'MinimumBackward0', saves, (g) => [
+    asTensor(a)?.requiresGrad ? share(g, a, b) : null,
+    asTensor(b)?.requiresGrad ? share(g, b, a) : null,
+  ]);
+}
+
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return extremum('maximum', a, b);
+}
+
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  return extremum('minimum', a, b);
+}
+
+export function atan2(a: TensorLike, b: TensorLike): Tensor {
+  requireTensor(a, b, 'atan2');
+  const out = binaryKernel('atan2', a, b, floatResult(resultType(a, b)));
+  return recordBinary(out, a, b, 'Atan2Backward0', [], (g) => {
+    const denom = mul(a, a).add(mul(b, b));
+    return [g.mul(b).div(denom), g.mul(a).neg().div(denom)];
+  });
+}
+
+// --- comparisons, logical and bitwise ops (no gradient) ---
+
+function compare(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
+  requireTensor(a, b, op);
+  return binaryKernel(op, a, b, resultType(a, b), 'bool');
+}
+
+export const eq = (a: TensorLike, b: TensorLike) => compare('eq', a, b);
+export const ne = (a: TensorLike, b: TensorLike) => compare('ne', a, b);
+export const lt = (a: TensorLike, b: TensorLike) => compare('lt', a, b);
+export const le = (a: TensorLike, b: TensorLike) => compare('le', a, b);
+export const gt = (a: TensorLike, b: TensorLike) => compare('gt', a, b);
+export const ge = (a: TensorLike, b: TensorLike) => compare('ge', a, b);
+export const logicalAnd = (a: TensorLike, b: TensorLike) => binaryKernel('logicalAnd', a, b, resultType(a, b), 'bool');
+export const logicalOr = (a: TensorLike, b: TensorLike) => binaryKernel('logicalOr', a, b, resultType(a, b), 'bool');
+export const logicalXor = (a: TensorLike, b: TensorLike) => binaryKernel('logicalXor', a, b, resultType(a, b), 'bool');
+
+function bitwise(op: 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor', a: TensorLike, b: TensorLike): Tensor {
+  const dtype = resultType(a, b);
+  if (isFloatingDtype(dtype)) throw new TypeError(`${op} is only supported for integer and boolean tensors (got ${dtype})`);
+  return binaryKernel(op, a, b, dtype);
+}
+
+export const bitwiseAnd = (a: TensorLike, b: TensorLike) => bitwise('bitwiseAnd', a, b);
+export const bitwiseOr = (a: TensorLike, b: TensorLike) => bitwise('bitwiseOr', a, b);
+export const bitwiseXor = (a: TensorLike, b: TensorLike) => bitwise('bitwiseXor', a, b);
+
+/** True where |a - b| <= atol + rtol * |b| (NaNs equal only with equalNan). */
+export function isclose(a: Tensor, b: TensorLike, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): Tensor {
+  const rtol = opts.rtol ?? 1e-5;
+  const atol = opts.atol ?? 1e-8;
+  const tolerance = b instanceof Tensor ? b.abs().mul(rtol).add(atol) : Math.abs(Number(b)) * rtol + atol;
+  const close = a.sub(b).abs().le(tolerance).logicalOr(a.eq(b));
+  if (!opts.equalNan) return close;
+  return close.logicalOr(a.isnan().logicalAnd(b instanceof Tensor ? b.isnan() : Number.isNaN(Number(b))));
+}
+
+export function allclose(a: Tensor, b: TensorLike, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
+  return isclose(a, b, opts).all().item() !== 0;
+}
+
+export function equal(a: Tensor, b: Tensor): boolean {
+  if (a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) return false;
+  return a.eq(b).all().item() !== 0;
+}
+
+// --- where / clamp ---
+
+class WhereBackward0 extends Node {
+  readonly name = 'WhereBackward0';
+  backward([g]: Grad[]): Grad[] {
+    const [cond] = this.saved();
+    const grad = g as Tensor;
+    return [null, grad.maskedFill(cond.logicalNot(), 0), grad.maskedFill(cond, 0)];
+  }
+}
+
+/** torch.where(condition, a, b): a where condition is true, else b (broadcasting all three). */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  const dtype = resultType(a, b);
+  const out = whereKernel(cond, a, b, dtype);
+  const ga = asTensor(a);
+  const gb = asTensor(b);
+  if (needsGrad(ga, gb)) record(new WhereBackward0(), [null, ga, gb], [out]).save(cond);
+  return out;
+}
+
+function whereKernel(cond: Tensor, a: TensorLike, b: TensorLike, dtype: DType): Tensor {
+  const va = asCompute(a, dtype);
+  const vb = asCompute(b, dtype);
+  const shape = broadcastShapes(broadcastShapes(cond.shape, va.shape), vb.shape);
+  const out = Tensor.empty(shape, dtype);
+  backend().where(broadcastTo(cond, shape), broadcastTo(va, shape), broadcastTo(vb, shape), out.buffer);
+  return out;
+}
+
+export interface ClampBounds {
+  min?: TensorLike | null;
+  max?: TensorLike | null;
+}
+
+/** clamp(min, max); either bound may be omitted (null), scalars or tensors. */
+export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
+  if ((min === undefined || min === null) && (max === undefined || max === null)) {
+    throw new TypeError("torch.clamp: At least one of 'min' or 'max' must not be None");
+  }
+  if (min instanceof Tensor || max instanceof Tensor) return clampTensor(x, min, max);
+  const lo = min === undefined || min === null ? null : Number(min);
+  const hi = max === undefined || max === null ? null : Number(max);
+  const dtype = resultType(x, ...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi]));
+  const out = unaryKernel('clamp', x, dtype, [lo === null ? -Infinity : castScalar(lo, dtype), hi === null ? Infinity : castScalar(hi, dtype)]);
+  if (needsGrad(x)) {
+    record(
+      new BinaryBackward('ClampBackward1', (g, [input]) => {
+        let mask: Tensor | null = null;
+        if (lo !== null) mask = input.ge(lo);
+        if (hi !== null) mask = mask === null ? input.le(hi) : mask.logicalAnd(input.le(hi));
+        return [g.mul(mask as Tensor)];
+      }),
+      [x],
+      [out],
+    ).save(x);
+  }
+  return out;
+}
+
+class ClampBackward0 extends Node {
+  readonly name = 'ClampBackward0';
+  constructor(private readonly hasLo: boolean, private readonly hasHi: boolean) {
+    super();
+  }
+  backward([g]: Grad[]): Grad[] {
+    const [x, lo, hi] = this.saved();
+    const grad = g as Tensor;
+    const { hasLo, hasHi } = this;
+    const keep = (mask: Tensor) => grad.where(mask, 0);
+    if (hasLo && hasHi) {
+      const inverted = hi.lt(lo);
+      return [keep(x.ge(lo).logicalAnd(x.le(hi))), keep(x.lt(lo).logicalAnd(inverted.logicalNot())), keep(x.gt(hi).logicalOr(inverted))];
+    }
+    if (hasLo) return [keep(x.ge(lo)), keep(x.lt(lo)), null];
+    return [keep(x.le(hi)), null, keep(x.gt(hi))];
+  }
+}
+
+/** clamp with tensor bounds: min(max(x, min), max), PyTorch's ClampBackward0. */
+function clampTensor(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
+  const has = (b: TensorLike | null | undefined): b is TensorLike => b !== undefined && b !== null;
+  let out = x.detach();
+  if (has(min)) out = binaryKernel('maximum', out, min, resultType(out, min));
+  if (has(max)) out = binaryKernel('minimum', out, max, resultType(out, max));
+  const lo = asTensor(min);
+  const hi = asTensor(max);
+  if (needsGrad(x, lo, hi)) {
+    const empty = Tensor.empty([0], x.dtype);
+    record(new ClampBackward0(has(min), has(max)), [x, lo, hi], [out]).save(x, has(min) ? wrapped(min) : empty, has(max) ? wrapped(max) : empty);
+  }
+  return out;
+}
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    add(other: TensorLike, opts?: AlphaOptions): Tensor;
+    add_(other: TensorLike, opts?: AlphaOptions): Tensor;
+    sub(other: TensorLike, opts?: AlphaOptions): Tensor;
+    sub_(other: TensorLike, opts?: AlphaOptions): Tensor;
+    /** other - this (Python's `other - tensor`). */
+    rsub(other: TensorLike, opts?: AlphaOptions): Tensor;
+    mul(other: TensorLike): Tensor;
+    mul_(other: TensorLike): Tensor;
+    div(other: TensorLike, opts?: { roundingMode?: RoundingMode | null }): Tensor;
+    div_(other: TensorLike, opts?: { roundingMode?: RoundingMode | null }): Tensor;
+    /** other / this (Python's `other / tensor`). */
+    rdiv(other: TensorLike): Tensor;
+    floorDivide(other: TensorLike): Tensor;
+    remainder(other: TensorLike): Tensor;
+    remainder_(other: TensorLike): Tensor;
+    fmod(other: TensorLike): Tensor;
+    pow(exponent: TensorLike): Tensor;
+    pow_(exponent: TensorLike): Tensor;
+    maximum(other: TensorLike): Tensor;
+    minimum(other: TensorLike): Tensor;
+    atan2(other: TensorLike): Tensor;
+    eq(other: TensorLike): Tensor;
+    ne(other: TensorLike): Tensor;
+    lt(other: TensorLike): Tensor;
+    le(other: TensorLike): Tensor;
+    gt(other: TensorLike): Tensor;
+    ge(other: TensorLike): Tensor;
+    logicalAnd(other: TensorLike): Tensor;
+    logicalOr(other: TensorLike): Tensor;
+    logicalXor(other: TensorLike): Tensor;
+    bitwiseAnd(other: TensorLike): Tensor;
+    bitwiseOr(other: TensorLike): Tensor;
+    bitwiseXor(other: TensorLike): Tensor;
+    isclose(other: TensorLike, opts?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor;
+    allclose(other: TensorLike, opts?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean;
+    equal(other: Tensor): boolean;
+    where(condition: Tensor, other: TensorLike): Tensor;
+    clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor;
+    clamp(bounds: ClampBounds): Tensor;
+    clamp_(min?: TensorLike | null, max?: TensorLike | null): Tensor;
+    clamp_(bounds: ClampBounds): Tensor;
+    clip(min?: TensorLike | null, max?: TensorLike | null): Tensor;
+    clampMin(min: TensorLike): Tensor;
+    clampMax(max: TensorLike): Tensor;
+  }
+}
+
+function clampArgs(min?: TensorLike | ClampBounds | null, max?: TensorLike | null): [TensorLike | null | undefined, TensorLike | null | undefined] {
+  if (min !== null && typeof min === 'object' && !(min instanceof Tensor)) return [min.min, min.max];
+  return [min as TensorLike | null | undefined, max];
+}
+
+const P = Tensor.prototype;
+P.add = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
+  return add(this, other, opts);
+};
+P.add_ = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
+  return inplace(this, [asTensor(other)], (s) => add(s, other, opts));
+};
+P.sub = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
+  return sub(this, other, opts);
+};
+P.sub_ = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
+  return inplace(this, [asTensor(other)], (s) => sub(s, other, opts));
+};
+P.rsub = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
+  return sub(other, this, opts);
+};
+P.mul = function (this: Tensor, other: TensorLike) {
+  return mul(this, other);
+};
+P.mul_ = function (this: Tensor, other: TensorLike) {
+  return inplace(this, [asTensor(other)], (s) => mul(s, other));
+};
+P.div = function (this: Tensor, other: TensorLike, opts?: { roundingMode?: RoundingMode | null }) {
+  return div(this, other, opts);
+};
+P.div_ = function (this: Tensor, other: TensorLike, opts?: { roundingMode?: RoundingMode | null }) {
+  return inplace(this, [asTensor(other)], (s) => div(s, other, opts));
+};
+P.rdiv = function (this: Tensor, other: TensorLike) {
+  // Python's `other / tensor` is tensor.reciprocal() * other.
+  return this.reciprocal().mul(other);
+};
+P.floorDivide = function (this: Tensor, other: TensorLike) {
+  return floorDivide(this, other);
+};
+P.remainder = function (this: Tensor, other: TensorLike) {
+  return remainder(this, other);
+};
+P.remainder_ = function (this: Tensor, other: TensorLike) {
+  return inplace(this, [asTensor(other)], (s) => remainder(s, other));
+};
+P.fmod = function (this: Tensor, other: TensorLike) {
+  return fmod(this, other);
+};
+P.pow = function (this: Tensor, exponent: TensorLike) {
+  return pow(this, exponent);
+};
+P.pow_ = function (this: Tensor, exponent: TensorLike) {
+  return inplace(this, [asTensor(exponent)], (s) => pow(s, exponent));
+};
+P.maximum = function (this: Tensor, other: TensorLike) {
+  return maximum(this, other);
+};
+P.minimum = function (this: Tensor, other: TensorLike) {
+  return minimum(this, other);
+};
+P.atan2 = function (this: Tensor, other: TensorLike) {
+  return atan2(this, other);
+};
+P.eq = function (this: Tensor, other: TensorLike) {
+  return eq(this, other);
+};
+P.ne = function (this: Tensor, other: TensorLike) {
+  return ne(this, other);
+};
+P.lt = function (this: Tensor, other: TensorLike) {
+  return lt(this, other);
+};
+P.le = function (this: Tensor, other: TensorLike) {
+  return le(this, other);
+};
+P.gt = function (this: Tensor, other: TensorLike) {
+  return gt(this, other);
+};
+P.ge = function (this: Tensor, other: TensorLike) {
+  return ge(this, other);
+};
+P.logicalAnd = function (this: Tensor, other: TensorLike) {
+  return logicalAnd(this, other);
+};
+P.logicalOr = function (this: Tensor, other: TensorLike) {
+  return logicalOr(this, other);
+};
+P.logicalXor = function (this: Tensor, other: TensorLike) {
+  return logicalXor(this, other);
+};
+P.bitwiseAnd = function (this: Tensor, other: TensorLike) {
+  return bitwiseAnd(this, other);
+};
+P.bitwiseOr = function (this: Tensor, other: TensorLike) {
+  return bitwiseOr(this, other);
+};
+P.bitwiseXor = function (this: Tensor, other: TensorLike) {
+  return bitwiseXor(this, other);
+};
+P.isclose = function (this: Tensor, other: TensorLike, opts?: { rtol?: number; atol?: number; equalNan?: boolean }) {
+  return isclose(this, other, opts);
+};
+P.allclose = function (this: Tensor, other: TensorLike, opts?: { rtol?: number; atol?: number; equalNan?: boolean }) {
+  return allclose(this, other, opts);
+};
+P.equal = function (this: Tensor, other: Tensor) {
+  return equal(this, other);
+};
+P.where = function (this: Tensor, condition: Tensor, other: TensorLike) {
+  return where(condition, this, other);
+};
+P.clamp = function (this: Tensor, min?: TensorLike | ClampBounds | null, max?: TensorLike | null) {
+  const [lo, hi] = clampArgs(min, max);
+  return clamp(this, lo, hi);
+} as Tensor['clamp'];
+P.clamp_ = function (this: Tensor, min?: TensorLike | ClampBounds | null, max?: TensorLike | null) {
+  const [lo, hi] = clampArgs(min, max);
+  return inplace(this, [asTensor(lo), asTensor(hi)], (s) => clamp(s, lo, hi));
+} as Tensor['clamp_'];
+P.clip = P.clamp;
+P.clampMin = function (this: Tensor, min: TensorLike) {
+  return clamp(this, min, null);
+};
+P.clampMax = function (this: Tensor, max: TensorLike) {
+  return clamp(this, null, max);
+};

@@ -1,0 +1,148 @@
+// In-place ops: compute the new value out of place (recording the graph as usual),
+// write it into self's memory, then rebase self's history onto the new node, as
+// PyTorch's rebase_history does (CopySlices on the base when self is a view).
+import { backend } from '../backend/index.js';
+import type { DType } from '../tensor/dtype.js';
+import { isGradEnabled, Node } from '../tensor/graph.js';
+import { broadcastShapes, formatShape, sameShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { broadcastTo, castRaw } from './kernels.js';
+import { record } from './record.js';
+import { asStrided, AsStridedBackward0, geometryOf, layoutOf, zerosLaidOut, type Geometry, type Layout } from './view.js';
+
+const SCALAR_TYPE_NAMES: Record<DType, string> = {
+  float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', uint8: 'Byte', bool: 'Bool',
+};
+
+/** PyTorch's canCast: no float -> integral, no non-bool -> bool. */
+export function canCast(from: DType, to: DType): boolean {
+  const isFloat = (d: DType) => d === 'float32' || d === 'float64';
+  if (isFloat(from) && !isFloat(to)) return false;
+  if (from !== 'bool' && to === 'bool') return false;
+  return true;
+}
+
+export function checkCast(from: DType, to: DType): void {
+  if (!canCast(from, to)) {
+    throw new TypeError(`result type ${SCALAR_TYPE_NAMES[from]} can't be cast to the desired output type ${SCALAR_TYPE_NAMES[to]}`);
+  }
+}
+
+/** Refuses writes through a tensor where several elements share one memory location. */
+export function checkNoInternalOverlap(t: Tensor): void {
+  for (let d = 0; d < t.shape.length; d++) {
+    if (t.strides[d] === 0 && t.shape[d] > 1) {
+      throw new Error(
+        'unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.',
+      );
+    }
+  }
+}
+
+function checkInplaceAllowed(self: Tensor): void {
+  if (!isGradEnabled()) return;
+  if (self._requiresGrad && self.gradFn === null) {
+    throw new Error('a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+  const base = self._base;
+  if (base !== null && base._requiresGrad && base.gradFn === null) {
+    throw new Error('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+}
+
+/** Writes `value` (broadcast to self's shape, cast to self's dtype) into self's memory. */
+export function writeInto(self: Tensor, value: Tensor): void {
+  if (!sameShape(value.shape, self.shape)) {
+    let ok = false;
+    try {
+      ok = sameShape(broadcastShapes(self.shape, value.shape), self.shape);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new RangeError(`output with shape ${formatShape(self.shape)} doesn't match the broadcast shape ${formatShape(broadcastShapes(self.shape, value.shape))}`);
+  }
+  checkCast(value.dtype, self.dtype);
+  backend().copy(broadcastTo(value, self.shape), self);
+  self._versionCounter.value++;
+}
+
+/** A copy of self's current values that carries self's place in the graph. */
+function snapshot(self: Tensor): Tensor {
+  const snap = castRaw(self, self.dtype);
+  const fn = self.gradFn;
+  if (fn !== null) {
+    snap._gradFn = fn;
+    snap._outputNr = self._outputNr;
+  }
+  return snap;
+}
+
+/**
+ * Runs an in-place op: `compute` gets self's value and returns the new value. The
+ * new value must broadcast to self's shape and be castable to self's dtype;
+ * otherwise nothing is written.
+ */
+export function inplace(self: Tensor, others: readonly (Tensor | null | undefined)[], compute: (self: Tensor) => Tensor): Tensor {
+  checkInplaceAllowed(self);
+  checkNoInternalOverlap(self);
+  const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o?.requiresGrad));
+  if (!recording) {
+    writeInto(self, compute(self));
+    return self;
+  }
+  const result = compute(snapshot(self));
+  writeInto(self, result);
+  rebaseHistory(self, result);
+  return self;
+}
+
+/** Makes `result`'s node the history of self (which now holds result's values). */
+export function rebaseHistory(self: Tensor, result: Tensor): void {
+  const base = self._base;
+  if (base === null) {
+    const fn = result.gradFn;
+    self._gradFn = fn;
+    self._outputNr = result._outputNr;
+    self._historyEpoch++;
+    fn?.rebindSaved(result, self);
+    return;
+  }
+  const node = new CopySlices(base, self);
+  record(node, [base, result.requiresGrad ? result : null], [base]);
+  base._historyEpoch++;
+}
+
+/**
+ * The history of a base after an in-place write through one of its views: the
+ * gradient of the old base is the incoming gradient with the view's region zeroed,
+ * and the written value receives the gradient of that region.
+ */
+class CopySlices extends Node {
+  readonly name = 'CopySlices';
+  private readonly base: Layout;
+  private readonly view: Geometry;
+  constructor(base: Tensor, view: Tensor) {
+    super();
+    this.base = layoutOf(base);
+    this.view = geometryOf(view);
+  }
+  backward([grad]: (Tensor | null)[]): (Tensor | null)[] {
+    const laid = zerosLaidOut(this.base);
+    laid.copy_(grad as Tensor);
+    const region = asStrided(laid, this.view.shape, this.view.strides, this.view.offset);
+    const gradResult = region.clone();
+    region.zero_();
+    return [laid, gradResult];
+  }
+}
+
+Tensor._refreshViewHistory = (view: Tensor) => {
+  const base = view._base as Tensor;
+  view._viewEpoch = base._historyEpoch;
+  if (base.requiresGrad) {
+    record(new AsStridedBackward0(base, view), [base], [view]);
+  } else {
+    view._gradFn = null;
+    view._outputNr = 0;
+  }
+};

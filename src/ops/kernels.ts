@@ -1,0 +1,71 @@
+// Thin wrappers that allocate outputs and call the active backend. No autograd here.
+import { backend, type BinaryOp, type UnaryOp, type View } from '../backend/index.js';
+import { castScalar, type DType } from '../tensor/dtype.js';
+import { broadcastShapes, broadcastStrides, sameShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** A tensor operand or a JS scalar. */
+export type TensorLike = Tensor | number | boolean;
+
+/** A 0-d view of a scalar already rounded to `dtype` (PyTorch casts wrapped scalars to the compute dtype). */
+export function scalarView(value: number | boolean, dtype: DType): View {
+  const v = castScalar(Number(value), dtype);
+  return { buffer: new Float64Array([v]), dtype, shape: [], strides: [], offset: 0 };
+}
+
+// Casting keeps values exact when widening; only a narrowing read needs a real cast first.
+function castNeeded(from: DType, to: DType): boolean {
+  if (from === to) return false;
+  if (to === 'float64') return false;
+  if (to === 'float32') return from === 'float64' || from === 'int64' || from === 'int32';
+  if (to === 'int64') return from === 'float32' || from === 'float64';
+  return true;
+}
+
+/** Copy of `t` converted to `dtype` (C++ cast semantics), without autograd. */
+export function castRaw(t: Tensor, dtype: DType): Tensor {
+  const out = Tensor.empty(t.shape.slice(), dtype);
+  backend().copy(t, out);
+  return out;
+}
+
+/** A View of `x` read in `dtype`: x itself when no precision can be lost. */
+export function asCompute(x: TensorLike, dtype: DType): View {
+  if (!(x instanceof Tensor)) return scalarView(x, dtype);
+  return castNeeded(x.dtype, dtype) ? castRaw(x, dtype) : x;
+}
+
+export function broadcastTo(v: View, shape: readonly number[]): View {
+  if (sameShape(v.shape, shape)) return v;
+  return { buffer: v.buffer, dtype: v.dtype, shape, strides: broadcastStrides(v.shape, v.strides, shape), offset: v.offset };
+}
+
+export function unaryKernel(op: UnaryOp, x: View, dtype: DType, args?: readonly number[]): Tensor {
+  const out = Tensor.empty(x.shape.slice(), dtype);
+  backend().unary(op, x, out.buffer, args);
+  return out;
+}
+
+/** op(a, b) with broadcasting: inputs are read in `compute`, the result stored as `dtype`. */
+export function binaryKernel(
+  op: BinaryOp,
+  a: TensorLike,
+  b: TensorLike,
+  compute: DType,
+  dtype: DType = compute,
+  alpha = 1,
+  args?: readonly number[],
+): Tensor {
+  const va = asCompute(a, compute);
+  const vb = asCompute(b, compute);
+  const shape = broadcastShapes(va.shape, vb.shape);
+  const out = Tensor.empty(shape, dtype);
+  backend().binary(op, broadcastTo(va, shape), broadcastTo(vb, shape), out.buffer, alpha, args);
+  return out;
+}
+
+
+/** `t` without view tracking: same memory, no base (for results built from temporaries). */
+export function unviewed(t: Tensor): Tensor {
+  return t._base === null ? t : new Tensor(t._storage, t.dtype, t.shape.slice(), t.strides.slice(), t.offset);
+}

@@ -1,0 +1,269 @@
+// Matrix products: mm, bmm, addmm, dot, mv, outer, matmul (PyTorch's dispatch by
+// rank, so results and node names match), and linear.
+import { backend } from '../backend/index.js';
+import { castScalar, type DType } from '../tensor/dtype.js';
+import { Node } from '../tensor/graph.js';
+import { broadcastShapes } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { broadcastTo, scalarView } from './kernels.js';
+import { needsGrad, record } from './record.js';
+import { squeeze } from './view.js';
+
+type Grad = Tensor | null;
+
+const SCALAR_NAMES: Record<DType, string> = { float32: 'float', float64: 'double', int64: 'long int', int32: 'int', uint8: 'unsigned char', bool: 'bool' };
+
+function sameDtype(a: Tensor, b: Tensor, what: string): void {
+  if (a.dtype !== b.dtype) throw new TypeError(`expected ${what} to have the same dtype, but got: ${SCALAR_NAMES[a.dtype]} != ${SCALAR_NAMES[b.dtype]}`);
+}
+
+/** The batched GEMM kernel: a [..., M, K] @ b [..., K, N] with equal batch dims. */
+function gemm(a: Tensor, b: Tensor): Tensor {
+  const nd = a.dim();
+  const out = Tensor.empty([...a.shape.slice(0, nd - 2), a.shape[nd - 2], b.shape[nd - 1]], a.dtype);
+  backend().matmul(a, b, out.buffer);
+  return out;
+}
+
+class MmBackward0 extends Node {
+  readonly name = 'MmBackward0';
+  backward([g]: Grad[]): Grad[] {
+    const [a, b] = this.saved();
+    const grad = g as Tensor;
+    return [this.next[0] ? grad.mm(b.t()) : null, this.next[1] ? a.t().mm(grad) : null];
+  }
+}
+
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 2) throw new RangeError('self must be a matrix');
+  if (b.dim() !== 2) throw new RangeError('mat2 must be a matrix');
+  if (a.shape[1] !== b.shape[0]) {
+    throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+  }
+  sameDtype(a, b, 'mat1 and mat2');
+  const out = gemm(a, b);
+  if (needsGrad(a, b)) record(new MmBackward0(), [a, b], [out]).save(a, b);
+  return out;
+}
+
+class BmmBackward0 extends Node {
+  readonly name = 'BmmBackward0';
+  backward([g]: Grad[]): Grad[] {
+    const [a, b] = this.saved();
+    const grad = g as Tensor;
+    return [this.next[0] ? grad.bmm(b.transpose(1, 2)) : null, this.next[1] ? a.transpose(1, 2).bmm(grad) : null];
+  }
+}
+
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 3) throw new RangeError(`batch1 must be a 3D tensor`);
+  if (b.dim() !== 3) throw new RangeError(`batch2 must be a 3D tensor`);
+  if (a.shape[0] !== b.shape[0]) {
+    throw new RangeError(`Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
+  }
+  if (a.shape[2] !== b.shape[1]) {
+    throw new RangeError(`Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
+  }
+  sameDtype(a, b, 'batch1 and batch2');
+  const out = gemm(a, b);
+  if (needsGrad(a, b)) record(new BmmBackward0(), [a, b], [out]).save(a, b);
+  return out;
+}
+
+class AddmmBackward0 extends Node {
+  readonly name = 'AddmmBackward0';
+  constructor(private readonly beta: number, private readonly alpha: number) {
+    super();
+  }
+  backward([g]: Grad[]): Grad[] {
+    const [a, b] = this.saved();
+    const grad = g as Tensor;
+    const scale = (t: Tensor, s: number) => (s === 1 ? t : t.mul(s));
+    return [
+      this.next[0] ? scale(grad, this.beta) : null,
+      this.next[1] ? scale(grad.mm(b.t()), this.alpha) : null,
+      this.next[2] ? scale(a.t().mm(grad), this.alpha) : null,
+    ];
+  }
+}
+
+/** beta * input + alpha * (a @ b), input broadcast to the product's shape. */
+export function addmm(input: Tensor, a: Tensor, b: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
+  const beta = opts.beta ?? 1;
+  const alpha = opts.alpha ?? 1;
+  if (a.dim() !== 2 || b.dim() !== 2) throw new RangeError('addmm: mat1 and mat2 must be matrices');
+  if (a.shape[1] !== b.shape[0]) {
+    throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+  }
+  sameDtype(a, b, 'mat1 and mat2');
+  sameDtype(input, a, 'input and mat1');
+  const product = gemm(a, b);
+  const shape = product.shape;
+  broadcastShapes(input.shape, shape);
+  const dtype = a.dtype;
+  const bias = broadcastTo(input, shape);
+  const out = Tensor.empty(shape.slice(), dtype);
+  if (beta === 0) {
+    backend().binary('mul', product, broadcastTo(scalarView(alpha, dtype), shape), out.buffer);
+  } else if (beta === 1) {
+    backend().binary('add', bias, product, out.buffer, castScalar(alpha, dtype));
+  } else {
+    backend().binary('mul', bias, broadcastTo(scalarView(beta, dtype), shape), out.buffer);
+    backend().binary('add', out, product, out.buffer, castScalar(alpha, dtype));
+  }
+  if (needsGrad(input, a, b)) record(new AddmmBackward0(beta, alpha), [input, a, b], [out]).save(a, b);
+  return out;
+}
+
+class DotBackward0 extends Node {
+  readonly name = 'DotBackward0';
+  backward([g]: Grad[]): Grad[] {
+    const [a, b] = this.saved();
+    const grad = g as Tensor;
+    return [this.next[0] ? grad.mul(b) : null, this.next[1] ? grad.mul(a) : null];
+  }
+}
+
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 1 || b.dim() !== 1) throw new RangeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
+  if (a.shape[0] !== b.shape[0]) {
+    throw new RangeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+  }
+  sameDtype(a, b, 'self and other');
+  const out = new Tensor(gemm(a.view(1, -1), b.view(-1, 1))._storage, a.dtype, []);
+  if (needsGrad(a, b)) record(new DotBackward0(), [a, b], [out]).save(a, b);
+  return out;
+}
+
+class MvBackward0 extends Node {
+  readonly name = 'MvBackward0';
+  backward([g]: Grad[]): Grad[] {
+    const [a, v] = this.saved();
+    const grad = g as Tensor;
+    return [this.next[0] ? grad.unsqueeze(1).mul(v) : null, this.next[1] ? a.t().mv(grad) : null];
+  }
+}
+
+export function mv(a: Tensor, v: Tensor): Tensor {
+  if (a.dim() !== 2 || v.dim() !== 1) throw new RangeError(`vector + matrix @ vector expected, got ${a.dim()}, ${v.dim()}`);
+  if (a.shape[1] !== v.shape[0]) {
+    throw new RangeError(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
+  }
+  sameDtype(a, v, 'mat and vec');
+  const out = new Tensor(gemm(a, v.view(-1, 1))._storage, a.dtype, [a.shape[0]]);
+  if (needsGrad(a, v)) record(new MvBackward0(), [a, v], [out]).save(a, v);
+  return out;
+}
+
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (a.dim() !== 1 || b.dim() !== 1) throw new RangeError('outer: expected 1-D tensors');
+  return a.reshape(-1, 1).mul(b);
+}
+
+/** torch.matmul: dot, mm, mv, or a batched product with broadcast batch dims. */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  const da = a.dim();
+  const db = b.dim();
+  if (da === 0 || db === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
+  if (da === 1 && db === 1) return dot(a, b);
+  if (da === 2 && db === 1) return mv(a, b);
+  // PyTorch squeezes in place here (node SqueezeBackward3).
+  if (da === 1 && db === 2) return squeeze(mm(a.unsqueeze(0), b), 0, 'SqueezeBackward3');
+  if (da === 2 && db === 2) return mm(a, b);
+  if (da >= 3 && db <= 2) {
+    // Fold the batch into the rows of one mm.
+    const k = a.shape[da - 1];
+    const rows = a.reshape(-1, k);
+    const prod = db === 1 ? mm(rows, b.unsqueeze(1)) : mm(rows, b);
+    const outShape = db === 1 ? a.shape.slice(0, da - 1) : [...a.shape.slice(0, da - 1), b.shape[1]];
+    return unsafeView(prod, outShape);
+  }
+  if (da === 2 && db >= 3) {
+    // PyTorch folds the transposed problem (b^T a^T)^T and returns it contiguous.
+    return matmul(b.mT, a.t()).mT.contiguous();
+  }
+  // Batched: broadcast the batch dims, then bmm.
+  const aa = da === 1 ? a.unsqueeze(0) : a;
+  const bb = db === 1 ? b.unsqueeze(1) : b;
+  const batch = broadcastShapes(aa.shape.slice(0, -2), bb.shape.slice(0, -2));
+  const [n, k] = aa.shape.slice(-2);
+  const [k2, p] = bb.shape.slice(-2);
+  if (k !== k2) {
+    throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${batch.reduce((x, y) => x * y, 1) * n}x${k} and ${k2}x${p})`);
+  }
+  const count = batch.reduce((x, y) => x * y, 1);
+  const a3 = aa.expand([...batch, n, k]).reshape(count, n, k);
+  const b3 = bb.expand([...batch, k, p]).reshape(count, k, p);
+  let shape = [...batch, n, p];
+  if (da === 1) shape = [...batch, p];
+  else if (db === 1) shape = [...batch, n];
+  return unsafeView(bmm(a3, b3), shape);
+}
+
+class UnsafeViewBackward0 extends Node {
+  readonly name = 'UnsafeViewBackward0';
+  constructor(private readonly shape: number[]) {
+    super();
+  }
+  backward([g]: Grad[]): Grad[] {
+    return [(g as Tensor).reshape(this.shape)];
+  }
+}
+
+/** PyTorch's _unsafe_view: a reshape of a fresh result that is not tracked as a view. */
+function unsafeView(x: Tensor, shape: number[]): Tensor {
+  const out = new Tensor(x._storage, x.dtype, shape);
+  if (needsGrad(x)) record(new UnsafeViewBackward0(x.shape.slice()), [x], [out]);
+  return out;
+}
+
+/** nn.functional.linear: x @ weight.T + bias, as PyTorch composes it. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const inFeatures = weight.shape[weight.dim() - 1];
+  if (x.shape[x.dim() - 1] !== inFeatures) {
+    const rows = x.dim() === 1 ? 1 : x.numel() / x.shape[x.dim() - 1];
+    throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${rows}x${x.shape[x.dim() - 1]} and ${weight.shape[1]}x${weight.shape[0]})`);
+  }
+  if (bias === undefined || bias === null) return matmul(x, weight.t());
+  if (x.dim() === 2) return addmm(bias, x, weight.t());
+  if (x.dim() >= 3 && x.isContiguous()) {
+    const out = addmm(bias, x.view(-1, inFeatures), weight.t());
+    return out.view([...x.shape.slice(0, -1), weight.shape[0]]);
+  }
+  return matmul(x, weight.t()).add(bias);
+}
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    matmul(other: Tensor): Tensor;
+    mm(other: Tensor): Tensor;
+    bmm(other: Tensor): Tensor;
+    mv(vec: Tensor): Tensor;
+    dot(other: Tensor): Tensor;
+    outer(other: Tensor): Tensor;
+    addmm(mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor;
+  }
+}
+
+const P = Tensor.prototype;
+P.matmul = function (this: Tensor, other: Tensor) {
+  return matmul(this, other);
+};
+P.mm = function (this: Tensor, other: Tensor) {
+  return mm(this, other);
+};
+P.bmm = function (this: Tensor, other: Tensor) {
+  return bmm(this, other);
+};
+P.mv = function (this: Tensor, vec: Tensor) {
+  return mv(this, vec);
+};
+P.dot = function (this: Tensor, other: Tensor) {
+  return dot(this, other);
+};
+P.outer = function (this: Tensor, other: Tensor) {
+  return outer(this, other);
+};
+P.addmm = function (this: Tensor, mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }) {
+  return addmm(this, mat1, mat2, opts);
+};

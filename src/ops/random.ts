@@ -1,0 +1,91 @@
+// In-place random fills (uniform_, normal_, bernoulli_, random_), drawing from
+// PyTorch's generator in the same order as PyTorch, and torch.bernoulli.
+import { allocate, getDefaultDtype, isFloatingDtype, type TypedArray } from '../tensor/dtype.js';
+import { bernoulliFill, getDefaultGenerator, normalFill, normalSampleDouble, randintFill, uniformFill, uniformSample, type Generator } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+import { inplace } from './inplace.js';
+import { castRaw } from './kernels.js';
+
+interface GeneratorOption {
+  generator?: Generator;
+}
+
+/** Replaces self's values with `fill`'s output, written in self's (contiguous) element order. */
+function refill(self: Tensor, fill: (data: TypedArray) => void): Tensor {
+  return inplace(self, [], (s) => {
+    const data = allocate(s.dtype, s.numel());
+    fill(data);
+    return Tensor.fromData(data, s.dtype, s.shape.slice());
+  });
+}
+
+function requireFloat(t: Tensor, op: string): void {
+  if (!isFloatingDtype(t.dtype)) throw new TypeError(`${op} only supports floating-point dtypes (got ${t.dtype})`);
+}
+
+export function uniform_(self: Tensor, from = 0, to = 1, opts: GeneratorOption = {}): Tensor {
+  requireFloat(self, 'uniform_');
+  if (from > to) throw new RangeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
+  return refill(self, (d) => uniformFill(d, self.dtype, from, to, opts.generator ?? getDefaultGenerator()));
+}
+
+export function normal_(self: Tensor, mean = 0, std = 1, opts: GeneratorOption = {}): Tensor {
+  requireFloat(self, 'normal_');
+  if (std < 0) throw new RangeError(`normal expects std >= 0.0, but found std ${std}`);
+  if (!self.isContiguous()) {
+    // Non-contiguous targets draw element by element (normal_distribution<double>), as PyTorch.
+    const gen = opts.generator ?? getDefaultGenerator();
+    return refill(self, (d) => {
+      for (let i = 0; i < d.length; i++) d[i] = normalSampleDouble(gen, mean, std);
+    });
+  }
+  return refill(self, (d) => normalFill(d, self.dtype, mean, std, opts.generator ?? getDefaultGenerator()));
+}
+
+/** bernoulli_(p): 1 with probability p (a number, or a tensor of per-element probabilities). */
+export function bernoulli_(self: Tensor, p: number | Tensor = 0.5, opts: GeneratorOption = {}): Tensor {
+  const gen = opts.generator ?? getDefaultGenerator();
+  if (typeof p === 'number') {
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
+    return refill(self, (d) => bernoulliFill(d, p, gen));
+  }
+  const probs = castRaw(p.expand(self.shape), 'float64').buffer;
+  return refill(self, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = uniformSample(gen, 'float32', 0, 1) < probs[i] ? 1 : 0;
+  });
+}
+
+/** random_(from, to) / random_(to): integers in [from, to). */
+export function random_(self: Tensor, fromOrTo: number, to?: number, opts: GeneratorOption = {}): Tensor {
+  const [low, high] = to === undefined ? [0, fromOrTo] : [fromOrTo, to];
+  return refill(self, (d) => randintFill(d, low, high, opts.generator ?? getDefaultGenerator()));
+}
+
+/** torch.bernoulli(input): 0/1 samples with the probabilities in input. */
+export function bernoulli(input: Tensor, opts: GeneratorOption = {}): Tensor {
+  const out = Tensor.empty(input.shape.slice(), isFloatingDtype(input.dtype) ? input.dtype : getDefaultDtype());
+  return bernoulli_(out, input, opts);
+}
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    uniform_(from?: number, to?: number, opts?: GeneratorOption): Tensor;
+    normal_(mean?: number, std?: number, opts?: GeneratorOption): Tensor;
+    bernoulli_(p?: number | Tensor, opts?: GeneratorOption): Tensor;
+    random_(fromOrTo: number, to?: number, opts?: GeneratorOption): Tensor;
+  }
+}
+
+const P = Tensor.prototype;
+P.uniform_ = function (this: Tensor, from?: number, to?: number, opts?: GeneratorOption) {
+  return uniform_(this, from, to, opts);
+};
+P.normal_ = function (this: Tensor, mean?: number, std?: number, opts?: GeneratorOption) {
+  return normal_(this, mean, std, opts);
+};
+P.bernoulli_ = function (this: Tensor, p?: number | Tensor, opts?: GeneratorOption) {
+  return bernoulli_(this, p, opts);
+};
+P.random_ = function (this: Tensor, fromOrTo: number, to?: number, opts?: GeneratorOption) {
+  return random_(this, fromOrTo, to, opts);
+};

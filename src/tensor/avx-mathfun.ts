@@ -1,0 +1,85 @@
+// Scalar twins of log256_ps and sincos256_ps (ATen/native/cpu/avx_mathfun.h, after
+// Cephes), which PyTorch's AVX2 normal_() uses: float32 arithmetic step by step,
+// with the multiply-adds GCC fuses into FMA instructions fused here too.
+const f = Math.fround;
+const fma = (a: number, b: number, c: number): number => f(a * b + c);
+
+const SQRTHF = f(0.707106781186547524);
+const LOG_P = [7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1].map(f);
+const LOG_Q1 = f(-2.12194440e-4);
+const LOG_Q2 = f(0.693359375);
+const MIN_NORM_POS = 1.1754943508222875e-38;
+
+const scratch = new DataView(new ArrayBuffer(4));
+function bits(x: number): number {
+  scratch.setFloat32(0, x);
+  return scratch.getUint32(0);
+}
+function fromBits(b: number): number {
+  scratch.setUint32(0, b >>> 0);
+  return scratch.getFloat32(0);
+}
+
+export function log256(x0: number): number {
+  if (x0 <= 0) return NaN;
+  let x = Math.max(x0, MIN_NORM_POS);
+  const b = bits(x);
+  const exponent = (b >>> 23) - 0x7f;
+  x = fromBits((b & ~0x7f800000) | bits(0.5));
+  let e = f(exponent + 1);
+  const small = x < SQRTHF;
+  const tmp = small ? x : 0;
+  x = f(x - 1);
+  if (small) e = f(e - 1);
+  x = f(x + tmp);
+  const z = f(x * x);
+  let y = LOG_P[0];
+  for (let i = 1; i < LOG_P.length; i++) y = fma(y, x, LOG_P[i]);
+  y = f(y * x);
+  y = f(y * z);
+  y = fma(e, LOG_Q1, y);
+  y = fma(-z, 0.5, y);
+  x = f(x + y);
+  x = fma(e, LOG_Q2, x);
+  return x;
+}
+
+const FOPI = f(1.27323954473516);
+const DP1 = f(-0.78515625);
+const DP2 = f(-2.4187564849853515625e-4);
+const DP3 = f(-3.77489497744594108e-8);
+const SIN_P = [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1].map(f);
+const COS_P = [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2].map(f);
+
+/** [sin(x), cos(x)] as sincos256_ps computes them. */
+export function sincos256(x0: number): [number, number] {
+  let signSin = x0 < 0 || Object.is(x0, -0);
+  let x = Math.abs(x0);
+  let j = Math.trunc(f(x * FOPI));
+  j = (j + 1) & ~1;
+  const y = j;
+  if (j & 4) signSin = !signSin;
+  const sinPolyFirst = (j & 2) === 0;
+  const signCos = (~(j - 2) & 4) !== 0;
+  x = fma(y, DP1, x);
+  x = fma(y, DP2, x);
+  x = fma(y, DP3, x);
+  const z = f(x * x);
+  let c = COS_P[0];
+  c = fma(c, z, COS_P[1]);
+  c = fma(c, z, COS_P[2]);
+  c = f(c * z);
+  c = f(c * z);
+  c = fma(-z, 0.5, c);
+  c = f(c + 1);
+  let s = SIN_P[0];
+  s = fma(s, z, SIN_P[1]);
+  s = fma(s, z, SIN_P[2]);
+  s = f(s * z);
+  s = fma(s, x, x);
+  let sin = sinPolyFirst ? s : c;
+  let cos = sinPolyFirst ? c : s;
+  if (signSin) sin = -sin;
+  if (signCos) cos = -cos;
+  return [sin, cos];
+}

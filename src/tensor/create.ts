@@ -1,0 +1,283 @@
+// Tensor creation: tensor(), zeros/ones/full/empty, arange/linspace/eye, the random
+// constructors (PyTorch's generator, see random.ts) and their *Like twins.
+import { allocate, castScalar, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
+import { bernoulliFill, getDefaultGenerator, normalFill, randintFill, randpermFill, uniformFill, type Generator } from './random.js';
+import { checkNonNegativeShape, numelOf, parseShape } from './shape.js';
+import { Tensor } from './tensor.js';
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+  /** Only 'cpu' exists; accepted so PyTorch code ports unchanged. */
+  device?: 'cpu';
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+/** Data torch.tensor accepts: numbers, booleans, nested arrays, typed arrays, tensors. */
+export type TensorData = number | boolean | Tensor | TypedArray | BigInt64Array | Int8Array | Int16Array | Uint16Array | Uint32Array | readonly TensorData[];
+
+function finish(t: Tensor, opts: TensorOptions): Tensor {
+  if (opts.device !== undefined && opts.device !== 'cpu') throw new TypeError(`unsupported device '${String(opts.device)}' (torchlette runs on the CPU)`);
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+function typedArrayDtype(data: ArrayBufferView): DType | null {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Int32Array || data instanceof Int16Array || data instanceof Int8Array || data instanceof Uint16Array) return 'int32';
+  if (data instanceof BigInt64Array || data instanceof Uint32Array) return 'int64';
+  if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) return 'uint8';
+  return null;
+}
+
+interface Flat {
+  values: number[];
+  shape: number[];
+  kind: 'bool' | 'int' | 'float';
+}
+
+/** Walks nested data into values and a shape, checking that it is rectangular. */
+function flatten(data: TensorData): Flat {
+  const values: number[] = [];
+  let kind: Flat['kind'] = 'bool';
+  const raise = (k: Flat['kind']) => {
+    if (k === 'float' || (k === 'int' && kind === 'bool')) kind = k;
+  };
+  let shape: number[] | null = null;
+  const visit = (node: TensorData, depth: number, path: number[]): void => {
+    if (Array.isArray(node) || (ArrayBuffer.isView(node) && !(node instanceof DataView))) {
+      const seq = node as ArrayLike<unknown>;
+      if (shape === null) shape = [];
+      if (shape.length === depth) shape.push(seq.length);
+      else if (shape[depth] !== seq.length) {
+        throw new RangeError(`expected sequence of length ${shape[depth]} at dim ${depth} (got ${seq.length})`);
+      }
+      if (ArrayBuffer.isView(node)) {
+        const t = typedArrayDtype(node as ArrayBufferView);
+        raise(t === 'float32' || t === 'float64' ? 'float' : 'int');
+        for (let i = 0; i < seq.length; i++) values.push(Number(seq[i]));
+        if (shape.length > depth + 1) throw new RangeError(`expected sequence at dim ${depth + 1}`);
+        return;
+      }
+      for (let i = 0; i < seq.length; i++) visit(seq[i] as TensorData, depth + 1, [...path, i]);
+      return;
+    }
+    if (shape !== null && shape.length > depth && depth > 0) {
+      throw new RangeError(`expected sequence of length ${shape[depth]} at dim ${depth} (got a scalar)`);
+    }
+    if (node instanceof Tensor) {
+      if (node.numel() !== 1) throw new TypeError('only one element tensors can be converted to Python scalars');
+      raise(isFloatingDtype(node.dtype) ? 'float' : node.dtype === 'bool' ? 'bool' : 'int');
+      values.push(node.item());
+    } else if (typeof node === 'boolean') {
+      values.push(node ? 1 : 0);
+    } else if (typeof node === 'number') {
+      raise(Number.isInteger(node) ? 'int' : 'float');
+      values.push(node);
+    } else {
+      throw new TypeError(`Could not infer dtype of ${typeof node}`);
+    }
+    if (shape === null) shape = [];
+  };
+  visit(data, 0, []);
+  return { values, shape: shape ?? [], kind };
+}
+
+/**
+ * torch.tensor: copies `data` into a new tensor. Integral JS numbers infer int64,
+ * other numbers the default float dtype, booleans bool; typed arrays keep their
+ * element type. JS has one number type, so `tensor(5.0)` is int64 like `tensor(5)`;
+ * pass `{ dtype: 'float32' }` for floats — except that requiresGrad implies a float.
+ */
+export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
+  if (data instanceof Tensor) {
+    const dtype = opts.dtype ?? data.dtype;
+    const src = data.toTypedArray();
+    const out = allocate(dtype, src.length);
+    for (let i = 0; i < src.length; i++) out[i] = castScalar(src[i], dtype);
+    return finish(Tensor.fromData(out, dtype, data.shape.slice()), opts);
+  }
+  if (ArrayBuffer.isView(data) && !opts.dtype && !(data instanceof DataView)) {
+    const inferred = typedArrayDtype(data as ArrayBufferView);
+    if (inferred !== null) {
+      const src = data as ArrayLike<number | bigint>;
+      const out = allocate(inferred, src.length);
+      for (let i = 0; i < src.length; i++) out[i] = Number(src[i]);
+      return finish(Tensor.fromData(out, inferred, [src.length]), opts);
+    }
+  }
+  const flat = flatten(data);
+  let dtype: DType = opts.dtype ?? (flat.kind === 'float' ? getDefaultDtype() : flat.kind === 'int' ? 'int64' : 'bool');
+  if (!opts.dtype && opts.requiresGrad && !isFloatingDtype(dtype)) dtype = getDefaultDtype();
+  const out = allocate(dtype, flat.values.length);
+  for (let i = 0; i < flat.values.length; i++) out[i] = castScalar(flat.values[i], dtype);
+  return finish(Tensor.fromData(out, dtype, flat.shape), opts);
+}
+
+type ShapeAndOptions<O> = (number | readonly number[] | O)[];
+
+/** Splits `(...shape, options?)` or `(shape[], options?)`. */
+function shapeArgs<O extends object>(args: ShapeAndOptions<O>): [number[], O] {
+  let opts = {} as O;
+  const rest = args.slice();
+  const last = rest[rest.length - 1];
+  if (last !== undefined && typeof last === 'object' && !Array.isArray(last)) {
+    opts = last as O;
+    rest.pop();
+  }
+  const shape = parseShape(rest as (number | readonly number[])[]);
+  checkNonNegativeShape(shape);
+  return [shape, opts];
+}
+
+export function full(shape: readonly number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
+  const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int64' : getDefaultDtype());
+  checkNonNegativeShape(shape);
+  const out = allocate(dtype, numelOf(shape));
+  out.fill(castScalar(Number(value), dtype));
+  return finish(Tensor.fromData(out, dtype, shape.slice()), opts);
+}
+
+export function zeros(...args: ShapeAndOptions<TensorOptions>): Tensor {
+  const [shape, opts] = shapeArgs(args);
+  return full(shape, 0, { dtype: getDefaultDtype(), ...opts });
+}
+
+export function ones(...args: ShapeAndOptions<TensorOptions>): Tensor {
+  const [shape, opts] = shapeArgs(args);
+  return full(shape, 1, { dtype: getDefaultDtype(), ...opts });
+}
+
+/** Like PyTorch's empty: uninitialised in PyTorch, zero-filled here (JS arrays always are). */
+export function empty(...args: ShapeAndOptions<TensorOptions>): Tensor {
+  return zeros(...args);
+}
+
+export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
+  const cols = typeof m === 'number' ? m : n;
+  const o = typeof m === 'object' ? m : opts;
+  const t = full([n, cols], 0, { dtype: getDefaultDtype(), ...o, requiresGrad: false });
+  for (let i = 0; i < Math.min(n, cols); i++) t.buffer[i * cols + i] = 1;
+  return finish(t, o);
+}
+
+/** arange(end) or arange(start, end, step?): int64 when every argument is an integer. */
+export function arange(start: number, end?: number | TensorOptions, step?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
+  let o = opts;
+  if (typeof end === 'object') [o, end] = [end, undefined];
+  if (typeof step === 'object') [o, step] = [step, undefined];
+  const [s, e] = end === undefined ? [0, start] : [start, end];
+  const st = step ?? 1;
+  if (st === 0) throw new RangeError('step must be nonzero');
+  if ((e - s) / st < 0) throw new RangeError('upper bound and larger bound inconsistent with step sign');
+  const dtype = o.dtype ?? ([s, e, st].every(Number.isInteger) ? 'int64' : getDefaultDtype());
+  const n = Math.ceil((e - s) / st);
+  const out = allocate(dtype, n);
+  for (let i = 0; i < n; i++) out[i] = castScalar(s + i * st, dtype);
+  return finish(Tensor.fromData(out, dtype, [n]), o);
+}
+
+/**
+ * linspace as PyTorch's CPU kernel computes it: the first half steps up from start,
+ * the second half down from end; float32 runs in float arithmetic, in vector blocks of 8.
+ */
+export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+  if (steps < 0) throw new RangeError('number of steps must be non-negative');
+  const dtype = opts.dtype ?? getDefaultDtype();
+  const out = allocate(dtype, steps);
+  if (steps === 1) out[0] = castScalar(start, dtype);
+  else if (steps > 1) {
+    const f = dtype === 'float32' ? Math.fround : (x: number) => x;
+    const a = f(start);
+    const b = f(end);
+    const step = f((b - a) / (steps - 1));
+    const half = Math.floor(steps / 2);
+    const at = (i: number) => (i < half ? f(a + f(step * i)) : f(b - f(step * (steps - i - 1))));
+    let i = 0;
+    if (dtype === 'float32') {
+      // Vectorized<float>::arange(base, step): base + j*step for a block of 8 (two blocks per loop).
+      for (; i + 16 <= steps; i += 16) {
+        for (const block of [i, i + 8]) {
+          const base = at(block);
+          for (let j = 0; j < 8; j++) out[block + j] = f(base + f(j * step));
+        }
+      }
+    }
+    for (; i < steps; i++) out[i] = castScalar(at(i), dtype);
+  }
+  return finish(Tensor.fromData(out, dtype, [steps]), opts);
+}
+
+function randomTensor(args: ShapeAndOptions<RandomOptions>, fill: (data: TypedArray, dtype: DType, gen: Generator) => void): Tensor {
+  const [shape, opts] = shapeArgs(args);
+  const dtype = opts.dtype ?? getDefaultDtype();
+  const out = allocate(dtype, numelOf(shape));
+  fill(out, dtype, opts.generator ?? getDefaultGenerator());
+  return finish(Tensor.fromData(out, dtype, shape), opts);
+}
+
+/** Uniform samples on [0, 1). */
+export function rand(...args: ShapeAndOptions<RandomOptions>): Tensor {
+  return randomTensor(args, (data, dtype, gen) => uniformFill(data, dtype, 0, 1, gen));
+}
+
+/** Standard normal samples. */
+export function randn(...args: ShapeAndOptions<RandomOptions>): Tensor {
+  return randomTensor(args, (data, dtype, gen) => normalFill(data, dtype, 0, 1, gen));
+}
+
+/** randint(high, shape) or randint(low, high, shape): integers in [low, high), int64 by default. */
+export function randint(lowOrHigh: number, highOrShape: number | readonly number[], shapeOrOpts?: readonly number[] | RandomOptions, maybeOpts?: RandomOptions): Tensor {
+  let low = 0;
+  let high: number;
+  let shape: readonly number[];
+  let opts: RandomOptions;
+  if (Array.isArray(highOrShape)) {
+    high = lowOrHigh;
+    shape = highOrShape as readonly number[];
+    opts = (shapeOrOpts as RandomOptions | undefined) ?? {};
+  } else {
+    low = lowOrHigh;
+    high = highOrShape as number;
+    shape = (shapeOrOpts as readonly number[] | undefined) ?? [];
+    opts = maybeOpts ?? {};
+  }
+  checkNonNegativeShape(shape);
+  const dtype = opts.dtype ?? 'int64';
+  const out = allocate(dtype, numelOf(shape));
+  randintFill(out, low, high, opts.generator ?? getDefaultGenerator());
+  return finish(Tensor.fromData(out, dtype, shape.slice()), opts);
+}
+
+/** A random permutation of 0..n-1 (int64). */
+export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+  if (n < 0) throw new RangeError(`n must be non-negative, got${n}`);
+  const dtype = opts.dtype ?? 'int64';
+  const out = allocate(dtype, n);
+  randpermFill(out, opts.generator ?? getDefaultGenerator());
+  return finish(Tensor.fromData(out, dtype, [n]), opts);
+}
+
+/** 0/1 samples with per-element probabilities p (torch.bernoulli(input)). */
+export function bernoulliScalar(shape: readonly number[], p: number, opts: RandomOptions = {}): Tensor {
+  const dtype = opts.dtype ?? getDefaultDtype();
+  const out = allocate(dtype, numelOf(shape));
+  bernoulliFill(out, p, opts.generator ?? getDefaultGenerator());
+  return Tensor.fromData(out, dtype, shape.slice());
+}
+
+const like = (t: Tensor, opts: TensorOptions): TensorOptions => ({ dtype: t.dtype, ...opts });
+
+export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => zeros(t.shape, like(t, opts));
+export const onesLike = (t: Tensor, opts: TensorOptions = {}) => ones(t.shape, like(t, opts));
+export const emptyLike = (t: Tensor, opts: TensorOptions = {}) => empty(t.shape, like(t, opts));
+export const fullLike = (t: Tensor, value: number | boolean, opts: TensorOptions = {}) => full(t.shape, value, like(t, opts));
+export const randLike = (t: Tensor, opts: RandomOptions = {}) => rand(t.shape, like(t, opts));
+export const randnLike = (t: Tensor, opts: RandomOptions = {}) => randn(t.shape, like(t, opts));
+export function randintLike(t: Tensor, lowOrHigh: number, high?: number, opts: RandomOptions = {}): Tensor {
+  return high === undefined ? randint(0, lowOrHigh, t.shape, like(t, opts)) : randint(lowOrHigh, high, t.shape, like(t, opts));
+}

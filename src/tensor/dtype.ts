@@ -1,0 +1,71 @@
+import { DTYPES, isFloatingDtype, type DType } from '../backend/index.js';
+
+export { allocate, castScalar, elementSize, isFloatingDtype, isIntegralDtype, DTYPES } from '../backend/index.js';
+export type { DType, TypedArray } from '../backend/index.js';
+
+let defaultDtype: DType = 'float32';
+
+export function getDefaultDtype(): DType {
+  return defaultDtype;
+}
+
+/** torch.set_default_dtype: the dtype of float data and of float results of integer inputs. */
+export function setDefaultDtype(dtype: DType): void {
+  if (!isFloatingDtype(dtype)) throw new TypeError(`only floating-point types are supported as the default type (got ${dtype})`);
+  defaultDtype = dtype;
+}
+
+const RANK: Record<DType, number> = { bool: 0, uint8: 1, int32: 2, int64: 3, float32: 4, float64: 5 };
+
+/** torch.promote_types for the dtypes torchlette has (where the lattice is a chain). */
+export function promoteTypes(a: DType, b: DType): DType {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/** An operand of a type-promoting op: a tensor (only its dtype and rank matter) or a JS scalar. */
+export type Operand = { readonly dtype: DType; readonly shape: readonly number[] } | number | boolean;
+
+/** The dtype a JS scalar has when wrapped as a 0-d tensor (Python's rules; integral numbers are ints). */
+export function scalarDtype(value: number | boolean): DType {
+  if (typeof value === 'boolean') return 'bool';
+  return Number.isInteger(value) ? 'int64' : defaultDtype;
+}
+
+function promoteNullable(a: DType | null, b: DType | null): DType | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return promoteTypes(a, b);
+}
+
+// PyTorch's combine_categories: a lower-priority group only raises the result's
+// category (bool < integral < floating), never its width within one.
+function combine(higher: DType | null, lower: DType | null): DType | null {
+  if (higher !== null && isFloatingDtype(higher)) return higher;
+  if (higher === 'bool' || (lower !== null && isFloatingDtype(lower))) return promoteNullable(higher, lower);
+  return higher ?? lower;
+}
+
+/**
+ * torch.result_type: dimensioned tensors outrank 0-d tensors, which outrank
+ * scalars; each lower group can only raise the category of the result.
+ */
+export function resultType(...operands: Operand[]): DType {
+  let dim: DType | null = null;
+  let zero: DType | null = null;
+  let wrapped: DType | null = null;
+  for (const op of operands) {
+    if (typeof op === 'number' || typeof op === 'boolean') wrapped = promoteNullable(wrapped, scalarDtype(op));
+    else if (op.shape.length === 0) zero = promoteNullable(zero, op.dtype);
+    else dim = promoteNullable(dim, op.dtype);
+  }
+  return combine(dim, combine(zero, wrapped)) ?? defaultDtype;
+}
+
+/** The dtype of a float-valued op on `dtype` (integers promote to the default float). */
+export function floatResult(dtype: DType): DType {
+  return isFloatingDtype(dtype) ? dtype : defaultDtype;
+}
+
+export function isDType(value: unknown): value is DType {
+  return typeof value === 'string' && (DTYPES as readonly string[]).includes(value);
+}

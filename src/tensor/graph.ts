@@ -1,0 +1,206 @@
+// The recorded graph: what a Tensor points at through `gradFn`. Ops (src/ops) create
+// Nodes; the engine (src/autograd) runs them. This file holds only the data model.
+import type { DType } from '../backend/index.js';
+import type { Tensor } from './tensor.js';
+
+let gradEnabled = true;
+
+/** Whether ops record the graph (PyTorch's torch.is_grad_enabled()). */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Sets the global grad mode and returns the previous one. */
+export function swapGradEnabled(enabled: boolean): boolean {
+  const previous = gradEnabled;
+  gradEnabled = enabled;
+  return previous;
+}
+
+/** Where a gradient goes: input slot `inputNr` of `node`. */
+export interface Edge {
+  readonly node: Node;
+  readonly inputNr: number;
+}
+
+/** Shape and dtype a gradient flowing to an input must have (the engine un-broadcasts and casts to it). */
+export interface InputMeta {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+export type GradHook = (grad: Tensor) => Tensor | void | undefined;
+
+export interface RemovableHandle {
+  remove(): void;
+}
+
+let nextSequenceNr = 0;
+
+export const SECOND_BACKWARD_ERROR =
+  'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). ' +
+  'Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). ' +
+  'Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.';
+
+/** A tensor kept for backward, with the version it had when saved. */
+export class SavedTensor {
+  private tensor: Tensor | null;
+  private readonly version: number;
+  private readonly gradFnName: string | null;
+  private readonly outputNr: number;
+  constructor(tensor: Tensor) {
+    this.tensor = tensor;
+    this.version = tensor._versionCounter.value;
+    const fn = tensor._gradFn;
+    this.gradFnName = fn ? fn.name : null;
+    this.outputNr = tensor._outputNr;
+  }
+
+  /** The tensor, checked against in-place modification since it was saved. */
+  unpack(): Tensor {
+    const t = this.tensor;
+    if (t === null) throw new Error(SECOND_BACKWARD_ERROR);
+    const now = t._versionCounter.value;
+    if (now !== this.version) {
+      const which = this.gradFnName ? `, which is output ${this.outputNr} of ${this.gradFnName},` : '';
+      throw new Error(
+        `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+          `[${legacyTypeName(t.dtype)} [${t.shape.join(', ')}]]${which} is at version ${now}; expected version ${this.version} instead. ` +
+          `Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
+      );
+    }
+    return t;
+  }
+
+  release(): void {
+    this.tensor = null;
+  }
+
+  refersTo(t: Tensor): boolean {
+    return this.tensor === t;
+  }
+}
+
+/** PyTorch's legacy type names, used in its autograd error messages. */
+export function legacyTypeName(dtype: DType): string {
+  const names: Record<DType, string> = {
+    float32: 'torch.FloatTensor',
+    float64: 'torch.DoubleTensor',
+    int64: 'torch.LongTensor',
+    int32: 'torch.IntTensor',
+    uint8: 'torch.ByteTensor',
+    bool: 'torch.BoolTensor',
+  };
+  return names[dtype];
+}
+
+/**
+ * A backward function: receives the gradients of its forward outputs and returns
+ * the gradients of its forward inputs, written with differentiable ops so that
+ * running it with grad mode on (createGraph) records a graph of its own.
+ */
+export abstract class Node {
+  /** PyTorch's node name, e.g. 'MulBackward0'. */
+  abstract readonly name: string;
+  /** One edge per forward input (null where that input needs no gradient). */
+  next: (Edge | null)[] = [];
+  inputMeta: InputMeta[] = [];
+  /** How many outputs the forward produced (gradient slots the engine fills). */
+  numOutputs = 1;
+  readonly sequenceNr: number = nextSequenceNr++;
+  /** Per forward output: hooks run on its gradient before this node runs. */
+  preHooks: Map<number, GradHook[]> | null = null;
+  /** Per forward output: tensors that retain their gradient (retainGrad). */
+  retainers: Map<number, Tensor> | null = null;
+  postHooks: ((gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]) => void)[] | null = null;
+  private kept: SavedTensor[] | null = null;
+  private savedList: SavedTensor[] = [];
+
+  abstract backward(gradOutputs: (Tensor | null)[]): (Tensor | null)[];
+
+  /** Keeps one tensor for backward; unpack it with .unpack() inside backward. */
+  keep(t: Tensor): SavedTensor {
+    const s = new SavedTensor(t);
+    (this.kept ??= []).push(s);
+    return s;
+  }
+
+  /** Keeps tensors for backward; read them back in order with saved(). */
+  save(...tensors: Tensor[]): this {
+    this.savedList = tensors.map((t) => this.keep(t));
+    return this;
+  }
+
+  /** The tensors given to save(), checked against in-place modification since. */
+  saved(): Tensor[] {
+    return this.savedList.map((s) => s.unpack());
+  }
+
+  /**
+   * Re-points saved copies of `from` at `to` as it is now: an in-place op computes
+   * its result out of place, and what it saved must then track self's memory.
+   */
+  rebindSaved(from: Tensor, to: Tensor): void {
+    if (this.kept === null) return;
+    const replaced = new Map<SavedTensor, SavedTensor>();
+    for (const s of this.kept) if (s.refersTo(from)) replaced.set(s, new SavedTensor(to));
+    const swap = (s: SavedTensor) => replaced.get(s) ?? s;
+    this.kept = this.kept.map(swap);
+    this.savedList = this.savedList.map(swap);
+  }
+
+  /** Frees saved tensors after a backward without retainGraph. */
+  release(): void {
+    if (this.kept !== null) for (const s of this.kept) s.release();
+  }
+
+  /** PyTorch's next_functions: [node, inputNr] per forward input. */
+  get nextFunctions(): [Node | null, number][] {
+    return this.next.map((e) => (e ? [e.node, e.inputNr] : [null, 0]));
+  }
+
+  registerHook(hook: (gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]) => void): RemovableHandle {
+    const hooks = (this.postHooks ??= []);
+    hooks.push(hook);
+    return { remove: () => void hooks.splice(hooks.indexOf(hook) >>> 0, 1) };
+  }
+
+  addPreHook(outputNr: number, hook: GradHook): RemovableHandle {
+    const hooks = (this.preHooks ??= new Map());
+    const list = hooks.get(outputNr) ?? [];
+    hooks.set(outputNr, list);
+    list.push(hook);
+    return {
+      remove: () => {
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+      },
+    };
+  }
+
+  toString(): string {
+    return `<${this.name}>`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * The sink of a leaf tensor's gradient. The engine accumulates into
+ * `variable.grad` when it reaches this node; one node per leaf, reused by
+ * every graph the leaf takes part in.
+ */
+export class AccumulateGrad extends Node {
+  readonly name = 'AccumulateGrad';
+  readonly variable: Tensor;
+  constructor(variable: Tensor) {
+    super();
+    this.variable = variable;
+    this.inputMeta = [];
+  }
+  backward(): (Tensor | null)[] {
+    return [];
+  }
+}

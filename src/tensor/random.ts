@@ -1,0 +1,224 @@
+// PyTorch's CPU generator (mt19937) and the way its distributions consume it
+// (ATen/core/DistributionsHelper.h, ATen/native/cpu/DistributionTemplates.h), so
+// that the same seed gives the same numbers as torch.manual_seed.
+import { log256, sincos256 } from './avx-mathfun.js';
+import type { DType, TypedArray } from './dtype.js';
+
+const N = 624;
+const M = 397;
+/** PyTorch's default_rng_seed_val: a fresh process draws from this seed. */
+export const DEFAULT_SEED = 67280421310721n;
+
+export class Generator {
+  private readonly state = new Uint32Array(N);
+  private index = N;
+  private initial: bigint = DEFAULT_SEED;
+  /** The second Box-Muller value of normal_distribution<double>, kept for the next draw. */
+  nextDoubleNormal: number | null = null;
+
+  constructor(seed: number | bigint = DEFAULT_SEED) {
+    this.manualSeed(seed);
+  }
+
+  /** Re-seeds; only the low 32 bits reach mt19937 (as in PyTorch). Returns this generator. */
+  manualSeed(seed: number | bigint): this {
+    const s = BigInt.asUintN(64, BigInt(seed));
+    this.initial = s;
+    this.nextDoubleNormal = null;
+    const st = this.state;
+    st[0] = Number(s & 0xffffffffn);
+    for (let j = 1; j < N; j++) {
+      const prev = st[j - 1] ^ (st[j - 1] >>> 30);
+      // 1812433253 * prev + j in uint32 arithmetic, split to stay exact in doubles.
+      st[j] = ((((prev & 0xffff0000) >>> 16) * 1812433253) << 16) + (prev & 0x0000ffff) * 1812433253 + j;
+    }
+    this.index = N;
+    return this;
+  }
+
+  /** Seeds from a non-deterministic source and returns the seed (torch.seed()). */
+  seed(): bigint {
+    const hi = Math.floor(Math.random() * 0x100000000);
+    const lo = Math.floor(Math.random() * 0x100000000);
+    const s = (BigInt(hi & 0x7fffffff) << 32n) | BigInt(lo);
+    this.manualSeed(s);
+    return s;
+  }
+
+  initialSeed(): bigint {
+    return this.initial;
+  }
+
+  private twist(): void {
+    const st = this.state;
+    for (let i = 0; i < N; i++) {
+      const y = (st[i] & 0x80000000) | (st[(i + 1) % N] & 0x7fffffff);
+      let v = st[(i + M) % N] ^ (y >>> 1);
+      if (y & 1) v ^= 0x9908b0df;
+      st[i] = v;
+    }
+    this.index = 0;
+  }
+
+  /** The next 32-bit output of mt19937 (generator->random()). */
+  random(): number {
+    if (this.index >= N) this.twist();
+    let y = this.state[this.index++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** generator->random64(): the first draw is the high word. */
+  random64(): bigint {
+    const hi = this.random();
+    const lo = this.random();
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  /** The low 53 bits of random64() as a number (what double distributions use). */
+  random53(): number {
+    const hi = this.random();
+    const lo = this.random();
+    return (hi & 0x1fffff) * 0x100000000 + lo;
+  }
+
+  /** torch.Generator.get_state as plain data (restorable with setState). */
+  getState(): { state: Uint32Array; index: number; initial: bigint; nextDoubleNormal: number | null } {
+    return { state: this.state.slice(), index: this.index, initial: this.initial, nextDoubleNormal: this.nextDoubleNormal };
+  }
+
+  setState(s: { state: Uint32Array; index: number; initial: bigint; nextDoubleNormal: number | null }): void {
+    if (s.state.length !== N) throw new RangeError(`generator state must hold ${N} words, got ${s.state.length}`);
+    this.state.set(s.state);
+    this.index = s.index;
+    this.initial = s.initial;
+    this.nextDoubleNormal = s.nextDoubleNormal;
+  }
+}
+
+let defaultGenerator = new Generator();
+
+export function getDefaultGenerator(): Generator {
+  return defaultGenerator;
+}
+
+/** torch.manual_seed: re-seeds the default generator and returns it. */
+export function manualSeed(seed: number | bigint): Generator {
+  return defaultGenerator.manualSeed(seed);
+}
+
+/** torch.initial_seed */
+export function initialSeed(): bigint {
+  return defaultGenerator.initialSeed();
+}
+
+export function resetDefaultGenerator(): void {
+  defaultGenerator = new Generator();
+}
+
+const TWO_POW_M24 = 2 ** -24;
+const TWO_POW_M53 = 2 ** -53;
+const f = Math.fround;
+
+/** uniform_real_distribution<T>(from, to) for one draw, in T's arithmetic. */
+export function uniformSample(gen: Generator, dtype: DType, from: number, to: number): number {
+  if (dtype === 'float32') {
+    const x = (gen.random() & 0xffffff) * TWO_POW_M24;
+    return f(f(x * f(f(to) - f(from))) + f(from));
+  }
+  const x = gen.random53() * TWO_POW_M53;
+  return x * (to - from) + from;
+}
+
+/** tensor.uniform_(from, to) over `n` consecutive elements. */
+export function uniformFill(data: TypedArray, dtype: DType, from: number, to: number, gen: Generator): void {
+  for (let i = 0; i < data.length; i++) data[i] = uniformSample(gen, dtype, from, to);
+}
+
+/** at::normal_distribution<double>: Box-Muller with the second value cached in the generator. */
+export function normalSampleDouble(gen: Generator, mean: number, std: number): number {
+  if (gen.nextDoubleNormal !== null) {
+    const v = gen.nextDoubleNormal;
+    gen.nextDoubleNormal = null;
+    return v * std + mean;
+  }
+  const u1 = gen.random53() * TWO_POW_M53;
+  const u2 = gen.random53() * TWO_POW_M53;
+  const r = Math.sqrt(-2 * Math.log(1 - u2));
+  const theta = 2 * Math.PI * u1;
+  gen.nextDoubleNormal = r * Math.sin(theta);
+  return r * Math.cos(theta) * std + mean;
+}
+
+const TWO_PI_F = f(2 * Math.PI);
+
+// normal_fill_16: Box-Muller on 8 pairs (data[j], data[j + 8]) of uniforms. float32
+// follows normal_fill_16_AVX2 (PyTorch's AVX2 build), float64 the scalar version.
+function normalFill16(data: TypedArray, at: number, isFloat: boolean, mean: number, std: number): void {
+  for (let j = 0; j < 8; j++) {
+    if (isFloat) {
+      const radius = f(Math.sqrt(f(-2 * log256(f(1 - data[at + j])))));
+      const [sin, cos] = sincos256(f(TWO_PI_F * data[at + j + 8]));
+      data[at + j] = f(f(radius * cos) * std + mean);
+      data[at + j + 8] = f(f(radius * sin) * std + mean);
+    } else {
+      const radius = Math.sqrt(-2 * Math.log(1 - data[at + j]));
+      const theta = 2 * Math.PI * data[at + j + 8];
+      data[at + j] = radius * Math.cos(theta) * std + mean;
+      data[at + j + 8] = radius * Math.sin(theta) * std + mean;
+    }
+  }
+}
+
+/**
+ * tensor.normal_(mean, std) on a contiguous buffer: 16 or more elements use the
+ * batched Box-Muller of normal_fill, fewer use normal_distribution<double>.
+ */
+export function normalFill(data: TypedArray, dtype: DType, mean: number, std: number, gen: Generator): void {
+  const n = data.length;
+  if (n >= 16) {
+    const isFloat = dtype === 'float32';
+    const m = isFloat ? f(mean) : mean;
+    const s = isFloat ? f(std) : std;
+    for (let i = 0; i < n; i++) data[i] = uniformSample(gen, dtype, 0, 1);
+    for (let i = 0; i + 16 <= n; i += 16) normalFill16(data, i, isFloat, m, s);
+    if (n % 16 !== 0) {
+      for (let i = n - 16; i < n; i++) data[i] = uniformSample(gen, dtype, 0, 1);
+      normalFill16(data, n - 16, isFloat, m, s);
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) data[i] = normalSampleDouble(gen, mean, std);
+}
+
+/** random_(from, to): integers in [from, to) by modulo of one 32-bit (or 64-bit) draw. */
+export function randintFill(data: TypedArray, low: number, high: number, gen: Generator): void {
+  const range = high - low;
+  if (range <= 0) throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  if (range >= 2 ** 32) {
+    const r = BigInt(range);
+    for (let i = 0; i < data.length; i++) data[i] = Number(gen.random64() % r) + low;
+  } else {
+    for (let i = 0; i < data.length; i++) data[i] = (gen.random() % range) + low;
+  }
+}
+
+/** randperm(n): identity then a forward Fisher-Yates with one 32-bit draw per swap. */
+export function randpermFill(data: TypedArray, gen: Generator): void {
+  const n = data.length;
+  for (let i = 0; i < n; i++) data[i] = i;
+  for (let i = 0; i < n - 1; i++) {
+    const z = gen.random() % (n - i);
+    const t = data[i];
+    data[i] = data[z + i];
+    data[z + i] = t;
+  }
+}
+
+/** bernoulli_(p) with a scalar p: one double uniform per element, 1 where it falls below p. */
+export function bernoulliFill(data: TypedArray, p: number, gen: Generator): void {
+  for (let i = 0; i < data.length; i++) data[i] = gen.random53() * TWO_POW_M53 < p ? 1 : 0;
+}

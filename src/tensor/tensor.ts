@@ -1,0 +1,323 @@
+import type { View } from '../backend/index.js';
+import { allocate, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
+import { AccumulateGrad, type GradHook, type Node, type RemovableHandle } from './graph.js';
+import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape } from './shape.js';
+import { formatTensor } from './print.js';
+
+/** A flat buffer that tensors view; several tensors (views) may share one. */
+export class Storage {
+  data: TypedArray;
+  constructor(data: TypedArray) {
+    this.data = data;
+  }
+}
+
+/** Counts in-place writes; views share it so saved-tensor checks see writes through any view. */
+export interface VersionCounter {
+  value: number;
+}
+
+/** Nested arrays of numbers (or booleans for bool tensors), as tolist() returns. */
+export type NestedList = number | boolean | NestedList[];
+
+/**
+ * An n-dimensional strided view on a Storage, with autograd metadata. Math
+ * methods are added by src/ops; backward() by src/autograd.
+ */
+export class Tensor implements View {
+  _storage: Storage;
+  _dtype: DType;
+  _shape: number[];
+  _strides: number[];
+  _offset: number;
+  _versionCounter: VersionCounter;
+  /** The tensor this one is a differentiable view of (always a non-view), or null. */
+  _base: Tensor | null = null;
+  /** Bumped whenever an in-place op rewrites this tensor's autograd history. */
+  _historyEpoch = 0;
+  /** For views: the base's _historyEpoch that _gradFn was derived from. */
+  _viewEpoch = 0;
+  _gradFn: Node | null = null;
+  _outputNr = 0;
+  _requiresGrad = false;
+  _grad: Tensor | null = null;
+  _accumulator: AccumulateGrad | null = null;
+  _retainsGrad = false;
+  _leafHooks: GradHook[] | null = null;
+  /** Set by src/ops: re-derives a view's gradFn after its base's history changed. */
+  static _refreshViewHistory: ((view: Tensor) => void) | null = null;
+
+  constructor(storage: Storage, dtype: DType, shape: number[], strides?: number[], offset = 0, version?: VersionCounter) {
+    this._storage = storage;
+    this._dtype = dtype;
+    this._shape = shape;
+    this._strides = strides ?? contiguousStrides(shape);
+    this._offset = offset;
+    this._versionCounter = version ?? { value: 0 };
+  }
+
+  /** A fresh contiguous tensor over `data`. */
+  static fromData(data: TypedArray, dtype: DType, shape: number[]): Tensor {
+    return new Tensor(new Storage(data), dtype, shape);
+  }
+
+  /** An uninitialised (zero-filled) contiguous tensor. */
+  static empty(shape: number[], dtype: DType): Tensor {
+    return new Tensor(new Storage(allocate(dtype, numelOf(shape))), dtype, shape);
+  }
+
+  /** The backend reads tensors directly as Views: this is the storage's buffer. */
+  get buffer(): TypedArray {
+    return this._storage.data;
+  }
+
+  /** PyTorch's .data: an alias of the same memory outside autograd; assigning replaces this tensor's values. */
+  get data(): Tensor {
+    return this.detachedAlias();
+  }
+  set data(value: Tensor) {
+    this.setData(value);
+  }
+
+  // --- shape ---
+  get shape(): number[] {
+    return this._shape;
+  }
+  get strides(): number[] {
+    return this._strides;
+  }
+  get offset(): number {
+    return this._offset;
+  }
+  get dtype(): DType {
+    return this._dtype;
+  }
+  get ndim(): number {
+    return this._shape.length;
+  }
+  get device(): 'cpu' {
+    return 'cpu';
+  }
+
+  /** size() gives the shape; size(dim) one dimension (negative dims count from the end). */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return this._shape.slice();
+    return this._shape[normalizeDim(dim, this._shape.length)];
+  }
+
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    if (dim === undefined) return this._strides.slice();
+    return this._strides[normalizeDim(dim, this._shape.length)];
+  }
+
+  storageOffset(): number {
+    return this._offset;
+  }
+
+  dim(): number {
+    return this._shape.length;
+  }
+
+  numel(): number {
+    return numelOf(this._shape);
+  }
+
+  elementSize(): number {
+    return this._storage.data.BYTES_PER_ELEMENT;
+  }
+
+  isContiguous(): boolean {
+    let expected = 1;
+    for (let d = this._shape.length - 1; d >= 0; d--) {
+      if (this._shape[d] !== 1 && this._strides[d] !== expected) return false;
+      expected *= this._shape[d];
+    }
+    return true;
+  }
+
+  isFloatingPoint(): boolean {
+    return isFloatingDtype(this._dtype);
+  }
+
+  // --- autograd metadata ---
+  get requiresGrad(): boolean {
+    return this._requiresGrad || this.gradFn !== null;
+  }
+  set requiresGrad(flag: boolean) {
+    this.requiresGrad_(flag);
+  }
+
+  requiresGrad_(flag = true): this {
+    if (!this.isLeaf) {
+      if (!flag) {
+        throw new Error(
+          "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+        );
+      }
+      return this;
+    }
+    if (flag && !isFloatingDtype(this._dtype)) {
+      throw new TypeError(`only Tensors of floating point dtype can require gradients (got ${this._dtype})`);
+    }
+    this._requiresGrad = flag;
+    return this;
+  }
+
+  get gradFn(): Node | null {
+    if (this._base !== null && this._viewEpoch !== this._base._historyEpoch) Tensor._refreshViewHistory?.(this);
+    return this._gradFn;
+  }
+
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+  set grad(value: Tensor | null) {
+    if (value !== null) {
+      if (!(value instanceof Tensor)) throw new TypeError('assigned grad expected to be a Tensor or None');
+      if (!sameShape(value._shape, this._shape)) throw new RangeError('assigned grad has data of a different size');
+      if (value._dtype !== this._dtype) throw new TypeError('assigned grad has data of a different type');
+    }
+    this._grad = value;
+  }
+
+  get retainsGrad(): boolean {
+    return this._retainsGrad;
+  }
+
+  /** PyTorch's _version: how many in-place writes this tensor's memory has seen. */
+  get _version(): number {
+    return this._versionCounter.value;
+  }
+
+  /** The AccumulateGrad node of a leaf that requires grad (one per leaf). */
+  _gradAccumulator(): AccumulateGrad {
+    this._accumulator ??= new AccumulateGrad(this);
+    return this._accumulator;
+  }
+
+  /** Registers a hook on this tensor's gradient; it may return a replacement gradient. */
+  registerHook(hook: GradHook): RemovableHandle {
+    if (!this.requiresGrad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
+    const fn = this.gradFn;
+    if (fn !== null) return fn.addPreHook(this._outputNr, hook);
+    const hooks = (this._leafHooks ??= []);
+    hooks.push(hook);
+    return {
+      remove: () => {
+        const i = hooks.indexOf(hook);
+        if (i >= 0) hooks.splice(i, 1);
+      },
+    };
+  }
+
+  /** Makes a non-leaf keep its .grad after backward (leaves always do). */
+  retainGrad(): void {
+    if (!this.requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.isLeaf || this._retainsGrad) return;
+    const fn = this.gradFn as Node;
+    (fn.retainers ??= new Map()).set(this._outputNr, this);
+    this._retainsGrad = true;
+  }
+
+  /** A new tensor on the same memory with no history (shares the version counter, as PyTorch's detach). */
+  detach(): Tensor {
+    return new Tensor(this._storage, this._dtype, this._shape, this._strides, this._offset, this._versionCounter);
+  }
+
+  /** Removes this tensor from the graph in place: it becomes a leaf that does not require grad. */
+  detach_(): this {
+    if (this._base !== null) {
+      throw new Error('Can\'t detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training...');
+    }
+    this._gradFn = null;
+    this._outputNr = 0;
+    this._requiresGrad = false;
+    return this;
+  }
+
+  // .data: an alias of the same memory that autograd does not track, with its own
+  // version counter so that writes through it are invisible to saved-tensor checks.
+  private detachedAlias(): Tensor {
+    return new Tensor(this._storage, this._dtype, this._shape, this._strides, this._offset);
+  }
+
+  private setData(value: Tensor): void {
+    if (!(value instanceof Tensor)) throw new TypeError('data must be a Tensor');
+    if (value._dtype !== this._dtype && this.requiresGrad) {
+      // PyTorch allows a dtype change only when compatible; keep leaves differentiable.
+      if (!isFloatingDtype(value._dtype)) throw new TypeError(`data set to a tensor that requires gradients must be floating point (got ${value._dtype})`);
+    }
+    this._storage = value._storage;
+    this._dtype = value._dtype;
+    this._shape = value._shape.slice();
+    this._strides = value._strides.slice();
+    this._offset = value._offset;
+  }
+
+  // --- element access ---
+  /** The value of a one-element tensor as a JS number (bool gives 0 or 1). */
+  item(): number {
+    if (this.numel() !== 1) {
+      throw new RangeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    }
+    return this._storage.data[this._offset];
+  }
+
+  async itemAsync(): Promise<number> {
+    return this.item();
+  }
+
+  /** Nested arrays of the values (booleans for bool tensors), like PyTorch's tolist(). */
+  tolist(): NestedList {
+    const data = this._storage.data;
+    const isBool = this._dtype === 'bool';
+    const build = (d: number, offset: number): NestedList => {
+      if (d === this._shape.length) return isBool ? data[offset] !== 0 : data[offset];
+      const out: NestedList[] = new Array(this._shape[d]);
+      for (let i = 0; i < this._shape[d]; i++) out[i] = build(d + 1, offset + i * this._strides[d]);
+      return out;
+    };
+    return build(0, this._offset);
+  }
+
+  async tolistAsync(): Promise<NestedList> {
+    return this.tolist();
+  }
+
+  /** A contiguous copy of the values as a typed array (int64 as Float64Array, bool as Uint8Array). */
+  toTypedArray(): TypedArray {
+    const out = allocate(this._dtype, this.numel());
+    let i = 0;
+    const data = this._storage.data;
+    const visit = (d: number, offset: number): void => {
+      if (d === this._shape.length) {
+        out[i++] = data[offset];
+        return;
+      }
+      for (let k = 0; k < this._shape[d]; k++) visit(d + 1, offset + k * this._strides[d]);
+    };
+    visit(0, this._offset);
+    return out;
+  }
+
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatTensor(this);
+  }
+
+  /** Describes shape and dtype for error messages, e.g. 'float32[64, 784]'. */
+  describe(): string {
+    return `${this._dtype}${formatShape(this._shape)}`;
+  }
+}

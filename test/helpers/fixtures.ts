@@ -1,0 +1,62 @@
+// Reading the PyTorch-generated fixtures (scripts/fixtures/*.py) and comparing against them.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as torch from '../../src/index.js';
+import type { DType } from '../../src/index.js';
+
+/** A tensor as the fixture scripts write it: values flattened row-major; NaN/inf as strings. */
+export interface TensorJson {
+  dtype: DType;
+  shape: number[];
+  data: (number | string | boolean)[];
+}
+
+export function loadFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', name), 'utf8')) as T;
+}
+
+function decode(v: number | string | boolean): number {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v === 'nan') return NaN;
+  if (v === 'inf') return Infinity;
+  if (v === '-inf') return -Infinity;
+  return v as number;
+}
+
+export function fromJson(t: TensorJson, opts: { requiresGrad?: boolean } = {}): torch.Tensor {
+  const values = t.data.map(decode);
+  const flat = torch.tensor(values.length === 0 ? [] : values, { dtype: t.dtype });
+  return flat.reshape(t.shape).clone().requiresGrad_(opts.requiresGrad ?? false);
+}
+
+export interface Tolerance {
+  rtol?: number;
+  atol?: number;
+}
+
+/** Asserts same shape, dtype and values (NaN equal to NaN, infinities exact). */
+export function assertTensor(actual: torch.Tensor, expected: TensorJson, tol: Tolerance = {}, label = ''): void {
+  const where = label ? `${label}: ` : '';
+  assert.deepEqual(actual.shape, expected.shape, `${where}shape`);
+  assert.equal(actual.dtype, expected.dtype, `${where}dtype`);
+  const got = Array.from(actual.toTypedArray() as ArrayLike<number>);
+  const want = expected.data.map(decode);
+  const exact = expected.dtype !== 'float32' && expected.dtype !== 'float64';
+  const rtol = tol.rtol ?? (expected.dtype === 'float64' ? 1e-10 : 1e-5);
+  const atol = tol.atol ?? (expected.dtype === 'float64' ? 1e-12 : 1e-6);
+  for (let i = 0; i < want.length; i++) {
+    const a = got[i];
+    const b = want[i];
+    if (Number.isNaN(b)) {
+      assert.ok(Number.isNaN(a), `${where}element ${i}: expected NaN, got ${a}`);
+    } else if (exact) {
+      // Integers are held in doubles, where -0 and 0 are the same integer.
+      assert.ok(a === b, `${where}element ${i}: got ${a}, expected ${b}`);
+    } else if (!Number.isFinite(b)) {
+      assert.equal(a, b, `${where}element ${i}`);
+    } else {
+      assert.ok(Math.abs(a - b) <= atol + rtol * Math.abs(b), `${where}element ${i}: got ${a}, expected ${b} (rtol ${rtol}, atol ${atol})`);
+    }
+  }
+}
