@@ -145,7 +145,10 @@ function accumulate(leaf: Tensor, incoming: Tensor, createGraph: boolean): void 
       if (replaced instanceof Tensor) g = replaced;
     }
   }
-  if (leaf._grad === null) leaf._grad = createGraph ? g.clone() : g.detach().clone();
+  if (leaf._grad === null) {
+    // Under createGraph PyTorch stores a differentiable copy (grad_fn CopyBackwards).
+    leaf._grad = createGraph ? Tensor.empty(g.shape.slice(), g.dtype).copy_(g) : g.detach().clone();
+  }
   else if (createGraph) leaf._grad = leaf._grad.add(g);
   else leaf._grad.add_(g.detach());
 }

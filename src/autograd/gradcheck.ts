@@ -1,7 +1,7 @@
 // gradcheck / gradgradcheck: analytical gradients against central finite differences.
 import { Tensor } from '../tensor/tensor.js';
 import { grad } from './backward.js';
-import { noGrad } from './grad-mode.js';
+import { enableGrad, noGrad } from './grad-mode.js';
 
 export interface GradcheckOptions {
   eps?: number;
@@ -112,12 +112,15 @@ export function gradgradcheck(fn: Fn, inputs: Tensor | Tensor[], opts: Gradcheck
     g.requiresGrad_(true);
     return g;
   });
-  const firstOrder = (...args: Tensor[]): Tensor[] => {
-    const xs = args.slice(0, list.length);
-    const gos = args.slice(list.length);
-    const ys = asList(fn(...xs));
-    const diff = xs.filter((x) => x.requiresGrad);
-    return grad(ys, diff, { gradOutputs: gos, createGraph: true, allowUnused: true }).filter((g): g is Tensor => g !== null);
-  };
+  // The first derivative as a function of (inputs, gradOutputs); it needs grad mode even
+  // where gradcheck evaluates it for finite differences.
+  const firstOrder = (...args: Tensor[]): Tensor[] =>
+    enableGrad(() => {
+      const xs = args.slice(0, list.length);
+      const gos = args.slice(list.length);
+      const ys = asList(fn(...xs));
+      const diff = xs.filter((x) => x.requiresGrad);
+      return grad(ys, diff, { gradOutputs: gos, createGraph: true, allowUnused: true }).filter((g): g is Tensor => g !== null);
+    });
   return gradcheck(firstOrder, [...list, ...gradOutputs], opts);
 }

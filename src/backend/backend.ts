@@ -55,6 +55,28 @@ export type BinaryOp =
 
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'all' | 'any';
 
+/** 2-D convolution geometry (1-D convolutions use height 1). */
+export interface Conv2dParams {
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
+/** 2-D pooling geometry; output sizes are given by the output buffer's shape. */
+export interface Pool2dParams {
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  /** Output height and width (ceil_mode is resolved by the caller). */
+  outSize: [number, number];
+  /** avg pool: count padded cells in the divisor (PyTorch's count_include_pad). */
+  countIncludePad?: boolean;
+  /** avg pool: divide by this instead of the window size. */
+  divisorOverride?: number | null;
+}
+
 export interface Backend {
   readonly name: string;
 
@@ -94,4 +116,24 @@ export interface Backend {
   indexSelect(x: View, dim: number, index: View, out: TypedArray): void;
   /** dst.select(dim, index[j]) (+)= src.select(dim, j) for every j, in place (index_add_ / index_copy_). */
   indexPut(dst: View, dim: number, index: View, src: View, accumulate: boolean): void;
+
+  /**
+   * Cross-correlation: x [N, C, H, W], weight [O, C/groups, kH, kW], bias [O] or null;
+   * out is contiguous [N, O, oH, oW].
+   */
+  conv2d(x: View, weight: View, bias: View | null, p: Conv2dParams, out: TypedArray, outShape: readonly number[]): void;
+  /** Gradient of conv2d with respect to x: gradOut [N, O, oH, oW] -> out contiguous [N, C, H, W]. */
+  conv2dBackwardInput(gradOut: View, weight: View, p: Conv2dParams, out: TypedArray, inputShape: readonly number[]): void;
+  /** Gradient of conv2d with respect to weight: out contiguous [O, C/groups, kH, kW]. */
+  conv2dBackwardWeight(gradOut: View, x: View, p: Conv2dParams, out: TypedArray, weightShape: readonly number[]): void;
+  /** Max pooling over [N, C, H, W]: values into out, argmax (flat h*W+w in the input plane) into indices. */
+  maxPool2d(x: View, p: Pool2dParams, out: TypedArray, indices: TypedArray): void;
+  /** Scatters gradOut [N, C, oH, oW] to the saved argmax positions: out contiguous [N, C, H, W] (zero-filled). */
+  maxPool2dBackward(gradOut: View, indices: View, out: TypedArray, inputShape: readonly number[]): void;
+  avgPool2d(x: View, p: Pool2dParams, out: TypedArray): void;
+  /** out contiguous [N, C, H, W] (zero-filled). */
+  avgPool2dBackward(gradOut: View, p: Pool2dParams, out: TypedArray, inputShape: readonly number[]): void;
+  /** Adaptive average pooling of [N, C, H, W] to [N, C, oH, oW] (bins floor(i*H/oH) .. ceil((i+1)*H/oH)). */
+  adaptiveAvgPool2d(x: View, out: TypedArray, outSize: [number, number]): void;
+  adaptiveAvgPool2dBackward(gradOut: View, out: TypedArray, inputShape: readonly number[]): void;
 }

@@ -138,9 +138,10 @@ class Formatter {
         } else {
           for (const v of finite) this.maxWidth = Math.max(this.maxWidth, formatFixed(v, p).length);
         }
+        // Only here: with no nonzero finite value PyTorch returns before applying sci_mode.
+        if (options.sciMode !== null) this.sciMode = options.sciMode;
       }
     }
-    if (options.sciMode !== null) this.sciMode = options.sciMode;
   }
 
   private plain(v: number): string {
@@ -170,14 +171,22 @@ interface Walk {
   strides: readonly number[];
 }
 
-/** The indices of a dim that are printed: all, or the edge items around '...'. */
-function keptIndices(size: number, summarize: boolean): number[] {
+function range(start: number, end: number): number[] {
+  return Array.from({ length: Math.max(0, end - start) }, (_, i) => start + i);
+}
+
+/** The start of the tail edge items. The last dim is sliced as self[-edgeitems:] in
+ * PyTorch, which for edgeitems=0 is the whole dim; outer dims use range(). */
+function tailStart(size: number, lastDim: boolean): number {
   const e = options.edgeitems;
-  if (summarize && size > 2 * e) {
-    const head = Array.from({ length: e }, (_, i) => i);
-    return head.concat(Array.from({ length: e }, (_, i) => size - e + i));
-  }
-  return Array.from({ length: size }, (_, i) => i);
+  return lastDim && e === 0 ? 0 : size - e;
+}
+
+/** The indices of a dim that are printed: all, or the edge items around '...'. */
+function keptIndices(size: number, summarize: boolean, lastDim: boolean): number[] {
+  const e = options.edgeitems;
+  if (summarize && size > 2 * e) return range(0, e).concat(range(tailStart(size, lastDim), size));
+  return range(0, size);
 }
 
 function summarizedValues(t: Walk, offset: number, d: number, summarize: boolean, out: number[]): void {
@@ -185,7 +194,7 @@ function summarizedValues(t: Walk, offset: number, d: number, summarize: boolean
     out.push(t.data[offset]);
     return;
   }
-  for (const i of keptIndices(t.shape[d], summarize)) summarizedValues(t, offset + i * t.strides[d], d + 1, summarize, out);
+  for (const i of keptIndices(t.shape[d], summarize, d === t.shape.length - 1)) summarizedValues(t, offset + i * t.strides[d], d + 1, summarize, out);
 }
 
 function vectorStr(t: Walk, offset: number, indent: number, summarize: boolean, f: Formatter): string {
@@ -194,14 +203,10 @@ function vectorStr(t: Walk, offset: number, indent: number, summarize: boolean, 
   const size = t.shape[t.shape.length - 1];
   const stride = t.strides[t.strides.length - 1];
   const e = options.edgeitems;
-  const items: string[] = [];
-  if (summarize && size > 2 * e) {
-    for (let i = 0; i < e; i++) items.push(f.format(t.data[offset + i * stride]));
-    items.push(' ...');
-    for (let i = size - e; i < size; i++) items.push(f.format(t.data[offset + i * stride]));
-  } else {
-    for (let i = 0; i < size; i++) items.push(f.format(t.data[offset + i * stride]));
-  }
+  const item = (i: number) => f.format(t.data[offset + i * stride]);
+  let items: string[];
+  if (summarize && size > 2 * e) items = [...range(0, e).map(item), ' ...', ...range(tailStart(size, true), size).map(item)];
+  else items = range(0, size).map(item);
   const lines: string[] = [];
   for (let i = 0; i < items.length; i += perLine) lines.push(items.slice(i, i + perLine).join(', '));
   return '[' + lines.join(',\n' + ' '.repeat(indent + 1)) + ']';
@@ -247,6 +252,8 @@ export function formatValues(t: Tensor, indent: number): string {
   const numel = t.numel();
   if (numel === 0) return '[]';
   const summarize = numel > options.threshold;
+  // PyTorch's get_summarized_data stacks an empty list here.
+  if (summarize && options.edgeitems === 0 && t.dim() >= 2) throw new Error('stack expects a non-empty TensorList');
   const values: number[] = [];
   summarizedValues(walk, t.offset, 0, summarize, values);
   return tensorStr(walk, t.offset, 0, indent, summarize, new Formatter(t.dtype, values));

@@ -73,10 +73,10 @@ export class Tensor implements View {
 
   /** PyTorch's .data: an alias of the same memory outside autograd; assigning replaces this tensor's values. */
   get data(): Tensor {
-    return this.detachedAlias();
+    return this._detachedAlias();
   }
   set data(value: Tensor) {
-    this.setData(value);
+    this._setData(value);
   }
 
   // --- shape ---
@@ -161,7 +161,7 @@ export class Tensor implements View {
       return this;
     }
     if (flag && !isFloatingDtype(this._dtype)) {
-      throw new TypeError(`only Tensors of floating point dtype can require gradients (got ${this._dtype})`);
+      throw new TypeError('only Tensors of floating point dtype can require gradients');
     }
     this._requiresGrad = flag;
     return this;
@@ -245,11 +245,11 @@ export class Tensor implements View {
 
   // .data: an alias of the same memory that autograd does not track, with its own
   // version counter so that writes through it are invisible to saved-tensor checks.
-  private detachedAlias(): Tensor {
+  private _detachedAlias(): Tensor {
     return new Tensor(this._storage, this._dtype, this._shape, this._strides, this._offset);
   }
 
-  private setData(value: Tensor): void {
+  private _setData(value: Tensor): void {
     if (!(value instanceof Tensor)) throw new TypeError('data must be a Tensor');
     if (value._dtype !== this._dtype && this.requiresGrad) {
       // PyTorch allows a dtype change only when compatible; keep leaves differentiable.

@@ -1,7 +1,9 @@
 import type { Backend } from '../backend.js';
 import { binary, copy, fill, unary, where } from './elementwise.js';
 import { gather, indexPut, indexSelect, scatter } from './indexing.js';
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { matmul } from './matmul.js';
+import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { cumulative, reduce, softmax, softmaxBackward, variance } from './reduce.js';
 
 /** The reference backend: plain TypeScript over typed arrays, runs anywhere. */
@@ -22,4 +24,13 @@ export const jsBackend: Backend = {
   scatter,
   indexSelect,
   indexPut,
+  conv2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  maxPool2d,
+  maxPool2dBackward,
+  avgPool2d,
+  avgPool2dBackward,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool2dBackward,
 };

@@ -1,0 +1,58 @@
+// manualSeed gives PyTorch's exact sequences (scripts/fixtures/rng.py).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as torch from '../../src/index.js';
+import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
+
+interface Draw {
+  fn: string;
+  args: number[];
+  dtype: torch.DType;
+  out: TensorJson;
+}
+
+const fixture = loadFixture<{
+  cases: { seed: number; draws: Draw[] }[];
+  generator: { seed: number; perm: TensorJson; rand: TensorJson };
+}>('rng.json');
+
+function draw(d: Draw): torch.Tensor {
+  const a = d.args;
+  switch (d.fn) {
+    case 'rand':
+      return torch.rand(a, { dtype: d.dtype });
+    case 'randn':
+      return torch.randn(a, { dtype: d.dtype });
+    case 'randint':
+      return torch.randint(a[0], a[1], [a[2]]);
+    case 'randperm':
+      return torch.randperm(a[0]);
+    case 'uniform_':
+      return torch.empty(a[2]).uniform_(a[0], a[1]);
+    case 'normal_':
+      return torch.empty(a[2]).normal_(a[0], a[1]);
+    default:
+      throw new Error(`unknown draw ${d.fn}`);
+  }
+}
+
+for (const c of fixture.cases) {
+  test(`manualSeed(${c.seed}) reproduces PyTorch's draws`, () => {
+    torch.manualSeed(c.seed);
+    for (const d of c.draws) {
+      // float32 sequences are bit-exact; float64 normals may differ in the last bit (libm vs V8).
+      const tol = d.dtype === 'float64' ? { rtol: 1e-15, atol: 1e-15 } : { rtol: 0, atol: 0 };
+      assertTensor(draw(d), d.out, tol, `${d.fn}(${d.args.join(', ')})`);
+    }
+  });
+}
+
+test('a separate Generator does not touch the default one', () => {
+  torch.manualSeed(0);
+  const before = torch.rand(3).tolist();
+  torch.manualSeed(0);
+  const gen = new torch.Generator().manualSeed(fixture.generator.seed);
+  assertTensor(torch.randperm(10, { generator: gen }), fixture.generator.perm, { rtol: 0, atol: 0 });
+  assertTensor(torch.rand(4, { generator: gen }), fixture.generator.rand, { rtol: 0, atol: 0 });
+  assert.deepEqual(torch.rand(3).tolist(), before);
+});
