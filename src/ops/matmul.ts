@@ -147,7 +147,7 @@ class MvBackward0 extends Node {
 export function mv(a: Tensor, v: Tensor): Tensor {
   if (a.dim() !== 2 || v.dim() !== 1) throw new RangeError(`vector + matrix @ vector expected, got ${a.dim()}, ${v.dim()}`);
   if (a.shape[1] !== v.shape[0]) {
-    throw new RangeError(`size mismatch, got input (${a.shape[0]}), mat (${a.shape[0]}x${a.shape[1]}), vec (${v.shape[0]})`);
+    throw new RangeError(`size mismatch, got ${a.shape[0]}, ${a.shape[0]}x${a.shape[1]},${v.shape[0]}`);
   }
   sameDtype(a, v, 'mat and vec');
   const out = new Tensor(gemm(a, v.view(-1, 1))._storage, a.dtype, [a.shape[0]]);

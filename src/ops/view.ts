@@ -318,7 +318,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normalizeDim(dim, x.dim());
   const size = x.shape[d];
   if (!Number.isInteger(index) || index < -size || index >= size) {
-    throw new RangeError(`index ${index} is out of bounds for dimension ${d} with size ${size}`);
+    throw new RangeError(`select(): index ${index} out of range for tensor of size ${formatShape(x.shape)} at dimension ${d}`);
   }
   const i = index < 0 ? index + size : index;
   const shape = x.shape.slice();

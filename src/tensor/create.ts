@@ -194,7 +194,7 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
     const f = dtype === 'float32' ? Math.fround : (x: number) => x;
     const a = f(start);
     const b = f(end);
-    const step = f((b - a) / (steps - 1));
+    const step = f(f(b - a) / (steps - 1));
     const half = Math.floor(steps / 2);
     const at = (i: number) => (i < half ? f(a + f(step * i)) : f(b - f(step * (steps - i - 1))));
     let i = 0;
