@@ -11,6 +11,7 @@ export { setPrintoptions, getPrintoptions, type PrintOptions } from './tensor/pr
 export * from './ops/index.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './autograd/grad-mode.js';
 export * as autograd from './autograd/index.js';
+export * as nn from './nn/index.js';
 
 import type { DType } from './tensor/dtype.js';
 import { getDefaultGenerator } from './tensor/random.js';

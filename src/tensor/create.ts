@@ -144,12 +144,12 @@ export function full(shape: readonly number[], value: number | boolean, opts: Te
 
 export function zeros(...args: ShapeAndOptions<TensorOptions>): Tensor {
   const [shape, opts] = shapeArgs(args);
-  return full(shape, 0, { dtype: getDefaultDtype(), ...opts });
+  return full(shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 }
 
 export function ones(...args: ShapeAndOptions<TensorOptions>): Tensor {
   const [shape, opts] = shapeArgs(args);
-  return full(shape, 1, { dtype: getDefaultDtype(), ...opts });
+  return full(shape, 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 }
 
 /** Like PyTorch's empty: uninitialised in PyTorch, zero-filled here (JS arrays always are). */
@@ -160,7 +160,7 @@ export function empty(...args: ShapeAndOptions<TensorOptions>): Tensor {
 export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
   const cols = typeof m === 'number' ? m : n;
   const o = typeof m === 'object' ? m : opts;
-  const t = full([n, cols], 0, { dtype: getDefaultDtype(), ...o, requiresGrad: false });
+  const t = full([n, cols], 0, { ...o, dtype: o.dtype ?? getDefaultDtype(), requiresGrad: false });
   for (let i = 0; i < Math.min(n, cols); i++) t.buffer[i * cols + i] = 1;
   return finish(t, o);
 }

@@ -123,14 +123,36 @@ const TWO_POW_M24 = 2 ** -24;
 const TWO_POW_M53 = 2 ** -53;
 const f = Math.fround;
 
-/** uniform_real_distribution<T>(from, to) for one draw, in T's arithmetic. */
+/** uniform_real_distribution<T>(from, to) for one draw: x * (to - from) + from, fused (PyTorch's AVX2 build contracts it to an FMA). */
 export function uniformSample(gen: Generator, dtype: DType, from: number, to: number): number {
   if (dtype === 'float32') {
     const x = (gen.random() & 0xffffff) * TWO_POW_M24;
-    return f(f(x * f(f(to) - f(from))) + f(from));
+    // x * range is exact in a double, so one rounding to float32 is the fused result.
+    return f(x * f(f(to) - f(from)) + f(from));
   }
   const x = gen.random53() * TWO_POW_M53;
-  return x * (to - from) + from;
+  return fma(x, to - from, from);
+}
+
+const SPLIT = 134217729; // 2^27 + 1, Veltkamp's splitter
+
+/** a * b + c with one rounding (error-free product and sum, then compensation). */
+export function fma(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (!Number.isFinite(p) || p === 0 || c === 0) return p + c;
+  // Exact error of the product (Dekker's TwoProduct).
+  const ta = SPLIT * a;
+  const ah = ta - (ta - a);
+  const al = a - ah;
+  const tb = SPLIT * b;
+  const bh = tb - (tb - b);
+  const bl = b - bh;
+  const pe = al * bl - (((p - ah * bh) - al * bh) - ah * bl);
+  // Exact error of the sum (Knuth's TwoSum).
+  const s = p + c;
+  const bv = s - p;
+  const se = (p - (s - bv)) + (c - bv);
+  return s + (pe + se);
 }
 
 /** tensor.uniform_(from, to) over `n` consecutive elements. */

@@ -103,7 +103,7 @@ const BINARY: Record<BinaryOp, string> = {
   hardtanhBackward: 'b <= p0 || b >= p1 ? 0 : a',
   hardsigmoidBackward: 'b > -3 && b < 3 ? a / 6 : 0',
   hardswishBackward: 'b < -3 ? 0 : b <= 3 ? a * (b / 3 + 0.5) : a',
-  logSigmoidBackward: 'a * (b < 0 ? 1 - 1 / (1 + Math.exp(b)) : 1 / (1 + Math.exp(b)))',
+  logSigmoidBackward: 'a / (1 + Math.exp(b))',
 };
 
 const HELPERS = { erf, erfinv, rint, remainder, floorDivide };

@@ -1,0 +1,11 @@
+// torch.nn
+export { Module, type StateDict, type IncompatibleKeys, type ForwardHook, type ForwardPreHook } from './module.js';
+export { Parameter } from './parameter.js';
+export * from './modules/activation.js';
+export * from './modules/container.js';
+export * from './modules/dropout.js';
+export * from './modules/flatten.js';
+export * from './modules/linear.js';
+export * as functional from './functional/index.js';
+export * as init from './init.js';
+export * as utils from './utils/index.js';

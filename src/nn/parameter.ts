@@ -1,0 +1,24 @@
+import { formatTensor } from '../tensor/print.js';
+import { Tensor } from '../tensor/tensor.js';
+import { empty } from '../tensor/create.js';
+
+/**
+ * A Tensor that a Module registers as a parameter when assigned as a field
+ * (`this.weight = new Parameter(...)`). It shares `data`'s memory and requires grad
+ * by default, as torch.nn.Parameter.
+ */
+export class Parameter extends Tensor {
+  constructor(data?: Tensor, requiresGrad = true) {
+    const src = data ?? empty(0);
+    super(src._storage, src.dtype, src.shape.slice(), src.strides.slice(), src.offset, src._versionCounter);
+    this.requiresGrad_(requiresGrad);
+  }
+
+  override toString(): string {
+    return 'Parameter containing:\n' + formatTensor(this);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}

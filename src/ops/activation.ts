@@ -1,0 +1,85 @@
+// Activations with parameters (leaky_relu, elu, softplus, hardtanh, threshold, gelu
+// with tanh approximation): one kernel forward, PyTorch's *_backward formula back.
+import type { BinaryOp, UnaryOp } from '../backend/index.js';
+import { castScalar, floatResult } from '../tensor/dtype.js';
+import { Node } from '../tensor/graph.js';
+import { Tensor } from '../tensor/tensor.js';
+import { where } from './binary.js';
+import { unaryKernel } from './kernels.js';
+import { needsGrad, record } from './record.js';
+import { fused } from './unary.js';
+
+type Grad = Tensor | null;
+
+class ActivationBackward extends Node {
+  constructor(
+    readonly name: string,
+    private readonly op: BinaryOp,
+    private readonly args: number[],
+    private readonly composed: (g: Tensor, s: Tensor) => Tensor,
+  ) {
+    super();
+  }
+  backward([g]: Grad[]): Grad[] {
+    const [s] = this.saved();
+    return [fused(this.op, g as Tensor, s, () => this.composed(g as Tensor, s), this.args)];
+  }
+}
+
+function activation(
+  x: Tensor,
+  op: UnaryOp,
+  args: number[],
+  node: string,
+  backwardOp: BinaryOp,
+  composed: (g: Tensor, s: Tensor) => Tensor,
+  saveResult = false,
+): Tensor {
+  const dtype = floatResult(x.dtype);
+  const cast = args.map((a) => castScalar(a, dtype));
+  const out = unaryKernel(op, x, dtype, cast);
+  if (needsGrad(x)) record(new ActivationBackward(node, backwardOp, cast, composed), [x], [out]).save(saveResult ? out : x);
+  return out;
+}
+
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return activation(x, 'leakyRelu', [negativeSlope], 'LeakyReluBackward0', 'leakyReluBackward', (g, s) =>
+    g.mul(where(s.gt(0), 1, negativeSlope)),
+  );
+}
+
+/** ELU with PyTorch's (alpha, scale, input_scale) parametrisation (SELU and CELU reuse it). */
+export function elu(x: Tensor, alpha = 1, scale = 1, inputScale = 1): Tensor {
+  return activation(x, 'elu', [alpha, scale, inputScale], 'EluBackward0', 'eluBackward', (g, s) =>
+    g.mul(where(s.gt(0), scale, s.mul(inputScale).exp().mul(alpha * scale * inputScale))),
+  );
+}
+
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  return activation(x, 'softplus', [beta, threshold], 'SoftplusBackward0', 'softplusBackward', (g, s) =>
+    g.mul(where(s.mul(beta).gt(threshold), 1, s.mul(beta).sigmoid())),
+  );
+}
+
+export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+  return activation(x, 'hardtanh', [minVal, maxVal], 'HardtanhBackward0', 'hardtanhBackward', (g, s) =>
+    g.mul(s.gt(minVal).logicalAnd(s.lt(maxVal))),
+  );
+}
+
+/** y = x where x > threshold, else value. */
+export function threshold(x: Tensor, thresholdValue: number, value: number): Tensor {
+  return activation(x, 'threshold', [thresholdValue, value], 'ThresholdBackward0', 'thresholdBackward', (g, s) =>
+    g.mul(s.gt(thresholdValue)),
+  );
+}
+
+export function geluTanh(x: Tensor): Tensor {
+  const k = Math.sqrt(2 / Math.PI);
+  return activation(x, 'geluTanh', [], 'GeluBackward0', 'geluTanhBackward', (g, s) => {
+    const inner = s.add(s.pow(3).mul(0.044715)).mul(k);
+    const t = inner.tanh();
+    const dInner = s.mul(s).mul(3 * 0.044715).add(1).mul(k);
+    return g.mul(t.add(1).mul(0.5).add(s.mul(0.5).mul(t.mul(t).rsub(1)).mul(dInner)));
+  });
+}
