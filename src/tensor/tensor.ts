@@ -131,6 +131,7 @@ export class Tensor implements View {
   }
 
   isContiguous(): boolean {
+    if (this.numel() === 0) return true;
     let expected = 1;
     for (let d = this._shape.length - 1; d >= 0; d--) {
       if (this._shape[d] !== 1 && this._strides[d] !== expected) return false;

@@ -1,0 +1,72 @@
+// torch.load: reads PyTorch checkpoints (the zip format and the legacy pickle
+// stream) with a weights-only unpickler, returning JS values and Tensors.
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { inFile, inFileAsync, SerializationError } from './errors.js';
+import { BufferSource, FileSource, readBytes, type Source } from './source.js';
+import { toJs } from './to-js.js';
+import { loadLegacy } from './torch-legacy-load.js';
+import { loadZip } from './torch-zip-load.js';
+
+export interface LoadOptions {
+  /** Accepted so PyTorch code ports unchanged; every storage loads on the CPU. */
+  mapLocation?: string;
+}
+
+const PROTO = 0x80;
+
+function hex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+function looksLikeSafetensors(head: Uint8Array, size: number): boolean {
+  if (head.length < 9 || head[8] !== 0x7b) return false;
+  const n = new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true);
+  return n > 0n && n <= BigInt(size - 8);
+}
+
+function loadSource(source: Source): unknown {
+  if (source.size === 0) throw new SerializationError('the file is empty');
+  const head = readBytes(source, 0, Math.min(source.size, 512), 'the file header');
+  if (head[0] === 0x50 && head[1] === 0x4b) return toJs(loadZip(source));
+  if (head[0] === PROTO) return toJs(loadLegacy(source));
+  if (head.length >= 262 && new TextDecoder().decode(head.subarray(257, 262)) === 'ustar') {
+    throw new SerializationError('legacy tar-format checkpoints (PyTorch < 0.4) are not supported');
+  }
+  const hint = looksLikeSafetensors(head, source.size) ? ' (it looks like a safetensors file: use safetensors.loadFile)' : '';
+  throw new SerializationError(`not a PyTorch checkpoint: bad magic ${hex(head.subarray(0, 4))} (expected a zip archive or a legacy pickle stream)${hint}`);
+}
+
+function pathString(path: string | URL): string {
+  return path instanceof URL ? fileURLToPath(path) : path;
+}
+
+/**
+ * torch.load: reads a file written by torch.save (any PyTorch version, zip or legacy
+ * format) or by torchlette's save. Only weights-only content is accepted (tensors,
+ * dicts, lists, numbers, strings...): a pickle that refers to anything else is
+ * refused with an UnsafePickleError and nothing in it runs. Dicts come back as plain
+ * objects (int keys as their decimal strings), tuples and lists as arrays, tensors
+ * that shared a storage in the file share one here.
+ */
+export function load<T = unknown>(path: string | URL, _options: LoadOptions = {}): T {
+  const file = pathString(path);
+  return inFile(file, () => {
+    const source = new FileSource(file);
+    try {
+      return loadSource(source) as T;
+    } finally {
+      source.close();
+    }
+  });
+}
+
+export async function loadAsync<T = unknown>(path: string | URL, _options: LoadOptions = {}): Promise<T> {
+  const file = pathString(path);
+  return inFileAsync(file, async () => loadSource(new BufferSource(await readFile(file))) as T);
+}
+
+/** torch.load from bytes in memory (as PyTorch loads from an io.BytesIO). */
+export function loadFromBuffer<T = unknown>(bytes: Uint8Array, name = '<buffer>'): T {
+  return inFile(name, () => loadSource(new BufferSource(bytes)) as T);
+}
