@@ -1,0 +1,17 @@
+// torch.utils.data
+export { Dataset, IterableDataset, TensorDataset, ConcatDataset, ChainDataset, Subset, randomSplit, type AnyDataset } from './dataset.js';
+export {
+  Sampler,
+  SequentialSampler,
+  RandomSampler,
+  SubsetRandomSampler,
+  WeightedRandomSampler,
+  BatchSampler,
+  type RandomSamplerOptions,
+  type SizedIterable,
+} from './sampler.js';
+export { defaultCollate, defaultConvert, type Collated } from './collate.js';
+export { DataLoader, type DataLoaderOptions, type WorkerDatasetSpec } from './dataloader.js';
+export { getWorkerInfo, type WorkerInfo } from './worker-info.js';
+export { registerTransferableClass } from './transfer.js';
+export { multinomial } from './multinomial.js';

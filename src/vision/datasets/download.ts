@@ -1,0 +1,110 @@
+// Downloads for datasets' `download: true`. Dataset constructors are synchronous (as
+// torchvision's), so the fetch runs on a helper thread while this one waits on a
+// SharedArrayBuffer; files are checked by MD5 as torchvision does.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { gunzipSync } from 'node:zlib';
+
+const MESSAGE_BYTES = 4096;
+
+const FETCH_WORKER = `
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const state = new Int32Array(workerData.shared, 0, 2);
+const message = new Uint8Array(workerData.shared, 8);
+(async () => {
+  try {
+    const res = await fetch(workerData.url, { signal: AbortSignal.timeout(workerData.timeoutMs) });
+    if (!res.ok) throw new Error('HTTP ' + res.status + ' ' + res.statusText);
+    fs.writeFileSync(workerData.dest, Buffer.from(await res.arrayBuffer()));
+    Atomics.store(state, 0, 1);
+  } catch (e) {
+    const cause = e && e.cause ? ' (' + (e.cause.code || e.cause.message || e.cause) + ')' : '';
+    const text = Buffer.from(String(e && e.message ? e.message : e) + cause).subarray(0, message.length);
+    message.set(text);
+    Atomics.store(state, 1, text.length);
+    Atomics.store(state, 0, 2);
+  }
+  Atomics.notify(state, 0);
+})();
+`;
+
+/** Fetches `url` into `dest` synchronously; throws with the reason on failure. */
+export function fetchToFileSync(url: string, dest: string, timeoutMs = 10 * 60 * 1000): void {
+  mkdirSync(dirname(dest), { recursive: true });
+  const shared = new SharedArrayBuffer(8 + MESSAGE_BYTES);
+  const state = new Int32Array(shared, 0, 2);
+  const tmp = `${dest}.part`;
+  const worker = new Worker(FETCH_WORKER, { eval: true, workerData: { url, dest: tmp, shared, timeoutMs } });
+  try {
+    const waited = Atomics.wait(state, 0, 0, timeoutMs + 5000);
+    if (waited === 'timed-out') throw new Error('timed out');
+    if (Atomics.load(state, 0) === 2) {
+      const len = Atomics.load(state, 1);
+      throw new Error(Buffer.from(new Uint8Array(shared, 8, len)).toString());
+    }
+    renameSync(tmp, dest);
+  } finally {
+    void worker.terminate();
+    rmSync(tmp, { force: true });
+  }
+}
+
+export function md5Of(path: string): string {
+  return createHash('md5').update(readFileSync(path)).digest('hex');
+}
+
+/** torchvision's check_integrity: the file exists and (if an md5 is given) matches it. */
+export function checkIntegrity(path: string, md5?: string): boolean {
+  return existsSync(path) && (md5 === undefined || md5Of(path) === md5);
+}
+
+/**
+ * Downloads `filename` from the first mirror that works into `folder` and checks its
+ * MD5. `howToFix` is appended to the error when every mirror fails (e.g. offline).
+ */
+export function downloadFromMirrors(mirrors: readonly string[], filename: string, folder: string, md5: string | undefined, howToFix: string): string {
+  const dest = join(folder, filename);
+  if (checkIntegrity(dest, md5)) return dest;
+  const failures: string[] = [];
+  for (const mirror of mirrors) {
+    const url = `${mirror}${filename}`;
+    try {
+      fetchToFileSync(url, dest);
+    } catch (e) {
+      failures.push(`${url}: ${(e as Error).message}`);
+      continue;
+    }
+    if (checkIntegrity(dest, md5)) return dest;
+    rmSync(dest, { force: true });
+    failures.push(`${url}: MD5 mismatch (expected ${md5})`);
+  }
+  throw new Error(`Could not download ${filename}:\n  ${failures.join('\n  ')}\n${howToFix}`);
+}
+
+/** Extracts the regular files of a .tar or .tar.gz archive into `folder`. */
+export function extractTar(archive: string, folder: string): void {
+  let bytes: Uint8Array = readFileSync(archive);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  const text = (start: number, length: number) => Buffer.from(bytes.subarray(start, start + length)).toString('latin1').replace(/\0.*$/s, '');
+  let pos = 0;
+  while (pos + 512 <= bytes.length) {
+    const name = text(pos, 100);
+    if (name === '') break;
+    const size = parseInt(text(pos + 124, 12).trim() || '0', 8);
+    const type = text(pos + 156, 1);
+    const prefix = text(pos + 345, 155);
+    const path = normalize(join(folder, prefix ? `${prefix}/${name}` : name));
+    if (!path.startsWith(normalize(folder))) throw new Error(`${archive}: refusing to extract ${name} outside ${folder}`);
+    const start = pos + 512;
+    if (type === '5') mkdirSync(path, { recursive: true });
+    else if (type === '0' || type === '') {
+      if (start + size > bytes.length) throw new Error(`${archive}: truncated tar archive at ${name}`);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, bytes.subarray(start, start + size));
+    }
+    pos = start + Math.ceil(size / 512) * 512;
+  }
+}

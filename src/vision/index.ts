@@ -1,0 +1,7 @@
+// torchlette/vision: torchvision's datasets, transforms, io and utils.
+export { Image, isImage, type ImageMode } from './image.js';
+export * as datasets from './datasets/index.js';
+export * as transforms from './transforms/index.js';
+export * as io from './io/index.js';
+export * as utils from './utils.js';
+export { imageToTensor, tensorToImage } from './convert.js';

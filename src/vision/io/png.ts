@@ -1,0 +1,226 @@
+// A small PNG codec on node:zlib: decodes every standard PNG (bit depths 1-16,
+// gray/RGB/palette/alpha, tRNS, Adam7) to 8-bit pixels and encodes 8-bit images.
+import { deflateSync, inflateSync } from 'node:zlib';
+import { Image } from '../image.js';
+
+const SIGNATURE = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+function crc32(bytes: Uint8Array, start: number, end: number): number {
+  let c = 0xffffffff;
+  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+export function isPng(bytes: Uint8Array): boolean {
+  return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
+}
+
+interface Header {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colorType: number;
+  interlace: number;
+}
+
+const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/** Undoes the per-row filters of one (sub)image in place; returns the raw rows. */
+function unfilter(data: Uint8Array, pos: number, rowBytes: number, rows: number, bpp: number, name: string): Uint8Array {
+  const out = new Uint8Array(rowBytes * rows);
+  for (let y = 0; y < rows; y++) {
+    if (pos >= data.length) throw new Error(`${name}: PNG image data is truncated`);
+    const filter = data[pos++];
+    const row = y * rowBytes;
+    const prev = row - rowBytes;
+    for (let x = 0; x < rowBytes; x++) {
+      const raw = data[pos + x];
+      const a = x >= bpp ? out[row + x - bpp] : 0;
+      const b = y > 0 ? out[prev + x] : 0;
+      const c = x >= bpp && y > 0 ? out[prev + x - bpp] : 0;
+      let v: number;
+      switch (filter) {
+        case 0: v = raw; break;
+        case 1: v = raw + a; break;
+        case 2: v = raw + b; break;
+        case 3: v = raw + ((a + b) >> 1); break;
+        case 4: v = raw + paeth(a, b, c); break;
+        default: throw new Error(`${name}: invalid PNG filter type ${filter}`);
+      }
+      out[row + x] = v;
+    }
+    pos += rowBytes;
+  }
+  return out;
+}
+
+/** Reads sample s of a row (any bit depth) scaled to 8 bits (16-bit keeps the high byte). */
+function sampleAt(row: Uint8Array, offset: number, index: number, depth: number): number {
+  if (depth === 8) return row[offset + index];
+  if (depth === 16) return row[offset + index * 2];
+  const perByte = 8 / depth;
+  const byte = row[offset + Math.floor(index / perByte)];
+  const shift = 8 - depth * ((index % perByte) + 1);
+  return (byte >> shift) & ((1 << depth) - 1);
+}
+
+function rawSampleAt(row: Uint8Array, offset: number, index: number, depth: number): number {
+  if (depth === 16) return (row[offset + index * 2] << 8) | row[offset + index * 2 + 1];
+  return sampleAt(row, offset, index, depth);
+}
+
+/** Decodes a PNG file's bytes; `name` (the file) appears in every error. */
+export function decodePng(bytes: Uint8Array, name = 'PNG data'): Image {
+  if (!isPng(bytes)) throw new Error(`${name}: not a PNG file (bad signature)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = 8;
+  let header: Header | null = null;
+  let palette: Uint8Array | null = null;
+  let trns: Uint8Array | null = null;
+  const idat: Uint8Array[] = [];
+  let ended = false;
+  while (pos + 8 <= bytes.length) {
+    const length = view.getUint32(pos);
+    const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
+    const start = pos + 8;
+    const end = start + length;
+    if (end + 4 > bytes.length) throw new Error(`${name}: PNG chunk ${type} is truncated`);
+    if (view.getUint32(end) !== crc32(bytes, pos + 4, end)) throw new Error(`${name}: PNG chunk ${type} has a bad CRC (corrupt file)`);
+    const body = bytes.subarray(start, end);
+    if (type === 'IHDR') {
+      header = { width: view.getUint32(start), height: view.getUint32(start + 4), bitDepth: body[8], colorType: body[9], interlace: body[12] };
+    } else if (type === 'PLTE') palette = body;
+    else if (type === 'tRNS') trns = body;
+    else if (type === 'IDAT') idat.push(body);
+    else if (type === 'IEND') {
+      ended = true;
+      break;
+    }
+    pos = end + 4;
+  }
+  if (!header) throw new Error(`${name}: PNG has no IHDR chunk`);
+  if (!ended && idat.length === 0) throw new Error(`${name}: PNG image data is truncated`);
+  const { width, height, bitDepth, colorType, interlace } = header;
+  const samples = SAMPLES[colorType];
+  if (samples === undefined || ![1, 2, 4, 8, 16].includes(bitDepth)) throw new Error(`${name}: unsupported PNG color type ${colorType} / bit depth ${bitDepth}`);
+  if (colorType === 3 && !palette) throw new Error(`${name}: palette PNG without a PLTE chunk`);
+  let data: Uint8Array;
+  try {
+    data = inflateSync(Buffer.concat(idat));
+  } catch (e) {
+    throw new Error(`${name}: PNG image data cannot be decompressed (${(e as Error).message})`);
+  }
+
+  // Output channels: palette expands to RGB(A); tRNS adds alpha.
+  const hasAlpha = colorType === 4 || colorType === 6 || trns !== null;
+  const color = colorType === 2 || colorType === 3 || colorType === 6;
+  const outC = (color ? 3 : 1) + (hasAlpha ? 1 : 0);
+  const image = new Image(width, height, outC);
+  const out = image.data;
+  const bitsPerPixel = samples * bitDepth;
+  const bpp = Math.max(1, bitsPerPixel >> 3);
+  const maxSample = (1 << Math.min(bitDepth, 8)) - 1;
+  const scale = (v: number) => (bitDepth < 8 && colorType !== 3 ? Math.round((v * 255) / maxSample) : v);
+  const trnsGray = trns && colorType === 0 ? (trns[0] << 8) | trns[1] : -1;
+  const trnsRgb = trns && colorType === 2 ? [(trns[0] << 8) | trns[1], (trns[2] << 8) | trns[3], (trns[4] << 8) | trns[5]] : null;
+
+  const writePixel = (rows: Uint8Array, rowOffset: number, i: number, x: number, y: number) => {
+    const d = (y * width + x) * outC;
+    if (colorType === 3) {
+      const idx = sampleAt(rows, rowOffset, i, bitDepth);
+      if (idx * 3 + 2 >= (palette as Uint8Array).length) throw new Error(`${name}: PNG palette index ${idx} out of range`);
+      out[d] = (palette as Uint8Array)[idx * 3];
+      out[d + 1] = (palette as Uint8Array)[idx * 3 + 1];
+      out[d + 2] = (palette as Uint8Array)[idx * 3 + 2];
+      if (hasAlpha) out[d + 3] = trns && idx < trns.length ? trns[idx] : 255;
+      return;
+    }
+    for (let s = 0; s < samples; s++) out[d + s] = scale(sampleAt(rows, rowOffset, i * samples + s, bitDepth));
+    if (hasAlpha && samples === 1) out[d + 1] = rawSampleAt(rows, rowOffset, i, bitDepth) === trnsGray ? 0 : 255;
+    if (hasAlpha && samples === 3 && trnsRgb) {
+      const same = [0, 1, 2].every((s) => rawSampleAt(rows, rowOffset, i * 3 + s, bitDepth) === trnsRgb[s]);
+      out[d + 3] = same ? 0 : 255;
+    }
+  };
+
+  const passes = interlace
+    ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]]
+    : [[0, 0, 1, 1]];
+  let pos2 = 0;
+  for (const [x0, y0, dx, dy] of passes) {
+    const pw = Math.ceil((width - x0) / dx);
+    const ph = Math.ceil((height - y0) / dy);
+    if (pw <= 0 || ph <= 0) continue;
+    const rowBytes = Math.ceil((pw * bitsPerPixel) / 8);
+    const rows = unfilter(data, pos2, rowBytes, ph, bpp, name);
+    pos2 += (rowBytes + 1) * ph;
+    for (let y = 0; y < ph; y++) for (let x = 0; x < pw; x++) writePixel(rows, y * rowBytes, x, x0 + x * dx, y0 + y * dy);
+  }
+  return image;
+}
+
+function chunk(type: string, body: Uint8Array): Buffer {
+  const out = Buffer.alloc(12 + body.length);
+  out.writeUInt32BE(body.length, 0);
+  out.write(type, 4, 'latin1');
+  out.set(body, 8);
+  out.writeUInt32BE(crc32(out, 4, 8 + body.length), 8 + body.length);
+  return out;
+}
+
+/** Encodes an 8-bit image as PNG (per-row filter chosen by the minimum-sum heuristic, as libpng). */
+export function encodePng(image: Image, compressionLevel = 6): Buffer {
+  const { width, height, channels, data } = image;
+  const colorType = { 1: 0, 2: 4, 3: 2, 4: 6 }[channels] as number;
+  const rowBytes = width * channels;
+  const filtered = new Uint8Array((rowBytes + 1) * height);
+  const candidate = new Uint8Array(rowBytes);
+  for (let y = 0; y < height; y++) {
+    const row = y * rowBytes;
+    let best = -1;
+    let bestSum = Infinity;
+    for (let f = 0; f < 5; f++) {
+      let sum = 0;
+      for (let x = 0; x < rowBytes; x++) {
+        const a = x >= channels ? data[row + x - channels] : 0;
+        const b = y > 0 ? data[row - rowBytes + x] : 0;
+        const c = x >= channels && y > 0 ? data[row - rowBytes + x - channels] : 0;
+        const pred = f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : paeth(a, b, c);
+        const v = (data[row + x] - pred) & 0xff;
+        candidate[x] = v;
+        sum += v < 128 ? v : 256 - v;
+      }
+      if (sum < bestSum) {
+        bestSum = sum;
+        best = f;
+        filtered[y * (rowBytes + 1)] = f;
+        filtered.set(candidate, y * (rowBytes + 1) + 1);
+      }
+    }
+    void best;
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = colorType;
+  return Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(filtered, { level: compressionLevel })), chunk('IEND', new Uint8Array(0))]);
+}
