@@ -12,6 +12,9 @@ export * from './ops/index.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './autograd/grad-mode.js';
 export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
+export { save, load, saveAsync, loadAsync, saveToBuffer, loadFromBuffer, safetensors, SerializationError, UnsafePickleError } from './serialization/index.js';
+export * as optim from './optim/index.js';
+export * as utils from './utils/index.js';
 
 import type { DType } from './tensor/dtype.js';
 import { getDefaultGenerator } from './tensor/random.js';

@@ -53,6 +53,12 @@ export type BinaryOp =
   | 'hardsigmoidBackward' | 'hardswishBackward'
   | 'logSigmoidBackward'; // b = x
 
+/** How a loss reduces over its elements. */
+export type LossReduction = 'none' | 'mean' | 'sum';
+
+/** Elementwise ops of three operands with a scalar (addcmul, addcdiv: value; lerpScalar: the weight). */
+export type TernaryOp = 'addcmul' | 'addcdiv' | 'lerp' | 'lerpScalar';
+
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'all' | 'any';
 
 /** 2-D convolution geometry (1-D convolutions use height 1). */
@@ -86,6 +92,11 @@ export interface Backend {
   binary(op: BinaryOp, a: View, b: View, out: TypedArray, alpha?: number, args?: readonly number[]): void;
   /** out[i] = cond[i] ? a[i] : b[i]; all three already have the output's shape. */
   where(cond: View, a: View, b: View, out: TypedArray): void;
+  /**
+   * out = op(x, a, b; value) in out's dtype, rounded as PyTorch's CPU kernels (addcmul and
+   * lerp fuse their multiply-add). Inputs are in out's dtype and shape; out may alias x.
+   */
+  ternary(op: TernaryOp, x: View, a: View, b: View, value: number, out: View): void;
   /** Strided copy with a dtype cast (C++ cast semantics): dst[i] = src[i]. Shapes are equal. */
   copy(src: View, dst: View): void;
   /** dst[i] = value (already cast to dst's dtype). */
@@ -136,4 +147,51 @@ export interface Backend {
   /** Adaptive average pooling of [N, C, H, W] to [N, C, oH, oW] (bins floor(i*H/oH) .. ceil((i+1)*H/oH)). */
   adaptiveAvgPool2d(x: View, out: TypedArray, outSize: [number, number]): void;
   adaptiveAvgPool2dBackward(gradOut: View, out: TypedArray, inputShape: readonly number[]): void;
+  /**
+   * Adaptive max pooling of [N, C, H, W] to [N, C, oH, oW] (adaptiveAvgPool2d's bins): values into
+   * out, argmax (flat h*W+w in the input plane) into indices; its gradient is maxPool2dBackward.
+   */
+  adaptiveMaxPool2d(x: View, out: TypedArray, indices: TypedArray, outSize: [number, number]): void;
+
+  // Losses (src/backend/js/loss.ts).
+  /**
+   * Negative log-likelihood (PyTorch's nll_loss / nll_loss2d): input [N, C, S] (classes on
+   * dim 1, S positions), target [N, S] of class indices already checked to lie in [0, C)
+   * or equal ignoreIndex, weight [C] or null. 'none' writes -input[n, t, s] * weight[t]
+   * (0 where ignored) to out[n*S + s]; 'sum'/'mean' write one value summed in PyTorch's
+   * cascade order ('mean' divides by the total weight). totalWeight[0] receives the sum of
+   * the weights of the non-ignored targets (their count without weights).
+   */
+  nllLoss(input: View, target: View, weight: View | null, ignoreIndex: number, reduction: LossReduction, out: TypedArray, totalWeight: TypedArray): void;
+  /**
+   * Gradient of nllLoss with respect to input into out (contiguous [N, C, S], written
+   * entirely): grad is [N, S] for 'none', 0-d otherwise; totalWeight as the forward gave it.
+   */
+  nllLossBackward(grad: View, target: View, weight: View | null, ignoreIndex: number, reduction: LossReduction, totalWeight: number, out: TypedArray): void;
+
+  // Normalization (src/backend/js/norm.ts). x and grad are contiguous [N, C, *]; 1-D
+  // per-channel inputs are Views; statistics outputs have x's dtype and accumulate in double.
+  /** Per-channel mean and biased variance of x over N and the trailing dims (mean first, then squared deviations). */
+  batchNormStats(x: View, mean: TypedArray, variance: TypedArray): void;
+  /** out = (x - mean[c]) * invstd[c] * weight[c] + bias[c] (weight/bias null: 1/0), computed as x * a[c] + b[c]. */
+  batchNorm(x: View, mean: View, invstd: View, weight: View | null, bias: View | null, out: TypedArray): void;
+  /**
+   * Gradients of batchNorm; `train`: mean/invstd are batch statistics that x's gradient
+   * flows through, else constants (running stats). Null outputs are skipped.
+   */
+  batchNormBackward(
+    grad: View, x: View, mean: View, invstd: View, weight: View | null, train: boolean,
+    gradInput: TypedArray | null, gradWeight: TypedArray | null, gradBias: TypedArray | null,
+  ): void;
+  /**
+   * Group norm: per sample, `groups` groups of channels each normalised over its channels and
+   * trailing dims, then * weight[c] + bias[c]; mean and rstd ([N * groups]) receive the statistics.
+   * Layer norm is this with one group over x viewed as [M, D, 1].
+   */
+  groupNorm(x: View, groups: number, eps: number, weight: View | null, bias: View | null, out: TypedArray, mean: TypedArray, rstd: TypedArray): void;
+  /** Gradients of groupNorm given its saved mean and rstd. Null outputs are skipped. */
+  groupNormBackward(
+    grad: View, x: View, groups: number, mean: View, rstd: View, weight: View | null,
+    gradInput: TypedArray | null, gradWeight: TypedArray | null, gradBias: TypedArray | null,
+  ): void;
 }

@@ -1,10 +1,42 @@
 import type { Backend } from './backend.js';
 import { jsBackend } from './js/index.js';
+import { loadAddon, type Addon } from './native/addon.js';
+import { loadNativeBackend } from './native/index.js';
 
-export type { Backend, BinaryOp, ReduceOp, UnaryOp, View } from './backend.js';
+export type { Backend, BinaryOp, ReduceOp, TernaryOp, UnaryOp, View } from './backend.js';
 export * from './dtype.js';
 
-let active: Backend = jsBackend;
+// Backend selection, once at startup: the native addon when it built and loads,
+// else the JS backend with one warning. TORCHLETTE_BACKEND=js forces the JS
+// backend; TORCHLETTE_BACKEND=native makes a missing addon an error (CI).
+const requested = (typeof process !== 'undefined' ? process.env.TORCHLETTE_BACKEND : undefined)?.trim().toLowerCase() || 'auto';
+
+let addon: Addon | null = null;
+let nativeBackendObject: Backend | null = null;
+let unavailableReason: string | null = null;
+
+if (requested !== 'js') {
+  const r = loadNativeBackend(loadAddon);
+  if (r.ok) {
+    addon = r.addon;
+    nativeBackendObject = r.backend;
+  } else {
+    unavailableReason = r.reason;
+    if (requested === 'native') {
+      throw new Error(`torchlette: TORCHLETTE_BACKEND=native, but the native backend is unavailable: ${r.reason}`);
+    }
+    console.warn(
+      `torchlette: the native CPU backend is unavailable (${r.reason}); using the much slower JS backend. ` +
+        'To build it (needs a C++ compiler, make and python3): `npm rebuild torchlette` in your project ' +
+        '(with npm >= 11, first `npm install-scripts approve torchlette` if npm reports its install script as unreviewed), ' +
+        'or `node scripts/build-native.mjs` in the torchlette folder. Set TORCHLETTE_BACKEND=js to silence this warning.',
+    );
+  }
+} else {
+  unavailableReason = 'disabled by TORCHLETTE_BACKEND=js';
+}
+
+let active: Backend = nativeBackendObject ?? jsBackend;
 
 /** The backend every op runs on. */
 export function backend(): Backend {
@@ -13,4 +45,57 @@ export function backend(): Backend {
 
 export function setBackend(b: Backend): void {
   active = b;
+}
+
+/** The JS reference backend (always available). */
+export { jsBackend };
+
+/** The native backend, or null when the addon is not in use (see backendInfo().reason). */
+export function nativeBackend(): Backend | null {
+  return nativeBackendObject;
+}
+
+/** The loaded addon (tests, benchmarks), or null. */
+export function nativeAddon(): Addon | null {
+  return addon;
+}
+
+export interface BackendInfo {
+  /** The backend ops run on now: 'native' or 'js'. */
+  active: string;
+  /** Whether the native addon is loaded (it may be loaded but not active after setBackend). */
+  nativeAvailable: boolean;
+  /** Why the native backend is not available, or null. */
+  reason: string | null;
+  /** TORCHLETTE_BACKEND as read at startup ('auto' when unset). */
+  requested: string;
+  /** GEMM kernels in use ('avx512', 'avx2', 'generic') and the best this CPU supports; null without the addon. */
+  isa: string | null;
+  cpuIsa: string | null;
+  /** Threads native kernels use (1 for the JS backend). */
+  numThreads: number;
+}
+
+/** What `torch.backends` reports. */
+export function backendInfo(): BackendInfo {
+  return {
+    active: active.name,
+    nativeAvailable: addon !== null,
+    reason: unavailableReason,
+    requested,
+    isa: addon ? addon.isa() : null,
+    cpuIsa: addon ? addon.cpuIsa() : null,
+    numThreads: getNumThreads(),
+  };
+}
+
+/** Threads used by native kernels (PyTorch's torch.get_num_threads). The JS backend uses one. */
+export function getNumThreads(): number {
+  return addon && active === nativeBackendObject ? addon.getNumThreads() : 1;
+}
+
+/** Sets the native thread pool size (PyTorch's torch.set_num_threads); default: all cores. */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`set_num_threads expects a positive integer, but got ${n}`);
+  addon?.setNumThreads(n);
 }

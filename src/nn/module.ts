@@ -274,7 +274,8 @@ export class Module {
    */
   loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): IncompatibleKeys {
     const strict = opts.strict ?? true;
-    const source = stateDict instanceof Map ? Object.fromEntries(stateDict) : stateDict;
+    const source: StateDict = stateDict instanceof Map ? Object.fromEntries(stateDict) : { ...stateDict };
+    for (const [prefix, m] of this.namedModules()) m.upgradeStateDict(source, prefix ? `${prefix}.` : '');
     const own = this.stateDict({ keepVars: true });
     const missing = Object.keys(own).filter((k) => !(k in source));
     const unexpected = Object.keys(source).filter((k) => !(k in own));
@@ -304,6 +305,12 @@ export class Module {
     });
     return { missingKeys: missing, unexpectedKeys: unexpected };
   }
+
+  /**
+   * Lets a module fill in entries older checkpoints lack before they are checked (PyTorch's
+   * versioned _load_from_state_dict), e.g. BatchNorm's num_batches_tracked. `sd` is a copy.
+   */
+  protected upgradeStateDict(_sd: StateDict, _prefix: string): void {}
 
   // --- printing ---
 

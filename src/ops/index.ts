@@ -9,6 +9,7 @@ export * from './copy.js';
 export * from './indexing.js';
 export * from './join.js';
 export * from './matmul.js';
+export * from './pointwise.js';
 export * from './random.js';
 export * from './reduce.js';
 export * from './softmax.js';

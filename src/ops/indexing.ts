@@ -84,6 +84,12 @@ function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; adv
       const s = typeof item === 'string' ? parseSlice(item) : item;
       view = slice(view, dim, s.start, s.stop, s.step ?? 1);
       dim++;
+    } else if (item instanceof Tensor && (item.dtype === 'bool' || item.dtype === 'uint8') && item.dim() === 0) {
+      // A 0-d mask adds a dim of size 1 (true) or 0 (false), as numpy and PyTorch do.
+      view = unsqueeze(view, dim);
+      const keep = item.item() !== 0;
+      advanced.push({ dim, index: Tensor.fromData(new Float64Array(keep ? [0] : []), 'int64', [keep ? 1 : 0]) });
+      dim++;
     } else if (item instanceof Tensor && (item.dtype === 'bool' || item.dtype === 'uint8')) {
       for (let j = 0; j < item.dim(); j++) {
         if (item.shape[j] !== view.shape[dim + j]) {
@@ -466,6 +472,7 @@ function maskAdvanced(mask: Tensor): Advanced[] {
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   if (mask.dtype !== 'bool') throw new TypeError(`masked_select: expected BoolTensor for mask`);
   const shape = broadcastShapes(x.shape, mask.shape);
+  if (shape.length === 0) return maskedSelect(x.reshape(1), mask.reshape(1));
   const xb = new Tensor(x._storage, x.dtype, shape, broadcastTo(x, shape).strides.slice(), x.offset);
   const advanced = maskAdvanced(mask.expand(shape));
   const out = gatherAdvanced(xb, advanced, planAdvanced(xb, advanced));

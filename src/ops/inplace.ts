@@ -80,19 +80,17 @@ function snapshot(self: Tensor): Tensor {
 /**
  * Runs an in-place op: `compute` gets self's value and returns the new value. The
  * new value must broadcast to self's shape and be castable to self's dtype;
- * otherwise nothing is written.
+ * otherwise nothing is written. When recording, self is copied only if the op's
+ * backward saved it (relu_, add_, exp_ … do not).
  */
 export function inplace(self: Tensor, others: readonly (Tensor | null | undefined)[], compute: (self: Tensor) => Tensor): Tensor {
   checkInplaceAllowed(self);
   checkNoInternalOverlap(self);
   const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o?.requiresGrad));
-  if (!recording) {
-    writeInto(self, compute(self));
-    return self;
-  }
-  const result = compute(snapshot(self));
+  const result = compute(self);
+  if (recording && result !== self) result.gradFn?.rebindSaved(self, () => snapshot(self));
   writeInto(self, result);
-  rebaseHistory(self, result);
+  if (recording) rebaseHistory(self, result);
   return self;
 }
 

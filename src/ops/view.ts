@@ -156,6 +156,18 @@ class UnsqueezeBackward0 extends Node {
   }
 }
 
+/** Puts back the size-1 dims a squeeze removed (PyTorch's unsqueeze_to). */
+class SqueezeBackward extends Node {
+  constructor(readonly name: string, private readonly removed: number[]) {
+    super();
+  }
+  backward([g]: (Tensor | null)[]): (Tensor | null)[] {
+    let grad = g as Tensor;
+    for (const d of this.removed) grad = grad.unsqueeze(d);
+    return [grad];
+  }
+}
+
 export function squeeze(x: Tensor, dim?: number, nodeName?: string): Tensor {
   const keep = (i: number) => (dim === undefined ? x.shape[i] !== 1 : i !== normalizeDim(dim, x.dim()) || x.shape[i] !== 1);
   const shape: number[] = [];
@@ -167,7 +179,10 @@ export function squeeze(x: Tensor, dim?: number, nodeName?: string): Tensor {
     }
   }
   const out = makeView(x, shape, strides, x.offset);
-  if (needsGrad(x)) record(new ReshapeBackward(nodeName ?? (dim === undefined ? 'SqueezeBackward0' : 'SqueezeBackward1'), x.shape.slice()), [x], [out]);
+  if (needsGrad(x)) {
+    const removed = x.shape.map((_, i) => i).filter((i) => !keep(i));
+    record(new SqueezeBackward(nodeName ?? (dim === undefined ? 'SqueezeBackward0' : 'SqueezeBackward1'), removed), [x], [out]);
+  }
   return out;
 }
 

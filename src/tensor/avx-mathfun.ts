@@ -1,6 +1,7 @@
 // Scalar twins of log256_ps and sincos256_ps (ATen/native/cpu/avx_mathfun.h, after
 // Cephes), which PyTorch's AVX2 normal_() uses: float32 arithmetic step by step,
-// with the multiply-adds GCC fuses into FMA instructions fused here too.
+// with the multiply-adds GCC fuses into FMA instructions fused here too (GCC fuses, in
+// program order, each product whose only use is an add).
 const f = Math.fround;
 const fma = (a: number, b: number, c: number): number => f(a * b + c);
 
@@ -36,8 +37,8 @@ export function log256(x0: number): number {
   let y = LOG_P[0];
   for (let i = 1; i < LOG_P.length; i++) y = fma(y, x, LOG_P[i]);
   y = f(y * x);
-  y = f(y * z);
-  y = fma(e, LOG_Q1, y);
+  // GCC fuses the first of two products feeding one add: y*z + f(e*q1).
+  y = fma(y, z, f(e * LOG_Q1));
   y = fma(-z, 0.5, y);
   x = f(x + y);
   x = fma(e, LOG_Q2, x);
@@ -69,8 +70,8 @@ export function sincos256(x0: number): [number, number] {
   c = fma(c, z, COS_P[1]);
   c = fma(c, z, COS_P[2]);
   c = f(c * z);
-  c = f(c * z);
-  c = fma(-z, 0.5, c);
+  // c*z - z*0.5 fused (z*0.5 is exact).
+  c = fma(c, z, -z * 0.5);
   c = f(c + 1);
   let s = SIN_P[0];
   s = fma(s, z, SIN_P[1]);

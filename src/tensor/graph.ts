@@ -137,13 +137,15 @@ export abstract class Node {
   }
 
   /**
-   * Re-points saved copies of `from` at `to` as it is now: an in-place op computes
-   * its result out of place, and what it saved must then track self's memory.
+   * Re-points what this node saved of `from` at `to` (a tensor or a factory called at
+   * most once). In-place ops compute their result from self and then overwrite it:
+   * a saved self must move to a copy first, and a saved result must track self.
    */
-  rebindSaved(from: Tensor, to: Tensor): void {
-    if (this.kept === null) return;
+  rebindSaved(from: Tensor, to: Tensor | (() => Tensor)): void {
+    if (this.kept === null || !this.kept.some((s) => s.refersTo(from))) return;
+    const target = typeof to === 'function' ? to() : to;
     const replaced = new Map<SavedTensor, SavedTensor>();
-    for (const s of this.kept) if (s.refersTo(from)) replaced.set(s, new SavedTensor(to));
+    for (const s of this.kept) if (s.refersTo(from)) replaced.set(s, new SavedTensor(target));
     const swap = (s: SavedTensor) => replaced.get(s) ?? s;
     this.kept = this.kept.map(swap);
     this.savedList = this.savedList.map(swap);

@@ -1,6 +1,7 @@
 // PyTorch's CPU generator (mt19937) and the way its distributions consume it
 // (ATen/core/DistributionsHelper.h, ATen/native/cpu/DistributionTemplates.h), so
 // that the same seed gives the same numbers as torch.manual_seed.
+import { fma } from '../backend/js/math.js';
 import { log256, sincos256 } from './avx-mathfun.js';
 import type { DType, TypedArray } from './dtype.js';
 
@@ -51,12 +52,14 @@ export class Generator {
 
   private twist(): void {
     const st = this.state;
-    for (let i = 0; i < N; i++) {
-      const y = (st[i] & 0x80000000) | (st[(i + 1) % N] & 0x7fffffff);
-      let v = st[(i + M) % N] ^ (y >>> 1);
-      if (y & 1) v ^= 0x9908b0df;
-      st[i] = v;
-    }
+    const mix = (i: number, next: number, far: number) => {
+      const y = (st[i] & 0x80000000) | (st[next] & 0x7fffffff);
+      st[i] = st[far] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+    };
+    let i = 0;
+    for (; i < N - M; i++) mix(i, i + 1, i + M);
+    for (; i < N - 1; i++) mix(i, i + 1, i + M - N);
+    mix(N - 1, 0, M - 1);
     this.index = 0;
   }
 
@@ -132,27 +135,6 @@ export function uniformSample(gen: Generator, dtype: DType, from: number, to: nu
   }
   const x = gen.random53() * TWO_POW_M53;
   return fma(x, to - from, from);
-}
-
-const SPLIT = 134217729; // 2^27 + 1, Veltkamp's splitter
-
-/** a * b + c with one rounding (error-free product and sum, then compensation). */
-export function fma(a: number, b: number, c: number): number {
-  const p = a * b;
-  if (!Number.isFinite(p) || p === 0 || c === 0) return p + c;
-  // Exact error of the product (Dekker's TwoProduct).
-  const ta = SPLIT * a;
-  const ah = ta - (ta - a);
-  const al = a - ah;
-  const tb = SPLIT * b;
-  const bh = tb - (tb - b);
-  const bl = b - bh;
-  const pe = al * bl - (((p - ah * bh) - al * bh) - ah * bl);
-  // Exact error of the sum (Knuth's TwoSum).
-  const s = p + c;
-  const bv = s - p;
-  const se = (p - (s - bv)) + (c - bv);
-  return s + (pe + se);
 }
 
 /** tensor.uniform_(from, to) over `n` consecutive elements. */

@@ -1,4 +1,4 @@
-import type { View } from '../backend/index.js';
+import { backend, type View } from '../backend/index.js';
 import { allocate, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
 import { AccumulateGrad, type GradHook, type Node, type RemovableHandle } from './graph.js';
 import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape } from './shape.js';
@@ -295,17 +295,10 @@ export class Tensor implements View {
 
   /** A contiguous copy of the values as a typed array (int64 as Float64Array, bool as Uint8Array). */
   toTypedArray(): TypedArray {
-    const out = allocate(this._dtype, this.numel());
-    let i = 0;
-    const data = this._storage.data;
-    const visit = (d: number, offset: number): void => {
-      if (d === this._shape.length) {
-        out[i++] = data[offset];
-        return;
-      }
-      for (let k = 0; k < this._shape[d]; k++) visit(d + 1, offset + k * this._strides[d]);
-    };
-    visit(0, this._offset);
+    const n = this.numel();
+    if (this.isContiguous()) return this._storage.data.slice(this._offset, this._offset + n);
+    const out = allocate(this._dtype, n);
+    backend().copy(this, { buffer: out, dtype: this._dtype, shape: this._shape, strides: contiguousStrides(this._shape), offset: 0 });
     return out;
   }
 

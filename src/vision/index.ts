@@ -5,3 +5,4 @@ export * as transforms from './transforms/index.js';
 export * as io from './io/index.js';
 export * as utils from './utils.js';
 export { imageToTensor, tensorToImage } from './convert.js';
+export * as models from './models/index.js';

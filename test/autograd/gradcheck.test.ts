@@ -57,6 +57,9 @@ const CASES: Case[] = [
   ['remainder', () => [leaf([4], 0.1, 0.9), leaf([4], 1.5, 2)], (a, b) => torch.remainder(a, b)],
   ['fmod', () => [leaf([4], 0.1, 0.9), leaf([4], 1.5, 2)], (a, b) => torch.fmod(a, b)],
   ['where', () => [leaf([3, 4]), leaf([4])], (a, b) => torch.where(a.detach().gt(0), a, b)],
+  ['addcmul', () => [leaf([3, 4]), leaf([4]), leaf([3, 1])], (x, a, b) => x.addcmul(a, b, { value: 0.5 })],
+  ['addcdiv', () => [leaf([3, 4]), leaf([4]), leaf([3, 1], 0.5, 2)], (x, a, b) => x.addcdiv(a, b, { value: -2 })],
+  ['lerp', () => [leaf([3, 4]), leaf([4]), leaf([3, 1], 0, 1)], (x, e, w) => x.lerp(e, w)],
   ['maskedFill', () => [leaf([3, 4])], (a) => a.maskedFill(a.detach().gt(0), 2)],
   // reductions
   ['sum', () => [leaf([3, 4, 2])], (x) => x.sum([0, 2], true)],
@@ -167,7 +170,7 @@ const NOT_DIFFERENTIABLE = new Set([
   'cpu', 'float', 'double', 'long', 'int', 'bool', 'byte', 'constructor',
   // aliases and in-place twins of checked ops
   'viewAs', 'reshapeAs', 'swapaxes', 'expandAs', 'clip', 'clampMin', 'clampMax', 'mT', 'sub_', 'add_', 'mul_', 'div_', 'pow_',
-  'remainder_', 'clamp_', 'scatter_', 'scatterAdd_', 'indexAdd_', 'maskedFill_', 'square_',
+  'remainder_', 'addcmul_', 'addcdiv_', 'lerp_', 'clamp_', 'scatter_', 'scatterAdd_', 'indexAdd_', 'maskedFill_', 'square_',
 ]);
 
 test('every Tensor method is gradchecked or declared non-differentiable', () => {

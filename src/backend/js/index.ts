@@ -2,8 +2,11 @@ import type { Backend } from '../backend.js';
 import { binary, copy, fill, unary, where } from './elementwise.js';
 import { gather, indexPut, indexSelect, scatter } from './indexing.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
+import { nllLoss, nllLossBackward } from './loss.js';
 import { matmul } from './matmul.js';
-import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
+import { ternary } from './ternary.js';
+import { batchNorm, batchNormBackward, batchNormStats, groupNorm, groupNormBackward } from './norm.js';
+import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, adaptiveMaxPool2d, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { cumulative, reduce, softmax, softmaxBackward, variance } from './reduce.js';
 
 /** The reference backend: plain TypeScript over typed arrays, runs anywhere. */
@@ -12,6 +15,7 @@ export const jsBackend: Backend = {
   unary,
   binary,
   where,
+  ternary,
   copy,
   fill,
   reduce,
@@ -33,4 +37,12 @@ export const jsBackend: Backend = {
   avgPool2dBackward,
   adaptiveAvgPool2d,
   adaptiveAvgPool2dBackward,
+  adaptiveMaxPool2d,
+  nllLoss,
+  nllLossBackward,
+  batchNormStats,
+  batchNorm,
+  batchNormBackward,
+  groupNorm,
+  groupNormBackward,
 };

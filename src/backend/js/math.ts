@@ -71,3 +71,24 @@ export function floorDivide(a: number, b: number): number {
   const f = Math.floor(d);
   return d - f > 0.5 ? f + 1 : f;
 }
+
+const SPLIT = 134217729; // 2^27 + 1, Veltkamp's splitter
+
+/** a * b + c with one rounding (error-free product and sum, then compensation). */
+export function fma(a: number, b: number, c: number): number {
+  const p = a * b;
+  if (!Number.isFinite(p) || p === 0 || c === 0) return p + c;
+  // Exact error of the product (Dekker's TwoProduct).
+  const ta = SPLIT * a;
+  const ah = ta - (ta - a);
+  const al = a - ah;
+  const tb = SPLIT * b;
+  const bh = tb - (tb - b);
+  const bl = b - bh;
+  const pe = al * bl - (((p - ah * bh) - al * bh) - ah * bl);
+  // Exact error of the sum (Knuth's TwoSum).
+  const s = p + c;
+  const bv = s - p;
+  const se = (p - (s - bv)) + (c - bv);
+  return s + (pe + se);
+}

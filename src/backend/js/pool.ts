@@ -86,6 +86,11 @@ export function avgPool2d(x: View, p: Pool2dParams, out: TypedArray): void {
       const [hs, he, hp] = window(oh, p.stride[0], p.padding[0], p.kernel[0], H);
       for (let ow = 0; ow < oW; ow++) {
         const [ws, we, wp] = window(ow, p.stride[1], p.padding[1], p.kernel[1], W);
+        // A window entirely in the padding averages nothing: PyTorch writes 0 (not 0/0).
+        if (hs >= he || ws >= we) {
+          out[o + oh * oW + ow] = 0;
+          continue;
+        }
         let sum = 0;
         for (let h = hs; h < he; h++) for (let w = ws; w < we; w++) sum += x.buffer[base + h * sh + w * sw];
         out[o + oh * oW + ow] = sum / divisor(p, hs, he, ws, we, hp * wp);
@@ -106,6 +111,7 @@ export function avgPool2dBackward(gradOut: View, p: Pool2dParams, out: TypedArra
         const [hs, he, hp] = window(oh, p.stride[0], p.padding[0], p.kernel[0], H);
         for (let ow = 0; ow < oW; ow++) {
           const [ws, we, wp] = window(ow, p.stride[1], p.padding[1], p.kernel[1], W);
+          if (hs >= he || ws >= we) continue;
           const g = gradOut.buffer[g0 + oh * gradOut.strides[2] + ow * gradOut.strides[3]] / divisor(p, hs, he, ws, we, hp * wp);
           for (let h = hs; h < he; h++) for (let w = ws; w < we; w++) out[base + h * W + w] += g;
         }
@@ -156,4 +162,34 @@ export function adaptiveAvgPool2dBackward(gradOut: View, out: TypedArray, inputS
       }
     }
   }
+}
+
+export function adaptiveMaxPool2d(x: View, out: TypedArray, indices: TypedArray, outSize: [number, number]): void {
+  const [H, W] = x.shape.slice(2);
+  const [sh, sw] = x.strides.slice(2);
+  const [oH, oW] = outSize;
+  forEachPlane(x, oH * oW, (base, o) => {
+    for (let oh = 0; oh < oH; oh++) {
+      const hs = binStart(oh, H, oH);
+      const he = binEnd(oh, H, oH);
+      for (let ow = 0; ow < oW; ow++) {
+        const ws = binStart(ow, W, oW);
+        const we = binEnd(ow, W, oW);
+        // PyTorch's adaptive_max_pool2d: first maximum wins; NaN always takes over.
+        let best = -Infinity;
+        let at = hs * W + ws;
+        for (let h = hs; h < he; h++) {
+          for (let w = ws; w < we; w++) {
+            const v = x.buffer[base + h * sh + w * sw];
+            if (v > best || v !== v) {
+              best = v;
+              at = h * W + w;
+            }
+          }
+        }
+        out[o + oh * oW + ow] = best;
+        indices[o + oh * oW + ow] = at;
+      }
+    }
+  });
 }

@@ -30,12 +30,16 @@ export function dropout(x: Tensor, opts: DropoutOptions = {}): Tensor {
   return apply(x, x.shape.slice(), p, opts.inplace ?? false);
 }
 
-/** Zeroes whole channels: one mask value per (N, C) of an (N, C, H, W) input. */
+/**
+ * Zeroes whole channels: one mask value per (N, C) of an (N, C, H, W) input. PyTorch 1.13
+ * applies this feature dropout to any rank >= 2 (it only warns outside 3-D/4-D), so a 3-D
+ * input is read as (N, C, L), one mask value per (N, C), as there.
+ */
 export function dropout2d(x: Tensor, opts: DropoutOptions = {}): Tensor {
   const p = opts.p ?? 0.5;
   checkP(p);
-  if (x.dim() !== 3 && x.dim() !== 4) throw new RangeError(`dropout2d: Received a ${x.dim()}-D input; expected 3-D or 4-D input`);
-  if (!(opts.training ?? true) || p === 0) return x;
-  const maskShape = x.dim() === 4 ? [x.shape[0], x.shape[1], 1, 1] : [x.shape[0], 1, 1];
+  if (!(opts.training ?? true) || p === 0 || x.numel() === 0) return x;
+  if (x.dim() < 2) throw new RangeError('Feature dropout requires at least 2 dimensions in the input');
+  const maskShape = [x.shape[0], x.shape[1], ...new Array<number>(x.dim() - 2).fill(1)];
   return apply(x, maskShape, p, opts.inplace ?? false);
 }

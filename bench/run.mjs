@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// `npm run bench [-- B1 B5 ...]`: BENCHMARKS.md's workloads side by side, in one run,
+// in torchlette, PyTorch (/usr/bin/python3, when `import torch` works) and
+// TensorFlow.js cpu and wasm (bench/package.json, installed here on first use).
+// Each workload runs in a fresh process per framework (peak RSS is per workload);
+// every figure is a median of repeats after warm-up. Prints one table and writes it,
+// with the date and the machine, to bench/RESULTS.md and bench/results.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+
+// id, workload args, unit kind ('rate': higher is better; 'time': lower is better), target vs PyTorch
+const ROWS = [
+  { id: 'B1 n=256', args: ['gemm', '256'], kind: 'rate', target: null },
+  { id: 'B1 n=1024', args: ['gemm', '1024'], kind: 'rate', target: 0.9 },
+  { id: 'B1 n=4096', args: ['gemm', '4096'], kind: 'rate', target: 0.9 },
+  { id: 'B2 MLP', args: ['mlp'], kind: 'rate', target: 1.2 },
+  { id: 'B3 LeNet-5', args: ['lenet'], kind: 'rate', target: 1.2 },
+  { id: 'B4a ResNet18 train', args: ['resnet-train'], kind: 'rate', target: 0.8 },
+  { id: 'B4b ResNet18 eval', args: ['resnet-eval'], kind: 'rate', target: 0.8 },
+  { id: 'B5 eager', args: ['eager'], kind: 'time', target: 2.0 },
+];
+const TFJS_MIN_SPEEDUP = 5;
+
+function run(cmd, args, timeoutMs = 20 * 60 * 1000) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: timeoutMs, env: process.env, maxBuffer: 16 << 20 });
+  if (r.error) return { error: r.error.message };
+  const line = (r.stdout ?? '').trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  if (r.status !== 0 || !line) return { error: ((r.stderr ?? '').trim().split('\n').pop() || `exit ${r.status}`).slice(0, 120) };
+  return JSON.parse(line);
+}
+
+function ensureTfjs() {
+  if (existsSync(join(here, 'node_modules', '@tensorflow', 'tfjs'))) return null;
+  console.log('Installing the TensorFlow.js peers into bench/node_modules (first run only)...');
+  try {
+    execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--no-audit', '--no-fund'], { cwd: here, stdio: 'inherit', timeout: 10 * 60 * 1000 });
+    return null;
+  } catch (e) {
+    return `npm install in bench/ failed: ${e.message.split('\n')[0]}`;
+  }
+}
+
+function pythonTorch() {
+  const r = spawnSync(PYTHON, ['-c', 'import torch, sys; print(torch.__version__)'], { encoding: 'utf8' });
+  return r.status === 0 ? null : `${PYTHON} cannot import torch`;
+}
+
+const filters = process.argv.slice(2);
+const rows = ROWS.filter((r) => filters.length === 0 || filters.some((f) => r.id.toLowerCase().startsWith(f.toLowerCase())));
+const tfjsMissing = ensureTfjs();
+const torchMissing = pythonTorch();
+const tsx = ['--import', 'tsx'];
+
+const results = [];
+for (const row of rows) {
+  process.stdout.write(`${row.id}: torchlette`);
+  const res = { row, tl: run(process.execPath, [...tsx, 'bench/torchlette.ts', ...row.args]) };
+  process.stdout.write(', PyTorch');
+  res.pt = torchMissing ? { error: torchMissing } : run(PYTHON, ['bench/pytorch_bench.py', ...row.args]);
+  process.stdout.write(', tfjs-cpu');
+  res.cpu = tfjsMissing ? { error: tfjsMissing } : run(process.execPath, [...tsx, 'bench/tfjs.mjs', 'cpu', ...row.args]);
+  process.stdout.write(', tfjs-wasm\n');
+  res.wasm = tfjsMissing ? { error: tfjsMissing } : run(process.execPath, [...tsx, 'bench/tfjs.mjs', 'wasm', ...row.args]);
+  results.push(res);
+}
+
+// ---- the table ----
+const fmt = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const cell = (r) => (r.value !== undefined ? `${fmt(r.value)}` : r.skip ? `n/a (${r.skip})` : `n/a (${r.error})`);
+/** How many times faster torchlette is than a peer (>1: torchlette faster). */
+const speedup = (row, tl, peer) => {
+  if (tl.value === undefined || peer.value === undefined) return null;
+  return row.kind === 'rate' ? tl.value / peer.value : peer.value / tl.value;
+};
+const mark = (s, target) => (s === null || target === null ? '' : s >= target ? ' ✓' : ' ✗');
+
+const header = ['workload', 'unit', 'torchlette', 'PyTorch', 'tfjs-cpu', 'tfjs-wasm', 'vs PyTorch', 'vs best TF.js', 'threads (tl/pt/tfjs)'];
+const lines = [];
+for (const { row, tl, pt, cpu, wasm } of results) {
+  const sPt = speedup(row, tl, pt);
+  const tf = [cpu, wasm].filter((r) => r.value !== undefined);
+  const best = tf.length ? tf.reduce((a, b) => (row.kind === 'rate' ? (a.value >= b.value ? a : b) : a.value <= b.value ? a : b)) : null;
+  const sTf = best ? speedup(row, tl, best) : null;
+  const unit = tl.unit ?? pt.unit ?? '';
+  let extra = '';
+  if (tl.accuracy !== undefined) extra += ` acc ${(tl.accuracy * 100).toFixed(1)}%`;
+  if (pt.accuracy !== undefined) extra += ` / ${(pt.accuracy * 100).toFixed(1)}%`;
+  if (row.args[0].startsWith('resnet') && tl.peakRssMB && pt.peakRssMB) extra += ` RSS ${tl.peakRssMB.toFixed(0)}/${pt.peakRssMB.toFixed(0)} MB`;
+  lines.push([
+    row.id + extra,
+    unit,
+    cell(tl),
+    cell(pt),
+    cell(cpu),
+    cell(wasm),
+    sPt === null ? 'n/a' : `${sPt.toFixed(2)}x${mark(sPt, row.target)} (target ${row.target ?? '-'})`,
+    sTf === null ? 'n/a' : `${sTf.toFixed(1)}x${mark(sTf, TFJS_MIN_SPEEDUP)}`,
+    `${tl.threads ?? '-'}/${pt.threads ?? '-'}/1`,
+  ]);
+}
+const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
+const row = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+const table = [row(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(row)].join('\n');
+
+const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const note = [
+  `torchlette speed-ups: peer time / torchlette time (>1: torchlette faster); ✓/✗ against issue 4's targets`,
+  `(GEMM >= 0.9x, MLP/LeNet >= 1.2x, ResNet18 >= 0.8x, eager >= 2x i.e. <= 0.5x PyTorch's time; >= ${TFJS_MIN_SPEEDUP}x TF.js's best backend).`,
+  `B1: GFLOP/s; B2/B3: samples/s (tfjs on part of the epoch); B4: images/s; B5: us per iteration.`,
+].join('\n');
+console.log(`\n${table}\n\n${note}\n${machine}`);
+writeFileSync(join(here, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2));
+writeFileSync(join(here, 'RESULTS.md'), `# Benchmark results\n\n${new Date().toISOString().slice(0, 10)}, ${machine}\n\n${table}\n\n${note}\n`);

@@ -1,0 +1,59 @@
+{
+  # The native CPU backend (native/*.cc), built by scripts/build-native.mjs during
+  # `npm install`. The AVX2 and AVX-512 GEMM kernels live in their own static
+  # libraries because only those files may be compiled for those instruction sets;
+  # the rest is built for the baseline CPU and picks the kernels with cpuid.
+  "targets": [
+    {
+      "target_name": "torchlette",
+      "sources": [
+        "native/addon.cc",
+        "native/parallel.cc",
+        "native/gemm.cc",
+        "native/matmul.cc",
+        "native/elementwise.cc",
+        "native/reduce.cc",
+        "native/indexing.cc",
+        "native/conv.cc",
+        "native/pool.cc",
+        "native/loss.cc",
+        "native/norm.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
+      "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags_cc": ["-O3", "-fvisibility=hidden", "-ffp-contract=off", "-Wno-psabi"],
+      "xcode_settings": {
+        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-fvisibility=hidden"]
+      },
+      "msvs_settings": {
+        "VCCLCompilerTool": { "AdditionalOptions": ["/O2", "/std:c++17"] }
+      },
+      "conditions": [
+        ["target_arch=='x64' and OS!='win'", {
+          "defines": ["TL_HAVE_X86_KERNELS"],
+          "dependencies": ["torchlette_avx2", "torchlette_avx512"]
+        }]
+      ]
+    }
+  ],
+  "conditions": [
+    ["target_arch=='x64' and OS!='win'", {
+      "targets": [
+        {
+          "target_name": "torchlette_avx2",
+          "type": "static_library",
+          "sources": ["native/gemm_avx2.cc"],
+          "cflags_cc": ["-O3", "-mavx2", "-mfma", "-fvisibility=hidden"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-mavx2", "-mfma", "-std=c++17"] }
+        },
+        {
+          "target_name": "torchlette_avx512",
+          "type": "static_library",
+          "sources": ["native/gemm_avx512.cc"],
+          "cflags_cc": ["-O3", "-mavx512f", "-mfma", "-fvisibility=hidden"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-mavx512f", "-mfma", "-std=c++17"] }
+        }
+      ]
+    }]
+  ]
+}

@@ -1,0 +1,648 @@
+// N-API bindings. To keep each call near the ~0.7 us floor (FACTS.md), shapes,
+// strides, offsets and scalar arguments do not travel as JS arrays: the JS side
+// writes them into one Float64Array registered at init ("meta") and passes only the
+// typed arrays holding data. Layout of a view in meta:
+//   dtypeCode, ndim, offset, shape[ndim], strides[ndim]
+// Each function reads its scalars and views from meta in the order documented in
+// src/backend/native/index.ts.
+#ifndef NAPI_VERSION
+#define NAPI_VERSION 8
+#endif
+#ifndef NAPI_DISABLE_CPP_EXCEPTIONS
+#define NAPI_DISABLE_CPP_EXCEPTIONS
+#endif
+#include <napi.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "gemm.h"
+#include "kernels.h"
+#include "ops.h"
+#include "parallel.h"
+
+namespace {
+
+using tl::View;
+
+struct Instance {
+  Napi::Reference<Napi::Float64Array> meta_ref;
+  const double* meta = nullptr;
+  size_t meta_len = 0;
+};
+
+// Sequential reader of the meta array.
+struct Meta {
+  const double* m;
+  size_t len;
+  size_t pos = 0;
+  bool ok = true;
+  double num() {
+    if (pos >= len) {
+      ok = false;
+      return 0;
+    }
+    return m[pos++];
+  }
+  int64_t i64() { return static_cast<int64_t>(num()); }
+};
+
+bool fail(Napi::Env env, const std::string& msg) {
+  Napi::RangeError::New(env, "torchlette native: " + msg).ThrowAsJavaScriptException();
+  return false;
+}
+
+Instance* instance(Napi::Env env) {
+  Instance* inst = env.GetInstanceData<Instance>();
+  if (!inst || !inst->meta) {
+    fail(env, "not initialised");
+    return nullptr;
+  }
+  return inst;
+}
+
+// Binds a typed array's memory (no copy).
+bool bind_buffer(Napi::Env env, napi_value value, View& v) {
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  if (napi_get_typedarray_info(env, value, &type, &length, &data, nullptr, nullptr) != napi_ok)
+    return fail(env, "expected a typed array");
+  switch (type) {
+    case napi_float32_array: v.type = tl::F32; break;
+    case napi_float64_array: v.type = tl::F64; break;
+    case napi_int32_array: v.type = tl::I32; break;
+    case napi_uint8_array: v.type = tl::U8; break;
+    default: return fail(env, "unsupported typed array type");
+  }
+  v.data = static_cast<char*>(data);
+  v.length = static_cast<int64_t>(length);
+  return true;
+}
+
+// Reads a view's layout from meta and checks every element it reaches is inside the buffer.
+bool read_view(Napi::Env env, Meta& m, napi_value buffer, View& v) {
+  if (!bind_buffer(env, buffer, v)) return false;
+  v.dtype = static_cast<int>(m.num());
+  v.ndim = static_cast<int>(m.num());
+  v.offset = m.i64();
+  if (v.ndim < 0 || v.ndim > tl::kMaxDims) return fail(env, "too many dimensions");
+  for (int d = 0; d < v.ndim; d++) v.shape[d] = m.i64();
+  for (int d = 0; d < v.ndim; d++) v.strides[d] = m.i64();
+  if (!m.ok) return fail(env, "metadata overflow");
+  int64_t lo = v.offset, hi = v.offset;
+  for (int d = 0; d < v.ndim; d++) {
+    if (v.shape[d] < 0) return fail(env, "negative size");
+    if (v.shape[d] == 0) return true;  // no element is read or written
+    const int64_t span = (v.shape[d] - 1) * v.strides[d];
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  if (lo < 0 || hi >= v.length) return fail(env, "view out of the bounds of its buffer");
+  return true;
+}
+
+#define TL_BEGIN(nargs)                                         \
+  Napi::Env env = info.Env();                                   \
+  Instance* inst = instance(env);                               \
+  if (!inst) return env.Undefined();                            \
+  if (info.Length() < (nargs)) {                                \
+    fail(env, "missing arguments");                             \
+    return env.Undefined();                                     \
+  }                                                             \
+  Meta m{inst->meta, inst->meta_len};
+
+#define TL_VIEW(name, arg) \
+  View name;               \
+  if (!read_view(env, m, info[arg], name)) return env.Undefined();
+
+// ---- elementwise ----
+
+// meta: op, p0..p3, alpha | x | out
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  TL_BEGIN(2);
+  const int op = static_cast<int>(m.num());
+  double args[4] = {m.num(), m.num(), m.num(), m.num()};
+  m.num();  // alpha (unused)
+  TL_VIEW(x, 0);
+  TL_VIEW(out, 1);
+  if (op < 0 || op >= tl::U_COUNT) return fail(env, "bad op"), env.Undefined();
+  tl::unary(op, x, out, args);
+  return env.Undefined();
+}
+
+// meta: op, p0..p3, alpha | a | b | out
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  const int op = static_cast<int>(m.num());
+  double args[4] = {m.num(), m.num(), m.num(), m.num()};
+  const double alpha = m.num();
+  TL_VIEW(a, 0);
+  TL_VIEW(b, 1);
+  TL_VIEW(out, 2);
+  if (op < 0 || op >= tl::B_COUNT) return fail(env, "bad op"), env.Undefined();
+  tl::binary(op, a, b, out, alpha, args);
+  return env.Undefined();
+}
+
+// meta: cond | a | b | out
+Napi::Value Where(const Napi::CallbackInfo& info) {
+  TL_BEGIN(4);
+  TL_VIEW(c, 0);
+  TL_VIEW(a, 1);
+  TL_VIEW(b, 2);
+  TL_VIEW(out, 3);
+  tl::where(c, a, b, out);
+  return env.Undefined();
+}
+
+// meta: src | dst
+Napi::Value Copy(const Napi::CallbackInfo& info) {
+  TL_BEGIN(2);
+  TL_VIEW(src, 0);
+  TL_VIEW(dst, 1);
+  tl::copy(src, dst);
+  return env.Undefined();
+}
+
+// meta: value | dst
+Napi::Value Fill(const Napi::CallbackInfo& info) {
+  TL_BEGIN(1);
+  const double value = m.num();
+  TL_VIEW(dst, 0);
+  tl::fill(dst, value);
+  return env.Undefined();
+}
+
+// ---- reductions ----
+
+bool read_dims(Napi::Env env, Meta& m, int* dims, int& n) {
+  n = static_cast<int>(m.num());
+  if (n < 0 || n > tl::kMaxDims) return fail(env, "bad dims");
+  for (int i = 0; i < n; i++) dims[i] = static_cast<int>(m.num());
+  return true;
+}
+
+// meta: op, ndims, dims... | x | out
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  TL_BEGIN(2);
+  const int op = static_cast<int>(m.num());
+  int dims[tl::kMaxDims], nd;
+  if (!read_dims(env, m, dims, nd)) return env.Undefined();
+  TL_VIEW(x, 0);
+  TL_VIEW(out, 1);
+  if (op < 0 || op >= tl::R_COUNT) return fail(env, "bad op"), env.Undefined();
+  tl::reduce(op, x, dims, nd, out);
+  return env.Undefined();
+}
+
+// meta: correction, ndims, dims... | x | out
+Napi::Value Variance(const Napi::CallbackInfo& info) {
+  TL_BEGIN(2);
+  const double correction = m.num();
+  int dims[tl::kMaxDims], nd;
+  if (!read_dims(env, m, dims, nd)) return env.Undefined();
+  TL_VIEW(x, 0);
+  TL_VIEW(out, 1);
+  tl::variance(x, dims, nd, correction, out);
+  return env.Undefined();
+}
+
+// meta: prod, dim | x | out
+Napi::Value Cumulative(const Napi::CallbackInfo& info) {
+  TL_BEGIN(2);
+  const bool prod = m.num() != 0;
+  const int dim = static_cast<int>(m.num());
+  TL_VIEW(x, 0);
+  TL_VIEW(out, 1);
+  tl::cumulative(prod, x, dim, out);
+  return env.Undefined();
+}
+
+// meta: dim, log | x | out
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  TL_BEGIN(2);
+  const int dim = static_cast<int>(m.num());
+  const bool log = m.num() != 0;
+  TL_VIEW(x, 0);
+  TL_VIEW(out, 1);
+  tl::softmax(x, dim, log, out);
+  return env.Undefined();
+}
+
+// meta: dim, log | grad | y | out
+Napi::Value SoftmaxBackward(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  const int dim = static_cast<int>(m.num());
+  const bool log = m.num() != 0;
+  TL_VIEW(g, 0);
+  TL_VIEW(y, 1);
+  TL_VIEW(out, 2);
+  tl::softmax_backward(g, y, dim, log, out);
+  return env.Undefined();
+}
+
+// meta: a | b | out  -> false when the native kernels do not cover these dtypes
+Napi::Value Matmul(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  TL_VIEW(a, 0);
+  TL_VIEW(b, 1);
+  TL_VIEW(out, 2);
+  return Napi::Boolean::New(env, tl::matmul(a, b, out));
+}
+
+// ---- indexing: return null, or the first out-of-range index ----
+
+Napi::Value IndexResult(Napi::Env env, bool ok, double bad) { return ok ? env.Null() : Napi::Number::New(env, bad); }
+
+// meta: dim | x | index | out
+Napi::Value Gather(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  const int dim = static_cast<int>(m.num());
+  TL_VIEW(x, 0);
+  TL_VIEW(index, 1);
+  TL_VIEW(out, 2);
+  double bad = 0;
+  const bool ok = tl::gather(x, dim, index, out, &bad);
+  return IndexResult(env, ok, bad);
+}
+
+// meta: dim, accumulate | dst | index | src
+Napi::Value Scatter(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  const int dim = static_cast<int>(m.num());
+  const bool acc = m.num() != 0;
+  TL_VIEW(dst, 0);
+  TL_VIEW(index, 1);
+  TL_VIEW(src, 2);
+  double bad = 0;
+  const bool ok = tl::scatter(dst, dim, index, src, acc, &bad);
+  return IndexResult(env, ok, bad);
+}
+
+// meta: dim | x | index | out
+Napi::Value IndexSelect(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  const int dim = static_cast<int>(m.num());
+  TL_VIEW(x, 0);
+  TL_VIEW(index, 1);
+  TL_VIEW(out, 2);
+  double bad = 0;
+  const bool ok = tl::index_select(x, dim, index, out, &bad);
+  return IndexResult(env, ok, bad);
+}
+
+// meta: dim, accumulate | dst | index | src
+Napi::Value IndexPut(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  const int dim = static_cast<int>(m.num());
+  const bool acc = m.num() != 0;
+  TL_VIEW(dst, 0);
+  TL_VIEW(index, 1);
+  TL_VIEW(src, 2);
+  double bad = 0;
+  const bool ok = tl::index_put(dst, dim, index, src, acc, &bad);
+  return IndexResult(env, ok, bad);
+}
+
+// ---- convolution and pooling ----
+
+tl::Conv2dParams read_conv(Meta& m) {
+  tl::Conv2dParams p;
+  p.stride[0] = m.i64();
+  p.stride[1] = m.i64();
+  p.padding[0] = m.i64();
+  p.padding[1] = m.i64();
+  p.dilation[0] = m.i64();
+  p.dilation[1] = m.i64();
+  p.groups = m.i64();
+  return p;
+}
+
+// meta: conv params, hasBias | x | w | [bias] | out   (bias slot is always passed)
+Napi::Value Conv2d(const Napi::CallbackInfo& info) {
+  TL_BEGIN(4);
+  const tl::Conv2dParams p = read_conv(m);
+  const bool has_bias = m.num() != 0;
+  TL_VIEW(x, 0);
+  TL_VIEW(w, 1);
+  View bias;
+  if (has_bias && !read_view(env, m, info[2], bias)) return env.Undefined();
+  TL_VIEW(out, 3);
+  return Napi::Boolean::New(env, tl::conv2d(x, w, has_bias ? &bias : nullptr, p, out));
+}
+
+// meta: conv params | grad | w | out
+Napi::Value Conv2dBackwardInput(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  const tl::Conv2dParams p = read_conv(m);
+  TL_VIEW(g, 0);
+  TL_VIEW(w, 1);
+  TL_VIEW(out, 2);
+  return Napi::Boolean::New(env, tl::conv2d_backward_input(g, w, p, out));
+}
+
+// meta: conv params | grad | x | out
+Napi::Value Conv2dBackwardWeight(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  const tl::Conv2dParams p = read_conv(m);
+  TL_VIEW(g, 0);
+  TL_VIEW(x, 1);
+  TL_VIEW(out, 2);
+  return Napi::Boolean::New(env, tl::conv2d_backward_weight(g, x, p, out));
+}
+
+tl::Pool2dParams read_pool(Meta& m) {
+  tl::Pool2dParams p;
+  for (int i = 0; i < 2; i++) p.kernel[i] = m.i64();
+  for (int i = 0; i < 2; i++) p.stride[i] = m.i64();
+  for (int i = 0; i < 2; i++) p.padding[i] = m.i64();
+  for (int i = 0; i < 2; i++) p.dilation[i] = m.i64();
+  for (int i = 0; i < 2; i++) p.out[i] = m.i64();
+  p.count_include_pad = m.num() != 0;
+  p.divisor_override = m.num();
+  return p;
+}
+
+// meta: pool params | x | out | indices
+Napi::Value MaxPool2d(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  const tl::Pool2dParams p = read_pool(m);
+  TL_VIEW(x, 0);
+  TL_VIEW(out, 1);
+  TL_VIEW(idx, 2);
+  return Napi::Boolean::New(env, tl::max_pool2d(x, p, out, idx));
+}
+
+// meta: grad | indices | out
+Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  TL_VIEW(g, 0);
+  TL_VIEW(idx, 1);
+  TL_VIEW(out, 2);
+  return Napi::Boolean::New(env, tl::max_pool2d_backward(g, idx, out));
+}
+
+// meta: pool params | x | out
+Napi::Value AvgPool2d(const Napi::CallbackInfo& info) {
+  TL_BEGIN(2);
+  const tl::Pool2dParams p = read_pool(m);
+  TL_VIEW(x, 0);
+  TL_VIEW(out, 1);
+  return Napi::Boolean::New(env, tl::avg_pool2d(x, p, out));
+}
+
+// meta: pool params | grad | out
+Napi::Value AvgPool2dBackward(const Napi::CallbackInfo& info) {
+  TL_BEGIN(2);
+  const tl::Pool2dParams p = read_pool(m);
+  TL_VIEW(g, 0);
+  TL_VIEW(out, 1);
+  return Napi::Boolean::New(env, tl::avg_pool2d_backward(g, p, out));
+}
+
+// meta: x | out
+Napi::Value AdaptiveAvgPool2d(const Napi::CallbackInfo& info) {
+  TL_BEGIN(2);
+  TL_VIEW(x, 0);
+  TL_VIEW(out, 1);
+  return Napi::Boolean::New(env, tl::adaptive_avg_pool2d(x, out));
+}
+
+// meta: grad | out
+Napi::Value AdaptiveAvgPool2dBackward(const Napi::CallbackInfo& info) {
+  TL_BEGIN(2);
+  TL_VIEW(g, 0);
+  TL_VIEW(out, 1);
+  return Napi::Boolean::New(env, tl::adaptive_avg_pool2d_backward(g, out));
+}
+
+// meta: x | out | indices
+Napi::Value AdaptiveMaxPool2d(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  TL_VIEW(x, 0);
+  TL_VIEW(out, 1);
+  TL_VIEW(idx, 2);
+  return Napi::Boolean::New(env, tl::adaptive_max_pool2d(x, out, idx));
+}
+
+// ---- losses and normalisation ----
+
+// An optional view: read when the flag in meta said it is there.
+#define TL_OPT_VIEW(name, present, arg)                                            \
+  View name##_v;                                                                   \
+  const View* name = nullptr;                                                      \
+  if (present) {                                                                   \
+    if (!read_view(env, m, info[arg], name##_v)) return env.Undefined();           \
+    name = &name##_v;                                                              \
+  }
+
+// meta: ignoreIndex, reduction, hasWeight | input | target | [weight] | out | totalWeight
+Napi::Value NllLoss(const Napi::CallbackInfo& info) {
+  TL_BEGIN(5);
+  const double ignore = m.num();
+  const int reduction = static_cast<int>(m.num());
+  const bool has_w = m.num() != 0;
+  TL_VIEW(input, 0);
+  TL_VIEW(target, 1);
+  TL_OPT_VIEW(weight, has_w, 2);
+  TL_VIEW(out, 3);
+  TL_VIEW(total, 4);
+  return Napi::Boolean::New(env, tl::nll_loss(input, target, weight, ignore, reduction, out, total));
+}
+
+// meta: ignoreIndex, reduction, totalWeight, hasWeight | grad | target | [weight] | out
+Napi::Value NllLossBackward(const Napi::CallbackInfo& info) {
+  TL_BEGIN(4);
+  const double ignore = m.num();
+  const int reduction = static_cast<int>(m.num());
+  const double total = m.num();
+  const bool has_w = m.num() != 0;
+  TL_VIEW(grad, 0);
+  TL_VIEW(target, 1);
+  TL_OPT_VIEW(weight, has_w, 2);
+  TL_VIEW(out, 3);
+  return Napi::Boolean::New(env, tl::nll_loss_backward(grad, target, weight, ignore, reduction, total, out));
+}
+
+// meta: x | mean | var
+Napi::Value BatchNormStats(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  TL_VIEW(x, 0);
+  TL_VIEW(mean, 1);
+  TL_VIEW(var, 2);
+  return Napi::Boolean::New(env, tl::batch_norm_stats(x, mean, var));
+}
+
+// meta: hasWeight, hasBias | x | mean | invstd | [weight] | [bias] | out
+Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
+  TL_BEGIN(6);
+  const bool has_w = m.num() != 0, has_b = m.num() != 0;
+  TL_VIEW(x, 0);
+  TL_VIEW(mean, 1);
+  TL_VIEW(invstd, 2);
+  TL_OPT_VIEW(weight, has_w, 3);
+  TL_OPT_VIEW(bias, has_b, 4);
+  TL_VIEW(out, 5);
+  return Napi::Boolean::New(env, tl::batch_norm(x, mean, invstd, weight, bias, out));
+}
+
+// meta: train, hasWeight, hasGradInput, hasGradWeight, hasGradBias
+//       | grad | x | mean | invstd | [weight] | [gradInput] | [gradWeight] | [gradBias]
+Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
+  TL_BEGIN(8);
+  const bool train = m.num() != 0, has_w = m.num() != 0, has_gi = m.num() != 0, has_gw = m.num() != 0,
+             has_gb = m.num() != 0;
+  TL_VIEW(grad, 0);
+  TL_VIEW(x, 1);
+  TL_VIEW(mean, 2);
+  TL_VIEW(invstd, 3);
+  TL_OPT_VIEW(weight, has_w, 4);
+  TL_OPT_VIEW(gi, has_gi, 5);
+  TL_OPT_VIEW(gw, has_gw, 6);
+  TL_OPT_VIEW(gb, has_gb, 7);
+  return Napi::Boolean::New(env, tl::batch_norm_backward(grad, x, mean, invstd, weight, train, gi, gw, gb));
+}
+
+// meta: groups, eps, hasWeight, hasBias | x | [weight] | [bias] | out | mean | rstd
+Napi::Value GroupNorm(const Napi::CallbackInfo& info) {
+  TL_BEGIN(6);
+  const int64_t groups = m.i64();
+  const double eps = m.num();
+  const bool has_w = m.num() != 0, has_b = m.num() != 0;
+  TL_VIEW(x, 0);
+  TL_OPT_VIEW(weight, has_w, 1);
+  TL_OPT_VIEW(bias, has_b, 2);
+  TL_VIEW(out, 3);
+  TL_VIEW(mean, 4);
+  TL_VIEW(rstd, 5);
+  return Napi::Boolean::New(env, tl::group_norm(x, groups, eps, weight, bias, out, mean, rstd));
+}
+
+// meta: groups, hasWeight, hasGradInput, hasGradWeight, hasGradBias
+//       | grad | x | mean | rstd | [weight] | [gradInput] | [gradWeight] | [gradBias]
+Napi::Value GroupNormBackward(const Napi::CallbackInfo& info) {
+  TL_BEGIN(8);
+  const int64_t groups = m.i64();
+  const bool has_w = m.num() != 0, has_gi = m.num() != 0, has_gw = m.num() != 0, has_gb = m.num() != 0;
+  TL_VIEW(grad, 0);
+  TL_VIEW(x, 1);
+  TL_VIEW(mean, 2);
+  TL_VIEW(rstd, 3);
+  TL_OPT_VIEW(weight, has_w, 4);
+  TL_OPT_VIEW(gi, has_gi, 5);
+  TL_OPT_VIEW(gw, has_gw, 6);
+  TL_OPT_VIEW(gb, has_gb, 7);
+  return Napi::Boolean::New(env, tl::group_norm_backward(grad, x, groups, mean, rstd, weight, gi, gw, gb));
+}
+
+// ---- setup and settings ----
+
+Napi::Array Names(Napi::Env env, const char* const* names, int n) {
+  Napi::Array a = Napi::Array::New(env, n);
+  for (int i = 0; i < n; i++) a.Set(i, Napi::String::New(env, names[i]));
+  return a;
+}
+
+#define TL_NAME_STR(name) #name,
+const char* const kUnaryNames[] = {TL_UNARY_OPS(TL_NAME_STR)};
+const char* const kBinaryNames[] = {TL_BINARY_OPS(TL_NAME_STR)};
+const char* const kReduceNames[] = {TL_REDUCE_OPS(TL_NAME_STR)};
+
+// init(meta) -> { unaryOps, binaryOps, reduceOps }
+Napi::Value Init(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    fail(env, "init expects a Float64Array");
+    return env.Undefined();
+  }
+  Napi::Float64Array meta = info[0].As<Napi::Float64Array>();
+  Instance* inst = env.GetInstanceData<Instance>();
+  if (!inst) {
+    inst = new Instance();
+    env.SetInstanceData<Instance>(inst);
+  }
+  inst->meta_ref = Napi::Persistent(meta);
+  inst->meta = meta.Data();
+  inst->meta_len = meta.ElementLength();
+  // TORCHLETTE_ISA=avx2|generic caps the GEMM kernels (for testing and comparisons).
+  if (const char* isa = std::getenv("TORCHLETTE_ISA")) {
+    if (!std::strcmp(isa, "generic")) tl::set_isa(tl::ISA_GENERIC);
+    else if (!std::strcmp(isa, "avx2")) tl::set_isa(tl::ISA_AVX2);
+  }
+  Napi::Object r = Napi::Object::New(env);
+  r.Set("unaryOps", Names(env, kUnaryNames, tl::U_COUNT));
+  r.Set("binaryOps", Names(env, kBinaryNames, tl::B_COUNT));
+  r.Set("reduceOps", Names(env, kReduceNames, tl::R_COUNT));
+  return r;
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), tl::num_threads()); }
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  if (info.Length() > 0 && info[0].IsNumber()) tl::set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
+// isa() -> the GEMM kernels in use; cpuIsa() -> the best this CPU has.
+Napi::Value GetIsa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), tl::isa_name(tl::active_isa())); }
+Napi::Value CpuIsa(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), tl::isa_name(tl::detect_isa())); }
+
+// setIsa(name) -> whether this CPU can run it ("emulated512" always can: tests only).
+Napi::Value SetIsa(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) return Napi::Boolean::New(env, false);
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  int isa = -1;
+  for (int i = 0; i <= tl::ISA_EMULATED512; i++)
+    if (name == tl::isa_name(i)) isa = i;
+  return Napi::Boolean::New(env, isa >= 0 && tl::set_isa(isa));
+}
+
+Napi::Object Module(Napi::Env env, Napi::Object exports) {
+  auto fn = [&](const char* name, Napi::Function::Callback cb) { exports.Set(name, Napi::Function::New(env, cb, name)); };
+  fn("init", Init);
+  fn("getNumThreads", GetNumThreads);
+  fn("setNumThreads", SetNumThreads);
+  fn("isa", GetIsa);
+  fn("cpuIsa", CpuIsa);
+  fn("setIsa", SetIsa);
+  fn("unary", Unary);
+  fn("binary", Binary);
+  fn("where", Where);
+  fn("copy", Copy);
+  fn("fill", Fill);
+  fn("reduce", Reduce);
+  fn("variance", Variance);
+  fn("cumulative", Cumulative);
+  fn("softmax", Softmax);
+  fn("softmaxBackward", SoftmaxBackward);
+  fn("matmul", Matmul);
+  fn("gather", Gather);
+  fn("scatter", Scatter);
+  fn("indexSelect", IndexSelect);
+  fn("indexPut", IndexPut);
+  fn("conv2d", Conv2d);
+  fn("conv2dBackwardInput", Conv2dBackwardInput);
+  fn("conv2dBackwardWeight", Conv2dBackwardWeight);
+  fn("maxPool2d", MaxPool2d);
+  fn("maxPool2dBackward", MaxPool2dBackward);
+  fn("avgPool2d", AvgPool2d);
+  fn("avgPool2dBackward", AvgPool2dBackward);
+  fn("adaptiveAvgPool2d", AdaptiveAvgPool2d);
+  fn("adaptiveAvgPool2dBackward", AdaptiveAvgPool2dBackward);
+  fn("adaptiveMaxPool2d", AdaptiveMaxPool2d);
+  fn("nllLoss", NllLoss);
+  fn("nllLossBackward", NllLossBackward);
+  fn("batchNormStats", BatchNormStats);
+  fn("batchNorm", BatchNorm);
+  fn("batchNormBackward", BatchNormBackward);
+  fn("groupNorm", GroupNorm);
+  fn("groupNormBackward", GroupNormBackward);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(torchlette, Module)

@@ -1,0 +1,444 @@
+// Elementwise kernels: unary, binary (broadcast through zero strides), where, copy,
+// fill. Every op is one expression over a compute type T, the same expressions as the
+// JS backend's tables (src/backend/js/elementwise.ts):
+//   T = float when every input holds float32 values and the result is float32 or a
+//       0/1 mask (PyTorch's float arithmetic; +, -, *, /, sqrt, comparisons give the
+//       same bits as the JS backend's double-then-round),
+//   T = double otherwise (bit-identical to the JS backend).
+// Rows are processed in chunks: operands that are not already contiguous arrays of T
+// are converted into small buffers first, so each op is a plain loop the compiler
+// vectorises, whatever the dtypes and strides.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "kernels.h"
+#include "ops.h"
+#include "parallel.h"
+
+namespace tl {
+
+namespace {
+
+constexpr int64_t kChunk = 512;
+
+// ---- JS scalar semantics ----
+
+template <class T> inline T js_pow(T a, T b) {
+  // Math.pow differs from C's pow: x ** NaN is NaN, (+-1) ** +-Infinity is NaN.
+  if (b != b) return b;
+  if ((a == 1 || a == -1) && std::isinf(b)) return std::numeric_limits<T>::quiet_NaN();
+  return std::pow(a, b);
+}
+
+inline double js_remainder(double a, double b) {
+  const double m = std::fmod(a, b);
+  return m != 0 && ((b < 0) != (m < 0)) ? m + b : m;
+}
+
+inline double js_floor_divide(double a, double b) {
+  if (b == 0) return a / b;
+  const double m = std::fmod(a, b);
+  double d = (a - m) / b;
+  if (m != 0 && ((b < 0) != (m < 0))) d -= 1;
+  const double f = std::floor(d);
+  return d - f > 0.5 ? f + 1 : f;
+}
+
+// erfinv: a starting guess, then Newton steps on erf (double precision).
+inline double erfinv_d(double y) {
+  if (y != y || y < -1 || y > 1) return std::numeric_limits<double>::quiet_NaN();
+  if (y == 1) return std::numeric_limits<double>::infinity();
+  if (y == -1) return -std::numeric_limits<double>::infinity();
+  if (y == 0) return y;
+  const double ay = std::fabs(y);
+  double lo = 0, hi = 6;
+  double x = ay < 0.7 ? ay * std::sqrt(M_PI) / 2 : std::sqrt(-std::log((1 - ay) * (1 + ay)));
+  for (int i = 0; i < 200; i++) {
+    const double err = std::erf(x) - ay;
+    if (err == 0) break;
+    if (err < 0) lo = x;
+    else hi = x;
+    double next = x - err / (1.1283791670955126 * std::exp(-x * x));
+    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
+    if (std::fabs(next - x) <= x * 1e-16) {
+      x = next;
+      break;
+    }
+    x = next;
+  }
+  return y < 0 ? -x : x;
+}
+
+inline double js_bitop(int op, double a, double b) {
+  const int32_t x = js_to_int32(a), y = js_to_int32(b);
+  return op == B_bitwiseAnd ? (x & y) : op == B_bitwiseOr ? (x | y) : (x ^ y);
+}
+
+// ---- Loops (one instantiation per op; the lambdas inline) ----
+
+template <class T, class F> inline void map1(T* o, const T* a, int64_t n, F f) {
+  for (int64_t i = 0; i < n; i++) o[i] = f(a[i]);
+}
+template <class T, class F> inline void map2(T* o, const T* a, const T* b, int64_t n, F f) {
+  for (int64_t i = 0; i < n; i++) o[i] = f(a[i], b[i]);
+}
+
+template <class T> void apply_unary(int op, T* o, const T* a, int64_t n, const double* args) {
+  const T p0 = static_cast<T>(args[0]), p1 = static_cast<T>(args[1]), p2 = static_cast<T>(args[2]);
+  const T zero = 0, one = 1, half = static_cast<T>(0.5);
+  switch (op) {
+    case U_neg: map1(o, a, n, [](T x) { return -x; }); break;
+    case U_abs: map1(o, a, n, [](T x) { return std::fabs(x); }); break;
+    case U_sign: map1(o, a, n, [](T x) { return static_cast<T>((x > 0 ? 1 : 0) - (x < 0 ? 1 : 0)); }); break;
+    case U_floor: map1(o, a, n, [](T x) { return std::floor(x); }); break;
+    case U_ceil: map1(o, a, n, [](T x) { return std::ceil(x); }); break;
+    case U_round: map1(o, a, n, [](T x) { return std::nearbyint(x); }); break;
+    case U_trunc: map1(o, a, n, [](T x) { return std::trunc(x); }); break;
+    case U_frac: map1(o, a, n, [](T x) { return x - std::trunc(x); }); break;
+    case U_exp: map1(o, a, n, [](T x) { return std::exp(x); }); break;
+    case U_expm1: map1(o, a, n, [](T x) { return std::expm1(x); }); break;
+    case U_log: map1(o, a, n, [](T x) { return std::log(x); }); break;
+    case U_log1p: map1(o, a, n, [](T x) { return std::log1p(x); }); break;
+    case U_log2: map1(o, a, n, [](T x) { return std::log2(x); }); break;
+    case U_log10: map1(o, a, n, [](T x) { return std::log10(x); }); break;
+    case U_sqrt: map1(o, a, n, [](T x) { return std::sqrt(x); }); break;
+    case U_rsqrt: map1(o, a, n, [one](T x) { return one / std::sqrt(x); }); break;
+    case U_reciprocal: map1(o, a, n, [one](T x) { return one / x; }); break;
+    case U_square: map1(o, a, n, [](T x) { return x * x; }); break;
+    case U_sin: map1(o, a, n, [](T x) { return std::sin(x); }); break;
+    case U_cos: map1(o, a, n, [](T x) { return std::cos(x); }); break;
+    case U_tan: map1(o, a, n, [](T x) { return std::tan(x); }); break;
+    case U_asin: map1(o, a, n, [](T x) { return std::asin(x); }); break;
+    case U_acos: map1(o, a, n, [](T x) { return std::acos(x); }); break;
+    case U_atan: map1(o, a, n, [](T x) { return std::atan(x); }); break;
+    case U_sinh: map1(o, a, n, [](T x) { return std::sinh(x); }); break;
+    case U_cosh: map1(o, a, n, [](T x) { return std::cosh(x); }); break;
+    case U_tanh: map1(o, a, n, [](T x) { return std::tanh(x); }); break;
+    case U_erf: map1(o, a, n, [](T x) { return std::erf(x); }); break;
+    case U_erfinv: map1(o, a, n, [](T x) { return static_cast<T>(erfinv_d(x)); }); break;
+    case U_sigmoid: map1(o, a, n, [one](T x) { return one / (one + std::exp(-x)); }); break;
+    case U_relu: map1(o, a, n, [](T x) { return x > 0 || x != x ? x : T(0); }); break;
+    case U_silu: map1(o, a, n, [one](T x) { return x / (one + std::exp(-x)); }); break;
+    case U_gelu:
+      map1(o, a, n, [half, one](T x) { return half * x * (one + std::erf(x * static_cast<T>(M_SQRT1_2))); });
+      break;
+    case U_geluTanh:
+      map1(o, a, n, [half, one](T x) {
+        return half * x * (one + std::tanh(static_cast<T>(0.7978845608028654) * (x + static_cast<T>(0.044715) * x * x * x)));
+      });
+      break;
+    case U_logSigmoid:
+      map1(o, a, n, [](T x) { return x < 0 ? x - std::log1p(std::exp(x)) : -std::log1p(std::exp(-x)); });
+      break;
+    case U_softsign: map1(o, a, n, [one](T x) { return x / (one + std::fabs(x)); }); break;
+    case U_logicalNot: map1(o, a, n, [](T x) { return x == 0 ? T(1) : T(0); }); break;
+    case U_isnan: map1(o, a, n, [](T x) { return x != x ? T(1) : T(0); }); break;
+    case U_isinf: map1(o, a, n, [](T x) { return std::isinf(x) ? T(1) : T(0); }); break;
+    case U_isfinite: map1(o, a, n, [](T x) { return x - x == 0 ? T(1) : T(0); }); break;
+    case U_bitwiseNot: map1(o, a, n, [](T x) { return -x - 1; }); break;
+    case U_clamp:
+    case U_hardtanh:
+      // Math.min(Math.max(x, lo), hi) for a non-NaN x; NaN passes through.
+      map1(o, a, n, [p0, p1](T x) {
+        if (x != x) return x;
+        T t = p0 != p0 ? p0 : (x < p0 ? p0 : x);
+        return p1 != p1 ? p1 : (t > p1 ? p1 : t);
+      });
+      break;
+    case U_powScalar:
+      if (args[0] == 2) map1(o, a, n, [](T x) { return x * x; });
+      else if (args[0] == 0.5) map1(o, a, n, [](T x) { return std::sqrt(x); });
+      else if (args[0] == -1) map1(o, a, n, [one](T x) { return one / x; });
+      else map1(o, a, n, [p0](T x) { return js_pow(x, p0); });
+      break;
+    case U_rpowScalar: map1(o, a, n, [p0](T x) { return js_pow(p0, x); }); break;
+    case U_leakyRelu: map1(o, a, n, [p0](T x) { return x > 0 ? x : x * p0; }); break;
+    case U_elu: map1(o, a, n, [p0, p1, p2](T x) { return x > 0 ? x * p1 : std::expm1(x * p2) * p0 * p1; }); break;
+    case U_softplus:
+      map1(o, a, n, [p0, p1](T x) { return x * p0 > p1 ? x : std::log1p(std::exp(x * p0)) / p0; });
+      break;
+    case U_hardsigmoid:
+      map1(o, a, n, [half](T x) { return x <= -3 ? T(0) : x >= 3 ? T(1) : x / 6 + half; });
+      break;
+    case U_hardswish: map1(o, a, n, [](T x) { return x <= -3 ? T(0) : x >= 3 ? x : (x * (x + 3)) / 6; }); break;
+    case U_relu6:
+      map1(o, a, n, [zero](T x) {
+        if (x != x) return x;
+        T t = x < zero ? zero : x;
+        return t > 6 ? T(6) : t;
+      });
+      break;
+    case U_threshold: map1(o, a, n, [p0, p1](T x) { return x <= p0 ? p1 : x; }); break;
+    case U_roundDecimals: map1(o, a, n, [p0](T x) { return std::nearbyint(x * p0) / p0; }); break;
+  }
+}
+
+template <class T>
+void apply_binary(int op, T* o, const T* a, const T* b, int64_t n, double alpha_d, const double* args) {
+  const T p0 = static_cast<T>(args[0]), p1 = static_cast<T>(args[1]), p2 = static_cast<T>(args[2]);
+  const bool p3 = args[3] != 0;
+  const T alpha = static_cast<T>(alpha_d), one = 1, half = static_cast<T>(0.5);
+  switch (op) {
+    case B_add:
+      if (alpha_d == 1) map2(o, a, b, n, [](T x, T y) { return x + y; });
+      else map2(o, a, b, n, [alpha](T x, T y) { return x + alpha * y; });
+      break;
+    case B_sub:
+      if (alpha_d == 1) map2(o, a, b, n, [](T x, T y) { return x - y; });
+      else map2(o, a, b, n, [alpha](T x, T y) { return x - alpha * y; });
+      break;
+    case B_mul: map2(o, a, b, n, [](T x, T y) { return x * y; }); break;
+    case B_div: map2(o, a, b, n, [](T x, T y) { return x / y; }); break;
+    // Rounding divisions and remainders in double, exactly as the JS backend.
+    case B_divTrunc: map2(o, a, b, n, [](T x, T y) { return static_cast<T>(std::trunc(double(x) / double(y))); }); break;
+    case B_divFloor: map2(o, a, b, n, [](T x, T y) { return static_cast<T>(js_floor_divide(x, y)); }); break;
+    case B_remainder: map2(o, a, b, n, [](T x, T y) { return static_cast<T>(js_remainder(x, y)); }); break;
+    case B_fmod: map2(o, a, b, n, [](T x, T y) { return static_cast<T>(std::fmod(double(x), double(y))); }); break;
+    case B_pow: map2(o, a, b, n, [](T x, T y) { return y == 2 ? x * x : js_pow(x, y); }); break;
+    case B_atan2: map2(o, a, b, n, [](T x, T y) { return std::atan2(x, y); }); break;
+    case B_maximum: map2(o, a, b, n, [](T x, T y) { return x > y || x != x ? x : y; }); break;
+    case B_minimum: map2(o, a, b, n, [](T x, T y) { return x < y || x != x ? x : y; }); break;
+    case B_fmax: map2(o, a, b, n, [](T x, T y) { return x > y || y != y ? x : y; }); break;
+    case B_fmin: map2(o, a, b, n, [](T x, T y) { return x < y || y != y ? x : y; }); break;
+    case B_eq: map2(o, a, b, n, [](T x, T y) { return x == y ? T(1) : T(0); }); break;
+    case B_ne: map2(o, a, b, n, [](T x, T y) { return x != y ? T(1) : T(0); }); break;
+    case B_lt: map2(o, a, b, n, [](T x, T y) { return x < y ? T(1) : T(0); }); break;
+    case B_le: map2(o, a, b, n, [](T x, T y) { return x <= y ? T(1) : T(0); }); break;
+    case B_gt: map2(o, a, b, n, [](T x, T y) { return x > y ? T(1) : T(0); }); break;
+    case B_ge: map2(o, a, b, n, [](T x, T y) { return x >= y ? T(1) : T(0); }); break;
+    case B_logicalAnd: map2(o, a, b, n, [](T x, T y) { return x != 0 && y != 0 ? T(1) : T(0); }); break;
+    case B_logicalOr: map2(o, a, b, n, [](T x, T y) { return x != 0 || y != 0 ? T(1) : T(0); }); break;
+    case B_logicalXor: map2(o, a, b, n, [](T x, T y) { return (x != 0) != (y != 0) ? T(1) : T(0); }); break;
+    case B_bitwiseAnd:
+    case B_bitwiseOr:
+    case B_bitwiseXor: map2(o, a, b, n, [op](T x, T y) { return static_cast<T>(js_bitop(op, x, y)); }); break;
+    case B_reluBackward: map2(o, a, b, n, [](T g, T x) { return x <= 0 ? T(0) : g; }); break;
+    case B_thresholdBackward: map2(o, a, b, n, [p0](T g, T x) { return x <= p0 ? T(0) : g; }); break;
+    case B_sigmoidBackward: map2(o, a, b, n, [one](T g, T y) { return g * (one - y) * y; }); break;
+    case B_tanhBackward: map2(o, a, b, n, [one](T g, T y) { return g * (one - y * y); }); break;
+    case B_siluBackward:
+      map2(o, a, b, n, [one](T g, T x) {
+        const T s = one / (one + std::exp(-x));
+        return (g / (one + std::exp(-x))) * (one + x * (one - s));
+      });
+      break;
+    case B_geluBackward:
+      map2(o, a, b, n, [half, one](T g, T x) {
+        return g * (half * (one + std::erf(x * static_cast<T>(M_SQRT1_2))) +
+                    x * std::exp(-half * x * x) * static_cast<T>(0.3989422804014327));
+      });
+      break;
+    case B_geluTanhBackward:
+      map2(o, a, b, n, [half, one](T g, T x) {
+        const T k = static_cast<T>(0.7978845608028654), c = static_cast<T>(0.044715);
+        const T t = std::tanh(k * (x + c * x * x * x));
+        return g * (half * (one + t) + half * x * (one - t * t) * k * (one + 3 * c * x * x));
+      });
+      break;
+    case B_eluBackward:
+      if (p3) map2(o, a, b, n, [p0, p1, p2](T g, T y) { return y <= 0 ? g * p2 * (y + p0 * p1) : g * p1; });
+      else map2(o, a, b, n, [p0, p1, p2](T g, T x) { return x <= 0 ? g * p2 * p0 * p1 * std::exp(x * p2) : g * p1; });
+      break;
+    case B_leakyReluBackward: map2(o, a, b, n, [p0](T g, T x) { return x > 0 ? g : g * p0; }); break;
+    case B_softplusBackward:
+      map2(o, a, b, n, [p0, p1, one](T g, T x) { return x * p0 > p1 ? g : g * (one - one / (one + std::exp(x * p0))); });
+      break;
+    case B_hardtanhBackward: map2(o, a, b, n, [p0, p1](T g, T x) { return x <= p0 || x >= p1 ? T(0) : g; }); break;
+    case B_hardsigmoidBackward: map2(o, a, b, n, [](T g, T x) { return x > -3 && x < 3 ? g / 6 : T(0); }); break;
+    case B_hardswishBackward:
+      map2(o, a, b, n, [half](T g, T x) { return x < -3 ? T(0) : x <= 3 ? g * (x / 3 + half) : g; });
+      break;
+    case B_logSigmoidBackward: map2(o, a, b, n, [one](T g, T x) { return g / (one + std::exp(x)); }); break;
+  }
+}
+
+// Transcendental ops are worth a thread at smaller sizes than arithmetic ones.
+bool is_cheap_unary(int op) {
+  switch (op) {
+    case U_neg: case U_abs: case U_sign: case U_floor: case U_ceil: case U_round: case U_trunc: case U_frac:
+    case U_sqrt: case U_rsqrt: case U_reciprocal: case U_square: case U_relu: case U_logicalNot: case U_isnan:
+    case U_isinf: case U_isfinite: case U_bitwiseNot: case U_clamp: case U_hardtanh: case U_leakyRelu:
+    case U_hardsigmoid: case U_hardswish: case U_relu6: case U_threshold: return true;
+    default: return false;
+  }
+}
+bool is_cheap_binary(int op) {
+  switch (op) {
+    case B_pow: case B_atan2: case B_siluBackward: case B_geluBackward: case B_geluTanhBackward:
+    case B_eluBackward: case B_softplusBackward: case B_logSigmoidBackward: case B_divFloor:
+    case B_remainder: case B_fmod: return false;
+    default: return true;
+  }
+}
+
+template <class T> constexpr int buf_type_of();
+template <> constexpr int buf_type_of<float>() { return F32; }
+template <> constexpr int buf_type_of<double>() { return F64; }
+
+// How a result is stored: as a plain JS typed-array store, or (copy only) with the
+// int64 truncation / bool normalisation of a dtype cast.
+enum StoreKind { STORE_PLAIN, STORE_TRUNC, STORE_BOOL };
+
+// Operand k of a row as a contiguous array of T: the memory itself when it already
+// is one, else a converted copy in `tmp`.
+template <class T>
+inline const T* operand(const View& v, int64_t off, int64_t stride, int64_t n, T* tmp) {
+  if (v.type == buf_type_of<T>() && stride == 1) return reinterpret_cast<const T*>(v.data) + off;
+  if (stride == 0) {
+    const T x = load_as<T>(v.data, v.type, off);
+    for (int64_t i = 0; i < n; i++) tmp[i] = x;
+    return tmp;
+  }
+  switch (v.type) {
+    case F32: { const float* p = reinterpret_cast<const float*>(v.data) + off; for (int64_t i = 0; i < n; i++) tmp[i] = static_cast<T>(p[i * stride]); break; }
+    case F64: { const double* p = reinterpret_cast<const double*>(v.data) + off; for (int64_t i = 0; i < n; i++) tmp[i] = static_cast<T>(p[i * stride]); break; }
+    case I32: { const int32_t* p = reinterpret_cast<const int32_t*>(v.data) + off; for (int64_t i = 0; i < n; i++) tmp[i] = static_cast<T>(p[i * stride]); break; }
+    default: { const uint8_t* p = reinterpret_cast<const uint8_t*>(v.data) + off; for (int64_t i = 0; i < n; i++) tmp[i] = static_cast<T>(p[i * stride]); break; }
+  }
+  return tmp;
+}
+
+template <class T>
+inline void store_row(const View& out, int64_t off, int64_t stride, int64_t n, const T* src, int kind) {
+  if (kind == STORE_TRUNC) {  // int64 target (a Float64Array): Math.trunc
+    double* p = reinterpret_cast<double*>(out.data) + off;
+    for (int64_t i = 0; i < n; i++) p[i * stride] = std::trunc(static_cast<double>(src[i]));
+    return;
+  }
+  if (kind == STORE_BOOL) {
+    uint8_t* p = reinterpret_cast<uint8_t*>(out.data) + off;
+    for (int64_t i = 0; i < n; i++) p[i * stride] = src[i] != 0 ? 1 : 0;
+    return;
+  }
+  switch (out.type) {
+    case F32: { float* p = reinterpret_cast<float*>(out.data) + off; for (int64_t i = 0; i < n; i++) p[i * stride] = static_cast<float>(src[i]); break; }
+    case F64: { double* p = reinterpret_cast<double*>(out.data) + off; for (int64_t i = 0; i < n; i++) p[i * stride] = static_cast<double>(src[i]); break; }
+    case I32: { int32_t* p = reinterpret_cast<int32_t*>(out.data) + off; for (int64_t i = 0; i < n; i++) p[i * stride] = js_to_int32(static_cast<double>(src[i])); break; }
+    default: { uint8_t* p = reinterpret_cast<uint8_t*>(out.data) + off; for (int64_t i = 0; i < n; i++) p[i * stride] = js_to_uint8(static_cast<double>(src[i])); break; }
+  }
+}
+
+enum Kind { K_UNARY, K_BINARY, K_WHERE, K_COPY, K_FILL };
+
+struct Job {
+  int kind, op;
+  const View* out;
+  const View* in[3];
+  int nin;
+  double alpha;
+  const double* args;
+  double value;
+  int store;
+};
+
+// Computes one chunk: o[i] for i < n from the operand arrays.
+template <class T> inline void compute(const Job& j, T* o, const T* const* in, int64_t n) {
+  switch (j.kind) {
+    case K_UNARY: apply_unary<T>(j.op, o, in[0], n, j.args); break;
+    case K_BINARY: apply_binary<T>(j.op, o, in[0], in[1], n, j.alpha, j.args); break;
+    case K_WHERE: {
+      const T *a = in[0], *b = in[1], *c = in[2];
+      for (int64_t i = 0; i < n; i++) o[i] = c[i] != 0 ? a[i] : b[i];
+      break;
+    }
+    case K_COPY: std::copy(in[0], in[0] + n, o); break;
+    case K_FILL: {
+      const T v = static_cast<T>(j.value);
+      for (int64_t i = 0; i < n; i++) o[i] = v;
+      break;
+    }
+  }
+}
+
+template <class T> void run(const Job& j) {
+  const View& out = *j.out;
+  const int64_t* strides[4] = {out.strides, nullptr, nullptr, nullptr};
+  int64_t offsets[4] = {out.offset, 0, 0, 0};
+  for (int k = 0; k < j.nin; k++) {
+    strides[k + 1] = j.in[k]->strides;
+    offsets[k + 1] = j.in[k]->offset;
+  }
+  const Layout L = collapse(out.ndim, out.shape, j.nin + 1, strides, offsets);
+  const int64_t total = L.numel();
+  if (total == 0) return;
+  const bool direct_out = out.type == buf_type_of<T>() && j.store == STORE_PLAIN;
+  bool cheap = j.kind != K_UNARY && j.kind != K_BINARY;
+  if (j.kind == K_UNARY) cheap = is_cheap_unary(j.op);
+  if (j.kind == K_BINARY) cheap = is_cheap_binary(j.op);
+  const int nth = threads_for(total, cheap ? 65536 : 4096);
+  parallel(nth, [&](int tid, int n) {
+    int64_t begin, end;
+    split_range(total, tid, n, begin, end);
+    alignas(64) T tmp[4][kChunk];
+    const int nd = L.nd;
+    for_each_row(L, begin, end, [&](const int64_t* offs, int64_t len) {
+      const int64_t so = L.strides[0][nd - 1];
+      for (int64_t c = 0; c < len; c += kChunk) {
+        const int64_t m = std::min(kChunk, len - c);
+        const T* ins[3] = {nullptr, nullptr, nullptr};
+        for (int k = 0; k < j.nin; k++) {
+          const int64_t s = L.strides[k + 1][nd - 1];
+          ins[k] = operand<T>(*j.in[k], offs[k + 1] + c * s, s, m, tmp[k + 1]);
+        }
+        const int64_t o_off = offs[0] + c * so;
+        if (direct_out && so == 1) {
+          compute<T>(j, reinterpret_cast<T*>(out.data) + o_off, ins, m);
+        } else {
+          compute<T>(j, tmp[0], ins, m);
+          store_row<T>(out, o_off, so, m, tmp[0], j.store);
+        }
+      }
+    });
+  });
+}
+
+inline bool holds_float32(const View& v) { return v.type == F32 || v.dtype == D_FLOAT32; }
+
+void dispatch(const Job& j, bool use_float) {
+  if (use_float) run<float>(j);
+  else run<double>(j);
+}
+
+}  // namespace
+
+void unary(int op, const View& x, const View& out, const double* args) {
+  Job j{K_UNARY, op, &out, {&x, nullptr, nullptr}, 1, 1.0, args, 0.0, STORE_PLAIN};
+  dispatch(j, (out.type == F32 || out.type == U8) && holds_float32(x));
+}
+
+void binary(int op, const View& a, const View& b, const View& out, double alpha, const double* args) {
+  Job j{K_BINARY, op, &out, {&a, &b, nullptr}, 2, alpha, args, 0.0, STORE_PLAIN};
+  dispatch(j, (out.type == F32 || out.type == U8) && holds_float32(a) && holds_float32(b));
+}
+
+void where(const View& cond, const View& a, const View& b, const View& out) {
+  static const double none[4] = {0, 0, 0, 0};
+  Job j{K_WHERE, 0, &out, {&a, &b, &cond}, 3, 1.0, none, 0.0, STORE_PLAIN};
+  dispatch(j, out.type == F32 && holds_float32(a) && holds_float32(b));
+}
+
+void copy(const View& src, const View& dst) {
+  static const double none[4] = {0, 0, 0, 0};
+  // Typed-array stores already cast like C++ except into int64 (truncate) and bool (0/1).
+  int store = STORE_PLAIN;
+  if (src.dtype != dst.dtype && dst.dtype == D_INT64) store = STORE_TRUNC;
+  if (src.dtype != dst.dtype && dst.dtype == D_BOOL) store = STORE_BOOL;
+  // Same-type contiguous copies are one memcpy.
+  if (src.type == dst.type && store == STORE_PLAIN && src.contiguous() && dst.contiguous()) {
+    const int64_t n = src.numel();
+    const int es = elem_size(src.type);
+    std::memmove(dst.data + dst.offset * es, src.data + src.offset * es, static_cast<size_t>(n * es));
+    return;
+  }
+  Job j{K_COPY, 0, &dst, {&src, nullptr, nullptr}, 1, 1.0, none, 0.0, store};
+  dispatch(j, src.type == F32);
+}
+
+void fill(const View& dst, double value) {
+  static const double none[4] = {0, 0, 0, 0};
+  Job j{K_FILL, 0, &dst, {nullptr, nullptr, nullptr}, 0, 1.0, none, value, STORE_PLAIN};
+  dispatch(j, false);
+}
+
+}  // namespace tl

@@ -1,0 +1,385 @@
+// GEMM driver: BLIS's five loops around a micro-kernel.
+//   jc (NC columns of B) -> pc (KC of the shared dim: pack B, shared by all threads)
+//   -> ic (MC rows of A: each thread packs its own A block) -> jr (NR) -> ir (MR).
+// Threads split the ic blocks (or, when A has too few rows, the jr panels); the packed
+// B panel is shared, so two barriers per (jc, pc) step keep it consistent.
+#include "gemm.h"
+
+// The portable micro-kernels write a*b + c and rely on the compiler fusing it where
+// the target has FMA (the rest of the addon is built with -ffp-contract=off so that
+// elementwise results match the JS backend's unfused arithmetic).
+#if defined(__clang__)
+#pragma clang fp contract(fast)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=fast")
+#endif
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "common.h"
+#include "parallel.h"
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define TL_X86 1
+#if defined(__GNUC__)
+#include <cpuid.h>
+#endif
+#endif
+
+namespace tl {
+
+#if defined(TL_HAVE_X86_KERNELS)
+namespace avx2 {
+void sgemm_6x16(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta);
+void dgemm_6x8(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta);
+}  // namespace avx2
+namespace avx512 {
+void sgemm_6x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta);
+void dgemm_6x16(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta);
+}  // namespace avx512
+#endif
+
+// ---- Portable micro-kernels: the same body with GCC/Clang vector types ----
+namespace generic {
+#if defined(__GNUC__)
+typedef float v4f __attribute__((vector_size(16), aligned(16)));
+typedef double v2d __attribute__((vector_size(16), aligned(16)));
+typedef float v16f __attribute__((vector_size(64), aligned(64)));
+typedef double v8d __attribute__((vector_size(64), aligned(64)));
+template <class V> inline V loadu(const void* p) {
+  V v;
+  std::memcpy(&v, p, sizeof(V));
+  return v;
+}
+template <class V> inline void storeu(void* p, V v) { std::memcpy(p, &v, sizeof(V)); }
+
+#define TL_ZERO() TL_V{}
+#define TL_LOAD(p) (*reinterpret_cast<const TL_V*>(p))
+#define TL_LOADU(p) loadu<TL_V>(p)
+#define TL_STOREU(p, v) storeu<TL_V>(p, v)
+#define TL_BCAST(p) (TL_V{} + *(p))
+#define TL_FMA(a, b, c) ((a) * (b) + (c))
+#define TL_ADD(a, b) ((a) + (b))
+#define TL_PREFETCH(p) __builtin_prefetch(p)
+
+#define TL_NAME sgemm_6x8
+#define TL_T float
+#define TL_V v4f
+#define TL_W 4
+#include "ukernel.inc"
+#undef TL_NAME
+#undef TL_T
+#undef TL_V
+#undef TL_W
+
+#define TL_NAME dgemm_6x4
+#define TL_T double
+#define TL_V v2d
+#define TL_W 2
+#include "ukernel.inc"
+#undef TL_NAME
+#undef TL_T
+#undef TL_V
+#undef TL_W
+
+// The AVX-512 tile shapes (6x32 float, 6x16 double) in portable vectors, so the
+// tests exercise those packing and edge paths on machines without AVX-512.
+#define TL_NAME sgemm_6x32
+#define TL_T float
+#define TL_V v16f
+#define TL_W 16
+#include "ukernel.inc"
+#undef TL_NAME
+#undef TL_T
+#undef TL_V
+#undef TL_W
+
+#define TL_NAME dgemm_6x16
+#define TL_T double
+#define TL_V v8d
+#define TL_W 8
+#include "ukernel.inc"
+#undef TL_NAME
+#undef TL_T
+#undef TL_V
+#undef TL_W
+#else
+// Compilers without vector extensions: a plain loop nest (6 x 8 / 6 x 4 tiles).
+template <class T, int NR>
+void ukr(int64_t k, const T* a, const T* b, T* c, int64_t ldc, int beta) {
+  T acc[6][NR] = {};
+  for (int64_t p = 0; p < k; p++, a += 6, b += NR)
+    for (int i = 0; i < 6; i++)
+      for (int j = 0; j < NR; j++) acc[i][j] += a[i] * b[j];
+  for (int i = 0; i < 6; i++)
+    for (int j = 0; j < NR; j++) c[i * ldc + j] = beta ? c[i * ldc + j] + acc[i][j] : acc[i][j];
+}
+void sgemm_6x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) { ukr<float, 8>(k, a, b, c, ldc, beta); }
+void dgemm_6x4(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta) { ukr<double, 4>(k, a, b, c, ldc, beta); }
+void sgemm_6x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) { ukr<float, 32>(k, a, b, c, ldc, beta); }
+void dgemm_6x16(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta) { ukr<double, 16>(k, a, b, c, ldc, beta); }
+#endif
+}  // namespace generic
+
+// ---- CPU detection ----
+
+int detect_isa() {
+#if defined(TL_HAVE_X86_KERNELS) && defined(__GNUC__)
+  unsigned a, b, c, d;
+  if (!__get_cpuid(1, &a, &b, &c, &d)) return ISA_GENERIC;
+  const bool osxsave = c & (1u << 27), avx = c & (1u << 28), fma = c & (1u << 12);
+  if (!(osxsave && avx && fma)) return ISA_GENERIC;
+  unsigned xlo, xhi;
+  __asm__ volatile("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
+  if ((xlo & 0x6) != 0x6) return ISA_GENERIC;  // the OS saves YMM state
+  if (__get_cpuid_max(0, nullptr) < 7) return ISA_GENERIC;
+  __cpuid_count(7, 0, a, b, c, d);
+  const bool avx2 = b & (1u << 5), avx512f = b & (1u << 16);
+  if (avx512f && (xlo & 0xe6) == 0xe6) return ISA_AVX512;  // and opmask/ZMM state
+  return avx2 ? ISA_AVX2 : ISA_GENERIC;
+#else
+  return ISA_GENERIC;
+#endif
+}
+
+const char* isa_name(int isa) {
+  switch (isa) {
+    case ISA_AVX512: return "avx512";
+    case ISA_AVX2: return "avx2";
+    case ISA_EMULATED512: return "emulated512";
+    default: return "generic";
+  }
+}
+
+template <class T> struct Kernel {
+  int mr, nr;
+  void (*fn)(int64_t, const T*, const T*, T*, int64_t, int);
+  int kc, mc, nc;  // cache blocking: B micro-panel in L1, A block in L2, B panel in L3
+};
+
+static int g_isa = -1;
+static Kernel<float> g_sk;
+static Kernel<double> g_dk;
+
+bool set_isa(int isa) {
+  if (isa != ISA_EMULATED512 && isa > detect_isa()) return false;
+  g_isa = isa;
+  switch (isa) {
+#if defined(TL_HAVE_X86_KERNELS)
+    case ISA_AVX512:
+      g_sk = {6, 32, avx512::sgemm_6x32, 256, 144, 4096};
+      g_dk = {6, 16, avx512::dgemm_6x16, 128, 144, 2048};
+      break;
+    case ISA_AVX2:
+      g_sk = {6, 16, avx2::sgemm_6x16, 256, 144, 4096};
+      g_dk = {6, 8, avx2::dgemm_6x8, 256, 72, 2048};
+      break;
+#endif
+    case ISA_EMULATED512:
+      g_sk = {6, 32, generic::sgemm_6x32, 256, 144, 4096};
+      g_dk = {6, 16, generic::dgemm_6x16, 128, 144, 2048};
+      break;
+    default:
+      g_isa = ISA_GENERIC;
+      g_sk = {6, 8, generic::sgemm_6x8, 256, 96, 4096};
+      g_dk = {6, 4, generic::dgemm_6x4, 256, 96, 2048};
+      break;
+  }
+  return true;
+}
+
+int active_isa() {
+  if (g_isa < 0) set_isa(detect_isa());
+  return g_isa;
+}
+
+template <class T> static const Kernel<T>& kernel();
+template <> const Kernel<float>& kernel<float>() {
+  active_isa();
+  return g_sk;
+}
+template <> const Kernel<double>& kernel<double>() {
+  active_isa();
+  return g_dk;
+}
+
+// ---- Packing ----
+
+// A block [mc x kc] into MR-row panels, each stored k-major: dst[p*MR + i].
+template <class T>
+static void pack_a(T* dst, const T* A, int64_t rsa, int64_t csa, int64_t mc, int64_t kc, int MR) {
+  for (int64_t ip = 0; ip < mc; ip += MR, dst += MR * kc) {
+    const int m = static_cast<int>(std::min<int64_t>(MR, mc - ip));
+    if (csa == 1) {
+      for (int i = 0; i < m; i++) {
+        const T* src = A + (ip + i) * rsa;
+        for (int64_t p = 0; p < kc; p++) dst[p * MR + i] = src[p];
+      }
+    } else {
+      for (int64_t p = 0; p < kc; p++) {
+        const T* src = A + p * csa + ip * rsa;
+        for (int i = 0; i < m; i++) dst[p * MR + i] = src[i * rsa];
+      }
+    }
+    for (int i = m; i < MR; i++)
+      for (int64_t p = 0; p < kc; p++) dst[p * MR + i] = 0;
+  }
+}
+
+// Panels jp0..jp1 (of NR columns) of the B block [kc x nc], each k-major: dst[p*NR + j].
+template <class T>
+static void pack_b(T* dst, const T* B, int64_t rsb, int64_t csb, int64_t kc, int64_t nc, int NR, int64_t jp0,
+                   int64_t jp1) {
+  for (int64_t panel = jp0; panel < jp1; panel++) {
+    T* d = dst + panel * NR * kc;
+    const int64_t jp = panel * NR;
+    const int n = static_cast<int>(std::min<int64_t>(NR, nc - jp));
+    if (csb == 1) {
+      for (int64_t p = 0; p < kc; p++) {
+        const T* src = B + p * rsb + jp;
+        T* row = d + p * NR;
+        for (int j = 0; j < n; j++) row[j] = src[j];
+        for (int j = n; j < NR; j++) row[j] = 0;
+      }
+    } else {
+      for (int j = 0; j < n; j++) {
+        const T* src = B + (jp + j) * csb;
+        for (int64_t p = 0; p < kc; p++) d[p * NR + j] = src[p * rsb];
+      }
+      for (int j = n; j < NR; j++)
+        for (int64_t p = 0; p < kc; p++) d[p * NR + j] = 0;
+    }
+  }
+}
+
+// ---- The driver ----
+
+template <class T> struct GemmJob {
+  int64_t M, N, K;
+  const T* A;
+  int64_t rsa, csa;
+  const T* B;
+  int64_t rsb, csb;
+  T* C;
+  int64_t ldc;
+  bool accumulate;
+  Kernel<T> k;
+  int64_t mc;     // rows per A block
+  bool split_m;   // threads split A blocks (else B panels)
+  T* bpack;       // shared packed B panel [kc x nc]
+  Barrier* barrier;
+};
+
+// One micro-tile, through a local tile when it is cut by the matrix edge.
+template <class T>
+static inline void tile(const Kernel<T>& k, int64_t kc, const T* ap, const T* bp, T* c, int64_t ldc, int beta, int m,
+                        int n) {
+  if (m == k.mr && n == k.nr) {
+    k.fn(kc, ap, bp, c, ldc, beta);
+    return;
+  }
+  alignas(64) T buf[6 * 32];
+  k.fn(kc, ap, bp, buf, k.nr, 0);
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++) c[i * ldc + j] = beta ? c[i * ldc + j] + buf[i * k.nr + j] : buf[i * k.nr + j];
+}
+
+template <class T> static void gemm_thread(GemmJob<T>& g, int tid, int nth) {
+  const Kernel<T>& k = g.k;
+  const int64_t KC = k.kc, NC = k.nc, MC = g.mc;
+  T* apack = static_cast<T*>(thread_scratch(0).get(sizeof(T) * MC * KC));
+  const int64_t nblocks = (g.M + MC - 1) / MC;
+  for (int64_t jc = 0; jc < g.N; jc += NC) {
+    const int64_t nc = std::min(NC, g.N - jc);
+    const int64_t npanels = (nc + k.nr - 1) / k.nr;
+    for (int64_t pc = 0; pc < g.K; pc += KC) {
+      const int64_t kc = std::min(KC, g.K - pc);
+      const int beta = (pc > 0 || g.accumulate) ? 1 : 0;
+      int64_t p0, p1;
+      split_range(npanels, tid, nth, p0, p1);
+      pack_b(g.bpack, g.B + pc * g.rsb + jc * g.csb, g.rsb, g.csb, kc, nc, k.nr, p0, p1);
+      if (nth > 1) g.barrier->wait();
+      int64_t b0 = 0, b1 = nblocks, j0 = 0, j1 = npanels;
+      if (g.split_m) split_range(nblocks, tid, nth, b0, b1);
+      else split_range(npanels, tid, nth, j0, j1);
+      for (int64_t blk = b0; blk < b1; blk++) {
+        const int64_t ic = blk * MC;
+        const int64_t mc = std::min(MC, g.M - ic);
+        pack_a(apack, g.A + ic * g.rsa + pc * g.csa, g.rsa, g.csa, mc, kc, k.mr);
+        for (int64_t jp = j0; jp < j1; jp++) {
+          const int64_t jr = jp * k.nr;
+          const int n = static_cast<int>(std::min<int64_t>(k.nr, nc - jr));
+          const T* bp = g.bpack + jp * k.nr * kc;
+          for (int64_t ir = 0; ir < mc; ir += k.mr) {
+            const int m = static_cast<int>(std::min<int64_t>(k.mr, mc - ir));
+            T* c = g.C + (ic + ir) * g.ldc + jc + jr;
+            tile(k, kc, apack + ir * kc, bp, c, g.ldc, beta, m, n);
+          }
+        }
+      }
+      if (nth > 1) g.barrier->wait();
+    }
+  }
+}
+
+template <class T>
+void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa, const T* B, int64_t rsb,
+          int64_t csb, T* C, int64_t ldc, bool accumulate, int nthreads) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!accumulate)
+      for (int64_t i = 0; i < M; i++) std::memset(C + i * ldc, 0, sizeof(T) * N);
+    return;
+  }
+  GemmJob<T> g{M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, accumulate, kernel<T>(), 0, true, nullptr, nullptr};
+  const Kernel<T>& k = g.k;
+  // Below ~64^3 multiply-adds per thread, a second thread costs more than it saves.
+  int nth = threads_for(M * N * K, 1 << 18);
+  if (nth > nthreads) nth = nthreads;
+  const int64_t mpanels = (M + k.mr - 1) / k.mr;
+  const int64_t npanels = (std::min<int64_t>(N, k.nc) + k.nr - 1) / k.nr;
+  if (nth > 1) {
+    // Whichever split leaves the threads the more even share of micro-tiles.
+    auto balance = [nth](int64_t parts) { return double(parts) / double(nth * ((parts + nth - 1) / nth)); };
+    g.split_m = balance(mpanels) >= balance(npanels) && mpanels >= nth;
+  }
+  if (g.split_m) {
+    int64_t nblocks = (M + k.mc - 1) / k.mc;
+    nblocks = (nblocks + nth - 1) / nth * nth;
+    const int64_t per = (M + nblocks - 1) / nblocks;
+    g.mc = (per + k.mr - 1) / k.mr * k.mr;
+  } else {
+    g.mc = std::min<int64_t>(k.mc, mpanels * k.mr);
+  }
+  const int64_t ncap = std::min<int64_t>(k.nc, (N + k.nr - 1) / k.nr * k.nr);
+  g.bpack = static_cast<T*>(thread_scratch(1).get(sizeof(T) * k.kc * ncap));
+  Barrier barrier(nth);
+  g.barrier = &barrier;
+  if (nth == 1) {
+    gemm_thread(g, 0, 1);
+  } else {
+    parallel(nth, [&](int tid, int n) {
+      // The pool may grant fewer threads than asked (nested or busy): then one
+      // thread does it all, without barriers.
+      if (n != nth) {
+        Barrier solo(1);
+        GemmJob<T> g1 = g;
+        g1.barrier = &solo;
+        g1.split_m = true;
+        g1.mc = std::min<int64_t>(k.mc, mpanels * k.mr);
+        gemm_thread(g1, 0, 1);
+        return;
+      }
+      gemm_thread(g, tid, n);
+    });
+  }
+}
+
+template void gemm<float>(int64_t, int64_t, int64_t, const float*, int64_t, int64_t, const float*, int64_t, int64_t,
+                          float*, int64_t, bool, int);
+template void gemm<double>(int64_t, int64_t, int64_t, const double*, int64_t, int64_t, const double*, int64_t,
+                           int64_t, double*, int64_t, bool, int);
+
+}  // namespace tl

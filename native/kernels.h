@@ -1,0 +1,75 @@
+// Kernel entry points. Views come from JS typed arrays (never copied); outputs are
+// JS-allocated. Semantics are those of src/backend/backend.ts.
+#pragma once
+
+#include <cstdint>
+
+#include "common.h"
+
+namespace tl {
+
+struct Conv2dParams {
+  int64_t stride[2], padding[2], dilation[2], groups;
+};
+
+struct Pool2dParams {
+  int64_t kernel[2], stride[2], padding[2], dilation[2], out[2];
+  bool count_include_pad;
+  double divisor_override;  // 0: none
+};
+
+// elementwise.cc
+void unary(int op, const View& x, const View& out, const double* args);
+void binary(int op, const View& a, const View& b, const View& out, double alpha, const double* args);
+void where(const View& cond, const View& a, const View& b, const View& out);
+void copy(const View& src, const View& dst);
+void fill(const View& dst, double value);
+
+// reduce.cc
+void reduce(int op, const View& x, const int* dims, int ndims, const View& out);
+void variance(const View& x, const int* dims, int ndims, double correction, const View& out);
+void cumulative(bool prod, const View& x, int dim, const View& out);
+void softmax(const View& x, int dim, bool log, const View& out);
+void softmax_backward(const View& grad, const View& y, int dim, bool log, const View& out);
+
+// matmul.cc (false: a dtype combination the native kernels do not cover)
+bool matmul(const View& a, const View& b, const View& out);
+
+// indexing.cc: they return the first out-of-range index (as a double) through
+// `bad` and false, before writing anything.
+bool gather(const View& x, int dim, const View& index, const View& out, double* bad);
+bool scatter(const View& dst, int dim, const View& index, const View& src, bool accumulate, double* bad);
+bool index_select(const View& x, int dim, const View& index, const View& out, double* bad);
+bool index_put(const View& dst, int dim, const View& index, const View& src, bool accumulate, double* bad);
+
+// conv.cc (false: operands are not all float32 or all float64)
+bool conv2d(const View& x, const View& w, const View* bias, const Conv2dParams& p, const View& out);
+bool conv2d_backward_input(const View& grad, const View& w, const Conv2dParams& p, const View& out);
+bool conv2d_backward_weight(const View& grad, const View& x, const Conv2dParams& p, const View& out);
+
+// pool.cc (false: not a float32/float64 input with an output of its type)
+bool max_pool2d(const View& x, const Pool2dParams& p, const View& out, const View& indices);
+bool max_pool2d_backward(const View& grad, const View& indices, const View& out);
+bool avg_pool2d(const View& x, const Pool2dParams& p, const View& out);
+bool avg_pool2d_backward(const View& grad, const Pool2dParams& p, const View& out);
+bool adaptive_avg_pool2d(const View& x, const View& out);
+bool adaptive_avg_pool2d_backward(const View& grad, const View& out);
+bool adaptive_max_pool2d(const View& x, const View& out, const View& indices);
+
+// loss.cc (reduction: 0 none, 1 mean, 2 sum)
+bool nll_loss(const View& input, const View& target, const View* weight, double ignore, int reduction, const View& out,
+              const View& total_weight);
+bool nll_loss_backward(const View& grad, const View& target, const View* weight, double ignore, int reduction,
+                       double total_weight, const View& out);
+
+// norm.cc (false: not float32/float64 with matching output types)
+bool batch_norm_stats(const View& x, const View& mean, const View& var);
+bool batch_norm(const View& x, const View& mean, const View& invstd, const View* weight, const View* bias, const View& out);
+bool batch_norm_backward(const View& grad, const View& x, const View& mean, const View& invstd, const View* weight,
+                         bool train, const View* grad_input, const View* grad_weight, const View* grad_bias);
+bool group_norm(const View& x, int64_t groups, double eps, const View* weight, const View* bias, const View& out,
+                const View& mean, const View& rstd);
+bool group_norm_backward(const View& grad, const View& x, int64_t groups, const View& mean, const View& rstd,
+                         const View* weight, const View* grad_input, const View* grad_weight, const View* grad_bias);
+
+}  // namespace tl

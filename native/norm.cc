@@ -1,0 +1,292 @@
+// Batch norm and group norm (layer norm is group norm with one group), the same
+// passes as src/backend/js/norm.ts: statistics accumulated in double, stored in x's
+// dtype, and the normalisation computed in double per element, so results match the
+// JS backend up to the order of the double sums. x and grad are contiguous [N, C, *].
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "kernels.h"
+#include "parallel.h"
+
+namespace tl {
+
+namespace {
+
+// A per-channel 1-D view as doubles (or n copies of `fallback` when absent).
+std::vector<double> vec(const View* v, int64_t n, double fallback) {
+  std::vector<double> out(static_cast<size_t>(n), fallback);
+  if (!v) return out;
+  const int64_t s = v->ndim > 0 ? v->strides[0] : 0;
+  for (int64_t i = 0; i < n; i++) out[i] = load_as<double>(v->data, v->type, v->offset + i * s);
+  return out;
+}
+
+void ncl(const View& x, int64_t& N, int64_t& C, int64_t& L) {
+  N = x.shape[0];
+  C = x.ndim > 1 ? x.shape[1] : 1;
+  L = 1;
+  for (int d = 2; d < x.ndim; d++) L *= x.shape[d];
+}
+
+// Sum of p[0..n) in double, 8 lanes.
+template <class T> inline double sum_d(const T* p, int64_t n) {
+  double lanes[8] = {0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++) lanes[j] += static_cast<double>(p[i + j]);
+  double s = 0;
+  for (; i < n; i++) s += static_cast<double>(p[i]);
+  for (int j = 0; j < 8; j++) s += lanes[j];
+  return s;
+}
+
+// Sum of (p[i] - m)^2 in double, 8 lanes.
+template <class T> inline double sqdev_d(const T* p, int64_t n, double m) {
+  double lanes[8] = {0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++) {
+      const double d = static_cast<double>(p[i + j]) - m;
+      lanes[j] += d * d;
+    }
+  double s = 0;
+  for (; i < n; i++) {
+    const double d = static_cast<double>(p[i]) - m;
+    s += d * d;
+  }
+  for (int j = 0; j < 8; j++) s += lanes[j];
+  return s;
+}
+
+// sum(dy) and sum(dy * (x - m)) in double, 8 lanes.
+template <class T> inline void grad_sums(const T* g, const T* x, int64_t n, double m, double& sum, double& dot) {
+  double ls[8] = {0}, ld[8] = {0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; j++) {
+      const double dy = static_cast<double>(g[i + j]);
+      ls[j] += dy;
+      ld[j] += dy * (static_cast<double>(x[i + j]) - m);
+    }
+  for (; i < n; i++) {
+    const double dy = static_cast<double>(g[i]);
+    sum += dy;
+    dot += dy * (static_cast<double>(x[i]) - m);
+  }
+  for (int j = 0; j < 8; j++) {
+    sum += ls[j];
+    dot += ld[j];
+  }
+}
+
+// Rounds a double to T's precision (a store into the JS typed array and a read back).
+template <class T> inline double as_stored(double v) { return static_cast<double>(static_cast<T>(v)); }
+
+template <class T> void batch_norm_stats_typed(const View& x, const View& mean, const View& var) {
+  int64_t N, C, L;
+  ncl(x, N, C, L);
+  const T* X = x.ptr<T>();
+  T* M = mean.ptr<T>();
+  T* V = var.ptr<T>();
+  const double count = static_cast<double>(N * L);
+  parallel(threads_for(N * C * L, 1 << 15), [&](int tid, int nth) {
+    int64_t a, b;
+    split_range(C, tid, nth, a, b);
+    for (int64_t c = a; c < b; c++) {
+      double s = 0;
+      for (int64_t n = 0; n < N; n++) s += sum_d(X + (n * C + c) * L, L);
+      M[c] = static_cast<T>(s / count);
+      const double m = static_cast<double>(M[c]);
+      double sq = 0;
+      for (int64_t n = 0; n < N; n++) sq += sqdev_d(X + (n * C + c) * L, L, m);
+      V[c] = static_cast<T>(sq / count);
+    }
+  });
+}
+
+template <class T>
+void batch_norm_typed(const View& x, const View& mean, const View& invstd, const View* weight, const View* bias, const View& out) {
+  int64_t N, C, L;
+  ncl(x, N, C, L);
+  std::vector<double> a = vec(&invstd, C, 1), b = vec(bias, C, 0), w = vec(weight, C, 1), m = vec(&mean, C, 0);
+  for (int64_t c = 0; c < C; c++) {
+    a[c] *= w[c];
+    b[c] -= m[c] * a[c];
+  }
+  const T* X = x.ptr<T>();
+  T* O = out.ptr<T>();
+  parallel(threads_for(N * C * L, 1 << 15), [&](int tid, int nth) {
+    int64_t lo, hi;
+    split_range(N * C, tid, nth, lo, hi);
+    for (int64_t q = lo; q < hi; q++) {
+      const double ac = a[q % C], bc = b[q % C];
+      const T* xi = X + q * L;
+      T* o = O + q * L;
+      for (int64_t l = 0; l < L; l++) o[l] = static_cast<T>(static_cast<double>(xi[l]) * ac + bc);
+    }
+  });
+}
+
+template <class T>
+void batch_norm_backward_typed(const View& grad, const View& x, const View& mean, const View& invstd, const View* weight,
+                               bool train, const View* gin, const View* gw, const View* gb) {
+  int64_t N, C, L;
+  ncl(x, N, C, L);
+  const double count = static_cast<double>(N * L);
+  const std::vector<double> means = vec(&mean, C, 0), invstds = vec(&invstd, C, 1), weights = vec(weight, C, 1);
+  const T* X = x.ptr<T>();
+  const T* G = grad.ptr<T>();
+  parallel(threads_for(N * C * L, 1 << 14), [&](int tid, int nth) {
+    int64_t lo, hi;
+    split_range(C, tid, nth, lo, hi);
+    for (int64_t c = lo; c < hi; c++) {
+      const double m = means[c], s = invstds[c];
+      double sum = 0, dot = 0;
+      for (int64_t n = 0; n < N; n++) grad_sums(G + (n * C + c) * L, X + (n * C + c) * L, L, m, sum, dot);
+      if (gin) {
+        const double scale = s * weights[c];
+        const double k = train ? (dot * s * s) / count : 0;
+        const double gm = train ? sum / count : 0;
+        T* D = gin->ptr<T>();
+        for (int64_t n = 0; n < N; n++) {
+          const int64_t base = (n * C + c) * L;
+          for (int64_t l = 0; l < L; l++)
+            D[base + l] = static_cast<T>((static_cast<double>(G[base + l]) - gm - (static_cast<double>(X[base + l]) - m) * k) * scale);
+        }
+      }
+      if (gw) store_as<double>(gw->data, gw->type, gw->offset + c, dot * s);
+      if (gb) store_as<double>(gb->data, gb->type, gb->offset + c, sum);
+    }
+  });
+}
+
+template <class T>
+void group_norm_typed(const View& x, int64_t groups, double eps, const View* weight, const View* bias, const View& out,
+                      const View& mean, const View& rstd) {
+  int64_t N, C, L;
+  ncl(x, N, C, L);
+  const int64_t D = C / groups, size = D * L;
+  const std::vector<double> w = vec(weight, C, 1), b = vec(bias, C, 0);
+  const T* X = x.ptr<T>();
+  T* O = out.ptr<T>();
+  parallel(threads_for(N * C * L, 1 << 15), [&](int tid, int nth) {
+    int64_t lo, hi;
+    split_range(N * groups, tid, nth, lo, hi);
+    for (int64_t r = lo; r < hi; r++) {
+      const T* xi = X + r * size;
+      const double m = sum_d(xi, size) / static_cast<double>(size);
+      const double sq = sqdev_d(xi, size, m);
+      store_as<double>(mean.data, mean.type, mean.offset + r, m);
+      store_as<double>(rstd.data, rstd.type, rstd.offset + r, 1 / std::sqrt(sq / static_cast<double>(size) + eps));
+      const double mr = load_as<double>(mean.data, mean.type, mean.offset + r);
+      const double sr = load_as<double>(rstd.data, rstd.type, rstd.offset + r);
+      const int64_t g = r % groups;
+      for (int64_t k = 0; k < D; k++) {
+        const int64_t c = g * D + k;
+        const double scale = sr * w[c], shift = b[c] - scale * mr;
+        const T* xr = xi + k * L;
+        T* o = O + r * size + k * L;
+        for (int64_t l = 0; l < L; l++) o[l] = static_cast<T>(static_cast<double>(xr[l]) * scale + shift);
+      }
+    }
+  });
+}
+
+template <class T>
+void group_norm_backward_typed(const View& grad, const View& x, int64_t groups, const View& mean, const View& rstd,
+                               const View* weight, const View* gin, const View* gw, const View* gb) {
+  int64_t N, C, L;
+  ncl(x, N, C, L);
+  const int64_t D = C / groups, size = D * L, rows = N * groups;
+  const std::vector<double> w = vec(weight, C, 1), means = vec(&mean, rows, 0), rstds = vec(&rstd, rows, 1);
+  const T* X = x.ptr<T>();
+  const T* G = grad.ptr<T>();
+  // Per (sample, channel): sum(dy) and sum(dy * (x - mean)), reduced over samples at the end.
+  std::vector<double> db(static_cast<size_t>(N * C)), ds(static_cast<size_t>(N * C));
+  parallel(threads_for(N * C * L, 1 << 14), [&](int tid, int nth) {
+    int64_t lo, hi;
+    split_range(rows, tid, nth, lo, hi);
+    for (int64_t r = lo; r < hi; r++) {
+      const double m = means[r], s = rstds[r];
+      const int64_t g = r % groups;
+      double dbw = 0, dsw = 0;
+      for (int64_t k = 0; k < D; k++) {
+        const int64_t off = r * size + k * L;
+        double bsum = 0, dsum = 0;
+        grad_sums(G + off, X + off, L, m, bsum, dsum);
+        db[r * D + k] = bsum;
+        ds[r * D + k] = dsum;
+        dbw += bsum * w[g * D + k];
+        dsw += dsum * w[g * D + k];
+      }
+      if (gin) {
+        const double c2 = (-s * s * s * dsw) / static_cast<double>(size);
+        const double c3 = (-s * dbw) / static_cast<double>(size);
+        T* Di = gin->ptr<T>();
+        for (int64_t k = 0; k < D; k++) {
+          const double c1 = s * w[g * D + k];
+          const int64_t o = r * size + k * L;
+          for (int64_t l = 0; l < L; l++)
+            Di[o + l] = static_cast<T>(c1 * static_cast<double>(G[o + l]) + c2 * (static_cast<double>(X[o + l]) - m) + c3);
+        }
+      }
+    }
+  });
+  if (!gw && !gb) return;
+  // Channel c of row r = n*groups + c/D sits at db[r*D + c%D] = db[n*C + c].
+  for (int64_t c = 0; c < C; c++) {
+    double wsum = 0, bsum = 0;
+    for (int64_t n = 0; n < N; n++) {
+      const int64_t r = n * groups + c / D;
+      wsum += ds[n * C + c] * rstds[r];
+      bsum += db[n * C + c];
+    }
+    if (gw) store_as<double>(gw->data, gw->type, gw->offset + c, wsum);
+    if (gb) store_as<double>(gb->data, gb->type, gb->offset + c, bsum);
+  }
+}
+
+bool is_float(const View& v) { return v.type == F32 || v.type == F64; }
+
+}  // namespace
+
+bool batch_norm_stats(const View& x, const View& mean, const View& var) {
+  if (!is_float(x) || mean.type != x.type || var.type != x.type) return false;
+  if (x.type == F32) batch_norm_stats_typed<float>(x, mean, var);
+  else batch_norm_stats_typed<double>(x, mean, var);
+  return true;
+}
+
+bool batch_norm(const View& x, const View& mean, const View& invstd, const View* weight, const View* bias, const View& out) {
+  if (!is_float(x) || out.type != x.type) return false;
+  if (x.type == F32) batch_norm_typed<float>(x, mean, invstd, weight, bias, out);
+  else batch_norm_typed<double>(x, mean, invstd, weight, bias, out);
+  return true;
+}
+
+bool batch_norm_backward(const View& grad, const View& x, const View& mean, const View& invstd, const View* weight,
+                         bool train, const View* gin, const View* gw, const View* gb) {
+  if (!is_float(x) || grad.type != x.type || (gin && gin->type != x.type)) return false;
+  if (x.type == F32) batch_norm_backward_typed<float>(grad, x, mean, invstd, weight, train, gin, gw, gb);
+  else batch_norm_backward_typed<double>(grad, x, mean, invstd, weight, train, gin, gw, gb);
+  return true;
+}
+
+bool group_norm(const View& x, int64_t groups, double eps, const View* weight, const View* bias, const View& out,
+                const View& mean, const View& rstd) {
+  if (!is_float(x) || out.type != x.type) return false;
+  if (x.type == F32) group_norm_typed<float>(x, groups, eps, weight, bias, out, mean, rstd);
+  else group_norm_typed<double>(x, groups, eps, weight, bias, out, mean, rstd);
+  return true;
+}
+
+bool group_norm_backward(const View& grad, const View& x, int64_t groups, const View& mean, const View& rstd,
+                         const View* weight, const View* gin, const View* gw, const View* gb) {
+  if (!is_float(x) || grad.type != x.type || (gin && gin->type != x.type)) return false;
+  if (x.type == F32) group_norm_backward_typed<float>(grad, x, groups, mean, rstd, weight, gin, gw, gb);
+  else group_norm_backward_typed<double>(grad, x, groups, mean, rstd, weight, gin, gw, gb);
+  return true;
+}
+
+}  // namespace tl

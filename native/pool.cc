@@ -1,0 +1,266 @@
+// 2-D max / average / adaptive-average pooling and their gradients, one (n, c)
+// plane per task. Window rules are PyTorch's, as in src/backend/js/pool.ts.
+#include <algorithm>
+#include <cmath>
+
+#include "kernels.h"
+#include "parallel.h"
+
+namespace tl {
+
+namespace {
+
+// Runs body(plane) for the N*C planes, split across threads.
+template <class F> void for_planes(int64_t planes, int64_t work_per_plane, F&& body) {
+  parallel(threads_for(planes * std::max<int64_t>(work_per_plane, 1), 1 << 14), [&](int tid, int nth) {
+    int64_t a, b;
+    split_range(planes, tid, nth, a, b);
+    for (int64_t q = a; q < b; q++) body(q);
+  });
+}
+
+template <class T> void max_pool_typed(const View& x, const Pool2dParams& p, const View& out, const View& indices) {
+  const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3];
+  const int64_t oH = p.out[0], oW = p.out[1], kH = p.kernel[0], kW = p.kernel[1];
+  const int64_t dH = p.dilation[0], dW = p.dilation[1], sh = x.strides[2], sw = x.strides[3];
+  const T* X = reinterpret_cast<const T*>(x.data);
+  T* O = reinterpret_cast<T*>(out.data) + out.offset;
+  for_planes(x.shape[0] * C, oH * oW * kH * kW, [&](int64_t q) {
+    const int64_t base = x.offset + (q / C) * x.strides[0] + (q % C) * x.strides[1];
+    const int64_t o = q * oH * oW;
+    for (int64_t oh = 0; oh < oH; oh++) {
+      const int64_t h0 = oh * p.stride[0] - p.padding[0];
+      int64_t h1 = h0;
+      while (h1 < 0) h1 += dH;
+      const int64_t hend = std::min(h0 + (kH - 1) * dH + 1, H);
+      for (int64_t ow = 0; ow < oW; ow++) {
+        const int64_t w0 = ow * p.stride[1] - p.padding[1];
+        int64_t w1 = w0;
+        while (w1 < 0) w1 += dW;
+        const int64_t wend = std::min(w0 + (kW - 1) * dW + 1, W);
+        // PyTorch's cpu_max_pool: NaN always takes over.
+        T best = -INFINITY;
+        int64_t at = h1 * W + w1;
+        for (int64_t h = h1; h < hend; h += dH) {
+          const T* row = X + base + h * sh;
+          for (int64_t w = w1; w < wend; w += dW) {
+            const T v = row[w * sw];
+            if (v > best || v != v) {
+              best = v;
+              at = h * W + w;
+            }
+          }
+        }
+        O[o + oh * oW + ow] = best;
+        store_as<double>(indices.data, indices.type, indices.offset + o + oh * oW + ow, static_cast<double>(at));
+      }
+    }
+  });
+}
+
+template <class T> void max_pool_backward_typed(const View& grad, const View& indices, const View& out) {
+  const int64_t C = out.shape[1], HW = out.shape[2] * out.shape[3];
+  const int64_t oH = grad.shape[2], oW = grad.shape[3];
+  const T* G = reinterpret_cast<const T*>(grad.data);
+  T* O = reinterpret_cast<T*>(out.data) + out.offset;
+  for_planes(out.shape[0] * C, HW + oH * oW, [&](int64_t q) {
+    const int64_t n = q / C, c = q % C;
+    T* plane = O + q * HW;
+    std::fill(plane, plane + HW, T(0));
+    const int64_t g0 = grad.offset + n * grad.strides[0] + c * grad.strides[1];
+    const int64_t i0 = indices.offset + n * indices.strides[0] + c * indices.strides[1];
+    for (int64_t oh = 0; oh < oH; oh++)
+      for (int64_t ow = 0; ow < oW; ow++) {
+        const int64_t at = static_cast<int64_t>(load_as<double>(indices.data, indices.type, i0 + oh * indices.strides[2] + ow * indices.strides[3]));
+        plane[at] += G[g0 + oh * grad.strides[2] + ow * grad.strides[3]];
+      }
+  });
+}
+
+// PyTorch's avg-pool window along one axis: clipped [start, end) and the padded size.
+inline void window(int64_t o, int64_t stride, int64_t pad, int64_t k, int64_t size, int64_t& s, int64_t& e, int64_t& padded) {
+  s = o * stride - pad;
+  e = std::min(s + k, size + pad);
+  padded = e - s;
+  s = std::max<int64_t>(s, 0);
+  e = std::min(e, size);
+}
+
+inline double divisor(const Pool2dParams& p, int64_t hs, int64_t he, int64_t ws, int64_t we, int64_t padded) {
+  if (p.divisor_override != 0) return p.divisor_override;
+  return p.count_include_pad ? static_cast<double>(padded) : static_cast<double>((he - hs) * (we - ws));
+}
+
+template <class T> void avg_pool_typed(const View& x, const Pool2dParams& p, const View& out) {
+  const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3], oH = p.out[0], oW = p.out[1];
+  const int64_t sh = x.strides[2], sw = x.strides[3];
+  const T* X = reinterpret_cast<const T*>(x.data);
+  T* O = reinterpret_cast<T*>(out.data) + out.offset;
+  for_planes(x.shape[0] * C, oH * oW * p.kernel[0] * p.kernel[1], [&](int64_t q) {
+    const int64_t base = x.offset + (q / C) * x.strides[0] + (q % C) * x.strides[1];
+    for (int64_t oh = 0; oh < oH; oh++) {
+      int64_t hs, he, hp;
+      window(oh, p.stride[0], p.padding[0], p.kernel[0], H, hs, he, hp);
+      for (int64_t ow = 0; ow < oW; ow++) {
+        int64_t ws, we, wp;
+        window(ow, p.stride[1], p.padding[1], p.kernel[1], W, ws, we, wp);
+        T sum = 0;
+        for (int64_t h = hs; h < he; h++)
+          for (int64_t w = ws; w < we; w++) sum += X[base + h * sh + w * sw];
+        O[q * oH * oW + oh * oW + ow] = sum / static_cast<T>(divisor(p, hs, he, ws, we, hp * wp));
+      }
+    }
+  });
+}
+
+template <class T> void avg_pool_backward_typed(const View& grad, const Pool2dParams& p, const View& out) {
+  const int64_t C = out.shape[1], H = out.shape[2], W = out.shape[3], oH = p.out[0], oW = p.out[1];
+  const T* G = reinterpret_cast<const T*>(grad.data);
+  T* O = reinterpret_cast<T*>(out.data) + out.offset;
+  for_planes(out.shape[0] * C, H * W + oH * oW * p.kernel[0] * p.kernel[1], [&](int64_t q) {
+    const int64_t n = q / C, c = q % C;
+    T* plane = O + q * H * W;
+    std::fill(plane, plane + H * W, T(0));
+    const int64_t g0 = grad.offset + n * grad.strides[0] + c * grad.strides[1];
+    for (int64_t oh = 0; oh < oH; oh++) {
+      int64_t hs, he, hp;
+      window(oh, p.stride[0], p.padding[0], p.kernel[0], H, hs, he, hp);
+      for (int64_t ow = 0; ow < oW; ow++) {
+        int64_t ws, we, wp;
+        window(ow, p.stride[1], p.padding[1], p.kernel[1], W, ws, we, wp);
+        const T g = G[g0 + oh * grad.strides[2] + ow * grad.strides[3]] / static_cast<T>(divisor(p, hs, he, ws, we, hp * wp));
+        for (int64_t h = hs; h < he; h++)
+          for (int64_t w = ws; w < we; w++) plane[h * W + w] += g;
+      }
+    }
+  });
+}
+
+inline int64_t bin_start(int64_t o, int64_t size, int64_t n) { return (o * size) / n; }
+inline int64_t bin_end(int64_t o, int64_t size, int64_t n) { return ((o + 1) * size + n - 1) / n; }
+
+template <class T> void adaptive_avg_typed(const View& x, const View& out) {
+  const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3], oH = out.shape[2], oW = out.shape[3];
+  const int64_t sh = x.strides[2], sw = x.strides[3];
+  const T* X = reinterpret_cast<const T*>(x.data);
+  T* O = reinterpret_cast<T*>(out.data) + out.offset;
+  for_planes(x.shape[0] * C, H * W + oH * oW, [&](int64_t q) {
+    const int64_t base = x.offset + (q / C) * x.strides[0] + (q % C) * x.strides[1];
+    for (int64_t oh = 0; oh < oH; oh++) {
+      const int64_t hs = bin_start(oh, H, oH), he = bin_end(oh, H, oH);
+      for (int64_t ow = 0; ow < oW; ow++) {
+        const int64_t ws = bin_start(ow, W, oW), we = bin_end(ow, W, oW);
+        T sum = 0;
+        for (int64_t h = hs; h < he; h++)
+          for (int64_t w = ws; w < we; w++) sum += X[base + h * sh + w * sw];
+        O[q * oH * oW + oh * oW + ow] = sum / static_cast<T>((he - hs) * (we - ws));
+      }
+    }
+  });
+}
+
+template <class T> void adaptive_avg_backward_typed(const View& grad, const View& out) {
+  const int64_t C = out.shape[1], H = out.shape[2], W = out.shape[3], oH = grad.shape[2], oW = grad.shape[3];
+  const T* G = reinterpret_cast<const T*>(grad.data);
+  T* O = reinterpret_cast<T*>(out.data) + out.offset;
+  for_planes(out.shape[0] * C, H * W + oH * oW, [&](int64_t q) {
+    const int64_t n = q / C, c = q % C;
+    T* plane = O + q * H * W;
+    std::fill(plane, plane + H * W, T(0));
+    const int64_t g0 = grad.offset + n * grad.strides[0] + c * grad.strides[1];
+    for (int64_t oh = 0; oh < oH; oh++) {
+      const int64_t hs = bin_start(oh, H, oH), he = bin_end(oh, H, oH);
+      for (int64_t ow = 0; ow < oW; ow++) {
+        const int64_t ws = bin_start(ow, W, oW), we = bin_end(ow, W, oW);
+        const T g = G[g0 + oh * grad.strides[2] + ow * grad.strides[3]] / static_cast<T>((he - hs) * (we - ws));
+        for (int64_t h = hs; h < he; h++)
+          for (int64_t w = ws; w < we; w++) plane[h * W + w] += g;
+      }
+    }
+  });
+}
+
+template <class T> void adaptive_max_typed(const View& x, const View& out, const View& indices) {
+  const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3], oH = out.shape[2], oW = out.shape[3];
+  const int64_t sh = x.strides[2], sw = x.strides[3];
+  const T* X = reinterpret_cast<const T*>(x.data);
+  T* O = reinterpret_cast<T*>(out.data) + out.offset;
+  for_planes(x.shape[0] * C, H * W + oH * oW, [&](int64_t q) {
+    const int64_t base = x.offset + (q / C) * x.strides[0] + (q % C) * x.strides[1];
+    for (int64_t oh = 0; oh < oH; oh++) {
+      const int64_t hs = bin_start(oh, H, oH), he = bin_end(oh, H, oH);
+      for (int64_t ow = 0; ow < oW; ow++) {
+        const int64_t ws = bin_start(ow, W, oW), we = bin_end(ow, W, oW);
+        // PyTorch's adaptive_max_pool2d: first maximum wins; NaN always takes over.
+        T best = -INFINITY;
+        int64_t at = hs * W + ws;
+        for (int64_t h = hs; h < he; h++)
+          for (int64_t w = ws; w < we; w++) {
+            const T v = X[base + h * sh + w * sw];
+            if (v > best || v != v) {
+              best = v;
+              at = h * W + w;
+            }
+          }
+        const int64_t o = q * oH * oW + oh * oW + ow;
+        O[o] = best;
+        store_as<double>(indices.data, indices.type, indices.offset + o, static_cast<double>(at));
+      }
+    }
+  });
+}
+
+inline bool float_pair(const View& a, const View& b) { return (a.type == F32 || a.type == F64) && a.type == b.type; }
+
+}  // namespace
+
+bool max_pool2d(const View& x, const Pool2dParams& p, const View& out, const View& indices) {
+  if (!float_pair(x, out)) return false;
+  if (x.type == F32) max_pool_typed<float>(x, p, out, indices);
+  else max_pool_typed<double>(x, p, out, indices);
+  return true;
+}
+
+bool max_pool2d_backward(const View& grad, const View& indices, const View& out) {
+  if (!float_pair(grad, out)) return false;
+  if (grad.type == F32) max_pool_backward_typed<float>(grad, indices, out);
+  else max_pool_backward_typed<double>(grad, indices, out);
+  return true;
+}
+
+bool avg_pool2d(const View& x, const Pool2dParams& p, const View& out) {
+  if (!float_pair(x, out)) return false;
+  if (x.type == F32) avg_pool_typed<float>(x, p, out);
+  else avg_pool_typed<double>(x, p, out);
+  return true;
+}
+
+bool avg_pool2d_backward(const View& grad, const Pool2dParams& p, const View& out) {
+  if (!float_pair(grad, out)) return false;
+  if (grad.type == F32) avg_pool_backward_typed<float>(grad, p, out);
+  else avg_pool_backward_typed<double>(grad, p, out);
+  return true;
+}
+
+bool adaptive_avg_pool2d(const View& x, const View& out) {
+  if (!float_pair(x, out)) return false;
+  if (x.type == F32) adaptive_avg_typed<float>(x, out);
+  else adaptive_avg_typed<double>(x, out);
+  return true;
+}
+
+bool adaptive_avg_pool2d_backward(const View& grad, const View& out) {
+  if (!float_pair(grad, out)) return false;
+  if (grad.type == F32) adaptive_avg_backward_typed<float>(grad, out);
+  else adaptive_avg_backward_typed<double>(grad, out);
+  return true;
+}
+
+bool adaptive_max_pool2d(const View& x, const View& out, const View& indices) {
+  if (!float_pair(x, out)) return false;
+  if (x.type == F32) adaptive_max_typed<float>(x, out, indices);
+  else adaptive_max_typed<double>(x, out, indices);
+  return true;
+}
+
+}  // namespace tl

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// Builds the native CPU backend (binding.gyp -> build/Release/torchlette.node) with
+// node-gyp. Runs as the package's `install` script and by hand
+// (`node scripts/build-native.mjs`, or `npm rebuild torchlette` in a project).
+//
+// - Offline: node-gyp downloads Node's headers unless told where they are. Official
+//   Node builds and distro packages ship them next to the binary
+//   (<prefix>/include/node), so we pass --nodedir=<prefix> when they are there.
+// - Never fails the install: on any error it records the reason in
+//   build/native-build.log, prints one warning and exits 0; torchlette then runs on
+//   its JS backend and says why once at startup.
+// - TORCHLETTE_SKIP_NATIVE=1 skips the build.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const buildDir = join(root, 'build');
+const logPath = join(buildDir, 'native-build.log');
+const require = createRequire(import.meta.url);
+
+function log(text) {
+  mkdirSync(buildDir, { recursive: true });
+  writeFileSync(logPath, text);
+}
+
+function giveUp(reason, details = '') {
+  log(`FAILED: ${reason}\n\n${details}`);
+  console.warn(`torchlette: native backend not built (${reason}); the JS backend will be used. Details: ${logPath}`);
+  process.exit(0);
+}
+
+/** node-gyp: the one npm runs scripts with, a local install, or the one bundled with npm. */
+function findNodeGyp() {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    (() => {
+      try {
+        return require.resolve('node-gyp/bin/node-gyp.js');
+      } catch {
+        return undefined;
+      }
+    })(),
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    join(dirname(process.execPath), 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+  ];
+  return candidates.find((p) => p && existsSync(p));
+}
+
+/** The directory holding include/node/{node_api.h,common.gypi} for this Node, if it has one. */
+function findNodeDir() {
+  const given = process.env.npm_config_nodedir;
+  if (given && existsSync(join(given, 'include', 'node', 'common.gypi'))) return given;
+  const prefix = resolve(process.execPath, '..', '..');
+  if (existsSync(join(prefix, 'include', 'node', 'node_api.h')) && existsSync(join(prefix, 'include', 'node', 'common.gypi'))) {
+    return prefix;
+  }
+  return undefined; // node-gyp will use (or download into) its own header cache
+}
+
+if (process.env.TORCHLETTE_SKIP_NATIVE) {
+  log('SKIPPED: TORCHLETTE_SKIP_NATIVE is set\n');
+  console.warn('torchlette: TORCHLETTE_SKIP_NATIVE is set; the native backend is not built.');
+  process.exit(0);
+}
+
+const nodeGyp = findNodeGyp();
+if (!nodeGyp) giveUp('node-gyp was not found (it ships with npm)');
+try {
+  require.resolve('node-addon-api');
+} catch {
+  giveUp('the node-addon-api package is missing (run npm install)');
+}
+
+const nodedir = findNodeDir();
+const args = [nodeGyp, 'rebuild', '--release', '-j', 'max', ...(nodedir ? [`--nodedir=${nodedir}`] : [])];
+const started = Date.now();
+const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', env: process.env, maxBuffer: 64 << 20 });
+const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
+if (result.error) giveUp(`node-gyp could not run: ${result.error.message}`, output);
+if (result.status !== 0) {
+  const errorLine = output.split('\n').find((l) => /error|not found|ENOTFOUND|EACCES/i.test(l)) ?? `node-gyp exited with ${result.status}`;
+  giveUp(errorLine.trim().slice(0, 200), output);
+}
+
+// The addon must also load and initialise on this machine.
+const addonPath = join(buildDir, 'Release', 'torchlette.node');
+try {
+  const addon = require(addonPath);
+  addon.init(new Float64Array(1024));
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  log(`OK: built in ${seconds} s (${nodedir ? `headers from ${nodedir}` : 'node-gyp headers'}); GEMM kernels ${addon.isa()}, ${addon.getNumThreads()} threads\n\n${output}`);
+  console.log(`torchlette: native CPU backend built in ${seconds} s (${addon.isa()}, ${addon.getNumThreads()} threads)`);
+} catch (e) {
+  giveUp(`the built addon does not load: ${e.message}`, output);
+}

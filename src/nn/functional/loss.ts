@@ -1,0 +1,230 @@
+// nn.functional losses, composed as PyTorch 1.13 composes them so that values and
+// grad_fn names match: cross_entropy = log_softmax + nll_loss (+ label smoothing or
+// class-probability terms), l1_loss and kl_div from elementwise ops; the rest call
+// the ops of src/ops/loss.ts.
+import * as ops from '../../ops/loss.js';
+import { addScalar, applyReduction, checkReduction, divScalar, mulScalar, scalarTypeName, xlogy, type Reduction } from '../../ops/loss.js';
+import { isFloatingDtype, isIntegralDtype } from '../../tensor/dtype.js';
+import { broadcastShapes, sameShape } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
+
+export type { Reduction };
+
+export interface ReductionOptions {
+  /** 'none' | 'mean' (default) | 'sum'. */
+  reduction?: Reduction;
+}
+
+export interface NllLossOptions extends ReductionOptions {
+  /** A weight per class (1-D, C values). */
+  weight?: Tensor | null;
+  /** Targets equal to this contribute neither loss nor gradient (default -100). */
+  ignoreIndex?: number;
+}
+
+export interface CrossEntropyOptions extends NllLossOptions {
+  /** Mixes the target with the uniform distribution: (1 - s) target + s / C. */
+  labelSmoothing?: number;
+}
+
+export interface SmoothL1Options extends ReductionOptions {
+  beta?: number;
+}
+
+export interface HuberOptions extends ReductionOptions {
+  delta?: number;
+}
+
+export interface KLDivOptions {
+  /** 'batchmean' divides the sum by the batch size (the KL divergence's definition). */
+  reduction?: Reduction | 'batchmean';
+  /** The target is given as log-probabilities. */
+  logTarget?: boolean;
+}
+
+export interface BCEOptions extends ReductionOptions {
+  /** Rescales each element's loss; broadcast to the target's shape. */
+  weight?: Tensor | null;
+}
+
+export interface BCEWithLogitsOptions extends BCEOptions {
+  /** Weight of the positive examples, broadcast against the target (e.g. one per class). */
+  posWeight?: Tensor | null;
+}
+
+/** Python's repr of a torch.Size, as PyTorch's messages print it. */
+function torchSize(shape: readonly number[]): string {
+  return `torch.Size([${shape.join(', ')}])`;
+}
+
+/** torch.broadcast_tensors for two tensors: only a tensor whose shape changes is expanded. */
+function broadcastPair(a: Tensor, b: Tensor): [Tensor, Tensor] {
+  if (sameShape(a.shape, b.shape)) return [a, b];
+  const shape = broadcastShapes(a.shape, b.shape);
+  return [sameShape(a.shape, shape) ? a : a.expand(shape), sameShape(b.shape, shape) ? b : b.expand(shape)];
+}
+
+/** Mean absolute error: |input - target|, reduced. Input and target broadcast. */
+export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  checkReduction(reduction);
+  const [x, y] = broadcastPair(input, target);
+  return applyReduction(x.sub(y).abs(), reduction);
+}
+
+/** Mean squared error: (input - target)^2, reduced. Input and target broadcast. */
+export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  checkReduction(reduction);
+  const [x, y] = broadcastPair(input, target);
+  return ops.mseLoss(x, y, reduction);
+}
+
+/** Squared error below beta, absolute error above (beta = 1 by default; 0 gives L1). */
+export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Options = {}): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  checkReduction(reduction);
+  const [x, y] = broadcastPair(input, target);
+  return ops.smoothL1Loss(x, y, reduction, opts.beta ?? 1);
+}
+
+/** Squared error below delta, delta-scaled absolute error above (delta = 1 by default). */
+export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  checkReduction(reduction);
+  const [x, y] = broadcastPair(input, target);
+  return ops.huberLoss(x, y, reduction, opts.delta ?? 1);
+}
+
+/**
+ * Negative log-likelihood of log-probabilities `input` ([C], [N, C] or [N, C, d1, …])
+ * at the int64 class indices `target` ([], [N] or [N, d1, …]).
+ */
+export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
+  return ops.nllLoss(input, target, opts);
+}
+
+/**
+ * Cross entropy of logits `input` ([C], [N, C] or [N, C, d1, …]; classes on dim 1)
+ * against class indices (int64, shaped like input without the class dim) or, when
+ * target has input's shape, class probabilities. Computed from log_softmax, so huge
+ * logits give finite losses and gradients.
+ */
+export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  checkReduction(reduction);
+  const weight = opts.weight ?? null;
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  const labelSmoothing = opts.labelSmoothing ?? 0;
+  if (sameShape(input.shape, target.shape)) {
+    if (!isFloatingDtype(target.dtype)) {
+      throw new TypeError(`Expected floating point type for target with class probabilities, got ${scalarTypeName(target.dtype)}`);
+    }
+    if (ignoreIndex >= 0) throw new RangeError('ignore_index is not supported for floating point target');
+    return crossEntropyProbabilities(input, target, weight, reduction, labelSmoothing);
+  }
+  if (labelSmoothing > 0) {
+    checkLabelSmoothing(labelSmoothing);
+    return crossEntropyLabelSmoothing(input, target, weight, reduction, ignoreIndex, labelSmoothing);
+  }
+  return ops.nllLoss(input.logSoftmax(input.dim() === 1 ? 0 : 1), target, { weight, ignoreIndex, reduction });
+}
+
+function checkLabelSmoothing(s: number): void {
+  if (s > 1) throw new RangeError(`label_smoothing must be between 0.0 and 1.0. Got: ${s}`);
+}
+
+/** weight [C] viewed to broadcast along the class dim of an input of `ndim` dims. */
+function classWeight(weight: Tensor, ndim: number, classDim: number): Tensor {
+  if (ndim <= 1) return weight;
+  return weight.view(Array.from({ length: ndim }, (_, d) => (d === classDim ? weight.shape[0] : 1)));
+}
+
+/** PyTorch's cross_entropy_loss_prob_target: -sum(log_softmax * target [* weight]). */
+function crossEntropyProbabilities(input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, labelSmoothing: number): Tensor {
+  const classDim = input.dim() === 1 ? 0 : 1;
+  const nClasses = input.shape[classDim];
+  if (weight !== null && !(weight.dim() === 1 && weight.numel() === nClasses)) {
+    throw new RangeError(
+      `cross_entropy: weight tensor should be defined either for all ${nClasses} classes or no classes but got weight tensor of shape: [${weight.shape.join(', ')}]`,
+    );
+  }
+  const logp = input.logSoftmax(classDim);
+  let t = target;
+  if (labelSmoothing > 0) {
+    checkLabelSmoothing(labelSmoothing);
+    t = addScalar(mulScalar(target, 1 - labelSmoothing), labelSmoothing / nClasses);
+  }
+  let terms = logp.mul(t);
+  if (weight !== null) terms = terms.mul(classWeight(weight, logp.dim(), classDim));
+  if (reduction === 'none') return terms.sum(classDim).neg();
+  const total = terms.sum().neg();
+  // Mean over the samples (and positions), not over the classes; no samples gives NaN.
+  return reduction === 'mean' ? divScalar(total, logp.numel() / nClasses) : total;
+}
+
+/** PyTorch's cross_entropy_loss_label_smoothing: (1 - s) nll + s / C * (-sum of log_softmax). */
+function crossEntropyLabelSmoothing(
+  input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, ignoreIndex: number, labelSmoothing: number,
+): Tensor {
+  const classDim = input.dim() === 1 ? 0 : 1;
+  const logp = input.logSoftmax(classDim);
+  const nll = ops.nllLoss(logp, target, { weight, ignoreIndex, reduction });
+  const nClasses = logp.shape[classDim];
+  const ignored = target.eq(ignoreIndex);
+  const smooth = (weight !== null ? logp.mul(classWeight(weight, logp.dim(), classDim)) : logp).sum(classDim).neg();
+  // A 0-d loss (1-D input) is masked through a 1-element view: PyTorch records CopySlices
+  // there too, and ops/indexing does not take 0-d boolean masks.
+  const scalar = smooth.dim() === 0;
+  (scalar ? smooth.view([1]) : smooth).indexPut_([scalar ? ignored.view([1]) : ignored], 0);
+  let ret: Tensor;
+  if (reduction === 'mean') {
+    const kept = ignored.logicalNot();
+    const keptTargets = scalar ? target.view([1]).maskedSelect(kept.view([1])) : target.maskedSelect(kept);
+    const keptLosses = scalar ? smooth.view([1]).maskedSelect(kept.view([1])) : smooth.maskedSelect(kept);
+    // Weighted: normalised by the weights of the kept targets, as nll_loss is.
+    ret = weight !== null ? smooth.sum().div(weight.gather(0, keptTargets.flatten()).sum()) : keptLosses.mean();
+  } else {
+    ret = reduction === 'sum' ? smooth.sum() : smooth;
+  }
+  return mulScalar(nll, 1 - labelSmoothing).add(mulScalar(ret, labelSmoothing / nClasses));
+}
+
+/**
+ * Kullback-Leibler divergence of the log-probabilities `input` from `target`
+ * (probabilities, or log-probabilities with logTarget): target (log target - input).
+ */
+export function klDiv(input: Tensor, target: Tensor, opts: KLDivOptions = {}): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  if (reduction !== 'batchmean') checkReduction(reduction);
+  if (isIntegralDtype(input.dtype, true) || isIntegralDtype(target.dtype, true)) {
+    throw new TypeError('kl_div: Integral inputs not supported.');
+  }
+  const pointwise = opts.logTarget ? target.exp().mul(target.sub(input)) : xlogy(target, target).sub(target.mul(input));
+  const reduced = applyReduction(pointwise, reduction === 'batchmean' ? 'sum' : reduction);
+  return reduction === 'batchmean' && input.dim() !== 0 ? reduced.div(input.shape[0]) : reduced;
+}
+
+/** Binary cross entropy of probabilities `input` (in [0, 1]) against `target` of the same shape. */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptions = {}): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  checkReduction(reduction);
+  if (!sameShape(target.shape, input.shape)) {
+    throw new RangeError(
+      `Using a target size (${torchSize(target.shape)}) that is different to the input size (${torchSize(input.shape)}) is deprecated. Please ensure they have the same size.`,
+    );
+  }
+  let weight = opts.weight ?? null;
+  if (weight !== null) weight = weight.expand(broadcastShapes(target.shape, weight.shape));
+  return ops.binaryCrossEntropy(input, target, weight, reduction);
+}
+
+/** Binary cross entropy of sigmoid(input), stable for any logit; target has input's shape. */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BCEWithLogitsOptions = {}): Tensor {
+  const reduction = opts.reduction ?? 'mean';
+  checkReduction(reduction);
+  if (!sameShape(target.shape, input.shape)) {
+    throw new RangeError(`Target size (${torchSize(target.shape)}) must be the same as input size (${torchSize(input.shape)})`);
+  }
+  return ops.binaryCrossEntropyWithLogits(input, target, opts.weight ?? null, opts.posWeight ?? null, reduction);
+}

@@ -1,0 +1,127 @@
+// BatchNorm1d/2d/3d with PyTorch's buffers (running_mean, running_var,
+// num_batches_tracked as an int64 0-d tensor), momentum (null = cumulative moving
+// average) and train/eval behaviour.
+import { noGrad } from '../../autograd/grad-mode.js';
+import { empty, ones, tensor, zeros } from '../../tensor/create.js';
+import type { DType } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import * as F from '../functional/index.js';
+import * as init from '../init.js';
+import { Module, type StateDict } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { pyFloat, pyValue } from '../repr.js';
+
+export interface BatchNormOptions {
+  eps?: number;
+  /** Weight of the new batch statistic in the running averages; null: cumulative average. */
+  momentum?: number | null;
+  affine?: boolean;
+  trackRunningStats?: boolean;
+  dtype?: DType;
+}
+
+abstract class BatchNormBase extends Module {
+  readonly numFeatures: number;
+  eps: number;
+  momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  weight: Parameter | null;
+  bias: Parameter | null;
+  declare running_mean: Tensor | null;
+  declare running_var: Tensor | null;
+  declare num_batches_tracked: Tensor | null;
+
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super();
+    this.numFeatures = numFeatures;
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    this.affine = opts.affine ?? true;
+    this.trackRunningStats = opts.trackRunningStats ?? true;
+    const dtype = opts.dtype;
+    this.weight = this.affine ? new Parameter(empty([numFeatures], { dtype })) : null;
+    this.bias = this.affine ? new Parameter(empty([numFeatures], { dtype })) : null;
+    if (this.trackRunningStats) {
+      this.registerBuffer('running_mean', zeros([numFeatures], { dtype }));
+      this.registerBuffer('running_var', ones([numFeatures], { dtype }));
+      this.registerBuffer('num_batches_tracked', tensor(0, { dtype: 'int64' }));
+    } else {
+      this.registerBuffer('running_mean', null);
+      this.registerBuffer('running_var', null);
+      this.registerBuffer('num_batches_tracked', null);
+    }
+    this.resetParameters();
+  }
+
+  /** Checkpoints from before num_batches_tracked existed (e.g. torchvision's ImageNet weights) load with it as 0. */
+  protected override upgradeStateDict(sd: StateDict, prefix: string): void {
+    const key = `${prefix}num_batches_tracked`;
+    if (this.trackRunningStats && !(key in sd) && `${prefix}running_mean` in sd) sd[key] = tensor(0, { dtype: 'int64' });
+  }
+
+  resetRunningStats(): void {
+    if (!this.trackRunningStats) return;
+    noGrad(() => {
+      this.running_mean?.zero_();
+      this.running_var?.fill_(1);
+      this.num_batches_tracked?.zero_();
+    });
+  }
+
+  resetParameters(): void {
+    this.resetRunningStats();
+    if (this.weight !== null) init.ones_(this.weight);
+    if (this.bias !== null) init.zeros_(this.bias);
+  }
+
+  /** Throws PyTorch's error for an input of the wrong rank. */
+  protected abstract checkInputDim(x: Tensor): void;
+
+  override forward(x: Tensor): Tensor {
+    this.checkInputDim(x);
+    let factor = this.momentum ?? 0;
+    if (this.training && this.trackRunningStats && this.num_batches_tracked !== null) {
+      const count = this.num_batches_tracked;
+      noGrad(() => count.add_(1));
+      // momentum null: the running statistics are the plain average of every batch seen.
+      if (this.momentum === null) factor = 1 / Number(count.item());
+    }
+    // Eval uses batch statistics only when there are no running statistics at all.
+    const useBatchStats = this.training || (this.running_mean === null && this.running_var === null);
+    const track = !this.training || this.trackRunningStats;
+    return F.batchNorm(x, track ? this.running_mean : null, track ? this.running_var : null, {
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatchStats,
+      momentum: factor,
+      eps: this.eps,
+    });
+  }
+
+  override extraRepr(): string {
+    const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyValue(this.affine)}, track_running_stats=${pyValue(this.trackRunningStats)}`;
+  }
+}
+
+/** Batch normalisation of [N, C] or [N, C, L] inputs over each channel. */
+export class BatchNorm1d extends BatchNormBase {
+  protected checkInputDim(x: Tensor): void {
+    if (x.dim() !== 2 && x.dim() !== 3) throw new RangeError(`expected 2D or 3D input (got ${x.dim()}D input)`);
+  }
+}
+
+/** Batch normalisation of [N, C, H, W] inputs over each channel. */
+export class BatchNorm2d extends BatchNormBase {
+  protected checkInputDim(x: Tensor): void {
+    if (x.dim() !== 4) throw new RangeError(`expected 4D input (got ${x.dim()}D input)`);
+  }
+}
+
+/** Batch normalisation of [N, C, D, H, W] inputs over each channel. */
+export class BatchNorm3d extends BatchNormBase {
+  protected checkInputDim(x: Tensor): void {
+    if (x.dim() !== 5) throw new RangeError(`expected 5D input (got ${x.dim()}D input)`);
+  }
+}

@@ -1,0 +1,220 @@
+import { empty } from '../../tensor/create.js';
+import type { DType } from '../../tensor/dtype.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { intList, type IntOrList } from '../functional/conv.js';
+import * as F from '../functional/index.js';
+import * as init from '../init.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { pyValue } from '../repr.js';
+
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+export interface ConvNdOptions {
+  stride?: IntOrList;
+  /** Zero padding per side, or 'valid' / 'same' (stride 1 only). */
+  padding?: IntOrList | 'same' | 'valid';
+  dilation?: IntOrList;
+  groups?: number;
+  bias?: boolean;
+  paddingMode?: PaddingMode;
+  dtype?: DType;
+}
+
+export interface ConvTransposeNdOptions {
+  stride?: IntOrList;
+  padding?: IntOrList;
+  outputPadding?: IntOrList;
+  groups?: number;
+  bias?: boolean;
+  dilation?: IntOrList;
+  paddingMode?: 'zeros';
+  dtype?: DType;
+}
+
+const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
+
+/** PyTorch's _ConvNd: argument checks, weight layout, default init and repr. */
+abstract class ConvNd extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[] | 'same' | 'valid';
+  readonly dilation: number[];
+  readonly transposed: boolean;
+  readonly outputPadding: number[];
+  readonly groups: number;
+  readonly paddingMode: PaddingMode;
+  weight: Parameter;
+  bias: Parameter | null;
+  /** F.pad's argument for non-zero padding modes: (left, right) per dim from the last. */
+  protected readonly _reversedPaddingRepeatedTwice: number[];
+
+  constructor(
+    spatial: number,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: IntOrList,
+    opts: ConvNdOptions & { outputPadding?: IntOrList },
+    transposed: boolean,
+  ) {
+    super();
+    const groups = opts.groups ?? 1;
+    const stride = intList(opts.stride ?? 1, spatial);
+    const padding = opts.padding ?? 0;
+    const paddingMode = opts.paddingMode ?? 'zeros';
+    if (groups <= 0) throw new RangeError('groups must be a positive integer');
+    if (inChannels % groups !== 0) throw new RangeError('in_channels must be divisible by groups');
+    if (outChannels % groups !== 0) throw new RangeError('out_channels must be divisible by groups');
+    if (typeof padding === 'string') {
+      if (padding !== 'same' && padding !== 'valid') throw new RangeError(`Invalid padding string '${String(padding)}', should be one of {'same', 'valid'}`);
+      if (padding === 'same' && stride.some((s) => s !== 1)) throw new RangeError("padding='same' is not supported for strided convolutions");
+    }
+    if (!PADDING_MODES.includes(paddingMode)) {
+      throw new RangeError(`padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode='${String(paddingMode)}'`);
+    }
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = intList(kernelSize, spatial);
+    this.stride = stride;
+    this.padding = typeof padding === 'string' ? padding : intList(padding, spatial);
+    this.dilation = intList(opts.dilation ?? 1, spatial);
+    this.transposed = transposed;
+    this.outputPadding = intList(opts.outputPadding ?? 0, spatial);
+    this.groups = groups;
+    this.paddingMode = paddingMode;
+    const reversed = new Array<number>(2 * spatial).fill(0);
+    for (let i = 0; i < spatial; i++) {
+      const j = spatial - 1 - i;
+      if (this.padding === 'same') {
+        const total = this.dilation[i] * (this.kernelSize[i] - 1);
+        reversed[2 * j] = Math.floor(total / 2);
+        reversed[2 * j + 1] = total - Math.floor(total / 2);
+      } else if (this.padding !== 'valid') {
+        reversed[2 * j] = this.padding[i];
+        reversed[2 * j + 1] = this.padding[i];
+      }
+    }
+    this._reversedPaddingRepeatedTwice = reversed;
+    const shape = transposed ? [inChannels, outChannels / groups, ...this.kernelSize] : [outChannels, inChannels / groups, ...this.kernelSize];
+    this.weight = new Parameter(empty(shape, { dtype: opts.dtype }));
+    this.bias = opts.bias ?? true ? new Parameter(empty([outChannels], { dtype: opts.dtype })) : null;
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias !== null) {
+      const [fanIn] = init.calculateFanInAndFanOut(this.weight);
+      if (fanIn !== 0) {
+        const bound = 1 / Math.sqrt(fanIn);
+        init.uniform_(this.bias, -bound, bound);
+      }
+    }
+  }
+
+  override extraRepr(): string {
+    const list = (v: number[]) => pyValue(v);
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${list(this.kernelSize)}, stride=${list(this.stride)}`;
+    if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
+    else if (this.padding.some((p) => p !== 0)) s += `, padding=${list(this.padding)}`;
+    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${list(this.dilation)}`;
+    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${list(this.outputPadding)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (this.bias === null) s += ', bias=False';
+    if (this.paddingMode !== 'zeros') s += `, padding_mode=${this.paddingMode}`;
+    return s;
+  }
+
+  /** Non-zero padding modes pad explicitly, then convolve without padding. */
+  protected convForward(x: Tensor, conv: typeof F.conv1d): Tensor {
+    if (this.paddingMode !== 'zeros') {
+      const padded = F.pad(x, this._reversedPaddingRepeatedTwice, this.paddingMode);
+      return conv(padded, this.weight, this.bias, { stride: this.stride, padding: 0, dilation: this.dilation, groups: this.groups });
+    }
+    return conv(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+/** 1-D cross-correlation over [N, C, L] (or [C, L]) inputs. */
+export class Conv1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, opts: ConvNdOptions = {}) {
+    super(1, inChannels, outChannels, kernelSize, opts, false);
+  }
+  override forward(x: Tensor): Tensor {
+    return this.convForward(x, F.conv1d);
+  }
+}
+
+/** 2-D cross-correlation over [N, C, H, W] (or [C, H, W]) inputs. */
+export class Conv2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, opts: ConvNdOptions = {}) {
+    super(2, inChannels, outChannels, kernelSize, opts, false);
+  }
+  override forward(x: Tensor): Tensor {
+    return this.convForward(x, F.conv2d);
+  }
+}
+
+abstract class ConvTransposeNd extends ConvNd {
+  constructor(spatial: number, inChannels: number, outChannels: number, kernelSize: IntOrList, opts: ConvTransposeNdOptions) {
+    if ((opts.paddingMode ?? 'zeros') !== 'zeros') throw new RangeError(`Only "zeros" padding mode is supported for ${new.target.name}`);
+    super(spatial, inChannels, outChannels, kernelSize, opts, true);
+  }
+
+  /** PyTorch's _output_padding: the output_padding that yields a requested output size. */
+  protected outputPaddingFor(x: Tensor, outputSize: readonly number[] | undefined): number[] {
+    if (outputSize === undefined) return this.outputPadding;
+    const spatial = this.kernelSize.length;
+    const nonSpatial = x.dim() === spatial + 2 ? 2 : 1;
+    let size = outputSize.slice();
+    if (size.length === nonSpatial + spatial) size = size.slice(nonSpatial);
+    if (size.length !== spatial) {
+      throw new RangeError(
+        `ConvTranspose${spatial}D: for ${x.dim()}D input, output_size must have ${spatial} or ${nonSpatial + spatial} elements (got ${outputSize.length})`,
+      );
+    }
+    const padding = this.padding as number[];
+    const minSizes = size.map((_, d) => (x.shape[d + nonSpatial] - 1) * this.stride[d] - 2 * padding[d] + this.dilation[d] * (this.kernelSize[d] - 1) + 1);
+    const maxSizes = minSizes.map((m, d) => m + this.stride[d] - 1);
+    size.forEach((n, i) => {
+      if (n < minSizes[i] || n > maxSizes[i]) {
+        throw new RangeError(
+          `requested an output size of [${size.join(', ')}], but valid sizes range from [${minSizes.join(', ')}] to [${maxSizes.join(', ')}] (for an input of torch.Size([${x.shape.slice(nonSpatial).join(', ')}]))`,
+        );
+      }
+    });
+    return size.map((n, d) => n - minSizes[d]);
+  }
+
+  protected transposeForward(x: Tensor, outputSize: readonly number[] | undefined, conv: typeof F.convTranspose1d): Tensor {
+    return conv(x, this.weight, this.bias, {
+      stride: this.stride,
+      padding: this.padding as number[],
+      outputPadding: this.outputPaddingFor(x, outputSize),
+      groups: this.groups,
+      dilation: this.dilation,
+    });
+  }
+}
+
+/** The gradient of Conv1d with respect to its input, as a layer (a "deconvolution"). */
+export class ConvTranspose1d extends ConvTransposeNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, opts: ConvTransposeNdOptions = {}) {
+    super(1, inChannels, outChannels, kernelSize, opts);
+  }
+  override forward(x: Tensor, outputSize?: readonly number[]): Tensor {
+    return this.transposeForward(x, outputSize, F.convTranspose1d);
+  }
+}
+
+/** The gradient of Conv2d with respect to its input, as a layer (a "deconvolution"). */
+export class ConvTranspose2d extends ConvTransposeNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, opts: ConvTransposeNdOptions = {}) {
+    super(2, inChannels, outChannels, kernelSize, opts);
+  }
+  override forward(x: Tensor, outputSize?: readonly number[]): Tensor {
+    return this.transposeForward(x, outputSize, F.convTranspose2d);
+  }
+}

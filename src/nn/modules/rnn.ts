@@ -1,0 +1,458 @@
+// Recurrent layers: RNN (tanh/relu), LSTM (optionally projected), GRU and their
+// single-step cells, composed from differentiable ops in ATen's CPU order (the
+// input projection of a whole layer is one matmul; each step adds the hidden
+// projection), so outputs, gradients and grad_fn names match PyTorch's.
+// Parameters are named, ordered and initialised as PyTorch's, so seeds reproduce them.
+import { empty, zeros } from '../../tensor/create.js';
+import type { DType } from '../../tensor/dtype.js';
+import { formatShape, sameShape } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { cat, stack } from '../../ops/join.js';
+import { linear } from '../../ops/matmul.js';
+import * as F from '../functional/index.js';
+import * as init from '../init.js';
+import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { pyFloat } from '../repr.js';
+
+export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
+
+const GATES: Record<RNNMode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
+
+/** One direction of one layer (or one cell): PyTorch's weight_ih, weight_hh, bias_ih, bias_hh, weight_hr. */
+interface CellParams {
+  wIh: Tensor;
+  wHh: Tensor;
+  bIh: Tensor | null;
+  bHh: Tensor | null;
+  wHr: Tensor | null;
+}
+
+/** h (and c for LSTM) of one direction of one layer. */
+interface Hidden {
+  h: Tensor;
+  c: Tensor | null;
+}
+
+// --- one time step; `xw` is the input projection x W_ih^T + b_ih for this step ---
+
+function lstmStep(xw: Tensor, { h, c }: Hidden, p: CellParams): Hidden {
+  const [i, f, g, o] = linear(h, p.wHh, p.bHh).add(xw).chunk(4, 1);
+  const cy = f.sigmoid().mul(c as Tensor).add(i.sigmoid().mul(g.tanh()));
+  let hy = o.sigmoid().mul(cy.tanh());
+  if (p.wHr !== null) hy = hy.matmul(p.wHr.t());
+  return { h: hy, c: cy };
+}
+
+function gruStep(xw: Tensor, { h }: Hidden, p: CellParams): Hidden {
+  const [ir, iz, inew] = xw.chunk(3, 1);
+  const [hr, hz, hnew] = linear(h, p.wHh, p.bHh).chunk(3, 1);
+  const r = hr.add(ir).sigmoid();
+  const z = hz.add(iz).sigmoid();
+  // n = tanh(W_in x + b_in + r * (W_hn h + b_hn)); h' = (h - n) * z + n = (1 - z) * n + z * h.
+  const n = inew.add(hnew.mul(r)).tanh();
+  return { h: h.sub(n).mul(z).add(n), c: null };
+}
+
+function simpleStep(relu: boolean): (xw: Tensor, s: Hidden, p: CellParams) => Hidden {
+  return (xw, { h }, p) => {
+    const pre = linear(h, p.wHh, p.bHh).add(xw);
+    return { h: relu ? pre.relu() : pre.tanh(), c: null };
+  };
+}
+
+function stepOf(mode: RNNMode): (xw: Tensor, s: Hidden, p: CellParams) => Hidden {
+  if (mode === 'LSTM') return lstmStep;
+  if (mode === 'GRU') return gruStep;
+  return simpleStep(mode === 'RNN_RELU');
+}
+
+/** Runs one direction over x [T, B, I]: outputs [T, B, H] (in time order) and the final state. */
+function runDirection(mode: RNNMode, x: Tensor, state: Hidden, p: CellParams, reverse: boolean): { output: Tensor; state: Hidden } {
+  const step = stepOf(mode);
+  const xw = linear(x, p.wIh, p.bIh).unbind(0);
+  const outputs: Tensor[] = new Array(xw.length);
+  for (let k = 0; k < xw.length; k++) {
+    const t = reverse ? xw.length - 1 - k : k;
+    state = step(xw[t], state, p);
+    outputs[t] = state.h;
+  }
+  return { output: stack(outputs, 0), state };
+}
+
+export interface RNNBaseOptions {
+  numLayers?: number;
+  bias?: boolean;
+  /** Input and output as [B, T, F] instead of [T, B, F]. */
+  batchFirst?: boolean;
+  /** Dropout on the outputs of every layer but the last, in training mode. */
+  dropout?: number;
+  bidirectional?: boolean;
+  dtype?: DType;
+}
+
+export interface LSTMOptions extends RNNBaseOptions {
+  /** Project h to this size (LSTM with projections); 0: none. */
+  projSize?: number;
+}
+
+export interface RNNOptions extends RNNBaseOptions {
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+/** The multi-layer recurrent layers: parameters weight_ih_l{k}[_reverse], … in PyTorch's order. */
+export abstract class RNNBase extends Module {
+  readonly mode: RNNMode;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  readonly projSize: number;
+  /** PyTorch's per-layer parameters, typed: weight_ih_l0, bias_hh_l1_reverse, weight_hr_l0, … */
+  [name: `weight_${string}` | `bias_${string}`]: Parameter;
+  /** Parameter names per layer and direction (PyTorch's _all_weights). */
+  protected readonly _allWeights: string[][] = [];
+
+  constructor(mode: RNNMode, inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
+    super();
+    this.mode = mode;
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
+    this.numLayers = opts.numLayers ?? 1;
+    this.bias = opts.bias ?? true;
+    this.batchFirst = opts.batchFirst ?? false;
+    this.dropout = opts.dropout ?? 0;
+    this.bidirectional = opts.bidirectional ?? false;
+    this.projSize = opts.projSize ?? 0;
+    if (typeof this.dropout !== 'number' || !(this.dropout >= 0 && this.dropout <= 1)) {
+      throw new RangeError('dropout should be a number in range [0, 1] representing the probability of an element being zeroed');
+    }
+    if (this.projSize < 0) throw new RangeError('proj_size should be a positive integer or zero to disable projections');
+    if (this.projSize >= hiddenSize) throw new RangeError('proj_size has to be smaller than hidden_size');
+    const gateSize = GATES[mode] * hiddenSize;
+    const realHidden = this.projSize > 0 ? this.projSize : hiddenSize;
+    const dirs = this.bidirectional ? 2 : 1;
+    const dtype = opts.dtype;
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      for (let dir = 0; dir < dirs; dir++) {
+        const layerInput = layer === 0 ? inputSize : realHidden * dirs;
+        const suffix = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
+        const params: [string, number[]][] = [
+          ['weight_ih', [gateSize, layerInput]],
+          ['weight_hh', [gateSize, realHidden]],
+        ];
+        if (this.bias) params.push(['bias_ih', [gateSize]], ['bias_hh', [gateSize]]);
+        if (this.projSize > 0) params.push(['weight_hr', [this.projSize, hiddenSize]]);
+        for (const [name, shape] of params) this.registerParameter(name + suffix, new Parameter(empty(shape, { dtype })));
+        this._allWeights.push(params.map(([name]) => name + suffix));
+      }
+    }
+    this.resetParameters();
+  }
+
+  /** PyTorch's all_weights: the parameters of each layer and direction, in order. */
+  get allWeights(): Parameter[][] {
+    return this._allWeights.map((names) => names.map((n) => this[n as `weight_${string}`]));
+  }
+
+  /** PyTorch compacts cuDNN weights here; on the CPU there is nothing to do. */
+  flattenParameters(): void {}
+
+  /** Every weight and bias uniform(-1/sqrt(hidden), 1/sqrt(hidden)), in registration order. */
+  resetParameters(): void {
+    const stdv = this.hiddenSize > 0 ? 1 / Math.sqrt(this.hiddenSize) : 0;
+    for (const w of this.parameters()) init.uniform_(w, -stdv, stdv);
+  }
+
+  /** The parameters of layer `layer`, direction `dir` (looked up by name, so replaced parameters are used). */
+  protected cellParams(layer: number, dir: number): CellParams {
+    const get = (name: string): Tensor | null => {
+      const v = (this as unknown as Record<string, unknown>)[`${name}_l${layer}${dir === 1 ? '_reverse' : ''}`];
+      return (v as Tensor | null | undefined) ?? null;
+    };
+    return { wIh: get('weight_ih') as Tensor, wHh: get('weight_hh') as Tensor, bIh: get('bias_ih'), bHh: get('bias_hh'), wHr: get('weight_hr') };
+  }
+
+  /** Checks input [T, B, I] (after batch_first and unbatched handling) as PyTorch's check_input. */
+  protected checkInput(x: Tensor): void {
+    if (x.dim() !== 3) throw new RangeError(`input must have 3 dimensions, got ${x.dim()}`);
+    if (x.shape[2] !== this.inputSize) {
+      throw new RangeError(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${x.shape[2]}`);
+    }
+  }
+
+  protected checkHidden(hx: Tensor, batch: number, size: number, label = 'hidden'): void {
+    const expected = [this.numLayers * (this.bidirectional ? 2 : 1), batch, size];
+    if (!sameShape(hx.shape, expected)) throw new RangeError(`Expected ${label} size (${expected.join(', ')}), got ${formatShape(hx.shape)}`);
+  }
+
+  /**
+   * The layer stack on x [T, B, I] from the initial states h0 (and c0) [layers * dirs, B, *]:
+   * output [T, B, dirs * H] and the final states stacked the same way.
+   */
+  protected runStack(x: Tensor, h0: Tensor, c0: Tensor | null): { output: Tensor; h: Tensor; c: Tensor | null } {
+    if (x.shape[0] === 0) throw new RangeError('Expected sequence length to be larger than 0 in RNN');
+    const dirs = this.bidirectional ? 2 : 1;
+    const hs = h0.unbind(0);
+    const cs = c0?.unbind(0) ?? null;
+    const finalH: Tensor[] = [];
+    const finalC: Tensor[] = [];
+    let input = x;
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      const outs: Tensor[] = [];
+      for (let dir = 0; dir < dirs; dir++) {
+        const k = layer * dirs + dir;
+        const r = runDirection(this.mode, input, { h: hs[k], c: cs?.[k] ?? null }, this.cellParams(layer, dir), dir === 1);
+        outs.push(r.output);
+        finalH.push(r.state.h);
+        if (r.state.c !== null) finalC.push(r.state.c);
+      }
+      input = dirs === 1 ? outs[0] : cat(outs, 2);
+      if (this.dropout !== 0 && this.training && layer < this.numLayers - 1) input = F.dropout(input, { p: this.dropout, training: true });
+    }
+    return { output: input, h: stack(finalH, 0), c: c0 === null ? null : stack(finalC, 0) };
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
+    if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
+    if (!this.bias) s += ', bias=False';
+    if (this.batchFirst) s += ', batch_first=True';
+    if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
+    if (this.bidirectional) s += ', bidirectional=True';
+    return s;
+  }
+}
+
+/** RNN and GRU share a forward with a single hidden state. */
+abstract class SingleStateRNN extends RNNBase {
+  /** input [T, B, I] ([B, T, I] with batchFirst, or unbatched [T, I]); hx [layers * dirs, B, H]. */
+  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
+    const batched = input.dim() === 3;
+    const batchDim = this.batchFirst ? 0 : 1;
+    let x = input;
+    let h0 = hx ?? null;
+    if (!batched) {
+      x = x.unsqueeze(batchDim);
+      if (h0 !== null) {
+        if (h0.dim() !== 2) throw new RangeError(`For unbatched 2-D input, hx should also be 2-D but got ${h0.dim()}-D tensor`);
+        h0 = h0.unsqueeze(1);
+      }
+    } else if (h0 !== null && h0.dim() !== 3) {
+      throw new RangeError(`For batched 3-D input, hx should also be 3-D but got ${h0.dim()}-D tensor`);
+    }
+    const batch = x.dim() > batchDim ? x.shape[batchDim] : 0;
+    h0 ??= zeros([this.numLayers * (this.bidirectional ? 2 : 1), batch, this.hiddenSize], { dtype: x.dtype });
+    this.checkInput(x);
+    this.checkHidden(h0, batch, this.hiddenSize);
+    if (this.batchFirst) x = x.transpose(0, 1);
+    const r = this.runStack(x, h0, null);
+    let output = this.batchFirst ? r.output.transpose(0, 1) : r.output;
+    let h = r.h;
+    if (!batched) {
+      output = output.squeeze(batchDim);
+      h = h.squeeze(1);
+    }
+    return [output, h];
+  }
+}
+
+/** Elman RNN: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu). */
+export class RNN extends SingleStateRNN {
+  readonly nonlinearity: 'tanh' | 'relu';
+  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
+    const nonlinearity = opts.nonlinearity ?? 'tanh';
+    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new RangeError(`Unknown nonlinearity '${String(nonlinearity)}'`);
+    super(nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, rejectProj(opts));
+    this.nonlinearity = nonlinearity;
+  }
+}
+
+/** GRU with PyTorch's gate order (r, z, n) and n = tanh(W_in x + b_in + r * (W_hn h + b_hn)). */
+export class GRU extends SingleStateRNN {
+  constructor(inputSize: number, hiddenSize: number, opts: RNNBaseOptions = {}) {
+    super('GRU', inputSize, hiddenSize, rejectProj(opts));
+  }
+}
+
+function rejectProj(opts: RNNBaseOptions & { projSize?: number }): RNNBaseOptions {
+  if ((opts.projSize ?? 0) !== 0) throw new RangeError('proj_size argument is only supported for LSTM, not RNN or GRU');
+  return opts;
+}
+
+/** LSTM with PyTorch's gate order (i, f, g, o); forward returns [output, [h_n, c_n]]. */
+export class LSTM extends RNNBase {
+  constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
+    super('LSTM', inputSize, hiddenSize, opts);
+  }
+
+  /** input [T, B, I] ([B, T, I] with batchFirst, or unbatched [T, I]); hx = [h0, c0]. */
+  override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
+    const batched = input.dim() === 3;
+    const batchDim = this.batchFirst ? 0 : 1;
+    let x = input;
+    if (!batched) x = x.unsqueeze(batchDim);
+    const batch = x.dim() > batchDim ? x.shape[batchDim] : 0;
+    const layers = this.numLayers * (this.bidirectional ? 2 : 1);
+    const realHidden = this.projSize > 0 ? this.projSize : this.hiddenSize;
+    let h0: Tensor;
+    let c0: Tensor;
+    if (hx === undefined || hx === null) {
+      h0 = zeros([layers, batch, realHidden], { dtype: x.dtype });
+      c0 = zeros([layers, batch, this.hiddenSize], { dtype: x.dtype });
+    } else {
+      [h0, c0] = hx;
+      const want = batched ? 3 : 2;
+      if (h0.dim() !== want || c0.dim() !== want) {
+        const what = batched ? 'batched 3-D' : 'unbatched 2-D';
+        throw new RangeError(`For ${what} input, hx and cx should also be ${want}-D but got (${h0.dim()}-D, ${c0.dim()}-D) tensors`);
+      }
+      if (!batched) {
+        h0 = h0.unsqueeze(1);
+        c0 = c0.unsqueeze(1);
+      }
+    }
+    this.checkInput(x);
+    this.checkHidden(h0, batch, realHidden, 'hidden[0]');
+    this.checkHidden(c0, batch, this.hiddenSize, 'hidden[1]');
+    if (this.batchFirst) x = x.transpose(0, 1);
+    const r = this.runStack(x, h0, c0);
+    let output = this.batchFirst ? r.output.transpose(0, 1) : r.output;
+    let h = r.h;
+    let c = r.c as Tensor;
+    if (!batched) {
+      output = output.squeeze(batchDim);
+      h = h.squeeze(1);
+      c = c.squeeze(1);
+    }
+    return [output, [h, c]];
+  }
+}
+
+// --- cells ---
+
+export interface RNNCellOptions {
+  bias?: boolean;
+  dtype?: DType;
+}
+
+abstract class RNNCellBase extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly bias: boolean;
+  weight_ih: Parameter;
+  weight_hh: Parameter;
+  bias_ih: Parameter | null;
+  bias_hh: Parameter | null;
+
+  constructor(inputSize: number, hiddenSize: number, numChunks: number, opts: RNNCellOptions = {}) {
+    super();
+    this.inputSize = inputSize;
+    this.hiddenSize = hiddenSize;
+    this.bias = opts.bias ?? true;
+    const dtype = opts.dtype;
+    this.weight_ih = new Parameter(empty([numChunks * hiddenSize, inputSize], { dtype }));
+    this.weight_hh = new Parameter(empty([numChunks * hiddenSize, hiddenSize], { dtype }));
+    this.bias_ih = this.bias ? new Parameter(empty([numChunks * hiddenSize], { dtype })) : null;
+    this.bias_hh = this.bias ? new Parameter(empty([numChunks * hiddenSize], { dtype })) : null;
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    const stdv = this.hiddenSize > 0 ? 1 / Math.sqrt(this.hiddenSize) : 0;
+    for (const w of this.parameters()) init.uniform_(w, -stdv, stdv);
+  }
+
+  protected params(): CellParams {
+    return { wIh: this.weight_ih, wHh: this.weight_hh, bIh: this.bias_ih, bHh: this.bias_hh, wHr: null };
+  }
+
+  /** Input [B, I] or unbatched [I] as [B, I] (PyTorch asserts 1-D or 2-D). */
+  protected batchedInput(input: Tensor): Tensor {
+    if (input.dim() !== 1 && input.dim() !== 2) {
+      throw new RangeError(`${this.constructor.name}: Expected input to be 1-D or 2-D but received ${input.dim()}-D tensor`);
+    }
+    const x = input.dim() === 1 ? input.unsqueeze(0) : input;
+    if (x.shape[1] !== this.inputSize) throw new RangeError(`input has inconsistent input_size: got ${x.shape[1]} expected ${this.inputSize}`);
+    return x;
+  }
+
+  protected checkState(x: Tensor, h: Tensor, label: string): void {
+    if (x.shape[0] !== h.shape[0]) throw new RangeError(`Input batch size ${x.shape[0]} doesn't match hidden${label} batch size ${h.shape[0]}`);
+    if (h.shape[1] !== this.hiddenSize) throw new RangeError(`hidden${label} has inconsistent hidden_size: got ${h.shape[1]}, expected ${this.hiddenSize}`);
+  }
+
+  override extraRepr(): string {
+    return `${this.inputSize}, ${this.hiddenSize}${this.bias ? '' : ', bias=False'}`;
+  }
+}
+
+/** One step of an Elman RNN (tanh or relu). */
+export class RNNCell extends RNNCellBase {
+  readonly nonlinearity: 'tanh' | 'relu';
+  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
+    super(inputSize, hiddenSize, 1, opts);
+    this.nonlinearity = opts.nonlinearity ?? 'tanh';
+    if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu') throw new RangeError(`Unknown nonlinearity: ${String(this.nonlinearity)}`);
+  }
+
+  override forward(input: Tensor, hx?: Tensor | null): Tensor {
+    const x = this.batchedInput(input);
+    const h = hx == null ? zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype }) : input.dim() === 1 ? hx.unsqueeze(0) : hx;
+    this.checkState(x, h, '');
+    const p = this.params();
+    const out = simpleStep(this.nonlinearity === 'relu')(linear(x, p.wIh, p.bIh), { h, c: null }, p).h;
+    return input.dim() === 1 ? out.squeeze(0) : out;
+  }
+
+  override extraRepr(): string {
+    return super.extraRepr() + (this.nonlinearity !== 'tanh' ? `, nonlinearity=${this.nonlinearity}` : '');
+  }
+}
+
+/** One LSTM step: forward(x, [h, c]) → [h', c']. */
+export class LSTMCell extends RNNCellBase {
+  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
+    super(inputSize, hiddenSize, 4, opts);
+  }
+
+  override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, Tensor] {
+    const x = this.batchedInput(input);
+    let h: Tensor;
+    let c: Tensor;
+    if (hx == null) {
+      h = zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype });
+      c = h;
+    } else {
+      [h, c] = input.dim() === 1 ? [hx[0].unsqueeze(0), hx[1].unsqueeze(0)] : hx;
+    }
+    // ATen labels both checks "hidden0".
+    this.checkState(x, h, '0');
+    this.checkState(x, c, '0');
+    const p = this.params();
+    const s = lstmStep(linear(x, p.wIh, p.bIh), { h, c }, p);
+    const hy = s.h;
+    const cy = s.c as Tensor;
+    return input.dim() === 1 ? [hy.squeeze(0), cy.squeeze(0)] : [hy, cy];
+  }
+}
+
+/** One GRU step: forward(x, h) → h'. */
+export class GRUCell extends RNNCellBase {
+  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
+    super(inputSize, hiddenSize, 3, opts);
+  }
+
+  override forward(input: Tensor, hx?: Tensor | null): Tensor {
+    const x = this.batchedInput(input);
+    const h = hx == null ? zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype }) : input.dim() === 1 ? hx.unsqueeze(0) : hx;
+    this.checkState(x, h, '0');
+    const p = this.params();
+    const out = gruStep(linear(x, p.wIh, p.bIh), { h, c: null }, p).h;
+    return input.dim() === 1 ? out.squeeze(0) : out;
+  }
+}

@@ -1,0 +1,211 @@
+// Padding: constant_pad_nd (any number of trailing dims, negative pads crop), and the
+// reflect / replicate / circular modes of F.pad, which copy input cells by an index map.
+import { backend, type View } from '../backend/index.js';
+import { castScalar } from '../tensor/dtype.js';
+import { Node } from '../tensor/graph.js';
+import { formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { needsGrad, record } from './record.js';
+
+type Grad = Tensor | null;
+
+/** v narrowed along `dim` to [start, start + length), without autograd. */
+function narrowView(v: View, dim: number, start: number, length: number): View {
+  const shape = v.shape.slice();
+  shape[dim] = length;
+  return { buffer: v.buffer, dtype: v.dtype, shape, strides: v.strides, offset: v.offset + start * v.strides[dim] };
+}
+
+class ConstantPadNdBackward0 extends Node {
+  readonly name = 'ConstantPadNdBackward0';
+  constructor(private readonly pad: readonly number[]) {
+    super();
+  }
+  backward([g]: Grad[]): Grad[] {
+    // Cropping what was added (and re-adding zeros where the forward cropped).
+    return [constantPadNd(g as Tensor, this.pad.map((p) => -p), 0)];
+  }
+}
+
+/**
+ * torch.constant_pad_nd: pad = [left, right] pairs starting from the last dim; negative
+ * entries remove cells. Always returns a new tensor.
+ */
+export function constantPadNd(x: Tensor, pad: readonly number[], value = 0): Tensor {
+  if (pad.length % 2 !== 0) throw new RangeError(`Length of pad must be even but instead it equals ${pad.length}`);
+  const nd = x.dim();
+  const pairs = pad.length / 2;
+  if (pairs > nd) {
+    throw new RangeError(`Length of pad should be no more than twice the number of dimensions of the input. Pad length is ${pad.length} while the input has ${nd} dimensions.`);
+  }
+  const shape = x.shape.slice();
+  const cropOnly = pad.every((v) => v <= 0);
+  let src: View = x;
+  for (let k = 0; k < pairs; k++) {
+    const d = nd - 1 - k;
+    const [l, r] = [pad[2 * k], pad[2 * k + 1]];
+    const size = shape[d] + l + r;
+    if (cropOnly) {
+      // Only cropping: PyTorch narrows, with narrow's error for an impossible crop.
+      if (l < 0) {
+        if (x.shape[d] + l < 0) throw new RangeError(`start (${-l}) + length (${x.shape[d] + l}) exceeds dimension size (${x.shape[d]}).`);
+        src = narrowView(src, d, -l, src.shape[d] + l);
+      }
+      if (r < 0) {
+        if (src.shape[d] + r < 0) throw new RangeError(`start (0) + length (${src.shape[d] + r}) exceeds dimension size (${src.shape[d]}).`);
+        src = narrowView(src, d, 0, src.shape[d] + r);
+      }
+    } else if (size <= 0) {
+      throw new RangeError(
+        `The input size ${x.shape[d]}, plus negative padding ${l} and ${r} resulted in a negative output size, which is invalid. Check dimension ${d} of your input.`,
+      );
+    }
+    shape[d] = size;
+  }
+  const out = Tensor.empty(shape, x.dtype);
+  if (value !== 0) backend().fill(out, castScalar(value, x.dtype));
+  // Copy the kept input cells to their place in the output.
+  src = x;
+  let dst: View = out;
+  for (let k = 0; k < pairs; k++) {
+    const d = nd - 1 - k;
+    const [l, r] = [pad[2 * k], pad[2 * k + 1]];
+    const keep = x.shape[d] + Math.min(l, 0) + Math.min(r, 0);
+    src = narrowView(src, d, Math.max(-l, 0), keep);
+    dst = narrowView(dst, d, Math.max(l, 0), keep);
+  }
+  if (src.shape.every((n) => n > 0)) backend().copy(src, dst);
+  if (needsGrad(x)) record(new ConstantPadNdBackward0(pad.slice()), [x], [out]);
+  return out;
+}
+
+// --- reflect / replicate / circular ---
+
+export type PadMode = 'reflect' | 'replicate' | 'circular';
+
+/** Where output cell j of a dim of `size` cells padded by (l, r) reads from. */
+function sourceIndex(mode: PadMode, j: number, size: number, l: number): number {
+  const i = j - l;
+  if (mode === 'replicate') return Math.min(Math.max(i, 0), size - 1);
+  if (mode === 'circular') return ((i % size) + size) % size;
+  if (i < 0) return -i;
+  if (i >= size) return 2 * (size - 1) - i;
+  return i;
+}
+
+/** Gathers along each padded dim in turn: out = x[maps[0]] along dims[0], then maps[1]… */
+function gatherPad(x: Tensor, dims: readonly number[], maps: readonly Tensor[]): Tensor {
+  let cur = x;
+  dims.forEach((d, k) => {
+    const shape = cur.shape.slice();
+    shape[d] = maps[k].shape[0];
+    const next = Tensor.empty(shape, x.dtype);
+    backend().indexSelect(cur, d, maps[k], next.buffer);
+    cur = next;
+  });
+  return cur;
+}
+
+/** The adjoint of gatherPad: each output cell's gradient adds into the cell it copied. */
+function scatterPad(grad: Tensor, xShape: readonly number[], dims: readonly number[], maps: readonly Tensor[]): Tensor {
+  let cur = grad;
+  for (let k = dims.length - 1; k >= 0; k--) {
+    const shape = cur.shape.slice();
+    shape[dims[k]] = xShape[dims[k]];
+    const next = Tensor.empty(shape, grad.dtype);
+    backend().indexPut(next, dims[k], maps[k], cur, true);
+    cur = next;
+  }
+  return cur;
+}
+
+/**
+ * Node names: PyTorch's (ReflectionPad2DBackward0, …). Circular padding is a chain of
+ * slice copies in PyTorch, whose outermost nodes are CopySlices / SliceBackwardBackward0.
+ */
+function padNames(mode: PadMode, pairs: number): [string, string] {
+  if (mode === 'circular') return ['CopySlices', 'SliceBackwardBackward0'];
+  const base = `${mode === 'reflect' ? 'ReflectionPad' : 'ReplicationPad'}${pairs}D`;
+  return [`${base}Backward0`, `${base}BackwardBackward0`];
+}
+
+class IndexPadBackward extends Node {
+  constructor(readonly name: string, private readonly backName: string, private readonly dims: number[]) {
+    super();
+  }
+  backward([g]: Grad[]): Grad[] {
+    const [x, ...maps] = this.saved();
+    return [indexPadBackward(g as Tensor, x, this.dims, maps, this.name, this.backName)];
+  }
+}
+
+class IndexPadBackwardBackward extends Node {
+  constructor(readonly name: string, private readonly forwardName: string, private readonly dims: number[]) {
+    super();
+  }
+  backward([gg]: Grad[]): Grad[] {
+    const [x, ...maps] = this.saved();
+    // The backward is linear in the gradient; its adjoint is the padding itself.
+    if (gg === null || this.next[0] === null) return [null, null];
+    return [recordPad(gg, gatherPad(gg, this.dims, maps), this.dims, maps, this.forwardName, this.name), null];
+  }
+}
+
+function indexPadBackward(grad: Tensor, x: Tensor, dims: number[], maps: Tensor[], forwardName: string, backName: string): Tensor {
+  const out = scatterPad(grad, x.shape, dims, maps);
+  if (needsGrad(grad, x)) record(new IndexPadBackwardBackward(backName, forwardName, dims), [grad, x], [out]).save(x, ...maps);
+  return out;
+}
+
+/** Attaches the padding's node to `out`, the gathered copy of x. */
+function recordPad(x: Tensor, out: Tensor, dims: number[], maps: Tensor[], name: string, backName: string): Tensor {
+  if (needsGrad(x)) record(new IndexPadBackward(name, backName, dims), [x], [out]).save(x, ...maps);
+  return out;
+}
+
+function checkPadSizes(mode: PadMode, x: Tensor, pad: readonly number[]): void {
+  const nd = x.dim();
+  const pairs = pad.length / 2;
+  for (let k = 0; k < pairs; k++) {
+    const d = nd - 1 - k;
+    const [l, r] = [pad[2 * k], pad[2 * k + 1]];
+    const size = x.shape[d];
+    if (mode === 'reflect' && !(l < size && r < size)) {
+      // PyTorch prints the input's sizes for 1-D reflection and its dimension count for 2-D.
+      const input = pairs === 1 ? formatShape(x.shape) : String(nd);
+      throw new RangeError(
+        `Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${l}, ${r}) at dimension ${d} of input ${input}`,
+      );
+    }
+    if (mode === 'circular' && !(l <= size && r <= size)) throw new RangeError('Padding value causes wrapping around more than once.');
+    if (size === 0) {
+      throw new RangeError(
+        `Expected ${pairs + 1}D or ${pairs + 2}D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: ${formatShape(x.shape)}`,
+      );
+    }
+    if (size + l + r <= 0) {
+      if (mode === 'circular') throw new RangeError('Negative padding value is resulting in an empty dimension');
+      const axis = k === 0 ? 'W' : 'H';
+      throw new RangeError(`input (${axis}: ${size}) is too small. Calculated output ${axis}: ${size + l + r}`);
+    }
+  }
+}
+
+/** reflect / replicate / circular padding of the trailing pad.length / 2 dims. */
+export function indexPad(x: Tensor, pad: readonly number[], mode: PadMode): Tensor {
+  checkPadSizes(mode, x, pad);
+  const pairs = pad.length / 2;
+  const dims: number[] = [];
+  const maps: Tensor[] = [];
+  for (let k = 0; k < pairs; k++) {
+    const d = x.dim() - 1 - k;
+    const [l, r] = [pad[2 * k], pad[2 * k + 1]];
+    const size = x.shape[d];
+    const map = new Float64Array(size + l + r);
+    for (let j = 0; j < map.length; j++) map[j] = sourceIndex(mode, j, size, l);
+    dims.push(d);
+    maps.push(Tensor.fromData(map, 'int64', [map.length]));
+  }
+  const [name, backName] = padNames(mode, pairs);
+  return recordPad(x, gatherPad(x, dims, maps), dims, maps, name, backName);
+}

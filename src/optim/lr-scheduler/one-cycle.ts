@@ -1,0 +1,164 @@
+// OneCycleLR (PyTorch 1.13): lr rises from maxLr/divFactor to maxLr, then anneals to
+// initialLr/finalDivFactor (or, three-phase, back down first), with momentum (or
+// Adam's beta1) cycled inversely. Each group keeps PyTorch's extra keys (initial_lr,
+// max_lr, min_lr, max_momentum, base_momentum) so optimizer state dicts match.
+import type { Optimizer, ParamGroup } from '../optimizer.js';
+import { toCamelCase } from '../optimizer.js';
+import { LRScheduler, perGroup, type SchedulerOptions, type StateField } from './scheduler.js';
+
+export interface OneCycleOptions extends SchedulerOptions {
+  totalSteps?: number | null;
+  epochs?: number | null;
+  stepsPerEpoch?: number | null;
+  pctStart?: number;
+  annealStrategy?: 'cos' | 'linear';
+  cycleMomentum?: boolean;
+  baseMomentum?: number | readonly number[];
+  maxMomentum?: number | readonly number[];
+  divFactor?: number;
+  finalDivFactor?: number;
+  threePhase?: boolean;
+}
+
+/** One phase of the schedule; the lr/momentum entries name param-group keys (PyTorch's snake_case). */
+export interface SchedulePhase {
+  end_step: number;
+  start_lr: string;
+  end_lr: string;
+  start_momentum: string;
+  end_momentum: string;
+}
+
+const isPositiveInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
+
+function totalStepsOf(o: OneCycleOptions): number {
+  const { totalSteps, epochs, stepsPerEpoch } = o;
+  if (totalSteps == null && epochs == null && stepsPerEpoch == null) {
+    throw new RangeError('You must define either total_steps OR (epochs AND steps_per_epoch)');
+  }
+  if (totalSteps != null) {
+    if (!isPositiveInt(totalSteps)) throw new RangeError(`Expected positive integer total_steps, but got ${totalSteps}`);
+    return totalSteps;
+  }
+  if (!isPositiveInt(epochs)) throw new RangeError(`Expected positive integer epochs, but got ${epochs}`);
+  if (!isPositiveInt(stepsPerEpoch)) throw new RangeError(`Expected positive integer steps_per_epoch, but got ${stepsPerEpoch}`);
+  return epochs * stepsPerEpoch;
+}
+
+function phasesOf(total: number, pct: number, threePhase: boolean): SchedulePhase[] {
+  const phase = (end: number, lr: [string, string], m: [string, string]): SchedulePhase => ({
+    end_step: end, start_lr: lr[0], end_lr: lr[1], start_momentum: m[0], end_momentum: m[1],
+  });
+  if (threePhase) {
+    return [
+      phase(pct * total - 1, ['initial_lr', 'max_lr'], ['max_momentum', 'base_momentum']),
+      phase(2 * pct * total - 2, ['max_lr', 'initial_lr'], ['base_momentum', 'max_momentum']),
+      phase(total - 1, ['initial_lr', 'min_lr'], ['max_momentum', 'max_momentum']),
+    ];
+  }
+  return [
+    phase(pct * total - 1, ['initial_lr', 'max_lr'], ['max_momentum', 'base_momentum']),
+    phase(total - 1, ['max_lr', 'min_lr'], ['base_momentum', 'max_momentum']),
+  ];
+}
+
+const annealCos = (start: number, end: number, pct: number) => end + ((start - end) / 2.0) * (Math.cos(Math.PI * pct) + 1);
+const annealLinear = (start: number, end: number, pct: number) => (end - start) * pct + start;
+
+/** The 1cycle policy of "Super-Convergence" (Smith & Topin), stepped once per batch. */
+export class OneCycleLR extends LRScheduler {
+  totalSteps: number;
+  schedulePhases: SchedulePhase[];
+  annealStrategy: 'cos' | 'linear';
+  cycleMomentum: boolean;
+  /** Whether momentum lives in betas[0] (Adam-like) rather than momentum; set when cycleMomentum. */
+  useBeta1?: boolean;
+
+  constructor(optimizer: Optimizer, maxLr: number | readonly number[], opts: OneCycleOptions = {}) {
+    const totalSteps = totalStepsOf(opts);
+    const pctStart = opts.pctStart ?? 0.3;
+    const threePhase = opts.threePhase ?? false;
+    const schedulePhases = phasesOf(totalSteps, pctStart, threePhase);
+    if (!(pctStart >= 0 && pctStart <= 1)) throw new RangeError(`Expected float between 0 and 1 pct_start, but got ${pctStart}`);
+    const annealStrategy = opts.annealStrategy ?? 'cos';
+    if (annealStrategy !== 'cos' && annealStrategy !== 'linear') {
+      throw new RangeError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${String(annealStrategy)}`);
+    }
+    const lastEpoch = opts.lastEpoch ?? -1;
+    // Group keys are set before the base constructor runs, as PyTorch sets them before super().__init__.
+    const maxLrs = perGroup(optimizer, 'max_lr', maxLr);
+    const divFactor = opts.divFactor ?? 25;
+    const finalDivFactor = opts.finalDivFactor ?? 1e4;
+    if (lastEpoch === -1) {
+      optimizer.paramGroups.forEach((group, i) => {
+        group.initialLr = maxLrs[i] / divFactor;
+        group.maxLr = maxLrs[i];
+        group.minLr = (group.initialLr as number) / finalDivFactor;
+      });
+    }
+    const cycleMomentum = opts.cycleMomentum ?? true;
+    let useBeta1: boolean | undefined;
+    if (cycleMomentum) {
+      if (!('momentum' in optimizer.defaults) && !('betas' in optimizer.defaults)) {
+        throw new RangeError('optimizer must support momentum with `cycle_momentum` option enabled');
+      }
+      useBeta1 = 'betas' in optimizer.defaults;
+      const maxMomentums = perGroup(optimizer, 'max_momentum', opts.maxMomentum ?? 0.95);
+      const baseMomentums = perGroup(optimizer, 'base_momentum', opts.baseMomentum ?? 0.85);
+      if (lastEpoch === -1) {
+        optimizer.paramGroups.forEach((group, i) => {
+          setMomentum(group, useBeta1 as boolean, maxMomentums[i]);
+          group.maxMomentum = maxMomentums[i];
+          group.baseMomentum = baseMomentums[i];
+        });
+      }
+    }
+    super(optimizer, opts);
+    this.totalSteps = totalSteps;
+    this.schedulePhases = schedulePhases;
+    this.annealStrategy = annealStrategy;
+    this.cycleMomentum = cycleMomentum;
+    if (useBeta1 !== undefined) this.useBeta1 = useBeta1;
+    this.initialStep();
+  }
+
+  protected ownState(): StateField[] {
+    const fields: StateField[] = [
+      { key: 'total_steps', get: () => this.totalSteps, set: (v) => (this.totalSteps = v as number) },
+      { key: '_schedule_phases', get: () => this.schedulePhases, set: (v) => (this.schedulePhases = v as SchedulePhase[]) },
+      // PyTorch 1.13 also saves anneal_func, a bound method no other language can load; it is left out.
+      { key: 'cycle_momentum', get: () => this.cycleMomentum, set: (v) => (this.cycleMomentum = v as boolean) },
+    ];
+    if (this.useBeta1 !== undefined) fields.push({ key: 'use_beta1', get: () => this.useBeta1, set: (v) => (this.useBeta1 = v as boolean) });
+    return fields;
+  }
+
+  protected computeLr(): number[] {
+    const anneal = this.annealStrategy === 'cos' ? annealCos : annealLinear;
+    const step = this.lastEpoch;
+    if (step > this.totalSteps) throw new RangeError(`Tried to step ${step + 1} times. The specified number of total steps is ${this.totalSteps}`);
+    const phases = this.schedulePhases;
+    return this.optimizer.paramGroups.map((group) => {
+      const value = (key: string) => group[toCamelCase(key)] as number;
+      let start = 0;
+      for (let i = 0; i < phases.length; i++) {
+        const phase = phases[i];
+        if (step <= phase.end_step || i === phases.length - 1) {
+          if (phase.end_step === start) throw new RangeError('float division by zero');
+          const pct = (step - start) / (phase.end_step - start);
+          const lr = anneal(value(phase.start_lr), value(phase.end_lr), pct);
+          if (this.cycleMomentum) setMomentum(group, this.useBeta1 ?? false, anneal(value(phase.start_momentum), value(phase.end_momentum), pct));
+          return lr;
+        }
+        start = phase.end_step;
+      }
+      throw new Error('unreachable: OneCycleLR has no phases');
+    });
+  }
+}
+
+/** Momentum is SGD's momentum, or beta1 of Adam's betas (a new pair: PyTorch builds a new tuple). */
+function setMomentum(group: ParamGroup, useBeta1: boolean, momentum: number): void {
+  if (useBeta1) group.betas = [momentum, ...(group.betas as number[]).slice(1)];
+  else group.momentum = momentum;
+}

@@ -1,0 +1,70 @@
+// Every kernel of the Backend interface has an implementation in both backends, and
+// the native one is backed by a function of the addon (not only a JS delegate).
+// KERNELS is typed as a record over the interface's keys: adding a kernel to
+// backend.ts without listing it here fails the type check, which `npm test` runs.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, test } from 'node:test';
+import type { Backend } from '../../src/backend/backend.js';
+import { backendInfo, jsBackend, nativeAddon, nativeBackend } from '../../src/backend/index.js';
+
+const KERNELS: Record<Exclude<keyof Backend, 'name'>, true> = {
+  unary: true, binary: true, ternary: true, where: true, copy: true, fill: true, reduce: true, variance: true, cumulative: true,
+  matmul: true, softmax: true, softmaxBackward: true, gather: true, scatter: true, indexSelect: true, indexPut: true,
+  conv2d: true, conv2dBackwardInput: true, conv2dBackwardWeight: true, maxPool2d: true, maxPool2dBackward: true,
+  avgPool2d: true, avgPool2dBackward: true, adaptiveAvgPool2d: true, adaptiveAvgPool2dBackward: true,
+  adaptiveMaxPool2d: true, nllLoss: true, nllLossBackward: true, batchNormStats: true, batchNorm: true,
+  batchNormBackward: true, groupNorm: true, groupNormBackward: true,
+};
+
+describe('backend coverage', () => {
+  test('the JS backend implements every kernel', () => {
+    for (const k of Object.keys(KERNELS)) assert.equal(typeof (jsBackend as unknown as Record<string, unknown>)[k], 'function', `js backend lacks ${k}`);
+  });
+
+  test('the native backend implements every kernel, each with an addon function', { skip: nativeAddon() ? false : 'native addon not loaded' }, () => {
+    const nb = nativeBackend()!;
+    const addon = nativeAddon()! as unknown as Record<string, unknown>;
+    for (const k of Object.keys(KERNELS)) {
+      assert.equal(typeof (nb as unknown as Record<string, unknown>)[k], 'function', `native backend lacks ${k}`);
+      assert.equal(typeof addon[k], 'function', `the addon has no native ${k}`);
+    }
+  });
+
+  test('the backends implement nothing beyond the interface', () => {
+    const extra = (b: object) => Object.keys(b).filter((k) => k !== 'name' && !(k in KERNELS));
+    assert.deepEqual(extra(jsBackend), []);
+    const nb = nativeBackend();
+    if (nb) assert.deepEqual(extra(nb), []);
+  });
+});
+
+describe('backend selection', () => {
+  const probe = (env: Record<string, string>) => {
+    const script = "import('./src/backend/index.ts').then((m) => console.log(JSON.stringify(m.backendInfo())))";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return { info: JSON.parse(r.stdout.trim().split('\n').pop()!) as ReturnType<typeof backendInfo>, stderr: r.stderr };
+  };
+
+  test('TORCHLETTE_BACKEND=js selects the JS backend without a warning', () => {
+    const { info, stderr } = probe({ TORCHLETTE_BACKEND: 'js' });
+    assert.equal(info.active, 'js');
+    assert.equal(info.nativeAvailable, false);
+    assert.equal(info.numThreads, 1);
+    assert.doesNotMatch(stderr, /torchlette/);
+  });
+
+  test('by default the native backend is active when the addon loads', { skip: nativeAddon() ? false : 'native addon not loaded' }, () => {
+    const { info, stderr } = probe({ TORCHLETTE_BACKEND: '' });
+    assert.equal(info.active, 'native');
+    assert.ok(info.numThreads >= 1);
+    assert.match(String(info.isa), /^(avx512|avx2|generic)$/);
+    assert.doesNotMatch(stderr, /torchlette/);
+  });
+
+  test('backendInfo reports this process', () => {
+    const info = backendInfo();
+    assert.equal(info.active, nativeBackend() ? 'native' : 'js');
+  });
+});

@@ -1,0 +1,198 @@
+// Native vs JS: gather / scatter / indexSelect / indexPut (including duplicate and
+// negative indices and PyTorch's out-of-range error), the NLL loss, batch norm and
+// group norm kernels.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { LossReduction, View } from '../../src/backend/backend.js';
+import { allocate, type DType } from '../../src/backend/dtype.js';
+import {
+  ALL_DTYPES, assertArraysClose, cloneView, contiguousStrides, describeView, EXACT, FLOATS, int, js, native, numel,
+  outFor, pick, randomShape, randomView, rng, skipNative, type Rand, type Tol,
+} from './helpers.js';
+
+/** An int64 index view of `shape` with values in [-size, size) (some negative, some repeated). */
+function indexView(r: Rand, shape: readonly number[], size: number): View {
+  const v = randomView(r, 'int64', shape, { strided: 0.4 });
+  for (let i = 0; i < v.buffer.length; i++) v.buffer[i] = int(r, -size, size - 1);
+  return v;
+}
+
+describe('indexing kernels: native vs JS', { skip: skipNative }, () => {
+  test('gather and scatter (copy and accumulate, duplicates) on every dtype', () => {
+    const r = rng(51);
+    for (const dtype of ALL_DTYPES) {
+      for (let trial = 0; trial < 25; trial++) {
+        const shape = [int(r, 1, 6), ...randomShape(r, 3, 6)];
+        const dim = int(r, 0, shape.length - 1);
+        const x = randomView(r, dtype, shape);
+        const ishape = shape.map((s, d) => (d === dim ? int(r, 1, 7) : int(r, 1, s)));
+        const index = indexView(r, ishape, shape[dim]);
+        const a = outFor(dtype, ishape), b = outFor(dtype, ishape);
+        native!.gather(x, dim, index, a);
+        js.gather(x, dim, index, b);
+        assertArraysClose(a, b, EXACT, `gather dim ${dim} of ${describeView(x)} by ${describeView(index)}`);
+        const src = randomView(r, dtype, ishape);
+        for (const accumulate of [false, true]) {
+          const d1 = cloneView(x), d2 = cloneView(x);
+          native!.scatter(d1, dim, index, src, accumulate);
+          js.scatter(d2, dim, index, src, accumulate);
+          assertArraysClose(d1.buffer, d2.buffer, EXACT, `scatter(accumulate ${accumulate}) dim ${dim} into ${describeView(x)}`);
+        }
+      }
+    }
+  });
+
+  test('indexSelect and indexPut (copy and accumulate) on every dtype', () => {
+    const r = rng(52);
+    for (const dtype of ALL_DTYPES) {
+      for (let trial = 0; trial < 25; trial++) {
+        const shape = [int(r, 1, 6), ...randomShape(r, 3, 6)];
+        const dim = int(r, 0, shape.length - 1);
+        const x = randomView(r, dtype, shape);
+        const count = int(r, 1, 8);
+        const index = trial % 6 === 0 ? { ...indexView(r, [], shape[dim]) } : indexView(r, [count], shape[dim]);
+        const n = index.shape.length === 0 ? 1 : count;
+        const oshape = shape.slice();
+        oshape[dim] = n;
+        const a = outFor(dtype, oshape), b = outFor(dtype, oshape);
+        native!.indexSelect(x, dim, index, a);
+        js.indexSelect(x, dim, index, b);
+        assertArraysClose(a, b, EXACT, `indexSelect dim ${dim} of ${describeView(x)}`);
+        const src = randomView(r, dtype, oshape);
+        for (const accumulate of [false, true]) {
+          const d1 = cloneView(x), d2 = cloneView(x);
+          native!.indexPut(d1, dim, index, src, accumulate);
+          js.indexPut(d2, dim, index, src, accumulate);
+          assertArraysClose(d1.buffer, d2.buffer, EXACT, `indexPut(accumulate ${accumulate}) dim ${dim}`);
+        }
+      }
+    }
+    // 1-D indexSelect with many indices (advanced indexing's flat gather).
+    const flat = randomView(r, 'float32', [1000]);
+    const idx = indexView(r, [5000], 1000);
+    const a = outFor('float32', [5000]), b = outFor('float32', [5000]);
+    native!.indexSelect(flat, 0, idx, a);
+    js.indexSelect(flat, 0, idx, b);
+    assertArraysClose(a, b, EXACT, 'flat indexSelect');
+  });
+
+  test('out-of-range indices raise PyTorch\'s error and write nothing', () => {
+    const r = rng(53);
+    const x = randomView(r, 'float32', [4, 5], { strided: 0 });
+    const index: View = { buffer: new Float64Array([0, 7, 1]), dtype: 'int64', shape: [3], strides: [1], offset: 0 };
+    const before = x.buffer.slice();
+    for (const backend of [native!, js]) {
+      assert.throws(() => backend.indexSelect(x, 1, index, new Float32Array(12)), { message: 'index 7 is out of bounds for dimension 1 with size 5' });
+      assert.throws(() => backend.indexPut(x, 1, index, randomView(r, 'float32', [4, 3]), true), RangeError);
+      const g: View = { buffer: new Float64Array([0, -6]), dtype: 'int64', shape: [1, 2], strides: [2, 1], offset: 0 };
+      assert.throws(() => backend.scatter(x, 1, g, randomView(r, 'float32', [1, 2]), false), { message: 'index -6 is out of bounds for dimension 1 with size 5' });
+      assert.deepEqual(x.buffer, before);
+    }
+  });
+});
+
+describe('loss and normalization kernels: native vs JS', { skip: skipNative }, () => {
+  test('nllLoss and its gradient: weights, ignoreIndex, every reduction (exact)', () => {
+    const r = rng(61);
+    for (const dtype of FLOATS) {
+      for (let trial = 0; trial < 30; trial++) {
+        const N = int(r, 1, 70), C = int(r, 2, 12), S = pick(r, [1, 1, int(r, 1, 40)]);
+        const input = randomView(r, dtype, [N, C, S]);
+        const ignoreIndex = pick(r, [-100, 1]);
+        const target = randomView(r, 'int64', [N, S]);
+        for (let i = 0; i < target.buffer.length; i++) target.buffer[i] = r() < 0.1 ? ignoreIndex : int(r, 0, C - 1);
+        const weight = r() < 0.5 ? randomView(r, dtype, [C], { range: 1 }) : null;
+        for (const reduction of ['none', 'mean', 'sum'] as LossReduction[]) {
+          const size = reduction === 'none' ? N * S : 1;
+          const o1 = allocate(dtype, size), o2 = allocate(dtype, size);
+          const t1 = allocate(dtype, 1), t2 = allocate(dtype, 1);
+          native!.nllLoss(input, target, weight, ignoreIndex, reduction, o1, t1);
+          js.nllLoss(input, target, weight, ignoreIndex, reduction, o2, t2);
+          const what = `nllLoss ${reduction} ${describeView(input)} weight ${weight !== null}`;
+          // 'none' with weights sums the total weight in double in both; the cascade is exact.
+          assertArraysClose(o1, o2, EXACT, what);
+          assertArraysClose(t1, t2, EXACT, `${what} total weight`);
+          const gshape = reduction === 'none' ? [N, S] : [];
+          const grad = randomView(r, dtype, gshape);
+          const g1 = outFor(dtype, [N, C, S]), g2 = outFor(dtype, [N, C, S]);
+          native!.nllLossBackward(grad, target, weight, ignoreIndex, reduction, t2[0], g1);
+          js.nllLossBackward(grad, target, weight, ignoreIndex, reduction, t2[0], g2);
+          assertArraysClose(g1, g2, EXACT, `${what} backward`);
+        }
+      }
+    }
+  });
+
+  test('batch norm: statistics, forward, backward (train and eval)', () => {
+    const r = rng(62);
+    for (const dtype of FLOATS) {
+      const tol: Tol = dtype === 'float32' ? { rtol: 1e-5, atol: 1e-6 } : { rtol: 1e-11, atol: 1e-12 };
+      for (let trial = 0; trial < 20; trial++) {
+        const shape = [int(r, 1, 6), int(r, 1, 7), ...randomShape(r, 2, 9)];
+        const C = shape[1];
+        const x = { ...randomView(r, dtype, shape, { strided: 0 }), offset: 0 };
+        const m1 = allocate(dtype, C), m2 = allocate(dtype, C), v1 = allocate(dtype, C), v2 = allocate(dtype, C);
+        native!.batchNormStats(x, m1, v1);
+        js.batchNormStats(x, m2, v2);
+        assertArraysClose(m1, m2, tol, `batchNormStats mean ${describeView(x)}`);
+        assertArraysClose(v1, v2, tol, 'batchNormStats variance');
+        const vec = (b: ArrayLike<number>): View => ({ buffer: allocate(dtype, C).map((_, i) => b[i]), dtype, shape: [C], strides: [1], offset: 0 });
+        const mean = vec(m2);
+        const invstd = vec(Array.from(v2, (v) => 1 / Math.sqrt(v + 1e-5)));
+        const weight = r() < 0.7 ? randomView(r, dtype, [C]) : null;
+        const bias = r() < 0.7 ? randomView(r, dtype, [C]) : null;
+        const o1 = outFor(dtype, shape), o2 = outFor(dtype, shape);
+        native!.batchNorm(x, mean, invstd, weight, bias, o1);
+        js.batchNorm(x, mean, invstd, weight, bias, o2);
+        assertArraysClose(o1, o2, tol, 'batchNorm');
+        const grad = { ...randomView(r, dtype, shape, { strided: 0 }), offset: 0 };
+        for (const train of [true, false]) {
+          const outs = () => [outFor(dtype, shape), r() < 0.8 ? allocate(dtype, C) : null, allocate(dtype, C)] as const;
+          const [a1, b1, c1] = outs();
+          const a2 = outFor(dtype, shape), b2 = b1 ? allocate(dtype, C) : null, c2 = allocate(dtype, C);
+          native!.batchNormBackward(grad, x, mean, invstd, weight, train, a1, b1, c1);
+          js.batchNormBackward(grad, x, mean, invstd, weight, train, a2, b2, c2);
+          assertArraysClose(a1, a2, { rtol: tol.rtol * 10, atol: tol.atol * 10 }, `batchNormBackward(train ${train}) input`);
+          if (b1 && b2) assertArraysClose(b1, b2, tol, 'batchNormBackward weight');
+          assertArraysClose(c1, c2, tol, 'batchNormBackward bias');
+        }
+      }
+    }
+  });
+
+  test('group norm (and layer norm as one group): forward and backward', () => {
+    const r = rng(63);
+    for (const dtype of FLOATS) {
+      const tol: Tol = dtype === 'float32' ? { rtol: 1e-5, atol: 2e-6 } : { rtol: 1e-11, atol: 1e-12 };
+      for (let trial = 0; trial < 20; trial++) {
+        const groups = int(r, 1, 3);
+        const shape = [int(r, 1, 5), groups * int(r, 1, 4), ...randomShape(r, 2, 8)];
+        const C = shape[1], N = shape[0];
+        const x = { ...randomView(r, dtype, shape, { strided: 0 }), offset: 0 };
+        const weight = r() < 0.7 ? randomView(r, dtype, [C]) : null;
+        const bias = r() < 0.7 ? randomView(r, dtype, [C]) : null;
+        const o1 = outFor(dtype, shape), o2 = outFor(dtype, shape);
+        const m1 = allocate(dtype, N * groups), m2 = allocate(dtype, N * groups);
+        const s1 = allocate(dtype, N * groups), s2 = allocate(dtype, N * groups);
+        native!.groupNorm(x, groups, 1e-5, weight, bias, o1, m1, s1);
+        js.groupNorm(x, groups, 1e-5, weight, bias, o2, m2, s2);
+        assertArraysClose(o1, o2, tol, `groupNorm(${groups}) ${describeView(x)}`);
+        assertArraysClose(m1, m2, tol, 'groupNorm mean');
+        assertArraysClose(s1, s2, tol, 'groupNorm rstd');
+        const grad = { ...randomView(r, dtype, shape, { strided: 0 }), offset: 0 };
+        const mean: View = { buffer: m2, dtype, shape: [N * groups], strides: [1], offset: 0 };
+        const rstd: View = { buffer: s2, dtype, shape: [N * groups], strides: [1], offset: 0 };
+        const a1 = outFor(dtype, shape), a2 = outFor(dtype, shape);
+        const b1 = allocate(dtype, C), b2 = allocate(dtype, C), c1 = allocate(dtype, C), c2 = allocate(dtype, C);
+        native!.groupNormBackward(grad, x, groups, mean, rstd, weight, a1, b1, c1);
+        js.groupNormBackward(grad, x, groups, mean, rstd, weight, a2, b2, c2);
+        assertArraysClose(a1, a2, { rtol: tol.rtol * 10, atol: tol.atol * 10 }, 'groupNormBackward input');
+        assertArraysClose(b1, b2, tol, 'groupNormBackward weight');
+        assertArraysClose(c1, c2, tol, 'groupNormBackward bias');
+      }
+    }
+    void numel;
+    void contiguousStrides;
+    void ({} as DType);
+  });
+});
