@@ -12,6 +12,12 @@ export * from './ops/index.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './autograd/grad-mode.js';
 export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
+// The torch.* twins of nn.functional ops that PyTorch also offers at the top level.
+export { conv1d, conv2d, convTranspose1d, convTranspose2d } from './nn/functional/conv.js';
+export { maxPool1d, maxPool2d, avgPool1d, adaptiveAvgPool1d } from './nn/functional/pooling.js';
+export { batchNorm, layerNorm, groupNorm } from './nn/functional/normalization.js';
+export { embedding } from './nn/functional/sparse.js';
+export { dropout } from './nn/functional/dropout.js';
 export { save, load, saveAsync, loadAsync, saveToBuffer, loadFromBuffer, safetensors, SerializationError, UnsafePickleError } from './serialization/index.js';
 export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';

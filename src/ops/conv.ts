@@ -4,7 +4,7 @@
 // gives derivatives of any order. 1-D convolutions run on the 2-D kernels with height 1.
 import type { Conv2dParams } from '../backend/backend.js';
 import { backend, type View } from '../backend/index.js';
-import type { DType } from '../tensor/dtype.js';
+import { cppTypeName, scalarTypeName, type DType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -25,20 +25,6 @@ export interface ConvParams {
 /** ConvParams with every list expanded to the number of spatial dims. */
 interface Geometry extends ConvParams {
   spatial: number;
-}
-
-const TYPE_NAMES: Record<DType, [string, string]> = {
-  float32: ['Float', 'float'],
-  float64: ['Double', 'double'],
-  int64: ['Long', 'long int'],
-  int32: ['Int', 'int'],
-  uint8: ['Byte', 'unsigned char'],
-  bool: ['Bool', 'bool'],
-};
-
-/** PyTorch's ScalarType name (`Float`) and TypeMeta name (`float`) of a dtype. */
-export function typeNames(dtype: DType): [string, string] {
-  return TYPE_NAMES[dtype];
 }
 
 function expand(list: readonly number[], name: string, dims: number): number[] {
@@ -114,9 +100,9 @@ function geometry(x: Tensor, weight: Tensor, bias: Tensor | null, p: ConvParams)
       );
     }
   }
-  if (x.dtype !== weight.dtype) throw new TypeError(`expected scalar type ${typeNames(x.dtype)[0]} but found ${typeNames(weight.dtype)[0]}`);
+  if (x.dtype !== weight.dtype) throw new TypeError(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(weight.dtype)}`);
   if (bias !== null && bias.dtype !== x.dtype) {
-    throw new TypeError(`Input type (${typeNames(x.dtype)[1]}) and bias type (${typeNames(bias.dtype)[1]}) should be the same`);
+    throw new TypeError(`Input type (${cppTypeName(x.dtype)}) and bias type (${cppTypeName(bias.dtype)}) should be the same`);
   }
   if (g.transposed) checkTransposed(x, weight, g);
   return g;

@@ -2,17 +2,13 @@
 // write it into self's memory, then rebase self's history onto the new node, as
 // PyTorch's rebase_history does (CopySlices on the base when self is a view).
 import { backend } from '../backend/index.js';
-import type { DType } from '../tensor/dtype.js';
+import { scalarTypeName, type DType } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { broadcastShapes, formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { broadcastTo, castRaw } from './kernels.js';
 import { record } from './record.js';
 import { asStrided, AsStridedBackward0, geometryOf, layoutOf, zerosLaidOut, type Geometry, type Layout } from './view.js';
-
-const SCALAR_TYPE_NAMES: Record<DType, string> = {
-  float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', uint8: 'Byte', bool: 'Bool',
-};
 
 /** PyTorch's canCast: no float -> integral, no non-bool -> bool. */
 export function canCast(from: DType, to: DType): boolean {
@@ -24,7 +20,7 @@ export function canCast(from: DType, to: DType): boolean {
 
 export function checkCast(from: DType, to: DType): void {
   if (!canCast(from, to)) {
-    throw new TypeError(`result type ${SCALAR_TYPE_NAMES[from]} can't be cast to the desired output type ${SCALAR_TYPE_NAMES[to]}`);
+    throw new TypeError(`result type ${scalarTypeName(from)} can't be cast to the desired output type ${scalarTypeName(to)}`);
   }
 }
 

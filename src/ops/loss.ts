@@ -6,7 +6,7 @@
 // (cross_entropy, l1_loss, kl_div) live in nn/functional/loss.ts.
 import { backend, type View } from '../backend/index.js';
 import type { LossReduction } from '../backend/backend.js';
-import { floatResult, isFloatingDtype, resultType, type DType } from '../tensor/dtype.js';
+import { floatResult, isFloatingDtype, resultType, scalarTypeName, type DType } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -18,15 +18,6 @@ import { applyUnary } from './unary.js';
 type Grad = Tensor | null;
 
 export type Reduction = LossReduction;
-
-const SCALAR_TYPE_NAMES: Record<DType, string> = {
-  float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', uint8: 'Byte', bool: 'Bool',
-};
-
-/** PyTorch's name of a dtype in its error messages ('Float', 'Long', …). */
-export function scalarTypeName(dtype: DType): string {
-  return SCALAR_TYPE_NAMES[dtype];
-}
 
 /** _Reduction.get_enum: only 'none', 'mean' and 'sum' are reductions. */
 export function checkReduction(reduction: string): asserts reduction is Reduction {

@@ -1,7 +1,7 @@
 // Matrix products: mm, bmm, addmm, dot, mv, outer, matmul (PyTorch's dispatch by
 // rank, so results and node names match), and linear.
 import { backend } from '../backend/index.js';
-import { castScalar, type DType } from '../tensor/dtype.js';
+import { castScalar, cppTypeName } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -11,10 +11,8 @@ import { squeeze } from './view.js';
 
 type Grad = Tensor | null;
 
-const SCALAR_NAMES: Record<DType, string> = { float32: 'float', float64: 'double', int64: 'long int', int32: 'int', uint8: 'unsigned char', bool: 'bool' };
-
 function sameDtype(a: Tensor, b: Tensor, what: string): void {
-  if (a.dtype !== b.dtype) throw new TypeError(`expected ${what} to have the same dtype, but got: ${SCALAR_NAMES[a.dtype]} != ${SCALAR_NAMES[b.dtype]}`);
+  if (a.dtype !== b.dtype) throw new TypeError(`expected ${what} to have the same dtype, but got: ${cppTypeName(a.dtype)} != ${cppTypeName(b.dtype)}`);
 }
 
 /** The batched GEMM kernel: a [..., M, K] @ b [..., K, N] with equal batch dims. */

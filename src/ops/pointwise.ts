@@ -11,7 +11,7 @@
 // The backend's ternary kernel does the rounding (src/backend/js/ternary.ts).
 import { backend, type TernaryOp } from '../backend/index.js';
 import { contiguousStrides } from '../backend/js/strided.js';
-import { castScalar, isFloatingDtype, isIntegralDtype, resultType, type DType } from '../tensor/dtype.js';
+import { castScalar, cppTypeName, isFloatingDtype, isIntegralDtype, resultType, scalarTypeName, type DType } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { broadcastShapes, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -63,7 +63,6 @@ const ADDCDIV_INTEGER_ERROR =
   'The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as ' +
   '(input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.';
 
-const SCALAR_TYPE_NAMES: Record<DType, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', uint8: 'Byte', bool: 'Bool' };
 
 function addcDtype(op: 'addcmul' | 'addcdiv', self: Tensor, t1: Tensor, t2: Tensor): DType {
   if (op === 'addcdiv' && isIntegralDtype(t1.dtype, true) && isIntegralDtype(t2.dtype, true)) throw new TypeError(ADDCDIV_INTEGER_ERROR);
@@ -136,16 +135,15 @@ function addc_(op: 'addcmul' | 'addcdiv', self: Tensor, t1: Tensor, t2: Tensor, 
 
 // --- lerp ---
 
-const LERP_DTYPE_NAMES: Record<DType, string> = { float32: 'float', float64: 'double', int64: 'long int', int32: 'int', uint8: 'unsigned char', bool: 'bool' };
 
 function checkLerp(self: Tensor, end: Tensor, weight: Tensor | number): void {
-  const want = LERP_DTYPE_NAMES[self.dtype];
-  if (end.dtype !== self.dtype) throw new TypeError(`expected dtype ${want} for \`end\` but got dtype ${LERP_DTYPE_NAMES[end.dtype]}`);
+  const want = cppTypeName(self.dtype);
+  if (end.dtype !== self.dtype) throw new TypeError(`expected dtype ${want} for \`end\` but got dtype ${cppTypeName(end.dtype)}`);
   if (weight instanceof Tensor && weight.dtype !== self.dtype) {
-    throw new TypeError(`expected dtype ${want} for \`weight\` but got dtype ${LERP_DTYPE_NAMES[weight.dtype]}`);
+    throw new TypeError(`expected dtype ${want} for \`weight\` but got dtype ${cppTypeName(weight.dtype)}`);
   }
   if (!isFloatingDtype(self.dtype)) {
-    throw new TypeError(`"lerp_kernel_${weight instanceof Tensor ? 'tensor' : 'scalar'}" not implemented for '${SCALAR_TYPE_NAMES[self.dtype]}'`);
+    throw new TypeError(`"lerp_kernel_${weight instanceof Tensor ? 'tensor' : 'scalar'}" not implemented for '${scalarTypeName(self.dtype)}'`);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Pool2dParams } from '../backend/backend.js';
 import { backend, type View } from '../backend/index.js';
 import { Node } from '../tensor/graph.js';
 import { formatShape } from '../tensor/shape.js';
+import { scalarTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { needsGrad, record } from './record.js';
 
@@ -62,8 +63,7 @@ function pair(list: readonly number[], fallback?: Pair): Pair {
 
 function checkFloating(x: Tensor, op: string): void {
   if (x.dtype !== 'float32' && x.dtype !== 'float64') {
-    const names: Record<string, string> = { int64: 'Long', int32: 'Int', uint8: 'Byte', bool: 'Bool' };
-    throw new TypeError(`"${op}" not implemented for '${names[x.dtype]}'`);
+    throw new TypeError(`"${op}" not implemented for '${scalarTypeName(x.dtype)}'`);
   }
 }
 

@@ -2,6 +2,7 @@
 // PyTorch's generator in the same order as PyTorch, and torch.bernoulli.
 import { allocate, getDefaultDtype, isFloatingDtype, type TypedArray } from '../tensor/dtype.js';
 import { bernoulliFill, getDefaultGenerator, normalFill, normalSampleDouble, randintFill, uniformFill, uniformSample, type Generator } from '../tensor/random.js';
+import { multinomial as multinomialIndices } from '../tensor/multinomial.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
 import { castRaw } from './kernels.js';
@@ -59,6 +60,19 @@ export function bernoulli_(self: Tensor, p: number | Tensor = 0.5, opts: Generat
 export function random_(self: Tensor, fromOrTo: number, to?: number, opts: GeneratorOption = {}): Tensor {
   const [low, high] = to === undefined ? [0, fromOrTo] : [fromOrTo, to];
   return refill(self, (d) => randintFill(d, low, high, opts.generator ?? getDefaultGenerator()));
+}
+
+/**
+ * torch.multinomial: `numSamples` category indices per row of `input` (1-D or 2-D
+ * weights), drawn as PyTorch draws from float64 weights (WeightedRandomSampler's case;
+ * float32 weights are drawn the same way, so their numbers can differ from PyTorch's).
+ */
+export function multinomial(input: Tensor, numSamples: number, opts: GeneratorOption & { replacement?: boolean } = {}): Tensor {
+  if (input.dim() < 1 || input.dim() > 2) throw new RangeError(`prob_dist must be 1 or 2 dim, got ${input.dim()}`);
+  const rows = input.dim() === 1 ? [input] : input.unbind(0);
+  const gen = opts.generator ?? getDefaultGenerator();
+  const out = rows.flatMap((row) => multinomialIndices(Array.from(row.toTypedArray()), numSamples, opts.replacement ?? false, gen));
+  return Tensor.fromData(Float64Array.from(out), 'int64', input.dim() === 1 ? [numSamples] : [rows.length, numSamples]);
 }
 
 /** torch.bernoulli(input): 0/1 samples with the probabilities in input. */

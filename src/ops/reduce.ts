@@ -2,7 +2,7 @@
 // logsumexp, norm, all/any, cumsum/cumprod, and sumToShape, the shared helper that
 // un-broadcasts every gradient.
 import { backend, type ReduceOp } from '../backend/index.js';
-import { isFloatingDtype, isIntegralDtype, type DType } from '../tensor/dtype.js';
+import { isFloatingDtype, isIntegralDtype, scalarTypeName, type DType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { normalizeDim, normalizeDims, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -107,11 +107,6 @@ export function mean(x: Tensor, dim?: number | readonly number[] | null, keepdim
     record(new SumBackward(dim === undefined || dim === null ? 'MeanBackward0' : 'MeanBackward1', x.shape.slice(), dims, opts.keepdim ?? false, count), [x], [out]);
   }
   return out;
-}
-
-function scalarTypeName(dtype: DType): string {
-  const names: Record<DType, string> = { float32: 'Float', float64: 'Double', int64: 'Long', int32: 'Int', uint8: 'Byte', bool: 'Bool' };
-  return names[dtype];
 }
 
 // --- prod ---

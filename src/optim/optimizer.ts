@@ -7,6 +7,7 @@
 // and per-parameter state keeps PyTorch's keys everywhere (`momentum_buffer`, `exp_avg`).
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { sameShape } from '../tensor/shape.js';
+import { legacyTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Scratch } from './kernels.js';
 
@@ -35,15 +36,12 @@ export interface OptimizerStateDict {
 /** A default that each group must provide itself (SGD's lr). */
 export const required: unique symbol = Symbol('required');
 
-const TENSOR_TYPE_NAMES: Record<string, string> = {
-  float32: 'torch.FloatTensor', float64: 'torch.DoubleTensor', int64: 'torch.LongTensor', int32: 'torch.IntTensor', uint8: 'torch.ByteTensor', bool: 'torch.BoolTensor',
-};
 
 export const toSnakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 export const toCamelCase = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 function typeName(value: unknown): string {
-  if (value instanceof Tensor) return TENSOR_TYPE_NAMES[value.dtype];
+  if (value instanceof Tensor) return legacyTypeName(value.dtype);
   if (value === null) return 'NoneType';
   if (Array.isArray(value)) return 'list';
   return typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;

@@ -69,3 +69,27 @@ export function floatResult(dtype: DType): DType {
 export function isDType(value: unknown): value is DType {
   return typeof value === 'string' && (DTYPES as readonly string[]).includes(value);
 }
+
+const NAMES: Record<DType, [scalar: string, cpp: string, legacy: string]> = {
+  float32: ['Float', 'float', 'torch.FloatTensor'],
+  float64: ['Double', 'double', 'torch.DoubleTensor'],
+  int64: ['Long', 'long int', 'torch.LongTensor'],
+  int32: ['Int', 'int', 'torch.IntTensor'],
+  uint8: ['Byte', 'unsigned char', 'torch.ByteTensor'],
+  bool: ['Bool', 'bool', 'torch.BoolTensor'],
+};
+
+/** PyTorch's ScalarType name, as its messages print it ('Float', 'Long'). */
+export function scalarTypeName(dtype: DType): string {
+  return NAMES[dtype][0];
+}
+
+/** The C++ type name of a dtype, as PyTorch's TypeMeta messages print it ('float', 'long int'). */
+export function cppTypeName(dtype: DType): string {
+  return NAMES[dtype][1];
+}
+
+/** PyTorch's legacy tensor type name ('torch.FloatTensor'), used by type() and autograd messages. */
+export function legacyTypeName(dtype: DType): string {
+  return NAMES[dtype][2];
+}

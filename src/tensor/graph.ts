@@ -1,6 +1,9 @@
 // The recorded graph: what a Tensor points at through `gradFn`. Ops (src/ops) create
 // Nodes; the engine (src/autograd) runs them. This file holds only the data model.
 import type { DType } from '../backend/index.js';
+import { legacyTypeName } from './dtype.js';
+
+export { legacyTypeName };
 import type { Tensor } from './tensor.js';
 
 let gradEnabled = true;
@@ -79,19 +82,6 @@ export class SavedTensor {
   refersTo(t: Tensor): boolean {
     return this.tensor === t;
   }
-}
-
-/** PyTorch's legacy type names, used in its autograd error messages. */
-export function legacyTypeName(dtype: DType): string {
-  const names: Record<DType, string> = {
-    float32: 'torch.FloatTensor',
-    float64: 'torch.DoubleTensor',
-    int64: 'torch.LongTensor',
-    int32: 'torch.IntTensor',
-    uint8: 'torch.ByteTensor',
-    bool: 'torch.BoolTensor',
-  };
-  return names[dtype];
 }
 
 /**

@@ -1,7 +1,8 @@
 // nn.functional convolutions and pad, as torch.nn.functional calls them: int arguments
 // broadcast to every spatial dim, unbatched inputs gain a batch dim, padding 'same'/'valid'.
 import { constantPadNd, indexPad } from '../../ops/pad.js';
-import { convolution, typeNames } from '../../ops/conv.js';
+import { convolution } from '../../ops/conv.js';
+import { cppTypeName } from '../../tensor/dtype.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
@@ -40,7 +41,7 @@ function batchify(x: Tensor, spatial: number, name: string): [Tensor, boolean] {
 function convNd(spatial: number, name: string, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions): Tensor {
   const b = bias ?? null;
   if (b !== null && b.dtype !== input.dtype) {
-    throw new TypeError(`Input type (${typeNames(input.dtype)[1]}) and bias type (${typeNames(b.dtype)[1]}) should be the same`);
+    throw new TypeError(`Input type (${cppTypeName(input.dtype)}) and bias type (${cppTypeName(b.dtype)}) should be the same`);
   }
   const [x, batched] = batchify(input, spatial, name);
   const stride = intList(opts.stride ?? 1, spatial);

@@ -3,8 +3,8 @@
 // class-probability terms), l1_loss and kl_div from elementwise ops; the rest call
 // the ops of src/ops/loss.ts.
 import * as ops from '../../ops/loss.js';
-import { addScalar, applyReduction, checkReduction, divScalar, mulScalar, scalarTypeName, xlogy, type Reduction } from '../../ops/loss.js';
-import { isFloatingDtype, isIntegralDtype } from '../../tensor/dtype.js';
+import { addScalar, applyReduction, checkReduction, divScalar, mulScalar, xlogy, type Reduction } from '../../ops/loss.js';
+import { isFloatingDtype, isIntegralDtype, scalarTypeName } from '../../tensor/dtype.js';
 import { broadcastShapes, sameShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 

@@ -14,4 +14,3 @@ export { defaultCollate, defaultConvert, type Collated } from './collate.js';
 export { DataLoader, type DataLoaderOptions, type WorkerDatasetSpec } from './dataloader.js';
 export { getWorkerInfo, type WorkerInfo } from './worker-info.js';
 export { registerTransferableClass } from './transfer.js';
-export { multinomial } from './multinomial.js';

@@ -2,7 +2,7 @@
 // order as torch/utils/data/sampler.py (1.13), so the same seed gives the same indices.
 import { randint, randperm } from '../../tensor/create.js';
 import { Generator, getDefaultGenerator } from '../../tensor/random.js';
-import { multinomial } from './multinomial.js';
+import { multinomial } from '../../tensor/multinomial.js';
 
 /** Something iterable with a known length (Python's Sized + Iterable). */
 export interface SizedIterable<T> extends Iterable<T> {

@@ -1,7 +1,7 @@
 // torch.multinomial on a 1-d float64 weight vector, drawing from PyTorch's CPU
 // generator exactly as ATen does (aten/src/ATen/native/Distributions.cpp and
 // cpu/MultinomialKernel.cpp), so WeightedRandomSampler reproduces PyTorch's indices.
-import type { Generator } from '../../tensor/random.js';
+import type { Generator } from './random.js';
 
 const TWO_POW_M53 = 2 ** -53;
 
