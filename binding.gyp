@@ -17,7 +17,8 @@
         "native/conv.cc",
         "native/pool.cc",
         "native/loss.cc",
-        "native/norm.cc"
+        "native/norm.cc",
+        "native/ternary.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
@@ -42,8 +43,8 @@
         {
           "target_name": "torchlette_avx2",
           "type": "static_library",
-          "sources": ["native/gemm_avx2.cc"],
-          "cflags_cc": ["-O3", "-mavx2", "-mfma", "-fvisibility=hidden"],
+          "sources": ["native/gemm_avx2.cc", "native/ternary_fma.cc"],
+          "cflags_cc": ["-O3", "-mavx2", "-mfma", "-ffp-contract=off", "-fvisibility=hidden"],
           "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-mavx2", "-mfma", "-std=c++17"] }
         },
         {

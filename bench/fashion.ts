@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { Generator, randperm } from '../src/index.js';
 
 export const FASHION_DIR = process.env.FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
 
@@ -35,18 +36,13 @@ export function loadFashion(train: boolean): Split {
   return { images, labels, n };
 }
 
-/** A fixed shuffle (the same order in every JS runner; PyTorch uses its own seeded one). */
+/**
+ * The epoch's order: torch.randperm(n, generator=torch.Generator().manual_seed(seed)), drawn
+ * with torchlette's generator (PyTorch's numbers), so every runner sees PyTorch's batches.
+ */
 export function permutation(n: number, seed = 1): Int32Array {
-  const p = new Int32Array(n).map((_, i) => i);
-  let s = seed >>> 0;
-  for (let i = n - 1; i > 0; i--) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const j = s % (i + 1);
-    const t = p[i];
-    p[i] = p[j];
-    p[j] = t;
-  }
-  return p;
+  const g = new Generator().manualSeed(seed);
+  return Int32Array.from(randperm(n, { generator: g }).toTypedArray() as Float64Array);
 }
 
 /** Batch b (of `size`) gathered in permutation order: images [size, 784] and labels. */

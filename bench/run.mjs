@@ -14,6 +14,14 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+// Debian's python3-torch takes whatever libblas.so.3 the system has: the reference
+// BLAS (~1 GFLOP/s) unless OpenBLAS is installed. BENCH_OPENBLAS_DIR=<a directory
+// holding OpenBLAS's libblas.so.3> adds a column with PyTorch on OpenBLAS, e.g. from
+//   apt-get download libopenblas0-pthread && dpkg -x libopenblas0-pthread_*.deb ob
+//   BENCH_OPENBLAS_DIR=$PWD/ob/usr/lib/x86_64-linux-gnu/openblas-pthread npm run bench
+// It runs with its best thread setup: BLAS threads = all cores for GEMM, 1 for the
+// models (OpenMP and BLAS threads oversubscribe 2 cores; FACTS.md).
+const OPENBLAS_DIR = process.env.BENCH_OPENBLAS_DIR;
 
 // id, workload args, unit kind ('rate': higher is better; 'time': lower is better), target vs PyTorch
 const ROWS = [
@@ -28,8 +36,8 @@ const ROWS = [
 ];
 const TFJS_MIN_SPEEDUP = 5;
 
-function run(cmd, args, timeoutMs = 20 * 60 * 1000) {
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: timeoutMs, env: process.env, maxBuffer: 16 << 20 });
+function run(cmd, args, extraEnv = {}, timeoutMs = 20 * 60 * 1000) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, ...extraEnv }, maxBuffer: 16 << 20 });
   if (r.error) return { error: r.error.message };
   const line = (r.stdout ?? '').trim().split('\n').reverse().find((l) => l.startsWith('{'));
   if (r.status !== 0 || !line) return { error: ((r.stderr ?? '').trim().split('\n').pop() || `exit ${r.status}`).slice(0, 120) };
@@ -64,6 +72,11 @@ for (const row of rows) {
   const res = { row, tl: run(process.execPath, [...tsx, 'bench/torchlette.ts', ...row.args]) };
   process.stdout.write(', PyTorch');
   res.pt = torchMissing ? { error: torchMissing } : run(PYTHON, ['bench/pytorch_bench.py', ...row.args]);
+  if (OPENBLAS_DIR && !torchMissing) {
+    process.stdout.write(', PyTorch+OpenBLAS');
+    const blasThreads = row.args[0] === 'gemm' ? String(cpus().length) : '1';
+    res.ob = run(PYTHON, ['bench/pytorch_bench.py', ...row.args], { LD_LIBRARY_PATH: OPENBLAS_DIR, OPENBLAS_NUM_THREADS: blasThreads });
+  }
   process.stdout.write(', tfjs-cpu');
   res.cpu = tfjsMissing ? { error: tfjsMissing } : run(process.execPath, [...tsx, 'bench/tfjs.mjs', 'cpu', ...row.args]);
   process.stdout.write(', tfjs-wasm\n');
@@ -81,10 +94,13 @@ const speedup = (row, tl, peer) => {
 };
 const mark = (s, target) => (s === null || target === null ? '' : s >= target ? ' ✓' : ' ✗');
 
-const header = ['workload', 'unit', 'torchlette', 'PyTorch', 'tfjs-cpu', 'tfjs-wasm', 'vs PyTorch', 'vs best TF.js', 'threads (tl/pt/tfjs)'];
+const withOb = Boolean(OPENBLAS_DIR) && !torchMissing;
+const header = ['workload', 'unit', 'torchlette', 'PyTorch', ...(withOb ? ['PyTorch+OpenBLAS'] : []), 'tfjs-cpu', 'tfjs-wasm', 'vs PyTorch',
+  ...(withOb ? ['vs PyTorch+OpenBLAS'] : []), 'vs best TF.js', 'threads (tl/pt/tfjs)'];
 const lines = [];
-for (const { row, tl, pt, cpu, wasm } of results) {
+for (const { row, tl, pt, ob, cpu, wasm } of results) {
   const sPt = speedup(row, tl, pt);
+  const sOb = withOb ? speedup(row, tl, ob) : null;
   const tf = [cpu, wasm].filter((r) => r.value !== undefined);
   const best = tf.length ? tf.reduce((a, b) => (row.kind === 'rate' ? (a.value >= b.value ? a : b) : a.value <= b.value ? a : b)) : null;
   const sTf = best ? speedup(row, tl, best) : null;
@@ -93,14 +109,17 @@ for (const { row, tl, pt, cpu, wasm } of results) {
   if (tl.accuracy !== undefined) extra += ` acc ${(tl.accuracy * 100).toFixed(1)}%`;
   if (pt.accuracy !== undefined) extra += ` / ${(pt.accuracy * 100).toFixed(1)}%`;
   if (row.args[0].startsWith('resnet') && tl.peakRssMB && pt.peakRssMB) extra += ` RSS ${tl.peakRssMB.toFixed(0)}/${pt.peakRssMB.toFixed(0)} MB`;
+  const vs = (s) => (s === null ? 'n/a' : `${s.toFixed(2)}x${mark(s, row.target)}`);
   lines.push([
     row.id + extra,
     unit,
     cell(tl),
     cell(pt),
+    ...(withOb ? [cell(ob)] : []),
     cell(cpu),
     cell(wasm),
-    sPt === null ? 'n/a' : `${sPt.toFixed(2)}x${mark(sPt, row.target)} (target ${row.target ?? '-'})`,
+    `${vs(sPt)} (target ${row.target ?? '-'})`,
+    ...(withOb ? [vs(sOb)] : []),
     sTf === null ? 'n/a' : `${sTf.toFixed(1)}x${mark(sTf, TFJS_MIN_SPEEDUP)}`,
     `${tl.threads ?? '-'}/${pt.threads ?? '-'}/1`,
   ]);
@@ -114,6 +133,8 @@ const note = [
   `torchlette speed-ups: peer time / torchlette time (>1: torchlette faster); ✓/✗ against issue 4's targets`,
   `(GEMM >= 0.9x, MLP/LeNet >= 1.2x, ResNet18 >= 0.8x, eager >= 2x i.e. <= 0.5x PyTorch's time; >= ${TFJS_MIN_SPEEDUP}x TF.js's best backend).`,
   `B1: GFLOP/s; B2/B3: samples/s (tfjs on part of the epoch); B4: images/s; B5: us per iteration.`,
+  `PyTorch: Debian's 1.13 as installed (its libblas.so.3), torch.set_num_threads(all cores).`,
+  ...(withOb ? [`PyTorch+OpenBLAS: the same with OpenBLAS 0.3.21 (BLAS threads: all cores for B1, 1 for the models).`] : []),
 ].join('\n');
 console.log(`\n${table}\n\n${note}\n${machine}`);
 writeFileSync(join(here, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2));

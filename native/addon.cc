@@ -146,6 +146,19 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// meta: op, value | x | a | b | out
+Napi::Value Ternary(const Napi::CallbackInfo& info) {
+  TL_BEGIN(4);
+  const int op = static_cast<int>(m.num());
+  const double value = m.num();
+  TL_VIEW(x, 0);
+  TL_VIEW(a, 1);
+  TL_VIEW(b, 2);
+  TL_VIEW(out, 3);
+  if (op < 0 || op > 3) return fail(env, "bad op"), env.Undefined();
+  return Napi::Boolean::New(env, tl::ternary(op, x, a, b, value, out));
+}
+
 // meta: cond | a | b | out
 Napi::Value Where(const Napi::CallbackInfo& info) {
   TL_BEGIN(4);
@@ -439,6 +452,7 @@ Napi::Value AdaptiveMaxPool2d(const Napi::CallbackInfo& info) {
   }
 
 // meta: ignoreIndex, reduction, hasWeight | input | target | [weight] | out | totalWeight
+// -> true (done), false (dtype left to JS), or the first target out of [0, C)
 Napi::Value NllLoss(const Napi::CallbackInfo& info) {
   TL_BEGIN(5);
   const double ignore = m.num();
@@ -449,7 +463,10 @@ Napi::Value NllLoss(const Napi::CallbackInfo& info) {
   TL_OPT_VIEW(weight, has_w, 2);
   TL_VIEW(out, 3);
   TL_VIEW(total, 4);
-  return Napi::Boolean::New(env, tl::nll_loss(input, target, weight, ignore, reduction, out, total));
+  double bad = 0;
+  const int status = tl::nll_loss(input, target, weight, ignore, reduction, out, total, &bad);
+  if (status == 2) return Napi::Number::New(env, bad);
+  return Napi::Boolean::New(env, status == 0);
 }
 
 // meta: ignoreIndex, reduction, totalWeight, hasWeight | grad | target | [weight] | out
@@ -466,13 +483,22 @@ Napi::Value NllLossBackward(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, tl::nll_loss_backward(grad, target, weight, ignore, reduction, total, out));
 }
 
-// meta: x | mean | var
+// meta: x | mean | varSum (float64)
 Napi::Value BatchNormStats(const Napi::CallbackInfo& info) {
   TL_BEGIN(3);
   TL_VIEW(x, 0);
   TL_VIEW(mean, 1);
-  TL_VIEW(var, 2);
-  return Napi::Boolean::New(env, tl::batch_norm_stats(x, mean, var));
+  TL_VIEW(var_sum, 2);
+  return Napi::Boolean::New(env, tl::batch_norm_stats(x, mean, var_sum));
+}
+
+// meta: maxNorm, normType | weight | indices
+Napi::Value EmbeddingRenorm(const Napi::CallbackInfo& info) {
+  TL_BEGIN(2);
+  const double max_norm = m.num(), p = m.num();
+  TL_VIEW(weight, 0);
+  TL_VIEW(indices, 1);
+  return Napi::Boolean::New(env, tl::embedding_renorm(weight, indices, max_norm, p));
 }
 
 // meta: hasWeight, hasBias | x | mean | invstd | [weight] | [bias] | out
@@ -610,6 +636,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   fn("setIsa", SetIsa);
   fn("unary", Unary);
   fn("binary", Binary);
+  fn("ternary", Ternary);
   fn("where", Where);
   fn("copy", Copy);
   fn("fill", Fill);
@@ -636,6 +663,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   fn("nllLoss", NllLoss);
   fn("nllLossBackward", NllLossBackward);
   fn("batchNormStats", BatchNormStats);
+  fn("embeddingRenorm", EmbeddingRenorm);
   fn("batchNorm", BatchNorm);
   fn("batchNormBackward", BatchNormBackward);
   fn("groupNorm", GroupNorm);

@@ -1,11 +1,14 @@
-// conv2d and its two gradients through im2col + GEMM, per image and group:
-//   forward:      out[n,g]  (Og x P) = W_g (Og x K) . cols (K x P)
-//   input grad:   cols      (K x P)  = W_g^T . gradOut[n,g],  then col2im into gradIn[n]
-//   weight grad:  gradW_g   (Og x K) += gradOut[n,g] . cols^T
-// with K = Cg*kH*kW and P = oH*oW. 1x1 convolutions with unit stride and no padding
-// use the input (or gradient) planes as the GEMM operand directly, without im2col.
-// Threads take whole images when the batch splits evenly (no synchronisation, each
-// GEMM single-threaded); otherwise images run in turn with a multithreaded GEMM.
+// conv2d and its two gradients through im2col + GEMM. Images are taken in groups of
+// `gs` whose im2col columns sit side by side, so small planes (ResNet's 14x14, 7x7)
+// still make wide GEMMs and the weights are packed once per group:
+//   forward:      out[group, g]  (Og x gs*P) = W_g (Og x K) . cols (K x gs*P)
+//   input grad:   cols (K x gs*P) = W_g^T . gradOut[group, g],  then col2im per image
+//   weight grad:  gradW_g (Og x K) += gradOut[group, g] . cols^T
+// with K = Cg*kH*kW and P = oH*oW. With one image per group, results and gradients
+// are read and written in place; 1x1 convolutions with unit stride and no padding
+// then use the input (or gradient) planes directly, without im2col.
+// Threads take whole groups when they split evenly (no synchronisation, each GEMM
+// single-threaded); otherwise groups run in turn with a multithreaded GEMM.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -88,8 +91,8 @@ inline void valid_range(int64_t n_out, int64_t s, int64_t pad, int64_t kd, int64
   hi = std::max(lo, std::min(hi, n_out));
 }
 
-// cols[K][P] of image n, group g (zeros where the window hits padding).
-template <class T> void im2col(const T* X, const int64_t* xs, int64_t n, int64_t g, const Geo& G, const Conv2dParams& p, T* cols) {
+// cols[K][P] of image n, group g (zeros where the window hits padding), rows ld apart.
+template <class T> void im2col(const T* X, const int64_t* xs, int64_t n, int64_t g, const Geo& G, const Conv2dParams& p, T* cols, int64_t ld) {
   const int64_t sh = p.stride[0], sw = p.stride[1], ph = p.padding[0], pw = p.padding[1];
   const int64_t dh = p.dilation[0], dw = p.dilation[1];
   for (int64_t c = 0; c < G.Cg; c++) {
@@ -98,7 +101,7 @@ template <class T> void im2col(const T* X, const int64_t* xs, int64_t n, int64_t
       int64_t oh0, oh1;
       valid_range(G.oH, sh, ph, ki * dh, G.H, oh0, oh1);
       for (int64_t kj = 0; kj < G.kW; kj++) {
-        T* row = cols + ((c * G.kH + ki) * G.kW + kj) * G.P;
+        T* row = cols + ((c * G.kH + ki) * G.kW + kj) * ld;
         int64_t ow0, ow1;
         valid_range(G.oW, sw, pw, kj * dw, G.W, ow0, ow1);
         std::fill(row, row + oh0 * G.oW, T(0));
@@ -118,8 +121,8 @@ template <class T> void im2col(const T* X, const int64_t* xs, int64_t n, int64_t
   }
 }
 
-// The adjoint of im2col: adds cols into image n, group g of a contiguous [N, C, H, W].
-template <class T> void col2im(const T* cols, int64_t n, int64_t g, const Geo& G, const Conv2dParams& p, T* out) {
+// The adjoint of im2col: adds cols (rows ld apart) into image n, group g of a contiguous [N, C, H, W].
+template <class T> void col2im(const T* cols, int64_t n, int64_t g, const Geo& G, const Conv2dParams& p, T* out, int64_t ld) {
   const int64_t sh = p.stride[0], sw = p.stride[1], ph = p.padding[0], pw = p.padding[1];
   const int64_t dh = p.dilation[0], dw = p.dilation[1];
   for (int64_t c = 0; c < G.Cg; c++) {
@@ -128,7 +131,7 @@ template <class T> void col2im(const T* cols, int64_t n, int64_t g, const Geo& G
       int64_t oh0, oh1;
       valid_range(G.oH, sh, ph, ki * dh, G.H, oh0, oh1);
       for (int64_t kj = 0; kj < G.kW; kj++) {
-        const T* row = cols + ((c * G.kH + ki) * G.kW + kj) * G.P;
+        const T* row = cols + ((c * G.kH + ki) * G.kW + kj) * ld;
         int64_t ow0, ow1;
         valid_range(G.oW, sw, pw, kj * dw, G.W, ow0, ow1);
         const int64_t iw0 = kj * dw - pw;
@@ -145,23 +148,36 @@ template <class T> void col2im(const T* cols, int64_t n, int64_t g, const Geo& G
   }
 }
 
-// Images split across threads (each running single-threaded GEMMs) when that
-// balances; else images in turn, each GEMM using every thread.
-bool images_in_parallel(int64_t N) {
-  const int nth = num_threads();
-  return nth > 1 && N >= nth && (N % nth == 0 || N >= 4 * nth);
+// Images per group: enough that a group's GEMM is ~256+ columns wide, within ~64 MB
+// of im2col columns, and as even a split of the batch as that allows.
+int64_t group_size(const Geo& G, size_t elem) {
+  int64_t gs = std::min<int64_t>(G.N, std::max<int64_t>(1, (256 + G.P - 1) / std::max<int64_t>(G.P, 1)));
+  while (gs > 1 && static_cast<double>(G.K) * gs * G.P * elem > 64.0 * (1 << 20)) gs--;
+  const int64_t groups = (G.N + gs - 1) / gs;
+  return (G.N + groups - 1) / groups;
 }
 
-template <class F> void for_images(int64_t N, F&& body) {
-  if (images_in_parallel(N)) {
-    parallel(num_threads(), [&](int tid, int nth) {
+// Runs body(n0, count, part, gemmThreads) for each group of images: groups split
+// across threads (single-threaded GEMMs) when they divide evenly, else in turn with
+// every thread in each GEMM. `part` indexes per-part scratch (0 when sequential).
+template <class F> void for_groups(int64_t N, int64_t gs, F&& body) {
+  const int64_t groups = (N + gs - 1) / gs;
+  const int nth = num_threads();
+  if (nth > 1 && groups >= nth && (groups % nth == 0 || groups >= 4 * nth)) {
+    parallel(nth, [&](int part, int n) {
       int64_t a, b;
-      split_range(N, tid, nth, a, b);
-      for (int64_t n = a; n < b; n++) body(n, tid, 1);
+      split_range(groups, part, n, a, b);
+      for (int64_t q = a; q < b; q++) body(q * gs, std::min(gs, N - q * gs), part, 1);
     });
   } else {
-    for (int64_t n = 0; n < N; n++) body(n, 0, num_threads());
+    for (int64_t q = 0; q < groups; q++) body(q * gs, std::min(gs, N - q * gs), 0, nth);
   }
+}
+
+int parts_for_groups(int64_t N, int64_t gs) {
+  const int64_t groups = (N + gs - 1) / gs;
+  const int nth = num_threads();
+  return nth > 1 && groups >= nth && (groups % nth == 0 || groups >= 4 * nth) ? nth : 1;
 }
 
 // The weight as an [O x K] matrix: its own memory when dims 1..3 collapse.
@@ -177,6 +193,19 @@ template <class T> const T* weight_matrix(const View& w, int64_t& rs, int64_t& c
   return dense<T>(w, 4);
 }
 
+// gradOut (or out) rows of image group [n0, n0+cnt), channel block [o0, o0+Og), as an
+// [Og x cnt*P] matrix: a contiguous copy (a column block per image).
+template <class T> void gather_rows(const View& v, int64_t n0, int64_t cnt, int64_t o0, int64_t Og, int64_t P, T* dst) {
+  const T* s = v.ptr<T>();
+  const int64_t W = v.shape[3];
+  for (int64_t o = 0; o < Og; o++)
+    for (int64_t i = 0; i < cnt; i++) {
+      T* d = dst + o * cnt * P + i * P;
+      const T* plane = s + (n0 + i) * v.strides[0] + (o0 + o) * v.strides[1];
+      for (int64_t q = 0; q < P; q++) d[q] = plane[(q / W) * v.strides[2] + (q % W) * v.strides[3]];
+    }
+}
+
 template <class T> void conv2d_typed(const View& x, const View& w, const View* bias, const Conv2dParams& p, const View& out) {
   const Geo G = geometry(x.shape, w.shape, out.shape, p);
   int64_t wrs, wcs;
@@ -184,27 +213,35 @@ template <class T> void conv2d_typed(const View& x, const View& w, const View* b
   const T* X = x.ptr<T>();
   T* O = out.ptr<T>();
   int64_t plane_s;
-  const bool direct = G.pointwise && plane_collapses(x, plane_s);
-  for_images(G.N, [&](int64_t n, int, int nth) {
-    T* cols = direct ? nullptr : static_cast<T*>(thread_scratch(2).get(sizeof(T) * G.K * G.P));
+  const int64_t gs = group_size(G, sizeof(T));
+  const bool direct = gs == 1 && G.pointwise && plane_collapses(x, plane_s);
+  for_groups(G.N, gs, [&](int64_t n0, int64_t cnt, int, int nth) {
+    const int64_t cols_n = cnt * G.P;  // GEMM columns
+    T* cols = direct ? nullptr : static_cast<T*>(thread_scratch(2).get(sizeof(T) * G.K * cols_n));
+    T* tmp = cnt > 1 ? static_cast<T*>(thread_scratch(3).get(sizeof(T) * G.Og * cols_n)) : nullptr;
     for (int64_t g = 0; g < G.G; g++) {
-      T* C = O + (n * G.O + g * G.Og) * G.P;
       const T* A = Wm + g * G.Og * wrs;
+      if (!direct)
+        for (int64_t i = 0; i < cnt; i++) im2col<T>(X, x.strides, n0 + i, g, G, p, cols + i * G.P, cols_n);
+      // One image: straight into out; several: into tmp, then each image's block out.
+      T* C = cnt > 1 ? tmp : O + (n0 * G.O + g * G.Og) * G.P;
       if (direct) {
-        const T* B = X + n * x.strides[0] + g * G.Cg * x.strides[1];
+        const T* B = X + n0 * x.strides[0] + g * G.Cg * x.strides[1];
         gemm<T>(G.Og, G.P, G.K, A, wrs, wcs, B, x.strides[1], plane_s, C, G.P, false, nth);
       } else {
-        im2col<T>(X, x.strides, n, g, G, p, cols);
-        gemm<T>(G.Og, G.P, G.K, A, wrs, wcs, cols, G.P, 1, C, G.P, false, nth);
+        gemm<T>(G.Og, cols_n, G.K, A, wrs, wcs, cols, cols_n, 1, C, cols_n, false, nth);
       }
-      if (bias) {
-        const T* Bv = bias->ptr<T>();
+      for (int64_t i = 0; i < cnt; i++)
         for (int64_t o = 0; o < G.Og; o++) {
-          const T b = Bv[(g * G.Og + o) * bias->strides[0]];
-          T* row = C + o * G.P;
-          for (int64_t q = 0; q < G.P; q++) row[q] += b;
+          T* row = O + ((n0 + i) * G.O + g * G.Og + o) * G.P;
+          const T b = bias ? bias->ptr<T>()[(g * G.Og + o) * bias->strides[0]] : T(0);
+          if (cnt > 1) {
+            const T* src = tmp + o * cols_n + i * G.P;
+            for (int64_t q = 0; q < G.P; q++) row[q] = src[q] + b;
+          } else if (bias) {
+            for (int64_t q = 0; q < G.P; q++) row[q] += b;
+          }
         }
-      }
     }
   });
 }
@@ -215,39 +252,37 @@ template <class T> void conv2d_backward_input_typed(const View& grad, const View
   const T* Wm = weight_matrix<T>(w, wrs, wcs);
   int64_t gplane;
   const bool gdirect = plane_collapses(grad, gplane);
+  const int64_t gs = group_size(G, sizeof(T));
   T* O = out.ptr<T>();
-  for_images(G.N, [&](int64_t n, int tid, int nth) {
-    // gradOut[n] as [O x P]: its own memory, or a dense copy of that image.
+  for_groups(G.N, gs, [&](int64_t n0, int64_t cnt, int, int nth) {
+    const int64_t cols_n = cnt * G.P;
+    // gradOut of the group as [O x cnt*P]: its own memory for one image, else a copy.
     const T* Gm;
     int64_t grs, gcs;
-    if (gdirect) {
-      Gm = grad.ptr<T>() + n * grad.strides[0];
+    if (cnt == 1 && gdirect) {
+      Gm = grad.ptr<T>() + n0 * grad.strides[0];
       grs = grad.strides[1];
       gcs = gplane;
     } else {
-      T* d = static_cast<T*>(thread_scratch(3).get(sizeof(T) * G.O * G.P));
-      const T* s = grad.ptr<T>() + n * grad.strides[0];
-      for (int64_t o = 0; o < G.O; o++)
-        for (int64_t i = 0; i < G.oH; i++)
-          for (int64_t j = 0; j < G.oW; j++) d[(o * G.oH + i) * G.oW + j] = s[o * grad.strides[1] + i * grad.strides[2] + j * grad.strides[3]];
+      T* d = static_cast<T*>(thread_scratch(3).get(sizeof(T) * G.O * cols_n));
+      gather_rows<T>(grad, n0, cnt, 0, G.O, G.P, d);
       Gm = d;
-      grs = G.P;
+      grs = cols_n;
       gcs = 1;
     }
-    T* image = O + n * G.C * G.H * G.W;
-    if (G.pointwise) {
+    T* image0 = O + n0 * G.C * G.H * G.W;
+    if (cnt == 1 && G.pointwise) {
       for (int64_t g = 0; g < G.G; g++)
-        gemm<T>(G.Cg, G.P, G.Og, Wm + g * G.Og * wrs, wcs, wrs, Gm + g * G.Og * grs, grs, gcs,
-                image + g * G.Cg * G.P, G.P, false, nth);
+        gemm<T>(G.Cg, G.P, G.Og, Wm + g * G.Og * wrs, wcs, wrs, Gm + g * G.Og * grs, grs, gcs, image0 + g * G.Cg * G.P,
+                G.P, false, nth);
       return;
     }
-    std::fill(image, image + G.C * G.H * G.W, T(0));
-    T* cols = static_cast<T*>(thread_scratch(2).get(sizeof(T) * G.K * G.P));
+    std::fill(image0, image0 + cnt * G.C * G.H * G.W, T(0));
+    T* cols = static_cast<T*>(thread_scratch(2).get(sizeof(T) * G.K * cols_n));
     for (int64_t g = 0; g < G.G; g++) {
-      gemm<T>(G.K, G.P, G.Og, Wm + g * G.Og * wrs, wcs, wrs, Gm + g * G.Og * grs, grs, gcs, cols, G.P, false, nth);
-      col2im<T>(cols, n, g, G, p, O);
+      gemm<T>(G.K, cols_n, G.Og, Wm + g * G.Og * wrs, wcs, wrs, Gm + g * G.Og * grs, grs, gcs, cols, cols_n, false, nth);
+      for (int64_t i = 0; i < cnt; i++) col2im<T>(cols + i * G.P, n0 + i, g, G, p, O, cols_n);
     }
-    (void)tid;
   });
 }
 
@@ -255,44 +290,42 @@ template <class T> void conv2d_backward_weight_typed(const View& grad, const Vie
   const Geo G = geometry(x.shape, out.shape, grad.shape, p);
   int64_t gplane, xplane;
   const bool gdirect = plane_collapses(grad, gplane);
-  const bool xdirect = G.pointwise && plane_collapses(x, xplane);
+  const int64_t gs = group_size(G, sizeof(T));
+  const bool xdirect = gs == 1 && G.pointwise && plane_collapses(x, xplane);
   T* gW = out.ptr<T>();
   const int64_t wsize = G.O * G.K;
-  const bool split = images_in_parallel(G.N);
-  const int nparts = split ? num_threads() : 1;
-  // Thread t > 0 accumulates into its own partial gradient; they are summed at the end.
+  const int nparts = parts_for_groups(G.N, gs);
+  // Part t > 0 accumulates into its own partial gradient; they are summed at the end.
   std::vector<T> partials(static_cast<size_t>((nparts - 1) * wsize));
   std::vector<uint8_t> touched(static_cast<size_t>(nparts), 0);
-  for_images(G.N, [&](int64_t n, int tid, int nth) {
-    T* acc = tid == 0 ? gW : partials.data() + (tid - 1) * wsize;
-    const bool first = !touched[tid];
-    touched[tid] = 1;
+  for_groups(G.N, gs, [&](int64_t n0, int64_t cnt, int part, int nth) {
+    T* acc = part == 0 ? gW : partials.data() + (part - 1) * wsize;
+    const bool first = !touched[part];
+    touched[part] = 1;
+    const int64_t cols_n = cnt * G.P;
     const T* Gm;
     int64_t grs, gcs;
-    if (gdirect) {
-      Gm = grad.ptr<T>() + n * grad.strides[0];
+    if (cnt == 1 && gdirect) {
+      Gm = grad.ptr<T>() + n0 * grad.strides[0];
       grs = grad.strides[1];
       gcs = gplane;
     } else {
-      T* d = static_cast<T*>(thread_scratch(3).get(sizeof(T) * G.O * G.P));
-      const T* s = grad.ptr<T>() + n * grad.strides[0];
-      for (int64_t o = 0; o < G.O; o++)
-        for (int64_t i = 0; i < G.oH; i++)
-          for (int64_t j = 0; j < G.oW; j++) d[(o * G.oH + i) * G.oW + j] = s[o * grad.strides[1] + i * grad.strides[2] + j * grad.strides[3]];
+      T* d = static_cast<T*>(thread_scratch(3).get(sizeof(T) * G.O * cols_n));
+      gather_rows<T>(grad, n0, cnt, 0, G.O, G.P, d);
       Gm = d;
-      grs = G.P;
+      grs = cols_n;
       gcs = 1;
     }
-    T* cols = xdirect ? nullptr : static_cast<T*>(thread_scratch(2).get(sizeof(T) * G.K * G.P));
+    T* cols = xdirect ? nullptr : static_cast<T*>(thread_scratch(2).get(sizeof(T) * G.K * cols_n));
     for (int64_t g = 0; g < G.G; g++) {
       const T* A = Gm + g * G.Og * grs;
       T* C = acc + g * G.Og * G.K;
       if (xdirect) {
-        const T* B = x.ptr<T>() + n * x.strides[0] + g * G.Cg * x.strides[1];
+        const T* B = x.ptr<T>() + n0 * x.strides[0] + g * G.Cg * x.strides[1];
         gemm<T>(G.Og, G.K, G.P, A, grs, gcs, B, xplane, x.strides[1], C, G.K, !first, nth);
       } else {
-        im2col<T>(x.ptr<T>(), x.strides, n, g, G, p, cols);
-        gemm<T>(G.Og, G.K, G.P, A, grs, gcs, cols, 1, G.P, C, G.K, !first, nth);
+        for (int64_t i = 0; i < cnt; i++) im2col<T>(x.ptr<T>(), x.strides, n0 + i, g, G, p, cols + i * G.P, cols_n);
+        gemm<T>(G.Og, G.K, cols_n, A, grs, gcs, cols, 1, cols_n, C, G.K, !first, nth);
       }
     }
   });

@@ -191,7 +191,9 @@ bool set_isa(int isa) {
 }
 
 int active_isa() {
-  if (g_isa < 0) set_isa(detect_isa());
+  // First use picks the best kernels (thread-safe: a function-local static).
+  static const bool initialised = [] { return g_isa >= 0 || set_isa(detect_isa()); }();
+  (void)initialised;
   return g_isa;
 }
 
@@ -256,22 +258,6 @@ static void pack_b(T* dst, const T* B, int64_t rsb, int64_t csb, int64_t kc, int
 
 // ---- The driver ----
 
-template <class T> struct GemmJob {
-  int64_t M, N, K;
-  const T* A;
-  int64_t rsa, csa;
-  const T* B;
-  int64_t rsb, csb;
-  T* C;
-  int64_t ldc;
-  bool accumulate;
-  Kernel<T> k;
-  int64_t mc;     // rows per A block
-  bool split_m;   // threads split A blocks (else B panels)
-  T* bpack;       // shared packed B panel [kc x nc]
-  Barrier* barrier;
-};
-
 // One micro-tile, through a local tile when it is cut by the matrix edge.
 template <class T>
 static inline void tile(const Kernel<T>& k, int64_t kc, const T* ap, const T* bp, T* c, int64_t ldc, int beta, int m,
@@ -286,44 +272,42 @@ static inline void tile(const Kernel<T>& k, int64_t kc, const T* ap, const T* bp
     for (int j = 0; j < n; j++) c[i * ldc + j] = beta ? c[i * ldc + j] + buf[i * k.nr + j] : buf[i * k.nr + j];
 }
 
-template <class T> static void gemm_thread(GemmJob<T>& g, int tid, int nth) {
-  const Kernel<T>& k = g.k;
-  const int64_t KC = k.kc, NC = k.nc, MC = g.mc;
+// The whole product on this thread: BLIS's loops with this thread's own packed panels.
+template <class T>
+static void gemm_serial(const Kernel<T>& k, int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa,
+                        const T* B, int64_t rsb, int64_t csb, T* C, int64_t ldc, bool accumulate) {
+  const int64_t KC = k.kc, NC = k.nc;
+  const int64_t MC = std::min<int64_t>(k.mc, (M + k.mr - 1) / k.mr * k.mr);
+  const int64_t ncap = std::min<int64_t>(NC, (N + k.nr - 1) / k.nr * k.nr);
   T* apack = static_cast<T*>(thread_scratch(0).get(sizeof(T) * MC * KC));
-  const int64_t nblocks = (g.M + MC - 1) / MC;
-  for (int64_t jc = 0; jc < g.N; jc += NC) {
-    const int64_t nc = std::min(NC, g.N - jc);
+  T* bpack = static_cast<T*>(thread_scratch(1).get(sizeof(T) * KC * ncap));
+  for (int64_t jc = 0; jc < N; jc += NC) {
+    const int64_t nc = std::min(NC, N - jc);
     const int64_t npanels = (nc + k.nr - 1) / k.nr;
-    for (int64_t pc = 0; pc < g.K; pc += KC) {
-      const int64_t kc = std::min(KC, g.K - pc);
-      const int beta = (pc > 0 || g.accumulate) ? 1 : 0;
-      int64_t p0, p1;
-      split_range(npanels, tid, nth, p0, p1);
-      pack_b(g.bpack, g.B + pc * g.rsb + jc * g.csb, g.rsb, g.csb, kc, nc, k.nr, p0, p1);
-      if (nth > 1) g.barrier->wait();
-      int64_t b0 = 0, b1 = nblocks, j0 = 0, j1 = npanels;
-      if (g.split_m) split_range(nblocks, tid, nth, b0, b1);
-      else split_range(npanels, tid, nth, j0, j1);
-      for (int64_t blk = b0; blk < b1; blk++) {
-        const int64_t ic = blk * MC;
-        const int64_t mc = std::min(MC, g.M - ic);
-        pack_a(apack, g.A + ic * g.rsa + pc * g.csa, g.rsa, g.csa, mc, kc, k.mr);
-        for (int64_t jp = j0; jp < j1; jp++) {
+    for (int64_t pc = 0; pc < K; pc += KC) {
+      const int64_t kc = std::min(KC, K - pc);
+      const int beta = (pc > 0 || accumulate) ? 1 : 0;
+      pack_b(bpack, B + pc * rsb + jc * csb, rsb, csb, kc, nc, k.nr, 0, npanels);
+      for (int64_t ic = 0; ic < M; ic += MC) {
+        const int64_t mc = std::min(MC, M - ic);
+        pack_a(apack, A + ic * rsa + pc * csa, rsa, csa, mc, kc, k.mr);
+        for (int64_t jp = 0; jp < npanels; jp++) {
           const int64_t jr = jp * k.nr;
           const int n = static_cast<int>(std::min<int64_t>(k.nr, nc - jr));
-          const T* bp = g.bpack + jp * k.nr * kc;
+          const T* bp = bpack + jp * k.nr * kc;
           for (int64_t ir = 0; ir < mc; ir += k.mr) {
             const int m = static_cast<int>(std::min<int64_t>(k.mr, mc - ir));
-            T* c = g.C + (ic + ir) * g.ldc + jc + jr;
-            tile(k, kc, apack + ir * kc, bp, c, g.ldc, beta, m, n);
+            tile(k, kc, apack + ir * kc, bp, C + (ic + ir) * ldc + jc + jr, ldc, beta, m, n);
           }
         }
       }
-      if (nth > 1) g.barrier->wait();
     }
   }
 }
 
+// Threads take disjoint blocks of C (rows, or columns when A has few rows), each
+// packing its own panels: no barriers, so a thread the OS parks (machines here are
+// shared) delays only its own block. Duplicated packing costs ~1/M of the work.
 template <class T>
 void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa, const T* B, int64_t rsb,
           int64_t csb, T* C, int64_t ldc, bool accumulate, int nthreads) {
@@ -333,48 +317,32 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa,
       for (int64_t i = 0; i < M; i++) std::memset(C + i * ldc, 0, sizeof(T) * N);
     return;
   }
-  GemmJob<T> g{M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, accumulate, kernel<T>(), 0, true, nullptr, nullptr};
-  const Kernel<T>& k = g.k;
-  // Below ~64^3 multiply-adds per thread, a second thread costs more than it saves.
-  int nth = threads_for(M * N * K, 1 << 18);
+  const Kernel<T>& k = kernel<T>();
+  // A thread needs ~1M multiply-adds to be worth waking.
+  int nth = threads_for(M * N * K, 1 << 20);
   if (nth > nthreads) nth = nthreads;
-  const int64_t mpanels = (M + k.mr - 1) / k.mr;
-  const int64_t npanels = (std::min<int64_t>(N, k.nc) + k.nr - 1) / k.nr;
-  if (nth > 1) {
-    // Whichever split leaves the threads the more even share of micro-tiles.
-    auto balance = [nth](int64_t parts) { return double(parts) / double(nth * ((parts + nth - 1) / nth)); };
-    g.split_m = balance(mpanels) >= balance(npanels) && mpanels >= nth;
+  const int64_t mpanels = (M + k.mr - 1) / k.mr, npanels = (N + k.nr - 1) / k.nr;
+  if (nth > 1 && mpanels < nth && npanels < nth) nth = static_cast<int>(std::max(mpanels, npanels));
+  if (nth <= 1) {
+    gemm_serial(k, M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, accumulate);
+    return;
   }
-  if (g.split_m) {
-    int64_t nblocks = (M + k.mc - 1) / k.mc;
-    nblocks = (nblocks + nth - 1) / nth * nth;
-    const int64_t per = (M + nblocks - 1) / nblocks;
-    g.mc = (per + k.mr - 1) / k.mr * k.mr;
-  } else {
-    g.mc = std::min<int64_t>(k.mc, mpanels * k.mr);
-  }
-  const int64_t ncap = std::min<int64_t>(k.nc, (N + k.nr - 1) / k.nr * k.nr);
-  g.bpack = static_cast<T*>(thread_scratch(1).get(sizeof(T) * k.kc * ncap));
-  Barrier barrier(nth);
-  g.barrier = &barrier;
-  if (nth == 1) {
-    gemm_thread(g, 0, 1);
-  } else {
-    parallel(nth, [&](int tid, int n) {
-      // The pool may grant fewer threads than asked (nested or busy): then one
-      // thread does it all, without barriers.
-      if (n != nth) {
-        Barrier solo(1);
-        GemmJob<T> g1 = g;
-        g1.barrier = &solo;
-        g1.split_m = true;
-        g1.mc = std::min<int64_t>(k.mc, mpanels * k.mr);
-        gemm_thread(g1, 0, 1);
-        return;
-      }
-      gemm_thread(g, tid, n);
-    });
-  }
+  // Split whichever dim gives the threads the more even share of micro-tiles.
+  auto balance = [nth](int64_t parts) { return double(parts) / double(nth * ((parts + nth - 1) / nth)); };
+  const bool by_rows = mpanels >= nth && balance(mpanels) >= balance(npanels);
+  parallel(nth, [&](int tid, int n) {
+    const int64_t parts = by_rows ? mpanels : npanels;
+    int64_t p0, p1;
+    split_range(parts, tid, n, p0, p1);
+    if (p1 <= p0) return;
+    if (by_rows) {
+      const int64_t r0 = p0 * k.mr, r1 = std::min(M, p1 * k.mr);
+      gemm_serial(k, r1 - r0, N, K, A + r0 * rsa, rsa, csa, B, rsb, csb, C + r0 * ldc, ldc, accumulate);
+    } else {
+      const int64_t c0 = p0 * k.nr, c1 = std::min(N, p1 * k.nr);
+      gemm_serial(k, M, c1 - c0, K, A, rsa, csa, B + c0 * csb, rsb, csb, C + c0, ldc, accumulate);
+    }
+  });
 }
 
 template void gemm<float>(int64_t, int64_t, int64_t, const float*, int64_t, int64_t, const float*, int64_t, int64_t,

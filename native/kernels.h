@@ -25,6 +25,10 @@ void where(const View& cond, const View& a, const View& b, const View& out);
 void copy(const View& src, const View& dst);
 void fill(const View& dst, double value);
 
+// ternary.cc: op 0 addcmul, 1 addcdiv, 2 lerp, 3 lerpScalar (false: operand buffers of
+// another type than out's, or an integer dtype with an op other than addcmul)
+bool ternary(int op, const View& x, const View& a, const View& b, double value, const View& out);
+
 // reduce.cc
 void reduce(int op, const View& x, const int* dims, int ndims, const View& out);
 void variance(const View& x, const int* dims, int ndims, double correction, const View& out);
@@ -56,14 +60,17 @@ bool adaptive_avg_pool2d(const View& x, const View& out);
 bool adaptive_avg_pool2d_backward(const View& grad, const View& out);
 bool adaptive_max_pool2d(const View& x, const View& out, const View& indices);
 
-// loss.cc (reduction: 0 none, 1 mean, 2 sum)
-bool nll_loss(const View& input, const View& target, const View* weight, double ignore, int reduction, const View& out,
-              const View& total_weight);
+// loss.cc (reduction: 0 none, 1 mean, 2 sum). nll_loss returns 0 when done, 1 for an
+// input dtype left to the JS kernel, 2 for a target out of [0, C) (reported in *bad).
+int nll_loss(const View& input, const View& target, const View* weight, double ignore, int reduction, const View& out,
+             const View& total_weight, double* bad);
 bool nll_loss_backward(const View& grad, const View& target, const View* weight, double ignore, int reduction,
                        double total_weight, const View& out);
 
 // norm.cc (false: not float32/float64 with matching output types)
-bool batch_norm_stats(const View& x, const View& mean, const View& var);
+bool batch_norm_stats(const View& x, const View& mean, const View& var_sum);
+// Scales each distinct row of weight [V, D] named by indices whose p-norm exceeds max_norm.
+bool embedding_renorm(const View& weight, const View& indices, double max_norm, double p);
 bool batch_norm(const View& x, const View& mean, const View& invstd, const View* weight, const View* bias, const View& out);
 bool batch_norm_backward(const View& grad, const View& x, const View& mean, const View& invstd, const View* weight,
                          bool train, const View* grad_input, const View* grad_weight, const View* grad_bias);

@@ -114,12 +114,22 @@ void nll_backward_typed(const View& grad, const View& target, const View* weight
 
 }  // namespace
 
-bool nll_loss(const View& input, const View& target, const View* weight, double ignore, int reduction, const View& out,
-              const View& total_weight) {
+int nll_loss(const View& input, const View& target, const View* weight, double ignore, int reduction, const View& out,
+             const View& total_weight, double* bad) {
+  if (input.type != F32 && input.type != F64) return 1;
+  // Every target is a class index or ignoreIndex, checked before anything is written.
+  const int64_t N = input.shape[0], C = input.shape[1], S = input.shape[2];
+  for (int64_t n = 0; n < N; n++)
+    for (int64_t s = 0; s < S; s++) {
+      const double t = load_as<double>(target.data, target.type, target.offset + n * target.strides[0] + s * target.strides[1]);
+      if (t != ignore && !(t >= 0 && t < static_cast<double>(C))) {
+        *bad = t;
+        return 2;
+      }
+    }
   if (input.type == F32) nll_typed<float>(input, target, weight, ignore, reduction, out, total_weight);
-  else if (input.type == F64) nll_typed<double>(input, target, weight, ignore, reduction, out, total_weight);
-  else return false;
-  return true;
+  else nll_typed<double>(input, target, weight, ignore, reduction, out, total_weight);
+  return 0;
 }
 
 bool nll_loss_backward(const View& grad, const View& target, const View* weight, double ignore, int reduction,

@@ -83,24 +83,42 @@ template <class T> inline void grad_sums(const T* g, const T* x, int64_t n, doub
 // Rounds a double to T's precision (a store into the JS typed array and a read back).
 template <class T> inline double as_stored(double v) { return static_cast<double>(static_cast<T>(v)); }
 
-template <class T> void batch_norm_stats_typed(const View& x, const View& mean, const View& var) {
+// Per channel: the mean (stored in T) and the sum of squared deviations (x - mean)^2,
+// in the arithmetic of ATen's batch_norm_cpu_collect_stats_contiguous_impl (and
+// contiguousStats in src/backend/js/norm.ts): sequential sums in double, each square
+// computed in T; in double, the compiled loop fuses the odd last square of a row.
+template <class T> void batch_norm_stats_typed(const View& x, const View& mean, const View& var_sum) {
   int64_t N, C, L;
   ncl(x, N, C, L);
   const T* X = x.ptr<T>();
   T* M = mean.ptr<T>();
-  T* V = var.ptr<T>();
+  double* V = var_sum.ptr<double>();
   const double count = static_cast<double>(N * L);
+  const int64_t pairs = sizeof(T) == 4 || L % 2 == 0 ? L : L - 1;
   parallel(threads_for(N * C * L, 1 << 15), [&](int tid, int nth) {
     int64_t a, b;
     split_range(C, tid, nth, a, b);
     for (int64_t c = a; c < b; c++) {
       double s = 0;
-      for (int64_t n = 0; n < N; n++) s += sum_d(X + (n * C + c) * L, L);
+      for (int64_t n = 0; n < N; n++) {
+        const T* p = X + (n * C + c) * L;
+        for (int64_t i = 0; i < L; i++) s += static_cast<double>(p[i]);
+      }
       M[c] = static_cast<T>(s / count);
-      const double m = static_cast<double>(M[c]);
-      double sq = 0;
-      for (int64_t n = 0; n < N; n++) sq += sqdev_d(X + (n * C + c) * L, L, m);
-      V[c] = static_cast<T>(sq / count);
+      const T m = M[c];
+      double acc = 0;
+      for (int64_t n = 0; n < N; n++) {
+        const T* p = X + (n * C + c) * L;
+        for (int64_t i = 0; i < pairs; i++) {
+          const T d = p[i] - m;
+          acc += static_cast<double>(d * d);
+        }
+        if (pairs < L) {
+          const double d = static_cast<double>(p[pairs] - m);
+          acc = std::fma(d, d, acc);
+        }
+      }
+      V[c] = static_cast<double>(static_cast<T>(acc));  // ATen keeps the sum in T
     }
   });
 }
@@ -249,12 +267,87 @@ void group_norm_backward_typed(const View& grad, const View& x, int64_t groups, 
 
 bool is_float(const View& v) { return v.type == F32 || v.type == F64; }
 
+// The p-norm of a weight row, in the arithmetic of ATen's AVX2 norm kernel (the same
+// steps as rowNorm in src/backend/js/norm.ts): for p = 2 over contiguous float32,
+// eight fused lanes summed in order, the tail four at a time unfused, the rest fused;
+// otherwise a sequential sum in T (p = 2 fused), then sqrt or pow(., 1 / p).
+template <class T> T row_norm(const T* w, int64_t dim, int64_t stride, double p) {
+  auto at = [&](int64_t j) { return w[j * stride]; };
+  if (std::isinf(p)) {
+    T m = p > 0 ? T(0) : T(INFINITY);
+    for (int64_t j = 0; j < dim; j++) m = p > 0 ? std::max(m, std::abs(at(j))) : std::min(m, std::abs(at(j)));
+    return m;
+  }
+  if (p == 0) {
+    int64_t n = 0;
+    for (int64_t j = 0; j < dim; j++) n += at(j) != T(0);
+    return static_cast<T>(n);
+  }
+  T acc = 0;
+  if (p == 1) {
+    for (int64_t j = 0; j < dim; j++) acc = acc + std::abs(at(j));
+    return acc;
+  }
+  if (p == 2) {
+    int64_t j = 0;
+    if (sizeof(T) == 4 && stride == 1) {
+      T lanes[8] = {0};
+      for (; j + 8 <= dim; j += 8)
+        for (int k = 0; k < 8; k++) lanes[k] = std::fma(at(j + k), at(j + k), lanes[k]);
+      acc = lanes[0];
+      for (int k = 1; k < 8; k++) acc = acc + lanes[k];
+      const int64_t unfused = j + (dim - j) / 4 * 4;
+      for (; j < unfused; j++) acc = acc + at(j) * at(j);
+    }
+    for (; j < dim; j++) acc = std::fma(at(j), at(j), acc);
+    return std::sqrt(acc);
+  }
+  const T q = static_cast<T>(p);
+  for (int64_t j = 0; j < dim; j++) acc = acc + static_cast<T>(std::pow(static_cast<double>(std::abs(at(j))), static_cast<double>(q)));
+  return static_cast<T>(std::pow(static_cast<double>(acc), static_cast<double>(T(1) / q)));
+}
+
+template <class T> void embedding_renorm_typed(const View& weight, const std::vector<int64_t>& rows, double max_norm, double p) {
+  const int64_t dim = weight.shape[1], rs = weight.strides[0], cs = weight.strides[1];
+  T* W = weight.ptr<T>();
+  for (const int64_t row : rows) {
+    T* w = W + row * rs;
+    const T norm = row_norm<T>(w, dim, cs, p);
+    if (static_cast<double>(norm) > max_norm) {
+      const T scale = static_cast<T>(max_norm / (static_cast<double>(norm) + 1e-7));
+      for (int64_t j = 0; j < dim; j++) w[j * cs] *= scale;
+    }
+  }
+}
+
 }  // namespace
 
-bool batch_norm_stats(const View& x, const View& mean, const View& var) {
-  if (!is_float(x) || mean.type != x.type || var.type != x.type) return false;
-  if (x.type == F32) batch_norm_stats_typed<float>(x, mean, var);
-  else batch_norm_stats_typed<double>(x, mean, var);
+bool batch_norm_stats(const View& x, const View& mean, const View& var_sum) {
+  int64_t N, C, L;
+  ncl(x, N, C, L);
+  if (L == 1) return false;  // [N, C]: the JS kernel's channels-last arithmetic
+  if (!is_float(x) || mean.type != x.type || var_sum.type != F64) return false;
+  if (x.type == F32) batch_norm_stats_typed<float>(x, mean, var_sum);
+  else batch_norm_stats_typed<double>(x, mean, var_sum);
+  return true;
+}
+
+bool embedding_renorm(const View& weight, const View& indices, double max_norm, double p) {
+  if (!is_float(weight) || weight.ndim != 2) return false;
+  std::vector<int64_t> rows;
+  rows.reserve(static_cast<size_t>(indices.numel()));
+  const int64_t* strides[1] = {indices.strides};
+  const int64_t offsets[1] = {indices.offset};
+  const Layout L = collapse(indices.ndim, indices.shape, 1, strides, offsets);
+  for_each_row(L, 0, indices.numel(), [&](const int64_t* offs, int64_t n) {
+    for (int64_t k = 0; k < n; k++)
+      rows.push_back(static_cast<int64_t>(load_as<double>(indices.data, indices.type, offs[0] + k * L.strides[0][L.nd - 1])));
+  });
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  if (!rows.empty() && (rows.front() < 0 || rows.back() >= weight.shape[0])) return false;  // the JS kernel reports it
+  if (weight.type == F32) embedding_renorm_typed<float>(weight, rows, max_norm, p);
+  else embedding_renorm_typed<double>(weight, rows, max_norm, p);
   return true;
 }
 

@@ -1,3 +1,10 @@
+// The thread pool. A job is n parts; the calling thread and the workers claim parts
+// from one atomic counter, so on a busy machine a worker the OS has not scheduled
+// simply finds nothing left to do: the caller runs that part itself instead of
+// waiting for it (machines here are shared; FACTS.md on oversubscription).
+//
+// Claims are tagged with the job's sequence number: a worker that wakes late can
+// never run a part of a job that already ended, nor touch its (stack) context.
 #include "parallel.h"
 
 #include <chrono>
@@ -25,9 +32,11 @@ namespace tl {
 
 namespace {
 
-// How long an idle worker spins for the next job before it sleeps. Training loops
-// issue kernels every few microseconds; waking a sleeping thread costs tens.
-constexpr auto kSpin = std::chrono::microseconds(300);
+// An idle worker spins briefly for the next job (training loops issue kernels every
+// few microseconds; waking a sleeping thread costs tens), then yields its core to
+// whatever else is runnable, then sleeps.
+constexpr auto kSpin = std::chrono::microseconds(30);
+constexpr auto kYield = std::chrono::microseconds(300);
 
 int default_threads() {
 #if defined(__linux__)
@@ -43,54 +52,70 @@ int default_threads() {
 
 thread_local bool t_in_job = false;
 
-// Each worker has its own job slot, written by the caller only while that worker is
-// idle, so a worker can never read a half-written job or run one twice.
-struct alignas(64) Slot {
-  std::atomic<uint64_t> seq{0};
-  JobFn fn = nullptr;
-  void* ctx = nullptr;
-  int nthreads = 1;
-};
-
 struct Pool {
   std::mutex mu;  // with cv: sleeping workers
   std::condition_variable cv;
   std::mutex owner;  // held by the JS thread that runs a job
   std::vector<std::thread> workers;
-  Slot* slots = nullptr;
-  std::atomic<int> pending{0};
   std::atomic<bool> stop{false};
-  int sleeping = 0;
-  int size = 1;  // threads including the caller
+  int sleeping = 0;  // guarded by mu
+  int size = 1;      // threads including the caller
 
-  void worker(int tid) {
-    Slot& slot = slots[tid];
-    // Slots start at 0. (Reading the counter here instead could miss a job posted
-    // before this thread got to run, and deadlock the caller.)
+  // The current job. `seq` is bumped (odd while the descriptor is written) around
+  // every change of fn/ctx/parts, as a seqlock; `claim` holds (seq << 32) | next part.
+  std::atomic<uint64_t> seq{0};
+  std::atomic<JobFn> fn{nullptr};
+  std::atomic<void*> ctx{nullptr};
+  std::atomic<int> parts{0};
+  std::atomic<uint64_t> claim{0};
+  std::atomic<int> done{0};
+
+  // Claims and runs parts of job `s` until none is left.
+  void work(uint64_t s, JobFn f, void* c, int n) {
+    for (;;) {
+      uint64_t v = claim.load(std::memory_order_acquire);
+      if ((v >> 32) != s) return;
+      const int part = static_cast<int>(v & 0xffffffffu);
+      if (part >= n) return;
+      if (!claim.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel)) continue;
+      t_in_job = true;
+      f(c, part, n);
+      t_in_job = false;
+      done.fetch_add(1, std::memory_order_acq_rel);
+    }
+  }
+
+  void worker() {
     uint64_t seen = 0;
     for (;;) {
-      // Spin, then sleep, until this slot gets a new job or the pool stops.
+      // Spin, then sleep, until a new job (or stop).
       auto start = std::chrono::steady_clock::now();
       int spins = 0;
-      while (slot.seq.load(std::memory_order_acquire) == seen && !stop.load(std::memory_order_relaxed)) {
+      while (seq.load(std::memory_order_acquire) == seen && !stop.load(std::memory_order_relaxed)) {
         TL_PAUSE();
-        if (++spins == 256) {
+        if (++spins == 64) {
           spins = 0;
-          if (std::chrono::steady_clock::now() - start > kSpin) {
+          const auto idle = std::chrono::steady_clock::now() - start;
+          if (idle > kSpin && idle <= kYield) std::this_thread::yield();
+          if (idle > kYield) {
             std::unique_lock<std::mutex> lock(mu);
             sleeping++;
-            cv.wait(lock, [&] { return slot.seq.load(std::memory_order_acquire) != seen || stop.load(); });
+            cv.wait(lock, [&] { return seq.load(std::memory_order_acquire) != seen || stop.load(); });
             sleeping--;
             start = std::chrono::steady_clock::now();
           }
         }
       }
       if (stop.load()) return;
-      seen = slot.seq.load(std::memory_order_acquire);
-      t_in_job = true;
-      slot.fn(slot.ctx, tid, slot.nthreads);
-      t_in_job = false;
-      pending.fetch_sub(1, std::memory_order_acq_rel);
+      // Read a consistent descriptor (seqlock), then help with that job.
+      const uint64_t s1 = seq.load(std::memory_order_acquire);
+      if (s1 & 1) continue;  // being written
+      JobFn f = fn.load(std::memory_order_acquire);
+      void* c = ctx.load(std::memory_order_acquire);
+      const int n = parts.load(std::memory_order_acquire);
+      if (seq.load(std::memory_order_acquire) != s1) continue;
+      seen = s1;
+      work(s1, f, c, n);
     }
   }
 
@@ -105,11 +130,9 @@ struct Pool {
     }
     for (auto& t : workers) t.join();
     workers.clear();
-    delete[] slots;
-    slots = new Slot[n];
     stop.store(false);
     size = n;
-    for (int tid = 1; tid < n; tid++) workers.emplace_back([this, tid] { worker(tid); });
+    for (int i = 1; i < n; i++) workers.emplace_back([this] { worker(); });
   }
 };
 
@@ -139,41 +162,26 @@ void run_parallel(int n, JobFn fn, void* ctx) {
     fn(ctx, 0, 1);
     return;
   }
-  p.pending.store(n - 1, std::memory_order_relaxed);
-  for (int tid = 1; tid < n; tid++) {
-    Slot& s = p.slots[tid];
-    s.fn = fn;
-    s.ctx = ctx;
-    s.nthreads = n;
-    s.seq.fetch_add(1, std::memory_order_acq_rel);
-  }
+  // Publish the job: seq odd while the descriptor changes, then even and claimable.
+  const uint64_t s = p.seq.load(std::memory_order_relaxed) + 2;
+  p.seq.store(s - 1, std::memory_order_release);
+  p.fn.store(fn, std::memory_order_relaxed);
+  p.ctx.store(ctx, std::memory_order_relaxed);
+  p.parts.store(n, std::memory_order_relaxed);
+  p.done.store(0, std::memory_order_relaxed);
+  p.claim.store(s << 32, std::memory_order_release);
+  p.seq.store(s, std::memory_order_release);
   {
     std::lock_guard<std::mutex> lock(p.mu);
     if (p.sleeping > 0) p.cv.notify_all();
   }
-  t_in_job = true;
-  fn(ctx, 0, n);
-  t_in_job = false;
+  p.work(s, fn, ctx, n);
   int spins = 0;
-  while (p.pending.load(std::memory_order_acquire) != 0) {
+  while (p.done.load(std::memory_order_acquire) != n) {
     TL_PAUSE();
-    if (++spins > 4096) std::this_thread::yield();
+    if (++spins > 2048) std::this_thread::yield();
   }
   p.owner.unlock();
-}
-
-void Barrier::wait() {
-  int gen = generation_.load(std::memory_order_acquire);
-  if (count_.fetch_add(1, std::memory_order_acq_rel) + 1 == n_) {
-    count_.store(0, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_acq_rel);
-    return;
-  }
-  int spins = 0;
-  while (generation_.load(std::memory_order_acquire) == gen) {
-    TL_PAUSE();
-    if (++spins > 4096) std::this_thread::yield();
-  }
 }
 
 // ---- Scratch memory ----

@@ -44,16 +44,4 @@ inline void split_range(int64_t total, int tid, int n, int64_t& begin, int64_t& 
   end = begin + base + (tid < extra ? 1 : 0);
 }
 
-// A barrier for the threads of one job (GEMM's shared packed panels).
-class Barrier {
- public:
-  explicit Barrier(int n) : n_(n) {}
-  void wait();
-
- private:
-  int n_;
-  std::atomic<int> count_{0};
-  std::atomic<int> generation_{0};
-};
-
 }  // namespace tl

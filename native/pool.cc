@@ -19,42 +19,53 @@ template <class F> void for_planes(int64_t planes, int64_t work_per_plane, F&& b
   });
 }
 
-template <class T> void max_pool_typed(const View& x, const Pool2dParams& p, const View& out, const View& indices) {
-  const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3];
+// The first in-window position along one axis for output o: PyTorch's cpu_max_pool
+// starts at the first cell inside the input (stepping by the dilation).
+inline int64_t first_inside(int64_t start, int64_t dil) { return start >= 0 ? start : start + ((-start + dil - 1) / dil) * dil; }
+
+template <class T, class I>
+void max_pool_plane(const T* X, int64_t sh, int64_t sw, int64_t H, int64_t W, const Pool2dParams& p, T* O, I* idx) {
   const int64_t oH = p.out[0], oW = p.out[1], kH = p.kernel[0], kW = p.kernel[1];
-  const int64_t dH = p.dilation[0], dW = p.dilation[1], sh = x.strides[2], sw = x.strides[3];
-  const T* X = reinterpret_cast<const T*>(x.data);
-  T* O = reinterpret_cast<T*>(out.data) + out.offset;
-  for_planes(x.shape[0] * C, oH * oW * kH * kW, [&](int64_t q) {
-    const int64_t base = x.offset + (q / C) * x.strides[0] + (q % C) * x.strides[1];
-    const int64_t o = q * oH * oW;
-    for (int64_t oh = 0; oh < oH; oh++) {
-      const int64_t h0 = oh * p.stride[0] - p.padding[0];
-      int64_t h1 = h0;
-      while (h1 < 0) h1 += dH;
-      const int64_t hend = std::min(h0 + (kH - 1) * dH + 1, H);
-      for (int64_t ow = 0; ow < oW; ow++) {
-        const int64_t w0 = ow * p.stride[1] - p.padding[1];
-        int64_t w1 = w0;
-        while (w1 < 0) w1 += dW;
-        const int64_t wend = std::min(w0 + (kW - 1) * dW + 1, W);
-        // PyTorch's cpu_max_pool: NaN always takes over.
-        T best = -INFINITY;
-        int64_t at = h1 * W + w1;
-        for (int64_t h = h1; h < hend; h += dH) {
-          const T* row = X + base + h * sh;
-          for (int64_t w = w1; w < wend; w += dW) {
-            const T v = row[w * sw];
-            if (v > best || v != v) {
-              best = v;
-              at = h * W + w;
-            }
+  const int64_t dH = p.dilation[0], dW = p.dilation[1];
+  for (int64_t oh = 0; oh < oH; oh++) {
+    const int64_t h0 = oh * p.stride[0] - p.padding[0];
+    const int64_t h1 = first_inside(h0, dH), hend = std::min(h0 + (kH - 1) * dH + 1, H);
+    for (int64_t ow = 0; ow < oW; ow++) {
+      const int64_t w0 = ow * p.stride[1] - p.padding[1];
+      const int64_t w1 = first_inside(w0, dW), wend = std::min(w0 + (kW - 1) * dW + 1, W);
+      // NaN always takes over (as PyTorch).
+      T best = -INFINITY;
+      int64_t at = h1 * W + w1;
+      for (int64_t h = h1; h < hend; h += dH) {
+        const T* row = X + h * sh;
+        for (int64_t w = w1; w < wend; w += dW) {
+          const T v = row[w * sw];
+          if (v > best || v != v) {
+            best = v;
+            at = h * W + w;
           }
         }
-        O[o + oh * oW + ow] = best;
-        store_as<double>(indices.data, indices.type, indices.offset + o + oh * oW + ow, static_cast<double>(at));
       }
+      O[oh * oW + ow] = best;
+      idx[oh * oW + ow] = static_cast<I>(at);
     }
+  }
+}
+
+template <class T> void max_pool_typed(const View& x, const Pool2dParams& p, const View& out, const View& indices) {
+  const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3];
+  const int64_t plane = p.out[0] * p.out[1];
+  const T* X = reinterpret_cast<const T*>(x.data);
+  T* O = reinterpret_cast<T*>(out.data) + out.offset;
+  for_planes(x.shape[0] * C, plane * p.kernel[0] * p.kernel[1], [&](int64_t q) {
+    const T* base = X + x.offset + (q / C) * x.strides[0] + (q % C) * x.strides[1];
+    // Indices are int64 (a Float64Array) from the ops layer; int32 buffers work too.
+    if (indices.type == F64)
+      max_pool_plane<T, double>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
+                                reinterpret_cast<double*>(indices.data) + indices.offset + q * plane);
+    else
+      max_pool_plane<T, int32_t>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
+                                 reinterpret_cast<int32_t*>(indices.data) + indices.offset + q * plane);
   });
 }
 

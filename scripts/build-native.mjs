@@ -10,8 +10,11 @@
 //   build/native-build.log, prints one warning and exits 0; torchlette then runs on
 //   its JS backend and says why once at startup.
 // - TORCHLETTE_SKIP_NATIVE=1 skips the build.
+// - Skips the compiler when the addon was built from the same sources (a stamp of
+//   native/*, binding.gyp, the platform and arch) and still loads; `--force` rebuilds.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +69,37 @@ if (process.env.TORCHLETTE_SKIP_NATIVE) {
   process.exit(0);
 }
 
+const addonPath = join(buildDir, 'Release', 'torchlette.node');
+const stampPath = join(buildDir, 'native-build.stamp');
+
+/** Hash of everything the addon is built from. */
+function sourceStamp() {
+  const h = createHash('sha256');
+  h.update(`${process.platform} ${process.arch}\n`);
+  const nativeDir = join(root, 'native');
+  for (const f of ['binding.gyp', ...readdirSync(nativeDir).sort().map((n) => join('native', n))]) {
+    h.update(f);
+    h.update(readFileSync(join(root, f)));
+  }
+  return h.digest('hex');
+}
+
+function loads() {
+  try {
+    const addon = require(addonPath);
+    addon.init(new Float64Array(1024));
+    return addon;
+  } catch {
+    return null;
+  }
+}
+
+const stamp = sourceStamp();
+if (!process.argv.includes('--force') && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp && loads()) {
+  console.log('torchlette: native CPU backend is up to date (node scripts/build-native.mjs --force rebuilds it)');
+  process.exit(0);
+}
+
 const nodeGyp = findNodeGyp();
 if (!nodeGyp) giveUp('node-gyp was not found (it ships with npm)');
 try {
@@ -86,10 +120,10 @@ if (result.status !== 0) {
 }
 
 // The addon must also load and initialise on this machine.
-const addonPath = join(buildDir, 'Release', 'torchlette.node');
 try {
   const addon = require(addonPath);
   addon.init(new Float64Array(1024));
+  writeFileSync(stampPath, stamp);
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   log(`OK: built in ${seconds} s (${nodedir ? `headers from ${nodedir}` : 'node-gyp headers'}); GEMM kernels ${addon.isa()}, ${addon.getNumThreads()} threads\n\n${output}`);
   console.log(`torchlette: native CPU backend built in ${seconds} s (${addon.isa()}, ${addon.getNumThreads()} threads)`);

@@ -12,7 +12,12 @@ function find(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = find('test').filter((f) => filters.length === 0 || filters.some((p) => f.includes(p))).sort();
+// TORCHLETTE_TEST_EXCLUDE: comma-separated path prefixes to leave out (see test-backends.mjs).
+const excluded = (process.env.TORCHLETTE_TEST_EXCLUDE ?? '').split(',').filter(Boolean);
+const files = find('test')
+  .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
+  .filter((f) => !excluded.some((p) => f.startsWith(p)))
+  .sort();
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);

@@ -21,6 +21,11 @@ export { dropout } from './nn/functional/dropout.js';
 export { save, load, saveAsync, loadAsync, saveToBuffer, loadFromBuffer, safetensors, SerializationError, UnsafePickleError } from './serialization/index.js';
 export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
+export { getNumThreads, setNumThreads, type BackendInfo } from './backend/index.js';
+
+import { backendInfo } from './backend/index.js';
+/** torch.backends: `torch.backends.info()` says which backend runs the ops (native or js) and why. */
+export const backends = { info: backendInfo } as const;
 
 import type { DType } from './tensor/dtype.js';
 import { getDefaultGenerator } from './tensor/random.js';

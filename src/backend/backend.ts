@@ -156,8 +156,9 @@ export interface Backend {
   // Losses (src/backend/js/loss.ts).
   /**
    * Negative log-likelihood (PyTorch's nll_loss / nll_loss2d): input [N, C, S] (classes on
-   * dim 1, S positions), target [N, S] of class indices already checked to lie in [0, C)
-   * or equal ignoreIndex, weight [C] or null. 'none' writes -input[n, t, s] * weight[t]
+   * dim 1, S positions), target [N, S] of class indices, weight [C] or null. A target that
+   * is neither in [0, C) nor ignoreIndex throws RangeError `Target ${t} is out of bounds.`
+   * before anything is written. 'none' writes -input[n, t, s] * weight[t]
    * (0 where ignored) to out[n*S + s]; 'sum'/'mean' write one value summed in PyTorch's
    * cascade order ('mean' divides by the total weight). totalWeight[0] receives the sum of
    * the weights of the non-ignored targets (their count without weights).
@@ -170,9 +171,19 @@ export interface Backend {
   nllLossBackward(grad: View, target: View, weight: View | null, ignoreIndex: number, reduction: LossReduction, totalWeight: number, out: TypedArray): void;
 
   // Normalization (src/backend/js/norm.ts). x and grad are contiguous [N, C, *]; 1-D
-  // per-channel inputs are Views; statistics outputs have x's dtype and accumulate in double.
-  /** Per-channel mean and biased variance of x over N and the trailing dims (mean first, then squared deviations). */
-  batchNormStats(x: View, mean: TypedArray, variance: TypedArray): void;
+  // per-channel inputs are Views; statistics outputs have x's dtype.
+  /**
+   * The per-channel statistics batchNorm normalises with, bit for bit as ATen's CPU batch_norm
+   * (see the JS kernel for its exact arithmetic). train: mean and invstd = 1 / sqrt(biased
+   * var + eps) of x over N and the trailing dims, and runningMean / runningVar (each null or a
+   * [C] View in x's dtype, written in place) updated as momentum * batch + (1 - momentum) *
+   * running, with the unbiased variance. eval: mean = runningMean, invstd = 1 / sqrt(runningVar
+   * + eps); x is not read.
+   */
+  batchNormStats(
+    x: View, train: boolean, momentum: number, eps: number, runningMean: View | null, runningVar: View | null,
+    mean: TypedArray, invstd: TypedArray,
+  ): void;
   /** out = (x - mean[c]) * invstd[c] * weight[c] + bias[c] (weight/bias null: 1/0), computed as x * a[c] + b[c]. */
   batchNorm(x: View, mean: View, invstd: View, weight: View | null, bias: View | null, out: TypedArray): void;
   /**
@@ -189,6 +200,13 @@ export interface Backend {
    * Layer norm is this with one group over x viewed as [M, D, 1].
    */
   groupNorm(x: View, groups: number, eps: number, weight: View | null, bias: View | null, out: TypedArray, mean: TypedArray, rstd: TypedArray): void;
+  /**
+   * embedding_renorm_: every distinct row of weight [num, dim] that `indices` (any shape, each
+   * in [0, num)) names, whose p-norm (normType) exceeds maxNorm, is scaled in place by
+   * maxNorm / (norm + 1e-7). The norm is computed in weight's dtype as ATen's norm kernel
+   * computes it, and the scale is rounded to that dtype.
+   */
+  embeddingRenorm(weight: View, indices: View, maxNorm: number, normType: number): void;
   /** Gradients of groupNorm given its saved mean and rstd. Null outputs are skipped. */
   groupNormBackward(
     grad: View, x: View, groups: number, mean: View, rstd: View, weight: View | null,

@@ -14,6 +14,10 @@ export class Parameter extends Tensor {
     this.requiresGrad_(requiresGrad);
   }
 
+  override get isParameter(): boolean {
+    return true;
+  }
+
   override toString(): string {
     return 'Parameter containing:\n' + formatTensor(this);
   }

@@ -5,7 +5,7 @@ import { castScalar, floatResult, isFloatingDtype, isIntegralDtype, resultType, 
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { inplace } from './inplace.js';
+import { inplace, type DirectWrite } from './inplace.js';
 import { asCompute, binaryKernel, broadcastTo, unaryKernel, type TensorLike } from './kernels.js';
 import { needsGrad, record } from './record.js';
 
@@ -200,6 +200,68 @@ export function atan2(a: TensorLike, b: TensorLike): Tensor {
     const denom = mul(a, a).add(mul(b, b));
     return [g.mul(b).div(denom), g.mul(a).neg().div(denom)];
   });
+}
+
+// --- tensor-scalar arithmetic under C++ node names ---
+// PyTorch's C++ composites (cross_entropy, …) call at::mul(Tensor, Scalar) and friends,
+// which record MulBackward1 / DivBackward1 / AddBackward1 (Python's `x * 2` is MulBackward0).
+
+class ScalarBackward extends Node {
+  constructor(readonly name: string, private readonly grad: (g: Tensor) => Tensor) {
+    super();
+  }
+  backward([g]: Grad[]): Grad[] {
+    return [this.grad(g as Tensor)];
+  }
+}
+
+function scalarOp(x: Tensor, op: 'mul' | 'div' | 'add', s: number, name: string, grad: (g: Tensor) => Tensor): Tensor {
+  const dtype = op === 'div' ? floatResult(resultType(x, s)) : resultType(x, s);
+  const out = binaryKernel(op, x, s, dtype);
+  if (needsGrad(x)) record(new ScalarBackward(name, grad), [x], [out]);
+  return out;
+}
+
+/** x * s as at::mul(Tensor, Scalar) from C++ (MulBackward1). */
+export function mulScalar(x: Tensor, s: number): Tensor {
+  return scalarOp(x, 'mul', s, 'MulBackward1', (g) => g.mul(s));
+}
+
+/** x / s as at::div(Tensor, Scalar) from C++ (DivBackward1). */
+export function divScalar(x: Tensor, s: number): Tensor {
+  return scalarOp(x, 'div', s, 'DivBackward1', (g) => g.div(s));
+}
+
+/** x + s as at::add(Tensor, Scalar) from C++ (AddBackward1). */
+export function addScalar(x: Tensor, s: number): Tensor {
+  return scalarOp(x, 'add', s, 'AddBackward1', (g) => g);
+}
+
+// --- xlogy ---
+
+class XlogyBackward0 extends Node {
+  readonly name = 'XlogyBackward0';
+  backward([g]: Grad[]): Grad[] {
+    const [x, y] = this.saved();
+    const grad = g as Tensor;
+    const [nx, ny] = this.next;
+    // PyTorch: self: xlogy(grad, other).masked_fill((self == 0) & (other <= 0), 0); other: grad * self / other.
+    return [
+      nx ? xlogy(grad, y).maskedFill(x.eq(0).logicalAnd(y.le(0)), 0) : null,
+      ny ? grad.mul(x).div(y) : null,
+    ];
+  }
+}
+
+/** torch.xlogy: x * log(y), and 0 where x == 0 (unless y is NaN); x and y broadcast. */
+export function xlogy(x: Tensor, y: Tensor): Tensor {
+  const xd = x.detach();
+  const yd = y.detach();
+  const dtype = floatResult(resultType(x, y));
+  const product = xd.to(dtype).mul(yd.to(dtype).log());
+  const out = product.maskedFill(xd.eq(0).logicalAnd(yd.isnan().logicalNot()), 0);
+  if (needsGrad(x, y)) record(new XlogyBackward0(), [x, y], [out]).save(x, y);
+  return out;
 }
 
 // --- comparisons, logical and bitwise ops (no gradient) ---
@@ -400,14 +462,27 @@ const P = Tensor.prototype;
 P.add = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
   return add(this, other, opts);
 };
+/**
+ * The direct in-place write of an arithmetic op (self op= other in self's dtype), or
+ * undefined where the out-of-place op must run to apply its checks (bool, integral alpha).
+ */
+function directArith(self: Tensor, op: 'add' | 'sub' | 'mul' | 'div', other: TensorLike, alpha = 1): DirectWrite | undefined {
+  const dtype = op === 'div' ? floatResult(resultType(self, other)) : resultType(self, other);
+  if (dtype === 'bool' || (!isFloatingDtype(dtype) && !Number.isInteger(alpha))) return undefined;
+  return {
+    dtype,
+    write: (out) => backend().binary(op, self, broadcastTo(asCompute(other, dtype), self.shape), out, castScalar(alpha, dtype)),
+  };
+}
+
 P.add_ = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
-  return inplace(this, [asTensor(other)], (s) => add(s, other, opts));
+  return inplace(this, [asTensor(other)], (s) => add(s, other, opts), directArith(this, 'add', other, opts?.alpha));
 };
 P.sub = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
   return sub(this, other, opts);
 };
 P.sub_ = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
-  return inplace(this, [asTensor(other)], (s) => sub(s, other, opts));
+  return inplace(this, [asTensor(other)], (s) => sub(s, other, opts), directArith(this, 'sub', other, opts?.alpha));
 };
 P.rsub = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
   return sub(other, this, opts);
@@ -416,13 +491,14 @@ P.mul = function (this: Tensor, other: TensorLike) {
   return mul(this, other);
 };
 P.mul_ = function (this: Tensor, other: TensorLike) {
-  return inplace(this, [asTensor(other)], (s) => mul(s, other));
+  return inplace(this, [asTensor(other)], (s) => mul(s, other), directArith(this, 'mul', other));
 };
 P.div = function (this: Tensor, other: TensorLike, opts?: { roundingMode?: RoundingMode | null }) {
   return div(this, other, opts);
 };
 P.div_ = function (this: Tensor, other: TensorLike, opts?: { roundingMode?: RoundingMode | null }) {
-  return inplace(this, [asTensor(other)], (s) => div(s, other, opts));
+  const direct = opts?.roundingMode ? undefined : directArith(this, 'div', other);
+  return inplace(this, [asTensor(other)], (s) => div(s, other, opts), direct);
 };
 P.rdiv = function (this: Tensor, other: TensorLike) {
   // Python's `other / tensor` is tensor.reciprocal() * other.

@@ -4,7 +4,7 @@
 // gives derivatives of any order. 1-D convolutions run on the 2-D kernels with height 1.
 import type { Conv2dParams } from '../backend/backend.js';
 import { backend, type View } from '../backend/index.js';
-import { cppTypeName, scalarTypeName, type DType } from '../tensor/dtype.js';
+import { cppTypeName, scalarTypeName } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -22,11 +22,12 @@ export interface ConvParams {
   groups: number;
 }
 
-/** ConvParams with every list expanded to the number of spatial dims. */
+/** ConvParams checked and with every list expanded to the number of spatial dims (what the nodes keep). */
 interface Geometry extends ConvParams {
   spatial: number;
 }
 
+/** ATen's expand_param_if_needed: one value stands for every spatial dim, else one per dim. */
 function expand(list: readonly number[], name: string, dims: number): number[] {
   if (list.length === 1) return new Array<number>(dims).fill(list[0]);
   if (list.length !== dims) {
@@ -146,7 +147,7 @@ function kernelParams(g: Geometry): Conv2dParams {
 }
 
 /** v as the 4-D view the kernels take: a unit height inserted for 1-D. */
-function as4d(v: View, spatial: number): View {
+function withUnitHeight(v: View, spatial: number): View {
   if (spatial === 2) return v;
   const shape = v.shape.slice();
   const strides = v.strides.slice();
@@ -155,7 +156,8 @@ function as4d(v: View, spatial: number): View {
   return { buffer: v.buffer, dtype: v.dtype, shape, strides, offset: v.offset };
 }
 
-const shape4d = (shape: readonly number[], spatial: number): number[] => (spatial === 2 ? shape.slice() : [shape[0], shape[1], 1, shape[2]]);
+/** A shape as the kernels see it: a unit height inserted for 1-D. */
+const unitHeightShape = (shape: readonly number[], spatial: number): number[] => (spatial === 2 ? shape.slice() : [shape[0], shape[1], 1, shape[2]]);
 
 /** out[n, c, ...] += bias[c], in place (the transposed forward's bias). */
 function addChannelBias(out: Tensor, bias: Tensor): void {
@@ -169,10 +171,10 @@ function forwardKernel(x: Tensor, weight: Tensor, bias: Tensor | null, g: Geomet
   const k = kernelParams(g);
   const s = g.spatial;
   if (!g.transposed) {
-    backend().conv2d(as4d(x, s), as4d(weight, s), bias, k, out.buffer, shape4d(outShape, s));
+    backend().conv2d(withUnitHeight(x, s), withUnitHeight(weight, s), bias, k, out.buffer, unitHeightShape(outShape, s));
   } else {
     // A transposed convolution is the input gradient of the convolution it transposes.
-    backend().conv2dBackwardInput(as4d(x, s), as4d(weight, s), k, out.buffer, shape4d(outShape, s));
+    backend().conv2dBackwardInput(withUnitHeight(x, s), withUnitHeight(weight, s), k, out.buffer, unitHeightShape(outShape, s));
     if (bias !== null) addChannelBias(out, bias);
   }
   return out;
@@ -183,8 +185,8 @@ function inputGradKernel(gradOut: Tensor, weight: Tensor, g: Geometry, inputShap
   if (out.numel() === 0 || gradOut.numel() === 0) return out;
   const k = kernelParams(g);
   const s = g.spatial;
-  if (!g.transposed) backend().conv2dBackwardInput(as4d(gradOut, s), as4d(weight, s), k, out.buffer, shape4d(inputShape, s));
-  else backend().conv2d(as4d(gradOut, s), as4d(weight, s), null, k, out.buffer, shape4d(inputShape, s));
+  if (!g.transposed) backend().conv2dBackwardInput(withUnitHeight(gradOut, s), withUnitHeight(weight, s), k, out.buffer, unitHeightShape(inputShape, s));
+  else backend().conv2d(withUnitHeight(gradOut, s), withUnitHeight(weight, s), null, k, out.buffer, unitHeightShape(inputShape, s));
   return out;
 }
 
@@ -194,8 +196,8 @@ function weightGradKernel(gradOut: Tensor, x: Tensor, g: Geometry, weightShape: 
   const k = kernelParams(g);
   const s = g.spatial;
   // Transposed: the roles of input and output swap (x is the "gradient" of the output).
-  if (!g.transposed) backend().conv2dBackwardWeight(as4d(gradOut, s), as4d(x, s), k, out.buffer, shape4d(weightShape, s));
-  else backend().conv2dBackwardWeight(as4d(x, s), as4d(gradOut, s), k, out.buffer, shape4d(weightShape, s));
+  if (!g.transposed) backend().conv2dBackwardWeight(withUnitHeight(gradOut, s), withUnitHeight(x, s), k, out.buffer, unitHeightShape(weightShape, s));
+  else backend().conv2dBackwardWeight(withUnitHeight(x, s), withUnitHeight(gradOut, s), k, out.buffer, unitHeightShape(weightShape, s));
   return out;
 }
 
@@ -216,8 +218,16 @@ class ConvolutionBackward0 extends Node {
   backward([grad]: Grad[]): Grad[] {
     if (grad === null) return [null, null, null];
     const [x, weight] = this.saved();
-    return convolutionBackward(grad, x, weight, this.g, [this.next[0] !== null, this.next[1] !== null, this.next[2] !== null]);
+    return backwardOp(grad, x, weight, this.g, [this.next[0] !== null, this.next[1] !== null, this.next[2] !== null]);
   }
+}
+
+/** The convolution on checked geometry, recording ConvolutionBackward0. */
+function forwardOp(x: Tensor, weight: Tensor, bias: Tensor | null, g: Geometry): Tensor {
+  const outChannels = g.transposed ? weight.shape[1] * g.groups : weight.shape[0];
+  const out = forwardKernel(x, weight, bias, g, [x.shape[0], outChannels, ...outputSpatial(x.shape, weight.shape, g)]);
+  if (needsGrad(x, weight, bias)) record(new ConvolutionBackward0(g), [x, weight, bias], [out]).save(x, weight);
+  return out;
 }
 
 /**
@@ -225,11 +235,7 @@ class ConvolutionBackward0 extends Node {
  * transposed), bias [O] or null.
  */
 export function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, params: ConvParams): Tensor {
-  const g = geometry(x, weight, bias, params);
-  const outChannels = g.transposed ? weight.shape[1] * g.groups : weight.shape[0];
-  const out = forwardKernel(x, weight, bias, g, [x.shape[0], outChannels, ...outputSpatial(x.shape, weight.shape, g)]);
-  if (needsGrad(x, weight, bias)) record(new ConvolutionBackward0(g), [x, weight, bias], [out]).save(x, weight);
-  return out;
+  return forwardOp(x, weight, bias, geometry(x, weight, bias, params));
 }
 
 class ConvolutionBackwardBackward0 extends Node {
@@ -247,9 +253,9 @@ class ConvolutionBackwardBackward0 extends Node {
     const g = this.g;
     let ggO: Grad = null;
     if (this.next[0] !== null) {
-      if (ggI !== null) ggO = convolution(ggI, weight, null, g);
+      if (ggI !== null) ggO = forwardOp(ggI, weight, null, g);
       if (ggW !== null) {
-        const t = convolution(x, ggW, null, g);
+        const t = forwardOp(x, ggW, null, g);
         ggO = ggO === null ? t : ggO.add(t);
       }
       if (ggB !== null) {
@@ -257,10 +263,21 @@ class ConvolutionBackwardBackward0 extends Node {
         ggO = ggO === null ? b.expand(gradOut.shape) : ggO.add(b);
       }
     }
-    const gx = this.next[1] !== null && ggW !== null ? convolutionBackward(gradOut, x, ggW, g, [true, false, false])[0] : null;
-    const gw = this.next[2] !== null && ggI !== null ? convolutionBackward(gradOut, ggI, weight, g, [false, true, false])[1] : null;
+    const gx = this.next[1] !== null && ggW !== null ? backwardOp(gradOut, x, ggW, g, [true, false, false])[0] : null;
+    const gw = this.next[2] !== null && ggI !== null ? backwardOp(gradOut, ggI, weight, g, [false, true, false])[1] : null;
     return [ggO, gx, gw];
   }
+}
+
+/** The gradients `mask` asks for on checked geometry, recording ConvolutionBackwardBackward0. */
+function backwardOp(gradOut: Tensor, x: Tensor, weight: Tensor, g: Geometry, mask: readonly boolean[]): [Grad, Grad, Grad] {
+  const gradIn = mask[0] ? inputGradKernel(gradOut, weight, g, x.shape) : null;
+  const gradW = mask[1] ? weightGradKernel(gradOut, x, g, weight.shape) : null;
+  const gradB = mask[2] ? biasGradKernel(gradOut) : null;
+  if (needsGrad(gradOut, x, weight)) {
+    record(new ConvolutionBackwardBackward0(g), [gradOut, x, weight], [gradIn, gradW, gradB]).save(gradOut, x, weight);
+  }
+  return [gradIn, gradW, gradB];
 }
 
 /**
@@ -268,19 +285,5 @@ class ConvolutionBackwardBackward0 extends Node {
  * the inputs `mask` asks for, given the output's gradient.
  */
 export function convolutionBackward(gradOut: Tensor, x: Tensor, weight: Tensor, params: ConvParams, mask: readonly boolean[]): [Grad, Grad, Grad] {
-  const g = 'spatial' in params ? (params as Geometry) : geometry(x, weight, null, params);
-  const gradIn = mask[0] ? inputGradKernel(gradOut, weight, g, x.shape) : null;
-  const gradW = mask[1] ? weightGradKernel(gradOut, x, g, weight.shape) : null;
-  const gradB = mask[2] ? biasGradKernel(gradOut) : null;
-  if (needsGrad(gradOut, x, weight)) {
-    const node = record(new ConvolutionBackwardBackward0(g), [gradOut, x, weight], []).save(gradOut, x, weight);
-    node.numOutputs = 3;
-    [gradIn, gradW, gradB].forEach((t, i) => {
-      if (t !== null) {
-        t._gradFn = node;
-        t._outputNr = i;
-      }
-    });
-  }
-  return [gradIn, gradW, gradB];
+  return backwardOp(gradOut, x, weight, geometry(x, weight, null, params), mask);
 }

@@ -1,6 +1,6 @@
 // Copies and conversions: clone, contiguous, to(dtype), copy_, fill_, zero_.
 import { backend } from '../backend/index.js';
-import { castScalar, isDType, type DType } from '../tensor/dtype.js';
+import { castScalar, isDType, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, legacyTypeName, Node } from '../tensor/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkNoInternalOverlap, inplace } from './inplace.js';
@@ -45,7 +45,11 @@ function copiedValue(src: Tensor, shape: readonly number[], dtype: DType): Tenso
 
 export function copy_(self: Tensor, src: Tensor): Tensor {
   if (!(src instanceof Tensor)) throw new TypeError('copy_(): argument src must be a Tensor');
-  return inplace(self, [src], (s) => copiedValue(src, s.shape, s.dtype));
+  const direct = {
+    dtype: self.dtype,
+    write: (out: TypedArray) => backend().copy(broadcastTo(src, self.shape), { buffer: out, dtype: self.dtype, shape: self.shape, strides: self.strides, offset: 0 }),
+  };
+  return inplace(self, [src], (s) => copiedValue(src, s.shape, s.dtype), direct);
 }
 
 /** Writes `value` everywhere; with no graph to record this is a plain fill of self's memory. */

@@ -2,7 +2,7 @@
 // write it into self's memory, then rebase self's history onto the new node, as
 // PyTorch's rebase_history does (CopySlices on the base when self is a view).
 import { backend } from '../backend/index.js';
-import { scalarTypeName, type DType } from '../tensor/dtype.js';
+import { scalarTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { broadcastShapes, formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -73,16 +73,48 @@ function snapshot(self: Tensor): Tensor {
   return snap;
 }
 
+/** How an op writes its result straight into self's memory when nothing is recorded. */
+export interface DirectWrite {
+  /** The dtype the op computes in: the direct path needs it to be self's. */
+  dtype: DType;
+  /** Fills `out` (self's elements, contiguous) with the result. */
+  write(out: TypedArray): void;
+}
+
+/** Self is contiguous, keeps its shape, and no operand reads self's memory in another layout. */
+function canWriteDirectly(self: Tensor, others: readonly (Tensor | null | undefined)[], dtype: DType): boolean {
+  if (dtype !== self.dtype || !self.isContiguous()) return false;
+  for (const o of others) {
+    if (!o) continue;
+    if (o.dim() > self.dim() || o.shape.some((size, i) => size !== 1 && size !== self.shape[self.dim() - o.dim() + i])) return false;
+    if (o._storage === self._storage && !(o.offset === self.offset && sameShape(o.shape, self.shape) && sameShape(o.strides, self.strides))) return false;
+  }
+  return true;
+}
+
 /**
  * Runs an in-place op: `compute` gets self's value and returns the new value. The
  * new value must broadcast to self's shape and be castable to self's dtype;
  * otherwise nothing is written. When recording, self is copied only if the op's
- * backward saved it (relu_, add_, exp_ … do not).
+ * backward saved it (relu_, add_, exp_ … do not). With `direct`, an unrecorded op on
+ * a contiguous self writes into self's memory without a temporary (optimizer steps).
  */
-export function inplace(self: Tensor, others: readonly (Tensor | null | undefined)[], compute: (self: Tensor) => Tensor): Tensor {
+export function inplace(
+  self: Tensor,
+  others: readonly (Tensor | null | undefined)[],
+  compute: (self: Tensor) => Tensor,
+  direct?: DirectWrite,
+): Tensor {
   checkInplaceAllowed(self);
   checkNoInternalOverlap(self);
   const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o?.requiresGrad));
+  if (!recording && direct && canWriteDirectly(self, others, direct.dtype)) {
+    const n = self.numel();
+    const buf = self.buffer;
+    direct.write(self.offset === 0 && buf.length === n ? buf : buf.subarray(self.offset, self.offset + n));
+    self._versionCounter.value++;
+    return self;
+  }
   const result = compute(self);
   if (recording && result !== self) result.gradFn?.rebindSaved(self, () => snapshot(self));
   writeInto(self, result);

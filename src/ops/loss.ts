@@ -1,17 +1,15 @@
 // Losses that PyTorch implements as ops with their own backward node: nll_loss
 // (NllLossBackward0, NllLoss2DBackward0), mse_loss, smooth_l1_loss, huber_loss,
-// binary_cross_entropy, binary_cross_entropy_with_logits; plus xlogy and the
-// tensor-scalar arithmetic that PyTorch's C++ composites (cross_entropy) record under
-// their C++ names (MulBackward1, DivBackward1, AddBackward1). Composite losses
+// binary_cross_entropy, binary_cross_entropy_with_logits. Composite losses
 // (cross_entropy, l1_loss, kl_div) live in nn/functional/loss.ts.
 import { backend, type View } from '../backend/index.js';
 import type { LossReduction } from '../backend/backend.js';
-import { floatResult, isFloatingDtype, resultType, scalarTypeName, type DType } from '../tensor/dtype.js';
+import { isFloatingDtype, resultType, scalarTypeName } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { where } from './binary.js';
-import { binaryKernel, castRaw } from './kernels.js';
+import { castRaw } from './kernels.js';
 import { needsGrad, record } from './record.js';
 import { applyUnary } from './unary.js';
 
@@ -47,63 +45,6 @@ function raw(t: Tensor): Tensor {
 
 function viewOf(t: Tensor, shape: number[], strides: number[]): View {
   return { buffer: t.buffer, dtype: t.dtype, shape, strides, offset: t.offset };
-}
-
-// --- scalar arithmetic under C++ node names ---
-
-class ScalarBackward extends Node {
-  constructor(readonly name: string, private readonly grad: (g: Tensor) => Tensor) {
-    super();
-  }
-  backward([g]: Grad[]): Grad[] {
-    return [this.grad(g as Tensor)];
-  }
-}
-
-function scalarOp(x: Tensor, op: 'mul' | 'div' | 'add', s: number, name: string, grad: (g: Tensor) => Tensor): Tensor {
-  const dtype = op === 'div' ? floatResult(resultType(x, s)) : resultType(x, s);
-  const out = binaryKernel(op, x, s, dtype);
-  if (needsGrad(x)) record(new ScalarBackward(name, grad), [x], [out]);
-  return out;
-}
-
-/** x * s as at::mul(Tensor, Scalar) from C++ (MulBackward1; Python's x * 2 is MulBackward0). */
-export function mulScalar(x: Tensor, s: number): Tensor {
-  return scalarOp(x, 'mul', s, 'MulBackward1', (g) => g.mul(s));
-}
-
-/** x / s as at::div(Tensor, Scalar) from C++ (DivBackward1). */
-export function divScalar(x: Tensor, s: number): Tensor {
-  return scalarOp(x, 'div', s, 'DivBackward1', (g) => g.div(s));
-}
-
-/** x + s as at::add(Tensor, Scalar) from C++ (AddBackward1). */
-export function addScalar(x: Tensor, s: number): Tensor {
-  return scalarOp(x, 'add', s, 'AddBackward1', (g) => g);
-}
-
-// --- xlogy ---
-
-class XlogyBackward0 extends Node {
-  readonly name = 'XlogyBackward0';
-  backward([g]: Grad[]): Grad[] {
-    const [x, y] = this.saved();
-    const grad = g as Tensor;
-    const [nx, ny] = this.next;
-    // d/dx = log(y) (0 where x == 0), d/dy = x / y.
-    return [nx ? grad.mul(xlogy(x.ne(0).to(grad.dtype), y)) : null, ny ? grad.mul(x).div(y) : null];
-  }
-}
-
-/** x * log(y), and 0 where x == 0 (unless y is NaN), as torch.xlogy. */
-export function xlogy(x: Tensor, y: Tensor): Tensor {
-  const xd = x.detach();
-  const yd = y.detach();
-  const dtype = floatResult(resultType(x, y));
-  const product = xd.to(dtype).mul(yd.to(dtype).log());
-  const out = product.maskedFill(xd.eq(0).logicalAnd(yd.isnan().logicalNot()), 0);
-  if (needsGrad(x, y)) record(new XlogyBackward0(), [x, y], [out]).save(x, y);
-  return out;
 }
 
 // --- nll_loss ---
@@ -173,11 +114,6 @@ function nllForward(input: Tensor, target: Tensor, call: NllCall): Tensor {
     throw new TypeError(`expected scalar type ${scalarTypeName(input.dtype)} but found ${scalarTypeName(weight.dtype)}`);
   }
   const t = raw(target);
-  const T = t.buffer;
-  for (let i = 0; i < N * S; i++) {
-    const v = T[t.offset + i];
-    if (v !== ignoreIndex && (v < 0 || v >= C)) throw new RangeError(`Target ${v} is out of bounds.`);
-  }
   // 1-D and 2-D inputs are read through their strides; 4-D ones contiguously.
   let xView: View;
   if (input.dim() <= 2) {
@@ -188,6 +124,7 @@ function nllForward(input: Tensor, target: Tensor, call: NllCall): Tensor {
   }
   const out = Tensor.empty(reduction === 'none' ? call.outShape.slice() : [], input.dtype);
   const total = new Float64Array(1);
+  // The kernel checks that every target is a class index or ignoreIndex.
   backend().nllLoss(xView, viewOf(t, [N, S], [S, 1]), weight, ignoreIndex, reduction, out.buffer, total);
   if (needsGrad(input)) {
     record(new NllLossBackward(call, input.shape.slice(), total[0]), [input], [out]).save(...(weight ? [target, weight] : [target]));

@@ -131,14 +131,12 @@ function checkFeatures(name: string, expected: number, t: Tensor | null): void {
   if (t !== null && t.numel() !== expected) throw new RangeError(`${name} should contain ${expected} elements not ${t.numel()}`);
 }
 
-/** Writes value(c) into element c of a 1-D running-statistics buffer, in place. */
-function updateRunning(t: Tensor, value: (c: number, old: number) => number): void {
-  const s = t.strides[0] ?? 0;
-  for (let c = 0; c < t.numel(); c++) {
-    const at = t.offset + c * s;
-    t.buffer[at] = value(c, t.buffer[at]);
-  }
-  t._versionCounter.value++;
+/** A [C] running-statistics buffer as the View the statistics kernel reads (and, training, updates in place). */
+function runningView(t: Tensor | null): View | null {
+  if (t === null) return null;
+  // ATen reads them through a 1-D accessor.
+  if (t.dim() !== 1) throw new RangeError(`TensorAccessor expected 1 dims but tensor has ${t.dim()}`);
+  return { buffer: t.buffer, dtype: t.dtype, shape: t.shape, strides: t.strides, offset: t.offset };
 }
 
 /**
@@ -170,22 +168,10 @@ export function batchNorm(
   const xv = asNcl(x, N, C, L);
   const mean = Tensor.empty([C], input.dtype);
   const invstd = Tensor.empty([C], input.dtype);
-  if (training) {
-    const variance = Tensor.empty([C], input.dtype);
-    backend().batchNormStats(xv, mean.buffer, variance.buffer);
-    const n = N * L;
-    for (let c = 0; c < C; c++) invstd.buffer[c] = 1 / Math.sqrt(variance.buffer[c] + eps);
-    if (runningMean !== null) updateRunning(runningMean, (c, old) => momentum * mean.buffer[c] + (1 - momentum) * old);
-    // The running variance tracks the unbiased estimate.
-    if (runningVar !== null) updateRunning(runningVar, (c, old) => momentum * ((variance.buffer[c] * n) / (n - 1)) + (1 - momentum) * old);
-  } else {
-    const rm = flat(runningMean) as View;
-    const rv = flat(runningVar) as View;
-    for (let c = 0; c < C; c++) {
-      mean.buffer[c] = rm.buffer[rm.offset + c];
-      invstd.buffer[c] = 1 / Math.sqrt(rv.buffer[rv.offset + c] + eps);
-    }
-  }
+  const rm = runningView(runningMean);
+  const rv = runningView(runningVar);
+  backend().batchNormStats(xv, training, momentum, eps, rm, rv, mean.buffer, invstd.buffer);
+  if (training) for (const t of [runningMean, runningVar]) if (t !== null) t._versionCounter.value++;
   const out = Tensor.empty(input.shape.slice(), input.dtype);
   backend().batchNorm(xv, mean, invstd, flat(weight), flat(bias), out.buffer);
   if (needsGrad(input, weight, bias)) {

@@ -1,5 +1,6 @@
 // Padding: constant_pad_nd (any number of trailing dims, negative pads crop), and the
-// reflect / replicate / circular modes of F.pad, which copy input cells by an index map.
+// reflect / replicate / circular modes of F.pad (1, 2 or 3 trailing dims), which copy
+// input cells by an index map per padded dim.
 import { backend, type View } from '../backend/index.js';
 import { castScalar } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
@@ -40,21 +41,15 @@ export function constantPadNd(x: Tensor, pad: readonly number[], value = 0): Ten
   }
   const shape = x.shape.slice();
   const cropOnly = pad.every((v) => v <= 0);
-  let src: View = x;
   for (let k = 0; k < pairs; k++) {
     const d = nd - 1 - k;
     const [l, r] = [pad[2 * k], pad[2 * k + 1]];
     const size = shape[d] + l + r;
     if (cropOnly) {
-      // Only cropping: PyTorch narrows, with narrow's error for an impossible crop.
-      if (l < 0) {
-        if (x.shape[d] + l < 0) throw new RangeError(`start (${-l}) + length (${x.shape[d] + l}) exceeds dimension size (${x.shape[d]}).`);
-        src = narrowView(src, d, -l, src.shape[d] + l);
-      }
-      if (r < 0) {
-        if (src.shape[d] + r < 0) throw new RangeError(`start (0) + length (${src.shape[d] + r}) exceeds dimension size (${src.shape[d]}).`);
-        src = narrowView(src, d, 0, src.shape[d] + r);
-      }
+      // Only cropping: PyTorch narrows (left, then right), with narrow's error for an impossible crop.
+      const afterLeft = x.shape[d] + l;
+      if (afterLeft < 0) throw new RangeError(`start (${-l}) + length (${afterLeft}) exceeds dimension size (${x.shape[d]}).`);
+      if (size < 0) throw new RangeError(`start (0) + length (${size}) exceeds dimension size (${afterLeft}).`);
     } else if (size <= 0) {
       throw new RangeError(
         `The input size ${x.shape[d]}, plus negative padding ${l} and ${r} resulted in a negative output size, which is invalid. Check dimension ${d} of your input.`,
@@ -65,7 +60,7 @@ export function constantPadNd(x: Tensor, pad: readonly number[], value = 0): Ten
   const out = Tensor.empty(shape, x.dtype);
   if (value !== 0) backend().fill(out, castScalar(value, x.dtype));
   // Copy the kept input cells to their place in the output.
-  src = x;
+  let src: View = x;
   let dst: View = out;
   for (let k = 0; k < pairs; k++) {
     const d = nd - 1 - k;
@@ -144,7 +139,7 @@ class IndexPadBackwardBackward extends Node {
     super();
   }
   backward([gg]: Grad[]): Grad[] {
-    const [x, ...maps] = this.saved();
+    const [, ...maps] = this.saved();
     // The backward is linear in the gradient; its adjoint is the padding itself.
     if (gg === null || this.next[0] === null) return [null, null];
     return [recordPad(gg, gatherPad(gg, this.dims, maps), this.dims, maps, this.forwardName, this.name), null];
@@ -163,32 +158,54 @@ function recordPad(x: Tensor, out: Tensor, dims: number[], maps: Tensor[], name:
   return out;
 }
 
+/** The checks of reflection_pad{1,2,3}d, replication_pad{1,2,3}d and _pad_circular, in their order. */
 function checkPadSizes(mode: PadMode, x: Tensor, pad: readonly number[]): void {
   const nd = x.dim();
   const pairs = pad.length / 2;
-  for (let k = 0; k < pairs; k++) {
-    const d = nd - 1 - k;
-    const [l, r] = [pad[2 * k], pad[2 * k + 1]];
-    const size = x.shape[d];
-    if (mode === 'reflect' && !(l < size && r < size)) {
-      // PyTorch prints the input's sizes for 1-D reflection and its dimension count for 2-D.
-      const input = pairs === 1 ? formatShape(x.shape) : String(nd);
-      throw new RangeError(
-        `Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${l}, ${r}) at dimension ${d} of input ${input}`,
-      );
+  // Padded dims from the last one: pad[2k], pad[2k + 1] apply to dim nd - 1 - k.
+  const padded = Array.from({ length: pairs }, (_, k) => nd - 1 - k);
+  const outShape = x.shape.slice();
+  padded.forEach((d, k) => {
+    outShape[d] = x.shape[d] + pad[2 * k] + pad[2 * k + 1];
+  });
+  if (mode === 'circular') {
+    // _pad_circular walks the dims from the first padded one; an empty result is allowed.
+    for (let k = pairs - 1; k >= 0; k--) {
+      const size = x.shape[padded[k]];
+      if (!(pad[2 * k] <= size && pad[2 * k + 1] <= size)) throw new RangeError('Padding value causes wrapping around more than once.');
+      if (outShape[padded[k]] < 0) throw new RangeError('Negative padding value is resulting in an empty dimension');
     }
-    if (mode === 'circular' && !(l <= size && r <= size)) throw new RangeError('Padding value causes wrapping around more than once.');
-    if (size === 0) {
-      throw new RangeError(
-        `Expected ${pairs + 1}D or ${pairs + 2}D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: ${formatShape(x.shape)}`,
-      );
-    }
-    if (size + l + r <= 0) {
-      if (mode === 'circular') throw new RangeError('Negative padding value is resulting in an empty dimension');
-      const axis = k === 0 ? 'W' : 'H';
-      throw new RangeError(`input (${axis}: ${size}) is too small. Calculated output ${axis}: ${size + l + r}`);
-    }
+    return;
   }
+  if (padded.some((d) => x.shape[d] === 0)) {
+    throw new RangeError(
+      `Expected ${pairs + 1}D or ${pairs + 2}D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: ${formatShape(x.shape)}`,
+    );
+  }
+  if (mode === 'reflect') {
+    padded.forEach((d, k) => {
+      const [l, r] = [pad[2 * k], pad[2 * k + 1]];
+      if (!(l < x.shape[d] && r < x.shape[d])) {
+        // PyTorch prints the input's sizes for 1-D and 3-D reflection and its dimension count for 2-D.
+        const input = pairs === 2 ? String(nd) : formatShape(x.shape);
+        throw new RangeError(
+          `Argument #${4 + 2 * k}: Padding size should be less than the corresponding input dimension, but got: padding (${l}, ${r}) at dimension ${d} of input ${input}`,
+        );
+      }
+    });
+  }
+  if (pairs === 3) {
+    // 3-D padding has no size check of its own: allocating the output fails (an empty one is fine).
+    const negative = outShape.find((n) => n < 0);
+    if (negative !== undefined) throw new RangeError(`Trying to create tensor with negative dimension ${negative}: ${formatShape(outShape)}`);
+    return;
+  }
+  padded.forEach((d, k) => {
+    if (outShape[d] <= 0) {
+      const axis = k === 0 ? 'W' : 'H';
+      throw new RangeError(`input (${axis}: ${x.shape[d]}) is too small. Calculated output ${axis}: ${outShape[d]}`);
+    }
+  });
 }
 
 /** reflect / replicate / circular padding of the trailing pad.length / 2 dims. */

@@ -15,6 +15,7 @@ import { castScalar, cppTypeName, isFloatingDtype, isIntegralDtype, resultType, 
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { broadcastShapes, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { div } from './binary.js';
 import { checkNoInternalOverlap, inplace } from './inplace.js';
 import { asCompute, broadcastTo, scalarView } from './kernels.js';
 import { needsGrad, record } from './record.js';
@@ -97,7 +98,7 @@ class AddcdivBackward0 extends Node {
     const [t1, t2] = this.saved();
     return [
       grad,
-      this.need1 ? grad.mul(t2.reciprocal().mul(this.value)) : null,
+      this.need1 ? grad.mul(div(this.value, t2)) : null, // a true division, rounded as PyTorch's value / tensor2
       this.need2 ? grad.neg().mul(t1.mul(this.value).div(t2.mul(t2))) : null,
     ];
   }

@@ -1,7 +1,8 @@
 // 2-D pooling as PyTorch's ATen ops (max_pool2d_with_indices, avg_pool2d,
 // _adaptive_avg_pool2d, adaptive_max_pool2d) on [N, C, H, W] or unbatched [C, H, W]
-// inputs. Each backward is an op of its own whose backward is the forward pooling (avg)
-// or a gather at the saved argmax (max), so createGraph gives second derivatives.
+// inputs. Each backward is an op of its own whose backward is the forward pooling (avg,
+// adaptive avg: see LinearPool) or a gather at the saved argmax (max), so createGraph
+// gives second derivatives.
 import type { Pool2dParams } from '../backend/backend.js';
 import { backend, type View } from '../backend/index.js';
 import { Node } from '../tensor/graph.js';
@@ -14,12 +15,13 @@ type Grad = Tensor | null;
 type Pair = [number, number];
 
 /** An unbatched [C, H, W] view as [1, C, H, W] (the kernels take 4-D views). */
-function as4d(v: View): View {
+function withBatchDim(v: View): View {
   if (v.shape.length === 4) return v;
   return { buffer: v.buffer, dtype: v.dtype, shape: [1, ...v.shape], strides: [v.shape[0] * v.strides[0], ...v.strides], offset: v.offset };
 }
 
-const shape4d = (shape: readonly number[]): number[] => (shape.length === 4 ? shape.slice() : [1, ...shape]);
+/** An unbatched [C, H, W] shape as [1, C, H, W]. */
+const batchedShape = (shape: readonly number[]): number[] => (shape.length === 4 ? shape.slice() : [1, ...shape]);
 
 /** Same leading dims as x, new (H, W). */
 const pooledShape = (x: Tensor, size: readonly number[]): number[] => [...x.shape.slice(0, -2), size[0], size[1]];
@@ -86,14 +88,14 @@ export interface MaxPool2dArgs {
   ceilMode: boolean;
 }
 
+/** MaxPool2DWithIndicesBackward0 or AdaptiveMaxPool2DBackward0; `backName` names its backward's node. */
 class MaxIndicesBackward extends Node {
-  // MaxPool2DWithIndicesBackward0 or AdaptiveMaxPool2DBackward0.
-  constructor(readonly name: string) {
+  constructor(readonly name: string, private readonly backName: string) {
     super();
   }
   backward([grad]: Grad[]): Grad[] {
     const [x, indices] = this.saved();
-    return [maxIndicesBackward(grad as Tensor, x, indices, `${this.name.slice(0, -'Backward0'.length)}BackwardBackward0`)];
+    return [maxIndicesBackward(grad as Tensor, x, indices, this.backName)];
   }
 }
 
@@ -114,7 +116,7 @@ class MaxIndicesBackwardBackward extends Node {
 /** Sends each output cell's gradient to its argmax in the input plane (x gives the shape). */
 function maxIndicesBackward(gradOut: Tensor, x: Tensor, indices: Tensor, name: string): Tensor {
   const out = Tensor.empty(x.shape.slice(), gradOut.dtype);
-  if (gradOut.numel() > 0) backend().maxPool2dBackward(as4d(gradOut), as4d(indices), out.buffer, shape4d(x.shape));
+  if (gradOut.numel() > 0) backend().maxPool2dBackward(withBatchDim(gradOut), withBatchDim(indices), out.buffer, batchedShape(x.shape));
   if (needsGrad(gradOut, x)) record(new MaxIndicesBackwardBackward(name), [gradOut, x], [out]).save(indices);
   return out;
 }
@@ -138,8 +140,8 @@ export function maxPool2dWithIndices(x: Tensor, args: MaxPool2dArgs): [Tensor, T
   const out = Tensor.empty(pooledShape(x, out2), x.dtype);
   const indices = Tensor.empty(out.shape.slice(), 'int64');
   const params: Pool2dParams = { kernel: k, stride: s, padding: p, dilation: d, outSize: out2 };
-  if (out.numel() > 0) backend().maxPool2d(as4d(x), params, out.buffer, indices.buffer);
-  if (needsGrad(x)) record(new MaxIndicesBackward('MaxPool2DWithIndicesBackward0'), [x], [out]).save(x, indices);
+  if (out.numel() > 0) backend().maxPool2d(withBatchDim(x), params, out.buffer, indices.buffer);
+  if (needsGrad(x)) record(new MaxIndicesBackward('MaxPool2DWithIndicesBackward0', 'MaxPool2DWithIndicesBackwardBackward0'), [x], [out]).save(x, indices);
   return [out, indices];
 }
 
@@ -159,9 +161,62 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: readonly number[]): [Te
   const size: Pair = [outputSize[0], outputSize[1]];
   const out = Tensor.empty(pooledShape(x, size), x.dtype);
   const indices = Tensor.empty(out.shape.slice(), 'int64');
-  if (out.numel() > 0) backend().adaptiveMaxPool2d(as4d(x), out.buffer, indices.buffer, size);
-  if (needsGrad(x)) record(new MaxIndicesBackward('AdaptiveMaxPool2DBackward0'), [x], [out]).save(x, indices);
+  if (out.numel() > 0) backend().adaptiveMaxPool2d(withBatchDim(x), out.buffer, indices.buffer, size);
+  if (needsGrad(x)) record(new MaxIndicesBackward('AdaptiveMaxPool2DBackward0', 'AdaptiveMaxPool2DBackwardBackward0'), [x], [out]).save(x, indices);
   return [out, indices];
+}
+
+// --- poolings linear in their input (avg, adaptive avg) ---
+// The backward is linear in the gradient with the forward pooling as its adjoint, so both
+// nodes follow one pattern: the backward's own backward runs the forward again.
+
+interface LinearPool {
+  /** The forward's node (AvgPool2DBackward0, …) and its backward's (…BackwardBackward0). */
+  name: string;
+  backName: string;
+  /** The forward kernel into out (x's leading dims, outSize). */
+  forward(x: Tensor, out: Tensor): void;
+  /** The backward kernel: grad (the output's shape) into out (the input's shape). */
+  backward(grad: Tensor, out: Tensor): void;
+  outSize: Pair;
+}
+
+class LinearPoolBackward extends Node {
+  readonly name: string;
+  constructor(private readonly pool: LinearPool) {
+    super();
+    this.name = pool.name;
+  }
+  backward([grad]: Grad[]): Grad[] {
+    const [x] = this.saved();
+    return [linearPoolBackward(this.pool, grad as Tensor, x)];
+  }
+}
+
+class LinearPoolBackwardBackward extends Node {
+  readonly name: string;
+  constructor(private readonly pool: LinearPool) {
+    super();
+    this.name = pool.backName;
+  }
+  backward([gg]: Grad[]): Grad[] {
+    return [gg !== null && this.next[0] !== null ? linearPoolForward(this.pool, gg) : null, null];
+  }
+}
+
+function linearPoolForward(pool: LinearPool, x: Tensor): Tensor {
+  const out = Tensor.empty(pooledShape(x, pool.outSize), x.dtype);
+  if (out.numel() > 0) pool.forward(x, out);
+  if (needsGrad(x)) record(new LinearPoolBackward(pool), [x], [out]).save(x);
+  return out;
+}
+
+/** The gradient of `pool` with respect to x (saved for its shape) given the output's. */
+function linearPoolBackward(pool: LinearPool, grad: Tensor, x: Tensor): Tensor {
+  const out = Tensor.empty(x.shape.slice(), grad.dtype);
+  if (grad.numel() > 0) pool.backward(grad, out);
+  if (needsGrad(grad, x)) record(new LinearPoolBackwardBackward(pool), [grad, x], [out]);
+  return out;
 }
 
 // --- average pooling ---
@@ -175,41 +230,19 @@ export interface AvgPool2dArgs {
   divisorOverride: number | null;
 }
 
-class AvgPool2DBackward0 extends Node {
-  readonly name = 'AvgPool2DBackward0';
-  constructor(private readonly params: Pool2dParams) {
-    super();
-  }
-  backward([grad]: Grad[]): Grad[] {
-    const [x] = this.saved();
-    return [avgPool2dBackward(grad as Tensor, x, this.params)];
-  }
-}
-
-class AvgPool2DBackwardBackward0 extends Node {
-  readonly name = 'AvgPool2DBackwardBackward0';
-  constructor(private readonly params: Pool2dParams) {
-    super();
-  }
-  backward([gg]: Grad[]): Grad[] {
-    // The backward is linear in the gradient with the forward as its adjoint.
-    return [gg !== null && this.next[0] !== null ? avgPool2dKernel(gg, this.params) : null, null];
-  }
-}
-
-function avgPool2dBackward(gradOut: Tensor, x: Tensor, params: Pool2dParams): Tensor {
-  const out = Tensor.empty(x.shape.slice(), gradOut.dtype);
-  if (gradOut.numel() > 0) backend().avgPool2dBackward(as4d(gradOut), params, out.buffer, shape4d(x.shape));
-  if (needsGrad(gradOut, x)) record(new AvgPool2DBackwardBackward0(params), [gradOut, x], [out]);
-  return out;
-}
-
 /** avg_pool2d on already-checked geometry. */
-function avgPool2dKernel(x: Tensor, params: Pool2dParams): Tensor {
-  const out = Tensor.empty(pooledShape(x, params.outSize), x.dtype);
-  if (out.numel() > 0) backend().avgPool2d(as4d(x), params, out.buffer);
-  if (needsGrad(x)) record(new AvgPool2DBackward0(params), [x], [out]).save(x);
-  return out;
+function avgPool(params: Pool2dParams): LinearPool {
+  return {
+    name: 'AvgPool2DBackward0',
+    backName: 'AvgPool2DBackwardBackward0',
+    forward(x, out) {
+      backend().avgPool2d(withBatchDim(x), params, out.buffer);
+    },
+    backward(grad, out) {
+      backend().avgPool2dBackward(withBatchDim(grad), params, out.buffer, batchedShape(out.shape));
+    },
+    outSize: params.outSize,
+  };
 }
 
 /** at::avg_pool2d. */
@@ -238,42 +271,23 @@ export function avgPool2d(x: Tensor, args: AvgPool2dArgs): Tensor {
     countIncludePad: args.countIncludePad,
     divisorOverride: args.divisorOverride,
   };
-  return avgPool2dKernel(x, params);
+  return linearPoolForward(avgPool(params), x);
 }
 
 // --- adaptive average pooling ---
 
-class AdaptiveAvgPool2DBackward0 extends Node {
-  readonly name = 'AdaptiveAvgPool2DBackward0';
-  backward([grad]: Grad[]): Grad[] {
-    const [x] = this.saved();
-    return [adaptiveAvgPool2dBackward(grad as Tensor, x)];
-  }
-}
-
-class AdaptiveAvgPool2DBackwardBackward0 extends Node {
-  readonly name = 'AdaptiveAvgPool2DBackwardBackward0';
-  constructor(private readonly outSize: Pair) {
-    super();
-  }
-  backward([gg]: Grad[]): Grad[] {
-    return [gg !== null && this.next[0] !== null ? adaptiveAvgPool2dKernel(gg, this.outSize) : null, null];
-  }
-}
-
-function adaptiveAvgPool2dBackward(gradOut: Tensor, x: Tensor): Tensor {
-  const out = Tensor.empty(x.shape.slice(), gradOut.dtype);
-  if (gradOut.numel() > 0) backend().adaptiveAvgPool2dBackward(as4d(gradOut), out.buffer, shape4d(x.shape));
-  const size = gradOut.shape.slice(-2) as Pair;
-  if (needsGrad(gradOut, x)) record(new AdaptiveAvgPool2DBackwardBackward0(size), [gradOut, x], [out]);
-  return out;
-}
-
-function adaptiveAvgPool2dKernel(x: Tensor, size: Pair): Tensor {
-  const out = Tensor.empty(pooledShape(x, size), x.dtype);
-  if (out.numel() > 0) backend().adaptiveAvgPool2d(as4d(x), out.buffer, size);
-  if (needsGrad(x)) record(new AdaptiveAvgPool2DBackward0(), [x], [out]).save(x);
-  return out;
+function adaptiveAvgPool(size: Pair): LinearPool {
+  return {
+    name: 'AdaptiveAvgPool2DBackward0',
+    backName: 'AdaptiveAvgPool2DBackwardBackward0',
+    forward(x, out) {
+      backend().adaptiveAvgPool2d(withBatchDim(x), out.buffer, size);
+    },
+    backward(grad, out) {
+      backend().adaptiveAvgPool2dBackward(withBatchDim(grad), out.buffer, batchedShape(out.shape));
+    },
+    outSize: size,
+  };
 }
 
 /** at::_adaptive_avg_pool2d (at::adaptive_avg_pool2d without its mean shortcut for 1x1). */
@@ -288,7 +302,7 @@ export function adaptiveAvgPool2dRaw(x: Tensor, outputSize: readonly number[]): 
     }
   }
   checkFloating(x, 'adaptive_avg_pool2d');
-  return adaptiveAvgPool2dKernel(x, [outputSize[0], outputSize[1]]);
+  return linearPoolForward(adaptiveAvgPool([outputSize[0], outputSize[1]]), x);
 }
 
 /** at::adaptive_avg_pool2d: a 1x1 output is a mean over (H, W), as PyTorch computes it. */

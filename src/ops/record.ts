@@ -21,9 +21,10 @@ const NO_META: InputMeta = { shape: [], dtype: 'float32' };
 
 /**
  * Connects `node` to the inputs it differentiates (null for non-differentiable
- * arguments) and makes it the gradFn of `outputs`.
+ * arguments) and makes it the gradFn of `outputs`; output i is the node's output
+ * number i, and a null output (one the op did not compute) keeps its number unused.
  */
-export function record<N extends Node>(node: N, inputs: readonly (Tensor | null)[], outputs: readonly Tensor[]): N {
+export function record<N extends Node>(node: N, inputs: readonly (Tensor | null)[], outputs: readonly (Tensor | null)[]): N {
   const next: (Edge | null)[] = new Array(inputs.length);
   const meta: InputMeta[] = new Array(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
@@ -34,9 +35,10 @@ export function record<N extends Node>(node: N, inputs: readonly (Tensor | null)
   node.next = next;
   node.inputMeta = meta;
   node.numOutputs = outputs.length;
-  for (let i = 0; i < outputs.length; i++) {
-    outputs[i]._gradFn = node;
-    outputs[i]._outputNr = i;
-  }
+  outputs.forEach((t, i) => {
+    if (t === null) return;
+    t._gradFn = node;
+    t._outputNr = i;
+  });
   return node;
 }

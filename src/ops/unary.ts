@@ -1,7 +1,7 @@
 // Elementwise ops of one tensor: each entry is the op's kernel, its PyTorch node name,
 // what it saves and its derivative, written with differentiable ops.
-import type { BinaryOp, UnaryOp } from '../backend/index.js';
-import { floatResult, isFloatingDtype, type DType } from '../tensor/dtype.js';
+import { backend, type BinaryOp, type UnaryOp } from '../backend/index.js';
+import { floatResult, isFloatingDtype, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
@@ -224,7 +224,10 @@ for (const name of Object.keys(SPECS) as UnaryName[]) {
     return applyUnary(name, this);
   };
   P[`${name}_`] = function (this: Tensor) {
-    return inplace(this, [], (self) => applyUnary(name, self));
+    const spec: UnarySpec = SPECS[name];
+    const dtype = spec.float ? floatResult(this.dtype) : this.dtype;
+    const direct = this.dtype === 'bool' ? undefined : { dtype, write: (out: TypedArray) => backend().unary(name as UnaryOp, this, out) };
+    return inplace(this, [], (self) => applyUnary(name, self), direct);
   };
 }
 for (const name of ['isnan', 'isinf', 'isfinite', 'logicalNot'] as const) {

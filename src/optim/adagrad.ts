@@ -1,9 +1,8 @@
 // torch.optim.Adagrad: the op sequence of PyTorch 1.13's _single_tensor_adagrad.
-import { Tensor } from '../tensor/tensor.js';
-import { add_, binaryInto, unaryInto } from './kernels.js';
-import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
+import { fullLike } from '../tensor/create.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { gradOf, Optimizer, stepAsTensor, zeroStep, type ParamGroup, type Params } from './optimizer.js';
 import { checkNonNegative } from './options.js';
-import { stepAsTensor, zeroStep } from './adam.js';
 
 export interface AdagradOptions {
   lr?: number;
@@ -53,32 +52,21 @@ export class Adagrad extends Optimizer<AdagradParamGroup, AdagradState> {
   }
 
   private initialState(p: Tensor, group: AdagradParamGroup): AdagradState {
-    const sum = Tensor.empty(p.shape.slice(), p.dtype);
-    sum.fill_(group.initialAccumulatorValue);
-    return { step: zeroStep(), sum };
+    return { step: zeroStep(), sum: fullLike(p, group.initialAccumulatorValue) };
   }
 
   protected stepGroup(group: AdagradParamGroup): void {
     const { lr, lrDecay, eps, weightDecay, maximize } = group;
     for (const param of group.params) {
-      const g = param.grad;
-      if (g === null) continue;
+      if (param.grad === null) continue;
       // Groups added after construction get their state here (PyTorch would fail with a KeyError).
       const state = this.stateOf(param, () => this.initialState(param, group));
-      add_(state.step, 1);
+      state.step.add_(1);
       const step = state.step.item();
-      let grad = g;
-      if (maximize || weightDecay !== 0) {
-        grad = this.scratch.like(0, param);
-        if (maximize) unaryInto(grad, 'neg', g);
-        if (weightDecay !== 0) binaryInto(grad, 'add', maximize ? grad : g, param, weightDecay);
-      }
+      const grad = gradOf(param, maximize, weightDecay);
       const clr = lr / (1 + (step - 1) * lrDecay);
       state.sum.addcmul_(grad, grad, { value: 1 });
-      // std = state_sum.sqrt().add_(eps)
-      const std = this.scratch.like(1, param);
-      unaryInto(std, 'sqrt', state.sum);
-      add_(std, eps);
+      const std = state.sum.sqrt().add_(eps);
       param.addcdiv_(grad, std, { value: -clr });
     }
   }

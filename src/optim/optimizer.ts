@@ -6,10 +6,10 @@
 // `betas`); state dicts use PyTorch's snake_case keys (`weight_decay`, `param_groups`)
 // and per-parameter state keeps PyTorch's keys everywhere (`momentum_buffer`, `exp_avg`).
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
+import { zeros } from '../tensor/create.js';
 import { sameShape } from '../tensor/shape.js';
 import { legacyTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Scratch } from './kernels.js';
 
 /** A parameter group: its parameters and their hyperparameters (plus keys schedulers add, e.g. initialLr). */
 export interface ParamGroup {
@@ -53,8 +53,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Arrays are copied so a state dict never aliases a group's tuples (PyTorch's are immutable). */
-const copyOption = (v: unknown): unknown => (Array.isArray(v) ? v.map(copyOption) : v);
+/** A deep copy of arrays and plain objects, so state dicts never alias live state (PyTorch's tuples are immutable). */
+export function copyValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyValue);
+  if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyValue(x)]));
+  return v;
+}
+
+/** Python writes at least two exponent digits: 1e-05, 1.0000e+00. */
+const pyExponent = (s: string) => s.replace(/e([+-])(\d)$/, 'e$10$2');
+
+/** Python's '{:.4e}'.format(x). */
+export const formatE4 = (x: number) => pyExponent(x.toExponential(4));
 
 /** repr of a hyperparameter as Python prints it (JS cannot tell 1.0 from 1: integral values print as ints). */
 function pyRepr(v: unknown): string {
@@ -64,8 +74,7 @@ function pyRepr(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v !== 'number' || Number.isInteger(v) || !Number.isFinite(v)) return String(v);
   const exp = Math.floor(Math.log10(Math.abs(v)));
-  if (exp >= -4 && exp < 16) return String(v);
-  return v.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  return exp >= -4 && exp < 16 ? String(v) : pyExponent(v.toExponential());
 }
 
 /**
@@ -81,17 +90,12 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
   private extraState: Record<string, unknown> = {};
   /** Counted by an attached lr scheduler (PyTorch's optimizer._step_count). */
   _stepCount?: number;
-  /** Work buffers for step temporaries. */
-  protected readonly scratch = new Scratch();
   /** State keys holding tensors shaped like their parameter; loadStateDict checks them. */
   protected readonly paramShapedState: readonly string[] = [];
 
   constructor(params: Params, defaults: Record<string, unknown>) {
     this.defaults = defaults;
-    if (params instanceof Tensor) {
-      throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${typeName(params)}`);
-    }
-    if (params === null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    if (params instanceof Tensor || params == null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
       throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got ${typeName(params)}`);
     }
     const list = [...(params as Iterable<Tensor | ParamGroupInput>)];
@@ -125,7 +129,7 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
     for (const [name, value] of Object.entries(this.defaults)) {
       if (name in group) continue;
       if (value === required) throw new Error(`parameter group didn't specify a value of required optimization parameter ${name}`);
-      group[name] = copyOption(value);
+      group[name] = copyValue(value);
     }
     if (new Set(params).size !== params.length) {
       emitWarning(
@@ -186,7 +190,7 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
     let start = 0;
     const paramGroups = this.paramGroups.map((group) => {
       const packed: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(group)) if (key !== 'params') packed[toSnakeCase(key)] = copyOption(value);
+      for (const [key, value] of Object.entries(group)) if (key !== 'params') packed[toSnakeCase(key)] = copyValue(value);
       group.params.forEach((p, i) => {
         if (!indexOf.has(p)) indexOf.set(p, start + i);
       });
@@ -244,8 +248,8 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
 
     const paramGroups = groups.map((group, i) => {
       const next: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(saved[i])) if (key !== 'params') next[toCamelCase(key)] = copyOption(value);
-      for (const [name, value] of Object.entries(this.defaults)) if (!(name in next) && value !== required) next[name] = copyOption(value);
+      for (const [key, value] of Object.entries(saved[i])) if (key !== 'params') next[toCamelCase(key)] = copyValue(value);
+      for (const [name, value] of Object.entries(this.defaults)) if (!(name in next) && value !== required) next[name] = copyValue(value);
       next.params = group.params;
       return next as G;
     });
@@ -303,6 +307,20 @@ function castState(param: Tensor, s: Record<string, unknown>): Record<string, un
     return value;
   };
   return cast(s) as Record<string, unknown>;
+}
+
+/** torch.tensor(0.): the 0-d float step counter in Adam's and Adagrad's state. */
+export const zeroStep = (): Tensor => zeros([]);
+
+/** Pre-1.12 checkpoints hold 'step' as a Python number; PyTorch's __setstate__ makes it a tensor. */
+export function stepAsTensor(s: Record<string, unknown>): Record<string, unknown> {
+  return typeof s.step === 'number' ? { ...s, step: zeroStep().fill_(s.step) } : s;
+}
+
+/** The gradient a step follows (SGD's d_p): `-p.grad if maximize`, then `.add(p, alpha=weight_decay)` unless weight_decay is 0. */
+export function gradOf(param: Tensor, maximize: boolean, weightDecay: number): Tensor {
+  const grad = maximize ? (param.grad as Tensor).neg() : (param.grad as Tensor);
+  return weightDecay !== 0 ? grad.add(param, { alpha: weightDecay }) : grad;
 }
 
 const warned = new Set<string>();

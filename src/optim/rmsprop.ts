@@ -1,8 +1,7 @@
 // torch.optim.RMSprop: the op sequence of PyTorch 1.13's _single_tensor_rmsprop.
+import { zerosLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { zerosLike } from './adam.js';
-import { add_, binaryInto, copyInto, mul_, unaryInto } from './kernels.js';
-import { Optimizer, type ParamGroup, type Params } from './optimizer.js';
+import { gradOf, Optimizer, type ParamGroup, type Params } from './optimizer.js';
 import { checkNonNegative, rejectUnsupported } from './options.js';
 
 export interface RMSpropOptions {
@@ -62,43 +61,31 @@ export class RMSprop extends Optimizer<RMSpropParamGroup, RMSpropState> {
   protected stepGroup(group: RMSpropParamGroup): void {
     const { lr, alpha, eps, weightDecay, momentum, centered, maximize } = group;
     for (const param of group.params) {
-      const g = param.grad;
-      if (g === null) continue;
+      if (param.grad === null) continue;
       const state = this.stateOf(param, () => ({
         step: 0,
         square_avg: zerosLike(param),
         ...(momentum > 0 ? { momentum_buffer: zerosLike(param) } : {}),
         ...(centered ? { grad_avg: zerosLike(param) } : {}),
       }));
+      const grad = gradOf(param, maximize, weightDecay);
       state.step += 1;
-      let grad = g;
-      if (maximize || weightDecay !== 0) {
-        grad = this.scratch.like(0, param);
-        if (maximize) unaryInto(grad, 'neg', g);
-        if (weightDecay !== 0) binaryInto(grad, 'add', maximize ? grad : g, param, weightDecay);
-      }
       const squareAvg = state.square_avg;
-      mul_(squareAvg, alpha);
-      squareAvg.addcmul_(grad, grad, { value: 1 - alpha });
-      const avg = this.scratch.like(1, param);
+      squareAvg.mul_(alpha).addcmul_(grad, grad, { value: 1 - alpha });
+      let avg: Tensor;
       if (centered) {
         const gradAvg = (state.grad_avg ??= zerosLike(param));
-        mul_(gradAvg, alpha);
-        add_(gradAvg, grad, 1 - alpha);
-        // avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_()
-        copyInto(avg, squareAvg);
-        avg.addcmul_(gradAvg, gradAvg, { value: -1 });
-        unaryInto(avg, 'sqrt', avg);
+        gradAvg.mul_(alpha).add_(grad, { alpha: 1 - alpha });
+        avg = squareAvg.addcmul(gradAvg, gradAvg, { value: -1 }).sqrt_();
       } else {
-        unaryInto(avg, 'sqrt', squareAvg);
+        avg = squareAvg.sqrt();
       }
-      add_(avg, eps);
+      avg.add_(eps);
       if (momentum > 0) {
         // A momentum turned on after the first step (e.g. by a scheduler) starts from zero.
         const buf = (state.momentum_buffer ??= zerosLike(param));
-        mul_(buf, momentum);
-        buf.addcdiv_(grad, avg);
-        add_(param, buf, -lr);
+        buf.mul_(momentum).addcdiv_(grad, avg);
+        param.add_(buf, { alpha: -lr });
       } else {
         param.addcdiv_(grad, avg, { value: -lr });
       }

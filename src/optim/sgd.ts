@@ -1,7 +1,6 @@
 // torch.optim.SGD: the op sequence of PyTorch 1.13's _single_tensor_sgd.
 import type { Tensor } from '../tensor/tensor.js';
-import { add_, binaryInto, mul_, unaryInto } from './kernels.js';
-import { Optimizer, required, type ParamGroup, type Params } from './optimizer.js';
+import { gradOf, Optimizer, required, type ParamGroup, type Params } from './optimizer.js';
 import { checkNonNegative, rejectUnsupported } from './options.js';
 
 export interface SGDOptions {
@@ -60,35 +59,19 @@ export class SGD extends Optimizer<SGDParamGroup, SGDState> {
   protected stepGroup(group: SGDParamGroup): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     for (const param of group.params) {
-      const grad = param.grad;
-      if (grad === null) continue;
+      if (param.grad === null) continue;
       const state = this.stateOf(param, () => ({ momentum_buffer: null }));
-      // d_p = -grad if maximize; d_p = d_p + weight_decay * param
-      let dp: Tensor = grad;
-      if (maximize || weightDecay !== 0) {
-        dp = this.scratch.like(0, param);
-        if (maximize) unaryInto(dp, 'neg', grad);
-        if (weightDecay !== 0) binaryInto(dp, 'add', maximize ? dp : grad, param, weightDecay);
-      }
+      let dp = gradOf(param, maximize, weightDecay);
       if (momentum !== 0) {
         let buf = state.momentum_buffer;
         if (buf === null) {
-          buf = dp.clone();
-          state.momentum_buffer = buf;
+          buf = state.momentum_buffer = dp.clone().detach();
         } else {
-          mul_(buf, momentum);
-          add_(buf, dp, 1 - dampening);
+          buf.mul_(momentum).add_(dp, { alpha: 1 - dampening });
         }
-        if (nesterov) {
-          // d_p = d_p.add(buf, alpha=momentum), in the scratch buffer unless d_p is still the grad
-          const out = dp === grad ? this.scratch.like(0, param) : dp;
-          binaryInto(out, 'add', dp, buf, momentum);
-          dp = out;
-        } else {
-          dp = buf;
-        }
+        dp = nesterov ? dp.add(buf, { alpha: momentum }) : buf;
       }
-      add_(param, dp, -lr);
+      param.add_(dp, { alpha: -lr });
     }
   }
 }

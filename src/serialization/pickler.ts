@@ -83,6 +83,11 @@ export class PickleWriter {
     else this.op(OP.LONG_BINGET).out.u32(index);
   }
 
+  /** MARK: starts the items that the next TUPLE, APPENDS or SETITEMS takes from the stack. */
+  mark(): this {
+    return this.op(OP.MARK);
+  }
+
   /** Closes a tuple of n items already pushed (after mark() when n > 3). */
   tuple(n: number): void {
     if (n === 0) this.op(OP.EMPTY_TUPLE);
@@ -94,7 +99,7 @@ export class PickleWriter {
 
   /** A tuple of ints (sizes, strides). */
   intTuple(values: readonly number[]): void {
-    if (values.length > 3) this.op(OP.MARK);
+    if (values.length > 3) this.mark();
     for (const v of values) this.int(v);
     this.tuple(values.length);
   }

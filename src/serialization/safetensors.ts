@@ -2,12 +2,11 @@
 // header length, a JSON header {name: {dtype, shape, data_offsets}, __metadata__},
 // then the tensors' bytes, contiguous and little-endian, covering the buffer exactly.
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { DType } from '../tensor/dtype.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic, writeFileAtomicAsync } from './atomic-write.js';
 import { inFile, inFileAsync, SerializationError } from './errors.js';
-import { BufferSource, FileSource, readBytes, type Source } from './source.js';
+import { BufferSource, pathString, readBytes, withFileSource, type Source } from './source.js';
 import { encodeStorage, LOADS_AS, readStorage, WIRE_SIZE, type WireDtype } from './storage-codec.js';
 import { defineKey } from './to-js.js';
 
@@ -170,21 +169,6 @@ function readAll(source: Source): { tensors: TensorMap; metadata: Metadata | nul
   return { tensors, metadata: header.metadata };
 }
 
-function pathString(path: string | URL): string {
-  return path instanceof URL ? fileURLToPath(path) : path;
-}
-
-function withFile<T>(file: string, fn: (source: Source) => T): T {
-  return inFile(file, () => {
-    const source = new FileSource(file);
-    try {
-      return fn(source);
-    } finally {
-      source.close();
-    }
-  });
-}
-
 /** safetensors.torch.save_file: writes the tensors (contiguous, little-endian) atomically. */
 export function saveFile(tensors: TensorMap | Map<string, Tensor>, path: string | URL, metadata?: Metadata): void {
   const file = pathString(path);
@@ -198,7 +182,7 @@ export async function saveFileAsync(tensors: TensorMap | Map<string, Tensor>, pa
 
 /** safetensors.torch.load_file: every tensor, by name (in name order). */
 export function loadFile(path: string | URL): TensorMap {
-  return withFile(pathString(path), (source) => readAll(source).tensors);
+  return withFileSource(pathString(path), (source) => readAll(source).tensors);
 }
 
 export async function loadFileAsync(path: string | URL): Promise<TensorMap> {
@@ -227,7 +211,7 @@ export interface SafeOpenFile {
 /** safetensors.safe_open: reads the header now and each tensor when asked for it. */
 export function safeOpen(path: string | URL): SafeOpenFile {
   const file = pathString(path);
-  const header = withFile(file, readHeader);
+  const header = withFileSource(file, readHeader);
   const byName = new Map(header.tensors.map((t) => [t.name, t]));
   return {
     keys: () => header.tensors.map((t) => t.name),
@@ -235,7 +219,7 @@ export function safeOpen(path: string | URL): SafeOpenFile {
     getTensor(name: string): Tensor {
       const info = byName.get(name);
       if (info === undefined) throw new SerializationError(`no tensor named '${name}'`, { file });
-      return withFile(file, (source) => {
+      return withFileSource(file, (source) => {
         if (source.size !== header.fileSize) {
           throw new SerializationError('the file changed since it was opened');
         }

@@ -1,8 +1,15 @@
 // Random access to a file's bytes: an open file (sync load reads only what it needs,
-// straight into tensor memory) or a buffer already in memory.
+// straight into tensor memory) or a buffer already in memory; and the paths that
+// save / load accept.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { ByteInput } from './bytes.js';
-import { SerializationError } from './errors.js';
+import { inFile, SerializationError } from './errors.js';
+
+/** A path given as a string or a file: URL, as a filesystem path. */
+export function pathString(path: string | URL): string {
+  return path instanceof URL ? fileURLToPath(path) : path;
+}
 
 export interface Source {
   readonly size: number;
@@ -79,6 +86,18 @@ export class FileSource implements Source {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
+}
+
+/** Opens `file`, runs `fn` on it and closes it whatever happens; errors name the file. */
+export function withFileSource<T>(file: string, fn: (source: FileSource) => T): T {
+  return inFile(file, () => {
+    const source = new FileSource(file);
+    try {
+      return fn(source);
+    } finally {
+      source.close();
+    }
+  });
 }
 
 const CHUNK = 1 << 16;

@@ -1,9 +1,8 @@
 // torch.load: reads PyTorch checkpoints (the zip format and the legacy pickle
 // stream) with a weights-only unpickler, returning JS values and Tensors.
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { inFile, inFileAsync, SerializationError } from './errors.js';
-import { BufferSource, FileSource, readBytes, type Source } from './source.js';
+import { BufferSource, pathString, readBytes, withFileSource, type Source } from './source.js';
 import { toJs } from './to-js.js';
 import { loadLegacy } from './torch-legacy-load.js';
 import { loadZip } from './torch-zip-load.js';
@@ -37,10 +36,6 @@ function loadSource(source: Source): unknown {
   throw new SerializationError(`not a PyTorch checkpoint: bad magic ${hex(head.subarray(0, 4))} (expected a zip archive or a legacy pickle stream)${hint}`);
 }
 
-function pathString(path: string | URL): string {
-  return path instanceof URL ? fileURLToPath(path) : path;
-}
-
 /**
  * torch.load: reads a file written by torch.save (any PyTorch version, zip or legacy
  * format) or by torchlette's save. Only weights-only content is accepted (tensors,
@@ -50,15 +45,7 @@ function pathString(path: string | URL): string {
  * that shared a storage in the file share one here.
  */
 export function load<T = unknown>(path: string | URL, _options: LoadOptions = {}): T {
-  const file = pathString(path);
-  return inFile(file, () => {
-    const source = new FileSource(file);
-    try {
-      return loadSource(source) as T;
-    } finally {
-      source.close();
-    }
-  });
+  return withFileSource(pathString(path), (source) => loadSource(source) as T);
 }
 
 export async function loadAsync<T = unknown>(path: string | URL, _options: LoadOptions = {}): Promise<T> {

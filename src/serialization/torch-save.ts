@@ -2,13 +2,13 @@
 // with torch.load — also with weights_only=True, as only tensors and plain data
 // are written.
 import { parse as parsePath } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DType } from '../tensor/dtype.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic, writeFileAtomicAsync } from './atomic-write.js';
 import { inFile, inFileAsync, SerializationError } from './errors.js';
 import { BATCH, PickleWriter } from './pickler.js';
 import { OP } from './pickle-opcodes.js';
+import { pathString } from './source.js';
 import { encodeStorage } from './storage-codec.js';
 import { writeZip, type ZipRecord } from './zip-writer.js';
 
@@ -94,7 +94,7 @@ class TorchPickler {
     this.remember(value);
     for (let start = 0; start < value.length; start += BATCH) {
       const end = Math.min(value.length, start + BATCH);
-      if (end - start > 1) this.w.op(OP.MARK);
+      if (end - start > 1) this.w.mark();
       for (let i = start; i < end; i++) this.dump(value[i], `${where}[${i}]`, depth + 1);
       this.w.op(end - start > 1 ? OP.APPENDS : OP.APPEND);
     }
@@ -121,7 +121,7 @@ class TorchPickler {
     const fromObject = !(value instanceof Map);
     for (let start = 0; start < entries.length; start += BATCH) {
       const end = Math.min(entries.length, start + BATCH);
-      if (end - start > 1) this.w.op(OP.MARK);
+      if (end - start > 1) this.w.mark();
       for (let i = start; i < end; i++) {
         const [k, v] = entries[i];
         const at = `${where}[${typeof k === 'string' ? JSON.stringify(k) : String(k)}]`;
@@ -150,8 +150,8 @@ class TorchPickler {
     const { key, dtype, storage } = this.storageKey(t, where);
     const w = this.w;
     w.global('torch._utils', '_rebuild_tensor_v2');
-    w.op(OP.MARK);
-    w.op(OP.MARK);
+    w.mark();
+    w.mark();
     w.str('storage');
     w.global('torch', STORAGE_TYPES[dtype]);
     w.str(key);
@@ -169,7 +169,7 @@ class TorchPickler {
 
   private tensor(t: Tensor, where: string): void {
     // nn.Parameter pickles as _rebuild_parameter(data, requires_grad, OrderedDict()).
-    if (t.constructor.name === 'Parameter') {
+    if (t.isParameter) {
       this.w.global('torch._utils', '_rebuild_parameter');
       this.tensorData(t, false, where);
       this.w.bool(t.requiresGrad);
@@ -204,10 +204,6 @@ function serialize(obj: unknown, stem: string, options: SaveOptions): Uint8Array
 function archiveStem(file: string): string {
   const stem = parsePath(file).name;
   return stem === '' || /[/\\]/.test(stem) ? 'archive' : stem;
-}
-
-function pathString(path: string | URL): string {
-  return path instanceof URL ? fileURLToPath(path) : path;
 }
 
 /**

@@ -6,6 +6,7 @@ import { ByteReader } from './bytes.js';
 import { crc32 } from './crc32.js';
 import { SerializationError } from './errors.js';
 import { readBytes, type Source } from './source.js';
+import { CENTRAL_HEADER, END_OF_CENTRAL_DIRECTORY, LOCAL_HEADER, LOCAL_HEADER_SIZE, MAX16, MAX32, ZIP64_END, ZIP64_FIELD, ZIP64_LOCATOR } from './zip-format.js';
 
 export interface ZipEntry {
   name: string;
@@ -16,13 +17,6 @@ export interface ZipEntry {
   localOffset: number;
 }
 
-const LOCAL_HEADER = 0x04034b50;
-const CENTRAL_HEADER = 0x02014b50;
-const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
-const ZIP64_END = 0x06064b50;
-const ZIP64_LOCATOR = 0x07064b50;
-const MAX32 = 0xffffffff;
-const MAX16 = 0xffff;
 const STORED = 0;
 const DEFLATED = 8;
 const ENCRYPTED = 0x1;
@@ -120,7 +114,7 @@ export class ZipArchive {
       while (extra.remaining >= 4) {
         const id = extra.u16();
         const field = new ByteReader(extra.take(extra.u16()), `the zip64 field of ${name}`);
-        if (id !== 0x0001) continue;
+        if (id !== ZIP64_FIELD) continue;
         if (size === MAX32) size = field.u64();
         if (compressedSize === MAX32) compressedSize = field.u64();
         if (localOffset === MAX32) localOffset = field.u64();
@@ -143,10 +137,10 @@ export class ZipArchive {
   /** Where the entry's (possibly compressed) bytes start, from its local header. */
   private dataOffset(entry: ZipEntry): number {
     const what = `zip entry ${entry.name}`;
-    const header = new ByteReader(readBytes(this.source, entry.localOffset, 30, `the local header of ${what}`), `the local header of ${what}`);
+    const header = new ByteReader(readBytes(this.source, entry.localOffset, LOCAL_HEADER_SIZE, `the local header of ${what}`), `the local header of ${what}`);
     if (header.u32() !== LOCAL_HEADER) throw new SerializationError(`corrupt ${what}: bad local header signature at offset ${entry.localOffset}`);
     header.skip(22);
-    const start = entry.localOffset + 30 + header.u16() + header.u16();
+    const start = entry.localOffset + LOCAL_HEADER_SIZE + header.u16() + header.u16();
     if (start + entry.compressedSize > this.source.size) {
       throw new SerializationError(`truncated ${what}: its ${entry.compressedSize} bytes at offset ${start} run past the end of the file (${this.source.size} bytes)`);
     }

@@ -3,6 +3,7 @@
 // field, so the data can be memory-mapped in place), zip64 records when needed.
 import { ByteWriter } from './bytes.js';
 import { crc32 } from './crc32.js';
+import { CENTRAL_HEADER, END_OF_CENTRAL_DIRECTORY, LOCAL_HEADER, LOCAL_HEADER_SIZE, MAX16, MAX32, ZIP64_END, ZIP64_FIELD, ZIP64_LOCATOR } from './zip-format.js';
 
 export interface ZipRecord {
   name: string;
@@ -15,17 +16,9 @@ export interface ZipWriteOptions {
   forceZip64?: boolean;
 }
 
-const LOCAL_HEADER = 0x04034b50;
-const CENTRAL_HEADER = 0x02014b50;
-const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
-const ZIP64_END = 0x06064b50;
-const ZIP64_LOCATOR = 0x07064b50;
-const MAX32 = 0xffffffff;
-const MAX16 = 0xffff;
 const UTF8_NAMES = 0x0800;
 const DOS_DATE_1980_01_01 = 0x21;
 const PADDING_FIELD = 0x4246; // 'FB'
-const ZIP64_FIELD = 0x0001;
 
 interface Placed {
   name: Uint8Array;
@@ -51,7 +44,7 @@ export function writeZip(records: readonly ZipRecord[], opts: ZipWriteOptions = 
     header.u32(LOCAL_HEADER).u16(zip64 ? 45 : 20).u16(UTF8_NAMES).u16(0).u16(0).u16(DOS_DATE_1980_01_01).u32(crc);
     header.u32(zip64 ? MAX32 : size).u32(zip64 ? MAX32 : size);
     const zip64Extra = zip64 ? 20 : 0;
-    const fixed = offset + 30 + name.length + zip64Extra + 4;
+    const fixed = offset + LOCAL_HEADER_SIZE + name.length + zip64Extra + 4;
     const padding = (alignment - (fixed % alignment)) % alignment;
     header.u16(name.length).u16(zip64Extra + 4 + padding).bytes(name);
     if (zip64) header.u16(ZIP64_FIELD).u16(16).u64(size).u64(size);

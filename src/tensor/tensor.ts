@@ -177,6 +177,11 @@ export class Tensor implements View {
     return this.gradFn === null;
   }
 
+  /** Whether this is an nn.Parameter (which overrides it): a marker that survives minification, unlike the class name. */
+  get isParameter(): boolean {
+    return false;
+  }
+
   get grad(): Tensor | null {
     return this._grad;
   }

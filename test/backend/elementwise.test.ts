@@ -178,6 +178,32 @@ describe('elementwise kernels: native vs JS', { skip: skipNative }, () => {
     }
   });
 
+  test('ternary: addcmul / addcdiv / lerp (PyTorch\'s fused rounding), exact', () => {
+    const r = rng(9);
+    for (const op of ['addcmul', 'addcdiv', 'lerp', 'lerpScalar'] as const) {
+      for (const dtype of ['float32', 'float64', 'int64', 'int32'] as DType[]) {
+        if (op !== 'addcmul' && dtype !== 'float32' && dtype !== 'float64') continue;
+        for (let trial = 0; trial < 12; trial++) {
+          const shape = trial < 2 ? [int(r, 100, 3000)] : randomShape(r);
+          const dense = trial < 4;
+          const x = randomView(r, dtype, shape, dense ? { strided: 0 } : { broadcast: 0.2 });
+          const a = randomView(r, dtype, shape, dense ? { strided: 0 } : { broadcast: 0.2 });
+          const b = randomView(r, dtype, shape, dense ? { strided: 0 } : { broadcast: 0.2 });
+          const raw = op === 'lerpScalar' ? pick(r, [0.1, 0.75, -0.3]) : dtype === 'int64' || dtype === 'int32' ? 3 : pick(r, [1, -0.001, 0.5, 2.5]);
+          const value = dtype === 'float32' ? Math.fround(raw) : raw;
+          // Out is a fresh strided view, or x itself (the in-place optimizer path).
+          const inPlace = trial % 3 === 0 && x.strides.every((s) => s !== 0);
+          const out = inPlace ? x : randomView(r, dtype, shape);
+          const o1 = cloneView(out), o2 = cloneView(out);
+          const x1 = inPlace ? o1 : x, x2 = inPlace ? o2 : x;
+          native!.ternary(op, x1, a, b, value, o1);
+          js.ternary(op, x2, a, b, value, o2);
+          assertArraysClose(o1.buffer, o2.buffer, EXACT, `${op}(${value}) ${describeView(x)} in place ${inPlace}`);
+        }
+      }
+    }
+  });
+
   test('where: bool condition, broadcast operands, all value dtypes', () => {
     const r = rng(5);
     for (const dtype of ALL_DTYPES) {

@@ -123,6 +123,18 @@ describe('loss and normalization kernels: native vs JS', { skip: skipNative }, (
     }
   });
 
+  test('nllLoss rejects a target out of range before writing', () => {
+    const r = rng(64);
+    for (const backend of [native!, js]) {
+      const input = randomView(r, 'float32', [300, 5, 1]);
+      const target: View = { buffer: new Float64Array(300).fill(1), dtype: 'int64', shape: [300, 1], strides: [1, 1], offset: 0 };
+      target.buffer[200] = 5;
+      const out = new Float32Array(300).fill(7);
+      assert.throws(() => backend.nllLoss(input, target, null, -100, 'none', out, new Float32Array(1)), { message: 'Target 5 is out of bounds.' });
+      assert.ok(out.every((v) => v === 7));
+    }
+  });
+
   test('batch norm: statistics, forward, backward (train and eval)', () => {
     const r = rng(62);
     for (const dtype of FLOATS) {
@@ -131,14 +143,18 @@ describe('loss and normalization kernels: native vs JS', { skip: skipNative }, (
         const shape = [int(r, 1, 6), int(r, 1, 7), ...randomShape(r, 2, 9)];
         const C = shape[1];
         const x = { ...randomView(r, dtype, shape, { strided: 0 }), offset: 0 };
-        const m1 = allocate(dtype, C), m2 = allocate(dtype, C), v1 = allocate(dtype, C), v2 = allocate(dtype, C);
-        native!.batchNormStats(x, m1, v1);
-        js.batchNormStats(x, m2, v2);
-        assertArraysClose(m1, m2, tol, `batchNormStats mean ${describeView(x)}`);
-        assertArraysClose(v1, v2, tol, 'batchNormStats variance');
         const vec = (b: ArrayLike<number>): View => ({ buffer: allocate(dtype, C).map((_, i) => b[i]), dtype, shape: [C], strides: [1], offset: 0 });
+        const running = randomView(r, dtype, [C]);
+        const rm1 = cloneView(running), rm2 = cloneView(running), rv1 = cloneView(running), rv2 = cloneView(running);
+        const m1 = allocate(dtype, C), m2 = allocate(dtype, C), i1 = allocate(dtype, C), i2 = allocate(dtype, C);
+        native!.batchNormStats(x, true, 0.1, 1e-5, rm1, rv1, m1, i1);
+        js.batchNormStats(x, true, 0.1, 1e-5, rm2, rv2, m2, i2);
+        assertArraysClose(m1, m2, tol, `batchNormStats mean ${describeView(x)}`);
+        assertArraysClose(i1, i2, tol, 'batchNormStats invstd');
+        assertArraysClose(rm1.buffer, rm2.buffer, tol, 'batchNormStats running mean');
+        assertArraysClose(rv1.buffer, rv2.buffer, tol, 'batchNormStats running variance');
         const mean = vec(m2);
-        const invstd = vec(Array.from(v2, (v) => 1 / Math.sqrt(v + 1e-5)));
+        const invstd = vec(i2);
         const weight = r() < 0.7 ? randomView(r, dtype, [C]) : null;
         const bias = r() < 0.7 ? randomView(r, dtype, [C]) : null;
         const o1 = outFor(dtype, shape), o2 = outFor(dtype, shape);
@@ -155,6 +171,26 @@ describe('loss and normalization kernels: native vs JS', { skip: skipNative }, (
           assertArraysClose(a1, a2, { rtol: tol.rtol * 10, atol: tol.atol * 10 }, `batchNormBackward(train ${train}) input`);
           if (b1 && b2) assertArraysClose(b1, b2, tol, 'batchNormBackward weight');
           assertArraysClose(c1, c2, tol, 'batchNormBackward bias');
+        }
+      }
+    }
+  });
+
+  test('embedding renorm: distinct rows over maxNorm scaled, every norm type, strided weights', () => {
+    const r = rng(63);
+    for (const dtype of FLOATS) {
+      for (const normType of [2, 1, 3.5, Infinity, 0]) {
+        for (let trial = 0; trial < 8; trial++) {
+          const V = int(r, 1, 12), D = int(r, 1, 40);
+          const weight = randomView(r, dtype, [V, D]);
+          const index = indexView(r, [int(r, 1, 20)], V);
+          for (let i = 0; i < index.buffer.length; i++) index.buffer[i] = Math.abs(index.buffer[i]) % V;
+          const maxNorm = normType === 0 ? int(r, 0, D) : r() * 2;
+          const w1 = cloneView(weight), w2 = cloneView(weight);
+          native!.embeddingRenorm(w1, index, maxNorm, normType);
+          js.embeddingRenorm(w2, index, maxNorm, normType);
+          const tol: Tol = dtype === 'float32' ? { rtol: 2e-6, atol: 1e-7 } : { rtol: 1e-13, atol: 1e-14 };
+          assertArraysClose(w1.buffer, w2.buffer, normType === 2 ? EXACT : tol, `embeddingRenorm p=${normType} ${describeView(weight)}`);
         }
       }
     }

@@ -118,6 +118,12 @@ const SPECS: Record<string, ModuleSpec> = {
   'F/pad/reflect1d': fn((x) => F.pad(x, [3, 2], 'reflect')),
   'F/pad/replicate': fn((x) => F.pad(x, [3, 1, 0, 2], 'replicate')),
   'F/pad/circular': fn((x) => F.pad(x, [1, 3, 2, 0], 'circular')),
+  'F/pad/reflect3d': fn((x) => F.pad(x, [2, 1, 1, 2, 1, 2], 'reflect')),
+  'F/pad/reflect3d_unbatched': fn((x) => F.pad(x, [1, -1, 0, 2, 2, 0], 'reflect')),
+  'F/pad/replicate3d': fn((x) => F.pad(x, [3, 1, 0, 2, 1, -1], 'replicate')),
+  'F/pad/replicate3d_unbatched': fn((x) => F.pad(x, [1, 1, 2, 2, 1, 0], 'replicate')),
+  'F/pad/circular3d': fn((x) => F.pad(x, [1, 3, 2, 0, 1, 1], 'circular')),
+  'F/pad/constant3d': fn((x) => F.pad(x, [1, 0, 0, 2, 1, 1], 'constant', -1.5)),
   'F/max_pool2d': fn((x) => F.maxPool2d(x, [3, 2], { stride: 2, padding: 1, ceilMode: true })),
   'F/avg_pool2d': fn((x) => F.avgPool2d(x, 3, { stride: 1, padding: 1, countIncludePad: false, divisorOverride: 2 })),
 };
@@ -166,6 +172,7 @@ describe('backward graphs', () => {
   const w2 = leaf(3, 2, 2, 2);
   const wt = leaf(2, 3, 3, 3);
   const xu = leaf(2, 6, 6);
+  const x5 = leaf(1, 2, 3, 4, 4);
   const calls: Record<string, [Tensor, () => Tensor]> = {
     conv2d: [x4, () => F.conv2d(x4, w4, b)],
     conv2d_no_bias: [x4, () => F.conv2d(x4, w4)],
@@ -189,6 +196,9 @@ describe('backward graphs', () => {
     pad_replicate: [x4, () => F.pad(x4, [1, 1, 1, 1], 'replicate')],
     pad_replicate1d: [x3, () => F.pad(x3, [1, 1], 'replicate')],
     pad_circular: [x4, () => F.pad(x4, [1, 1, 1, 1], 'circular')],
+    pad_reflect3d: [x5, () => F.pad(x5, [1, 1, 1, 1, 1, 1], 'reflect')],
+    pad_replicate3d: [x5, () => F.pad(x5, [1, 2, 0, 1, 2, 1], 'replicate')],
+    pad_circular3d: [x5, () => F.pad(x5, [1, 1, 1, 1, 1, 1], 'circular')],
   };
   /**
    * Gradients of other ops built under createGraph that torchlette names differently from
@@ -202,7 +212,7 @@ describe('backward graphs', () => {
       const y = call();
       const [gx] = torch.autograd.grad(y.mul(y).sum(), x, { createGraph: true });
       // PyTorch pads circularly with slice copies; only the top node names compare there.
-      const show = name === 'pad_circular' ? (n: Node | null) => n?.name ?? '-' : tree;
+      const show = name.startsWith('pad_circular') ? (n: Node | null) => n?.name ?? '-' : tree;
       assert.equal(show(y.gradFn), want.forward, 'forward graph');
       assert.equal(foreign(show((gx as Tensor).gradFn)), foreign(want.backward), 'graph of the gradient (createGraph)');
     });
@@ -304,6 +314,15 @@ describe('error messages', () => {
     pad_reflect_dims: () => F.pad(r(3, 3), [1, 1, 1, 1], 'reflect'),
     pad_reflect_value: () => F.pad(r(1, 1, 3, 3), [1, 1], 'reflect', 2),
     pad_crop_too_much: () => F.pad(r(1, 1, 3, 3), [-2, -2], 'constant'),
+    pad_reflect_too_big_h: () => F.pad(r(1, 2, 3, 3), [1, 1, 3, 3], 'reflect'),
+    pad_reflect3d_too_big_w: () => F.pad(r(1, 2, 3, 3, 3), [3, 3, 1, 1, 1, 1], 'reflect'),
+    pad_reflect3d_too_big_h: () => F.pad(r(1, 2, 3, 3, 3), [1, 1, 3, 3, 1, 1], 'reflect'),
+    pad_reflect3d_too_big_d: () => F.pad(r(2, 3, 3, 3), [1, 1, 1, 1, 3, 3], 'reflect'),
+    pad_reflect3d_empty: () => F.pad(r(1, 2, 3, 0, 3), [1, 1, 1, 1, 1, 1], 'reflect'),
+    pad_replicate3d_negative: () => F.pad(r(1, 2, 3, 3, 3), [1, 1, -2, -2, 1, 1], 'replicate'),
+    pad_replicate3d_dims: () => F.pad(r(3, 3, 3), [1, 1, 1, 1, 1, 1], 'replicate'),
+    pad_circular3d_negative: () => F.pad(r(1, 2, 3, 3, 3), [4, 0, 1, 1, -2, -2], 'circular'),
+    pad_circular3d_too_big: () => F.pad(r(1, 2, 3, 3, 3), [-2, -2, 1, 1, 4, 0], 'circular'),
   };
   for (const [name, message] of Object.entries(extras.errors)) {
     test(name, () => {
@@ -394,6 +413,8 @@ const GRADCHECK: Case[] = [
   ['pad/reflect', () => [leaf(1, 2, 3, 4)], (x) => F.pad(x, [2, 1, 1, 2], 'reflect')],
   ['pad/replicate', () => [leaf(2, 3, 3)], (x) => F.pad(x, [3, 1], 'replicate')],
   ['pad/circular', () => [leaf(1, 2, 3, 3)], (x) => F.pad(x, [1, 3, 2, 0], 'circular')],
+  ['pad/reflect3d', () => [leaf(1, 2, 3, 3, 4)], (x) => F.pad(x, [2, 1, 1, 0, 1, 2], 'reflect')],
+  ['pad/replicate3d', () => [leaf(2, 2, 3, 2)], (x) => F.pad(x, [1, 2, 0, 1, 2, 1], 'replicate')],
 ];
 
 describe('gradcheck (float64)', () => {

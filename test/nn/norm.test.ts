@@ -2,10 +2,10 @@
 // (scripts/fixtures/nn_norm.py), plus gradcheck/gradgradcheck of the ops, and the
 // Dropout2d ranks nn_basic does not cover.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as torch from '../../src/index.js';
 import { nn, type Tensor } from '../../src/index.js';
-import { loadFixture } from '../helpers/fixtures.js';
+import { assertTensor, fromJson, loadFixture, type TensorJson } from '../helpers/fixtures.js';
 import { moduleSuite, type ModuleSpec } from '../helpers/modules.js';
 
 const F = nn.functional;
@@ -83,12 +83,82 @@ const SPECS: Record<string, ModuleSpec> = {
 
 moduleSuite('nn_norm.json', SPECS);
 
+interface RunningStatsCase {
+  name: string;
+  seed: number;
+  dtype: 'float32' | 'float64';
+  shape: number[];
+  input_sums: number[];
+  running_mean: TensorJson[];
+  running_var: TensorJson[];
+  num_batches_tracked: number;
+}
+
+interface RenormCase {
+  name: string;
+  weight: TensorJson;
+  indices: TensorJson;
+  max_norm: number;
+  norm_type: number | 'inf';
+  weight_after: TensorJson;
+  output: TensorJson;
+  below_double: boolean;
+}
+
 interface Extras {
   errors: Record<string, string>;
   grad_fns: Record<string, string>;
   reprs: Record<string, string | string[]>;
+  running_stats: RunningStatsCase[];
+  embedding_renorm: RenormCase[];
 }
 const extras = loadFixture<Extras>('nn_norm.json');
+
+const RUNNING_STATS: Record<string, () => nn.Module & { running_mean: Tensor | null; running_var: Tensor | null }> = {
+  bn1d_37x5: () => new nn.BatchNorm1d(5),
+  bn1d_3d_odd: () => new nn.BatchNorm1d(3, { momentum: 0.3 }),
+  bn2d_odd: () => new nn.BatchNorm2d(4),
+  bn2d_even: () => new nn.BatchNorm2d(3, { momentum: 0.05 }),
+  bn2d_1x1: () => new nn.BatchNorm2d(3),
+  bn3d: () => new nn.BatchNorm3d(2),
+  bn1d_wide: () => new nn.BatchNorm1d(19),
+  bn1d_float64: () => new nn.BatchNorm1d(6, { dtype: 'float64' }),
+  bn2d_float64_odd: () => new nn.BatchNorm2d(3, { momentum: null, dtype: 'float64' }),
+  bn2d_float64_even: () => new nn.BatchNorm2d(3, { dtype: 'float64' }),
+  bn1d_float64_long: () => new nn.BatchNorm1d(2, { momentum: 0.2, dtype: 'float64' }),
+};
+
+describe('running statistics are bit-exact with PyTorch after several steps', () => {
+  const exact = { rtol: 0, atol: 0 };
+  for (const c of extras.running_stats) {
+    test(c.name, () => {
+      const bn = RUNNING_STATS[c.name]();
+      torch.manualSeed(c.seed);
+      c.input_sums.forEach((sum, k) => {
+        const x = torch.rand(c.shape, { dtype: c.dtype }).sub(0.5).mul(3 + 6 * k).add(k - 1);
+        // (Summation order may differ in the last place; a different input would not be close.)
+        assert.ok(Math.abs(x.to('float64').sum().item() - sum) <= 1e-9 * (1 + Math.abs(sum)), `step ${k}: the input differs from PyTorch's`);
+        bn.forward(x);
+        assertTensor(bn.running_mean as Tensor, c.running_mean[k], exact, `step ${k} running_mean`);
+        assertTensor(bn.running_var as Tensor, c.running_var[k], exact, `step ${k} running_var`);
+      });
+      assert.equal((bn.stateDict().num_batches_tracked as Tensor).item(), c.num_batches_tracked);
+    });
+  }
+});
+
+describe('embedding max_norm: row norms in the weight dtype, as PyTorch computes them', () => {
+  for (const c of extras.embedding_renorm) {
+    test(c.name, () => {
+      const weight = fromJson(c.weight);
+      const normType = c.norm_type === 'inf' ? Infinity : c.norm_type;
+      const out = F.embedding(fromJson(c.indices), weight, { maxNorm: c.max_norm, normType });
+      // Row 0's norm equals maxNorm in the weight's dtype: it stays; the larger rows are scaled.
+      assertTensor(weight, c.weight_after, { rtol: 0, atol: 0 }, 'weight after renorm');
+      assertTensor(out, c.output, { rtol: 0, atol: 0 }, 'output');
+    });
+  }
+});
 
 test("errors carry PyTorch's messages", () => {
   const e = extras.errors;
@@ -111,6 +181,10 @@ test("errors carry PyTorch's messages", () => {
     emb_negative: () => new nn.Embedding(5, 3).forward(torch.tensor([-1])),
     emb_dtype: () => new nn.Embedding(5, 3).forward(torch.tensor([1.0], { dtype: 'float32' })),
     emb_padding: () => new nn.Embedding(5, 3, { paddingIdx: 5 }),
+    emb_max_norm_range: () => new nn.Embedding(5, 3, { maxNorm: 1 }).forward(torch.tensor([2, 7, 5])),
+    emb_max_norm_below: () => new nn.Embedding(5, 3, { maxNorm: 1 }).forward(torch.tensor([2, -6])),
+    emb_max_norm_negative: () => new nn.Embedding(5, 3, { maxNorm: 1 }).forward(torch.tensor([2, -1])),
+    emb_max_norm_dtype: () => new nn.Embedding(5, 3, { maxNorm: 1 }).forward(torch.tensor([1.0], { dtype: 'float32' })),
   };
   assert.deepEqual(Object.keys(cases).sort(), Object.keys(e).sort());
   for (const [name, fn] of Object.entries(cases)) {

@@ -163,6 +163,7 @@ const OPS: Record<string, Op> = {
   index_put_accumulate: (i) => i[0].mul(1).indexPut_([i[1]], i[2], { accumulate: true }),
   clamp_: (i) => i[0].mul(1).clamp_(-0.5, 0.5),
   masked_fill_: (i) => i[0].mul(1).maskedFill_(i[1], 0.25),
+  copy_cast: (i, p) => torch.zeros(i[0].shape, { dtype: p.dtype as torch.DType }).copy_(i[0]),
 };
 
 function applyView(t: Tensor, view: unknown[][]): Tensor {

@@ -20,7 +20,7 @@ interface SchedulerCase {
   optimizer_groups: Record<string, unknown>[];
 }
 
-const fixture = loadFixture<{ metrics: number[]; schedulers: SchedulerCase[] }>('optim.json');
+const fixture = loadFixture<{ metrics: number[]; schedulers: SchedulerCase[]; verbose: string[] }>('optim.json');
 
 /** The fixture's optimizers: two groups (lr 0.1 and 0.05). */
 function makeOptimizer(kind: 'sgd' | 'adam'): optim.Optimizer {
@@ -168,6 +168,22 @@ describe('scheduler checks', () => {
     const sched = new lrScheduler.StepLR(makeOptimizer('sgd'), 3);
     assert.throws(() => sched.loadStateDict({ gamma: 0.5, base_lrs: 'x' }), /expected a array/);
     assert.equal(sched.gamma, 0.1);
+  });
+
+  test("verbose schedulers print PyTorch's lines, with an explicit epoch as 'Epoch 00003: …'", (t) => {
+    const lines: string[] = [];
+    t.mock.method(console, 'log', (line: string) => lines.push(line));
+    const opt = makeOptimizer('sgd');
+    const sched = new lrScheduler.StepLR(opt, 2, { gamma: 0.5, verbose: true });
+    opt.step();
+    sched.step();
+    opt.step();
+    sched.step(3);
+    const plateau = new lrScheduler.ReduceLROnPlateau(opt, { patience: 0, factor: 0.3, verbose: true });
+    plateau.step(1.0);
+    plateau.step(2.0);
+    plateau.step(3.0, 12);
+    assert.deepEqual(lines, fixture.verbose);
   });
 
   test('schedulers count optimizer steps through the wrapped step()', () => {

@@ -124,7 +124,7 @@ export class Matcher {
     assert.equal(t.offset, desc.offset, `${where}: storage offset`);
     assert.equal(t._storage.data.length, desc.storage_size, `${where}: storage size`);
     assert.equal(t.requiresGrad, desc.requires_grad, `${where}: requires_grad`);
-    if (this.opts.strictTypes) assert.equal(t.constructor.name === 'Parameter', desc.parameter, `${where}: Parameter`);
+    if (this.opts.strictTypes) assert.equal(t.isParameter, desc.parameter, `${where}: Parameter`);
     const values = Array.from(t.toTypedArray() as ArrayLike<number>);
     const want = desc.tensor.data.map(decode);
     assert.equal(values.length, want.length, `${where}: numel`);
@@ -184,7 +184,7 @@ export function describeJs(value: unknown, storages = new Map<Storage, number>()
       stride: value.strides.slice(),
       offset: value.offset,
       requires_grad: value.requiresGrad,
-      parameter: value.constructor.name === 'Parameter',
+      parameter: value.isParameter,
       storage: storages.get(value._storage) as number,
       storage_size: value._storage.data.length,
     };

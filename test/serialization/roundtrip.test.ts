@@ -13,13 +13,7 @@ import { BufferSource } from '../../src/serialization/source.js';
 import { ZipArchive } from '../../src/serialization/zip-reader.js';
 import { askPyTorch, assertMatches, describeJs, expected, fixture, havePyTorch } from './describe.js';
 
-/** Stands in for nn.Parameter (saved through _rebuild_parameter, recognised by its class name). */
-class Parameter extends Tensor {
-  constructor(data: Tensor, requiresGrad = true) {
-    super(data._storage, data.dtype, data.shape.slice(), data.strides.slice(), data.offset);
-    this.requiresGrad_(requiresGrad);
-  }
-}
+const { Parameter } = torch.nn;
 
 const dir = mkdtempSync(join(tmpdir(), 'torchlette-roundtrip-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -111,6 +105,26 @@ describe('torchlette save → load', () => {
       assert.equal(dataStart % 64, 0, `${entry.name} data at ${dataStart}`);
     }
     assert.equal(new TextDecoder().decode(zip.read(zip.entries.get('layout/version')!)), '3\n');
+  });
+
+  test('Parameters are recognised by Tensor.isParameter, not by their class name', () => {
+    const pickleOf = (value: unknown) => {
+      const zip = new ZipArchive(new BufferSource(saveToBuffer(value)));
+      return new TextDecoder('latin1').decode(zip.read(zip.entries.get('archive/data.pkl')!));
+    };
+    const data = torch.ones([2]);
+    assert.ok(pickleOf({ p: new Parameter(data) }).includes('_rebuild_parameter'));
+    // a minifier renames classes: the marker still says Parameter
+    const Renamed = class extends Parameter {};
+    Object.defineProperty(Renamed, 'name', { value: 'a' });
+    assert.ok(pickleOf({ p: new Renamed(data) }).includes('_rebuild_parameter'));
+    // another class that happens to be called Parameter is a plain tensor
+    const LookAlike = class extends Tensor {};
+    Object.defineProperty(LookAlike, 'name', { value: 'Parameter' });
+    const lookAlike = new LookAlike(data._storage, data.dtype, data.shape.slice());
+    assert.equal(lookAlike.constructor.name, 'Parameter');
+    assert.equal(lookAlike.isParameter, false);
+    assert.ok(!pickleOf({ p: lookAlike }).includes('_rebuild_parameter'));
   });
 
   test('shared and cyclic containers keep their identity', () => {

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import * as torch from '../../src/index.js';
 import {
   BatchSampler,
+  ChainDataset,
   ConcatDataset,
   DataLoader,
   RandomSampler,
@@ -11,6 +12,7 @@ import {
   SubsetRandomSampler,
   TensorDataset,
   WeightedRandomSampler,
+  IterableDataset,
   defaultCollate,
   randomSplit,
   type Dataset,
@@ -160,6 +162,30 @@ describe('datasets', () => {
     assert.deepEqual([sub.getItem(0)[0].item(), sub.getItem(1)[0].item()], [14, 0]);
     assert.throws(() => a.getItem(3), /out of range/);
     assert.throws(() => new TensorDataset(torch.zeros(3), torch.zeros(4)), /Size mismatch/);
+    assert.throws(() => a.getItem(1.5), TypeError);
+  });
+
+  test('ChainDataset: items in order; length only when every dataset has one', () => {
+    class Stream extends IterableDataset<number> {
+      constructor(readonly items: number[]) {
+        super();
+      }
+      *[Symbol.iterator]() {
+        yield* this.items;
+      }
+    }
+    class SizedStream extends Stream {
+      get length() {
+        return this.items.length;
+      }
+    }
+    const sized = new ChainDataset([new SizedStream([1, 2]), new SizedStream([3])]);
+    assert.deepEqual([...sized], [1, 2, 3]);
+    assert.equal(sized.length, 3);
+    // PyTorch: len() of a chain holding an IterableDataset without __len__ raises TypeError
+    const unsized = new ChainDataset([new SizedStream([1]), new Stream([2])]);
+    assert.deepEqual([...unsized], [1, 2]);
+    assert.throws(() => unsized.length, (e: Error) => e instanceof TypeError && /Stream in ChainDataset has no length/.test(e.message));
   });
 });
 

@@ -49,3 +49,16 @@ export const pairsCollate = (batch: [torch.Tensor, number][]): { sum: number; co
   sum: batch.reduce((s, [x]) => s + x.sum().item(), 0),
   count: batch.length,
 });
+
+/** { index: i, target: a float regression target }: whole numbers except every 4th item (i + 0.5). */
+export class FloatTargets extends Dataset<{ index: number; target: number }> {
+  constructor(readonly n: number) {
+    super();
+  }
+  getItem(i: number): { index: number; target: number } {
+    return { index: i, target: i % 4 === 0 ? i + 0.5 : i };
+  }
+  get length(): number {
+    return this.n;
+  }
+}

@@ -46,6 +46,8 @@ describe('MNIST / FashionMNIST from IDX files', () => {
     assert.equal(label, 6);
     assert.deepEqual(train.data.shape, [5, 4, 3]);
     assert.deepEqual(Array.from(train.targets.toTypedArray()), [0, 3, 6, 9, 2]);
+    assert.throws(() => train.getItem(5), (e: Error) => e instanceof RangeError && /index 5 is out of range for a dataset of length 5/.test(e.message));
+    assert.throws(() => train.getItem(1.5), TypeError);
     const test = new datasets.MNIST(root, { train: false, transform: new T.ToTensor(), targetTransform: (y) => y + 100 });
     assert.equal(test.length, 3);
     const [x, y] = test.getItem(-1);

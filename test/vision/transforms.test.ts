@@ -164,6 +164,11 @@ describe('conversions', () => {
     assert.throws(() => F.normalize(tensors.noise, [0], [1]), /float tensor/);
     assert.throws(() => F.convertImageDtype(f, 'int64'), /cannot be performed safely/);
   });
+  test('padding modes are checked once, by F.pad and T.Pad alike', () => {
+    const bad = 'wrap' as T.PaddingMode;
+    for (const img of [images.noise, tensors.noise]) assert.throws(() => F.pad(img, 1, 0, bad), /Padding mode should be either constant, edge, reflect or symmetric/);
+    assert.throws(() => new T.Pad(1, 0, bad), /Padding mode should be either constant, edge, reflect or symmetric/);
+  });
   test('makeGrid', () => {
     const g = F.toTensor(images.gray);
     const batch = torch.stack([g, g.flip(2), g.mul(0.5)]);
@@ -177,6 +182,8 @@ describe('random transforms draw from torch’s generator as torchvision does', 
     train: () =>
       new T.Compose<Image, torch.Tensor>([new T.RandomResizedCrop(8), new T.RandomHorizontalFlip(), new T.ColorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 }), new T.RandomRotation(20), new T.PILToTensor()]),
     crop: () => new T.Compose<Image, torch.Tensor>([new T.RandomCrop(9, { padding: 2, paddingMode: 'reflect' }), new T.RandomVerticalFlip(), new T.RandomGrayscale(0.5), new T.PILToTensor()]),
+    // a typed inline function is a step too
+    apply: () => new T.Compose<Image, torch.Tensor>([new T.RandomApply<Image>([new T.ColorJitter({ brightness: 0.4, contrast: 0.4 }), new T.RandomHorizontalFlip()]), new T.PILToTensor(), (x: torch.Tensor) => x.clone()]),
     tensor: () =>
       new T.Compose<torch.Tensor, torch.Tensor>([
         new T.ConvertImageDtype('float32'),

@@ -5,7 +5,7 @@ import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { nllLoss, nllLossBackward } from './loss.js';
 import { matmul } from './matmul.js';
 import { ternary } from './ternary.js';
-import { batchNorm, batchNormBackward, batchNormStats, groupNorm, groupNormBackward } from './norm.js';
+import { batchNorm, batchNormBackward, batchNormStats, embeddingRenorm, groupNorm, groupNormBackward } from './norm.js';
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, adaptiveMaxPool2d, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { cumulative, reduce, softmax, softmaxBackward, variance } from './reduce.js';
 
@@ -45,4 +45,5 @@ export const jsBackend: Backend = {
   batchNormBackward,
   groupNorm,
   groupNormBackward,
+  embeddingRenorm,
 };

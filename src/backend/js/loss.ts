@@ -1,5 +1,5 @@
 // Negative log-likelihood kernels (PyTorch's nll_loss / nll_loss2d on the CPU).
-// Targets were checked by the caller (every one is a class index or ignoreIndex).
+// The forward checks the targets (each a class index or ignoreIndex) before writing.
 import type { LossReduction, View } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
 
@@ -27,6 +27,12 @@ export function nllLoss(
   const wOff = weight?.offset ?? 0;
   const wStride = weight?.strides[0] ?? 0;
   const weightOf = (t: number) => (W === undefined ? 1 : W[wOff + t * wStride]);
+  for (let n = 0; n < N; n++) {
+    for (let s = 0; s < S; s++) {
+      const t = T[target.offset + n * tn + s * ts];
+      if (t !== ignoreIndex && !(t >= 0 && t < C)) throw new RangeError(`Target ${t} is out of bounds.`);
+    }
+  }
 
   if (reduction === 'none') {
     let total = 0;

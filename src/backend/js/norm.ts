@@ -2,7 +2,8 @@
 // group over [M, D, 1]). They mirror ATen's CPU kernels: one statistics pass and one
 // fused normalise pass forward, one reduction pass and one fused pass backward.
 // x and grad are contiguous (the caller ensures it); per-channel vectors are 1-D
-// Views; statistics are accumulated in double and stored in the output's dtype.
+// Views. Batch-norm statistics and the embedding renorm follow ATen's arithmetic exactly;
+// the other kernels accumulate in double and store in the output's dtype.
 import type { View } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
 
@@ -22,15 +23,91 @@ function ncl(shape: readonly number[]): [number, number, number] {
   return [shape[0], shape[1], l];
 }
 
+// --- exact fused multiply-add ---
+// ATen's compiled CPU loops fuse some multiply-adds (its AVX2 build contracts a * b + c into
+// an FMA), so matching it bit for bit needs fma(a, b, c) = a * b + c rounded once.
+
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+/** Index of the low 32 bits of F64[0] in U32. */
+const LO = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+/** Veltkamp's splitter for doubles, 2^27 + 1. */
+const SPLIT = 134217729;
+
+/** a + b rounded to odd: exact when representable, else the neighbour whose last bit is odd. */
+function addRoundOdd(a: number, b: number): number {
+  const s = a + b;
+  const bb = s - a;
+  const e = a - (s - bb) + (b - bb);
+  if (e === 0 || !Number.isFinite(s)) return s;
+  F64[0] = s;
+  if ((U32[LO] & 1) === 1) return s;
+  // s is even and the exact sum lies strictly between s and its neighbour on e's side.
+  if (e > 0 === s > 0) {
+    U32[LO] += 1; // away from zero; an even low word cannot carry
+  } else if (U32[LO] === 0) {
+    U32[LO] = 0xffffffff;
+    U32[1 - LO] -= 1;
+  } else {
+    U32[LO] -= 1;
+  }
+  return F64[0];
+}
+
+/** fma(a, b, c) in double (Boldo and Melquiond's emulation through rounding to odd). */
+export function fma64(a: number, b: number, c: number): number {
+  const p = a * b;
+  let t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  const pe = ah * bh - p + ah * bl + al * bh + al * bl;
+  const sh = c + p;
+  const bb = sh - c;
+  const sl = c - (sh - bb) + (p - bb);
+  return sh + addRoundOdd(sl, pe);
+}
+
 /**
- * Per-channel mean and biased variance of x [N, C, *] over N and the trailing dims.
- * Two passes like ATen: the mean (rounded to the output dtype) first, then the
- * squared deviations from it.
+ * fma(a, b, c) of float32 values in float32. a * b is exact in double, so a * b + c is rounded
+ * once to double; rounding that to float32 is wrong only when it lands on a float32 midpoint,
+ * where the sum rounded to odd decides instead.
  */
-export function batchNormStats(x: View, mean: TypedArray, variance: TypedArray): void {
+export function fma32(a: number, b: number, c: number): number {
+  const s = a * b + c;
+  const f = Math.fround(s);
+  // s is a midpoint exactly when 2s - f (computed exactly then) is the other neighbour.
+  if (f === s || Math.fround(2 * s - f) !== 2 * s - f) return f;
+  return Math.fround(addRoundOdd(a * b, c));
+}
+
+const identity = (v: number) => v;
+
+/** Rounding to x's dtype and its fma. */
+function arithmetic(v: View): { r: (v: number) => number; fma: (a: number, b: number, c: number) => number } {
+  return v.dtype === 'float32' ? { r: Math.fround, fma: fma32 } : { r: identity, fma: fma64 };
+}
+
+// --- batch norm ---
+
+/** Index of channel c of a per-channel vector. */
+function at(v: View, c: number): number {
+  return v.offset + c * (v.strides[0] ?? 0);
+}
+
+/**
+ * batch_norm_cpu_collect_stats_contiguous_impl: the mean summed in double, the squared
+ * deviations (x - mean)^2 in x's dtype summed in double. In float64 the compiled loop takes
+ * the products two at a time and fuses the odd last one of each (n, c) row into the sum.
+ */
+function contiguousStats(x: View, mean: TypedArray, varSum: Float64Array): void {
   const [N, C, L] = ncl(x.shape);
   const X = x.buffer;
   const count = N * L;
+  const f32 = x.dtype === 'float32';
+  const pairs = f32 || L % 2 === 0 ? L : L - 1;
   for (let c = 0; c < C; c++) {
     let sum = 0;
     for (let n = 0; n < N; n++) {
@@ -39,15 +116,133 @@ export function batchNormStats(x: View, mean: TypedArray, variance: TypedArray):
     }
     mean[c] = sum / count;
     const m = mean[c];
-    let sq = 0;
+    let acc = 0;
     for (let n = 0; n < N; n++) {
       const base = x.offset + (n * C + c) * L;
-      for (let l = 0; l < L; l++) {
-        const d = X[base + l] - m;
-        sq += d * d;
+      if (f32) {
+        for (let l = 0; l < L; l++) {
+          const d = Math.fround(X[base + l] - m);
+          acc += Math.fround(d * d);
+        }
+      } else {
+        for (let l = 0; l < pairs; l++) {
+          const d = X[base + l] - m;
+          acc += d * d;
+        }
+        if (pairs < L) {
+          const d = X[base + pairs] - m;
+          acc = fma64(d, d, acc);
+        }
       }
     }
-    variance[c] = sq / count;
+    varSum[c] = f32 ? Math.fround(acc) : acc;
+  }
+}
+
+/**
+ * batch_norm_cpu_collect_stats_channels_last_impl (ATen's path for one value per (n, c)):
+ * vectorised over channels, one thread: per-channel sums in x's dtype, then the deviations'
+ * squares fused into their sum.
+ */
+function channelsLastStats(x: View, mean: TypedArray, varSum: Float64Array): void {
+  const [N, C] = ncl(x.shape);
+  const X = x.buffer;
+  const f32 = x.dtype === 'float32';
+  const buf = new Float64Array(C);
+  for (let n = 0; n < N; n++) {
+    const base = x.offset + n * C;
+    if (f32) for (let c = 0; c < C; c++) buf[c] = Math.fround(buf[c] + X[base + c]);
+    else for (let c = 0; c < C; c++) buf[c] += X[base + c];
+  }
+  for (let c = 0; c < C; c++) mean[c] = buf[c] / N;
+  buf.fill(0);
+  for (let n = 0; n < N; n++) {
+    const base = x.offset + n * C;
+    for (let c = 0; c < C; c++) {
+      if (f32) {
+        const d = Math.fround(X[base + c] - mean[c]);
+        buf[c] = fma32(d, d, buf[c]);
+      } else {
+        const d = X[base + c] - mean[c];
+        buf[c] = fma64(d, d, buf[c]);
+      }
+    }
+  }
+  varSum.set(buf);
+}
+
+/**
+ * The statistics batchNorm normalises x [N, C, *] with, as ATen's CPU batch_norm computes
+ * them (batch_norm_cpu_update_stats_template; the eval branch of
+ * batch_norm_cpu_collect_linear_and_constant_terms), in x's dtype.
+ * train: mean[c] and invstd[c] = 1 / sqrt(var_sum / n + eps) of the batch, and the running
+ * statistics (when given) updated in place: running = m * batch + (1 - m) * running with
+ * m = momentum in x's dtype and the unbiased variance var_sum / (n - 1).
+ * eval: mean = runningMean, invstd = 1 / sqrt(runningVar + eps) (x is not read).
+ */
+export function batchNormStats(
+  x: View,
+  train: boolean,
+  momentum: number,
+  eps: number,
+  runningMean: View | null,
+  runningVar: View | null,
+  mean: TypedArray,
+  invstd: TypedArray,
+): void {
+  const C = x.shape[1];
+  const { r } = arithmetic(x);
+  const rm = runningMean;
+  const rv = runningVar;
+  if (!train) {
+    const e = r(eps);
+    for (let c = 0; c < C; c++) {
+      mean[c] = (rm as View).buffer[at(rm as View, c)];
+      invstd[c] = r(1 / r(Math.sqrt(r((rv as View).buffer[at(rv as View, c)] + e))));
+    }
+    return;
+  }
+  const varSum = new Float64Array(C);
+  if (ncl(x.shape)[2] === 1) channelsLastStats(x, mean, varSum);
+  else contiguousStats(x, mean, varSum);
+  finishBatchNormStats(x, momentum, eps, runningMean, runningVar, mean, varSum, invstd);
+}
+
+/**
+ * The train branch of batchNormStats after the per-channel pass (shared with the native
+ * backend, whose addon computes mean and varSum = sum of (x - mean)^2): invstd and the
+ * running statistics' update.
+ */
+export function finishBatchNormStats(
+  x: View,
+  momentum: number,
+  eps: number,
+  runningMean: View | null,
+  runningVar: View | null,
+  mean: TypedArray,
+  varSum: Float64Array,
+  invstd: TypedArray,
+): void {
+  const [N, C, L] = ncl(x.shape);
+  const n = N * L;
+  const { r } = arithmetic(x);
+  const rm = runningMean;
+  const rv = runningVar;
+  const m = r(momentum);
+  const keep = r(1 - m);
+  for (let c = 0; c < C; c++) {
+    // InvStd in double of the biased variance computed in x's dtype.
+    const v = r(varSum[c] / r(n));
+    invstd[c] = v !== 0 || eps !== 0 ? 1 / Math.sqrt(v + eps) : 0;
+    if (rm !== null) {
+      const i = at(rm, c);
+      rm.buffer[i] = r(r(m * mean[c]) + r(keep * rm.buffer[i]));
+    }
+    if (rv !== null) {
+      const i = at(rv, c);
+      const unbiased = r(varSum[c] / r(n - 1));
+      rv.buffer[i] = r(m * unbiased + r(keep * rv.buffer[i]));
+    }
   }
 }
 
@@ -248,4 +443,86 @@ export function groupNormBackward(
   }
   if (gradWeight !== null) gradWeight.set(dw);
   if (gradBias !== null) gradBias.set(dbias);
+}
+
+// --- embedding renorm ---
+
+/** The values of a View in row-major order. */
+function valuesOf(v: View): number[] {
+  const out: number[] = [];
+  const nd = v.shape.length;
+  const total = v.shape.reduce((a, b) => a * b, 1);
+  const idx = new Array<number>(nd).fill(0);
+  for (let k = 0; k < total; k++) {
+    let at = v.offset;
+    for (let d = 0; d < nd; d++) at += idx[d] * v.strides[d];
+    out.push(v.buffer[at]);
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++idx[d] < v.shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * The p-norm of `dim` values from W[base] by `stride`, as ATen's CPU norm kernel computes it on
+ * its AVX2 build: for p = 2 over contiguous float32, eight fused lanes summed in order, then the
+ * tail four at a time unfused and the rest fused; otherwise a sequential sum in the dtype
+ * (p = 2 fused), projected by sqrt or pow(·, 1 / p).
+ */
+function rowNorm(W: TypedArray, base: number, dim: number, stride: number, p: number, f32: boolean): number {
+  const r = f32 ? Math.fround : identity;
+  const fma = f32 ? fma32 : fma64;
+  const at = (j: number) => W[base + j * stride];
+  if (p === Infinity || p === -Infinity) {
+    let m = p === Infinity ? 0 : Infinity;
+    for (let j = 0; j < dim; j++) m = p === Infinity ? Math.max(m, Math.abs(at(j))) : Math.min(m, Math.abs(at(j)));
+    return m;
+  }
+  if (p === 0) {
+    let n = 0;
+    for (let j = 0; j < dim; j++) if (at(j) !== 0) n++;
+    return n;
+  }
+  if (p === 1) {
+    let acc = 0;
+    for (let j = 0; j < dim; j++) acc = r(acc + Math.abs(at(j)));
+    return acc;
+  }
+  if (p === 2) {
+    let acc = 0;
+    let j = 0;
+    if (f32 && stride === 1) {
+      const lanes = [0, 0, 0, 0, 0, 0, 0, 0];
+      for (; j + 8 <= dim; j += 8) for (let k = 0; k < 8; k++) lanes[k] = fma32(at(j + k), at(j + k), lanes[k]);
+      acc = lanes[0];
+      for (let k = 1; k < 8; k++) acc = r(acc + lanes[k]);
+      const unfused = j + Math.floor((dim - j) / 4) * 4;
+      for (; j < unfused; j++) acc = r(acc + r(at(j) * at(j)));
+    }
+    for (; j < dim; j++) acc = fma(at(j), at(j), acc);
+    return r(Math.sqrt(acc));
+  }
+  const q = r(p);
+  let acc = 0;
+  for (let j = 0; j < dim; j++) acc = r(acc + r(Math.abs(at(j)) ** q));
+  return r(acc ** r(1 / q));
+}
+
+/** ATen's embedding_renorm_: each distinct looked-up row whose p-norm exceeds maxNorm is scaled down to it. */
+export function embeddingRenorm(weight: View, indices: View, maxNorm: number, normType: number): void {
+  const [, dim] = weight.shape;
+  const [rs, cs] = weight.strides;
+  const W = weight.buffer;
+  const f32 = weight.dtype === 'float32';
+  const rows = [...new Set(valuesOf(indices))].sort((a, b) => a - b);
+  for (const row of rows) {
+    const base = weight.offset + row * rs;
+    const norm = rowNorm(W, base, dim, cs, normType, f32);
+    if (norm > maxNorm) {
+      const scale = f32 ? Math.fround(maxNorm / (norm + 1e-7)) : maxNorm / (norm + 1e-7);
+      for (let j = 0; j < dim; j++) W[base + j * cs] *= scale;
+    }
+  }
 }

@@ -3,15 +3,9 @@
 // lerp fma(w, end - self, self) (or its mirror for |w| >= 0.5), while addcdiv rounds
 // three times. float64 fuses with an error-free fma, float32 with fmaf below.
 import type { TernaryOp, View } from '../backend.js';
-import { isFloatingDtype, type DType, type TypedArray } from '../dtype.js';
-import { binary } from './elementwise.js';
+import type { DType, TypedArray } from '../dtype.js';
 import { fma } from './math.js';
 import { forEachRow } from './strided.js';
-
-function scalarView(v: number, dtype: DType, n: number): View {
-  return { buffer: new Float64Array([dtype === 'float32' ? Math.fround(v) : v]), dtype, shape: [n], strides: [0], offset: 0 };
-}
-
 
 /**
  * fma(a, b, c) rounded once to float32, for float32 a, b, c. a * b is exact in a
@@ -113,74 +107,9 @@ function rowFor(op: TernaryOp, dtype: DType): Row {
  * and out's shape (broadcast with zero strides); out may be a strided view, even x.
  */
 export function ternary(op: TernaryOp, x: View, a: View, b: View, v: number, out: View): void {
-  const dtype = out.dtype;
-  if ((op === 'addcmul' || op === 'addcdiv') && isFloatingDtype(dtype) && [x, a, b].every((v) => v.dtype === dtype) && [x, a, b, out].every(isDense)) {
-    denseAddc(op, dtype, x, a, b, v, out);
-    return;
-  }
-  const row = rowFor(op, dtype);
+  const row = rowFor(op, out.dtype);
   const O = out.buffer, X = x.buffer, A = a.buffer, B = b.buffer;
   forEachRow(out.shape, [out.strides, x.strides, a.strides, b.strides], [out.offset, x.offset, a.offset, b.offset], (off, n, s) => {
     row(n, v, O, off[0], s[0], X, off[1], s[1], A, off[2], s[2], B, off[3], s[3]);
   });
 }
-
-// --- the dense path: optimizer steps, where every operand is a whole contiguous tensor ---
-
-/** Contiguous, no broadcast (no zero strides): the elements are buffer[offset .. offset + n). */
-function isDense(v: View): boolean {
-  let expected = 1;
-  for (let d = v.shape.length - 1; d >= 0; d--) {
-    if (v.shape[d] !== 1 && v.strides[d] !== expected) return false;
-    expected *= v.shape[d];
-  }
-  return true;
-}
-
-function numel(v: View): number {
-  let n = 1;
-  for (const s of v.shape) n *= s;
-  return n;
-}
-
-const elements = (v: View, n: number): TypedArray => (v.offset === 0 && v.buffer.length === n ? v.buffer : v.buffer.subarray(v.offset, v.offset + n));
-const flatView = (data: TypedArray, dtype: DType): View => ({ buffer: data, dtype, shape: [data.length], strides: [1], offset: 0 });
-
-// One work buffer per dtype, grown to the largest tensor seen (JS runs one op at a time).
-let work32 = new Float32Array(0);
-let work64 = new Float64Array(0);
-function workBuffer(dtype: DType, n: number): TypedArray {
-  if (dtype === 'float32') {
-    if (work32.length < n) work32 = new Float32Array(n);
-    return work32.length === n ? work32 : work32.subarray(0, n);
-  }
-  if (work64.length < n) work64 = new Float64Array(n);
-  return work64.length === n ? work64 : work64.subarray(0, n);
-}
-
-/**
- * addcmul/addcdiv over dense operands, with the active backend's binary kernels doing
- * every correctly rounded step: t = value * a (skipped for value 1), then addcdiv is
- * x + t / b (two more kernels, PyTorch's three roundings) and addcmul is the fused
- * fma(t, b, x), the one step no binary kernel can do, in a plain JS loop.
- */
-function denseAddc(op: 'addcmul' | 'addcdiv', dtype: DType, x: View, a: View, b: View, v: number, out: View): void {
-  const n = numel(out);
-  const O = elements(out, n);
-  let t: TypedArray = elements(a, n);
-  if (v !== 1) {
-    const work = workBuffer(dtype, n);
-    binary('mul', flatView(t, dtype), scalarView(v, dtype, n), work);
-    t = work;
-  }
-  if (op === 'addcdiv') {
-    const work = workBuffer(dtype, n);
-    binary('div', flatView(t, dtype), flatView(elements(b, n), dtype), work);
-    binary('add', flatView(elements(x, n), dtype), flatView(work, dtype), O);
-    return;
-  }
-  const X = elements(x, n), B = elements(b, n);
-  if (dtype === 'float32') for (let k = 0; k < n; k++) O[k] = fmaf(t[k], B[k], X[k]);
-  else for (let k = 0; k < n; k++) O[k] = fma(t[k], B[k], X[k]);
-}
-

@@ -18,6 +18,7 @@ export interface Addon {
   setIsa(name: string): boolean;
   unary(x: TypedArray, out: TypedArray): void;
   binary(a: TypedArray, b: TypedArray, out: TypedArray): void;
+  ternary(x: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): boolean;
   where(cond: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): void;
   copy(src: TypedArray, dst: TypedArray): void;
   fill(dst: TypedArray): void;
@@ -41,9 +42,10 @@ export interface Addon {
   adaptiveAvgPool2d(x: TypedArray, out: TypedArray): boolean;
   adaptiveAvgPool2dBackward(grad: TypedArray, out: TypedArray): boolean;
   adaptiveMaxPool2d(x: TypedArray, out: TypedArray, indices: TypedArray): boolean;
-  nllLoss(input: TypedArray, target: TypedArray, weight: TypedArray | undefined, out: TypedArray, totalWeight: TypedArray): boolean;
+  nllLoss(input: TypedArray, target: TypedArray, weight: TypedArray | undefined, out: TypedArray, totalWeight: TypedArray): boolean | number;
   nllLossBackward(grad: TypedArray, target: TypedArray, weight: TypedArray | undefined, out: TypedArray): boolean;
-  batchNormStats(x: TypedArray, mean: TypedArray, variance: TypedArray): boolean;
+  batchNormStats(x: TypedArray, mean: TypedArray, varSum: Float64Array): boolean;
+  embeddingRenorm(weight: TypedArray, indices: TypedArray): boolean;
   batchNorm(x: TypedArray, mean: TypedArray, invstd: TypedArray, weight: TypedArray | undefined, bias: TypedArray | undefined, out: TypedArray): boolean;
   batchNormBackward(
     grad: TypedArray, x: TypedArray, mean: TypedArray, invstd: TypedArray, weight: TypedArray | undefined,

@@ -2,9 +2,10 @@
 // however small the tensor (FACTS.md), so kernels on small tensors stay in the JS
 // backend, as do the few dtype combinations the addon leaves to it (int32 matmul,
 // integer convolution) and writes into memory that overlaps an input differently.
-import type { Backend, BinaryOp, Conv2dParams, LossReduction, Pool2dParams, ReduceOp, UnaryOp, View } from '../backend.js';
+import type { Backend, BinaryOp, Conv2dParams, LossReduction, Pool2dParams, ReduceOp, TernaryOp, UnaryOp, View } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
 import { jsBackend } from '../js/index.js';
+import { finishBatchNormStats } from '../js/norm.js';
 import { begin, put, putOut, putView, type Addon, type LoadResult } from './addon.js';
 
 /**
@@ -20,11 +21,14 @@ export interface MinSizes {
   loss: number;
 }
 
-export const DEFAULT_MIN_SIZES: MinSizes = { elementwise: 2048, reduce: 2048, matmulMacs: 4096, index: 512, softmax: 1024, loss: 256 };
+// Measured (bench/thresholds.ts, float32): a native call costs ~0.6-0.9 us; the JS
+// kernels cost about as much at 64-256 elements and fall behind fast after that.
+export const DEFAULT_MIN_SIZES: MinSizes = { elementwise: 256, reduce: 256, matmulMacs: 512, index: 256, softmax: 128, loss: 256 };
 
 /** Every kernel native whatever the size (tests). */
 export const NO_MIN_SIZES: MinSizes = { elementwise: 0, reduce: 0, matmulMacs: 0, index: 0, softmax: 0, loss: 0 };
 
+const TERNARY: Record<TernaryOp, number> = { addcmul: 0, addcdiv: 1, lerp: 2, lerpScalar: 3 };
 const REDUCTION: Record<LossReduction, number> = { none: 0, mean: 1, sum: 2 };
 
 const UNARY_NAMES = [
@@ -183,9 +187,16 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       addon.unary(x.buffer, out);
     },
 
-    // No native ternary kernel yet: the JS one (the coverage test flags it).
     ternary(op, x, a, b, value, out) {
-      js.ternary(op, x, a, b, value, out);
+      if (numel(out.shape) < MIN_ELEMENTWISE || !fits(out) || !safeDst(out, [x, a, b])) return js.ternary(op, x, a, b, value, out);
+      begin();
+      put(TERNARY[op]);
+      put(value);
+      putView(x);
+      putView(a);
+      putView(b);
+      putView(out);
+      if (!addon.ternary(x.buffer, a.buffer, b.buffer, out.buffer)) js.ternary(op, x, a, b, value, out);
     },
 
     binary(op, a, b, out, alpha = 1, args = []) {
@@ -386,7 +397,8 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
     },
 
     maxPool2d(x, p, out, indices) {
-      if (!disjoint(out, [x]) || !disjoint(indices, [x])) return js.maxPool2d(x, p, out, indices);
+      const intIndices = indices instanceof Float64Array || indices instanceof Int32Array;
+      if (!intIndices || !disjoint(out, [x]) || !disjoint(indices, [x])) return js.maxPool2d(x, p, out, indices);
       begin();
       putPool(p);
       putView(x);
@@ -460,9 +472,9 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       if (weight) putView(weight);
       putOut(out, [out.length]);
       putOut(totalWeight, [1]);
-      if (!addon.nllLoss(input.buffer, target.buffer, weight?.buffer, out, totalWeight)) {
-        js.nllLoss(input, target, weight, ignoreIndex, reduction, out, totalWeight);
-      }
+      const r = addon.nllLoss(input.buffer, target.buffer, weight?.buffer, out, totalWeight);
+      if (typeof r === 'number') throw new RangeError(`Target ${r} is out of bounds.`);
+      if (!r) js.nllLoss(input, target, weight, ignoreIndex, reduction, out, totalWeight);
     },
 
     nllLossBackward(grad, target, weight, ignoreIndex, reduction, totalWeight, out) {
@@ -483,13 +495,30 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       }
     },
 
-    batchNormStats(x, mean, variance) {
-      if (numel(x.shape) < MIN_REDUCE || !fits(x)) return js.batchNormStats(x, mean, variance);
+    batchNormStats(x, train, momentum, eps, runningMean, runningVar, mean, invstd) {
+      // Eval reads C running values: nothing for the addon to do.
+      if (!train || numel(x.shape) < MIN_REDUCE || !fits(x)) {
+        return js.batchNormStats(x, train, momentum, eps, runningMean, runningVar, mean, invstd);
+      }
+      const varSum = new Float64Array(x.shape[1]);
       begin();
       putView(x);
       putOut(mean, [mean.length]);
-      putOut(variance, [variance.length]);
-      if (!addon.batchNormStats(x.buffer, mean, variance)) js.batchNormStats(x, mean, variance);
+      putOut(varSum, [varSum.length]);
+      if (!addon.batchNormStats(x.buffer, mean, varSum)) {
+        return js.batchNormStats(x, train, momentum, eps, runningMean, runningVar, mean, invstd);
+      }
+      finishBatchNormStats(x, momentum, eps, runningMean, runningVar, mean, varSum, invstd);
+    },
+
+    embeddingRenorm(weight, indices, maxNorm, normType) {
+      if (!fits(indices) || sameMemory(weight.buffer, indices.buffer)) return js.embeddingRenorm(weight, indices, maxNorm, normType);
+      begin();
+      put(maxNorm);
+      put(normType);
+      putView(weight);
+      putView(indices);
+      if (!addon.embeddingRenorm(weight.buffer, indices.buffer)) js.embeddingRenorm(weight, indices, maxNorm, normType);
     },
 
     batchNorm(x, mean, invstd, weight, bias, out) {

@@ -1,12 +1,11 @@
-// nn.functional convolutions and pad, as torch.nn.functional calls them: int arguments
-// broadcast to every spatial dim, unbatched inputs gain a batch dim, padding 'same'/'valid'.
-import { constantPadNd, indexPad } from '../../ops/pad.js';
+// nn.functional convolutions, as torch.nn.functional calls them: int arguments broadcast
+// to every spatial dim, unbatched inputs gain a batch dim, padding 'same'/'valid'.
 import { convolution } from '../../ops/conv.js';
+import { constantPadNd } from '../../ops/pad.js';
 import { cppTypeName } from '../../tensor/dtype.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-
-export type IntOrList = number | readonly number[];
+import { ntuple, type IntOrList } from './utils.js';
 
 export interface ConvOptions {
   stride?: IntOrList;
@@ -24,11 +23,6 @@ export interface ConvTransposeOptions {
   dilation?: IntOrList;
 }
 
-/** Python's int-list arguments: an int stands for all `n` dims, a list is taken as given. */
-export function intList(v: IntOrList, n: number): number[] {
-  return typeof v === 'number' ? new Array<number>(n).fill(v) : v.slice();
-}
-
 /** batchify: an unbatched input gets a batch dim of 1 (removed again from the output). */
 function batchify(x: Tensor, spatial: number, name: string): [Tensor, boolean] {
   const batched = x.dim() === spatial + 2;
@@ -44,13 +38,13 @@ function convNd(spatial: number, name: string, input: Tensor, weight: Tensor, bi
     throw new TypeError(`Input type (${cppTypeName(input.dtype)}) and bias type (${cppTypeName(b.dtype)}) should be the same`);
   }
   const [x, batched] = batchify(input, spatial, name);
-  const stride = intList(opts.stride ?? 1, spatial);
-  const dilation = intList(opts.dilation ?? 1, spatial);
+  const stride = ntuple(opts.stride ?? 1, spatial);
+  const dilation = ntuple(opts.dilation ?? 1, spatial);
   const groups = opts.groups ?? 1;
   const padding = opts.padding ?? 0;
   let out: Tensor;
   if (typeof padding === 'string') out = convolutionMode(x, weight, b, stride, padding, dilation, groups);
-  else out = convolution(x, weight, b, { stride, padding: intList(padding, spatial), dilation, transposed: false, outputPadding: [0], groups });
+  else out = convolution(x, weight, b, { stride, padding: ntuple(padding, spatial), dilation, transposed: false, outputPadding: [0], groups });
   return batched ? out : out.squeeze(0);
 }
 
@@ -97,11 +91,11 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts
 function convTransposeNd(spatial: number, name: string, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
   const [x, batched] = batchify(input, spatial, name);
   const out = convolution(x, weight, bias ?? null, {
-    stride: intList(opts.stride ?? 1, spatial),
-    padding: intList(opts.padding ?? 0, spatial),
-    dilation: intList(opts.dilation ?? 1, spatial),
+    stride: ntuple(opts.stride ?? 1, spatial),
+    padding: ntuple(opts.padding ?? 0, spatial),
+    dilation: ntuple(opts.dilation ?? 1, spatial),
     transposed: true,
-    outputPadding: intList(opts.outputPadding ?? 0, spatial),
+    outputPadding: ntuple(opts.outputPadding ?? 0, spatial),
     groups: opts.groups ?? 1,
   });
   return batched ? out : out.squeeze(0);
@@ -115,22 +109,5 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | n
   return convTransposeNd(2, 'conv_transpose2d', input, weight, bias, opts);
 }
 
-export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
-
-/**
- * F.pad(input, pad, mode, value): pad lists (left, right) pairs from the last dim backwards.
- * Non-constant modes pad the last 1 or 2 dims of a (batched or unbatched) input.
- */
-export function pad(input: Tensor, pad: readonly number[], mode: PadMode = 'constant', value?: number): Tensor {
-  const nd = input.dim();
-  if (pad.length % 2 !== 0) throw new RangeError('Padding length must be divisible by 2');
-  if (pad.length > nd * 2) throw new RangeError('Padding length too large');
-  if (mode === 'constant') return constantPadNd(input, pad, value ?? 0);
-  if (mode !== 'reflect' && mode !== 'replicate' && mode !== 'circular') throw new Error(`Unrecognised padding mode ${String(mode)}`);
-  if (value !== undefined && value !== 0) throw new RangeError(`Padding mode "${mode}" doesn't take in value argument`);
-  const pairs = pad.length / 2;
-  if (!((pairs === 1 && (nd === 2 || nd === 3)) || (pairs === 2 && (nd === 3 || nd === 4)))) {
-    throw new Error('Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now');
-  }
-  return indexPad(input, pad, mode);
-}
+// F.pad lives in ./padding.ts; re-exported for src/vision/transforms, which imports it from here.
+export { pad } from './padding.js';

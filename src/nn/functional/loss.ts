@@ -2,8 +2,9 @@
 // grad_fn names match: cross_entropy = log_softmax + nll_loss (+ label smoothing or
 // class-probability terms), l1_loss and kl_div from elementwise ops; the rest call
 // the ops of src/ops/loss.ts.
+import { addScalar, divScalar, mulScalar, xlogy } from '../../ops/binary.js';
 import * as ops from '../../ops/loss.js';
-import { addScalar, applyReduction, checkReduction, divScalar, mulScalar, xlogy, type Reduction } from '../../ops/loss.js';
+import { applyReduction, checkReduction, type Reduction } from '../../ops/loss.js';
 import { isFloatingDtype, isIntegralDtype, scalarTypeName } from '../../tensor/dtype.js';
 import { broadcastShapes, sameShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -173,17 +174,15 @@ function crossEntropyLabelSmoothing(
   const nClasses = logp.shape[classDim];
   const ignored = target.eq(ignoreIndex);
   const smooth = (weight !== null ? logp.mul(classWeight(weight, logp.dim(), classDim)) : logp).sum(classDim).neg();
-  // A 0-d loss (1-D input) is masked through a 1-element view: PyTorch records CopySlices
-  // there too, and ops/indexing does not take 0-d boolean masks.
-  const scalar = smooth.dim() === 0;
-  (scalar ? smooth.view([1]) : smooth).indexPut_([scalar ? ignored.view([1]) : ignored], 0);
+  // ATen's smooth_loss.index_put_({ignore_mask}, 0): a 0-d loss (1-D input) is indexed
+  // through a 1-element view, as at::indexing does (its graph shows CopySlices).
+  if (smooth.dim() === 0) smooth.view([1]).indexPut_([ignored.view([1])], 0);
+  else smooth.indexPut_([ignored], 0);
   let ret: Tensor;
   if (reduction === 'mean') {
     const kept = ignored.logicalNot();
-    const keptTargets = scalar ? target.view([1]).maskedSelect(kept.view([1])) : target.maskedSelect(kept);
-    const keptLosses = scalar ? smooth.view([1]).maskedSelect(kept.view([1])) : smooth.maskedSelect(kept);
     // Weighted: normalised by the weights of the kept targets, as nll_loss is.
-    ret = weight !== null ? smooth.sum().div(weight.gather(0, keptTargets.flatten()).sum()) : keptLosses.mean();
+    ret = weight !== null ? smooth.sum().div(weight.gather(0, target.maskedSelect(kept).flatten()).sum()) : smooth.maskedSelect(kept).mean();
   } else {
     ret = reduction === 'sum' ? smooth.sum() : smooth;
   }

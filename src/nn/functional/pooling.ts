@@ -4,7 +4,9 @@
 import { adaptiveAvgPool2d as adaptiveAvgPool2dOp, adaptiveMaxPool2d as adaptiveMaxPool2dOp, avgPool2d as avgPool2dOp, maxPool2dWithIndices } from '../../ops/pool.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { intList, type IntOrList } from './conv.js';
+import { listWithDefault, ntuple, pair, single, type IntOrList, type OutputSize } from './utils.js';
+
+export type { OutputSize };
 
 export interface MaxPoolOptions {
   /** Default (null): the kernel size. */
@@ -26,10 +28,8 @@ export interface AvgPool2dOptions extends AvgPoolOptions {
   divisorOverride?: number | null;
 }
 
-/** An adaptive output size: null keeps the input's size along that dim. */
-export type OutputSize = number | readonly (number | null)[];
-
-const strideList = (stride: IntOrList | null | undefined, n: number): number[] => (stride === undefined || stride === null ? [] : intList(stride, n));
+/** stride=None (the kernel size) as an empty list, which the ops read as such. */
+const strideList = (stride: IntOrList | null | undefined, n: number): number[] => (stride === undefined || stride === null ? [] : ntuple(stride, n));
 
 /** checkDimRange(2, 4) of PyTorch's 1-D pooling functions. */
 function checkDims1d(x: Tensor, op: string): void {
@@ -48,10 +48,10 @@ export function maxPool2d(input: Tensor, kernelSize: IntOrList, opts: MaxPoolOpt
 export function maxPool2d(input: Tensor, kernelSize: IntOrList, opts?: MaxPoolOptions): Tensor;
 export function maxPool2d(input: Tensor, kernelSize: IntOrList, opts: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
   const res = maxPool2dWithIndices(input, {
-    kernelSize: intList(kernelSize, 2),
+    kernelSize: pair(kernelSize),
     stride: strideList(opts.stride, 2),
-    padding: intList(opts.padding ?? 0, 2),
-    dilation: intList(opts.dilation ?? 1, 2),
+    padding: pair(opts.padding ?? 0),
+    dilation: pair(opts.dilation ?? 1),
     ceilMode: opts.ceilMode ?? false,
   });
   return opts.returnIndices ? res : res[0];
@@ -77,10 +77,10 @@ function checkMaxPool1d(x: Tensor, k: number[], s: number[], p: number[], d: num
 export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts?: MaxPoolOptions): Tensor;
 export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
-  const k = intList(kernelSize, 1);
+  const k = single(kernelSize);
   const s = strideList(opts.stride, 1);
-  const p = intList(opts.padding ?? 0, 1);
-  const d = intList(opts.dilation ?? 1, 1);
+  const p = single(opts.padding ?? 0);
+  const d = single(opts.dilation ?? 1);
   if (opts.returnIndices) {
     checkDims1d(input, 'max_pool1d');
     check1d(k, 'max_pool1d', 'kernel_size');
@@ -104,9 +104,9 @@ export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPoolOpt
 
 export function avgPool2d(input: Tensor, kernelSize: IntOrList, opts: AvgPool2dOptions = {}): Tensor {
   return avgPool2dOp(input, {
-    kernelSize: intList(kernelSize, 2),
+    kernelSize: pair(kernelSize),
     stride: strideList(opts.stride, 2),
-    padding: intList(opts.padding ?? 0, 2),
+    padding: pair(opts.padding ?? 0),
     ceilMode: opts.ceilMode ?? false,
     countIncludePad: opts.countIncludePad ?? true,
     divisorOverride: opts.divisorOverride ?? null,
@@ -114,10 +114,10 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrList, opts: AvgPool2dO
 }
 
 export function avgPool1d(input: Tensor, kernelSize: IntOrList, opts: AvgPoolOptions = {}): Tensor {
-  const k = intList(kernelSize, 1);
+  const k = single(kernelSize);
   let s = strideList(opts.stride, 1);
   if (s.length === 0) s = k;
-  const p = intList(opts.padding ?? 0, 1);
+  const p = single(opts.padding ?? 0);
   checkDims1d(input, 'avg_pool1d');
   check1d(k, 'avg_pool1d', 'kernel_size');
   check1d(s, 'avg_pool1d', 'stride');
@@ -135,20 +135,12 @@ export function avgPool1d(input: Tensor, kernelSize: IntOrList, opts: AvgPoolOpt
 
 // --- adaptive ---
 
-/** Python's _list_with_default: null entries take the input's trailing sizes. */
-function withDefaults(size: OutputSize, x: Tensor, n: number): number[] {
-  if (typeof size === 'number') return new Array<number>(n).fill(size);
-  if (x.dim() <= size.length) throw new RangeError(`Input dimension should be at least ${size.length + 1}`);
-  const defaults = x.shape.slice(-size.length);
-  return size.map((v, i) => v ?? defaults[i]);
-}
-
 export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize): Tensor {
-  return adaptiveAvgPool2dOp(input, withDefaults(outputSize, input, 2));
+  return adaptiveAvgPool2dOp(input, listWithDefault(outputSize, input, 2));
 }
 
 export function adaptiveAvgPool1d(input: Tensor, outputSize: IntOrList): Tensor {
-  const size = intList(outputSize, 1);
+  const size = single(outputSize);
   checkDims1d(input, 'adaptive_avg_pool1d');
   check1d(size, 'adaptive_avg_pool1d', 'output_size');
   return adaptiveAvgPool2dOp(input.unsqueeze(-2), [1, size[0]]).squeeze(-2);
@@ -157,14 +149,14 @@ export function adaptiveAvgPool1d(input: Tensor, outputSize: IntOrList): Tensor 
 export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, opts: { returnIndices: true }): [Tensor, Tensor];
 export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, opts?: { returnIndices?: boolean }): Tensor;
 export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
-  const res = adaptiveMaxPool2dOp(input, withDefaults(outputSize, input, 2));
+  const res = adaptiveMaxPool2dOp(input, listWithDefault(outputSize, input, 2));
   return opts.returnIndices ? res : res[0];
 }
 
 export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, opts: { returnIndices: true }): [Tensor, Tensor];
 export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, opts?: { returnIndices?: boolean }): Tensor;
 export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
-  const size = intList(outputSize, 1);
+  const size = single(outputSize);
   checkDims1d(input, 'adaptive_max_pool1d');
   check1d(size, 'adaptive_max_pool1d', 'output_size');
   for (let i = 1; i < input.dim(); i++) {

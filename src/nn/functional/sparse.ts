@@ -1,10 +1,9 @@
-// nn.functional.embedding: rows of `weight` picked by integer indices, with
-// PyTorch's padding_idx (no gradient to that row), max_norm (rows renormalised in
-// place before the lookup) and scale_grad_by_freq. Node: EmbeddingBackward0.
-import { backend } from '../../backend/index.js';
-import { record, needsGrad } from '../../ops/record.js';
-import { legacyTypeName, Node } from '../../tensor/graph.js';
-import { Tensor } from '../../tensor/tensor.js';
+// nn.functional.embedding: PyTorch's argument handling (padding_idx normalised, max_norm
+// renormalising the looked-up rows in place without grad) on top of torch.embedding and
+// torch.embedding_renorm_ (src/ops/embedding.ts).
+import { noGrad } from '../../autograd/grad-mode.js';
+import { embedding as embeddingOp, embeddingRenorm_ } from '../../ops/embedding.js';
+import type { Tensor } from '../../tensor/tensor.js';
 
 export interface EmbeddingOptions {
   paddingIdx?: number | null;
@@ -21,76 +20,18 @@ export function normalizePaddingIdx(paddingIdx: number | null | undefined, numEm
   return paddingIdx < 0 ? numEmbeddings + paddingIdx : paddingIdx;
 }
 
-class EmbeddingBackward0 extends Node {
-  readonly name = 'EmbeddingBackward0';
-  constructor(private readonly numWeights: number, private readonly paddingIdx: number, private readonly scaleGradByFreq: boolean) {
-    super();
-  }
-  backward([g]: (Tensor | null)[]): (Tensor | null)[] {
-    const [indices] = this.saved();
-    const grad = g as Tensor;
-    const dim = grad.shape[grad.dim() - 1];
-    const idx = indices.reshape(-1);
-    let rows = grad.reshape(-1, dim);
-    if (this.paddingIdx >= 0 || this.scaleGradByFreq) rows = rows.mul(rowFactors(idx, this.paddingIdx, this.scaleGradByFreq, grad));
-    // index_add is differentiable in its source, so createGraph works through this.
-    return [Tensor.empty([this.numWeights, dim], grad.dtype).indexAdd(0, idx, rows)];
-  }
-}
-
-/** Per looked-up row: 0 for the padding row, else 1 (or 1 / its count with scaleGradByFreq), as [n, 1]. */
-function rowFactors(idx: Tensor, paddingIdx: number, scale: boolean, like: Tensor): Tensor {
-  const values = Array.from(idx.toTypedArray() as ArrayLike<number>);
-  const counts = new Map<number, number>();
-  if (scale) for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  const out = Tensor.empty([values.length, 1], like.dtype);
-  values.forEach((v, i) => {
-    out.buffer[i] = v === paddingIdx ? 0 : scale ? 1 / (counts.get(v) as number) : 1;
-  });
-  return out;
-}
-
-/** PyTorch's embedding_renorm_: each distinct looked-up row whose p-norm exceeds maxNorm is scaled to maxNorm. */
-function renorm_(weight: Tensor, indices: Tensor, maxNorm: number, normType: number): void {
-  const rows = [...new Set(Array.from(indices.toTypedArray() as ArrayLike<number>))].sort((a, b) => a - b);
-  const [, dim] = weight.shape;
-  const [rs, cs] = weight.strides;
-  const W = weight.buffer;
-  const round = weight.dtype === 'float32' ? Math.fround : (v: number) => v;
-  for (const r of rows) {
-    const base = weight.offset + r * rs;
-    let norm = 0;
-    if (normType === Infinity) for (let j = 0; j < dim; j++) norm = Math.max(norm, Math.abs(W[base + j * cs]));
-    else {
-      for (let j = 0; j < dim; j++) norm += Math.abs(W[base + j * cs]) ** normType;
-      norm = norm ** (1 / normType);
-    }
-    if (norm > maxNorm) {
-      const scale = round(maxNorm / (norm + 1e-7));
-      for (let j = 0; j < dim; j++) W[base + j * cs] *= scale;
-    }
-  }
-  weight._versionCounter.value++;
-}
-
 /** Looks up rows of weight [numEmbeddings, dim]: the result has shape [...input.shape, dim]. */
 export function embedding(input: Tensor, weight: Tensor, opts: EmbeddingOptions = {}): Tensor {
-  if (input.dtype !== 'int64' && input.dtype !== 'int32') {
-    throw new TypeError(
-      `Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${legacyTypeName(input.dtype)} instead (while checking arguments for embedding)`,
-    );
-  }
-  if (weight.dim() !== 2) throw new RangeError("'weight' must be 2-D");
   if (opts.sparse) throw new Error('embedding: sparse gradients are not supported in torchlette');
-  const [num, dim] = weight.shape;
-  const paddingIdx = normalizePaddingIdx(opts.paddingIdx, num);
-  const flat = input.reshape(-1);
-  for (const v of Array.from(flat.toTypedArray() as ArrayLike<number>)) {
-    if (!(v >= 0 && v < num)) throw new RangeError('index out of range in self');
+  const paddingIdx = normalizePaddingIdx(opts.paddingIdx, weight.shape[0]);
+  if (opts.maxNorm !== null && opts.maxNorm !== undefined) {
+    const maxNorm = opts.maxNorm;
+    // torch.embedding rejects negative indices, but only after embedding_renorm_ has renormalised
+    // the rows they wrap to: reject them first, leaving the weight untouched.
+    const num = weight.shape[0];
+    const integral = input.dtype === 'int64' || input.dtype === 'int32';
+    if (integral && input.numel() > 0 && input.lt(0).logicalAnd(input.ge(-num)).any().item() !== 0) throw new RangeError('index out of range in self');
+    noGrad(() => embeddingRenorm_(weight, input, maxNorm, opts.normType ?? 2));
   }
-  if (opts.maxNorm !== null && opts.maxNorm !== undefined) renorm_(weight, flat, opts.maxNorm, opts.normType ?? 2);
-  const out = Tensor.empty([...input.shape, dim], weight.dtype);
-  backend().indexSelect(weight, 0, flat, out.buffer);
-  if (needsGrad(weight)) record(new EmbeddingBackward0(num, paddingIdx, opts.scaleGradByFreq ?? false), [weight], [out]).save(input);
-  return out;
+  return embeddingOp(weight, input, paddingIdx, opts.scaleGradByFreq ?? false);
 }

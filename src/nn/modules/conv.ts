@@ -1,7 +1,7 @@
 import { empty } from '../../tensor/create.js';
 import type { DType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { intList, type IntOrList } from '../functional/conv.js';
+import { ntuple, reverseRepeatTuple, type IntOrList } from '../functional/utils.js';
 import * as F from '../functional/index.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
@@ -61,7 +61,7 @@ abstract class ConvNd extends Module {
   ) {
     super();
     const groups = opts.groups ?? 1;
-    const stride = intList(opts.stride ?? 1, spatial);
+    const stride = ntuple(opts.stride ?? 1, spatial);
     const padding = opts.padding ?? 0;
     const paddingMode = opts.paddingMode ?? 'zeros';
     if (groups <= 0) throw new RangeError('groups must be a positive integer');
@@ -76,25 +76,26 @@ abstract class ConvNd extends Module {
     }
     this.inChannels = inChannels;
     this.outChannels = outChannels;
-    this.kernelSize = intList(kernelSize, spatial);
+    this.kernelSize = ntuple(kernelSize, spatial);
     this.stride = stride;
-    this.padding = typeof padding === 'string' ? padding : intList(padding, spatial);
-    this.dilation = intList(opts.dilation ?? 1, spatial);
+    this.padding = typeof padding === 'string' ? padding : ntuple(padding, spatial);
+    this.dilation = ntuple(opts.dilation ?? 1, spatial);
     this.transposed = transposed;
-    this.outputPadding = intList(opts.outputPadding ?? 0, spatial);
+    this.outputPadding = ntuple(opts.outputPadding ?? 0, spatial);
     this.groups = groups;
     this.paddingMode = paddingMode;
-    const reversed = new Array<number>(2 * spatial).fill(0);
-    for (let i = 0; i < spatial; i++) {
-      const j = spatial - 1 - i;
-      if (this.padding === 'same') {
+    let reversed: number[];
+    if (this.padding === 'same') {
+      // Total padding d*(k-1) per dim, the odd cell on the right, from the last dim.
+      reversed = new Array<number>(2 * spatial).fill(0);
+      for (let i = 0; i < spatial; i++) {
         const total = this.dilation[i] * (this.kernelSize[i] - 1);
+        const j = spatial - 1 - i;
         reversed[2 * j] = Math.floor(total / 2);
         reversed[2 * j + 1] = total - Math.floor(total / 2);
-      } else if (this.padding !== 'valid') {
-        reversed[2 * j] = this.padding[i];
-        reversed[2 * j + 1] = this.padding[i];
       }
+    } else {
+      reversed = reverseRepeatTuple(this.padding === 'valid' ? new Array<number>(spatial).fill(0) : this.padding);
     }
     this._reversedPaddingRepeatedTwice = reversed;
     const shape = transposed ? [inChannels, outChannels / groups, ...this.kernelSize] : [outChannels, inChannels / groups, ...this.kernelSize];

@@ -1,7 +1,6 @@
 import type { Tensor } from '../../tensor/tensor.js';
-import type { IntOrList } from '../functional/conv.js';
 import * as F from '../functional/index.js';
-import type { OutputSize } from '../functional/pooling.js';
+import { single, type IntOrList, type OutputSize } from '../functional/utils.js';
 import { Module } from '../module.js';
 import { pyValue } from '../repr.js';
 
@@ -80,7 +79,6 @@ export class AvgPool1d extends Module {
 
   constructor(kernelSize: IntOrList, opts: AvgPoolModuleOptions = {}) {
     super();
-    const single = (v: IntOrList) => (typeof v === 'number' ? [v] : v.slice());
     this.kernelSize = single(kernelSize);
     this.stride = single(opts.stride ?? kernelSize);
     this.padding = single(opts.padding ?? 0);
@@ -134,55 +132,49 @@ export class AvgPool2d extends Module {
   }
 }
 
-/** Averages each plane down to outputSize (null: keep that input size). */
-export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: OutputSize) {
+/** PyTorch's _AdaptiveAvgPoolNd: the output size as given (it prints that way). */
+abstract class AdaptiveAvgPoolNd<Size> extends Module {
+  constructor(readonly outputSize: Size) {
     super();
   }
+  override extraRepr(): string {
+    return `output_size=${pyValue(this.outputSize)}`;
+  }
+}
+
+/** Averages each plane down to outputSize (null: keep that input size). */
+export class AdaptiveAvgPool2d extends AdaptiveAvgPoolNd<OutputSize> {
   override forward(x: Tensor): Tensor {
     return F.adaptiveAvgPool2d(x, this.outputSize);
   }
-  override extraRepr(): string {
-    return `output_size=${pyValue(this.outputSize)}`;
-  }
 }
 
-export class AdaptiveAvgPool1d extends Module {
-  constructor(readonly outputSize: IntOrList) {
-    super();
-  }
+export class AdaptiveAvgPool1d extends AdaptiveAvgPoolNd<IntOrList> {
   override forward(x: Tensor): Tensor {
     return F.adaptiveAvgPool1d(x, this.outputSize);
   }
+}
+
+/** PyTorch's _AdaptiveMaxPoolNd: the output size as given and return_indices. */
+abstract class AdaptiveMaxPoolNd<Size, WithIndices extends boolean> extends Module {
+  readonly returnIndices: WithIndices;
+  constructor(readonly outputSize: Size, opts: { returnIndices?: WithIndices } = {}) {
+    super();
+    this.returnIndices = (opts.returnIndices ?? false) as WithIndices;
+  }
   override extraRepr(): string {
     return `output_size=${pyValue(this.outputSize)}`;
   }
 }
 
-export class AdaptiveMaxPool2d<WithIndices extends boolean = false> extends Module {
-  readonly returnIndices: WithIndices;
-  constructor(readonly outputSize: OutputSize, opts: { returnIndices?: WithIndices } = {}) {
-    super();
-    this.returnIndices = (opts.returnIndices ?? false) as WithIndices;
-  }
+export class AdaptiveMaxPool2d<WithIndices extends boolean = false> extends AdaptiveMaxPoolNd<OutputSize, WithIndices> {
   override forward(x: Tensor): PoolResult<WithIndices> {
     return F.adaptiveMaxPool2d(x, this.outputSize, { returnIndices: this.returnIndices }) as PoolResult<WithIndices>;
   }
-  override extraRepr(): string {
-    return `output_size=${pyValue(this.outputSize)}`;
-  }
 }
 
-export class AdaptiveMaxPool1d<WithIndices extends boolean = false> extends Module {
-  readonly returnIndices: WithIndices;
-  constructor(readonly outputSize: IntOrList, opts: { returnIndices?: WithIndices } = {}) {
-    super();
-    this.returnIndices = (opts.returnIndices ?? false) as WithIndices;
-  }
+export class AdaptiveMaxPool1d<WithIndices extends boolean = false> extends AdaptiveMaxPoolNd<IntOrList, WithIndices> {
   override forward(x: Tensor): PoolResult<WithIndices> {
     return F.adaptiveMaxPool1d(x, this.outputSize, { returnIndices: this.returnIndices }) as PoolResult<WithIndices>;
-  }
-  override extraRepr(): string {
-    return `output_size=${pyValue(this.outputSize)}`;
   }
 }

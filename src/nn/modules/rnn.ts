@@ -1,84 +1,19 @@
-// Recurrent layers: RNN (tanh/relu), LSTM (optionally projected), GRU and their
-// single-step cells, composed from differentiable ops in ATen's CPU order (the
-// input projection of a whole layer is one matmul; each step adds the hidden
-// projection), so outputs, gradients and grad_fn names match PyTorch's.
-// Parameters are named, ordered and initialised as PyTorch's, so seeds reproduce them.
+// Recurrent layers: RNN (tanh/relu), LSTM (optionally projected), GRU and their single-step
+// cells. Parameters are named, ordered and initialised as PyTorch's, so seeds reproduce
+// them; the recurrences themselves are in nn/functional/rnn.ts (PyTorch's _VF.lstm, …).
 import { empty, zeros } from '../../tensor/create.js';
 import type { DType } from '../../tensor/dtype.js';
 import { formatShape, sameShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { cat, stack } from '../../ops/join.js';
-import { linear } from '../../ops/matmul.js';
-import * as F from '../functional/index.js';
+import { gruCell, lstmCell, rnn, rnnCell, type CellParams, type RNNMode } from '../functional/rnn.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyFloat } from '../repr.js';
 
-export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
+export type { RNNMode };
 
 const GATES: Record<RNNMode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
-
-/** One direction of one layer (or one cell): PyTorch's weight_ih, weight_hh, bias_ih, bias_hh, weight_hr. */
-interface CellParams {
-  wIh: Tensor;
-  wHh: Tensor;
-  bIh: Tensor | null;
-  bHh: Tensor | null;
-  wHr: Tensor | null;
-}
-
-/** h (and c for LSTM) of one direction of one layer. */
-interface Hidden {
-  h: Tensor;
-  c: Tensor | null;
-}
-
-// --- one time step; `xw` is the input projection x W_ih^T + b_ih for this step ---
-
-function lstmStep(xw: Tensor, { h, c }: Hidden, p: CellParams): Hidden {
-  const [i, f, g, o] = linear(h, p.wHh, p.bHh).add(xw).chunk(4, 1);
-  const cy = f.sigmoid().mul(c as Tensor).add(i.sigmoid().mul(g.tanh()));
-  let hy = o.sigmoid().mul(cy.tanh());
-  if (p.wHr !== null) hy = hy.matmul(p.wHr.t());
-  return { h: hy, c: cy };
-}
-
-function gruStep(xw: Tensor, { h }: Hidden, p: CellParams): Hidden {
-  const [ir, iz, inew] = xw.chunk(3, 1);
-  const [hr, hz, hnew] = linear(h, p.wHh, p.bHh).chunk(3, 1);
-  const r = hr.add(ir).sigmoid();
-  const z = hz.add(iz).sigmoid();
-  // n = tanh(W_in x + b_in + r * (W_hn h + b_hn)); h' = (h - n) * z + n = (1 - z) * n + z * h.
-  const n = inew.add(hnew.mul(r)).tanh();
-  return { h: h.sub(n).mul(z).add(n), c: null };
-}
-
-function simpleStep(relu: boolean): (xw: Tensor, s: Hidden, p: CellParams) => Hidden {
-  return (xw, { h }, p) => {
-    const pre = linear(h, p.wHh, p.bHh).add(xw);
-    return { h: relu ? pre.relu() : pre.tanh(), c: null };
-  };
-}
-
-function stepOf(mode: RNNMode): (xw: Tensor, s: Hidden, p: CellParams) => Hidden {
-  if (mode === 'LSTM') return lstmStep;
-  if (mode === 'GRU') return gruStep;
-  return simpleStep(mode === 'RNN_RELU');
-}
-
-/** Runs one direction over x [T, B, I]: outputs [T, B, H] (in time order) and the final state. */
-function runDirection(mode: RNNMode, x: Tensor, state: Hidden, p: CellParams, reverse: boolean): { output: Tensor; state: Hidden } {
-  const step = stepOf(mode);
-  const xw = linear(x, p.wIh, p.bIh).unbind(0);
-  const outputs: Tensor[] = new Array(xw.length);
-  for (let k = 0; k < xw.length; k++) {
-    const t = reverse ? xw.length - 1 - k : k;
-    state = step(xw[t], state, p);
-    outputs[t] = state.h;
-  }
-  return { output: stack(outputs, 0), state };
-}
 
 export interface RNNBaseOptions {
   numLayers?: number;
@@ -189,31 +124,41 @@ export abstract class RNNBase extends Module {
     if (!sameShape(hx.shape, expected)) throw new RangeError(`Expected ${label} size (${expected.join(', ')}), got ${formatShape(hx.shape)}`);
   }
 
-  /**
-   * The layer stack on x [T, B, I] from the initial states h0 (and c0) [layers * dirs, B, *]:
-   * output [T, B, dirs * H] and the final states stacked the same way.
-   */
+  /** The layer stack (PyTorch's _VF call) on time-major x [T, B, I] from h0 (and c0). */
   protected runStack(x: Tensor, h0: Tensor, c0: Tensor | null): { output: Tensor; h: Tensor; c: Tensor | null } {
-    if (x.shape[0] === 0) throw new RangeError('Expected sequence length to be larger than 0 in RNN');
     const dirs = this.bidirectional ? 2 : 1;
-    const hs = h0.unbind(0);
-    const cs = c0?.unbind(0) ?? null;
-    const finalH: Tensor[] = [];
-    const finalC: Tensor[] = [];
-    let input = x;
-    for (let layer = 0; layer < this.numLayers; layer++) {
-      const outs: Tensor[] = [];
-      for (let dir = 0; dir < dirs; dir++) {
-        const k = layer * dirs + dir;
-        const r = runDirection(this.mode, input, { h: hs[k], c: cs?.[k] ?? null }, this.cellParams(layer, dir), dir === 1);
-        outs.push(r.output);
-        finalH.push(r.state.h);
-        if (r.state.c !== null) finalC.push(r.state.c);
-      }
-      input = dirs === 1 ? outs[0] : cat(outs, 2);
-      if (this.dropout !== 0 && this.training && layer < this.numLayers - 1) input = F.dropout(input, { p: this.dropout, training: true });
-    }
-    return { output: input, h: stack(finalH, 0), c: c0 === null ? null : stack(finalC, 0) };
+    const params: CellParams[] = [];
+    for (let layer = 0; layer < this.numLayers; layer++) for (let dir = 0; dir < dirs; dir++) params.push(this.cellParams(layer, dir));
+    return rnn(this.mode, x, h0, c0, params, { numLayers: this.numLayers, bidirectional: this.bidirectional, dropout: this.dropout, training: this.training });
+  }
+
+  /**
+   * PyTorch's input handling before the _VF call: an unbatched [T, I] input gains its batch
+   * dim (dim 1, or 0 with batchFirst), the input is checked, and batch-first input becomes
+   * time-major [T, B, I]. `batch` is the batch size the hidden states must have.
+   */
+  protected toTimeMajor(input: Tensor): { x: Tensor; batched: boolean; batch: number } {
+    const batched = input.dim() === 3;
+    const batchDim = this.batchFirst ? 0 : 1;
+    const x = batched ? input : input.unsqueeze(batchDim);
+    const batch = x.dim() > batchDim ? x.shape[batchDim] : 0;
+    this.checkInput(x);
+    return { x: this.batchFirst ? x.transpose(0, 1) : x, batched, batch };
+  }
+
+  /** The time-major output [T, B, *] back in the input's layout (batch first, or unbatched). */
+  protected fromTimeMajor(output: Tensor, batched: boolean): Tensor {
+    const out = this.batchFirst ? output.transpose(0, 1) : output;
+    return batched ? out : out.squeeze(this.batchFirst ? 0 : 1);
+  }
+
+  /** A state [layers * dirs, B, H] for an unbatched input ([layers * dirs, H]) and back. */
+  protected stateToBatched(hx: Tensor, batched: boolean): Tensor {
+    return batched ? hx : hx.unsqueeze(1);
+  }
+
+  protected stateFromBatched(h: Tensor, batched: boolean): Tensor {
+    return batched ? h : h.squeeze(1);
   }
 
   override extraRepr(): string {
@@ -233,31 +178,15 @@ abstract class SingleStateRNN extends RNNBase {
   /** input [T, B, I] ([B, T, I] with batchFirst, or unbatched [T, I]); hx [layers * dirs, B, H]. */
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
     const batched = input.dim() === 3;
-    const batchDim = this.batchFirst ? 0 : 1;
-    let x = input;
-    let h0 = hx ?? null;
-    if (!batched) {
-      x = x.unsqueeze(batchDim);
-      if (h0 !== null) {
-        if (h0.dim() !== 2) throw new RangeError(`For unbatched 2-D input, hx should also be 2-D but got ${h0.dim()}-D tensor`);
-        h0 = h0.unsqueeze(1);
-      }
-    } else if (h0 !== null && h0.dim() !== 3) {
-      throw new RangeError(`For batched 3-D input, hx should also be 3-D but got ${h0.dim()}-D tensor`);
+    if (hx != null && hx.dim() !== (batched ? 3 : 2)) {
+      const what = batched ? 'batched 3-D input, hx should also be 3-D' : 'unbatched 2-D input, hx should also be 2-D';
+      throw new RangeError(`For ${what} but got ${hx.dim()}-D tensor`);
     }
-    const batch = x.dim() > batchDim ? x.shape[batchDim] : 0;
-    h0 ??= zeros([this.numLayers * (this.bidirectional ? 2 : 1), batch, this.hiddenSize], { dtype: x.dtype });
-    this.checkInput(x);
+    const { x, batch } = this.toTimeMajor(input);
+    const h0 = hx == null ? zeros([this.numLayers * (this.bidirectional ? 2 : 1), batch, this.hiddenSize], { dtype: x.dtype }) : this.stateToBatched(hx, batched);
     this.checkHidden(h0, batch, this.hiddenSize);
-    if (this.batchFirst) x = x.transpose(0, 1);
     const r = this.runStack(x, h0, null);
-    let output = this.batchFirst ? r.output.transpose(0, 1) : r.output;
-    let h = r.h;
-    if (!batched) {
-      output = output.squeeze(batchDim);
-      h = h.squeeze(1);
-    }
-    return [output, h];
+    return [this.fromTimeMajor(r.output, batched), this.stateFromBatched(r.h, batched)];
   }
 }
 
@@ -293,43 +222,22 @@ export class LSTM extends RNNBase {
   /** input [T, B, I] ([B, T, I] with batchFirst, or unbatched [T, I]); hx = [h0, c0]. */
   override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
     const batched = input.dim() === 3;
-    const batchDim = this.batchFirst ? 0 : 1;
-    let x = input;
-    if (!batched) x = x.unsqueeze(batchDim);
-    const batch = x.dim() > batchDim ? x.shape[batchDim] : 0;
+    if (hx != null) {
+      const want = batched ? 3 : 2;
+      if (hx[0].dim() !== want || hx[1].dim() !== want) {
+        const what = batched ? 'batched 3-D' : 'unbatched 2-D';
+        throw new RangeError(`For ${what} input, hx and cx should also be ${want}-D but got (${hx[0].dim()}-D, ${hx[1].dim()}-D) tensors`);
+      }
+    }
+    const { x, batch } = this.toTimeMajor(input);
     const layers = this.numLayers * (this.bidirectional ? 2 : 1);
     const realHidden = this.projSize > 0 ? this.projSize : this.hiddenSize;
-    let h0: Tensor;
-    let c0: Tensor;
-    if (hx === undefined || hx === null) {
-      h0 = zeros([layers, batch, realHidden], { dtype: x.dtype });
-      c0 = zeros([layers, batch, this.hiddenSize], { dtype: x.dtype });
-    } else {
-      [h0, c0] = hx;
-      const want = batched ? 3 : 2;
-      if (h0.dim() !== want || c0.dim() !== want) {
-        const what = batched ? 'batched 3-D' : 'unbatched 2-D';
-        throw new RangeError(`For ${what} input, hx and cx should also be ${want}-D but got (${h0.dim()}-D, ${c0.dim()}-D) tensors`);
-      }
-      if (!batched) {
-        h0 = h0.unsqueeze(1);
-        c0 = c0.unsqueeze(1);
-      }
-    }
-    this.checkInput(x);
+    const h0 = hx == null ? zeros([layers, batch, realHidden], { dtype: x.dtype }) : this.stateToBatched(hx[0], batched);
+    const c0 = hx == null ? zeros([layers, batch, this.hiddenSize], { dtype: x.dtype }) : this.stateToBatched(hx[1], batched);
     this.checkHidden(h0, batch, realHidden, 'hidden[0]');
     this.checkHidden(c0, batch, this.hiddenSize, 'hidden[1]');
-    if (this.batchFirst) x = x.transpose(0, 1);
     const r = this.runStack(x, h0, c0);
-    let output = this.batchFirst ? r.output.transpose(0, 1) : r.output;
-    let h = r.h;
-    let c = r.c as Tensor;
-    if (!batched) {
-      output = output.squeeze(batchDim);
-      h = h.squeeze(1);
-      c = c.squeeze(1);
-    }
-    return [output, [h, c]];
+    return [this.fromTimeMajor(r.output, batched), [this.stateFromBatched(r.h, batched), this.stateFromBatched(r.c as Tensor, batched)]];
   }
 }
 
@@ -404,8 +312,7 @@ export class RNNCell extends RNNCellBase {
     const x = this.batchedInput(input);
     const h = hx == null ? zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype }) : input.dim() === 1 ? hx.unsqueeze(0) : hx;
     this.checkState(x, h, '');
-    const p = this.params();
-    const out = simpleStep(this.nonlinearity === 'relu')(linear(x, p.wIh, p.bIh), { h, c: null }, p).h;
+    const out = rnnCell(x, h, this.params(), this.nonlinearity);
     return input.dim() === 1 ? out.squeeze(0) : out;
   }
 
@@ -433,10 +340,7 @@ export class LSTMCell extends RNNCellBase {
     // ATen labels both checks "hidden0".
     this.checkState(x, h, '0');
     this.checkState(x, c, '0');
-    const p = this.params();
-    const s = lstmStep(linear(x, p.wIh, p.bIh), { h, c }, p);
-    const hy = s.h;
-    const cy = s.c as Tensor;
+    const [hy, cy] = lstmCell(x, h, c, this.params());
     return input.dim() === 1 ? [hy.squeeze(0), cy.squeeze(0)] : [hy, cy];
   }
 }
@@ -451,8 +355,7 @@ export class GRUCell extends RNNCellBase {
     const x = this.batchedInput(input);
     const h = hx == null ? zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype }) : input.dim() === 1 ? hx.unsqueeze(0) : hx;
     this.checkState(x, h, '0');
-    const p = this.params();
-    const out = gruStep(linear(x, p.wIh, p.bIh), { h, c: null }, p).h;
+    const out = gruCell(x, h, this.params());
     return input.dim() === 1 ? out.squeeze(0) : out;
   }
 }

@@ -2,7 +2,7 @@
 // chainable formulas (each lr computed from the group's current lr), so values match
 // PyTorch's to the last bit rather than its closed forms.
 import type { Optimizer } from '../optimizer.js';
-import { LRScheduler, pyMod, type SchedulerOptions, type StateField } from './scheduler.js';
+import { checkOptimizer, LRScheduler, pyMod, type SchedulerOptions, type StateField } from './scheduler.js';
 
 export interface GammaOptions extends SchedulerOptions {
   /** Multiplicative factor of learning rate decay (default 0.1). */
@@ -22,10 +22,7 @@ export class StepLR extends LRScheduler {
   }
 
   protected ownState(): StateField[] {
-    return [
-      { key: 'step_size', get: () => this.stepSize, set: (v) => (this.stepSize = v as number) },
-      { key: 'gamma', get: () => this.gamma, set: (v) => (this.gamma = v as number) },
-    ];
+    return ['step_size', 'gamma'];
   }
 
   protected computeLr(): number[] {
@@ -54,10 +51,7 @@ export class MultiStepLR extends LRScheduler {
   }
 
   protected ownState(): StateField[] {
-    return [
-      { key: 'milestones', get: () => this.milestones, set: (v) => (this.milestones = v as Record<number, number>) },
-      { key: 'gamma', get: () => this.gamma, set: (v) => (this.gamma = v as number) },
-    ];
+    return ['milestones', 'gamma'];
   }
 
   protected computeLr(): number[] {
@@ -85,7 +79,7 @@ export class ExponentialLR extends LRScheduler {
   }
 
   protected ownState(): StateField[] {
-    return [{ key: 'gamma', get: () => this.gamma, set: (v) => (this.gamma = v as number) }];
+    return ['gamma'];
   }
 
   protected computeLr(): number[] {
@@ -117,10 +111,7 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 
   protected ownState(): StateField[] {
-    return [
-      { key: 'T_max', get: () => this.TMax, set: (v) => (this.TMax = v as number) },
-      { key: 'eta_min', get: () => this.etaMin, set: (v) => (this.etaMin = v as number) },
-    ];
+    return ['T_max', 'eta_min'];
   }
 
   protected computeLr(): number[] {
@@ -148,7 +139,8 @@ export class LambdaLR extends LRScheduler {
   lrLambdas: LrLambda[];
 
   constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], opts: SchedulerOptions = {}) {
-    const n = optimizer.paramGroups?.length;
+    checkOptimizer(optimizer);
+    const n = optimizer.paramGroups.length;
     if (Array.isArray(lrLambda) && lrLambda.length !== n) throw new RangeError(`Expected ${n} lr_lambdas, but got ${lrLambda.length}`);
     super(optimizer, opts);
     this.lrLambdas = Array.isArray(lrLambda) ? lrLambda.slice() : new Array<LrLambda>(n).fill(lrLambda as LrLambda);

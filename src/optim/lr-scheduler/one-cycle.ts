@@ -2,8 +2,7 @@
 // initialLr/finalDivFactor (or, three-phase, back down first), with momentum (or
 // Adam's beta1) cycled inversely. Each group keeps PyTorch's extra keys (initial_lr,
 // max_lr, min_lr, max_momentum, base_momentum) so optimizer state dicts match.
-import type { Optimizer, ParamGroup } from '../optimizer.js';
-import { toCamelCase } from '../optimizer.js';
+import { toCamelCase, toSnakeCase, type Optimizer, type ParamGroup } from '../optimizer.js';
 import { LRScheduler, perGroup, type SchedulerOptions, type StateField } from './scheduler.js';
 
 export interface OneCycleOptions extends SchedulerOptions {
@@ -20,13 +19,18 @@ export interface OneCycleOptions extends SchedulerOptions {
   threePhase?: boolean;
 }
 
-/** One phase of the schedule; the lr/momentum entries name param-group keys (PyTorch's snake_case). */
+/** One phase of the schedule; the lr/momentum entries name param-group keys (snake_case in the state dict). */
 export interface SchedulePhase {
-  end_step: number;
-  start_lr: string;
-  end_lr: string;
-  start_momentum: string;
-  end_momentum: string;
+  endStep: number;
+  startLr: string;
+  endLr: string;
+  startMomentum: string;
+  endMomentum: string;
+}
+
+/** A phase with its keys and the group keys it names renamed (to snake_case for the state dict, and back). */
+function renamed<T>(phase: object, rename: (key: string) => string): T {
+  return Object.fromEntries(Object.entries(phase).map(([k, v]) => [rename(k), typeof v === 'string' ? rename(v) : v])) as T;
 }
 
 const isPositiveInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
@@ -46,19 +50,19 @@ function totalStepsOf(o: OneCycleOptions): number {
 }
 
 function phasesOf(total: number, pct: number, threePhase: boolean): SchedulePhase[] {
-  const phase = (end: number, lr: [string, string], m: [string, string]): SchedulePhase => ({
-    end_step: end, start_lr: lr[0], end_lr: lr[1], start_momentum: m[0], end_momentum: m[1],
+  const phase = (endStep: number, [startLr, endLr]: string[], [startMomentum, endMomentum]: string[]): SchedulePhase => ({
+    endStep, startLr, endLr, startMomentum, endMomentum,
   });
   if (threePhase) {
     return [
-      phase(pct * total - 1, ['initial_lr', 'max_lr'], ['max_momentum', 'base_momentum']),
-      phase(2 * pct * total - 2, ['max_lr', 'initial_lr'], ['base_momentum', 'max_momentum']),
-      phase(total - 1, ['initial_lr', 'min_lr'], ['max_momentum', 'max_momentum']),
+      phase(pct * total - 1, ['initialLr', 'maxLr'], ['maxMomentum', 'baseMomentum']),
+      phase(2 * pct * total - 2, ['maxLr', 'initialLr'], ['baseMomentum', 'maxMomentum']),
+      phase(total - 1, ['initialLr', 'minLr'], ['maxMomentum', 'maxMomentum']),
     ];
   }
   return [
-    phase(pct * total - 1, ['initial_lr', 'max_lr'], ['max_momentum', 'base_momentum']),
-    phase(total - 1, ['max_lr', 'min_lr'], ['base_momentum', 'max_momentum']),
+    phase(pct * total - 1, ['initialLr', 'maxLr'], ['maxMomentum', 'baseMomentum']),
+    phase(total - 1, ['maxLr', 'minLr'], ['baseMomentum', 'maxMomentum']),
   ];
 }
 
@@ -86,7 +90,7 @@ export class OneCycleLR extends LRScheduler {
     }
     const lastEpoch = opts.lastEpoch ?? -1;
     // Group keys are set before the base constructor runs, as PyTorch sets them before super().__init__.
-    const maxLrs = perGroup(optimizer, 'max_lr', maxLr);
+    const maxLrs = perGroup(optimizer, 'values for max_lr', maxLr);
     const divFactor = opts.divFactor ?? 25;
     const finalDivFactor = opts.finalDivFactor ?? 1e4;
     if (lastEpoch === -1) {
@@ -103,8 +107,8 @@ export class OneCycleLR extends LRScheduler {
         throw new RangeError('optimizer must support momentum with `cycle_momentum` option enabled');
       }
       useBeta1 = 'betas' in optimizer.defaults;
-      const maxMomentums = perGroup(optimizer, 'max_momentum', opts.maxMomentum ?? 0.95);
-      const baseMomentums = perGroup(optimizer, 'base_momentum', opts.baseMomentum ?? 0.85);
+      const maxMomentums = perGroup(optimizer, 'values for max_momentum', opts.maxMomentum ?? 0.95);
+      const baseMomentums = perGroup(optimizer, 'values for base_momentum', opts.baseMomentum ?? 0.85);
       if (lastEpoch === -1) {
         optimizer.paramGroups.forEach((group, i) => {
           setMomentum(group, useBeta1 as boolean, maxMomentums[i]);
@@ -123,14 +127,13 @@ export class OneCycleLR extends LRScheduler {
   }
 
   protected ownState(): StateField[] {
-    const fields: StateField[] = [
-      { key: 'total_steps', get: () => this.totalSteps, set: (v) => (this.totalSteps = v as number) },
-      { key: '_schedule_phases', get: () => this.schedulePhases, set: (v) => (this.schedulePhases = v as SchedulePhase[]) },
-      // PyTorch 1.13 also saves anneal_func, a bound method no other language can load; it is left out.
-      { key: 'cycle_momentum', get: () => this.cycleMomentum, set: (v) => (this.cycleMomentum = v as boolean) },
-    ];
-    if (this.useBeta1 !== undefined) fields.push({ key: 'use_beta1', get: () => this.useBeta1, set: (v) => (this.useBeta1 = v as boolean) });
-    return fields;
+    const phases = {
+      key: '_schedule_phases',
+      get: () => this.schedulePhases.map((p) => renamed(p, toSnakeCase)),
+      set: (v: unknown) => (this.schedulePhases = (v as object[]).map((p) => renamed<SchedulePhase>(p, toCamelCase))),
+    };
+    // PyTorch 1.13 also saves anneal_func, a bound method no other language can load; it is left out.
+    return ['total_steps', phases, 'cycle_momentum', 'use_beta1'];
   }
 
   protected computeLr(): number[] {
@@ -139,18 +142,18 @@ export class OneCycleLR extends LRScheduler {
     if (step > this.totalSteps) throw new RangeError(`Tried to step ${step + 1} times. The specified number of total steps is ${this.totalSteps}`);
     const phases = this.schedulePhases;
     return this.optimizer.paramGroups.map((group) => {
-      const value = (key: string) => group[toCamelCase(key)] as number;
+      const value = (key: string) => group[key] as number;
       let start = 0;
       for (let i = 0; i < phases.length; i++) {
         const phase = phases[i];
-        if (step <= phase.end_step || i === phases.length - 1) {
-          if (phase.end_step === start) throw new RangeError('float division by zero');
-          const pct = (step - start) / (phase.end_step - start);
-          const lr = anneal(value(phase.start_lr), value(phase.end_lr), pct);
-          if (this.cycleMomentum) setMomentum(group, this.useBeta1 ?? false, anneal(value(phase.start_momentum), value(phase.end_momentum), pct));
+        if (step <= phase.endStep || i === phases.length - 1) {
+          if (phase.endStep === start) throw new RangeError('float division by zero');
+          const pct = (step - start) / (phase.endStep - start);
+          const lr = anneal(value(phase.startLr), value(phase.endLr), pct);
+          if (this.cycleMomentum) setMomentum(group, this.useBeta1 ?? false, anneal(value(phase.startMomentum), value(phase.endMomentum), pct));
           return lr;
         }
-        start = phase.end_step;
+        start = phase.endStep;
       }
       throw new Error('unreachable: OneCycleLR has no phases');
     });

@@ -3,7 +3,7 @@
 // metric, not per epoch; its state dict holds PyTorch's attribute names.
 import { Tensor } from '../../tensor/tensor.js';
 import { emitWarning, type Optimizer } from '../optimizer.js';
-import { checkOptimizer, formatE4, type StateField } from './scheduler.js';
+import { checkOptimizer, loadFields, perGroup, printLr, stateDictOf, type StateField } from './scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   mode?: 'min' | 'max';
@@ -21,6 +21,12 @@ function checkModes(mode: string, thresholdMode: string): void {
   if (mode !== 'min' && mode !== 'max') throw new RangeError(`mode ${mode} is unknown!`);
   if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw new RangeError(`threshold mode ${thresholdMode} is unknown!`);
 }
+
+/** The state dict's keys: every attribute but the optimizer, in PyTorch's order (_last_lr from the first step on). */
+const FIELDS: readonly StateField[] = [
+  'factor', 'min_lrs', 'patience', 'verbose', 'cooldown', 'cooldown_counter', 'mode', 'threshold',
+  'threshold_mode', 'best', 'num_bad_epochs', 'mode_worse', 'eps', 'last_epoch', '_last_lr',
+];
 
 export class ReduceLROnPlateau {
   readonly optimizer: Optimizer;
@@ -41,6 +47,8 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   /** Set by the first step (PyTorch has no _last_lr before it). */
   private _lastLr: number[] | undefined;
+  /** Loaded keys this class does not know (PyTorch's __dict__.update keeps them). */
+  private extra: Record<string, unknown> = {};
 
   constructor(optimizer: Optimizer, opts: ReduceLROnPlateauOptions = {}) {
     const factor = opts.factor ?? 0.1;
@@ -48,14 +56,7 @@ export class ReduceLROnPlateau {
     checkOptimizer(optimizer);
     this.factor = factor;
     this.optimizer = optimizer;
-    const minLr = opts.minLr ?? 0;
-    const n = optimizer.paramGroups.length;
-    if (Array.isArray(minLr)) {
-      if (minLr.length !== n) throw new RangeError(`expected ${n} min_lrs, got ${minLr.length}`);
-      this.minLrs = minLr.slice();
-    } else {
-      this.minLrs = new Array<number>(n).fill(minLr as number);
-    }
+    this.minLrs = perGroup(optimizer, 'min_lrs', opts.minLr ?? 0);
     this.patience = opts.patience ?? 10;
     this.verbose = opts.verbose ?? false;
     this.cooldown = opts.cooldown ?? 0;
@@ -109,7 +110,7 @@ export class ReduceLROnPlateau {
       const newLr = Math.max(oldLr * this.factor, this.minLrs[i]);
       if (oldLr - newLr > this.eps) {
         group.lr = newLr;
-        if (this.verbose) console.log(`Epoch ${String(epoch).padStart(5, '0')}: reducing learning rate of group ${i} to ${formatE4(newLr)}.`);
+        if (this.verbose) printLr('reducing', i, newLr, epoch);
       }
     });
   }
@@ -118,51 +119,15 @@ export class ReduceLROnPlateau {
     return (this._lastLr ?? this.optimizer.paramGroups.map((g) => g.lr)).slice();
   }
 
-  private fields(): StateField[] {
-    const num = (key: string, get: () => number, set: (v: number) => void): StateField => ({ key, get, set: (v) => set(v as number) });
-    const fields: StateField[] = [
-      num('factor', () => this.factor, (v) => (this.factor = v)),
-      { key: 'min_lrs', get: () => this.minLrs.slice(), set: (v) => (this.minLrs = (v as number[]).slice()) },
-      num('patience', () => this.patience, (v) => (this.patience = v)),
-      { key: 'verbose', get: () => this.verbose, set: (v) => (this.verbose = v as boolean) },
-      num('cooldown', () => this.cooldown, (v) => (this.cooldown = v)),
-      num('cooldown_counter', () => this.cooldownCounter, (v) => (this.cooldownCounter = v)),
-      { key: 'mode', get: () => this.mode, set: (v) => (this.mode = v as 'min' | 'max') },
-      num('threshold', () => this.threshold, (v) => (this.threshold = v)),
-      { key: 'threshold_mode', get: () => this.thresholdMode, set: (v) => (this.thresholdMode = v as 'rel' | 'abs') },
-      num('best', () => this.best, (v) => (this.best = v)),
-      num('num_bad_epochs', () => this.numBadEpochs, (v) => (this.numBadEpochs = v)),
-      num('mode_worse', () => this.modeWorse, (v) => (this.modeWorse = v)),
-      num('eps', () => this.eps, (v) => (this.eps = v)),
-      num('last_epoch', () => this.lastEpoch, (v) => (this.lastEpoch = v)),
-    ];
-    if (this._lastLr !== undefined) fields.push({ key: '_last_lr', get: () => this._lastLr?.slice(), set: (v) => (this._lastLr = (v as number[]).slice()) });
-    return fields;
-  }
-
   /** Every attribute but the optimizer, under PyTorch's names. */
   stateDict(): Record<string, unknown> {
-    return Object.fromEntries(this.fields().map((f) => [f.key, f.get()]));
+    return stateDictOf(this, FIELDS, this.extra);
   }
 
   /** PyTorch's __dict__.update, then re-checks mode and threshold_mode; nothing changes on error. */
   loadStateDict(stateDict: Record<string, unknown>): void {
-    if (stateDict === null || typeof stateDict !== 'object') throw new TypeError('scheduler state dict must be an object');
-    const mode = String(stateDict.mode ?? this.mode);
-    const thresholdMode = String(stateDict.threshold_mode ?? this.thresholdMode);
-    checkModes(mode, thresholdMode);
-    const fields = new Map(this.fields().map((f) => [f.key, f]));
-    if ('_last_lr' in stateDict) fields.set('_last_lr', { key: '_last_lr', get: () => undefined, set: (v) => (this._lastLr = (v as number[]).slice()) });
-    const updates: [StateField, unknown][] = [];
-    for (const [key, value] of Object.entries(stateDict)) {
-      const field = fields.get(key);
-      if (field === undefined) continue;
-      const current = field.get();
-      const ok = current === undefined || (Array.isArray(current) ? Array.isArray(value) : typeof value === typeof current);
-      if (!ok) throw new TypeError(`scheduler state dict has a ${typeof value} for '${key}', expected a ${typeof current}`);
-      updates.push([field, value]);
-    }
-    for (const [field, value] of updates) field.set(value);
+    checkModes(String(stateDict?.mode ?? this.mode), String(stateDict?.threshold_mode ?? this.thresholdMode));
+    this.extra = loadFields(this, FIELDS, stateDict, this.extra);
     this.modeWorse = this.mode === 'min' ? Infinity : -Infinity;
   }
 }

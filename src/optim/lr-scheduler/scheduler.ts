@@ -2,13 +2,21 @@
 // (each step computes the next lr from the current one), the optimizer.step call
 // counter behind PyTorch's ordering warnings, and state dicts with PyTorch's keys.
 import type { Tensor } from '../../tensor/tensor.js';
-import { emitWarning, Optimizer, type ParamGroup } from '../optimizer.js';
+import { copyValue, emitWarning, formatE4, Optimizer, toCamelCase, type ParamGroup } from '../optimizer.js';
 
 /** Python's `%` (the result takes the divisor's sign). */
 export const pyMod = (a: number, b: number) => ((a % b) + b) % b;
 
-/** Python's '{:.4e}'.format(x). */
-export const formatE4 = (x: number) => x.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
+/** PyTorch's verbose line for a group's new lr; with an epoch, 'Epoch 00003: …' ('%.5d', or '%.2f' for a fraction). */
+export function printLr(action: 'adjusting' | 'reducing', group: number, lr: number, epoch?: number): void {
+  const message = `${action} learning rate of group ${group} to ${formatE4(lr)}.`;
+  if (epoch === undefined) {
+    console.log(message[0].toUpperCase() + message.slice(1));
+    return;
+  }
+  const digits = Number.isInteger(epoch) ? String(Math.abs(epoch)).padStart(5, '0') : Math.abs(epoch).toFixed(2);
+  console.log(`Epoch ${epoch < 0 ? '-' : ''}${digits}: ${message}`);
+}
 
 export function checkOptimizer(optimizer: unknown): asserts optimizer is Optimizer {
   if (!(optimizer instanceof Optimizer)) {
@@ -34,11 +42,57 @@ function countSteps(optimizer: Optimizer): void {
   target.step = wrapper;
 }
 
-/** A scheduler's state field: its key in PyTorch's state dict and how to read and write it here. */
-export interface StateField {
-  key: string;
-  get: () => unknown;
-  set: (value: unknown) => void;
+/**
+ * A state-dict entry: PyTorch's key, held in the camelCase property of the same name
+ * (`step_size` in stepSize, `_last_lr` in _lastLr), or read and written by get/set.
+ */
+export type StateField = string | { key: string; get: () => unknown; set: (value: unknown) => void };
+
+type Accessor = Exclude<StateField, string>;
+
+/** A field as get/set; a plain key reads and writes owner's property of the same name. */
+function accessor(owner: object, f: StateField): Accessor {
+  if (typeof f !== 'string') return f;
+  const o = owner as Record<string, unknown>;
+  const property = f.startsWith('_') ? `_${toCamelCase(f.slice(1))}` : toCamelCase(f);
+  return { key: f, get: () => o[property], set: (v) => (o[property] = v) };
+}
+
+/** state_dict(): each field (deep-copied; a field still undefined is left out), then the loaded keys no field claims. */
+export function stateDictOf(owner: object, fields: readonly StateField[], extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const { key, get } of fields.map((f) => accessor(owner, f))) {
+    const value = get();
+    if (value !== undefined) out[key] = copyValue(value);
+  }
+  return Object.assign(out, copyValue(extra));
+}
+
+const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+/**
+ * load_state_dict() as PyTorch's __dict__.update: a known key must keep its kind (or
+ * be None); nothing changes if one does not. Returns the new extras: the unknown keys.
+ */
+export function loadFields(owner: object, fields: readonly StateField[], stateDict: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  if (stateDict === null || typeof stateDict !== 'object') throw new TypeError('scheduler state dict must be an object');
+  const byKey = new Map(fields.map((f) => accessor(owner, f)).map((a) => [a.key, a]));
+  const updates: [Accessor, unknown][] = [];
+  const nextExtra: Record<string, unknown> = { ...extra };
+  for (const [key, value] of Object.entries(stateDict)) {
+    const field = byKey.get(key);
+    if (field === undefined) {
+      nextExtra[key] = copyValue(value);
+      continue;
+    }
+    const current = field.get();
+    if (current !== undefined && current !== null && value !== null && kind(current) !== kind(value)) {
+      throw new TypeError(`scheduler state dict has a ${kind(value)} for '${key}', expected a ${kind(current)}`);
+    }
+    updates.push([field, copyValue(value)]);
+  }
+  for (const [field, value] of updates) field.set(value);
+  return nextExtra;
 }
 
 export interface SchedulerOptions {
@@ -47,16 +101,6 @@ export interface SchedulerOptions {
   /** Print each lr change, as PyTorch's verbose=True. */
   verbose?: boolean;
 }
-
-function copyValue(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(copyValue);
-  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copyValue(x)]));
-  }
-  return v;
-}
-
-const kind = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
 /**
  * Base class of the epoch-based schedulers. Subclasses set their own fields, then
@@ -146,22 +190,9 @@ export abstract class LRScheduler {
     }
     this.optimizer.paramGroups.forEach((group, i) => {
       group.lr = values[i];
-      if (this.verbose) console.log(epoch === undefined ? `Adjusting learning rate of group ${i} to ${formatE4(values[i])}.` : `Epoch ${epoch}: adjusting learning rate of group ${i} to ${formatE4(values[i])}.`);
+      if (this.verbose) printLr('adjusting', i, values[i], epoch);
     });
     this._lastLr = this.optimizer.paramGroups.map((g) => g.lr);
-  }
-
-  private fields(): StateField[] {
-    return [
-      ...this.ownState(),
-      { key: 'base_lrs', get: () => this.baseLrs, set: (v) => (this.baseLrs = v as number[]) },
-      { key: 'last_epoch', get: () => this.lastEpoch, set: (v) => (this.lastEpoch = v as number) },
-      { key: 'verbose', get: () => this.verbose, set: (v) => (this.verbose = v as boolean) },
-      { key: '_step_count', get: () => this._stepCount, set: (v) => (this._stepCount = v as number) },
-      { key: '_get_lr_called_within_step', get: () => this._getLrCalledWithinStep, set: (v) => (this._getLrCalledWithinStep = v as boolean) },
-      { key: '_last_lr', get: () => this._lastLr, set: (v) => (this._lastLr = v as number[]) },
-      ...this.trailingState(),
-    ];
   }
 
   /** Fields PyTorch's state_dict appends after the base's (LambdaLR's lr_lambdas). */
@@ -169,42 +200,27 @@ export abstract class LRScheduler {
     return [];
   }
 
+  private fields(): StateField[] {
+    const base = ['base_lrs', 'last_epoch', 'verbose', '_step_count', '_get_lr_called_within_step', '_last_lr'];
+    return [...this.ownState(), ...base, ...this.trailingState()];
+  }
+
   /** Every attribute but the optimizer, under PyTorch's names. */
   stateDict(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const f of this.fields()) out[f.key] = copyValue(f.get());
-    Object.assign(out, copyValue(this.extra));
-    return out;
+    return stateDictOf(this, this.fields(), this.extra);
   }
 
   /** PyTorch's __dict__.update: known keys must keep their type; nothing changes if one does not. */
   loadStateDict(stateDict: Record<string, unknown>): void {
-    if (stateDict === null || typeof stateDict !== 'object') throw new TypeError('scheduler state dict must be an object');
-    const fields = new Map(this.fields().map((f) => [f.key, f]));
-    const updates: [StateField, unknown][] = [];
-    const extra: Record<string, unknown> = { ...this.extra };
-    for (const [key, value] of Object.entries(stateDict)) {
-      const field = fields.get(key);
-      if (field === undefined) {
-        extra[key] = copyValue(value);
-        continue;
-      }
-      const current = field.get();
-      if (current !== null && value !== null && kind(current) !== kind(value)) {
-        throw new TypeError(`scheduler state dict has a ${kind(value)} for '${key}', expected a ${kind(current)}`);
-      }
-      updates.push([field, copyValue(value)]);
-    }
-    for (const [field, value] of updates) field.set(value);
-    this.extra = extra;
+    this.extra = loadFields(this, this.fields(), stateDict, this.extra);
   }
 }
 
-/** `[value] * len(groups)` or a checked per-group list (PyTorch's _format_param). */
-export function perGroup<T>(optimizer: Optimizer, name: string, value: T | readonly T[]): T[] {
+/** `[value] * len(groups)` or a checked per-group list; `what` names the list in the error ('values for max_lr'). */
+export function perGroup<T>(optimizer: Optimizer, what: string, value: T | readonly T[]): T[] {
   const n = optimizer.paramGroups.length;
   if (Array.isArray(value)) {
-    if (value.length !== n) throw new RangeError(`expected ${n} values for ${name}, got ${value.length}`);
+    if (value.length !== n) throw new RangeError(`expected ${n} ${what}, got ${value.length}`);
     return value.slice();
   }
   return new Array<T>(n).fill(value as T);

@@ -3,6 +3,7 @@
 import { tensor } from '../../tensor/create.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { stack } from '../../ops/join.js';
+import { registerTransferableClass } from './transfer.js';
 
 /** The type default_collate gives for a batch of T. */
 export type Collated<T> = T extends Tensor
@@ -29,45 +30,113 @@ function describe(x: unknown): string {
   return typeof x;
 }
 
-function collateNumbers(batch: readonly unknown[]): Tensor {
+type NumberDtype = 'int64' | 'float64';
+
+/** The per-batch rule: integral numbers are Python ints (int64), any fraction makes floats (float64). */
+function dtypeOfValues(values: readonly number[]): NumberDtype {
+  return values.every(Number.isInteger) ? 'int64' : 'float64';
+}
+
+/**
+ * The dtypes that JS numbers collate to, per sample position (`sample[1]`,
+ * `sample.label`, …), fixed by the first batch that has numbers there. JS has one
+ * number type, so the per-batch rule would make a float target whose batch happens to
+ * hold only whole numbers int64; a DataLoader keeps one memo for its lifetime so each
+ * position keeps one dtype. A fraction at a position fixed as int64 is an error (it
+ * would otherwise be truncated or change the dtype).
+ */
+export class NumberDtypeMemo {
+  private readonly dtypes = new Map<string, NumberDtype>();
+
+  /** The dtype of `values` at `position`: the one recorded there, else decided now and recorded. */
+  dtypeOf(position: string, values: readonly number[]): NumberDtype {
+    const known = this.dtypes.get(position);
+    if (known === undefined) {
+      const dtype = dtypeOfValues(values);
+      this.dtypes.set(position, dtype);
+      return dtype;
+    }
+    const fraction = known === 'int64' ? values.find((v) => !Number.isInteger(v)) : undefined;
+    if (fraction !== undefined) {
+      throw new TypeError(
+        `default_collate: the numbers at ${position} were all whole in the first batch, so this DataLoader collates them to int64, but this batch has ${fraction}; ` +
+          'return such values as float tensors (e.g. torch.tensor(y, { dtype: \'float32\' })) or pass a collateFn',
+      );
+    }
+    return known;
+  }
+}
+
+/** Numbers whose dtype is decided later: what workers send, so that the loader's memo decides. */
+export class PendingNumbers {
+  constructor(readonly position: string, readonly values: Float64Array) {}
+}
+registerTransferableClass('torchlette.utils.data.PendingNumbers', PendingNumbers);
+
+/** How a batch of JS numbers at a position becomes a value. */
+type NumberCollator = (values: number[], position: string) => unknown;
+
+function collateNumbers(batch: readonly unknown[], position: string, numbers: NumberCollator): unknown {
   const first = batch[0];
   if (typeof first === 'boolean') return tensor(batch as boolean[], { dtype: 'bool' });
   if (typeof first === 'bigint') return tensor((batch as bigint[]).map(Number), { dtype: 'int64' });
-  // JS has one number type: a batch of integral numbers is int64 (Python ints), any
-  // fraction makes it float64 (Python floats collate to float64).
-  const values = batch.map(Number);
-  return tensor(values, { dtype: values.every(Number.isInteger) ? 'int64' : 'float64' });
+  return numbers(batch.map(Number), position);
 }
 
 /**
  * Stacks tensors along a new first dim; numbers become int64 (integral) or float64
  * tensors, booleans bool; typed arrays become tensors and are stacked; strings stay
- * a list; arrays and plain objects (or Maps) are collated field by field.
+ * a list; arrays and plain objects (or Maps) are collated field by field. With a
+ * `memo` (a DataLoader passes its own) the dtype of the numbers at each position is
+ * the one the memo fixed on its first batch; without one it is decided per batch.
  */
-export function defaultCollate<T>(batch: readonly T[]): Collated<T> {
-  return collate(batch) as Collated<T>;
+export function defaultCollate<T>(batch: readonly T[], memo?: NumberDtypeMemo): Collated<T> {
+  const numbers: NumberCollator = memo
+    ? (values, position) => tensor(values, { dtype: memo.dtypeOf(position, values) })
+    : (values) => tensor(values, { dtype: dtypeOfValues(values) });
+  return collate(batch, 'sample', numbers) as Collated<T>;
 }
 
-function collate(batch: readonly unknown[]): unknown {
+/**
+ * defaultCollate for worker threads: numbers stay PendingNumbers, which the loader
+ * turns into tensors with resolvePendingNumbers and its memo, in batch order.
+ */
+export function collateDeferringNumbers(batch: readonly unknown[]): unknown {
+  return collate(batch, 'sample', (values, position) => new PendingNumbers(position, Float64Array.from(values)));
+}
+
+/** Replaces the PendingNumbers in a collated batch by tensors of the memo's dtypes. */
+export function resolvePendingNumbers(value: unknown, memo: NumberDtypeMemo): unknown {
+  if (value instanceof PendingNumbers) {
+    const values = Array.from(value.values);
+    return tensor(values, { dtype: memo.dtypeOf(value.position, values) });
+  }
+  if (Array.isArray(value)) return value.map((v) => resolvePendingNumbers(v, memo));
+  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, resolvePendingNumbers(v, memo)]));
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolvePendingNumbers(v, memo)]));
+  return value;
+}
+
+function collate(batch: readonly unknown[], position: string, numbers: NumberCollator): unknown {
   if (batch.length === 0) throw new RangeError('default_collate: cannot collate an empty batch');
   const elem = batch[0];
   if (elem instanceof Tensor) return stack(batch as Tensor[], 0);
-  if (typeof elem === 'number' || typeof elem === 'boolean' || typeof elem === 'bigint') return collateNumbers(batch);
+  if (typeof elem === 'number' || typeof elem === 'boolean' || typeof elem === 'bigint') return collateNumbers(batch, position, numbers);
   if (typeof elem === 'string') return batch.slice();
   if (ArrayBuffer.isView(elem) && !(elem instanceof DataView)) return stack(batch.map((a) => tensor(a as Float32Array)), 0);
   if (elem instanceof Map) {
     const out = new Map<unknown, unknown>();
-    for (const key of elem.keys()) out.set(key, collate(batch.map((d) => (d as Map<unknown, unknown>).get(key))));
+    for (const key of elem.keys()) out.set(key, collate(batch.map((d) => (d as Map<unknown, unknown>).get(key)), `${position}.get(${String(key)})`, numbers));
     return out;
   }
   if (Array.isArray(elem)) {
     const size = elem.length;
     if (!batch.every((b) => Array.isArray(b) && b.length === size)) throw new RangeError('each element in list of batch should be of equal size');
-    return Array.from({ length: size }, (_, k) => collate(batch.map((b) => (b as unknown[])[k])));
+    return Array.from({ length: size }, (_, k) => collate(batch.map((b) => (b as unknown[])[k]), `${position}[${k}]`, numbers));
   }
   if (isPlainObject(elem)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(elem)) out[key] = collate(batch.map((d) => (d as Record<string, unknown>)[key]));
+    for (const key of Object.keys(elem)) out[key] = collate(batch.map((d) => (d as Record<string, unknown>)[key]), `${position}.${key}`, numbers);
     return out;
   }
   throw new TypeError(`default_collate: batch must contain tensors, numbers, typed arrays, strings, objects or arrays; found ${describe(elem)}`);

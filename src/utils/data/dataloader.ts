@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { Generator as TorchGenerator } from '../../tensor/random.js';
-import { defaultCollate, defaultConvert, type Collated } from './collate.js';
+import { NumberDtypeMemo, defaultCollate, defaultConvert, resolvePendingNumbers, type Collated } from './collate.js';
 import { IterableDataset, type AnyDataset, type Dataset } from './dataset.js';
 import { BatchSampler, RandomSampler, SequentialSampler, drawSeed, sizeOf, type SizedIterable } from './sampler.js';
 import { DataWorker, type FetchResult } from './worker-pool.js';
@@ -62,6 +62,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   readonly batchSampler: SizedIterable<number[]> | Iterable<number[]> | null;
   readonly collateFn: (batch: T[]) => B;
   private readonly customCollate: boolean;
+  /** The dtypes of collated JS numbers, fixed per sample position by the first batch (see collate.ts). */
+  private readonly numberDtypes = new NumberDtypeMemo();
   private readonly workerSpec: WorkerDatasetSpec | undefined;
   private workers: DataWorker[] | null = null;
 
@@ -112,7 +114,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     this.batchSampler = batchSampler;
     this.customCollate = opts.collateFn !== undefined;
     const autoCollation = this.autoCollation;
-    this.collateFn = opts.collateFn ?? ((batch: T[]) => (autoCollation ? defaultCollate(batch) : defaultConvert(batch)) as B);
+    const memo = this.numberDtypes;
+    this.collateFn = opts.collateFn ?? ((batch: T[]) => (autoCollation ? defaultCollate(batch, memo) : defaultConvert(batch)) as B);
   }
 
   private get autoCollation(): boolean {
@@ -177,16 +180,19 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     }
   }
 
+  /** Whether workers collate by default (leaving numbers pending for this loader's memo) rather than with collateExport or on this thread. */
+  private get workersCollateByDefault(): boolean {
+    return !this.customCollate && this.workerSpec?.collateExport === undefined;
+  }
+
   private workerInit(workerId: number, baseSeed: bigint): WorkerInit {
     const spec = this.workerSpec as WorkerDatasetSpec;
     const module = moduleUrl(spec.module);
-    let collate: WorkerInit['collate'] = this.customCollate ? 'main' : 'default';
-    if (spec.collateExport) collate = { module, exportName: spec.collateExport };
     return {
       module,
       exportName: spec.exportName ?? 'default',
       args: spec.args ?? [],
-      collate,
+      collate: spec.collateExport ? { module, exportName: spec.collateExport } : this.workersCollateByDefault ? 'default' : 'main',
       workerId,
       numWorkers: this.numWorkers,
       baseSeed: baseSeed.toString(),
@@ -221,6 +227,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     const workers = await this.startWorkers(baseSeed);
     for (const w of workers) w.setActive(true);
     const iterable = this.dataset instanceof IterableDataset;
+    const deferredNumbers = this.workersCollateByDefault && this.autoCollation;
     const tasks = iterable ? null : this.indexSampler[Symbol.iterator]();
     const active = workers.map(() => true);
     const pending = new Map<number, Promise<FetchResult>>();
@@ -265,7 +272,9 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
         pending.delete(received++);
         trySend();
         if (result.exhausted) continue;
-        yield (result.collated ? result.value : this.collateFn(result.value as T[])) as B;
+        if (!result.collated) yield this.collateFn(result.value as T[]);
+        // Workers' default collation leaves numbers pending: this loader's memo gives their dtypes, in batch order.
+        else yield (deferredNumbers ? resolvePendingNumbers(result.value, this.numberDtypes) : result.value) as B;
       }
     } finally {
       if (this.persistentWorkers) for (const w of workers) w.setActive(false);

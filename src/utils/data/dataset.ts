@@ -4,6 +4,7 @@
 import { getDefaultGenerator, type Generator } from '../../tensor/random.js';
 import { randperm } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { sizeOf } from './sampler.js';
 
 /** A map-style dataset: `getItem(i)` for i in [0, length) (Python's `dataset[i]` and `len(dataset)`). */
 export abstract class Dataset<T = unknown> {
@@ -23,7 +24,12 @@ export function isIterableDataset<T>(d: AnyDataset<T>): d is IterableDataset<T> 
   return d instanceof IterableDataset;
 }
 
-function checkIndex(index: number, length: number): number {
+/**
+ * Checks a (possibly negative, Python-style) index into a dataset of `length` items
+ * and returns it in [0, length): TypeError if it is not an integer, RangeError
+ * (Python's IndexError) if it is out of range.
+ */
+export function checkIndex(index: number, length: number): number {
   if (!Number.isInteger(index)) throw new TypeError(`dataset index must be an integer, got ${index}`);
   const i = index < 0 ? index + length : index;
   if (i < 0 || i >= length) throw new RangeError(`index ${index} is out of range for a dataset of length ${length}`);
@@ -85,7 +91,7 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
   }
 }
 
-/** Iterable datasets chained one after another. */
+/** Iterable datasets chained one after another; `length` needs every one to have a length. */
 export class ChainDataset<T = unknown> extends IterableDataset<T> {
   constructor(readonly datasets: Iterable<IterableDataset<T>>) {
     super();
@@ -98,7 +104,10 @@ export class ChainDataset<T = unknown> extends IterableDataset<T> {
   }
   get length(): number {
     let total = 0;
-    for (const d of this.datasets) total += (d as unknown as { length: number }).length;
+    for (const d of this.datasets) {
+      if (!(d instanceof IterableDataset)) throw new TypeError('ChainDataset only supports IterableDataset');
+      total += sizeOf(d, `${d.constructor.name} in ChainDataset`);
+    }
     return total;
   }
 }

@@ -10,7 +10,7 @@ export {
   type RandomSamplerOptions,
   type SizedIterable,
 } from './sampler.js';
-export { defaultCollate, defaultConvert, type Collated } from './collate.js';
+export { NumberDtypeMemo, defaultCollate, defaultConvert, type Collated } from './collate.js';
 export { DataLoader, type DataLoaderOptions, type WorkerDatasetSpec } from './dataloader.js';
 export { getWorkerInfo, type WorkerInfo } from './worker-info.js';
 export { registerTransferableClass } from './transfer.js';

@@ -3,7 +3,7 @@
 // (as PyTorch's _worker_loop), then answers fetch requests in the order they come.
 import { parentPort, workerData } from 'node:worker_threads';
 import { manualSeed } from '../../tensor/random.js';
-import { defaultCollate, defaultConvert } from './collate.js';
+import { collateDeferringNumbers, defaultConvert } from './collate.js';
 import { Dataset, IterableDataset, type AnyDataset } from './dataset.js';
 import { encode } from './transfer.js';
 import { setWorkerInfo } from './worker-info.js';
@@ -30,7 +30,8 @@ async function buildDataset(): Promise<AnyDataset<unknown>> {
 
 async function loadCollate(): Promise<((batch: unknown[]) => unknown) | null> {
   if (init.collate === 'main') return null;
-  if (init.collate === 'default') return defaultCollate;
+  // the loader decides the dtype of collated numbers (collate.ts's NumberDtypeMemo)
+  if (init.collate === 'default') return collateDeferringNumbers;
   const mod = (await import(init.collate.module)) as Record<string, unknown>;
   const fn = mod[init.collate.exportName];
   if (typeof fn !== 'function') throw new TypeError(`workerDataset: collateExport '${init.collate.exportName}' of ${init.collate.module} is not a function`);

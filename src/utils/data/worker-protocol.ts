@@ -4,7 +4,10 @@ export interface WorkerInit {
   module: string;
   exportName: string;
   args: unknown[];
-  /** 'default': workers collate with defaultCollate; 'main': they send samples and the loader collates. */
+  /**
+   * 'default': workers collate as defaultCollate, leaving numbers as PendingNumbers for the
+   * loader to type; 'main': they send samples and the loader collates.
+   */
   collate: 'default' | 'main' | { module: string; exportName: string };
   workerId: number;
   numWorkers: number;

@@ -3,9 +3,9 @@
 // SharedArrayBuffer; files are checked by MD5 as torchvision does.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { gunzipSync } from 'node:zlib';
+import { gunzipIfGzipped } from './gzip.js';
 
 const MESSAGE_BYTES = 4096;
 
@@ -84,10 +84,25 @@ export function downloadFromMirrors(mirrors: readonly string[], filename: string
   throw new Error(`Could not download ${filename}:\n  ${failures.join('\n  ')}\n${howToFix}`);
 }
 
-/** Extracts the regular files of a .tar or .tar.gz archive into `folder`. */
+/**
+ * Where entry `name` of an archive lands under `folder`; throws if it would land
+ * outside it (`../x`, `/abs`, `a/../../x`). A directory entry may name `folder`
+ * itself (`./`); a file may not.
+ */
+function pathInside(folder: string, name: string, isDir: boolean, archive: string): string {
+  const path = resolve(folder, name);
+  const rel = relative(resolve(folder), path);
+  const outside = rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+  if (outside || (rel === '' && !isDir)) throw new Error(`${archive}: refusing to extract ${name} outside ${folder}`);
+  return path;
+}
+
+/**
+ * Extracts the regular files (and directories) of a .tar or .tar.gz archive into
+ * `folder`; refuses any entry whose path would land outside `folder`.
+ */
 export function extractTar(archive: string, folder: string): void {
-  let bytes: Uint8Array = readFileSync(archive);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  const bytes = gunzipIfGzipped(readFileSync(archive), archive);
   const text = (start: number, length: number) => Buffer.from(bytes.subarray(start, start + length)).toString('latin1').replace(/\0.*$/s, '');
   let pos = 0;
   while (pos + 512 <= bytes.length) {
@@ -96,8 +111,7 @@ export function extractTar(archive: string, folder: string): void {
     const size = parseInt(text(pos + 124, 12).trim() || '0', 8);
     const type = text(pos + 156, 1);
     const prefix = text(pos + 345, 155);
-    const path = normalize(join(folder, prefix ? `${prefix}/${name}` : name));
-    if (!path.startsWith(normalize(folder))) throw new Error(`${archive}: refusing to extract ${name} outside ${folder}`);
+    const path = pathInside(folder, prefix ? `${prefix}/${name}` : name, type === '5', archive);
     const start = pos + 512;
     if (type === '5') mkdirSync(path, { recursive: true });
     else if (type === '0' || type === '') {

@@ -1,7 +1,7 @@
 // The IDX format of MNIST-style files ("SN3 Pascal Vincent"): big-endian magic
 // (0, 0, type, ndim), ndim big-endian uint32 sizes, then the values; gzipped or not.
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { gunzipIfGzipped } from './gzip.js';
 
 export interface IdxArray {
   /** 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64' */
@@ -20,20 +20,9 @@ const TYPES: Record<number, { name: string; bytes: number }> = {
   0x0e: { name: 'float64', bytes: 8 },
 };
 
-function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
 /** Parses IDX bytes (gunzipping them first if they are gzipped); `name` appears in errors. */
 export function parseIdx(raw: Uint8Array, name = 'IDX data'): IdxArray {
-  let bytes = raw;
-  if (isGzip(raw)) {
-    try {
-      bytes = gunzipSync(raw);
-    } catch (e) {
-      throw new Error(`${name}: cannot gunzip (${(e as Error).message}); the file is truncated or corrupt`);
-    }
-  }
+  const bytes = gunzipIfGzipped(raw, name);
   if (bytes.length < 4) throw new Error(`${name}: too short for an IDX file (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);

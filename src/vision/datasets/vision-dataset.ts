@@ -1,6 +1,6 @@
 // torchvision's VisionDataset: a map-style dataset of (input, target) pairs with
 // optional transform / targetTransform (or one joint `transforms`).
-import { Dataset } from '../../utils/data/dataset.js';
+import { Dataset, checkIndex } from '../../utils/data/dataset.js';
 
 export interface VisionDatasetOptions<In, Target, OutIn, OutTarget> {
   transform?: (input: In) => OutIn;
@@ -28,9 +28,7 @@ export abstract class VisionDataset<In, Target, OutIn = In, OutTarget = Target> 
   protected abstract rawItem(index: number): [In, Target];
 
   getItem(index: number): [OutIn, OutTarget] {
-    const n = this.length;
-    if (!Number.isInteger(index) || index < -n || index >= n) throw new RangeError(`index ${index} is out of range for a dataset of length ${n}`);
-    const [input, target] = this.rawItem(index < 0 ? index + n : index);
+    const [input, target] = this.rawItem(checkIndex(index, this.length));
     if (this.joint) return this.joint(input, target);
     return [
       this.transform ? this.transform(input) : (input as unknown as OutIn),

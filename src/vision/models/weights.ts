@@ -1,5 +1,5 @@
 // Loading a checkpoint (e.g. torchvision's resnet18-f37072fd.pth) into a freshly built model.
-import type { nn } from '../../index.js';
+import type { Module } from '../../nn/module.js';
 import { load } from '../../serialization/index.js';
 import { Tensor } from '../../tensor/tensor.js';
 
@@ -11,7 +11,7 @@ export interface ModelOptions {
 }
 
 /** Loads `path` (a state dict, or a checkpoint holding one under 'state_dict' / 'model') into `model`. */
-export function loadWeights<M extends nn.Module>(model: M, path: string | null | undefined): M {
+export function loadWeights<M extends Module>(model: M, path: string | null | undefined): M {
   if (path === null || path === undefined) return model;
   const loaded = load<unknown>(path);
   const sd = pickStateDict(loaded, path);

@@ -1,25 +1,16 @@
 // torchvision.transforms.functional: each op takes an Image (PIL's code path,
 // reproduced byte for byte) or a [..., C, H, W] tensor (functional_tensor's path).
-import { allocate, getDefaultDtype, isFloatingDtype, type DType } from '../../tensor/dtype.js';
+import { getDefaultDtype, isFloatingDtype, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { imageToTensor, tensorToImage } from '../convert.js';
 import { Image } from '../image.js';
 import { pilBrightness, pilContrast, pilCrop, pilFlip, pilHue, pilPad, pilRotate, pilSaturation, type PaddingMode } from './pil-ops.js';
 import { pilResize, type PilFilter } from './pil-resample.js';
+import { roundHalfEven } from './round.js';
+import { tensorAffineGrid } from './tensor-affine.js';
+import { tensorBrightness, tensorContrast, tensorGrayscale, tensorHue, tensorSaturation } from './tensor-color.js';
+import { channelsOf, tensorCrop, tensorFlip, tensorPad } from './tensor-ops.js';
 import { interpolatePlanes } from './tensor-resample.js';
-import {
-  channelsOf,
-  roundToDtype,
-  tensorAffineGrid,
-  tensorBrightness,
-  tensorContrast,
-  tensorCrop,
-  tensorFlip,
-  tensorGrayscale,
-  tensorHue,
-  tensorPad,
-  tensorSaturation,
-} from './tensor-ops.js';
 
 export type { PaddingMode } from './pil-ops.js';
 
@@ -51,11 +42,7 @@ export function getDimensions(img: ImageLike): [number, number, number] {
 /** to_tensor: an Image as a float [C, H, W] tensor in [0, 1] (the default dtype). */
 export function toTensor(pic: Image): Tensor {
   if (!(pic instanceof Image)) throw new TypeError(`pic should be an Image. Got ${(pic as unknown) instanceof Tensor ? 'Tensor' : typeof pic}`);
-  const u8 = imageToTensor(pic).toTypedArray();
-  const dtype = getDefaultDtype();
-  const out = dtype === 'float32' ? new Float32Array(u8.length) : new Float64Array(u8.length);
-  for (let i = 0; i < u8.length; i++) out[i] = u8[i] / 255;
-  return Tensor.fromData(out, dtype, [pic.channels, pic.height, pic.width]);
+  return imageToTensor(pic).to(getDefaultDtype()).div(255);
 }
 
 /** pil_to_tensor: uint8 [C, H, W] */
@@ -135,16 +122,14 @@ function tensorResize(img: Tensor, oh: number, ow: number, mode: InterpolationMo
   const w = img.shape[img.dim() - 1];
   const lead = img.shape.slice(0, -2);
   const planes = lead.reduce((a, b) => a * b, 1);
-  const float = isFloatingDtype(img.dtype);
-  const src = float ? img.toTypedArray() : Float32Array.from(img.toTypedArray());
-  const out = interpolatePlanes(src as Float32Array | Float64Array, planes, h, w, oh, ow, mode, antialias);
-  if (float) return Tensor.fromData(out, img.dtype, [...lead, oh, ow]);
-  const cast = allocate(img.dtype, out.length);
-  for (let i = 0; i < out.length; i++) {
-    const v = mode === 'bicubic' && img.dtype === 'uint8' ? Math.min(Math.max(out[i], 0), 255) : out[i];
-    cast[i] = roundToDtype(v, img.dtype);
-  }
-  return Tensor.fromData(cast, img.dtype, [...lead, oh, ow]);
+  // _cast_squeeze_in: integer images are interpolated as float32
+  const dtype = img.dtype === 'float64' ? 'float64' : 'float32';
+  const src = img.to(dtype).toTypedArray() as Float32Array | Float64Array;
+  let out = Tensor.fromData(interpolatePlanes(src, planes, h, w, oh, ow, mode, antialias), dtype, [...lead, oh, ow]);
+  if (isFloatingDtype(img.dtype)) return out.to(img.dtype);
+  // resize's clamp of bicubic uint8 results, then _cast_squeeze_out: round, then cast
+  if (mode === 'bicubic' && img.dtype === 'uint8') out = out.clamp(0, 255);
+  return out.round().to(img.dtype);
 }
 
 /** resize: `size` is [h, w], or a number / [n] for the shorter side (keeping the aspect ratio). */
@@ -166,14 +151,6 @@ export function crop<T extends ImageLike>(img: T, top: number, left: number, hei
   return (img instanceof Image ? pilCrop(img, top, left, height, width) : tensorCrop(img, top, left, height, width)) as T;
 }
 
-/** Python's round(): halves go to the even neighbour. */
-export function pyRound(v: number): number {
-  const fl = Math.floor(v);
-  const d = v - fl;
-  if (d !== 0.5) return Math.round(v);
-  return fl % 2 === 0 ? fl : fl + 1;
-}
-
 export function centerCrop<T extends ImageLike>(img: T, outputSize: number | readonly number[]): T {
   const [ch, cw] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize.length === 1 ? [outputSize[0], outputSize[0]] : [outputSize[0], outputSize[1]];
   let [, h, w] = getDimensions(img);
@@ -184,7 +161,7 @@ export function centerCrop<T extends ImageLike>(img: T, outputSize: number | rea
     [, h, w] = getDimensions(image);
     if (cw === w && ch === h) return image as T;
   }
-  return crop(image, pyRound((h - ch) / 2), pyRound((w - cw) / 2), ch, cw) as T;
+  return crop(image, roundHalfEven((h - ch) / 2), roundHalfEven((w - cw) / 2), ch, cw) as T;
 }
 
 /** padding: n, [leftRight, topBottom], or [left, top, right, bottom]. */
@@ -194,6 +171,13 @@ export function parsePadding(padding: number | readonly number[]): number[] {
   if (padding.length === 2) return [padding[0], padding[1], padding[0], padding[1]];
   if (padding.length === 4) return padding.slice();
   throw new RangeError(`Padding must be an int or a 1, 2, or 4 element tuple, not a ${padding.length} element tuple`);
+}
+
+const PADDING_MODES: readonly string[] = ['constant', 'edge', 'reflect', 'symmetric'] satisfies readonly PaddingMode[];
+
+/** Throws torchvision's error unless `mode` is one of pad's padding modes. */
+export function checkPaddingMode(mode: string): asserts mode is PaddingMode {
+  if (!PADDING_MODES.includes(mode)) throw new RangeError('Padding mode should be either constant, edge, reflect or symmetric');
 }
 
 function padImage(img: ImageLike, ltrb: number[], fill: number | readonly number[], mode: PaddingMode): ImageLike {
@@ -208,7 +192,7 @@ function padImage(img: ImageLike, ltrb: number[], fill: number | readonly number
 
 export function pad<T extends ImageLike>(img: T, padding: number | readonly number[], fill: number | readonly number[] = 0, paddingMode: PaddingMode = 'constant'): T {
   checkImage(img, 'pad');
-  if (!['constant', 'edge', 'reflect', 'symmetric'].includes(paddingMode)) throw new RangeError('Padding mode should be either constant, edge, reflect or symmetric');
+  checkPaddingMode(paddingMode);
   return padImage(img, parsePadding(padding), fill, paddingMode) as T;
 }
 

@@ -2,6 +2,7 @@
 // crop, pad (ImageOps.expand / numpy.pad), flips, rotate (Image.rotate's affine
 // transform), and ImageEnhance's blends for brightness, contrast, saturation, hue.
 import { Image } from '../image.js';
+import { hsvSectorToRgb } from './hsv.js';
 
 const f = Math.fround;
 
@@ -283,14 +284,7 @@ export function pilHue(img: Image, hueFactor: number): Image {
     const pp = clip8(Math.round(uv * (1 - fs)));
     const q = clip8(Math.round(uv * (1 - f(fs * fr))));
     const t = clip8(Math.round(uv * (1 - fs * (1 - fr))));
-    const rgb = [
-      [uv, t, pp],
-      [q, uv, pp],
-      [pp, uv, t],
-      [pp, q, uv],
-      [t, pp, uv],
-      [uv, pp, q],
-    ][i % 6];
+    const rgb = hsvSectorToRgb(i, uv, pp, q, t);
     d[p] = rgb[0];
     d[p + 1] = rgb[1];
     d[p + 2] = rgb[2];

@@ -2,7 +2,7 @@
 // default generator (so torch.manualSeed reproduces torchvision's choices).
 import '../../ops/index.js';
 import * as torch from '../../tensor/create.js';
-import { pyRound } from './functional.js';
+import { roundHalfEven } from './round.js';
 
 /** torch.rand(1) < p */
 export function coin(p: number): boolean {
@@ -36,8 +36,8 @@ export function randomResizedCropParams(height: number, width: number, scale: [n
   for (let attempt = 0; attempt < 10; attempt++) {
     const targetArea = area * uniform(scale[0], scale[1]);
     const aspectRatio = torch.empty(1).uniform_(lr0, lr1).exp().item();
-    const w = pyRound(Math.sqrt(targetArea * aspectRatio));
-    const h = pyRound(Math.sqrt(targetArea / aspectRatio));
+    const w = roundHalfEven(Math.sqrt(targetArea * aspectRatio));
+    const h = roundHalfEven(Math.sqrt(targetArea / aspectRatio));
     if (w > 0 && w <= width && h > 0 && h <= height) {
       const i = randomInt(0, height - h + 1);
       const j = randomInt(0, width - w + 1);
@@ -49,10 +49,10 @@ export function randomResizedCropParams(height: number, width: number, scale: [n
   let h: number;
   if (inRatio < Math.min(...ratio)) {
     w = width;
-    h = pyRound(w / Math.min(...ratio));
+    h = roundHalfEven(w / Math.min(...ratio));
   } else if (inRatio > Math.max(...ratio)) {
     h = height;
-    w = pyRound(h * Math.max(...ratio));
+    w = roundHalfEven(h * Math.max(...ratio));
   } else {
     w = width;
     h = height;

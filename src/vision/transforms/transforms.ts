@@ -13,6 +13,13 @@ export { Transform } from './transform.js';
 
 type Fn<I, O> = ((input: I) => O) | Transform<I, O>;
 
+/**
+ * Any one step of a Compose: a transform or a function of one argument. Steps are
+ * checked one at a time (their input type is not matched against the previous
+ * output), so an inline function needs its parameter typed: `(x: Tensor) => x.mul(2)`.
+ */
+export type AnyTransform = Fn<never, unknown>;
+
 function pair(size: number | readonly number[], what: string): [number, number] {
   if (typeof size === 'number') return [size, size];
   if (size.length === 1) return [size[0], size[0]];
@@ -22,12 +29,12 @@ function pair(size: number | readonly number[], what: string): [number, number] 
 
 /** Applies transforms in order. Its output type is a type parameter (default Tensor). */
 export class Compose<I = ImageLike, O = Tensor> extends Transform<I, O> {
-  constructor(readonly transforms: Fn<any, any>[]) {
+  constructor(readonly transforms: AnyTransform[]) {
     super();
   }
   forward(img: I): O {
     let x: unknown = img;
-    for (const t of this.transforms) x = t(x);
+    for (const t of this.transforms) x = (t as (input: unknown) => unknown)(x);
     return x as O;
   }
   override toString(): string {
@@ -103,7 +110,7 @@ export class Pad extends Transform<ImageLike, ImageLike> {
   constructor(readonly padding: number | readonly number[], readonly fill: number | readonly number[] = 0, readonly paddingMode: PaddingMode = 'constant') {
     super();
     F.parsePadding(padding);
-    if (!['constant', 'edge', 'reflect', 'symmetric'].includes(paddingMode)) throw new RangeError('Padding mode should be either constant, edge, reflect or symmetric');
+    F.checkPaddingMode(paddingMode);
   }
   forward(img: ImageLike): ImageLike {
     return F.pad(img, this.padding, this.fill, this.paddingMode);
@@ -277,15 +284,21 @@ export class RandomGrayscale extends Transform<ImageLike, ImageLike> {
   }
 }
 
-/** Applies the transforms with probability p (one torch.rand draw). */
+/** Applies the transforms (as one Compose) with probability p (one torch.rand draw). */
 export class RandomApply<I = ImageLike> extends Transform<I, I> {
-  constructor(readonly transforms: Fn<any, any>[], readonly p = 0.5) {
+  private readonly composed: Compose<I, I>;
+  constructor(transforms: AnyTransform[], readonly p = 0.5) {
     super();
+    this.composed = new Compose<I, I>(transforms);
+  }
+  get transforms(): AnyTransform[] {
+    return this.composed.transforms;
   }
   forward(img: I): I {
-    if (this.p < (uniform(0, 1) as number)) return img;
-    let x: unknown = img;
-    for (const t of this.transforms) x = t(x);
-    return x as I;
+    if (this.p < uniform(0, 1)) return img;
+    return this.composed(img);
+  }
+  override toString(): string {
+    return `RandomApply(\n    p=${this.p}\n${this.transforms.map((t) => `    ${String(t)}`).join('\n')}\n)`;
   }
 }

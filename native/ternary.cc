@@ -1,0 +1,104 @@
+// addcmul / addcdiv / lerp (the optimizers' fused updates) on strided views. Contiguous
+// rows of float32/float64 run the loops of ternary_impl.h (the FMA build when the CPU
+// has it); other rows, integer dtypes and broadcast operands take a scalar loop with
+// the same rounding.
+#include <algorithm>
+#include <cmath>
+
+#include "gemm.h"
+#include "kernels.h"
+#include "parallel.h"
+
+#define TL_TERNARY_NS base
+#include "ternary_impl.h"
+#undef TL_TERNARY_NS
+
+namespace tl {
+
+#if defined(TL_HAVE_X86_KERNELS)
+namespace fma {
+void rows_f32(int op, int64_t n, double v, float* o, const float* x, const float* a, const float* b);
+void rows_f64(int op, int64_t n, double v, double* o, const double* x, const double* a, const double* b);
+}  // namespace fma
+#endif
+
+namespace {
+
+bool have_fma() {
+  static const bool yes = detect_isa() >= ISA_AVX2;  // AVX2 implies FMA in our detection
+  return yes;
+}
+
+void rows_f32(int op, int64_t n, double v, float* o, const float* x, const float* a, const float* b) {
+#if defined(TL_HAVE_X86_KERNELS)
+  if (have_fma()) return fma::rows_f32(op, n, v, o, x, a, b);
+#endif
+  base::rows_f32(op, n, v, o, x, a, b);
+}
+
+void rows_f64(int op, int64_t n, double v, double* o, const double* x, const double* a, const double* b) {
+#if defined(TL_HAVE_X86_KERNELS)
+  if (have_fma()) return fma::rows_f64(op, n, v, o, x, a, b);
+#endif
+  base::rows_f64(op, n, v, o, x, a, b);
+}
+
+// One element with strides: float32, float64, or an integer dtype (addcmul only:
+// x + v*a*b in double, stored as JS stores it).
+inline double element(int op, int kind, double v, double x, double a, double b) {
+  if (kind == 0) {  // float32
+    const float xf = static_cast<float>(x), af = static_cast<float>(a), bf = static_cast<float>(b), vf = static_cast<float>(v);
+    float r;
+    base::rows<float>(op, 1, vf, &r, &xf, &af, &bf);
+    return r;
+  }
+  if (kind == 1) {
+    double r;
+    base::rows<double>(op, 1, v, &r, &x, &a, &b);
+    return r;
+  }
+  return x + v * a * b;
+}
+
+}  // namespace
+
+bool ternary(int op, const View& x, const View& a, const View& b, double value, const View& out) {
+  const int kind = out.dtype == D_FLOAT32 ? 0 : out.dtype == D_FLOAT64 ? 1 : 2;
+  if (kind == 2 && op != 0) return false;  // integer dtypes: addcmul only (as the JS kernel)
+  if (x.type != out.type || a.type != out.type || b.type != out.type) return false;
+  const int64_t* strides[4] = {out.strides, x.strides, a.strides, b.strides};
+  const int64_t offsets[4] = {out.offset, x.offset, a.offset, b.offset};
+  const Layout L = collapse(out.ndim, out.shape, 4, strides, offsets);
+  const int64_t total = L.numel();
+  if (total == 0) return true;
+  const int nd = L.nd;
+  parallel(threads_for(total, 1 << 15), [&](int tid, int nth) {
+    int64_t begin, end;
+    split_range(total, tid, nth, begin, end);
+    for_each_row(L, begin, end, [&](const int64_t* offs, int64_t n) {
+      const int64_t so = L.strides[0][nd - 1], sx = L.strides[1][nd - 1], sa = L.strides[2][nd - 1], sb = L.strides[3][nd - 1];
+      const bool dense = so == 1 && sx == 1 && sa == 1 && (sb == 1 || op == 3);
+      if (dense && kind == 0) {
+        const float* B = op == 3 ? nullptr : reinterpret_cast<const float*>(b.data) + offs[3];
+        rows_f32(op, n, value, reinterpret_cast<float*>(out.data) + offs[0], reinterpret_cast<const float*>(x.data) + offs[1],
+                 reinterpret_cast<const float*>(a.data) + offs[2], B);
+        return;
+      }
+      if (dense && kind == 1) {
+        const double* B = op == 3 ? nullptr : reinterpret_cast<const double*>(b.data) + offs[3];
+        rows_f64(op, n, value, reinterpret_cast<double*>(out.data) + offs[0], reinterpret_cast<const double*>(x.data) + offs[1],
+                 reinterpret_cast<const double*>(a.data) + offs[2], B);
+        return;
+      }
+      for (int64_t k = 0; k < n; k++) {
+        const double xv = load_as<double>(x.data, x.type, offs[1] + k * sx);
+        const double av = load_as<double>(a.data, a.type, offs[2] + k * sa);
+        const double bv = op == 3 ? 0.0 : load_as<double>(b.data, b.type, offs[3] + k * sb);
+        store_as<double>(out.data, out.type, offs[0] + k * so, element(op, kind, value, xv, av, bv));
+      }
+    });
+  });
+  return true;
+}
+
+}  // namespace tl

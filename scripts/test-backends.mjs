@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Runs the test suite once per backend: native (TORCHLETTE_BACKEND=native, which
+// fails loudly if the addon is missing) and JS (TORCHLETTE_BACKEND=js). Arguments
+// are passed to scripts/run-tests.mjs (file filters); `npm test` runs it after the type check.
+// TORCHLETTE_TEST_BACKENDS=js (or native) runs just one, e.g. where the addon cannot build.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const runner = join(dirname(fileURLToPath(import.meta.url)), 'run-tests.mjs');
+const backends = (process.env.TORCHLETTE_TEST_BACKENDS ?? 'native,js').split(',').map((b) => b.trim()).filter(Boolean);
+let failed = false;
+for (const backend of backends) {
+  console.log(`\n=== test suite on the ${backend} backend ===\n`);
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, [runner, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    // test/backend compares the native kernels with the JS ones: it runs in the native pass.
+    env: { ...process.env, TORCHLETTE_BACKEND: backend, ...(backend === 'js' ? { TORCHLETTE_TEST_EXCLUDE: 'test/backend/' } : {}) },
+  });
+  console.log(`\n=== ${backend} backend: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)} s ===`);
+  failed ||= r.status !== 0;
+}
+process.exit(failed ? 1 : 0);

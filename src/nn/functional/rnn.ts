@@ -1,0 +1,128 @@
+// The recurrences behind nn.RNN / LSTM / GRU and their cells (PyTorch's _VF.rnn_tanh,
+// _VF.rnn_relu, _VF.lstm, _VF.gru and the *_cell functions), composed from differentiable
+// ops in ATen's CPU order: the input projection of a whole layer is one matmul, each step
+// adds the hidden projection, so outputs, gradients and grad_fn names match PyTorch's.
+import { cat, stack } from '../../ops/join.js';
+import { linear } from '../../ops/matmul.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { dropout } from './dropout.js';
+
+export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
+
+/** One direction of one layer (or one cell): PyTorch's weight_ih, weight_hh, bias_ih, bias_hh, weight_hr. */
+export interface CellParams {
+  wIh: Tensor;
+  wHh: Tensor;
+  bIh: Tensor | null;
+  bHh: Tensor | null;
+  wHr: Tensor | null;
+}
+
+/** h (and c for LSTM) of one direction of one layer. */
+interface Hidden {
+  h: Tensor;
+  c: Tensor | null;
+}
+
+type Step = (xw: Tensor, s: Hidden, p: CellParams) => Hidden;
+
+// --- one time step; `xw` is the input projection x W_ih^T + b_ih for this step ---
+
+const lstmStep: Step = (xw, { h, c }, p) => {
+  const [i, f, g, o] = linear(h, p.wHh, p.bHh).add(xw).chunk(4, 1);
+  const cy = f.sigmoid().mul(c as Tensor).add(i.sigmoid().mul(g.tanh()));
+  let hy = o.sigmoid().mul(cy.tanh());
+  if (p.wHr !== null) hy = hy.matmul(p.wHr.t());
+  return { h: hy, c: cy };
+};
+
+const gruStep: Step = (xw, { h }, p) => {
+  const [ir, iz, inew] = xw.chunk(3, 1);
+  const [hr, hz, hnew] = linear(h, p.wHh, p.bHh).chunk(3, 1);
+  const r = hr.add(ir).sigmoid();
+  const z = hz.add(iz).sigmoid();
+  // n = tanh(W_in x + b_in + r * (W_hn h + b_hn)); h' = (h - n) * z + n = (1 - z) * n + z * h.
+  const n = inew.add(hnew.mul(r)).tanh();
+  return { h: h.sub(n).mul(z).add(n), c: null };
+};
+
+const simpleStep = (relu: boolean): Step => (xw, { h }, p) => {
+  const pre = linear(h, p.wHh, p.bHh).add(xw);
+  return { h: relu ? pre.relu() : pre.tanh(), c: null };
+};
+
+const STEPS: Record<RNNMode, Step> = { LSTM: lstmStep, GRU: gruStep, RNN_TANH: simpleStep(false), RNN_RELU: simpleStep(true) };
+
+/** Runs one direction over x [T, B, I]: outputs [T, B, H] (in time order) and the final state. */
+function runDirection(step: Step, x: Tensor, state: Hidden, p: CellParams, reverse: boolean): { output: Tensor; state: Hidden } {
+  const xw = linear(x, p.wIh, p.bIh).unbind(0);
+  const outputs: Tensor[] = new Array(xw.length);
+  for (let k = 0; k < xw.length; k++) {
+    const t = reverse ? xw.length - 1 - k : k;
+    state = step(xw[t], state, p);
+    outputs[t] = state.h;
+  }
+  return { output: stack(outputs, 0), state };
+}
+
+export interface RNNStackOptions {
+  numLayers: number;
+  bidirectional: boolean;
+  /** Dropout on the outputs of every layer but the last, when training. */
+  dropout: number;
+  training: boolean;
+}
+
+/**
+ * _VF.lstm / gru / rnn_tanh / rnn_relu on a time-major x [T, B, I] from the initial states
+ * h0 (and c0, LSTM) [layers * dirs, B, *]; params[layer * dirs + dir] are each direction's.
+ * Returns output [T, B, dirs * H] and the final states stacked as h0 is.
+ */
+export function rnn(
+  mode: RNNMode,
+  x: Tensor,
+  h0: Tensor,
+  c0: Tensor | null,
+  params: readonly CellParams[],
+  opts: RNNStackOptions,
+): { output: Tensor; h: Tensor; c: Tensor | null } {
+  if (x.shape[0] === 0) throw new RangeError('Expected sequence length to be larger than 0 in RNN');
+  const step = STEPS[mode];
+  const dirs = opts.bidirectional ? 2 : 1;
+  const hs = h0.unbind(0);
+  const cs = c0?.unbind(0) ?? null;
+  const finalH: Tensor[] = [];
+  const finalC: Tensor[] = [];
+  let input = x;
+  for (let layer = 0; layer < opts.numLayers; layer++) {
+    const outs: Tensor[] = [];
+    for (let dir = 0; dir < dirs; dir++) {
+      const k = layer * dirs + dir;
+      const r = runDirection(step, input, { h: hs[k], c: cs?.[k] ?? null }, params[k], dir === 1);
+      outs.push(r.output);
+      finalH.push(r.state.h);
+      if (r.state.c !== null) finalC.push(r.state.c);
+    }
+    input = dirs === 1 ? outs[0] : cat(outs, 2);
+    if (opts.dropout !== 0 && opts.training && layer < opts.numLayers - 1) input = dropout(input, { p: opts.dropout, training: true });
+  }
+  return { output: input, h: stack(finalH, 0), c: c0 === null ? null : stack(finalC, 0) };
+}
+
+// --- single steps (the cells): x [B, I], states [B, H] ---
+
+/** _VF.rnn_tanh_cell / rnn_relu_cell: h' = tanh (or relu) of x W_ih^T + b_ih + h W_hh^T + b_hh. */
+export function rnnCell(x: Tensor, h: Tensor, p: CellParams, nonlinearity: 'tanh' | 'relu'): Tensor {
+  return simpleStep(nonlinearity === 'relu')(linear(x, p.wIh, p.bIh), { h, c: null }, p).h;
+}
+
+/** _VF.lstm_cell: [h', c'] with the gates (i, f, g, o). */
+export function lstmCell(x: Tensor, h: Tensor, c: Tensor, p: CellParams): [Tensor, Tensor] {
+  const s = lstmStep(linear(x, p.wIh, p.bIh), { h, c }, p);
+  return [s.h, s.c as Tensor];
+}
+
+/** _VF.gru_cell: h' with the gates (r, z, n). */
+export function gruCell(x: Tensor, h: Tensor, p: CellParams): Tensor {
+  return gruStep(linear(x, p.wIh, p.bIh), { h, c: null }, p).h;
+}
