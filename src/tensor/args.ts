@@ -1,0 +1,225 @@
+// Python's calling convention in one place: every public constructor and function that
+// PyTorch lets you call positionally is declared here as a signature (PyTorch's
+// parameter order, camelCased names, defaults, a check per parameter), and calls take
+// PyTorch's positional arguments, a trailing options object, or both — as Python
+// mixes positional and keyword arguments. Unknown, snake_case, duplicate, missing and
+// mistyped arguments throw a TypeError naming the parameter; nothing is dropped silently.
+//
+//   const conv2dArgs = signature('Conv2d', [
+//     ['inChannels', int], ['outChannels', int], ['kernelSize', intOrList],
+//     ['stride', intOrList, 1], '*', ['device', any, null],
+//   ] as const);
+//   constructor(...args: ArgsOf<typeof conv2dArgs>) { const a = conv2dArgs.parse(args); … }
+//
+// `'*'` starts keyword-only parameters, as in Python. Parsing is a loop over a
+// precompiled table: cheap enough for functions on the hot path.
+import { DTYPES } from '../backend/index.js';
+import type { DType } from './dtype.js';
+import { isDeviceLike, type DeviceLike } from './device.js';
+import { Tensor } from './tensor.js';
+
+/** A run-time type test with the words for the error message ("an int", "a list of ints"). */
+export interface Check<T> {
+  readonly test: (value: unknown) => boolean;
+  readonly expected: string;
+  /** The parameter itself takes a plain object, so a trailing object there is not the options. */
+  readonly record?: boolean;
+  /** Phantom: the TypeScript type this check admits. */
+  readonly __type?: T;
+}
+
+export function check<T>(expected: string, test: (value: unknown) => boolean, record = false): Check<T> {
+  return { test, expected, record };
+}
+
+// --- the checks ---
+
+export const any: Check<unknown> = check('anything', () => true);
+export const int: Check<number> = check('an int', (v) => Number.isInteger(v));
+export const number: Check<number> = check('a number', (v) => typeof v === 'number');
+export const bool: Check<boolean> = check('a bool', (v) => typeof v === 'boolean');
+export const string: Check<string> = check('a string', (v) => typeof v === 'string');
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const func: Check<(...args: never[]) => unknown> = check('a function', (v) => typeof v === 'function');
+export const tensor: Check<Tensor> = check('Tensor', (v) => v instanceof Tensor);
+export const dtype: Check<DType> = check(`a dtype (${DTYPES.join(', ')})`, (v) => typeof v === 'string' && (DTYPES as readonly string[]).includes(v));
+export const intList: Check<readonly number[]> = check('a list of ints', (v) => Array.isArray(v) && v.every((e) => Number.isInteger(e)));
+export const intOrList: Check<number | readonly number[]> = check('an int or a list of ints', (v) => Number.isInteger(v) || intList.test(v));
+export const numberList: Check<readonly number[]> = check('a list of numbers', (v) => Array.isArray(v) && v.every((e) => typeof e === 'number'));
+export const numberOrList: Check<number | readonly number[]> = check('a number or a list of numbers', (v) => typeof v === 'number' || numberList.test(v));
+/** A plain object ({ key: value }), e.g. ModuleDict's modules. */
+export const record: Check<Record<string, unknown>> = check('an object', (v) => isPlainObject(v), true);
+
+/** One of the listed strings (PyTorch's `mode` / `reduction` / `nonlinearity` arguments). */
+export function oneOf<const T extends string>(...values: T[]): Check<T> {
+  return check(`one of ${values.map((v) => `'${v}'`).join(', ')}`, (v) => (values as unknown[]).includes(v));
+}
+
+/** An int in a range (e.g. a non-negative count). */
+export function intAtLeast(min: number): Check<number> {
+  return check(min === 0 ? 'a non-negative int' : `an int >= ${min}`, (v) => Number.isInteger(v) && (v as number) >= min);
+}
+
+/** An instance of a class, named as PyTorch names it. */
+export function instance<T>(cls: abstract new (...args: never[]) => T, name: string = cls.name): Check<T> {
+  return check(name, (v) => v instanceof cls);
+}
+
+/** The check, or null (Python's Optional[...]). */
+export function nullable<T>(c: Check<T>): Check<T | null> {
+  return check(`${c.expected} or null`, (v) => v === null || c.test(v), c.record);
+}
+
+/** Either check. */
+export function either<A, B>(a: Check<A>, b: Check<B>): Check<A | B> {
+  return check(`${a.expected} or ${b.expected}`, (v) => a.test(v) || b.test(v), a.record || b.record);
+}
+
+// --- signatures ---
+
+/** A parameter: [name, check] is required; [name, check, default] is optional; '*' starts keyword-only ones. */
+export type Entry = readonly [name: string, check: Check<unknown>] | readonly [name: string, check: Check<unknown>, fallback: unknown] | '*';
+export type Spec = readonly Entry[];
+
+type TypeOf<C> = C extends Check<infer T> ? T : never;
+type Param = readonly [string, Check<unknown>, ...unknown[]];
+type PositionalOf<S> = S extends readonly [infer H, ...infer R] ? (H extends '*' ? [] : H extends Param ? [TypeOf<H[1]>, ...PositionalOf<R>] : []) : [];
+type Prefixes<T extends unknown[]> = T extends [...infer I, unknown] ? T | Prefixes<I> : [];
+
+/** The options object: every parameter by its camelCase name. */
+export type OptionsOf<S extends Spec> = { [E in S[number] as E extends Param ? E[0] : never]?: E extends Param ? TypeOf<E[1]> : never };
+/** The arguments a signature takes: any prefix of the positional parameters, then optionally the options. */
+export type Args<S extends Spec> = Prefixes<PositionalOf<S>> extends infer P ? (P extends unknown[] ? [...P, options?: OptionsOf<S>] : never) : never;
+/** What parse returns: every parameter, defaults filled in. */
+export type Parsed<S extends Spec> = { [E in S[number] as E extends Param ? E[0] : never]: E extends Param ? TypeOf<E[1]> : never };
+
+export interface Signature<S extends Spec> {
+  readonly name: string;
+  readonly spec: S;
+  parse(args: readonly unknown[]): Parsed<S>;
+}
+export type ArgsOf<G> = G extends Signature<infer S> ? Args<S> : never;
+export type ParsedOf<G> = G extends Signature<infer S> ? Parsed<S> : never;
+export type OptionsObjectOf<G> = G extends Signature<infer S> ? OptionsOf<S> : never;
+
+/** `{…}` literals and Object.create(null): the only objects taken as an options bag. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Python's type names for error messages: int, float, str, bool, None, list, Tensor. */
+export function pyTypeName(v: unknown): string {
+  if (v === null) return 'None';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'function') return 'function';
+  if (Array.isArray(v)) return 'list';
+  if (v instanceof Tensor) return 'Tensor';
+  if (isPlainObject(v)) return 'object';
+  return (v as object).constructor?.name ?? 'object';
+}
+
+const snakeToCamel = (s: string): string => s.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** "ExponentialLR(): …" for classes, "conv2d(): …" for functions. */
+function fail(where: string, message: string): never {
+  throw new TypeError(`${where}(): ${message}`);
+}
+
+/**
+ * Declares a PyTorch signature. `name` is how errors name the callee (the class for a
+ * constructor, the function otherwise).
+ */
+export function signature<const S extends Spec>(name: string, spec: S): Signature<S> {
+  const names: string[] = [];
+  const checks: Check<unknown>[] = [];
+  const fallbacks: unknown[] = [];
+  const required: boolean[] = [];
+  let positional = -1;
+  for (const e of spec) {
+    if (e === '*') {
+      positional = names.length;
+      continue;
+    }
+    names.push(e[0]);
+    checks.push(e[1]);
+    required.push(e.length === 2);
+    fallbacks.push(e.length === 3 ? e[2] : undefined);
+  }
+  if (positional < 0) positional = names.length;
+  const index = new Map(names.map((n, i) => [n, i]));
+  const minPositional = required.indexOf(false) < 0 ? names.length : required.indexOf(false);
+
+  function badType(i: number, v: unknown, byName: boolean): never {
+    const where = byName ? `option '${names[i]}'` : `argument '${names[i]}' (position ${i + 1})`;
+    return fail(name, `${where} must be ${checks[i].expected}, not ${pyTypeName(v)}`);
+  }
+
+  function unknownKey(key: string): never {
+    const camel = snakeToCamel(key);
+    if (camel !== key && index.has(camel)) fail(name, `unexpected option '${key}' — did you mean '${camel}'?`);
+    const accepted = names.length === 0 ? 'it takes no options' : `accepted options: ${names.join(', ')}`;
+    return fail(name, `unexpected option '${key}'; ${accepted}`);
+  }
+
+  function parse(args: readonly unknown[]): Parsed<S> {
+    let n = args.length;
+    // Trailing undefineds are arguments not given (JavaScript's default-parameter rule).
+    while (n > 0 && args[n - 1] === undefined) n--;
+    let options: Record<string, unknown> | undefined;
+    if (n > 0 && isPlainObject(args[n - 1]) && !(n - 1 < positional && checks[n - 1].record)) {
+      options = args[n - 1] as Record<string, unknown>;
+      n--;
+    }
+    if (n > positional) {
+      const range = minPositional === positional ? `${positional}` : `from ${minPositional} to ${positional}`;
+      fail(name, `takes ${range} positional argument${positional === 1 ? '' : 's'} but ${n} were given`);
+    }
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const v = args[i];
+      if (v === undefined) continue;
+      if (!checks[i].test(v)) badType(i, v, false);
+      out[names[i]] = v;
+    }
+    if (options !== undefined) {
+      for (const key in options) {
+        const v = options[key];
+        const i = index.get(key);
+        if (i === undefined) unknownKey(key);
+        if (v === undefined) continue;
+        if (i < n && args[i] !== undefined) fail(name, `got multiple values for argument '${key}'`);
+        if (!checks[i].test(v)) badType(i, v, true);
+        out[key] = v;
+      }
+    }
+    for (let i = 0; i < names.length; i++) {
+      if (out[names[i]] !== undefined) continue;
+      if (required[i]) fail(name, `missing required argument '${names[i]}'`);
+      out[names[i]] = fallbacks[i];
+    }
+    return out as Parsed<S>;
+  }
+
+  return { name, spec, parse };
+}
+
+/** Options-only calls (`{ keepdim: true }` style), checked the same way: unknown keys and types throw. */
+export function checkOptions<S extends Spec>(sig: Signature<S>, options: unknown): Parsed<S> {
+  if (options === undefined) return sig.parse([]);
+  if (!isPlainObject(options)) fail(sig.name, `options must be an object, not ${pyTypeName(options)}`);
+  return sig.parse([options]);
+}
+
+/** PyTorch's "argument 'input' (position 1) must be Tensor, not int" for ops that take tensors. */
+export function checkTensor(where: string, argName: string, position: number, value: unknown): asserts value is Tensor {
+  if (!(value instanceof Tensor)) fail(where, `argument '${argName}' (position ${position}) must be Tensor, not ${pyTypeName(value)}`);
+}
+
+/** A device argument: 'cpu', 'cpu:0' or torch.device('cpu'); 'cuda' and other accelerators throw their own error. */
+export const deviceArg: Check<DeviceLike> = check("a device ('cpu' or torch.device('cpu'))", (v) => isDeviceLike(v));
