@@ -76,9 +76,8 @@ function fashionPart(train: boolean, classes: number[], take: { perClass?: numbe
 function trainModel(model: models.ResNet, criterion: nn.CrossEntropyLoss, optimizer: optim.SGD, scheduler: optim.lrScheduler.StepLR, dataloaders: Record<'train' | 'val', torch.utils.data.DataLoader<[Tensor, number]>>, numEpochs: number): number {
   const since = performance.now();
   const datasetSizes = { train: (dataloaders.train.dataset as Data).length, val: (dataloaders.val.dataset as Data).length };
-  // copy.deepcopy(model.state_dict()): stateDict() shares storage with the model, so clone.
-  const snapshot = () => Object.fromEntries(Object.entries(model.stateDict()).map(([k, v]) => [k, v.clone()]));
-  let bestModelWts = snapshot();
+  // best_model_wts = copy.deepcopy(model.state_dict()): stateDict() shares memory with the model.
+  let bestModelWts = torch.deepcopy(model.stateDict());
   let bestAcc = 0;
   for (let epoch = 0; epoch < numEpochs; epoch++) {
     console.log(`Epoch ${epoch}/${numEpochs - 1}`);
@@ -111,7 +110,7 @@ function trainModel(model: models.ResNet, criterion: nn.CrossEntropyLoss, optimi
       // deep copy the model
       if (phase === 'val' && epochAcc > bestAcc) {
         bestAcc = epochAcc;
-        bestModelWts = snapshot();
+        bestModelWts = torch.deepcopy(model.stateDict());
       }
     }
     console.log();

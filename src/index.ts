@@ -3,6 +3,12 @@ import './ops/index.js';
 import './autograd/backward.js';
 
 export { Tensor, Storage, type NestedList } from './tensor/tensor.js';
+export { device, Device, type DeviceLike } from './tensor/device.js';
+import type { Device } from './tensor/device.js';
+/** torch.device as a type: `const dev: torch.device = torch.device('cpu')`. */
+export type device = Device;
+export * as cuda from './cuda.js';
+export { deepcopy } from './copy.js';
 export type { DType } from './tensor/dtype.js';
 export { getDefaultDtype, setDefaultDtype, promoteTypes, resultType } from './tensor/dtype.js';
 export * from './tensor/create.js';
@@ -24,8 +30,12 @@ export * as utils from './utils/index.js';
 export { getNumThreads, setNumThreads, type BackendInfo } from './backend/index.js';
 
 import { backendInfo } from './backend/index.js';
-/** torch.backends: `torch.backends.info()` says which backend runs the ops (native or js) and why. */
-export const backends = { info: backendInfo } as const;
+import { cudnn, mps } from './cuda.js';
+/**
+ * torch.backends: `torch.backends.info()` says which backend runs the ops (native or js) and
+ * why; `mps.isAvailable()` and `cudnn.isAvailable()` are false (torchlette runs on the CPU).
+ */
+export const backends = { info: backendInfo, mps, cudnn };
 
 import type { DType } from './tensor/dtype.js';
 import { getDefaultGenerator } from './tensor/random.js';

@@ -1,5 +1,5 @@
 // torch.nn
-export { Module, type StateDict, type IncompatibleKeys, type ForwardHook, type ForwardPreHook } from './module.js';
+export { Module, KeyError, type StateDict, type IncompatibleKeys, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './module.js';
 export { Parameter } from './parameter.js';
 export * from './modules/activation.js';
 export * from './modules/batchnorm.js';

@@ -1,8 +1,13 @@
 // nn.Module: parameters, buffers and submodules are the fields a module assigns
 // (registration order = assignment order, as JavaScript keeps property order), with
-// PyTorch's traversal, state_dict layout, hooks and repr.
+// PyTorch's traversal, state_dict layout, hooks and repr. addModule / registerModule /
+// registerParameter / registerBuffer register by name with PyTorch's checks and errors;
+// containers (Sequential, ModuleList, …) keep their items in order in a map of their own.
 import { noGrad } from '../autograd/grad-mode.js';
-import { isFloatingDtype, type DType } from '../tensor/dtype.js';
+import { parseTo, typeDtype, type ToOptions } from '../ops/copy.js';
+import { any, bool, nullable, pyTypeName, record, signature, string, check, type ArgsOf, type Check } from '../tensor/args.js';
+import { device as toDevice, type DeviceLike } from '../tensor/device.js';
+import { isFloatingDtype, legacyTypeName, type DType } from '../tensor/dtype.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Parameter } from './parameter.js';
@@ -21,8 +26,42 @@ export interface RemovableHandle {
   remove(): void;
 }
 
+/** Python's KeyError (bad or clashing names in registration, missing ModuleDict keys). */
+export class KeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyError';
+  }
+}
+
+/** torch.typename: 'int', 'str', 'torch.FloatTensor', the class name of other objects. */
+export function typename(v: unknown): string {
+  return v instanceof Tensor ? legacyTypeName(v.dtype) : pyTypeName(v);
+}
+
+/** What a name is registered as (PyTorch's _parameters, _buffers, _modules). */
+export type Registered = 'parameter' | 'buffer' | 'module';
+
 /** Fields that are Module machinery, never parameters or children. */
 const INTERNAL = new Set(['training', 'forward']);
+
+const stateDictLike: Check<StateDict | Map<string, Tensor>> = check('a state dict (an object or Map of tensors)', (v) => v !== null && typeof v === 'object' && !(v instanceof Tensor), true);
+
+const registerBufferArgs = signature('registerBuffer', [['name', any], ['tensor', any], ['persistent', bool, true]] as const);
+const registerParameterArgs = signature('registerParameter', [['name', any], ['param', any]] as const);
+const addModuleArgs = signature('addModule', [['name', any], ['module', any]] as const);
+const registerModuleArgs = signature('registerModule', [['name', any], ['module', any]] as const);
+const namedArgs = signature('namedParameters', [['prefix', string, ''], ['recurse', bool, true]] as const);
+const namedBuffersArgs = signature('namedBuffers', [['prefix', string, ''], ['recurse', bool, true]] as const);
+const recurseArgs = signature('parameters', [['recurse', bool, true]] as const);
+const buffersArgs = signature('buffers', [['recurse', bool, true]] as const);
+const namedModulesArgs = signature('namedModules', [['memo', nullable(check<Set<Module>>('a Set', (v) => v instanceof Set)), null], ['prefix', string, ''], ['removeDuplicate', bool, true]] as const);
+const trainArgs = signature('train', [['mode', bool, true]] as const);
+const requiresGradArgs = signature('requiresGrad_', [['requiresGrad', bool, true]] as const);
+const zeroGradArgs = signature('zeroGrad', [['setToNone', bool, false]] as const);
+const stateDictArgs = signature('stateDict', ['*', ['destination', nullable(record), null], ['prefix', string, ''], ['keepVars', bool, false]] as const);
+const loadStateDictArgs = signature('loadStateDict', [['stateDict', stateDictLike], ['strict', bool, true]] as const);
+const typeArgs = signature('type', [['dstType', string]] as const);
 
 /**
  * Base class of every layer. Subclasses assign Parameters, buffers (registerBuffer)
@@ -34,21 +73,14 @@ export class Module {
   training = true;
   private _bufferNames = new Set<string>();
   private _nonPersistent = new Set<string>();
+  /** Child slots registered as None (addModule(name, null)): printed as "(name): None". */
+  private _noneModules = new Set<string>();
   private _forwardHooks: ForwardHook[] = [];
   private _forwardPreHooks: ForwardPreHook[] = [];
 
   constructor() {
-    // Wrap the subclass's forward so hooks run however it is called.
-    const impl = (this as { forward?: (...args: never[]) => unknown }).forward;
-    if (impl !== undefined && impl !== Module.prototype.forward) {
-      Object.defineProperty(this, 'forward', {
-        value: (...args: unknown[]) => this.runForward(impl as (...a: unknown[]) => unknown, args),
-        writable: true,
-        enumerable: false,
-        configurable: true,
-      });
-    }
-    for (const key of ['_bufferNames', '_nonPersistent', '_forwardHooks', '_forwardPreHooks']) {
+    wrapForward(this);
+    for (const key of ['_bufferNames', '_nonPersistent', '_noneModules', '_forwardHooks', '_forwardPreHooks']) {
       Object.defineProperty(this, key, { enumerable: false });
     }
   }
@@ -62,7 +94,8 @@ export class Module {
     return (this.forward as (...a: unknown[]) => unknown)(...args);
   }
 
-  private runForward(impl: (...a: unknown[]) => unknown, args: unknown[]): unknown {
+  /** @internal Runs the hooks around the subclass's forward. */
+  _runForward(impl: (...a: unknown[]) => unknown, args: unknown[]): unknown {
     if (this._forwardPreHooks.length === 0 && this._forwardHooks.length === 0) return impl.apply(this, args);
     let input = args;
     for (const hook of this._forwardPreHooks) {
@@ -89,25 +122,90 @@ export class Module {
 
   // --- registration ---
 
-  /** A tensor that is part of the module's state but not a parameter (e.g. running_mean). */
-  registerBuffer(name: string, tensor: Tensor | null, persistent = true): void {
-    checkName(name);
-    if (tensor !== null && !(tensor instanceof Tensor)) throw new TypeError(`cannot assign '${typeof tensor}' object to buffer '${name}' (torch Tensor or None required)`);
-    this._bufferNames.add(name);
+  /**
+   * register_buffer(name, tensor, persistent=True): a tensor that is part of the module's
+   * state but not a parameter (e.g. running_mean); non-persistent buffers stay out of the state dict.
+   */
+  registerBuffer(...args: ArgsOf<typeof registerBufferArgs>): void {
+    const { name, tensor, persistent } = registerBufferArgs.parse(args);
+    this.checkName('buffer', name);
+    if (this.registeredAs(name) !== 'buffer' && this.hasAttribute(name)) throw new KeyError(`attribute '${name}' already exists`);
+    if (tensor !== null && !(tensor instanceof Tensor)) throw new TypeError(`cannot assign '${typename(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+    this.store('buffer', name, tensor);
     if (persistent) this._nonPersistent.delete(name);
     else this._nonPersistent.add(name);
-    (this as unknown as Record<string, unknown>)[name] = tensor;
   }
 
-  registerParameter(name: string, param: Parameter | null): void {
-    checkName(name);
-    if (param !== null && !(param instanceof Parameter)) throw new TypeError(`cannot assign '${typeof param}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
-    (this as unknown as Record<string, unknown>)[name] = param;
+  /** register_parameter(name, param): adds a Parameter (or None) under `name`. */
+  registerParameter(...args: ArgsOf<typeof registerParameterArgs>): void {
+    const { name, param } = registerParameterArgs.parse(args);
+    this.checkName('parameter', name);
+    if (this.registeredAs(name) !== 'parameter' && this.hasAttribute(name)) throw new KeyError(`attribute '${name}' already exists`);
+    if (param !== null) {
+      if (!(param instanceof Parameter)) throw new TypeError(`cannot assign '${typename(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+      if (param.gradFn !== null) {
+        throw new RangeError(
+          `Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`,
+        );
+      }
+    }
+    this.store('parameter', name, param);
   }
 
-  addModule(name: string, module: Module | null): void {
-    checkName(name);
-    (this as unknown as Record<string, unknown>)[name] = module;
+  /** add_module(name, module): adds a child module (or None) under `name`. */
+  addModule(...args: ArgsOf<typeof addModuleArgs>): void {
+    const { name, module } = addModuleArgs.parse(args);
+    this.addModuleChecked(name, module);
+  }
+
+  /** register_module(name, module): alias of addModule. */
+  registerModule(...args: ArgsOf<typeof registerModuleArgs>): void {
+    const { name, module } = registerModuleArgs.parse(args);
+    this.addModuleChecked(name, module);
+  }
+
+  /** add_module's checks, in PyTorch's order and with its messages. */
+  protected addModuleChecked(name: unknown, module: unknown): void {
+    if (module !== null && !(module instanceof Module)) throw new TypeError(`${typename(module)} is not a Module subclass`);
+    if (typeof name !== 'string') throw new TypeError(`module name should be a string. Got ${typename(name)}`);
+    if (this.registeredAs(name) !== 'module' && this.hasAttribute(name)) throw new KeyError(`attribute '${name}' already exists`);
+    if (name.includes('.')) throw new KeyError(`module name can't contain ".", got: ${name}`);
+    if (name === '') throw new KeyError(`module name can't be empty string ""`);
+    this.store('module', name, module);
+  }
+
+  private checkName(kind: 'buffer' | 'parameter', name: unknown): asserts name is string {
+    if (typeof name !== 'string') throw new TypeError(`${kind} name should be a string. Got ${typename(name)}`);
+    if (name.includes('.')) throw new KeyError(`${kind} name can't contain "."`);
+    if (name === '') throw new KeyError(`${kind} name can't be empty string ""`);
+  }
+
+  /** hasattr(self, name): a field, method or getter; a field left undefined or null is a free slot. */
+  private hasAttribute(name: string): boolean {
+    if (!(name in this)) return false;
+    if (!Object.prototype.hasOwnProperty.call(this, name)) return true;
+    const v = (this as unknown as Record<string, unknown>)[name];
+    return v !== undefined && v !== null;
+  }
+
+  /** What `name` is registered as here, or null. Containers add their items. */
+  protected registeredAs(name: string): Registered | null {
+    if (this._bufferNames.has(name)) return 'buffer';
+    if (this._noneModules.has(name)) return 'module';
+    if (!Object.prototype.hasOwnProperty.call(this, name)) return null;
+    const v = (this as unknown as Record<string, unknown>)[name];
+    if (v instanceof Parameter) return 'parameter';
+    if (v instanceof Module) return 'module';
+    return null;
+  }
+
+  /** Stores a checked registration. Containers keep their items in a map of their own. */
+  protected store(kind: Registered, name: string, value: unknown): void {
+    (this as unknown as Record<string, unknown>)[name] = value;
+    if (kind === 'buffer') this._bufferNames.add(name);
+    else this._bufferNames.delete(name);
+    if (kind === 'module' && value === null) this._noneModules.add(name);
+    else this._noneModules.delete(name);
   }
 
   /** Own (name, value) entries in registration order. Containers override to list their items. */
@@ -141,49 +239,59 @@ export class Module {
     for (const [, m] of this.namedChildren()) yield m;
   }
 
-  *namedModules(prefix = '', memo = new Set<Module>()): Generator<[string, Module]> {
+  /** named_modules(memo=None, prefix='', remove_duplicate=True): this module and its descendants, depth first. */
+  *namedModules(...args: ArgsOf<typeof namedModulesArgs>): Generator<[string, Module]> {
+    const { memo, prefix, removeDuplicate } = namedModulesArgs.parse(args);
+    yield* this.walk(memo ?? new Set(), prefix, removeDuplicate);
+  }
+
+  private *walk(memo: Set<Module>, prefix: string, removeDuplicate: boolean): Generator<[string, Module]> {
     if (memo.has(this)) return;
-    memo.add(this);
+    if (removeDuplicate) memo.add(this);
     yield [prefix, this];
     for (const [name, child] of this.entries()) {
-      if (child instanceof Module) yield* child.namedModules(prefix ? `${prefix}.${name}` : name, memo);
+      if (child instanceof Module) yield* child.walk(memo, prefix ? `${prefix}.${name}` : name, removeDuplicate);
     }
   }
 
   *modules(): Generator<Module> {
-    for (const [, m] of this.namedModules()) yield m;
+    for (const [, m] of this.walk(new Set(), '', true)) yield m;
   }
 
-  *namedParameters(prefix = '', recurse = true): Generator<[string, Parameter]> {
+  /** named_parameters(prefix='', recurse=True), each parameter once. */
+  *namedParameters(...args: ArgsOf<typeof namedArgs>): Generator<[string, Parameter]> {
+    const { prefix, recurse } = namedArgs.parse(args);
+    yield* this.namedMembers(prefix, recurse, (m) => m.ownParameters());
+  }
+
+  /** parameters(recurse=True). */
+  *parameters(...args: ArgsOf<typeof recurseArgs>): Generator<Parameter> {
+    const { recurse } = recurseArgs.parse(args);
+    for (const [, p] of this.namedMembers('', recurse, (m) => m.ownParameters())) yield p;
+  }
+
+  /** named_buffers(prefix='', recurse=True). */
+  *namedBuffers(...args: ArgsOf<typeof namedBuffersArgs>): Generator<[string, Tensor]> {
+    const { prefix, recurse } = namedBuffersArgs.parse(args);
+    yield* this.namedMembers(prefix, recurse, (m) => m.ownBuffers());
+  }
+
+  /** buffers(recurse=True). */
+  *buffers(...args: ArgsOf<typeof buffersArgs>): Generator<Tensor> {
+    const { recurse } = buffersArgs.parse(args);
+    for (const [, b] of this.namedMembers('', recurse, (m) => m.ownBuffers())) yield b;
+  }
+
+  private *namedMembers<T extends Tensor>(prefix: string, recurse: boolean, own: (m: Module) => [string, T][]): Generator<[string, T]> {
     const seen = new Set<Tensor>();
-    const modules: [string, Module][] = recurse ? [...this.namedModules(prefix)] : [[prefix, this]];
+    const modules: Iterable<[string, Module]> = recurse ? this.walk(new Set(), prefix, true) : [[prefix, this]];
     for (const [modPrefix, m] of modules) {
-      for (const [name, p] of m.ownParameters()) {
-        if (seen.has(p)) continue;
-        seen.add(p);
-        yield [modPrefix ? `${modPrefix}.${name}` : name, p];
+      for (const [name, t] of own(m)) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        yield [modPrefix ? `${modPrefix}.${name}` : name, t];
       }
     }
-  }
-
-  *parameters(recurse = true): Generator<Parameter> {
-    for (const [, p] of this.namedParameters('', recurse)) yield p;
-  }
-
-  *namedBuffers(prefix = '', recurse = true): Generator<[string, Tensor]> {
-    const seen = new Set<Tensor>();
-    const modules: [string, Module][] = recurse ? [...this.namedModules(prefix)] : [[prefix, this]];
-    for (const [modPrefix, m] of modules) {
-      for (const [name, b] of m.ownBuffers()) {
-        if (seen.has(b)) continue;
-        seen.add(b);
-        yield [modPrefix ? `${modPrefix}.${name}` : name, b];
-      }
-    }
-  }
-
-  *buffers(recurse = true): Generator<Tensor> {
-    for (const [, b] of this.namedBuffers('', recurse)) yield b;
   }
 
   /** The submodule at a dotted path ('layer1.0.conv1'). */
@@ -191,16 +299,19 @@ export class Module {
     if (target === '') return this;
     let mod: Module = this;
     for (const part of target.split('.')) {
-      const next = mod.entries().find(([k]) => k === part)?.[1];
-      if (!(next instanceof Module)) throw new Error(`${mod.constructor.name} has no attribute \`${part}\``);
-      mod = next;
+      const found = mod.entries().find(([k]) => k === part);
+      if (found === undefined) throw new Error(`${mod.constructor.name} has no attribute \`${part}\``);
+      if (!(found[1] instanceof Module)) throw new Error(`\`${part}\` is not an nn.Module`);
+      mod = found[1];
     }
     return mod;
   }
 
   // --- modes and bulk operations ---
 
-  train(mode = true): this {
+  /** train(mode=True): sets training mode here and in every submodule. */
+  train(...args: ArgsOf<typeof trainArgs>): this {
+    const { mode } = trainArgs.parse(args);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -211,71 +322,127 @@ export class Module {
 
   /** Applies fn to every submodule (children first) and then to this module. */
   apply(fn: (m: Module) => void): this {
+    if (typeof fn !== 'function') throw new TypeError(`apply(): argument 'fn' (position 1) must be a function, not ${pyTypeName(fn)}`);
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
   }
 
-  requiresGrad_(requiresGrad = true): this {
+  /** requires_grad_(requires_grad=True) on every parameter. */
+  requiresGrad_(...args: ArgsOf<typeof requiresGradArgs>): this {
+    const { requiresGrad } = requiresGradArgs.parse(args);
     for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
     return this;
   }
 
-  /** Zeroes (or with setToNone, drops) the gradients of every parameter. PyTorch 1.13's default keeps them. */
-  zeroGrad(opts: { setToNone?: boolean } = {}): void {
-    for (const p of this.parameters()) zeroGradOf(p, opts.setToNone ?? false);
+  /** zero_grad(set_to_none=False): zeroes (or drops) every parameter's gradient. PyTorch 1.13's default keeps them. */
+  zeroGrad(...args: ArgsOf<typeof zeroGradArgs>): void {
+    const { setToNone } = zeroGradArgs.parse(args);
+    for (const p of this.parameters()) zeroGradOf(p, setToNone);
   }
 
-  /** Converts floating-point parameters and buffers to `dtype` in place. */
-  to(dtype: DType | { dtype?: DType } | 'cpu'): this {
-    const target = typeof dtype === 'string' ? (dtype === 'cpu' ? undefined : dtype) : dtype.dtype;
-    if (target === undefined) return this;
-    if (!isFloatingDtype(target)) throw new TypeError(`nn.Module.to only accepts floating point dtypes, but got desired dtype=${target}`);
+  /**
+   * PyTorch's _apply: `fn` converts every parameter (in place, through .data, so
+   * optimizers keep their references), its gradient, and every buffer, children first.
+   */
+  protected applyToTensors(fn: (t: Tensor) => Tensor): this {
+    for (const child of this.children()) child.applyToTensors(fn);
     noGrad(() => {
-      for (const t of [...this.parameters(), ...this.buffers()]) {
-        if (isFloatingDtype(t.dtype)) {
-          t.data = t.data.to(target);
-          if (t.grad !== null) t.grad = t.grad.to(target);
+      for (const [, p] of this.ownParameters()) {
+        const converted = fn(p);
+        if (converted !== p) p.data = converted;
+        const g = p.grad;
+        if (g !== null) {
+          const cg = fn(g);
+          if (cg !== g) g.data = cg;
         }
+      }
+      for (const [name, b] of this.ownBuffers()) {
+        const converted = fn(b);
+        if (converted !== b) (this as unknown as Record<string, unknown>)[name] = converted;
       }
     });
     return this;
   }
 
-  float(): this {
-    return this.to('float32');
+  /**
+   * to(device), to(dtype), to(device, dtype), to(tensor) or to({ device, dtype, nonBlocking }):
+   * casts floating-point parameters and buffers to a floating dtype (in place) and checks
+   * the device ('cpu'; 'cuda' throws). Returns this module.
+   */
+  to(dtype: DType, nonBlocking?: boolean, options?: ToOptions): this;
+  to(device?: DeviceLike | null, dtype?: DType | null, nonBlocking?: boolean, options?: ToOptions): this;
+  to(tensor: Tensor, nonBlocking?: boolean, options?: ToOptions): this;
+  to(options: ToOptions): this;
+  to(...args: unknown[]): this {
+    // parseTo checks the device: 'cpu' is where everything is; 'cuda' and friends throw.
+    const { dtype } = parseTo('to', args);
+    if (dtype === null) return this;
+    if (!isFloatingDtype(dtype)) throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
+    return this.applyToTensors((t) => (isFloatingDtype(t.dtype) ? t.to(dtype) : t));
   }
 
+  /** Moves parameters and buffers to the CPU, where they are: returns this module. */
+  cpu(): this {
+    return this;
+  }
+
+  /** Throws the device error: torchlette computes on the CPU only (as PyTorch built without CUDA). */
+  cuda(_device?: unknown): never {
+    toDevice('cuda');
+    throw new Error('unreachable');
+  }
+
+  /** type(dst_type): casts every parameter and buffer (integral ones too) to a dtype or legacy type name ('torch.DoubleTensor'). */
+  type(...args: ArgsOf<typeof typeArgs>): this {
+    const dtype = typeDtype('type', typeArgs.parse(args).dstType);
+    return this.applyToTensors((t) => t.to(dtype));
+  }
+
+  /** Casts floating-point parameters and buffers to float32. */
+  float(): this {
+    return this.applyToTensors((t) => (isFloatingDtype(t.dtype) ? t.float() : t));
+  }
+
+  /** Casts floating-point parameters and buffers to float64. */
   double(): this {
-    return this.to('float64');
+    return this.applyToTensors((t) => (isFloatingDtype(t.dtype) ? t.double() : t));
   }
 
   // --- state ---
 
-  /** PyTorch's state_dict: parameters then persistent buffers of each module, depth first, detached. */
-  stateDict(opts: { prefix?: string; keepVars?: boolean } = {}): StateDict {
-    const out: StateDict = {};
+  /**
+   * state_dict(*, destination=None, prefix='', keep_vars=False): parameters then persistent
+   * buffers of each module, depth first, detached (sharing memory with the module: use
+   * torch.deepcopy(model.stateDict()) for a snapshot, as Python's copy.deepcopy).
+   */
+  stateDict(...args: ArgsOf<typeof stateDictArgs>): StateDict {
+    const { destination, prefix, keepVars } = stateDictArgs.parse(args);
+    const out = (destination ?? {}) as StateDict;
     const visit = (m: Module, prefix: string) => {
-      for (const [name, p] of m.ownParameters()) out[prefix + name] = opts.keepVars ? p : p.detach();
+      for (const [name, p] of m.ownParameters()) out[prefix + name] = keepVars ? p : p.detach();
       for (const [name, b] of m.ownBuffers()) {
-        if (!m._nonPersistent.has(name)) out[prefix + name] = opts.keepVars ? b : b.detach();
+        if (!m._nonPersistent.has(name)) out[prefix + name] = keepVars ? b : b.detach();
       }
       for (const [name, child] of m.entries()) {
         if (child instanceof Module) visit(child, `${prefix}${name}.`);
       }
     };
-    visit(this, opts.prefix ?? '');
+    visit(this, prefix);
     return out;
   }
 
   /**
-   * Copies a state dict into the parameters and buffers. Every key and shape is
-   * checked before anything is copied, so a failed load leaves the module unchanged.
+   * load_state_dict(state_dict, strict=True): copies a state dict into the parameters and
+   * buffers. Every key and shape is checked before anything is copied, so a failed load
+   * leaves the module unchanged.
    */
-  loadStateDict(stateDict: StateDict | Map<string, Tensor>, opts: { strict?: boolean } = {}): IncompatibleKeys {
-    const strict = opts.strict ?? true;
+  loadStateDict(stateDict: StateDict | Map<string, Tensor>, ...rest: [strict?: boolean, options?: { strict?: boolean }] | [options?: { strict?: boolean }]): IncompatibleKeys;
+  loadStateDict(options: { stateDict: StateDict | Map<string, Tensor>; strict?: boolean }): IncompatibleKeys;
+  loadStateDict(...args: unknown[]): IncompatibleKeys {
+    const { stateDict, strict } = loadStateDictArgs.parse(args);
     const source: StateDict = stateDict instanceof Map ? Object.fromEntries(stateDict) : { ...stateDict };
-    for (const [prefix, m] of this.namedModules()) m.upgradeStateDict(source, prefix ? `${prefix}.` : '');
+    for (const [prefix, m] of this.walk(new Set(), '', true)) m.upgradeStateDict(source, prefix ? `${prefix}.` : '');
     const own = this.stateDict({ keepVars: true });
     const missing = Object.keys(own).filter((k) => !(k in source));
     const unexpected = Object.keys(source).filter((k) => !(k in own));
@@ -285,7 +452,7 @@ export class Module {
       if (!(key in source)) continue;
       let value = source[key];
       if (!(value instanceof Tensor)) {
-        errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeof value}`);
+        errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typename(value)}`);
         continue;
       }
       if (target.dim() === 0 && value.dim() === 1) value = value.index(0);
@@ -338,9 +505,9 @@ export class Module {
     return main + ')';
   }
 
-  /** Containers that keep None entries print them; plain modules have no None children. */
-  protected isModuleSlot(_name: string): boolean {
-    return false;
+  /** Whether a null entry is a child slot registered as None (printed "(name): None"). */
+  protected isModuleSlot(name: string): boolean {
+    return this._noneModules.has(name);
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -359,10 +526,19 @@ function removeFrom<T>(list: T[], item: T): void {
   if (i >= 0) list.splice(i, 1);
 }
 
-function checkName(name: string): void {
-  if (typeof name !== 'string') throw new TypeError(`name should be a string. Got ${typeof name}`);
-  if (name.includes('.')) throw new Error(`name can't contain ".", got: ${name}`);
-  if (name === '') throw new Error(`name can't be empty string ""`);
+/**
+ * @internal Makes `m.forward` run the hooks around the class's forward, however it is
+ * called (the constructor does this; torch.deepcopy does it again for a copy).
+ */
+export function wrapForward(m: Module): void {
+  const impl = (m as { forward?: (...args: never[]) => unknown }).forward;
+  if (impl === undefined || impl === Module.prototype.forward) return;
+  Object.defineProperty(m, 'forward', {
+    value: (...args: unknown[]) => m._runForward(impl as (...a: unknown[]) => unknown, args),
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
 }
 
 /** Optimizer.zero_grad / Module.zero_grad for one parameter. */

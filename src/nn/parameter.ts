@@ -1,6 +1,9 @@
+import { bool, nullable, signature, tensor, type ArgsOf } from '../tensor/args.js';
 import { formatTensor } from '../tensor/print.js';
 import { Tensor } from '../tensor/tensor.js';
 import { empty } from '../tensor/create.js';
+
+const parameterArgs = signature('Parameter', [['data', nullable(tensor), null], ['requiresGrad', bool, true]] as const);
 
 /**
  * A Tensor that a Module registers as a parameter when assigned as a field
@@ -8,7 +11,9 @@ import { empty } from '../tensor/create.js';
  * by default, as torch.nn.Parameter.
  */
 export class Parameter extends Tensor {
-  constructor(data?: Tensor, requiresGrad = true) {
+  /** Parameter(data=None, requires_grad=True). */
+  constructor(...args: ArgsOf<typeof parameterArgs>) {
+    const { data, requiresGrad } = parameterArgs.parse(args);
     const src = data ?? empty(0);
     super(src._storage, src.dtype, src.shape.slice(), src.strides.slice(), src.offset, src._versionCounter);
     this.requiresGrad_(requiresGrad);

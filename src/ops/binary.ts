@@ -6,7 +6,8 @@ import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace, type DirectWrite } from './inplace.js';
-import { asCompute, binaryKernel, broadcastTo, unaryKernel, type TensorLike } from './kernels.js';
+import { checkTensor } from '../tensor/args.js';
+import { asCompute, badOperand, binaryKernel, broadcastTo, checkOther, unaryKernel, type TensorLike } from './kernels.js';
 import { needsGrad, record } from './record.js';
 
 type Grad = Tensor | null;
@@ -31,8 +32,20 @@ function recordBinary(out: Tensor, a: TensorLike, b: TensorLike, name: string, s
   return out;
 }
 
-function requireTensor(a: TensorLike, b: TensorLike, op: string): void {
-  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TypeError(`${op}(): expected at least one Tensor argument`);
+/**
+ * The operand check of every binary op (torch.add(input, other), …): each is a tensor or a
+ * number, at least one a tensor; otherwise PyTorch's "add(): argument 'other' (position 2)
+ * must be Tensor, not str". One typeof / instanceof per operand.
+ */
+function requireTensor(a: TensorLike, b: TensorLike, op: string, second = 'other'): void {
+  if (a instanceof Tensor) {
+    if (typeof b !== 'number' && !(b instanceof Tensor) && typeof b !== 'boolean') badOperand(op, second, 2, b);
+    return;
+  }
+  if (typeof a !== 'number' && typeof a !== 'boolean') badOperand(op, 'input', 1, a);
+  if (b instanceof Tensor) return;
+  if (typeof b !== 'number' && typeof b !== 'boolean') badOperand(op, second, 2, b);
+  throw new TypeError(`${op}(): expected at least one Tensor argument`);
 }
 
 export interface AlphaOptions {
@@ -139,7 +152,7 @@ export function fmod(a: TensorLike, b: TensorLike): Tensor {
 }
 
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  requireTensor(a, b, 'pow');
+  requireTensor(a, b, 'pow', 'exponent');
   const dtype = resultType(a, b);
   if (isIntegralDtype(dtype, false)) {
     const negative = b instanceof Tensor ? b.lt(0).any().item() !== 0 : Number(b) < 0;
@@ -173,8 +186,10 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   ]);
 }
 
-function extremum(op: 'maximum' | 'minimum', a: TensorLike, b: TensorLike): Tensor {
-  requireTensor(a, b, op);
+function extremum(op: 'maximum' | 'minimum', a: Tensor, b: Tensor): Tensor {
+  // As PyTorch: both operands are tensors (no scalar overload).
+  checkTensor(op, 'input', 1, a);
+  checkTensor(op, 'other', 2, b);
   const out = binaryKernel(op, a, b, resultType(a, b));
   const saves = [asTensor(a), asTensor(b)].filter((t): t is Tensor => t !== null);
   const losing = op === 'maximum' ? (x: TensorLike, y: TensorLike) => lt(x, y) : (x: TensorLike, y: TensorLike) => gt(x, y);
@@ -185,11 +200,11 @@ function extremum(op: 'maximum' | 'minimum', a: TensorLike, b: TensorLike): Tens
   ]);
 }
 
-export function maximum(a: TensorLike, b: TensorLike): Tensor {
+export function maximum(a: Tensor, b: Tensor): Tensor {
   return extremum('maximum', a, b);
 }
 
-export function minimum(a: TensorLike, b: TensorLike): Tensor {
+export function minimum(a: Tensor, b: Tensor): Tensor {
   return extremum('minimum', a, b);
 }
 
@@ -277,11 +292,17 @@ export const lt = (a: TensorLike, b: TensorLike) => compare('lt', a, b);
 export const le = (a: TensorLike, b: TensorLike) => compare('le', a, b);
 export const gt = (a: TensorLike, b: TensorLike) => compare('gt', a, b);
 export const ge = (a: TensorLike, b: TensorLike) => compare('ge', a, b);
-export const logicalAnd = (a: TensorLike, b: TensorLike) => binaryKernel('logicalAnd', a, b, resultType(a, b), 'bool');
-export const logicalOr = (a: TensorLike, b: TensorLike) => binaryKernel('logicalOr', a, b, resultType(a, b), 'bool');
-export const logicalXor = (a: TensorLike, b: TensorLike) => binaryKernel('logicalXor', a, b, resultType(a, b), 'bool');
+function logical(op: 'logicalAnd' | 'logicalOr' | 'logicalXor', a: TensorLike, b: TensorLike): Tensor {
+  requireTensor(a, b, op);
+  return binaryKernel(op, a, b, resultType(a, b), 'bool');
+}
+
+export const logicalAnd = (a: TensorLike, b: TensorLike) => logical('logicalAnd', a, b);
+export const logicalOr = (a: TensorLike, b: TensorLike) => logical('logicalOr', a, b);
+export const logicalXor = (a: TensorLike, b: TensorLike) => logical('logicalXor', a, b);
 
 function bitwise(op: 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor', a: TensorLike, b: TensorLike): Tensor {
+  requireTensor(a, b, op);
   const dtype = resultType(a, b);
   if (isFloatingDtype(dtype)) throw new TypeError(`${op} is only supported for integer and boolean tensors (got ${dtype})`);
   return binaryKernel(op, a, b, dtype);
@@ -293,6 +314,8 @@ export const bitwiseXor = (a: TensorLike, b: TensorLike) => bitwise('bitwiseXor'
 
 /** True where |a - b| <= atol + rtol * |b| (NaNs equal only with equalNan). */
 export function isclose(a: Tensor, b: TensorLike, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): Tensor {
+  checkTensor('isclose', 'input', 1, a);
+  requireTensor(a, b, 'isclose');
   const rtol = opts.rtol ?? 1e-5;
   const atol = opts.atol ?? 1e-8;
   const tolerance = b instanceof Tensor ? b.abs().mul(rtol).add(atol) : Math.abs(Number(b)) * rtol + atol;
@@ -306,6 +329,8 @@ export function allclose(a: Tensor, b: TensorLike, opts: { rtol?: number; atol?:
 }
 
 export function equal(a: Tensor, b: Tensor): boolean {
+  checkTensor('equal', 'input', 1, a);
+  checkTensor('equal', 'other', 2, b);
   if (a.shape.length !== b.shape.length || a.shape.some((s, i) => s !== b.shape[i])) return false;
   return a.eq(b).all().item() !== 0;
 }
@@ -323,6 +348,9 @@ class WhereBackward0 extends Node {
 
 /** torch.where(condition, a, b): a where condition is true, else b (broadcasting all three). */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  checkTensor('where', 'condition', 1, cond);
+  if (typeof a !== 'number' && !(a instanceof Tensor) && typeof a !== 'boolean') badOperand('where', 'input', 2, a);
+  if (typeof b !== 'number' && !(b instanceof Tensor) && typeof b !== 'boolean') badOperand('where', 'other', 3, b);
   const dtype = resultType(a, b);
   const out = whereKernel(cond, a, b, dtype);
   const ga = asTensor(a);
@@ -347,6 +375,9 @@ export interface ClampBounds {
 
 /** clamp(min, max); either bound may be omitted (null), scalars or tensors. */
 export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
+  checkTensor('clamp', 'input', 1, x);
+  if (min != null && typeof min !== 'number' && !(min instanceof Tensor) && typeof min !== 'boolean') badOperand('clamp', 'min', 2, min);
+  if (max != null && typeof max !== 'number' && !(max instanceof Tensor) && typeof max !== 'boolean') badOperand('clamp', 'max', 3, max);
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new TypeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   }
@@ -424,8 +455,8 @@ declare module '../tensor/tensor.js' {
     fmod(other: TensorLike): Tensor;
     pow(exponent: TensorLike): Tensor;
     pow_(exponent: TensorLike): Tensor;
-    maximum(other: TensorLike): Tensor;
-    minimum(other: TensorLike): Tensor;
+    maximum(other: Tensor): Tensor;
+    minimum(other: Tensor): Tensor;
     atan2(other: TensorLike): Tensor;
     eq(other: TensorLike): Tensor;
     ne(other: TensorLike): Tensor;
@@ -460,6 +491,7 @@ function clampArgs(min?: TensorLike | ClampBounds | null, max?: TensorLike | nul
 
 const P = Tensor.prototype;
 P.add = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
+  checkOther('add', other);
   return add(this, other, opts);
 };
 /**
@@ -476,107 +508,142 @@ function directArith(self: Tensor, op: 'add' | 'sub' | 'mul' | 'div', other: Ten
 }
 
 P.add_ = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
+  checkOther('add_', other);
   return inplace(this, [asTensor(other)], (s) => add(s, other, opts), directArith(this, 'add', other, opts?.alpha));
 };
 P.sub = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
+  checkOther('sub', other);
   return sub(this, other, opts);
 };
 P.sub_ = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
+  checkOther('sub_', other);
   return inplace(this, [asTensor(other)], (s) => sub(s, other, opts), directArith(this, 'sub', other, opts?.alpha));
 };
 P.rsub = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
+  checkOther('rsub', other);
   return sub(other, this, opts);
 };
 P.mul = function (this: Tensor, other: TensorLike) {
+  checkOther('mul', other);
   return mul(this, other);
 };
 P.mul_ = function (this: Tensor, other: TensorLike) {
+  checkOther('mul_', other);
   return inplace(this, [asTensor(other)], (s) => mul(s, other), directArith(this, 'mul', other));
 };
 P.div = function (this: Tensor, other: TensorLike, opts?: { roundingMode?: RoundingMode | null }) {
+  checkOther('div', other);
   return div(this, other, opts);
 };
 P.div_ = function (this: Tensor, other: TensorLike, opts?: { roundingMode?: RoundingMode | null }) {
+  checkOther('div_', other);
   const direct = opts?.roundingMode ? undefined : directArith(this, 'div', other);
   return inplace(this, [asTensor(other)], (s) => div(s, other, opts), direct);
 };
 P.rdiv = function (this: Tensor, other: TensorLike) {
+  checkOther('rdiv', other);
   // Python's `other / tensor` is tensor.reciprocal() * other.
   return this.reciprocal().mul(other);
 };
 P.floorDivide = function (this: Tensor, other: TensorLike) {
+  checkOther('floorDivide', other);
   return floorDivide(this, other);
 };
 P.remainder = function (this: Tensor, other: TensorLike) {
+  checkOther('remainder', other);
   return remainder(this, other);
 };
 P.remainder_ = function (this: Tensor, other: TensorLike) {
+  checkOther('remainder_', other);
   return inplace(this, [asTensor(other)], (s) => remainder(s, other));
 };
 P.fmod = function (this: Tensor, other: TensorLike) {
+  checkOther('fmod', other);
   return fmod(this, other);
 };
 P.pow = function (this: Tensor, exponent: TensorLike) {
+  checkOther('pow', exponent, 'exponent');
   return pow(this, exponent);
 };
 P.pow_ = function (this: Tensor, exponent: TensorLike) {
+  checkOther('pow_', exponent, 'exponent');
   return inplace(this, [asTensor(exponent)], (s) => pow(s, exponent));
 };
-P.maximum = function (this: Tensor, other: TensorLike) {
+P.maximum = function (this: Tensor, other: Tensor) {
+  checkTensor('maximum', 'other', 1, other);
   return maximum(this, other);
 };
-P.minimum = function (this: Tensor, other: TensorLike) {
+P.minimum = function (this: Tensor, other: Tensor) {
+  checkTensor('minimum', 'other', 1, other);
   return minimum(this, other);
 };
 P.atan2 = function (this: Tensor, other: TensorLike) {
+  checkOther('atan2', other);
   return atan2(this, other);
 };
 P.eq = function (this: Tensor, other: TensorLike) {
+  checkOther('eq', other);
   return eq(this, other);
 };
 P.ne = function (this: Tensor, other: TensorLike) {
+  checkOther('ne', other);
   return ne(this, other);
 };
 P.lt = function (this: Tensor, other: TensorLike) {
+  checkOther('lt', other);
   return lt(this, other);
 };
 P.le = function (this: Tensor, other: TensorLike) {
+  checkOther('le', other);
   return le(this, other);
 };
 P.gt = function (this: Tensor, other: TensorLike) {
+  checkOther('gt', other);
   return gt(this, other);
 };
 P.ge = function (this: Tensor, other: TensorLike) {
+  checkOther('ge', other);
   return ge(this, other);
 };
 P.logicalAnd = function (this: Tensor, other: TensorLike) {
+  checkOther('logicalAnd', other);
   return logicalAnd(this, other);
 };
 P.logicalOr = function (this: Tensor, other: TensorLike) {
+  checkOther('logicalOr', other);
   return logicalOr(this, other);
 };
 P.logicalXor = function (this: Tensor, other: TensorLike) {
+  checkOther('logicalXor', other);
   return logicalXor(this, other);
 };
 P.bitwiseAnd = function (this: Tensor, other: TensorLike) {
+  checkOther('bitwiseAnd', other);
   return bitwiseAnd(this, other);
 };
 P.bitwiseOr = function (this: Tensor, other: TensorLike) {
+  checkOther('bitwiseOr', other);
   return bitwiseOr(this, other);
 };
 P.bitwiseXor = function (this: Tensor, other: TensorLike) {
+  checkOther('bitwiseXor', other);
   return bitwiseXor(this, other);
 };
 P.isclose = function (this: Tensor, other: TensorLike, opts?: { rtol?: number; atol?: number; equalNan?: boolean }) {
+  checkOther('isclose', other);
   return isclose(this, other, opts);
 };
 P.allclose = function (this: Tensor, other: TensorLike, opts?: { rtol?: number; atol?: number; equalNan?: boolean }) {
+  checkOther('allclose', other);
   return allclose(this, other, opts);
 };
 P.equal = function (this: Tensor, other: Tensor) {
+  checkTensor('equal', 'other', 1, other);
   return equal(this, other);
 };
 P.where = function (this: Tensor, condition: Tensor, other: TensorLike) {
+  checkTensor('where', 'condition', 1, condition);
+  if (typeof other !== 'number' && !(other instanceof Tensor) && typeof other !== 'boolean') badOperand('where', 'other', 2, other);
   return where(condition, this, other);
 };
 P.clamp = function (this: Tensor, min?: TensorLike | ClampBounds | null, max?: TensorLike | null) {

@@ -1,7 +1,9 @@
-// Copies and conversions: clone, contiguous, to(dtype), copy_, fill_, zero_.
+// Copies and conversions: clone, contiguous, to(device / dtype / other), type, cpu, copy_, fill_, zero_.
 import { backend } from '../backend/index.js';
-import { castScalar, isDType, type DType, type TypedArray } from '../tensor/dtype.js';
-import { isGradEnabled, legacyTypeName, Node } from '../tensor/graph.js';
+import { bool, deviceArg, dtype as dtypeArg, nullable, pyTypeName, signature, tensor as tensorArg, type OptionsObjectOf } from '../tensor/args.js';
+import { device, type Device, type DeviceLike } from '../tensor/device.js';
+import { castScalar, DTYPES, isDType, legacyTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
+import { isGradEnabled, Node } from '../tensor/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkNoInternalOverlap, inplace } from './inplace.js';
 import { broadcastTo, castRaw } from './kernels.js';
@@ -72,21 +74,69 @@ export function fill_(self: Tensor, value: number | boolean | Tensor): Tensor {
   return self;
 }
 
-export interface ToOptions {
-  dtype?: DType;
-  device?: string;
-  copy?: boolean;
+// --- to / type / cpu ---
+
+const toDeviceArgs = signature('to', [['device', nullable(deviceArg), null], ['dtype', nullable(dtypeArg), null], ['nonBlocking', bool, false], ['copy', bool, false]] as const);
+const toDtypeArgs = signature('to', [['dtype', dtypeArg], ['nonBlocking', bool, false], ['copy', bool, false]] as const);
+const toOtherArgs = signature('to', [['other', tensorArg], ['nonBlocking', bool, false], ['copy', bool, false]] as const);
+
+/** The options of to(): PyTorch's device, dtype, non_blocking and copy, camelCased. */
+export type ToOptions = OptionsObjectOf<typeof toDeviceArgs>;
+
+/** What a to(...) call asks for: null where it leaves the device or dtype as it is. */
+export interface ToTarget {
+  device: Device | null;
+  dtype: DType | null;
+  nonBlocking: boolean;
+  copy: boolean;
+}
+
+/**
+ * PyTorch's three forms of to(): to(device=None, dtype=None, non_blocking=False, copy=False),
+ * to(dtype, non_blocking=False, copy=False) and to(other, non_blocking=False, copy=False),
+ * each positional or with the options object. 'cuda' and other accelerators throw.
+ */
+export function parseTo(_where: string, args: readonly unknown[]): ToTarget {
+  const first = args[0];
+  if (first instanceof Tensor) {
+    const a = toOtherArgs.parse(args);
+    return { device: a.other.device, dtype: a.other.dtype, nonBlocking: a.nonBlocking, copy: a.copy };
+  }
+  if (isDType(first)) {
+    const a = toDtypeArgs.parse(args);
+    return { device: null, dtype: a.dtype, nonBlocking: a.nonBlocking, copy: a.copy };
+  }
+  const a = toDeviceArgs.parse(args);
+  return { device: a.device === null ? null : device(a.device), dtype: a.dtype, nonBlocking: a.nonBlocking, copy: a.copy };
+}
+
+/** A dtype or PyTorch's legacy type name ('torch.DoubleTensor'), as Tensor.type / Module.type take. */
+export function typeDtype(where: string, name: unknown): DType {
+  if (isDType(name)) return name;
+  if (typeof name === 'string') {
+    const legacy = DTYPES.find((d) => legacyTypeName(d) === name);
+    if (legacy !== undefined) return legacy;
+    if (name.startsWith('torch.cuda.')) device('cuda');
+    throw new RangeError(`invalid type: '${name}'`);
+  }
+  throw new TypeError(`${where}(): argument 'dtype' (position 1) must be a dtype or a type name such as 'torch.FloatTensor', not ${pyTypeName(name)}`);
 }
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
     clone(): Tensor;
     contiguous(): Tensor;
-    /** to(dtype), to('cpu') or to({ dtype, device, copy }). */
-    to(target: DType | 'cpu' | Tensor | ToOptions): Tensor;
-    /** type() gives PyTorch's legacy type string ('torch.FloatTensor'); type(dtype) converts. */
+    /**
+     * to(dtype), to(device), to(device, dtype), to(other) or to({ device, dtype, nonBlocking, copy }):
+     * this tensor when nothing changes (unless copy), else a converted copy. 'cuda' throws.
+     */
+    to(dtype: DType, nonBlocking?: boolean, copy?: boolean, options?: ToOptions): Tensor;
+    to(device?: DeviceLike | null, dtype?: DType | null, nonBlocking?: boolean, copy?: boolean, options?: ToOptions): Tensor;
+    to(other: Tensor, nonBlocking?: boolean, copy?: boolean, options?: ToOptions): Tensor;
+    to(options: ToOptions): Tensor;
+    /** type() gives PyTorch's legacy type string ('torch.FloatTensor'); type(dtype or type name) converts. */
     type(): string;
-    type(dtype: DType): Tensor;
+    type(dtype: DType | string): Tensor;
     float(): Tensor;
     double(): Tensor;
     long(): Tensor;
@@ -108,19 +158,15 @@ P.clone = function (this: Tensor) {
 P.contiguous = function (this: Tensor) {
   return contiguous(this);
 };
-P.to = function (this: Tensor, target: DType | 'cpu' | Tensor | ToOptions) {
-  if (target instanceof Tensor) return toDtype(this, target.dtype);
-  if (typeof target === 'string') {
-    if (isDType(target)) return toDtype(this, target);
-    if (target === 'cpu') return this;
-    throw new TypeError(`to(): unsupported device or dtype '${target}' (torchlette runs on the CPU)`);
-  }
-  if (target.device !== undefined && target.device !== 'cpu') throw new TypeError(`to(): unsupported device '${target.device}'`);
-  const out = target.dtype ? toDtype(this, target.dtype) : this;
+P.to = function (this: Tensor, ...args: unknown[]) {
+  // The common x.to(dtype) without parsing.
+  if (args.length === 1 && isDType(args[0])) return toDtype(this, args[0]);
+  const target = parseTo('to', args);
+  const out = target.dtype !== null ? toDtype(this, target.dtype) : this;
   return target.copy && out === this ? clone(this) : out;
-};
-P.type = function (this: Tensor, dtype?: DType) {
-  return dtype === undefined ? legacyTypeName(this.dtype) : toDtype(this, dtype);
+} as Tensor['to'];
+P.type = function (this: Tensor, dtype?: unknown) {
+  return dtype === undefined ? legacyTypeName(this.dtype) : toDtype(this, typeDtype('type', dtype));
 } as Tensor['type'];
 P.float = function (this: Tensor) {
   return toDtype(this, 'float32');
@@ -143,6 +189,7 @@ P.byte = function (this: Tensor) {
 P.cpu = function (this: Tensor) {
   return this;
 };
+
 P.copy_ = function (this: Tensor, src: Tensor) {
   return copy_(this, src);
 };

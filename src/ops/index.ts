@@ -1,7 +1,8 @@
 // Importing this module installs every op as a Tensor method; it also exports the
 // functional forms (torch.add, torch.sum, …).
 import './inplace.js';
-import { Tensor } from '../tensor/tensor.js';
+import { checkTensor } from '../tensor/args.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { unaryFunctions } from './unary.js';
 
 export * from './binary.js';
@@ -21,9 +22,14 @@ export const {
   sin, cos, tan, asin, acos, atan, sinh, cosh, tanh, erf, erfinv, sigmoid, relu,
 } = unaryFunctions;
 
-export const isnan = (x: Tensor) => x.isnan();
-export const isinf = (x: Tensor) => x.isinf();
-export const isfinite = (x: Tensor) => x.isfinite();
-export const logicalNot = (x: Tensor) => x.logicalNot();
-export const square = (x: Tensor) => x.square();
-export const numel = (x: Tensor) => x.numel();
+/** The methods' functional twins check their input first: torch.isnan(5) says "must be Tensor, not int". */
+const fn = <R>(name: string, method: (x: Tensor) => R) => (x: Tensor): R => {
+  checkTensor(name, 'input', 1, x);
+  return method(x);
+};
+export const isnan = fn('isnan', (x) => x.isnan());
+export const isinf = fn('isinf', (x) => x.isinf());
+export const isfinite = fn('isfinite', (x) => x.isfinite());
+export const logicalNot = fn('logicalNot', (x) => x.logicalNot());
+export const square = fn('square', (x) => x.square());
+export const numel = fn('numel', (x) => x.numel());

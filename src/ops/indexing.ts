@@ -2,12 +2,13 @@
 // index(...) and indexPut_(...), and gather, scatter, indexSelect, indexAdd,
 // maskedFill, maskedSelect, nonzero, oneHot.
 import { backend } from '../backend/index.js';
+import { checkTensor } from '../tensor/args.js';
 import { castScalar, isFloatingDtype, type DType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes, formatShape, normalizeDim } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
-import { broadcastTo, castRaw, type TensorLike } from './kernels.js';
+import { badOperand, broadcastTo, castRaw, type TensorLike } from './kernels.js';
 import { needsGrad, record } from './record.js';
 import { select, slice, unsqueeze } from './view.js';
 
@@ -265,6 +266,7 @@ export function index(x: Tensor, ...items: IndexItem[]): Tensor {
 }
 
 function valueTensor(value: TensorLike, dtype: DType): Tensor {
+  if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean') badOperand('indexPut_', 'values', 2, value);
   if (value instanceof Tensor) return value;
   return Tensor.fromData(new Float64Array([castScalar(Number(value), 'float64')]), isFloatingDtype(dtype) ? 'float64' : 'int64', []);
 }
@@ -439,6 +441,9 @@ class MaskedFillBackward0 extends Node {
 }
 
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
+  checkTensor('maskedFill', 'input', 1, x);
+  checkTensor('maskedFill', 'mask', 2, mask);
+  if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean') badOperand('maskedFill', 'value', 3, value);
   if (mask.dtype !== 'bool') throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   if (value instanceof Tensor && value.dim() !== 0) {
     throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);

@@ -1,5 +1,6 @@
 // Joining and splitting: cat, stack, split, chunk, unbind, and the copies flip and repeat.
 import { backend } from '../backend/index.js';
+import { pyTypeName } from '../tensor/args.js';
 import { resultType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { formatShape, normalizeDim, parseShape } from '../tensor/shape.js';
@@ -25,8 +26,24 @@ class CatBackward extends Node {
   }
 }
 
+/** PyTorch's checks of a TensorList argument: a list (or other iterable) whose every element is a Tensor. */
+function tensorList(op: string, tensors: unknown): readonly Tensor[] {
+  if (!Array.isArray(tensors)) {
+    if (tensors instanceof Tensor || tensors === null || typeof tensors !== 'object' || typeof (tensors as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw new TypeError(`${op}(): argument 'tensors' (position 1) must be tuple of Tensors, not ${pyTypeName(tensors)}`);
+    }
+    tensors = [...(tensors as Iterable<unknown>)];
+  }
+  const list = tensors as unknown[];
+  for (let i = 0; i < list.length; i++) {
+    if (!(list[i] instanceof Tensor)) throw new TypeError(`expected Tensor as element ${i} in argument 0, but got ${pyTypeName(list[i])}`);
+  }
+  return list as Tensor[];
+}
+
 /** torch.cat: joins along an existing dim (1-D empty tensors are skipped, as PyTorch does). */
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+export function cat(list: readonly Tensor[], dim = 0): Tensor {
+  const tensors = tensorList('cat', list);
   if (tensors.length === 0) throw new RangeError('torch.cat(): expected a non-empty list of Tensors');
   const used = tensors.filter((t) => !(t.dim() === 1 && t.shape[0] === 0));
   const ref = used[0] ?? tensors[0];
@@ -72,7 +89,8 @@ class StackBackward0 extends Node {
 }
 
 /** torch.stack: joins along a new dim. */
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+export function stack(list: readonly Tensor[], dim = 0): Tensor {
+  const tensors = tensorList('stack', list);
   if (tensors.length === 0) throw new RangeError('stack expects a non-empty TensorList');
   const ref = tensors[0];
   tensors.forEach((t, i) => {

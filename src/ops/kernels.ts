@@ -1,11 +1,25 @@
 // Thin wrappers that allocate outputs and call the active backend. No autograd here.
 import { backend, type BinaryOp, type UnaryOp, type View } from '../backend/index.js';
+import { pyTypeName } from '../tensor/args.js';
 import { castScalar, type DType } from '../tensor/dtype.js';
 import { broadcastShapes, broadcastStrides, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** A tensor operand or a JS scalar. */
 export type TensorLike = Tensor | number | boolean;
+
+/**
+ * PyTorch's TypeError for an operand that is neither a tensor nor a number:
+ * "add(): argument 'other' (position 1) must be Tensor, not str".
+ */
+export function badOperand(op: string, name: string, position: number, value: unknown): never {
+  throw new TypeError(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pyTypeName(value)}`);
+}
+
+/** A Tensor method's operand check (position 1): one typeof / instanceof per operand, so free on the hot path. */
+export function checkOther(op: string, value: unknown, name = 'other'): void {
+  if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean') badOperand(op, name, 1, value);
+}
 
 /** A 0-d view of a scalar already rounded to `dtype` (PyTorch casts wrapped scalars to the compute dtype). */
 export function scalarView(value: number | boolean, dtype: DType): View {

@@ -1,6 +1,7 @@
 // Matrix products: mm, bmm, addmm, dot, mv, outer, matmul (PyTorch's dispatch by
 // rank, so results and node names match), and linear.
 import { backend } from '../backend/index.js';
+import { checkTensor } from '../tensor/args.js';
 import { castScalar, cppTypeName } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
@@ -33,6 +34,8 @@ class MmBackward0 extends Node {
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {
+  checkTensor('mm', 'input', 1, a);
+  checkTensor('mm', 'mat2', 2, b);
   if (a.dim() !== 2) throw new RangeError('self must be a matrix');
   if (b.dim() !== 2) throw new RangeError('mat2 must be a matrix');
   if (a.shape[1] !== b.shape[0]) {
@@ -54,6 +57,8 @@ class BmmBackward0 extends Node {
 }
 
 export function bmm(a: Tensor, b: Tensor): Tensor {
+  checkTensor('bmm', 'input', 1, a);
+  checkTensor('bmm', 'mat2', 2, b);
   if (a.dim() !== 3) throw new RangeError(`batch1 must be a 3D tensor`);
   if (b.dim() !== 3) throw new RangeError(`batch2 must be a 3D tensor`);
   if (a.shape[0] !== b.shape[0]) {
@@ -87,6 +92,9 @@ class AddmmBackward0 extends Node {
 
 /** beta * input + alpha * (a @ b), input broadcast to the product's shape. */
 export function addmm(input: Tensor, a: Tensor, b: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
+  checkTensor('addmm', 'input', 1, input);
+  checkTensor('addmm', 'mat1', 2, a);
+  checkTensor('addmm', 'mat2', 3, b);
   const beta = opts.beta ?? 1;
   const alpha = opts.alpha ?? 1;
   if (a.dim() !== 2 || b.dim() !== 2) throw new RangeError('addmm: mat1 and mat2 must be matrices');
@@ -123,6 +131,8 @@ class DotBackward0 extends Node {
 }
 
 export function dot(a: Tensor, b: Tensor): Tensor {
+  checkTensor('dot', 'input', 1, a);
+  checkTensor('dot', 'tensor', 2, b);
   if (a.dim() !== 1 || b.dim() !== 1) throw new RangeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
   if (a.shape[0] !== b.shape[0]) {
     throw new RangeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
@@ -143,6 +153,8 @@ class MvBackward0 extends Node {
 }
 
 export function mv(a: Tensor, v: Tensor): Tensor {
+  checkTensor('mv', 'input', 1, a);
+  checkTensor('mv', 'vec', 2, v);
   if (a.dim() !== 2 || v.dim() !== 1) throw new RangeError(`vector + matrix @ vector expected, got ${a.dim()}, ${v.dim()}`);
   if (a.shape[1] !== v.shape[0]) {
     throw new RangeError(`size mismatch, got ${a.shape[0]}, ${a.shape[0]}x${a.shape[1]},${v.shape[0]}`);
@@ -154,12 +166,16 @@ export function mv(a: Tensor, v: Tensor): Tensor {
 }
 
 export function outer(a: Tensor, b: Tensor): Tensor {
+  checkTensor('outer', 'input', 1, a);
+  checkTensor('outer', 'vec2', 2, b);
   if (a.dim() !== 1 || b.dim() !== 1) throw new RangeError('outer: expected 1-D tensors');
   return a.reshape(-1, 1).mul(b);
 }
 
 /** torch.matmul: dot, mm, mv, or a batched product with broadcast batch dims. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor('matmul', 'input', 1, a);
+  checkTensor('matmul', 'other', 2, b);
   const da = a.dim();
   const db = b.dim();
   if (da === 0 || db === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
@@ -217,6 +233,9 @@ function unsafeView(x: Tensor, shape: number[]): Tensor {
 
 /** nn.functional.linear: x @ weight.T + bias, as PyTorch composes it. */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  checkTensor('linear', 'input', 1, x);
+  checkTensor('linear', 'weight', 2, weight);
+  if (bias != null) checkTensor('linear', 'bias', 3, bias);
   const inFeatures = weight.shape[weight.dim() - 1];
   if (x.shape[x.dim() - 1] !== inFeatures) {
     const rows = x.dim() === 1 ? 1 : x.numel() / x.shape[x.dim() - 1];
@@ -245,23 +264,31 @@ declare module '../tensor/tensor.js' {
 
 const P = Tensor.prototype;
 P.matmul = function (this: Tensor, other: Tensor) {
+  checkTensor('matmul', 'other', 1, other);
   return matmul(this, other);
 };
 P.mm = function (this: Tensor, other: Tensor) {
+  checkTensor('mm', 'mat2', 1, other);
   return mm(this, other);
 };
 P.bmm = function (this: Tensor, other: Tensor) {
+  checkTensor('bmm', 'mat2', 1, other);
   return bmm(this, other);
 };
 P.mv = function (this: Tensor, vec: Tensor) {
+  checkTensor('mv', 'vec', 1, vec);
   return mv(this, vec);
 };
 P.dot = function (this: Tensor, other: Tensor) {
+  checkTensor('dot', 'tensor', 1, other);
   return dot(this, other);
 };
 P.outer = function (this: Tensor, other: Tensor) {
+  checkTensor('outer', 'vec2', 1, other);
   return outer(this, other);
 };
 P.addmm = function (this: Tensor, mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }) {
+  checkTensor('addmm', 'mat1', 1, mat1);
+  checkTensor('addmm', 'mat2', 2, mat2);
   return addmm(this, mat1, mat2, opts);
 };

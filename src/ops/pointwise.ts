@@ -10,6 +10,7 @@
 //   lerp:    |w| < 0.5 ? fma(w, end - self, self) : fma(-(end - self), 1 - w, end)
 // The backend's ternary kernel does the rounding (src/backend/js/ternary.ts).
 import { backend, type TernaryOp } from '../backend/index.js';
+import { checkTensor } from '../tensor/args.js';
 import { contiguousStrides } from '../backend/js/strided.js';
 import { castScalar, cppTypeName, isFloatingDtype, isIntegralDtype, resultType, scalarTypeName, type DType } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
@@ -17,7 +18,7 @@ import { broadcastShapes, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { div } from './binary.js';
 import { checkNoInternalOverlap, inplace } from './inplace.js';
-import { asCompute, broadcastTo, scalarView } from './kernels.js';
+import { asCompute, badOperand, broadcastTo, scalarView } from './kernels.js';
 import { needsGrad, record } from './record.js';
 
 type Grad = Tensor | null;
@@ -120,11 +121,17 @@ function addc(op: 'addcmul' | 'addcdiv', self: Tensor, t1: Tensor, t2: Tensor, v
 
 /** torch.addcmul: input + value * tensor1 * tensor2 (broadcasting). */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: ValueOptions = {}): Tensor {
+  checkTensor('addcmul', 'input', 1, input);
+  checkTensor('addcmul', 'tensor1', 2, tensor1);
+  checkTensor('addcmul', 'tensor2', 3, tensor2);
   return addc('addcmul', input, tensor1, tensor2, opts.value ?? 1);
 }
 
 /** torch.addcdiv: input + value * tensor1 / tensor2 (broadcasting). */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: ValueOptions = {}): Tensor {
+  checkTensor('addcdiv', 'input', 1, input);
+  checkTensor('addcdiv', 'tensor1', 2, tensor1);
+  checkTensor('addcdiv', 'tensor2', 3, tensor2);
   return addc('addcdiv', input, tensor1, tensor2, opts.value ?? 1);
 }
 
@@ -191,6 +198,9 @@ function lerpOut(self: Tensor, end: Tensor, weight: Tensor | number): Tensor {
 
 /** torch.lerp: input + weight * (end - input), weight a number or a tensor (broadcasting). */
 export function lerp(input: Tensor, end: Tensor, weight: Tensor | number): Tensor {
+  checkTensor('lerp', 'input', 1, input);
+  checkTensor('lerp', 'end', 2, end);
+  if (typeof weight !== 'number' && !(weight instanceof Tensor)) badOperand('lerp', 'weight', 3, weight);
   return lerpOut(input, end, weight);
 }
 

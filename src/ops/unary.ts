@@ -1,6 +1,7 @@
 // Elementwise ops of one tensor: each entry is the op's kernel, its PyTorch node name,
 // what it saves and its derivative, written with differentiable ops.
 import { backend, type BinaryOp, type UnaryOp } from '../backend/index.js';
+import { checkTensor } from '../tensor/args.js';
 import { floatResult, isFloatingDtype, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -247,5 +248,11 @@ P.square_ = function (this: Tensor) {
 
 /** torch.<op>(x) for every table op. */
 export const unaryFunctions = Object.fromEntries(
-  (Object.keys(SPECS) as UnaryName[]).map((name) => [name, (x: Tensor) => applyUnary(name, x)]),
+  (Object.keys(SPECS) as UnaryName[]).map((name) => [
+    name,
+    (x: Tensor) => {
+      checkTensor(name, 'input', 1, x);
+      return applyUnary(name, x);
+    },
+  ]),
 ) as { [K in UnaryName]: (x: Tensor) => Tensor };

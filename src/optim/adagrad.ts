@@ -1,19 +1,21 @@
 // torch.optim.Adagrad: the op sequence of PyTorch 1.13's _single_tensor_adagrad.
+import { bool, nullable, number, signature, type ArgsOf, type OptionsObjectOf } from '../tensor/args.js';
 import { fullLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { gradOf, Optimizer, stepAsTensor, zeroStep, type ParamGroup, type Params } from './optimizer.js';
-import { checkNonNegative } from './options.js';
+import { gradOf, Optimizer, stepAsTensor, zeroStep, type ParamGroup } from './optimizer.js';
+import { checkNonNegative, paramsArg } from './options.js';
 
-export interface AdagradOptions {
-  lr?: number;
-  lrDecay?: number;
-  weightDecay?: number;
-  initialAccumulatorValue?: number;
-  eps?: number;
-  /** Accepted for PyTorch compatibility; the single-tensor path always runs. */
-  foreach?: boolean | null;
-  maximize?: boolean;
-}
+/**
+ * Adagrad(params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
+ * foreach=None, *, maximize=False). foreach is accepted for PyTorch compatibility.
+ */
+const adagradArgs = signature('Adagrad', [
+  ['params', paramsArg], ['lr', number, 1e-2], ['lrDecay', number, 0], ['weightDecay', number, 0],
+  ['initialAccumulatorValue', number, 0], ['eps', number, 1e-10], ['foreach', nullable(bool), null], '*',
+  ['maximize', bool, false],
+] as const);
+
+export type AdagradOptions = OptionsObjectOf<typeof adagradArgs>;
 
 export interface AdagradParamGroup extends ParamGroup {
   lrDecay: number;
@@ -30,23 +32,17 @@ export type AdagradState = {
 
 export class Adagrad extends Optimizer<AdagradParamGroup, AdagradState> {
   protected override readonly paramShapedState = ['sum'];
+  static override readonly args = adagradArgs;
 
-  constructor(params: Params, options: AdagradOptions | number = {}) {
-    const o = typeof options === 'number' ? { lr: options } : options;
-    checkNonNegative('learning rate', o.lr);
-    checkNonNegative('lr_decay value', o.lrDecay);
-    checkNonNegative('weight_decay value', o.weightDecay);
-    checkNonNegative('initial_accumulator_value value', o.initialAccumulatorValue);
-    checkNonNegative('epsilon value', o.eps);
-    super(params, {
-      lr: o.lr ?? 1e-2,
-      lrDecay: o.lrDecay ?? 0,
-      eps: o.eps ?? 1e-10,
-      weightDecay: o.weightDecay ?? 0,
-      initialAccumulatorValue: o.initialAccumulatorValue ?? 0,
-      foreach: o.foreach ?? null,
-      maximize: o.maximize ?? false,
-    });
+  /** `new Adagrad(params, 0.1, 0.01)` = `new Adagrad(params, { lr: 0.1, lrDecay: 0.01 })`, as in PyTorch. */
+  constructor(...args: ArgsOf<typeof adagradArgs>) {
+    const { params, lr, lrDecay, weightDecay, initialAccumulatorValue, eps, foreach, maximize } = adagradArgs.parse(args);
+    checkNonNegative('learning rate', lr);
+    checkNonNegative('lr_decay value', lrDecay);
+    checkNonNegative('weight_decay value', weightDecay);
+    checkNonNegative('initial_accumulator_value value', initialAccumulatorValue);
+    checkNonNegative('epsilon value', eps);
+    super(params, { lr, lrDecay, eps, weightDecay, initialAccumulatorValue, foreach, maximize });
     // PyTorch creates every parameter's state up front, so it is in state dicts before the first step.
     for (const group of this.paramGroups) for (const p of group.params) this.stateOf(p, () => this.initialState(p, group));
   }

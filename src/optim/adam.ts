@@ -1,25 +1,35 @@
 // torch.optim.Adam and AdamW: the op sequence of PyTorch 1.13's _single_tensor_adam
 // and _single_tensor_adamw (bias corrections in double, as Python computes them).
+import { bool, nullable, number, signature, type ArgsOf, type OptionsObjectOf } from '../tensor/args.js';
 import { zerosLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gradOf, Optimizer, stepAsTensor, zeroStep, type ParamGroup, type Params } from './optimizer.js';
-import { checkBetas, checkNonNegative, rejectUnsupported } from './options.js';
+import { betasArg, checkBetas, checkNonNegative, paramsArg, rejectUnsupported } from './options.js';
 
-export interface AdamOptions {
-  lr?: number;
-  betas?: [number, number];
-  eps?: number;
-  weightDecay?: number;
-  amsgrad?: boolean;
-  maximize?: boolean;
-  /** Accepted for PyTorch compatibility; the single-tensor path always runs. */
-  foreach?: boolean | null;
-  capturable?: boolean;
-  differentiable?: boolean;
-  fused?: boolean;
-}
+/**
+ * Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+ * foreach=None, maximize=False, capturable=False, differentiable=False, fused=False).
+ * foreach is accepted for PyTorch compatibility (the single-tensor path always runs).
+ */
+const adamArgs = signature('Adam', [
+  ['params', paramsArg], ['lr', number, 1e-3], ['betas', betasArg, [0.9, 0.999]], ['eps', number, 1e-8],
+  ['weightDecay', number, 0], ['amsgrad', bool, false], '*',
+  ['foreach', nullable(bool), null], ['maximize', bool, false], ['capturable', bool, false],
+  ['differentiable', bool, false], ['fused', bool, false],
+] as const);
 
-export type AdamWOptions = Omit<AdamOptions, 'differentiable' | 'fused'>;
+/**
+ * AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
+ * maximize=False, foreach=None, capturable=False).
+ */
+const adamWArgs = signature('AdamW', [
+  ['params', paramsArg], ['lr', number, 1e-3], ['betas', betasArg, [0.9, 0.999]], ['eps', number, 1e-8],
+  ['weightDecay', number, 1e-2], ['amsgrad', bool, false], '*',
+  ['maximize', bool, false], ['foreach', nullable(bool), null], ['capturable', bool, false],
+] as const);
+
+export type AdamOptions = OptionsObjectOf<typeof adamArgs>;
+export type AdamWOptions = OptionsObjectOf<typeof adamWArgs>;
 
 export interface AdamParamGroup extends ParamGroup {
   betas: [number, number];
@@ -37,27 +47,21 @@ export type AdamState = {
   max_exp_avg_sq?: Tensor;
 };
 
-/** The defaults in PyTorch's order (AdamW has foreach before maximize, and no differentiable or fused). */
-function adamDefaults(options: AdamOptions | number, decoupled: boolean): Record<string, unknown> {
-  const o = typeof options === 'number' ? { lr: options } : options;
+/** PyTorch's checks on Adam's and AdamW's hyperparameters. */
+function checkAdam(o: { lr: number; eps: number; betas: readonly [number, number]; weightDecay: number }): void {
   checkNonNegative('learning rate', o.lr);
   checkNonNegative('epsilon value', o.eps);
-  if (o.betas !== undefined) checkBetas(o.betas);
+  checkBetas(o.betas);
   checkNonNegative('weight_decay value', o.weightDecay);
-  rejectUnsupported(o);
-  const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = decoupled ? 1e-2 : 0, amsgrad = false } = o;
-  const { maximize = false, foreach = null, capturable = false, differentiable = false, fused = false } = o;
-  return decoupled
-    ? { lr, betas, eps, weightDecay, amsgrad, foreach, maximize, capturable }
-    : { lr, betas, eps, weightDecay, amsgrad, maximize, foreach, capturable, differentiable, fused };
 }
 
 /** The shared update; AdamW decays the parameter directly instead of adding weight decay to the gradient. */
 abstract class AdamBase extends Optimizer<AdamParamGroup, AdamState> {
   protected override readonly paramShapedState = ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'];
 
-  constructor(params: Params, options: AdamOptions | number, private readonly decoupled: boolean) {
-    super(params, adamDefaults(options, decoupled));
+  /** defaults: the hyperparameters in the order of PyTorch's defaults dict (state dicts list them so). */
+  constructor(params: Params, defaults: Record<string, unknown>, private readonly decoupled: boolean) {
+    super(params, defaults);
   }
 
   protected stepGroup(group: AdamParamGroup): void {
@@ -101,13 +105,27 @@ abstract class AdamBase extends Optimizer<AdamParamGroup, AdamState> {
 }
 
 export class Adam extends AdamBase {
-  constructor(params: Params, options: AdamOptions | number = {}) {
-    super(params, options, false);
+  static override readonly args = adamArgs;
+
+  /** `new Adam(params, 1e-3, [0.9, 0.999])` = `new Adam(params, { lr: 1e-3, betas: [0.9, 0.999] })`, as in PyTorch. */
+  constructor(...args: ArgsOf<typeof adamArgs>) {
+    const a = adamArgs.parse(args);
+    checkAdam(a);
+    rejectUnsupported(a);
+    const { lr, betas, eps, weightDecay, amsgrad, maximize, foreach, capturable, differentiable, fused } = a;
+    super(a.params, { lr, betas: [...betas], eps, weightDecay, amsgrad, maximize, foreach, capturable, differentiable, fused }, false);
   }
 }
 
 export class AdamW extends AdamBase {
-  constructor(params: Params, options: AdamWOptions | number = {}) {
-    super(params, options, true);
+  static override readonly args = adamWArgs;
+
+  /** As Adam, with weight decay applied to the parameter (default 1e-2); PyTorch's defaults order (foreach before maximize). */
+  constructor(...args: ArgsOf<typeof adamWArgs>) {
+    const a = adamWArgs.parse(args);
+    checkAdam(a);
+    rejectUnsupported(a);
+    const { lr, betas, eps, weightDecay, amsgrad, foreach, maximize, capturable } = a;
+    super(a.params, { lr, betas: [...betas], eps, weightDecay, amsgrad, foreach, maximize, capturable }, true);
   }
 }

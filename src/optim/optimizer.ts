@@ -5,7 +5,10 @@
 // Param groups hold hyperparameters under camelCase names (`lr`, `weightDecay`,
 // `betas`); state dicts use PyTorch's snake_case keys (`weight_decay`, `param_groups`)
 // and per-parameter state keeps PyTorch's keys everywhere (`momentum_buffer`, `exp_avg`).
+// A group's keys are checked against its optimizer's signature: a snake_case key
+// (`weight_decay`) or a wrongly typed hyperparameter throws rather than being ignored.
 import { enableGrad, noGrad } from '../autograd/grad-mode.js';
+import { bool, pyTypeName, signature, type ArgsOf, type Check, type Signature, type Spec } from '../tensor/args.js';
 import { zeros } from '../tensor/create.js';
 import { sameShape } from '../tensor/shape.js';
 import { legacyTypeName } from '../tensor/dtype.js';
@@ -53,6 +56,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** zero_grad(set_to_none=False). */
+const zeroGradArgs = signature('zeroGrad', [['setToNone', bool, false]] as const);
+
+/** 'weightdecay', 'WeightDecay', 'weight_decay' -> 'weightdecay': spellings of one name. */
+const looseName = (key: string) => key.replace(/_/g, '').toLowerCase();
+
 /** A deep copy of arrays and plain objects, so state dicts never alias live state (PyTorch's tuples are immutable). */
 export function copyValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(copyValue);
@@ -82,6 +91,11 @@ function pyRepr(v: unknown): string {
  * PyTorch's order) and implement `stepGroup`, which runs under noGrad.
  */
 export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends object = Record<string, unknown>> {
+  /**
+   * The constructor's signature (PyTorch's, camelCased), when the subclass declares one:
+   * parameter groups are checked against it. A subclass of its own may leave it out.
+   */
+  static readonly args?: Signature<Spec>;
   readonly defaults: Record<string, unknown>;
   paramGroups: G[] = [];
   /** Per-parameter state, with PyTorch's keys (momentum_buffer, step, exp_avg, …). */
@@ -120,10 +134,18 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
       if (!(p.isLeaf || p.retainsGrad)) throw new Error("can't optimize a non-leaf Tensor");
     }
     const group: Record<string, unknown> = { params };
+    const where = this.constructor.name;
+    const spec = (this.constructor as typeof Optimizer).args?.spec ?? [];
     for (const [key, value] of Object.entries(paramGroup)) {
-      if (key === 'params') continue;
-      const camel = toCamelCase(key);
-      if (camel !== key && camel in this.defaults) throw new TypeError(`unknown option '${key}' in a parameter group (did you mean '${camel}'?)`);
+      if (key === 'params' || value === undefined) continue;
+      // PyTorch keeps any key in a group; one that only spells a hyperparameter differently would be ignored, so it throws.
+      if (!(key in this.defaults)) {
+        const loose = looseName(key);
+        const meant = Object.keys(this.defaults).find((name) => looseName(name) === loose) ?? (key.includes('_') ? toCamelCase(key) : undefined);
+        if (meant !== undefined && meant !== key) throw new TypeError(`${where}(): unexpected option '${key}' in a parameter group — did you mean '${meant}'?`);
+      }
+      const c = spec.find((e) => e !== '*' && e[0] === key)?.[1] as Check<unknown> | undefined;
+      if (c !== undefined && !c.test(value)) throw new TypeError(`${where}(): parameter group option '${key}' must be ${c.expected}, not ${pyTypeName(value)}`);
       group[key] = value;
     }
     for (const [name, value] of Object.entries(this.defaults)) {
@@ -141,13 +163,17 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
     this.paramGroups.push(group as G);
   }
 
-  /** Zeroes the gradients (or with setToNone, drops them). PyTorch 1.13's default keeps zeroed tensors. */
-  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+  /**
+   * Zeroes the gradients (or with setToNone, drops them): `zeroGrad()`, `zeroGrad(true)`,
+   * `zeroGrad({ setToNone: true })`. PyTorch 1.13's default keeps zeroed tensors.
+   */
+  zeroGrad(...args: ArgsOf<typeof zeroGradArgs>): void {
+    const { setToNone } = zeroGradArgs.parse(args);
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const g = p.grad;
         if (g === null) continue;
-        if (opts.setToNone) {
+        if (setToNone) {
           p.grad = null;
           continue;
         }

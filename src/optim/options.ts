@@ -1,13 +1,27 @@
-// Constructor checks shared by the optimizers, with PyTorch's messages.
+// Argument checks shared by the optimizers: the parameter types of their signatures
+// (declared with src/tensor/args.ts) and PyTorch's value checks, with PyTorch's messages.
+import { check } from '../tensor/args.js';
+import type { Params } from './optimizer.js';
+
+/**
+ * `params`: tensors or parameter groups. Any value passes here; the Optimizer base
+ * class rejects what is not an iterable of Tensors or dicts with PyTorch's message.
+ */
+export const paramsArg = check<Params>('an iterable of Tensors or dicts', () => true);
+
+/** Adam's `betas`: a pair of numbers (Python's tuple). */
+export const betasArg = check<readonly [number, number]>(
+  'a pair of numbers',
+  (v) => Array.isArray(v) && v.length === 2 && v.every((b) => typeof b === 'number'),
+);
 
 /** PyTorch's `if not 0.0 <= x: raise ValueError("Invalid <what>: x")` (NaN fails too). */
-export function checkNonNegative(what: string, value: number | undefined): void {
-  if (value !== undefined && !(value >= 0)) throw new RangeError(`Invalid ${what}: ${value}`);
+export function checkNonNegative(what: string, value: number): void {
+  if (!(value >= 0)) throw new RangeError(`Invalid ${what}: ${value}`);
 }
 
 /** Adam's `0.0 <= beta < 1.0` checks. */
 export function checkBetas(betas: readonly [number, number]): void {
-  if (!Array.isArray(betas) || betas.length !== 2) throw new TypeError(`betas must be a pair of numbers, got ${String(betas)}`);
   betas.forEach((b, i) => {
     if (!(b >= 0 && b < 1)) throw new RangeError(`Invalid beta parameter at index ${i}: ${b}`);
   });

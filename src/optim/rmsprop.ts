@@ -1,21 +1,22 @@
 // torch.optim.RMSprop: the op sequence of PyTorch 1.13's _single_tensor_rmsprop.
+import { bool, nullable, number, signature, type ArgsOf, type OptionsObjectOf } from '../tensor/args.js';
 import { zerosLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { gradOf, Optimizer, type ParamGroup, type Params } from './optimizer.js';
-import { checkNonNegative, rejectUnsupported } from './options.js';
+import { gradOf, Optimizer, type ParamGroup } from './optimizer.js';
+import { checkNonNegative, paramsArg, rejectUnsupported } from './options.js';
 
-export interface RMSpropOptions {
-  lr?: number;
-  alpha?: number;
-  eps?: number;
-  weightDecay?: number;
-  momentum?: number;
-  centered?: boolean;
-  /** Accepted for PyTorch compatibility; the single-tensor path always runs. */
-  foreach?: boolean | null;
-  maximize?: boolean;
-  differentiable?: boolean;
-}
+/**
+ * RMSprop(params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+ * foreach=None, maximize=False, differentiable=False): all positional in PyTorch 1.13.
+ * foreach is accepted for PyTorch compatibility.
+ */
+const rmspropArgs = signature('RMSprop', [
+  ['params', paramsArg], ['lr', number, 1e-2], ['alpha', number, 0.99], ['eps', number, 1e-8],
+  ['weightDecay', number, 0], ['momentum', number, 0], ['centered', bool, false],
+  ['foreach', nullable(bool), null], ['maximize', bool, false], ['differentiable', bool, false],
+] as const);
+
+export type RMSpropOptions = OptionsObjectOf<typeof rmspropArgs>;
 
 export interface RMSpropParamGroup extends ParamGroup {
   momentum: number;
@@ -37,25 +38,18 @@ export type RMSpropState = {
 export class RMSprop extends Optimizer<RMSpropParamGroup, RMSpropState> {
   protected override readonly paramShapedState = ['square_avg', 'momentum_buffer', 'grad_avg'];
 
-  constructor(params: Params, options: RMSpropOptions | number = {}) {
-    const o = typeof options === 'number' ? { lr: options } : options;
-    checkNonNegative('learning rate', o.lr);
-    checkNonNegative('epsilon value', o.eps);
-    checkNonNegative('momentum value', o.momentum);
-    checkNonNegative('weight_decay value', o.weightDecay);
-    checkNonNegative('alpha value', o.alpha);
-    rejectUnsupported(o);
-    super(params, {
-      lr: o.lr ?? 1e-2,
-      momentum: o.momentum ?? 0,
-      alpha: o.alpha ?? 0.99,
-      eps: o.eps ?? 1e-8,
-      centered: o.centered ?? false,
-      weightDecay: o.weightDecay ?? 0,
-      foreach: o.foreach ?? null,
-      maximize: o.maximize ?? false,
-      differentiable: o.differentiable ?? false,
-    });
+  static override readonly args = rmspropArgs;
+
+  /** `new RMSprop(params, 0.01, 0.9)` = `new RMSprop(params, { lr: 0.01, alpha: 0.9 })`, as in PyTorch. */
+  constructor(...args: ArgsOf<typeof rmspropArgs>) {
+    const { params, lr, alpha, eps, weightDecay, momentum, centered, foreach, maximize, differentiable } = rmspropArgs.parse(args);
+    checkNonNegative('learning rate', lr);
+    checkNonNegative('epsilon value', eps);
+    checkNonNegative('momentum value', momentum);
+    checkNonNegative('weight_decay value', weightDecay);
+    checkNonNegative('alpha value', alpha);
+    rejectUnsupported({ differentiable });
+    super(params, { lr, momentum, alpha, eps, centered, weightDecay, foreach, maximize, differentiable });
   }
 
   protected stepGroup(group: RMSpropParamGroup): void {

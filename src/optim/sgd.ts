@@ -1,20 +1,21 @@
 // torch.optim.SGD: the op sequence of PyTorch 1.13's _single_tensor_sgd.
+import { bool, nullable, number, signature, type ArgsOf, type OptionsObjectOf } from '../tensor/args.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { gradOf, Optimizer, required, type ParamGroup, type Params } from './optimizer.js';
-import { checkNonNegative, rejectUnsupported } from './options.js';
+import { gradOf, Optimizer, required, type ParamGroup } from './optimizer.js';
+import { checkNonNegative, paramsArg, rejectUnsupported } from './options.js';
 
-export interface SGDOptions {
-  /** Learning rate (required: here, in every group, or as the second argument). */
-  lr?: number;
-  momentum?: number;
-  dampening?: number;
-  weightDecay?: number;
-  nesterov?: boolean;
-  maximize?: boolean;
-  /** Accepted for PyTorch compatibility; the single-tensor path always runs. */
-  foreach?: boolean | null;
-  differentiable?: boolean;
-}
+/**
+ * SGD(params, lr=required, momentum=0, dampening=0, weight_decay=0, nesterov=False, *,
+ * maximize=False, foreach=None, differentiable=False). lr is required here or in every
+ * group; foreach is accepted for PyTorch compatibility (the single-tensor path always runs).
+ */
+const sgdArgs = signature('SGD', [
+  ['params', paramsArg], ['lr', number, required], ['momentum', number, 0], ['dampening', number, 0],
+  ['weightDecay', number, 0], ['nesterov', bool, false], '*',
+  ['maximize', bool, false], ['foreach', nullable(bool), null], ['differentiable', bool, false],
+] as const);
+
+export type SGDOptions = OptionsObjectOf<typeof sgdArgs>;
 
 export interface SGDParamGroup extends ParamGroup {
   momentum: number;
@@ -30,30 +31,18 @@ export type SGDState = {
 };
 
 export class SGD extends Optimizer<SGDParamGroup, SGDState> {
+  static override readonly args = sgdArgs;
   protected override readonly paramShapedState = ['momentum_buffer'];
 
-  /** `new SGD(params, 0.01)` or `new SGD(params, { lr: 0.01, momentum: 0.9 })`. */
-  constructor(params: Params, options: SGDOptions | number = {}) {
-    const o = typeof options === 'number' ? { lr: options } : options;
-    const lr = o.lr ?? required;
-    if (lr !== required && lr < 0) throw new RangeError(`Invalid learning rate: ${lr}`);
-    checkNonNegative('momentum value', o.momentum);
-    checkNonNegative('weight_decay value', o.weightDecay);
-    rejectUnsupported(o);
-    const defaults = {
-      lr,
-      momentum: o.momentum ?? 0,
-      dampening: o.dampening ?? 0,
-      weightDecay: o.weightDecay ?? 0,
-      nesterov: o.nesterov ?? false,
-      maximize: o.maximize ?? false,
-      foreach: o.foreach ?? null,
-      differentiable: o.differentiable ?? false,
-    };
-    if (defaults.nesterov && (defaults.momentum <= 0 || defaults.dampening !== 0)) {
-      throw new RangeError('Nesterov momentum requires a momentum and zero dampening');
-    }
-    super(params, defaults);
+  /** `new SGD(params, 0.01, 0.9)` = `new SGD(params, { lr: 0.01, momentum: 0.9 })`, as in PyTorch. */
+  constructor(...args: ArgsOf<typeof sgdArgs>) {
+    const { params, lr, momentum, dampening, weightDecay, nesterov, maximize, foreach, differentiable } = sgdArgs.parse(args);
+    if ((lr as unknown) !== required && lr < 0) throw new RangeError(`Invalid learning rate: ${lr}`);
+    checkNonNegative('momentum value', momentum);
+    checkNonNegative('weight_decay value', weightDecay);
+    rejectUnsupported({ differentiable });
+    if (nesterov && (momentum <= 0 || dampening !== 0)) throw new RangeError('Nesterov momentum requires a momentum and zero dampening');
+    super(params, { lr, momentum, dampening, weightDecay, nesterov, maximize, foreach, differentiable });
   }
 
   protected stepGroup(group: SGDParamGroup): void {

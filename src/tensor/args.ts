@@ -83,7 +83,9 @@ export type Spec = readonly Entry[];
 
 type TypeOf<C> = C extends Check<infer T> ? T : never;
 type Param = readonly [string, Check<unknown>, ...unknown[]];
-type PositionalOf<S> = S extends readonly [infer H, ...infer R] ? (H extends '*' ? [] : H extends Param ? [TypeOf<H[1]>, ...PositionalOf<R>] : []) : [];
+/** Optional parameters also take undefined positionally (not given, as in JavaScript). */
+type PositionalType<H extends Param> = H extends readonly [string, Check<infer T>, unknown] ? T | undefined : TypeOf<H[1]>;
+type PositionalOf<S> = S extends readonly [infer H, ...infer R] ? (H extends '*' ? [] : H extends Param ? [PositionalType<H>, ...PositionalOf<R>] : []) : [];
 type Prefixes<T extends unknown[]> = T extends [...infer I, unknown] ? T | Prefixes<I> : [];
 
 /** The options object: every parameter by its camelCase name. */

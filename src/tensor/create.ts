@@ -1,26 +1,51 @@
 // Tensor creation: tensor(), zeros/ones/full/empty, arange/linspace/eye, the random
 // constructors (PyTorch's generator, see random.ts) and their *Like twins.
+import { bool, checkOptions, deviceArg, dtype as dtypeArg, instance, nullable, signature, type Signature, type Spec } from './args.js';
+import type { DeviceLike } from './device.js';
 import { allocate, castScalar, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
-import { bernoulliFill, getDefaultGenerator, normalFill, randintFill, randpermFill, uniformFill, type Generator } from './random.js';
+import { bernoulliFill, Generator, getDefaultGenerator, normalFill, randintFill, randpermFill, uniformFill } from './random.js';
 import { checkNonNegativeShape, numelOf, parseShape } from './shape.js';
 import { Tensor } from './tensor.js';
 
+/** The keyword arguments of PyTorch's creation functions (dtype, device, requires_grad, pin_memory), camelCased. */
 export interface TensorOptions {
-  dtype?: DType;
+  dtype?: DType | null;
   requiresGrad?: boolean;
-  /** Only 'cpu' exists; accepted so PyTorch code ports unchanged. */
-  device?: 'cpu';
+  /** 'cpu' or torch.device('cpu'); 'cuda' and other accelerators throw (torchlette runs on the CPU). */
+  device?: DeviceLike | null;
+  /** Accepted so PyTorch code ports unchanged (no effect on the CPU). */
+  pinMemory?: boolean;
 }
 
 export interface RandomOptions extends TensorOptions {
-  generator?: Generator;
+  generator?: Generator | null;
 }
 
 /** Data torch.tensor accepts: numbers, booleans, nested arrays, typed arrays, tensors. */
 export type TensorData = number | boolean | Tensor | TypedArray | BigInt64Array | Int8Array | Int16Array | Uint16Array | Uint32Array | readonly TensorData[];
 
+const optionSpecs = new Map<string, Signature<Spec>>();
+
+/**
+ * Checks a creation function's options as its keyword-only parameters: an unknown or
+ * snake_case key, a wrong type or a 'cuda' device throws, naming the function.
+ */
+function checked<O extends TensorOptions>(name: string, opts: O | undefined, random = false): O {
+  if (opts === undefined) return {} as O;
+  let sig = optionSpecs.get(name);
+  if (sig === undefined) {
+    const spec: Spec = [
+      '*', ['dtype', nullable(dtypeArg), null], ['device', nullable(deviceArg), null], ['requiresGrad', bool, false], ['pinMemory', bool, false],
+      ...(random ? ([['generator', nullable(instance(Generator, 'torch.Generator')), null]] as const) : []),
+    ];
+    sig = signature(name, spec);
+    optionSpecs.set(name, sig);
+  }
+  checkOptions(sig, opts);
+  return opts;
+}
+
 function finish(t: Tensor, opts: TensorOptions): Tensor {
-  if (opts.device !== undefined && opts.device !== 'cpu') throw new TypeError(`unsupported device '${String(opts.device)}' (torchlette runs on the CPU)`);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -93,7 +118,8 @@ function flatten(data: TensorData): Flat {
  * element type. JS has one number type, so `tensor(5.0)` is int64 like `tensor(5)`;
  * pass `{ dtype: 'float32' }` for floats — except that requiresGrad implies a float.
  */
-export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
+export function tensor(data: TensorData, options?: TensorOptions): Tensor {
+  const opts = checked('tensor', options);
   if (data instanceof Tensor) {
     const dtype = opts.dtype ?? data.dtype;
     const src = data.toTypedArray();
@@ -120,21 +146,22 @@ export function tensor(data: TensorData, opts: TensorOptions = {}): Tensor {
 
 type ShapeAndOptions<O> = (number | readonly number[] | O)[];
 
-/** Splits `(...shape, options?)` or `(shape[], options?)`. */
-function shapeArgs<O extends object>(args: ShapeAndOptions<O>): [number[], O] {
-  let opts = {} as O;
+/** Splits `(...shape, options?)` or `(shape[], options?)` and checks the options as `name`'s. */
+function shapeArgs<O extends TensorOptions>(name: string, args: ShapeAndOptions<O>, random = false): [number[], O] {
+  let opts: O | undefined;
   const rest = args.slice();
   const last = rest[rest.length - 1];
-  if (last !== undefined && typeof last === 'object' && !Array.isArray(last)) {
+  if (last !== undefined && last !== null && typeof last === 'object' && !Array.isArray(last)) {
     opts = last as O;
     rest.pop();
   }
   const shape = parseShape(rest as (number | readonly number[])[]);
   checkNonNegativeShape(shape);
-  return [shape, opts];
+  return [shape, checked(name, opts, random)];
 }
 
-export function full(shape: readonly number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
+/** A tensor of `shape` filled with `value` (options already checked). */
+function filled(shape: readonly number[], value: number | boolean, opts: TensorOptions): Tensor {
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int64' : getDefaultDtype());
   checkNonNegativeShape(shape);
   const out = allocate(dtype, numelOf(shape));
@@ -142,34 +169,44 @@ export function full(shape: readonly number[], value: number | boolean, opts: Te
   return finish(Tensor.fromData(out, dtype, shape.slice()), opts);
 }
 
-export function zeros(...args: ShapeAndOptions<TensorOptions>): Tensor {
-  const [shape, opts] = shapeArgs(args);
-  return full(shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+/** full(size, fill_value, *, dtype=None, device=None, requires_grad=False). */
+export function full(shape: readonly number[], value: number | boolean, opts?: TensorOptions): Tensor {
+  return filled(shape, value, checked('full', opts));
 }
 
+/** zeros(*size, *, dtype=None, device=None, requires_grad=False). */
+export function zeros(...args: ShapeAndOptions<TensorOptions>): Tensor {
+  const [shape, opts] = shapeArgs('zeros', args);
+  return filled(shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+}
+
+/** ones(*size, *, dtype=None, device=None, requires_grad=False). */
 export function ones(...args: ShapeAndOptions<TensorOptions>): Tensor {
-  const [shape, opts] = shapeArgs(args);
-  return full(shape, 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
+  const [shape, opts] = shapeArgs('ones', args);
+  return filled(shape, 1, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 }
 
 /** Like PyTorch's empty: uninitialised in PyTorch, zero-filled here (JS arrays always are). */
 export function empty(...args: ShapeAndOptions<TensorOptions>): Tensor {
-  return zeros(...args);
+  const [shape, opts] = shapeArgs('empty', args);
+  return filled(shape, 0, { ...opts, dtype: opts.dtype ?? getDefaultDtype() });
 }
 
-export function eye(n: number, m?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
+/** eye(n, m=None, *, dtype=None, device=None, requires_grad=False). */
+export function eye(n: number, m?: number | TensorOptions | null, opts?: TensorOptions): Tensor {
   const cols = typeof m === 'number' ? m : n;
-  const o = typeof m === 'object' ? m : opts;
-  const t = full([n, cols], 0, { ...o, dtype: o.dtype ?? getDefaultDtype(), requiresGrad: false });
+  const o = checked('eye', m !== null && typeof m === 'object' ? m : opts);
+  const t = filled([n, cols], 0, { ...o, dtype: o.dtype ?? getDefaultDtype(), requiresGrad: false });
   for (let i = 0; i < Math.min(n, cols); i++) t.buffer[i * cols + i] = 1;
   return finish(t, o);
 }
 
 /** arange(end) or arange(start, end, step?): int64 when every argument is an integer. */
-export function arange(start: number, end?: number | TensorOptions, step?: number | TensorOptions, opts: TensorOptions = {}): Tensor {
-  let o = opts;
-  if (typeof end === 'object') [o, end] = [end, undefined];
-  if (typeof step === 'object') [o, step] = [step, undefined];
+export function arange(start: number, end?: number | TensorOptions, step?: number | TensorOptions, opts?: TensorOptions): Tensor {
+  let given = opts;
+  if (typeof end === 'object') [given, end] = [end, undefined];
+  if (typeof step === 'object') [given, step] = [step, undefined];
+  const o = checked('arange', given);
   const [s, e] = end === undefined ? [0, start] : [start, end];
   const st = step ?? 1;
   if (st === 0) throw new RangeError('step must be nonzero');
@@ -185,7 +222,8 @@ export function arange(start: number, end?: number | TensorOptions, step?: numbe
  * linspace as PyTorch's CPU kernel computes it: the first half steps up from start,
  * the second half down from end; float32 runs in float arithmetic, in vector blocks of 8.
  */
-export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
+  const opts = checked('linspace', options);
   if (steps < 0) throw new RangeError('number of steps must be non-negative');
   const dtype = opts.dtype ?? getDefaultDtype();
   const out = allocate(dtype, steps);
@@ -212,8 +250,8 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   return finish(Tensor.fromData(out, dtype, [steps]), opts);
 }
 
-function randomTensor(args: ShapeAndOptions<RandomOptions>, fill: (data: TypedArray, dtype: DType, gen: Generator) => void): Tensor {
-  const [shape, opts] = shapeArgs(args);
+function randomTensor(name: string, args: ShapeAndOptions<RandomOptions>, fill: (data: TypedArray, dtype: DType, gen: Generator) => void): Tensor {
+  const [shape, opts] = shapeArgs(name, args, true);
   const dtype = opts.dtype ?? getDefaultDtype();
   const out = allocate(dtype, numelOf(shape));
   fill(out, dtype, opts.generator ?? getDefaultGenerator());
@@ -222,12 +260,12 @@ function randomTensor(args: ShapeAndOptions<RandomOptions>, fill: (data: TypedAr
 
 /** Uniform samples on [0, 1). */
 export function rand(...args: ShapeAndOptions<RandomOptions>): Tensor {
-  return randomTensor(args, (data, dtype, gen) => uniformFill(data, dtype, 0, 1, gen));
+  return randomTensor('rand', args, (data, dtype, gen) => uniformFill(data, dtype, 0, 1, gen));
 }
 
 /** Standard normal samples. */
 export function randn(...args: ShapeAndOptions<RandomOptions>): Tensor {
-  return randomTensor(args, (data, dtype, gen) => normalFill(data, dtype, 0, 1, gen));
+  return randomTensor('randn', args, (data, dtype, gen) => normalFill(data, dtype, 0, 1, gen));
 }
 
 /** randint(high, shape) or randint(low, high, shape): integers in [low, high), int64 by default. */
@@ -239,12 +277,12 @@ export function randint(lowOrHigh: number, highOrShape: number | readonly number
   if (Array.isArray(highOrShape)) {
     high = lowOrHigh;
     shape = highOrShape as readonly number[];
-    opts = (shapeOrOpts as RandomOptions | undefined) ?? {};
+    opts = checked('randint', shapeOrOpts as RandomOptions | undefined, true);
   } else {
     low = lowOrHigh;
     high = highOrShape as number;
     shape = (shapeOrOpts as readonly number[] | undefined) ?? [];
-    opts = maybeOpts ?? {};
+    opts = checked('randint', maybeOpts, true);
   }
   checkNonNegativeShape(shape);
   const dtype = opts.dtype ?? 'int64';
@@ -254,7 +292,8 @@ export function randint(lowOrHigh: number, highOrShape: number | readonly number
 }
 
 /** A random permutation of 0..n-1 (int64). */
-export function randperm(n: number, opts: RandomOptions = {}): Tensor {
+export function randperm(n: number, options?: RandomOptions): Tensor {
+  const opts = checked('randperm', options, true);
   if (n < 0) throw new RangeError(`n must be non-negative, got${n}`);
   const dtype = opts.dtype ?? 'int64';
   const out = allocate(dtype, n);
@@ -270,14 +309,19 @@ export function bernoulliScalar(shape: readonly number[], p: number, opts: Rando
   return Tensor.fromData(out, dtype, shape.slice());
 }
 
-const like = (t: Tensor, opts: TensorOptions): TensorOptions => ({ dtype: t.dtype, ...opts });
+/** The *_like options: checked as `name`'s, the dtype defaulting to t's. */
+function like<O extends TensorOptions>(name: string, t: Tensor, opts: O | undefined, random = false): O {
+  const o = checked(name, opts, random);
+  return { ...o, dtype: o.dtype ?? t.dtype };
+}
 
-export const zerosLike = (t: Tensor, opts: TensorOptions = {}) => zeros(t.shape, like(t, opts));
-export const onesLike = (t: Tensor, opts: TensorOptions = {}) => ones(t.shape, like(t, opts));
-export const emptyLike = (t: Tensor, opts: TensorOptions = {}) => empty(t.shape, like(t, opts));
-export const fullLike = (t: Tensor, value: number | boolean, opts: TensorOptions = {}) => full(t.shape, value, like(t, opts));
-export const randLike = (t: Tensor, opts: RandomOptions = {}) => rand(t.shape, like(t, opts));
-export const randnLike = (t: Tensor, opts: RandomOptions = {}) => randn(t.shape, like(t, opts));
-export function randintLike(t: Tensor, lowOrHigh: number, high?: number, opts: RandomOptions = {}): Tensor {
-  return high === undefined ? randint(0, lowOrHigh, t.shape, like(t, opts)) : randint(lowOrHigh, high, t.shape, like(t, opts));
+export const zerosLike = (t: Tensor, opts?: TensorOptions) => zeros(t.shape, like('zerosLike', t, opts));
+export const onesLike = (t: Tensor, opts?: TensorOptions) => ones(t.shape, like('onesLike', t, opts));
+export const emptyLike = (t: Tensor, opts?: TensorOptions) => empty(t.shape, like('emptyLike', t, opts));
+export const fullLike = (t: Tensor, value: number | boolean, opts?: TensorOptions) => full(t.shape, value, like('fullLike', t, opts));
+export const randLike = (t: Tensor, opts?: TensorOptions) => rand(t.shape, like('randLike', t, opts));
+export const randnLike = (t: Tensor, opts?: TensorOptions) => randn(t.shape, like('randnLike', t, opts));
+export function randintLike(t: Tensor, lowOrHigh: number, high?: number, opts?: TensorOptions): Tensor {
+  const o = like('randintLike', t, opts);
+  return high === undefined ? randint(0, lowOrHigh, t.shape, o) : randint(lowOrHigh, high, t.shape, o);
 }

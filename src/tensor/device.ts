@@ -24,7 +24,7 @@ export class Device {
 /** What a `device` argument may be: 'cpu', 'cpu:0', or a Device. */
 export type DeviceLike = Device | string;
 
-const ACCELERATORS = new Set(['cuda', 'mps', 'xpu', 'xla', 'hip', 'vulkan', 'meta', 'ipu', 'ort', 'mkldnn', 'opengl', 'opencl', 'ideep', 've', 'lazy', 'hpu', 'fpga', 'ort', 'privateuseone']);
+const ACCELERATORS = new Set(['cuda', 'mps', 'xpu', 'xla', 'hip', 'vulkan', 'meta', 'ipu', 'ort', 'mkldnn', 'opengl', 'opencl', 'ideep', 've', 'lazy', 'hpu', 'fpga', 'privateuseone']);
 
 /** torch.device('cpu'), torch.device('cpu', 0), torch.device('cpu:0'); accelerators throw. */
 export function device(spec: DeviceLike, index?: number): Device {

@@ -3,6 +3,9 @@ import { allocate, isFloatingDtype, type DType, type TypedArray } from './dtype.
 import { AccumulateGrad, type GradHook, type Node, type RemovableHandle } from './graph.js';
 import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape } from './shape.js';
 import { formatTensor } from './print.js';
+import { Device } from './device.js';
+
+const CPU = new Device();
 
 /** A flat buffer that tensors view; several tensors (views) may share one. */
 export class Storage {
@@ -95,8 +98,13 @@ export class Tensor implements View {
   get ndim(): number {
     return this._shape.length;
   }
-  get device(): 'cpu' {
-    return 'cpu';
+  /** torch.device('cpu'): where every torchlette tensor lives. */
+  get device(): Device {
+    return CPU;
+  }
+  /** False: torchlette computes on the CPU only. */
+  get isCuda(): boolean {
+    return false;
   }
 
   /** size() gives the shape; size(dim) one dimension (negative dims count from the end). */
@@ -305,6 +313,12 @@ export class Tensor implements View {
     const out = allocate(this._dtype, n);
     backend().copy(this, { buffer: out, dtype: this._dtype, shape: this._shape, strides: contiguousStrides(this._shape), offset: 0 });
     return out;
+  }
+
+  /** Iterates over dim 0, as Python's `for row in t` (the views of unbind(0)); a 0-d tensor throws. */
+  *[Symbol.iterator](): Iterator<Tensor> {
+    if (this._shape.length === 0) throw new TypeError('iteration over a 0-d tensor');
+    yield* this.unbind(0);
   }
 
   toString(): string {

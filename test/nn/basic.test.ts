@@ -98,7 +98,7 @@ test('nn.init draws the same numbers as PyTorch', () => {
   assertTensor(nn.init.constant_(w.clone(), 0.25), extras.init.constant, exact);
   for (const [name, gain] of Object.entries(extras.gains)) {
     const [nl, param] = name.split('_0.') as [nn.init.Nonlinearity, string | undefined];
-    const got = nn.init.calculateGain(nl, param ? Number(`0.${param}`) : undefined);
+    const got = nn.init.calculateGain(nl, param ? Number(`0.${param}`) : null);
     assert.ok(Math.abs(got - gain) < 1e-15, `${name}: ${got} vs ${gain}`);
   }
 });

@@ -143,7 +143,7 @@ describe('a schedule resumes from its state dict', () => {
 describe('scheduler checks', () => {
   test("errors use PyTorch's messages", () => {
     const opt = makeOptimizer('sgd');
-    assert.throws(() => new lrScheduler.StepLR({} as optim.Optimizer, 3), /Object is not an Optimizer/);
+    assert.throws(() => new lrScheduler.StepLR({} as optim.Optimizer, 3), /StepLR\(\): argument 'optimizer' \(position 1\) must be Optimizer, not object/);
     assert.throws(() => new lrScheduler.LambdaLR(opt, [(e) => e]), /Expected 2 lr_lambdas, but got 1/);
     assert.throws(() => new lrScheduler.OneCycleLR(opt, 0.1), /You must define either total_steps OR \(epochs AND steps_per_epoch\)/);
     assert.throws(() => new lrScheduler.OneCycleLR(opt, 0.1, { totalSteps: 0 }), /Expected positive integer total_steps, but got 0/);

@@ -77,7 +77,7 @@ function runPil(c: Case): Image {
       if (args[1] === 'nearest') return F.rotate(img, Number(args[0]), { expand: args[2] === 'expand=True', fill: [9, 8, 7] });
       return F.rotate(img, Number(args[0]), { interpolation: 'bilinear' });
     default: {
-      const fn = { adjust_brightness: F.adjustBrightness, adjust_contrast: F.adjustContrast, adjust_saturation: F.adjustSaturation, adjust_hue: F.adjustHue }[op];
+      const fn = { adjust_brightness: F.adjustBrightness, adjust_contrast: F.adjustContrast, adjust_saturation: F.adjustSaturation, adjust_hue: F.adjustHue }[op] as ((img: Image, factor: number) => Image) | undefined;
       if (!fn) throw new Error(`unknown case ${c.name}`);
       return fn(img, Number(args[0]));
     }
@@ -110,7 +110,7 @@ function runTensor(c: Case): torch.Tensor {
       if (args[1] === 'nearest') return F.rotate(t, Number(args[0]), { expand: args[2] === 'expand=True', fill: [9, 8, 7] });
       return F.rotate(t, Number(args[0]), { interpolation: 'bilinear', fill: [0, 0, 0] });
     default: {
-      const fn = { adjust_brightness: F.adjustBrightness, adjust_contrast: F.adjustContrast, adjust_saturation: F.adjustSaturation, adjust_hue: F.adjustHue }[op];
+      const fn = { adjust_brightness: F.adjustBrightness, adjust_contrast: F.adjustContrast, adjust_saturation: F.adjustSaturation, adjust_hue: F.adjustHue }[op] as ((img: torch.Tensor, factor: number) => torch.Tensor) | undefined;
       if (!fn) throw new Error(`unknown case ${c.name}`);
       return fn(t, Number(args[0]));
     }

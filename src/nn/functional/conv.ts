@@ -2,26 +2,27 @@
 // to every spatial dim, unbatched inputs gain a batch dim, padding 'same'/'valid'.
 import { convolution } from '../../ops/conv.js';
 import { constantPadNd } from '../../ops/pad.js';
+import { either, int, intOrList, nullable, signature, string, tensor, type ArgsOf, type Check, type OptionsObjectOf, type ParsedOf } from '../../tensor/args.js';
 import { cppTypeName } from '../../tensor/dtype.js';
 import { formatShape } from '../../tensor/shape.js';
-import type { Tensor } from '../../tensor/tensor.js';
-import { ntuple, type IntOrList } from './utils.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { ntuple } from './utils.js';
 
-export interface ConvOptions {
-  stride?: IntOrList;
-  /** Zero padding per side, or 'valid' (none) / 'same' (output size = input size, stride 1). */
-  padding?: IntOrList | 'same' | 'valid';
-  dilation?: IntOrList;
-  groups?: number;
-}
+const head = [['input', tensor], ['weight', tensor], ['bias', nullable(tensor), null], ['stride', intOrList, 1]] as const;
+/** Zero padding per side, or 'valid' (none) / 'same' (output size = input size, stride 1); another string gets PyTorch's message. */
+const padding = ['padding', either(intOrList, string as Check<'same' | 'valid'>), 0] as const;
 
-export interface ConvTransposeOptions {
-  stride?: IntOrList;
-  padding?: IntOrList;
-  outputPadding?: IntOrList;
-  groups?: number;
-  dilation?: IntOrList;
-}
+// conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1)
+const convSpec = [...head, padding, ['dilation', intOrList, 1], ['groups', int, 1]] as const;
+const conv1dArgs = signature('conv1d', convSpec);
+const conv2dArgs = signature('conv2d', convSpec);
+// conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1)
+const convTransposeSpec = [...head, ['padding', intOrList, 0], ['outputPadding', intOrList, 0], ['groups', int, 1], ['dilation', intOrList, 1]] as const;
+const convTranspose1dArgs = signature('conv_transpose1d', convTransposeSpec);
+const convTranspose2dArgs = signature('conv_transpose2d', convTransposeSpec);
+
+export type ConvOptions = OptionsObjectOf<typeof conv2dArgs>;
+export type ConvTransposeOptions = OptionsObjectOf<typeof convTranspose2dArgs>;
 
 /** batchify: an unbatched input gets a batch dim of 1 (removed again from the output). */
 function batchify(x: Tensor, spatial: number, name: string): [Tensor, boolean] {
@@ -32,19 +33,19 @@ function batchify(x: Tensor, spatial: number, name: string): [Tensor, boolean] {
   return [batched ? x : x.unsqueeze(0), batched];
 }
 
-function convNd(spatial: number, name: string, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvOptions): Tensor {
-  const b = bias ?? null;
-  if (b !== null && b.dtype !== input.dtype) {
-    throw new TypeError(`Input type (${cppTypeName(input.dtype)}) and bias type (${cppTypeName(b.dtype)}) should be the same`);
+type ConvArgs = ParsedOf<typeof conv2dArgs>;
+
+function convNd(spatial: number, name: string, a: ConvArgs): Tensor {
+  const { input, weight, bias, groups, padding } = a;
+  if (bias !== null && bias.dtype !== input.dtype) {
+    throw new TypeError(`Input type (${cppTypeName(input.dtype)}) and bias type (${cppTypeName(bias.dtype)}) should be the same`);
   }
   const [x, batched] = batchify(input, spatial, name);
-  const stride = ntuple(opts.stride ?? 1, spatial);
-  const dilation = ntuple(opts.dilation ?? 1, spatial);
-  const groups = opts.groups ?? 1;
-  const padding = opts.padding ?? 0;
+  const stride = ntuple(a.stride, spatial);
+  const dilation = ntuple(a.dilation, spatial);
   let out: Tensor;
-  if (typeof padding === 'string') out = convolutionMode(x, weight, b, stride, padding, dilation, groups);
-  else out = convolution(x, weight, b, { stride, padding: ntuple(padding, spatial), dilation, transposed: false, outputPadding: [0], groups });
+  if (typeof padding === 'string') out = convolutionMode(x, weight, bias, stride, padding, dilation, groups);
+  else out = convolution(x, weight, bias, { stride, padding: ntuple(padding, spatial), dilation, transposed: false, outputPadding: [0], groups });
   return batched ? out : out.squeeze(0);
 }
 
@@ -80,34 +81,48 @@ function convolutionMode(x: Tensor, weight: Tensor, bias: Tensor | null, stride:
   return convolution(input, weight, bias, { stride, padding: left, dilation, transposed: false, outputPadding: [0], groups });
 }
 
-export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
-  return convNd(1, 'conv1d', input, weight, bias, opts);
+/** Defaults of the plain call conv2d(x, w) / conv2d(x, w, b), which skips parsing. */
+function plainCall(input: Tensor, weight: Tensor, bias: Tensor | null): ConvArgs {
+  return { input, weight, bias, stride: 1, padding: 0, dilation: 1, groups: 1 };
 }
 
-export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvOptions = {}): Tensor {
-  return convNd(2, 'conv2d', input, weight, bias, opts);
+/** conv(x, w) and conv(x, w, b): the tensors checked, nothing else to parse. */
+function isPlain(args: readonly unknown[]): boolean {
+  const b = args[2];
+  return args.length <= 3 && args[0] instanceof Tensor && args[1] instanceof Tensor && (b === undefined || b === null || b instanceof Tensor);
 }
 
-function convTransposeNd(spatial: number, name: string, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, opts: ConvTransposeOptions): Tensor {
-  const [x, batched] = batchify(input, spatial, name);
-  const out = convolution(x, weight, bias ?? null, {
-    stride: ntuple(opts.stride ?? 1, spatial),
-    padding: ntuple(opts.padding ?? 0, spatial),
-    dilation: ntuple(opts.dilation ?? 1, spatial),
+/** conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) over [N, C, L] or [C, L]. */
+export function conv1d(...args: ArgsOf<typeof conv1dArgs>): Tensor {
+  const a = isPlain(args) ? plainCall(args[0] as Tensor, args[1] as Tensor, (args[2] as Tensor | undefined) ?? null) : conv1dArgs.parse(args);
+  return convNd(1, 'conv1d', a);
+}
+
+/** conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) over [N, C, H, W] or [C, H, W]. */
+export function conv2d(...args: ArgsOf<typeof conv2dArgs>): Tensor {
+  const a = isPlain(args) ? plainCall(args[0] as Tensor, args[1] as Tensor, (args[2] as Tensor | undefined) ?? null) : conv2dArgs.parse(args);
+  return convNd(2, 'conv2d', a);
+}
+
+function convTransposeNd(spatial: number, name: string, a: ParsedOf<typeof convTranspose2dArgs>): Tensor {
+  const [x, batched] = batchify(a.input, spatial, name);
+  const out = convolution(x, a.weight, a.bias, {
+    stride: ntuple(a.stride, spatial),
+    padding: ntuple(a.padding, spatial),
+    dilation: ntuple(a.dilation, spatial),
     transposed: true,
-    outputPadding: ntuple(opts.outputPadding ?? 0, spatial),
-    groups: opts.groups ?? 1,
+    outputPadding: ntuple(a.outputPadding, spatial),
+    groups: a.groups,
   });
   return batched ? out : out.squeeze(0);
 }
 
-export function convTranspose1d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor {
-  return convTransposeNd(1, 'conv_transpose1d', input, weight, bias, opts);
+/** conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
+export function convTranspose1d(...args: ArgsOf<typeof convTranspose1dArgs>): Tensor {
+  return convTransposeNd(1, 'conv_transpose1d', convTranspose1dArgs.parse(args));
 }
 
-export function convTranspose2d(input: Tensor, weight: Tensor, bias?: Tensor | null, opts: ConvTransposeOptions = {}): Tensor {
-  return convTransposeNd(2, 'conv_transpose2d', input, weight, bias, opts);
+/** conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
+export function convTranspose2d(...args: ArgsOf<typeof convTranspose2dArgs>): Tensor {
+  return convTransposeNd(2, 'conv_transpose2d', convTranspose2dArgs.parse(args));
 }
-
-// F.pad lives in ./padding.ts; re-exported for src/vision/transforms, which imports it from here.
-export { pad } from './padding.js';

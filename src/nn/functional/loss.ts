@@ -1,57 +1,69 @@
-// nn.functional losses, composed as PyTorch 1.13 composes them so that values and
-// grad_fn names match: cross_entropy = log_softmax + nll_loss (+ label smoothing or
-// class-probability terms), l1_loss and kl_div from elementwise ops; the rest call
-// the ops of src/ops/loss.ts.
+// nn.functional losses with PyTorch's parameters, positional in PyTorch's order or by name:
+// F.crossEntropy(input, target, weight, sizeAverage, ignoreIndex, reduce, reduction,
+// labelSmoothing) or F.crossEntropy(input, target, { labelSmoothing: 0.1 }). Composed as
+// PyTorch 1.13 composes them so that values and grad_fn names match: cross_entropy =
+// log_softmax + nll_loss (+ label smoothing or class-probability terms), l1_loss and kl_div
+// from elementwise ops; the rest call the ops of src/ops/loss.ts.
 import { addScalar, divScalar, mulScalar, xlogy } from '../../ops/binary.js';
 import * as ops from '../../ops/loss.js';
 import { applyReduction, checkReduction, type Reduction } from '../../ops/loss.js';
 import { isFloatingDtype, isIntegralDtype, scalarTypeName } from '../../tensor/dtype.js';
 import { broadcastShapes, sameShape } from '../../tensor/shape.js';
+import { bool, int, nullable, number, signature, string, tensor, type ArgsOf, type Check } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 export type { Reduction };
 
-export interface ReductionOptions {
-  /** 'none' | 'mean' (default) | 'sum'. */
-  reduction?: Reduction;
+const warned = new Set<string>();
+
+/** Python's warnings.warn under the default filter: each message once. */
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') process.emitWarning(message, 'UserWarning');
 }
 
-export interface NllLossOptions extends ReductionOptions {
-  /** A weight per class (1-D, C values). */
-  weight?: Tensor | null;
-  /** Targets equal to this contribute neither loss nor gradient (default -100). */
-  ignoreIndex?: number;
+/**
+ * PyTorch's F._Reduction: legacyGetString maps the deprecated size_average / reduce flags to
+ * a reduction ('mean', 'sum' or 'none'), with PyTorch's deprecation warning (once).
+ */
+export const _Reduction = {
+  legacyGetString(sizeAverage: boolean | null, reduce: boolean | null, emitWarning = true): Reduction {
+    const sum = reduce ?? true;
+    const ret = (sizeAverage ?? true) && sum ? 'mean' : sum ? 'sum' : 'none';
+    if (emitWarning) warnOnce(`size_average and reduce args will be deprecated, please use reduction='${ret}' instead.`);
+    return ret;
+  },
+};
+
+/** The reduction a loss uses: the legacy flags when either is given (as PyTorch), else `reduction`. */
+function reductionOf<R extends string>(sizeAverage: boolean | null, reduce: boolean | null, reduction: R): R | Reduction {
+  return sizeAverage === null && reduce === null ? reduction : _Reduction.legacyGetString(sizeAverage, reduce);
 }
 
-export interface CrossEntropyOptions extends NllLossOptions {
-  /** Mixes the target with the uniform distribution: (1 - s) target + s / C. */
-  labelSmoothing?: number;
-}
+// The parameters every loss shares, in PyTorch's order. `reduction` is any string here:
+// a wrong one gets PyTorch's own message ("avg is not a valid value for reduction").
+const input = ['input', tensor] as const;
+const target = ['target', tensor] as const;
+const weight = ['weight', nullable(tensor), null] as const;
+const sizeAverage = ['sizeAverage', nullable(bool), null] as const;
+const reduce = ['reduce', nullable(bool), null] as const;
+const reduction = ['reduction', string as Check<Reduction>, 'mean'] as const;
+const ignoreIndex = ['ignoreIndex', int, -100] as const;
 
-export interface SmoothL1Options extends ReductionOptions {
-  beta?: number;
-}
-
-export interface HuberOptions extends ReductionOptions {
-  delta?: number;
-}
-
-export interface KLDivOptions {
-  /** 'batchmean' divides the sum by the batch size (the KL divergence's definition). */
-  reduction?: Reduction | 'batchmean';
-  /** The target is given as log-probabilities. */
-  logTarget?: boolean;
-}
-
-export interface BCEOptions extends ReductionOptions {
-  /** Rescales each element's loss; broadcast to the target's shape. */
-  weight?: Tensor | null;
-}
-
-export interface BCEWithLogitsOptions extends BCEOptions {
-  /** Weight of the positive examples, broadcast against the target (e.g. one per class). */
-  posWeight?: Tensor | null;
-}
+const l1LossArgs = signature('l1Loss', [input, target, sizeAverage, reduce, reduction] as const);
+const mseLossArgs = signature('mseLoss', [input, target, sizeAverage, reduce, reduction] as const);
+const smoothL1LossArgs = signature('smoothL1Loss', [input, target, sizeAverage, reduce, reduction, ['beta', number, 1]] as const);
+const huberLossArgs = signature('huberLoss', [input, target, reduction, ['delta', number, 1]] as const);
+const nllLossArgs = signature('nllLoss', [input, target, weight, sizeAverage, ignoreIndex, reduce, reduction] as const);
+const crossEntropyArgs = signature('crossEntropy', [input, target, weight, sizeAverage, ignoreIndex, reduce, reduction, ['labelSmoothing', number, 0]] as const);
+const klDivArgs = signature('klDiv', [
+  input, target, sizeAverage, reduce, ['reduction', string as Check<Reduction | 'batchmean'>, 'mean'], ['logTarget', bool, false],
+] as const);
+const binaryCrossEntropyArgs = signature('binaryCrossEntropy', [input, target, weight, sizeAverage, reduce, reduction] as const);
+const binaryCrossEntropyWithLogitsArgs = signature('binaryCrossEntropyWithLogits', [
+  input, target, weight, sizeAverage, reduce, reduction, ['posWeight', nullable(tensor), null],
+] as const);
 
 /** Python's repr of a torch.Size, as PyTorch's messages print it. */
 function torchSize(shape: readonly number[]): string {
@@ -66,43 +78,48 @@ function broadcastPair(a: Tensor, b: Tensor): [Tensor, Tensor] {
 }
 
 /** Mean absolute error: |input - target|, reduced. Input and target broadcast. */
-export function l1Loss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
-  const reduction = opts.reduction ?? 'mean';
+export function l1Loss(...args: ArgsOf<typeof l1LossArgs>): Tensor {
+  const a = l1LossArgs.parse(args);
+  const reduction = reductionOf(a.sizeAverage, a.reduce, a.reduction);
   checkReduction(reduction);
-  const [x, y] = broadcastPair(input, target);
+  const [x, y] = broadcastPair(a.input, a.target);
   return applyReduction(x.sub(y).abs(), reduction);
 }
 
 /** Mean squared error: (input - target)^2, reduced. Input and target broadcast. */
-export function mseLoss(input: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
-  const reduction = opts.reduction ?? 'mean';
+export function mseLoss(...args: ArgsOf<typeof mseLossArgs>): Tensor {
+  const a = mseLossArgs.parse(args);
+  const reduction = reductionOf(a.sizeAverage, a.reduce, a.reduction);
   checkReduction(reduction);
-  const [x, y] = broadcastPair(input, target);
+  const [x, y] = broadcastPair(a.input, a.target);
   return ops.mseLoss(x, y, reduction);
 }
 
 /** Squared error below beta, absolute error above (beta = 1 by default; 0 gives L1). */
-export function smoothL1Loss(input: Tensor, target: Tensor, opts: SmoothL1Options = {}): Tensor {
-  const reduction = opts.reduction ?? 'mean';
+export function smoothL1Loss(...args: ArgsOf<typeof smoothL1LossArgs>): Tensor {
+  const a = smoothL1LossArgs.parse(args);
+  const reduction = reductionOf(a.sizeAverage, a.reduce, a.reduction);
   checkReduction(reduction);
-  const [x, y] = broadcastPair(input, target);
-  return ops.smoothL1Loss(x, y, reduction, opts.beta ?? 1);
+  const [x, y] = broadcastPair(a.input, a.target);
+  return ops.smoothL1Loss(x, y, reduction, a.beta);
 }
 
 /** Squared error below delta, delta-scaled absolute error above (delta = 1 by default). */
-export function huberLoss(input: Tensor, target: Tensor, opts: HuberOptions = {}): Tensor {
-  const reduction = opts.reduction ?? 'mean';
-  checkReduction(reduction);
-  const [x, y] = broadcastPair(input, target);
-  return ops.huberLoss(x, y, reduction, opts.delta ?? 1);
+export function huberLoss(...args: ArgsOf<typeof huberLossArgs>): Tensor {
+  const a = huberLossArgs.parse(args);
+  checkReduction(a.reduction);
+  const [x, y] = broadcastPair(a.input, a.target);
+  return ops.huberLoss(x, y, a.reduction, a.delta);
 }
 
 /**
  * Negative log-likelihood of log-probabilities `input` ([C], [N, C] or [N, C, d1, …])
  * at the int64 class indices `target` ([], [N] or [N, d1, …]).
  */
-export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
-  return ops.nllLoss(input, target, opts);
+export function nllLoss(...args: ArgsOf<typeof nllLossArgs>): Tensor {
+  const a = nllLossArgs.parse(args);
+  const reduction = reductionOf(a.sizeAverage, a.reduce, a.reduction);
+  return ops.nllLoss(a.input, a.target, { weight: a.weight, ignoreIndex: a.ignoreIndex, reduction });
 }
 
 /**
@@ -111,12 +128,11 @@ export function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}
  * target has input's shape, class probabilities. Computed from log_softmax, so huge
  * logits give finite losses and gradients.
  */
-export function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
-  const reduction = opts.reduction ?? 'mean';
+export function crossEntropy(...args: ArgsOf<typeof crossEntropyArgs>): Tensor {
+  const a = crossEntropyArgs.parse(args);
+  const { input, target, weight, ignoreIndex, labelSmoothing } = a;
+  const reduction = reductionOf(a.sizeAverage, a.reduce, a.reduction);
   checkReduction(reduction);
-  const weight = opts.weight ?? null;
-  const ignoreIndex = opts.ignoreIndex ?? -100;
-  const labelSmoothing = opts.labelSmoothing ?? 0;
   if (sameShape(input.shape, target.shape)) {
     if (!isFloatingDtype(target.dtype)) {
       throw new TypeError(`Expected floating point type for target with class probabilities, got ${scalarTypeName(target.dtype)}`);
@@ -193,37 +209,43 @@ function crossEntropyLabelSmoothing(
  * Kullback-Leibler divergence of the log-probabilities `input` from `target`
  * (probabilities, or log-probabilities with logTarget): target (log target - input).
  */
-export function klDiv(input: Tensor, target: Tensor, opts: KLDivOptions = {}): Tensor {
-  const reduction = opts.reduction ?? 'mean';
+export function klDiv(...args: ArgsOf<typeof klDivArgs>): Tensor {
+  const a = klDivArgs.parse(args);
+  const { input, target, logTarget } = a;
+  const reduction = reductionOf(a.sizeAverage, a.reduce, a.reduction);
   if (reduction !== 'batchmean') checkReduction(reduction);
   if (isIntegralDtype(input.dtype, true) || isIntegralDtype(target.dtype, true)) {
     throw new TypeError('kl_div: Integral inputs not supported.');
   }
-  const pointwise = opts.logTarget ? target.exp().mul(target.sub(input)) : xlogy(target, target).sub(target.mul(input));
+  const pointwise = logTarget ? target.exp().mul(target.sub(input)) : xlogy(target, target).sub(target.mul(input));
   const reduced = applyReduction(pointwise, reduction === 'batchmean' ? 'sum' : reduction);
   return reduction === 'batchmean' && input.dim() !== 0 ? reduced.div(input.shape[0]) : reduced;
 }
 
 /** Binary cross entropy of probabilities `input` (in [0, 1]) against `target` of the same shape. */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: BCEOptions = {}): Tensor {
-  const reduction = opts.reduction ?? 'mean';
+export function binaryCrossEntropy(...args: ArgsOf<typeof binaryCrossEntropyArgs>): Tensor {
+  const a = binaryCrossEntropyArgs.parse(args);
+  const { input, target } = a;
+  const reduction = reductionOf(a.sizeAverage, a.reduce, a.reduction);
   checkReduction(reduction);
   if (!sameShape(target.shape, input.shape)) {
     throw new RangeError(
       `Using a target size (${torchSize(target.shape)}) that is different to the input size (${torchSize(input.shape)}) is deprecated. Please ensure they have the same size.`,
     );
   }
-  let weight = opts.weight ?? null;
+  let weight = a.weight;
   if (weight !== null) weight = weight.expand(broadcastShapes(target.shape, weight.shape));
   return ops.binaryCrossEntropy(input, target, weight, reduction);
 }
 
 /** Binary cross entropy of sigmoid(input), stable for any logit; target has input's shape. */
-export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts: BCEWithLogitsOptions = {}): Tensor {
-  const reduction = opts.reduction ?? 'mean';
+export function binaryCrossEntropyWithLogits(...args: ArgsOf<typeof binaryCrossEntropyWithLogitsArgs>): Tensor {
+  const a = binaryCrossEntropyWithLogitsArgs.parse(args);
+  const { input, target } = a;
+  const reduction = reductionOf(a.sizeAverage, a.reduce, a.reduction);
   checkReduction(reduction);
   if (!sameShape(target.shape, input.shape)) {
     throw new RangeError(`Target size (${torchSize(target.shape)}) must be the same as input size (${torchSize(input.shape)})`);
   }
-  return ops.binaryCrossEntropyWithLogits(input, target, opts.weight ?? null, opts.posWeight ?? null, reduction);
+  return ops.binaryCrossEntropyWithLogits(input, target, a.weight, a.posWeight, reduction);
 }

@@ -2,34 +2,43 @@
 // 2-D ops on x.unsqueeze(-2) and squeeze the result (as PyTorch's graphs show), stride
 // defaults to the kernel size, adaptive output sizes accept null for "keep this size".
 import { adaptiveAvgPool2d as adaptiveAvgPool2dOp, adaptiveMaxPool2d as adaptiveMaxPool2dOp, avgPool2d as avgPool2dOp, maxPool2dWithIndices } from '../../ops/pool.js';
+import { bool, int, intOrList, nullable, signature, tensor, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { listWithDefault, ntuple, pair, single, type IntOrList, type OutputSize } from './utils.js';
+import { intOrListOrNull, listWithDefault, ntuple, outputSize, pair, single, type ArgsWith, type IntOrList, type OutputSize } from './utils.js';
 
 export type { OutputSize };
 
-export interface MaxPoolOptions {
-  /** Default (null): the kernel size. */
-  stride?: IntOrList | null;
-  padding?: IntOrList;
-  dilation?: IntOrList;
-  ceilMode?: boolean;
-  returnIndices?: boolean;
-}
+const input = ['input', tensor] as const;
+const kernelSize = ['kernelSize', intOrList] as const;
+/** Default (null): the kernel size. */
+const stride = ['stride', intOrListOrNull, null] as const;
+const padding = ['padding', intOrList, 0] as const;
 
-export interface AvgPoolOptions {
-  stride?: IntOrList | null;
-  padding?: IntOrList;
-  ceilMode?: boolean;
-  countIncludePad?: boolean;
-}
+// max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False)
+// (ceil_mode and return_indices in the other order than nn.MaxPool2d's, as in PyTorch).
+const maxPoolSpec = [input, kernelSize, stride, padding, ['dilation', intOrList, 1], ['ceilMode', bool, false], ['returnIndices', bool, false]] as const;
+const maxPool1dArgs = signature('max_pool1d', maxPoolSpec);
+const maxPool2dArgs = signature('max_pool2d', maxPoolSpec);
+// avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True)
+const avgPoolSpec = [input, kernelSize, stride, padding, ['ceilMode', bool, false], ['countIncludePad', bool, true]] as const;
+const avgPool1dArgs = signature('avg_pool1d', avgPoolSpec);
+// avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)
+const avgPool2dArgs = signature('avg_pool2d', [...avgPoolSpec, ['divisorOverride', nullable(int), null]] as const);
+const adaptiveAvgPool1dArgs = signature('adaptive_avg_pool1d', [input, ['outputSize', intOrList]] as const);
+const adaptiveAvgPool2dArgs = signature('adaptive_avg_pool2d', [input, ['outputSize', outputSize]] as const);
+const adaptiveMaxPool1dArgs = signature('adaptive_max_pool1d', [input, ['outputSize', intOrList], ['returnIndices', bool, false]] as const);
+const adaptiveMaxPool2dArgs = signature('adaptive_max_pool2d', [input, ['outputSize', outputSize], ['returnIndices', bool, false]] as const);
 
-export interface AvgPool2dOptions extends AvgPoolOptions {
-  divisorOverride?: number | null;
-}
+export type MaxPoolOptions = OptionsObjectOf<typeof maxPool2dArgs>;
+export type AvgPoolOptions = OptionsObjectOf<typeof avgPool1dArgs>;
+export type AvgPool2dOptions = OptionsObjectOf<typeof avgPool2dArgs>;
+
+/** What a max pooling returns: the values, or [values, indices] with returnIndices. */
+export type PoolResult<WithIndices extends boolean> = WithIndices extends true ? [Tensor, Tensor] : Tensor;
 
 /** stride=None (the kernel size) as an empty list, which the ops read as such. */
-const strideList = (stride: IntOrList | null | undefined, n: number): number[] => (stride === undefined || stride === null ? [] : ntuple(stride, n));
+const strideList = (stride: IntOrList | null, n: number): number[] => (stride === null ? [] : ntuple(stride, n));
 
 /** checkDimRange(2, 4) of PyTorch's 1-D pooling functions. */
 function checkDims1d(x: Tensor, op: string): void {
@@ -44,17 +53,17 @@ function check1d(list: readonly number[], op: string, name: string): void {
 
 // --- max ---
 
-export function maxPool2d(input: Tensor, kernelSize: IntOrList, opts: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool2d(input: Tensor, kernelSize: IntOrList, opts?: MaxPoolOptions): Tensor;
-export function maxPool2d(input: Tensor, kernelSize: IntOrList, opts: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
-  const res = maxPool2dWithIndices(input, {
-    kernelSize: pair(kernelSize),
-    stride: strideList(opts.stride, 2),
-    padding: pair(opts.padding ?? 0),
-    dilation: pair(opts.dilation ?? 1),
-    ceilMode: opts.ceilMode ?? false,
+export function maxPool2d<WithIndices extends boolean = false>(...args: ArgsWith<typeof maxPool2dArgs, 'returnIndices', WithIndices>): PoolResult<WithIndices>;
+export function maxPool2d(...args: ArgsOf<typeof maxPool2dArgs>): Tensor | [Tensor, Tensor] {
+  const a = maxPool2dArgs.parse(args);
+  const res = maxPool2dWithIndices(a.input, {
+    kernelSize: pair(a.kernelSize),
+    stride: strideList(a.stride, 2),
+    padding: pair(a.padding),
+    dilation: pair(a.dilation),
+    ceilMode: a.ceilMode,
   });
-  return opts.returnIndices ? res : res[0];
+  return a.returnIndices ? res : res[0];
 }
 
 /** torch.max_pool1d's own argument checks (the path without indices). */
@@ -74,14 +83,14 @@ function checkMaxPool1d(x: Tensor, k: number[], s: number[], p: number[], d: num
   if (d[0] <= 0) throw new RangeError(`max_pool1d() dilation must be greater than zero, but got ${d[0]}`);
 }
 
-export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts?: MaxPoolOptions): Tensor;
-export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
-  const k = single(kernelSize);
-  const s = strideList(opts.stride, 1);
-  const p = single(opts.padding ?? 0);
-  const d = single(opts.dilation ?? 1);
-  if (opts.returnIndices) {
+export function maxPool1d<WithIndices extends boolean = false>(...args: ArgsWith<typeof maxPool1dArgs, 'returnIndices', WithIndices>): PoolResult<WithIndices>;
+export function maxPool1d(...args: ArgsOf<typeof maxPool1dArgs>): Tensor | [Tensor, Tensor] {
+  const { input, returnIndices, ...a } = maxPool1dArgs.parse(args);
+  const k = single(a.kernelSize);
+  const s = strideList(a.stride, 1);
+  const p = single(a.padding);
+  const d = single(a.dilation);
+  if (returnIndices) {
     checkDims1d(input, 'max_pool1d');
     check1d(k, 'max_pool1d', 'kernel_size');
     if (s.length !== 0) check1d(s, 'max_pool1d', 'stride');
@@ -95,29 +104,31 @@ export function maxPool1d(input: Tensor, kernelSize: IntOrList, opts: MaxPoolOpt
     stride: [1, s.length === 0 ? k[0] : s[0]],
     padding: [0, p[0]],
     dilation: [1, d[0]],
-    ceilMode: opts.ceilMode ?? false,
+    ceilMode: a.ceilMode,
   });
-  return opts.returnIndices ? [out.squeeze(-2), indices.squeeze(-2)] : out.squeeze(-2);
+  return returnIndices ? [out.squeeze(-2), indices.squeeze(-2)] : out.squeeze(-2);
 }
 
 // --- average ---
 
-export function avgPool2d(input: Tensor, kernelSize: IntOrList, opts: AvgPool2dOptions = {}): Tensor {
-  return avgPool2dOp(input, {
-    kernelSize: pair(kernelSize),
-    stride: strideList(opts.stride, 2),
-    padding: pair(opts.padding ?? 0),
-    ceilMode: opts.ceilMode ?? false,
-    countIncludePad: opts.countIncludePad ?? true,
-    divisorOverride: opts.divisorOverride ?? null,
+export function avgPool2d(...args: ArgsOf<typeof avgPool2dArgs>): Tensor {
+  const a = avgPool2dArgs.parse(args);
+  return avgPool2dOp(a.input, {
+    kernelSize: pair(a.kernelSize),
+    stride: strideList(a.stride, 2),
+    padding: pair(a.padding),
+    ceilMode: a.ceilMode,
+    countIncludePad: a.countIncludePad,
+    divisorOverride: a.divisorOverride,
   });
 }
 
-export function avgPool1d(input: Tensor, kernelSize: IntOrList, opts: AvgPoolOptions = {}): Tensor {
-  const k = single(kernelSize);
-  let s = strideList(opts.stride, 1);
+export function avgPool1d(...args: ArgsOf<typeof avgPool1dArgs>): Tensor {
+  const { input, ...a } = avgPool1dArgs.parse(args);
+  const k = single(a.kernelSize);
+  let s = strideList(a.stride, 1);
   if (s.length === 0) s = k;
-  const p = single(opts.padding ?? 0);
+  const p = single(a.padding);
   checkDims1d(input, 'avg_pool1d');
   check1d(k, 'avg_pool1d', 'kernel_size');
   check1d(s, 'avg_pool1d', 'stride');
@@ -126,8 +137,8 @@ export function avgPool1d(input: Tensor, kernelSize: IntOrList, opts: AvgPoolOpt
     kernelSize: [1, k[0]],
     stride: [1, s[0]],
     padding: [0, p[0]],
-    ceilMode: opts.ceilMode ?? false,
-    countIncludePad: opts.countIncludePad ?? true,
+    ceilMode: a.ceilMode,
+    countIncludePad: a.countIncludePad,
     divisorOverride: null,
   });
   return out.squeeze(-2);
@@ -135,27 +146,33 @@ export function avgPool1d(input: Tensor, kernelSize: IntOrList, opts: AvgPoolOpt
 
 // --- adaptive ---
 
-export function adaptiveAvgPool2d(input: Tensor, outputSize: OutputSize): Tensor {
+export function adaptiveAvgPool2d(...args: ArgsOf<typeof adaptiveAvgPool2dArgs>): Tensor {
+  const { input, outputSize } = adaptiveAvgPool2dArgs.parse(args);
   return adaptiveAvgPool2dOp(input, listWithDefault(outputSize, input, 2));
 }
 
-export function adaptiveAvgPool1d(input: Tensor, outputSize: IntOrList): Tensor {
+export function adaptiveAvgPool1d(...args: ArgsOf<typeof adaptiveAvgPool1dArgs>): Tensor {
+  const { input, outputSize } = adaptiveAvgPool1dArgs.parse(args);
   const size = single(outputSize);
   checkDims1d(input, 'adaptive_avg_pool1d');
   check1d(size, 'adaptive_avg_pool1d', 'output_size');
   return adaptiveAvgPool2dOp(input.unsqueeze(-2), [1, size[0]]).squeeze(-2);
 }
 
-export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, opts: { returnIndices: true }): [Tensor, Tensor];
-export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, opts?: { returnIndices?: boolean }): Tensor;
-export function adaptiveMaxPool2d(input: Tensor, outputSize: OutputSize, opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool2d<WithIndices extends boolean = false>(
+  ...args: ArgsWith<typeof adaptiveMaxPool2dArgs, 'returnIndices', WithIndices>
+): PoolResult<WithIndices>;
+export function adaptiveMaxPool2d(...args: ArgsOf<typeof adaptiveMaxPool2dArgs>): Tensor | [Tensor, Tensor] {
+  const { input, outputSize, returnIndices } = adaptiveMaxPool2dArgs.parse(args);
   const res = adaptiveMaxPool2dOp(input, listWithDefault(outputSize, input, 2));
-  return opts.returnIndices ? res : res[0];
+  return returnIndices ? res : res[0];
 }
 
-export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, opts: { returnIndices: true }): [Tensor, Tensor];
-export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, opts?: { returnIndices?: boolean }): Tensor;
-export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool1d<WithIndices extends boolean = false>(
+  ...args: ArgsWith<typeof adaptiveMaxPool1dArgs, 'returnIndices', WithIndices>
+): PoolResult<WithIndices>;
+export function adaptiveMaxPool1d(...args: ArgsOf<typeof adaptiveMaxPool1dArgs>): Tensor | [Tensor, Tensor] {
+  const { input, outputSize, returnIndices } = adaptiveMaxPool1dArgs.parse(args);
   const size = single(outputSize);
   checkDims1d(input, 'adaptive_max_pool1d');
   check1d(size, 'adaptive_max_pool1d', 'output_size');
@@ -167,5 +184,5 @@ export function adaptiveMaxPool1d(input: Tensor, outputSize: IntOrList, opts: { 
     }
   }
   const [out, indices] = adaptiveMaxPool2dOp(input.unsqueeze(-2), [1, size[0]]);
-  return opts.returnIndices ? [out.squeeze(-2), indices.squeeze(-2)] : out.squeeze(-2);
+  return returnIndices ? [out.squeeze(-2), indices.squeeze(-2)] : out.squeeze(-2);
 }

@@ -1,5 +1,7 @@
 // Int-list arguments as torch/nn/modules/utils.py expands them (_single, _pair, _ntuple,
-// _list_with_default, _reverse_repeat_tuple), shared by nn.functional and the modules.
+// _list_with_default, _reverse_repeat_tuple), shared by nn.functional and the modules;
+// and the argument checks and signature types they share.
+import { check, intOrList, nullable, type Check, type Signature } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 /** A Python int-or-tuple argument: an int stands for every dim. */
@@ -34,3 +36,37 @@ export function reverseRepeatTuple(t: readonly number[]): number[] {
     .reverse()
     .flatMap((v) => [v, v]);
 }
+
+// --- argument checks shared by the layers and nn.functional ---
+
+/** stride=None (the kernel size) or an int / list of ints. */
+export const intOrListOrNull = nullable(intOrList);
+
+/** An adaptive pool's output size: an int, or a list of ints and nulls (keep that input size). */
+export const outputSize: Check<OutputSize> = check(
+  'an int or a list of ints and nulls',
+  (v) => Number.isInteger(v) || (Array.isArray(v) && v.every((e) => e === null || Number.isInteger(e))),
+);
+
+// --- signature types for parameters that decide the return type (return_indices) ---
+
+type Param = readonly [string, Check<unknown>, ...unknown[]];
+type TypeOf<C> = C extends Check<infer T> ? T : never;
+type PositionalWith<S, K, V> = S extends readonly [infer H, ...infer R]
+  ? H extends '*'
+    ? []
+    : H extends Param
+      ? [H[0] extends K ? V : TypeOf<H[1]>, ...PositionalWith<R, K, V>]
+      : []
+  : [];
+type OptionsWith<S, K, V> = {
+  [E in S extends readonly unknown[] ? S[number] : never as E extends Param ? E[0] : never]?: E extends Param ? (E[0] extends K ? V : TypeOf<E[1]>) : never;
+};
+type Prefixes<T extends unknown[]> = T extends [...infer I, unknown] ? T | Prefixes<I> : [];
+type ThenOptions<P, O> = P extends unknown[] ? [...P, options?: O] : never;
+
+/**
+ * ArgsOf<G> with parameter K typed V (a type parameter): lets `returnIndices: true`, given by
+ * position or by name, pick the return type of a pooling function or module.
+ */
+export type ArgsWith<G, K extends string, V> = G extends Signature<infer S> ? ThenOptions<Prefixes<PositionalWith<S, K, V>>, OptionsWith<S, K, V>> : never;

@@ -1,157 +1,256 @@
+// Activation layers, constructed as PyTorch's: positional parameters in PyTorch's order,
+// or a trailing options object with the same names camelCased.
+import { bool, int, nullable, number, signature, string, type ArgsOf, type Check } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
 import { Module } from '../module.js';
 import { pyFloat } from '../repr.js';
 
+const inplace = ['inplace', bool, false] as const;
 const inplaceRepr = (inplace: boolean) => (inplace ? 'inplace=True' : '');
+const andInplace = (inplace: boolean) => (inplace ? ', inplace=True' : '');
 
-export class ReLU extends Module {
-  constructor(readonly inplace = false) {
+/** A layer whose only parameter is inplace: ReLU(inplace=False) and the like. */
+abstract class InplaceActivation extends Module {
+  readonly inplace: boolean;
+  constructor(sig: typeof reluArgs, args: ArgsOf<typeof reluArgs>) {
     super();
-  }
-  override forward(x: Tensor): Tensor {
-    return F.relu(x, { inplace: this.inplace });
+    this.inplace = sig.parse(args).inplace;
   }
   override extraRepr(): string {
     return inplaceRepr(this.inplace);
   }
 }
 
-export class ReLU6 extends Module {
-  constructor(readonly inplace = false) {
-    super();
+const reluArgs = signature('ReLU', [inplace] as const);
+const relu6Args = signature('ReLU6', [inplace] as const);
+const seluArgs = signature('SELU', [inplace] as const);
+const siluArgs = signature('SiLU', [inplace] as const);
+const mishArgs = signature('Mish', [inplace] as const);
+const hardsigmoidArgs = signature('Hardsigmoid', [inplace] as const);
+const hardswishArgs = signature('Hardswish', [inplace] as const);
+
+export class ReLU extends InplaceActivation {
+  constructor(...args: ArgsOf<typeof reluArgs>) {
+    super(reluArgs, args);
   }
   override forward(x: Tensor): Tensor {
-    return F.relu6(x, { inplace: this.inplace });
-  }
-  override extraRepr(): string {
-    return inplaceRepr(this.inplace);
+    return this.inplace ? F.relu(x, true) : F.relu(x);
   }
 }
+
+export class ReLU6 extends InplaceActivation {
+  constructor(...args: ArgsOf<typeof relu6Args>) {
+    super(relu6Args, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return this.inplace ? F.relu6(x, true) : F.relu6(x);
+  }
+}
+
+export class SELU extends InplaceActivation {
+  constructor(...args: ArgsOf<typeof seluArgs>) {
+    super(seluArgs, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return this.inplace ? F.selu(x, true) : F.selu(x);
+  }
+}
+
+export class SiLU extends InplaceActivation {
+  constructor(...args: ArgsOf<typeof siluArgs>) {
+    super(siluArgs, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return this.inplace ? F.silu(x, true) : F.silu(x);
+  }
+}
+
+export class Mish extends InplaceActivation {
+  constructor(...args: ArgsOf<typeof mishArgs>) {
+    super(mishArgs, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return this.inplace ? F.mish(x, true) : F.mish(x);
+  }
+}
+
+/** Prints as Hardsigmoid() whatever inplace is, as PyTorch's. */
+export class Hardsigmoid extends InplaceActivation {
+  constructor(...args: ArgsOf<typeof hardsigmoidArgs>) {
+    super(hardsigmoidArgs, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return this.inplace ? F.hardsigmoid(x, true) : F.hardsigmoid(x);
+  }
+  override extraRepr(): string {
+    return '';
+  }
+}
+
+/** Prints as Hardswish() whatever inplace is, as PyTorch's. */
+export class Hardswish extends InplaceActivation {
+  constructor(...args: ArgsOf<typeof hardswishArgs>) {
+    super(hardswishArgs, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return this.inplace ? F.hardswish(x, true) : F.hardswish(x);
+  }
+  override extraRepr(): string {
+    return '';
+  }
+}
+
+const leakyReluArgs = signature('LeakyReLU', [['negativeSlope', number, 0.01], inplace] as const);
 
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01, readonly inplace = false) {
+  readonly negativeSlope: number;
+  readonly inplace: boolean;
+  constructor(...args: ArgsOf<typeof leakyReluArgs>) {
     super();
+    ({ negativeSlope: this.negativeSlope, inplace: this.inplace } = leakyReluArgs.parse(args));
   }
   override forward(x: Tensor): Tensor {
-    return F.leakyRelu(x, this.negativeSlope, { inplace: this.inplace });
+    return F.leakyRelu(x, this.negativeSlope, this.inplace);
   }
   override extraRepr(): string {
-    return `negative_slope=${pyFloat(this.negativeSlope)}${this.inplace ? ', inplace=True' : ''}`;
+    return `negative_slope=${pyFloat(this.negativeSlope)}${andInplace(this.inplace)}`;
   }
 }
 
-export class ELU extends Module {
-  constructor(readonly alpha = 1, readonly inplace = false) {
+const eluArgs = signature('ELU', [['alpha', number, 1], inplace] as const);
+const celuArgs = signature('CELU', [['alpha', number, 1], inplace] as const);
+
+/** ELU and CELU: alpha and inplace. */
+abstract class AlphaActivation extends Module {
+  readonly alpha: number;
+  readonly inplace: boolean;
+  constructor(sig: typeof eluArgs, args: ArgsOf<typeof eluArgs>) {
     super();
-  }
-  override forward(x: Tensor): Tensor {
-    return F.elu(x, this.alpha, { inplace: this.inplace });
+    ({ alpha: this.alpha, inplace: this.inplace } = sig.parse(args));
   }
   override extraRepr(): string {
-    return `alpha=${pyFloat(this.alpha)}${this.inplace ? ', inplace=True' : ''}`;
+    return `alpha=${pyFloat(this.alpha)}${andInplace(this.inplace)}`;
   }
 }
 
-export class SELU extends Module {
-  constructor(readonly inplace = false) {
-    super();
+export class ELU extends AlphaActivation {
+  constructor(...args: ArgsOf<typeof eluArgs>) {
+    super(eluArgs, args);
   }
   override forward(x: Tensor): Tensor {
-    return F.selu(x, { inplace: this.inplace });
-  }
-  override extraRepr(): string {
-    return inplaceRepr(this.inplace);
+    return F.elu(x, this.alpha, this.inplace);
   }
 }
+
+export class CELU extends AlphaActivation {
+  constructor(...args: ArgsOf<typeof celuArgs>) {
+    super(celuArgs, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.celu(x, this.alpha, this.inplace);
+  }
+}
+
+const geluArgs = signature('GELU', [['approximate', string as Check<'none' | 'tanh'>, 'none']] as const);
 
 export class GELU extends Module {
-  constructor(readonly approximate: 'none' | 'tanh' = 'none') {
+  readonly approximate: 'none' | 'tanh';
+  constructor(...args: ArgsOf<typeof geluArgs>) {
     super();
+    this.approximate = geluArgs.parse(args).approximate;
   }
   override forward(x: Tensor): Tensor {
-    return F.gelu(x, { approximate: this.approximate });
+    return this.approximate === 'none' ? F.gelu(x) : F.gelu(x, { approximate: this.approximate });
   }
   override extraRepr(): string {
     return `approximate='${this.approximate}'`;
   }
 }
 
-export class SiLU extends Module {
-  constructor(readonly inplace = false) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return F.silu(x, { inplace: this.inplace });
-  }
-  override extraRepr(): string {
-    return inplaceRepr(this.inplace);
-  }
-}
-
-export class Mish extends Module {
-  override forward(x: Tensor): Tensor {
-    return F.mish(x);
-  }
-}
+const sigmoidArgs = signature('Sigmoid', [] as const);
+const tanhArgs = signature('Tanh', [] as const);
+const logSigmoidArgs = signature('LogSigmoid', [] as const);
+const softsignArgs = signature('Softsign', [] as const);
 
 export class Sigmoid extends Module {
+  constructor(...args: ArgsOf<typeof sigmoidArgs>) {
+    super();
+    sigmoidArgs.parse(args);
+  }
   override forward(x: Tensor): Tensor {
     return F.sigmoid(x);
   }
 }
 
 export class Tanh extends Module {
+  constructor(...args: ArgsOf<typeof tanhArgs>) {
+    super();
+    tanhArgs.parse(args);
+  }
   override forward(x: Tensor): Tensor {
     return F.tanh(x);
   }
 }
 
 export class LogSigmoid extends Module {
+  constructor(...args: ArgsOf<typeof logSigmoidArgs>) {
+    super();
+    logSigmoidArgs.parse(args);
+  }
   override forward(x: Tensor): Tensor {
     return F.logsigmoid(x);
   }
 }
 
 export class Softsign extends Module {
+  constructor(...args: ArgsOf<typeof softsignArgs>) {
+    super();
+    softsignArgs.parse(args);
+  }
   override forward(x: Tensor): Tensor {
     return F.softsign(x);
   }
 }
 
-export class Hardsigmoid extends Module {
-  constructor(readonly inplace = false) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return F.hardsigmoid(x, { inplace: this.inplace });
-  }
-}
-
-export class Hardswish extends Module {
-  constructor(readonly inplace = false) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return F.hardswish(x, { inplace: this.inplace });
-  }
-}
+// Hardtanh(min_val=-1.0, max_val=1.0, inplace=False, min_value=None, max_value=None): the last
+// two are PyTorch's deprecated spellings of the first two, which they override.
+const hardtanhArgs = signature('Hardtanh', [
+  ['minVal', number, -1],
+  ['maxVal', number, 1],
+  inplace,
+  ['minValue', nullable(number), null],
+  ['maxValue', nullable(number), null],
+] as const);
 
 export class Hardtanh extends Module {
-  constructor(readonly minVal = -1, readonly maxVal = 1, readonly inplace = false) {
+  readonly minVal: number;
+  readonly maxVal: number;
+  readonly inplace: boolean;
+  constructor(...args: ArgsOf<typeof hardtanhArgs>) {
     super();
+    const a = hardtanhArgs.parse(args);
+    this.minVal = a.minValue ?? a.minVal;
+    this.maxVal = a.maxValue ?? a.maxVal;
+    this.inplace = a.inplace;
+    if (!(this.maxVal > this.minVal)) throw new RangeError(`Hardtanh: max_val (${this.maxVal}) must be greater than min_val (${this.minVal})`);
   }
   override forward(x: Tensor): Tensor {
-    return F.hardtanh(x, this.minVal, this.maxVal, { inplace: this.inplace });
+    return F.hardtanh(x, this.minVal, this.maxVal, this.inplace);
   }
   override extraRepr(): string {
-    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${this.inplace ? ', inplace=True' : ''}`;
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${andInplace(this.inplace)}`;
   }
 }
 
+const softplusArgs = signature('Softplus', [['beta', number, 1], ['threshold', number, 20]] as const);
+
 export class Softplus extends Module {
-  constructor(readonly beta = 1, readonly threshold = 20) {
+  readonly beta: number;
+  readonly threshold: number;
+  constructor(...args: ArgsOf<typeof softplusArgs>) {
     super();
+    ({ beta: this.beta, threshold: this.threshold } = softplusArgs.parse(args));
   }
   override forward(x: Tensor): Tensor {
     return F.softplus(x, this.beta, this.threshold);
@@ -161,43 +260,63 @@ export class Softplus extends Module {
   }
 }
 
+const thresholdArgs = signature('Threshold', [['threshold', number], ['value', number], inplace] as const);
+
 export class Threshold extends Module {
-  constructor(readonly threshold: number, readonly value: number, readonly inplace = false) {
+  readonly threshold: number;
+  readonly value: number;
+  readonly inplace: boolean;
+  constructor(...args: ArgsOf<typeof thresholdArgs>) {
     super();
+    ({ threshold: this.threshold, value: this.value, inplace: this.inplace } = thresholdArgs.parse(args));
   }
   override forward(x: Tensor): Tensor {
-    return F.threshold(x, this.threshold, this.value, { inplace: this.inplace });
+    return F.threshold(x, this.threshold, this.value, this.inplace);
   }
   override extraRepr(): string {
-    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${this.inplace ? ', inplace=True' : ''}`;
+    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${andInplace(this.inplace)}`;
   }
 }
 
-export class Softmax extends Module {
-  constructor(readonly dim: number | null = null) {
-    super();
-  }
-  override forward(x: Tensor): Tensor {
-    return F.softmax(x, this.dim ?? implicitDim(x));
-  }
-  override extraRepr(): string {
-    return `dim=${this.dim === null ? 'None' : this.dim}`;
-  }
-}
+const softmaxArgs = signature('Softmax', [['dim', nullable(int), null]] as const);
+const logSoftmaxArgs = signature('LogSoftmax', [['dim', nullable(int), null]] as const);
+const softminArgs = signature('Softmin', [['dim', nullable(int), null]] as const);
 
-export class LogSoftmax extends Module {
-  constructor(readonly dim: number | null = null) {
+/** Softmax, LogSoftmax, Softmin: dim=None picks PyTorch's implicit dim for the input. */
+abstract class SoftmaxLike extends Module {
+  readonly dim: number | null;
+  constructor(sig: typeof softmaxArgs, args: ArgsOf<typeof softmaxArgs>) {
     super();
-  }
-  override forward(x: Tensor): Tensor {
-    return F.logSoftmax(x, this.dim ?? implicitDim(x));
+    this.dim = sig.parse(args).dim;
   }
   override extraRepr(): string {
     return `dim=${this.dim === null ? 'None' : this.dim}`;
   }
 }
 
-/** PyTorch's _get_softmax_dim for dim=None (deprecated there, kept for parity). */
-function implicitDim(x: Tensor): number {
-  return x.dim() === 0 || x.dim() === 1 || x.dim() === 3 ? 0 : 1;
+export class Softmax extends SoftmaxLike {
+  constructor(...args: ArgsOf<typeof softmaxArgs>) {
+    super(softmaxArgs, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.softmax(x, this.dim);
+  }
+}
+
+export class LogSoftmax extends SoftmaxLike {
+  constructor(...args: ArgsOf<typeof logSoftmaxArgs>) {
+    super(logSoftmaxArgs, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.logSoftmax(x, this.dim);
+  }
+}
+
+export class Softmin extends SoftmaxLike {
+  constructor(...args: ArgsOf<typeof softminArgs>) {
+    super(softminArgs, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.softmin(x, this.dim);
+  }
 }

@@ -1,9 +1,10 @@
-// BatchNorm1d/2d/3d with PyTorch's buffers (running_mean, running_var,
+// BatchNorm1d/2d/3d(numFeatures, eps, momentum, affine, trackRunningStats, device, dtype),
+// positional as in PyTorch or by name, with PyTorch's buffers (running_mean, running_var,
 // num_batches_tracked as an int64 0-d tensor), momentum (null = cumulative moving
 // average) and train/eval behaviour.
 import { noGrad } from '../../autograd/grad-mode.js';
 import { empty, ones, tensor, zeros } from '../../tensor/create.js';
-import type { DType } from '../../tensor/dtype.js';
+import { bool, checkTensor, deviceArg, dtype, int, nullable, number, signature, type ArgsOf, type ParsedOf } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
 import * as init from '../init.js';
@@ -11,14 +12,20 @@ import { Module, type StateDict } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyFloat, pyValue } from '../repr.js';
 
-export interface BatchNormOptions {
-  eps?: number;
+const batchNormSpec = [
+  ['numFeatures', int],
+  ['eps', number, 1e-5],
   /** Weight of the new batch statistic in the running averages; null: cumulative average. */
-  momentum?: number | null;
-  affine?: boolean;
-  trackRunningStats?: boolean;
-  dtype?: DType;
-}
+  ['momentum', nullable(number), 0.1],
+  ['affine', bool, true],
+  ['trackRunningStats', bool, true],
+  ['device', nullable(deviceArg), null],
+  ['dtype', nullable(dtype), null],
+] as const;
+const batchNorm1dArgs = signature('BatchNorm1d', batchNormSpec);
+const batchNorm2dArgs = signature('BatchNorm2d', batchNormSpec);
+const batchNorm3dArgs = signature('BatchNorm3d', batchNormSpec);
+type BatchNormArgs = ArgsOf<typeof batchNorm1dArgs>;
 
 abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
@@ -32,19 +39,20 @@ abstract class BatchNormBase extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+  /** The parsed arguments of BatchNorm1d/2d/3d. */
+  constructor({ numFeatures, eps, momentum, affine, trackRunningStats, dtype }: ParsedOf<typeof batchNorm1dArgs>) {
     super();
     this.numFeatures = numFeatures;
-    this.eps = opts.eps ?? 1e-5;
-    this.momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
-    this.affine = opts.affine ?? true;
-    this.trackRunningStats = opts.trackRunningStats ?? true;
-    const dtype = opts.dtype;
-    this.weight = this.affine ? new Parameter(empty([numFeatures], { dtype })) : null;
-    this.bias = this.affine ? new Parameter(empty([numFeatures], { dtype })) : null;
-    if (this.trackRunningStats) {
-      this.registerBuffer('running_mean', zeros([numFeatures], { dtype }));
-      this.registerBuffer('running_var', ones([numFeatures], { dtype }));
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = affine;
+    this.trackRunningStats = trackRunningStats;
+    const factory = { dtype: dtype ?? undefined };
+    this.weight = affine ? new Parameter(empty([numFeatures], factory)) : null;
+    this.bias = affine ? new Parameter(empty([numFeatures], factory)) : null;
+    if (trackRunningStats) {
+      this.registerBuffer('running_mean', zeros([numFeatures], factory));
+      this.registerBuffer('running_var', ones([numFeatures], factory));
       this.registerBuffer('num_batches_tracked', tensor(0, { dtype: 'int64' }));
     } else {
       this.registerBuffer('running_mean', null);
@@ -79,6 +87,7 @@ abstract class BatchNormBase extends Module {
   protected abstract checkInputDim(x: Tensor): void;
 
   override forward(x: Tensor): Tensor {
+    checkTensor(`${this.constructor.name}.forward`, 'input', 1, x);
     this.checkInputDim(x);
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked !== null) {
@@ -90,13 +99,7 @@ abstract class BatchNormBase extends Module {
     // Eval uses batch statistics only when there are no running statistics at all.
     const useBatchStats = this.training || (this.running_mean === null && this.running_var === null);
     const track = !this.training || this.trackRunningStats;
-    return F.batchNorm(x, track ? this.running_mean : null, track ? this.running_var : null, {
-      weight: this.weight,
-      bias: this.bias,
-      training: useBatchStats,
-      momentum: factor,
-      eps: this.eps,
-    });
+    return F.batchNorm(x, track ? this.running_mean : null, track ? this.running_var : null, this.weight, this.bias, useBatchStats, factor, this.eps);
   }
 
   override extraRepr(): string {
@@ -107,6 +110,10 @@ abstract class BatchNormBase extends Module {
 
 /** Batch normalisation of [N, C] or [N, C, L] inputs over each channel. */
 export class BatchNorm1d extends BatchNormBase {
+  constructor(...args: BatchNormArgs) {
+    super(batchNorm1dArgs.parse(args));
+  }
+
   protected checkInputDim(x: Tensor): void {
     if (x.dim() !== 2 && x.dim() !== 3) throw new RangeError(`expected 2D or 3D input (got ${x.dim()}D input)`);
   }
@@ -114,6 +121,10 @@ export class BatchNorm1d extends BatchNormBase {
 
 /** Batch normalisation of [N, C, H, W] inputs over each channel. */
 export class BatchNorm2d extends BatchNormBase {
+  constructor(...args: BatchNormArgs) {
+    super(batchNorm2dArgs.parse(args));
+  }
+
   protected checkInputDim(x: Tensor): void {
     if (x.dim() !== 4) throw new RangeError(`expected 4D input (got ${x.dim()}D input)`);
   }
@@ -121,6 +132,10 @@ export class BatchNorm2d extends BatchNormBase {
 
 /** Batch normalisation of [N, C, D, H, W] inputs over each channel. */
 export class BatchNorm3d extends BatchNormBase {
+  constructor(...args: BatchNormArgs) {
+    super(batchNorm3dArgs.parse(args));
+  }
+
   protected checkInputDim(x: Tensor): void {
     if (x.dim() !== 5) throw new RangeError(`expected 5D input (got ${x.dim()}D input)`);
   }

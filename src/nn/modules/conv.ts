@@ -1,8 +1,8 @@
+import { bool, checkTensor, deviceArg, dtype, either, int, intOrList, nullable, signature, string, type ArgsOf, type Check, type ParsedOf } from '../../tensor/args.js';
 import { empty } from '../../tensor/create.js';
-import type { DType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { ntuple, reverseRepeatTuple, type IntOrList } from '../functional/utils.js';
 import * as F from '../functional/index.js';
+import { ntuple, reverseRepeatTuple } from '../functional/utils.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -10,27 +10,40 @@ import { pyValue } from '../repr.js';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
-export interface ConvNdOptions {
-  stride?: IntOrList;
-  /** Zero padding per side, or 'valid' / 'same' (stride 1 only). */
-  padding?: IntOrList | 'same' | 'valid';
-  dilation?: IntOrList;
-  groups?: number;
-  bias?: boolean;
-  paddingMode?: PaddingMode;
-  dtype?: DType;
-}
+const head = [['inChannels', int], ['outChannels', int], ['kernelSize', intOrList], ['stride', intOrList, 1]] as const;
+const tail = [['device', nullable(deviceArg), null], ['dtype', nullable(dtype), null]] as const;
+// Any string for the modes: a wrong one gets PyTorch's own message.
+const paddingMode = ['paddingMode', string as Check<PaddingMode>, 'zeros'] as const;
 
-export interface ConvTransposeNdOptions {
-  stride?: IntOrList;
-  padding?: IntOrList;
-  outputPadding?: IntOrList;
-  groups?: number;
-  bias?: boolean;
-  dilation?: IntOrList;
-  paddingMode?: 'zeros';
-  dtype?: DType;
-}
+// Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
+//        padding_mode='zeros', device=None, dtype=None); padding may be 'same' or 'valid'.
+const convSpec = [
+  ...head,
+  ['padding', either(intOrList, string as Check<'same' | 'valid'>), 0],
+  ['dilation', intOrList, 1],
+  ['groups', int, 1],
+  ['bias', bool, true],
+  paddingMode,
+  ...tail,
+] as const;
+const conv1dArgs = signature('Conv1d', convSpec);
+const conv2dArgs = signature('Conv2d', convSpec);
+// ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
+//                 bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)
+const convTransposeSpec = [
+  ...head,
+  ['padding', intOrList, 0],
+  ['outputPadding', intOrList, 0],
+  ['groups', int, 1],
+  ['bias', bool, true],
+  ['dilation', intOrList, 1],
+  paddingMode,
+  ...tail,
+] as const;
+const convTranspose1dArgs = signature('ConvTranspose1d', convTransposeSpec);
+const convTranspose2dArgs = signature('ConvTranspose2d', convTransposeSpec);
+
+type ConvNdArgs = ParsedOf<typeof conv2dArgs> & { outputPadding?: number | readonly number[] };
 
 const PADDING_MODES = ['zeros', 'reflect', 'replicate', 'circular'];
 
@@ -51,19 +64,10 @@ abstract class ConvNd extends Module {
   /** F.pad's argument for non-zero padding modes: (left, right) per dim from the last. */
   protected readonly _reversedPaddingRepeatedTwice: number[];
 
-  constructor(
-    spatial: number,
-    inChannels: number,
-    outChannels: number,
-    kernelSize: IntOrList,
-    opts: ConvNdOptions & { outputPadding?: IntOrList },
-    transposed: boolean,
-  ) {
+  constructor(spatial: number, a: ConvNdArgs, transposed: boolean) {
     super();
-    const groups = opts.groups ?? 1;
-    const stride = ntuple(opts.stride ?? 1, spatial);
-    const padding = opts.padding ?? 0;
-    const paddingMode = opts.paddingMode ?? 'zeros';
+    const { inChannels, outChannels, groups, padding, paddingMode } = a;
+    const stride = ntuple(a.stride, spatial);
     if (groups <= 0) throw new RangeError('groups must be a positive integer');
     if (inChannels % groups !== 0) throw new RangeError('in_channels must be divisible by groups');
     if (outChannels % groups !== 0) throw new RangeError('out_channels must be divisible by groups');
@@ -76,12 +80,12 @@ abstract class ConvNd extends Module {
     }
     this.inChannels = inChannels;
     this.outChannels = outChannels;
-    this.kernelSize = ntuple(kernelSize, spatial);
+    this.kernelSize = ntuple(a.kernelSize, spatial);
     this.stride = stride;
     this.padding = typeof padding === 'string' ? padding : ntuple(padding, spatial);
-    this.dilation = ntuple(opts.dilation ?? 1, spatial);
+    this.dilation = ntuple(a.dilation, spatial);
     this.transposed = transposed;
-    this.outputPadding = ntuple(opts.outputPadding ?? 0, spatial);
+    this.outputPadding = ntuple(a.outputPadding ?? 0, spatial);
     this.groups = groups;
     this.paddingMode = paddingMode;
     let reversed: number[];
@@ -99,8 +103,9 @@ abstract class ConvNd extends Module {
     }
     this._reversedPaddingRepeatedTwice = reversed;
     const shape = transposed ? [inChannels, outChannels / groups, ...this.kernelSize] : [outChannels, inChannels / groups, ...this.kernelSize];
-    this.weight = new Parameter(empty(shape, { dtype: opts.dtype }));
-    this.bias = opts.bias ?? true ? new Parameter(empty([outChannels], { dtype: opts.dtype })) : null;
+    const dt = a.dtype ?? undefined;
+    this.weight = new Parameter(empty(shape, { dtype: dt }));
+    this.bias = a.bias ? new Parameter(empty([outChannels], { dtype: dt })) : null;
     this.resetParameters();
   }
 
@@ -132,16 +137,16 @@ abstract class ConvNd extends Module {
   protected convForward(x: Tensor, conv: typeof F.conv1d): Tensor {
     if (this.paddingMode !== 'zeros') {
       const padded = F.pad(x, this._reversedPaddingRepeatedTwice, this.paddingMode);
-      return conv(padded, this.weight, this.bias, { stride: this.stride, padding: 0, dilation: this.dilation, groups: this.groups });
+      return conv(padded, this.weight, this.bias, this.stride, 0, this.dilation, this.groups);
     }
-    return conv(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return conv(x, this.weight, this.bias, this.stride, this.padding, this.dilation, this.groups);
   }
 }
 
 /** 1-D cross-correlation over [N, C, L] (or [C, L]) inputs. */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, opts: ConvNdOptions = {}) {
-    super(1, inChannels, outChannels, kernelSize, opts, false);
+  constructor(...args: ArgsOf<typeof conv1dArgs>) {
+    super(1, conv1dArgs.parse(args), false);
   }
   override forward(x: Tensor): Tensor {
     return this.convForward(x, F.conv1d);
@@ -150,8 +155,8 @@ export class Conv1d extends ConvNd {
 
 /** 2-D cross-correlation over [N, C, H, W] (or [C, H, W]) inputs. */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, opts: ConvNdOptions = {}) {
-    super(2, inChannels, outChannels, kernelSize, opts, false);
+  constructor(...args: ArgsOf<typeof conv2dArgs>) {
+    super(2, conv2dArgs.parse(args), false);
   }
   override forward(x: Tensor): Tensor {
     return this.convForward(x, F.conv2d);
@@ -159,9 +164,9 @@ export class Conv2d extends ConvNd {
 }
 
 abstract class ConvTransposeNd extends ConvNd {
-  constructor(spatial: number, inChannels: number, outChannels: number, kernelSize: IntOrList, opts: ConvTransposeNdOptions) {
-    if ((opts.paddingMode ?? 'zeros') !== 'zeros') throw new RangeError(`Only "zeros" padding mode is supported for ${new.target.name}`);
-    super(spatial, inChannels, outChannels, kernelSize, opts, true);
+  constructor(spatial: number, a: ParsedOf<typeof convTranspose2dArgs>) {
+    if (a.paddingMode !== 'zeros') throw new RangeError(`Only "zeros" padding mode is supported for ${new.target.name}`);
+    super(spatial, a, true);
   }
 
   /** PyTorch's _output_padding: the output_padding that yields a requested output size. */
@@ -190,20 +195,15 @@ abstract class ConvTransposeNd extends ConvNd {
   }
 
   protected transposeForward(x: Tensor, outputSize: readonly number[] | undefined, conv: typeof F.convTranspose1d): Tensor {
-    return conv(x, this.weight, this.bias, {
-      stride: this.stride,
-      padding: this.padding as number[],
-      outputPadding: this.outputPaddingFor(x, outputSize),
-      groups: this.groups,
-      dilation: this.dilation,
-    });
+    if (outputSize !== undefined) checkTensor(`conv_transpose${this.kernelSize.length}d`, 'input', 1, x);
+    return conv(x, this.weight, this.bias, this.stride, this.padding as number[], this.outputPaddingFor(x, outputSize), this.groups, this.dilation);
   }
 }
 
 /** The gradient of Conv1d with respect to its input, as a layer (a "deconvolution"). */
 export class ConvTranspose1d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, opts: ConvTransposeNdOptions = {}) {
-    super(1, inChannels, outChannels, kernelSize, opts);
+  constructor(...args: ArgsOf<typeof convTranspose1dArgs>) {
+    super(1, convTranspose1dArgs.parse(args));
   }
   override forward(x: Tensor, outputSize?: readonly number[]): Tensor {
     return this.transposeForward(x, outputSize, F.convTranspose1d);
@@ -212,8 +212,8 @@ export class ConvTranspose1d extends ConvTransposeNd {
 
 /** The gradient of Conv2d with respect to its input, as a layer (a "deconvolution"). */
 export class ConvTranspose2d extends ConvTransposeNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: IntOrList, opts: ConvTransposeNdOptions = {}) {
-    super(2, inChannels, outChannels, kernelSize, opts);
+  constructor(...args: ArgsOf<typeof convTranspose2dArgs>) {
+    super(2, convTranspose2dArgs.parse(args));
   }
   override forward(x: Tensor, outputSize?: readonly number[]): Tensor {
     return this.transposeForward(x, outputSize, F.convTranspose2d);

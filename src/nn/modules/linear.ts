@@ -1,18 +1,25 @@
+import { bool, deviceArg, dtype, int, nullable, signature, type ArgsOf } from '../../tensor/args.js';
 import { empty } from '../../tensor/create.js';
-import type { DType } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
 import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 
-export interface LinearOptions {
-  bias?: boolean;
-  dtype?: DType;
-}
+const tail = [['bias', bool, true], ['device', nullable(deviceArg), null], ['dtype', nullable(dtype), null]] as const;
+// Linear(in_features, out_features, bias=True, device=None, dtype=None)
+const linearArgs = signature('Linear', [['inFeatures', int], ['outFeatures', int], ...tail] as const);
+// Bilinear(in1_features, in2_features, out_features, bias=True, device=None, dtype=None)
+const bilinearArgs = signature('Bilinear', [['in1Features', int], ['in2Features', int], ['outFeatures', int], ...tail] as const);
 
-/** Passes its input through unchanged (a placeholder, e.g. replacing a classifier head). */
+/**
+ * Passes its input through unchanged (a placeholder, e.g. replacing a classifier head).
+ * Like PyTorch's, it takes and ignores any constructor arguments.
+ */
 export class Identity extends Module {
+  constructor(..._args: unknown[]) {
+    super();
+  }
   override forward(x: Tensor): Tensor {
     return x;
   }
@@ -25,12 +32,14 @@ export class Linear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+  constructor(...args: ArgsOf<typeof linearArgs>) {
     super();
+    const { inFeatures, outFeatures, bias, ...a } = linearArgs.parse(args);
+    const dt = a.dtype ?? undefined;
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = new Parameter(empty([outFeatures, inFeatures], { dtype: opts.dtype }));
-    this.bias = opts.bias ?? true ? new Parameter(empty([outFeatures], { dtype: opts.dtype })) : null;
+    this.weight = new Parameter(empty([outFeatures, inFeatures], { dtype: dt }));
+    this.bias = bias ? new Parameter(empty([outFeatures], { dtype: dt })) : null;
     this.resetParameters();
   }
 
@@ -60,13 +69,15 @@ export class Bilinear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(in1Features: number, in2Features: number, outFeatures: number, opts: LinearOptions = {}) {
+  constructor(...args: ArgsOf<typeof bilinearArgs>) {
     super();
+    const { in1Features, in2Features, outFeatures, bias, ...a } = bilinearArgs.parse(args);
+    const dt = a.dtype ?? undefined;
     this.in1Features = in1Features;
     this.in2Features = in2Features;
     this.outFeatures = outFeatures;
-    this.weight = new Parameter(empty([outFeatures, in1Features, in2Features], { dtype: opts.dtype }));
-    this.bias = opts.bias ?? true ? new Parameter(empty([outFeatures], { dtype: opts.dtype })) : null;
+    this.weight = new Parameter(empty([outFeatures, in1Features, in2Features], { dtype: dt }));
+    this.bias = bias ? new Parameter(empty([outFeatures], { dtype: dt })) : null;
     this.resetParameters();
   }
 

@@ -1,7 +1,9 @@
-// LayerNorm and GroupNorm: per-sample normalisation with optional affine parameters
+// LayerNorm(normalizedShape, eps, elementwiseAffine, device, dtype) and
+// GroupNorm(numGroups, numChannels, eps, affine, device, dtype), positional as in PyTorch
+// or by name: per-sample normalisation with optional affine parameters
 // initialised to ones (weight) and zeros (bias), as PyTorch.
 import { empty } from '../../tensor/create.js';
-import type { DType } from '../../tensor/dtype.js';
+import { bool, checkTensor, deviceArg, dtype, int, intOrList, nullable, number, signature, type ArgsOf } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
 import * as init from '../init.js';
@@ -9,11 +11,12 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyFloat, pyValue } from '../repr.js';
 
-export interface LayerNormOptions {
-  eps?: number;
-  elementwiseAffine?: boolean;
-  dtype?: DType;
-}
+const layerNormArgs = signature('LayerNorm', [
+  ['normalizedShape', intOrList], ['eps', number, 1e-5], ['elementwiseAffine', bool, true], ['device', nullable(deviceArg), null], ['dtype', nullable(dtype), null],
+] as const);
+const groupNormArgs = signature('GroupNorm', [
+  ['numGroups', int], ['numChannels', int], ['eps', number, 1e-5], ['affine', bool, true], ['device', nullable(deviceArg), null], ['dtype', nullable(dtype), null],
+] as const);
 
 /** Normalises over the trailing dims `normalizedShape` of each sample. */
 export class LayerNorm extends Module {
@@ -23,13 +26,15 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
+  constructor(...args: ArgsOf<typeof layerNormArgs>) {
     super();
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape.slice();
-    this.eps = opts.eps ?? 1e-5;
-    this.elementwiseAffine = opts.elementwiseAffine ?? true;
-    this.weight = this.elementwiseAffine ? new Parameter(empty(this.normalizedShape, { dtype: opts.dtype })) : null;
-    this.bias = this.elementwiseAffine ? new Parameter(empty(this.normalizedShape, { dtype: opts.dtype })) : null;
+    const a = layerNormArgs.parse(args);
+    this.normalizedShape = typeof a.normalizedShape === 'number' ? [a.normalizedShape] : a.normalizedShape.slice();
+    this.eps = a.eps;
+    this.elementwiseAffine = a.elementwiseAffine;
+    const factory = { dtype: a.dtype ?? undefined };
+    this.weight = this.elementwiseAffine ? new Parameter(empty(this.normalizedShape, factory)) : null;
+    this.bias = this.elementwiseAffine ? new Parameter(empty(this.normalizedShape, factory)) : null;
     this.resetParameters();
   }
 
@@ -39,18 +44,13 @@ export class LayerNorm extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return F.layerNorm(x, this.normalizedShape, { weight: this.weight, bias: this.bias, eps: this.eps });
+    checkTensor('LayerNorm.forward', 'input', 1, x);
+    return F.layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
   }
 
   override extraRepr(): string {
     return `${pyValue(this.normalizedShape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyValue(this.elementwiseAffine)}`;
   }
-}
-
-export interface GroupNormOptions {
-  eps?: number;
-  affine?: boolean;
-  dtype?: DType;
 }
 
 /** Splits the channels of each sample into numGroups groups and normalises each group. */
@@ -62,15 +62,17 @@ export class GroupNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(numGroups: number, numChannels: number, opts: GroupNormOptions = {}) {
+  constructor(...args: ArgsOf<typeof groupNormArgs>) {
     super();
-    if (numChannels % numGroups !== 0) throw new RangeError('num_channels must be divisible by num_groups');
-    this.numGroups = numGroups;
-    this.numChannels = numChannels;
-    this.eps = opts.eps ?? 1e-5;
-    this.affine = opts.affine ?? true;
-    this.weight = this.affine ? new Parameter(empty([numChannels], { dtype: opts.dtype })) : null;
-    this.bias = this.affine ? new Parameter(empty([numChannels], { dtype: opts.dtype })) : null;
+    const a = groupNormArgs.parse(args);
+    if (a.numChannels % a.numGroups !== 0) throw new RangeError('num_channels must be divisible by num_groups');
+    this.numGroups = a.numGroups;
+    this.numChannels = a.numChannels;
+    this.eps = a.eps;
+    this.affine = a.affine;
+    const factory = { dtype: a.dtype ?? undefined };
+    this.weight = this.affine ? new Parameter(empty([a.numChannels], factory)) : null;
+    this.bias = this.affine ? new Parameter(empty([a.numChannels], factory)) : null;
     this.resetParameters();
   }
 
@@ -80,7 +82,8 @@ export class GroupNorm extends Module {
   }
 
   override forward(x: Tensor): Tensor {
-    return F.groupNorm(x, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
+    checkTensor('GroupNorm.forward', 'input', 1, x);
+    return F.groupNorm(x, this.numGroups, this.weight, this.bias, this.eps);
   }
 
   override extraRepr(): string {

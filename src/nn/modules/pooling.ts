@@ -1,20 +1,31 @@
+import { bool, int, intOrList, nullable, signature, type ArgsOf, type ParsedOf } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
-import { single, type IntOrList, type OutputSize } from '../functional/utils.js';
+import type { PoolResult } from '../functional/pooling.js';
+import { intOrListOrNull, outputSize, single, type ArgsWith, type IntOrList, type OutputSize } from '../functional/utils.js';
 import { Module } from '../module.js';
 import { pyValue } from '../repr.js';
 
-/** What a max-pooling module returns: the values, or [values, indices] with returnIndices. */
-export type PoolResult<WithIndices extends boolean> = WithIndices extends true ? [Tensor, Tensor] : Tensor;
+export type { PoolResult };
 
-export interface MaxPoolModuleOptions<WithIndices extends boolean> {
-  /** Default: the kernel size. */
-  stride?: IntOrList | null;
-  padding?: IntOrList;
-  dilation?: IntOrList;
-  returnIndices?: WithIndices;
-  ceilMode?: boolean;
-}
+const kernelSize = ['kernelSize', intOrList] as const;
+/** Default (null): the kernel size. */
+const stride = ['stride', intOrListOrNull, null] as const;
+const padding = ['padding', intOrList, 0] as const;
+
+// MaxPool2d(kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False)
+const maxPoolSpec = [kernelSize, stride, padding, ['dilation', intOrList, 1], ['returnIndices', bool, false], ['ceilMode', bool, false]] as const;
+const maxPool1dArgs = signature('MaxPool1d', maxPoolSpec);
+const maxPool2dArgs = signature('MaxPool2d', maxPoolSpec);
+// AvgPool1d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True)
+const avgPoolSpec = [kernelSize, stride, padding, ['ceilMode', bool, false], ['countIncludePad', bool, true]] as const;
+const avgPool1dArgs = signature('AvgPool1d', avgPoolSpec);
+// AvgPool2d(kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)
+const avgPool2dArgs = signature('AvgPool2d', [...avgPoolSpec, ['divisorOverride', nullable(int), null]] as const);
+const adaptiveAvgPool1dArgs = signature('AdaptiveAvgPool1d', [['outputSize', intOrList]] as const);
+const adaptiveAvgPool2dArgs = signature('AdaptiveAvgPool2d', [['outputSize', outputSize]] as const);
+const adaptiveMaxPool1dArgs = signature('AdaptiveMaxPool1d', [['outputSize', intOrList], ['returnIndices', bool, false]] as const);
+const adaptiveMaxPool2dArgs = signature('AdaptiveMaxPool2d', [['outputSize', outputSize], ['returnIndices', bool, false]] as const);
 
 /** PyTorch's _MaxPoolNd: keeps the arguments as given (they print that way). */
 abstract class MaxPoolNd<WithIndices extends boolean> extends Module {
@@ -25,18 +36,14 @@ abstract class MaxPoolNd<WithIndices extends boolean> extends Module {
   readonly returnIndices: WithIndices;
   readonly ceilMode: boolean;
 
-  constructor(kernelSize: IntOrList, opts: MaxPoolModuleOptions<WithIndices>) {
+  constructor(a: ParsedOf<typeof maxPool2dArgs>) {
     super();
-    this.kernelSize = kernelSize;
-    this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.dilation = opts.dilation ?? 1;
-    this.returnIndices = (opts.returnIndices ?? false) as WithIndices;
-    this.ceilMode = opts.ceilMode ?? false;
-  }
-
-  protected get options() {
-    return { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: this.returnIndices };
+    this.kernelSize = a.kernelSize;
+    this.stride = a.stride ?? a.kernelSize;
+    this.padding = a.padding;
+    this.dilation = a.dilation;
+    this.returnIndices = a.returnIndices as WithIndices;
+    this.ceilMode = a.ceilMode;
   }
 
   override extraRepr(): string {
@@ -45,28 +52,21 @@ abstract class MaxPoolNd<WithIndices extends boolean> extends Module {
 }
 
 export class MaxPool1d<WithIndices extends boolean = false> extends MaxPoolNd<WithIndices> {
-  constructor(kernelSize: IntOrList, opts: MaxPoolModuleOptions<WithIndices> = {}) {
-    super(kernelSize, opts);
+  constructor(...args: ArgsWith<typeof maxPool1dArgs, 'returnIndices', WithIndices>) {
+    super(maxPool1dArgs.parse(args));
   }
   override forward(x: Tensor): PoolResult<WithIndices> {
-    return F.maxPool1d(x, this.kernelSize, this.options) as PoolResult<WithIndices>;
+    return F.maxPool1d(x, this.kernelSize, this.stride, this.padding, this.dilation, this.ceilMode, this.returnIndices);
   }
 }
 
 export class MaxPool2d<WithIndices extends boolean = false> extends MaxPoolNd<WithIndices> {
-  constructor(kernelSize: IntOrList, opts: MaxPoolModuleOptions<WithIndices> = {}) {
-    super(kernelSize, opts);
+  constructor(...args: ArgsWith<typeof maxPool2dArgs, 'returnIndices', WithIndices>) {
+    super(maxPool2dArgs.parse(args));
   }
   override forward(x: Tensor): PoolResult<WithIndices> {
-    return F.maxPool2d(x, this.kernelSize, this.options) as PoolResult<WithIndices>;
+    return F.maxPool2d(x, this.kernelSize, this.stride, this.padding, this.dilation, this.ceilMode, this.returnIndices);
   }
-}
-
-export interface AvgPoolModuleOptions {
-  stride?: IntOrList | null;
-  padding?: IntOrList;
-  ceilMode?: boolean;
-  countIncludePad?: boolean;
 }
 
 /** AvgPool1d keeps its sizes as 1-tuples (PyTorch's _single), so they print as (k,). */
@@ -77,26 +77,23 @@ export class AvgPool1d extends Module {
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
 
-  constructor(kernelSize: IntOrList, opts: AvgPoolModuleOptions = {}) {
+  constructor(...args: ArgsOf<typeof avgPool1dArgs>) {
     super();
-    this.kernelSize = single(kernelSize);
-    this.stride = single(opts.stride ?? kernelSize);
-    this.padding = single(opts.padding ?? 0);
-    this.ceilMode = opts.ceilMode ?? false;
-    this.countIncludePad = opts.countIncludePad ?? true;
+    const a = avgPool1dArgs.parse(args);
+    this.kernelSize = single(a.kernelSize);
+    this.stride = single(a.stride ?? a.kernelSize);
+    this.padding = single(a.padding);
+    this.ceilMode = a.ceilMode;
+    this.countIncludePad = a.countIncludePad;
   }
 
   override forward(x: Tensor): Tensor {
-    return F.avgPool1d(x, this.kernelSize, { stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad });
+    return F.avgPool1d(x, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad);
   }
 
   override extraRepr(): string {
     return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}`;
   }
-}
-
-export interface AvgPool2dModuleOptions extends AvgPoolModuleOptions {
-  divisorOverride?: number | null;
 }
 
 export class AvgPool2d extends Module {
@@ -107,24 +104,19 @@ export class AvgPool2d extends Module {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
 
-  constructor(kernelSize: IntOrList, opts: AvgPool2dModuleOptions = {}) {
+  constructor(...args: ArgsOf<typeof avgPool2dArgs>) {
     super();
-    this.kernelSize = kernelSize;
-    this.stride = opts.stride ?? kernelSize;
-    this.padding = opts.padding ?? 0;
-    this.ceilMode = opts.ceilMode ?? false;
-    this.countIncludePad = opts.countIncludePad ?? true;
-    this.divisorOverride = opts.divisorOverride ?? null;
+    const a = avgPool2dArgs.parse(args);
+    this.kernelSize = a.kernelSize;
+    this.stride = a.stride ?? a.kernelSize;
+    this.padding = a.padding;
+    this.ceilMode = a.ceilMode;
+    this.countIncludePad = a.countIncludePad;
+    this.divisorOverride = a.divisorOverride;
   }
 
   override forward(x: Tensor): Tensor {
-    return F.avgPool2d(x, this.kernelSize, {
-      stride: this.stride,
-      padding: this.padding,
-      ceilMode: this.ceilMode,
-      countIncludePad: this.countIncludePad,
-      divisorOverride: this.divisorOverride,
-    });
+    return F.avgPool2d(x, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad, this.divisorOverride);
   }
 
   override extraRepr(): string {
@@ -144,12 +136,18 @@ abstract class AdaptiveAvgPoolNd<Size> extends Module {
 
 /** Averages each plane down to outputSize (null: keep that input size). */
 export class AdaptiveAvgPool2d extends AdaptiveAvgPoolNd<OutputSize> {
+  constructor(...args: ArgsOf<typeof adaptiveAvgPool2dArgs>) {
+    super(adaptiveAvgPool2dArgs.parse(args).outputSize);
+  }
   override forward(x: Tensor): Tensor {
     return F.adaptiveAvgPool2d(x, this.outputSize);
   }
 }
 
 export class AdaptiveAvgPool1d extends AdaptiveAvgPoolNd<IntOrList> {
+  constructor(...args: ArgsOf<typeof adaptiveAvgPool1dArgs>) {
+    super(adaptiveAvgPool1dArgs.parse(args).outputSize);
+  }
   override forward(x: Tensor): Tensor {
     return F.adaptiveAvgPool1d(x, this.outputSize);
   }
@@ -157,10 +155,11 @@ export class AdaptiveAvgPool1d extends AdaptiveAvgPoolNd<IntOrList> {
 
 /** PyTorch's _AdaptiveMaxPoolNd: the output size as given and return_indices. */
 abstract class AdaptiveMaxPoolNd<Size, WithIndices extends boolean> extends Module {
-  readonly returnIndices: WithIndices;
-  constructor(readonly outputSize: Size, opts: { returnIndices?: WithIndices } = {}) {
+  constructor(
+    readonly outputSize: Size,
+    readonly returnIndices: WithIndices,
+  ) {
     super();
-    this.returnIndices = (opts.returnIndices ?? false) as WithIndices;
   }
   override extraRepr(): string {
     return `output_size=${pyValue(this.outputSize)}`;
@@ -168,13 +167,21 @@ abstract class AdaptiveMaxPoolNd<Size, WithIndices extends boolean> extends Modu
 }
 
 export class AdaptiveMaxPool2d<WithIndices extends boolean = false> extends AdaptiveMaxPoolNd<OutputSize, WithIndices> {
+  constructor(...args: ArgsWith<typeof adaptiveMaxPool2dArgs, 'returnIndices', WithIndices>) {
+    const a = adaptiveMaxPool2dArgs.parse(args);
+    super(a.outputSize, a.returnIndices as WithIndices);
+  }
   override forward(x: Tensor): PoolResult<WithIndices> {
-    return F.adaptiveMaxPool2d(x, this.outputSize, { returnIndices: this.returnIndices }) as PoolResult<WithIndices>;
+    return F.adaptiveMaxPool2d(x, this.outputSize, this.returnIndices);
   }
 }
 
 export class AdaptiveMaxPool1d<WithIndices extends boolean = false> extends AdaptiveMaxPoolNd<IntOrList, WithIndices> {
+  constructor(...args: ArgsWith<typeof adaptiveMaxPool1dArgs, 'returnIndices', WithIndices>) {
+    const a = adaptiveMaxPool1dArgs.parse(args);
+    super(a.outputSize, a.returnIndices as WithIndices);
+  }
   override forward(x: Tensor): PoolResult<WithIndices> {
-    return F.adaptiveMaxPool1d(x, this.outputSize, { returnIndices: this.returnIndices }) as PoolResult<WithIndices>;
+    return F.adaptiveMaxPool1d(x, this.outputSize, this.returnIndices);
   }
 }

@@ -1,8 +1,10 @@
 // Recurrent layers: RNN (tanh/relu), LSTM (optionally projected), GRU and their single-step
-// cells. Parameters are named, ordered and initialised as PyTorch's, so seeds reproduce
-// them; the recurrences themselves are in nn/functional/rnn.ts (PyTorch's _VF.lstm, …).
+// cells, taking PyTorch's constructor parameters positionally in PyTorch's order or by name
+// (`new nn.LSTM(ninp, nhid, nlayers, { dropout })`). Parameters are named, ordered and
+// initialised as PyTorch's, so seeds reproduce them; the recurrences themselves are in
+// nn/functional/rnn.ts (PyTorch's _VF.lstm, …).
 import { empty, zeros } from '../../tensor/create.js';
-import type { DType } from '../../tensor/dtype.js';
+import { bool, checkTensor, deviceArg, dtype, int, nullable, number, pyTypeName, signature, string, tensor, type ArgsOf, type Check, type ParsedOf } from '../../tensor/args.js';
 import { formatShape, sameShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { gruCell, lstmCell, rnn, rnnCell, type CellParams, type RNNMode } from '../functional/rnn.js';
@@ -15,24 +17,45 @@ export type { RNNMode };
 
 const GATES: Record<RNNMode, number> = { LSTM: 4, GRU: 3, RNN_TANH: 1, RNN_RELU: 1 };
 
-export interface RNNBaseOptions {
-  numLayers?: number;
-  bias?: boolean;
+// PyTorch's RNNBase(mode, input_size, hidden_size, num_layers, bias, batch_first, dropout,
+// bidirectional, proj_size, device, dtype) without the mode, which RNN, LSTM and GRU pass
+// (RNN adds the keyword-only nonlinearity). proj_size is LSTM's alone: RNN and GRU refuse it.
+const rnnBaseSpec = [
+  ['inputSize', int],
+  ['hiddenSize', int],
+  ['numLayers', int, 1],
+  ['bias', bool, true],
   /** Input and output as [B, T, F] instead of [T, B, F]. */
-  batchFirst?: boolean;
+  ['batchFirst', bool, false],
   /** Dropout on the outputs of every layer but the last, in training mode. */
-  dropout?: number;
-  bidirectional?: boolean;
-  dtype?: DType;
-}
-
-export interface LSTMOptions extends RNNBaseOptions {
+  ['dropout', number, 0],
+  ['bidirectional', bool, false],
   /** Project h to this size (LSTM with projections); 0: none. */
-  projSize?: number;
+  ['projSize', int, 0],
+  ['device', nullable(deviceArg), null],
+  ['dtype', nullable(dtype), null],
+] as const;
+const lstmArgs = signature('LSTM', rnnBaseSpec);
+const gruArgs = signature('GRU', rnnBaseSpec);
+const rnnArgs = signature('RNN', [...rnnBaseSpec, '*', ['nonlinearity', string as Check<'tanh' | 'relu'>, 'tanh']] as const);
+type RNNBaseArgs = ParsedOf<typeof lstmArgs>;
+
+/** forward's arguments: input a Tensor; hx null, a Tensor, or (LSTM) a pair [h, c] of Tensors. */
+function checkInputs(cls: string, input: unknown, hx: unknown, pair = false): void {
+  checkTensor(`${cls}.forward`, 'input', 1, input);
+  if (hx == null) return;
+  if (!pair) checkTensor(`${cls}.forward`, 'hx', 2, hx);
+  else if (!Array.isArray(hx) || hx.length !== 2 || !tensor.test(hx[0]) || !tensor.test(hx[1])) {
+    throw new TypeError(`${cls}.forward(): argument 'hx' (position 2) must be a pair [h_0, c_0] of Tensors, not ${pyTypeName(hx)}`);
+  }
 }
 
-export interface RNNOptions extends RNNBaseOptions {
-  nonlinearity?: 'tanh' | 'relu';
+/** Python's warnings.warn under the default filter: each message once. */
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') process.emitWarning(message, 'UserWarning');
 }
 
 /** The multi-layer recurrent layers: parameters weight_ih_l{k}[_reverse], … in PyTorch's order. */
@@ -51,26 +74,34 @@ export abstract class RNNBase extends Module {
   /** Parameter names per layer and direction (PyTorch's _all_weights). */
   protected readonly _allWeights: string[][] = [];
 
-  constructor(mode: RNNMode, inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
+  /** `mode` and the parsed arguments of RNN, LSTM or GRU. */
+  constructor(mode: RNNMode, a: RNNBaseArgs) {
     super();
+    const { inputSize, hiddenSize } = a;
     this.mode = mode;
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
-    this.numLayers = opts.numLayers ?? 1;
-    this.bias = opts.bias ?? true;
-    this.batchFirst = opts.batchFirst ?? false;
-    this.dropout = opts.dropout ?? 0;
-    this.bidirectional = opts.bidirectional ?? false;
-    this.projSize = opts.projSize ?? 0;
-    if (typeof this.dropout !== 'number' || !(this.dropout >= 0 && this.dropout <= 1)) {
+    this.numLayers = a.numLayers;
+    this.bias = a.bias;
+    this.batchFirst = a.batchFirst;
+    this.dropout = a.dropout;
+    this.bidirectional = a.bidirectional;
+    this.projSize = a.projSize;
+    if (!(this.dropout >= 0 && this.dropout <= 1)) {
       throw new RangeError('dropout should be a number in range [0, 1] representing the probability of an element being zeroed');
+    }
+    if (this.dropout > 0 && this.numLayers === 1) {
+      warnOnce(
+        'dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects ' +
+          `num_layers greater than 1, but got dropout=${pyFloat(this.dropout)} and num_layers=${this.numLayers}`,
+      );
     }
     if (this.projSize < 0) throw new RangeError('proj_size should be a positive integer or zero to disable projections');
     if (this.projSize >= hiddenSize) throw new RangeError('proj_size has to be smaller than hidden_size');
     const gateSize = GATES[mode] * hiddenSize;
     const realHidden = this.projSize > 0 ? this.projSize : hiddenSize;
     const dirs = this.bidirectional ? 2 : 1;
-    const dtype = opts.dtype;
+    const factory = { dtype: a.dtype ?? undefined };
     for (let layer = 0; layer < this.numLayers; layer++) {
       for (let dir = 0; dir < dirs; dir++) {
         const layerInput = layer === 0 ? inputSize : realHidden * dirs;
@@ -81,7 +112,7 @@ export abstract class RNNBase extends Module {
         ];
         if (this.bias) params.push(['bias_ih', [gateSize]], ['bias_hh', [gateSize]]);
         if (this.projSize > 0) params.push(['weight_hr', [this.projSize, hiddenSize]]);
-        for (const [name, shape] of params) this.registerParameter(name + suffix, new Parameter(empty(shape, { dtype })));
+        for (const [name, shape] of params) this.registerParameter(name + suffix, new Parameter(empty(shape, factory)));
         this._allWeights.push(params.map(([name]) => name + suffix));
       }
     }
@@ -177,6 +208,7 @@ export abstract class RNNBase extends Module {
 abstract class SingleStateRNN extends RNNBase {
   /** input [T, B, I] ([B, T, I] with batchFirst, or unbatched [T, I]); hx [layers * dirs, B, H]. */
   override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
+    checkInputs(this.constructor.name, input, hx);
     const batched = input.dim() === 3;
     if (hx != null && hx.dim() !== (batched ? 3 : 2)) {
       const what = batched ? 'batched 3-D input, hx should also be 3-D' : 'unbatched 2-D input, hx should also be 2-D';
@@ -190,37 +222,49 @@ abstract class SingleStateRNN extends RNNBase {
   }
 }
 
-/** Elman RNN: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu). */
+/**
+ * Elman RNN: h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu).
+ * RNN(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, { nonlinearity }).
+ */
 export class RNN extends SingleStateRNN {
   readonly nonlinearity: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
-    const nonlinearity = opts.nonlinearity ?? 'tanh';
+  constructor(...args: ArgsOf<typeof rnnArgs>) {
+    const a = rnnArgs.parse(args);
+    const nonlinearity = a.nonlinearity;
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') throw new RangeError(`Unknown nonlinearity '${String(nonlinearity)}'`);
-    super(nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', inputSize, hiddenSize, rejectProj(opts));
+    super(nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', rejectProj(a));
     this.nonlinearity = nonlinearity;
   }
 }
 
-/** GRU with PyTorch's gate order (r, z, n) and n = tanh(W_in x + b_in + r * (W_hn h + b_hn)). */
+/**
+ * GRU with PyTorch's gate order (r, z, n) and n = tanh(W_in x + b_in + r * (W_hn h + b_hn)).
+ * GRU(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional).
+ */
 export class GRU extends SingleStateRNN {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNBaseOptions = {}) {
-    super('GRU', inputSize, hiddenSize, rejectProj(opts));
+  constructor(...args: ArgsOf<typeof gruArgs>) {
+    super('GRU', rejectProj(gruArgs.parse(args)));
   }
 }
 
-function rejectProj(opts: RNNBaseOptions & { projSize?: number }): RNNBaseOptions {
-  if ((opts.projSize ?? 0) !== 0) throw new RangeError('proj_size argument is only supported for LSTM, not RNN or GRU');
-  return opts;
+/** PyTorch's RNN and GRU refuse proj_size (0, the default, means none). */
+function rejectProj(a: RNNBaseArgs): RNNBaseArgs {
+  if (a.projSize !== 0) throw new RangeError('proj_size argument is only supported for LSTM, not RNN or GRU');
+  return a;
 }
 
-/** LSTM with PyTorch's gate order (i, f, g, o); forward returns [output, [h_n, c_n]]. */
+/**
+ * LSTM with PyTorch's gate order (i, f, g, o); forward returns [output, [h_n, c_n]].
+ * LSTM(inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional, projSize).
+ */
 export class LSTM extends RNNBase {
-  constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
-    super('LSTM', inputSize, hiddenSize, opts);
+  constructor(...args: ArgsOf<typeof lstmArgs>) {
+    super('LSTM', lstmArgs.parse(args));
   }
 
   /** input [T, B, I] ([B, T, I] with batchFirst, or unbatched [T, I]); hx = [h0, c0]. */
   override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
+    checkInputs('LSTM', input, hx, true);
     const batched = input.dim() === 3;
     if (hx != null) {
       const want = batched ? 3 : 2;
@@ -243,10 +287,11 @@ export class LSTM extends RNNBase {
 
 // --- cells ---
 
-export interface RNNCellOptions {
-  bias?: boolean;
-  dtype?: DType;
-}
+const cellSpec = [['inputSize', int], ['hiddenSize', int], ['bias', bool, true]] as const;
+const factorySpec = [['device', nullable(deviceArg), null], ['dtype', nullable(dtype), null]] as const;
+const rnnCellArgs = signature('RNNCell', [...cellSpec, ['nonlinearity', string as Check<'tanh' | 'relu'>, 'tanh'], ...factorySpec] as const);
+const lstmCellArgs = signature('LSTMCell', [...cellSpec, ...factorySpec] as const);
+const gruCellArgs = signature('GRUCell', [...cellSpec, ...factorySpec] as const);
 
 abstract class RNNCellBase extends Module {
   readonly inputSize: number;
@@ -257,16 +302,17 @@ abstract class RNNCellBase extends Module {
   bias_ih: Parameter | null;
   bias_hh: Parameter | null;
 
-  constructor(inputSize: number, hiddenSize: number, numChunks: number, opts: RNNCellOptions = {}) {
+  /** The parsed arguments of a cell, and its number of gates. */
+  constructor({ inputSize, hiddenSize, bias, dtype }: ParsedOf<typeof lstmCellArgs>, numChunks: number) {
     super();
     this.inputSize = inputSize;
     this.hiddenSize = hiddenSize;
-    this.bias = opts.bias ?? true;
-    const dtype = opts.dtype;
-    this.weight_ih = new Parameter(empty([numChunks * hiddenSize, inputSize], { dtype }));
-    this.weight_hh = new Parameter(empty([numChunks * hiddenSize, hiddenSize], { dtype }));
-    this.bias_ih = this.bias ? new Parameter(empty([numChunks * hiddenSize], { dtype })) : null;
-    this.bias_hh = this.bias ? new Parameter(empty([numChunks * hiddenSize], { dtype })) : null;
+    this.bias = bias;
+    const factory = { dtype: dtype ?? undefined };
+    this.weight_ih = new Parameter(empty([numChunks * hiddenSize, inputSize], factory));
+    this.weight_hh = new Parameter(empty([numChunks * hiddenSize, hiddenSize], factory));
+    this.bias_ih = bias ? new Parameter(empty([numChunks * hiddenSize], factory)) : null;
+    this.bias_hh = bias ? new Parameter(empty([numChunks * hiddenSize], factory)) : null;
     this.resetParameters();
   }
 
@@ -299,16 +345,18 @@ abstract class RNNCellBase extends Module {
   }
 }
 
-/** One step of an Elman RNN (tanh or relu). */
+/** One step of an Elman RNN (tanh or relu): RNNCell(inputSize, hiddenSize, bias, nonlinearity). */
 export class RNNCell extends RNNCellBase {
   readonly nonlinearity: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions & { nonlinearity?: 'tanh' | 'relu' } = {}) {
-    super(inputSize, hiddenSize, 1, opts);
-    this.nonlinearity = opts.nonlinearity ?? 'tanh';
+  constructor(...args: ArgsOf<typeof rnnCellArgs>) {
+    const a = rnnCellArgs.parse(args);
+    super(a, 1);
+    this.nonlinearity = a.nonlinearity;
     if (this.nonlinearity !== 'tanh' && this.nonlinearity !== 'relu') throw new RangeError(`Unknown nonlinearity: ${String(this.nonlinearity)}`);
   }
 
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
+    checkInputs(this.constructor.name, input, hx);
     const x = this.batchedInput(input);
     const h = hx == null ? zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype }) : input.dim() === 1 ? hx.unsqueeze(0) : hx;
     this.checkState(x, h, '');
@@ -321,13 +369,14 @@ export class RNNCell extends RNNCellBase {
   }
 }
 
-/** One LSTM step: forward(x, [h, c]) → [h', c']. */
+/** One LSTM step: LSTMCell(inputSize, hiddenSize, bias); forward(x, [h, c]) → [h', c']. */
 export class LSTMCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
-    super(inputSize, hiddenSize, 4, opts);
+  constructor(...args: ArgsOf<typeof lstmCellArgs>) {
+    super(lstmCellArgs.parse(args), 4);
   }
 
   override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, Tensor] {
+    checkInputs('LSTMCell', input, hx, true);
     const x = this.batchedInput(input);
     let h: Tensor;
     let c: Tensor;
@@ -345,13 +394,14 @@ export class LSTMCell extends RNNCellBase {
   }
 }
 
-/** One GRU step: forward(x, h) → h'. */
+/** One GRU step: GRUCell(inputSize, hiddenSize, bias); forward(x, h) → h'. */
 export class GRUCell extends RNNCellBase {
-  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
-    super(inputSize, hiddenSize, 3, opts);
+  constructor(...args: ArgsOf<typeof gruCellArgs>) {
+    super(gruCellArgs.parse(args), 3);
   }
 
   override forward(input: Tensor, hx?: Tensor | null): Tensor {
+    checkInputs(this.constructor.name, input, hx);
     const x = this.batchedInput(input);
     const h = hx == null ? zeros([x.shape[0], this.hiddenSize], { dtype: x.dtype }) : input.dim() === 1 ? hx.unsqueeze(0) : hx;
     this.checkState(x, h, '0');

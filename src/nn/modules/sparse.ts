@@ -1,7 +1,7 @@
 // nn.Embedding: a lookup table initialised N(0, 1), with the padding row zeroed.
 import { noGrad } from '../../autograd/grad-mode.js';
+import { bool, deviceArg, dtype, int, nullable, number, signature, tensor, type ArgsOf } from '../../tensor/args.js';
 import { empty } from '../../tensor/create.js';
-import type { DType } from '../../tensor/dtype.js';
 import { formatShape, sameShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
@@ -11,11 +11,27 @@ import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyFloat } from '../repr.js';
 
-export interface EmbeddingOptions extends F.EmbeddingOptions {
-  /** Use this tensor as the weight (PyTorch's _weight) instead of a fresh N(0, 1) one. */
-  weight?: Tensor;
-  dtype?: DType;
-}
+const options = [
+  ['paddingIdx', nullable(int), null],
+  ['maxNorm', nullable(number), null],
+  ['normType', number, 2],
+  ['scaleGradByFreq', bool, false],
+  ['sparse', bool, false],
+] as const;
+// Embedding(num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
+//           scale_grad_by_freq=False, sparse=False, _weight=None, device=None, dtype=None)
+const embeddingArgs = signature('Embedding', [
+  ['numEmbeddings', int],
+  ['embeddingDim', int],
+  ...options,
+  /** Use this tensor as the weight instead of a fresh N(0, 1) one (PyTorch's _weight). */
+  ['_weight', nullable(tensor), null],
+  ['device', nullable(deviceArg), null],
+  ['dtype', nullable(dtype), null],
+] as const);
+// Embedding.from_pretrained(embeddings, freeze=True, padding_idx=None, max_norm=None, norm_type=2.0,
+//                           scale_grad_by_freq=False, sparse=False)
+const fromPretrainedArgs = signature('Embedding.fromPretrained', [['embeddings', tensor], ['freeze', bool, true], ...options] as const);
 
 export class Embedding extends Module {
   readonly numEmbeddings: number;
@@ -27,33 +43,35 @@ export class Embedding extends Module {
   readonly sparse: boolean;
   weight: Parameter;
 
-  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
+  constructor(...args: ArgsOf<typeof embeddingArgs>) {
     super();
+    const { numEmbeddings, embeddingDim, _weight: weight, ...a } = embeddingArgs.parse(args);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
-    const pad = normalizePaddingIdx(opts.paddingIdx, numEmbeddings);
+    const pad = normalizePaddingIdx(a.paddingIdx, numEmbeddings);
     this.paddingIdx = pad < 0 ? null : pad;
-    this.maxNorm = opts.maxNorm ?? null;
-    this.normType = opts.normType ?? 2;
-    this.scaleGradByFreq = opts.scaleGradByFreq ?? false;
-    this.sparse = opts.sparse ?? false;
-    if (opts.weight !== undefined) {
-      if (!sameShape(opts.weight.shape, [numEmbeddings, embeddingDim])) {
-        throw new RangeError(`Shape of weight does not match num_embeddings and embedding_dim: ${formatShape(opts.weight.shape)}`);
+    this.maxNorm = a.maxNorm;
+    this.normType = a.normType;
+    this.scaleGradByFreq = a.scaleGradByFreq;
+    this.sparse = a.sparse;
+    if (weight !== null) {
+      if (!sameShape(weight.shape, [numEmbeddings, embeddingDim])) {
+        throw new RangeError(`Shape of weight does not match num_embeddings and embedding_dim: ${formatShape(weight.shape)}`);
       }
-      this.weight = new Parameter(opts.weight);
+      this.weight = new Parameter(weight);
     } else {
-      this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: opts.dtype }));
+      this.weight = new Parameter(empty([numEmbeddings, embeddingDim], { dtype: a.dtype ?? undefined }));
       this.resetParameters();
     }
   }
 
   /** Embedding.from_pretrained: wraps `embeddings` [num, dim]; frozen unless freeze is false. */
-  static fromPretrained(embeddings: Tensor, opts: F.EmbeddingOptions & { freeze?: boolean } = {}): Embedding {
+  static fromPretrained(...args: ArgsOf<typeof fromPretrainedArgs>): Embedding {
+    const { embeddings, freeze, ...opts } = fromPretrainedArgs.parse(args);
     if (embeddings.dim() !== 2) throw new RangeError('Embeddings parameter is expected to be 2-dimensional');
     const [rows, cols] = embeddings.shape;
-    const e = new Embedding(rows, cols, { ...opts, weight: embeddings });
-    e.weight.requiresGrad = !(opts.freeze ?? true);
+    const e = new Embedding(rows, cols, { ...opts, _weight: embeddings });
+    e.weight.requiresGrad = !freeze;
     return e;
   }
 
@@ -66,13 +84,7 @@ export class Embedding extends Module {
   }
 
   override forward(input: Tensor): Tensor {
-    return F.embedding(input, this.weight, {
-      paddingIdx: this.paddingIdx,
-      maxNorm: this.maxNorm,
-      normType: this.normType,
-      scaleGradByFreq: this.scaleGradByFreq,
-      sparse: this.sparse,
-    });
+    return F.embedding(input, this.weight, this.paddingIdx, this.maxNorm, this.normType, this.scaleGradByFreq, this.sparse);
   }
 
   override extraRepr(): string {

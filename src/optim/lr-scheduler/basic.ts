@@ -1,23 +1,62 @@
 // StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR and LambdaLR: PyTorch 1.13's
 // chainable formulas (each lr computed from the group's current lr), so values match
 // PyTorch's to the last bit rather than its closed forms.
-import type { Optimizer } from '../optimizer.js';
-import { checkOptimizer, LRScheduler, pyMod, type SchedulerOptions, type StateField } from './scheduler.js';
+//
+// Each constructor takes PyTorch's parameters in PyTorch's order, positionally or as a
+// trailing options object with camelCase names: `new StepLR(opt, 7, 0.1)` =
+// `new StepLR(opt, { stepSize: 7, gamma: 0.1 })`. CosineAnnealingLR's T_max is `TMax`
+// (the camelCase of T_max keeps its capital; `{ T_max: 10 }` throws "did you mean 'TMax'?").
+import { bool, check, func, int, intList, number, signature, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
+import { LRScheduler, optimizerArg, pyMod, type StateField } from './scheduler.js';
 
-export interface GammaOptions extends SchedulerOptions {
-  /** Multiplicative factor of learning rate decay (default 0.1). */
-  gamma?: number;
-}
+/** StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1, verbose=False) */
+const stepLRArgs = signature('StepLR', [
+  ['optimizer', optimizerArg], ['stepSize', int], ['gamma', number, 0.1], ['lastEpoch', int, -1], ['verbose', bool, false],
+] as const);
+
+/** MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1, verbose=False) */
+const multiStepLRArgs = signature('MultiStepLR', [
+  ['optimizer', optimizerArg], ['milestones', intList], ['gamma', number, 0.1], ['lastEpoch', int, -1], ['verbose', bool, false],
+] as const);
+
+/** ExponentialLR(optimizer, gamma, last_epoch=-1, verbose=False) */
+const exponentialLRArgs = signature('ExponentialLR', [
+  ['optimizer', optimizerArg], ['gamma', number], ['lastEpoch', int, -1], ['verbose', bool, false],
+] as const);
+
+/** CosineAnnealingLR(optimizer, T_max, eta_min=0, last_epoch=-1, verbose=False) */
+const cosineAnnealingLRArgs = signature('CosineAnnealingLR', [
+  ['optimizer', optimizerArg], ['TMax', number], ['etaMin', number, 0], ['lastEpoch', int, -1], ['verbose', bool, false],
+] as const);
+
+export type LrLambda = (epoch: number) => number;
+
+const lrLambdaArg = check<LrLambda | readonly LrLambda[]>(
+  'a function or a list of functions',
+  (v) => func.test(v) || (Array.isArray(v) && v.every((f) => func.test(f))),
+);
+
+/** LambdaLR(optimizer, lr_lambda, last_epoch=-1, verbose=False) */
+const lambdaLRArgs = signature('LambdaLR', [
+  ['optimizer', optimizerArg], ['lrLambda', lrLambdaArg], ['lastEpoch', int, -1], ['verbose', bool, false],
+] as const);
+
+export type StepLROptions = OptionsObjectOf<typeof stepLRArgs>;
+export type MultiStepLROptions = OptionsObjectOf<typeof multiStepLRArgs>;
+export type ExponentialLROptions = OptionsObjectOf<typeof exponentialLRArgs>;
+export type CosineAnnealingLROptions = OptionsObjectOf<typeof cosineAnnealingLRArgs>;
+export type LambdaLROptions = OptionsObjectOf<typeof lambdaLRArgs>;
 
 /** Decays each group's lr by gamma every stepSize epochs. */
 export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
 
-  constructor(optimizer: Optimizer, stepSize: number, opts: GammaOptions = {}) {
-    super(optimizer, opts);
-    this.stepSize = stepSize;
-    this.gamma = opts.gamma ?? 0.1;
+  constructor(...args: ArgsOf<typeof stepLRArgs>) {
+    const a = stepLRArgs.parse(args);
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.stepSize = a.stepSize;
+    this.gamma = a.gamma;
     this.initialStep();
   }
 
@@ -42,11 +81,12 @@ export class MultiStepLR extends LRScheduler {
   milestones: Record<number, number>;
   gamma: number;
 
-  constructor(optimizer: Optimizer, milestones: readonly number[], opts: GammaOptions = {}) {
-    super(optimizer, opts);
+  constructor(...args: ArgsOf<typeof multiStepLRArgs>) {
+    const a = multiStepLRArgs.parse(args);
+    super(a.optimizer, a.lastEpoch, a.verbose);
     this.milestones = {};
-    for (const m of milestones) this.milestones[m] = (this.milestones[m] ?? 0) + 1;
-    this.gamma = opts.gamma ?? 0.1;
+    for (const m of a.milestones) this.milestones[m] = (this.milestones[m] ?? 0) + 1;
+    this.gamma = a.gamma;
     this.initialStep();
   }
 
@@ -72,9 +112,10 @@ export class MultiStepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
-  constructor(optimizer: Optimizer, gamma: number, opts: SchedulerOptions = {}) {
-    super(optimizer, opts);
-    this.gamma = gamma;
+  constructor(...args: ArgsOf<typeof exponentialLRArgs>) {
+    const a = exponentialLRArgs.parse(args);
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.gamma = a.gamma;
     this.initialStep();
   }
 
@@ -93,20 +134,16 @@ export class ExponentialLR extends LRScheduler {
   }
 }
 
-export interface CosineAnnealingOptions extends SchedulerOptions {
-  /** Minimum learning rate (default 0). */
-  etaMin?: number;
-}
-
-/** Cosine annealing from each group's initial lr to etaMin over TMax epochs (SGDR without restarts). */
+/** Cosine annealing from each group's initial lr to etaMin over TMax (PyTorch's T_max) epochs (SGDR without restarts). */
 export class CosineAnnealingLR extends LRScheduler {
   TMax: number;
   etaMin: number;
 
-  constructor(optimizer: Optimizer, TMax: number, opts: CosineAnnealingOptions = {}) {
-    super(optimizer, opts);
-    this.TMax = TMax;
-    this.etaMin = opts.etaMin ?? 0;
+  constructor(...args: ArgsOf<typeof cosineAnnealingLRArgs>) {
+    const a = cosineAnnealingLRArgs.parse(args);
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.TMax = a.TMax;
+    this.etaMin = a.etaMin;
     this.initialStep();
   }
 
@@ -132,17 +169,15 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
-export type LrLambda = (epoch: number) => number;
-
 /** Sets each group's lr to its initial lr times lrLambda(epoch) (one function, or one per group). */
 export class LambdaLR extends LRScheduler {
   lrLambdas: LrLambda[];
 
-  constructor(optimizer: Optimizer, lrLambda: LrLambda | readonly LrLambda[], opts: SchedulerOptions = {}) {
-    checkOptimizer(optimizer);
+  constructor(...args: ArgsOf<typeof lambdaLRArgs>) {
+    const { optimizer, lrLambda, lastEpoch, verbose } = lambdaLRArgs.parse(args);
     const n = optimizer.paramGroups.length;
     if (Array.isArray(lrLambda) && lrLambda.length !== n) throw new RangeError(`Expected ${n} lr_lambdas, but got ${lrLambda.length}`);
-    super(optimizer, opts);
+    super(optimizer, lastEpoch, verbose);
     this.lrLambdas = Array.isArray(lrLambda) ? lrLambda.slice() : new Array<LrLambda>(n).fill(lrLambda as LrLambda);
     this.initialStep();
   }

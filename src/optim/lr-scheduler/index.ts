@@ -1,5 +1,8 @@
 // torch.optim.lr_scheduler
 export { LRScheduler, type SchedulerOptions } from './scheduler.js';
-export { StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR, type GammaOptions, type CosineAnnealingOptions, type LrLambda } from './basic.js';
-export { OneCycleLR, type OneCycleOptions, type SchedulePhase } from './one-cycle.js';
+export {
+  StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR,
+  type StepLROptions, type MultiStepLROptions, type ExponentialLROptions, type CosineAnnealingLROptions, type LambdaLROptions, type LrLambda,
+} from './basic.js';
+export { OneCycleLR, type OneCycleLROptions, type SchedulePhase } from './one-cycle.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './plateau.js';

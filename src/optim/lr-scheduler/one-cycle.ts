@@ -2,22 +2,28 @@
 // initialLr/finalDivFactor (or, three-phase, back down first), with momentum (or
 // Adam's beta1) cycled inversely. Each group keeps PyTorch's extra keys (initial_lr,
 // max_lr, min_lr, max_momentum, base_momentum) so optimizer state dicts match.
-import { toCamelCase, toSnakeCase, type Optimizer, type ParamGroup } from '../optimizer.js';
-import { LRScheduler, perGroup, type SchedulerOptions, type StateField } from './scheduler.js';
+import { bool, check, int, nullable, number, numberOrList, signature, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
+import { toCamelCase, toSnakeCase, type ParamGroup } from '../optimizer.js';
+import { LRScheduler, optimizerArg, perGroup, type StateField } from './scheduler.js';
 
-export interface OneCycleOptions extends SchedulerOptions {
-  totalSteps?: number | null;
-  epochs?: number | null;
-  stepsPerEpoch?: number | null;
-  pctStart?: number;
-  annealStrategy?: 'cos' | 'linear';
-  cycleMomentum?: boolean;
-  baseMomentum?: number | readonly number[];
-  maxMomentum?: number | readonly number[];
-  divFactor?: number;
-  finalDivFactor?: number;
-  threePhase?: boolean;
-}
+/** A string, typed as the values PyTorch accepts; other strings get PyTorch's own ValueError. */
+const strategy = check<'cos' | 'linear'>('a string', (v) => typeof v === 'string');
+
+/**
+ * OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None,
+ * pct_start=0.3, anneal_strategy='cos', cycle_momentum=True, base_momentum=0.85,
+ * max_momentum=0.95, div_factor=25.0, final_div_factor=1e4, three_phase=False,
+ * last_epoch=-1, verbose=False)
+ */
+const oneCycleLRArgs = signature('OneCycleLR', [
+  ['optimizer', optimizerArg], ['maxLr', numberOrList], ['totalSteps', nullable(int), null], ['epochs', nullable(int), null],
+  ['stepsPerEpoch', nullable(int), null], ['pctStart', number, 0.3], ['annealStrategy', strategy, 'cos'],
+  ['cycleMomentum', bool, true], ['baseMomentum', numberOrList, 0.85], ['maxMomentum', numberOrList, 0.95],
+  ['divFactor', number, 25], ['finalDivFactor', number, 1e4], ['threePhase', bool, false], ['lastEpoch', int, -1],
+  ['verbose', bool, false],
+] as const);
+
+export type OneCycleLROptions = OptionsObjectOf<typeof oneCycleLRArgs>;
 
 /** One phase of the schedule; the lr/momentum entries name param-group keys (snake_case in the state dict). */
 export interface SchedulePhase {
@@ -35,8 +41,7 @@ function renamed<T>(phase: object, rename: (key: string) => string): T {
 
 const isPositiveInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
 
-function totalStepsOf(o: OneCycleOptions): number {
-  const { totalSteps, epochs, stepsPerEpoch } = o;
+function totalStepsOf(totalSteps: number | null, epochs: number | null, stepsPerEpoch: number | null): number {
   if (totalSteps == null && epochs == null && stepsPerEpoch == null) {
     throw new RangeError('You must define either total_steps OR (epochs AND steps_per_epoch)');
   }
@@ -78,46 +83,45 @@ export class OneCycleLR extends LRScheduler {
   /** Whether momentum lives in betas[0] (Adam-like) rather than momentum; set when cycleMomentum. */
   useBeta1?: boolean;
 
-  constructor(optimizer: Optimizer, maxLr: number | readonly number[], opts: OneCycleOptions = {}) {
-    const totalSteps = totalStepsOf(opts);
-    const pctStart = opts.pctStart ?? 0.3;
-    const threePhase = opts.threePhase ?? false;
-    const schedulePhases = phasesOf(totalSteps, pctStart, threePhase);
+  /**
+   * Everything is checked before the optimizer's groups are touched, so an error leaves
+   * them as they were (PyTorch sets initial_lr before its momentum checks).
+   */
+  constructor(...args: ArgsOf<typeof oneCycleLRArgs>) {
+    const a = oneCycleLRArgs.parse(args);
+    const { optimizer, pctStart, annealStrategy, cycleMomentum, divFactor, finalDivFactor, lastEpoch } = a;
+    const totalSteps = totalStepsOf(a.totalSteps, a.epochs, a.stepsPerEpoch);
+    const schedulePhases = phasesOf(totalSteps, pctStart, a.threePhase);
     if (!(pctStart >= 0 && pctStart <= 1)) throw new RangeError(`Expected float between 0 and 1 pct_start, but got ${pctStart}`);
-    const annealStrategy = opts.annealStrategy ?? 'cos';
     if (annealStrategy !== 'cos' && annealStrategy !== 'linear') {
       throw new RangeError(`anneal_strategy must by one of 'cos' or 'linear', instead got ${String(annealStrategy)}`);
     }
-    const lastEpoch = opts.lastEpoch ?? -1;
-    // Group keys are set before the base constructor runs, as PyTorch sets them before super().__init__.
-    const maxLrs = perGroup(optimizer, 'values for max_lr', maxLr);
-    const divFactor = opts.divFactor ?? 25;
-    const finalDivFactor = opts.finalDivFactor ?? 1e4;
-    if (lastEpoch === -1) {
-      optimizer.paramGroups.forEach((group, i) => {
-        group.initialLr = maxLrs[i] / divFactor;
-        group.maxLr = maxLrs[i];
-        group.minLr = (group.initialLr as number) / finalDivFactor;
-      });
-    }
-    const cycleMomentum = opts.cycleMomentum ?? true;
+    const maxLrs = perGroup(optimizer, 'values for max_lr', a.maxLr);
     let useBeta1: boolean | undefined;
+    let maxMomentums: number[] = [];
+    let baseMomentums: number[] = [];
     if (cycleMomentum) {
       if (!('momentum' in optimizer.defaults) && !('betas' in optimizer.defaults)) {
         throw new RangeError('optimizer must support momentum with `cycle_momentum` option enabled');
       }
       useBeta1 = 'betas' in optimizer.defaults;
-      const maxMomentums = perGroup(optimizer, 'values for max_momentum', opts.maxMomentum ?? 0.95);
-      const baseMomentums = perGroup(optimizer, 'values for base_momentum', opts.baseMomentum ?? 0.85);
-      if (lastEpoch === -1) {
-        optimizer.paramGroups.forEach((group, i) => {
-          setMomentum(group, useBeta1 as boolean, maxMomentums[i]);
+      maxMomentums = perGroup(optimizer, 'values for max_momentum', a.maxMomentum);
+      baseMomentums = perGroup(optimizer, 'values for base_momentum', a.baseMomentum);
+    }
+    // Group keys are set before the base constructor runs, as PyTorch sets them before super().__init__.
+    if (lastEpoch === -1) {
+      optimizer.paramGroups.forEach((group, i) => {
+        group.initialLr = maxLrs[i] / divFactor;
+        group.maxLr = maxLrs[i];
+        group.minLr = (group.initialLr as number) / finalDivFactor;
+        if (useBeta1 !== undefined) {
+          setMomentum(group, useBeta1, maxMomentums[i]);
           group.maxMomentum = maxMomentums[i];
           group.baseMomentum = baseMomentums[i];
-        });
-      }
+        }
+      });
     }
-    super(optimizer, opts);
+    super(optimizer, lastEpoch, a.verbose);
     this.totalSteps = totalSteps;
     this.schedulePhases = schedulePhases;
     this.annealStrategy = annealStrategy;

@@ -1,21 +1,26 @@
 // ReduceLROnPlateau (PyTorch 1.13): multiplies each group's lr by `factor` once a
 // metric has stopped improving for more than `patience` epochs. Stepped with the
 // metric, not per epoch; its state dict holds PyTorch's attribute names.
+import { bool, check, int, number, numberOrList, signature, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { emitWarning, type Optimizer } from '../optimizer.js';
-import { checkOptimizer, loadFields, perGroup, printLr, stateDictOf, type StateField } from './scheduler.js';
+import { loadFields, optimizerArg, perGroup, printLr, stateDictOf, type StateField } from './scheduler.js';
 
-export interface ReduceLROnPlateauOptions {
-  mode?: 'min' | 'max';
-  factor?: number;
-  patience?: number;
-  threshold?: number;
-  thresholdMode?: 'rel' | 'abs';
-  cooldown?: number;
-  minLr?: number | readonly number[];
-  eps?: number;
-  verbose?: boolean;
-}
+/** A string, typed as the values PyTorch accepts; other strings get PyTorch's own "mode … is unknown!". */
+const modeArg = check<'min' | 'max'>('a string', (v) => typeof v === 'string');
+const thresholdModeArg = check<'rel' | 'abs'>('a string', (v) => typeof v === 'string');
+
+/**
+ * ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10, threshold=1e-4,
+ * threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8, verbose=False)
+ */
+const reduceLROnPlateauArgs = signature('ReduceLROnPlateau', [
+  ['optimizer', optimizerArg], ['mode', modeArg, 'min'], ['factor', number, 0.1], ['patience', int, 10],
+  ['threshold', number, 1e-4], ['thresholdMode', thresholdModeArg, 'rel'], ['cooldown', int, 0],
+  ['minLr', numberOrList, 0], ['eps', number, 1e-8], ['verbose', bool, false],
+] as const);
+
+export type ReduceLROnPlateauOptions = OptionsObjectOf<typeof reduceLROnPlateauArgs>;
 
 function checkModes(mode: string, thresholdMode: string): void {
   if (mode !== 'min' && mode !== 'max') throw new RangeError(`mode ${mode} is unknown!`);
@@ -50,20 +55,20 @@ export class ReduceLROnPlateau {
   /** Loaded keys this class does not know (PyTorch's __dict__.update keeps them). */
   private extra: Record<string, unknown> = {};
 
-  constructor(optimizer: Optimizer, opts: ReduceLROnPlateauOptions = {}) {
-    const factor = opts.factor ?? 0.1;
-    if (factor >= 1.0) throw new RangeError('Factor should be < 1.0.');
-    checkOptimizer(optimizer);
-    this.factor = factor;
-    this.optimizer = optimizer;
-    this.minLrs = perGroup(optimizer, 'min_lrs', opts.minLr ?? 0);
-    this.patience = opts.patience ?? 10;
-    this.verbose = opts.verbose ?? false;
-    this.cooldown = opts.cooldown ?? 0;
-    this.mode = opts.mode ?? 'min';
-    this.threshold = opts.threshold ?? 1e-4;
-    this.thresholdMode = opts.thresholdMode ?? 'rel';
-    this.eps = opts.eps ?? 1e-8;
+  /** `new ReduceLROnPlateau(opt, 'max', 0.5)` = `new ReduceLROnPlateau(opt, { mode: 'max', factor: 0.5 })`, as in PyTorch. */
+  constructor(...args: ArgsOf<typeof reduceLROnPlateauArgs>) {
+    const a = reduceLROnPlateauArgs.parse(args);
+    if (a.factor >= 1.0) throw new RangeError('Factor should be < 1.0.');
+    this.factor = a.factor;
+    this.optimizer = a.optimizer;
+    this.minLrs = perGroup(a.optimizer, 'min_lrs', a.minLr);
+    this.patience = a.patience;
+    this.verbose = a.verbose;
+    this.cooldown = a.cooldown;
+    this.mode = a.mode;
+    this.threshold = a.threshold;
+    this.thresholdMode = a.thresholdMode;
+    this.eps = a.eps;
     checkModes(this.mode, this.thresholdMode);
     this.modeWorse = this.mode === 'min' ? Infinity : -Infinity;
     this.best = this.modeWorse;

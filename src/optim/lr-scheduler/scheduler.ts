@@ -1,6 +1,7 @@
 // torch.optim.lr_scheduler._LRScheduler as in PyTorch 1.13: the chainable form
 // (each step computes the next lr from the current one), the optimizer.step call
 // counter behind PyTorch's ordering warnings, and state dicts with PyTorch's keys.
+import { bool, instance, int, signature, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { copyValue, emitWarning, formatE4, Optimizer, toCamelCase, type ParamGroup } from '../optimizer.js';
 
@@ -18,12 +19,8 @@ export function printLr(action: 'adjusting' | 'reducing', group: number, lr: num
   console.log(`Epoch ${epoch < 0 ? '-' : ''}${digits}: ${message}`);
 }
 
-export function checkOptimizer(optimizer: unknown): asserts optimizer is Optimizer {
-  if (!(optimizer instanceof Optimizer)) {
-    const name = optimizer === null ? 'NoneType' : typeof optimizer === 'object' ? (optimizer as object).constructor?.name : typeof optimizer;
-    throw new TypeError(`${name} is not an Optimizer`);
-  }
-}
+/** Every scheduler's first parameter. */
+export const optimizerArg = instance(Optimizer, 'Optimizer');
 
 const WITH_COUNTER = Symbol('withCounter');
 
@@ -95,12 +92,13 @@ export function loadFields(owner: object, fields: readonly StateField[], stateDi
   return nextExtra;
 }
 
-export interface SchedulerOptions {
-  /** The index of the last epoch when resuming (default -1: start fresh). */
-  lastEpoch?: number;
-  /** Print each lr change, as PyTorch's verbose=True. */
-  verbose?: boolean;
-}
+/**
+ * _LRScheduler(optimizer, last_epoch=-1, verbose=False): lastEpoch is the index of the
+ * last epoch when resuming (-1: start fresh); verbose prints each lr change.
+ */
+const lrSchedulerArgs = signature('LRScheduler', [['optimizer', optimizerArg], ['lastEpoch', int, -1], ['verbose', bool, false]] as const);
+
+export type SchedulerOptions = OptionsObjectOf<typeof lrSchedulerArgs>;
 
 /**
  * Base class of the epoch-based schedulers. Subclasses set their own fields, then
@@ -118,10 +116,10 @@ export abstract class LRScheduler {
   /** Loaded keys this class does not know (PyTorch's __dict__.update keeps them). */
   private extra: Record<string, unknown> = {};
 
-  constructor(optimizer: Optimizer, opts: SchedulerOptions = {}) {
-    checkOptimizer(optimizer);
+  /** Subclasses parse their own signature and pass `(optimizer, lastEpoch, verbose)` on. */
+  constructor(...args: ArgsOf<typeof lrSchedulerArgs>) {
+    const { optimizer, lastEpoch, verbose } = lrSchedulerArgs.parse(args);
     this.optimizer = optimizer;
-    const lastEpoch = opts.lastEpoch ?? -1;
     if (lastEpoch === -1) {
       for (const group of optimizer.paramGroups) if (!('initialLr' in group)) group.initialLr = group.lr;
     } else {
@@ -132,7 +130,7 @@ export abstract class LRScheduler {
     this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr as number);
     this.lastEpoch = lastEpoch;
     countSteps(optimizer);
-    this.verbose = opts.verbose ?? false;
+    this.verbose = verbose;
   }
 
   /** Fields set before the base's (in PyTorch's __dict__ order), e.g. step_size and gamma. */

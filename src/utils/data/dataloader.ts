@@ -1,47 +1,82 @@
-// DataLoader: batches of a dataset in the order of its sampler, collated, either in
-// this thread (a plain iterator) or on worker threads (an async iterator) that
-// produce exactly the same batches in the same order.
+// DataLoader: batches of a dataset in the order of its sampler, collated, in this thread
+// (numWorkers 0) or on worker threads that produce exactly the same batches in the same
+// order, iterated with `for...of` or `for await` either way.
+//
+// With numWorkers > 0 each worker thread rebuilds its own copy of the dataset, as
+// PyTorch's workers unpickle theirs: classes and functions by reference to the module
+// that defines them (pickle.ts), or from the module named in `workerDataset`. A dataset
+// that cannot be rebuilt so (a class in the program's entry script, a closure) loads on
+// the main thread, simulating the workers (worker-emulation.ts), with one warning.
 import { pathToFileURL } from 'node:url';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import type { Generator as TorchGenerator } from '../../tensor/random.js';
+import { bool, check, func, instance, int, isPlainObject, nullable, number, oneOf, signature, string, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
+import { device } from '../../tensor/device.js';
+import { Generator as TorchGenerator } from '../../tensor/random.js';
 import { NumberDtypeMemo, defaultCollate, defaultConvert, resolvePendingNumbers, type Collated } from './collate.js';
-import { IterableDataset, type AnyDataset, type Dataset } from './dataset.js';
+import { Dataset, IterableDataset, type AnyDataset } from './dataset.js';
+import { Unpicklable, pickle, type Pickled } from './pickle.js';
 import { BatchSampler, RandomSampler, SequentialSampler, drawSeed, sizeOf, type SizedIterable } from './sampler.js';
-import { DataWorker, type FetchResult } from './worker-pool.js';
-import type { WorkerInit } from './worker-protocol.js';
+import { decode } from './transfer.js';
+import { SimulatedWorkers } from './worker-emulation.js';
+import { WorkerPool } from './worker-pool.js';
+import type { WorkerInit, WorkerReply } from './worker-protocol.js';
 
 /**
- * How worker threads get the dataset: functions and closures cannot cross threads,
- * so each worker imports `module` and takes its export `exportName` — a dataset, a
- * Dataset subclass (constructed with `args`), or a function (maybe async) called
- * with `args` that returns one. The worker's dataset must be the same as the loader's.
+ * A torchlette extra: how worker threads build the dataset from a module — each worker
+ * imports `module` and takes its export `exportName`: a dataset, a Dataset subclass
+ * (constructed with `args`), or a function (maybe async) called with `args` that returns
+ * one. Not needed when the dataset's class is exported by a module (see README).
  */
 export interface WorkerDatasetSpec {
   /** A file path (absolute or relative to the working directory), a file: URL, or a package name. */
   module: string | URL;
   exportName?: string;
   args?: unknown[];
-  /** An export of `module` to collate batches with in the workers (default: defaultCollate, or the loader's collateFn on the main thread). */
+  /** An export of `module` to collate batches with in the workers. */
   collateExport?: string;
 }
 
-export interface DataLoaderOptions<T, B> {
-  /** Samples per batch (default 1); null turns automatic batching off. */
-  batchSize?: number | null;
-  shuffle?: boolean;
-  sampler?: SizedIterable<number> | Iterable<number>;
-  batchSampler?: SizedIterable<number[]> | Iterable<number[]>;
-  numWorkers?: number;
-  collateFn?: (batch: T[]) => B;
-  dropLast?: boolean;
-  /** Used by the RandomSampler that shuffle creates, and for the workers' base seed. */
-  generator?: TorchGenerator;
-  /** Batches requested ahead per worker (default 2). */
-  prefetchFactor?: number;
-  /** Keep the worker threads (and their datasets) between epochs. */
-  persistentWorkers?: boolean;
-  workerDataset?: WorkerDatasetSpec;
-}
+const datasetArg = check<AnyDataset<unknown>>('a Dataset (getItem and length) or an IterableDataset', (v) => v instanceof Dataset || v instanceof IterableDataset || (typeof v === 'object' && v !== null && typeof (v as { getItem?: unknown }).getItem === 'function'));
+const iterableArg = check<Iterable<number>>('a Sampler or an iterable of indices', (v) => typeof v === 'object' && v !== null && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function');
+const batchIterableArg = check<Iterable<number[]>>('a Sampler or an iterable of lists of indices', iterableArg.test);
+const workerDatasetArg = check<WorkerDatasetSpec>('an object { module, exportName?, args?, collateExport? }', (v) => isPlainObject(v) && (typeof v.module === 'string' || v.module instanceof URL));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const collateArg = func as unknown as import('../../tensor/args.js').Check<(batch: any[]) => unknown>;
+
+/**
+ * DataLoader(dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,
+ * num_workers=0, collate_fn=None, pin_memory=False, drop_last=False, timeout=0,
+ * worker_init_fn=None, multiprocessing_context=None, generator=None, *,
+ * prefetch_factor=2, persistent_workers=False, pin_memory_device='') — PyTorch 1.13's
+ * signature, camelCased; workerDataset is a torchlette extra.
+ */
+const dataLoaderArgs = signature('DataLoader', [
+  ['dataset', datasetArg],
+  ['batchSize', nullable(int), 1],
+  ['shuffle', nullable(bool), null],
+  ['sampler', nullable(iterableArg), null],
+  ['batchSampler', nullable(batchIterableArg), null],
+  ['numWorkers', int, 0],
+  ['collateFn', nullable(collateArg), null],
+  ['pinMemory', bool, false],
+  ['dropLast', bool, false],
+  ['timeout', number, 0],
+  ['workerInitFn', nullable(func), null],
+  ['multiprocessingContext', nullable(oneOf('spawn', 'fork', 'forkserver')), null],
+  ['generator', nullable(instance(TorchGenerator, 'torch.Generator')), null],
+  '*',
+  ['prefetchFactor', int, 2],
+  ['persistentWorkers', bool, false],
+  ['pinMemoryDevice', string, ''],
+  ['workerDataset', nullable(workerDatasetArg), null],
+] as const);
+
+/** DataLoader's options: every parameter but the dataset by its camelCase name. */
+export type DataLoaderOptions<T = unknown, B = unknown> = Omit<OptionsObjectOf<typeof dataLoaderArgs>, 'dataset' | 'collateFn'> & {
+  collateFn?: ((batch: T[]) => B) | null;
+};
+
+type Tail<A> = A extends [unknown, ...infer R] ? R : never;
 
 function moduleUrl(module: string | URL): string {
   if (module instanceof URL) return module.href;
@@ -50,6 +85,62 @@ function moduleUrl(module: string | URL): string {
   return module;
 }
 
+const warned = new Set<string>();
+/** console.warn, once per process per reason. */
+function warnOnce(message: string, reason = message): void {
+  if (warned.has(reason)) return;
+  warned.add(reason);
+  console.warn(message);
+}
+
+function mainThreadWarning(numWorkers: number, reason: string): string {
+  return (
+    `DataLoader: numWorkers=${numWorkers} loads on the main thread, not on worker threads, because ${reason}. ` +
+    'The batches are those worker threads would give (each simulated worker is seeded with baseSeed + id). ' +
+    "To load on worker threads, define the dataset's class and the functions it holds (transforms, workerInitFn) in a module of their own and export them, " +
+    'or pass workerDataset: { module, exportName, args }.'
+  );
+}
+
+const ERRORS: Record<string, new (message: string, options?: { cause?: unknown }) => Error> = { TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
+
+function workerError(name: string, message: string, workerId: number, index: number | null, where: string, stack?: string, cause?: unknown): Error {
+  const Ctor = ERRORS[name] ?? Error;
+  const at = index === null ? '' : ` (dataset index ${index})`;
+  const e = new Ctor(`Caught ${name} in DataLoader worker ${workerId}${where}${at}: ${message}`, cause === undefined ? undefined : { cause });
+  if (stack) e.stack = `${e.name}: ${e.message}\n${stack.split('\n').slice(1).join('\n')}`;
+  return e;
+}
+
+function timedOut(timeout: number): Error {
+  return new Error(`DataLoader timed out after ${timeout} seconds`);
+}
+
+/** What a loader's workers need, pickled once per epoch (or once, for persistent workers). */
+interface WorkerPlan {
+  inits: WorkerInit[];
+  modules: string[];
+}
+
+/** Iterates one epoch, one batch per step, without blocking: null means "wait for the workers". */
+interface Epoch<B> {
+  step(): IteratorResult<B> | null;
+  close(): void | Promise<void>;
+  /** Waits for a reply (threads only). */
+  waitSync?(): void;
+  waitAsync?(): Promise<void>;
+}
+
+const DONE: IteratorResult<never> = { done: true, value: undefined };
+
+/** `first`, then the rest of `rest`. */
+function* chain<V>(first: V[], rest: Iterator<V>): Generator<V> {
+  yield* first;
+  for (let r = rest.next(); !r.done; r = rest.next()) yield r.value;
+}
+
+const finalizer = new FinalizationRegistry<WorkerPool>((pool) => void pool.terminate());
+
 export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
   readonly dataset: AnyDataset<T>;
   readonly batchSize: number | null;
@@ -57,37 +148,69 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   readonly numWorkers: number;
   readonly prefetchFactor: number;
   readonly persistentWorkers: boolean;
-  readonly generator: TorchGenerator | undefined;
+  readonly generator: TorchGenerator | null;
   readonly sampler: SizedIterable<number> | Iterable<number> | null;
   readonly batchSampler: SizedIterable<number[]> | Iterable<number[]> | null;
   readonly collateFn: (batch: T[]) => B;
+  /** Seconds to wait for a batch from the workers (0: no limit). */
+  readonly timeout: number;
+  readonly workerInitFn: ((workerId: number) => unknown) | null;
+  /** Accepted as in PyTorch without an accelerator: there is no pinned memory on the CPU, batches are the same. */
+  readonly pinMemory: boolean;
+  readonly pinMemoryDevice: string;
+  /** Accepted for PyTorch compatibility: workers are threads that rebuild the dataset as 'spawn' would. */
+  readonly multiprocessingContext: 'spawn' | 'fork' | 'forkserver' | null;
   private readonly customCollate: boolean;
   /** The dtypes of collated JS numbers, fixed per sample position by the first batch (see collate.ts). */
   private readonly numberDtypes = new NumberDtypeMemo();
-  private readonly workerSpec: WorkerDatasetSpec | undefined;
-  private workers: DataWorker[] | null = null;
+  private readonly workerSpec: WorkerDatasetSpec | null;
+  /** Why this loader loads on the main thread (decided on its first epoch), or null. */
+  private mainThreadReason: string | null = null;
+  /** persistentWorkers: the workers (threads or simulated) and their epoch count. */
+  private persistent: { pool: WorkerPool | null; simulated: SimulatedWorkers | null; collatedInWorkers: boolean; epoch: number } | null = null;
 
-  constructor(dataset: AnyDataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+  /** `new DataLoader(dataset, { batchSize: 64, shuffle: true })` or PyTorch's positional order `new DataLoader(dataset, 64, true)`. */
+  constructor(dataset: AnyDataset<T>, options?: DataLoaderOptions<T, B>);
+  constructor(dataset: AnyDataset<T>, ...args: Tail<ArgsOf<typeof dataLoaderArgs>>);
+  constructor(...args: unknown[]) {
+    const a = dataLoaderArgs.parse(args);
+    const dataset = a.dataset as AnyDataset<T>;
     this.dataset = dataset;
-    const numWorkers = opts.numWorkers ?? 0;
-    if (!Number.isInteger(numWorkers) || numWorkers < 0) throw new RangeError('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
-    this.numWorkers = numWorkers;
-    this.prefetchFactor = opts.prefetchFactor ?? 2;
-    if (!(this.prefetchFactor > 0)) throw new RangeError(`prefetch_factor option should be positive, got ${this.prefetchFactor}`);
-    this.persistentWorkers = opts.persistentWorkers ?? false;
-    if (this.persistentWorkers && numWorkers === 0) throw new RangeError('persistent_workers option needs num_workers > 0');
-    this.generator = opts.generator;
-    this.workerSpec = opts.workerDataset;
-    if (numWorkers > 0 && !this.workerSpec) {
-      throw new TypeError(
-        'DataLoader with numWorkers > 0 needs options.workerDataset = { module, exportName, args? }: each worker thread imports that module to build its own copy of the dataset (objects with closures cannot be sent to threads)',
-      );
+    const numWorkers = a.numWorkers;
+    if (numWorkers < 0) throw new RangeError('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
+    if (a.timeout < 0) throw new RangeError('timeout option should be non-negative');
+    if (numWorkers === 0 && a.prefetchFactor !== 2) {
+      throw new RangeError('prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing.');
     }
-    let batchSize = opts.batchSize === undefined ? 1 : opts.batchSize;
-    let dropLast = opts.dropLast ?? false;
-    const shuffle = opts.shuffle ?? false;
-    let sampler = opts.sampler ?? null;
-    let batchSampler = opts.batchSampler ?? null;
+    if (a.prefetchFactor <= 0) throw new RangeError(`prefetch_factor option should be positive, got ${a.prefetchFactor}`);
+    if (a.persistentWorkers && numWorkers === 0) throw new RangeError('persistent_workers option needs num_workers > 0');
+    if (a.multiprocessingContext !== null && numWorkers === 0) {
+      throw new RangeError(`multiprocessing_context can only be used with multi-process loading (num_workers > 0), but got num_workers=${numWorkers}`);
+    }
+    // PyTorch's single-process iterator asserts timeout == 0.
+    if (a.timeout > 0 && numWorkers === 0) throw new RangeError('timeout option needs num_workers > 0 (loading in the main process cannot time out)');
+    if (a.pinMemoryDevice !== '') {
+      device(a.pinMemoryDevice); // 'cuda' and other accelerators: torchlette's CPU-only error
+      if (!a.pinMemory) {
+        warnOnce("pin memory device is set and pin_memory flag is not used then device pinned memory won't be usedplease set pin_memory to true, if you need to use the device pin memory");
+      }
+    }
+    this.numWorkers = numWorkers;
+    this.prefetchFactor = a.prefetchFactor;
+    this.persistentWorkers = a.persistentWorkers;
+    this.timeout = a.timeout;
+    this.workerInitFn = a.workerInitFn as ((workerId: number) => unknown) | null;
+    this.pinMemory = a.pinMemory;
+    this.pinMemoryDevice = a.pinMemoryDevice;
+    this.multiprocessingContext = a.multiprocessingContext;
+    this.generator = a.generator;
+    this.workerSpec = a.workerDataset;
+
+    let batchSize = a.batchSize;
+    let dropLast = a.dropLast;
+    const shuffle = a.shuffle ?? false;
+    let sampler: Iterable<number> | null = a.sampler;
+    let batchSampler: Iterable<number[]> | null = a.batchSampler;
 
     if (dataset instanceof IterableDataset) {
       if (shuffle) throw new TypeError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${shuffle}`);
@@ -104,7 +227,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
       } else if (batchSize === null && dropLast) {
         throw new TypeError('batch_size=None option disables auto-batching and is mutually exclusive with drop_last');
       }
-      if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize <= 0)) throw new RangeError(`batch_size should be a positive integer value, but got batch_size=${batchSize}`);
+      if (batchSize !== null && batchSize <= 0) throw new RangeError(`batch_size should be a positive integer value, but got batch_size=${batchSize}`);
       sampler ??= shuffle ? new RandomSampler(dataset, { generator: this.generator }) : new SequentialSampler(dataset);
       if (batchSize !== null && batchSampler === null) batchSampler = new BatchSampler(sampler, batchSize, dropLast);
     }
@@ -112,10 +235,10 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     this.dropLast = dropLast;
     this.sampler = sampler;
     this.batchSampler = batchSampler;
-    this.customCollate = opts.collateFn !== undefined;
+    this.customCollate = a.collateFn !== null;
     const autoCollation = this.autoCollation;
     const memo = this.numberDtypes;
-    this.collateFn = opts.collateFn ?? ((batch: T[]) => (autoCollation ? defaultCollate(batch, memo) : defaultConvert(batch)) as B);
+    this.collateFn = (a.collateFn as ((batch: T[]) => B) | null) ?? ((batch: T[]) => (autoCollation ? defaultCollate(batch, memo) : defaultConvert(batch)) as B);
   }
 
   private get autoCollation(): boolean {
@@ -136,22 +259,90 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     return sizeOf(this.indexSampler, this.autoCollation ? 'batch_sampler' : 'sampler');
   }
 
-  /** Iterates in this thread; with numWorkers > 0 use `for await` instead. */
+  /** One epoch, in this thread or (numWorkers > 0) blocking on the worker threads' batches. */
   [Symbol.iterator](): Iterator<B> {
-    if (this.numWorkers > 0) {
-      throw new TypeError('a DataLoader with numWorkers > 0 loads on worker threads and is iterated with `for await (const batch of loader)`');
+    if (this.numWorkers === 0) {
+      drawSeed(this.generator ?? undefined); // PyTorch draws the workers' base seed for every iterator, workers or not
+      return this.singleThread();
     }
-    drawSeed(this.generator); // PyTorch draws the workers' base seed for every iterator, workers or not
-    return this.singleThread();
+    let epoch: Epoch<B> | null = null;
+    let started = false;
+    let mine = -1;
+    const seed = this.epochSeed();
+    const finish = (): IteratorResult<B> => {
+      const e = epoch;
+      epoch = null;
+      if (e) void e.close();
+      return DONE;
+    };
+    return {
+      next: (): IteratorResult<B> => {
+        if (epoch === null) {
+          if (started) return DONE;
+          started = true;
+          epoch = this.startEpoch(seed);
+          mine = this.persistent?.epoch ?? -1;
+        } else if (this.superseded(mine)) return finish();
+        try {
+          for (;;) {
+            const r = epoch.step();
+            if (r === null) {
+              (epoch.waitSync as () => void)();
+              continue;
+            }
+            if (r.done) return finish();
+            return r;
+          }
+        } catch (e) {
+          finish();
+          throw e;
+        }
+      },
+      return: (): IteratorResult<B> => (epoch ? finish() : DONE),
+    };
   }
 
+  /** One epoch; with numWorkers > 0 the batches are awaited, not blocked on. */
   [Symbol.asyncIterator](): AsyncIterator<B> {
     if (this.numWorkers === 0) {
       const it = this[Symbol.iterator]();
       return { next: async () => it.next(), return: async (v?: unknown) => it.return?.(v as B) ?? { done: true, value: v as B } };
     }
-    const baseSeed = drawSeed(this.generator);
-    return this.multiThread(baseSeed);
+    let epoch: Epoch<B> | null = null;
+    let started = false;
+    let mine = -1;
+    const seed = this.epochSeed();
+    const finish = async (): Promise<IteratorResult<B>> => {
+      const e = epoch;
+      epoch = null;
+      if (e) await e.close();
+      return DONE;
+    };
+    return {
+      next: async (): Promise<IteratorResult<B>> => {
+        if (epoch === null) {
+          if (started) return DONE;
+          started = true;
+          epoch = this.startEpoch(seed);
+          mine = this.persistent?.epoch ?? -1;
+        } else if (this.superseded(mine)) return finish();
+        try {
+          for (;;) {
+            const r = epoch.step();
+            if (r === null) {
+              await (epoch.waitAsync as () => Promise<void>)();
+              continue;
+            }
+            if (r.done) return await finish();
+            return r;
+          }
+        } catch (e) {
+          await finish();
+          throw e;
+        }
+      },
+      return: async (): Promise<IteratorResult<B>> => (epoch ? finish() : DONE),
+    };
   }
 
   private *singleThread(): Generator<B> {
@@ -180,19 +371,64 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     }
   }
 
-  /** Whether workers collate by default (leaving numbers pending for this loader's memo) rather than with collateExport or on this thread. */
+  /** The workers' base seed: drawn for every iterator, except by persistent workers after their first (as PyTorch). */
+  private epochSeed(): bigint {
+    if (this.persistent) return 0n;
+    return drawSeed(this.generator ?? undefined);
+  }
+
+  /** Persistent workers serve one epoch at a time: an iterator whose epoch a newer one replaced ends (PyTorch resets its one iterator). */
+  private superseded(epoch: number): boolean {
+    return epoch >= 0 && this.persistent !== null && this.persistent.epoch !== epoch;
+  }
+
+  /** Shuts down persistent workers (idle ones never keep the process alive). */
+  async shutdown(): Promise<void> {
+    const p = this.persistent;
+    this.persistent = null;
+    if (p?.pool) await p.pool.terminate();
+  }
+
+  // --- worker threads ---
+
+  /** Whether workers collate by default (leaving numbers pending for this loader's memo). */
   private get workersCollateByDefault(): boolean {
     return !this.customCollate && this.workerSpec?.collateExport === undefined;
   }
 
-  private workerInit(workerId: number, baseSeed: bigint): WorkerInit {
-    const spec = this.workerSpec as WorkerDatasetSpec;
-    const module = moduleUrl(spec.module);
-    return {
-      module,
-      exportName: spec.exportName ?? 'default',
-      args: spec.args ?? [],
-      collate: spec.collateExport ? { module, exportName: spec.collateExport } : this.workersCollateByDefault ? 'default' : 'main',
+  /**
+   * What each worker needs to rebuild the dataset (and workerInitFn, and a collateFn it can
+   * import); throws Unpicklable when the dataset or workerInitFn cannot be rebuilt.
+   */
+  private workerPlan(baseSeed: bigint): WorkerPlan {
+    const spec = this.workerSpec;
+    const modules = new Set<string>();
+    let source: WorkerInit['source'];
+    let collate: WorkerInit['collate'] = this.workersCollateByDefault ? 'default' : 'main';
+    const add = (p: Pickled) => {
+      for (const m of p.modules) modules.add(m);
+      return p;
+    };
+    if (spec) {
+      const module = moduleUrl(spec.module);
+      source = { kind: 'export', module, exportName: spec.exportName ?? 'default', args: spec.args ?? [] };
+      modules.add(module);
+      if (spec.collateExport) collate = { module, exportName: spec.collateExport };
+    } else {
+      source = { kind: 'pickle', pickled: add(pickle(this.dataset, 'dataset')) };
+    }
+    const initFn = this.workerInitFn ? add(pickle(this.workerInitFn, 'workerInitFn')) : null;
+    if (collate === 'main' && this.customCollate) {
+      try {
+        collate = { pickled: add(pickle(this.collateFn, 'collateFn')) };
+      } catch (e) {
+        if (!(e instanceof Unpicklable)) throw e; // collateFn then runs on this thread, on the samples the workers send
+      }
+    }
+    const inits = Array.from({ length: this.numWorkers }, (_, workerId) => ({
+      source,
+      initFn,
+      collate,
       workerId,
       numWorkers: this.numWorkers,
       baseSeed: baseSeed.toString(),
@@ -200,85 +436,324 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
       autoCollation: this.autoCollation,
       batchSize: this.batchSize ?? 1,
       dropLast: this.dropLast,
-    };
+    }));
+    return { inits, modules: [...modules] };
   }
 
-  private async startWorkers(baseSeed: bigint): Promise<DataWorker[]> {
-    if (this.workers) return this.workers;
-    const started = await Promise.allSettled(Array.from({ length: this.numWorkers }, (_, id) => DataWorker.start(this.workerInit(id, baseSeed))));
-    const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw failed.reason;
+  private startEpoch(baseSeed: bigint): Epoch<B> {
+    const p = this.persistent;
+    if (p) {
+      p.epoch++;
+      if (p.pool) return new ThreadEpoch(this.threadContext(), p.pool, p.epoch, p.collatedInWorkers, null);
+      (p.simulated as SimulatedWorkers).restart();
+      return this.simulatedEpoch(p.simulated as SimulatedWorkers);
     }
-    if (this.persistentWorkers) this.workers = workers;
-    return workers;
-  }
-
-  /** Shuts down persistent workers (they otherwise live as long as the loader is used). */
-  async shutdown(): Promise<void> {
-    const workers = this.workers;
-    this.workers = null;
-    if (workers) await Promise.all(workers.map((w) => w.terminate()));
-  }
-
-  private async *multiThread(baseSeed: bigint): AsyncGenerator<B> {
-    const workers = await this.startWorkers(baseSeed);
-    for (const w of workers) w.setActive(true);
-    const iterable = this.dataset instanceof IterableDataset;
-    const deferredNumbers = this.workersCollateByDefault && this.autoCollation;
-    const tasks = iterable ? null : this.indexSampler[Symbol.iterator]();
-    const active = workers.map(() => true);
-    const pending = new Map<number, Promise<FetchResult>>();
-    const started = new Set<number>();
-    let nextWorker = 0;
-    let sent = 0;
-    let received = 0;
-
-    // Round-robin over the workers still active, as PyTorch's _try_put_index.
-    const trySend = (): boolean => {
-      let w = -1;
-      for (let k = 0; k < workers.length; k++) {
-        const candidate = (nextWorker + k) % workers.length;
-        if (active[candidate]) {
-          w = candidate;
-          break;
+    if (this.mainThreadReason === null) {
+      try {
+        const plan = this.workerPlan(baseSeed);
+        let pool: WorkerPool;
+        try {
+          pool = new WorkerPool(plan.inits, plan.modules);
+        } catch (e) {
+          // what the pickler let through but structured cloning refuses
+          if ((e as Error).name === 'DataCloneError') throw new Unpicklable(`the dataset's state cannot be copied to a worker thread (${(e as Error).message})`);
+          throw e;
         }
+        const collatedInWorkers = plan.inits[0].collate !== 'main';
+        if (this.persistentWorkers) this.persistent = { pool, simulated: null, collatedInWorkers, epoch: 0 };
+        return new ThreadEpoch(this.threadContext(), pool, 0, collatedInWorkers, (reason, taken) => this.toMainThread(reason, baseSeed, taken));
+      } catch (e) {
+        if (!(e instanceof Unpicklable)) throw e;
+        this.mainThreadReason = e.message;
       }
-      if (w < 0) return false;
-      let index: number | number[] | null = null;
-      if (tasks) {
-        const next = tasks.next();
-        if (next.done) return false;
-        index = next.value;
-      }
-      nextWorker = (w + 1) % workers.length;
-      const reset = !started.has(w);
-      started.add(w);
-      const request = workers[w].fetch({ taskId: sent, index, reset }).then((r) => {
-        if (r.exhausted) active[w] = false;
-        return r;
-      });
-      request.catch(() => undefined); // awaited in order below; avoids unhandled rejections meanwhile
-      pending.set(sent++, request);
-      return true;
-    };
-
-    try {
-      for (let k = 0; k < this.prefetchFactor * workers.length; k++) if (!trySend()) break;
-      while (received < sent) {
-        const result = await (pending.get(received) as Promise<FetchResult>);
-        pending.delete(received++);
-        trySend();
-        if (result.exhausted) continue;
-        if (!result.collated) yield this.collateFn(result.value as T[]);
-        // Workers' default collation leaves numbers pending: this loader's memo gives their dtypes, in batch order.
-        else yield (deferredNumbers ? resolvePendingNumbers(result.value, this.numberDtypes) : result.value) as B;
-      }
-    } finally {
-      if (this.persistentWorkers) for (const w of workers) w.setActive(false);
-      else await Promise.all(workers.map((w) => w.terminate()));
     }
+    warnOnce(mainThreadWarning(this.numWorkers, this.mainThreadReason), this.mainThreadReason);
+    return this.simulatedStart(baseSeed);
+  }
+
+  /** The workers could not rebuild the dataset: this loader loads on the main thread from now on. */
+  private toMainThread(reason: string, baseSeed: bigint, taken: Iterator<number | number[]> | null): Epoch<B> {
+    this.mainThreadReason = reason;
+    warnOnce(mainThreadWarning(this.numWorkers, reason), reason);
+    this.persistent = null;
+    return this.simulatedStart(baseSeed, taken);
+  }
+
+  private simulatedStart(baseSeed: bigint, taken: Iterator<number | number[]> | null = null): Epoch<B> {
+    const simulated = new SimulatedWorkers(this.numWorkers, baseSeed, this.dataset as AnyDataset<unknown>, this.dataset instanceof IterableDataset, this.workerInitFn);
+    if (this.persistentWorkers) this.persistent = { pool: null, simulated, collatedInWorkers: true, epoch: 0 };
+    return this.simulatedEpoch(simulated, taken);
+  }
+
+  /**
+   * An epoch of simulated workers: batch k is made by worker k mod numWorkers (skipping
+   * exhausted streams), in its context. `taken`: the sampler's iterator, when worker
+   * threads that could not start already took indices from it.
+   */
+  private simulatedEpoch(workers: SimulatedWorkers, taken: Iterator<number | number[]> | null = null): Epoch<B> {
+    const n = this.numWorkers;
+    const iterable = this.dataset instanceof IterableDataset;
+    const tasks = iterable ? null : (taken ?? this.indexSampler[Symbol.iterator]());
+    const active: boolean[] = Array.from({ length: n }, () => true);
+    let nextWorker = 0;
+    const where = ' (simulated on the main thread)';
+    const step = (): IteratorResult<B> => {
+      for (;;) {
+        let w = -1;
+        for (let k = 0; k < n; k++) {
+          const c = (nextWorker + k) % n;
+          if (active[c]) {
+            w = c;
+            break;
+          }
+        }
+        if (w < 0) return DONE;
+        let index: number | number[] | null = null;
+        if (tasks) {
+          const next = tasks.next();
+          if (next.done) return DONE;
+          index = next.value;
+        }
+        nextWorker = (w + 1) % n;
+        let at: number | null = null;
+        const batch = workers.run(w, (): IteratorResult<B> | null => {
+          try {
+            if (tasks === null) {
+              const stream = workers.streams[w] as Iterator<T>;
+              const items: T[] = [];
+              const want = this.autoCollation ? (this.batchSize as number) : 1;
+              while (items.length < want) {
+                const next = stream.next();
+                if (next.done) break;
+                items.push(next.value);
+              }
+              if (items.length === 0 || (this.autoCollation && this.dropLast && items.length < want)) return null;
+              return { done: false, value: this.collateFn(this.autoCollation ? items : (items[0] as unknown as T[])) };
+            }
+            const ds = this.dataset as Dataset<T>;
+            if (Array.isArray(index)) {
+              const items: T[] = [];
+              for (const i of index) {
+                at = i;
+                items.push(ds.getItem(i));
+              }
+              at = null;
+              return { done: false, value: this.collateFn(items) };
+            }
+            at = index as number;
+            const item = ds.getItem(index as number);
+            at = null;
+            return { done: false, value: this.collateFn(item as unknown as T[]) };
+          } catch (e) {
+            const err = e instanceof Error ? e : new Error(String(e));
+            throw workerError(err.name, err.message, w, at, where, err.stack, err);
+          }
+        });
+        if (batch === null) {
+          active[w] = false;
+          continue;
+        }
+        return batch;
+      }
+    };
+    return { step, close: () => undefined };
+  }
+
+  /** What a ThreadEpoch needs of this loader. */
+  private threadContext(): ThreadContext<B> {
+    return {
+      timeout: this.timeout,
+      prefetchFactor: this.prefetchFactor,
+      iterable: this.dataset instanceof IterableDataset,
+      indexSampler: this.indexSampler,
+      deferredNumbers: this.workersCollateByDefault && this.autoCollation,
+      finish: (value, collated, deferred) => {
+        if (!collated) return this.collateFn(value as T[]);
+        // Workers' default collation leaves numbers pending: this loader's memo gives their dtypes, in batch order.
+        return (deferred ? resolvePendingNumbers(value, this.numberDtypes) : value) as B;
+      },
+      keeps: (pool) => this.persistent?.pool === pool,
+    };
+  }
+}
+
+interface ThreadContext<B> {
+  timeout: number;
+  prefetchFactor: number;
+  iterable: boolean;
+  indexSampler: Iterable<number | number[]>;
+  /** Workers collate by default and leave numbers for the loader's memo. */
+  deferredNumbers: boolean;
+  finish(value: unknown, collated: boolean, deferred: boolean): B;
+  /** Whether the loader keeps this pool (persistent workers). */
+  keeps(pool: WorkerPool): boolean;
+}
+
+/**
+ * One epoch on worker threads, as PyTorch's _MultiProcessingDataLoaderIter: index batches
+ * go round-robin to the workers still active, prefetchFactor per worker ahead, and
+ * batches are returned in order. Indices are sent at once, as PyTorch primes its workers
+ * when the iterator is made; a first epoch waits until every worker has rebuilt the
+ * dataset before returning batches, and if one could not, `fallback` continues the epoch
+ * on the main thread with the same base seed and the indices already taken.
+ */
+class ThreadEpoch<B> implements Epoch<B> {
+  private starting: boolean;
+  private ready: boolean[];
+  private inner: Epoch<B> | null = null;
+  private tasks: Iterator<number | number[]> | null = null;
+  private readonly iterable: boolean;
+  private readonly deferred: boolean;
+  private readonly active: boolean[];
+  private readonly results = new Map<number, { worker: number; reply: WorkerReply }>();
+  private readonly owner = new Map<number, number>();
+  private nextWorker = 0;
+  private sent = 0;
+  private received = 0;
+  private deadline = 0;
+  private waitingFor = -2;
+  private closed = false;
+  private seen = 0;
+  /** While starting: the indices sent, in order (a fallback loads them first). */
+  private readonly sentIndices: (number | number[])[] = [];
+
+  constructor(
+    private readonly loader: ThreadContext<B>,
+    private readonly pool: WorkerPool,
+    private readonly epoch: number,
+    private readonly collated: boolean,
+    private readonly fallback: ((reason: string, taken: Iterator<number | number[]> | null) => Epoch<B>) | null,
+  ) {
+    this.iterable = loader.iterable;
+    this.deferred = loader.deferredNumbers && collated;
+    this.active = Array.from({ length: pool.size }, () => true);
+    this.starting = fallback !== null;
+    this.ready = Array.from({ length: pool.size }, () => false);
+    if (!loader.keeps(pool)) finalizer.register(this, pool, this);
+    this.prime();
+  }
+
+  private prime(): void {
+    if (!this.iterable) this.tasks = this.loader.indexSampler[Symbol.iterator]();
+    for (let k = 0; k < this.loader.prefetchFactor * this.pool.size; k++) if (!this.trySend()) break;
+  }
+
+  /** Round-robin over the workers still active, as PyTorch's _try_put_index. */
+  private trySend(): boolean {
+    const n = this.pool.size;
+    let w = -1;
+    for (let k = 0; k < n; k++) {
+      const c = (this.nextWorker + k) % n;
+      if (this.active[c]) {
+        w = c;
+        break;
+      }
+    }
+    if (w < 0) return false;
+    let index: number | number[] | null = null;
+    if (this.tasks) {
+      const next = this.tasks.next();
+      if (next.done) return false;
+      index = next.value;
+    }
+    this.nextWorker = (w + 1) % n;
+    this.owner.set(this.sent, w);
+    if (this.starting) this.sentIndices.push(index as number | number[]);
+    this.pool.send(w, { taskId: this.sent, epoch: this.epoch, index });
+    this.sent++;
+    return true;
+  }
+
+  private fatal(r: Extract<WorkerReply, { type: 'error' }>, worker: number): Error {
+    return workerError(r.name, r.message, worker, r.index, '', r.stack);
+  }
+
+  /** Sorts the replies that arrived; throws a worker's startup or fatal error. */
+  private drain(): string | null {
+    for (const { worker, reply } of this.pool.poll()) {
+      if (reply.type === 'ready') this.ready[worker] = true;
+      else if (reply.type === 'unavailable') return reply.reason;
+      else if (reply.type === 'error' && reply.taskId < 0) throw this.fatal(reply, worker);
+      else if (reply.epoch === this.epoch) this.results.set(reply.taskId, { worker, reply });
+    }
+    return null;
+  }
+
+  step(): IteratorResult<B> | null {
+    if (this.inner) return this.inner.step();
+    this.seen = this.pool.seen(); // read before polling, so that a reply posted after the poll wakes the wait
+    const unavailable = this.drain();
+    if (this.starting) {
+      if (unavailable !== null) {
+        this.closed = true;
+        finalizer.unregister(this);
+        void this.pool.terminate();
+        const rest = this.tasks;
+        const taken = rest === null ? null : chain(this.sentIndices, rest);
+        this.inner = (this.fallback as NonNullable<typeof this.fallback>)(unavailable, taken);
+        return this.inner.step();
+      }
+      const down = this.ready.findIndex((r, w) => !r && this.pool.dead(w));
+      if (down >= 0) throw this.pool.dead(down) as Error;
+      if (!this.ready.every(Boolean)) return this.pending(-1);
+      this.starting = false;
+      this.sentIndices.length = 0;
+    }
+    for (;;) {
+      if (this.received === this.sent) return DONE;
+      const got = this.results.get(this.received);
+      if (got === undefined) {
+        const w = this.owner.get(this.received) as number;
+        const dead = this.pool.dead(w);
+        if (dead) throw dead;
+        return this.pending(this.received);
+      }
+      this.results.delete(this.received);
+      this.owner.delete(this.received);
+      this.received++;
+      const r = got.reply;
+      if (r.type === 'exhausted') {
+        this.active[got.worker] = false;
+        this.trySend();
+        continue;
+      }
+      if (r.type === 'error') throw this.fatal(r, got.worker);
+      if (r.type !== 'data') continue;
+      this.trySend();
+      return { done: false, value: this.loader.finish(decode(r.payload), r.collated, this.deferred) };
+    }
+  }
+
+  /** Not there yet: starts the timeout clock for the batch we wait for (-1: the workers' start, which it does not bound). */
+  private pending(what: number): null {
+    if (this.waitingFor !== what) {
+      this.waitingFor = what;
+      this.deadline = this.loader.timeout > 0 && what >= 0 ? Date.now() + this.loader.timeout * 1000 : Infinity;
+    }
+    return null;
+  }
+
+  private slice(): number {
+    const left = this.deadline - Date.now();
+    if (left <= 0) throw timedOut(this.loader.timeout);
+    return Math.min(left, 1000);
+  }
+
+  waitSync(): void {
+    if (this.inner) return;
+    this.pool.waitSync(this.seen, this.slice());
+  }
+
+  async waitAsync(): Promise<void> {
+    if (this.inner) return;
+    await this.pool.waitAsync(this.seen, this.slice());
+  }
+
+  close(): void | Promise<void> {
+    if (this.inner) return this.inner.close();
+    if (this.closed) return;
+    this.closed = true;
+    finalizer.unregister(this);
+    if (!this.loader.keeps(this.pool)) return this.pool.terminate();
   }
 }

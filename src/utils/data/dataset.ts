@@ -1,10 +1,10 @@
 // Datasets: the map-style Dataset (getItem + length), IterableDataset, and the
 // combinators of torch.utils.data (TensorDataset, ConcatDataset, ChainDataset,
-// Subset, randomSplit).
-import { getDefaultGenerator, type Generator } from '../../tensor/random.js';
+// Subset, randomSplit), called as PyTorch's (positional and/or an options object).
+import { check, checkTensor, numberList, pyTypeName, signature, type Args, type Check, type Signature, type Spec } from '../../tensor/args.js';
 import { randperm } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { sizeOf } from './sampler.js';
+import { generatorArg, sizeOf } from './sampler.js';
 
 /** A map-style dataset: `getItem(i)` for i in [0, length) (Python's `dataset[i]` and `len(dataset)`). */
 export abstract class Dataset<T = unknown> {
@@ -24,6 +24,75 @@ export function isIterableDataset<T>(d: AnyDataset<T>): d is IterableDataset<T> 
   return d instanceof IterableDataset;
 }
 
+// --- constructor arguments, for rebuilding library objects elsewhere (DataLoader workers) ---
+
+const rebuildModules = new Map<abstract new (...args: never[]) => unknown, string>();
+
+/**
+ * Declares that the library classes given are exported under their own names by the
+ * module at `moduleUrl`, and that their instances record their constructor arguments
+ * (see keepArgs), so `new cls(...obj._args)` rebuilds them.
+ */
+export function rebuildable(moduleUrl: string, ...classes: (abstract new (...args: never[]) => unknown)[]): void {
+  for (const cls of classes) rebuildModules.set(cls, moduleUrl);
+}
+
+/** Keeps on `obj` (non-enumerable `_args`) the argument list that rebuilds it: `new cls(...args)`. */
+export function keepArgs(obj: object, args: readonly unknown[]): void {
+  Object.defineProperty(obj, '_args', { value: args, enumerable: false, configurable: true });
+}
+
+/**
+ * The parsed arguments without those left at their defaults (the shortest options
+ * object that rebuilds the call).
+ */
+export function givenArgs<S extends Spec>(sig: Signature<S>, parsed: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const e of sig.spec) {
+    if (e === '*') continue;
+    const v = parsed[e[0]];
+    if (e.length === 2 || v !== e[2]) out[e[0]] = v;
+  }
+  return out;
+}
+
+/** How to rebuild a library object: the module exporting its class, the class name, and the arguments. */
+export interface ConstructorArgs {
+  module: string;
+  name: string;
+  args: readonly unknown[];
+}
+
+/**
+ * `obj`'s constructor call when `obj` is an instance of a rebuildable library class
+ * itself (not of a subclass, whose constructor may differ); null otherwise. The
+ * arguments may hold other library objects (transforms, datasets), tensors, generators
+ * and functions: callers decide what they can send.
+ */
+export function constructorArgs(obj: unknown): ConstructorArgs | null {
+  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) return null;
+  const cls = Object.getPrototypeOf(obj)?.constructor as (abstract new (...args: never[]) => unknown) | undefined;
+  const module = cls === undefined ? undefined : rebuildModules.get(cls);
+  const args = (obj as { _args?: readonly unknown[] })._args;
+  if (module === undefined || args === undefined || !Object.prototype.hasOwnProperty.call(obj, '_args')) return null;
+  return { module, name: (cls as { name: string }).name, args };
+}
+
+// --- checks of dataset arguments ---
+
+/** A map-style dataset (anything with getItem and a length, as Python's __getitem__ + __len__). */
+export function datasetArg<T>(): Check<Dataset<T>> {
+  return check('a Dataset', (v) => v instanceof Dataset || (typeof v === 'object' && v !== null && typeof (v as { getItem?: unknown }).getItem === 'function' && 'length' in v));
+}
+
+/** An iterable (list, Set, generator, Sampler) that is not a string. */
+export function iterableArg<T>(what: string): Check<Iterable<T>> {
+  return check(what, (v) => typeof v === 'object' && v !== null && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function');
+}
+
+/** A list of ints (array or typed array). */
+export const indicesArg: Check<readonly number[]> = check('a list of ints', (v) => (Array.isArray(v) || ArrayBuffer.isView(v)) && Array.prototype.every.call(v, (e: unknown) => Number.isInteger(e)));
+
 /**
  * Checks a (possibly negative, Python-style) index into a dataset of `length` items
  * and returns it in [0, length): TypeError if it is not an integer, RangeError
@@ -36,17 +105,19 @@ export function checkIndex(index: number, length: number): number {
   return i;
 }
 
-/** Item i of each tensor (along dim 0); all tensors must have the same first dimension. */
+/** Item i of each tensor (along dim 0): TensorDataset(*tensors); all must have the same first dimension. */
 export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
   constructor(...tensors: Tensor[]) {
     super();
-    if (tensors.length === 0) throw new TypeError('TensorDataset needs at least one tensor');
-    const n = tensors[0].shape[0];
+    if (tensors.length === 0) throw new TypeError('TensorDataset(): needs at least one tensor');
+    tensors.forEach((t, k) => checkTensor('TensorDataset', 'tensors', k + 1, t));
+    const n = tensors[0].dim() === 0 ? undefined : tensors[0].shape[0];
     tensors.forEach((t, k) => {
-      if (t.dim() === 0 || t.shape[0] !== n) throw new RangeError(`Size mismatch between tensors: tensor 0 has ${n} rows, tensor ${k} has shape [${t.shape.join(', ')}]`);
+      if (t.dim() === 0 || t.shape[0] !== n) throw new RangeError(`Size mismatch between tensors: tensor 0 has shape [${tensors[0].shape.join(', ')}], tensor ${k} has shape [${t.shape.join(', ')}]`);
     });
     this.tensors = tensors;
+    keepArgs(this, tensors);
   }
   getItem(index: number): Tensor[] {
     const i = checkIndex(index, this.length);
@@ -57,20 +128,28 @@ export class TensorDataset extends Dataset<Tensor[]> {
   }
 }
 
+const concatSpec = <T>() => [['datasets', iterableArg<Dataset<T>>('an iterable of Datasets')]] as const;
+const concatArgs = signature('ConcatDataset', concatSpec());
+
 /** Datasets one after another; `cumulativeSizes[k]` is the total length of datasets 0..k. */
 export class ConcatDataset<T = unknown> extends Dataset<T> {
   readonly datasets: Dataset<T>[];
   readonly cumulativeSizes: number[];
-  constructor(datasets: Iterable<Dataset<T>>) {
+  constructor(...args: Args<ReturnType<typeof concatSpec<T>>>) {
     super();
-    this.datasets = [...datasets];
-    if (this.datasets.length === 0) throw new RangeError('datasets should not be an empty iterable');
+    const a = concatArgs.parse(args);
+    const datasets = [...a.datasets] as Dataset<T>[];
+    if (datasets.length === 0) throw new RangeError('datasets should not be an empty iterable');
     let total = 0;
-    this.cumulativeSizes = this.datasets.map((d) => {
+    const isDataset = datasetArg<T>();
+    this.cumulativeSizes = datasets.map((d, k) => {
       if (d instanceof IterableDataset) throw new TypeError('ConcatDataset does not support IterableDataset');
+      if (!isDataset.test(d)) throw new TypeError(`ConcatDataset(): datasets[${k}] must be a Dataset, not ${pyTypeName(d)}`);
       total += d.length;
       return total;
     });
+    this.datasets = datasets;
+    keepArgs(this, [{ datasets }]);
   }
   get length(): number {
     return this.cumulativeSizes[this.cumulativeSizes.length - 1];
@@ -91,10 +170,16 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
   }
 }
 
+const chainSpec = <T>() => [['datasets', iterableArg<IterableDataset<T>>('an iterable of IterableDatasets')]] as const;
+const chainArgs = signature('ChainDataset', chainSpec());
+
 /** Iterable datasets chained one after another; `length` needs every one to have a length. */
 export class ChainDataset<T = unknown> extends IterableDataset<T> {
-  constructor(readonly datasets: Iterable<IterableDataset<T>>) {
+  readonly datasets: Iterable<IterableDataset<T>>;
+  constructor(...args: Args<ReturnType<typeof chainSpec<T>>>) {
     super();
+    this.datasets = chainArgs.parse(args).datasets as Iterable<IterableDataset<T>>;
+    keepArgs(this, [{ datasets: this.datasets }]);
   }
   *[Symbol.iterator](): Iterator<T> {
     for (const d of this.datasets) {
@@ -112,10 +197,19 @@ export class ChainDataset<T = unknown> extends IterableDataset<T> {
   }
 }
 
+const subsetSpec = <T>() => [['dataset', datasetArg<T>()], ['indices', indicesArg]] as const;
+const subsetArgs = signature('Subset', subsetSpec());
+
 /** The items of `dataset` at `indices`, in that order. */
 export class Subset<T = unknown> extends Dataset<T> {
-  constructor(readonly dataset: Dataset<T>, readonly indices: readonly number[]) {
+  readonly dataset: Dataset<T>;
+  readonly indices: readonly number[];
+  constructor(...args: Args<ReturnType<typeof subsetSpec<T>>>) {
     super();
+    const a = subsetArgs.parse(args);
+    this.dataset = a.dataset as Dataset<T>;
+    this.indices = a.indices;
+    keepArgs(this, [{ dataset: this.dataset, indices: this.indices }]);
   }
   getItem(index: number): T {
     return this.dataset.getItem(this.indices[checkIndex(index, this.indices.length)]);
@@ -130,12 +224,16 @@ function isClose(a: number, b: number): boolean {
   return a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 }
 
+const randomSplitSpec = <T>() => [['dataset', datasetArg<T>()], ['lengths', numberList], ['generator', generatorArg, null]] as const;
+const randomSplitArgs = signature('randomSplit', randomSplitSpec());
+
 /**
- * torch.utils.data.random_split: non-overlapping Subsets of the given lengths
- * (counts, or fractions summing to 1), from one randperm of the generator —
- * the same split as PyTorch for the same seed.
+ * torch.utils.data.random_split(dataset, lengths, generator): non-overlapping Subsets
+ * of the given lengths (counts, or fractions summing to 1), from one randperm of the
+ * generator (the default one if none) — the same split as PyTorch for the same seed.
  */
-export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], generator: Generator = getDefaultGenerator()): Subset<T>[] {
+export function randomSplit<T>(...args: Args<ReturnType<typeof randomSplitSpec<T>>>): Subset<T>[] {
+  const { dataset, lengths, generator } = randomSplitArgs.parse(args);
   const n = dataset.length;
   let counts = lengths.slice();
   const total = lengths.reduce((a, b) => a + b, 0);
@@ -146,17 +244,22 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
     });
     const remainder = n - counts.reduce((a, b) => a + b, 0);
     for (let i = 0; i < remainder; i++) counts[i % counts.length] += 1;
+    counts.forEach((c, i) => {
+      if (c === 0) process.emitWarning(`Length of split at index ${i} is 0. This might result in an empty dataset.`, 'UserWarning');
+    });
   }
+  const sum = counts.reduce((a, b) => a + b, 0);
+  if (sum !== n) throw new RangeError(`Sum of input lengths (${sum}) does not equal the length of the input dataset (${n})!`);
   counts.forEach((c, i) => {
     if (!Number.isInteger(c) || c < 0) throw new RangeError(`length at index ${i} must be a non-negative integer, got ${c}`);
   });
-  const sum = counts.reduce((a, b) => a + b, 0);
-  if (sum !== n) throw new RangeError(`Sum of input lengths (${sum}) does not equal the length of the input dataset (${n})!`);
-  const perm = Array.from(randperm(sum, { generator }).toTypedArray());
+  const perm = Array.from(randperm(sum, { generator: generator ?? undefined }).toTypedArray());
   let offset = 0;
   return counts.map((c) => {
-    const part = new Subset(dataset, perm.slice(offset, offset + c));
+    const part = new Subset(dataset as Dataset<T>, perm.slice(offset, offset + c));
     offset += c;
     return part;
   });
 }
+
+rebuildable(import.meta.url, TensorDataset, ConcatDataset, ChainDataset, Subset);

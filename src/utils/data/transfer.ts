@@ -1,6 +1,9 @@
 // Samples and batches cross between worker threads as structured clones; tensors
 // (class instances, which a clone would strip) travel as tagged plain data whose
-// buffers are transferred rather than copied.
+// buffers are transferred rather than copied. Instances of other classes keep their
+// class when both threads know it (registerTransferableClass, or a class the loader
+// copied to the workers with the dataset); any other class instance is an error rather
+// than a plain object silently losing its methods.
 import type { DType, TypedArray } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 
@@ -9,6 +12,7 @@ const CLASS_TAG = '__torchlette_class__';
 
 /** Classes (other than Tensor) whose instances keep their prototype across threads. */
 const classes = new Map<string, { prototype: object }>();
+const names = new Map<object, string>();
 
 /**
  * Lets instances of `cls` cross worker threads as themselves (their own fields are
@@ -17,11 +21,11 @@ const classes = new Map<string, { prototype: object }>();
  */
 export function registerTransferableClass(name: string, cls: { prototype: object }): void {
   classes.set(name, cls);
+  if (!names.has(cls.prototype)) names.set(cls.prototype, name);
 }
 
-function registeredName(value: object): string | null {
-  for (const [name, cls] of classes) if (Object.getPrototypeOf(value) === cls.prototype) return name;
-  return null;
+function registeredName(proto: object): string | null {
+  return names.get(proto) ?? null;
 }
 
 interface EncodedTensor {
@@ -40,10 +44,19 @@ export function encode(value: unknown, transfer: ArrayBuffer[]): unknown {
   }
   if (Array.isArray(value)) return value.map((v) => encode(v, transfer));
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, encode(v, transfer)]));
-  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) {
+  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
+    const proto = Object.getPrototypeOf(value) as object | null;
+    const name = proto === Object.prototype || proto === null ? null : registeredName(proto);
+    if (name === null && proto !== Object.prototype && proto !== null && !(value instanceof Date) && !(value instanceof RegExp) && !(value instanceof Set)) {
+      const cls = (value as { constructor?: { name?: string } }).constructor?.name ?? 'an unknown class';
+      throw new TypeError(
+        `a DataLoader worker cannot send an instance of ${cls} to the main thread: a copy would lose its class. ` +
+          `Call registerTransferableClass('${cls}', ${cls}) in the module that defines ${cls} (both threads import it), or return tensors, numbers, strings, arrays and plain objects`,
+      );
+    }
+    if (value instanceof Date || value instanceof RegExp || value instanceof Set) return value;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = encode(v, transfer);
-    const name = registeredName(value);
     if (name !== null) out[CLASS_TAG] = name;
     return out;
   }

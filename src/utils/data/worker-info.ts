@@ -1,4 +1,5 @@
-// torch.utils.data.get_worker_info(): set inside DataLoader worker threads, null elsewhere.
+// torch.utils.data.get_worker_info(): set inside DataLoader worker threads (and while a
+// loader that could not use threads runs a simulated worker's work), null elsewhere.
 import type { AnyDataset } from './dataset.js';
 
 export interface WorkerInfo {
@@ -17,6 +18,6 @@ export function getWorkerInfo(): WorkerInfo | null {
   return current;
 }
 
-export function setWorkerInfo(info: WorkerInfo): void {
+export function setWorkerInfo(info: WorkerInfo | null): void {
   current = info;
 }

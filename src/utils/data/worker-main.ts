@@ -1,98 +1,161 @@
-// The entry of a DataLoader worker thread: builds its own copy of the dataset from
-// the module named in `workerDataset`, seeds its default generator with baseSeed + id
-// (as PyTorch's _worker_loop), then answers fetch requests in the order they come.
-import { parentPort, workerData } from 'node:worker_threads';
+// The entry of a DataLoader worker thread: rebuilds its own copy of the dataset (from
+// the pickled copy, or from the module named in `workerDataset`), seeds its default
+// generator with baseSeed + id and runs workerInitFn (as PyTorch's _worker_loop), then
+// answers fetch requests in the order they come. Every reply is posted on the worker's
+// port and then signalled through the shared counter, so that the loader can block on
+// it (Atomics.wait) when it is iterated synchronously.
+import { workerData, type MessagePort } from 'node:worker_threads';
 import { manualSeed } from '../../tensor/random.js';
 import { collateDeferringNumbers, defaultConvert } from './collate.js';
 import { Dataset, IterableDataset, type AnyDataset } from './dataset.js';
+import { RebuildError, importModules, unpickle, type Pickled } from './pickle.js';
 import { encode } from './transfer.js';
 import { setWorkerInfo } from './worker-info.js';
 import type { FetchRequest, WorkerInit, WorkerReply } from './worker-protocol.js';
 
-const init = workerData as WorkerInit;
-const port = parentPort;
-if (port === null) throw new Error('worker-main must run in a worker thread');
+const { init, port, signal } = workerData as { init: WorkerInit; port: MessagePort; signal: SharedArrayBuffer };
+const counter = new Int32Array(signal);
+
+function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+  Atomics.add(counter, 0, 1);
+  Atomics.notify(counter, 0);
+}
+
+function errorReply(taskId: number, epoch: number, err: unknown, index: number | null = null): WorkerReply {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { type: 'error', taskId, epoch, message: e.message, stack: e.stack ?? '', name: e.name, index };
+}
+
+// An uncaught error (e.g. in a timer the dataset started) or process.exit() in this thread
+// must reach a loader that may be blocked waiting for a reply.
+process.on('uncaughtException', (err) => {
+  reply(errorReply(-2, -1, err));
+  process.exit(1);
+});
+process.on('exit', (code) => {
+  if (code !== 0) reply(errorReply(-2, -1, new Error(`DataLoader worker ${init.workerId} exited unexpectedly (exit code ${code})`)));
+});
+
+async function rebuild(p: Pickled): Promise<unknown> {
+  return unpickle(p, await importModules(p.modules));
+}
 
 async function buildDataset(): Promise<AnyDataset<unknown>> {
-  const mod = (await import(init.module)) as Record<string, unknown>;
-  const exported = mod[init.exportName];
-  if (exported === undefined) throw new Error(`workerDataset: module ${init.module} has no export '${init.exportName}'`);
+  const src = init.source;
+  if (src.kind === 'pickle') return (await rebuild(src.pickled)) as AnyDataset<unknown>;
+  const mod = (await import(src.module)) as Record<string, unknown>;
+  const exported = mod[src.exportName];
+  if (exported === undefined) throw new Error(`workerDataset: module ${src.module} has no export '${src.exportName}'`);
   let made: unknown = exported;
   if (typeof exported === 'function') {
     const isClass = exported.prototype instanceof Dataset || exported.prototype instanceof IterableDataset;
-    made = isClass ? new (exported as new (...a: unknown[]) => unknown)(...init.args) : await (exported as (...a: unknown[]) => unknown)(...init.args);
+    made = isClass ? new (exported as new (...a: unknown[]) => unknown)(...src.args) : await (exported as (...a: unknown[]) => unknown)(...src.args);
   }
   if (!(made instanceof Dataset) && !(made instanceof IterableDataset)) {
-    throw new TypeError(`workerDataset: export '${init.exportName}' of ${init.module} is not a Dataset, an IterableDataset, or a function returning one`);
+    throw new TypeError(`workerDataset: export '${src.exportName}' of ${src.module} is not a Dataset, an IterableDataset, or a function returning one`);
   }
   return made;
 }
 
-async function loadCollate(): Promise<((batch: unknown[]) => unknown) | null> {
-  if (init.collate === 'main') return null;
+type Collate = (batch: unknown[]) => unknown;
+
+async function loadCollate(): Promise<Collate | null> {
+  const c = init.collate;
+  if (c === 'main') return null;
   // the loader decides the dtype of collated numbers (collate.ts's NumberDtypeMemo)
-  if (init.collate === 'default') return collateDeferringNumbers;
-  const mod = (await import(init.collate.module)) as Record<string, unknown>;
-  const fn = mod[init.collate.exportName];
-  if (typeof fn !== 'function') throw new TypeError(`workerDataset: collateExport '${init.collate.exportName}' of ${init.collate.module} is not a function`);
-  return fn as (batch: unknown[]) => unknown;
-}
-
-function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
-  port!.postMessage(message, transfer);
-}
-
-function errorReply(taskId: number, err: unknown): WorkerReply {
-  const e = err instanceof Error ? err : new Error(String(err));
-  return { type: 'error', taskId, message: e.message, stack: e.stack ?? '', name: e.name };
+  if (c === 'default') return init.autoCollation ? collateDeferringNumbers : defaultConvert;
+  if ('pickled' in c) return (await rebuild(c.pickled)) as Collate;
+  const mod = (await import(c.module)) as Record<string, unknown>;
+  const fn = mod[c.exportName];
+  if (typeof fn !== 'function') throw new TypeError(`workerDataset: collateExport '${c.exportName}' of ${c.module} is not a function`);
+  return fn as Collate;
 }
 
 async function main(): Promise<void> {
   const seed = BigInt(init.baseSeed) + BigInt(init.workerId);
   manualSeed(seed);
   let dataset: AnyDataset<unknown>;
-  let collate: ((batch: unknown[]) => unknown) | null;
+  let collate: Collate | null;
+  let initFn: ((workerId: number) => unknown) | null = null;
   try {
     dataset = await buildDataset();
     collate = await loadCollate();
-    if (dataset instanceof Dataset && dataset.length !== init.datasetLength) {
+    if (init.initFn) initFn = (await rebuild(init.initFn)) as (workerId: number) => unknown;
+    if (init.source.kind === 'export' && dataset instanceof Dataset && dataset.length !== init.datasetLength) {
       throw new Error(`workerDataset: the worker's dataset has ${dataset.length} items but the DataLoader's has ${init.datasetLength}; the module must build the same dataset`);
     }
   } catch (err) {
-    reply(errorReply(-1, err));
+    if (err instanceof RebuildError) reply({ type: 'unavailable', reason: err.message });
+    else reply(errorReply(-1, -1, err));
     return;
   }
   setWorkerInfo({ id: init.workerId, numWorkers: init.numWorkers, seed, dataset });
+  try {
+    initFn?.(init.workerId);
+  } catch (err) {
+    reply(errorReply(-1, -1, err));
+    return;
+  }
+  // As PyTorch's _IterableDatasetFetcher, the stream starts right after workerInitFn, and again each epoch.
   let stream: Iterator<unknown> | null = null;
+  let epoch = -1;
+  let streamError: unknown = null;
+  const restart = () => {
+    stream = null;
+    streamError = null;
+    try {
+      if (dataset instanceof IterableDataset) stream = dataset[Symbol.iterator]();
+    } catch (err) {
+      streamError = err;
+    }
+  };
+  restart();
   reply({ type: 'ready' });
 
-  port!.on('message', (req: FetchRequest) => {
+  port.on('message', (req: FetchRequest) => {
+    if (epoch !== req.epoch) {
+      if (epoch !== -1) restart();
+      epoch = req.epoch;
+    }
+    let index: number | null = null;
     try {
       let samples: unknown;
       if (dataset instanceof IterableDataset) {
-        if (req.reset || stream === null) stream = dataset[Symbol.iterator]();
+        if (streamError !== null) throw streamError;
         const items: unknown[] = [];
         const want = init.autoCollation ? init.batchSize : 1;
         while (items.length < want) {
-          const next = stream.next();
+          const next = (stream as Iterator<unknown>).next();
           if (next.done) break;
           items.push(next.value);
         }
         if (items.length === 0 || (init.autoCollation && init.dropLast && items.length < want)) {
-          reply({ type: 'exhausted', taskId: req.taskId });
+          reply({ type: 'exhausted', taskId: req.taskId, epoch: req.epoch });
           return;
         }
         samples = init.autoCollation ? items : items[0];
       } else {
         const ds = dataset as Dataset<unknown>;
-        samples = Array.isArray(req.index) ? req.index.map((i) => ds.getItem(i)) : ds.getItem(req.index as number);
+        if (Array.isArray(req.index)) {
+          const items: unknown[] = [];
+          for (const i of req.index) {
+            index = i;
+            items.push(ds.getItem(i));
+          }
+          samples = items;
+        } else {
+          index = req.index as number;
+          samples = ds.getItem(index);
+        }
+        index = null;
       }
-      const out = collate === null ? samples : init.autoCollation ? collate(samples as unknown[]) : defaultConvert(samples);
+      const out = collate === null ? samples : collate(samples as unknown[]);
       const transfer: ArrayBuffer[] = [];
       const payload = encode(out, transfer);
-      reply({ type: 'data', taskId: req.taskId, payload, collated: collate !== null }, transfer);
+      reply({ type: 'data', taskId: req.taskId, epoch: req.epoch, payload, collated: collate !== null }, transfer);
     } catch (err) {
-      reply(errorReply(req.taskId, err));
+      reply(errorReply(req.taskId, req.epoch, err, index));
     }
   });
 }

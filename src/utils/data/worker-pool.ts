@@ -1,116 +1,190 @@
-// Worker threads for DataLoader(numWorkers > 0): one request at a time per task id,
-// replies matched by id; a worker's crash fails its outstanding requests.
-import { readFileSync } from 'node:fs';
+// The worker threads of a DataLoader(numWorkers > 0). Each worker answers on a
+// MessagePort of its own and then bumps a counter in shared memory, so the loader can
+// both await replies (Atomics.waitAsync, for `for await`) and block on them
+// (Atomics.wait + receiveMessageOnPort, for a plain `for...of`) without the event loop.
+// Workers are unref'd except while the loader awaits them, so an abandoned iterator
+// never keeps the process alive.
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { decode } from './transfer.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { FetchRequest, WorkerInit, WorkerReply } from './worker-protocol.js';
 
-export type FetchResult = { exhausted: true } | { exhausted: false; value: unknown; collated: boolean };
-
-interface Pending {
-  resolve: (r: FetchResult) => void;
-  reject: (e: Error) => void;
-}
-
 const runningFromSource = import.meta.url.endsWith('.ts');
+const TS_FILE = /\.[cm]?tsx?(?:[?#]|$)/;
 
-/**
- * From TypeScript sources (tests, tsx) a worker must register tsx's loader before it
- * can import .ts files, since Node 20 does not pass --import hooks to workers.
- */
-function tsxLoaderUrl(): string | null {
-  if (!runningFromSource) return null;
+/** tsx/esm/api's file URL inside a tsx package folder. */
+function tsxApiIn(packageJson: string): string | null {
   try {
-    const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
-    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
-    const rel = pkg.exports['./esm/api']?.import?.default;
-    return rel ? pathToFileURL(join(dirname(pkgPath), rel)).href : null;
+    const pkg = JSON.parse(readFileSync(packageJson, 'utf8')) as { name?: string; exports?: Record<string, { import?: { default?: string } | string }> };
+    if (pkg.name !== 'tsx') return null;
+    const api = pkg.exports?.['./esm/api'];
+    const rel = typeof api === 'object' ? api?.import && (typeof api.import === 'string' ? api.import : api.import.default) : undefined;
+    return rel ? pathToFileURL(join(dirname(packageJson), rel)).href : null;
   } catch {
     return null;
   }
 }
 
+function tsxFrom(base: string): string | null {
+  try {
+    return tsxApiIn(createRequire(base).resolve('tsx/package.json'));
+  } catch {
+    return null;
+  }
+}
+
+/** The tsx package the parent runs under, from its --import/--require flags (npx tsx, node --import tsx). */
+function tsxOfParent(): string | null {
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split('=', 2) as [string, string | undefined];
+    if (!['--import', '--require', '-r', '--loader', '--experimental-loader'].includes(flag)) continue;
+    const value = inline ?? args[i + 1] ?? '';
+    if (value === 'tsx' || value.startsWith('tsx/')) return tsxFrom(join(process.cwd(), 'noop.js'));
+    if (!/[\\/]tsx[\\/]/.test(value)) continue;
+    let dir = dirname(value.startsWith('file:') ? fileURLToPath(value) : value);
+    for (let k = 0; k < 4 && dir !== dirname(dir); k++, dir = dirname(dir)) {
+      const pj = join(dir, 'package.json');
+      if (existsSync(pj)) {
+        const api = tsxApiIn(pj);
+        if (api) return api;
+      }
+    }
+  }
+  return null;
+}
+
+let tsxApi: string | null | undefined;
+let parentTsx: boolean | undefined;
+
+/**
+ * The URL of tsx's register API for workers that import TypeScript: Node 20 does not run
+ * the parent's --import hooks in worker threads, so each worker registers tsx itself.
+ */
+export function tsxLoaderFor(modules: readonly string[]): string | null {
+  parentTsx ??= process.execArgv.some((a) => /tsx/.test(a));
+  if (!parentTsx && !runningFromSource && !modules.some((m) => TS_FILE.test(m))) return null;
+  if (tsxApi === undefined) tsxApi = tsxOfParent() ?? tsxFrom(join(process.cwd(), 'noop.js')) ?? tsxFrom(import.meta.url);
+  return tsxApi;
+}
+
+// Registers tsx when asked, then loads the worker's entry; a failure is reported on the
+// worker's port (the loader may be blocked waiting and see no 'error' event).
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
 (async () => {
   if (workerData.tsxLoader) (await import(workerData.tsxLoader)).register();
   await import(workerData.entry);
-})().catch((e) => { setImmediate(() => { throw e; }); });
+})().catch((e) => {
+  const ts = /\\.ts$/.test(workerData.entry) || /Unknown file extension/.test(String(e && e.message));
+  const hint = ts && !workerData.tsxLoader ? ' (install tsx, e.g. npm i -D tsx, so that worker threads can load TypeScript)' : '';
+  workerData.port.postMessage({ type: 'unavailable', reason: 'a worker thread could not start: ' + (e && e.message || e) + hint });
+  const c = new Int32Array(workerData.signal);
+  Atomics.add(c, 0, 1);
+  Atomics.notify(c, 0);
+});
 `;
 
-function toError(r: Extract<WorkerReply, { type: 'error' }>, workerId: number): Error {
-  const e = new Error(r.message);
-  e.name = r.name;
-  e.stack = `${r.name}: ${r.message}\n    (in DataLoader worker ${workerId})\n${r.stack.split('\n').slice(1).join('\n')}`;
-  return e;
+// Atomics.waitAsync (V8 8.7, Node 16) is in TypeScript's ES2024 lib, newer than this project's.
+const waitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, index: number, value: number, timeout: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync.bind(Atomics);
+
+export interface Reply {
+  worker: number;
+  reply: WorkerReply;
 }
 
-export class DataWorker {
-  private readonly pending = new Map<number, Pending>();
-  private failure: Error | null = null;
+interface Slot {
+  worker: Worker;
+  port: MessagePort;
+  dead: Error | null;
+}
 
-  private constructor(readonly id: number, private readonly worker: Worker) {
-    worker.on('message', (r: WorkerReply) => this.onReply(r));
-    worker.on('error', (e) => this.fail(e));
-    worker.on('exit', (code) => this.fail(new Error(`DataLoader worker ${id} exited unexpectedly (exit code ${code})`)));
-  }
+export class WorkerPool {
+  private readonly signal = new SharedArrayBuffer(4);
+  private readonly counter = new Int32Array(this.signal);
+  private readonly slots: Slot[];
+  private closed = false;
 
-  static start(init: WorkerInit): Promise<DataWorker> {
-    const ext = runningFromSource ? '.ts' : '.js';
-    const entry = new URL(`./worker-main${ext}`, import.meta.url).href;
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { ...init, entry, tsxLoader: tsxLoaderUrl() } });
-    return new Promise((resolve, reject) => {
-      const onError = (e: Error) => reject(e);
-      const onMessage = (r: WorkerReply) => {
-        worker.off('error', onError);
-        if (r.type === 'ready') resolve(new DataWorker(init.workerId, worker));
-        else {
-          void worker.terminate();
-          reject(r.type === 'error' ? toError(r, init.workerId) : new Error(`unexpected first message from DataLoader worker: ${r.type}`));
-        }
+  constructor(inits: WorkerInit[], modules: readonly string[]) {
+    const entry = new URL(`./worker-main${runningFromSource ? '.ts' : '.js'}`, import.meta.url).href;
+    const tsxLoader = tsxLoaderFor([entry, ...modules]);
+    this.slots = inits.map((init) => {
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { init, port: port2, signal: this.signal, entry, tsxLoader }, transferList: [port2] });
+      const slot: Slot = { worker, port: port1, dead: null };
+      const die = (e: Error) => {
+        slot.dead ??= e;
+        this.wake();
       };
-      worker.once('message', onMessage);
-      worker.once('error', onError);
+      worker.on('error', die);
+      worker.on('exit', (code) => die(new Error(`DataLoader worker ${init.workerId} exited unexpectedly (exit code ${code})`)));
+      worker.unref();
+      return slot;
     });
   }
 
-  fetch(request: FetchRequest): Promise<FetchResult> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.pending.set(request.taskId, { resolve, reject });
-      this.worker.postMessage(request);
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** The counter's value: read it before polling, then wait for it to change. */
+  seen(): number {
+    return Atomics.load(this.counter, 0);
+  }
+
+  private wake(): void {
+    Atomics.add(this.counter, 0, 1);
+    Atomics.notify(this.counter, 0);
+  }
+
+  /** Every reply that has arrived, in arrival order per worker. */
+  poll(): Reply[] {
+    const out: Reply[] = [];
+    this.slots.forEach((s, worker) => {
+      for (let m = receiveMessageOnPort(s.port); m !== undefined; m = receiveMessageOnPort(s.port)) out.push({ worker, reply: m.message as WorkerReply });
     });
+    return out;
   }
 
-  private onReply(r: WorkerReply): void {
-    if (r.type === 'ready') return;
-    const p = this.pending.get(r.taskId);
-    if (!p) return;
-    this.pending.delete(r.taskId);
-    if (r.type === 'error') p.reject(toError(r, this.id));
-    else if (r.type === 'exhausted') p.resolve({ exhausted: true });
-    else p.resolve({ exhausted: false, value: decode(r.payload), collated: r.collated });
+  /** Why worker w stopped (a crash the worker could not report itself), or null. */
+  dead(w: number): Error | null {
+    return this.slots[w].dead;
   }
 
-  private fail(e: Error): void {
-    if (this.failure) return;
-    this.failure = e;
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
+  send(w: number, request: FetchRequest): void {
+    this.slots[w].port.postMessage(request);
   }
 
-  /** Idle persistent workers must not keep the process alive; active ones must. */
-  setActive(active: boolean): void {
-    if (active) this.worker.ref();
-    else this.worker.unref();
+  /** Blocks this thread until a reply may have arrived or `ms` passed. */
+  waitSync(seen: number, ms: number): void {
+    Atomics.wait(this.counter, 0, seen, ms);
   }
 
-  async terminate(): Promise<void> {
-    this.failure ??= new Error(`DataLoader worker ${this.id} was shut down`);
-    this.worker.removeAllListeners('exit');
-    await this.worker.terminate();
+  /** Awaits a reply (or `ms`); the workers keep the process alive meanwhile. */
+  async waitAsync(seen: number, ms: number): Promise<void> {
+    const w = waitAsync(this.counter, 0, seen, ms);
+    if (!w.async) return;
+    for (const s of this.slots) s.worker.ref();
+    try {
+      await w.value;
+    } finally {
+      for (const s of this.slots) s.worker.unref();
+    }
+  }
+
+  terminate(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    return Promise.all(
+      this.slots.map((s) => {
+        s.worker.removeAllListeners('exit');
+        s.port.close();
+        return s.worker.terminate();
+      }),
+    ).then(() => undefined);
   }
 }

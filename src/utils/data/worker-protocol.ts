@@ -1,14 +1,21 @@
 // Messages between the DataLoader and its worker threads.
+import type { Pickled } from './pickle.js';
+
+/** How a worker gets its dataset: a module export (the loader's workerDataset option) or a pickled copy. */
+export type DatasetSource =
+  | { kind: 'export'; module: string; exportName: string; args: unknown[] }
+  | { kind: 'pickle'; pickled: Pickled };
 
 export interface WorkerInit {
-  module: string;
-  exportName: string;
-  args: unknown[];
+  source: DatasetSource;
+  /** The loader's workerInitFn, pickled by reference (run in the worker before any fetch). */
+  initFn: Pickled | null;
   /**
    * 'default': workers collate as defaultCollate, leaving numbers as PendingNumbers for the
-   * loader to type; 'main': they send samples and the loader collates.
+   * loader to type; 'main': they send samples and the loader collates; otherwise the
+   * collate function to run in the worker (an export of a module, or a pickled function).
    */
-  collate: 'default' | 'main' | { module: string; exportName: string };
+  collate: 'default' | 'main' | { module: string; exportName: string } | { pickled: Pickled };
   workerId: number;
   numWorkers: number;
   /** As a decimal string: bigints are not cloneable everywhere. */
@@ -21,14 +28,17 @@ export interface WorkerInit {
 
 export interface FetchRequest {
   taskId: number;
+  /** Requests of a new epoch restart an iterable dataset's stream (persistent workers). */
+  epoch: number;
   /** A batch of indices, one index, or null for an iterable dataset. */
   index: number[] | number | null;
-  /** The first request of an epoch to a worker: an iterable dataset restarts its stream. */
-  reset: boolean;
 }
 
 export type WorkerReply =
   | { type: 'ready' }
-  | { type: 'data'; taskId: number; payload: unknown; collated: boolean }
-  | { type: 'exhausted'; taskId: number }
-  | { type: 'error'; taskId: number; message: string; stack: string; name: string };
+  /** The pickled dataset (or init function) could not be rebuilt: the loader loads on the main thread instead. */
+  | { type: 'unavailable'; reason: string }
+  | { type: 'data'; taskId: number; epoch: number; payload: unknown; collated: boolean }
+  | { type: 'exhausted'; taskId: number; epoch: number }
+  /** taskId -1: building the dataset or running workerInitFn failed; -2: the worker is dying. */
+  | { type: 'error'; taskId: number; epoch: number; message: string; stack: string; name: string; index: number | null };

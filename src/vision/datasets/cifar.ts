@@ -2,15 +2,17 @@
 // and 3072 pixel bytes, red, green then blue planes of 32x32).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { signature, type Args, type OptionsOf } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { givenArgs, keepArgs, rebuildable } from '../../utils/data/dataset.js';
 import { Image } from '../image.js';
 import { downloadFromMirrors, extractTar } from './download.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision-dataset.js';
+import { VisionDataset, splitDatasetSpec } from './vision-dataset.js';
 
-export interface CIFAR10Options<I, L> extends VisionDatasetOptions<Image, number, I, L> {
-  train?: boolean;
-  download?: boolean;
-}
+/** CIFAR10(root, train=True, transform=None, target_transform=None, download=False) */
+type CIFAR10Spec<I, L> = ReturnType<typeof splitDatasetSpec<Image, number, I, L>>;
+export type CIFAR10Options<I, L> = OptionsOf<CIFAR10Spec<I, L>>;
+const cifar10Args = signature('CIFAR10', splitDatasetSpec());
 
 const RECORD = 1 + 3 * 32 * 32;
 
@@ -28,14 +30,17 @@ export class CIFAR10<I = Image, L = number> extends VisionDataset<Image, number,
   private readonly pixels: Uint8Array;
   private readonly labels: Uint8Array;
 
-  constructor(root: string, opts: CIFAR10Options<I, L> = {}) {
-    super(root, opts);
-    this.train = opts.train ?? true;
+  constructor(...args: Args<CIFAR10Spec<I, L>>) {
+    const a = cifar10Args.parse(args);
+    super(a.root, null, a.transform as ((input: Image) => I) | null, a.targetTransform as ((target: number) => L) | null);
+    keepArgs(this, [givenArgs(cifar10Args, a)]);
+    const root = a.root;
+    this.train = a.train;
     const meta = this.constructor as typeof CIFAR10;
     const folder = join(root, meta.baseFolder);
     const files = this.train ? meta.trainList : meta.testList;
     const missing = () => files.filter((f) => !existsSync(join(folder, f)));
-    if (missing().length > 0 && opts.download) {
+    if (missing().length > 0 && a.download) {
       const help = `To use CIFAR10 offline, extract ${meta.filename} so that ${folder} holds ${[...meta.trainList, ...meta.testList].join(', ')}.`;
       const archive = downloadFromMirrors([meta.url], meta.filename, root, meta.tgzMd5, help);
       extractTar(archive, root);
@@ -84,7 +89,13 @@ export class CIFAR10<I = Image, L = number> extends VisionDataset<Image, number,
     return this.labels.length;
   }
 
+  override extraRepr(): string {
+    return `Split: ${this.train ? 'Train' : 'Test'}`;
+  }
+
   protected rawItem(index: number): [Image, number] {
     return [new Image(32, 32, 3, this.pixels.slice(index * 3072, (index + 1) * 3072)), this.labels[index]];
   }
 }
+
+rebuildable(import.meta.url, CIFAR10);

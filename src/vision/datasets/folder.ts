@@ -2,16 +2,23 @@
 // in torchvision's order (folders walked in sorted path order, files sorted).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { check, func, isPlainObject, nullable, signature, string, type Args, type Check, type OptionsOf } from '../../tensor/args.js';
+import { givenArgs, keepArgs, rebuildable } from '../../utils/data/dataset.js';
 import type { Image } from '../image.js';
 import { loadImage } from '../io/index.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision-dataset.js';
+import { VisionDataset, transformArg } from './vision-dataset.js';
 
 export const IMG_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp'] as const;
 
-export function hasFileAllowedExtension(filename: string, extensions: readonly string[]): boolean {
+/** Whether `filename` ends with one of `extensions` (or with `extensions` itself, a string), ignoring case. */
+export function hasFileAllowedExtension(filename: string, extensions: string | readonly string[]): boolean {
   const lower = filename.toLowerCase();
-  return extensions.some((e) => lower.endsWith(e.toLowerCase()));
+  return (typeof extensions === 'string' ? [extensions] : extensions).some((e) => lower.endsWith(e.toLowerCase()));
 }
+
+/** Python's Tuple[str, ...] of extensions (a single string too, as has_file_allowed_extension takes). */
+const extensionsArg: Check<string | readonly string[] | null> = nullable(check('a string or a list of strings', (v) => typeof v === 'string' || (Array.isArray(v) && v.every((e) => typeof e === 'string'))));
+const isValidFileArg = nullable(func) as unknown as Check<((path: string) => boolean) | null>;
 
 export function isImageFile(filename: string): boolean {
   return hasFileAllowedExtension(filename, IMG_EXTENSIONS);
@@ -60,15 +67,24 @@ function walk(dir: string, out: { dir: string; files: string[] }[]): void {
   out.push({ dir, files: files.sort(byCodePoint) });
 }
 
-/** (path, class index) pairs in torchvision's make_dataset order. */
-export function makeDataset(
-  directory: string,
-  classToIdx: Record<string, number>,
-  extensions?: readonly string[],
-  isValidFile?: (path: string) => boolean,
-): [string, number][] {
-  if ((extensions === undefined) === (isValidFile === undefined)) throw new TypeError('Both extensions and isValidFile cannot be undefined or defined at the same time');
-  const valid = isValidFile ?? ((p: string) => hasFileAllowedExtension(p, extensions as readonly string[]));
+const makeDatasetArgs = signature('makeDataset', [
+  ['directory', string],
+  // not taken for the options: a plain object last is the options, so pass it by name or before extensions
+  ['classToIdx', nullable(check<Record<string, number>>('an object of class indices', (v) => isPlainObject(v) && Object.values(v).every((i) => Number.isInteger(i)))), null],
+  ['extensions', extensionsArg, null],
+  ['isValidFile', isValidFileArg, null],
+] as const);
+
+/**
+ * make_dataset(directory, class_to_idx=None, extensions=None, is_valid_file=None):
+ * (path, class index) pairs in torchvision's order. Exactly one of extensions and
+ * isValidFile is given.
+ */
+export function makeDataset(...args: Args<typeof makeDatasetArgs.spec>): [string, number][] {
+  const { directory, classToIdx: given, extensions, isValidFile } = makeDatasetArgs.parse(args);
+  const classToIdx = given ?? findClasses(directory).classToIdx;
+  if ((extensions === null) === (isValidFile === null)) throw new TypeError('Both extensions and isValidFile cannot be null or not null at the same time');
+  const valid = isValidFile ?? ((p: string) => hasFileAllowedExtension(p, extensions as string | readonly string[]));
   const instances: [string, number][] = [];
   const empty: string[] = [];
   for (const cls of Object.keys(classToIdx).sort(byCodePoint)) {
@@ -83,33 +99,46 @@ export function makeDataset(
   }
   if (empty.length > 0) {
     let msg = `Found no valid file for the classes ${empty.map((p) => p.slice(directory.length).replace(/^[\\/]/, '')).join(', ')} (empty class folders: ${empty.join(', ')}). `;
-    if (extensions) msg += `Supported extensions are: ${extensions.join(', ')}`;
+    if (extensions !== null) msg += `Supported extensions are: ${typeof extensions === 'string' ? extensions : extensions.join(', ')}`;
     throw new Error(msg);
   }
   return instances;
 }
 
-export interface DatasetFolderOptions<S, I, L> extends VisionDatasetOptions<S, number, I, L> {
-  extensions?: readonly string[];
-  isValidFile?: (path: string) => boolean;
-}
+const datasetFolderSpec = <S, I, L>() =>
+  [
+    ['root', string],
+    ['loader', func as unknown as Check<(path: string) => S>],
+    ['extensions', extensionsArg, null],
+    ['transform', transformArg<S, I>(), null],
+    ['targetTransform', transformArg<number, L>(), null],
+    ['isValidFile', isValidFileArg, null],
+  ] as const;
+const datasetFolderArgs = signature('DatasetFolder', datasetFolderSpec());
+export type DatasetFolderOptions<S, I, L> = OptionsOf<ReturnType<typeof datasetFolderSpec<S, I, L>>>;
 
+/**
+ * DatasetFolder(root, loader, extensions=None, transform=None, target_transform=None,
+ * is_valid_file=None): one class per subfolder of root, files loaded by `loader`.
+ */
 export class DatasetFolder<S = unknown, I = S, L = number> extends VisionDataset<S, number, I, L> {
   readonly loader: (path: string) => S;
-  readonly extensions: readonly string[] | undefined;
+  readonly extensions: string | readonly string[] | null;
   readonly classes: string[];
   readonly classToIdx: Record<string, number>;
   readonly samples: [string, number][];
   readonly targets: number[];
 
-  constructor(root: string, loader: (path: string) => S, opts: DatasetFolderOptions<S, I, L> = {}) {
-    super(root, opts);
-    const { classes, classToIdx } = this.findClasses(root);
-    this.loader = loader;
-    this.extensions = opts.extensions;
+  constructor(...args: Args<ReturnType<typeof datasetFolderSpec<S, I, L>>>) {
+    const a = datasetFolderArgs.parse(args);
+    super(a.root, null, a.transform as ((input: S) => I) | null, a.targetTransform as ((target: number) => L) | null);
+    keepArgs(this, [givenArgs(datasetFolderArgs, a)]);
+    const { classes, classToIdx } = this.findClasses(a.root);
+    this.loader = a.loader as (path: string) => S;
+    this.extensions = a.extensions;
     this.classes = classes;
     this.classToIdx = classToIdx;
-    this.samples = makeDataset(root, classToIdx, opts.isValidFile ? undefined : opts.extensions, opts.isValidFile);
+    this.samples = makeDataset(a.root, classToIdx, a.extensions, a.isValidFile);
     this.targets = this.samples.map(([, t]) => t);
   }
 
@@ -133,14 +162,26 @@ export function defaultLoader(path: string): Image {
   return loadImage(path, 'RGB');
 }
 
-export interface ImageFolderOptions<I, L> extends VisionDatasetOptions<Image, number, I, L> {
-  loader?: (path: string) => Image;
-  isValidFile?: (path: string) => boolean;
-}
+const imageFolderSpec = <I, L>() =>
+  [
+    ['root', string],
+    ['transform', transformArg<Image, I>(), null],
+    ['targetTransform', transformArg<number, L>(), null],
+    ['loader', func as unknown as Check<(path: string) => Image>, defaultLoader],
+    ['isValidFile', isValidFileArg, null],
+  ] as const;
+const imageFolderArgs = signature('ImageFolder', imageFolderSpec());
+export type ImageFolderOptions<I, L> = OptionsOf<ReturnType<typeof imageFolderSpec<I, L>>>;
 
+/**
+ * ImageFolder(root, transform=None, target_transform=None, loader=default_loader,
+ * is_valid_file=None): a DatasetFolder of images (IMG_EXTENSIONS unless isValidFile).
+ */
 export class ImageFolder<I = Image, L = number> extends DatasetFolder<Image, I, L> {
-  constructor(root: string, opts: ImageFolderOptions<I, L> = {}) {
-    super(root, opts.loader ?? defaultLoader, { ...opts, extensions: opts.isValidFile ? undefined : IMG_EXTENSIONS });
+  constructor(...args: Args<ReturnType<typeof imageFolderSpec<I, L>>>) {
+    const a = imageFolderArgs.parse(args);
+    super(a.root, a.loader, a.isValidFile === null ? IMG_EXTENSIONS : null, a.transform as ((input: Image) => I) | null, a.targetTransform as ((target: number) => L) | null, a.isValidFile);
+    keepArgs(this, [givenArgs(imageFolderArgs, a)]);
   }
 
   /** torchvision's alias of samples. */
@@ -148,3 +189,5 @@ export class ImageFolder<I = Image, L = number> extends DatasetFolder<Image, I, 
     return this.samples;
   }
 }
+
+rebuildable(import.meta.url, DatasetFolder, ImageFolder);

@@ -2,18 +2,22 @@
 // torchvision's layout (root/MNIST/raw/...) or in a flat folder holding the four files.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { signature, type Args, type OptionsOf } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { givenArgs, keepArgs, rebuildable } from '../../utils/data/dataset.js';
 import { Image } from '../image.js';
 import { downloadFromMirrors } from './download.js';
 import { readIdx } from './idx.js';
-import { VisionDataset, type VisionDatasetOptions } from './vision-dataset.js';
+import { VisionDataset, splitDatasetSpec } from './vision-dataset.js';
 
-export interface MNISTOptions<I, L> extends VisionDatasetOptions<Image, number, I, L> {
-  /** The 60,000 training items (default) or the 10,000 test items. */
-  train?: boolean;
-  /** Download the files from the dataset's mirrors into root/<Name>/raw unless they are found. */
-  download?: boolean;
-}
+/**
+ * MNIST(root, train=True, transform=None, target_transform=None, download=False):
+ * `train` picks the 60,000 training items (default) or the 10,000 test items;
+ * `download` fetches the files from the dataset's mirrors into root/<Name>/raw unless
+ * they are found.
+ */
+type MNISTSpec<I, L> = ReturnType<typeof splitDatasetSpec<Image, number, I, L>>;
+export type MNISTOptions<I, L> = OptionsOf<MNISTSpec<I, L>>;
 
 const FILES = {
   train: ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte'],
@@ -43,13 +47,19 @@ export class MNIST<I = Image, L = number> extends VisionDataset<Image, number, I
   private readonly rows: number;
   private readonly cols: number;
 
-  constructor(root: string, opts: MNISTOptions<I, L> = {}) {
-    super(root, opts);
-    this.train = opts.train ?? true;
+  /** The signature errors name (the class's own). */
+  protected static signature = signature('MNIST', splitDatasetSpec());
+
+  constructor(...args: Args<MNISTSpec<I, L>>) {
+    const sig = (new.target as typeof MNIST).signature;
+    const a = sig.parse(args);
+    super(a.root, null, a.transform as ((input: Image) => I) | null, a.targetTransform as ((target: number) => L) | null);
+    keepArgs(this, [givenArgs(sig, a)]);
+    this.train = a.train;
     const [imagesName, labelsName] = FILES[this.train ? 'train' : 'test'];
     let imagesPath = this.find(imagesName);
     let labelsPath = this.find(labelsName);
-    if ((!imagesPath || !labelsPath) && opts.download) {
+    if ((!imagesPath || !labelsPath) && a.download) {
       this.download();
       imagesPath = this.find(imagesName);
       labelsPath = this.find(labelsName);
@@ -117,6 +127,10 @@ export class MNIST<I = Image, L = number> extends VisionDataset<Image, number, I
     return this.labels.length;
   }
 
+  override extraRepr(): string {
+    return `Split: ${this.train ? 'Train' : 'Test'}`;
+  }
+
   protected rawItem(index: number): [Image, number] {
     const size = this.rows * this.cols;
     const pixels = this.pixels.slice(index * size, (index + 1) * size);
@@ -135,5 +149,8 @@ export class FashionMNIST<I = Image, L = number> extends MNIST<I, L> {
   ];
   /** Debian's dataset-fashion-mnist package installs the four gzipped files here. */
   static override extraFolders = ['/usr/share/datasets/fashion-mnist'];
+  protected static override signature = signature('FashionMNIST', splitDatasetSpec());
   static override classes = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 }
+
+rebuildable(import.meta.url, MNIST, FashionMNIST);

@@ -1,5 +1,6 @@
 // torchvision.transforms.functional: each op takes an Image (PIL's code path,
 // reproduced byte for byte) or a [..., C, H, W] tensor (functional_tensor's path).
+import { any, bool, check, dtype, int, intOrList, nullable, number, numberList, numberOrList, oneOf, pyTypeName, signature, string, tensor, type Args, type ArgsOf, type Check, type OptionsObjectOf } from '../../tensor/args.js';
 import { getDefaultDtype, isFloatingDtype, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { imageToTensor, tensorToImage } from '../convert.js';
@@ -27,42 +28,72 @@ export const InterpolationMode = {
 
 export type ImageLike = Image | Tensor;
 
-function checkImage(img: unknown, op: string): asserts img is ImageLike {
-  if (!(img instanceof Image) && !(img instanceof Tensor)) throw new TypeError(`${op}: img should be an Image or a Tensor, got ${img === null ? 'null' : typeof img}`);
-}
+// --- argument checks shared by the functional ops and the transform classes ---
+
+const imageCheck: Check<ImageLike> = check('an Image or a Tensor', (v) => v instanceof Image || v instanceof Tensor);
+/** The `img` parameter, typed as the caller's image type (ops return the type they get). */
+const img = <T extends ImageLike>() => ['img', imageCheck as unknown as Check<T>] as const;
+/** torchvision's InterpolationMode values (InterpolationMode.BILINEAR is 'bilinear'). */
+export const interpolationArg: Check<InterpolationMode> = oneOf('nearest', 'bilinear', 'bicubic', 'box', 'hamming', 'lanczos');
+/** A size or a list of sizes: 5, [5], [4, 6]. */
+export const sizeArg = intOrList;
+/** Padding: n, [leftRight, topBottom] or [left, top, right, bottom]. */
+export const paddingArg = intOrList;
+/** A fill value, or one per channel. */
+export const fillArg = numberOrList;
+
+const getDimensionsArgs = signature('getDimensions', [img()] as const);
 
 /** [channels, height, width] */
-export function getDimensions(img: ImageLike): [number, number, number] {
-  checkImage(img, 'get_dimensions');
+export function getDimensions(...args: ArgsOf<typeof getDimensionsArgs>): [number, number, number] {
+  const { img } = getDimensionsArgs.parse(args);
   if (img instanceof Image) return [img.channels, img.height, img.width];
   if (img.dim() < 2) throw new TypeError(`Tensor is not a torch image (got shape [${img.shape.join(', ')}])`);
   return [channelsOf(img), img.shape[img.dim() - 2], img.shape[img.dim() - 1]];
 }
 
-/** to_tensor: an Image as a float [C, H, W] tensor in [0, 1] (the default dtype). */
-export function toTensor(pic: Image): Tensor {
+// `pic` is checked with torchvision's messages below
+const toTensorArgs = signature('toTensor', [['pic', any as Check<Image>]] as const);
+const pilToTensorArgs = signature('pilToTensor', [['pic', any as Check<Image>]] as const);
+const toPilImageArgs = signature('toPilImage', [['pic', any as Check<Tensor>], ['mode', nullable(string), null]] as const);
+
+/** to_tensor(pic): an Image as a float [C, H, W] tensor in [0, 1] (the default dtype). */
+export function toTensor(...args: ArgsOf<typeof toTensorArgs>): Tensor {
+  const { pic } = toTensorArgs.parse(args);
   if (!(pic instanceof Image)) throw new TypeError(`pic should be an Image. Got ${(pic as unknown) instanceof Tensor ? 'Tensor' : typeof pic}`);
   return imageToTensor(pic).to(getDefaultDtype()).div(255);
 }
 
-/** pil_to_tensor: uint8 [C, H, W] */
-export function pilToTensor(pic: Image): Tensor {
+/** pil_to_tensor(pic): uint8 [C, H, W] */
+export function pilToTensor(...args: ArgsOf<typeof pilToTensorArgs>): Tensor {
+  const { pic } = pilToTensorArgs.parse(args);
   if (!(pic instanceof Image)) throw new TypeError('pic should be an Image');
   return imageToTensor(pic);
 }
 
-/** to_pil_image for uint8 tensors, and float tensors in [0, 1] (pic.mul(255).byte()). */
-export function toPilImage(pic: Tensor): Image {
+const MODES: Record<number, string> = { 1: 'L', 2: 'LA', 3: 'RGB', 4: 'RGBA' };
+
+/**
+ * to_pil_image(pic, mode=None) for uint8 tensors, and float tensors in [0, 1]
+ * (pic.mul(255).byte()). `mode`, when given, must be the image's own (L, LA, RGB, RGBA).
+ */
+export function toPilImage(...args: ArgsOf<typeof toPilImageArgs>): Image {
+  const { pic, mode } = toPilImageArgs.parse(args);
+  if (!(pic instanceof Tensor)) throw new TypeError(`pic should be Tensor. Got ${pyTypeName(pic)}.`);
   const t = pic.dim() === 2 ? pic.unsqueeze(0) : pic;
   if (t.dim() !== 3) throw new RangeError(`pic should be 2/3 dimensional. Got ${pic.dim()} dimensions.`);
+  const expected = MODES[t.shape[0]];
+  if (mode !== null && expected !== undefined && mode !== expected) throw new RangeError(`Incorrect mode (${mode}) supplied for an image of ${t.shape[0]} channel(s): it is ${expected}`);
   return tensorToImage(isFloatingDtype(t.dtype) ? t.mul(255).to('uint8') : t.to('uint8'), 'pic');
 }
 
 const MAX_VALUE: Partial<Record<DType, number>> = { uint8: 255, int32: 2147483647, int64: 9223372036854775807, bool: 1 };
 
-/** convert_image_dtype: rescales values between integer ranges and [0, 1] floats. */
-export function convertImageDtype(image: Tensor, dtype: DType = 'float32'): Tensor {
-  if (!(image instanceof Tensor)) throw new TypeError('Input img should be Tensor Image');
+const convertImageDtypeArgs = signature('convertImageDtype', [['image', tensor], ['dtype', dtype, 'float32']] as const);
+
+/** convert_image_dtype(image, dtype=torch.float): rescales values between integer ranges and [0, 1] floats. */
+export function convertImageDtype(...args: ArgsOf<typeof convertImageDtypeArgs>): Tensor {
+  const { image, dtype } = convertImageDtypeArgs.parse(args);
   if (image.dtype === dtype) return image;
   if (isFloatingDtype(image.dtype)) {
     if (isFloatingDtype(dtype)) return image.to(dtype);
@@ -82,9 +113,13 @@ export function convertImageDtype(image: Tensor, dtype: DType = 'float32'): Tens
   return image.to(dtype).mul(factor);
 }
 
-/** normalize: (tensor - mean) / std per channel. */
-export function normalize(tensor: Tensor, mean: readonly number[], std: readonly number[], inplace = false): Tensor {
-  if (!(tensor instanceof Tensor)) throw new TypeError(`img should be Tensor Image. Got ${typeof tensor}`);
+const normalizeArgs = signature('normalize', [['tensor', tensor], ['mean', numberOrList], ['std', numberOrList], ['inplace', bool, false]] as const);
+
+/** normalize(tensor, mean, std, inplace=False): (tensor - mean) / std per channel (a number: every channel). */
+export function normalize(...args: ArgsOf<typeof normalizeArgs>): Tensor {
+  const { tensor, mean: m0, std: s0, inplace } = normalizeArgs.parse(args);
+  const mean = typeof m0 === 'number' ? [m0] : m0;
+  const std = typeof s0 === 'number' ? [s0] : s0;
   if (!isFloatingDtype(tensor.dtype)) throw new TypeError(`Input tensor should be a float tensor. Got ${tensor.dtype}.`);
   if (tensor.dim() < 3) throw new RangeError(`Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = [${tensor.shape.join(', ')}]`);
   if (std.some((s) => s === 0)) throw new RangeError(`std evaluated to zero after conversion to ${tensor.dtype}, leading to division by zero.`);
@@ -109,12 +144,6 @@ export function computeResizedOutputSize(height: number, width: number, size: re
   return [size[0], size[1]];
 }
 
-export interface ResizeOptions {
-  interpolation?: InterpolationMode;
-  maxSize?: number;
-  /** Tensors only (Images always antialias, as PIL); torchvision 0.14's default is false for tensors. */
-  antialias?: boolean;
-}
 
 function tensorResize(img: Tensor, oh: number, ow: number, mode: InterpolationMode, antialias: boolean): Tensor {
   if (mode !== 'nearest' && mode !== 'bilinear' && mode !== 'bicubic') throw new TypeError(`tensor resize supports nearest, bilinear and bicubic interpolation, got ${mode}`);
@@ -132,26 +161,49 @@ function tensorResize(img: Tensor, oh: number, ow: number, mode: InterpolationMo
   return out.round().to(img.dtype);
 }
 
-/** resize: `size` is [h, w], or a number / [n] for the shorter side (keeping the aspect ratio). */
-export function resize(img: ImageLike, size: number | readonly number[], opts: ResizeOptions = {}): ImageLike {
-  checkImage(img, 'resize');
-  const interpolation = opts.interpolation ?? 'bilinear';
+const resizeArgs = signature('resize', [
+  img(),
+  ['size', sizeArg],
+  ['interpolation', interpolationArg, 'bilinear'],
+  ['maxSize', nullable(int), null],
+  ['antialias', nullable(bool), null],
+] as const);
+/** resize's options; `antialias` concerns tensors only (Images always antialias, as PIL); null (torchvision 0.14's default) is false for tensors. */
+export type ResizeOptions = OptionsObjectOf<typeof resizeArgs>;
+
+/**
+ * resize(img, size, interpolation=BILINEAR, max_size=None, antialias=None): `size` is
+ * [h, w], or a number / [n] for the shorter side (keeping the aspect ratio).
+ */
+export function resize(...args: ArgsOf<typeof resizeArgs>): ImageLike {
+  const { img, size, interpolation, maxSize, antialias } = resizeArgs.parse(args);
   const sizes = typeof size === 'number' ? [size] : size;
   if (sizes.length !== 1 && sizes.length !== 2) throw new RangeError(`Size must be an int or a 1 or 2 element tuple/list, not a ${sizes.length} element tuple/list`);
-  if (opts.maxSize !== undefined && sizes.length !== 1) throw new RangeError('max_size should only be passed if size specifies the length of the smaller edge');
+  if (maxSize !== null && sizes.length !== 1) throw new RangeError('max_size should only be passed if size specifies the length of the smaller edge');
   const [, h, w] = getDimensions(img);
-  const [oh, ow] = computeResizedOutputSize(h, w, sizes, opts.maxSize);
+  const [oh, ow] = computeResizedOutputSize(h, w, sizes, maxSize ?? undefined);
   if (oh === h && ow === w) return img;
   if (img instanceof Image) return pilResize(img, ow, oh, interpolation as PilFilter);
-  return tensorResize(img, oh, ow, interpolation, opts.antialias ?? false);
+  if (antialias === true && interpolation !== 'bilinear' && interpolation !== 'bicubic') throw new RangeError('Antialias option is supported for bilinear and bicubic interpolation modes only');
+  return tensorResize(img, oh, ow, interpolation, antialias ?? false);
 }
 
-export function crop<T extends ImageLike>(img: T, top: number, left: number, height: number, width: number): T {
-  checkImage(img, 'crop');
+const cropSpec = <T extends ImageLike>() => [img<T>(), ['top', int], ['left', int], ['height', int], ['width', int]] as const;
+const cropArgs = signature('crop', cropSpec());
+
+/** crop(img, top, left, height, width) */
+export function crop<T extends ImageLike>(...args: Args<ReturnType<typeof cropSpec<T>>>): T {
+  const { img, top, left, height, width } = cropArgs.parse(args);
   return (img instanceof Image ? pilCrop(img, top, left, height, width) : tensorCrop(img, top, left, height, width)) as T;
 }
 
-export function centerCrop<T extends ImageLike>(img: T, outputSize: number | readonly number[]): T {
+const centerCropSpec = <T extends ImageLike>() => [img<T>(), ['outputSize', sizeArg]] as const;
+const centerCropArgs = signature('centerCrop', centerCropSpec());
+
+/** center_crop(img, output_size): pads with zeros first where the image is smaller. */
+export function centerCrop<T extends ImageLike>(...args: Args<ReturnType<typeof centerCropSpec<T>>>): T {
+  const { img, outputSize } = centerCropArgs.parse(args);
+  if (typeof outputSize !== 'number' && outputSize.length !== 1 && outputSize.length !== 2) throw new RangeError('Please provide only two dimensions (h, w) for size.');
   const [ch, cw] = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize.length === 1 ? [outputSize[0], outputSize[0]] : [outputSize[0], outputSize[1]];
   let [, h, w] = getDimensions(img);
   let image: ImageLike = img;
@@ -190,23 +242,47 @@ function padImage(img: ImageLike, ltrb: number[], fill: number | readonly number
   return tensorPad(img, ltrb, fill, mode);
 }
 
-export function pad<T extends ImageLike>(img: T, padding: number | readonly number[], fill: number | readonly number[] = 0, paddingMode: PaddingMode = 'constant'): T {
-  checkImage(img, 'pad');
+const padSpec = <T extends ImageLike>() =>
+  [img<T>(), ['padding', paddingArg], ['fill', fillArg, 0], ['paddingMode', string as Check<PaddingMode>, 'constant']] as const;
+const padArgs = signature('pad', padSpec());
+
+/** pad(img, padding, fill=0, padding_mode='constant') */
+export function pad<T extends ImageLike>(...args: Args<ReturnType<typeof padSpec<T>>>): T {
+  const { img, padding, fill, paddingMode } = padArgs.parse(args);
   checkPaddingMode(paddingMode);
   return padImage(img, parsePadding(padding), fill, paddingMode) as T;
 }
 
-export function resizedCrop(img: ImageLike, top: number, left: number, height: number, width: number, size: number | readonly number[], opts: ResizeOptions = {}): ImageLike {
-  return resize(crop(img, top, left, height, width), size, opts);
+const resizedCropArgs = signature('resizedCrop', [
+  img(),
+  ['top', int],
+  ['left', int],
+  ['height', int],
+  ['width', int],
+  ['size', sizeArg],
+  ['interpolation', interpolationArg, 'bilinear'],
+  ['antialias', nullable(bool), null],
+] as const);
+
+/** resized_crop(img, top, left, height, width, size, interpolation=BILINEAR, antialias=None) */
+export function resizedCrop(...args: ArgsOf<typeof resizedCropArgs>): ImageLike {
+  const { img, top, left, height, width, size, interpolation, antialias } = resizedCropArgs.parse(args);
+  return resize(crop(img, top, left, height, width), size, interpolation, { antialias });
 }
 
-export function hflip<T extends ImageLike>(img: T): T {
-  checkImage(img, 'hflip');
+const flipSpec = <T extends ImageLike>() => [img<T>()] as const;
+const hflipArgs = signature('hflip', flipSpec());
+const vflipArgs = signature('vflip', flipSpec());
+
+/** hflip(img) */
+export function hflip<T extends ImageLike>(...args: Args<ReturnType<typeof flipSpec<T>>>): T {
+  const { img } = hflipArgs.parse(args);
   return (img instanceof Image ? pilFlip(img, true) : tensorFlip(img, true)) as T;
 }
 
-export function vflip<T extends ImageLike>(img: T): T {
-  checkImage(img, 'vflip');
+/** vflip(img) */
+export function vflip<T extends ImageLike>(...args: Args<ReturnType<typeof flipSpec<T>>>): T {
+  const { img } = vflipArgs.parse(args);
   return (img instanceof Image ? pilFlip(img, false) : tensorFlip(img, false)) as T;
 }
 
@@ -230,28 +306,44 @@ export function inverseAffineMatrix(center: [number, number], angle: number, tra
   return m;
 }
 
-export interface RotateOptions {
-  interpolation?: 'nearest' | 'bilinear';
-  expand?: boolean;
-  center?: [number, number] | null;
-  fill?: number | readonly number[];
+/** Throws unless rotate supports `interpolation` (nearest and bilinear, for Images and tensors alike). */
+export function checkRotateInterpolation(interpolation: InterpolationMode): void {
+  if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new TypeError(`rotate supports nearest and bilinear interpolation, got ${interpolation}`);
 }
 
-export function rotate<T extends ImageLike>(img: T, angle: number, opts: RotateOptions = {}): T {
-  checkImage(img, 'rotate');
-  const interpolation = opts.interpolation ?? 'nearest';
-  if (interpolation !== 'nearest' && interpolation !== 'bilinear') throw new TypeError(`rotate supports nearest and bilinear interpolation, got ${interpolation}`);
-  const fill = opts.fill ?? 0;
+/** A rotation centre: [x, y]. */
+export const centerArg: Check<readonly number[] | null> = nullable(check('a list of 2 numbers', (v) => numberList.test(v) && (v as number[]).length === 2));
+
+const rotateSpec = <T extends ImageLike>() =>
+  [
+    img<T>(),
+    ['angle', number],
+    ['interpolation', interpolationArg, 'nearest'],
+    ['expand', bool, false],
+    ['center', centerArg, null],
+    ['fill', nullable(fillArg), null],
+  ] as const;
+const rotateArgs = signature('rotate', rotateSpec());
+export type RotateOptions = OptionsObjectOf<typeof rotateArgs>;
+
+/**
+ * rotate(img, angle, interpolation=NEAREST, expand=False, center=None, fill=None): by
+ * `angle` degrees counter-clockwise. Pixels outside get `fill` (zeros when null).
+ */
+export function rotate<T extends ImageLike>(...args: Args<ReturnType<typeof rotateSpec<T>>>): T {
+  const { img, angle, interpolation, expand, center, fill } = rotateArgs.parse(args);
+  checkRotateInterpolation(interpolation);
   if (img instanceof Image) {
-    const fills = typeof fill === 'number' ? new Array(img.channels).fill(Math.trunc(fill)) : fill.map(Math.trunc);
-    return pilRotate(img, angle, interpolation === 'bilinear', opts.expand ?? false, opts.center ?? null, fills) as T;
+    const f = fill ?? 0;
+    const fills = typeof f === 'number' ? new Array(img.channels).fill(Math.trunc(f)) : f.map(Math.trunc);
+    return pilRotate(img, angle, interpolation === 'bilinear', expand, center === null ? null : [center[0], center[1]], fills) as T;
   }
   const [c, h, w] = getDimensions(img);
-  const centerF: [number, number] = opts.center ? [opts.center[0] - w * 0.5, opts.center[1] - h * 0.5] : [0, 0];
+  const centerF: [number, number] = center ? [center[0] - w * 0.5, center[1] - h * 0.5] : [0, 0];
   const matrix = inverseAffineMatrix(centerF, -angle, [0, 0], 1, [0, 0]);
   let ow = w;
   let oh = h;
-  if (opts.expand) {
+  if (expand) {
     // _compute_affine_output_size: the matrix applied to the corners (about the centre), as torchvision does
     const pts = [[-0.5 * w, -0.5 * h], [-0.5 * w, 0.5 * h], [0.5 * w, 0.5 * h], [0.5 * w, -0.5 * h]];
     const xs = pts.map(([x, y]) => matrix[0] * x + matrix[1] * y + matrix[2] + w * 0.5);
@@ -261,12 +353,16 @@ export function rotate<T extends ImageLike>(img: T, angle: number, opts: RotateO
     ow = Math.ceil(snap(Math.max(...xs))) - Math.floor(snap(Math.min(...xs)));
     oh = Math.ceil(snap(Math.max(...ys))) - Math.floor(snap(Math.min(...ys)));
   }
-  const fills = typeof fill === 'number' ? new Array(c).fill(fill) : fill.slice();
+  const fills = fill === null ? null : typeof fill === 'number' ? new Array(c).fill(fill) : fill.slice();
   return tensorAffineGrid(img, matrix, interpolation === 'bilinear', fills, ow, oh) as T;
 }
 
-export function rgbToGrayscale<T extends ImageLike>(img: T, numOutputChannels = 1): T {
-  checkImage(img, 'rgb_to_grayscale');
+const grayscaleSpec = <T extends ImageLike>() => [img<T>(), ['numOutputChannels', int, 1]] as const;
+const rgbToGrayscaleArgs = signature('rgbToGrayscale', grayscaleSpec());
+
+/** rgb_to_grayscale(img, num_output_channels=1) */
+export function rgbToGrayscale<T extends ImageLike>(...args: Args<ReturnType<typeof grayscaleSpec<T>>>): T {
+  const { img, numOutputChannels } = rgbToGrayscaleArgs.parse(args);
   if (img instanceof Image) {
     if (numOutputChannels !== 1 && numOutputChannels !== 3) throw new RangeError('num_output_channels should be either 1 or 3');
     const gray = img.convert('L');
@@ -275,22 +371,36 @@ export function rgbToGrayscale<T extends ImageLike>(img: T, numOutputChannels = 
   return tensorGrayscale(img, numOutputChannels) as T;
 }
 
-export function adjustBrightness<T extends ImageLike>(img: T, factor: number): T {
-  checkImage(img, 'adjust_brightness');
+const factorSpec = <N extends string, T extends ImageLike = ImageLike>(name: N) => [img<T>(), [name, number]] as const;
+
+const adjustBrightnessArgs = signature('adjustBrightness', factorSpec('brightnessFactor'));
+
+/** adjust_brightness(img, brightness_factor) */
+export function adjustBrightness<T extends ImageLike>(...args: Args<ReturnType<typeof factorSpec<'brightnessFactor', T>>>): T {
+  const { img, brightnessFactor: factor } = adjustBrightnessArgs.parse(args);
   return (img instanceof Image ? pilBrightness(img, factor) : tensorBrightness(img, factor)) as T;
 }
 
-export function adjustContrast<T extends ImageLike>(img: T, factor: number): T {
-  checkImage(img, 'adjust_contrast');
+const adjustContrastArgs = signature('adjustContrast', factorSpec('contrastFactor'));
+
+/** adjust_contrast(img, contrast_factor) */
+export function adjustContrast<T extends ImageLike>(...args: Args<ReturnType<typeof factorSpec<'contrastFactor', T>>>): T {
+  const { img, contrastFactor: factor } = adjustContrastArgs.parse(args);
   return (img instanceof Image ? pilContrast(img, factor) : tensorContrast(img, factor)) as T;
 }
 
-export function adjustSaturation<T extends ImageLike>(img: T, factor: number): T {
-  checkImage(img, 'adjust_saturation');
+const adjustSaturationArgs = signature('adjustSaturation', factorSpec('saturationFactor'));
+
+/** adjust_saturation(img, saturation_factor) */
+export function adjustSaturation<T extends ImageLike>(...args: Args<ReturnType<typeof factorSpec<'saturationFactor', T>>>): T {
+  const { img, saturationFactor: factor } = adjustSaturationArgs.parse(args);
   return (img instanceof Image ? pilSaturation(img, factor) : tensorSaturation(img, factor)) as T;
 }
 
-export function adjustHue<T extends ImageLike>(img: T, hueFactor: number): T {
-  checkImage(img, 'adjust_hue');
+const adjustHueArgs = signature('adjustHue', factorSpec('hueFactor'));
+
+/** adjust_hue(img, hue_factor) */
+export function adjustHue<T extends ImageLike>(...args: Args<ReturnType<typeof factorSpec<'hueFactor', T>>>): T {
+  const { img, hueFactor } = adjustHueArgs.parse(args);
   return (img instanceof Image ? pilHue(img, hueFactor) : tensorHue(img, hueFactor)) as T;
 }

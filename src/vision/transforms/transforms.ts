@@ -1,11 +1,15 @@
 // torchvision.transforms: callable transform objects over Images (PIL's semantics)
 // and tensor images, with the random ones drawing from torch's default generator as
-// torchvision does.
+// torchvision does. Constructors take torchvision's positional parameters and/or an
+// options object; String(t) is torchvision's repr.
+import { bool, check, dtype, func, int, nullable, number, numberList, numberOrList, signature, string, type Args, type ArgsOf, type Check, type OptionsObjectOf } from '../../tensor/args.js';
 import type { DType } from '../../tensor/dtype.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { pyFloat } from '../../nn/repr.js';
+import { givenArgs, keepArgs, rebuildable } from '../../utils/data/dataset.js';
 import type { Image } from '../image.js';
 import * as F from './functional.js';
-import type { ImageLike, InterpolationMode, PaddingMode, ResizeOptions } from './functional.js';
+import { centerArg, checkRotateInterpolation, fillArg, interpolationArg, paddingArg, sizeArg, type ImageLike, type PaddingMode } from './functional.js';
 import { coin, colorJitterParams, randomCropParams, randomResizedCropParams, uniform } from './random-params.js';
 import { Transform } from './transform.js';
 
@@ -20,17 +24,60 @@ type Fn<I, O> = ((input: I) => O) | Transform<I, O>;
  */
 export type AnyTransform = Fn<never, unknown>;
 
-function pair(size: number | readonly number[], what: string): [number, number] {
-  if (typeof size === 'number') return [size, size];
-  if (size.length === 1) return [size[0], size[0]];
-  if (size.length === 2) return [size[0], size[1]];
-  throw new RangeError(`${what}: please provide only two dimensions (h, w) for size.`);
+// --- Python's repr of the values transforms print ---
+
+/** An int prints as an int, anything else as Python's float repr. */
+function pyNum(x: number): string {
+  return Number.isInteger(x) ? String(x) : pyFloat(x);
 }
 
-/** Applies transforms in order. Its output type is a type parameter (default Tensor). */
+/** str() of a value as the user gave it: numbers, lists (Python lists), null (None), booleans, strings. */
+function py(v: unknown): string {
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return pyNum(v);
+  if (Array.isArray(v)) return `[${v.map(py).join(', ')}]`;
+  return String(v);
+}
+
+/** A tuple torchvision builds itself, e.g. (32, 32). */
+function pyTuple(values: readonly number[], fmt: (x: number) => string = pyNum): string {
+  return values.length === 1 ? `(${fmt(values[0])},)` : `(${values.map(fmt).join(', ')})`;
+}
+
+/** Python's round(x, 4) as a float. */
+function round4(x: number): string {
+  return pyFloat(Number(x.toFixed(4)));
+}
+
+// --- shared checks ---
+
+const transformsArg: Check<readonly AnyTransform[]> = check('a list of transforms (functions)', (v) => Array.isArray(v) && v.every((t) => typeof t === 'function'));
+const probability = number;
+const pairArg: Check<readonly number[]> = check('a list of 2 numbers', (v) => numberList.test(v) && (v as number[]).length === 2);
+
+/** torchvision's _setup_size: an int or [n] becomes (n, n); [h, w] stays; anything else throws. */
+function setupSize(size: number | readonly number[]): [number, number] {
+  if (typeof size === 'number') return [size, size];
+  if (size.length === 1) return [size[0], size[0]];
+  if (size.length !== 2) throw new RangeError('Please provide only two dimensions (h, w) for size.');
+  return [size[0], size[1]];
+}
+
+/** repr of _setup_size's result: a tuple when torchvision built it, the list as given otherwise. */
+function setupSizeRepr(size: number | readonly number[]): string {
+  return typeof size === 'number' || size.length === 1 ? pyTuple(setupSize(size)) : py(size);
+}
+
+/** Applies transforms in order: Compose(transforms). Its output type is a type parameter (default Tensor). */
+const composeArgs = signature('Compose', [['transforms', transformsArg]] as const);
 export class Compose<I = ImageLike, O = Tensor> extends Transform<I, O> {
-  constructor(readonly transforms: AnyTransform[]) {
+  readonly transforms: AnyTransform[];
+  constructor(...args: ArgsOf<typeof composeArgs>) {
     super();
+    const a = composeArgs.parse(args);
+    this.transforms = [...a.transforms];
+    keepArgs(this, [{ transforms: this.transforms }]);
   }
   forward(img: I): O {
     let x: unknown = img;
@@ -38,112 +85,216 @@ export class Compose<I = ImageLike, O = Tensor> extends Transform<I, O> {
     return x as O;
   }
   override toString(): string {
-    return `Compose(\n${this.transforms.map((t) => `    ${String(t)}`).join('\n')}\n)`;
+    return `Compose(${this.transforms.map((t) => `\n    ${String(t)}`).join('')}\n)`;
   }
 }
 
-/** An Image to a float [C, H, W] tensor in [0, 1]. */
+const toTensorArgs = signature('ToTensor', [] as const);
+/** ToTensor(): an Image to a float [C, H, W] tensor in [0, 1]. */
 export class ToTensor extends Transform<Image, Tensor> {
+  constructor(...args: ArgsOf<typeof toTensorArgs>) {
+    super();
+    keepArgs(this, [givenArgs(toTensorArgs, toTensorArgs.parse(args))]);
+  }
   forward(pic: Image): Tensor {
     return F.toTensor(pic);
   }
 }
 
-/** An Image to a uint8 [C, H, W] tensor. */
+const pilToTensorArgs = signature('PILToTensor', [] as const);
+/** PILToTensor(): an Image to a uint8 [C, H, W] tensor. */
 export class PILToTensor extends Transform<Image, Tensor> {
+  constructor(...args: ArgsOf<typeof pilToTensorArgs>) {
+    super();
+    keepArgs(this, [givenArgs(pilToTensorArgs, pilToTensorArgs.parse(args))]);
+  }
   forward(pic: Image): Tensor {
     return F.pilToTensor(pic);
   }
 }
 
-/** A uint8 or float tensor to an Image. */
+const toPilImageArgs = signature('ToPILImage', [['mode', nullable(string), null]] as const);
+/** ToPILImage(mode=None): a uint8 or float tensor to an Image. */
 export class ToPILImage extends Transform<Tensor, Image> {
+  readonly mode: string | null;
+  constructor(...args: ArgsOf<typeof toPilImageArgs>) {
+    super();
+    const a = toPilImageArgs.parse(args);
+    this.mode = a.mode;
+    keepArgs(this, [givenArgs(toPilImageArgs, a)]);
+  }
   forward(pic: Tensor): Image {
-    return F.toPilImage(pic);
+    return F.toPilImage(pic, this.mode);
+  }
+  override toString(): string {
+    return `ToPILImage(${this.mode === null ? '' : `mode=${this.mode}`})`;
   }
 }
 
+const convertImageDtypeArgs = signature('ConvertImageDtype', [['dtype', dtype]] as const);
+/** ConvertImageDtype(dtype) */
 export class ConvertImageDtype extends Transform<Tensor, Tensor> {
-  constructor(readonly dtype: DType) {
+  readonly dtype: DType;
+  constructor(...args: ArgsOf<typeof convertImageDtypeArgs>) {
     super();
+    const a = convertImageDtypeArgs.parse(args);
+    this.dtype = a.dtype;
+    keepArgs(this, [givenArgs(convertImageDtypeArgs, a)]);
   }
   forward(image: Tensor): Tensor {
     return F.convertImageDtype(image, this.dtype);
   }
 }
 
+const normalizeArgs = signature('Normalize', [['mean', numberOrList], ['std', numberOrList], ['inplace', bool, false]] as const);
+/** Normalize(mean, std, inplace=False): (tensor - mean) / std per channel. */
 export class Normalize extends Transform<Tensor, Tensor> {
-  constructor(readonly mean: readonly number[], readonly std: readonly number[], readonly inplace = false) {
+  readonly mean: number | readonly number[];
+  readonly std: number | readonly number[];
+  readonly inplace: boolean;
+  constructor(...args: ArgsOf<typeof normalizeArgs>) {
     super();
+    const a = normalizeArgs.parse(args);
+    this.mean = a.mean;
+    this.std = a.std;
+    this.inplace = a.inplace;
+    keepArgs(this, [givenArgs(normalizeArgs, a)]);
   }
   forward(tensor: Tensor): Tensor {
     return F.normalize(tensor, this.mean, this.std, this.inplace);
   }
   override toString(): string {
-    return `Normalize(mean=[${this.mean.join(', ')}], std=[${this.std.join(', ')}])`;
+    return `Normalize(mean=${py(this.mean)}, std=${py(this.std)})`;
   }
 }
 
-/** Resize to [h, w], or the shorter side to `size` keeping the aspect ratio. */
+const resizeArgs = signature('Resize', [
+  ['size', sizeArg],
+  ['interpolation', interpolationArg, 'bilinear'],
+  ['maxSize', nullable(int), null],
+  ['antialias', nullable(bool), null],
+] as const);
+
+/**
+ * Resize(size, interpolation=BILINEAR, max_size=None, antialias=None): to [h, w], or
+ * the shorter side to `size` keeping the aspect ratio.
+ */
 export class Resize extends Transform<ImageLike, ImageLike> {
-  constructor(readonly size: number | readonly number[], readonly options: ResizeOptions = {}) {
+  readonly size: number | readonly number[];
+  readonly interpolation: F.InterpolationMode;
+  readonly maxSize: number | null;
+  readonly antialias: boolean | null;
+  constructor(...args: ArgsOf<typeof resizeArgs>) {
     super();
-    if (typeof size !== 'number' && size.length !== 1 && size.length !== 2) throw new RangeError('If size is a sequence, it should have 1 or 2 values');
+    const a = resizeArgs.parse(args);
+    if (typeof a.size !== 'number' && a.size.length !== 1 && a.size.length !== 2) throw new RangeError('If size is a sequence, it should have 1 or 2 values');
+    this.size = a.size;
+    this.interpolation = a.interpolation;
+    this.maxSize = a.maxSize;
+    this.antialias = a.antialias;
+    keepArgs(this, [givenArgs(resizeArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
-    return F.resize(img, this.size, this.options);
+    return F.resize(img, this.size, this.interpolation, this.maxSize, this.antialias);
+  }
+  override toString(): string {
+    return `Resize(size=${py(this.size)}, interpolation=${this.interpolation}, max_size=${py(this.maxSize)}, antialias=${py(this.antialias)})`;
   }
 }
 
+const centerCropArgs = signature('CenterCrop', [['size', sizeArg]] as const);
+/** CenterCrop(size) */
 export class CenterCrop extends Transform<ImageLike, ImageLike> {
   readonly size: [number, number];
-  constructor(size: number | readonly number[]) {
+  private readonly sizeRepr: string;
+  constructor(...args: ArgsOf<typeof centerCropArgs>) {
     super();
-    this.size = pair(size, 'CenterCrop');
+    const a = centerCropArgs.parse(args);
+    this.size = setupSize(a.size);
+    this.sizeRepr = setupSizeRepr(a.size);
+    keepArgs(this, [givenArgs(centerCropArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     return F.centerCrop(img, this.size);
   }
+  override toString(): string {
+    return `CenterCrop(size=${this.sizeRepr})`;
+  }
 }
 
+const padArgs = signature('Pad', [['padding', paddingArg], ['fill', fillArg, 0], ['paddingMode', string, 'constant']] as const);
+/** Pad(padding, fill=0, padding_mode='constant') */
 export class Pad extends Transform<ImageLike, ImageLike> {
-  constructor(readonly padding: number | readonly number[], readonly fill: number | readonly number[] = 0, readonly paddingMode: PaddingMode = 'constant') {
+  readonly padding: number | readonly number[];
+  readonly fill: number | readonly number[];
+  readonly paddingMode: PaddingMode;
+  constructor(...args: ArgsOf<typeof padArgs>) {
     super();
-    F.parsePadding(padding);
-    F.checkPaddingMode(paddingMode);
+    const a = padArgs.parse(args);
+    F.checkPaddingMode(a.paddingMode);
+    F.parsePadding(a.padding);
+    this.padding = a.padding;
+    this.fill = a.fill;
+    this.paddingMode = a.paddingMode;
+    keepArgs(this, [givenArgs(padArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     return F.pad(img, this.padding, this.fill, this.paddingMode);
   }
+  override toString(): string {
+    return `Pad(padding=${py(this.padding)}, fill=${py(this.fill)}, padding_mode=${this.paddingMode})`;
+  }
 }
 
+const lambdaSpec = <I, O>() => [['lambd', func as unknown as Check<(input: I) => O>]] as const;
+const lambdaArgs = signature('Lambda', lambdaSpec());
+/** Lambda(lambd): a function as a transform. */
 export class Lambda<I = unknown, O = unknown> extends Transform<I, O> {
-  constructor(readonly lambd: (input: I) => O) {
+  readonly lambd: (input: I) => O;
+  constructor(...args: Args<ReturnType<typeof lambdaSpec<I, O>>>) {
     super();
-    if (typeof lambd !== 'function') throw new TypeError(`Argument lambd should be callable, got ${typeof lambd}`);
+    const a = lambdaArgs.parse(args);
+    this.lambd = a.lambd as (input: I) => O;
+    keepArgs(this, [givenArgs(lambdaArgs, a)]);
   }
   forward(img: I): O {
     return this.lambd(img);
   }
 }
 
-export interface RandomCropOptions {
-  padding?: number | readonly number[] | null;
-  padIfNeeded?: boolean;
-  fill?: number | readonly number[];
-  paddingMode?: PaddingMode;
-}
+const randomCropArgs = signature('RandomCrop', [
+  ['size', sizeArg],
+  ['padding', nullable(paddingArg), null],
+  ['padIfNeeded', bool, false],
+  ['fill', fillArg, 0],
+  ['paddingMode', string, 'constant'],
+] as const);
+/** RandomCrop's options (every parameter by name). */
+export type RandomCropOptions = OptionsObjectOf<typeof randomCropArgs>;
 
+/** RandomCrop(size, padding=None, pad_if_needed=False, fill=0, padding_mode='constant') */
 export class RandomCrop extends Transform<ImageLike, ImageLike> {
   readonly size: [number, number];
-  constructor(size: number | readonly number[], readonly options: RandomCropOptions = {}) {
+  readonly padding: number | readonly number[] | null;
+  readonly padIfNeeded: boolean;
+  readonly fill: number | readonly number[];
+  readonly paddingMode: PaddingMode;
+  constructor(...args: ArgsOf<typeof randomCropArgs>) {
     super();
-    this.size = pair(size, 'RandomCrop');
+    const a = randomCropArgs.parse(args);
+    F.checkPaddingMode(a.paddingMode);
+    if (a.padding !== null) F.parsePadding(a.padding);
+    this.size = setupSize(a.size);
+    this.padding = a.padding;
+    this.padIfNeeded = a.padIfNeeded;
+    this.fill = a.fill;
+    this.paddingMode = a.paddingMode;
+    keepArgs(this, [givenArgs(randomCropArgs, a)]);
   }
   forward(input: ImageLike): ImageLike {
-    const { padding = null, padIfNeeded = false, fill = 0, paddingMode = 'constant' } = this.options;
+    const { padIfNeeded, fill, paddingMode } = this;
     let img = input;
-    if (padding !== null) img = F.pad(img, padding, fill, paddingMode);
+    if (this.padding !== null) img = F.pad(img, this.padding, fill, paddingMode);
     let [, height, width] = F.getDimensions(img);
     if (padIfNeeded && width < this.size[1]) img = F.pad(img, [this.size[1] - width, 0], fill, paddingMode);
     [, height, width] = F.getDimensions(img);
@@ -152,105 +303,184 @@ export class RandomCrop extends Transform<ImageLike, ImageLike> {
     const [i, j, h, w] = randomCropParams(height, width, this.size[0], this.size[1]);
     return F.crop(img, i, j, h, w);
   }
+  override toString(): string {
+    return `RandomCrop(size=${pyTuple(this.size)}, padding=${py(this.padding)})`;
+  }
 }
 
-export interface RandomResizedCropOptions {
-  scale?: [number, number];
-  ratio?: [number, number];
-  interpolation?: InterpolationMode;
-  antialias?: boolean;
-}
+const randomResizedCropArgs = signature('RandomResizedCrop', [
+  ['size', sizeArg],
+  ['scale', pairArg, [0.08, 1]],
+  ['ratio', pairArg, [3 / 4, 4 / 3]],
+  ['interpolation', interpolationArg, 'bilinear'],
+  ['antialias', nullable(bool), null],
+] as const);
+/** RandomResizedCrop's options (every parameter by name). */
+export type RandomResizedCropOptions = OptionsObjectOf<typeof randomResizedCropArgs>;
 
+/** RandomResizedCrop(size, scale=(0.08, 1.0), ratio=(3/4, 4/3), interpolation=BILINEAR, antialias=None) */
 export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
   readonly size: [number, number];
   readonly scale: [number, number];
   readonly ratio: [number, number];
-  constructor(size: number | readonly number[], readonly options: RandomResizedCropOptions = {}) {
+  readonly interpolation: F.InterpolationMode;
+  readonly antialias: boolean | null;
+  private readonly sizeRepr: string;
+  constructor(...args: ArgsOf<typeof randomResizedCropArgs>) {
     super();
-    this.size = pair(size, 'RandomResizedCrop');
-    this.scale = options.scale ?? [0.08, 1];
-    this.ratio = options.ratio ?? [3 / 4, 4 / 3];
+    const a = randomResizedCropArgs.parse(args);
+    this.size = setupSize(a.size);
+    this.sizeRepr = setupSizeRepr(a.size);
+    this.scale = [a.scale[0], a.scale[1]];
+    this.ratio = [a.ratio[0], a.ratio[1]];
+    this.interpolation = a.interpolation;
+    this.antialias = a.antialias;
+    keepArgs(this, [givenArgs(randomResizedCropArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     const [, height, width] = F.getDimensions(img);
     const [i, j, h, w] = randomResizedCropParams(height, width, this.scale, this.ratio);
-    return F.resizedCrop(img, i, j, h, w, this.size, { interpolation: this.options.interpolation, antialias: this.options.antialias });
+    return F.resizedCrop(img, i, j, h, w, this.size, this.interpolation, this.antialias);
+  }
+  override toString(): string {
+    // torchvision 0.14's repr, stray parenthesis included
+    return `RandomResizedCrop(size=${this.sizeRepr}, scale=${pyTuple(this.scale, round4)}, ratio=${pyTuple(this.ratio, round4)}, interpolation=${this.interpolation}), antialias=${py(this.antialias)})`;
   }
 }
 
+const hflipArgs = signature('RandomHorizontalFlip', [['p', probability, 0.5]] as const);
+/** RandomHorizontalFlip(p=0.5) */
 export class RandomHorizontalFlip extends Transform<ImageLike, ImageLike> {
-  constructor(readonly p = 0.5) {
+  readonly p: number;
+  constructor(...args: ArgsOf<typeof hflipArgs>) {
     super();
+    const a = hflipArgs.parse(args);
+    this.p = a.p;
+    keepArgs(this, [givenArgs(hflipArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     return coin(this.p) ? F.hflip(img) : img;
   }
+  override toString(): string {
+    return `RandomHorizontalFlip(p=${pyNum(this.p)})`;
+  }
 }
 
+const vflipArgs = signature('RandomVerticalFlip', [['p', probability, 0.5]] as const);
+/** RandomVerticalFlip(p=0.5) */
 export class RandomVerticalFlip extends Transform<ImageLike, ImageLike> {
-  constructor(readonly p = 0.5) {
+  readonly p: number;
+  constructor(...args: ArgsOf<typeof vflipArgs>) {
     super();
+    const a = vflipArgs.parse(args);
+    this.p = a.p;
+    keepArgs(this, [givenArgs(vflipArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     return coin(this.p) ? F.vflip(img) : img;
   }
+  override toString(): string {
+    return `RandomVerticalFlip(p=${pyNum(this.p)})`;
+  }
 }
 
-export interface RandomRotationOptions {
-  interpolation?: 'nearest' | 'bilinear';
-  expand?: boolean;
-  center?: [number, number] | null;
-  fill?: number | readonly number[];
-}
+const randomRotationArgs = signature('RandomRotation', [
+  ['degrees', numberOrList],
+  ['interpolation', interpolationArg, 'nearest'],
+  ['expand', bool, false],
+  ['center', centerArg, null],
+  ['fill', nullable(fillArg), 0],
+] as const);
+/** RandomRotation's options (every parameter by name). */
+export type RandomRotationOptions = OptionsObjectOf<typeof randomRotationArgs>;
 
+/** RandomRotation(degrees, interpolation=NEAREST, expand=False, center=None, fill=0): by an angle drawn in degrees. */
 export class RandomRotation extends Transform<ImageLike, ImageLike> {
   readonly degrees: [number, number];
-  constructor(degrees: number | readonly [number, number], readonly options: RandomRotationOptions = {}) {
+  readonly interpolation: F.InterpolationMode;
+  readonly expand: boolean;
+  readonly center: readonly number[] | null;
+  readonly fill: number | readonly number[];
+  constructor(...args: ArgsOf<typeof randomRotationArgs>) {
     super();
-    if (typeof degrees === 'number') {
-      if (degrees < 0) throw new RangeError('If degrees is a single number, it must be positive.');
-      this.degrees = [-degrees, degrees];
-    } else this.degrees = [degrees[0], degrees[1]];
+    const a = randomRotationArgs.parse(args);
+    const d = a.degrees;
+    if (typeof d === 'number') {
+      if (d < 0) throw new RangeError('If degrees is a single number, it must be positive.');
+      this.degrees = [-d, d];
+    } else {
+      if (d.length !== 2) throw new RangeError('degrees should be a sequence of length 2.');
+      this.degrees = [d[0], d[1]];
+    }
+    checkRotateInterpolation(a.interpolation);
+    this.interpolation = a.interpolation;
+    this.expand = a.expand;
+    this.center = a.center;
+    this.fill = a.fill ?? 0;
+    keepArgs(this, [givenArgs(randomRotationArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     const angle = uniform(this.degrees[0], this.degrees[1]);
-    return F.rotate(img, angle, this.options);
+    const [channels] = F.getDimensions(img);
+    const fill = img instanceof Tensor && typeof this.fill === 'number' ? new Array<number>(channels).fill(this.fill) : this.fill;
+    return F.rotate(img, angle, this.interpolation, this.expand, this.center, fill);
+  }
+  override toString(): string {
+    const center = this.center === null ? '' : `, center=${py(this.center)}`;
+    return `RandomRotation(degrees=[${this.degrees.map(pyFloat).join(', ')}], interpolation=${this.interpolation}, expand=${py(this.expand)}${center}, fill=${py(this.fill)})`;
   }
 }
 
-type JitterArg = number | readonly [number, number];
+type JitterArg = number | readonly number[];
 
-function jitterRange(value: JitterArg, name: string, center = 1, bound: [number, number] = [0, Infinity], clipFirstOnZero = true): [number, number] | null {
+/** ColorJitter's _check_input: the range to draw from (null: leave unchanged) and its repr. */
+function jitterRange(value: JitterArg, name: string, center = 1, bound: [number, number] = [0, Infinity], clipFirstOnZero = true): { range: [number, number] | null; repr: string } {
   let range: [number, number];
+  let repr: string;
   if (typeof value === 'number') {
     if (value < 0) throw new RangeError(`If ${name} is a single number, it must be non negative.`);
     range = [center - value, center + value];
     if (clipFirstOnZero) range[0] = Math.max(range[0], 0);
-  } else {
+    repr = `[${range.map(pyFloat).join(', ')}]`;
+  } else if (value.length === 2) {
     range = [value[0], value[1]];
-    if (!(bound[0] <= range[0] && range[0] <= range[1] && range[1] <= bound[1])) throw new RangeError(`${name} values should be between [${bound[0]}, ${bound[1]}]`);
+    if (!(bound[0] <= range[0] && range[0] <= range[1] && range[1] <= bound[1])) throw new RangeError(`${name} values should be between (${bound.map((b) => (b === Infinity ? 'inf' : pyNum(b))).join(', ')})`);
+    repr = py(value);
+  } else {
+    throw new TypeError(`${name} should be a single number or a list/tuple with length 2.`);
   }
-  return range[0] === center && range[1] === center ? null : range;
+  return range[0] === center && range[1] === center ? { range: null, repr: 'None' } : { range, repr };
 }
 
-export interface ColorJitterOptions {
-  brightness?: JitterArg;
-  contrast?: JitterArg;
-  saturation?: JitterArg;
-  hue?: JitterArg;
-}
+const colorJitterArgs = signature('ColorJitter', [
+  ['brightness', numberOrList, 0],
+  ['contrast', numberOrList, 0],
+  ['saturation', numberOrList, 0],
+  ['hue', numberOrList, 0],
+] as const);
+/** ColorJitter's options (every parameter by name). */
+export type ColorJitterOptions = OptionsObjectOf<typeof colorJitterArgs>;
 
+/** ColorJitter(brightness=0, contrast=0, saturation=0, hue=0): in a random order, each by a random factor. */
 export class ColorJitter extends Transform<ImageLike, ImageLike> {
   readonly brightness: [number, number] | null;
   readonly contrast: [number, number] | null;
   readonly saturation: [number, number] | null;
   readonly hue: [number, number] | null;
-  constructor(opts: ColorJitterOptions = {}) {
+  private readonly reprs: string[];
+  constructor(...args: ArgsOf<typeof colorJitterArgs>) {
     super();
-    this.brightness = jitterRange(opts.brightness ?? 0, 'brightness');
-    this.contrast = jitterRange(opts.contrast ?? 0, 'contrast');
-    this.saturation = jitterRange(opts.saturation ?? 0, 'saturation');
-    this.hue = jitterRange(opts.hue ?? 0, 'hue', 0, [-0.5, 0.5], false);
+    const a = colorJitterArgs.parse(args);
+    const b = jitterRange(a.brightness, 'brightness');
+    const c = jitterRange(a.contrast, 'contrast');
+    const s = jitterRange(a.saturation, 'saturation');
+    const h = jitterRange(a.hue, 'hue', 0, [-0.5, 0.5], false);
+    this.brightness = b.range;
+    this.contrast = c.range;
+    this.saturation = s.range;
+    this.hue = h.range;
+    this.reprs = [b.repr, c.repr, s.repr, h.repr];
+    keepArgs(this, [givenArgs(colorJitterArgs, a)]);
   }
   forward(input: ImageLike): ImageLike {
     const p = colorJitterParams(this.brightness, this.contrast, this.saturation, this.hue);
@@ -263,33 +493,60 @@ export class ColorJitter extends Transform<ImageLike, ImageLike> {
     }
     return img;
   }
+  override toString(): string {
+    const [b, c, s, h] = this.reprs;
+    return `ColorJitter(brightness=${b}, contrast=${c}, saturation=${s}, hue=${h})`;
+  }
 }
 
+const grayscaleArgs = signature('Grayscale', [['numOutputChannels', int, 1]] as const);
+/** Grayscale(num_output_channels=1) */
 export class Grayscale extends Transform<ImageLike, ImageLike> {
-  constructor(readonly numOutputChannels: 1 | 3 = 1) {
+  readonly numOutputChannels: number;
+  constructor(...args: ArgsOf<typeof grayscaleArgs>) {
     super();
+    const a = grayscaleArgs.parse(args);
+    this.numOutputChannels = a.numOutputChannels;
+    keepArgs(this, [givenArgs(grayscaleArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     return F.rgbToGrayscale(img, this.numOutputChannels);
   }
+  override toString(): string {
+    return `Grayscale(num_output_channels=${this.numOutputChannels})`;
+  }
 }
 
+const randomGrayscaleArgs = signature('RandomGrayscale', [['p', probability, 0.1]] as const);
+/** RandomGrayscale(p=0.1): grayscale with as many channels as the input. */
 export class RandomGrayscale extends Transform<ImageLike, ImageLike> {
-  constructor(readonly p = 0.1) {
+  readonly p: number;
+  constructor(...args: ArgsOf<typeof randomGrayscaleArgs>) {
     super();
+    const a = randomGrayscaleArgs.parse(args);
+    this.p = a.p;
+    keepArgs(this, [givenArgs(randomGrayscaleArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     const [channels] = F.getDimensions(img);
     return coin(this.p) ? F.rgbToGrayscale(img, channels) : img;
   }
+  override toString(): string {
+    return `RandomGrayscale(p=${pyNum(this.p)})`;
+  }
 }
 
-/** Applies the transforms (as one Compose) with probability p (one torch.rand draw). */
+const randomApplyArgs = signature('RandomApply', [['transforms', transformsArg], ['p', probability, 0.5]] as const);
+/** RandomApply(transforms, p=0.5): the transforms (as one Compose) with probability p (one torch.rand draw). */
 export class RandomApply<I = ImageLike> extends Transform<I, I> {
+  readonly p: number;
   private readonly composed: Compose<I, I>;
-  constructor(transforms: AnyTransform[], readonly p = 0.5) {
+  constructor(...args: ArgsOf<typeof randomApplyArgs>) {
     super();
-    this.composed = new Compose<I, I>(transforms);
+    const a = randomApplyArgs.parse(args);
+    this.p = a.p;
+    this.composed = new Compose<I, I>([...a.transforms]);
+    keepArgs(this, [givenArgs(randomApplyArgs, a)]);
   }
   get transforms(): AnyTransform[] {
     return this.composed.transforms;
@@ -299,6 +556,29 @@ export class RandomApply<I = ImageLike> extends Transform<I, I> {
     return this.composed(img);
   }
   override toString(): string {
-    return `RandomApply(\n    p=${this.p}\n${this.transforms.map((t) => `    ${String(t)}`).join('\n')}\n)`;
+    return `RandomApply(\n    p=${pyNum(this.p)}${this.transforms.map((t) => `\n    ${String(t)}`).join('')}\n)`;
   }
 }
+
+rebuildable(
+  import.meta.url,
+  Compose,
+  ToTensor,
+  PILToTensor,
+  ToPILImage,
+  ConvertImageDtype,
+  Normalize,
+  Resize,
+  CenterCrop,
+  Pad,
+  Lambda,
+  RandomCrop,
+  RandomResizedCrop,
+  RandomHorizontalFlip,
+  RandomVerticalFlip,
+  RandomRotation,
+  ColorJitter,
+  Grayscale,
+  RandomGrayscale,
+  RandomApply,
+);
