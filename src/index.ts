@@ -22,7 +22,7 @@ export * as nn from './nn/index.js';
 export { conv1d, conv2d, convTranspose1d, convTranspose2d } from './nn/functional/conv.js';
 export { maxPool1d, maxPool2d, avgPool1d, adaptiveAvgPool1d } from './nn/functional/pooling.js';
 export { batchNorm, layerNorm, groupNorm } from './nn/functional/normalization.js';
-export { embedding } from './nn/functional/sparse.js';
+export { torchEmbedding as embedding } from './nn/functional/sparse.js';
 export { dropout } from './nn/functional/dropout.js';
 export { save, load, saveAsync, loadAsync, saveToBuffer, loadFromBuffer, safetensors, SerializationError, UnsafePickleError } from './serialization/index.js';
 export * as optim from './optim/index.js';

@@ -13,6 +13,7 @@ import { zeros } from '../tensor/create.js';
 import { sameShape } from '../tensor/shape.js';
 import { legacyTypeName } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
+import { warnOnce } from '../tensor/warnings.js';
 
 /** A parameter group: its parameters and their hyperparameters (plus keys schedulers add, e.g. initialLr). */
 export interface ParamGroup {
@@ -154,7 +155,7 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
       group[name] = copyValue(value);
     }
     if (new Set(params).size !== params.length) {
-      emitWarning(
+      warnOnce(
         'optimizer contains a parameter group with duplicate parameters; in future, this will cause an error; see github.com/pytorch/pytorch/issues/40967 for more information',
       );
     }
@@ -347,13 +348,4 @@ export function stepAsTensor(s: Record<string, unknown>): Record<string, unknown
 export function gradOf(param: Tensor, maximize: boolean, weightDecay: number): Tensor {
   const grad = maximize ? (param.grad as Tensor).neg() : (param.grad as Tensor);
   return weightDecay !== 0 ? grad.add(param, { alpha: weightDecay }) : grad;
-}
-
-const warned = new Set<string>();
-
-/** Python's warnings.warn: once per message, through Node's warning channel. */
-export function emitWarning(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') process.emitWarning(message, 'UserWarning');
 }

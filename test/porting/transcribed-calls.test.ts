@@ -142,3 +142,21 @@ describe('first lines of most scripts: device, cuda, iteration', () => {
     rows.forEach((row, i) => assertTensor(row, fx.iter_rows[i]));
   });
 });
+
+describe('copies and argument orders that must not swap silently', () => {
+  test('best_model_wts = copy.deepcopy(model.state_dict()) → torch.deepcopy(model.stateDict())', () => {
+    const model = new nn.Linear(2, 2);
+    const best = torch.deepcopy(model.stateDict());
+    const before = best.weight.clone();
+    torch.noGrad(() => model.weight.add_(1));
+    assert.ok(torch.equal(best.weight, before), 'the copy does not follow the model');
+    model.loadStateDict(best);
+    assert.ok(torch.equal(model.weight, before));
+  });
+  test('torch.embedding(weight, indices) is F.embedding(indices, weight)', () => {
+    const weight = torch.randn(5, 3);
+    const idx = torch.tensor([4, 0, 2]);
+    assert.ok(torch.equal(torch.embedding(weight, idx), nn.functional.embedding(idx, weight)));
+    assert.throws(() => torch.embedding(weight, idx, { padding_idx: 0 } as never), /did you mean 'paddingIdx'/);
+  });
+});

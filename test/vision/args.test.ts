@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import * as torch from '../../src/index.js';
-import { constructorArgs } from '../../src/utils/data/dataset.js';
 import { Image, datasets, imageToTensor, io, tensorToImage, transforms as T, utils } from '../../src/vision/index.js';
 import { assertTensor, fromJson, loadFixture, type TensorJson } from '../helpers/fixtures.js';
 
@@ -367,32 +366,6 @@ describe('datasets: positional, options and mixed calls give torchvision’s rep
     const ds = new datasets.MNIST(mnistRoot, false, new T.ToTensor(), (y: number) => `#${y}`);
     const [x, y]: [torch.Tensor, string] = ds.getItem(0);
     assert.deepEqual([x.shape, y], [[1, 5, 3], `#${fx.mnist.cases[0].targets[0] - 100}`]);
-  });
-});
-
-describe('library datasets and transforms report how to rebuild them', () => {
-  test('constructorArgs: module, class name and the arguments given; new cls(...args) rebuilds', async () => {
-    const transform = new T.Compose([new T.Resize([3, 3]), new T.PILToTensor()]);
-    const ds = new datasets.ImageFolder(folderRoot, transform);
-    const d = constructorArgs(ds);
-    assert.ok(d !== null);
-    assert.equal(d.name, 'ImageFolder');
-    assert.deepEqual(Object.keys(d.args[0] as object), ['root', 'transform']);
-    const described = constructorArgs(transform);
-    assert.ok(described !== null);
-    assert.deepEqual(described.args, [{ transforms: transform.transforms }]);
-    assert.deepEqual(constructorArgs(transform.transforms[0])?.args, [{ size: [3, 3] }]);
-    assert.ok(!Object.keys(ds).includes('_args'), '_args is not enumerable');
-    // rebuilt from the module and name, as a worker thread would
-    const mod = (await import(d.module)) as Record<string, new (...a: unknown[]) => datasets.ImageFolder<torch.Tensor>>;
-    const rebuilt = new mod[d.name](...d.args);
-    assert.equal(String(rebuilt), String(ds));
-    assert.ok(torch.equal(rebuilt.getItem(2)[0], ds.getItem(2)[0] as torch.Tensor));
-    const mnist = new datasets.FashionMNIST(mnistRoot, { transform: new T.ToTensor() });
-    assert.equal(constructorArgs(mnist)?.name, 'FashionMNIST');
-    // a subclass's constructor may differ: not described
-    class Mine extends datasets.MNIST {}
-    assert.equal(constructorArgs(new Mine(mnistRoot)), null);
   });
 });
 

@@ -11,17 +11,10 @@ import { isFloatingDtype, isIntegralDtype, scalarTypeName } from '../../tensor/d
 import { broadcastShapes, sameShape } from '../../tensor/shape.js';
 import { bool, int, nullable, number, signature, string, tensor, type ArgsOf, type Check } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { warnOnce } from '../../tensor/warnings.js';
 
 export type { Reduction };
 
-const warned = new Set<string>();
-
-/** Python's warnings.warn under the default filter: each message once. */
-function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') process.emitWarning(message, 'UserWarning');
-}
 
 /**
  * PyTorch's F._Reduction: legacyGetString maps the deprecated size_average / reduce flags to

@@ -41,3 +41,21 @@ export function embedding(...args: ArgsOf<typeof embeddingArgs>): Tensor {
   }
   return embeddingOp(weight, input, paddingIdx, scaleGradByFreq);
 }
+
+const torchEmbeddingArgs = signature('embedding', [
+  ['weight', tensor],
+  ['indices', tensor],
+  ['paddingIdx', int, -1],
+  ['scaleGradByFreq', bool, false],
+  ['sparse', bool, false],
+] as const);
+
+/**
+ * torch.embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False):
+ * the op under F.embedding, with PyTorch's argument order (weight first, -1 for no padding).
+ */
+export function torchEmbedding(...args: ArgsOf<typeof torchEmbeddingArgs>): Tensor {
+  const { weight, indices, paddingIdx, scaleGradByFreq, sparse } = torchEmbeddingArgs.parse(args);
+  if (sparse) throw new Error('embedding: sparse gradients are not supported in torchlette');
+  return embeddingOp(weight, indices, paddingIdx, scaleGradByFreq);
+}

@@ -12,6 +12,7 @@ import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyFloat } from '../repr.js';
+import { warnOnce } from '../../tensor/warnings.js';
 
 export type { RNNMode };
 
@@ -50,13 +51,6 @@ function checkInputs(cls: string, input: unknown, hx: unknown, pair = false): vo
   }
 }
 
-/** Python's warnings.warn under the default filter: each message once. */
-const warned = new Set<string>();
-function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') process.emitWarning(message, 'UserWarning');
-}
 
 /** The multi-layer recurrent layers: parameters weight_ih_l{k}[_reverse], … in PyTorch's order. */
 export abstract class RNNBase extends Module {

@@ -3,8 +3,9 @@
 // metric, not per epoch; its state dict holds PyTorch's attribute names.
 import { bool, check, int, number, numberOrList, signature, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { emitWarning, type Optimizer } from '../optimizer.js';
+import { type Optimizer } from '../optimizer.js';
 import { loadFields, optimizerArg, perGroup, printLr, stateDictOf, type StateField } from './scheduler.js';
+import { warnOnce } from '../../tensor/warnings.js';
 
 /** A string, typed as the values PyTorch accepts; other strings get PyTorch's own "mode … is unknown!". */
 const modeArg = check<'min' | 'max'>('a string', (v) => typeof v === 'string');
@@ -89,7 +90,7 @@ export class ReduceLROnPlateau {
   step(metrics: number | Tensor, epoch?: number): void {
     const current = metrics instanceof Tensor ? metrics.item() : Number(metrics);
     if (epoch === undefined) epoch = this.lastEpoch + 1;
-    else emitWarning('The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use `scheduler.step()` to step the scheduler.');
+    else warnOnce('The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use `scheduler.step()` to step the scheduler.');
     this.lastEpoch = epoch;
     if (this.isBetter(current, this.best)) {
       this.best = current;

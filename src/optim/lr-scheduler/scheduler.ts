@@ -3,7 +3,8 @@
 // counter behind PyTorch's ordering warnings, and state dicts with PyTorch's keys.
 import { bool, instance, int, signature, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { copyValue, emitWarning, formatE4, Optimizer, toCamelCase, type ParamGroup } from '../optimizer.js';
+import { copyValue, formatE4, Optimizer, toCamelCase, type ParamGroup } from '../optimizer.js';
+import { warnOnce } from '../../tensor/warnings.js';
 
 /** Python's `%` (the result takes the divisor's sign). */
 export const pyMod = (a: number, b: number) => ((a % b) + b) % b;
@@ -150,7 +151,7 @@ export abstract class LRScheduler {
 
   /** get_lr(): meant to be called by step(); use getLastLr() to read the current lr. */
   getLr(): number[] {
-    if (!this._getLrCalledWithinStep) emitWarning('To get the last learning rate computed by the scheduler, please use `get_last_lr()`.');
+    if (!this._getLrCalledWithinStep) warnOnce('To get the last learning rate computed by the scheduler, please use `get_last_lr()`.');
     return this.computeLr();
   }
 
@@ -162,11 +163,11 @@ export abstract class LRScheduler {
   step(epoch?: number): void {
     if (this._stepCount === 1) {
       if (!(this.optimizer.step as StepFn)[WITH_COUNTER]) {
-        emitWarning(
+        warnOnce(
           'Seems like `optimizer.step()` has been overridden after learning rate scheduler initialization. Please, make sure to call `optimizer.step()` before `lr_scheduler.step()`. See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate',
         );
       } else if ((this.optimizer._stepCount ?? 0) < 1) {
-        emitWarning(
+        warnOnce(
           'Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first value of the learning rate schedule. See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate',
         );
       }
@@ -179,7 +180,7 @@ export abstract class LRScheduler {
         this.lastEpoch += 1;
         values = this.getLr();
       } else {
-        emitWarning('The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use `scheduler.step()` to step the scheduler.');
+        warnOnce('The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use `scheduler.step()` to step the scheduler.');
         this.lastEpoch = epoch;
         values = this.closedFormLr ? this.closedFormLr() : this.getLr();
       }

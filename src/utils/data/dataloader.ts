@@ -621,7 +621,7 @@ class ThreadEpoch<B> implements Epoch<B> {
     private readonly loader: ThreadContext<B>,
     private readonly pool: WorkerPool,
     private readonly epoch: number,
-    private readonly collated: boolean,
+    collated: boolean,
     private readonly fallback: ((reason: string, taken: Iterator<number | number[]> | null) => Epoch<B>) | null,
   ) {
     this.iterable = loader.iterable;

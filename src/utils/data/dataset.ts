@@ -1,10 +1,11 @@
 // Datasets: the map-style Dataset (getItem + length), IterableDataset, and the
 // combinators of torch.utils.data (TensorDataset, ConcatDataset, ChainDataset,
 // Subset, randomSplit), called as PyTorch's (positional and/or an options object).
-import { check, checkTensor, numberList, pyTypeName, signature, type Args, type Check, type Signature, type Spec } from '../../tensor/args.js';
+import { check, checkTensor, numberList, pyTypeName, signature, type Args, type Check } from '../../tensor/args.js';
 import { randperm } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { generatorArg, sizeOf } from './sampler.js';
+import { warnOnce } from '../../tensor/warnings.js';
 
 /** A map-style dataset: `getItem(i)` for i in [0, length) (Python's `dataset[i]` and `len(dataset)`). */
 export abstract class Dataset<T = unknown> {
@@ -22,60 +23,6 @@ export type AnyDataset<T> = Dataset<T> | IterableDataset<T>;
 
 export function isIterableDataset<T>(d: AnyDataset<T>): d is IterableDataset<T> {
   return d instanceof IterableDataset;
-}
-
-// --- constructor arguments, for rebuilding library objects elsewhere (DataLoader workers) ---
-
-const rebuildModules = new Map<abstract new (...args: never[]) => unknown, string>();
-
-/**
- * Declares that the library classes given are exported under their own names by the
- * module at `moduleUrl`, and that their instances record their constructor arguments
- * (see keepArgs), so `new cls(...obj._args)` rebuilds them.
- */
-export function rebuildable(moduleUrl: string, ...classes: (abstract new (...args: never[]) => unknown)[]): void {
-  for (const cls of classes) rebuildModules.set(cls, moduleUrl);
-}
-
-/** Keeps on `obj` (non-enumerable `_args`) the argument list that rebuilds it: `new cls(...args)`. */
-export function keepArgs(obj: object, args: readonly unknown[]): void {
-  Object.defineProperty(obj, '_args', { value: args, enumerable: false, configurable: true });
-}
-
-/**
- * The parsed arguments without those left at their defaults (the shortest options
- * object that rebuilds the call).
- */
-export function givenArgs<S extends Spec>(sig: Signature<S>, parsed: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const e of sig.spec) {
-    if (e === '*') continue;
-    const v = parsed[e[0]];
-    if (e.length === 2 || v !== e[2]) out[e[0]] = v;
-  }
-  return out;
-}
-
-/** How to rebuild a library object: the module exporting its class, the class name, and the arguments. */
-export interface ConstructorArgs {
-  module: string;
-  name: string;
-  args: readonly unknown[];
-}
-
-/**
- * `obj`'s constructor call when `obj` is an instance of a rebuildable library class
- * itself (not of a subclass, whose constructor may differ); null otherwise. The
- * arguments may hold other library objects (transforms, datasets), tensors, generators
- * and functions: callers decide what they can send.
- */
-export function constructorArgs(obj: unknown): ConstructorArgs | null {
-  if (obj === null || (typeof obj !== 'object' && typeof obj !== 'function')) return null;
-  const cls = Object.getPrototypeOf(obj)?.constructor as (abstract new (...args: never[]) => unknown) | undefined;
-  const module = cls === undefined ? undefined : rebuildModules.get(cls);
-  const args = (obj as { _args?: readonly unknown[] })._args;
-  if (module === undefined || args === undefined || !Object.prototype.hasOwnProperty.call(obj, '_args')) return null;
-  return { module, name: (cls as { name: string }).name, args };
 }
 
 // --- checks of dataset arguments ---
@@ -117,7 +64,6 @@ export class TensorDataset extends Dataset<Tensor[]> {
       if (t.dim() === 0 || t.shape[0] !== n) throw new RangeError(`Size mismatch between tensors: tensor 0 has shape [${tensors[0].shape.join(', ')}], tensor ${k} has shape [${t.shape.join(', ')}]`);
     });
     this.tensors = tensors;
-    keepArgs(this, tensors);
   }
   getItem(index: number): Tensor[] {
     const i = checkIndex(index, this.length);
@@ -149,7 +95,6 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
       return total;
     });
     this.datasets = datasets;
-    keepArgs(this, [{ datasets }]);
   }
   get length(): number {
     return this.cumulativeSizes[this.cumulativeSizes.length - 1];
@@ -179,7 +124,6 @@ export class ChainDataset<T = unknown> extends IterableDataset<T> {
   constructor(...args: Args<ReturnType<typeof chainSpec<T>>>) {
     super();
     this.datasets = chainArgs.parse(args).datasets as Iterable<IterableDataset<T>>;
-    keepArgs(this, [{ datasets: this.datasets }]);
   }
   *[Symbol.iterator](): Iterator<T> {
     for (const d of this.datasets) {
@@ -209,7 +153,6 @@ export class Subset<T = unknown> extends Dataset<T> {
     const a = subsetArgs.parse(args);
     this.dataset = a.dataset as Dataset<T>;
     this.indices = a.indices;
-    keepArgs(this, [{ dataset: this.dataset, indices: this.indices }]);
   }
   getItem(index: number): T {
     return this.dataset.getItem(this.indices[checkIndex(index, this.indices.length)]);
@@ -245,7 +188,7 @@ export function randomSplit<T>(...args: Args<ReturnType<typeof randomSplitSpec<T
     const remainder = n - counts.reduce((a, b) => a + b, 0);
     for (let i = 0; i < remainder; i++) counts[i % counts.length] += 1;
     counts.forEach((c, i) => {
-      if (c === 0) process.emitWarning(`Length of split at index ${i} is 0. This might result in an empty dataset.`, 'UserWarning');
+      if (c === 0) warnOnce(`Length of split at index ${i} is 0. This might result in an empty dataset.`);
     });
   }
   const sum = counts.reduce((a, b) => a + b, 0);
@@ -262,4 +205,3 @@ export function randomSplit<T>(...args: Args<ReturnType<typeof randomSplitSpec<T
   });
 }
 
-rebuildable(import.meta.url, TensorDataset, ConcatDataset, ChainDataset, Subset);

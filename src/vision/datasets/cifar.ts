@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { signature, type Args, type OptionsOf } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { givenArgs, keepArgs, rebuildable } from '../../utils/data/dataset.js';
 import { Image } from '../image.js';
 import { downloadFromMirrors, extractTar } from './download.js';
 import { VisionDataset, splitDatasetSpec } from './vision-dataset.js';
@@ -33,7 +32,6 @@ export class CIFAR10<I = Image, L = number> extends VisionDataset<Image, number,
   constructor(...args: Args<CIFAR10Spec<I, L>>) {
     const a = cifar10Args.parse(args);
     super(a.root, null, a.transform as ((input: Image) => I) | null, a.targetTransform as ((target: number) => L) | null);
-    keepArgs(this, [givenArgs(cifar10Args, a)]);
     const root = a.root;
     this.train = a.train;
     const meta = this.constructor as typeof CIFAR10;
@@ -98,4 +96,3 @@ export class CIFAR10<I = Image, L = number> extends VisionDataset<Image, number,
   }
 }
 
-rebuildable(import.meta.url, CIFAR10);

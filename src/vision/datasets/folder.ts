@@ -3,7 +3,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, func, isPlainObject, nullable, signature, string, type Args, type Check, type OptionsOf } from '../../tensor/args.js';
-import { givenArgs, keepArgs, rebuildable } from '../../utils/data/dataset.js';
 import type { Image } from '../image.js';
 import { loadImage } from '../io/index.js';
 import { VisionDataset, transformArg } from './vision-dataset.js';
@@ -132,7 +131,6 @@ export class DatasetFolder<S = unknown, I = S, L = number> extends VisionDataset
   constructor(...args: Args<ReturnType<typeof datasetFolderSpec<S, I, L>>>) {
     const a = datasetFolderArgs.parse(args);
     super(a.root, null, a.transform as ((input: S) => I) | null, a.targetTransform as ((target: number) => L) | null);
-    keepArgs(this, [givenArgs(datasetFolderArgs, a)]);
     const { classes, classToIdx } = this.findClasses(a.root);
     this.loader = a.loader as (path: string) => S;
     this.extensions = a.extensions;
@@ -181,7 +179,6 @@ export class ImageFolder<I = Image, L = number> extends DatasetFolder<Image, I, 
   constructor(...args: Args<ReturnType<typeof imageFolderSpec<I, L>>>) {
     const a = imageFolderArgs.parse(args);
     super(a.root, a.loader, a.isValidFile === null ? IMG_EXTENSIONS : null, a.transform as ((input: Image) => I) | null, a.targetTransform as ((target: number) => L) | null, a.isValidFile);
-    keepArgs(this, [givenArgs(imageFolderArgs, a)]);
   }
 
   /** torchvision's alias of samples. */
@@ -190,4 +187,3 @@ export class ImageFolder<I = Image, L = number> extends DatasetFolder<Image, I, 
   }
 }
 
-rebuildable(import.meta.url, DatasetFolder, ImageFolder);

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { signature, type Args, type OptionsOf } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { givenArgs, keepArgs, rebuildable } from '../../utils/data/dataset.js';
 import { Image } from '../image.js';
 import { downloadFromMirrors } from './download.js';
 import { readIdx } from './idx.js';
@@ -54,7 +53,6 @@ export class MNIST<I = Image, L = number> extends VisionDataset<Image, number, I
     const sig = (new.target as typeof MNIST).signature;
     const a = sig.parse(args);
     super(a.root, null, a.transform as ((input: Image) => I) | null, a.targetTransform as ((target: number) => L) | null);
-    keepArgs(this, [givenArgs(sig, a)]);
     this.train = a.train;
     const [imagesName, labelsName] = FILES[this.train ? 'train' : 'test'];
     let imagesPath = this.find(imagesName);
@@ -153,4 +151,3 @@ export class FashionMNIST<I = Image, L = number> extends MNIST<I, L> {
   static override classes = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 }
 
-rebuildable(import.meta.url, MNIST, FashionMNIST);

@@ -6,7 +6,6 @@ import { bool, check, dtype, func, int, nullable, number, numberList, numberOrLi
 import type { DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { pyFloat } from '../../nn/repr.js';
-import { givenArgs, keepArgs, rebuildable } from '../../utils/data/dataset.js';
 import type { Image } from '../image.js';
 import * as F from './functional.js';
 import { centerArg, checkRotateInterpolation, fillArg, interpolationArg, paddingArg, sizeArg, type ImageLike, type PaddingMode } from './functional.js';
@@ -77,7 +76,6 @@ export class Compose<I = ImageLike, O = Tensor> extends Transform<I, O> {
     super();
     const a = composeArgs.parse(args);
     this.transforms = [...a.transforms];
-    keepArgs(this, [{ transforms: this.transforms }]);
   }
   forward(img: I): O {
     let x: unknown = img;
@@ -94,7 +92,7 @@ const toTensorArgs = signature('ToTensor', [] as const);
 export class ToTensor extends Transform<Image, Tensor> {
   constructor(...args: ArgsOf<typeof toTensorArgs>) {
     super();
-    keepArgs(this, [givenArgs(toTensorArgs, toTensorArgs.parse(args))]);
+    toTensorArgs.parse(args);
   }
   forward(pic: Image): Tensor {
     return F.toTensor(pic);
@@ -106,7 +104,7 @@ const pilToTensorArgs = signature('PILToTensor', [] as const);
 export class PILToTensor extends Transform<Image, Tensor> {
   constructor(...args: ArgsOf<typeof pilToTensorArgs>) {
     super();
-    keepArgs(this, [givenArgs(pilToTensorArgs, pilToTensorArgs.parse(args))]);
+    pilToTensorArgs.parse(args);
   }
   forward(pic: Image): Tensor {
     return F.pilToTensor(pic);
@@ -121,7 +119,6 @@ export class ToPILImage extends Transform<Tensor, Image> {
     super();
     const a = toPilImageArgs.parse(args);
     this.mode = a.mode;
-    keepArgs(this, [givenArgs(toPilImageArgs, a)]);
   }
   forward(pic: Tensor): Image {
     return F.toPilImage(pic, this.mode);
@@ -139,7 +136,6 @@ export class ConvertImageDtype extends Transform<Tensor, Tensor> {
     super();
     const a = convertImageDtypeArgs.parse(args);
     this.dtype = a.dtype;
-    keepArgs(this, [givenArgs(convertImageDtypeArgs, a)]);
   }
   forward(image: Tensor): Tensor {
     return F.convertImageDtype(image, this.dtype);
@@ -158,7 +154,6 @@ export class Normalize extends Transform<Tensor, Tensor> {
     this.mean = a.mean;
     this.std = a.std;
     this.inplace = a.inplace;
-    keepArgs(this, [givenArgs(normalizeArgs, a)]);
   }
   forward(tensor: Tensor): Tensor {
     return F.normalize(tensor, this.mean, this.std, this.inplace);
@@ -192,7 +187,6 @@ export class Resize extends Transform<ImageLike, ImageLike> {
     this.interpolation = a.interpolation;
     this.maxSize = a.maxSize;
     this.antialias = a.antialias;
-    keepArgs(this, [givenArgs(resizeArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     return F.resize(img, this.size, this.interpolation, this.maxSize, this.antialias);
@@ -212,7 +206,6 @@ export class CenterCrop extends Transform<ImageLike, ImageLike> {
     const a = centerCropArgs.parse(args);
     this.size = setupSize(a.size);
     this.sizeRepr = setupSizeRepr(a.size);
-    keepArgs(this, [givenArgs(centerCropArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     return F.centerCrop(img, this.size);
@@ -236,7 +229,6 @@ export class Pad extends Transform<ImageLike, ImageLike> {
     this.padding = a.padding;
     this.fill = a.fill;
     this.paddingMode = a.paddingMode;
-    keepArgs(this, [givenArgs(padArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     return F.pad(img, this.padding, this.fill, this.paddingMode);
@@ -255,7 +247,6 @@ export class Lambda<I = unknown, O = unknown> extends Transform<I, O> {
     super();
     const a = lambdaArgs.parse(args);
     this.lambd = a.lambd as (input: I) => O;
-    keepArgs(this, [givenArgs(lambdaArgs, a)]);
   }
   forward(img: I): O {
     return this.lambd(img);
@@ -289,7 +280,6 @@ export class RandomCrop extends Transform<ImageLike, ImageLike> {
     this.padIfNeeded = a.padIfNeeded;
     this.fill = a.fill;
     this.paddingMode = a.paddingMode;
-    keepArgs(this, [givenArgs(randomCropArgs, a)]);
   }
   forward(input: ImageLike): ImageLike {
     const { padIfNeeded, fill, paddingMode } = this;
@@ -335,7 +325,6 @@ export class RandomResizedCrop extends Transform<ImageLike, ImageLike> {
     this.ratio = [a.ratio[0], a.ratio[1]];
     this.interpolation = a.interpolation;
     this.antialias = a.antialias;
-    keepArgs(this, [givenArgs(randomResizedCropArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     const [, height, width] = F.getDimensions(img);
@@ -356,7 +345,6 @@ export class RandomHorizontalFlip extends Transform<ImageLike, ImageLike> {
     super();
     const a = hflipArgs.parse(args);
     this.p = a.p;
-    keepArgs(this, [givenArgs(hflipArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     return coin(this.p) ? F.hflip(img) : img;
@@ -374,7 +362,6 @@ export class RandomVerticalFlip extends Transform<ImageLike, ImageLike> {
     super();
     const a = vflipArgs.parse(args);
     this.p = a.p;
-    keepArgs(this, [givenArgs(vflipArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     return coin(this.p) ? F.vflip(img) : img;
@@ -417,7 +404,6 @@ export class RandomRotation extends Transform<ImageLike, ImageLike> {
     this.expand = a.expand;
     this.center = a.center;
     this.fill = a.fill ?? 0;
-    keepArgs(this, [givenArgs(randomRotationArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     const angle = uniform(this.degrees[0], this.degrees[1]);
@@ -480,7 +466,6 @@ export class ColorJitter extends Transform<ImageLike, ImageLike> {
     this.saturation = s.range;
     this.hue = h.range;
     this.reprs = [b.repr, c.repr, s.repr, h.repr];
-    keepArgs(this, [givenArgs(colorJitterArgs, a)]);
   }
   forward(input: ImageLike): ImageLike {
     const p = colorJitterParams(this.brightness, this.contrast, this.saturation, this.hue);
@@ -507,7 +492,6 @@ export class Grayscale extends Transform<ImageLike, ImageLike> {
     super();
     const a = grayscaleArgs.parse(args);
     this.numOutputChannels = a.numOutputChannels;
-    keepArgs(this, [givenArgs(grayscaleArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     return F.rgbToGrayscale(img, this.numOutputChannels);
@@ -525,7 +509,6 @@ export class RandomGrayscale extends Transform<ImageLike, ImageLike> {
     super();
     const a = randomGrayscaleArgs.parse(args);
     this.p = a.p;
-    keepArgs(this, [givenArgs(randomGrayscaleArgs, a)]);
   }
   forward(img: ImageLike): ImageLike {
     const [channels] = F.getDimensions(img);
@@ -546,7 +529,6 @@ export class RandomApply<I = ImageLike> extends Transform<I, I> {
     const a = randomApplyArgs.parse(args);
     this.p = a.p;
     this.composed = new Compose<I, I>([...a.transforms]);
-    keepArgs(this, [givenArgs(randomApplyArgs, a)]);
   }
   get transforms(): AnyTransform[] {
     return this.composed.transforms;
@@ -560,25 +542,3 @@ export class RandomApply<I = ImageLike> extends Transform<I, I> {
   }
 }
 
-rebuildable(
-  import.meta.url,
-  Compose,
-  ToTensor,
-  PILToTensor,
-  ToPILImage,
-  ConvertImageDtype,
-  Normalize,
-  Resize,
-  CenterCrop,
-  Pad,
-  Lambda,
-  RandomCrop,
-  RandomResizedCrop,
-  RandomHorizontalFlip,
-  RandomVerticalFlip,
-  RandomRotation,
-  ColorJitter,
-  Grayscale,
-  RandomGrayscale,
-  RandomApply,
-);
