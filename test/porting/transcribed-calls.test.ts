@@ -160,3 +160,19 @@ describe('copies and argument orders that must not swap silently', () => {
     assert.throws(() => torch.embedding(weight, idx, { padding_idx: 0 } as never), /did you mean 'paddingIdx'/);
   });
 });
+
+describe('DataLoader(list) as PyTorch: a list is a map-style dataset', () => {
+  test('batches of a list of [tensor, label] pairs, with and without workers', () => {
+    const pairs = Array.from({ length: 7 }, (_, i): [Tensor, number] => [torch.tensor([i, -i], { dtype: 'float32' }), i % 2]);
+    const batches = (numWorkers: number) => {
+      const out: number[][] = [];
+      for (const [x, y] of new DataLoader(pairs, { batchSize: 3, numWorkers })) out.push([...(x.tolist() as number[][]).flat(), ...(y.tolist() as number[])]);
+      return out;
+    };
+    const expected = batches(0);
+    assert.deepEqual(expected[0], [0, -0, 1, -1, 2, -2, 0, 1, 0]);
+    assert.equal(expected.length, 3);
+    assert.deepEqual(batches(2), expected);
+    assert.throws(() => new torch.utils.data.ListDataset(pairs).getItem(7), RangeError);
+  });
+});

@@ -52,6 +52,19 @@ export function checkIndex(index: number, length: number): number {
   return i;
 }
 
+
+/** A JavaScript array as a map-style dataset, as PyTorch's DataLoader takes a list: item i is array[i]. */
+export class ListDataset<T> extends Dataset<T> {
+  constructor(readonly items: readonly T[]) {
+    super();
+  }
+  getItem(index: number): T {
+    return this.items[checkIndex(index, this.items.length)];
+  }
+  get length(): number {
+    return this.items.length;
+  }
+}
 /** Item i of each tensor (along dim 0): TensorDataset(*tensors); all must have the same first dimension. */
 export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];

@@ -1,5 +1,5 @@
 // torch.utils.data
-export { Dataset, IterableDataset, TensorDataset, ConcatDataset, ChainDataset, Subset, randomSplit, type AnyDataset } from './dataset.js';
+export { Dataset, IterableDataset, TensorDataset, ListDataset, ConcatDataset, ChainDataset, Subset, randomSplit, type AnyDataset } from './dataset.js';
 export {
   Sampler,
   SequentialSampler,
