@@ -1,6 +1,6 @@
 // Tensor creation: tensor(), zeros/ones/full/empty, arange/linspace/eye, the random
 // constructors (PyTorch's generator, see random.ts) and their *Like twins.
-import { bool, checkOptions, deviceArg, dtype as dtypeArg, instance, nullable, signature, type Signature, type Spec } from './args.js';
+import { bool, checkOptions, deviceArg, dtype as dtypeArg, instance, intList, isPlainObject, nullable, pyTypeName, signature, type Signature, type Spec } from './args.js';
 import type { DeviceLike } from './device.js';
 import { allocate, castScalar, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
 import { bernoulliFill, Generator, getDefaultGenerator, normalFill, randintFill, randpermFill, uniformFill } from './random.js';
@@ -160,6 +160,11 @@ function shapeArgs<O extends TensorOptions>(name: string, args: ShapeAndOptions<
   return [shape, checked(name, opts, random)];
 }
 
+/** PyTorch's "randint(): argument 'size' (position 3) must be a list of ints, not int". */
+function requireArg(fn: string, name: string, position: number, value: unknown, ok: boolean, expected: string): void {
+  if (!ok) throw new TypeError(`${fn}(): argument '${name}' (position ${position}) must be ${expected}, not ${pyTypeName(value)}`);
+}
+
 /** A tensor of `shape` filled with `value` (options already checked). */
 function filled(shape: readonly number[], value: number | boolean, opts: TensorOptions): Tensor {
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int64' : getDefaultDtype());
@@ -171,6 +176,8 @@ function filled(shape: readonly number[], value: number | boolean, opts: TensorO
 
 /** full(size, fill_value, *, dtype=None, device=None, requires_grad=False). */
 export function full(shape: readonly number[], value: number | boolean, opts?: TensorOptions): Tensor {
+  requireArg('full', 'size', 1, shape, intList.test(shape), 'a list of ints');
+  requireArg('full', 'fillValue', 2, value, typeof value === 'number' || typeof value === 'boolean', 'a number or a bool');
   return filled(shape, value, checked('full', opts));
 }
 
@@ -277,13 +284,17 @@ export function randint(lowOrHigh: number, highOrShape: number | readonly number
   if (Array.isArray(highOrShape)) {
     high = lowOrHigh;
     shape = highOrShape as readonly number[];
+    requireArg('randint', 'size', 2, shape, intList.test(shape), 'a list of ints');
     opts = checked('randint', shapeOrOpts as RandomOptions | undefined, true);
   } else {
     low = lowOrHigh;
     high = highOrShape as number;
-    shape = (shapeOrOpts as readonly number[] | undefined) ?? [];
+    requireArg('randint', 'high', 2, high, typeof high === 'number', 'a number');
+    shape = shapeOrOpts as readonly number[];
+    requireArg('randint', 'size', 3, shape, intList.test(shape), 'a list of ints');
     opts = checked('randint', maybeOpts, true);
   }
+  requireArg('randint', 'low', 1, lowOrHigh, typeof lowOrHigh === 'number', 'a number');
   checkNonNegativeShape(shape);
   const dtype = opts.dtype ?? 'int64';
   const out = allocate(dtype, numelOf(shape));
@@ -321,7 +332,9 @@ export const emptyLike = (t: Tensor, opts?: TensorOptions) => empty(t.shape, lik
 export const fullLike = (t: Tensor, value: number | boolean, opts?: TensorOptions) => full(t.shape, value, like('fullLike', t, opts));
 export const randLike = (t: Tensor, opts?: TensorOptions) => rand(t.shape, like('randLike', t, opts));
 export const randnLike = (t: Tensor, opts?: TensorOptions) => randn(t.shape, like('randnLike', t, opts));
-export function randintLike(t: Tensor, lowOrHigh: number, high?: number, opts?: TensorOptions): Tensor {
-  const o = like('randintLike', t, opts);
+/** randint_like(input, high) or randint_like(input, low, high), options last. */
+export function randintLike(t: Tensor, lowOrHigh: number, highOrOpts?: number | TensorOptions, opts?: TensorOptions): Tensor {
+  const high = isPlainObject(highOrOpts) ? undefined : (highOrOpts as number | undefined);
+  const o = like('randintLike', t, isPlainObject(highOrOpts) ? (highOrOpts as TensorOptions) : opts);
   return high === undefined ? randint(0, lowOrHigh, t.shape, o) : randint(lowOrHigh, high, t.shape, o);
 }

@@ -111,3 +111,20 @@ describe('the same check everywhere an op takes a tensor or a number', () => {
     assert.throws(() => torch.add(1 as never, 2 as never), { name: 'TypeError', message: 'add(): expected at least one Tensor argument' });
   });
 });
+
+describe('creation functions: sizes and bounds are checked, options are never taken for a bound', () => {
+  test('randint without a size, with a non-number bound or with options for the size throws', () => {
+    assert.throws(() => torch.randint(0, 10 as never), { name: 'TypeError', message: "randint(): argument 'size' (position 3) must be a list of ints, not undefined" });
+    assert.throws(() => torch.randint(0, 'a' as never, [2]), { name: 'TypeError', message: "randint(): argument 'high' (position 2) must be a number, not str" });
+    assert.throws(() => torch.randint(0, 10, { dtype: 'int32' } as never), { name: 'TypeError', message: "randint(): argument 'size' (position 3) must be a list of ints, not object" });
+    assert.throws(() => torch.full(2 as never, 1.5), { name: 'TypeError', message: "full(): argument 'size' (position 1) must be a list of ints, not int" });
+  });
+  test('randintLike(x, high, { dtype }) keeps the dtype (randint_like(x, 10, dtype=torch.int32))', () => {
+    torch.manualSeed(0);
+    const r = torch.randintLike(torch.zeros(2, 3), 10, { dtype: 'int32' });
+    assert.equal(r.dtype, 'int32');
+    assert.deepEqual(r.shape, [2, 3]);
+    const v = Array.from(r.toTypedArray() as Int32Array);
+    assert.ok(v.every((e) => Number.isInteger(e) && e >= 0 && e < 10), String(v));
+  });
+});
