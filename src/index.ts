@@ -9,6 +9,8 @@ import type { Device } from './tensor/device.js';
 export type device = Device;
 export * as cuda from './cuda.js';
 export { deepcopy } from './copy.js';
+export * from './flags.js';
+export * from './tensor/predicates.js';
 export type { DType } from './tensor/dtype.js';
 export { getDefaultDtype, setDefaultDtype, promoteTypes, resultType } from './tensor/dtype.js';
 export * from './tensor/create.js';
@@ -20,12 +22,31 @@ export * as autograd from './autograd/index.js';
 export * as nn from './nn/index.js';
 // The torch.* twins of nn.functional ops that PyTorch also offers at the top level.
 export { conv1d, conv2d, convTranspose1d, convTranspose2d } from './nn/functional/conv.js';
+export { conv3d, convTranspose3d } from './nn/functional/conv.js';
 export { maxPool1d, maxPool2d, avgPool1d, adaptiveAvgPool1d } from './nn/functional/pooling.js';
+export { maxPool3d, adaptiveMaxPool1d, maxPool1dWithIndices } from './nn/functional/pooling.js';
 export { batchNorm, layerNorm, groupNorm } from './nn/functional/normalization.js';
+export { instanceNorm } from './nn/functional/normalization.js';
 export { torchEmbedding as embedding } from './nn/functional/sparse.js';
-export { dropout } from './nn/functional/dropout.js';
+export { cosineSimilarity, pairwiseDistance, pdist, cdist } from './nn/functional/distance.js';
+export {
+  torchLstm as lstm, torchGru as gru, torchRnnTanh as rnnTanh, torchRnnRelu as rnnRelu, torchLstmCell as lstmCell,
+  torchGruCell as gruCell, torchRnnTanhCell as rnnTanhCell, torchRnnReluCell as rnnReluCell,
+} from './nn/functional/rnn.js';
+export { dropout, dropout_, alphaDropout, alphaDropout_, featureDropout, featureDropout_, featureAlphaDropout, featureAlphaDropout_ } from './nn/functional/dropout.js';
+export { pixelShuffle, pixelUnshuffle, channelShuffle } from './nn/functional/shuffle.js';
+export { hardshrink, prelu, rrelu, rrelu_, selu, selu_, celu, celu_, threshold, threshold_ } from './nn/functional/activation.js';
+export {
+  cosineEmbeddingLoss, hingeEmbeddingLoss, marginRankingLoss, poissonNllLoss, tripletMarginLoss, klDiv, ctcLoss, binaryCrossEntropyWithLogits,
+} from './nn/functional/torch-losses.js';
 export { save, load, saveAsync, loadAsync, saveToBuffer, loadFromBuffer, safetensors, SerializationError, UnsafePickleError } from './serialization/index.js';
 export * as optim from './optim/index.js';
+export * as linalg from './linalg/index.js';
+export {
+  det, logdet, slogdet, inverse, cholesky, choleskyInverse, choleskySolve, qr, svd, pinverse, matrixPower, matrixExp, lu, luSolve,
+  luUnpack, triangularSolve, geqrf, orgqr, ormqr, cross,
+  torchVander as vander, frobeniusNorm, nuclearNorm,
+} from './linalg/torch.js';
 export * as utils from './utils/index.js';
 export { getNumThreads, setNumThreads, type BackendInfo } from './backend/index.js';
 

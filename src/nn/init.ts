@@ -4,7 +4,8 @@
 // `generator` is an extra keyword-only option.
 import { noGrad } from '../autograd/grad-mode.js';
 import { erf } from '../backend/js/math.js';
-import { instance, nullable, number, signature, string, tensor, type ArgsOf, type Check } from '../tensor/args.js';
+import { instance, int, nullable, number, signature, string, tensor, type ArgsOf, type Check } from '../tensor/args.js';
+import { empty, eye, randperm, tensor as fromData } from '../tensor/create.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -34,6 +35,10 @@ const kaimingSpec = [
   '*',
   generator,
 ] as const;
+const orthogonalArgs = signature('orthogonal_', [tensorArg, ['gain', number, 1], '*', generator] as const);
+const eyeArgs = signature('eye_', [tensorArg] as const);
+const diracArgs = signature('dirac_', [tensorArg, ['groups', int, 1]] as const);
+const sparseArgs = signature('sparse_', [tensorArg, ['sparsity', number], ['std', number, 0.01], '*', generator] as const);
 const kaimingUniformArgs = signature('kaimingUniform_', kaimingSpec);
 const kaimingNormalArgs = signature('kaimingNormal_', kaimingSpec);
 
@@ -150,6 +155,131 @@ export function truncNormal_(...args: ArgsOf<typeof truncNormalArgs>): Tensor {
     t.mul_(std * Math.SQRT2);
     t.add_(mean);
     t.clamp_(a, b);
+    return t;
+  });
+}
+
+/**
+ * Householder QR of a row-major m x n matrix (m >= n) in float64: the reduced Q (m x n,
+ * row-major) and R's diagonal. Any QR gives the same Q once columns are signed by R's
+ * diagonal, as orthogonal_ does, so this matches PyTorch's LAPACK result to rounding.
+ */
+function householderQr(a: Float64Array, m: number, n: number): { q: Float64Array; rDiag: Float64Array } {
+  const vs: Float64Array[] = [];
+  const rDiag = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    let norm = 0;
+    for (let i = k; i < m; i++) norm += a[i * n + k] * a[i * n + k];
+    norm = Math.sqrt(norm);
+    const x0 = a[k * n + k];
+    // alpha = -sign(x0) * |x| (LAPACK's choice, which avoids cancellation in v = x - alpha e1)
+    const alpha = x0 >= 0 ? -norm : norm;
+    const v = new Float64Array(m - k);
+    for (let i = k; i < m; i++) v[i - k] = a[i * n + k];
+    v[0] -= alpha;
+    let vv = 0;
+    for (let i = 0; i < v.length; i++) vv += v[i] * v[i];
+    if (vv > 0) {
+      // A[k:, k:] -= 2 v (v^T A[k:, k:]) / (v^T v)
+      for (let j = k; j < n; j++) {
+        let dot = 0;
+        for (let i = k; i < m; i++) dot += v[i - k] * a[i * n + j];
+        const f = (2 * dot) / vv;
+        for (let i = k; i < m; i++) a[i * n + j] -= f * v[i - k];
+      }
+    }
+    rDiag[k] = a[k * n + k];
+    vs.push(vv > 0 ? v.map((x) => x / Math.sqrt(vv)) : v.fill(0));
+  }
+  // Q = H_0 H_1 ... H_{n-1} I[:, :n], applied from the last reflector.
+  const q = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) q[j * n + j] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const v = vs[k];
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i - k] * q[i * n + j];
+      for (let i = k; i < m; i++) q[i * n + j] -= 2 * dot * v[i - k];
+    }
+  }
+  return { q, rDiag };
+}
+
+/**
+ * orthogonal_(tensor, gain=1): a (semi-)orthogonal matrix (trailing dims flattened) from
+ * the QR of a standard normal matrix drawn as PyTorch draws it, columns of Q signed by R's
+ * diagonal (Saxe et al. 2013). The QR runs in float64 in JS (init only, not a hot path).
+ */
+export function orthogonal_(...args: ArgsOf<typeof orthogonalArgs>): Tensor {
+  const { tensor: t, gain, generator: g } = orthogonalArgs.parse(args);
+  if (t.dim() < 2) throw new RangeError('Only tensors with 2 or more dimensions are supported');
+  if (t.numel() === 0) return t;
+  const rows = t.shape[0];
+  const cols = t.numel() / rows;
+  return noGrad(() => {
+    const flattened = empty([rows, cols], { dtype: t.dtype }).normal_(0, 1, gen(g));
+    const wide = rows < cols;
+    const [m, n] = wide ? [cols, rows] : [rows, cols];
+    const a = Float64Array.from((wide ? flattened.t().contiguous() : flattened).toTypedArray() as ArrayLike<number>);
+    const { q, rDiag } = householderQr(a, m, n);
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) q[i * n + j] *= Math.sign(rDiag[j]);
+    let qt = fromData(q, { dtype: t.dtype }).reshape([m, n]);
+    if (wide) qt = qt.t();
+    t.copy_(qt.reshape(t.shape));
+    return t.mul_(gain);
+  });
+}
+
+/** eye_(tensor): the identity matrix (a 2-d tensor; the leading square is 1 on its diagonal). */
+export function eye_(...args: ArgsOf<typeof eyeArgs>): Tensor {
+  const t = eyeArgs.parse(args).tensor;
+  if (t.dim() !== 2) throw new RangeError('Only tensors with 2 dimensions are supported');
+  return noGrad(() => t.copy_(eye(t.shape[0], t.shape[1], { dtype: t.dtype })));
+}
+
+/**
+ * dirac_(tensor, groups=1): the Dirac delta of a {3, 4, 5}-d conv weight, so the conv
+ * preserves as many input channels as possible (per group with groups > 1).
+ */
+export function dirac_(...args: ArgsOf<typeof diracArgs>): Tensor {
+  const { tensor: t, groups } = diracArgs.parse(args);
+  const dims = t.dim();
+  if (dims < 3 || dims > 5) throw new RangeError('Only tensors with 3, 4, or 5 dimensions are supported');
+  const sizes = t.shape;
+  if (sizes[0] % groups !== 0) throw new RangeError('dim 0 must be divisible by groups');
+  const outPerGroup = sizes[0] / groups;
+  const minDim = Math.min(outPerGroup, sizes[1]);
+  return noGrad(() => {
+    t.zero_();
+    const out: number[] = [];
+    const inp: number[] = [];
+    for (let g = 0; g < groups; g++) {
+      for (let d = 0; d < minDim; d++) {
+        out.push(g * outPerGroup + d);
+        inp.push(d);
+      }
+    }
+    if (out.length === 0) return t;
+    const centre = sizes.slice(2).map((s) => new Array<number>(out.length).fill(Math.floor(s / 2)));
+    return t.indexPut_([out, inp, ...centre].map((ix) => fromData(ix, { dtype: 'int64' })), 1);
+  });
+}
+
+/**
+ * sparse_(tensor, sparsity, std=0.01): N(0, std^2) values with ceil(sparsity * rows) zeros
+ * per column, at the first rows of a randperm drawn per column (PyTorch's RNG order).
+ */
+export function sparse_(...args: ArgsOf<typeof sparseArgs>): Tensor {
+  const { tensor: t, sparsity, std, generator: g } = sparseArgs.parse(args);
+  if (t.dim() !== 2) throw new RangeError('Only tensors with 2 dimensions are supported');
+  const [rows, cols] = t.shape;
+  const numZeros = Math.ceil(sparsity * rows);
+  return noGrad(() => {
+    t.normal_(0, std, gen(g));
+    for (let col = 0; col < cols; col++) {
+      const zeroIdx = randperm(rows, gen(g)).narrow(0, 0, Math.min(numZeros, rows));
+      t.indexPut_([zeroIdx, fromData([col], { dtype: 'int64' })], 0);
+    }
     return t;
   });
 }

@@ -3,6 +3,7 @@
 import type { BinaryOp, UnaryOp } from '../backend/index.js';
 import { castScalar, floatResult } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
+import { getDefaultGenerator, uniformSample } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { where } from './binary.js';
 import { unaryKernel } from './kernels.js';
@@ -82,4 +83,51 @@ export function geluTanh(x: Tensor): Tensor {
     const dInner = s.mul(s).mul(3 * 0.044715).add(1).mul(k);
     return g.mul(t.add(1).mul(0.5).add(s.mul(0.5).mul(t.mul(t).rsub(1)).mul(dInner)));
   });
+}
+
+/** hardshrink: x where |x| > lambd, else 0. */
+export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
+  return where(x.abs().gt(lambd), x, 0);
+}
+
+/** softshrink: x - lambd above lambd, x + lambd below -lambd, else 0. */
+export function softshrink(x: Tensor, lambd = 0.5): Tensor {
+  if (!(lambd >= 0)) throw new RangeError(`lambda must be greater or equal to 0, but found to be ${lambd}.`);
+  return where(x.gt(lambd), x.sub(lambd), where(x.lt(-lambd), x.add(lambd), 0));
+}
+
+/** prelu: x where x > 0, else weight * x, weight broadcast along dim 1 (one value or one per channel). */
+export function prelu(x: Tensor, weight: Tensor): Tensor {
+  if (x.dim() === 0) throw new RangeError('Not allow zero-dim input tensor.');
+  if (weight.dim() > 1) throw new RangeError(`prelu: Expected \`weight\` to be a scalar or 1D tensor, but got ndim = ${weight.dim()}`);
+  const n = weight.numel();
+  const channels = x.dim() > 1 ? x.shape[1] : 1;
+  if (n !== 1 && n !== channels) {
+    throw new RangeError(`Mismatch of parameter numbers and input channel size. Found parameter numbers = ${n} and channel size = ${channels}.`);
+  }
+  const w = n === 1 ? weight.reshape([]) : weight.reshape([channels, ...new Array<number>(x.dim() - 2).fill(1)]);
+  return where(x.gt(0), x, x.mul(w));
+}
+
+class RreluWithNoiseBackward0 extends Node {
+  readonly name = 'RreluWithNoiseBackward0';
+  backward([g]: Grad[]): Grad[] {
+    const [noise] = this.saved();
+    return [(g as Tensor).mul(noise)];
+  }
+}
+
+/** rrelu in training mode: each non-positive element scaled by its own uniform(lower, upper) draw, in element order as PyTorch. */
+export function rreluTrain(x: Tensor, lower: number, upper: number): Tensor {
+  const dtype = floatResult(x.dtype);
+  const lo = castScalar(lower, dtype);
+  const hi = castScalar(upper, dtype);
+  const gen = getDefaultGenerator();
+  const values = x.toTypedArray();
+  const noise = Tensor.empty(x.shape.slice(), dtype);
+  const n = noise.buffer;
+  for (let i = 0; i < values.length; i++) n[i] = values[i] <= 0 ? uniformSample(gen, 'float64', lo, hi) : 1;
+  const out = x.detach().to(dtype).mul(noise);
+  if (needsGrad(x)) record(new RreluWithNoiseBackward0(), [x], [out]).save(noise);
+  return out;
 }

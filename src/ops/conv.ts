@@ -1,13 +1,15 @@
 // Convolution as PyTorch's at::convolution: 1-D or 2-D, plain or transposed, grouped, one
 // node (ConvolutionBackward0). Its backward is itself an op (convolutionBackward, node
 // ConvolutionBackwardBackward0) whose own backward is made of these two ops, so createGraph
-// gives derivatives of any order. 1-D convolutions run on the 2-D kernels with height 1.
+// gives derivatives of any order. 1-D convolutions run on the 2-D kernels with height 1;
+// 3-D ones are composed from 2-D convolutions (conv3d.ts) and differentiated by autograd.
 import type { Conv2dParams } from '../backend/backend.js';
 import { backend, type View } from '../backend/index.js';
 import { cppTypeName, scalarTypeName } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { conv3dForward, convTranspose3dForward } from './conv3d.js';
 import { needsGrad, record } from './record.js';
 
 type Grad = Tensor | null;
@@ -52,7 +54,7 @@ function geometry(x: Tensor, weight: Tensor, bias: Tensor | null, p: ConvParams)
     outputPadding: expand(p.outputPadding, 'output_padding', dims),
     groups: p.groups,
   };
-  if (dims > 2) throw new RangeError(`${dims}-d convolution is not supported (conv1d and conv2d are)`);
+  if (dims > 3) throw new RangeError(`${dims}-d convolution is not supported (conv1d, conv2d and conv3d are)`);
   if (g.padding.some((v) => v < 0)) throw new RangeError('negative padding is not supported');
   if (g.outputPadding.some((v) => v < 0)) throw new RangeError('negative output_padding is not supported');
   if (g.stride.some((v) => v <= 0)) throw new RangeError('non-positive stride is not supported');
@@ -105,7 +107,8 @@ function geometry(x: Tensor, weight: Tensor, bias: Tensor | null, p: ConvParams)
   if (bias !== null && bias.dtype !== x.dtype) {
     throw new TypeError(`Input type (${cppTypeName(x.dtype)}) and bias type (${cppTypeName(bias.dtype)}) should be the same`);
   }
-  if (g.transposed) checkTransposed(x, weight, g);
+  if (g.transposed && dims === 3) checkTransposed3d(x, weight, g);
+  else if (g.transposed) checkTransposed(x, weight, g);
   return g;
 }
 
@@ -125,6 +128,24 @@ function checkTransposed(x: Tensor, weight: Tensor, g: Geometry): void {
     const inSizes = two(x.shape.slice(2), 1);
     throw new RangeError(
       `Given input size per channel: (${inSizes.join(' x ')}). Calculated output size per channel: (${two(out, 1).join(' x ')}). Output size is too small`,
+    );
+  }
+}
+
+/** slow_conv_transpose3d's checks. */
+function checkTransposed3d(x: Tensor, weight: Tensor, g: Geometry): void {
+  const [adjT, adjH, adjW] = g.outputPadding;
+  const [sT, sH, sW] = g.stride;
+  const [dT, dH, dW] = g.dilation;
+  if (!((adjT < sT || adjT < dT) && (adjW < sW || adjW < dW) && (adjH < sH || adjH < dH))) {
+    throw new RangeError(
+      `output padding must be smaller than either stride or dilation, but got output_padding_depth: ${adjT} output_padding_height: ${adjH} output_padding_width: ${adjW} stride_depth: ${sT} stride_height: ${sH} stride_width: ${sW} dilation_depth: ${dT} dilation_height: ${dH} dilation_width: ${dW}`,
+    );
+  }
+  const out = outputSpatial(x.shape, weight.shape, g);
+  if (out.some((n) => n < 1)) {
+    throw new RangeError(
+      `Given input size per channel: (${x.shape.slice(2).join(' x ')}). Calculated output size per channel: (${out.join(' x ')}). Output size is too small`,
     );
   }
 }
@@ -235,7 +256,9 @@ function forwardOp(x: Tensor, weight: Tensor, bias: Tensor | null, g: Geometry):
  * transposed), bias [O] or null.
  */
 export function convolution(x: Tensor, weight: Tensor, bias: Tensor | null, params: ConvParams): Tensor {
-  return forwardOp(x, weight, bias, geometry(x, weight, bias, params));
+  const g = geometry(x, weight, bias, params);
+  if (g.spatial === 3) return (g.transposed ? convTranspose3dForward : conv3dForward)(x, weight, bias, g, convolution);
+  return forwardOp(x, weight, bias, g);
 }
 
 class ConvolutionBackwardBackward0 extends Node {
@@ -285,5 +308,7 @@ function backwardOp(gradOut: Tensor, x: Tensor, weight: Tensor, g: Geometry, mas
  * the inputs `mask` asks for, given the output's gradient.
  */
 export function convolutionBackward(gradOut: Tensor, x: Tensor, weight: Tensor, params: ConvParams, mask: readonly boolean[]): [Grad, Grad, Grad] {
-  return backwardOp(gradOut, x, weight, geometry(x, weight, null, params), mask);
+  const g = geometry(x, weight, null, params);
+  if (g.spatial === 3) throw new RangeError('convolution_backward: 3-d convolutions are differentiated through their composition (use autograd)');
+  return backwardOp(gradOut, x, weight, g, mask);
 }

@@ -89,3 +89,35 @@ export function embeddingRenorm_(weight: Tensor, indices: Tensor, maxNorm: numbe
   weight._versionCounter.value++;
   return weight;
 }
+
+class EmbeddingBagRowsBackward extends Node {
+  readonly name = 'EmbeddingBagBackward0';
+  constructor(private readonly numWeights: number) {
+    super();
+  }
+  /** Each row's gradient, times its entry's scale when there is one, adds into its weight row. */
+  backward([g]: Grad[]): Grad[] {
+    const [indices, scale] = this.saved();
+    let rows = g as Tensor;
+    if (scale.numel() === indices.numel() && indices.numel() > 0) rows = rows.mul(scale.unsqueeze(1));
+    return [zeros([this.numWeights, rows.shape[1]], { dtype: rows.dtype }).indexAdd(0, indices, rows)];
+  }
+}
+
+/**
+ * The rows of weight [num, dim] named by the 1-D indices, for embedding_bag: the gradient of
+ * entry i is multiplied by gradScale[i] when given (embedding_bag's scale_grad_by_freq, whose
+ * per-entry factors the caller computes as ATen 1.13 does).
+ */
+export function embeddingBagRows(weight: Tensor, indices: Tensor, gradScale: Tensor | null = null): Tensor {
+  if (weight.dim() !== 2) throw new RangeError("'weight' must be 2-D");
+  checkIndices(indices, 'embedding_bag', 2);
+  const [num, dim] = weight.shape;
+  if (outside(indices, 0, num)) throw new RangeError('index out of range in self');
+  const out = Tensor.empty([indices.numel(), dim], weight.dtype);
+  backend().indexSelect(weight, 0, indices.reshape(-1), out.buffer);
+  if (needsGrad(weight)) {
+    record(new EmbeddingBagRowsBackward(num), [weight], [out]).save(indices.reshape(-1), gradScale ?? zeros([0], { dtype: weight.dtype }));
+  }
+  return out;
+}

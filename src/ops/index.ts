@@ -14,6 +14,18 @@ export * from './pointwise.js';
 export * from './random.js';
 export * from './reduce.js';
 export * from './softmax.js';
+export * from './sorting.js';
+export * from './searching.js';
+export * from './statistics.js';
+export * from './scatter-reduce.js';
+export * from './triangular.js';
+export * from './diagonal.js';
+export * from './shape-ops.js';
+export * from './new-tensor.js';
+export * from './products.js';
+export * from './special.js';
+export * from './aliases.js';
+export * from './windows.js';
 export { applyUnary, bitwiseNot, fused, predicate, type UnaryName } from './unary.js';
 export { flatten, movedim, narrow, permute, reshape, select, squeeze, t, transpose, unflatten, unsqueeze, view, expand } from './view.js';
 

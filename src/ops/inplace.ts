@@ -2,21 +2,13 @@
 // write it into self's memory, then rebase self's history onto the new node, as
 // PyTorch's rebase_history does (CopySlices on the base when self is a view).
 import { backend } from '../backend/index.js';
-import { scalarTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
+import { canCast, scalarTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { broadcastShapes, formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { broadcastTo, castRaw } from './kernels.js';
 import { record } from './record.js';
 import { asStrided, AsStridedBackward0, geometryOf, layoutOf, zerosLaidOut, type Geometry, type Layout } from './view.js';
-
-/** PyTorch's canCast: no float -> integral, no non-bool -> bool. */
-export function canCast(from: DType, to: DType): boolean {
-  const isFloat = (d: DType) => d === 'float32' || d === 'float64';
-  if (isFloat(from) && !isFloat(to)) return false;
-  if (from !== 'bool' && to === 'bool') return false;
-  return true;
-}
 
 export function checkCast(from: DType, to: DType): void {
   if (!canCast(from, to)) {

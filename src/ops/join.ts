@@ -144,6 +144,11 @@ function splitInto(x: Tensor, sizes: number[], d: number, nodeName: string): Ten
   return outs;
 }
 
+/** Pieces of the listed sizes along dim, recorded under `nodeName` (unsafe_split's UnsafeSplitBackward0). */
+export function splitWithSizesAs(x: Tensor, sizes: readonly number[], dim: number, nodeName: string): Tensor[] {
+  return splitInto(x, sizes.slice(), normalizeDim(dim, x.dim()), nodeName);
+}
+
 /** torch.split: pieces of `splitSize` along dim (the last may be smaller), or of the listed sizes. */
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
   const d = normalizeDim(dim, x.dim());

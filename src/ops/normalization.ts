@@ -4,6 +4,7 @@
 // kernel pass and one fused elementwise pass; when the backward itself is being
 // recorded (createGraph), it is composed from differentiable ops instead.
 import { backend, type View } from '../backend/index.js';
+import { tensor } from '../tensor/create.js';
 import { isFloatingDtype } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
@@ -289,4 +290,90 @@ export function groupNorm(input: Tensor, numGroups: number, weight: Tensor | nul
   return rowNorm(input, weight, bias, numGroups, [N, C, L], eps, () =>
     new RowNormBackward('NativeGroupNormBackward0', numGroups, [N, C, L], eps, weight !== null, [N, numGroups, -1], [2], channelShape(C, nd), nonChannelDims(nd)),
   );
+}
+
+// --- instance norm (batch norm over [1, N*C, *], as ATen's instance_norm) ---
+
+/**
+ * torch.instance_norm: each (sample, channel) plane normalised on its own, computed as ATen
+ * does: batch norm of x viewed as [1, N*C, *] with weight, bias and running statistics
+ * repeated N times; the running statistics then become the mean over the batch of the
+ * N updated copies (also in eval, where that is a copy of themselves).
+ */
+export function instanceNorm(
+  input: Tensor,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  useInputStats: boolean,
+  momentum: number,
+  eps: number,
+): Tensor {
+  if (!useInputStats && (runningMean === null || runningVar === null)) {
+    throw new Error('Expected running_mean and running_var to be defined when use_input_stats is false');
+  }
+  if (input.dim() < 2) throw new RangeError(`instance_norm: expected an input of at least 2 dims, but got input of size ${formatShape(input.shape)}`);
+  const b = input.shape[0];
+  const c = input.shape[1];
+  const repeated = (t: Tensor | null): Tensor | null => (t === null ? null : t.repeat(b));
+  const rm = repeated(runningMean?.detach() ?? null);
+  const rv = repeated(runningVar?.detach() ?? null);
+  const shape = input.shape.slice();
+  shape[0] = 1;
+  shape[1] = b * c;
+  const out = batchNorm(input.contiguous().view(shape), repeated(weight), repeated(bias), rm, rv, useInputStats, momentum, eps);
+  if (runningMean !== null && rm !== null) runningMean.detach().copy_(rm.view(b, c).mean(0));
+  if (runningVar !== null && rv !== null) runningVar.detach().copy_(rv.view(b, c).mean(0));
+  return out.view(input.shape.slice());
+}
+
+// --- CrossMapLRN2d (the legacy Lua Torch local response normalisation) ---
+
+/** A [C, C] 0/1 matrix whose row c selects the channels `inWindow(c, j)` sums over. */
+function windowMatrix(c: number, dtype: Tensor['dtype'], inWindow: (row: number, j: number) => boolean): Tensor {
+  const m = new Array<number>(c * c).fill(0);
+  for (let r = 0; r < c; r++) for (let j = 0; j < c; j++) if (inWindow(r, j)) m[r * c + j] = 1;
+  return tensor(m, { dtype }).view(c, c);
+}
+
+/** Sums over channels (dim 1 of [N, C, H, W]) with a [C, C] window matrix, as one batched GEMM. */
+function channelWindowSum(m: Tensor, t: Tensor): Tensor {
+  const [n, c, h, w] = t.shape;
+  return m.matmul(t.reshape([n, c, h * w])).view(n, c, h, w);
+}
+
+class CrossMapLRN2dBackward extends Node {
+  readonly name = 'CrossMapLRN2dBackward';
+  constructor(private readonly size: number, private readonly alpha: number, private readonly beta: number) {
+    super();
+  }
+  /** PyTorch's hand-written backward (its window is not exactly the forward's; kept as is). */
+  backward([g]: Grad[]): Grad[] {
+    if (g === null) return [null];
+    const [x, scale, out] = this.saved();
+    const { size, alpha, beta } = this;
+    const c = x.shape[1];
+    const inversePrePad = Math.trunc(size - (size - 1) / 2);
+    const m = windowMatrix(c, x.dtype, (r, j) => j >= r - inversePrePad && j <= r + size - 1 - inversePrePad);
+    const accum = channelWindowSum(m, g.mul(out).div(scale));
+    return [scale.pow(-beta).mul(g).sub(x.mul(accum).mul((2 * alpha * beta) / size))];
+  }
+}
+
+/**
+ * torch.nn.CrossMapLRN2d's function: x [N, C, H, W] / (k + alpha/size * sum of squares over
+ * the legacy window) ^ beta. The window is Lua Torch's running sum, which never drops
+ * channel 0; PyTorch keeps that, and so does this.
+ */
+export function crossMapLrn2d(x: Tensor, size: number, alpha: number, beta: number, k: number): Tensor {
+  if (x.dim() !== 4) throw new RangeError(`CrossMapLRN2d: expected a 4-D input, but got input of size ${formatShape(x.shape)}`);
+  const c = x.shape[1];
+  const prePad = Math.trunc((size - 1) / 2 + 1);
+  const m = windowMatrix(c, x.dtype, (r, j) => j <= Math.min(r + prePad - 1, c - 1) && (j === 0 || j > r - prePad));
+  const xd = x.detach();
+  const scale = channelWindowSum(m, xd.mul(xd)).mul(alpha / size).add(k);
+  const out = scale.pow(-beta).mul(xd);
+  if (needsGrad(x)) record(new CrossMapLRN2dBackward(size, alpha, beta), [x], [out]).save(x, scale, out);
+  return out;
 }

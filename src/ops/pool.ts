@@ -27,7 +27,7 @@ const batchedShape = (shape: readonly number[]): number[] => (shape.length === 4
 const pooledShape = (x: Tensor, size: readonly number[]): number[] => [...x.shape.slice(0, -2), size[0], size[1]];
 
 /** PyTorch's pooling_output_shape, with its checks. */
-function poolingOutputShape(size: number, kernel: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
+export function poolingOutputShape(size: number, kernel: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
   if (stride === 0) throw new RangeError('stride should not be zero');
   if (pad < 0) throw new RangeError(`pad must be non-negative, but got pad: ${pad}`);
   if (pad > Math.floor(kernel / 2)) throw new RangeError(`pad should be at most half of kernel size, but got pad=${pad} and kernel_size=${kernel}`);

@@ -56,6 +56,47 @@ export function bernoulli_(self: Tensor, p: number | Tensor = 0.5, opts: Generat
   });
 }
 
+/** One uniform double in [0, 1) from the 53-bit stream (uniform_real_distribution<double>). */
+const uniformDouble = (gen: Generator) => uniformSample(gen, 'float64', 0, 1);
+
+/**
+ * The other distributions of Tensor's in-place samplers, each one double draw per element
+ * transformed as PyTorch's at::*_distribution<double> (then rounded to self's dtype).
+ */
+export function exponential_(self: Tensor, lambd = 1, opts: GeneratorOption = {}): Tensor {
+  requireFloat(self, 'exponential_');
+  if (!(lambd > 0)) throw new RangeError(`exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
+  const gen = opts.generator ?? getDefaultGenerator();
+  return refill(self, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = -Math.log1p(-uniformDouble(gen)) / lambd;
+  });
+}
+
+export function cauchy_(self: Tensor, median = 0, sigma = 1, opts: GeneratorOption = {}): Tensor {
+  requireFloat(self, 'cauchy_');
+  const gen = opts.generator ?? getDefaultGenerator();
+  return refill(self, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = median + sigma * Math.tan(Math.PI * (uniformDouble(gen) - 0.5));
+  });
+}
+
+export function geometric_(self: Tensor, p: number, opts: GeneratorOption = {}): Tensor {
+  if (!(p > 0 && p < 1)) throw new RangeError(`geometric_ expects p to be in (0, 1), but got p=${p}`);
+  const gen = opts.generator ?? getDefaultGenerator();
+  return refill(self, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = Math.ceil(Math.log(uniformDouble(gen)) / Math.log1p(-p));
+  });
+}
+
+export function logNormal_(self: Tensor, mean = 1, std = 2, opts: GeneratorOption = {}): Tensor {
+  requireFloat(self, 'log_normal_');
+  if (!(std > 0)) throw new RangeError(`log_normal_ expects std > 0.0, but found std=${std}`);
+  const gen = opts.generator ?? getDefaultGenerator();
+  return refill(self, (d) => {
+    for (let i = 0; i < d.length; i++) d[i] = Math.exp(normalSampleDouble(gen, mean, std));
+  });
+}
+
 /** random_(from, to) / random_(to): integers in [from, to). */
 export function random_(self: Tensor, fromOrTo: number, to?: number, opts: GeneratorOption = {}): Tensor {
   const [low, high] = to === undefined ? [0, fromOrTo] : [fromOrTo, to];
@@ -87,6 +128,13 @@ declare module '../tensor/tensor.js' {
     normal_(mean?: number, std?: number, opts?: GeneratorOption): Tensor;
     bernoulli_(p?: number | Tensor, opts?: GeneratorOption): Tensor;
     random_(fromOrTo: number, to?: number, opts?: GeneratorOption): Tensor;
+    exponential_(lambd?: number, opts?: GeneratorOption): Tensor;
+    cauchy_(median?: number, sigma?: number, opts?: GeneratorOption): Tensor;
+    geometric_(p: number, opts?: GeneratorOption): Tensor;
+    logNormal_(mean?: number, std?: number, opts?: GeneratorOption): Tensor;
+    /** Samples 0/1 with self's values as probabilities (torch.bernoulli). */
+    bernoulli(opts?: GeneratorOption): Tensor;
+    multinomial(numSamples: number, opts?: GeneratorOption & { replacement?: boolean }): Tensor;
   }
 }
 
@@ -102,4 +150,22 @@ P.bernoulli_ = function (this: Tensor, p?: number | Tensor, opts?: GeneratorOpti
 };
 P.random_ = function (this: Tensor, fromOrTo: number, to?: number, opts?: GeneratorOption) {
   return random_(this, fromOrTo, to, opts);
+};
+P.exponential_ = function (this: Tensor, lambd?: number, opts?: GeneratorOption) {
+  return exponential_(this, lambd, opts);
+};
+P.cauchy_ = function (this: Tensor, median?: number, sigma?: number, opts?: GeneratorOption) {
+  return cauchy_(this, median, sigma, opts);
+};
+P.geometric_ = function (this: Tensor, p: number, opts?: GeneratorOption) {
+  return geometric_(this, p, opts);
+};
+P.logNormal_ = function (this: Tensor, mean?: number, std?: number, opts?: GeneratorOption) {
+  return logNormal_(this, mean, std, opts);
+};
+P.bernoulli = function (this: Tensor, opts?: GeneratorOption) {
+  return bernoulli(this, opts);
+};
+P.multinomial = function (this: Tensor, numSamples: number, opts?: GeneratorOption & { replacement?: boolean }) {
+  return multinomial(this, numSamples, opts);
 };

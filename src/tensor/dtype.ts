@@ -93,3 +93,10 @@ export function cppTypeName(dtype: DType): string {
 export function legacyTypeName(dtype: DType): string {
   return NAMES[dtype][2];
 }
+
+/** PyTorch's canCast: no float -> integral, no non-bool -> bool. */
+export function canCast(from: DType, to: DType): boolean {
+  if (isFloatingDtype(from) && !isFloatingDtype(to)) return false;
+  if (from !== 'bool' && to === 'bool') return false;
+  return true;
+}

@@ -7,7 +7,9 @@ import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from '../../ops/soft
 import { applyUnary } from '../../ops/unary.js';
 import { bool, dtype, int, nullable, number, signature, string, tensor, type ArgsOf } from '../../tensor/args.js';
 import type { DType } from '../../tensor/dtype.js';
+import { emptyLike, zerosLike } from '../../tensor/create.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { warnOnce } from '../../tensor/warnings.js';
 
 const input = ['input', tensor] as const;
 const inplace = ['inplace', bool, false] as const;
@@ -137,4 +139,105 @@ export function logSoftmax(...args: SoftmaxArgs): Tensor {
 
 export function softmin(...args: SoftmaxArgs): Tensor {
   return softmaxLike(softminArgs, args, softmaxOp, true);
+}
+
+const hardshrinkArgs = signature('hardshrink', [input, ['lambd', number, 0.5]] as const);
+export function hardshrink(...args: ArgsOf<typeof hardshrinkArgs>): Tensor {
+  const a = hardshrinkArgs.parse(args);
+  return act.hardshrink(a.input, a.lambd);
+}
+
+const softshrinkArgs = signature('softshrink', [input, ['lambd', number, 0.5]] as const);
+export function softshrink(...args: ArgsOf<typeof softshrinkArgs>): Tensor {
+  const a = softshrinkArgs.parse(args);
+  return act.softshrink(a.input, a.lambd);
+}
+
+export const tanhshrink = unary('tanhshrink', (t) => t.sub(t.tanh()));
+
+const gluArgs = signature('glu', [input, ['dim', int, -1]] as const);
+/** glu(input, dim=-1): the first half of `dim` gated by the sigmoid of the second. */
+export function glu(...args: ArgsOf<typeof gluArgs>): Tensor {
+  const a = gluArgs.parse(args);
+  if (a.input.dim() === 0) throw new RangeError('glu does not support scalars because halving size must be even');
+  const d = a.dim < 0 ? a.dim + a.input.dim() : a.dim;
+  if (d < 0 || d >= a.input.dim()) throw new RangeError(`Dimension out of range (expected to be in range of [${-a.input.dim()}, ${a.input.dim() - 1}], but got ${a.dim})`);
+  const n = a.input.shape[d];
+  if (n % 2 !== 0) throw new RangeError(`Halving dimension must be even, but dimension ${d} is size ${n}`);
+  return a.input.narrow(d, 0, n / 2).mul(a.input.narrow(d, n / 2, n / 2).sigmoid());
+}
+
+const preluArgs = signature('prelu', [input, ['weight', tensor]] as const);
+/** prelu(input, weight): weight has one value or one per channel (dim 1). */
+export function prelu(...args: ArgsOf<typeof preluArgs>): Tensor {
+  const a = preluArgs.parse(args);
+  return act.prelu(a.input, a.weight);
+}
+
+const rreluArgs = signature('rrelu', [input, ['lower', number, 1 / 8], ['upper', number, 1 / 3], ['training', bool, false], inplace] as const);
+/**
+ * rrelu(input, lower=1/8, upper=1/3, training=False, inplace=False): in training each
+ * non-positive element gets a slope drawn from uniform(lower, upper) (PyTorch's draws for
+ * a seed); in evaluation the slope is (lower + upper) / 2.
+ */
+export function rrelu(...args: ArgsOf<typeof rreluArgs>): Tensor {
+  const a = rreluArgs.parse(args);
+  return apply(a.input, a.inplace, (t) => (a.training ? act.rreluTrain(t, a.lower, a.upper) : act.leakyRelu(t, (a.lower + a.upper) / 2)));
+}
+
+const rrelu_Args = signature('rrelu_', [input, ['lower', number, 1 / 8], ['upper', number, 1 / 3], ['training', bool, false]] as const);
+export function rrelu_(...args: ArgsOf<typeof rrelu_Args>): Tensor {
+  const a = rrelu_Args.parse(args);
+  return rrelu(a.input, a.lower, a.upper, a.training, true);
+}
+
+// The in-place functional twins: relu_(input), elu_(input, alpha=1.) …
+export const relu_ = (x: Tensor): Tensor => relu(x, true);
+export const selu_ = (x: Tensor): Tensor => selu(x, true);
+
+const elu_Args = signature('elu_', [input, ['alpha', number, 1]] as const);
+export function elu_(...args: ArgsOf<typeof elu_Args>): Tensor {
+  const a = elu_Args.parse(args);
+  return elu(a.input, a.alpha, true);
+}
+
+const celu_Args = signature('celu_', [input, ['alpha', number, 1]] as const);
+export function celu_(...args: ArgsOf<typeof celu_Args>): Tensor {
+  const a = celu_Args.parse(args);
+  return celu(a.input, a.alpha, true);
+}
+
+const leakyRelu_Args = signature('leaky_relu_', [input, ['negativeSlope', number, 0.01]] as const);
+export function leakyRelu_(...args: ArgsOf<typeof leakyRelu_Args>): Tensor {
+  const a = leakyRelu_Args.parse(args);
+  return leakyRelu(a.input, a.negativeSlope, true);
+}
+
+const hardtanh_Args = signature('hardtanh_', [input, ['minVal', number, -1], ['maxVal', number, 1]] as const);
+export function hardtanh_(...args: ArgsOf<typeof hardtanh_Args>): Tensor {
+  const a = hardtanh_Args.parse(args);
+  return hardtanh(a.input, a.minVal, a.maxVal, true);
+}
+
+const threshold_Args = signature('threshold_', [input, ['threshold', number], ['value', number]] as const);
+export function threshold_(...args: ArgsOf<typeof threshold_Args>): Tensor {
+  const a = threshold_Args.parse(args);
+  return threshold(a.input, a.threshold, a.value, true);
+}
+
+const gumbelArgs = signature('gumbel_softmax', [['logits', tensor], ['tau', number, 1], ['hard', bool, false], ['eps', number, 1e-10], ['dim', int, -1]] as const);
+/**
+ * gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1): softmax((logits + g) / tau)
+ * with g = -log(Exponential(1)) noise drawn as PyTorch draws it; `hard` returns the one-hot
+ * argmax with the soft sample's gradient (straight-through).
+ */
+export function gumbelSoftmax(...args: ArgsOf<typeof gumbelArgs>): Tensor {
+  const a = gumbelArgs.parse(args);
+  if (a.eps !== 1e-10) warnOnce('`eps` parameter is deprecated and has no effect.');
+  const gumbels = emptyLike(a.logits).exponential_().log().neg();
+  const ySoft = softmaxOp(a.logits.add(gumbels).div(a.tau), a.dim, NO_DTYPE);
+  if (!a.hard) return ySoft;
+  const index = ySoft.max(a.dim, true).indices;
+  const yHard = zerosLike(a.logits).scatter_(a.dim, index, 1.0);
+  return yHard.sub(ySoft.detach()).add(ySoft);
 }

@@ -16,10 +16,12 @@ const padding = ['padding', either(intOrList, string as Check<'same' | 'valid'>)
 const convSpec = [...head, padding, ['dilation', intOrList, 1], ['groups', int, 1]] as const;
 const conv1dArgs = signature('conv1d', convSpec);
 const conv2dArgs = signature('conv2d', convSpec);
+const conv3dArgs = signature('conv3d', convSpec);
 // conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1)
 const convTransposeSpec = [...head, ['padding', intOrList, 0], ['outputPadding', intOrList, 0], ['groups', int, 1], ['dilation', intOrList, 1]] as const;
 const convTranspose1dArgs = signature('conv_transpose1d', convTransposeSpec);
 const convTranspose2dArgs = signature('conv_transpose2d', convTransposeSpec);
+const convTranspose3dArgs = signature('conv_transpose3d', convTransposeSpec);
 
 export type ConvOptions = OptionsObjectOf<typeof conv2dArgs>;
 export type ConvTransposeOptions = OptionsObjectOf<typeof convTranspose2dArgs>;
@@ -104,6 +106,12 @@ export function conv2d(...args: ArgsOf<typeof conv2dArgs>): Tensor {
   return convNd(2, 'conv2d', a);
 }
 
+/** conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) over [N, C, D, H, W] or [C, D, H, W]. */
+export function conv3d(...args: ArgsOf<typeof conv3dArgs>): Tensor {
+  const a = isPlain(args) ? plainCall(args[0] as Tensor, args[1] as Tensor, (args[2] as Tensor | undefined) ?? null) : conv3dArgs.parse(args);
+  return convNd(3, 'conv3d', a);
+}
+
 function convTransposeNd(spatial: number, name: string, a: ParsedOf<typeof convTranspose2dArgs>): Tensor {
   const [x, batched] = batchify(a.input, spatial, name);
   const out = convolution(x, a.weight, a.bias, {
@@ -125,4 +133,9 @@ export function convTranspose1d(...args: ArgsOf<typeof convTranspose1dArgs>): Te
 /** conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
 export function convTranspose2d(...args: ArgsOf<typeof convTranspose2dArgs>): Tensor {
   return convTransposeNd(2, 'conv_transpose2d', convTranspose2dArgs.parse(args));
+}
+
+/** conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
+export function convTranspose3d(...args: ArgsOf<typeof convTranspose3dArgs>): Tensor {
+  return convTransposeNd(3, 'conv_transpose3d', convTranspose3dArgs.parse(args));
 }

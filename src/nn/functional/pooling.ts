@@ -1,8 +1,11 @@
 // nn.functional pooling, as torch.nn.functional calls the ATen ops: the 1-D forms run the
 // 2-D ops on x.unsqueeze(-2) and squeeze the result (as PyTorch's graphs show), stride
 // defaults to the kernel size, adaptive output sizes accept null for "keep this size".
-import { adaptiveAvgPool2d as adaptiveAvgPool2dOp, adaptiveMaxPool2d as adaptiveMaxPool2dOp, avgPool2d as avgPool2dOp, maxPool2dWithIndices } from '../../ops/pool.js';
-import { bool, int, intOrList, nullable, signature, tensor, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
+import { adaptiveAvgPool2d as adaptiveAvgPool2dOp, adaptiveMaxPool2d as adaptiveMaxPool2dOp, avgPool2d as avgPool2dOp, maxPool2dWithIndices as maxPool2dOp } from '../../ops/pool.js';
+import { adaptiveAvgPool3d as adaptiveAvgPool3dOp, adaptiveMaxPool3d as adaptiveMaxPool3dOp, avgPool3d as avgPool3dOp, maxPool3dWithIndices as maxPool3dOp } from '../../ops/pool3d.js';
+import { fractionalMaxPool, maxUnpool } from '../../ops/pool-extra.js';
+import { rand } from '../../tensor/create.js';
+import { bool, int, intOrList, nullable, number, numberOrList, signature, tensor, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
 import { formatShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { intOrListOrNull, listWithDefault, ntuple, outputSize, pair, single, type ArgsWith, type IntOrList, type OutputSize } from './utils.js';
@@ -56,7 +59,7 @@ function check1d(list: readonly number[], op: string, name: string): void {
 export function maxPool2d<WithIndices extends boolean = false>(...args: ArgsWith<typeof maxPool2dArgs, 'returnIndices', WithIndices>): PoolResult<WithIndices>;
 export function maxPool2d(...args: ArgsOf<typeof maxPool2dArgs>): Tensor | [Tensor, Tensor] {
   const a = maxPool2dArgs.parse(args);
-  const res = maxPool2dWithIndices(a.input, {
+  const res = maxPool2dOp(a.input, {
     kernelSize: pair(a.kernelSize),
     stride: strideList(a.stride, 2),
     padding: pair(a.padding),
@@ -99,7 +102,7 @@ export function maxPool1d(...args: ArgsOf<typeof maxPool1dArgs>): Tensor | [Tens
   } else {
     checkMaxPool1d(input, k, s, p, d);
   }
-  const [out, indices] = maxPool2dWithIndices(input.unsqueeze(-2), {
+  const [out, indices] = maxPool2dOp(input.unsqueeze(-2), {
     kernelSize: [1, k[0]],
     stride: [1, s.length === 0 ? k[0] : s[0]],
     padding: [0, p[0]],
@@ -185,4 +188,242 @@ export function adaptiveMaxPool1d(...args: ArgsOf<typeof adaptiveMaxPool1dArgs>)
   }
   const [out, indices] = adaptiveMaxPool2dOp(input.unsqueeze(-2), [1, size[0]]);
   return returnIndices ? [out.squeeze(-2), indices.squeeze(-2)] : out.squeeze(-2);
+}
+
+// --- 3-D ---
+
+const maxPool3dArgs = signature('max_pool3d', maxPoolSpec);
+const avgPool3dArgs = signature('avg_pool3d', [...avgPoolSpec, ['divisorOverride', nullable(int), null]] as const);
+const adaptiveAvgPool3dArgs = signature('adaptive_avg_pool3d', [input, ['outputSize', outputSize]] as const);
+const adaptiveMaxPool3dArgs = signature('adaptive_max_pool3d', [input, ['outputSize', outputSize], ['returnIndices', bool, false]] as const);
+
+export function maxPool3d<WithIndices extends boolean = false>(...args: ArgsWith<typeof maxPool3dArgs, 'returnIndices', WithIndices>): PoolResult<WithIndices>;
+export function maxPool3d(...args: ArgsOf<typeof maxPool3dArgs>): Tensor | [Tensor, Tensor] {
+  const a = maxPool3dArgs.parse(args);
+  const res = maxPool3dOp(a.input, {
+    kernelSize: ntuple(a.kernelSize, 3),
+    stride: strideList(a.stride, 3),
+    padding: ntuple(a.padding, 3),
+    dilation: ntuple(a.dilation, 3),
+    ceilMode: a.ceilMode,
+  });
+  return a.returnIndices ? res : res[0];
+}
+
+export function avgPool3d(...args: ArgsOf<typeof avgPool3dArgs>): Tensor {
+  const a = avgPool3dArgs.parse(args);
+  return avgPool3dOp(a.input, {
+    kernelSize: ntuple(a.kernelSize, 3),
+    stride: strideList(a.stride, 3),
+    padding: ntuple(a.padding, 3),
+    ceilMode: a.ceilMode,
+    countIncludePad: a.countIncludePad,
+    divisorOverride: a.divisorOverride,
+  });
+}
+
+export function adaptiveAvgPool3d(...args: ArgsOf<typeof adaptiveAvgPool3dArgs>): Tensor {
+  const { input, outputSize } = adaptiveAvgPool3dArgs.parse(args);
+  return adaptiveAvgPool3dOp(input, listWithDefault(outputSize, input, 3));
+}
+
+export function adaptiveMaxPool3d<WithIndices extends boolean = false>(
+  ...args: ArgsWith<typeof adaptiveMaxPool3dArgs, 'returnIndices', WithIndices>
+): PoolResult<WithIndices>;
+export function adaptiveMaxPool3d(...args: ArgsOf<typeof adaptiveMaxPool3dArgs>): Tensor | [Tensor, Tensor] {
+  const { input, outputSize, returnIndices } = adaptiveMaxPool3dArgs.parse(args);
+  const res = adaptiveMaxPool3dOp(input, listWithDefault(outputSize, input, 3));
+  return returnIndices ? res : res[0];
+}
+
+// --- the *_with_indices forms (return_indices is accepted and ignored, as in PyTorch) ---
+
+const maxPool1dWithIndicesArgs = signature('max_pool1d_with_indices', maxPoolSpec);
+const maxPool2dWithIndicesArgs = signature('max_pool2d_with_indices', maxPoolSpec);
+const maxPool3dWithIndicesArgs = signature('max_pool3d_with_indices', maxPoolSpec);
+const adaptiveMaxPool1dWithIndicesArgs = signature('adaptive_max_pool1d_with_indices', [input, ['outputSize', intOrList], ['returnIndices', bool, false]] as const);
+const adaptiveMaxPool2dWithIndicesArgs = signature('adaptive_max_pool2d_with_indices', [input, ['outputSize', outputSize], ['returnIndices', bool, false]] as const);
+const adaptiveMaxPool3dWithIndicesArgs = signature('adaptive_max_pool3d_with_indices', [input, ['outputSize', outputSize], ['returnIndices', bool, false]] as const);
+
+/** max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False): [values, indices]. */
+export function maxPool1dWithIndices(...args: ArgsOf<typeof maxPool1dWithIndicesArgs>): [Tensor, Tensor] {
+  const a = maxPool1dWithIndicesArgs.parse(args);
+  return maxPool1d(a.input, a.kernelSize, a.stride, a.padding, a.dilation, a.ceilMode, true);
+}
+
+/** max_pool2d_with_indices(...): [values, indices]. */
+export function maxPool2dWithIndices(...args: ArgsOf<typeof maxPool2dWithIndicesArgs>): [Tensor, Tensor] {
+  const a = maxPool2dWithIndicesArgs.parse(args);
+  return maxPool2d(a.input, a.kernelSize, a.stride, a.padding, a.dilation, a.ceilMode, true);
+}
+
+/** max_pool3d_with_indices(...): [values, indices]. */
+export function maxPool3dWithIndices(...args: ArgsOf<typeof maxPool3dWithIndicesArgs>): [Tensor, Tensor] {
+  const a = maxPool3dWithIndicesArgs.parse(args);
+  return maxPool3d(a.input, a.kernelSize, a.stride, a.padding, a.dilation, a.ceilMode, true);
+}
+
+/** adaptive_max_pool1d_with_indices(input, output_size, return_indices=False): [values, indices]. */
+export function adaptiveMaxPool1dWithIndices(...args: ArgsOf<typeof adaptiveMaxPool1dWithIndicesArgs>): [Tensor, Tensor] {
+  const a = adaptiveMaxPool1dWithIndicesArgs.parse(args);
+  return adaptiveMaxPool1d(a.input, a.outputSize, true);
+}
+
+/** adaptive_max_pool2d_with_indices(input, output_size, return_indices=False): [values, indices]. */
+export function adaptiveMaxPool2dWithIndices(...args: ArgsOf<typeof adaptiveMaxPool2dWithIndicesArgs>): [Tensor, Tensor] {
+  const a = adaptiveMaxPool2dWithIndicesArgs.parse(args);
+  return adaptiveMaxPool2d(a.input, a.outputSize, true);
+}
+
+/** adaptive_max_pool3d_with_indices(input, output_size, return_indices=False): [values, indices]. */
+export function adaptiveMaxPool3dWithIndices(...args: ArgsOf<typeof adaptiveMaxPool3dWithIndicesArgs>): [Tensor, Tensor] {
+  const a = adaptiveMaxPool3dWithIndicesArgs.parse(args);
+  return adaptiveMaxPool3d(a.input, a.outputSize, true);
+}
+
+// --- max unpooling ---
+
+// max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None)
+const unpoolSpec = [input, ['indices', tensor], kernelSize, stride, padding, ['outputSize', intOrListOrNull, null]] as const;
+const maxUnpool1dArgs = signature('max_unpool1d', unpoolSpec);
+const maxUnpool2dArgs = signature('max_unpool2d', unpoolSpec);
+const maxUnpool3dArgs = signature('max_unpool3d', unpoolSpec);
+
+/** PyTorch's _unpool_output_size: the pooled input's size, or a checked requested one. */
+function unpoolOutputSize(x: Tensor, k: number[], s: number[], p: number[], requested: IntOrList | null): number[] {
+  const n = k.length;
+  const sizes = x.shape.slice(-n);
+  const defaults = k.map((kk, d) => (sizes[d] - 1) * s[d] + kk - 2 * p[d]);
+  if (requested === null) return defaults;
+  let size = typeof requested === 'number' ? [requested] : requested.slice();
+  if (size.length === n + 2) size = size.slice(2);
+  if (size.length !== n) {
+    throw new RangeError(`output_size should be a sequence containing ${n} or ${n + 2} elements, but it has a length of '${size.length}'`);
+  }
+  for (let d = 0; d < n; d++) {
+    const lo = defaults[d] - s[d];
+    const hi = defaults[d] + s[d];
+    if (!(lo < size[d] && size[d] < hi)) {
+      const shown = typeof requested === 'number' ? String(requested) : `[${requested.join(', ')}]`;
+      throw new RangeError(`invalid output_size "${shown}" (dim ${d} must be between ${lo} and ${hi})`);
+    }
+  }
+  return size;
+}
+
+function unpoolNd(n: 1 | 2 | 3, a: ReturnType<typeof maxUnpool2dArgs.parse>): Tensor {
+  const k = ntuple(a.kernelSize, n);
+  const s = a.stride === null ? k : ntuple(a.stride, n);
+  const p = ntuple(a.padding, n);
+  const size = unpoolOutputSize(a.input, k, s, p, a.outputSize);
+  if (n === 1) return maxUnpool(a.input.unsqueeze(-1), a.indices.unsqueeze(-1), [...size, 1], 2).squeeze(-1);
+  return maxUnpool(a.input, a.indices, size, n);
+}
+
+/** max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None): MaxPool1d's partial inverse. */
+export function maxUnpool1d(...args: ArgsOf<typeof maxUnpool1dArgs>): Tensor {
+  return unpoolNd(1, maxUnpool1dArgs.parse(args));
+}
+
+/** max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None): MaxPool2d's partial inverse. */
+export function maxUnpool2d(...args: ArgsOf<typeof maxUnpool2dArgs>): Tensor {
+  return unpoolNd(2, maxUnpool2dArgs.parse(args));
+}
+
+/** max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None): MaxPool3d's partial inverse. */
+export function maxUnpool3d(...args: ArgsOf<typeof maxUnpool3dArgs>): Tensor {
+  return unpoolNd(3, maxUnpool3dArgs.parse(args));
+}
+
+// --- power-average pooling ---
+
+// lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False)
+const lpPoolSpec = [input, ['normType', number], kernelSize, stride, ['ceilMode', bool, false]] as const;
+const lpPool1dArgs = signature('lp_pool1d', lpPoolSpec);
+const lpPool2dArgs = signature('lp_pool2d', lpPoolSpec);
+
+/** (sign(out) * relu(|out|) * kernel volume) ^ (1 / p): PyTorch's ending of lp_pool. */
+function lpFinish(out: Tensor, volume: number, normType: number): Tensor {
+  return out.sign().mul(out.abs().relu()).mul(volume).pow(1 / normType);
+}
+
+/** lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False): (sum over windows of x^p)^(1/p). */
+export function lpPool1d(...args: ArgsOf<typeof lpPool1dArgs>): Tensor {
+  const a = lpPool1dArgs.parse(args);
+  const out = avgPool1d(a.input.pow(a.normType), a.kernelSize, a.stride ?? undefined, 0, a.ceilMode);
+  return lpFinish(out, single(a.kernelSize)[0], a.normType);
+}
+
+/** lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False). */
+export function lpPool2d(...args: ArgsOf<typeof lpPool2dArgs>): Tensor {
+  const a = lpPool2dArgs.parse(args);
+  const [kw, kh] = pair(a.kernelSize);
+  const out = avgPool2d(a.input.pow(a.normType), a.kernelSize, a.stride ?? undefined, 0, a.ceilMode);
+  return lpFinish(out, kw * kh, a.normType);
+}
+
+// --- fractional max pooling ---
+
+// fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None)
+const fractionalSpec = [
+  input, kernelSize, ['outputSize', intOrListOrNull, null], ['outputRatio', nullable(numberOrList), null],
+  ['returnIndices', bool, false], ['_randomSamples', nullable(tensor), null],
+] as const;
+const fractionalMaxPool2dArgs = signature('fractional_max_pool2d', fractionalSpec);
+const fractionalMaxPool3dArgs = signature('fractional_max_pool3d', fractionalSpec);
+const fractionalMaxPool2dWithIndicesArgs = signature('fractional_max_pool2d_with_indices', fractionalSpec);
+const fractionalMaxPool3dWithIndicesArgs = signature('fractional_max_pool3d_with_indices', fractionalSpec);
+
+function fractionalNd(n: 2 | 3, a: ReturnType<typeof fractionalMaxPool2dArgs.parse>): [Tensor, Tensor] {
+  const op = `fractional_max_pool${n}d`;
+  const x = a.input;
+  let size: number[];
+  if (a.outputSize === null) {
+    if (a.outputRatio === null) throw new RangeError(`${op} requires specifying either an output_size or an output_ratio`);
+    const ratio = typeof a.outputRatio === 'number' ? new Array<number>(n).fill(a.outputRatio) : a.outputRatio.slice();
+    size = ratio.map((r, i) => Math.trunc(x.size(i - n) * r));
+  } else {
+    size = ntuple(a.outputSize, n);
+  }
+  const k = ntuple(a.kernelSize, n);
+  if (k.length !== n) throw new RangeError(`${op}: kernel_size must either be a single Int or tuple of Ints`);
+  if (size.length !== n) throw new RangeError(`${op}: output_size must either be a single Int or tuple of Ints`);
+  const nd = x.dim();
+  if (nd !== n + 1 && nd !== n + 2) throw new RangeError(`${op}(): Expected ${n + 1}D or ${n + 2}D tensor, but got: ${formatShape(x.shape)}`);
+  const names = n === 2 ? ['height', 'width'] : ['time', 'height', 'width'];
+  for (let i = 0; i < n; i++) {
+    const inSize = x.size(i - n);
+    if (size[i] + k[i] - 1 > inSize) {
+      const where = n === 2 ? `${op}()` : `${op}_out()`;
+      throw new RangeError(`${where}: pool ${names[i]} ${k[i]} too large relative to input ${names[i]} ${inSize}`);
+    }
+  }
+  const samples = a._randomSamples ?? rand([nd === n + 1 ? 1 : x.size(0), x.size(-n - 1), n], { dtype: x.dtype });
+  const batched = nd === n + 2 ? x : x.unsqueeze(0);
+  const [values, indices] = fractionalMaxPool(batched, k, size, samples);
+  return nd === n + 2 ? [values, indices] : [values.squeeze(0), indices.squeeze(0)];
+}
+
+export function fractionalMaxPool2d<WithIndices extends boolean = false>(...args: ArgsWith<typeof fractionalMaxPool2dArgs, 'returnIndices', WithIndices>): PoolResult<WithIndices>;
+export function fractionalMaxPool2d(...args: ArgsOf<typeof fractionalMaxPool2dArgs>): Tensor | [Tensor, Tensor] {
+  const a = fractionalMaxPool2dArgs.parse(args);
+  const res = fractionalNd(2, a);
+  return a.returnIndices ? res : res[0];
+}
+
+export function fractionalMaxPool3d<WithIndices extends boolean = false>(...args: ArgsWith<typeof fractionalMaxPool3dArgs, 'returnIndices', WithIndices>): PoolResult<WithIndices>;
+export function fractionalMaxPool3d(...args: ArgsOf<typeof fractionalMaxPool3dArgs>): Tensor | [Tensor, Tensor] {
+  const a = fractionalMaxPool3dArgs.parse(args);
+  const res = fractionalNd(3, a);
+  return a.returnIndices ? res : res[0];
+}
+
+/** fractional_max_pool2d_with_indices(...): [values, indices]. */
+export function fractionalMaxPool2dWithIndices(...args: ArgsOf<typeof fractionalMaxPool2dWithIndicesArgs>): [Tensor, Tensor] {
+  return fractionalNd(2, fractionalMaxPool2dWithIndicesArgs.parse(args));
+}
+
+/** fractional_max_pool3d_with_indices(...): [values, indices]. */
+export function fractionalMaxPool3dWithIndices(...args: ArgsOf<typeof fractionalMaxPool3dWithIndicesArgs>): [Tensor, Tensor] {
+  return fractionalNd(3, fractionalMaxPool3dWithIndicesArgs.parse(args));
 }

@@ -126,3 +126,41 @@ export function lstmCell(x: Tensor, h: Tensor, c: Tensor, p: CellParams): [Tenso
 export function gruCell(x: Tensor, h: Tensor, p: CellParams): Tensor {
   return gruStep(linear(x, p.wIh, p.bIh), { h, c: null }, p).h;
 }
+
+// --- the torch-level entry points: torch.lstm_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) … ---
+
+const cellParams = (wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null): CellParams => ({ wIh, wHh, bIh, bHh, wHr: null });
+
+export const torchRnnTanhCell = (input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null = null, bHh: Tensor | null = null): Tensor =>
+  rnnCell(input, hx, cellParams(wIh, wHh, bIh, bHh), 'tanh');
+export const torchRnnReluCell = (input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null = null, bHh: Tensor | null = null): Tensor =>
+  rnnCell(input, hx, cellParams(wIh, wHh, bIh, bHh), 'relu');
+export const torchGruCell = (input: Tensor, hx: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null = null, bHh: Tensor | null = null): Tensor =>
+  gruCell(input, hx, cellParams(wIh, wHh, bIh, bHh));
+export const torchLstmCell = (input: Tensor, hx: readonly [Tensor, Tensor], wIh: Tensor, wHh: Tensor, bIh: Tensor | null = null, bHh: Tensor | null = null): [Tensor, Tensor] =>
+  lstmCell(input, hx[0], hx[1], cellParams(wIh, wHh, bIh, bHh));
+
+/**
+ * torch.lstm / gru / rnn_tanh / rnn_relu (input, hx, params, has_biases, num_layers, dropout,
+ * train, bidirectional, batch_first): params flat per layer and direction as PyTorch's
+ * _flat_weights ([w_ih, w_hh, b_ih, b_hh] each). Returns [output, h_n] (and c_n for LSTM).
+ */
+function torchRnn(mode: RNNMode) {
+  return (input: Tensor, hx: Tensor | readonly [Tensor, Tensor], params: readonly Tensor[], hasBiases: boolean, numLayers: number,
+    dropoutP: number, train: boolean, bidirectional: boolean, batchFirst: boolean): Tensor[] => {
+    const per = hasBiases ? 4 : 2;
+    const dirs = bidirectional ? 2 : 1;
+    if (params.length !== per * numLayers * dirs) throw new RangeError(`${mode.toLowerCase()}: expected ${per * numLayers * dirs} parameter tensors, got ${params.length}`);
+    const cells = Array.from({ length: numLayers * dirs }, (_, k) =>
+      cellParams(params[k * per], params[k * per + 1], hasBiases ? params[k * per + 2] : null, hasBiases ? params[k * per + 3] : null));
+    const [h0, c0] = mode === 'LSTM' ? (hx as readonly [Tensor, Tensor]) : [hx as Tensor, null];
+    const x = batchFirst ? input.transpose(0, 1) : input;
+    const r = rnn(mode, x, h0, c0, cells, { numLayers, bidirectional, dropout: dropoutP, training: train });
+    const output = batchFirst ? r.output.transpose(0, 1) : r.output;
+    return r.c === null ? [output, r.h] : [output, r.h, r.c];
+  };
+}
+export const torchLstm = torchRnn('LSTM');
+export const torchGru = torchRnn('GRU');
+export const torchRnnTanh = torchRnn('RNN_TANH');
+export const torchRnnRelu = torchRnn('RNN_RELU');

@@ -1,9 +1,12 @@
 // Activation layers, constructed as PyTorch's: positional parameters in PyTorch's order,
 // or a trailing options object with the same names camelCased.
-import { bool, int, nullable, number, signature, string, type ArgsOf, type Check } from '../../tensor/args.js';
+import { bool, deviceArg, dtype, int, nullable, number, signature, string, type ArgsOf, type Check } from '../../tensor/args.js';
+import { empty } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
+import * as init from '../init.js';
 import { Module } from '../module.js';
+import { Parameter } from '../parameter.js';
 import { pyFloat } from '../repr.js';
 
 const inplace = ['inplace', bool, false] as const;
@@ -318,5 +321,125 @@ export class Softmin extends SoftmaxLike {
   }
   override forward(x: Tensor): Tensor {
     return F.softmin(x, this.dim);
+  }
+}
+
+const gluArgs = signature('GLU', [['dim', int, -1]] as const);
+
+export class GLU extends Module {
+  readonly dim: number;
+  constructor(...args: ArgsOf<typeof gluArgs>) {
+    super();
+    this.dim = gluArgs.parse(args).dim;
+  }
+  override forward(x: Tensor): Tensor {
+    return F.glu(x, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+const hardshrinkArgs = signature('Hardshrink', [['lambd', number, 0.5]] as const);
+const softshrinkArgs = signature('Softshrink', [['lambd', number, 0.5]] as const);
+
+/** Hardshrink and Softshrink: one threshold, printed bare as PyTorch prints it. */
+abstract class Shrink extends Module {
+  readonly lambd: number;
+  constructor(sig: typeof hardshrinkArgs, args: ArgsOf<typeof hardshrinkArgs>) {
+    super();
+    this.lambd = sig.parse(args).lambd;
+  }
+  override extraRepr(): string {
+    return pyFloat(this.lambd);
+  }
+}
+
+export class Hardshrink extends Shrink {
+  constructor(...args: ArgsOf<typeof hardshrinkArgs>) {
+    super(hardshrinkArgs, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.hardshrink(x, this.lambd);
+  }
+}
+
+export class Softshrink extends Shrink {
+  constructor(...args: ArgsOf<typeof softshrinkArgs>) {
+    super(softshrinkArgs, args);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.softshrink(x, this.lambd);
+  }
+}
+
+const tanhshrinkArgs = signature('Tanhshrink', [] as const);
+
+export class Tanhshrink extends Module {
+  constructor(...args: ArgsOf<typeof tanhshrinkArgs>) {
+    super();
+    tanhshrinkArgs.parse(args);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.tanhshrink(x);
+  }
+}
+
+const softmax2dArgs = signature('Softmax2d', [] as const);
+
+/** Softmax over the channels of a (C, H, W) or (N, C, H, W) input. */
+export class Softmax2d extends Module {
+  constructor(...args: ArgsOf<typeof softmax2dArgs>) {
+    super();
+    softmax2dArgs.parse(args);
+  }
+  override forward(x: Tensor): Tensor {
+    if (x.dim() !== 3 && x.dim() !== 4) throw new RangeError(`Softmax2d: expected input to be 3D or 4D, got ${x.dim()}D instead`);
+    return F.softmax(x, -3);
+  }
+}
+
+const preluArgs = signature('PReLU', [['numParameters', int, 1], ['init', number, 0.25], ['device', deviceArg, null], ['dtype', nullable(dtype), null]] as const);
+
+/** PReLU(num_parameters=1, init=0.25): a learnable slope for negative inputs, one or one per channel. */
+export class PReLU extends Module {
+  readonly numParameters: number;
+  readonly init: number;
+  weight: Parameter;
+  constructor(...args: ArgsOf<typeof preluArgs>) {
+    super();
+    const a = preluArgs.parse(args);
+    this.numParameters = a.numParameters;
+    this.init = a.init;
+    this.weight = new Parameter(empty([a.numParameters], { dtype: a.dtype ?? undefined }));
+    this.resetParameters();
+  }
+  resetParameters(): void {
+    init.constant_(this.weight, this.init);
+  }
+  override forward(x: Tensor): Tensor {
+    return F.prelu(x, this.weight);
+  }
+  override extraRepr(): string {
+    return `num_parameters=${this.numParameters}`;
+  }
+}
+
+const rreluArgs = signature('RReLU', [['lower', number, 1 / 8], ['upper', number, 1 / 3], inplace] as const);
+
+/** RReLU(lower=1/8, upper=1/3, inplace=False): random slopes in training, their mean in eval. */
+export class RReLU extends Module {
+  readonly lower: number;
+  readonly upper: number;
+  readonly inplace: boolean;
+  constructor(...args: ArgsOf<typeof rreluArgs>) {
+    super();
+    ({ lower: this.lower, upper: this.upper, inplace: this.inplace } = rreluArgs.parse(args));
+  }
+  override forward(x: Tensor): Tensor {
+    return F.rrelu(x, this.lower, this.upper, this.training, this.inplace);
+  }
+  override extraRepr(): string {
+    return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}${andInplace(this.inplace)}`;
   }
 }

@@ -28,6 +28,7 @@ const convSpec = [
 ] as const;
 const conv1dArgs = signature('Conv1d', convSpec);
 const conv2dArgs = signature('Conv2d', convSpec);
+const conv3dArgs = signature('Conv3d', convSpec);
 // ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
 //                 bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)
 const convTransposeSpec = [
@@ -42,6 +43,7 @@ const convTransposeSpec = [
 ] as const;
 const convTranspose1dArgs = signature('ConvTranspose1d', convTransposeSpec);
 const convTranspose2dArgs = signature('ConvTranspose2d', convTransposeSpec);
+const convTranspose3dArgs = signature('ConvTranspose3d', convTransposeSpec);
 
 type ConvNdArgs = ParsedOf<typeof conv2dArgs> & { outputPadding?: number | readonly number[] };
 
@@ -163,6 +165,16 @@ export class Conv2d extends ConvNd {
   }
 }
 
+/** 3-D cross-correlation over [N, C, D, H, W] (or [C, D, H, W]) inputs. */
+export class Conv3d extends ConvNd {
+  constructor(...args: ArgsOf<typeof conv3dArgs>) {
+    super(3, conv3dArgs.parse(args), false);
+  }
+  override forward(x: Tensor): Tensor {
+    return this.convForward(x, F.conv3d);
+  }
+}
+
 abstract class ConvTransposeNd extends ConvNd {
   constructor(spatial: number, a: ParsedOf<typeof convTranspose2dArgs>) {
     if (a.paddingMode !== 'zeros') throw new RangeError(`Only "zeros" padding mode is supported for ${new.target.name}`);
@@ -217,5 +229,15 @@ export class ConvTranspose2d extends ConvTransposeNd {
   }
   override forward(x: Tensor, outputSize?: readonly number[]): Tensor {
     return this.transposeForward(x, outputSize, F.convTranspose2d);
+  }
+}
+
+/** The gradient of Conv3d with respect to its input, as a layer (a "deconvolution"). */
+export class ConvTranspose3d extends ConvTransposeNd {
+  constructor(...args: ArgsOf<typeof convTranspose3dArgs>) {
+    super(3, convTranspose3dArgs.parse(args));
+  }
+  override forward(x: Tensor, outputSize?: readonly number[]): Tensor {
+    return this.transposeForward(x, outputSize, F.convTranspose3d);
   }
 }

@@ -3,8 +3,10 @@
 // then `criterion.forward(outputs, labels)`. The deprecated size_average / reduce map to a
 // reduction as in PyTorch (with its warning). Class weights are buffers named as in PyTorch
 // ('weight', 'pos_weight'), so they appear in stateDict() and move with to(dtype).
-import { bool, checkTensor, int, nullable, number, signature, string, tensor, type ArgsOf, type Check } from '../../tensor/args.js';
+import { bool, check, checkTensor, int, nullable, number, signature, string, tensor, type ArgsOf, type Check } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { warnOnce } from '../../tensor/warnings.js';
+import { ctcLoss, type Lengths as CtcLengths } from '../functional/ctc.js';
 import * as F from '../functional/loss.js';
 import { Module } from '../module.js';
 
@@ -197,5 +199,261 @@ export class BCEWithLogitsLoss extends Loss {
   override forward(input: Tensor, target: Tensor): Tensor {
     this.checkInputs(input, target);
     return F.binaryCrossEntropyWithLogits(input, target, this.weight, null, null, this.reduction, this.posWeight);
+  }
+}
+
+// --- margin, embedding, soft-margin, Poisson, Gaussian and triplet losses ---
+
+const cosineEmbeddingLossArgs = signature('CosineEmbeddingLoss', [['margin', number, 0], sizeAverage, reduce, reduction] as const);
+const marginRankingLossArgs = signature('MarginRankingLoss', [['margin', number, 0], sizeAverage, reduce, reduction] as const);
+const hingeEmbeddingLossArgs = signature('HingeEmbeddingLoss', [['margin', number, 1], sizeAverage, reduce, reduction] as const);
+const multiLabelMarginLossArgs = signature('MultiLabelMarginLoss', [sizeAverage, reduce, reduction] as const);
+const multiLabelSoftMarginLossArgs = signature('MultiLabelSoftMarginLoss', [weight, sizeAverage, reduce, reduction] as const);
+const multiMarginLossArgs = signature('MultiMarginLoss', [['p', int, 1], ['margin', number, 1], weight, sizeAverage, reduce, reduction] as const);
+const softMarginLossArgs = signature('SoftMarginLoss', [sizeAverage, reduce, reduction] as const);
+const tripletMarginLossArgs = signature('TripletMarginLoss', [
+  ['margin', number, 1], ['p', number, 2], ['eps', number, 1e-6], ['swap', bool, false], sizeAverage, reduce, reduction,
+] as const);
+const distanceFunction = check<F.DistanceFunction>(
+  'a function or a module',
+  (v) => typeof v === 'function' || v instanceof Module,
+);
+const tripletMarginWithDistanceLossArgs = signature('TripletMarginWithDistanceLoss', [
+  '*', ['distanceFunction', nullable(distanceFunction), null], ['margin', number, 1], ['swap', bool, false], reduction,
+] as const);
+const poissonNllLossArgs = signature('PoissonNLLLoss', [
+  ['logInput', bool, true], ['full', bool, false], sizeAverage, ['eps', number, 1e-8], reduce, reduction,
+] as const);
+const gaussianNllLossArgs = signature('GaussianNLLLoss', ['*', ['full', bool, false], ['eps', number, 1e-6], reduction] as const);
+const nllLoss2dArgs = signature('NLLLoss2d', [weight, sizeAverage, ignoreIndex, reduce, reduction] as const);
+
+/** A loss of three tensors: PyTorch's "argument 'x' (position i) must be Tensor" for each. */
+function checkThree(where: string, names: [string, string, string], values: unknown[]): void {
+  names.forEach((n, i) => checkTensor(`${where}.forward`, n, i + 1, values[i]));
+}
+
+export class CosineEmbeddingLoss extends Loss {
+  margin: number;
+
+  constructor(...args: ArgsOf<typeof cosineEmbeddingLossArgs>) {
+    const a = cosineEmbeddingLossArgs.parse(args);
+    super(a.sizeAverage, a.reduce, a.reduction);
+    this.margin = a.margin;
+  }
+
+  override forward(input1: Tensor, input2: Tensor, target?: Tensor): Tensor {
+    checkThree('CosineEmbeddingLoss', ['input1', 'input2', 'target'], [input1, input2, target]);
+    return F.cosineEmbeddingLoss(input1, input2, target as Tensor, this.margin, { reduction: this.reduction });
+  }
+}
+
+export class MarginRankingLoss extends Loss {
+  margin: number;
+
+  constructor(...args: ArgsOf<typeof marginRankingLossArgs>) {
+    const a = marginRankingLossArgs.parse(args);
+    super(a.sizeAverage, a.reduce, a.reduction);
+    this.margin = a.margin;
+  }
+
+  override forward(input1: Tensor, input2: Tensor, target?: Tensor): Tensor {
+    checkThree('MarginRankingLoss', ['input1', 'input2', 'target'], [input1, input2, target]);
+    return F.marginRankingLoss(input1, input2, target as Tensor, this.margin, { reduction: this.reduction });
+  }
+}
+
+export class HingeEmbeddingLoss extends Loss {
+  margin: number;
+
+  constructor(...args: ArgsOf<typeof hingeEmbeddingLossArgs>) {
+    const a = hingeEmbeddingLossArgs.parse(args);
+    super(a.sizeAverage, a.reduce, a.reduction);
+    this.margin = a.margin;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    this.checkInputs(input, target);
+    return F.hingeEmbeddingLoss(input, target, this.margin, { reduction: this.reduction });
+  }
+}
+
+export class MultiLabelMarginLoss extends Loss {
+  constructor(...args: ArgsOf<typeof multiLabelMarginLossArgs>) {
+    const a = multiLabelMarginLossArgs.parse(args);
+    super(a.sizeAverage, a.reduce, a.reduction);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    this.checkInputs(input, target);
+    return F.multilabelMarginLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+export class MultiLabelSoftMarginLoss extends WeightedLoss {
+  constructor(...args: ArgsOf<typeof multiLabelSoftMarginLossArgs>) {
+    const a = multiLabelSoftMarginLossArgs.parse(args);
+    super(a.weight, a.sizeAverage, a.reduce, a.reduction);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    this.checkInputs(input, target);
+    return F.multilabelSoftMarginLoss(input, target, this.weight, { reduction: this.reduction });
+  }
+}
+
+export class MultiMarginLoss extends WeightedLoss {
+  p: number;
+  margin: number;
+
+  constructor(...args: ArgsOf<typeof multiMarginLossArgs>) {
+    const a = multiMarginLossArgs.parse(args);
+    super(a.weight, a.sizeAverage, a.reduce, a.reduction);
+    if (a.p !== 1 && a.p !== 2) throw new RangeError('only p == 1 and p == 2 supported');
+    if (a.weight !== null && a.weight.dim() !== 1) throw new RangeError('weight must be one-dimensional');
+    this.p = a.p;
+    this.margin = a.margin;
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    this.checkInputs(input, target);
+    return F.multiMarginLoss(input, target, this.p, this.margin, this.weight, { reduction: this.reduction });
+  }
+}
+
+export class SoftMarginLoss extends Loss {
+  constructor(...args: ArgsOf<typeof softMarginLossArgs>) {
+    const a = softMarginLossArgs.parse(args);
+    super(a.sizeAverage, a.reduce, a.reduction);
+  }
+
+  override forward(input: Tensor, target: Tensor): Tensor {
+    this.checkInputs(input, target);
+    return F.softMarginLoss(input, target, { reduction: this.reduction });
+  }
+}
+
+export class TripletMarginLoss extends Loss {
+  margin: number;
+  p: number;
+  eps: number;
+  swap: boolean;
+
+  constructor(...args: ArgsOf<typeof tripletMarginLossArgs>) {
+    const a = tripletMarginLossArgs.parse(args);
+    super(a.sizeAverage, a.reduce, a.reduction);
+    this.margin = a.margin;
+    this.p = a.p;
+    this.eps = a.eps;
+    this.swap = a.swap;
+  }
+
+  override forward(anchor: Tensor, positive: Tensor, negative?: Tensor): Tensor {
+    checkThree('TripletMarginLoss', ['anchor', 'positive', 'negative'], [anchor, positive, negative]);
+    return F.tripletMarginLoss(anchor, positive, negative as Tensor, this.margin, this.p, this.eps, this.swap, { reduction: this.reduction });
+  }
+}
+
+/** PyTorch's default distance module of TripletMarginWithDistanceLoss: nn.PairwiseDistance() (p = 2, eps = 1e-6). */
+class PairwiseDistance extends Module {
+  override forward(x1: Tensor, x2: Tensor): Tensor {
+    return F.pairwiseDistanceOf(x1, x2, 2, 1e-6, false);
+  }
+}
+
+export class TripletMarginWithDistanceLoss extends Loss {
+  margin: number;
+  swap: boolean;
+  declare distance_function: Module | undefined;
+  /** A plain-function distance (a module one is the child 'distance_function'). */
+  private distanceFn: F.DistanceFunction | null = null;
+
+  constructor(...args: ArgsOf<typeof tripletMarginWithDistanceLossArgs>) {
+    const a = tripletMarginWithDistanceLossArgs.parse(args);
+    super(null, null, a.reduction);
+    const fn = a.distanceFunction ?? new PairwiseDistance();
+    // A module distance is a child (printed and traversed, as PyTorch's attribute is); a plain function is not.
+    if (fn instanceof Module) this.addModule('distance_function', fn);
+    else this.distanceFn = fn;
+    this.margin = a.margin;
+    this.swap = a.swap;
+  }
+
+  /** PyTorch's distance_function. */
+  get distanceFunction(): F.DistanceFunction {
+    return this.distanceFn ?? (this.distance_function as Module & F.DistanceFunction);
+  }
+
+  override forward(anchor: Tensor, positive: Tensor, negative?: Tensor): Tensor {
+    checkThree('TripletMarginWithDistanceLoss', ['anchor', 'positive', 'negative'], [anchor, positive, negative]);
+    return F.tripletMarginWithDistanceLoss(anchor, positive, negative as Tensor, {
+      distanceFunction: this.distanceFunction, margin: this.margin, swap: this.swap, reduction: this.reduction,
+    });
+  }
+}
+
+export class PoissonNLLLoss extends Loss {
+  logInput: boolean;
+  full: boolean;
+  eps: number;
+
+  constructor(...args: ArgsOf<typeof poissonNllLossArgs>) {
+    const a = poissonNllLossArgs.parse(args);
+    super(a.sizeAverage, a.reduce, a.reduction);
+    this.logInput = a.logInput;
+    this.full = a.full;
+    this.eps = a.eps;
+  }
+
+  override forward(logInput: Tensor, target: Tensor): Tensor {
+    this.checkInputs(logInput, target);
+    return F.poissonNllLoss(logInput, target, { logInput: this.logInput, full: this.full, eps: this.eps, reduction: this.reduction });
+  }
+}
+
+export class GaussianNLLLoss extends Loss {
+  full: boolean;
+  eps: number;
+
+  constructor(...args: ArgsOf<typeof gaussianNllLossArgs>) {
+    const a = gaussianNllLossArgs.parse(args);
+    super(null, null, a.reduction);
+    this.full = a.full;
+    this.eps = a.eps;
+  }
+
+  override forward(input: Tensor, target: Tensor, variance?: Tensor): Tensor {
+    checkThree('GaussianNLLLoss', ['input', 'target', 'var'], [input, target, variance]);
+    return F.gaussianNllLoss(input, target, variance as Tensor, { full: this.full, eps: this.eps, reduction: this.reduction });
+  }
+}
+
+/** Deprecated alias of NLLLoss (with PyTorch's warning). */
+export class NLLLoss2d extends NLLLoss {
+  constructor(...args: ArgsOf<typeof nllLoss2dArgs>) {
+    const a = nllLoss2dArgs.parse(args);
+    warnOnce(
+      'NLLLoss2d has been deprecated. Please use NLLLoss instead as a drop-in replacement and see https://pytorch.org/docs/master/nn.html#torch.nn.NLLLoss for more details.',
+    );
+    super(a.weight, a.sizeAverage, a.ignoreIndex, a.reduce, a.reduction);
+  }
+}
+
+const ctcLossArgs = signature('CTCLoss', [['blank', int, 0], reduction, ['zeroInfinity', bool, false]] as const);
+
+/** Connectionist temporal classification loss (forward(logProbs, targets, inputLengths, targetLengths)). */
+export class CTCLoss extends Loss {
+  blank: number;
+  zeroInfinity: boolean;
+
+  constructor(...args: ArgsOf<typeof ctcLossArgs>) {
+    const a = ctcLossArgs.parse(args);
+    super(null, null, a.reduction);
+    this.blank = a.blank;
+    this.zeroInfinity = a.zeroInfinity;
+  }
+
+  override forward(logProbs: Tensor, targets: Tensor, inputLengths?: CtcLengths, targetLengths?: CtcLengths): Tensor {
+    this.checkInputs(logProbs, targets);
+    return ctcLoss(logProbs, targets, inputLengths as CtcLengths, targetLengths as CtcLengths, this.blank, this.reduction, this.zeroInfinity);
   }
 }

@@ -2,6 +2,7 @@
 // GroupNorm(numGroups, numChannels, eps, affine, device, dtype), positional as in PyTorch
 // or by name: per-sample normalisation with optional affine parameters
 // initialised to ones (weight) and zeros (bias), as PyTorch.
+import { crossMapLrn2d } from '../../ops/normalization.js';
 import { empty } from '../../tensor/create.js';
 import { bool, checkTensor, deviceArg, dtype, int, intOrList, nullable, number, signature, type ArgsOf } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -88,5 +89,61 @@ export class GroupNorm extends Module {
 
   override extraRepr(): string {
     return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${pyValue(this.affine)}`;
+  }
+}
+
+const localResponseNormArgs = signature('LocalResponseNorm', [['size', int], ['alpha', number, 1e-4], ['beta', number, 0.75], ['k', number, 1.0]] as const);
+
+/** Normalises each value by the squares of `size` neighbouring channels (dim 1). */
+export class LocalResponseNorm extends Module {
+  readonly size: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+
+  constructor(...args: ArgsOf<typeof localResponseNormArgs>) {
+    super();
+    const a = localResponseNormArgs.parse(args);
+    this.size = a.size;
+    this.alpha = a.alpha;
+    this.beta = a.beta;
+    this.k = a.k;
+  }
+
+  override forward(x: Tensor): Tensor {
+    return F.localResponseNorm(x, this.size, this.alpha, this.beta, this.k);
+  }
+
+  override extraRepr(): string {
+    return `${this.size}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`;
+  }
+}
+
+const crossMapLrn2dArgs = signature('CrossMapLRN2d', [['size', int], ['alpha', number, 1e-4], ['beta', number, 0.75], ['k', number, 1]] as const);
+
+/** Lua Torch's cross-channel LRN over [N, C, H, W] inputs, with PyTorch's hand-written backward. */
+export class CrossMapLRN2d extends Module {
+  readonly size: number;
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+
+  constructor(...args: ArgsOf<typeof crossMapLrn2dArgs>) {
+    super();
+    const a = crossMapLrn2dArgs.parse(args);
+    this.size = a.size;
+    this.alpha = a.alpha;
+    this.beta = a.beta;
+    this.k = a.k;
+  }
+
+  override forward(x: Tensor): Tensor {
+    checkTensor('CrossMapLRN2d.forward', 'input', 1, x);
+    return crossMapLrn2d(x, this.size, this.alpha, this.beta, this.k);
+  }
+
+  /** Python prints the values as given (k defaults to the int 1). */
+  override extraRepr(): string {
+    return `${this.size}, alpha=${String(this.alpha)}, beta=${String(this.beta)}, k=${String(this.k)}`;
   }
 }

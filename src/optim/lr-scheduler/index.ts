@@ -6,3 +6,10 @@ export {
 } from './basic.js';
 export { OneCycleLR, type OneCycleLROptions, type SchedulePhase } from './one-cycle.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './plateau.js';
+export {
+  ConstantLR, LinearLR, MultiplicativeLR, PolynomialLR,
+  type ConstantLROptions, type LinearLROptions, type MultiplicativeLROptions, type PolynomialLROptions,
+} from './warmup.js';
+export { CyclicLR, type CyclicLROptions, type ScaleFn } from './cyclic.js';
+export { CosineAnnealingWarmRestarts, type CosineAnnealingWarmRestartsOptions } from './warm-restarts.js';
+export { SequentialLR, ChainedScheduler, type SequentialLROptions } from './composite.js';
