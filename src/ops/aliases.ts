@@ -27,7 +27,7 @@ const SPECIAL_METHODS: Record<string, (self: Tensor, ...args: never[]) => unknow
   sinc: S.sinc, signbit: S.signbit, deg2rad: S.deg2rad, rad2deg: S.rad2deg, isposinf: S.isposinf, isneginf: S.isneginf,
   isreal: S.isreal, frexp: S.frexp, hypot: S.hypot, logaddexp: S.logaddexp, logaddexp2: S.logaddexp2, copysign: S.copysign,
   nextafter: S.nextafter, ldexp: S.ldexp, heaviside: S.heaviside, gcd: S.gcd, lcm: S.lcm, igamma: S.igamma, igammac: S.igammac,
-  bitwiseLeftShift: S.bitwiseLeftShift, bitwiseRightShift: S.bitwiseRightShift, floatPower: S.floatPower,
+  bitwiseLeftShift: S.bitwiseLeftShift, bitwiseRightShift: S.bitwiseRightShift, floatPower: S.floatPower, fmax: S.fmax, fmin: S.fmin,
   logit: (self: Tensor, eps?: number | null) => S.logit(self, eps ?? null),
   nanToNum: (self: Tensor, nan?: number | null, posinf?: number | null, neginf?: number | null) => S.nanToNum(self, nan, posinf, neginf),
   mvlgamma: (self: Tensor, p: number) => S.mvlgamma(self, p),
@@ -148,10 +148,21 @@ export const arccosh = S.acosh;
 export const arcsinh = S.asinh;
 export const arctanh = S.atanh;
 export const negative = methodFn('neg') as F1;
+/** torch.positive: input itself (PyTorch returns the same tensor), refused for bool as `+x` is. */
 export const positive = (input: Tensor): Tensor => {
   if (input.dtype === 'bool') throw new TypeError('The `+` operator, on a bool tensor is not supported.');
   return input;
 };
+P.positive = function (this: Tensor) {
+  return positive(this);
+};
+/** torch.adjoint: the conjugate transpose of the last two dims; for real tensors the view mT. */
+P.adjoint = function (this: Tensor) {
+  return this.mT;
+};
+export const adjoint = methodFn('adjoint') as F1;
+export const nansum = methodFn('nansum') as (input: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean) => Tensor;
+export const resolveNeg = methodFn('resolveNeg') as F1;
 export const fix = methodFn('trunc') as F1;
 export const sgn = methodFn('sign') as F1;
 export const multiply = methodFn('mul') as F2;
@@ -206,6 +217,10 @@ declare module '../tensor/tensor.js' {
     nanToNum_(nan?: number | null, posinf?: number | null, neginf?: number | null): Tensor; ne_(other: TensorLike): Tensor;
     negative_(): Tensor; nextafter_(other: Tensor): Tensor; notEqual_(other: TensorLike): Tensor; polygamma_(n: number): Tensor;
     rad2deg_(): Tensor; sgn_(): Tensor; sinc_(): Tensor; subtract_(other: TensorLike, opts?: { alpha?: number }): Tensor;
-    trueDivide_(other: TensorLike): Tensor; xlogy_(other: Tensor): Tensor;
+    trueDivide_(other: TensorLike): Tensor; xlogy_(other: Tensor): Tensor; fmax(other: Tensor): Tensor; fmin(other: Tensor): Tensor;
+    /** Self (PyTorch's `+x`); bool tensors are refused. */
+    positive(): Tensor;
+    /** The conjugate transpose of the last two dims (for real tensors, the view mT). */
+    adjoint(): Tensor;
   }
 }

@@ -26,6 +26,7 @@ export * from './products.js';
 export * from './special.js';
 export * from './aliases.js';
 export * from './windows.js';
+export * from './trapezoid.js';
 export { applyUnary, bitwiseNot, fused, predicate, type UnaryName } from './unary.js';
 export { flatten, movedim, narrow, permute, reshape, select, squeeze, t, transpose, unflatten, unsqueeze, view, expand } from './view.js';
 

@@ -1,14 +1,22 @@
 // In-place random fills (uniform_, normal_, bernoulli_, random_), drawing from
 // PyTorch's generator in the same order as PyTorch, and torch.bernoulli.
-import { allocate, getDefaultDtype, isFloatingDtype, type TypedArray } from '../tensor/dtype.js';
+import { allocate, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from '../tensor/dtype.js';
+import { Node } from '../tensor/graph.js';
+import { broadcastShapes } from '../tensor/shape.js';
 import { bernoulliFill, getDefaultGenerator, normalFill, normalSampleDouble, randintFill, uniformFill, uniformSample, type Generator } from '../tensor/random.js';
 import { multinomial as multinomialIndices } from '../tensor/multinomial.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
 import { castRaw } from './kernels.js';
+import { needsGrad, record } from './record.js';
 
 interface GeneratorOption {
   generator?: Generator;
+}
+interface RandomOptions {
+  generator?: Generator | null;
+  dtype?: DType;
+  requiresGrad?: boolean;
 }
 
 /** Replaces self's values with `fill`'s output, written in self's (contiguous) element order. */
@@ -120,6 +128,56 @@ export function multinomial(input: Tensor, numSamples: number, opts: GeneratorOp
 export function bernoulli(input: Tensor, opts: GeneratorOption = {}): Tensor {
   const out = Tensor.empty(input.shape.slice(), isFloatingDtype(input.dtype) ? input.dtype : getDefaultDtype());
   return bernoulli_(out, input, opts);
+}
+
+/** torch.normal's backward: zero for mean and std, as PyTorch (the draw is not reparameterized). */
+class NormalBackward extends Node {
+  constructor(
+    readonly name: string,
+    private readonly inputs: readonly Tensor[],
+  ) {
+    super();
+  }
+  backward(): (Tensor | null)[] {
+    return this.inputs.map((t) => Tensor.fromData(allocate(t.dtype, t.numel()), t.dtype, t.shape.slice()));
+  }
+}
+
+/**
+ * torch.normal: normal(mean, std) with a tensor mean and/or std (one draw per element of
+ * their broadcast shape), or normal(mean, std, size) with numbers. Drawn as PyTorch draws:
+ * standard normals (or N(0, std) for a number std) in the output's order, then scaled and shifted.
+ */
+export function normal(mean: Tensor | number, std: Tensor | number = 1, sizeOrOpts?: readonly number[] | RandomOptions, maybeOpts?: RandomOptions): Tensor {
+  if (!(mean instanceof Tensor) && !(std instanceof Tensor)) {
+    if (!Array.isArray(sizeOrOpts)) {
+      throw new TypeError('normal(mean, std) with two numbers needs a size: torch.normal(mean, std, size), e.g. torch.normal(0, 1, [2, 3])');
+    }
+    const opts = maybeOpts ?? {};
+    const out = Tensor.empty((sizeOrOpts as readonly number[]).slice(), opts.dtype ?? getDefaultDtype());
+    normal_(out, mean, std, { generator: opts.generator ?? undefined });
+    return opts.requiresGrad ? out.requiresGrad_() : out;
+  }
+  if (Array.isArray(sizeOrOpts)) throw new TypeError('normal(): a size is only accepted with a number mean and std; the tensor gives the shape');
+  const opts = (sizeOrOpts ?? {}) as RandomOptions;
+  const generator = opts.generator ?? undefined;
+  if (typeof std === 'number' && std < 0) throw new RangeError(`normal expects std >= 0.0, but found std ${std}`);
+  if (std instanceof Tensor && std.lt(0).any().item()) throw new RangeError('normal expects all elements of std >= 0.0');
+  const like = (mean instanceof Tensor ? mean : std) as Tensor;
+  if (!isFloatingDtype(like.dtype)) throw new TypeError(`normal is not implemented for ${like.dtype} tensors; pass a floating-point mean/std`);
+  const shape = mean instanceof Tensor && std instanceof Tensor ? broadcastShapes(mean.shape, std.shape) : like.shape;
+  const out = Tensor.empty(shape.slice(), like.dtype);
+  let node: string;
+  if (typeof std === 'number') {
+    node = 'NormalBackward1';
+    normal_(out, 0, std, { generator }).add_((mean as Tensor).detach());
+  } else {
+    node = mean instanceof Tensor ? 'NormalBackward3' : 'NormalBackward2';
+    normal_(out, 0, 1, { generator }).mul_(std.detach()).add_(mean instanceof Tensor ? mean.detach() : mean);
+  }
+  const inputs = [mean, std].filter((t): t is Tensor => t instanceof Tensor);
+  if (needsGrad(...inputs)) record(new NormalBackward(node, inputs), inputs, [out]);
+  return out;
 }
 
 declare module '../tensor/tensor.js' {

@@ -1,7 +1,7 @@
 // Special and less common elementwise functions: lgamma, digamma, polygamma, mvlgamma,
 // i0, erfc, igamma/igammac, acosh/asinh/atanh, exp2, sinc, logit, hypot, logaddexp(2),
 // copysign, nextafter, ldexp, frexp, heaviside, gcd/lcm, signbit, nanToNum, floatPower,
-// bit shifts. Each entry is forward + backward in one place; functions with no fast
+// fmax/fmin, bit shifts. Each entry is forward + backward in one place; functions with no fast
 // path in PyTorch either are evaluated per element in JS (special-math.ts), the rest
 // are composed of kernel-backed ops.
 import { checkTensor } from '../tensor/args.js';
@@ -163,6 +163,27 @@ export const copysign = binaryJs('copysign', 'CopysignBackward0', (x, y) => (sig
 export const igamma = binaryJs('igamma', 'IgammaBackward0', M.igamma, (a, x) => [null, x.neg().exp().mul(x.pow(a.sub(1))).div(lgamma(a).exp())]);
 export const igammac = binaryJs('igammac', 'IgammacBackward0', M.igammac, (a, x) => [null, x.neg().exp().mul(x.pow(a.sub(1))).div(lgamma(a).exp()).neg()]);
 
+/**
+ * torch.fmax / fmin: the elementwise max / min where a NaN loses to a number (NaN only when
+ * both are NaN). The gradient goes to the input that was taken, as PyTorch's derivatives.yaml.
+ */
+function nanIgnoringExtremum(name: string, node: string, prefer: 'ge' | 'le') {
+  return (input: Tensor, other: Tensor): Tensor => {
+    checkTensor(name, 'input', 1, input);
+    checkTensor(name, 'other', 2, other);
+    const takeInput = input[prefer](other).logicalOr(other.isnan());
+    const out = where(takeInput, input.detach(), other.detach());
+    if (needsGrad(input, other)) {
+      record(new ElementwiseBackward(node, (g) => [
+        sumToShape(where(takeInput, g, 0), input.shape), sumToShape(where(takeInput, 0, g), other.shape),
+      ]), [input, other], [out]);
+    }
+    return out;
+  };
+}
+export const fmax = nanIgnoringExtremum('fmax', 'FmaxBackward0', 'ge');
+export const fmin = nanIgnoringExtremum('fmin', 'FminBackward0', 'le');
+
 /** torch.nextafter: the next float after each input toward other (no gradient). */
 export function nextafter(input: Tensor, other: Tensor): Tensor {
   checkTensor('nextafter', 'input', 1, input);
@@ -185,6 +206,11 @@ export function frexp(input: Tensor): { mantissa: Tensor; exponent: Tensor } & [
   if (!isFloatingDtype(input.dtype)) throw new TypeError('torch.frexp() only supports floating-point dtypes');
   const mantissa = map1(input, input.dtype, (v) => M.frexp(v)[0]);
   const exponent = map1(input, 'int32', (v) => M.frexp(v)[1]);
+  if (needsGrad(input)) {
+    // PyTorch's derivatives.yaml: mantissa's gradient is grad / 2**exponent; exponent is not differentiable.
+    const scale = pow(2, exponent.to(input.dtype)).reciprocal();
+    record(new ElementwiseBackward('FrexpBackward0', (g) => [g.mul(scale)]), [input], [mantissa]);
+  }
   return Object.assign([mantissa, exponent] as [Tensor, Tensor], { mantissa, exponent });
 }
 
