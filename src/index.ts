@@ -8,7 +8,7 @@ import type { Device } from './tensor/device.js';
 /** torch.device as a type: `const dev: torch.device = torch.device('cpu')`. */
 export type device = Device;
 export * as cuda from './cuda.js';
-export { deepcopy } from './copy.js';
+export { deepcopy } from './nn/copy.js';
 export * from './flags.js';
 export * from './tensor/predicates.js';
 export type { DType } from './tensor/dtype.js';

@@ -16,6 +16,7 @@ import { broadcastShapes, formatShape, sameShape } from '../../tensor/shape.js';
 import { bool, check, int, nullable, number, signature, string, tensor, type ArgsOf, type Check } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { warnOnce } from '../../tensor/warnings.js';
+import { pairwiseDistance } from './distance.js';
 
 export type { Reduction };
 
@@ -289,12 +290,6 @@ export function applyDistance(fn: DistanceFunction, x1: Tensor, x2: Tensor): Ten
   return (typeof m.call === 'function' ? m.call(x1, x2) : m.forward(x1, x2)) as Tensor;
 }
 
-/** at::pairwise_distance: the p-norm of x1 - x2 + eps over the last dim of their broadcast. */
-export function pairwiseDistanceOf(x1: Tensor, x2: Tensor, p = 2, eps = 1e-6, keepdim = false): Tensor {
-  const outDim = Math.max(x1.dim(), x2.dim());
-  return x1.sub(x2).add(eps).norm(p, outDim === 0 ? [] : outDim - 1, keepdim);
-}
-
 /** The enum path (_Reduction.get_enum / legacy_get_enum) with PyTorch's message for a bad name. */
 function enumReduction(sizeAverage: boolean | null, reduce: boolean | null, r: string): Reduction {
   const out = reductionOf(sizeAverage, reduce, r);
@@ -499,9 +494,9 @@ export function tripletMarginLoss(...args: ArgsOf<typeof tripletMarginLossArgs>)
   if (!(anchor.dim() === positive.dim() && positive.dim() === negative.dim())) {
     throw new RangeError(`All inputs should have same dimension but got ${anchor.dim()}D, ${positive.dim()}D and ${negative.dim()}D inputs.`);
   }
-  const distPos = pairwiseDistanceOf(anchor, positive, a.p, a.eps);
-  let distNeg = pairwiseDistanceOf(anchor, negative, a.p, a.eps);
-  if (a.swap) distNeg = distNeg.minimum(pairwiseDistanceOf(positive, negative, a.p, a.eps));
+  const distPos = pairwiseDistance(anchor, positive, a.p, a.eps);
+  let distNeg = pairwiseDistance(anchor, negative, a.p, a.eps);
+  if (a.swap) distNeg = distNeg.minimum(pairwiseDistance(positive, negative, a.p, a.eps));
   return applyReduction(distPos.add(a.margin).sub(distNeg).clampMin(0), red);
 }
 
@@ -509,7 +504,7 @@ export function tripletMarginLoss(...args: ArgsOf<typeof tripletMarginLossArgs>)
 export function tripletMarginWithDistanceLoss(...args: ArgsOf<typeof tripletMarginWithDistanceLossArgs>): Tensor {
   const a = tripletMarginWithDistanceLossArgs.parse(args);
   const { anchor, positive, negative } = a;
-  const dist = (x1: Tensor, x2: Tensor) => (a.distanceFunction === null ? pairwiseDistanceOf(x1, x2) : applyDistance(a.distanceFunction, x1, x2));
+  const dist = (x1: Tensor, x2: Tensor) => (a.distanceFunction === null ? pairwiseDistance(x1, x2) : applyDistance(a.distanceFunction, x1, x2));
   const positiveDist = dist(anchor, positive);
   let negativeDist = dist(anchor, negative);
   if (a.swap) negativeDist = negativeDist.minimum(dist(positive, negative));

@@ -9,6 +9,7 @@ import { warnOnce } from '../../tensor/warnings.js';
 import { ctcLoss, type Lengths as CtcLengths } from '../functional/ctc.js';
 import * as F from '../functional/loss.js';
 import { Module } from '../module.js';
+import { PairwiseDistance } from './distance.js';
 
 type Reduction = F.Reduction;
 
@@ -353,13 +354,6 @@ export class TripletMarginLoss extends Loss {
   }
 }
 
-/** PyTorch's default distance module of TripletMarginWithDistanceLoss: nn.PairwiseDistance() (p = 2, eps = 1e-6). */
-class PairwiseDistance extends Module {
-  override forward(x1: Tensor, x2: Tensor): Tensor {
-    return F.pairwiseDistanceOf(x1, x2, 2, 1e-6, false);
-  }
-}
-
 export class TripletMarginWithDistanceLoss extends Loss {
   margin: number;
   swap: boolean;
@@ -370,6 +364,7 @@ export class TripletMarginWithDistanceLoss extends Loss {
   constructor(...args: ArgsOf<typeof tripletMarginWithDistanceLossArgs>) {
     const a = tripletMarginWithDistanceLossArgs.parse(args);
     super(null, null, a.reduction);
+    // PyTorch's default distance is nn.PairwiseDistance() (p = 2, eps = 1e-6).
     const fn = a.distanceFunction ?? new PairwiseDistance();
     // A module distance is a child (printed and traversed, as PyTorch's attribute is); a plain function is not.
     if (fn instanceof Module) this.addModule('distance_function', fn);

@@ -7,7 +7,7 @@
 // _transformer_encoder_layer_fwd) compute the same function, so they have no twin here:
 // enableNestedTensor and maskCheck are accepted and kept.
 import { isGradEnabled } from '../../tensor/graph.js';
-import { deepcopy } from '../../copy.js';
+import { deepcopy } from '../copy.js';
 import { bool, check, deviceArg, dtype, int, nullable, number, signature, tensor, type ArgsOf, type Check } from '../../tensor/args.js';
 import { arange, zeros } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';

@@ -3,9 +3,9 @@
 // `const bestModelWts = torch.deepcopy(model.stateDict())`: stateDict() shares memory with
 // the model (as PyTorch's does), the deep copy does not. Also copies whole modules
 // (`targetNet = torch.deepcopy(policyNet)`), optimizers, arrays, objects and Maps.
-import { Module, wrapForward } from './nn/module.js';
-import { Parameter } from './nn/parameter.js';
-import { Storage, Tensor } from './tensor/tensor.js';
+import { Module, wrapForward } from './module.js';
+import { Parameter } from './parameter.js';
+import { Storage, Tensor } from '../tensor/tensor.js';
 
 /**
  * A deep copy of `value`: tensors get their own memory (views of one tensor stay views of
