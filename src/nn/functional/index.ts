@@ -7,7 +7,7 @@ export { pad, type PadMode } from './padding.js';
 export { interpolate, upsample, upsampleNearest, upsampleBilinear, type InterpolateMode } from './interpolate.js';
 export { pixelShuffle, pixelUnshuffle, channelShuffle } from './shuffle.js';
 export { fold, unfold } from './fold.js';
-export { affineGrid } from './grid.js';
+export { affineGrid, gridSample } from './grid.js';
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, type MaxPoolOptions, type AvgPoolOptions, type AvgPool2dOptions, type OutputSize } from './pooling.js';
 export {
   maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d, maxPool1dWithIndices, maxPool2dWithIndices, maxPool3dWithIndices,
