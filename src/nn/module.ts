@@ -444,12 +444,13 @@ export class Module {
     const source: StateDict = stateDict instanceof Map ? Object.fromEntries(stateDict) : { ...stateDict };
     for (const [prefix, m] of this.walk(new Set(), '', true)) m.upgradeStateDict(source, prefix ? `${prefix}.` : '');
     const own = this.stateDict({ keepVars: true });
-    const missing = Object.keys(own).filter((k) => !(k in source));
-    const unexpected = Object.keys(source).filter((k) => !(k in own));
+    // Own keys only: 'toString' or '__proto__' in a checkpoint is an unexpected key, not an inherited member.
+    const missing = Object.keys(own).filter((k) => !Object.hasOwn(source, k));
+    const unexpected = Object.keys(source).filter((k) => !Object.hasOwn(own, k));
     const errors: string[] = [];
     const copies: [Tensor, Tensor][] = [];
     for (const [key, target] of Object.entries(own)) {
-      if (!(key in source)) continue;
+      if (!Object.hasOwn(source, key)) continue;
       let value = source[key];
       if (!(value instanceof Tensor)) {
         errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typename(value)}`);

@@ -132,6 +132,15 @@ test('loadStateDict reports PyTorch errors and leaves the model unchanged', () =
   assert.deepEqual([res.missingKeys, res.unexpectedKeys], extras.load_errors.non_strict);
 });
 
+test('keys named like Object members (toString, constructor, __proto__) are unexpected keys, not inherited ones', () => {
+  const m = new nn.Linear(2, 2);
+  const sd: Record<string, Tensor> = { ...m.stateDict(), toString: torch.zeros(1), constructor: torch.zeros(1) };
+  Object.defineProperty(sd, '__proto__', { value: torch.zeros(1), enumerable: true });
+  assert.throws(() => m.loadStateDict(sd), /Unexpected key\(s\) in state_dict: "toString", "constructor", "__proto__"/);
+  const res = m.loadStateDict({ valueOf: torch.zeros(1) } as unknown as Record<string, Tensor>, false);
+  assert.deepEqual([res.missingKeys, res.unexpectedKeys], [['weight', 'bias'], ['valueOf']]);
+});
+
 test("models print and name their state as PyTorch's", () => {
   const r = extras.reprs;
   assert.equal(String(new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 64), new nn.ReLU(), new nn.Linear(64, 10))), r.mlp);
