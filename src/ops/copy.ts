@@ -2,7 +2,7 @@
 import { backend } from '../backend/index.js';
 import { bool, deviceArg, dtype as dtypeArg, nullable, pyTypeName, signature, tensor as tensorArg, type OptionsObjectOf } from '../tensor/args.js';
 import { device, type Device, type DeviceLike } from '../tensor/device.js';
-import { castScalar, DTYPES, isDType, legacyTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
+import { castScalar, checkedScalar, overflowTypeName, DTYPES, isDType, legacyTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkNoInternalOverlap, inplace } from './inplace.js';
@@ -60,7 +60,7 @@ export function fill_(self: Tensor, value: number | boolean | Tensor): Tensor {
     if (value.dim() !== 0) throw new RangeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
     return inplace(self, [value], (s) => copiedValue(value, s.shape, s.dtype));
   }
-  const v = castScalar(Number(value), self.dtype);
+  const v = checkedScalar(Number(value), self.dtype, overflowTypeName(self.dtype), true);
   if (isGradEnabled() && self.requiresGrad) {
     return inplace(self, [], (s) => {
       const out = Tensor.empty(s.shape.slice(), s.dtype);

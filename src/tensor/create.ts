@@ -2,7 +2,7 @@
 // constructors (PyTorch's generator, see random.ts) and their *Like twins.
 import { bool, checkOptions, deviceArg, dtype as dtypeArg, instance, intList, isPlainObject, nullable, pyTypeName, signature, type Signature, type Spec } from './args.js';
 import type { DeviceLike } from './device.js';
-import { allocate, castScalar, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
+import { allocate, castScalar, checkedScalar, overflowTypeName, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
 import { bernoulliFill, Generator, getDefaultGenerator, normalFill, randintFill, randpermFill, uniformFill } from './random.js';
 import { checkNonNegativeShape, numelOf, parseShape } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -101,7 +101,8 @@ function flatten(data: TensorData): Flat {
     } else if (typeof node === 'boolean') {
       values.push(node ? 1 : 0);
     } else if (typeof node === 'number') {
-      raise(Number.isInteger(node) ? 'int' : 'float');
+      // An integral number past int64's range can only have been written as a float (1e30).
+      raise(Number.isInteger(node) && Math.abs(node) < 2 ** 63 ? 'int' : 'float');
       values.push(node);
     } else {
       throw new TypeError(`Could not infer dtype of ${typeof node}`);
@@ -140,7 +141,7 @@ export function tensor(data: TensorData, options?: TensorOptions): Tensor {
   let dtype: DType = opts.dtype ?? (flat.kind === 'float' ? getDefaultDtype() : flat.kind === 'int' ? 'int64' : 'bool');
   if (!opts.dtype && opts.requiresGrad && !isFloatingDtype(dtype)) dtype = getDefaultDtype();
   const out = allocate(dtype, flat.values.length);
-  for (let i = 0; i < flat.values.length; i++) out[i] = castScalar(flat.values[i], dtype);
+  for (let i = 0; i < flat.values.length; i++) out[i] = checkedScalar(flat.values[i], dtype);
   return finish(Tensor.fromData(out, dtype, flat.shape), opts);
 }
 
@@ -170,7 +171,7 @@ function filled(shape: readonly number[], value: number | boolean, opts: TensorO
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int64' : getDefaultDtype());
   checkNonNegativeShape(shape);
   const out = allocate(dtype, numelOf(shape));
-  out.fill(castScalar(Number(value), dtype));
+  out.fill(checkedScalar(Number(value), dtype, overflowTypeName(dtype), true));
   return finish(Tensor.fromData(out, dtype, shape.slice()), opts);
 }
 
@@ -216,7 +217,11 @@ export function arange(start: number, end?: number | TensorOptions, step?: numbe
   const o = checked('arange', given);
   const [s, e] = end === undefined ? [0, start] : [start, end];
   const st = step ?? 1;
-  if (st === 0) throw new RangeError('step must be nonzero');
+  if (!Number.isFinite(s) || !Number.isFinite(e)) {
+    const show = (v: number) => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v));
+    throw new RangeError(`unsupported range: ${show(s)} -> ${show(e)}`);
+  }
+  if (st === 0 || Number.isNaN(st)) throw new RangeError('step must be nonzero');
   if ((e - s) / st < 0) throw new RangeError('upper bound and larger bound inconsistent with step sign');
   const dtype = o.dtype ?? ([s, e, st].every(Number.isInteger) ? 'int64' : getDefaultDtype());
   const n = Math.ceil((e - s) / st);

@@ -1,4 +1,4 @@
-import { DTYPES, isFloatingDtype, type DType } from '../backend/index.js';
+import { castScalar, DTYPES, isFloatingDtype, type DType } from '../backend/index.js';
 
 export { allocate, castScalar, elementSize, isFloatingDtype, isIntegralDtype, DTYPES } from '../backend/index.js';
 export type { DType, TypedArray } from '../backend/index.js';
@@ -99,4 +99,37 @@ export function canCast(from: DType, to: DType): boolean {
   if (isFloatingDtype(from) && !isFloatingDtype(to)) return false;
   if (from !== 'bool' && to === 'bool') return false;
   return true;
+}
+
+const INT_RANGES: Partial<Record<DType, [min: number, max: number]>> = {
+  int64: [-(2 ** 63), 2 ** 63], // max exclusive: 2**63 itself overflows
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  uint8: [0, 255],
+};
+
+/**
+ * A scalar the user gives (torch.tensor's data, full's fill value, fill_) converted to
+ * `dtype` with PyTorch's overflow check: NaN, infinities and out-of-range values raise
+ * "value cannot be converted to type int64 without overflow" instead of being stored
+ * wrapped or as NaN. As in PyTorch an integer-valued negative number wraps into uint8
+ * (-1 -> 255, as a Python int does) and a fractional one does not. `typeName` is how
+ * PyTorch names the type in the message (torch.tensor says int64, full and fill_ int64_t).
+ */
+export function checkedScalar(value: number, dtype: DType, typeName: string = dtype, checkFloat32 = false): number {
+  const range = INT_RANGES[dtype];
+  let ok = true;
+  if (range !== undefined) {
+    const [min, max] = range;
+    const wrapsIntoUint8 = dtype === 'uint8' && Number.isInteger(value) && value < 0 && value >= -255;
+    ok = Number.isFinite(value) && (wrapsIntoUint8 || (value >= min && (dtype === 'int64' ? value < max : value <= max)));
+  } else if (dtype === 'float32' && checkFloat32) {
+    ok = !Number.isFinite(value) || Math.abs(value) <= 3.4028234663852886e38; // FLT_MAX; infinities are allowed
+  }
+  if (!ok) throw new RangeError(`value cannot be converted to type ${typeName} without overflow`);
+  return castScalar(value, dtype);
+}
+
+/** How the overflow messages of full and fill_ name a dtype ("int64_t", "uint8_t", "int", "float"), as PyTorch's. */
+export function overflowTypeName(dtype: DType): string {
+  return { float32: 'float', float64: 'double', int64: 'int64_t', int32: 'int', uint8: 'uint8_t', bool: 'bool' }[dtype];
 }

@@ -1,0 +1,49 @@
+// Scalars converted to a dtype are checked as PyTorch checks them (scripts/fixtures/overflow.py):
+// NaN, infinities and out-of-range values raise instead of being stored wrapped or as NaN.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as torch from '../../src/index.js';
+import type { DType } from '../../src/index.js';
+import { loadFixture } from '../helpers/fixtures.js';
+
+interface Case {
+  call: 'tensor' | 'full' | 'fill_';
+  value: number | string;
+  dtype: DType;
+  result?: (number | boolean | string)[];
+  error?: string;
+}
+const fx = loadFixture<{ cases: Case[]; arange: Record<string, string> }>('overflow.json');
+const num = (v: number | string) => (typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity);
+
+for (const c of fx.cases) {
+  test(`${c.call}(${c.value}) as ${c.dtype}`, () => {
+    const v = num(c.value);
+    const run = () =>
+      c.call === 'tensor' ? torch.tensor([v], { dtype: c.dtype }) : c.call === 'full' ? torch.full([1], v, { dtype: c.dtype }) : torch.zeros(1, { dtype: c.dtype }).fill_(v);
+    if (c.error !== undefined) {
+      assert.throws(run, { message: c.error });
+    } else {
+      const got = (run().tolist() as (number | boolean)[]).map((e) => (e === Infinity ? 'inf' : e === -Infinity ? '-inf' : e));
+      assert.deepEqual(got, c.result);
+    }
+  });
+}
+
+test('a failed fill_ leaves the tensor as it was', () => {
+  const t = torch.tensor([1, 2, 3], { dtype: 'uint8' });
+  assert.throws(() => t.fill_(300));
+  assert.deepEqual(t.tolist(), [1, 2, 3]);
+});
+
+test('an integral number past int64 infers a float tensor (it can only be a float literal)', () => {
+  assert.equal(torch.tensor([3e38]).dtype, 'float32');
+  assert.equal(torch.tensor([2 ** 62]).dtype, 'int64');
+});
+
+test('arange refuses non-finite bounds', () => {
+  assert.throws(() => torch.arange(0, Infinity), { message: fx.arange.end_inf });
+  assert.throws(() => torch.arange(0, NaN), { message: fx.arange.end_nan });
+  assert.throws(() => torch.arange(-Infinity, 1), { message: fx.arange.start_ninf });
+  assert.throws(() => torch.arange(0, 1, NaN), { message: fx.arange.step_nan });
+});
