@@ -8,6 +8,16 @@ export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'int64', 'float32', 'float64'];
 
 export function allocate(dtype: DType, n: number): TypedArray {
+  try {
+    return allocateArray(dtype, n);
+  } catch (e) {
+    // V8 refuses lengths past its typed-array limit or memory: say how much was asked, as PyTorch does.
+    if (!(e instanceof RangeError)) throw e;
+    throw new RangeError(`DefaultCPUAllocator: can't allocate memory: you tried to allocate ${n * elementSize(dtype)} bytes.`);
+  }
+}
+
+function allocateArray(dtype: DType, n: number): TypedArray {
   switch (dtype) {
     case 'float32':
       return new Float32Array(n);

@@ -53,6 +53,8 @@ export class Tensor implements View {
   constructor(storage: Storage, dtype: DType, shape: number[], strides?: number[], offset = 0, version?: VersionCounter) {
     this._storage = storage;
     this._dtype = dtype;
+    // PyTorch's numel is an int64: a shape (an expanded view included) past 2^63 elements is refused.
+    if (numelOf(shape) >= 2 ** 63) throw new RangeError('numel: integer multiplication overflow');
     this._shape = shape;
     this._strides = strides ?? contiguousStrides(shape);
     this._offset = offset;

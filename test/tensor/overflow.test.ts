@@ -13,7 +13,9 @@ interface Case {
   result?: (number | boolean | string)[];
   error?: string;
 }
-const fx = loadFixture<{ cases: Case[]; arange: Record<string, string> }>('overflow.json');
+const fx = loadFixture<{ cases: Case[]; arange: Record<string, string>; sizes: Record<string, string> & { expand_2_31_squared: number[] } }>(
+  'overflow.json',
+);
 const num = (v: number | string) => (typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity);
 
 for (const c of fx.cases) {
@@ -46,4 +48,13 @@ test('arange refuses non-finite bounds', () => {
   assert.throws(() => torch.arange(0, NaN), { message: fx.arange.end_nan });
   assert.throws(() => torch.arange(-Infinity, 1), { message: fx.arange.start_ninf });
   assert.throws(() => torch.arange(0, 1, NaN), { message: fx.arange.step_nan });
+});
+
+test('element counts past int64 are refused; impossible allocations say how many bytes were asked', () => {
+  assert.throws(() => torch.ones(1).expand(2 ** 32, 2 ** 32), { message: fx.sizes.expand });
+  assert.throws(() => torch.ones(1).expand(2 ** 62, 2), { message: fx.sizes.expand_2_62x2 });
+  assert.deepEqual(torch.ones(1).expand(2 ** 31, 2 ** 31).shape, fx.sizes.expand_2_31_squared);
+  // PyTorch's text adds the allocator's source line and errno, which depend on the machine.
+  const asked = /can't allocate memory: you tried to allocate \d+ bytes/.exec(fx.sizes.zeros_2_40)?.[0] as string;
+  assert.throws(() => torch.zeros(2 ** 40), (e: Error) => e.message.includes(asked));
 });
