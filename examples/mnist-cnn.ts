@@ -39,15 +39,17 @@ class Net extends nn.Module {
   }
 }
 
+type Loader = typeof trainLoader;
+
 interface Options {
   logInterval: number;
   dryRun: boolean;
 }
 
-function train(args: Options, model: Net, trainLoader: InstanceType<typeof DataLoader>, optimizer: optim.Optimizer, epoch: number): void {
+function train(args: Options, model: Net, trainLoader: Loader, optimizer: optim.Optimizer, epoch: number): void {
   model.train();
   let batchIdx = 0;
-  for (const [data, target] of trainLoader as Iterable<[Tensor, Tensor]>) {
+  for (const [data, target] of trainLoader) {
     optimizer.zeroGrad();
     const output = model.forward(data);
     const loss = F.nllLoss(output, target);
@@ -64,12 +66,12 @@ function train(args: Options, model: Net, trainLoader: InstanceType<typeof DataL
   }
 }
 
-function test(model: Net, testLoader: InstanceType<typeof DataLoader>): void {
+function test(model: Net, testLoader: Loader): void {
   model.eval();
   let testLoss = 0;
   let correct = 0;
   torch.noGrad(() => {
-    for (const [data, target] of testLoader as Iterable<[Tensor, Tensor]>) {
+    for (const [data, target] of testLoader) {
       const output = model.forward(data);
       testLoss += F.nllLoss(output, target, { reduction: 'sum' }).item(); // sum up batch loss
       const pred = output.argmax(1, true); // get the index of the max log-probability

@@ -373,9 +373,10 @@ export interface ClampBounds {
   max?: TensorLike | null;
 }
 
-/** clamp(min, max); either bound may be omitted (null), scalars or tensors. */
-export function clamp(x: Tensor, min?: TensorLike | null, max?: TensorLike | null): Tensor {
+/** clamp(min, max) or clamp({ min, max }); either bound may be omitted (null), scalars or tensors. */
+export function clamp(x: Tensor, minOrBounds?: TensorLike | ClampBounds | null, maxBound?: TensorLike | null): Tensor {
   checkTensor('clamp', 'input', 1, x);
+  const [min, max] = clampArgs(minOrBounds, maxBound);
   if (min != null && typeof min !== 'number' && !(min instanceof Tensor) && typeof min !== 'boolean') badOperand('clamp', 'min', 2, min);
   if (max != null && typeof max !== 'number' && !(max instanceof Tensor) && typeof max !== 'boolean') badOperand('clamp', 'max', 3, max);
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
@@ -485,7 +486,12 @@ declare module '../tensor/tensor.js' {
 }
 
 function clampArgs(min?: TensorLike | ClampBounds | null, max?: TensorLike | null): [TensorLike | null | undefined, TensorLike | null | undefined] {
-  if (min !== null && typeof min === 'object' && !(min instanceof Tensor)) return [min.min, min.max];
+  if (min !== null && typeof min === 'object' && !(min instanceof Tensor)) {
+    const unknown = Object.keys(min).find((k) => k !== 'min' && k !== 'max');
+    if (unknown !== undefined) throw new TypeError(`clamp() got an unexpected keyword argument '${unknown}' (its options are min and max)`);
+    if (max !== undefined) throw new TypeError('clamp(): give the bounds either as (min, max) or as { min, max }, not both');
+    return [min.min, min.max];
+  }
   return [min as TensorLike | null | undefined, max];
 }
 
