@@ -57,7 +57,7 @@ function train(args: Options, model: Net, trainLoader: Loader, optimizer: optim.
     optimizer.step();
     if (batchIdx % args.logInterval === 0) {
       const seen = batchIdx * data.size(0);
-      const total = trainLoader.dataset.length;
+      const total = (trainLoader.dataset as torch.utils.data.Dataset).length;
       const pct = ((100 * batchIdx) / trainLoader.length).toFixed(0);
       console.log(`Train Epoch: ${epoch} [${seen}/${total} (${pct}%)]\tLoss: ${loss.item().toFixed(6)}`);
       if (args.dryRun) break;
@@ -78,7 +78,7 @@ function test(model: Net, testLoader: Loader): void {
       correct += pred.eq(target.viewAs(pred)).sum().item();
     }
   });
-  const n = testLoader.dataset.length;
+  const n = (testLoader.dataset as torch.utils.data.Dataset).length;
   testLoss /= n;
   console.log(`\nTest set: Average loss: ${testLoss.toFixed(4)}, Accuracy: ${correct}/${n} (${((100 * correct) / n).toFixed(0)}%)\n`);
 }
