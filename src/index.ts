@@ -19,6 +19,7 @@ export { setPrintoptions, getPrintoptions, type PrintOptions } from './tensor/pr
 export * from './ops/index.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './autograd/grad-mode.js';
 export * as autograd from './autograd/index.js';
+export { isAnomalyEnabled, isAnomalyCheckNanEnabled, setAnomalyEnabled } from './autograd/anomaly.js';
 export * as nn from './nn/index.js';
 // The torch.* twins of nn.functional ops that PyTorch also offers at the top level.
 export { conv1d, conv2d, convTranspose1d, convTranspose2d } from './nn/functional/conv.js';
@@ -48,6 +49,7 @@ export {
   torchVander as vander, frobeniusNorm, nuclearNorm,
 } from './linalg/torch.js';
 export * as utils from './utils/index.js';
+export * as hub from './hub/index.js';
 export { getNumThreads, setNumThreads, type BackendInfo } from './backend/index.js';
 
 import { backendInfo } from './backend/index.js';

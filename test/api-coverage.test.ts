@@ -79,7 +79,7 @@ const lookup: Record<Namespace, (name: string) => unknown> = {
 
 /** Coverage reached so far, per namespace (fraction of the names not left out). */
 const FLOOR: Record<Namespace, number> = {
-  nn: 1, functional: 1, optim: 1, lrScheduler: 1, init: 1, linalg: 1, tensor: 0.985, torchFunctions: 0.965,
+  nn: 1, functional: 1, optim: 1, lrScheduler: 1, init: 1, linalg: 1, tensor: 0.985, torchFunctions: 0.97,
 };
 
 export function coverage(ns: Namespace): { have: number; total: number; missing: string[] } {

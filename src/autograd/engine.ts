@@ -2,7 +2,9 @@
 // nodes by descending sequence number), summing gradients per input slot,
 // un-broadcasting and casting each to its input's shape and dtype, accumulating
 // into leaves, then freeing saved tensors unless retainGraph.
-import { AccumulateGrad, swapGradEnabled, type Edge, type Node } from '../tensor/graph.js';
+import { isFloatingDtype } from '../tensor/dtype.js';
+import { AccumulateGrad, anomalyMode, swapGradEnabled, type Edge, type Node } from '../tensor/graph.js';
+import { warnOnce } from '../tensor/warnings.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { sumToShape } from '../ops/reduce.js';
@@ -207,7 +209,7 @@ export function runBackward(
 
       executed.push(node);
       // A node no gradient reached passes nothing on (its edges still count as visited).
-      const outputs = inputs.some((g) => g !== null) ? node.backward(inputs) : node.next.map(() => null);
+      const outputs = inputs.some((g) => g !== null) ? runNode(node, inputs) : node.next.map(() => null);
       if (outputs.length !== node.next.length) {
         throw new Error(`function ${node.name} returned an incorrect number of gradients (expected ${node.next.length}, got ${outputs.length})`);
       }
@@ -227,4 +229,37 @@ export function runBackward(
     if (!opts.retainGraph) for (const n of executed) n.release();
   }
   return captured;
+}
+
+/**
+ * node.backward(inputs), with anomaly detection when it is on: a failure, or (with checkNan)
+ * a NaN in a returned gradient, first reports the forward call that made the node.
+ */
+function runNode(node: Node, inputs: (Tensor | null)[]): (Tensor | null)[] {
+  const mode = anomalyMode();
+  if (!mode.enabled) return node.backward(inputs);
+  let outputs: (Tensor | null)[];
+  try {
+    outputs = node.backward(inputs);
+  } catch (e) {
+    reportAnomaly(node);
+    throw e;
+  }
+  if (mode.checkNan) {
+    outputs.forEach((g, i) => {
+      if (g !== null && g !== undefined && isFloatingDtype(g.dtype) && g.isnan().any().item()) {
+        reportAnomaly(node);
+        throw new Error(`Function '${node.name}' returned nan values in its ${i}th output.`);
+      }
+    });
+  }
+  return outputs;
+}
+
+function reportAnomaly(node: Node): void {
+  warnOnce(
+    node.forwardTrace === null
+      ? `Error detected in ${node.name}. No forward pass information available. Enable detect anomaly during forward pass for more information.`
+      : `Error detected in ${node.name}. Traceback of forward call that caused the error:\n${node.forwardTrace}`,
+  );
 }

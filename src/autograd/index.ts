@@ -2,4 +2,5 @@ export { backward, grad, type BackwardOptions, type GradOptions } from './backwa
 export { Function, FunctionCtx } from './function.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions } from './gradcheck.js';
 export { enableGrad, inferenceMode, isGradEnabled, noGrad, setGradEnabled } from './grad-mode.js';
+export { detectAnomaly, setDetectAnomaly } from './anomaly.js';
 export { Node } from '../tensor/graph.js';

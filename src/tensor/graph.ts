@@ -20,6 +20,34 @@ export function swapGradEnabled(enabled: boolean): boolean {
   return previous;
 }
 
+/** Anomaly detection (torch.autograd.detect_anomaly): nodes keep their forward stack; backward checks for NaN. */
+export interface AnomalyMode {
+  enabled: boolean;
+  checkNan: boolean;
+}
+let anomaly: AnomalyMode = { enabled: false, checkNan: true };
+
+export function anomalyMode(): AnomalyMode {
+  return anomaly;
+}
+
+/** Sets anomaly detection and returns the previous setting. */
+export function swapAnomalyMode(mode: AnomalyMode): AnomalyMode {
+  const previous = anomaly;
+  anomaly = { ...mode };
+  return previous;
+}
+
+// The library's own layers below nn: their frames (node constructors, op plumbing) say nothing
+// about which line of the user's forward pass made a node.
+const INTERNAL = ['tensor/', 'ops/', 'autograd/', 'backend/'].map((d) => new URL(`../${d}`, import.meta.url).pathname);
+
+/** The JS stack of the forward call that creates a node, from the first frame outside the op layers. */
+function forwardStack(): string {
+  const lines = (new Error().stack ?? '').split('\n').slice(1);
+  return lines.filter((l) => !INTERNAL.some((dir) => l.includes(dir))).join('\n');
+}
+
 /** Where a gradient goes: input slot `inputNr` of `node`. */
 export interface Edge {
   readonly node: Node;
@@ -69,7 +97,9 @@ export class SavedTensor {
       throw new Error(
         `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
           `[${legacyTypeName(t.dtype)} [${t.shape.join(', ')}]]${which} is at version ${now}; expected version ${this.version} instead. ` +
-          `Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).`,
+          (anomaly.enabled
+            ? 'Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!'
+            : 'Hint: enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).'),
       );
     }
     return t;
@@ -98,6 +128,8 @@ export abstract class Node {
   /** How many outputs the forward produced (gradient slots the engine fills). */
   numOutputs = 1;
   readonly sequenceNr: number = nextSequenceNr++;
+  /** The forward call's stack, kept while anomaly detection is on (reported if backward fails here). */
+  readonly forwardTrace: string | null = anomaly.enabled ? forwardStack() : null;
   /** Per forward output: hooks run on its gradient before this node runs. */
   preHooks: Map<number, GradHook[]> | null = null;
   /** Per forward output: tensors that retain their gradient (retainGrad). */
