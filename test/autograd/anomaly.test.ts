@@ -81,5 +81,5 @@ test('flags: isAnomalyEnabled, isAnomalyCheckNanEnabled, setDetectAnomaly scoped
 test('without anomaly mode a NaN gradient is returned, not raised (as PyTorch)', () => {
   const x = f32([-1, 4]);
   x.sqrt().sum().backward();
-  assert.ok(Number.isNaN((x.grad as torch.Tensor).tolist()[0] as number));
+  assert.ok(Number.isNaN(((x.grad as torch.Tensor).tolist() as number[])[0]));
 });

@@ -1,5 +1,6 @@
 // default_collate: turns a list of samples into a batch, as PyTorch's
 // torch/utils/data/_utils/collate.py does.
+import { pyTypeName } from '../../tensor/args.js';
 import { tensor } from '../../tensor/create.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { stack } from '../../ops/join.js';
@@ -76,7 +77,21 @@ registerTransferableClass('torchlette.utils.data.PendingNumbers', PendingNumbers
 /** How a batch of JS numbers at a position becomes a value. */
 type NumberCollator = (values: number[], position: string) => unknown;
 
-function collateNumbers(batch: readonly unknown[], position: string, numbers: NumberCollator): unknown {
+/** Python's type(x).__name__ for a JS value (null and undefined are None). */
+const pyTypeOf = (v: unknown) => (v === null || v === undefined ? 'NoneType' : pyTypeName(v));
+
+/** PyTorch's torch.tensor(batch) errors for what is not a number (a 1-element tensor converts, as in Python). */
+function checkNumbers(batch: readonly unknown[]): unknown[] {
+  return batch.map((v) => {
+    if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v;
+    if (v instanceof Tensor && v.numel() === 1) return v.item();
+    if (v === null || v === undefined) throw new TypeError(`Could not infer dtype of NoneType (default_collate got ${v} among numbers)`);
+    throw new TypeError(`new(): invalid data type '${pyTypeOf(v)}' (default_collate got it among numbers)`);
+  });
+}
+
+function collateNumbers(raw: readonly unknown[], position: string, numbers: NumberCollator): unknown {
+  const batch = checkNumbers(raw);
   const first = batch[0];
   if (typeof first === 'boolean') return tensor(batch as boolean[], { dtype: 'bool' });
   if (typeof first === 'bigint') return tensor((batch as bigint[]).map(Number), { dtype: 'int64' });
@@ -117,26 +132,43 @@ export function resolvePendingNumbers(value: unknown, memo: NumberDtypeMemo): un
   return value;
 }
 
-function collate(batch: readonly unknown[], position: string, numbers: NumberCollator): unknown {
+/** How deep default_collate follows nested samples before calling the structure too deep (Python's recursion limit). */
+const MAX_DEPTH = 500;
+
+function collate(batch: readonly unknown[], position: string, numbers: NumberCollator, path: readonly object[] = []): unknown {
   if (batch.length === 0) throw new RangeError('default_collate: cannot collate an empty batch');
   const elem = batch[0];
-  if (elem instanceof Tensor) return stack(batch as Tensor[], 0);
+  if (elem instanceof Tensor) {
+    const other = batch.findIndex((b) => !(b instanceof Tensor));
+    if (other >= 0) throw new TypeError(`expected Tensor as element ${other} in argument 0, but got ${pyTypeOf(batch[other])} (default_collate at ${position})`);
+    return stack(batch as Tensor[], 0);
+  }
   if (typeof elem === 'number' || typeof elem === 'boolean' || typeof elem === 'bigint') return collateNumbers(batch, position, numbers);
   if (typeof elem === 'string') return batch.slice();
   if (ArrayBuffer.isView(elem) && !(elem instanceof DataView)) return stack(batch.map((a) => tensor(a as Float32Array)), 0);
+  if (typeof elem === 'object' && elem !== null) {
+    // A sample that contains itself would recurse forever, and so would a structure deeper than Python's recursion limit.
+    if (path.includes(elem)) throw new TypeError(`default_collate: ${position} contains itself (a cyclic sample); pass a collateFn that batches it`);
+    if (path.length >= MAX_DEPTH) throw new RangeError(`default_collate: ${position.slice(0, 200)}... is nested more than ${MAX_DEPTH} levels deep; pass a collateFn that batches it`);
+    path = [...path, elem];
+  }
   if (elem instanceof Map) {
     const out = new Map<unknown, unknown>();
-    for (const key of elem.keys()) out.set(key, collate(batch.map((d) => (d as Map<unknown, unknown>).get(key)), `${position}.get(${String(key)})`, numbers));
+    for (const key of elem.keys()) out.set(key, collate(batch.map((d) => (d as Map<unknown, unknown>).get(key)), `${position}.get(${String(key)})`, numbers, path));
     return out;
   }
   if (Array.isArray(elem)) {
     const size = elem.length;
     if (!batch.every((b) => Array.isArray(b) && b.length === size)) throw new RangeError('each element in list of batch should be of equal size');
-    return Array.from({ length: size }, (_, k) => collate(batch.map((b) => (b as unknown[])[k]), `${position}[${k}]`, numbers));
+    return Array.from({ length: size }, (_, k) => collate(batch.map((b) => (b as unknown[])[k]), `${position}[${k}]`, numbers, path));
   }
   if (isPlainObject(elem)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(elem)) out[key] = collate(batch.map((d) => (d as Record<string, unknown>)[key]), `${position}.${key}`, numbers);
+    for (const key of Object.keys(elem)) {
+      const missing = batch.findIndex((d) => !isPlainObject(d) || !Object.hasOwn(d, key));
+      if (missing >= 0) throw new TypeError(`KeyError: '${key}' (default_collate: sample ${missing} of the batch has no ${position}.${key}, the first one has)`);
+      out[key] = collate(batch.map((d) => (d as Record<string, unknown>)[key]), `${position}.${key}`, numbers, path);
+    }
     return out;
   }
   throw new TypeError(`default_collate: batch must contain tensors, numbers, typed arrays, strings, objects or arrays; found ${describe(elem)}`);
