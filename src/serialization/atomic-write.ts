@@ -1,13 +1,48 @@
 // Writes replace a file atomically: a temporary file beside the target is written,
 // flushed to disk and renamed over it, so readers see the old file or the new one,
 // never a partial write; on failure the temporary file goes and the target is untouched.
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 function temporaryPath(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
+}
+
+/**
+ * Removes the temporaries that interrupted saves to `path` left behind (a killed process
+ * cannot clean up after itself): only files named exactly as temporaryPath names them,
+ * and only those of processes that no longer run, so a concurrent save is never touched.
+ */
+function removeOrphans(path: string): void {
+  const pattern = new RegExp(`^\\.${escapeRegExp(basename(path))}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return; // the directory does not exist yet: the write itself will say so
+  }
+  for (const name of names) {
+    const m = pattern.exec(name);
+    if (m === null || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    try {
+      unlinkSync(join(dirname(path), name));
+    } catch {
+      /* gone already, or not ours to remove */
+    }
+  }
 }
 
 // writeSync writes at most 2 GiB per call.
@@ -33,6 +68,7 @@ function syncDirectory(path: string): void {
 }
 
 export function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): void {
+  removeOrphans(path);
   const tmp = temporaryPath(path);
   let fd: number | null = openSync(tmp, 'wx', 0o644);
   try {
@@ -60,6 +96,7 @@ export function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): vo
 }
 
 export async function writeFileAtomicAsync(path: string, chunks: readonly Uint8Array[]): Promise<void> {
+  removeOrphans(path);
   const tmp = temporaryPath(path);
   const handle = await open(tmp, 'wx', 0o644);
   let closed = false;

@@ -1,6 +1,7 @@
 // Corrupt, truncated and foreign files fail with an Error naming the file and the
 // problem; writes are atomic and leave an existing file untouched when they fail.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,6 +193,24 @@ describe('atomic writes', () => {
     save({ v: 2 }, path);
     assert.deepEqual(load(path), { v: 2 });
     assert.deepEqual(listing(), []);
+  });
+
+  test("the next save removes the temporaries of interrupted saves (dead writers' only, and nothing else)", async () => {
+    const path = join(dir, 'orphans.pt');
+    // A process that exited: its pid is free, so its temporary is an orphan.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const orphan = join(dir, `.orphans.pt.${dead}.0123456789ab.tmp`);
+    const live = join(dir, `.orphans.pt.${process.ppid}.0123456789ab.tmp`); // a running process's save in progress
+    const unrelated = [join(dir, '.orphans.pt.backup.tmp'), join(dir, `.other.pt.${dead}.0123456789ab.tmp`)];
+    for (const f of [orphan, live, ...unrelated]) writeFileSync(f, 'partial');
+    save({ v: 1 }, path);
+    assert.equal(existsSync(orphan), false);
+    for (const f of [live, ...unrelated]) assert.ok(existsSync(f), f);
+    writeFileSync(orphan, 'partial');
+    await saveAsync({ v: 2 }, path);
+    assert.equal(existsSync(orphan), false);
+    for (const f of [live, ...unrelated]) rmSync(f);
+    assert.deepEqual(load(path), { v: 2 });
   });
 
   test('one storage viewed as two dtypes cannot be saved', () => {
