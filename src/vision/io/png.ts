@@ -1,6 +1,7 @@
 // A small PNG codec on node:zlib: decodes every standard PNG (bit depths 1-16,
 // gray/RGB/palette/alpha, tRNS, Adam7) to 8-bit pixels and encodes 8-bit images.
-import { deflateSync, inflateSync } from 'node:zlib';
+import { constants, deflateSync, inflateSync } from 'node:zlib';
+import { checkImageSize } from './limits.js';
 import { Image } from '../image.js';
 
 const SIGNATURE = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
@@ -47,7 +48,7 @@ function paeth(a: number, b: number, c: number): number {
 function unfilter(data: Uint8Array, pos: number, rowBytes: number, rows: number, bpp: number, name: string): Uint8Array {
   const out = new Uint8Array(rowBytes * rows);
   for (let y = 0; y < rows; y++) {
-    if (pos >= data.length) throw new Error(`${name}: PNG image data is truncated`);
+    if (pos + 1 + rowBytes > data.length) throw new Error(`${name}: image file is truncated`);
     const filter = data[pos++];
     const row = y * rowBytes;
     const prev = row - rowBytes;
@@ -87,6 +88,28 @@ function rawSampleAt(row: Uint8Array, offset: number, index: number, depth: numb
   return sampleAt(row, offset, index, depth);
 }
 
+// Deflate expands at most 1032:1, so a prefix of k compressed bytes inflates to at most 1032 k.
+const MAX_DEFLATE_RATIO = 1032;
+
+/**
+ * The first `need` bytes of a zlib stream (or all of it, if shorter), without inflating
+ * what follows: PIL reads what the image needs and ignores the rest, and a tiny stream of
+ * zeros can inflate to gigabytes. Inflates growing prefixes of the input until enough comes
+ * out; each attempt's output is bounded by the prefix length times deflate's maximum ratio.
+ */
+function inflateAtMost(compressed: Buffer, need: number): Uint8Array {
+  let k = Math.min(compressed.length, Math.ceil(need / MAX_DEFLATE_RATIO) + 65536);
+  for (;;) {
+    const whole = k >= compressed.length;
+    const out = inflateSync(compressed.subarray(0, k), {
+      finishFlush: whole ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+      maxOutputLength: Math.max(1, MAX_DEFLATE_RATIO * k + 1024),
+    });
+    if (out.length >= need || whole) return out.subarray(0, Math.min(out.length, need));
+    k = Math.min(compressed.length, 2 * k);
+  }
+}
+
 /** Decodes a PNG file's bytes; `name` (the file) appears in every error. */
 export function decodePng(bytes: Uint8Array, name = 'PNG data'): Image {
   if (!isPng(bytes)) throw new Error(`${name}: not a PNG file (bad signature)`);
@@ -119,12 +142,25 @@ export function decodePng(bytes: Uint8Array, name = 'PNG data'): Image {
   if (!header) throw new Error(`${name}: PNG has no IHDR chunk`);
   if (!ended && idat.length === 0) throw new Error(`${name}: PNG image data is truncated`);
   const { width, height, bitDepth, colorType, interlace } = header;
+  if (width === 0 || height === 0) throw new Error(`${name}: cannot identify image file (the PNG header says ${width}x${height} pixels)`);
+  checkImageSize(width, height);
   const samples = SAMPLES[colorType];
   if (samples === undefined || ![1, 2, 4, 8, 16].includes(bitDepth)) throw new Error(`${name}: unsupported PNG color type ${colorType} / bit depth ${bitDepth}`);
   if (colorType === 3 && !palette) throw new Error(`${name}: palette PNG without a PLTE chunk`);
+  const bitsPerPixel = samples * bitDepth;
+  const passes = interlace
+    ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]]
+    : [[0, 0, 1, 1]];
+  // The filtered rows' size is known from the header: inflate no further (a small stream can inflate to gigabytes).
+  let expected = 0;
+  for (const [x0, y0, dx, dy] of passes) {
+    const pw = Math.ceil((width - x0) / dx);
+    const ph = Math.ceil((height - y0) / dy);
+    if (pw > 0 && ph > 0) expected += (Math.ceil((pw * bitsPerPixel) / 8) + 1) * ph;
+  }
   let data: Uint8Array;
   try {
-    data = inflateSync(Buffer.concat(idat));
+    data = inflateAtMost(Buffer.concat(idat), expected);
   } catch (e) {
     throw new Error(`${name}: PNG image data cannot be decompressed (${(e as Error).message})`);
   }
@@ -135,7 +171,6 @@ export function decodePng(bytes: Uint8Array, name = 'PNG data'): Image {
   const outC = (color ? 3 : 1) + (hasAlpha ? 1 : 0);
   const image = new Image(width, height, outC);
   const out = image.data;
-  const bitsPerPixel = samples * bitDepth;
   const bpp = Math.max(1, bitsPerPixel >> 3);
   const maxSample = (1 << Math.min(bitDepth, 8)) - 1;
   const scale = (v: number) => (bitDepth < 8 && colorType !== 3 ? Math.round((v * 255) / maxSample) : v);
@@ -161,9 +196,6 @@ export function decodePng(bytes: Uint8Array, name = 'PNG data'): Image {
     }
   };
 
-  const passes = interlace
-    ? [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]]
-    : [[0, 0, 1, 1]];
   let pos2 = 0;
   for (const [x0, y0, dx, dy] of passes) {
     const pw = Math.ceil((width - x0) / dx);

@@ -1,0 +1,71 @@
+// Hostile PNGs against PIL 9.4 (scripts/fixtures/image_limits.py): decompression bombs by
+// header (MAX_IMAGE_PIXELS: a warning past it, DecompressionBombError past twice it) and by
+// deflate stream (only what the image needs is inflated), zero-size and truncated images.
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { decodePng } from '../../src/vision/io/png.js';
+import { DecompressionBombError, getMaxImagePixels, setMaxImagePixels } from '../../src/vision/io/limits.js';
+import * as torch from '../../src/index.js';
+import { loadFixture } from '../helpers/fixtures.js';
+
+interface Case {
+  png: string;
+  ok?: [number, number];
+  error?: string;
+  message?: string;
+  warnings: string[];
+}
+const fx = loadFixture<Record<string, Case>>('image_limits.json');
+const bytes = (c: Case) => new Uint8Array(Buffer.from(c.png, 'base64'));
+
+async function warningsOf(fn: () => void): Promise<string[]> {
+  torch.setWarnAlways(true);
+  const seen: string[] = [];
+  const listener = (w: Error) => seen.push(`${w.name}: ${w.message}`);
+  process.on('warning', listener);
+  try {
+    fn();
+  } catch {
+    /* the outcome is checked separately */
+  }
+  await new Promise((r) => setImmediate(r));
+  process.off('warning', listener);
+  torch.setWarnAlways(false);
+  return seen;
+}
+
+afterEach(() => setMaxImagePixels(89478485));
+
+test('a header claiming more than twice MAX_IMAGE_PIXELS raises before allocating', () => {
+  for (const name of ['bomb_header', 'bomb_20000']) {
+    assert.throws(() => decodePng(bytes(fx[name])), (e: Error) => e instanceof DecompressionBombError && e.message === fx[name].message);
+  }
+});
+
+test('past the limit it warns (then fails here as in PIL: the data is truncated)', async () => {
+  const c = fx.over_limit_warns;
+  assert.deepEqual(await warningsOf(() => decodePng(bytes(c))), c.warnings);
+  assert.throws(() => decodePng(bytes(c)), /image file is truncated/);
+});
+
+test('the limit can be changed or lifted, as PIL.Image.MAX_IMAGE_PIXELS', () => {
+  assert.equal(getMaxImagePixels(), 89478485);
+  setMaxImagePixels(1);
+  assert.throws(() => decodePng(bytes(fx.ok)), DecompressionBombError);
+  setMaxImagePixels(null);
+  // No bomb check: it goes on to allocate 3e10 bytes and fails there instead.
+  assert.throws(() => decodePng(bytes(fx.bomb_header)), (e: Error) => !(e instanceof DecompressionBombError));
+  assert.throws(() => setMaxImagePixels(-1), RangeError);
+});
+
+test('a deflate bomb: only the bytes the image needs are inflated (PIL decodes it too)', () => {
+  const c = fx.deflate_bomb;
+  const img = decodePng(bytes(c));
+  assert.deepEqual([img.width, img.height], c.ok);
+});
+
+test('zero-size and truncated images raise, as PIL', () => {
+  assert.throws(() => decodePng(bytes(fx.width_zero)), /cannot identify image file/);
+  assert.throws(() => decodePng(bytes(fx.truncated_last_row)), /image file is truncated/);
+  assert.deepEqual([decodePng(bytes(fx.ok)).width, decodePng(bytes(fx.ok)).height], fx.ok.ok);
+});
