@@ -48,6 +48,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** An output as torchvision's fixture holds it: Images as uint8 [C, H, W]. */
 function asTensor(x: unknown): torch.Tensor {
+  if (Array.isArray(x)) return torch.stack(x.map(asTensor)); // FiveCrop / TenCrop: the crops stacked
   if (x instanceof Image) return F.pilToTensor(x);
   assert.ok(x instanceof torch.Tensor, 'expected an Image or a Tensor');
   return x;
@@ -131,9 +132,71 @@ const transformForms: Record<string, Make[]> = {
     () => new T.RandomApply({ transforms: [new T.ColorJitter({ brightness: 0.4 }), new T.RandomHorizontalFlip({})], p: 0.6 }),
     () => new T.RandomApply([new T.ColorJitter(0.4), new T.RandomHorizontalFlip()], { p: 0.6 }),
   ],
+  RandomInvert: [() => new T.RandomInvert(0.6), () => new T.RandomInvert({ p: 0.6 })],
+  RandomPosterize: [() => new T.RandomPosterize(3, 0.6), () => new T.RandomPosterize({ bits: 3, p: 0.6 }), () => new T.RandomPosterize(3, { p: 0.6 })],
+  RandomSolarize: [() => new T.RandomSolarize(100, 0.6), () => new T.RandomSolarize({ threshold: 100, p: 0.6 }), () => new T.RandomSolarize(100, { p: 0.6 })],
+  RandomAdjustSharpness: [() => new T.RandomAdjustSharpness(1.5, 0.6), () => new T.RandomAdjustSharpness({ sharpnessFactor: 1.5, p: 0.6 }), () => new T.RandomAdjustSharpness(1.5, { p: 0.6 })],
+  RandomAutocontrast: [() => new T.RandomAutocontrast(0.6), () => new T.RandomAutocontrast({ p: 0.6 })],
+  RandomEqualize: [() => new T.RandomEqualize(0.6), () => new T.RandomEqualize({ p: 0.6 })],
+  GaussianBlur: [() => new T.GaussianBlur([3, 5], [0.5, 1.5]), () => new T.GaussianBlur({ kernelSize: [3, 5], sigma: [0.5, 1.5] }), () => new T.GaussianBlur([3, 5], { sigma: [0.5, 1.5] })],
+  RandomErasing: [
+    () => new T.RandomErasing(0.8, [0.05, 0.3], [0.5, 2.5], 'random', false),
+    () => new T.RandomErasing({ p: 0.8, scale: [0.05, 0.3], ratio: [0.5, 2.5], value: 'random', inplace: false }),
+    () => new T.RandomErasing(0.8, [0.05, 0.3], { ratio: [0.5, 2.5], value: 'random' }),
+  ],
+  RandomAffine: [
+    () => new T.RandomAffine([-20.5, 30.5], [0.1, 0.2], [0.9, 1.1], [-5.5, 5.5], IM.BILINEAR, 9, [3, 4]),
+    () => new T.RandomAffine({ degrees: [-20.5, 30.5], translate: [0.1, 0.2], scale: [0.9, 1.1], shear: [-5.5, 5.5], interpolation: 'bilinear', fill: 9, center: [3, 4] }),
+    () => new T.RandomAffine([-20.5, 30.5], [0.1, 0.2], { scale: [0.9, 1.1], shear: [-5.5, 5.5], interpolation: 'bilinear', fill: 9, center: [3, 4] }),
+  ],
+  RandomPerspective: [
+    () => new T.RandomPerspective(0.3, 0.7, IM.BILINEAR, 0.5),
+    () => new T.RandomPerspective({ distortionScale: 0.3, p: 0.7, interpolation: 'bilinear', fill: 0.5 }),
+    () => new T.RandomPerspective(0.3, { p: 0.7, fill: 0.5 }),
+  ],
+  ElasticTransform: [
+    () => new T.ElasticTransform(15.0, 0.7, IM.BILINEAR, 0.5),
+    () => new T.ElasticTransform({ alpha: 15.0, sigma: 0.7, interpolation: 'bilinear', fill: 0.5 }),
+    () => new T.ElasticTransform(15.0, { sigma: 0.7, fill: 0.5 }),
+  ],
+  FiveCrop: [() => new T.FiveCrop([4, 5]), () => new T.FiveCrop({ size: [4, 5] })],
+  TenCrop: [() => new T.TenCrop(4, true), () => new T.TenCrop({ size: 4, verticalFlip: true }), () => new T.TenCrop(4, { verticalFlip: true })],
+  LinearTransformation: [
+    () => new T.Compose([new T.CenterCrop(2), new T.Lambda((x: torch.Tensor) => x.contiguous()), new T.LinearTransformation(torch.arange(144).float().view(12, 12).div(100), torch.arange(12).float().div(10))]),
+    () => new T.Compose([new T.CenterCrop(2), new T.Lambda((x: torch.Tensor) => x.contiguous()), new T.LinearTransformation({ transformationMatrix: torch.arange(144).float().view(12, 12).div(100), meanVector: torch.arange(12).float().div(10) })]),
+  ],
+  RandomChoice: [
+    () => new T.RandomChoice([new T.RandomHorizontalFlip(0.5), new T.RandomVerticalFlip(0.5), new T.ColorJitter(0.4)], [0.5, 0.25, 0.25]),
+    () => new T.RandomChoice({ transforms: [new T.RandomHorizontalFlip(0.5), new T.RandomVerticalFlip(0.5), new T.ColorJitter(0.4)], p: [0.5, 0.25, 0.25] }),
+    () => new T.RandomChoice([new T.RandomHorizontalFlip(0.5), new T.RandomVerticalFlip(0.5), new T.ColorJitter(0.4)], { p: [0.5, 0.25, 0.25] }),
+  ],
+  RandomOrder: [
+    () => new T.RandomOrder([new T.RandomHorizontalFlip(0.5), new T.ColorJitter(0.3), new T.RandomInvert(0.5)]),
+    () => new T.RandomOrder({ transforms: [new T.RandomHorizontalFlip(0.5), new T.ColorJitter(0.3), new T.RandomInvert(0.5)] }),
+  ],
+  AutoAugment: [
+    () => new T.AutoAugment(T.AutoAugmentPolicy.SVHN, IM.BILINEAR, [1, 2, 3]),
+    () => new T.AutoAugment({ policy: 'svhn', interpolation: 'bilinear', fill: [1, 2, 3] }),
+    () => new T.AutoAugment('svhn', { interpolation: 'bilinear', fill: [1, 2, 3] }),
+  ],
+  RandAugment: [
+    () => new T.RandAugment(3, 7, 15, IM.NEAREST, 4),
+    () => new T.RandAugment({ numOps: 3, magnitude: 7, numMagnitudeBins: 15, interpolation: 'nearest', fill: 4 }),
+    () => new T.RandAugment(3, 7, { numMagnitudeBins: 15, fill: 4 }),
+  ],
+  TrivialAugmentWide: [
+    () => new T.TrivialAugmentWide(21, IM.NEAREST, [1, 2, 3]),
+    () => new T.TrivialAugmentWide({ numMagnitudeBins: 21, interpolation: 'nearest', fill: [1, 2, 3] }),
+    () => new T.TrivialAugmentWide(21, { fill: [1, 2, 3] }),
+  ],
+  AugMix: [
+    () => new T.AugMix(2, 2, 2, 0.7, false, IM.BILINEAR, null),
+    () => new T.AugMix({ severity: 2, mixtureWidth: 2, chainDepth: 2, alpha: 0.7, allOps: false, interpolation: 'bilinear', fill: null }),
+    () => new T.AugMix(2, 2, { chainDepth: 2, alpha: 0.7, allOps: false }),
+  ],
 };
 
-const resampling = (name: string) => /Resize|Rotation|ResizedCrop|resize|rotate|resized_crop/.test(name);
+const resampling = (name: string) => /Resize|Rotation|ResizedCrop|resize|rotate|resized_crop|Affine|Perspective|Elastic|Augment|AugMix|Blur|Sharpness/.test(name);
 
 describe('transforms: positional, options and mixed calls give torchvision’s repr and outputs', () => {
   test('every case has its TypeScript forms, and every transform class a case', () => {
@@ -147,6 +210,7 @@ describe('transforms: positional, options and mixed calls give torchvision’s r
         assert.equal(String(make()), c.repr, `form ${form}: repr`);
         for (const run of c.runs) {
           torch.manualSeed(run.seed);
+          T.random.seed(run.seed);
           const t = make();
           run.outs.forEach((o, k) => assertOut(t(inputs[c.input]() as never), o, `form ${form}, seed ${run.seed}, draw ${k}`, resampling(c.name)));
           assertTensor(torch.rand(2), run.after, {}, `form ${form}, seed ${run.seed}: generator after`);

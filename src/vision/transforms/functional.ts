@@ -288,7 +288,8 @@ export function vflip<T extends ImageLike>(...args: Args<ReturnType<typeof flipS
 
 /** torchvision's _get_inverse_affine_matrix (as used by rotate). */
 export function inverseAffineMatrix(center: [number, number], angle: number, translate: [number, number], scale: number, shear: [number, number]): number[] {
-  const rad = (d: number) => (d * Math.PI) / 180;
+  // math.radians: d * (pi / 180), rounded as Python rounds it
+  const rad = (d: number) => d * (Math.PI / 180);
   const rot = rad(angle);
   const sx = rad(shear[0]);
   const sy = rad(shear[1]);

@@ -124,7 +124,7 @@ function filled(img: Image, w: number, h: number, fill: number[]): Image {
 }
 
 // ImagingTransformAffine with NEAREST: 16.16 fixed point when every coordinate fits, else doubles.
-function affineNearest(img: Image, w: number, h: number, a: number[], fill: number[]): Image {
+export function affineNearest(img: Image, w: number, h: number, a: number[], fill: number[]): Image {
   const out = filled(img, w, h, fill);
   const ch = img.channels;
   const fits = (x: number, y: number) => Math.abs(x * a[0] + y * a[1] + a[2]) < 32768 && Math.abs(x * a[3] + y * a[4] + a[5]) < 32768;

@@ -32,10 +32,14 @@ export function tensorGrayscale(t: Tensor, numOutputChannels = 1): Tensor {
   return numOutputChannels === 3 ? gray.expand(t.shape).contiguous() : gray;
 }
 
-/** _blend: (ratio * img1 + (1 - ratio) * img2).clamp(0, bound).to(img1.dtype); img2 broadcasts. */
+/**
+ * _blend: (ratio * img1 + (1 - ratio) * img2).clamp(0, bound).to(img1.dtype); img2 broadcasts.
+ * `ratio` is a Python float, so integer images compute in float32 even for a whole-number ratio.
+ */
 function blend(img1: Tensor, img2: Tensor, ratio: number): Tensor {
   const bound = isFloatingDtype(img1.dtype) ? 1 : 255;
-  return img1.mul(ratio).add(img2.mul(1 - ratio)).clamp(0, bound).to(img1.dtype);
+  const asFloat = (t: Tensor) => (isFloatingDtype(t.dtype) ? t : t.to('float32'));
+  return asFloat(img1).mul(ratio).add(asFloat(img2).mul(1 - ratio)).clamp(0, bound).to(img1.dtype);
 }
 
 export function tensorBrightness(t: Tensor, factor: number): Tensor {

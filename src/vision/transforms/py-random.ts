@@ -1,0 +1,144 @@
+// Python's `random` module (CPython's Mersenne Twister, seeded by init_by_array), for
+// the transforms torchvision draws with it rather than with torch's generator:
+// RandomOrder (random.shuffle) and RandomChoice (random.choices). `random.seed(s)`
+// here reproduces Python's `random.seed(s)`, as torch.manualSeed reproduces torch's.
+const N = 624;
+const M = 397;
+
+export class PythonRandom {
+  private readonly mt = new Uint32Array(N);
+  private index = N + 1;
+
+  constructor(seed?: number | bigint) {
+    this.seed(seed ?? BigInt(Math.floor(Math.random() * 2 ** 52)) * 4096n + BigInt(Date.now() % 4096));
+  }
+
+  private initGenrand(s: number): void {
+    const mt = this.mt;
+    mt[0] = s >>> 0;
+    for (let i = 1; i < N; i++) {
+      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
+      mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
+    }
+    this.index = N;
+  }
+
+  /** random.seed(n) for an integer n: init_by_array over the 32-bit words of |n|. */
+  seed(n: number | bigint): void {
+    if (typeof n === 'number' && !Number.isInteger(n)) throw new TypeError('seed must be an integer (Python hashes other seeds; pass an int)');
+    let v = BigInt(n);
+    if (v < 0n) v = -v;
+    const key: number[] = [];
+    while (v > 0n) {
+      key.push(Number(v & 0xffffffffn));
+      v >>= 32n;
+    }
+    if (key.length === 0) key.push(0);
+    this.initGenrand(19650218);
+    const mt = this.mt;
+    let i = 1;
+    let j = 0;
+    for (let k = Math.max(N, key.length); k > 0; k--) {
+      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
+      mt[i] = ((mt[i] ^ Math.imul(prev, 1664525)) + key[j] + j) >>> 0;
+      i++;
+      j++;
+      if (i >= N) {
+        mt[0] = mt[N - 1];
+        i = 1;
+      }
+      if (j >= key.length) j = 0;
+    }
+    for (let k = N - 1; k > 0; k--) {
+      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
+      mt[i] = ((mt[i] ^ Math.imul(prev, 1566083941)) - i) >>> 0;
+      i++;
+      if (i >= N) {
+        mt[0] = mt[N - 1];
+        i = 1;
+      }
+    }
+    mt[0] = 0x80000000;
+    this.index = N;
+  }
+
+  private genrand(): number {
+    const mt = this.mt;
+    if (this.index >= N) {
+      for (let k = 0; k < N; k++) {
+        const y = (mt[k] & 0x80000000) | (mt[(k + 1) % N] & 0x7fffffff);
+        mt[k] = mt[(k + M) % N] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
+      }
+      this.index = 0;
+    }
+    let y = mt[this.index++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** random.random(): a float in [0, 1) with 53 random bits. */
+  random(): number {
+    const a = this.genrand() >>> 5;
+    const b = this.genrand() >>> 6;
+    return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** random.getrandbits(k) for k <= 32. */
+  private bits(k: number): number {
+    return k === 0 ? 0 : this.genrand() >>> (32 - k);
+  }
+
+  /** random._randbelow(n): rejection sampling on bit_length(n) bits. */
+  randbelow(n: number): number {
+    if (n <= 0) return 0;
+    if (n > 2 ** 32) throw new RangeError('randbelow supports n up to 2^32');
+    const k = Math.floor(Math.log2(n)) + 1;
+    let r = this.bits(k);
+    while (r >= n) r = this.bits(k);
+    return r;
+  }
+
+  /** random.shuffle(x), in place. */
+  shuffle<T>(x: T[]): void {
+    for (let i = x.length - 1; i > 0; i--) {
+      const j = this.randbelow(i + 1);
+      [x[i], x[j]] = [x[j], x[i]];
+    }
+  }
+
+  /** random.choices(population, weights=None, k=1) */
+  choices<T>(population: readonly T[], weights: readonly number[] | null = null, k = 1): T[] {
+    const n = population.length;
+    const out: T[] = [];
+    if (weights === null) {
+      for (let i = 0; i < k; i++) out.push(population[Math.floor(this.random() * n)]);
+      return out;
+    }
+    const cum: number[] = [];
+    let acc = 0;
+    for (const w of weights) cum.push((acc += w));
+    if (cum.length !== n) throw new RangeError('The number of weights does not match the population');
+    const total = cum[n - 1] ?? 0;
+    if (total <= 0) throw new RangeError('Total of weights must be greater than zero');
+    if (!Number.isFinite(total)) throw new RangeError('Total of weights must be finite');
+    for (let i = 0; i < k; i++) {
+      const x = this.random() * total;
+      // bisect_right(cum, x, 0, n - 1)
+      let lo = 0;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (x < cum[mid]) hi = mid;
+        else lo = mid + 1;
+      }
+      out.push(population[lo]);
+    }
+    return out;
+  }
+}
+
+/** The module-level generator, as Python's `random` functions share one: `random.seed(0)`. */
+export const random = new PythonRandom();
