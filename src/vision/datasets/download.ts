@@ -1,53 +1,20 @@
 // Downloads for datasets' `download: true`. Dataset constructors are synchronous (as
 // torchvision's), so the fetch runs on a helper thread while this one waits on a
-// SharedArrayBuffer; files are checked by MD5 as torchvision does.
+// SharedArrayBuffer (hub/fetch-sync.ts); files are checked by MD5 as torchvision does.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fetchToPathSync } from '../../hub/fetch-sync.js';
 import { gunzipIfGzipped } from './gzip.js';
 
-const MESSAGE_BYTES = 4096;
-
-const FETCH_WORKER = `
-const { workerData } = require('node:worker_threads');
-const fs = require('node:fs');
-const state = new Int32Array(workerData.shared, 0, 2);
-const message = new Uint8Array(workerData.shared, 8);
-(async () => {
-  try {
-    const res = await fetch(workerData.url, { signal: AbortSignal.timeout(workerData.timeoutMs) });
-    if (!res.ok) throw new Error('HTTP ' + res.status + ' ' + res.statusText);
-    fs.writeFileSync(workerData.dest, Buffer.from(await res.arrayBuffer()));
-    Atomics.store(state, 0, 1);
-  } catch (e) {
-    const cause = e && e.cause ? ' (' + (e.cause.code || e.cause.message || e.cause) + ')' : '';
-    const text = Buffer.from(String(e && e.message ? e.message : e) + cause).subarray(0, message.length);
-    message.set(text);
-    Atomics.store(state, 1, text.length);
-    Atomics.store(state, 0, 2);
-  }
-  Atomics.notify(state, 0);
-})();
-`;
-
-/** Fetches `url` into `dest` synchronously; throws with the reason on failure. */
+/** Fetches `url` into `dest` synchronously (through `dest.part`); throws with the reason on failure. */
 export function fetchToFileSync(url: string, dest: string, timeoutMs = 10 * 60 * 1000): void {
   mkdirSync(dirname(dest), { recursive: true });
-  const shared = new SharedArrayBuffer(8 + MESSAGE_BYTES);
-  const state = new Int32Array(shared, 0, 2);
   const tmp = `${dest}.part`;
-  const worker = new Worker(FETCH_WORKER, { eval: true, workerData: { url, dest: tmp, shared, timeoutMs } });
   try {
-    const waited = Atomics.wait(state, 0, 0, timeoutMs + 5000);
-    if (waited === 'timed-out') throw new Error('timed out');
-    if (Atomics.load(state, 0) === 2) {
-      const len = Atomics.load(state, 1);
-      throw new Error(Buffer.from(new Uint8Array(shared, 8, len)).toString());
-    }
+    fetchToPathSync(url, tmp, { idleTimeoutMs: timeoutMs });
     renameSync(tmp, dest);
   } finally {
-    void worker.terminate();
     rmSync(tmp, { force: true });
   }
 }

@@ -1,0 +1,122 @@
+// A synchronous HTTP download. The APIs that download (dataset constructors with
+// `download: true`, model builders with `weights`) are synchronous, as PyTorch's are, so
+// a worker thread streams the response into a file while this thread waits on a
+// SharedArrayBuffer, waking ten times a second to report progress. The worker hashes the
+// bytes (SHA-256) as they arrive, as torch.hub does.
+import { Worker } from 'node:worker_threads';
+
+const MESSAGE_BYTES = 4096;
+// Layout of the shared buffer: Int32 status and message length, Float64 bytes received
+// and Content-Length (-1: unknown), then the message (the digest, or the error).
+const COUNTS_OFFSET = 8;
+const MESSAGE_OFFSET = 24;
+const RUNNING = 0;
+const DONE = 1;
+const FAILED = 2;
+
+const FETCH_WORKER = `
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { createHash } = require('node:crypto');
+const state = new Int32Array(workerData.shared, 0, 2);
+const counts = new Float64Array(workerData.shared, ${COUNTS_OFFSET}, 2);
+const message = new Uint8Array(workerData.shared, ${MESSAGE_OFFSET});
+function finish(status, text) {
+  const bytes = Buffer.from(text).subarray(0, message.length);
+  message.set(bytes);
+  Atomics.store(state, 1, bytes.length);
+  Atomics.store(state, 0, status);
+  Atomics.notify(state, 0);
+}
+function describe(e) {
+  const text = String(e && e.message ? e.message : e);
+  const cause = e && e.cause ? (e.cause.message || e.cause.code || String(e.cause)) : '';
+  return cause && cause !== text ? text + ': ' + cause : text;
+}
+(async () => {
+  const controller = new AbortController();
+  const idle = workerData.idleTimeoutMs;
+  const timer = setTimeout(() => controller.abort(new Error('no data received for ' + idle / 1000 + ' s')), idle);
+  let fd = null;
+  try {
+    const res = await fetch(workerData.url, { headers: workerData.headers, signal: controller.signal });
+    if (!res.ok) throw new Error('HTTP Error ' + res.status + ': ' + res.statusText);
+    const length = res.headers.get('content-length');
+    // A compressed body is decoded on the way in: its Content-Length is not the file's size.
+    counts[1] = length !== null && res.headers.get('content-encoding') === null ? Number(length) : -1;
+    fd = fs.openSync(workerData.path, 'w');
+    const hash = createHash('sha256');
+    let received = 0;
+    if (res.body !== null) {
+      for await (const chunk of res.body) {
+        timer.refresh();
+        fs.writeSync(fd, chunk);
+        hash.update(chunk);
+        received += chunk.length;
+        counts[0] = received;
+      }
+    }
+    fs.closeSync(fd);
+    fd = null;
+    if (counts[1] >= 0 && received !== counts[1]) throw new Error('the connection closed after ' + received + ' of ' + counts[1] + ' bytes');
+    finish(${DONE}, hash.digest('hex'));
+  } catch (e) {
+    if (fd !== null) fs.closeSync(fd);
+    finish(${FAILED}, describe(e));
+  } finally {
+    clearTimeout(timer);
+  }
+})();
+`;
+
+export interface FetchSyncOptions {
+  /** Give up when no data arrives for this long (milliseconds). */
+  idleTimeoutMs?: number;
+  /** Request headers (torch.hub sends `User-Agent: torch.hub`). */
+  headers?: Record<string, string>;
+  /** Called about ten times a second, and once at the end: bytes received, Content-Length (null when unknown). */
+  onProgress?: (received: number, total: number | null) => void;
+}
+
+export interface FetchSyncResult {
+  /** Bytes written to the file. */
+  bytes: number;
+  /** SHA-256 of those bytes, lowercase hex. */
+  sha256: string;
+}
+
+/**
+ * Downloads `url` into `path` (created or truncated) and waits for it; throws an Error
+ * whose message is the cause (`HTTP Error 404: Not Found`, `fetch failed: connect
+ * ECONNREFUSED …`). On failure `path` may hold part of the body: the caller, which owns
+ * the file name, removes it.
+ */
+export function fetchToPathSync(url: string, path: string, options: FetchSyncOptions = {}): FetchSyncResult {
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  const shared = new SharedArrayBuffer(MESSAGE_OFFSET + MESSAGE_BYTES);
+  const state = new Int32Array(shared, 0, 2);
+  const counts = new Float64Array(shared, COUNTS_OFFSET, 2);
+  counts[1] = -1;
+  const worker = new Worker(FETCH_WORKER, { eval: true, workerData: { url, path, shared, idleTimeoutMs, headers: options.headers ?? {} } });
+  const progress = () => options.onProgress?.(counts[0], counts[1] < 0 ? null : counts[1]);
+  try {
+    // The worker times itself out when data stops; this guard only covers a worker that died.
+    let lastChange = Date.now();
+    let lastCount = 0;
+    while (Atomics.load(state, 0) === RUNNING) {
+      Atomics.wait(state, 0, RUNNING, 100);
+      progress();
+      if (counts[0] !== lastCount) {
+        lastCount = counts[0];
+        lastChange = Date.now();
+      } else if (Date.now() - lastChange > idleTimeoutMs + 10_000 && Atomics.load(state, 0) === RUNNING) {
+        throw new Error(`no data received for ${(idleTimeoutMs + 10_000) / 1000} s`);
+      }
+    }
+    const text = Buffer.from(new Uint8Array(shared, MESSAGE_OFFSET, Atomics.load(state, 1))).toString();
+    if (Atomics.load(state, 0) === FAILED) throw new Error(text);
+    return { bytes: counts[0], sha256: text };
+  } finally {
+    void worker.terminate();
+  }
+}
