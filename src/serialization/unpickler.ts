@@ -34,12 +34,26 @@ function decodeLong(bytes: Uint8Array): number | bigint {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
 }
 
+/** ISO-8859-1 (each byte one code point; TextDecoder's 'latin1' is windows-1252, which remaps 0x80-0x9f). */
+function isoLatin1(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return out;
+}
+
 function u32(b: Uint8Array): number {
   return (b[0] | (b[1] << 8) | (b[2] << 16)) + b[3] * 0x1000000;
 }
 
+/**
+ * How Python 2 `str` values (BINSTRING) are decoded: torch.load's default ('utf-8', falling
+ * back to latin-1 where the bytes are not UTF-8), or 'latin1' as pickle.load(encoding='latin1'),
+ * which keeps every byte (numpy arrays pickled by Python 2 hold their data in a str).
+ */
+export type Python2Strings = 'utf-8' | 'latin1';
+
 /** Runs one pickle (up to and including STOP) and returns the raw Python value. */
-export function unpickle(input: ByteInput, host: UnpicklerHost, what: string): unknown {
+export function unpickle(input: ByteInput, host: UnpicklerHost, what: string, python2Strings: Python2Strings = 'utf-8'): unknown {
   let stack: unknown[] = [];
   const marks: unknown[][] = [];
   const memo = new Map<number, unknown>();
@@ -167,6 +181,10 @@ export function unpickle(input: ByteInput, host: UnpicklerHost, what: string): u
       case OP.BINSTRING: {
         const n = opcode === OP.SHORT_BINSTRING ? input.byte() : u32(input.take(4));
         const bytes = input.take(n);
+        if (python2Strings === 'latin1') {
+          stack.push(isoLatin1(bytes));
+          break;
+        }
         try {
           stack.push(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
         } catch {
