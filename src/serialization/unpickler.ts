@@ -22,7 +22,7 @@ export interface UnpicklerHost {
 
 const MAX_GLOBAL_NAME = 256;
 const MAX_LONG_BYTES = 1024;
-const utf8 = new TextDecoder();
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
 
 function decodeLong(bytes: Uint8Array): number | bigint {
@@ -99,7 +99,14 @@ export function unpickle(input: ByteInput, host: UnpicklerHost, what: string, py
     if (!(target instanceof PySet) || target.frozen) fail(`can only add items to a set, not to ${pyTypeName(target)}`);
     for (const item of items) (target as PySet).items.push(item);
   };
-  const text = (bytes: Uint8Array): string => utf8.decode(bytes);
+  // Python's pickle decodes with 'surrogatepass' and raises on invalid UTF-8; so do we (no U+FFFD in a key).
+  const text = (bytes: Uint8Array): string => {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      return fail(`UnicodeDecodeError: 'utf-8' codec can't decode a pickled string of ${bytes.length} bytes (invalid UTF-8)`);
+    }
+  };
 
   for (;;) {
     opcodeAt = input.pos;

@@ -79,6 +79,11 @@ describe('torch.load errors', () => {
     fails(read(fixture('model.safetensors')), /looks like a safetensors file/);
   });
 
+  test('invalid UTF-8 in a pickled string raises, as Python (no replacement characters in keys)', () => {
+    const pkl = new Uint8Array([0x80, 0x02, 0x58, 0x02, 0x00, 0x00, 0x00, 0xff, 0xfe, 0x2e]); // PROTO 2, BINUNICODE b'\xff\xfe', STOP
+    fails(zip({ 'a/data.pkl': pkl, 'a/version': '3\n' }), /UnicodeDecodeError: 'utf-8' codec can't decode/);
+  });
+
   test('a missing file names the path', () => {
     const path = join(dir, 'nope.pt');
     assert.throws(() => load(path), (e: unknown) => e instanceof SerializationError && e.message.startsWith(path) && /ENOENT/.test(e.message));
