@@ -53,12 +53,20 @@ export const OP = {
   MEMOIZE: 0x94,
   FRAME: 0x95,
   BYTEARRAY8: 0x96,
+  // Protocol 0 text opcodes (protocol 0 and 1 pickles, e.g. torch.save(..., pickle_protocol=1)).
+  INT: 0x49,
+  LONG: 0x4c,
+  FLOAT: 0x46,
+  STRING: 0x53,
+  UNICODE: 0x56,
+  GET: 0x67,
+  PUT: 0x70,
 } as const;
 
 const NAMES = new Map<number, string>(Object.entries(OP).map(([name, code]) => [code, name]));
 
 // Opcodes that exist in pickle but that weights-only loading never accepts (they
-// instantiate arbitrary classes, use the extension registry, or are protocol-0 text).
+// instantiate arbitrary classes, use the extension registry, or name persistent ids as text).
 const REFUSED: Record<number, string> = {
   0x69: 'INST',
   0x6f: 'OBJ',
@@ -67,13 +75,6 @@ const REFUSED: Record<number, string> = {
   0x84: 'EXT4',
   0x92: 'NEWOBJ_EX',
   0x50: 'PERSID',
-  0x49: 'INT',
-  0x4c: 'LONG',
-  0x46: 'FLOAT',
-  0x53: 'STRING',
-  0x56: 'UNICODE',
-  0x67: 'GET',
-  0x70: 'PUT',
   0x97: 'NEXT_BUFFER',
   0x98: 'READONLY_BUFFER',
 };

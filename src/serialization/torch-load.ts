@@ -28,7 +28,9 @@ function loadSource(source: Source): unknown {
   if (source.size === 0) throw new SerializationError('the file is empty');
   const head = readBytes(source, 0, Math.min(source.size, 512), 'the file header');
   if (head[0] === 0x50 && head[1] === 0x4b) return toJs(loadZip(source));
-  if (head[0] === PROTO) return toJs(loadLegacy(source));
+  // The legacy format starts with the pickled magic number: PROTO 2 (the default) or, for
+  // pickle_protocol 0 and 1, the text opcode LONG ('L119547037146038801333356L').
+  if (head[0] === PROTO || head[0] === 0x4c) return toJs(loadLegacy(source));
   if (head.length >= 262 && new TextDecoder().decode(head.subarray(257, 262)) === 'ustar') {
     throw new SerializationError('legacy tar-format checkpoints (PyTorch < 0.4) are not supported');
   }

@@ -251,7 +251,7 @@ export class TorchPickleHost implements UnpicklerHost {
       case 'builtins.frozenset': {
         expectArgs(path, args, 0, 1);
         const set = new PySet(path === 'builtins.frozenset');
-        if (args.length === 1) set.items.push(...iterableItems(args[0], path));
+        if (args.length === 1) for (const item of iterableItems(args[0], path)) set.items.push(item); // no spread: sets can hold millions
         return set;
       }
       default:

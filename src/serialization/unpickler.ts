@@ -25,6 +25,60 @@ const MAX_LONG_BYTES = 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
 
+/** The longest text line a protocol 0 opcode may take (a long integer or a string literal). */
+const MAX_LINE = 1 << 26;
+
+/** Bytes as one character each (the text opcodes' arguments are ASCII). */
+function latin1Chunks(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return out;
+}
+
+const ESCAPES: Record<string, number> = { n: 10, r: 13, t: 9, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11, '\n': -1 };
+
+/** A Python 2 string literal ('...' or "...", with backslash escapes) as its bytes, as pickle's STRING reads it. */
+function pythonStringLiteral(line: Uint8Array, fail: (m: string) => never): Uint8Array {
+  const t = latin1Chunks(line);
+  const quote = t[0];
+  if ((quote !== "'" && quote !== '"') || t.length < 2 || t[t.length - 1] !== quote) fail('the STRING opcode argument must be quoted');
+  const body = t.slice(1, -1);
+  const out: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c !== '\\') {
+      out.push(c.charCodeAt(0));
+      continue;
+    }
+    const e = body[++i];
+    if (e === 'x') {
+      const hex = body.slice(i + 1, i + 3);
+      if (!/^[0-9a-fA-F]{2}$/.test(hex)) fail('invalid \\x escape in a STRING');
+      out.push(parseInt(hex, 16));
+      i += 2;
+    } else if (e !== undefined && e >= '0' && e <= '7') {
+      const oct = /^[0-7]{1,3}/.exec(body.slice(i))![0];
+      out.push(parseInt(oct, 8) & 255);
+      i += oct.length - 1;
+    } else if (e !== undefined && e in ESCAPES) {
+      if (ESCAPES[e] >= 0) out.push(ESCAPES[e]);
+    } else {
+      out.push(92);
+      if (e !== undefined) out.push(e.charCodeAt(0));
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+/** Python's raw-unicode-escape decoding (the UNICODE opcode): \\uXXXX and \\UXXXXXXXX, other bytes as Latin-1. */
+function rawUnicodeEscape(line: Uint8Array, fail: (m: string) => never): string {
+  const t = latin1Chunks(line);
+  return t.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})/g, (_, hex: string) => {
+    const cp = parseInt(hex.slice(1), 16);
+    return cp > 0x10ffff ? fail('\\U escape out of range in a UNICODE') : String.fromCodePoint(cp);
+  });
+}
+
 function decodeLong(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
   let hex = '';
@@ -100,6 +154,15 @@ export function unpickle(input: ByteInput, host: UnpicklerHost, what: string, py
     for (const item of items) (target as PySet).items.push(item);
   };
   // Python's pickle decodes with 'surrogatepass' and raises on invalid UTF-8; so do we (no U+FFFD in a key).
+  const decimal = (t: string): number | bigint => {
+    if (!/^[+-]?\d+$/.test(t)) return fail(`invalid integer literal ${JSON.stringify(t.slice(0, 40))}`);
+    const v = BigInt(t);
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  };
+  const decimalIndex = (t: string): number => {
+    const v = decimal(t);
+    return typeof v === 'number' && v >= 0 ? v : fail(`invalid memo index ${t}`);
+  };
   const text = (bytes: Uint8Array): string => {
     try {
       return utf8.decode(bytes);
@@ -169,6 +232,41 @@ export function unpickle(input: ByteInput, host: UnpicklerHost, what: string, py
         stack.push(decodeLong(input.take(n)));
         break;
       }
+      // Protocol 0 text forms: I42\n (I00/I01 are False/True), L42L\n, F1.5\n, S'...'\n, Vtext\n.
+      case OP.INT: {
+        const t = latin1Chunks(input.line(MAX_LINE));
+        if (t === '00' || t === '01') stack.push(t === '01');
+        else stack.push(decimal(t));
+        break;
+      }
+      case OP.LONG:
+        stack.push(decimal(latin1Chunks(input.line(MAX_LINE)).replace(/L$/, '')));
+        break;
+      case OP.FLOAT: {
+        const t = latin1Chunks(input.line(MAX_LINE));
+        const v = t === 'inf' ? Infinity : t === '-inf' ? -Infinity : t === 'nan' ? NaN : Number(t);
+        if (Number.isNaN(v) && t !== 'nan') fail(`invalid float literal ${JSON.stringify(t)}`);
+        stack.push(v);
+        break;
+      }
+      case OP.STRING: {
+        const bytes = pythonStringLiteral(input.line(MAX_LINE), fail);
+        try {
+          stack.push(python2Strings === 'latin1' ? isoLatin1(bytes) : new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+        } catch {
+          stack.push(latin1.decode(bytes));
+        }
+        break;
+      }
+      case OP.UNICODE:
+        stack.push(rawUnicodeEscape(input.line(MAX_LINE), fail));
+        break;
+      case OP.PUT:
+        memo.set(decimalIndex(latin1Chunks(input.line(MAX_LINE))), top());
+        break;
+      case OP.GET:
+        stack.push(memoGet(decimalIndex(latin1Chunks(input.line(MAX_LINE)))));
+        break;
       case OP.BINFLOAT: {
         const b = input.take(8);
         stack.push(new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, false));
@@ -288,7 +386,7 @@ export function unpickle(input: ByteInput, host: UnpicklerHost, what: string, py
       }
       case OP.FROZENSET: {
         const set = new PySet(true);
-        set.items.push(...popMark());
+        for (const item of popMark()) set.items.push(item);
         stack.push(set);
         break;
       }
