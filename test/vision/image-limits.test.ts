@@ -3,6 +3,8 @@
 // deflate stream (only what the image needs is inflated), zero-size and truncated images.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { parseIdx } from '../../src/vision/datasets/idx.js';
 import { decodePng } from '../../src/vision/io/png.js';
 import { DecompressionBombError, getMaxImagePixels, setMaxImagePixels } from '../../src/vision/io/limits.js';
 import * as torch from '../../src/index.js';
@@ -68,4 +70,15 @@ test('zero-size and truncated images raise, as PIL', () => {
   assert.throws(() => decodePng(bytes(fx.width_zero)), /cannot identify image file/);
   assert.throws(() => decodePng(bytes(fx.truncated_last_row)), /image file is truncated/);
   assert.deepEqual([decodePng(bytes(fx.ok)).width, decodePng(bytes(fx.ok)).height], fx.ok.ok);
+});
+
+test('a gzipped IDX file is inflated only as far as its header says', () => {
+  const header = [0, 0, 0x08, 1, 0, 0, 0, 3]; // uint8, 1-d, 3 values
+  const raw = new Uint8Array(8 + 3 + 64 * 1024 * 1024); // 64 MB of zeros after the values
+  raw.set(header);
+  raw.set([7, 8, 9], 8);
+  const idx = parseIdx(gzipSync(raw), 'bomb.gz');
+  assert.deepEqual([idx.shape, Array.from(idx.data)], [[3], [7, 8, 9]]);
+  const truncated = gzipSync(new Uint8Array([...header, 7])); // the header claims 3 values, 1 is there
+  assert.throws(() => parseIdx(truncated, 'short.gz'), /short\.gz: truncated IDX data/);
 });

@@ -1,7 +1,7 @@
 // The IDX format of MNIST-style files ("SN3 Pascal Vincent"): big-endian magic
 // (0, 0, type, ndim), ndim big-endian uint32 sizes, then the values; gzipped or not.
 import { readFileSync } from 'node:fs';
-import { gunzipIfGzipped } from './gzip.js';
+import { gunzipPrefix } from './gzip.js';
 
 export interface IdxArray {
   /** 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64' */
@@ -20,9 +20,24 @@ const TYPES: Record<number, { name: string; bytes: number }> = {
   0x0e: { name: 'float64', bytes: 8 },
 };
 
+/** How many bytes the IDX header in `head` says the file has (header + values); 0 if it is no IDX header. */
+function declaredLength(head: Uint8Array): number {
+  if (head.length < 4) return 0;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const magic = view.getUint32(0);
+  const ndim = magic & 0xff;
+  const type = TYPES[(magic >> 8) & 0xff];
+  if (!type || ndim > 4 || head.length < 4 * (ndim + 1)) return 0;
+  let count = 1;
+  for (let i = 1; i <= ndim; i++) count *= view.getUint32(4 * i);
+  return 4 * (ndim + 1) + count * type.bytes;
+}
+
 /** Parses IDX bytes (gunzipping them first if they are gzipped); `name` appears in errors. */
 export function parseIdx(raw: Uint8Array, name = 'IDX data'): IdxArray {
-  const bytes = gunzipIfGzipped(raw, name);
+  // The header says how many bytes the values take: a gzipped file is inflated that far and no further.
+  const head = gunzipPrefix(raw, 4 * 5, name);
+  const bytes = gunzipPrefix(raw, Math.max(head.length, declaredLength(head)), name);
   if (bytes.length < 4) throw new Error(`${name}: too short for an IDX file (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);

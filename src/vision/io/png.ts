@@ -1,6 +1,7 @@
 // A small PNG codec on node:zlib: decodes every standard PNG (bit depths 1-16,
 // gray/RGB/palette/alpha, tRNS, Adam7) to 8-bit pixels and encodes 8-bit images.
-import { constants, deflateSync, inflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
+import { inflateAtMost } from './inflate.js';
 import { checkImageSize } from './limits.js';
 import { Image } from '../image.js';
 
@@ -88,28 +89,6 @@ function rawSampleAt(row: Uint8Array, offset: number, index: number, depth: numb
   return sampleAt(row, offset, index, depth);
 }
 
-// Deflate expands at most 1032:1, so a prefix of k compressed bytes inflates to at most 1032 k.
-const MAX_DEFLATE_RATIO = 1032;
-
-/**
- * The first `need` bytes of a zlib stream (or all of it, if shorter), without inflating
- * what follows: PIL reads what the image needs and ignores the rest, and a tiny stream of
- * zeros can inflate to gigabytes. Inflates growing prefixes of the input until enough comes
- * out; each attempt's output is bounded by the prefix length times deflate's maximum ratio.
- */
-function inflateAtMost(compressed: Buffer, need: number): Uint8Array {
-  let k = Math.min(compressed.length, Math.ceil(need / MAX_DEFLATE_RATIO) + 65536);
-  for (;;) {
-    const whole = k >= compressed.length;
-    const out = inflateSync(compressed.subarray(0, k), {
-      finishFlush: whole ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
-      maxOutputLength: Math.max(1, MAX_DEFLATE_RATIO * k + 1024),
-    });
-    if (out.length >= need || whole) return out.subarray(0, Math.min(out.length, need));
-    k = Math.min(compressed.length, 2 * k);
-  }
-}
-
 /** Decodes a PNG file's bytes; `name` (the file) appears in every error. */
 export function decodePng(bytes: Uint8Array, name = 'PNG data'): Image {
   if (!isPng(bytes)) throw new Error(`${name}: not a PNG file (bad signature)`);
@@ -160,7 +139,7 @@ export function decodePng(bytes: Uint8Array, name = 'PNG data'): Image {
   }
   let data: Uint8Array;
   try {
-    data = inflateAtMost(Buffer.concat(idat), expected);
+    data = inflateAtMost(Buffer.concat(idat), expected, 'zlib');
   } catch (e) {
     throw new Error(`${name}: PNG image data cannot be decompressed (${(e as Error).message})`);
   }
