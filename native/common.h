@@ -59,6 +59,13 @@ inline int32_t js_to_int32(double v) {
 }
 inline uint8_t js_to_uint8(double v) { return static_cast<uint8_t>(js_to_int32(v)); }
 
+// A float converted to an integer dtype as PyTorch's CPU cast does on x86 (cvttsd2si): in
+// range it truncates; NaN, infinities and out-of-range values give the type's minimum
+// ("integer indefinite"), and uint8 takes the low byte of the int32 conversion.
+inline double float_to_int64(double v) { return v >= -9223372036854775808.0 && v < 9223372036854775808.0 ? std::trunc(v) : -9223372036854775808.0; }
+inline int32_t float_to_int32(double v) { return v > -2147483649.0 && v < 2147483648.0 ? static_cast<int32_t>(v) : INT32_MIN; }
+inline uint8_t float_to_uint8(double v) { return static_cast<uint8_t>(float_to_int32(v)); }
+
 // Stores of a computed value into a buffer, as JS would do it. Float computations
 // only ever store into float32 buffers or 0/1 results into uint8 buffers.
 template <class T> inline void store_as(char* base, int type, int64_t i, T v) {

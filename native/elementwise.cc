@@ -278,7 +278,7 @@ template <> constexpr int buf_type_of<double>() { return F64; }
 
 // How a result is stored: as a plain JS typed-array store, or (copy only) with the
 // int64 truncation / bool normalisation of a dtype cast.
-enum StoreKind { STORE_PLAIN, STORE_TRUNC, STORE_BOOL };
+enum StoreKind { STORE_PLAIN, STORE_TRUNC, STORE_BOOL, STORE_FLOAT_TO_INT };
 
 // Operand k of a row as a contiguous array of T: the memory itself when it already
 // is one, else a converted copy in `tmp`.
@@ -304,6 +304,14 @@ inline void store_row(const View& out, int64_t off, int64_t stride, int64_t n, c
   if (kind == STORE_TRUNC) {  // int64 target (a Float64Array): Math.trunc
     double* p = reinterpret_cast<double*>(out.data) + off;
     for (int64_t i = 0; i < n; i++) p[i * stride] = std::trunc(static_cast<double>(src[i]));
+    return;
+  }
+  if (kind == STORE_FLOAT_TO_INT) {  // a float source into int64 / int32 / uint8: PyTorch's cast
+    switch (out.type) {
+      case F64: { double* p = reinterpret_cast<double*>(out.data) + off; for (int64_t i = 0; i < n; i++) p[i * stride] = float_to_int64(static_cast<double>(src[i])); break; }
+      case I32: { int32_t* p = reinterpret_cast<int32_t*>(out.data) + off; for (int64_t i = 0; i < n; i++) p[i * stride] = float_to_int32(static_cast<double>(src[i])); break; }
+      default: { uint8_t* p = reinterpret_cast<uint8_t*>(out.data) + off; for (int64_t i = 0; i < n; i++) p[i * stride] = float_to_uint8(static_cast<double>(src[i])); break; }
+    }
     return;
   }
   if (kind == STORE_BOOL) {
@@ -424,6 +432,8 @@ void copy(const View& src, const View& dst) {
   int store = STORE_PLAIN;
   if (src.dtype != dst.dtype && dst.dtype == D_INT64) store = STORE_TRUNC;
   if (src.dtype != dst.dtype && dst.dtype == D_BOOL) store = STORE_BOOL;
+  const bool from_float = src.dtype == D_FLOAT32 || src.dtype == D_FLOAT64;
+  if (from_float && (dst.dtype == D_INT64 || dst.dtype == D_INT32 || dst.dtype == D_UINT8)) store = STORE_FLOAT_TO_INT;
   // Same-type contiguous copies are one memcpy.
   if (src.type == dst.type && store == STORE_PLAIN && src.contiguous() && dst.contiguous()) {
     const int64_t n = src.numel();

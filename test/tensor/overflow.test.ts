@@ -13,7 +13,12 @@ interface Case {
   result?: (number | boolean | string)[];
   error?: string;
 }
-const fx = loadFixture<{ cases: Case[]; arange: Record<string, string>; sizes: Record<string, string> & { expand_2_31_squared: number[] } }>(
+interface Casts {
+  values: (number | string)[];
+  int64_values: number[];
+  [conversion: string]: (number | string | boolean)[];
+}
+const fx = loadFixture<{ cases: Case[]; arange: Record<string, string>; sizes: Record<string, string> & { expand_2_31_squared: number[] }; casts: Casts }>(
   'overflow.json',
 );
 const num = (v: number | string) => (typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : -Infinity);
@@ -57,4 +62,19 @@ test('element counts past int64 are refused; impossible allocations say how many
   // PyTorch's text adds the allocator's source line and errno, which depend on the machine.
   const asked = /can't allocate memory: you tried to allocate \d+ bytes/.exec(fx.sizes.zeros_2_40)?.[0] as string;
   assert.throws(() => torch.zeros(2 ** 40), (e: Error) => e.message.includes(asked));
+});
+
+test("tensor casts: a float becomes what PyTorch's x86 cast gives (NaN and out of range: the type's minimum)", () => {
+  const c = fx.casts;
+  for (const src of ['float32', 'float64'] as const) {
+    const x = torch.tensor(c.values.map(num), { dtype: src });
+    for (const dst of ['int64', 'int32', 'uint8', 'bool'] as const) {
+      assert.deepEqual(x.to(dst).tolist(), c[`${src}->${dst}`], `${src} -> ${dst}`);
+      // A large tensor goes through the backend's bulk kernel (native when it is active).
+      const big = x.repeat(1000).to(dst).tolist() as unknown[];
+      assert.deepEqual(big.slice(-c.values.length), c[`${src}->${dst}`], `${src} -> ${dst}, bulk`);
+    }
+  }
+  const ints = torch.tensor(c.int64_values, { dtype: 'int64' });
+  for (const dst of ['int32', 'uint8'] as const) assert.deepEqual(ints.to(dst).tolist(), c[`int64->${dst}`], `int64 -> ${dst} wraps`);
 });

@@ -202,9 +202,23 @@ export function where(cond: View, a: View, b: View, out: TypedArray): void {
   run(row, a.shape, outView(out, a.shape), [a, b, cond], [], 1);
 }
 
+// A float converted to an integer dtype as PyTorch's CPU cast does on x86 (cvttsd2si): in
+// range it truncates; NaN, infinities and out-of-range values give the type's minimum, and
+// uint8 takes the low byte of the int32 conversion (the typed-array store takes it).
+const FLOAT_TO_INT: Partial<Record<DType, string>> = {
+  int64: 'const v = A[ia]; out[o] = v >= -9223372036854775808 && v < 9223372036854775808 ? Math.trunc(v) : -9223372036854775808;',
+  int32: 'const v = A[ia]; out[o] = v > -2147483649 && v < 2147483648 ? v : -2147483648;',
+  uint8: 'const v = A[ia]; out[o] = v > -2147483649 && v < 2147483648 ? v : 0;',
+};
+
 export function copy(src: View, dst: View): void {
-  // Typed-array stores already cast like C++ for float, int32 and uint8 targets;
-  // int64 (held in a Float64Array) must truncate and bool must normalise to 0/1.
+  const fromFloat = (src.dtype === 'float32' || src.dtype === 'float64') ? FLOAT_TO_INT[dst.dtype] : undefined;
+  if (fromFloat !== undefined) {
+    run(rowFor(`copy:float:${dst.dtype}`, () => fromFloat), src.shape, dst, [src], [], 1);
+    return;
+  }
+  // Typed-array stores already cast like C++ for float, int32 and uint8 targets (integer
+  // sources wrap); int64 (held in a Float64Array) must truncate and bool must normalise to 0/1.
   const plain = src.dtype === dst.dtype || !(dst.dtype === 'int64' || dst.dtype === 'bool');
   const key = plain ? 'copy' : `copy:${dst.dtype}`;
   const row = rowFor(key, () => `out[o] = ${plain ? 'A[ia]' : storeInto(dst.dtype, 'A[ia]')};`);
