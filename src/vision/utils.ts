@@ -1,5 +1,5 @@
 // torchvision.utils: make_grid and save_image.
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../serialization/atomic-write.js';
 import { extname } from 'node:path';
 import '../ops/index.js';
 import { cat, stack } from '../ops/join.js';
@@ -90,5 +90,6 @@ export function saveImage(...args: ArgsOf<typeof saveImageArgs>): void {
   }
   const u8 = grid(gridArgs).mul(255).add(0.5).clamp(0, 255).to('uint8');
   const img = tensorToImage(u8, 'save_image grid');
-  writeFileSync(fp, format === 'jpeg' ? encodeJpeg(img, 75) : encodePng(img));
+  // Atomically: a full disk or a crash leaves the previous file, never a truncated one.
+  writeFileAtomic(fp, [format === 'jpeg' ? encodeJpeg(img, 75) : encodePng(img)]);
 }
