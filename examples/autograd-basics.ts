@@ -1,7 +1,7 @@
 // Example 1: the autograd programs of the seeds (003, 004), line for line in TypeScript.
 //
 //   npx tsx examples/autograd-basics.ts [--quick]
-import * as torch from '../src/index.js';
+import * as torch from 'torchlette';
 import { parseCli } from './lib/cli.js';
 
 const args = parseCli({

@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as torch from '../src/index.js';
-import { nn, optim, type Tensor } from '../src/index.js';
+import * as torch from 'torchlette';
+import { nn, optim, type Tensor } from 'torchlette';
 import { parseCli } from './lib/cli.js';
 
 const F = nn.functional;

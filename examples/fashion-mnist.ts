@@ -7,9 +7,9 @@
 //   npx tsx examples/fashion-mnist.ts [--epochs 2] [--save-every 20] [--fresh] [--quick] [--out out/fashion-mnist]
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as torch from '../src/index.js';
-import { nn, optim } from '../src/index.js';
-import { transforms as T } from '../src/vision/index.js';
+import * as torch from 'torchlette';
+import { nn, optim } from 'torchlette';
+import { transforms as T } from 'torchlette/vision';
 import { parseCli } from './lib/cli.js';
 import { fashionMnist, findFashionMnist, MEAN, STD } from './lib/fashion.js';
 import { MnistNet } from './lib/nets.js';

@@ -6,9 +6,9 @@
 //
 //   npx tsx examples/gan.ts [--epochs 5] [--quick] [--out out/gan]
 import { join } from 'node:path';
-import * as torch from '../src/index.js';
-import { nn, optim, type Tensor } from '../src/index.js';
-import { transforms as T, utils } from '../src/vision/index.js';
+import * as torch from 'torchlette';
+import { nn, optim, type Tensor } from 'torchlette';
+import { transforms as T, utils } from 'torchlette/vision';
 import { formatDuration, parseCli } from './lib/cli.js';
 import { fashionMnist, findFashionMnist } from './lib/fashion.js';
 import { lineChart } from './lib/plot.js';

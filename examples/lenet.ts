@@ -6,9 +6,9 @@
 //
 //   npx tsx examples/lenet.ts [--epochs 1] [--quick] [--out out/lenet]
 import { join } from 'node:path';
-import * as torch from '../src/index.js';
-import { nn, optim } from '../src/index.js';
-import { models, transforms as T } from '../src/vision/index.js';
+import * as torch from 'torchlette';
+import { nn, optim } from 'torchlette';
+import { models, transforms as T } from 'torchlette/vision';
 import { formatDuration, parseCli } from './lib/cli.js';
 import { CLASSES, fashionMnist, findFashionMnist, MEAN, STD } from './lib/fashion.js';
 import { lineChart } from './lib/plot.js';

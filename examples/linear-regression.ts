@@ -4,8 +4,8 @@
 //
 //   npx tsx examples/linear-regression.ts [--quick] [--out out/linear-regression]
 import { join } from 'node:path';
-import * as torch from '../src/index.js';
-import { nn, optim, type Tensor } from '../src/index.js';
+import * as torch from 'torchlette';
+import { nn, optim, type Tensor } from 'torchlette';
 import { parseCli } from './lib/cli.js';
 import { lineChart } from './lib/plot.js';
 

@@ -7,9 +7,9 @@
 //   npm start                          # or: npx tsx examples/main.ts [options]
 //   npx tsx examples/main.ts --quick   # 20 batches, 1,000 test images: a few seconds
 import { join } from 'node:path';
-import * as torch from '../src/index.js';
-import { nn, optim, type Tensor } from '../src/index.js';
-import { transforms as T } from '../src/vision/index.js';
+import * as torch from 'torchlette';
+import { nn, optim, type Tensor } from 'torchlette';
+import { transforms as T } from 'torchlette/vision';
 import { formatDuration, parseCli } from './lib/cli.js';
 import { fashionMnist, findFashionMnist, MEAN, STD } from './lib/fashion.js';
 import { mlp } from './lib/nets.js';

@@ -5,9 +5,9 @@
 // the test compares with: from the same seed it prints the same losses.
 //
 //   npx tsx examples/mnist-cnn.ts [--epochs 3] [--dataset mnist|fashion] [--data dir] [--dry-run] [--quick]
-import * as torch from '../src/index.js';
-import { nn, optim, type Tensor } from '../src/index.js';
-import { datasets, transforms } from '../src/vision/index.js';
+import * as torch from 'torchlette';
+import { nn, optim, type Tensor } from 'torchlette';
+import { datasets, transforms } from 'torchlette/vision';
 import { parseCli } from './lib/cli.js';
 
 const F = nn.functional;

@@ -4,8 +4,8 @@
 // in PyTorch: from the same seed it stops after the same number of batches with the same fit.
 //
 //   npx tsx examples/regression.ts [--seed 0]
-import * as torch from '../src/index.js';
-import type { Tensor } from '../src/index.js';
+import * as torch from 'torchlette';
+import type { Tensor } from 'torchlette';
 import { parseCli } from './lib/cli.js';
 
 const F = torch.nn.functional;

@@ -6,8 +6,8 @@
 // than numpy, so both programs train on the same data and print the same losses.
 //
 //   npx tsx examples/time-sequence.ts [--steps 15] [--quick]
-import * as torch from '../src/index.js';
-import { nn, optim, type Tensor } from '../src/index.js';
+import * as torch from 'torchlette';
+import { nn, optim, type Tensor } from 'torchlette';
 import { parseCli } from './lib/cli.js';
 
 const args = parseCli({

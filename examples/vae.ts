@@ -7,9 +7,9 @@
 //
 //   npx tsx examples/vae.ts [--epochs 10] [--dataset mnist|fashion] [--data dir] [--quick]
 import { join } from 'node:path';
-import * as torch from '../src/index.js';
-import { nn, optim, type Tensor } from '../src/index.js';
-import { datasets, transforms, utils } from '../src/vision/index.js';
+import * as torch from 'torchlette';
+import { nn, optim, type Tensor } from 'torchlette';
+import { datasets, transforms, utils } from 'torchlette/vision';
 import { parseCli } from './lib/cli.js';
 
 const F = nn.functional;

@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Tensor } from '../../src/index.js';
-import { datasets, type Image } from '../../src/vision/index.js';
+import type { Tensor } from 'torchlette';
+import { datasets, type Image } from 'torchlette/vision';
 
 export const CLASSES = datasets.FashionMNIST.classes;
 /** The training set's mean and standard deviation of x/255 (BENCHMARKS.md's B2). */

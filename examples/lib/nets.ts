@@ -1,8 +1,8 @@
 // The Fashion-MNIST networks the examples train, and how inference rebuilds one from a
 // checkpoint (a state dict alone, or a dict holding one, as PyTorch users save them).
-import * as torch from '../../src/index.js';
-import { nn, type Tensor } from '../../src/index.js';
-import { models } from '../../src/vision/index.js';
+import * as torch from 'torchlette';
+import { nn, type Tensor } from 'torchlette';
+import { models } from 'torchlette/vision';
 
 const F = nn.functional;
 

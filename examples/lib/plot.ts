@@ -2,8 +2,8 @@
 // scatter charts (training curves, linear regression) and horizontal bar charts (seed
 // 004's view_classify), drawn into an RGB buffer with the 5x7 font of font.ts and
 // written as PNG with torchlette's vision io.
-import * as torch from '../../src/index.js';
-import { io } from '../../src/vision/index.js';
+import * as torch from 'torchlette';
+import { io } from 'torchlette/vision';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixels } from './font.js';
 
 export type RGB = readonly [number, number, number];
