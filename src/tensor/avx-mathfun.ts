@@ -6,27 +6,30 @@ const f = Math.fround;
 const fma = (a: number, b: number, c: number): number => f(a * b + c);
 
 const SQRTHF = f(0.707106781186547524);
-const LOG_P = [7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1].map(f);
 const LOG_Q1 = f(-2.12194440e-4);
 const LOG_Q2 = f(0.693359375);
 const MIN_NORM_POS = 1.1754943508222875e-38;
 
-const scratch = new DataView(new ArrayBuffer(4));
+// One float32 seen as its bits (typed arrays are much faster than a DataView here).
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
 function bits(x: number): number {
-  scratch.setFloat32(0, x);
-  return scratch.getUint32(0);
+  F32[0] = x;
+  return U32[0];
 }
 function fromBits(b: number): number {
-  scratch.setUint32(0, b >>> 0);
-  return scratch.getFloat32(0);
+  U32[0] = b >>> 0;
+  return F32[0];
 }
+const HALF_BITS = bits(0.5);
+const [P0, P1, P2, P3, P4, P5, P6, P7, P8] = [7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1].map(f);
 
 export function log256(x0: number): number {
   if (x0 <= 0) return NaN;
   let x = Math.max(x0, MIN_NORM_POS);
   const b = bits(x);
   const exponent = (b >>> 23) - 0x7f;
-  x = fromBits((b & ~0x7f800000) | bits(0.5));
+  x = fromBits((b & ~0x7f800000) | HALF_BITS);
   let e = f(exponent + 1);
   const small = x < SQRTHF;
   const tmp = small ? x : 0;
@@ -34,8 +37,14 @@ export function log256(x0: number): number {
   if (small) e = f(e - 1);
   x = f(x + tmp);
   const z = f(x * x);
-  let y = LOG_P[0];
-  for (let i = 1; i < LOG_P.length; i++) y = fma(y, x, LOG_P[i]);
+  let y = fma(P0, x, P1);
+  y = fma(y, x, P2);
+  y = fma(y, x, P3);
+  y = fma(y, x, P4);
+  y = fma(y, x, P5);
+  y = fma(y, x, P6);
+  y = fma(y, x, P7);
+  y = fma(y, x, P8);
   y = f(y * x);
   // GCC fuses the first of two products feeding one add: y*z + f(e*q1).
   y = fma(y, z, f(e * LOG_Q1));
@@ -52,8 +61,11 @@ const DP3 = f(-3.77489497744594108e-8);
 const SIN_P = [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1].map(f);
 const COS_P = [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2].map(f);
 
-/** [sin(x), cos(x)] as sincos256_ps computes them. */
-export function sincos256(x0: number): [number, number] {
+/** sincos256's results: [sin, cos] of the last call (written here, not allocated per call: it runs per element). */
+export const SINCOS = new Float64Array(2);
+
+/** sin(x) and cos(x) as sincos256_ps computes them, into SINCOS. */
+export function sincos256(x0: number): void {
   let signSin = x0 < 0 || Object.is(x0, -0);
   let x = Math.abs(x0);
   let j = Math.trunc(f(x * FOPI));
@@ -82,5 +94,6 @@ export function sincos256(x0: number): [number, number] {
   let cos = sinPolyFirst ? c : s;
   if (signSin) sin = -sin;
   if (signCos) cos = -cos;
-  return [sin, cos];
+  SINCOS[0] = sin;
+  SINCOS[1] = cos;
 }

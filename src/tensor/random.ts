@@ -2,7 +2,7 @@
 // (ATen/core/DistributionsHelper.h, ATen/native/cpu/DistributionTemplates.h), so
 // that the same seed gives the same numbers as torch.manual_seed.
 import { fma } from '../backend/js/math.js';
-import { log256, sincos256 } from './avx-mathfun.js';
+import { log256, SINCOS, sincos256 } from './avx-mathfun.js';
 import type { DType, TypedArray } from './dtype.js';
 
 const N = 624;
@@ -74,6 +74,25 @@ export class Generator {
     return y >>> 0;
   }
 
+  /** The next out.length 32-bit outputs, as random() would give them one by one (a bulk loop: fills of millions of elements). */
+  fill(out: Uint32Array): void {
+    const st = this.state;
+    let idx = this.index;
+    for (let i = 0; i < out.length; i++) {
+      if (idx >= N) {
+        this.twist();
+        idx = 0;
+      }
+      let y = st[idx++];
+      y ^= y >>> 11;
+      y ^= (y << 7) & 0x9d2c5680;
+      y ^= (y << 15) & 0xefc60000;
+      y ^= y >>> 18;
+      out[i] = y;
+    }
+    this.index = idx;
+  }
+
   /** generator->random64(): the first draw is the high word. */
   random64(): bigint {
     const hi = this.random();
@@ -137,9 +156,26 @@ export function uniformSample(gen: Generator, dtype: DType, from: number, to: nu
   return fma(x, to - from, from);
 }
 
-/** tensor.uniform_(from, to) over `n` consecutive elements. */
+// Bulk fills draw the generator's words in blocks of this many.
+const BLOCK = 4096;
+const words = new Uint32Array(2 * BLOCK);
+
+/** tensor.uniform_(from, to) over `n` consecutive elements (the draws of uniformSample, in bulk). */
 export function uniformFill(data: TypedArray, dtype: DType, from: number, to: number, gen: Generator): void {
-  for (let i = 0; i < data.length; i++) data[i] = uniformSample(gen, dtype, from, to);
+  const n = data.length;
+  if (dtype === 'float32') {
+    const lo = f(from);
+    const range = f(f(to) - lo);
+    for (let start = 0; start < n; start += BLOCK) {
+      const m = Math.min(BLOCK, n - start);
+      const w = words.subarray(0, m);
+      gen.fill(w);
+      // x * range is exact in a double, so one rounding to float32 is the fused result.
+      for (let i = 0; i < m; i++) data[start + i] = f((w[i] & 0xffffff) * TWO_POW_M24 * range + lo);
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) data[i] = uniformSample(gen, dtype, from, to);
 }
 
 /** at::normal_distribution<double>: Box-Muller with the second value cached in the generator. */
@@ -165,9 +201,9 @@ function normalFill16(data: TypedArray, at: number, isFloat: boolean, mean: numb
   for (let j = 0; j < 8; j++) {
     if (isFloat) {
       const radius = f(Math.sqrt(f(-2 * log256(f(1 - data[at + j])))));
-      const [sin, cos] = sincos256(f(TWO_PI_F * data[at + j + 8]));
-      data[at + j] = f(f(radius * cos) * std + mean);
-      data[at + j + 8] = f(f(radius * sin) * std + mean);
+      sincos256(f(TWO_PI_F * data[at + j + 8]));
+      data[at + j] = f(f(radius * SINCOS[1]) * std + mean);
+      data[at + j + 8] = f(f(radius * SINCOS[0]) * std + mean);
     } else {
       const radius = Math.sqrt(-2 * Math.log(1 - data[at + j]));
       const theta = 2 * Math.PI * data[at + j + 8];
@@ -187,7 +223,7 @@ export function normalFill(data: TypedArray, dtype: DType, mean: number, std: nu
     const isFloat = dtype === 'float32';
     const m = isFloat ? f(mean) : mean;
     const s = isFloat ? f(std) : std;
-    for (let i = 0; i < n; i++) data[i] = uniformSample(gen, dtype, 0, 1);
+    uniformFill(data, dtype, 0, 1, gen);
     for (let i = 0; i + 16 <= n; i += 16) normalFill16(data, i, isFloat, m, s);
     if (n % 16 !== 0) {
       for (let i = n - 16; i < n; i++) data[i] = uniformSample(gen, dtype, 0, 1);
