@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parseIdx } from '../../src/vision/datasets/idx.js';
 import { Image } from '../../src/vision/image.js';
+import { readFileSync } from 'node:fs';
+import { decodeImageData } from '../../src/vision/io/index.js';
 import { decodePng, encodePng } from '../../src/vision/io/png.js';
 
 /** mulberry32: a small seeded generator, so failures reproduce. */
@@ -79,4 +81,9 @@ test('plain IDX: mutations decode to something or are refused, never crash', () 
   const raw = new Uint8Array(8 + 4 * 50);
   raw.set([0, 0, 0x0c, 1, 0, 0, 0, 50]); // int32, 1-d, 50 values
   survives((b) => parseIdx(b, 'fuzzed.idx'), variants(raw, 3, 400));
+});
+
+test('JPEG (no checksum): mutations decode to something or are refused, never crash or hang', () => {
+  const jpeg = new Uint8Array(readFileSync(new URL('../fixtures/jpeg/cjpeg_000.jpg', import.meta.url)));
+  survives((b) => decodeImageData(b, 'fuzzed.jpg'), variants(jpeg, 4, 300));
 });

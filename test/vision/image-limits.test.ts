@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { parseIdx } from '../../src/vision/datasets/idx.js';
+import { readFileSync } from 'node:fs';
+import { decodeJpeg } from '../../src/vision/io/jpeg.js';
 import { decodePng } from '../../src/vision/io/png.js';
 import { DecompressionBombError, getMaxImagePixels, setMaxImagePixels } from '../../src/vision/io/limits.js';
 import * as torch from '../../src/index.js';
@@ -81,4 +83,15 @@ test('a gzipped IDX file is inflated only as far as its header says', () => {
   assert.deepEqual([idx.shape, Array.from(idx.data)], [[3], [7, 8, 9]]);
   const truncated = gzipSync(new Uint8Array([...header, 7])); // the header claims 3 values, 1 is there
   assert.throws(() => parseIdx(truncated, 'short.gz'), /short\.gz: truncated IDX data/);
+});
+
+test('a JPEG whose frame header claims a bomb-sized image is refused before decoding', () => {
+  const jpeg = new Uint8Array(readFileSync(new URL('../fixtures/jpeg/cjpeg_000.jpg', import.meta.url)));
+  // Find the frame header (FFC0-FFC2: baseline, extended, progressive) and claim 30000 x 30000 pixels.
+  let sof = -1;
+  for (let i = 2; i + 1 < jpeg.length && sof < 0; i++) if (jpeg[i] === 0xff && jpeg[i + 1] >= 0xc0 && jpeg[i + 1] <= 0xc2) sof = i;
+  assert.ok(sof > 0, 'the fixture has a frame header');
+  const patched = jpeg.slice();
+  patched.set([30000 >> 8, 30000 & 255, 30000 >> 8, 30000 & 255], sof + 5);
+  assert.throws(() => decodeJpeg(patched, 'bomb.jpg'), (e: Error) => e instanceof DecompressionBombError && /900000000 pixels/.test(e.message));
 });

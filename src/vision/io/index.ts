@@ -1,11 +1,12 @@
 // torchvision.io: reading images into uint8 [C, H, W] tensors and writing PNG/JPEG,
 // plus loadImage, the Image that torchvision's default loader (PIL) would give.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../serialization/atomic-write.js';
 import { readFile } from 'node:fs/promises';
 import type { Tensor } from '../../tensor/tensor.js';
 import { imageToTensor, tensorToImage } from '../convert.js';
 import type { Image, ImageMode } from '../image.js';
-import { decodeJpeg, decodeWithSharp, encodeJpeg as encodeJpegImage, isJpeg, loadSharp } from './jpeg.js';
+import { decodeJpeg, decodeJpegLikeTorchvision, decodeWithSharp, encodeJpeg as encodeJpegImage, isJpeg, loadSharp } from './jpeg.js';
 import { decodePng, encodePng as encodePngImage, isPng } from './png.js';
 import { decodePnm, isPnm } from './pnm.js';
 
@@ -22,12 +23,12 @@ function withMode(img: Image, mode: ImageReadMode): Image {
   return mode === 'UNCHANGED' ? img : img.convert(MODE_OF[mode]);
 }
 
-/** Whether the optional `sharp` package is installed (the async readers then decode with libjpeg-turbo, like PIL). */
+/** Whether the optional `sharp` package is installed (the async readers then also read WebP, TIFF, GIF, AVIF). */
 export async function hasSharp(): Promise<boolean> {
   return (await loadSharp()) !== null;
 }
 
-/** Decodes PNG, PGM/PPM and (with jpeg-js) JPEG bytes synchronously; `name` appears in errors. */
+/** Decodes PNG, PGM/PPM and JPEG bytes synchronously (PIL's pixels and modes); `name` appears in errors. */
 export function decodeImageData(bytes: Uint8Array, name = 'image data'): Image {
   if (isPng(bytes)) return decodePng(bytes, name);
   if (isJpeg(bytes)) return decodeJpeg(bytes, name);
@@ -35,9 +36,13 @@ export function decodeImageData(bytes: Uint8Array, name = 'image data'): Image {
   throw new Error(`${name}: cannot identify image file (supported synchronously: PNG, JPEG, PGM/PPM; loadImageAsync also reads what sharp reads)`);
 }
 
-/** Like decodeImageData, but uses sharp (libjpeg-turbo, as PIL) for non-PNG data when it is installed. */
+/**
+ * Like decodeImageData, and reads the other formats sharp reads when it is installed.
+ * JPEG stays with the built-in decoder: sharp's pixels are the same, but it gives
+ * grayscale JPEGs 3 channels where PIL gives mode L.
+ */
 export async function decodeImageDataAsync(bytes: Uint8Array, name = 'image data'): Promise<Image> {
-  if (isPng(bytes) || isPnm(bytes)) return decodeImageData(bytes, name);
+  if (isPng(bytes) || isPnm(bytes) || isJpeg(bytes)) return decodeImageData(bytes, name);
   return (await decodeWithSharp(bytes, name)) ?? decodeImageData(bytes, name);
 }
 
@@ -66,18 +71,31 @@ export async function loadImageAsync(path: string, mode?: ImageMode): Promise<Im
   return mode ? img.convert(mode) : img;
 }
 
+/** torchvision.io's decoding: JPEG through libjpeg's own colour conversions, other formats as PIL reads them. */
+function decodeForTensor(bytes: Uint8Array, mode: ImageReadMode, name?: string): Tensor {
+  if (isJpeg(bytes)) return imageToTensor(decodeJpegLikeTorchvision(bytes, mode, name));
+  return imageToTensor(withMode(decodeImageData(bytes, name), mode));
+}
+
 /** torchvision.io.decode_image: bytes to a uint8 [C, H, W] tensor. */
 export function decodeImage(bytes: Uint8Array, mode: ImageReadMode = 'UNCHANGED'): Tensor {
-  return imageToTensor(withMode(decodeImageData(bytes), mode));
+  return decodeForTensor(bytes, mode);
 }
 
 /** torchvision.io.read_image: an image file as a uint8 [C, H, W] tensor. */
 export function readImage(path: string, mode: ImageReadMode = 'UNCHANGED'): Tensor {
-  return imageToTensor(withMode(decodeImageData(readBytes(path), path), mode));
+  return decodeForTensor(readBytes(path), mode, path);
 }
 
 export async function readImageAsync(path: string, mode: ImageReadMode = 'UNCHANGED'): Promise<Tensor> {
-  return imageToTensor(withMode(await loadImageAsync(path), mode));
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new Error(`${path}: cannot read image file (${(e as Error).message})`);
+  }
+  if (isJpeg(bytes) || isPng(bytes) || isPnm(bytes)) return decodeForTensor(bytes, mode, path);
+  return imageToTensor(withMode(await decodeImageDataAsync(bytes, path), mode));
 }
 
 /** torchvision.io.encode_png: a uint8 [C, H, W] tensor (C = 1 to 4) as PNG bytes. */
@@ -87,7 +105,7 @@ export function encodePng(input: Tensor, compressionLevel = 6): Uint8Array {
 
 /** torchvision.io.write_png */
 export function writePng(input: Tensor, path: string, compressionLevel = 6): void {
-  writeFileSync(path, encodePng(input, compressionLevel));
+  writeFileAtomic(path, [encodePng(input, compressionLevel)]);
 }
 
 /** torchvision.io.encode_jpeg (needs jpeg-js): a uint8 [1 or 3, H, W] tensor as JPEG bytes. */
@@ -96,10 +114,11 @@ export function encodeJpeg(input: Tensor, quality = 75): Uint8Array {
 }
 
 export function writeJpeg(input: Tensor, path: string, quality = 75): void {
-  writeFileSync(path, encodeJpeg(input, quality));
+  writeFileAtomic(path, [encodeJpeg(input, quality)]);
 }
 
 /** Writes an Image as PNG (PIL's img.save(path) for .png). */
 export function saveImagePng(img: Image, path: string): void {
-  writeFileSync(path, encodePngImage(img));
+  writeFileAtomic(path, [encodePngImage(img)]);
 }
+export { DecompressionBombError, getMaxImagePixels, setMaxImagePixels } from './limits.js';

@@ -1,11 +1,12 @@
-// JPEG through the optional npm packages: `jpeg-js` (pure JS, synchronous) for the
-// synchronous API that Dataset.getItem needs; `sharp` (libvips/libjpeg-turbo, much
-// faster) for the async API when it is installed.
+// JPEG decoding with the built-in decoder (jpeg-decoder.ts: PIL's pixels, byte for byte,
+// synchronously); encoding through the npm package `jpeg-js`; `sharp` (libvips) for the
+// other formats the async API reads when it is installed.
 import { createRequire } from 'node:module';
 import { Image } from '../image.js';
+import { type DecodedJpeg, decodeJpegPixels, type JpegDecodeMode } from './jpeg-decoder.js';
+import { DecompressionBombError } from './limits.js';
 
 interface JpegJs {
-  decode(data: Uint8Array, opts: { useTArray: true; formatAsRGBA: boolean; maxMemoryUsageInMB?: number }): { width: number; height: number; data: Uint8Array };
   encode(image: { width: number; height: number; data: Uint8Array }, quality?: number): { data: Uint8Array };
 }
 
@@ -33,18 +34,58 @@ export function isJpeg(bytes: Uint8Array): boolean {
   return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
 }
 
+/** A decoder error with the file's name; a decompression bomb keeps its class (callers catch it by type, as PIL's). */
+function decodeError(name: string, e: unknown): Error {
+  const message = `${name}: cannot decode JPEG (${(e as Error).message})`;
+  return e instanceof DecompressionBombError ? new DecompressionBombError(message) : new Error(message);
+}
+
+/**
+ * JPEG bytes as PIL's Image.open would give them: mode L for one component, RGB for three.
+ * PIL opens 4-component (CMYK/YCCK) JPEGs in mode CMYK, which Image does not have: they
+ * come back converted to RGB exactly as PIL's img.convert('RGB') does (what torchvision's
+ * default loader gives).
+ */
 export function decodeJpeg(bytes: Uint8Array, name = 'JPEG data'): Image {
-  const lib = requireJpegJs(`decoding ${name}`);
-  let decoded: { width: number; height: number; data: Uint8Array };
+  let decoded: DecodedJpeg;
   try {
-    decoded = lib.decode(bytes, { useTArray: true, formatAsRGBA: false, maxMemoryUsageInMB: 2048 });
+    decoded = decodeJpegPixels(bytes);
   } catch (e) {
-    throw new Error(`${name}: cannot decode JPEG (${(e as Error).message})`);
+    throw decodeError(name, e);
   }
-  const { width, height, data } = decoded;
-  const channels = width * height > 0 ? data.length / (width * height) : 3;
-  if (!Number.isInteger(channels) || channels < 1 || channels > 4) throw new Error(`${name}: cannot decode JPEG (unexpected ${data.length} bytes for ${width}x${height})`);
-  return new Image(width, height, channels, data);
+  const { width, height, channels, data } = decoded;
+  return decoded.mode === 'CMYK' ? new Image(width, height, 3, cmykToRgb(data)) : new Image(width, height, channels, data);
+}
+
+/**
+ * JPEG bytes as torchvision.io.decode_jpeg gives them for an ImageReadMode (libjpeg's own
+ * conversions: GRAY from YCbCr is the decoded luma, CMYK stays 4 channels as stored), as an
+ * Image only to carry the channels (a 4-channel result is CMYK, not RGBA).
+ */
+export function decodeJpegLikeTorchvision(bytes: Uint8Array, mode: 'UNCHANGED' | 'GRAY' | 'GRAY_ALPHA' | 'RGB' | 'RGB_ALPHA', name = 'JPEG data'): Image {
+  const modes: Record<string, JpegDecodeMode> = { UNCHANGED: 'native', GRAY: 'L', RGB: 'RGB' };
+  if (!(mode in modes)) throw new Error(`${name}: the provided mode (${mode}) is not supported for JPEG files`);
+  let decoded: DecodedJpeg;
+  try {
+    decoded = decodeJpegPixels(bytes, modes[mode]);
+  } catch (e) {
+    throw decodeError(name, e);
+  }
+  return new Image(decoded.width, decoded.height, decoded.channels, decoded.data);
+}
+
+/** PIL 9's cmyk2rgb: each of R, G, B = (255 - K) * (1 - C/255) in its rounding. */
+function cmykToRgb(cmyk: Uint8Array): Uint8Array {
+  const n = cmyk.length / 4;
+  const out = new Uint8Array(n * 3);
+  for (let p = 0; p < n; p++) {
+    const notK = 255 - cmyk[4 * p + 3];
+    for (let c = 0; c < 3; c++) {
+      const t = cmyk[4 * p + c] * notK + 128;
+      out[3 * p + c] = notK - ((t + (t >> 8)) >> 8);
+    }
+  }
+  return out;
 }
 
 export function encodeJpeg(image: Image, quality = 75): Uint8Array {
