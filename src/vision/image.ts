@@ -1,8 +1,9 @@
 // The image type that stands in for PIL images: 8-bit pixels, rows top to bottom,
-// channels interleaved (HWC), as PIL stores modes L, LA, RGB and RGBA.
+// channels interleaved (HWC), as PIL stores modes L, LA, RGB, RGBA, YCbCr and CMYK.
 import { registerTransferableClass } from '../utils/data/transfer.js';
+import { BANDS, convertPixels, type PixelMode } from './image-convert.js';
 
-export type ImageMode = 'L' | 'LA' | 'RGB' | 'RGBA';
+export type ImageMode = PixelMode;
 
 const MODES: Record<number, ImageMode> = { 1: 'L', 2: 'LA', 3: 'RGB', 4: 'RGBA' };
 
@@ -11,21 +12,20 @@ export class Image {
   readonly height: number;
   readonly channels: number;
   readonly data: Uint8Array;
+  /** PIL's mode; by default the one its channel count implies (L, LA, RGB, RGBA). */
+  readonly mode: ImageMode;
 
-  constructor(width: number, height: number, channels: number, data?: Uint8Array) {
+  constructor(width: number, height: number, channels: number, data?: Uint8Array, mode?: ImageMode) {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 0 || height < 0) throw new RangeError(`invalid image size ${width}x${height}`);
-    if (!(channels in MODES)) throw new RangeError(`an image has 1 to 4 channels (L, LA, RGB, RGBA), got ${channels}`);
+    if (!(channels in MODES)) throw new RangeError(`an image has 1 to 4 channels (L, LA, RGB, RGBA, YCbCr, CMYK), got ${channels}`);
+    if (mode !== undefined && BANDS[mode] !== channels) throw new RangeError(`mode ${mode} has ${BANDS[mode] ?? '?'} bands, not ${channels}`);
     const size = width * height * channels;
     if (data !== undefined && data.length !== size) throw new RangeError(`a ${width}x${height} image with ${channels} channels needs ${size} bytes, got ${data.length}`);
     this.width = width;
     this.height = height;
     this.channels = channels;
     this.data = data ?? new Uint8Array(size);
-  }
-
-  /** PIL's mode name. */
-  get mode(): ImageMode {
-    return MODES[this.channels];
+    this.mode = mode ?? MODES[channels];
   }
 
   /** PIL's img.size: [width, height]. */
@@ -33,36 +33,11 @@ export class Image {
     return [this.width, this.height];
   }
 
-  /** PIL's Image.convert for the modes here (L uses PIL's ITU-R 601-2 luma in fixed point). */
+  /** PIL's Image.convert between L, LA, RGB, RGBA, YCbCr and CMYK, with Pillow's integer formulas. */
   convert(mode: ImageMode): Image {
-    if (mode === this.mode) return new Image(this.width, this.height, this.channels, this.data.slice());
-    const target = Object.entries(MODES).find(([, m]) => m === mode);
-    if (!target) throw new RangeError(`unknown image mode ${mode}`);
-    const outC = Number(target[0]);
-    const n = this.width * this.height;
-    const src = this.data;
-    const inC = this.channels;
-    const out = new Uint8Array(n * outC);
-    const hasColor = inC >= 3;
-    const inAlpha = inC === 2 || inC === 4;
-    for (let p = 0; p < n; p++) {
-      const s = p * inC;
-      const d = p * outC;
-      let gray: number;
-      if (hasColor) gray = (src[s] * 19595 + src[s + 1] * 38470 + src[s + 2] * 7471 + 0x8000) >>> 16;
-      else gray = src[s];
-      const alpha = inAlpha ? src[s + inC - 1] : 255;
-      if (outC <= 2) {
-        out[d] = gray;
-        if (outC === 2) out[d + 1] = alpha;
-      } else {
-        out[d] = hasColor ? src[s] : gray;
-        out[d + 1] = hasColor ? src[s + 1] : gray;
-        out[d + 2] = hasColor ? src[s + 2] : gray;
-        if (outC === 4) out[d + 3] = alpha;
-      }
-    }
-    return new Image(this.width, this.height, outC, out);
+    if (!(mode in BANDS)) throw new RangeError(`conversion from ${this.mode} to ${String(mode)} not supported (modes: ${Object.keys(BANDS).join(', ')})`);
+    const data = convertPixels(this.data, this.width * this.height, this.mode, mode);
+    return new Image(this.width, this.height, BANDS[mode], data, mode);
   }
 
   /** Image.fromarray for HWC (or HW) uint8 data. */

@@ -167,7 +167,13 @@ export function pilResize(img: Image, width: number, height: number, filter: Pil
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) throw new RangeError(`resize target must be positive integers, got ${width}x${height}`);
   if (width === img.width && height === img.height) return new Image(width, height, img.channels, img.data.slice());
   if (filter === 'nearest') return nearest(img, width, height);
-  if (img.channels === 2 || img.channels === 4) return unpremultiply(pilResize(premultiply(img), width, height, filter));
+  // Pillow premultiplies alpha for LA and RGBA only (a CMYK image's 4th band is K, not alpha).
+  if (img.mode === 'LA' || img.mode === 'RGBA') return unpremultiply(separable(premultiply(img), width, height, filter));
+  return separable(img, width, height, filter);
+}
+
+/** The horizontal then vertical pass of Pillow's ImagingResample. */
+function separable(img: Image, width: number, height: number, filter: PilFilter): Image {
   const f = FILTERS[filter];
   let out = img;
   if (width !== img.width) out = horizontal(out, width, precompute(img.width, 0, img.width, width, f));
