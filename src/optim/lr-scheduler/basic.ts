@@ -7,6 +7,7 @@
 // `new StepLR(opt, { stepSize: 7, gamma: 0.1 })`. CosineAnnealingLR's T_max is `TMax`
 // (the camelCase of T_max keeps its capital; `{ T_max: 10 }` throws "did you mean 'TMax'?").
 import { bool, check, func, int, intList, number, signature, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
+import type { Optimizer } from '../optimizer.js';
 import { LRScheduler, optimizerArg, pyMod, type StateField } from './scheduler.js';
 
 /** StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1, verbose=False) */
@@ -31,7 +32,7 @@ const cosineAnnealingLRArgs = signature('CosineAnnealingLR', [
 
 export type LrLambda = (epoch: number) => number;
 
-const lrLambdaArg = check<LrLambda | readonly LrLambda[]>(
+export const lrLambdaArg = check<LrLambda | readonly LrLambda[]>(
   'a function or a list of functions',
   (v) => func.test(v) || (Array.isArray(v) && v.every((f) => func.test(f))),
 );
@@ -169,16 +170,19 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
-/** Sets each group's lr to its initial lr times lrLambda(epoch) (one function, or one per group). */
-export class LambdaLR extends LRScheduler {
+/**
+ * What LambdaLR and MultiplicativeLR share: one lr function per param group (a single one is
+ * used for every group), checked against the group count, and saved as None each (PyTorch
+ * keeps only callable objects' state; plain functions are not state).
+ */
+export abstract class GroupLambdaScheduler extends LRScheduler {
   lrLambdas: LrLambda[];
 
-  constructor(...args: ArgsOf<typeof lambdaLRArgs>) {
-    const { optimizer, lrLambda, lastEpoch, verbose } = lambdaLRArgs.parse(args);
-    const n = optimizer.paramGroups.length;
-    if (Array.isArray(lrLambda) && lrLambda.length !== n) throw new RangeError(`Expected ${n} lr_lambdas, but got ${lrLambda.length}`);
-    super(optimizer, lastEpoch, verbose);
-    this.lrLambdas = Array.isArray(lrLambda) ? lrLambda.slice() : new Array<LrLambda>(n).fill(lrLambda as LrLambda);
+  constructor(a: { optimizer: Optimizer; lrLambda: LrLambda | readonly LrLambda[]; lastEpoch: number; verbose: boolean }) {
+    const n = a.optimizer.paramGroups.length;
+    if (Array.isArray(a.lrLambda) && a.lrLambda.length !== n) throw new RangeError(`Expected ${n} lr_lambdas, but got ${a.lrLambda.length}`);
+    super(a.optimizer, a.lastEpoch, a.verbose);
+    this.lrLambdas = Array.isArray(a.lrLambda) ? a.lrLambda.slice() : new Array<LrLambda>(n).fill(a.lrLambda as LrLambda);
     this.initialStep();
   }
 
@@ -186,9 +190,15 @@ export class LambdaLR extends LRScheduler {
     return [];
   }
 
-  /** Functions are not state: PyTorch saves None for each plain function. */
   protected override trailingState(): StateField[] {
     return [{ key: 'lr_lambdas', get: () => this.lrLambdas.map(() => null), set: () => {} }];
+  }
+}
+
+/** Sets each group's lr to its initial lr times lrLambda(epoch) (one function, or one per group). */
+export class LambdaLR extends GroupLambdaScheduler {
+  constructor(...args: ArgsOf<typeof lambdaLRArgs>) {
+    super(lambdaLRArgs.parse(args));
   }
 
   protected computeLr(): number[] {

@@ -1,9 +1,9 @@
 // ConstantLR, LinearLR, MultiplicativeLR and PolynomialLR: PyTorch 1.13's chainable
 // formulas (each lr computed from the group's current lr, so values match PyTorch's to
 // the last bit), with their closed forms for step(epoch).
-import { bool, check, func, int, number, signature, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
+import { bool, int, number, signature, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
 import { LRScheduler, optimizerArg, type StateField } from './scheduler.js';
-import type { LrLambda } from './basic.js';
+import { GroupLambdaScheduler, lrLambdaArg } from './basic.js';
 
 /** ConstantLR(optimizer, factor=1/3, total_iters=5, last_epoch=-1, verbose=False) */
 const constantLRArgs = signature('ConstantLR', [
@@ -15,11 +15,6 @@ const linearLRArgs = signature('LinearLR', [
   ['optimizer', optimizerArg], ['startFactor', number, 1.0 / 3], ['endFactor', number, 1.0], ['totalIters', int, 5],
   ['lastEpoch', int, -1], ['verbose', bool, false],
 ] as const);
-
-const lrLambdaArg = check<LrLambda | readonly LrLambda[]>(
-  'a function or a list of functions',
-  (v) => func.test(v) || (Array.isArray(v) && v.every((f) => func.test(f))),
-);
 
 /** MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1, verbose=False) */
 const multiplicativeLRArgs = signature('MultiplicativeLR', [
@@ -102,25 +97,9 @@ export class LinearLR extends LRScheduler {
 }
 
 /** Multiplies each group's lr by lrLambda(epoch) every epoch (one function, or one per group). */
-export class MultiplicativeLR extends LRScheduler {
-  lrLambdas: LrLambda[];
-
+export class MultiplicativeLR extends GroupLambdaScheduler {
   constructor(...args: ArgsOf<typeof multiplicativeLRArgs>) {
-    const { optimizer, lrLambda, lastEpoch, verbose } = multiplicativeLRArgs.parse(args);
-    const n = optimizer.paramGroups.length;
-    if (Array.isArray(lrLambda) && lrLambda.length !== n) throw new RangeError(`Expected ${n} lr_lambdas, but got ${lrLambda.length}`);
-    super(optimizer, lastEpoch, verbose);
-    this.lrLambdas = Array.isArray(lrLambda) ? lrLambda.slice() : new Array<LrLambda>(n).fill(lrLambda as LrLambda);
-    this.initialStep();
-  }
-
-  protected ownState(): StateField[] {
-    return [];
-  }
-
-  /** Functions are not state: PyTorch saves None for each plain function. */
-  protected override trailingState(): StateField[] {
-    return [{ key: 'lr_lambdas', get: () => this.lrLambdas.map(() => null), set: () => {} }];
+    super(multiplicativeLRArgs.parse(args));
   }
 
   protected computeLr(): number[] {

@@ -173,7 +173,7 @@ export function pilResize(img: Image, width: number, height: number, filter: Pil
 }
 
 /** The horizontal then vertical pass of Pillow's ImagingResample. */
-function separable(img: Image, width: number, height: number, filter: PilFilter): Image {
+function separable(img: Image, width: number, height: number, filter: Exclude<PilFilter, 'nearest'>): Image {
   const f = FILTERS[filter];
   let out = img;
   if (width !== img.width) out = horizontal(out, width, precompute(img.width, 0, img.width, width, f));
