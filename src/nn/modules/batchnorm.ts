@@ -3,14 +3,10 @@
 // num_batches_tracked as an int64 0-d tensor), momentum (null = cumulative moving
 // average) and train/eval behaviour.
 import { noGrad } from '../../autograd/grad-mode.js';
-import { empty, ones, tensor, zeros } from '../../tensor/create.js';
 import { bool, checkTensor, deviceArg, dtype, int, nullable, number, signature, type ArgsOf, type ParsedOf } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
-import * as init from '../init.js';
-import { Module, type StateDict } from '../module.js';
-import { Parameter } from '../parameter.js';
-import { pyFloat, pyValue } from '../repr.js';
+import { NormBase } from './norm-base.js';
 
 const batchNormSpec = [
   ['numFeatures', int],
@@ -27,60 +23,10 @@ const batchNorm2dArgs = signature('BatchNorm2d', batchNormSpec);
 const batchNorm3dArgs = signature('BatchNorm3d', batchNormSpec);
 type BatchNormArgs = ArgsOf<typeof batchNorm1dArgs>;
 
-abstract class BatchNormBase extends Module {
-  readonly numFeatures: number;
-  eps: number;
-  momentum: number | null;
-  readonly affine: boolean;
-  readonly trackRunningStats: boolean;
-  weight: Parameter | null;
-  bias: Parameter | null;
-  declare running_mean: Tensor | null;
-  declare running_var: Tensor | null;
-  declare num_batches_tracked: Tensor | null;
-
+abstract class BatchNormBase extends NormBase {
   /** The parsed arguments of BatchNorm1d/2d/3d. */
-  constructor({ numFeatures, eps, momentum, affine, trackRunningStats, dtype }: ParsedOf<typeof batchNorm1dArgs>) {
-    super();
-    this.numFeatures = numFeatures;
-    this.eps = eps;
-    this.momentum = momentum;
-    this.affine = affine;
-    this.trackRunningStats = trackRunningStats;
-    const factory = { dtype: dtype ?? undefined };
-    this.weight = affine ? new Parameter(empty([numFeatures], factory)) : null;
-    this.bias = affine ? new Parameter(empty([numFeatures], factory)) : null;
-    if (trackRunningStats) {
-      this.registerBuffer('running_mean', zeros([numFeatures], factory));
-      this.registerBuffer('running_var', ones([numFeatures], factory));
-      this.registerBuffer('num_batches_tracked', tensor(0, { dtype: 'int64' }));
-    } else {
-      this.registerBuffer('running_mean', null);
-      this.registerBuffer('running_var', null);
-      this.registerBuffer('num_batches_tracked', null);
-    }
-    this.resetParameters();
-  }
-
-  /** Checkpoints from before num_batches_tracked existed (e.g. torchvision's ImageNet weights) load with it as 0. */
-  protected override upgradeStateDict(sd: StateDict, prefix: string): void {
-    const key = `${prefix}num_batches_tracked`;
-    if (this.trackRunningStats && !(key in sd) && `${prefix}running_mean` in sd) sd[key] = tensor(0, { dtype: 'int64' });
-  }
-
-  resetRunningStats(): void {
-    if (!this.trackRunningStats) return;
-    noGrad(() => {
-      this.running_mean?.zero_();
-      this.running_var?.fill_(1);
-      this.num_batches_tracked?.zero_();
-    });
-  }
-
-  resetParameters(): void {
-    this.resetRunningStats();
-    if (this.weight !== null) init.ones_(this.weight);
-    if (this.bias !== null) init.zeros_(this.bias);
+  constructor(args: ParsedOf<typeof batchNorm1dArgs>) {
+    super(args);
   }
 
   /** Throws PyTorch's error for an input of the wrong rank. */
@@ -102,10 +48,6 @@ abstract class BatchNormBase extends Module {
     return F.batchNorm(x, track ? this.running_mean : null, track ? this.running_var : null, this.weight, this.bias, useBatchStats, factor, this.eps);
   }
 
-  override extraRepr(): string {
-    const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
-    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyValue(this.affine)}, track_running_stats=${pyValue(this.trackRunningStats)}`;
-  }
 }
 
 /** Batch normalisation of [N, C] or [N, C, L] inputs over each channel. */

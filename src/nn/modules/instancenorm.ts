@@ -1,15 +1,10 @@
 // InstanceNorm1d/2d/3d(numFeatures, eps, momentum, affine, trackRunningStats, device, dtype),
 // positional as in PyTorch or by name: PyTorch's _InstanceNorm over _NormBase (affine and
 // running statistics off by default; the same buffers as batch norm when tracked).
-import { noGrad } from '../../autograd/grad-mode.js';
 import { bool, checkTensor, deviceArg, dtype, int, nullable, number, signature, type ArgsOf, type ParsedOf } from '../../tensor/args.js';
-import { empty, ones, tensor, zeros } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
-import * as init from '../init.js';
-import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
-import { pyFloat, pyValue } from '../repr.js';
+import { NormBase } from './norm-base.js';
 
 const instanceNormSpec = [
   ['numFeatures', int],
@@ -25,53 +20,9 @@ const instanceNorm2dArgs = signature('InstanceNorm2d', instanceNormSpec);
 const instanceNorm3dArgs = signature('InstanceNorm3d', instanceNormSpec);
 type InstanceNormArgs = ArgsOf<typeof instanceNorm1dArgs>;
 
-abstract class InstanceNormBase extends Module {
-  readonly numFeatures: number;
-  eps: number;
-  momentum: number | null;
-  readonly affine: boolean;
-  readonly trackRunningStats: boolean;
-  weight: Parameter | null;
-  bias: Parameter | null;
-  declare running_mean: Tensor | null;
-  declare running_var: Tensor | null;
-  declare num_batches_tracked: Tensor | null;
-
-  constructor({ numFeatures, eps, momentum, affine, trackRunningStats, dtype }: ParsedOf<typeof instanceNorm1dArgs>, private readonly noBatchDim: number) {
-    super();
-    this.numFeatures = numFeatures;
-    this.eps = eps;
-    this.momentum = momentum;
-    this.affine = affine;
-    this.trackRunningStats = trackRunningStats;
-    const factory = { dtype: dtype ?? undefined };
-    this.weight = affine ? new Parameter(empty([numFeatures], factory)) : null;
-    this.bias = affine ? new Parameter(empty([numFeatures], factory)) : null;
-    if (trackRunningStats) {
-      this.registerBuffer('running_mean', zeros([numFeatures], factory));
-      this.registerBuffer('running_var', ones([numFeatures], factory));
-      this.registerBuffer('num_batches_tracked', tensor(0, { dtype: 'int64' }));
-    } else {
-      this.registerBuffer('running_mean', null);
-      this.registerBuffer('running_var', null);
-      this.registerBuffer('num_batches_tracked', null);
-    }
-    this.resetParameters();
-  }
-
-  resetRunningStats(): void {
-    if (!this.trackRunningStats) return;
-    noGrad(() => {
-      this.running_mean?.zero_();
-      this.running_var?.fill_(1);
-      this.num_batches_tracked?.zero_();
-    });
-  }
-
-  resetParameters(): void {
-    this.resetRunningStats();
-    if (this.weight !== null) init.ones_(this.weight);
-    if (this.bias !== null) init.zeros_(this.bias);
+abstract class InstanceNormBase extends NormBase {
+  constructor(args: ParsedOf<typeof instanceNorm1dArgs>, private readonly noBatchDim: number) {
+    super(args);
   }
 
   private applyInstanceNorm(x: Tensor): Tensor {
@@ -86,10 +37,6 @@ abstract class InstanceNormBase extends Module {
     return this.applyInstanceNorm(x);
   }
 
-  override extraRepr(): string {
-    const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
-    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyValue(this.affine)}, track_running_stats=${pyValue(this.trackRunningStats)}`;
-  }
 }
 
 /** Instance normalisation of [N, C, L] (or unbatched [C, L]) inputs. */

@@ -1,0 +1,82 @@
+// PyTorch's _NormBase: what BatchNorm and InstanceNorm share — the affine parameters, the
+// running-statistics buffers (running_mean, running_var, num_batches_tracked as an int64
+// 0-d tensor, or None when not tracked), their resets, old checkpoints and the repr.
+import { noGrad } from '../../autograd/grad-mode.js';
+import type { DType } from '../../tensor/dtype.js';
+import { empty, ones, tensor, zeros } from '../../tensor/create.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import * as init from '../init.js';
+import { Module, type StateDict } from '../module.js';
+import { Parameter } from '../parameter.js';
+import { pyFloat, pyValue } from '../repr.js';
+
+export interface NormArgs {
+  numFeatures: number;
+  eps: number;
+  /** Weight of the new batch statistic in the running averages; null: cumulative average. */
+  momentum: number | null;
+  affine: boolean;
+  trackRunningStats: boolean;
+  dtype: DType | null;
+}
+
+export abstract class NormBase extends Module {
+  readonly numFeatures: number;
+  eps: number;
+  momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  weight: Parameter | null;
+  bias: Parameter | null;
+  declare running_mean: Tensor | null;
+  declare running_var: Tensor | null;
+  declare num_batches_tracked: Tensor | null;
+
+  constructor({ numFeatures, eps, momentum, affine, trackRunningStats, dtype }: NormArgs) {
+    super();
+    this.numFeatures = numFeatures;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = affine;
+    this.trackRunningStats = trackRunningStats;
+    const factory = { dtype: dtype ?? undefined };
+    this.weight = affine ? new Parameter(empty([numFeatures], factory)) : null;
+    this.bias = affine ? new Parameter(empty([numFeatures], factory)) : null;
+    if (trackRunningStats) {
+      this.registerBuffer('running_mean', zeros([numFeatures], factory));
+      this.registerBuffer('running_var', ones([numFeatures], factory));
+      this.registerBuffer('num_batches_tracked', tensor(0, { dtype: 'int64' }));
+    } else {
+      this.registerBuffer('running_mean', null);
+      this.registerBuffer('running_var', null);
+      this.registerBuffer('num_batches_tracked', null);
+    }
+    this.resetParameters();
+  }
+
+  /** Checkpoints from before num_batches_tracked existed (e.g. torchvision's ImageNet weights) load with it as 0. */
+  protected override upgradeStateDict(sd: StateDict, prefix: string): void {
+    const key = `${prefix}num_batches_tracked`;
+    if (this.trackRunningStats && !Object.hasOwn(sd, key) && Object.hasOwn(sd, `${prefix}running_mean`)) sd[key] = tensor(0, { dtype: 'int64' });
+  }
+
+  resetRunningStats(): void {
+    if (!this.trackRunningStats) return;
+    noGrad(() => {
+      this.running_mean?.zero_();
+      this.running_var?.fill_(1);
+      this.num_batches_tracked?.zero_();
+    });
+  }
+
+  resetParameters(): void {
+    this.resetRunningStats();
+    if (this.weight !== null) init.ones_(this.weight);
+    if (this.bias !== null) init.zeros_(this.bias);
+  }
+
+  override extraRepr(): string {
+    const momentum = this.momentum === null ? 'None' : pyFloat(this.momentum);
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyValue(this.affine)}, track_running_stats=${pyValue(this.trackRunningStats)}`;
+  }
+}
