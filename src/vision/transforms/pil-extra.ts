@@ -5,6 +5,7 @@
 // NEAREST, BILINEAR and BICUBIC filters.
 import { Image } from '../image.js';
 import { affineNearest, pilBlend } from './pil-ops.js';
+import { premultiply, unpremultiply } from './pil-resample.js';
 
 const f = Math.fround;
 
@@ -235,31 +236,6 @@ function scaleAffine(img: Image, a: readonly number[], fill: readonly number[]):
     yo += a[4];
   }
   return out;
-}
-
-/** convert('RGBa' / 'La'): colour premultiplied by alpha, ((c a + 128) >> 8 + c a + 128) >> 8. */
-function premultiply(img: Image): Image {
-  const out = new Image(img.width, img.height, img.channels, img.data.slice());
-  const ch = img.channels;
-  for (let p = 0; p < out.data.length; p += ch) {
-    const a = out.data[p + ch - 1];
-    for (let b = 0; b < ch - 1; b++) {
-      const t = out.data[p + b] * a + 128;
-      out.data[p + b] = ((t >> 8) + t) >> 8;
-    }
-  }
-  return out;
-}
-
-/** convert('RGBA' / 'LA') from premultiplied: c 255 / a, clipped (alpha 0 and 255 unchanged). */
-function unpremultiply(img: Image): Image {
-  const ch = img.channels;
-  for (let p = 0; p < img.data.length; p += ch) {
-    const a = img.data[p + ch - 1];
-    if (a === 255 || a === 0) continue;
-    for (let b = 0; b < ch - 1; b++) img.data[p + b] = Math.min(255, Math.trunc((255 * img.data[p + b]) / a));
-  }
-  return img;
 }
 
 /** Image.transform transforms LA / RGBA premultiplied (La / RGBa) for filters other than NEAREST. */

@@ -138,8 +138,8 @@ function nearest(src: Image, outW: number, outH: number): Image {
   return out;
 }
 
-// PIL resizes LA/RGBA images premultiplied (modes La/RGBa) so colour does not bleed from transparent pixels.
-function premultiply(img: Image): Image {
+// PIL resizes and transforms LA/RGBA images premultiplied (modes La/RGBa) so colour does not bleed from transparent pixels.
+export function premultiply(img: Image): Image {
   const out = new Image(img.width, img.height, img.channels, img.data.slice());
   const ch = img.channels;
   for (let p = 0; p < out.data.length; p += ch) {
@@ -152,7 +152,8 @@ function premultiply(img: Image): Image {
   return out;
 }
 
-function unpremultiply(img: Image): Image {
+/** convert('RGBA' / 'LA') from premultiplied: c 255 / a, clipped (alpha 0 and 255 unchanged). */
+export function unpremultiply(img: Image): Image {
   const ch = img.channels;
   for (let p = 0; p < img.data.length; p += ch) {
     const a = img.data[p + ch - 1];
