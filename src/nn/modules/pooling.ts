@@ -96,7 +96,8 @@ export class AvgPool1d extends Module {
   }
 }
 
-export class AvgPool2d extends Module {
+/** PyTorch's AvgPool2d/3d fields (stride defaults to the kernel size) and repr. */
+abstract class AvgPoolNd extends Module {
   readonly kernelSize: IntOrList;
   readonly stride: IntOrList;
   readonly padding: IntOrList;
@@ -104,9 +105,8 @@ export class AvgPool2d extends Module {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | null;
 
-  constructor(...args: ArgsOf<typeof avgPool2dArgs>) {
+  constructor(a: { kernelSize: IntOrList; stride: IntOrList | null; padding: IntOrList; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }) {
     super();
-    const a = avgPool2dArgs.parse(args);
     this.kernelSize = a.kernelSize;
     this.stride = a.stride ?? a.kernelSize;
     this.padding = a.padding;
@@ -115,12 +115,18 @@ export class AvgPool2d extends Module {
     this.divisorOverride = a.divisorOverride;
   }
 
-  override forward(x: Tensor): Tensor {
-    return F.avgPool2d(x, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad, this.divisorOverride);
-  }
-
   override extraRepr(): string {
     return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}`;
+  }
+}
+
+export class AvgPool2d extends AvgPoolNd {
+  constructor(...args: ArgsOf<typeof avgPool2dArgs>) {
+    super(avgPool2dArgs.parse(args));
+  }
+
+  override forward(x: Tensor): Tensor {
+    return F.avgPool2d(x, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad, this.divisorOverride);
   }
 }
 
@@ -202,31 +208,13 @@ export class MaxPool3d<WithIndices extends boolean = false> extends MaxPoolNd<Wi
   }
 }
 
-export class AvgPool3d extends Module {
-  readonly kernelSize: IntOrList;
-  readonly stride: IntOrList;
-  readonly padding: IntOrList;
-  readonly ceilMode: boolean;
-  readonly countIncludePad: boolean;
-  readonly divisorOverride: number | null;
-
+export class AvgPool3d extends AvgPoolNd {
   constructor(...args: ArgsOf<typeof avgPool3dArgs>) {
-    super();
-    const a = avgPool3dArgs.parse(args);
-    this.kernelSize = a.kernelSize;
-    this.stride = a.stride ?? a.kernelSize;
-    this.padding = a.padding;
-    this.ceilMode = a.ceilMode;
-    this.countIncludePad = a.countIncludePad;
-    this.divisorOverride = a.divisorOverride;
+    super(avgPool3dArgs.parse(args));
   }
 
   override forward(x: Tensor): Tensor {
     return F.avgPool3d(x, this.kernelSize, this.stride, this.padding, this.ceilMode, this.countIncludePad, this.divisorOverride);
-  }
-
-  override extraRepr(): string {
-    return `kernel_size=${pyValue(this.kernelSize)}, stride=${pyValue(this.stride)}, padding=${pyValue(this.padding)}`;
   }
 }
 
