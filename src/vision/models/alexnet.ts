@@ -42,4 +42,4 @@ export class AlexNet extends nn.Module {
   }
 }
 
-export const alexnet = (opts: ModelOptions = {}) => loadWeights(new AlexNet(opts.numClasses ?? 1000), opts.weights);
+export const alexnet = (opts: ModelOptions = {}) => loadWeights(new AlexNet(opts.numClasses ?? 1000), opts, 'alexnet');

@@ -18,5 +18,5 @@ export function lenet5(opts: ModelOptions = {}): nn.Sequential {
     new nn.ReLU(),
     new nn.Linear(84, opts.numClasses ?? 10),
   );
-  return loadWeights(model, opts.weights);
+  return loadWeights(model, opts, 'lenet5');
 }

@@ -1,22 +1,10 @@
 // torchvision.models.mobilenet_v2 (with torchvision.ops.Conv2dNormActivation blocks).
 import * as nn from '../../nn/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { Conv2dNormActivation, makeDivisible } from './misc.js';
 import { loadWeights, type ModelOptions } from './weights.js';
 
-/** Conv2d + BatchNorm2d + activation as one Sequential (torchvision.ops.Conv2dNormActivation). */
-export class Conv2dNormActivation extends nn.Sequential {
-  constructor(inChannels: number, outChannels: number, opts: { kernelSize?: number; stride?: number; groups?: number; activation?: 'relu' | 'relu6' | null } = {}) {
-    const k = opts.kernelSize ?? 3;
-    const layers: nn.Module[] = [
-      new nn.Conv2d(inChannels, outChannels, k, { stride: opts.stride ?? 1, padding: Math.floor((k - 1) / 2), groups: opts.groups ?? 1, bias: false }),
-      new nn.BatchNorm2d(outChannels),
-    ];
-    const act = opts.activation === undefined ? 'relu' : opts.activation;
-    if (act === 'relu') layers.push(new nn.ReLU(true));
-    else if (act === 'relu6') layers.push(new nn.ReLU6(true));
-    super(...layers);
-  }
-}
+export { Conv2dNormActivation };
 
 export class InvertedResidual extends nn.Module {
   private readonly useResConnect: boolean;
@@ -40,13 +28,6 @@ export class InvertedResidual extends nn.Module {
   override forward(x: Tensor): Tensor {
     return this.useResConnect ? x.add(this.conv.forward(x)) : this.conv.forward(x);
   }
-}
-
-/** torchvision's _make_divisible: round to a multiple of `divisor`, never below 90% of v. */
-function makeDivisible(v: number, divisor: number): number {
-  let newV = Math.max(divisor, Math.floor(v + divisor / 2) - (Math.floor(v + divisor / 2) % divisor));
-  if (newV < 0.9 * v) newV += divisor;
-  return newV;
 }
 
 const SETTING: [number, number, number, number][] = [
@@ -92,4 +73,4 @@ export class MobileNetV2 extends nn.Module {
   }
 }
 
-export const mobilenetV2 = (opts: ModelOptions = {}) => loadWeights(new MobileNetV2(opts.numClasses ?? 1000), opts.weights);
+export const mobilenetV2 = (opts: ModelOptions = {}) => loadWeights(new MobileNetV2(opts.numClasses ?? 1000), opts, 'mobilenet_v2');

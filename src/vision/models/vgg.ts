@@ -1,11 +1,13 @@
-// torchvision.models.vgg (configurations A = vgg11, D = vgg16; optional batch norm).
+// torchvision.models.vgg (configurations A = vgg11, B = vgg13, D = vgg16, E = vgg19; optional batch norm).
 import * as nn from '../../nn/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { loadWeights, type ModelOptions } from './weights.js';
 
 const CONFIGS = {
   A: [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+  B: [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
   D: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],
+  E: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
 } as const;
 
 function makeLayers(cfg: readonly (number | 'M')[], batchNorm: boolean): nn.Sequential {
@@ -61,10 +63,14 @@ export class VGG extends nn.Module {
   }
 }
 
-const vgg = (cfg: keyof typeof CONFIGS, batchNorm: boolean, opts: ModelOptions) =>
-  loadWeights(new VGG(makeLayers(CONFIGS[cfg], batchNorm), opts.numClasses ?? 1000), opts.weights);
+const vgg = (name: string, cfg: keyof typeof CONFIGS, batchNorm: boolean, opts: ModelOptions) =>
+  loadWeights(new VGG(makeLayers(CONFIGS[cfg], batchNorm), opts.numClasses ?? 1000), opts, name);
 
-export const vgg11 = (opts: ModelOptions = {}) => vgg('A', false, opts);
-export const vgg11Bn = (opts: ModelOptions = {}) => vgg('A', true, opts);
-export const vgg16 = (opts: ModelOptions = {}) => vgg('D', false, opts);
-export const vgg16Bn = (opts: ModelOptions = {}) => vgg('D', true, opts);
+export const vgg11 = (opts: ModelOptions = {}) => vgg('vgg11', 'A', false, opts);
+export const vgg11Bn = (opts: ModelOptions = {}) => vgg('vgg11_bn', 'A', true, opts);
+export const vgg13 = (opts: ModelOptions = {}) => vgg('vgg13', 'B', false, opts);
+export const vgg13Bn = (opts: ModelOptions = {}) => vgg('vgg13_bn', 'B', true, opts);
+export const vgg16 = (opts: ModelOptions = {}) => vgg('vgg16', 'D', false, opts);
+export const vgg16Bn = (opts: ModelOptions = {}) => vgg('vgg16_bn', 'D', true, opts);
+export const vgg19 = (opts: ModelOptions = {}) => vgg('vgg19', 'E', false, opts);
+export const vgg19Bn = (opts: ModelOptions = {}) => vgg('vgg19_bn', 'E', true, opts);
