@@ -1,14 +1,25 @@
 #!/usr/bin/env node
-// Builds the native CPU backend (binding.gyp -> build/Release/torchlette.node) with
-// node-gyp. Runs as the package's `install` script and by hand
-// (`node scripts/build-native.mjs`, or `npm rebuild torchlette` in a project).
+// The package's `install` script, and the way to build the native CPU backend from source
+// (binding.gyp -> build/Release/torchlette.node, with node-gyp).
 //
+// - At install: when a prebuilt binary for this platform ships in the package
+//   (prebuilds/<platform>-<arch>/, see scripts/prebuild.mjs) and loads here, nothing is
+//   compiled: it says so in one line and exits. Otherwise it builds from source when a
+//   C++ compiler is present. The script is optional: with scripts disabled
+//   (`npm install --ignore-scripts`, npm's allowScripts policy) the prebuilt binary is
+//   loaded all the same.
+// - `--from-source` (or TORCHLETTE_BUILD_FROM_SOURCE=1, or `npm install --build-from-source`,
+//   which sets npm_config_build_from_source) builds even when a prebuilt binary would do;
+//   `npm run build:native` is that, and so is running this script by hand or as the
+//   install script of a development checkout (`npm ci` in the repository). A local build
+//   newer than the prebuilt binary is the one torchlette loads (src/backend/native/addon.ts).
 // - Offline: node-gyp downloads Node's headers unless told where they are. Official
 //   Node builds and distro packages ship them next to the binary
 //   (<prefix>/include/node), so we pass --nodedir=<prefix> when they are there.
 // - Never fails the install: on any error it records the reason in
 //   build/native-build.log, prints one warning and exits 0; torchlette then runs on
-//   its JS backend and says why once at startup.
+//   its JS backend and says why once at startup. `--strict` exits 1 instead
+//   (scripts/prebuild.mjs).
 // - TORCHLETTE_SKIP_NATIVE=1 skips the build.
 // - Skips the compiler when the addon was built from the same sources (a stamp of
 //   native/*, binding.gyp, the platform and arch) and still loads; `--force` rebuilds.
@@ -16,7 +27,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,10 +40,52 @@ function log(text) {
   writeFileSync(logPath, text);
 }
 
+const strict = process.argv.includes('--strict');
+const force = process.argv.includes('--force');
+// Prebuilt binaries are for installs of the package. Run by hand (not as npm's install
+// script), or in a development checkout (src/ is not shipped; there prebuilds/ is a pack-time
+// product that may be older than native/), it builds from source.
+const devCheckout = existsSync(join(root, 'src')) && existsSync(join(root, 'tsconfig.json'));
+const fromSource =
+  force ||
+  process.argv.includes('--from-source') ||
+  /^(true|1)$/i.test(process.env.npm_config_build_from_source ?? '') ||
+  /^(true|1)$/i.test(process.env.TORCHLETTE_BUILD_FROM_SOURCE ?? '') ||
+  process.env.npm_lifecycle_event !== 'install' ||
+  devCheckout;
+
 function giveUp(reason, details = '') {
   log(`FAILED: ${reason}\n\n${details}`);
+  if (strict) {
+    console.error(`torchlette: native backend not built: ${reason}. Details: ${logPath}`);
+    process.exit(1);
+  }
   console.warn(`torchlette: native backend not built (${reason}); the JS backend will be used. Details: ${logPath}`);
   process.exit(0);
+}
+
+/** The prebuilt binaries for this platform, best first (the loader's rule, src/backend/native/addon.ts). */
+function prebuiltCandidates() {
+  const dir = join(root, 'prebuilds', `${process.platform}-${process.arch}`);
+  if (!existsSync(dir)) return [];
+  const libc = process.platform === 'linux' ? (existsSync('/etc/alpine-release') ? 'musl' : 'glibc') : undefined;
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.node'))
+    .map((name) => ({ name, tags: name.split('.').slice(0, -1) }))
+    .filter(({ tags }) => {
+      const fileLibc = tags.find((t) => t === 'glibc' || t === 'musl');
+      return (!fileLibc || fileLibc === libc) && !tags.some((t) => /^(abi\d+|electron|node-webkit)$/.test(t));
+    })
+    .map(({ name, tags }) => ({ name, score: (tags.includes('napi') ? 2 : 0) + (tags.some((t) => t === 'glibc' || t === 'musl') ? 1 : 0) }))
+    .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
+    .map(({ name }) => join(dir, name));
+}
+
+/** Whether a C++ compiler runs ($CXX, else g++/c++/clang++); a quick check before node-gyp. */
+function haveCompiler() {
+  if (process.platform === 'win32') return true; // node-gyp finds Visual Studio itself
+  const names = process.env.CXX ? [process.env.CXX] : ['g++', 'c++', 'clang++'];
+  return names.some((cxx) => spawnSync(cxx, ['--version'], { encoding: 'utf8', shell: /\s/.test(cxx) }).status === 0);
 }
 
 /** node-gyp: the one npm runs scripts with, a local install, or the one bundled with npm. */
@@ -84,9 +137,9 @@ function sourceStamp() {
   return h.digest('hex');
 }
 
-function loads() {
+function loads(path = addonPath) {
   try {
-    const addon = require(addonPath);
+    const addon = require(path);
     addon.init(new Float64Array(1024));
     return addon;
   } catch {
@@ -94,12 +147,33 @@ function loads() {
   }
 }
 
+if (!fromSource) {
+  for (const path of prebuiltCandidates()) {
+    const addon = loads(path);
+    if (addon) {
+      console.log(
+        `torchlette: using the prebuilt native backend ${relative(root, path)} (${addon.isa()}, ${addon.getNumThreads()} threads); ` +
+          'nothing to compile (TORCHLETTE_BUILD_FROM_SOURCE=1 npm rebuild torchlette builds from source)',
+      );
+      process.exit(0);
+    }
+  }
+}
+
 const stamp = sourceStamp();
-if (!process.argv.includes('--force') && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp && loads()) {
+if (!force && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp && loads()) {
   console.log('torchlette: native CPU backend is up to date (node scripts/build-native.mjs --force rebuilds it)');
   process.exit(0);
 }
 
+if (!haveCompiler()) {
+  const compilers = process.env.CXX || 'g++, c++ or clang++';
+  giveUp(
+    fromSource
+      ? `no C++ compiler (${compilers}) was found to build from source`
+      : `no prebuilt binary for ${process.platform}-${process.arch} loads here, and no C++ compiler (${compilers}) was found to build one`,
+  );
+}
 const nodeGyp = findNodeGyp();
 if (!nodeGyp) giveUp('node-gyp was not found (it ships with npm)');
 try {

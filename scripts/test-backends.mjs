@@ -15,8 +15,9 @@ for (const backend of backends) {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [runner, ...process.argv.slice(2)], {
     stdio: 'inherit',
-    // test/backend compares the native kernels with the JS ones: it runs in the native pass.
-    env: { ...process.env, TORCHLETTE_BACKEND: backend, ...(backend === 'js' ? { TORCHLETTE_TEST_EXCLUDE: 'test/backend/' } : {}) },
+    // test/backend compares the native kernels with the JS ones, and test/package checks that the
+    // packed package runs on its prebuilt native binary: they run in the native pass only.
+    env: { ...process.env, TORCHLETTE_BACKEND: backend, ...(backend === 'js' ? { TORCHLETTE_TEST_EXCLUDE: 'test/backend/,test/package/' } : {}) },
   });
   console.log(`\n=== ${backend} backend: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)} s ===`);
   failed ||= r.status !== 0;

@@ -1,17 +1,19 @@
 import type { Backend } from './backend.js';
 import { jsBackend } from './js/index.js';
-import { loadAddon, type Addon } from './native/addon.js';
+import { loadAddon, type Addon, type AddonOrigin } from './native/addon.js';
 import { loadNativeBackend } from './native/index.js';
 
 export type { Backend, BinaryOp, ReduceOp, TernaryOp, UnaryOp, View } from './backend.js';
 export * from './dtype.js';
 
-// Backend selection, once at startup: the native addon when it built and loads,
-// else the JS backend with one warning. TORCHLETTE_BACKEND=js forces the JS
+// Backend selection, once at startup: the native addon when it loads (the prebuilt
+// binary shipped for this platform, else a local build; see native/addon.ts), else
+// the JS backend with one warning. TORCHLETTE_BACKEND=js forces the JS
 // backend; TORCHLETTE_BACKEND=native makes a missing addon an error (CI).
 const requested = (typeof process !== 'undefined' ? process.env.TORCHLETTE_BACKEND : undefined)?.trim().toLowerCase() || 'auto';
 
 let addon: Addon | null = null;
+let addonOrigin: AddonOrigin | null = null;
 let nativeBackendObject: Backend | null = null;
 let unavailableReason: string | null = null;
 
@@ -19,6 +21,7 @@ if (requested !== 'js') {
   const r = loadNativeBackend(loadAddon);
   if (r.ok) {
     addon = r.addon;
+    addonOrigin = r.origin;
     nativeBackendObject = r.backend;
   } else {
     unavailableReason = r.reason;
@@ -27,9 +30,9 @@ if (requested !== 'js') {
     }
     console.warn(
       `torchlette: the native CPU backend is unavailable (${r.reason}); using the much slower JS backend. ` +
-        'To build it (needs a C++ compiler, make and python3): `npm rebuild torchlette` in your project ' +
-        '(with npm >= 11, first `npm install-scripts approve torchlette` if npm reports its install script as unreviewed), ' +
-        'or `node scripts/build-native.mjs` in the torchlette folder. Set TORCHLETTE_BACKEND=js to silence this warning.',
+        'To build it from source (needs a C++ compiler, make and python3): `TORCHLETTE_BUILD_FROM_SOURCE=1 npm rebuild torchlette` ' +
+        'in your project (if npm reports its install script as unreviewed, first `npm install-scripts approve torchlette`), ' +
+        'or `npm run build:native` in the torchlette folder. Set TORCHLETTE_BACKEND=js to silence this warning.',
     );
   }
 } else {
@@ -67,6 +70,12 @@ export interface BackendInfo {
   nativeAvailable: boolean;
   /** Why the native backend is not available, or null. */
   reason: string | null;
+  /**
+   * Which native addon is loaded and why that one: `from` is 'prebuilt' (the binary shipped
+   * in prebuilds/<platform>-<arch>/) or 'build' (compiled here into build/Release); null
+   * without the addon.
+   */
+  addon: { from: 'prebuilt' | 'build'; path: string; why: string } | null;
   /** TORCHLETTE_BACKEND as read at startup ('auto' when unset). */
   requested: string;
   /** GEMM kernels in use ('avx512', 'avx2', 'generic') and the best this CPU supports; null without the addon. */
@@ -82,6 +91,7 @@ export function backendInfo(): BackendInfo {
     active: active.name,
     nativeAvailable: addon !== null,
     reason: unavailableReason,
+    addon: addonOrigin ? { ...addonOrigin } : null,
     requested,
     isa: addon ? addon.isa() : null,
     cpuIsa: addon ? addon.cpuIsa() : null,

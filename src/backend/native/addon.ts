@@ -1,9 +1,10 @@
-// Loading the compiled addon (build/Release/torchlette.node) and the metadata channel
-// to it. Shapes, strides, offsets and scalar arguments are written into one shared
+// Loading the compiled addon (a prebuilt binary from prebuilds/, or a local build in
+// build/Release) and the metadata channel to it. Shapes, strides, offsets and scalar arguments are written into one shared
 // Float64Array ("meta", registered once) instead of being passed as JS arrays, which
 // N-API would have to walk element by element; calls pass only the data buffers.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { View } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
@@ -64,32 +65,136 @@ export interface Addon {
 export const meta = new Float64Array(1024);
 let pos = 0;
 
-/** Where the build puts the addon: <package root>/build/Release (src/ and dist/ are both 3 levels down). */
-export const ADDON_PATH = fileURLToPath(new URL('../../../build/Release/torchlette.node', import.meta.url));
+// ---- Finding and loading the addon ----
+//
+// Where the addon comes from, in order (backendInfo().addon says which and why):
+//  1. a prebuilt binary shipped in the package, prebuilds/<platform>-<arch>/ (the
+//     node-gyp-build / prebuildify layout: torchlette.napi.glibc.node on glibc Linux,
+//     torchlette.napi.musl.node on musl, torchlette.napi.node elsewhere). N-API, so one
+//     binary serves every Node >= 20; the GEMM kernels inside it are chosen by cpuid.
+//  2. a local build from source, build/Release/torchlette.node (scripts/build-native.mjs).
+//     It goes first when it is newer than the prebuilt binary: someone built it on purpose
+//     (`npm run build:native`, `TORCHLETTE_BUILD_FROM_SOURCE=1 npm rebuild torchlette`, or
+//     the install script after the prebuilt binary failed to load here).
+//  (3. a WebAssembly build, once one exists; then the JS backend, chosen in ../index.ts.)
+// A candidate that fails to load or whose op lists differ from this JS code is skipped,
+// and the reason is kept for backendInfo().
 
-export type LoadResult = { ok: true; addon: Addon; ops: ReturnType<Addon['init']> } | { ok: false; reason: string };
+/** The package root: src/ and dist/ are both 3 levels above this file. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Where the build puts the addon. */
+export const ADDON_PATH = join(PACKAGE_ROOT, 'build', 'Release', 'torchlette.node');
+
+/** The folder of prebuilt binaries for this platform and architecture. */
+export const PREBUILD_DIR = join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`);
 
 /** The build log scripts/build-native.mjs leaves next to the addon. */
-const BUILD_LOG = fileURLToPath(new URL('../../../build/native-build.log', import.meta.url));
+const BUILD_LOG = join(PACKAGE_ROOT, 'build', 'native-build.log');
 
-/** Why there is no addon: the build's own verdict, or that the install script never ran. */
-function missingReason(): string {
-  if (!existsSync(BUILD_LOG)) {
-    return 'the addon was not built: the install script did not run (npm --ignore-scripts, or an install script npm was told not to run)';
-  }
-  const first = readFileSync(BUILD_LOG, 'utf8').split('\n')[0];
-  return `the addon was not built: ${first.replace(/^FAILED: /, '')} (log: ${BUILD_LOG})`;
+/** 'glibc' or 'musl' on Linux (node-gyp-build's test), undefined elsewhere. */
+export function linuxLibc(): 'glibc' | 'musl' | undefined {
+  if (process.platform !== 'linux') return undefined;
+  return existsSync('/etc/alpine-release') ? 'musl' : 'glibc';
 }
 
-export function loadAddon(): LoadResult {
-  if (!existsSync(ADDON_PATH)) return { ok: false, reason: missingReason() };
+/**
+ * The prebuilt binaries in `dir` this process can try, best first. A file name is
+ * dot-separated tags ending in .node (node-gyp-build's convention): 'napi' marks an
+ * N-API build, 'glibc'/'musl' the C library; a libc tag must match this system's.
+ */
+export function prebuiltCandidates(dir: string = PREBUILD_DIR): string[] {
+  let names: string[];
   try {
-    const addon = createRequire(import.meta.url)(ADDON_PATH) as Addon;
-    const ops = addon.init(meta);
-    return { ok: true, addon, ops };
-  } catch (e) {
-    return { ok: false, reason: `the addon failed to load: ${(e as Error).message}` };
+    names = readdirSync(dir);
+  } catch {
+    return [];
   }
+  const libc = linuxLibc();
+  const scored: { name: string; score: number }[] = [];
+  for (const name of names) {
+    if (!name.endsWith('.node')) continue;
+    const tags = name.split('.').slice(0, -1);
+    const fileLibc = tags.find((t) => t === 'glibc' || t === 'musl');
+    if (fileLibc && fileLibc !== libc) continue;
+    if (tags.some((t) => /^(abi\d+|electron|node-webkit)$/.test(t))) continue; // ABI-specific builds: not ours
+    scored.push({ name, score: (tags.includes('napi') ? 2 : 0) + (fileLibc ? 1 : 0) });
+  }
+  scored.sort((a, b) => b.score - a.score || a.name.localeCompare(b.name));
+  return scored.map((s) => join(dir, s.name));
+}
+
+export type AddonOps = ReturnType<Addon['init']>;
+
+/** Where the loaded addon came from and why that one. */
+export interface AddonOrigin {
+  /** 'prebuilt' (shipped in prebuilds/) or 'build' (compiled here, build/Release). */
+  from: 'prebuilt' | 'build';
+  path: string;
+  why: string;
+}
+
+export type LoadResult = { ok: true; addon: Addon; ops: AddonOps; origin: AddonOrigin } | { ok: false; reason: string };
+
+/** Why there is no local build: the build's own verdict, or that it never ran. */
+function missingBuildReason(): string {
+  if (!existsSync(BUILD_LOG)) return 'no local build in build/Release (the install script did not build one: scripts were disabled, or it found a prebuilt binary that loaded)';
+  const first = readFileSync(BUILD_LOG, 'utf8').split('\n')[0];
+  return `no local build: ${first.replace(/^(FAILED|SKIPPED): /, '')} (log: ${BUILD_LOG})`;
+}
+
+function mtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -Infinity;
+  }
+}
+
+/**
+ * Loads the first candidate that loads and passes `check` (which returns why it must not
+ * be used, or null), prebuilt binaries first (see above).
+ */
+export function loadAddon(check: (ops: AddonOps) => string | null = () => null): LoadResult {
+  const platform = `${process.platform}-${process.arch}${linuxLibc() ? ` (${linuxLibc()})` : ''}`;
+  const prebuilt = prebuiltCandidates();
+  const hasBuild = existsSync(ADDON_PATH);
+  const buildIsNewer = hasBuild && prebuilt.length > 0 && mtime(ADDON_PATH) > Math.max(...prebuilt.map(mtime));
+  const order: { from: 'prebuilt' | 'build'; path: string }[] = [
+    ...prebuilt.map((path) => ({ from: 'prebuilt' as const, path })),
+  ];
+  if (hasBuild) order[buildIsNewer ? 'unshift' : 'push']({ from: 'build', path: ADDON_PATH });
+
+  const failures: string[] = [];
+  for (const c of order) {
+    let addon: Addon;
+    let ops: AddonOps;
+    try {
+      addon = createRequire(import.meta.url)(c.path) as Addon;
+      ops = addon.init(meta);
+    } catch (e) {
+      failures.push(`${c.path} failed to load: ${(e as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    const wrong = check(ops);
+    if (wrong) {
+      failures.push(`${c.path} does not match this version of torchlette: ${wrong}`);
+      continue;
+    }
+    let why: string;
+    if (c.from === 'prebuilt') {
+      why = `the prebuilt binary for ${platform}`;
+    } else if (buildIsNewer) {
+      why = 'the local build is newer than the prebuilt binary (built from source on purpose)';
+    } else {
+      why = prebuilt.length === 0 ? `no prebuilt binary for ${platform}; using the local build` : 'the prebuilt binary did not load; using the local build';
+    }
+    if (failures.length > 0) why += ` (${failures.join('; ')})`;
+    return { ok: true, addon, ops, origin: { from: c.from, path: c.path, why } };
+  }
+  if (prebuilt.length === 0) failures.unshift(`no prebuilt binary for ${platform} (${PREBUILD_DIR})`);
+  if (!hasBuild) failures.push(missingBuildReason());
+  return { ok: false, reason: failures.join('; ') };
 }
 
 export const DTYPE_CODE: Record<DType, number> = { float32: 0, float64: 1, int64: 2, int32: 3, uint8: 4, bool: 5 };

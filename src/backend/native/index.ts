@@ -6,7 +6,7 @@ import type { Backend, BinaryOp, Conv2dParams, LossReduction, Pool2dParams, Redu
 import type { TypedArray } from '../dtype.js';
 import { jsBackend } from '../js/index.js';
 import { finishBatchNormStats } from '../js/norm.js';
-import { begin, put, putOut, putView, type Addon, type LoadResult } from './addon.js';
+import { begin, put, putOut, putView, type Addon, type AddonOps, type AddonOrigin, type LoadResult } from './addon.js';
 
 /**
  * Below these sizes (elements; multiply-adds for matmul) a kernel runs in the JS
@@ -605,13 +605,11 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
   };
 }
 
-export type NativeLoad = { ok: true; addon: Addon; backend: Backend } | { ok: false; reason: string };
+export type NativeLoad = { ok: true; addon: Addon; backend: Backend; origin: AddonOrigin } | { ok: false; reason: string };
 
-/** The native backend, or why it is unavailable. */
-export function loadNativeBackend(load: () => LoadResult): NativeLoad {
-  const r = load();
+/** The native backend, or why it is unavailable (an addon whose op lists differ from this code is not used). */
+export function loadNativeBackend(load: (check: (ops: AddonOps) => string | null) => LoadResult): NativeLoad {
+  const r = load(opListMismatch);
   if (!r.ok) return r;
-  const mismatch = opListMismatch(r.ops);
-  if (mismatch) return { ok: false, reason: mismatch };
-  return { ok: true, addon: r.addon, backend: createNativeBackend(r.addon) };
+  return { ok: true, addon: r.addon, backend: createNativeBackend(r.addon), origin: r.origin };
 }
