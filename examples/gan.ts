@@ -96,7 +96,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   console.log(`epoch ${epoch}: ${formatDuration(bar.seconds)}, saved ${grid}`);
 }
 const curve = join(args.out, 'gan-loss.png');
-lineChart(
+await lineChart(
   [
     { label: 'discriminator', y: lossesD },
     { label: 'generator', y: lossesG },

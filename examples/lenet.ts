@@ -79,7 +79,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
 const checkpoint = join(args.out, 'lenet.pt');
 torch.save(model.stateDict(), checkpoint); // a plain state dict: models.lenet5({ weights }) loads it
 const curve = join(args.out, 'lenet-loss.png');
-lineChart([{ label: 'batch loss', y: losses }], {
+await lineChart([{ label: 'batch loss', y: losses }], {
   title: `LeNet-5 on Fashion-MNIST (test accuracy ${(100 * accuracies.at(-1)!).toFixed(1)}%)`,
   xLabel: 'batch',
   yLabel: 'loss',

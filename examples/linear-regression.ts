@@ -76,7 +76,7 @@ console.log(`nn version:  y = ${nnW.toFixed(4)} x + ${nnB.toFixed(4)}   (loss ${
 const xs = Array.from(x.view(-1).toTypedArray());
 const ends = [0, 1];
 const fit = join(args.out, 'linear-regression.png');
-lineChart(
+await lineChart(
   [
     { label: 'data: y = 3x + 0.8', x: xs, y: Array.from(y.view(-1).toTypedArray()), mode: 'points', color: [150, 150, 150] },
     { label: `raw: ${w.item().toFixed(2)}x + ${b.item().toFixed(2)}`, x: ends, y: ends.map((v) => w.item() * v + b.item()) },
@@ -85,7 +85,7 @@ lineChart(
   { title: `Linear regression after ${steps} steps`, xLabel: 'x', yLabel: 'y', legend: 'left' },
 ).save(fit);
 const curves = join(args.out, 'linear-regression-loss.png');
-lineChart(
+await lineChart(
   [
     { label: 'raw (lr 0.01)', y: rawLosses },
     { label: 'nn.Linear + SGD (lr 0.001)', y: nnLosses },

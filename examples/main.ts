@@ -2,7 +2,7 @@
 // (BENCHMARKS.md's B2: MLP 784-128-64-10, SGD lr 0.01 momentum 0.9, batch 64, x/255
 // normalised with mean 0.2860 std 0.3530), shows a progress bar, prints the test
 // accuracy, and saves a checkpoint (model + optimizer state dicts, PyTorch's format)
-// and a PNG of the training curve.
+// and a PNG (and SVG) of the training curve.
 //
 //   npm start                          # or: npx tsx examples/main.ts [options]
 //   npx tsx examples/main.ts --quick   # 20 batches, 1,000 test images: a few seconds
@@ -93,7 +93,7 @@ const smooth = losses.map((_, i) => {
   const w = losses.slice(Math.max(0, i - 49), i + 1);
   return w.reduce((a, b) => a + b, 0) / w.length;
 });
-lineChart(
+await lineChart(
   [
     { label: 'batch loss', y: losses, color: [174, 199, 232] },
     { label: 'mean of 50', y: smooth, color: [31, 119, 180] },

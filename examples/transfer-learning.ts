@@ -4,8 +4,10 @@
 // best weights by validation accuracy), both fine-tuning the whole network and using it
 // as a frozen feature extractor (requiresGrad = false, a new fc).
 //
-// The backbone: torchvision's ImageNet checkpoint when given (--weights
-// resnet18-f37072fd.pth; no package here ships it), else one this example pretrains on
+// The backbone: torchvision's ImageNet ResNet18 (`models.resnet18({ weights: 'DEFAULT' })`,
+// from torch.hub's cache $TORCH_HOME/hub/checkpoints, downloaded there when missing),
+// or a checkpoint file (--weights path.pth); when the ImageNet weights cannot be had
+// (offline, --no-download without a cached file), one this example pretrains on
 // Fashion-MNIST classes 0-4 (T-shirt, trouser, pullover, dress, coat) and saves. It then
 // transfers to classes 5-9 (sandal, shirt, sneaker, bag, ankle boot) from a few labelled
 // images per class, and compares with the same network trained from scratch. An
@@ -13,11 +15,13 @@
 // hymenoptera_data) replaces the Fashion-MNIST target.
 //
 //   npx tsx examples/transfer-learning.ts [--quick] [--shots 20] [--size 32]
-//   npx tsx examples/transfer-learning.ts --weights resnet18-f37072fd.pth --data hymenoptera_data --size 224
-import { join } from 'node:path';
-import * as torch from '../src/index.js';
-import { nn, optim, type Tensor } from '../src/index.js';
-import { datasets, models, transforms as T, type Image } from '../src/vision/index.js';
+//   npx tsx examples/transfer-learning.ts --data hymenoptera_data --size 224
+//   npx tsx examples/transfer-learning.ts --weights out/transfer-learning/resnet18-fashion-0-4.pth
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import * as torch from 'torchlette';
+import { nn, optim, type Tensor } from 'torchlette';
+import { datasets, models, transforms as T, type Image } from 'torchlette/vision';
 import { formatDuration, parseCli } from './lib/cli.js';
 import { CLASSES, findFashionMnist } from './lib/fashion.js';
 import { readStateDict } from './lib/nets.js';
@@ -30,7 +34,12 @@ const args = parseCli({
   name: 'transfer-learning',
   about: 'Transfer learning with a ResNet18 (the PyTorch tutorial\'s train_model): pretrained vs from scratch, fine-tuned vs frozen.',
   options: {
-    weights: { type: 'string', help: 'ResNet18 weights to start from (torchvision\'s resnet18-f37072fd.pth, or the backbone an earlier run saved); default: pretrain on Fashion-MNIST 0-4' },
+    weights: {
+      type: 'string',
+      help: "ResNet18 weights to start from: 'DEFAULT' or 'IMAGENET1K_V1' (torchvision's ImageNet weights), or a checkpoint file (e.g. the backbone an earlier run saved); default: ImageNet's when they can be had, else pretrain on Fashion-MNIST 0-4",
+    },
+    'no-download': { type: 'boolean', help: "use ImageNet weights only when they are already in torch.hub's cache ($TORCH_HOME/hub/checkpoints)" },
+    'own-backbone': { type: 'boolean', help: 'do not use ImageNet weights: pretrain a backbone on Fashion-MNIST 0-4' },
     data: { type: 'string', help: 'an ImageFolder directory with train/ and val/ to transfer to (default: Fashion-MNIST classes 5-9)' },
     fashion: { type: 'string', help: 'a folder with the Fashion-MNIST IDX files (default: the usual search)' },
     size: { type: 'string', help: 'input size in pixels (default 32 for Fashion-MNIST, 224 with --data; --quick 16)' },
@@ -127,12 +136,44 @@ function loaders(train: Data, val: Data) {
 }
 
 // --- 1. The backbone ---
-let backbone: Record<string, Tensor>;
+/**
+ * torchvision's ImageNet ResNet18 (`weights`: 'DEFAULT' or a member's name), from
+ * torch.hub's cache or downloaded there; a string saying why not when it cannot be had.
+ */
+function imagenetBackbone(name: string): Record<string, Tensor> | string {
+  const w = models.ResNet18_Weights.verify(name)!;
+  const cached = join(torch.hub.getDir(), 'checkpoints', basename(new URL(w.url).pathname));
+  if (!existsSync(cached) && args.flag('no-download')) return `${cached} is not in the cache and --no-download was given`;
+  try {
+    const model = models.resnet18({ weights: w });
+    console.log(`backbone: torchvision's ImageNet ResNet18 (${String(w)}, top-1 ${w.meta._metrics['ImageNet-1K']['acc@1']}%) from ${cached}`);
+    return model.stateDict();
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+const isWeightsName = (s: string) => /^(ResNet18_Weights\.)?[A-Z][A-Z0-9_]*$/.test(s) && !existsSync(s);
+let backbone: Record<string, Tensor> | null = null;
+let backboneLabel = 'pretrained on 0-4';
 const weights = args.string('weights');
-if (weights) {
+if (weights && !isWeightsName(weights)) {
   backbone = readStateDict(weights);
+  backboneLabel = 'pretrained (weights)';
   console.log(`backbone: ResNet18 weights from ${weights}`);
-} else {
+} else if (!args.flag('own-backbone')) {
+  const got = imagenetBackbone(weights ?? 'DEFAULT');
+  if (typeof got !== 'string') {
+    backbone = got;
+    backboneLabel = 'pretrained (ImageNet)';
+  } else if (weights) {
+    throw new Error(`--weights ${weights}: ${got}`);
+  } else {
+    console.log(`ImageNet weights unavailable: ${got}`);
+    console.log('falling back to a backbone of our own, pretrained on Fashion-MNIST classes 0-4');
+  }
+}
+if (backbone === null) {
   const nPre = args.number('pretrain-images', 5000, 5);
   console.log(`backbone: pretraining a ResNet18 on ${nPre} Fashion-MNIST images of classes 0-4 (${CLASSES.slice(0, 5).join(', ')}) at ${size}x${size}`);
   const model = models.resnet18({ numClasses: 5 });
@@ -177,11 +218,11 @@ for (const pretrained of args.flag('no-scratch') ? [true] : [true, false]) {
     console.log(`\n=== ${label} ===`);
     torch.manualSeed(1); // the same new fc (and scratch weights) in every run
     const model = models.resnet18();
-    if (pretrained) {
+    if (pretrained && backbone !== null) {
       // The old head (1000 ImageNet classes, or 5 from pretraining) is replaced below.
       const withoutFc = Object.fromEntries(Object.entries(backbone).filter(([k]) => !k.startsWith('fc.')));
       const { missingKeys } = model.loadStateDict(withoutFc, { strict: false });
-      if (missingKeys.some((k) => !k.startsWith('fc.'))) throw new Error(`${weights}: not a ResNet18 state dict (missing ${missingKeys.slice(0, 3).join(', ')}, ...)`);
+      if (missingKeys.some((k) => !k.startsWith('fc.'))) throw new Error(`${weights ?? 'the backbone'}: not a ResNet18 state dict (missing ${missingKeys.slice(0, 3).join(', ')}, ...)`);
     }
     if (frozen) for (const p of model.parameters()) p.requiresGrad = false;
     // Parameters of newly constructed modules have requiresGrad = true by default.
@@ -197,10 +238,10 @@ for (const pretrained of args.flag('no-scratch') ? [true] : [true, false]) {
 
 console.log(`\nbest validation accuracy on ${imageFolder ?? 'Fashion-MNIST classes 5-9'} (${results.length} runs in ${formatDuration((performance.now() - started) / 1000)}):`);
 console.log(`${''.padEnd(22)}${'fine-tuned'.padStart(12)}${'frozen'.padStart(10)}`);
-for (const [k, name] of [[0, weights ? 'pretrained (weights)' : 'pretrained on 0-4'], [2, 'from scratch']] as const) {
+for (const [k, name] of [[0, backboneLabel], [2, 'from scratch']] as const) {
   if (k >= results.length) break;
   console.log(`${name.padEnd(22)}${(100 * results[k].acc).toFixed(1).padStart(11)}%${(100 * results[k + 1].acc).toFixed(1).padStart(9)}%`);
 }
 const chart = join(args.out, 'transfer-learning.png');
-barChart(results.map((r) => r.label), results.map((r) => r.acc), { title: 'Best validation accuracy', xMax: 1, width: 800, format: (v) => `${(100 * v).toFixed(1)}%` }).save(chart);
+await barChart(results.map((r) => r.label), results.map((r) => r.acc), { title: 'Best validation accuracy', xMax: 1, width: 800, format: (v) => `${(100 * v).toFixed(1)}%` }).save(chart);
 console.log(`saved ${chart}`);

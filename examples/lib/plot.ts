@@ -1,194 +1,129 @@
-// A tiny plotting module for the examples (they stand in for matplotlib): line and
-// scatter charts (training curves, linear regression) and horizontal bar charts (seed
-// 004's view_classify), drawn into an RGB buffer with the 5x7 font of font.ts and
-// written as PNG with torchlette's vision io.
+// Charts for the examples (they stand in for matplotlib): line and scatter charts (training
+// curves, linear regression), horizontal bar charts, and seed 004's view_classify (an image
+// beside its class probabilities). Each chart is a Vega-Lite spec (chart.spec), compiled by
+// vega-lite, rendered to SVG by Vega (headless, no browser) and rasterised to PNG by resvg
+// with the font in assets/fonts handed to it explicitly: no system font is used, so the text
+// renders alike on every machine. `await chart.save('x.png')` writes x.png and x.svg.
+import { existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Resvg, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as torch from 'torchlette';
 import { io } from 'torchlette/vision';
-import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixels } from './font.js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
 
 export type RGB = readonly [number, number, number];
-export const BLACK: RGB = [0, 0, 0];
-export const WHITE: RGB = [255, 255, 255];
-const GRID: RGB = [225, 225, 225];
-const TEXT: RGB = [40, 40, 40];
 /** matplotlib's default colour cycle (tab10), so the charts look like the seeds'. */
 export const COLORS: RGB[] = [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189], [140, 86, 75]];
 
-/** Text is drawn at this scale (2: 10x14-pixel glyphs, 12 pixels per character). */
-const S = 2;
+const FONT_FILE = fileURLToPath(new URL('../../assets/fonts/DejaVuSans.ttf', import.meta.url));
+const FONT = 'DejaVu Sans';
+if (!existsSync(FONT_FILE)) throw new Error(`the charts' font is missing: ${FONT_FILE} (resvg would draw no text without it)`);
+/** For SVG viewers without the font. */
+const FONT_FAMILY = `${FONT}, Verdana, sans-serif`;
+const RESVG: ResvgRenderOptions = {
+  font: { fontFiles: [FONT_FILE], loadSystemFonts: false, defaultFontFamily: FONT, sansSerifFamily: FONT },
+  background: 'white',
+};
 
-export interface TextOptions {
-  color?: RGB;
-  scale?: number;
-  /** Where x is: the text's left end (default), centre or right end. */
-  align?: 'left' | 'center' | 'right';
-  /** Rotated 90 degrees counter-clockwise (read bottom to top), as a y-axis label. */
-  vertical?: boolean;
+/** The look shared by every chart (matplotlib-like sizes; the bundled font, never bold: it has one weight). */
+const CONFIG = {
+  font: FONT_FAMILY,
+  background: 'white',
+  title: { fontSize: 16, fontWeight: 'normal', color: '#000', offset: 10 },
+  axis: { labelFontSize: 12, titleFontSize: 14, titleFontWeight: 'normal', labelColor: '#333', titleColor: '#000', gridColor: '#e4e4e4', domainColor: '#444', tickColor: '#444' },
+  legend: { labelFontSize: 13, labelLimit: 0, fillColor: 'white', strokeColor: '#ccc', padding: 8, cornerRadius: 3, symbolStrokeWidth: 2.5, symbolSize: 160 },
+  view: { stroke: '#444' },
+} as const;
+
+function hex(c: RGB): string {
+  return `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 }
 
-export function textWidth(s: string, scale = S): number {
-  return Math.max(0, s.length * (GLYPH_WIDTH + 1) - 1) * scale;
+// Vega lays text out (axis label widths, legend boxes) by text widths; without a canvas it
+// estimates them from the number of characters. Measure them with resvg and the bundled
+// font instead (vl-convert does the same with its own renderer), so the layout fits the text
+// that is drawn.
+const widths = new Map<string, number>();
+function textWidth(text: string, fontSize: number): number {
+  const key = `${fontSize} ${text}`;
+  let w = widths.get(key);
+  if (w === undefined) {
+    const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${20 * fontSize * (text.length + 1)}" height="${4 * fontSize}"><text x="0" y="${2 * fontSize}" font-family="${FONT}" font-size="${fontSize}" xml:space="preserve">${escaped}</text></svg>`;
+    const box = new Resvg(svg, RESVG).getBBox();
+    w = box ? Math.ceil(box.x + box.width) : 0;
+    widths.set(key, w);
+  }
+  return w;
+}
+(vega as unknown as { textMetrics: { width: (item: { fontSize?: number }, text?: string) => number } }).textMetrics.width = (item, text) =>
+  textWidth(String(text ?? '').trim(), item.fontSize ?? 11);
+
+/**
+ * Places an SVG drawing of any size in a width x height one: centred, and scaled down if it
+ * is larger (Vega sizes single views exactly, but concatenated ones by their content).
+ */
+function fitSvg(svg: string, width: number, height: number): string {
+  const open = /^<svg[^>]*>/.exec(svg);
+  const dims = open && /viewBox="0 0 ([\d.]+) ([\d.]+)"/.exec(open[0]);
+  if (!open || !dims) throw new Error('unexpected SVG from Vega: no viewBox on its <svg> element');
+  const [w, h] = [Number(dims[1]), Number(dims[2])];
+  if (w === width && h === height) return svg;
+  const s = Math.min(1, width / w, height / h);
+  const [vw, vh] = [width / s, height / s];
+  const [x, y] = [-(vw - w) / 2, -(vh - h) / 2];
+  const tag = open[0]
+    .replace(/ width="[\d.]+"/, ` width="${width}"`)
+    .replace(/ height="[\d.]+"/, ` height="${height}"`)
+    .replace(/viewBox="[^"]*"/, `viewBox="${x} ${y} ${vw} ${vh}"`);
+  return `${tag}<rect x="${x}" y="${y}" width="${vw}" height="${vh}" fill="white"/>${svg.slice(open[0].length)}`;
 }
 
-export class Canvas {
-  /** RGB, row-major (height x width x 3). */
-  readonly pixels: Uint8Array;
+/** A chart: its Vega-Lite spec, drawn at width x height pixels. */
+export class Chart {
+  constructor(
+    readonly spec: TopLevelSpec,
+    readonly width: number,
+    readonly height: number,
+  ) {}
 
-  constructor(readonly width: number, readonly height: number, background: RGB = WHITE) {
-    this.pixels = new Uint8Array(width * height * 3);
-    this.fillRect(0, 0, width, height, background);
-  }
-
-  set(x: number, y: number, c: RGB): void {
-    x = Math.round(x);
-    y = Math.round(y);
-    if (x < 0 || y < 0 || x >= this.width || y >= this.height) return;
-    const i = (y * this.width + x) * 3;
-    this.pixels[i] = c[0];
-    this.pixels[i + 1] = c[1];
-    this.pixels[i + 2] = c[2];
-  }
-
-  fillRect(x: number, y: number, w: number, h: number, c: RGB): void {
-    for (let j = Math.round(y); j < Math.round(y + h); j++) for (let i = Math.round(x); i < Math.round(x + w); i++) this.set(i, j, c);
-  }
-
-  /** A straight line (Bresenham), `thickness` pixels wide. */
-  line(x0: number, y0: number, x1: number, y1: number, c: RGB, thickness = 1): void {
-    [x0, y0, x1, y1] = [x0, y0, x1, y1].map(Math.round);
-    const dx = Math.abs(x1 - x0);
-    const dy = -Math.abs(y1 - y0);
-    const sx = x0 < x1 ? 1 : -1;
-    const sy = y0 < y1 ? 1 : -1;
-    const half = Math.floor((thickness - 1) / 2);
-    let err = dx + dy;
-    for (;;) {
-      this.fillRect(x0 - half, y0 - half, thickness, thickness, c);
-      if (x0 === x1 && y0 === y1) return;
-      const e2 = 2 * err;
-      if (e2 >= dy) {
-        err += dy;
-        x0 += sx;
-      }
-      if (e2 <= dx) {
-        err += dx;
-        y0 += sy;
-      }
+  /** The chart as SVG text (width x height). */
+  async toSvg(): Promise<string> {
+    const view = new vega.View(vega.parse(compile(this.spec).spec), { renderer: 'none' });
+    try {
+      return fitSvg(await view.toSVG(), this.width, this.height);
+    } finally {
+      view.finalize();
     }
   }
 
-  /** Text whose top is at y (whose left end is at x, unless aligned otherwise). */
-  text(s: string, x: number, y: number, opts: TextOptions = {}): void {
-    const { color = TEXT, scale = S, align = 'left', vertical = false } = opts;
-    const shift = align === 'left' ? 0 : align === 'center' ? textWidth(s, scale) / 2 : textWidth(s, scale);
-    // Along the text direction: +x normally, -y (upwards) when vertical.
-    let pen = -shift;
-    for (const ch of s) {
-      for (const [gx, gy] of glyphPixels(ch)) {
-        const along = pen + gx * scale;
-        const across = gy * scale;
-        if (vertical) this.fillRect(x + across, y - along - scale, scale, scale, color);
-        else this.fillRect(x + along, y + across, scale, scale, color);
-      }
-      pen += (GLYPH_WIDTH + 1) * scale;
-    }
+  /** The chart rasterised: a uint8 [3, height, width] tensor (torchvision's image layout). */
+  async toTensor(): Promise<torch.Tensor> {
+    return rasterise(await this.toSvg());
   }
 
-  /** Draws an image tensor ([C, H, W] or [H, W]; float in [0, 1] or uint8) into a w x h box, nearest neighbour. */
-  image(img: torch.Tensor, x: number, y: number, w: number, h: number): void {
-    let t = img.dim() === 2 ? img.unsqueeze(0) : img;
-    t = t.dtype === 'uint8' ? t.float().div(255) : t.float();
-    const [C, H, W] = t.shape;
-    const data = t.clamp(0, 1).contiguous().toTypedArray();
-    for (let j = 0; j < h; j++) {
-      for (let i = 0; i < w; i++) {
-        const p = Math.floor((j * H) / h) * W + Math.floor((i * W) / w);
-        const v = (c: number) => Math.round(255 * data[(C === 1 ? 0 : c) * H * W + p]);
-        this.set(x + i, y + j, [v(0), v(1), v(2)]);
-      }
-    }
-  }
-
-  /** The canvas as a uint8 [3, H, W] tensor (torchvision's image layout). */
-  toTensor(): torch.Tensor {
-    return torch.tensor(this.pixels, { dtype: 'uint8' }).view(this.height, this.width, 3).permute(2, 0, 1);
-  }
-
-  save(path: string): void {
-    io.writePng(this.toTensor(), path);
+  /** Writes the chart as PNG at `path` and as SVG beside it (the same name ending in .svg). */
+  async save(path: string): Promise<{ png: string; svg: string }> {
+    const svgPath = path.replace(/(\.png)?$/i, '.svg');
+    const svg = await this.toSvg();
+    writeFileSync(svgPath, svg);
+    io.writePng(rasterise(svg), path);
+    return { png: path, svg: svgPath };
   }
 }
 
-/** About n "nice" tick values (1, 2 or 5 times a power of ten) covering [lo, hi]. */
-export function ticks(lo: number, hi: number, n = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / n;
-  const pow = 10 ** Math.floor(Math.log10(raw));
-  // the step whose tick count is nearest n
-  const steps = [1, 2, 5, 10].map((m) => m * pow);
-  const step = steps.reduce((a, b) => (Math.abs((hi - lo) / b - n) < Math.abs((hi - lo) / a - n) ? b : a));
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  return out;
-}
-
-function formatTick(v: number, all: number[]): string {
-  const step = all.length > 1 ? Math.abs(all[1] - all[0]) : Math.abs(v) || 1;
-  const big = Math.max(...all.map(Math.abs));
-  if (big >= 1e5 || (big > 0 && big < 1e-3)) return v.toExponential(1);
-  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-  return v.toFixed(decimals);
-}
-
-/** A plotting area inside a canvas: maps data coordinates to pixels. */
-interface Frame {
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-  px(x: number): number;
-  py(y: number): number;
-}
-
-interface AxesOptions {
-  title?: string;
-  xLabel?: string;
-  yLabel?: string;
-}
-
-/** Bar charts label their rows themselves: no y ticks, and this much room on the left. */
-interface RowLabels {
-  width: number;
-}
-
-/** Draws the title, grid, ticks, tick labels and axis labels of a chart in the box; returns its frame. */
-function axes(c: Canvas, box: { x: number; y: number; w: number; h: number }, xr: [number, number], yr: [number, number], opts: AxesOptions, rows?: RowLabels): Frame {
-  const xt = ticks(xr[0], xr[1], 6);
-  const yt = rows ? [] : ticks(yr[0], yr[1], 5);
-  const yLabels = yt.map((v) => formatTick(v, yt));
-  const lineH = (GLYPH_HEIGHT + 4) * S;
-  const left = box.x + (opts.yLabel ? lineH + 8 : 0) + (rows ? rows.width : Math.max(...yLabels.map((s) => textWidth(s)))) + 10;
-  const top = box.y + (opts.title ? lineH + 6 : 10);
-  const right = box.x + box.w - 20;
-  const bottom = box.y + box.h - lineH - (opts.xLabel ? lineH : 0) - 4;
-  const px = (x: number) => left + ((x - xr[0]) / (xr[1] - xr[0] || 1)) * (right - left);
-  const py = (y: number) => bottom - ((y - yr[0]) / (yr[1] - yr[0] || 1)) * (bottom - top);
-  if (opts.title) c.text(opts.title, (left + right) / 2, box.y + 4, { align: 'center', color: BLACK });
-  xt.forEach((v) => {
-    c.line(px(v), top, px(v), bottom, GRID);
-    c.line(px(v), bottom, px(v), bottom + 5, TEXT);
-    c.text(formatTick(v, xt), px(v), bottom + 9, { align: 'center' });
-  });
-  yt.forEach((v, i) => {
-    c.line(left, py(v), right, py(v), GRID);
-    c.line(left - 5, py(v), left, py(v), TEXT);
-    c.text(yLabels[i], left - 9, py(v) - (GLYPH_HEIGHT * S) / 2, { align: 'right' });
-  });
-  c.line(left, top, left, bottom, TEXT);
-  c.line(left, bottom, right, bottom, TEXT);
-  if (opts.xLabel) c.text(opts.xLabel, (left + right) / 2, bottom + 9 + lineH, { align: 'center' });
-  if (opts.yLabel) c.text(opts.yLabel, box.x + 4, (top + bottom) / 2, { align: 'center', vertical: true });
-  return { left, top, right, bottom, px, py };
+/** SVG text rendered by resvg with the bundled font: a uint8 [3, H, W] tensor. */
+function rasterise(svg: string): torch.Tensor {
+  const image = new Resvg(svg, RESVG).render();
+  const rgba = image.pixels; // on a white background: opaque
+  const rgb = new Uint8Array(image.width * image.height * 3);
+  for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
+    rgb[j] = rgba[i];
+    rgb[j + 1] = rgba[i + 1];
+    rgb[j + 2] = rgba[i + 2];
+  }
+  return torch.tensor(rgb, { dtype: 'uint8' }).view(image.height, image.width, 3).permute(2, 0, 1);
 }
 
 export interface Series {
@@ -201,7 +136,10 @@ export interface Series {
   mode?: 'line' | 'points';
 }
 
-export interface ChartOptions extends AxesOptions {
+export interface ChartOptions {
+  title?: string;
+  xLabel?: string;
+  yLabel?: string;
   width?: number;
   height?: number;
   /** Force the y range (e.g. [0, 1] for accuracy); default: the data's range. */
@@ -210,64 +148,77 @@ export interface ChartOptions extends AxesOptions {
   legend?: 'left' | 'right';
 }
 
-function extent(values: number[]): [number, number] {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return [0, 1];
-  let lo = Math.min(...finite);
-  let hi = Math.max(...finite);
-  if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
-  return [lo, hi];
-}
-
 /** matplotlib's ax.plot / ax.scatter for a few series, with a legend when series have labels. */
-export function lineChart(series: Series[], opts: ChartOptions = {}): Canvas {
-  const c = new Canvas(opts.width ?? 800, opts.height ?? 500);
-  const xs = series.map((s) => s.x ?? s.y.map((_, i) => i + 1));
-  const xr = extent(xs.flat());
-  const [ylo, yhi] = opts.yRange ?? extent(series.flatMap((s) => [...s.y]));
-  const pad = opts.yRange ? 0 : (yhi - ylo) * 0.05; // matplotlib's 5% margins
-  const f = axes(c, { x: 0, y: 0, w: c.width, h: c.height }, xr, [ylo - pad, yhi + pad], opts);
-  series.forEach((s, k) => {
-    const color = s.color ?? COLORS[k % COLORS.length];
-    const x = xs[k];
-    for (let i = 0; i < s.y.length; i++) {
-      if (!Number.isFinite(s.y[i])) continue;
-      if (s.mode === 'points') c.fillRect(f.px(x[i]) - 2, f.py(s.y[i]) - 2, 4, 4, color);
-      else if (i > 0 && Number.isFinite(s.y[i - 1])) c.line(f.px(x[i - 1]), f.py(s.y[i - 1]), f.px(x[i]), f.py(s.y[i]), color, 2);
-    }
-  });
-  // Legend, top right, one line per labelled series.
-  const labelled = series.map((s, k) => ({ s, k })).filter(({ s }) => s.label);
-  const widest = Math.max(0, ...labelled.map(({ s }) => textWidth(s.label!)));
-  labelled.forEach(({ s, k }, row) => {
-    const y = f.top + 10 + row * (GLYPH_HEIGHT + 5) * S;
-    const x = opts.legend === 'left' ? f.left + 16 : f.right - widest - 40;
-    c.fillRect(x - 6, y - 4, widest + 42, (GLYPH_HEIGHT + 5) * S, WHITE);
-    c.line(x, y + GLYPH_HEIGHT, x + 24, y + GLYPH_HEIGHT, s.color ?? COLORS[k % COLORS.length], s.mode === 'points' ? 4 : 2);
-    c.text(s.label!, x + 30, y);
-  });
-  return c;
-}
-
-/** Horizontal bars (matplotlib's ax.barh) with a label per bar, drawn into a box of a canvas. */
-function bars(
-  c: Canvas,
-  box: { x: number; y: number; w: number; h: number },
-  labels: readonly string[],
-  values: readonly number[],
-  title: string | undefined,
-  xMax: number,
-  format?: (v: number) => string,
-): void {
-  const labelW = Math.max(...labels.map((s) => textWidth(s)));
-  const f = axes(c, box, [0, xMax], [0, labels.length], { title }, { width: labelW });
-  const rowH = (f.bottom - f.top) / labels.length;
-  labels.forEach((label, k) => {
-    const y = f.top + k * rowH;
-    c.fillRect(f.left + 1, y + rowH * 0.15, Math.max(0, f.px(values[k]) - f.left), rowH * 0.7, COLORS[0]);
-    c.text(label, f.left - 8, y + rowH / 2 - (GLYPH_HEIGHT * S) / 2, { align: 'right' });
-    if (format) c.text(format(values[k]), f.px(values[k]) + 8, y + rowH / 2 - (GLYPH_HEIGHT * S) / 2);
-  });
+export function lineChart(series: Series[], opts: ChartOptions = {}): Chart {
+  const width = opts.width ?? 800;
+  const height = opts.height ?? 500;
+  // Each series is a colour in the legend; unlabelled ones get a name that the legend leaves out.
+  const names = series.map((s, k) => s.label ?? `(series ${k + 1})`);
+  const labelled = series.flatMap((s, k) => (s.label ? [names[k]] : []));
+  const colors = series.map((s, k) => hex(s.color ?? COLORS[k % COLORS.length]));
+  const values = series.flatMap((s, k) =>
+    s.y.map((y, i) => ({ series: names[k], mode: s.mode ?? 'line', x: s.x ? s.x[i] : i + 1, y: Number.isFinite(y) ? y : null })),
+  );
+  const integral = values.every((v) => Number.isInteger(v.x));
+  const shapes = Object.fromEntries(series.map((s, k) => [names[k], s.mode === 'points' ? 'square' : 'stroke']));
+  const layer = (['line', 'points'] as const)
+    .filter((mode) => series.some((s) => (s.mode ?? 'line') === mode))
+    .map((mode) => ({
+      transform: [{ filter: { field: 'mode', equal: mode } }],
+      mark: mode === 'line' ? { type: 'line' as const, strokeWidth: 2, clip: true } : { type: 'square' as const, size: 20, opacity: 1, clip: true },
+    }));
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width,
+    height,
+    autosize: { type: 'fit', contains: 'padding' },
+    padding: 10,
+    ...(opts.title ? { title: opts.title } : {}),
+    data: { values },
+    encoding: {
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: opts.xLabel ?? null,
+        scale: { zero: false, nice: false },
+        // about one tick per 80 pixels, whole numbers when x counts (batches, iterations)
+        axis: { tickCount: Math.round(width / 80), labelOverlap: true, ...(integral ? { tickMinStep: 1, format: 'd' } : {}) },
+      },
+      y: {
+        field: 'y',
+        type: 'quantitative',
+        title: opts.yLabel ?? null,
+        scale: opts.yRange ? { domain: opts.yRange, nice: false } : { zero: false, nice: true },
+      },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        scale: { domain: names, range: colors },
+        legend:
+          labelled.length === 0
+            ? null
+            : {
+                values: labelled,
+                title: null,
+                orient: opts.legend === 'left' ? 'top-left' : 'top-right',
+                // a line for line series, a square for scatter series (matplotlib's legend handles)
+                encode: {
+                  symbols: {
+                    update: {
+                      shape: { signal: `${JSON.stringify(shapes)}[datum.value]` },
+                      fill: { signal: `${JSON.stringify(shapes)}[datum.value] === 'square' ? scale('color', datum.value) : 'transparent'` },
+                      stroke: { signal: "scale('color', datum.value)" },
+                      size: { signal: `${JSON.stringify(shapes)}[datum.value] === 'square' ? 80 : 160` },
+                    },
+                  },
+                },
+              },
+      },
+    },
+    layer,
+    config: CONFIG,
+  } as TopLevelSpec;
+  return new Chart(spec, width, height);
 }
 
 export interface BarChartOptions {
@@ -279,20 +230,80 @@ export interface BarChartOptions {
   format?: (v: number) => string;
 }
 
-export function barChart(labels: readonly string[], values: readonly number[], opts: BarChartOptions = {}): Canvas {
-  const c = new Canvas(opts.width ?? 600, opts.height ?? 80 + 40 * labels.length);
-  bars(c, { x: 10, y: 0, w: c.width - 10, h: c.height }, labels, values, opts.title, opts.xMax ?? Math.max(...values), opts.format);
-  return c;
+/** The Vega-Lite view of matplotlib's ax.barh with a label per bar (top to bottom in the given order). */
+function barsView(labels: readonly string[], values: readonly number[], xMax: number, title?: string, format?: (v: number) => string) {
+  return {
+    ...(title ? { title } : {}),
+    data: { values: labels.map((label, k) => ({ label, value: values[k], text: format ? format(values[k]) : '' })) },
+    encoding: {
+      y: { field: 'label', type: 'nominal', sort: null, scale: { paddingInner: 0.25 }, axis: { title: null, labelFontSize: 13, labelLimit: 0, ticks: false, labelPadding: 6 } },
+      x: { field: 'value', type: 'quantitative', title: null, scale: { domain: [0, xMax], nice: false }, axis: { tickCount: 6 } },
+    },
+    layer: [
+      { mark: { type: 'bar', color: hex(COLORS[0]), clip: true } },
+      ...(format ? [{ mark: { type: 'text', align: 'left', baseline: 'middle', dx: 6, fontSize: 13, color: '#000' }, encoding: { text: { field: 'text' } } }] : []),
+    ],
+  };
+}
+
+export function barChart(labels: readonly string[], values: readonly number[], opts: BarChartOptions = {}): Chart {
+  const width = opts.width ?? 600;
+  const height = opts.height ?? 80 + 40 * labels.length;
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width,
+    height,
+    autosize: { type: 'fit', contains: 'padding' },
+    padding: { left: 10, top: 10, bottom: 10, right: opts.format ? 70 : 20 },
+    ...barsView(labels, values, opts.xMax ?? Math.max(...values), opts.title, opts.format),
+    config: CONFIG,
+  } as TopLevelSpec;
+  return new Chart(spec, width, height);
+}
+
+/**
+ * An image tensor ([C, H, W] or [H, W]; float in [0, 1] or uint8) as a PNG data URL, scaled
+ * up by a whole factor (nearest neighbour) to be at most `box` pixels on its longer side.
+ */
+function imageUrl(img: torch.Tensor, box: number): { url: string; width: number; height: number; scaled: boolean } {
+  let t = img.dim() === 2 ? img.unsqueeze(0) : img;
+  t = t.dtype === 'uint8' ? t : t.float().clamp(0, 1).mul(255).round().to('uint8');
+  if (t.shape[0] === 1) t = t.expand(3, -1, -1);
+  const [, H, W] = t.shape;
+  const k = Math.max(1, Math.floor(box / Math.max(H, W)));
+  if (k > 1) t = t.repeatInterleave(k, 1).repeatInterleave(k, 2);
+  const png = io.encodePng(t.contiguous());
+  return { url: `data:image/png;base64,${Buffer.from(png).toString('base64')}`, width: W * k, height: H * k, scaled: k > 1 };
 }
 
 /**
  * Seed 004's helper.view_classify: the image on the left, its class probabilities as
- * horizontal bars on the right (x from 0 to 1.1, as the seed's ax2.set_xlim).
+ * horizontal bars on the right (x from 0 to 1.1, as the seed's ax2.set_xlim). 900 x 420.
  */
-export function viewClassify(image: torch.Tensor, probs: readonly number[], classes: readonly string[], title = 'Class Probability'): Canvas {
-  const c = new Canvas(900, 420);
+export function viewClassify(image: torch.Tensor, probs: readonly number[], classes: readonly string[], title = 'Class Probability'): Chart {
+  const [width, height, box] = [900, 420, 300];
   // matplotlib would colour a 1-channel image with its viridis colormap; gray is truer here.
-  c.image(image, 20, 60, 300, 300);
-  bars(c, { x: 350, y: 20, w: 540, h: 390 }, classes, probs, title, 1.1);
-  return c;
+  const shown = imageUrl(image, box);
+  // A small image enlarged by whole factors is shown pixel for pixel; a larger one fills the box.
+  const fit = shown.scaled ? 1 : box / Math.max(shown.width, shown.height);
+  const labelWidth = Math.max(...classes.map((c) => textWidth(c, 13)));
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    padding: 10,
+    spacing: 30,
+    hconcat: [
+      {
+        width: box,
+        height: box,
+        title: ' ',
+        view: { stroke: null },
+        data: { values: [{ url: shown.url }] },
+        mark: { type: 'image', width: shown.width * fit, height: shown.height * fit, align: 'center', baseline: 'middle' },
+        encoding: { url: { field: 'url', type: 'nominal' }, x: { value: box / 2 }, y: { value: box / 2 } },
+      },
+      { width: Math.max(100, width - box - labelWidth - 70), height: box, ...barsView(classes, probs, 1.1, title) },
+    ],
+    config: CONFIG,
+  } as TopLevelSpec;
+  return new Chart(spec, width, height);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { numberAfter, readPng, runExample, tempDir } from './run.js';
+import { assertChart, numberAfter, runExample, tempDir } from './run.js';
 
 test('linear regression: both versions fit y = 3x + 0.8 better than they started; the plots decode', () => {
   const out = tempDir('linreg');
@@ -13,6 +13,6 @@ test('linear regression: both versions fit y = 3x + 0.8 better than they started
   assert.ok(nn > 0 && nn < 3.2, `nn w ${nn}`);
   assert.ok(numberAfter(text, /raw version: .*\(loss/) < 0.5);
   for (const png of ['linear-regression.png', 'linear-regression-loss.png']) {
-    assert.deepEqual(readPng(join(out, png)).shape, [3, 500, 800], png);
+    assertChart(join(out, png), [3, 500, 800]);
   }
 });

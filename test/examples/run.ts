@@ -1,7 +1,8 @@
 // Runs an example as a user would (node + tsx, in a child process) with --quick and an
 // output folder of its own, and hands back what it printed.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,4 +48,35 @@ export function numberAfter(output: string, label: RegExp): number {
 /** Decodes a PNG the example wrote, with torchlette's own reader: a uint8 [C, H, W] tensor. */
 export function readPng(path: string): Tensor {
   return io.readImage(path);
+}
+
+/**
+ * A chart an example wrote (examples/lib/plot.ts): the PNG decodes to `shape` and is not
+ * blank (its pixels vary, with many distinct colours: lines, anti-aliased text), and the
+ * SVG beside it is a drawing with text.
+ */
+export function assertChart(path: string, shape: number[]): void {
+  const img = readPng(path);
+  assert.deepEqual(img.shape, shape, path);
+  const [C, H, W] = img.shape;
+  const px = img.contiguous().toTypedArray();
+  const colours = new Set<number>();
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < H * W; i++) {
+    let key = 0;
+    for (let c = 0; c < C; c++) {
+      const v = px[c * H * W + i];
+      key = key * 256 + v;
+      sum += v;
+      sumSq += v * v;
+    }
+    colours.add(key);
+  }
+  const n = C * H * W;
+  const std = Math.sqrt(sumSq / n - (sum / n) ** 2);
+  assert.ok(colours.size > 50, `${path}: only ${colours.size} distinct colours`);
+  assert.ok(std > 10, `${path}: pixel standard deviation ${std.toFixed(2)}`);
+  const svg = readFileSync(path.replace(/\.png$/, '.svg'), 'utf8');
+  assert.match(svg, /^<svg[^>]* width="\d+" height="\d+"[^>]*>[^]*<text[^]*<\/svg>$/, `${path}: its SVG`);
 }
