@@ -12,6 +12,7 @@ import { RebuildError, importModules, unpickle, type Pickled } from './pickle.js
 import { encode } from './transfer.js';
 import { setWorkerInfo } from './worker-info.js';
 import type { FetchRequest, WorkerInit, WorkerReply } from './worker-protocol.js';
+import { random as pyRandom } from '../py-random.js';
 
 const { init, port, signal } = workerData as { init: WorkerInit; port: MessagePort; signal: SharedArrayBuffer };
 const counter = new Int32Array(signal);
@@ -75,6 +76,7 @@ async function loadCollate(): Promise<Collate | null> {
 async function main(): Promise<void> {
   const seed = BigInt(init.baseSeed) + BigInt(init.workerId);
   manualSeed(seed);
+  pyRandom.seed(seed); // PyTorch's worker loop: random.seed(seed); torch.manual_seed(seed)
   let dataset: AnyDataset<unknown>;
   let collate: Collate | null;
   let initFn: ((workerId: number) => unknown) | null = null;

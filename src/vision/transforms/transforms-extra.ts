@@ -9,7 +9,7 @@ import * as torch from '../../tensor/create.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { ImageLike } from './functional.js';
 import * as FX from './functional-extra.js';
-import { random as pyRandom } from './py-random.js';
+import { random as pyRandom } from '../../utils/py-random.js';
 import { coin, randomInt, uniform } from './random-params.js';
 import { roundHalfEven } from './round.js';
 import { Transform } from './transform.js';

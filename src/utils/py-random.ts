@@ -1,7 +1,8 @@
 // Python's `random` module (CPython's Mersenne Twister, seeded by init_by_array), for
 // the transforms torchvision draws with it rather than with torch's generator:
 // RandomOrder (random.shuffle) and RandomChoice (random.choices). `random.seed(s)`
-// here reproduces Python's `random.seed(s)`, as torch.manualSeed reproduces torch's.
+// here reproduces Python's `random.seed(s)`, as torch.manualSeed reproduces torch's;
+// DataLoader workers seed it with baseSeed + id, as PyTorch's worker loop does.
 const N = 624;
 const M = 397;
 
@@ -77,6 +78,16 @@ export class PythonRandom {
     y ^= (y << 15) & 0xefc60000;
     y ^= y >>> 18;
     return y >>> 0;
+  }
+
+  /** random.getstate() as plain data (restorable with setState). */
+  getState(): { mt: Uint32Array; index: number } {
+    return { mt: this.mt.slice(), index: this.index };
+  }
+
+  setState(state: { mt: Uint32Array; index: number }): void {
+    this.mt.set(state.mt);
+    this.index = state.index;
   }
 
   /** random.random(): a float in [0, 1) with 53 random bits. */
