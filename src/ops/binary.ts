@@ -653,8 +653,7 @@ P.where = function (this: Tensor, condition: Tensor, other: TensorLike) {
   return where(condition, this, other);
 };
 P.clamp = function (this: Tensor, min?: TensorLike | ClampBounds | null, max?: TensorLike | null) {
-  const [lo, hi] = clampArgs(min, max);
-  return clamp(this, lo, hi);
+  return clamp(this, min, max);
 } as Tensor['clamp'];
 P.clamp_ = function (this: Tensor, min?: TensorLike | ClampBounds | null, max?: TensorLike | null) {
   const [lo, hi] = clampArgs(min, max);
