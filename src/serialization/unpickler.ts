@@ -28,18 +28,12 @@ const latin1 = new TextDecoder('latin1');
 /** The longest text line a protocol 0 opcode may take (a long integer or a string literal). */
 const MAX_LINE = 1 << 26;
 
-/** Bytes as one character each (the text opcodes' arguments are ASCII). */
-function latin1Chunks(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  return out;
-}
 
 const ESCAPES: Record<string, number> = { n: 10, r: 13, t: 9, '\\': 92, "'": 39, '"': 34, a: 7, b: 8, f: 12, v: 11, '\n': -1 };
 
 /** A Python 2 string literal ('...' or "...", with backslash escapes) as its bytes, as pickle's STRING reads it. */
 function pythonStringLiteral(line: Uint8Array, fail: (m: string) => never): Uint8Array {
-  const t = latin1Chunks(line);
+  const t = isoLatin1(line);
   const quote = t[0];
   if ((quote !== "'" && quote !== '"') || t.length < 2 || t[t.length - 1] !== quote) fail('the STRING opcode argument must be quoted');
   const body = t.slice(1, -1);
@@ -72,7 +66,7 @@ function pythonStringLiteral(line: Uint8Array, fail: (m: string) => never): Uint
 
 /** Python's raw-unicode-escape decoding (the UNICODE opcode): \\uXXXX and \\UXXXXXXXX, other bytes as Latin-1. */
 function rawUnicodeEscape(line: Uint8Array, fail: (m: string) => never): string {
-  const t = latin1Chunks(line);
+  const t = isoLatin1(line);
   return t.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})/g, (_, hex: string) => {
     const cp = parseInt(hex.slice(1), 16);
     return cp > 0x10ffff ? fail('\\U escape out of range in a UNICODE') : String.fromCodePoint(cp);
@@ -234,16 +228,16 @@ export function unpickle(input: ByteInput, host: UnpicklerHost, what: string, py
       }
       // Protocol 0 text forms: I42\n (I00/I01 are False/True), L42L\n, F1.5\n, S'...'\n, Vtext\n.
       case OP.INT: {
-        const t = latin1Chunks(input.line(MAX_LINE));
+        const t = isoLatin1(input.line(MAX_LINE));
         if (t === '00' || t === '01') stack.push(t === '01');
         else stack.push(decimal(t));
         break;
       }
       case OP.LONG:
-        stack.push(decimal(latin1Chunks(input.line(MAX_LINE)).replace(/L$/, '')));
+        stack.push(decimal(isoLatin1(input.line(MAX_LINE)).replace(/L$/, '')));
         break;
       case OP.FLOAT: {
-        const t = latin1Chunks(input.line(MAX_LINE));
+        const t = isoLatin1(input.line(MAX_LINE));
         const v = t === 'inf' ? Infinity : t === '-inf' ? -Infinity : t === 'nan' ? NaN : Number(t);
         if (Number.isNaN(v) && t !== 'nan') fail(`invalid float literal ${JSON.stringify(t)}`);
         stack.push(v);
@@ -262,10 +256,10 @@ export function unpickle(input: ByteInput, host: UnpicklerHost, what: string, py
         stack.push(rawUnicodeEscape(input.line(MAX_LINE), fail));
         break;
       case OP.PUT:
-        memo.set(decimalIndex(latin1Chunks(input.line(MAX_LINE))), top());
+        memo.set(decimalIndex(isoLatin1(input.line(MAX_LINE))), top());
         break;
       case OP.GET:
-        stack.push(memoGet(decimalIndex(latin1Chunks(input.line(MAX_LINE)))));
+        stack.push(memoGet(decimalIndex(isoLatin1(input.line(MAX_LINE)))));
         break;
       case OP.BINFLOAT: {
         const b = input.take(8);
