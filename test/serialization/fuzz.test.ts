@@ -8,31 +8,8 @@ import { loadFromBuffer, safetensors, saveToBuffer, SerializationError } from '.
 import { BufferSource } from '../../src/serialization/source.js';
 import { ZipArchive } from '../../src/serialization/zip-reader.js';
 import { writeZip } from '../../src/serialization/zip-writer.js';
+import { mutate, rng } from '../helpers/fuzz.js';
 import { fixture } from './describe.js';
-
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
-  const out = bytes.slice();
-  const edits = 1 + Math.floor(random() * 6);
-  for (let i = 0; i < edits; i++) {
-    const at = Math.floor(random() * out.length);
-    const kind = random();
-    // Mostly random bytes, sometimes the values that stress lengths and counts.
-    out[at] = kind < 0.6 ? Math.floor(random() * 256) : kind < 0.8 ? 0xff : kind < 0.9 ? 0 : out[at] ^ (1 << Math.floor(random() * 8));
-  }
-  return out;
-}
 
 function variants(bytes: Uint8Array, seed: number, count: number): Uint8Array[] {
   const random = rng(seed);

@@ -9,18 +9,7 @@ import { Image } from '../../src/vision/image.js';
 import { readFileSync } from 'node:fs';
 import { decodeImageData } from '../../src/vision/io/index.js';
 import { decodePng, encodePng } from '../../src/vision/io/png.js';
-
-/** mulberry32: a small seeded generator, so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mutate, rng } from '../helpers/fuzz.js';
 
 /** Truncations and 1-6 byte edits, each different from the original. */
 function variants(bytes: Uint8Array, seed: number, count: number): Uint8Array[] {
@@ -31,13 +20,7 @@ function variants(bytes: Uint8Array, seed: number, count: number): Uint8Array[] 
       out.push(bytes.slice(0, Math.floor(random() * bytes.length)));
       continue;
     }
-    const v = bytes.slice();
-    const edits = 1 + Math.floor(random() * 6);
-    for (let i = 0; i < edits; i++) {
-      const at = Math.floor(random() * v.length);
-      const kind = random();
-      v[at] = kind < 0.6 ? Math.floor(random() * 256) : kind < 0.8 ? 0xff : kind < 0.9 ? 0 : v[at] ^ (1 << Math.floor(random() * 8));
-    }
+    const v = mutate(bytes, random);
     if (v.some((b, i) => b !== bytes[i])) out.push(v);
   }
   return out;
