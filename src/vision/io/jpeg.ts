@@ -42,9 +42,8 @@ function decodeError(name: string, e: unknown): Error {
 
 /**
  * JPEG bytes as PIL's Image.open would give them: mode L for one component, RGB for three.
- * PIL opens 4-component (CMYK/YCCK) JPEGs in mode CMYK, which Image does not have: they
- * come back converted to RGB exactly as PIL's img.convert('RGB') does (what torchvision's
- * default loader gives).
+ * PIL opens 4-component (CMYK/YCCK) JPEGs in mode CMYK; here they still come back converted
+ * to RGB with Image.convert (Pillow's cmyk2rgb), which is what torchvision's default loader gives.
  */
 export function decodeJpeg(bytes: Uint8Array, name = 'JPEG data'): Image {
   let decoded: DecodedJpeg;
@@ -54,7 +53,7 @@ export function decodeJpeg(bytes: Uint8Array, name = 'JPEG data'): Image {
     throw decodeError(name, e);
   }
   const { width, height, channels, data } = decoded;
-  return decoded.mode === 'CMYK' ? new Image(width, height, 3, cmykToRgb(data)) : new Image(width, height, channels, data);
+  return decoded.mode === 'CMYK' ? new Image(width, height, 4, data, 'CMYK').convert('RGB') : new Image(width, height, channels, data);
 }
 
 /**
@@ -72,20 +71,6 @@ export function decodeJpegLikeTorchvision(bytes: Uint8Array, mode: 'UNCHANGED' |
     throw decodeError(name, e);
   }
   return new Image(decoded.width, decoded.height, decoded.channels, decoded.data);
-}
-
-/** PIL 9's cmyk2rgb: each of R, G, B = (255 - K) * (1 - C/255) in its rounding. */
-function cmykToRgb(cmyk: Uint8Array): Uint8Array {
-  const n = cmyk.length / 4;
-  const out = new Uint8Array(n * 3);
-  for (let p = 0; p < n; p++) {
-    const notK = 255 - cmyk[4 * p + 3];
-    for (let c = 0; c < 3; c++) {
-      const t = cmyk[4 * p + c] * notK + 128;
-      out[3 * p + c] = notK - ((t + (t >> 8)) >> 8);
-    }
-  }
-  return out;
 }
 
 export function encodeJpeg(image: Image, quality = 75): Uint8Array {
