@@ -3,7 +3,7 @@
 // Tensor methods), each returning an image of the same mode as PIL's do.
 import { Image, type ImageMode } from './image.js';
 import { BANDS } from './image-convert.js';
-import { pilCrop, pilFlip, pilRotate } from './transforms/pil-ops.js';
+import { pilCrop, pilFlip, pilRotate, pilTransposeSwap } from './transforms/pil-ops.js';
 import { pilResize, type PilFilter } from './transforms/pil-resample.js';
 
 /** PIL's Image.Transpose methods (also accepted by their numbers, 0-6, as PIL's constants). */
@@ -104,19 +104,9 @@ P.crop = function (this: Image, box: readonly [number, number, number, number]) 
 P.transpose = function (this: Image, method: TransposeMethod) {
   const m = typeof method === 'string' ? Transpose[method] : method;
   if (m === undefined || !Number.isInteger(m) || m < 0 || m > 6) throw new RangeError(`transpose(): unknown method ${String(method)} (one of ${Object.keys(Transpose).join(', ')})`);
-  const { width: w, height: h, channels: c } = this;
   if (m === 0 || m === 1) return as(pilFlip(this, m === 0), this.mode);
   if (m === 3) return as(pilFlip(pilFlip(this, true), false), this.mode);
-  // The quarter turns and the diagonal flips: out[y][x] = in at a mapped position, size swapped.
-  const out = new Uint8Array(w * h * c);
-  for (let y = 0; y < w; y++) {
-    for (let x = 0; x < h; x++) {
-      // (sx, sy): the source pixel of output (x, y) in a h-wide, w-high result.
-      const [sx, sy] = m === 2 ? [w - 1 - y, x] : m === 4 ? [y, h - 1 - x] : m === 5 ? [y, x] : [w - 1 - y, h - 1 - x];
-      for (let k = 0; k < c; k++) out[(y * h + x) * c + k] = this.data[(sy * w + sx) * c + k];
-    }
-  }
-  return new Image(h, w, c, out, this.mode);
+  return as(pilTransposeSwap(this, m), this.mode);
 };
 
 P.paste = function (this: Image, im: Image | number | readonly number[], box: readonly number[] | null = null, mask: null = null) {

@@ -71,14 +71,17 @@ export function pilFlip(img: Image, horizontal: boolean): Image {
   return out;
 }
 
-function transpose90(img: Image, clockwise: boolean): Image {
+/**
+ * PIL's Image.transpose methods that swap width and height: ROTATE_90 (2, counter-clockwise),
+ * ROTATE_270 (4), TRANSPOSE (5) and TRANSVERSE (6). out(x, y) = in(sx, sy) of the source.
+ */
+export function pilTransposeSwap(img: Image, method: 2 | 4 | 5 | 6): Image {
   const { width: w, height: h, channels: ch } = img;
   const out = new Image(h, w, ch);
   for (let y = 0; y < w; y++) {
     for (let x = 0; x < h; x++) {
-      // ROTATE_90 (counter-clockwise): out(x, y) = in(w - 1 - y, x); ROTATE_270: in(y, h - 1 - x)
-      const sx = clockwise ? y : w - 1 - y;
-      const sy = clockwise ? h - 1 - x : x;
+      const sx = method === 2 || method === 6 ? w - 1 - y : y;
+      const sy = method === 4 || method === 6 ? h - 1 - x : x;
       for (let b = 0; b < ch; b++) out.data[(y * h + x) * ch + b] = img.data[(sy * w + sx) * ch + b];
     }
   }
@@ -93,7 +96,7 @@ export function pilRotate(img: Image, angleDeg: number, bilinear: boolean, expan
   if (!center) {
     if (angle === 0) return new Image(img.width, img.height, img.channels, img.data.slice());
     if (angle === 180) return pilFlip(pilFlip(img, true), false);
-    if ((angle === 90 || angle === 270) && (expand || img.width === img.height)) return transpose90(img, angle === 270);
+    if ((angle === 90 || angle === 270) && (expand || img.width === img.height)) return pilTransposeSwap(img, angle === 270 ? 4 : 2);
   }
   let w = img.width;
   let h = img.height;
