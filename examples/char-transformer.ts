@@ -83,7 +83,7 @@ for (let step = 1; step <= steps; step++) {
   optimizer.zeroGrad();
   loss.backward();
   optimizer.step();
-  if (steps <= 50 || step === 1 || step % 10 === 0 || step === steps) console.log(`step ${String(step).padStart(4)}  loss ${loss.item().toFixed(6)}`);
+  if (steps <= 50 || step === 1 || step % 10 === 0 || step === steps) console.log(`step ${String(step).padStart(4)}  loss ${Number(loss.item()).toFixed(6)}`);
 }
 console.log(`trained ${steps} steps in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 

@@ -72,9 +72,9 @@ function test(): number {
     for (const [data, target] of testLoader) {
       const output = mnistNet.forward(data);
       const loss = criterion.forward(output, target);
-      testLoss += loss.item();
+      testLoss += Number(loss.item());
       const pred = output.data.max(1, true).indices; // where the maximum is, [batch_size, 1]
-      correct += pred.eq(target.data.viewAs(pred)).sum().item(); // matches in this batch
+      correct += Number(pred.eq(target.data.viewAs(pred)).sum().item()); // matches in this batch
     }
   });
   mnistNet.train(); // the seed never switches back; harmless for MnistNet, needed with dropout or batch norm

@@ -84,9 +84,9 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     lossG.backward();
     optimizerG.step();
 
-    lossesD.push(lossD.item());
-    lossesG.push(lossG.item());
-    bar.update(++i, n, `loss D ${lossD.item().toFixed(3)} G ${lossG.item().toFixed(3)}`);
+    lossesD.push(Number(lossD.item()));
+    lossesG.push(Number(lossG.item()));
+    bar.update(++i, n, `loss D ${Number(lossD.item()).toFixed(3)} G ${Number(lossG.item()).toFixed(3)}`);
   }
   bar.finish();
   // Samples from the same noise every epoch, mapped from [-1, 1] back to [0, 1].

@@ -111,7 +111,7 @@ async function classifyWithCheckpoint(): Promise<void> {
     // Turn off gradients to speed up this part (the seed's `with torch.no_grad()`), and
     // the softmax gives the class probabilities (the seed's exp of log-softmax outputs).
     const ps: Tensor = torch.noGrad(() => model.forward(normalize(x).unsqueeze(0)) as Tensor).softmax(1).view(-1);
-    const probs = Array.from(ps.toTypedArray());
+    const probs = Array.from(ps.toTypedArray(), Number);
     const order = probs.map((p, c) => [p, c]).sort((a, b) => b[0] - a[0]);
     const top = order.slice(0, 3).map(([p, c]) => `${CLASSES[c]} ${(100 * p).toFixed(1)}%`).join(', ');
     const truthText = truth === null ? '' : ` (true: ${CLASSES[truth]})`;

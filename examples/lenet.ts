@@ -51,8 +51,8 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     optimizer.zeroGrad();
     loss.backward();
     optimizer.step();
-    losses.push(loss.item());
-    bar.update(++i, images.size(0), `loss ${loss.item().toFixed(4)}`);
+    losses.push(Number(loss.item()));
+    bar.update(++i, images.size(0), `loss ${Number(loss.item()).toFixed(4)}`);
   }
   bar.finish();
   console.log(`epoch ${epoch}: ${train.length} images in ${formatDuration(bar.seconds)} (${(train.length / bar.seconds).toFixed(0)} images/s)`);
@@ -63,8 +63,8 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   const total = new Array(10).fill(0);
   torch.noGrad(() => {
     for (const [images, labels] of testLoader) {
-      const pred = model.forward(images).argmax(1).toTypedArray();
-      labels.toTypedArray().forEach((l, k) => {
+      const pred = Array.from(model.forward(images).argmax(1).toTypedArray(), Number);
+      Array.from(labels.toTypedArray(), Number).forEach((l, k) => {
         total[l]++;
         if (pred[k] === l) correct[l]++;
       });

@@ -39,8 +39,8 @@ for (let i = 0; i < steps; i++) {
   // Python's `w.data = w.data - leanning * w.grad`: the update is not recorded by autograd.
   w.data = w.data.sub(w.grad!.mul(learning));
   b.data = b.data.sub(b.grad!.mul(learning));
-  rawLosses.push(loss.item());
-  if ((i + 1) % Math.max(1, Math.floor(steps / 4)) === 0) console.log('w,b,loss', w.item(), b.item(), loss.item());
+  rawLosses.push(Number(loss.item()));
+  if ((i + 1) % Math.max(1, Math.floor(steps / 4)) === 0) console.log('w,b,loss', Number(w.item()), Number(b.item()), Number(loss.item()));
 }
 
 console.log('\n--- the advanced API version: nn.Linear, SGD, MSELoss ---');
@@ -60,26 +60,26 @@ for (let i = 0; i < steps; i++) {
   optimizer.zeroGrad();
   loss.backward();
   optimizer.step();
-  nnLosses.push(loss.item());
+  nnLosses.push(Number(loss.item()));
   // The seed prints every 100 iterations; a quarter of the run is enough here.
   if ((i + 1) % Math.max(1, Math.floor(steps / 4)) === 0) {
-    console.log(loss.item(), [...myLinear.parameters()].map((p) => String(p)).join(', '));
+    console.log(Number(loss.item()), [...myLinear.parameters()].map((p) => String(p)).join(', '));
   }
 }
-const nnW = myLinear.linear.weight.item();
-const nnB = myLinear.linear.bias!.item();
-console.log(`\nraw version: y = ${w.item().toFixed(4)} x + ${b.item().toFixed(4)}   (loss ${rawLosses.at(-1)!.toFixed(6)})`);
+const nnW = Number(myLinear.linear.weight.item());
+const nnB = Number(myLinear.linear.bias!.item());
+console.log(`\nraw version: y = ${Number(w.item()).toFixed(4)} x + ${Number(b.item()).toFixed(4)}   (loss ${rawLosses.at(-1)!.toFixed(6)})`);
 console.log(`nn version:  y = ${nnW.toFixed(4)} x + ${nnB.toFixed(4)}   (loss ${nnLosses.at(-1)!.toFixed(6)}; lr 0.001 is 10x smaller)`);
 
 // The seed plots y_true and y_pred with matplotlib; here: the data as points and the
 // two fitted lines.
-const xs = Array.from(x.view(-1).toTypedArray());
+const xs = Array.from(x.view(-1).toTypedArray(), Number);
 const ends = [0, 1];
 const fit = join(args.out, 'linear-regression.png');
 await lineChart(
   [
-    { label: 'data: y = 3x + 0.8', x: xs, y: Array.from(y.view(-1).toTypedArray()), mode: 'points', color: [150, 150, 150] },
-    { label: `raw: ${w.item().toFixed(2)}x + ${b.item().toFixed(2)}`, x: ends, y: ends.map((v) => w.item() * v + b.item()) },
+    { label: 'data: y = 3x + 0.8', x: xs, y: Array.from(y.view(-1).toTypedArray(), Number), mode: 'points', color: [150, 150, 150] },
+    { label: `raw: ${Number(w.item()).toFixed(2)}x + ${Number(b.item()).toFixed(2)}`, x: ends, y: ends.map((v) => Number(w.item()) * v + Number(b.item())) },
     { label: `nn.Linear: ${nnW.toFixed(2)}x + ${nnB.toFixed(2)}`, x: ends, y: ends.map((v) => nnW * v + nnB) },
   ],
   { title: `Linear regression after ${steps} steps`, xLabel: 'x', yLabel: 'y', legend: 'left' },

@@ -62,7 +62,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
     optimizer.zeroGrad();
     loss.backward();
     optimizer.step();
-    losses.push(loss.item());
+    losses.push(Number(loss.item()));
     // The bar shows the mean loss of the last 50 batches: a single batch's loss is noisy.
     const recent = losses.slice(-50);
     bar.update(++i, images.size(0), `loss ${(recent.reduce((a, b) => a + b, 0) / recent.length).toFixed(4)}`);
@@ -79,7 +79,7 @@ let correct = 0;
 torch.noGrad(() => {
   for (const [images, labels] of testLoader) {
     const pred = model.forward(images).argmax(1);
-    correct += pred.eq(labels).sum().item();
+    correct += Number(pred.eq(labels).sum().item());
   }
 });
 const accuracy = correct / test.length;

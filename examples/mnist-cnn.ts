@@ -59,7 +59,7 @@ function train(args: Options, model: Net, trainLoader: Loader, optimizer: optim.
       const seen = batchIdx * data.size(0);
       const total = (trainLoader.dataset as torch.utils.data.Dataset).length;
       const pct = ((100 * batchIdx) / trainLoader.length).toFixed(0);
-      console.log(`Train Epoch: ${epoch} [${seen}/${total} (${pct}%)]\tLoss: ${loss.item().toFixed(6)}`);
+      console.log(`Train Epoch: ${epoch} [${seen}/${total} (${pct}%)]\tLoss: ${Number(loss.item()).toFixed(6)}`);
       if (args.dryRun) break;
     }
     batchIdx++;
@@ -73,9 +73,9 @@ function test(model: Net, testLoader: Loader): void {
   torch.noGrad(() => {
     for (const [data, target] of testLoader) {
       const output = model.forward(data);
-      testLoss += F.nllLoss(output, target, { reduction: 'sum' }).item(); // sum up batch loss
+      testLoss += Number(F.nllLoss(output, target, { reduction: 'sum' }).item()); // sum up batch loss
       const pred = output.argmax(1, true); // get the index of the max log-probability
-      correct += pred.eq(target.viewAs(pred)).sum().item();
+      correct += Number(pred.eq(target.viewAs(pred)).sum().item());
     }
   });
   const n = (testLoader.dataset as torch.utils.data.Dataset).length;

@@ -30,7 +30,7 @@ function makeFeatures(x: Tensor): Tensor {
 
 /** Approximated function. */
 function f(x: Tensor): Tensor {
-  return x.mm(W_target).add(b_target.item());
+  return x.mm(W_target).add(Number(b_target.item()));
 }
 
 /** Python's '{:+.2f}'. */
@@ -66,7 +66,7 @@ for (batchIdx = 1; ; batchIdx++) {
   fc.zeroGrad();
   // Forward pass
   const output = F.smoothL1Loss(fc.forward(batchX), batchY);
-  loss = output.item();
+  loss = Number(output.item());
   // Backward pass
   output.backward();
   // Apply gradients

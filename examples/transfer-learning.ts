@@ -68,7 +68,7 @@ const fashionTransform = new T.Compose([new T.Resize([size, size]), new T.Graysc
 function fashionPart(train: boolean, classes: number[], take: { perClass?: number; total?: number }): Data {
   const source = findFashionMnist({ data: args.string('fashion') });
   const full = new datasets.FashionMNIST<Tensor, number>(source.root, { train, transform: fashionTransform, targetTransform: (y) => classes.indexOf(y) });
-  const labels = full.targets.toTypedArray();
+  const labels = Array.from(full.targets.toTypedArray(), Number);
   const count = new Map<number, number>();
   const indices: number[] = [];
   for (let i = 0; i < labels.length && indices.length < (take.total ?? Infinity); i++) {
@@ -108,8 +108,8 @@ function trainModel(model: models.ResNet, criterion: nn.CrossEntropyLoss, optimi
             optimizer.step();
           }
           // CrossEntropyLoss averages over the batch: times the batch size gives the sum.
-          runningLoss += loss.item() * inputs.size(0);
-          runningCorrects += preds.eq(labels.data).sum().item();
+          runningLoss += Number(loss.item()) * inputs.size(0);
+          runningCorrects += Number(preds.eq(labels.data).sum().item());
         });
       }
       if (phase === 'train') scheduler.step();

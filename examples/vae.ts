@@ -112,11 +112,11 @@ function train(epoch: number): void {
     const [reconBatch, mu, logvar] = model.forward(data);
     const loss = lossFunction(reconBatch, data, mu, logvar);
     loss.backward();
-    trainLoss += loss.item();
+    trainLoss += Number(loss.item());
     optimizer.step();
     if (batchIdx % logInterval === 0) {
       const pct = ((100 * batchIdx) / trainLoader.length).toFixed(0);
-      console.log(`Train Epoch: ${epoch} [${batchIdx * data.size(0)}/${(trainLoader.dataset as torch.utils.data.Dataset).length} (${pct}%)]\tLoss: ${(loss.item() / data.size(0)).toFixed(6)}`);
+      console.log(`Train Epoch: ${epoch} [${batchIdx * data.size(0)}/${(trainLoader.dataset as torch.utils.data.Dataset).length} (${pct}%)]\tLoss: ${(Number(loss.item()) / data.size(0)).toFixed(6)}`);
     }
     batchIdx++;
   }
@@ -130,7 +130,7 @@ function test(epoch: number): void {
     let i = 0;
     for (const [data] of testLoader) {
       const [reconBatch, mu, logvar] = model.forward(data);
-      testLoss += lossFunction(reconBatch, data, mu, logvar).item();
+      testLoss += Number(lossFunction(reconBatch, data, mu, logvar).item());
       if (i === 0) {
         const n = Math.min(data.size(0), 8);
         const comparison = torch.cat([data.index(`:${n}`), reconBatch.view(batchSize, 1, 28, 28).index(`:${n}`)]);

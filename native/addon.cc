@@ -74,6 +74,7 @@ bool bind_buffer(Napi::Env env, napi_value value, View& v) {
     case napi_float64_array: v.type = tl::F64; break;
     case napi_int32_array: v.type = tl::I32; break;
     case napi_uint8_array: v.type = tl::U8; break;
+    case napi_bigint64_array: v.type = tl::I64; break;
     default: return fail(env, "unsupported typed array type");
   }
   v.data = static_cast<char*>(data);

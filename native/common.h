@@ -7,19 +7,20 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 namespace tl {
 
-// The storage types behind JS typed arrays (int64 and float64 share Float64Array,
+// The storage types behind JS typed arrays (int64 is a BigInt64Array: real int64_t;
 // bool and uint8 share Uint8Array).
-enum BufType : int { F32 = 0, F64 = 1, I32 = 2, U8 = 3 };
+enum BufType : int { F32 = 0, F64 = 1, I32 = 2, U8 = 3, I64 = 4 };
 
 // The tensor dtypes as the JS side encodes them in metadata (see src/backend/native).
 enum DTypeCode : int { D_FLOAT32 = 0, D_FLOAT64 = 1, D_INT64 = 2, D_INT32 = 3, D_UINT8 = 4, D_BOOL = 5 };
 
 constexpr int kMaxDims = 16;
 
-inline int elem_size(int type) { return type == F64 ? 8 : type == U8 ? 1 : 4; }
+inline int elem_size(int type) { return type == F64 || type == I64 ? 8 : type == U8 ? 1 : 4; }
 
 struct View {
   char* data = nullptr;  // element 0 of the typed array
@@ -68,10 +69,15 @@ inline uint8_t float_to_uint8(double v) { return static_cast<uint8_t>(float_to_i
 
 // Stores of a computed value into a buffer, as JS would do it. Float computations
 // only ever store into float32 buffers or 0/1 results into uint8 buffers.
+// An int64 destination takes integers as they are and floats as PyTorch's cast does.
 template <class T> inline void store_as(char* base, int type, int64_t i, T v) {
   switch (type) {
     case F32: reinterpret_cast<float*>(base)[i] = static_cast<float>(v); break;
     case F64: reinterpret_cast<double*>(base)[i] = static_cast<double>(v); break;
+    case I64:
+      if constexpr (std::is_integral_v<T>) reinterpret_cast<int64_t*>(base)[i] = static_cast<int64_t>(v);
+      else reinterpret_cast<int64_t*>(base)[i] = static_cast<int64_t>(float_to_int64(static_cast<double>(v)));
+      break;
     case I32: reinterpret_cast<int32_t*>(base)[i] = js_to_int32(static_cast<double>(v)); break;
     default: reinterpret_cast<uint8_t*>(base)[i] = js_to_uint8(static_cast<double>(v)); break;
   }
@@ -81,6 +87,7 @@ template <class T> inline T load_as(const char* base, int type, int64_t i) {
   switch (type) {
     case F32: return static_cast<T>(reinterpret_cast<const float*>(base)[i]);
     case F64: return static_cast<T>(reinterpret_cast<const double*>(base)[i]);
+    case I64: return static_cast<T>(reinterpret_cast<const int64_t*>(base)[i]);
     case I32: return static_cast<T>(reinterpret_cast<const int32_t*>(base)[i]);
     default: return static_cast<T>(reinterpret_cast<const uint8_t*>(base)[i]);
   }

@@ -22,7 +22,7 @@ bool check_indices(const View& index, int64_t size, double* bad) {
   for_each_row(L, 0, total, [&](const int64_t* offs, int64_t n) {
     const int64_t s = L.strides[0][L.nd - 1];
     for (int64_t k = 0; k < n && ok; k++) {
-      const double v = load_as<double>(index.data, index.type, offs[0] + k * s);
+      const double v = load_as<int64_t>(index.data, index.type, offs[0] + k * s);
       if (!(v >= -static_cast<double>(size) && v < static_cast<double>(size))) {
         *bad = v;
         ok = false;
@@ -32,15 +32,13 @@ bool check_indices(const View& index, int64_t size, double* bad) {
   return ok;
 }
 
-inline int64_t wrap(double v, int64_t size) {
-  const int64_t i = static_cast<int64_t>(v);
-  return i < 0 ? i + size : i;
-}
+inline int64_t wrap(int64_t i, int64_t size) { return i < 0 ? i + size : i; }
 
 // dst (=|+=) src for one element, with JS's store semantics for integer buffers.
 template <class T> inline void put(T* d, T s, bool acc) {
   if (!acc) *d = s;
   else if (std::is_floating_point<T>::value) *d = *d + s;
+  else if (sizeof(T) == 8) *d = static_cast<T>(static_cast<uint64_t>(*d) + static_cast<uint64_t>(s));  // int64 wraps
   else *d = static_cast<T>(static_cast<uint32_t>(*d) + static_cast<uint32_t>(s));  // wraps as ToInt32/ToUint8
 }
 
@@ -66,7 +64,7 @@ template <class T> void gather_typed(const View& x, int dim, const View& index, 
       const int nd = L.nd;
       int64_t o = offs[0], xo = offs[1], io = offs[2];
       for (int64_t k = 0; k < n; k++, o += L.strides[0][nd - 1], xo += L.strides[1][nd - 1], io += L.strides[2][nd - 1])
-        O[o] = X[xo + wrap(load_as<double>(index.data, index.type, io), size) * xs];
+        O[o] = X[xo + wrap(load_as<int64_t>(index.data, index.type, io), size) * xs];
     });
   });
 }
@@ -84,7 +82,7 @@ template <class T> void scatter_typed(const View& dst, int dim, const View& inde
     const int nd = L.nd;
     int64_t d = offs[0], io = offs[1], so = offs[2];
     for (int64_t k = 0; k < n; k++, d += L.strides[0][nd - 1], io += L.strides[1][nd - 1], so += L.strides[2][nd - 1])
-      put<T>(D + d + wrap(load_as<double>(index.data, index.type, io), size) * ds, S[so], acc);
+      put<T>(D + d + wrap(load_as<int64_t>(index.data, index.type, io), size) * ds, S[so], acc);
   });
 }
 
@@ -127,14 +125,14 @@ template <class T> void index_select_typed(const View& x, int dim, const View& i
   T* O = reinterpret_cast<T*>(out.data);
   if (slab_numel == 1) {  // one element per index (1-D x): a plain gather
     for (int64_t j = 0; j < count; j++)
-      O[out.offset + j] = X[x.offset + wrap(load_as<double>(index.data, index.type, index.offset + j * is), size) * x.strides[dim]];
+      O[out.offset + j] = X[x.offset + wrap(load_as<int64_t>(index.data, index.type, index.offset + j * is), size) * x.strides[dim]];
     return;
   }
   parallel(threads_for(count * slab_numel, 1 << 15), [&](int tid, int nth) {
     int64_t a, b;
     split_range(count, tid, nth, a, b);
     for (int64_t j = a; j < b; j++) {
-      const int64_t i = wrap(load_as<double>(index.data, index.type, index.offset + j * is), size);
+      const int64_t i = wrap(load_as<int64_t>(index.data, index.type, index.offset + j * is), size);
       slab<T>(x.ndim, shape, O, out.offset + j * ostrides[dim], ostrides, X, x.offset + i * x.strides[dim], x.strides, false);
     }
   });
@@ -147,7 +145,7 @@ template <class T> void index_put_typed(const View& dst, int dim, const View& in
   T* D = reinterpret_cast<T*>(dst.data);
   const T* S = reinterpret_cast<const T*>(src.data);
   for (int64_t j = 0; j < count; j++) {
-    const int64_t i = wrap(load_as<double>(index.data, index.type, index.offset + j * is), size);
+    const int64_t i = wrap(load_as<int64_t>(index.data, index.type, index.offset + j * is), size);
     slab<T>(dst.ndim, shape, D, dst.offset + i * dst.strides[dim], dst.strides, S, src.offset + j * src.strides[dim],
             src.strides, acc);
   }
@@ -158,6 +156,7 @@ template <class T> void index_put_typed(const View& dst, int dim, const View& in
     case F32: { using T = float; CALL; break; }     \
     case F64: { using T = double; CALL; break; }    \
     case I32: { using T = int32_t; CALL; break; }   \
+    case I64: { using T = int64_t; CALL; break; }   \
     default: { using T = uint8_t; CALL; break; }    \
   }
 

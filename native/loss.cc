@@ -19,7 +19,7 @@ void nll_typed(const View& input, const View& target, const View* weight, double
   const int64_t xn = input.strides[0], xc = input.strides[1], xs = input.strides[2];
   const int64_t tn = target.strides[0], ts = target.strides[1];
   const T* X = reinterpret_cast<const T*>(input.data);
-  auto target_at = [&](int64_t n, int64_t s) { return load_as<double>(target.data, target.type, target.offset + n * tn + s * ts); };
+  auto target_at = [&](int64_t n, int64_t s) { return static_cast<double>(load_as<int64_t>(target.data, target.type, target.offset + n * tn + s * ts)); };
   auto weight_of = [&](int64_t t) -> double {
     return weight ? load_as<double>(weight->data, weight->type, weight->offset + t * weight->strides[0]) : 1.0;
   };
@@ -103,7 +103,7 @@ void nll_backward_typed(const View& grad, const View& target, const View* weight
   const int64_t gn = reduction == 0 ? grad.strides[0] : 0, gs = reduction == 0 ? grad.strides[1] : 0;
   for (int64_t n = 0; n < N; n++)
     for (int64_t s = 0; s < S; s++) {
-      const double t = load_as<double>(target.data, target.type, target.offset + n * tn + s * ts);
+      const double t = static_cast<double>(load_as<int64_t>(target.data, target.type, target.offset + n * tn + s * ts));
       if (t == ignore) continue;
       const int64_t ti = static_cast<int64_t>(t);
       const double w = weight ? load_as<double>(weight->data, weight->type, weight->offset + ti * weight->strides[0]) : 1.0;
@@ -121,7 +121,7 @@ int nll_loss(const View& input, const View& target, const View* weight, double i
   const int64_t N = input.shape[0], C = input.shape[1], S = input.shape[2];
   for (int64_t n = 0; n < N; n++)
     for (int64_t s = 0; s < S; s++) {
-      const double t = load_as<double>(target.data, target.type, target.offset + n * target.strides[0] + s * target.strides[1]);
+      const double t = static_cast<double>(load_as<int64_t>(target.data, target.type, target.offset + n * target.strides[0] + s * target.strides[1]));
       if (t != ignore && !(t >= 0 && t < static_cast<double>(C))) {
         *bad = t;
         return 2;

@@ -341,7 +341,7 @@ bool embedding_renorm(const View& weight, const View& indices, double max_norm, 
   const Layout L = collapse(indices.ndim, indices.shape, 1, strides, offsets);
   for_each_row(L, 0, indices.numel(), [&](const int64_t* offs, int64_t n) {
     for (int64_t k = 0; k < n; k++)
-      rows.push_back(static_cast<int64_t>(load_as<double>(indices.data, indices.type, offs[0] + k * L.strides[0][L.nd - 1])));
+      rows.push_back(load_as<int64_t>(indices.data, indices.type, offs[0] + k * L.strides[0][L.nd - 1]));
   });
   std::sort(rows.begin(), rows.end());
   rows.erase(std::unique(rows.begin(), rows.end()), rows.end());

@@ -59,10 +59,10 @@ template <class T> void max_pool_typed(const View& x, const Pool2dParams& p, con
   T* O = reinterpret_cast<T*>(out.data) + out.offset;
   for_planes(x.shape[0] * C, plane * p.kernel[0] * p.kernel[1], [&](int64_t q) {
     const T* base = X + x.offset + (q / C) * x.strides[0] + (q % C) * x.strides[1];
-    // Indices are int64 (a Float64Array) from the ops layer; int32 buffers work too.
-    if (indices.type == F64)
-      max_pool_plane<T, double>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
-                                reinterpret_cast<double*>(indices.data) + indices.offset + q * plane);
+    // Indices are int64 (a BigInt64Array) from the ops layer; int32 buffers work too.
+    if (indices.type == I64)
+      max_pool_plane<T, int64_t>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
+                                 reinterpret_cast<int64_t*>(indices.data) + indices.offset + q * plane);
     else
       max_pool_plane<T, int32_t>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
                                  reinterpret_cast<int32_t*>(indices.data) + indices.offset + q * plane);
@@ -82,7 +82,7 @@ template <class T> void max_pool_backward_typed(const View& grad, const View& in
     const int64_t i0 = indices.offset + n * indices.strides[0] + c * indices.strides[1];
     for (int64_t oh = 0; oh < oH; oh++)
       for (int64_t ow = 0; ow < oW; ow++) {
-        const int64_t at = static_cast<int64_t>(load_as<double>(indices.data, indices.type, i0 + oh * indices.strides[2] + ow * indices.strides[3]));
+        const int64_t at = (load_as<int64_t>(indices.data, indices.type, i0 + oh * indices.strides[2] + ow * indices.strides[3]));
         plane[at] += G[g0 + oh * grad.strides[2] + ow * grad.strides[3]];
       }
   });
@@ -215,7 +215,7 @@ template <class T> void adaptive_max_typed(const View& x, const View& out, const
           }
         const int64_t o = q * oH * oW + oh * oW + ow;
         O[o] = best;
-        store_as<double>(indices.data, indices.type, indices.offset + o, static_cast<double>(at));
+        store_as<int64_t>(indices.data, indices.type, indices.offset + o, static_cast<int64_t>(at));
       }
     }
   });

@@ -11,7 +11,7 @@ export * as cuda from './cuda.js';
 export { deepcopy } from './nn/copy.js';
 export * from './flags.js';
 export * from './tensor/predicates.js';
-export type { DType } from './tensor/dtype.js';
+export type { DType, TypedArray } from './tensor/dtype.js';
 export { getDefaultDtype, setDefaultDtype, promoteTypes, resultType } from './tensor/dtype.js';
 export * from './tensor/create.js';
 export { Generator, manualSeed, initialSeed, getDefaultGenerator } from './tensor/random.js';

@@ -1,5 +1,6 @@
 // Tensor.backward and autograd.grad: validate the roots, then run the engine.
 import { formatShape, sameShape } from '../tensor/shape.js';
+import { backend } from '../backend/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Edge } from '../tensor/graph.js';
 import { edgeOf } from '../ops/record.js';
@@ -14,7 +15,7 @@ function rootGrad(output: Tensor, grad: Tensor | null | undefined, index: number
   if (grad === null || grad === undefined) {
     if (output.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
     const ones = Tensor.empty(output.shape.slice(), output.dtype);
-    ones.buffer.fill(1);
+    backend().fill(ones, 1);
     return ones;
   }
   if (!sameShape(grad.shape, output.shape)) {

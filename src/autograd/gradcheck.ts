@@ -1,4 +1,5 @@
 // gradcheck / gradgradcheck: analytical gradients against central finite differences.
+import { numeric, asNumbers } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { grad } from './backward.js';
 import { enableGrad, noGrad } from './grad-mode.js';
@@ -17,7 +18,7 @@ function asList(r: Tensor | Tensor[]): Tensor[] {
 }
 
 function flatValues(t: Tensor): number[] {
-  return Array.from(t.toTypedArray() as ArrayLike<number>);
+  return Array.from(asNumbers(t.toTypedArray()));
 }
 
 /** Jacobians [output][input] as rows (output elements) x columns (input elements). */
@@ -29,12 +30,14 @@ function numericalJacobian(fn: Fn, inputs: Tensor[], eps: number): number[][][][
       if (!input.requiresGrad) return rows;
       for (let j = 0; j < input.numel(); j++) {
         const at = offsetOf(input, j);
-        const orig = input.buffer[at];
-        input.buffer[at] = orig + eps;
+        // gradcheck perturbs float inputs only (integer ones cannot require grad).
+        const buf = numeric(input.buffer);
+        const orig = buf[at];
+        buf[at] = orig + eps;
         const plus = flatValues(noGrad(() => asList(fn(...inputs)))[o]);
-        input.buffer[at] = orig - eps;
+        buf[at] = orig - eps;
         const minus = flatValues(noGrad(() => asList(fn(...inputs)))[o]);
-        input.buffer[at] = orig;
+        buf[at] = orig;
         for (let k = 0; k < rows.length; k++) rows[k][j] = (plus[k] - minus[k]) / (2 * eps);
       }
       return rows;

@@ -99,8 +99,8 @@ export interface Backend {
   ternary(op: TernaryOp, x: View, a: View, b: View, value: number, out: View): void;
   /** Strided copy with a dtype cast (C++ cast semantics): dst[i] = src[i]. Shapes are equal. */
   copy(src: View, dst: View): void;
-  /** dst[i] = value (already cast to dst's dtype). */
-  fill(dst: View, value: number): void;
+  /** dst[i] = value (already cast to dst's dtype; an int64 dst takes a bigint for values past 2^53). */
+  fill(dst: View, value: number | bigint): void;
   /**
    * Reduces `x` over `dims` (sorted, unique) into `out`, a contiguous buffer of x's shape
    * with those dims removed. arg* write the index along the single reduced dim.

@@ -14,6 +14,7 @@ import {
   named, tril, triu, type Named,
 } from './util.js';
 import { solve, solveTriangular } from './solve.js';
+import { asNumbers } from '../tensor/dtype.js';
 
 type Grad = Tensor | null;
 
@@ -80,7 +81,7 @@ function detBackward(grad: Tensor, d: Tensor, A: Tensor): Tensor {
     return U.mul(Dg.unsqueeze(-2)).matmul(Vh);
   };
   const isSingular = d.detach().abs().lt(100 * epsOf(A));
-  const flags = Array.from(isSingular.toTypedArray() as ArrayLike<number>);
+  const flags = Array.from(asNumbers(isSingular.toTypedArray()));
   if (!flags.some((f) => f)) return nonsingular(A);
   if (flags.every((f) => f)) return singular(A);
   const mask = isSingular.unsqueeze(-1).unsqueeze(-1);

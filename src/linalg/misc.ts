@@ -14,6 +14,7 @@ import * as D from './dense.js';
 import { eigh, epsOf, inv, svd } from './decompositions.js';
 import { isVectorRhs, solve } from './solve.js';
 import { checkFloat, checkMatrix, checkSquare, eyeOf, fromF64, mH, matAt, mats, named, tril, type Named } from './util.js';
+import { asNumbers } from '../tensor/dtype.js';
 
 type Grad = Tensor | null;
 type Tol = number | Tensor | null | undefined;
@@ -173,7 +174,7 @@ export function lstsq(A: Tensor, B: Tensor, rcond: number | null = null, opts: {
   const rank = driver === 'gels' ? Tensor.empty([0], 'int64') : r.rank;
   const singularValues = driver === 'gelsd' || driver === 'gelss' ? r.S : empty;
   let residuals = empty;
-  const fullRank = Array.from(r.rank.toTypedArray() as ArrayLike<number>).every((v) => v === n);
+  const fullRank = Array.from(asNumbers(r.rank.toTypedArray())).every((v) => v === n);
   if (driver !== 'gelsy' && m > n && fullRank) {
     // Not differentiable in PyTorch 1.13 (only the solution is).
     residuals = noGrad(() => A.detach().matmul(r.X).sub(Bm.detach()).pow(2).sum(-2));

@@ -1,7 +1,7 @@
 // Shared pieces of torch.linalg: argument checks with PyTorch's messages, reading the
 // matrices of a batch into float64, writing results back in the input's dtype, and the
 // small differentiable helpers the backward formulas use (triangles, diagonals, mH).
-import { scalarTypeName, type DType } from '../tensor/dtype.js';
+import { floatToInt64, scalarTypeName, type DType, asNumbers } from '../tensor/dtype.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -59,7 +59,7 @@ export function mats(x: Tensor): Mats {
   const batch = x.shape.slice(0, nd - 2);
   const count = batch.reduce((a, b) => a * b, 1);
   const raw = x.detach().toTypedArray();
-  const data = raw instanceof Float64Array ? raw : Float64Array.from(raw as ArrayLike<number>);
+  const data = raw instanceof Float64Array ? raw : Float64Array.from(asNumbers(raw));
   return { batch, count, m, n, data };
 }
 
@@ -73,7 +73,8 @@ export function fromF64(data: Float64Array, dtype: DType, shape: number[]): Tens
   if (dtype === 'float64') return Tensor.fromData(data, dtype, shape);
   if (dtype === 'float32') return Tensor.fromData(Float32Array.from(data), dtype, shape);
   if (dtype === 'int32') return Tensor.fromData(Int32Array.from(data), dtype, shape);
-  return Tensor.fromData(Float64Array.from(data), dtype, shape);
+  if (dtype === 'int64') return Tensor.fromData(BigInt64Array.from(data, (v) => floatToInt64(v)), dtype, shape);
+  return Tensor.fromData(Uint8Array.from(data), dtype, shape);
 }
 
 export function intTensor(data: Int32Array, shape: number[]): Tensor {

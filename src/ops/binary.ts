@@ -84,7 +84,7 @@ export function sub(a: TensorLike, b: TensorLike, opts: AlphaOptions = {}): Tens
 function wrapped(x: TensorLike): Tensor {
   if (x instanceof Tensor) return x;
   const v = Number(x);
-  return Tensor.fromData(new Float64Array([v]), Number.isInteger(v) && typeof x !== 'boolean' ? 'int64' : 'float64', []);
+  return Tensor.scalar(v, Number.isInteger(v) && typeof x !== 'boolean' ? 'int64' : 'float64');
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {

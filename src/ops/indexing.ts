@@ -3,7 +3,7 @@
 // maskedFill, maskedSelect, nonzero, oneHot.
 import { backend } from '../backend/index.js';
 import { checkTensor } from '../tensor/args.js';
-import { castScalar, isFloatingDtype, type DType } from '../tensor/dtype.js';
+import { asNumbers, castScalar, indexReader, isFloatingDtype, type DType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes, formatShape, normalizeDim } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -140,9 +140,9 @@ function planAdvanced(view: Tensor, advanced: Advanced[]): Plan {
     const size = view.shape[dim];
     const values = Tensor.empty(broadcast.slice(), 'int64');
     backend().copy(broadcastTo(index, broadcast), values);
-    const v = values.buffer;
+    const v = indexReader(values.buffer);
     for (let i = 0; i < count; i++) {
-      const idx = v[i];
+      const idx = v(i);
       if (idx < -size || idx >= size) throw new RangeError(`index ${idx} is out of bounds for dimension ${dim} with size ${size}`);
       linear[i] += (idx < 0 ? idx + size : idx) * scale;
     }
@@ -268,7 +268,7 @@ export function index(x: Tensor, ...items: IndexItem[]): Tensor {
 function valueTensor(value: TensorLike, dtype: DType): Tensor {
   if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean') badOperand('indexPut_', 'values', 2, value);
   if (value instanceof Tensor) return value;
-  return Tensor.fromData(new Float64Array([castScalar(Number(value), 'float64')]), isFloatingDtype(dtype) ? 'float64' : 'int64', []);
+  return Tensor.scalar(Number(value), isFloatingDtype(dtype) ? 'float64' : 'int64');
 }
 
 /** Python's x[items] = value (accumulate adds instead, as index_put_(..., accumulate=True)). */
@@ -340,7 +340,7 @@ export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | num
   checkGatherShapes(x, d, index, 'scatter');
   const accumulate = opts.reduce === 'add';
   const out = castRaw(x, x.dtype);
-  const source: Tensor = src instanceof Tensor ? src : Tensor.fromData(new Float64Array([castScalar(src, x.dtype)]), x.dtype, []);
+  const source: Tensor = src instanceof Tensor ? src : Tensor.scalar(src, x.dtype);
   if (src instanceof Tensor) {
     for (let k = 0; k < index.dim(); k++) {
       if (index.shape[k] > src.shape[k]) {
@@ -449,7 +449,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
     throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
   }
   const shape = broadcastShapes(x.shape, mask.shape);
-  const v = value instanceof Tensor ? castIfNeeded(value, x.dtype) : Tensor.fromData(new Float64Array([castScalar(Number(value), x.dtype)]), x.dtype, []);
+  const v = value instanceof Tensor ? castIfNeeded(value, x.dtype) : Tensor.scalar(Number(value), x.dtype);
   const out = Tensor.empty(shape, x.dtype);
   backend().where(broadcastTo(mask, shape), broadcastTo(v, shape), broadcastTo(x, shape), out.buffer);
   const tv = value instanceof Tensor ? value : null;
@@ -491,9 +491,10 @@ export function nonzero(x: Tensor, opts: { asTuple: true }): Tensor[];
 export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | Tensor[] {
   const values = castRaw(x, x.dtype).buffer;
   const nd = x.dim();
+  const nonZero = values instanceof BigInt64Array ? (v: bigint | number) => v !== 0n : (v: bigint | number) => v !== 0;
   const strides = contiguousLike(x.shape);
   const hits: number[] = [];
-  for (let i = 0; i < values.length; i++) if (values[i] !== 0) hits.push(i);
+  for (let i = 0; i < values.length; i++) if (nonZero(values[i])) hits.push(i);
   const out = new Float64Array(hits.length * nd);
   hits.forEach((flat, r) => {
     let rem = flat;
@@ -509,7 +510,7 @@ export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | T
 
 export function oneHot(t: Tensor, numClasses = -1): Tensor {
   if (t.dtype !== 'int64') throw new TypeError('one_hot is only applicable to index tensor.');
-  const values = castRaw(t, 'int64').buffer;
+  const values = asNumbers(castRaw(t, 'int64').buffer);
   let max = -1;
   for (const v of values) {
     if (v < 0) throw new RangeError('Class values must be non-negative.');

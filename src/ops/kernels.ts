@@ -22,9 +22,8 @@ export function checkOther(op: string, value: unknown, name = 'other'): void {
 }
 
 /** A 0-d view of a scalar already rounded to `dtype` (PyTorch casts wrapped scalars to the compute dtype). */
-export function scalarView(value: number | boolean, dtype: DType): View {
-  const v = castScalar(Number(value), dtype);
-  return { buffer: new Float64Array([v]), dtype, shape: [], strides: [], offset: 0 };
+export function scalarView(value: number | boolean | bigint, dtype: DType): View {
+  return Tensor.scalar(typeof value === 'boolean' ? Number(value) : value, dtype);
 }
 
 // Casting keeps values exact when widening; only a narrowing read needs a real cast first.

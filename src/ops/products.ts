@@ -196,7 +196,7 @@ export function tensordot(...args: ArgsOf<typeof tensordotArgs>): Tensor {
   let da: number[];
   let db: number[];
   if (typeof dims === 'number' || (dims instanceof Tensor && dims.dim() === 0)) {
-    const n = typeof dims === 'number' ? dims : dims.item();
+    const n = typeof dims === 'number' ? dims : Number(dims.item());
     if (n < 0) throw new RangeError(`tensordot expects dims >= 0, but got dims=${n}`);
     if (n > a.dim() || n > b.dim()) throw new RangeError(`tensordot expects dims < ndim_a or ndim_b, but got dims=${n}`);
     da = Array.from({ length: n }, (_, i) => a.dim() - n + i);

@@ -9,6 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
 import { castRaw } from './kernels.js';
 import { needsGrad, record } from './record.js';
+import { asNumbers } from '../tensor/dtype.js';
 
 interface GeneratorOption {
   generator?: Generator;
@@ -120,7 +121,7 @@ export function multinomial(input: Tensor, numSamples: number, opts: GeneratorOp
   if (input.dim() < 1 || input.dim() > 2) throw new RangeError(`prob_dist must be 1 or 2 dim, got ${input.dim()}`);
   const rows = input.dim() === 1 ? [input] : input.unbind(0);
   const gen = opts.generator ?? getDefaultGenerator();
-  const out = rows.flatMap((row) => multinomialIndices(Array.from(row.toTypedArray()), numSamples, opts.replacement ?? false, gen));
+  const out = rows.flatMap((row) => multinomialIndices(Array.from(asNumbers(row.toTypedArray())), numSamples, opts.replacement ?? false, gen));
   return Tensor.fromData(Float64Array.from(out), 'int64', input.dim() === 1 ? [numSamples] : [rows.length, numSamples]);
 }
 

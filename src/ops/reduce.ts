@@ -2,7 +2,7 @@
 // logsumexp, norm, all/any, cumsum/cumprod, and sumToShape, the shared helper that
 // un-broadcasts every gradient.
 import { backend, type ReduceOp } from '../backend/index.js';
-import { isFloatingDtype, isIntegralDtype, scalarTypeName, type DType } from '../tensor/dtype.js';
+import { isFloatingDtype, isIntegralDtype, numeric, scalarTypeName, type DType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { normalizeDim, normalizeDims, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -446,7 +446,7 @@ function cumprodGradWithZeros(x: Tensor, grad: Tensor, dim: number): Tensor {
   const n = xs.shape[xs.dim() - 1] ?? 1;
   const lines = n === 0 ? 0 : xs.numel() / n;
   const out = Tensor.empty(xs.shape.slice(), x.dtype);
-  const X = xs.buffer, G = gs.buffer, O = out.buffer;
+  const X = numeric(xs.buffer), G = numeric(gs.buffer), O = numeric(out.buffer);
   for (let l = 0; l < lines; l++) {
     const base = l * n;
     for (let i = 0; i < n; i++) {

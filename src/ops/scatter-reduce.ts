@@ -4,7 +4,7 @@
 // no kernel, run one JS pass over the index tensor (as the backends' scatter does).
 import { backend } from '../backend/index.js';
 import { bool, check, checkTensor, either, int, nullable, number as numberArg, oneOf, signature, tensor as tensorArg, type ArgsOf } from '../tensor/args.js';
-import { castScalar, isFloatingDtype } from '../tensor/dtype.js';
+import { asNumbers, castScalar, int64ArrayFrom, isFloatingDtype } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes, contiguousStrides, formatShape, normalizeDim } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -31,7 +31,7 @@ function checkLong(op: string, index: Tensor): void {
 
 /** Flat indices of `index` wrapped into [0, numel), with PyTorch's out-of-range message. */
 function flatIndex(op: string, index: Tensor, numel: number): Tensor {
-  const v = index.toTypedArray();
+  const v = asNumbers(index.toTypedArray());
   const out = new Float64Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const k = v[i];
@@ -123,7 +123,7 @@ function indexFillImpl(input: Tensor, dim: number, index: Tensor, value: number 
   }
   const d = normalizeDim(dim, input.dim());
   const out = castRaw(input, input.dtype);
-  const v = value instanceof Tensor ? castRaw(value, input.dtype) : Tensor.fromData(new Float64Array([castScalar(value, input.dtype)]), input.dtype, []);
+  const v = value instanceof Tensor ? castRaw(value, input.dtype) : Tensor.scalar(value, input.dtype);
   if (input.dim() === 0) {
     if (index.numel() > 0) backend().copy(v, out);
   } else {
@@ -191,12 +191,13 @@ const scatterReduceArgs = signature('scatter_reduce', [
 function scatterReduceInto(out: Tensor, d: number, index: Tensor, src: Tensor, reduce: ScatterReduction, includeSelf: boolean): void {
   const shape = index.shape;
   const nd = shape.length;
-  const idx = index.toTypedArray();
+  const idx = asNumbers(index.toTypedArray());
   // src restricted to index's shape, row-major.
   let s = src;
   for (let k = 0; k < nd; k++) if (s.shape[k] !== shape[k]) s = s.narrow(k, 0, shape[k]);
-  const sv = castRaw(s.detach(), out.dtype).buffer;
-  const o = out.buffer;
+  // int64 reduces in doubles here (exact to 2^53) and is written back at the end.
+  const sv = asNumbers(castRaw(s.detach(), out.dtype).buffer);
+  const o = asNumbers(out.buffer);
   const ostr = out.dim() === 0 ? [] : contiguousStrides(out.shape);
   const size = out.dim() === 0 ? 1 : out.shape[d];
   const count = reduce === 'mean' ? new Float64Array(o.length).fill(includeSelf ? 1 : 0) : null;
@@ -246,6 +247,7 @@ function scatterReduceInto(out: Tensor, d: number, index: Tensor, src: Tensor, r
       o[i] = floor ? Math.floor(o[i] / c) : o[i] / c;
     }
   }
+  if (out.buffer instanceof BigInt64Array) out.buffer.set(int64ArrayFrom(o));
 }
 
 function scatterReduceImpl(name: string, input: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduction, includeSelf: boolean): Tensor {
@@ -343,7 +345,7 @@ export function maskedScatter(input: Tensor, mask: Tensor, source: Tensor): Tens
   if (mask.dtype !== 'bool') throw new TypeError(`masked_scatter_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   if (source.dtype !== input.dtype) throw new TypeError(`masked_scatter: expected self and source to have same dtypes but got ${input.dtype} and ${source.dtype}`);
   const shape = broadcastShapes(input.shape, mask.shape);
-  const m = mask.expand(shape).toTypedArray();
+  const m = asNumbers(mask.expand(shape).toTypedArray());
   const positions: number[] = [];
   for (let i = 0; i < m.length; i++) if (m[i]) positions.push(i);
   if (positions.length > source.numel()) throw new RangeError('masked_scatter: expected source to have at least as many elements as ones in mask');

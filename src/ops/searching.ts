@@ -7,7 +7,7 @@ import {
   bool, check, checkTensor, either, int, intOrList, nullable, number as numberArg, numberList, oneOf, signature, tensor as tensorArg, type ArgsOf,
 } from '../tensor/args.js';
 import { linspace } from '../tensor/create.js';
-import { isFloatingDtype, promoteTypes, scalarTypeName, type DType } from '../tensor/dtype.js';
+import { asNumbers, int64ArrayFrom, isFloatingDtype, numeric, promoteTypes, scalarTypeName, type DType } from '../tensor/dtype.js';
 import { normalizeDim, normalizeDims } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { castRaw } from './kernels.js';
@@ -21,7 +21,7 @@ function int64(data: Float64Array | number[], shape: number[]): Tensor {
 
 /** The values of x as float64 (a copy in row-major order). */
 function valuesOf(x: Tensor): Float64Array {
-  const t = x.toTypedArray() as ArrayLike<number>;
+  const t = asNumbers(x.toTypedArray());
   return t instanceof Float64Array ? t : Float64Array.from(t);
 }
 
@@ -211,10 +211,12 @@ export function bincount(input: Tensor, ...args: ArgsOf<typeof bincountArgs>): T
   const size = Math.max(a.minlength, max + 1);
   const dtype: DType = w === null ? 'int64' : w.dtype === 'float32' ? 'float32' : 'float64';
   const out = Tensor.empty([size], dtype);
-  const o = out.buffer;
   if (w === null) {
-    for (const e of v) o[e]++;
+    const counts = new Float64Array(size);
+    for (const e of v) counts[e]++;
+    (out.buffer as BigInt64Array).set(int64ArrayFrom(counts));
   } else {
+    const o = numeric(out.buffer);
     const wv = valuesOf(w);
     const round = dtype === 'float32' ? Math.fround : (x: number) => x;
     for (let i = 0; i < v.length; i++) o[v[i]] = round(o[v[i]] + wv[i]);
@@ -233,7 +235,7 @@ export function bincount(input: Tensor, ...args: ArgsOf<typeof bincountArgs>): T
 function histogramddKernel(v: Float64Array, D: number, edgesList: Float64Array[], weight: Float64Array | null, linear: boolean, dtype: DType): Tensor {
   const bins = edgesList.map((e) => e.length - 1);
   const out = Tensor.empty(bins.slice(), dtype);
-  const o = out.buffer;
+  const o = numeric(out.buffer);
   const round = dtype === 'float32' ? Math.fround : (t: number) => t;
   const strides = bins.map((_, d) => bins.slice(d + 1).reduce((a, b) => a * b, 1));
   const upperBound = (edges: Float64Array, lo: number, hi: number, e: number) => {
@@ -283,7 +285,7 @@ function checkHistogramInput(op: string, x: Tensor): void {
 
 function dataRange(x: Tensor): [number, number] {
   if (x.numel() === 0) return [0, 0];
-  return [x.min().item(), x.max().item()];
+  return [Number(x.min().item()), Number(x.max().item())];
 }
 
 const histcArgs = signature('histc', [['bins', int, 100], ['min', numberArg, 0], ['max', numberArg, 0]] as const);
@@ -376,7 +378,7 @@ export function histogramdd(input: Tensor, ...args: ArgsOf<typeof histogramddArg
     if (a.range !== null && a.range.length !== 2 * D) throw new RangeError(`torch.histogramdd: for a ${D}-dimensional histogram range should have ${2 * D} elements, but got ${a.range.length}`);
     binEdges = counts.map((nb, d) => {
       if (nb <= 0) throw new RangeError(`torch.histogramdd(): bins must be > 0, but got ${nb} for dimension ${d}`);
-      let [lo, hi] = a.range !== null ? [a.range[2 * d], a.range[2 * d + 1]] : points.shape[0] === 0 ? [0, 0] : [points.select(1, d).min().item(), points.select(1, d).max().item()];
+      let [lo, hi] = a.range !== null ? [a.range[2 * d], a.range[2 * d + 1]] : points.shape[0] === 0 ? [0, 0] : [Number(points.select(1, d).min().item()), Number(points.select(1, d).max().item())];
       if (lo > hi) throw new RangeError(`torch.histogramdd: min should not exceed max, but got min ${lo} max ${hi} for dimension ${d}`);
       if (lo === hi) {
         lo -= 0.5;

@@ -4,7 +4,7 @@
 // swapdims/swapaxes (+ in place), moveaxis, ravel, unfold, sumToSize.
 import { bool, checkOptions, either, int, intList, intOrList, isPlainObject, nullable, oneOf, pyTypeName, signature, tensor as tensorArg, type ArgsOf } from '../tensor/args.js';
 import { arange, zeros } from '../tensor/create.js';
-import { resultType } from '../tensor/dtype.js';
+import { resultType, asNumbers } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { broadcastShapes as broadcastTwo, checkNonNegativeShape, formatShape, normalizeDim, parseShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -144,7 +144,7 @@ function repeatsValues(repeats: Tensor): ArrayLike<number> {
     throw new TypeError(`"repeat_interleave_cpu" not implemented for '${repeats.dtype === 'float32' ? 'Float' : repeats.dtype === 'float64' ? 'Double' : repeats.dtype}'`);
   }
   if (repeats.dim() > 1) throw new RangeError('repeats must be 0-dim or 1-dim tensor');
-  return repeats.toTypedArray() as ArrayLike<number>;
+  return asNumbers(repeats.toTypedArray());
 }
 
 function repeatInterleaveImpl(x: Tensor, repeats: number | Tensor, dim: number | null, outputSize: number | null): Tensor {
@@ -300,7 +300,7 @@ function tensorSplitImpl(x: Tensor, spec: number | readonly number[] | Tensor, d
   if (s instanceof Tensor) {
     if (s.dtype !== 'int64') throw new TypeError(`tensor_split expected tensor_indices_or_sections to have dtype of long, but got ${s.dtype === 'float32' ? 'Float' : s.dtype === 'float64' ? 'Double' : s.dtype}`);
     if (s.dim() > 1) throw new RangeError(`tensor_split expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor, but got a tensor with ${s.dim()} dims`);
-    s = s.dim() === 0 ? s.item() : Array.from(s.toTypedArray() as ArrayLike<number>);
+    s = s.dim() === 0 ? Number(s.item()) : Array.from(asNumbers(s.toTypedArray()));
   }
   if (typeof s === 'number') {
     if (s <= 0) throw new RangeError(`number of sections must be larger than 0, got ${s}`);

@@ -16,6 +16,7 @@ import { needsGrad, record } from './record.js';
 import { fromRows, gatherAlong, rowsOf, ValueSelectingBackward } from './rows.js';
 import type { ValuesIndices } from './reduce.js';
 import { quickSelect, stdNthElement, stdPartialSort, stdSort } from './std-algorithms.js';
+import { asNumbers } from '../tensor/dtype.js';
 
 type Grad = Tensor | null;
 
@@ -174,7 +175,7 @@ class EvenlyDistributeBackward extends Node {
 function medianAll(x: Tensor, ignoreNan: boolean): Tensor {
   const op = ignoreNan ? 'nanmedian' : 'median';
   if (x.numel() === 0) throw new RangeError(`${op}() input tensor cannot be empty`);
-  const values = Float64Array.from(x.toTypedArray() as ArrayLike<number>);
+  const values = Float64Array.from(asNumbers(x.toTypedArray()));
   let nans = 0;
   for (const v of values) if (isNan(v)) nans++;
   let result: number;

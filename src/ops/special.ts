@@ -4,9 +4,10 @@
 // fmax/fmin, bit shifts. Each entry is forward + backward in one place; functions with no fast
 // path in PyTorch either are evaluated per element in JS (special-math.ts), the rest
 // are composed of kernel-backed ops.
+import { backend } from '../backend/index.js';
 import { checkTensor } from '../tensor/args.js';
 import { onesLike } from '../tensor/create.js';
-import { floatResult, isFloatingDtype, resultType, type DType } from '../tensor/dtype.js';
+import { asNumbers, floatResult, isFloatingDtype, resultType, type DType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -33,24 +34,30 @@ class ElementwiseBackward extends Node {
 
 const asTensor = (v: TensorLike, dtype: DType): Tensor => (v instanceof Tensor ? v : Tensor.fromData(new Float64Array([Number(v)]), 'float64', []).to(dtype));
 
+/** Float64 results stored in `dtype` (C++ cast semantics). */
+function stored(o: Float64Array, shape: number[], dtype: DType): Tensor {
+  if (dtype === 'float64') return Tensor.fromData(o, dtype, shape);
+  const out = Tensor.empty(shape, dtype);
+  backend().copy(Tensor.fromData(o, 'float64', shape), out);
+  return out;
+}
+
 /** out[i] = f(x[i]) computed in float64 and stored in `dtype`. */
 function map1(x: Tensor, dtype: DType, f: (v: number) => number): Tensor {
-  const src = x.toTypedArray();
-  const out = Tensor.empty(x.shape.slice(), dtype);
-  const o = out.buffer;
+  const src = asNumbers(x.toTypedArray());
+  const o = new Float64Array(src.length);
   for (let i = 0; i < src.length; i++) o[i] = f(src[i]);
-  return out;
+  return stored(o, x.shape.slice(), dtype);
 }
 
 /** out = f(a, b) over the broadcast shape, stored in `dtype`. */
 function map2(a: Tensor, b: Tensor, dtype: DType, f: (x: number, y: number) => number): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
-  const x = a.expand(shape).toTypedArray();
-  const y = b.expand(shape).toTypedArray();
-  const out = Tensor.empty(shape, dtype);
-  const o = out.buffer;
+  const x = asNumbers(a.expand(shape).toTypedArray());
+  const y = asNumbers(b.expand(shape).toTypedArray());
+  const o = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) o[i] = f(x[i], y[i]);
-  return out;
+  return stored(o, shape, dtype);
 }
 
 /** A float-valued unary op evaluated in JS with its derivative d(x, result). */
@@ -222,15 +229,44 @@ export function heaviside(input: Tensor, values: Tensor): Tensor {
   return where(input.eq(0), values, input.gt(0).to(input.dtype));
 }
 
-function integerPair(name: string, a: TensorLike, b: TensorLike, f: (x: number, y: number) => number): Tensor {
+/**
+ * An integer op of two operands computed exactly in BigInt (every integer dtype fits in
+ * int64), wrapped to the result dtype as C++ integer arithmetic wraps. `bits` is the width
+ * C++ computes in (int for uint8 and int32, int64 for int64).
+ */
+function integerPair(name: string, a: TensorLike, b: TensorLike, f: (x: bigint, y: bigint, bits: number) => bigint): Tensor {
   const dtype = resultType(a, b);
   if (isFloatingDtype(dtype) || dtype === 'bool') throw new TypeError(`"${name}_cpu" not implemented for '${dtype === 'bool' ? 'Bool' : dtype === 'float32' ? 'Float' : 'Double'}'`);
-  return map2(asTensor(a, dtype).to(dtype), asTensor(b, dtype).to(dtype), dtype, f);
+  const shape = broadcastShapes(asTensor(a, dtype).shape, asTensor(b, dtype).shape);
+  const x = asTensor(a, dtype).to('int64').expand(shape).contiguous().buffer as BigInt64Array;
+  const y = asTensor(b, dtype).to('int64').expand(shape).contiguous().buffer as BigInt64Array;
+  const bits = dtype === 'int64' ? 64 : 32;
+  const out = Tensor.empty(shape, 'int64');
+  const o = out.buffer as BigInt64Array;
+  for (let i = 0; i < o.length; i++) o[i] = f(x[i], y[i], bits);
+  if (dtype === 'int64') return out;
+  const cast = Tensor.empty(shape, dtype);
+  backend().copy(out, cast);
+  return cast;
 }
-export const gcd = (a: Tensor, b: TensorLike) => integerPair('gcd', a, b, M.gcd);
-export const lcm = (a: Tensor, b: TensorLike) => integerPair('lcm', a, b, M.lcm);
-export const bitwiseLeftShift = (a: TensorLike, b: TensorLike) => integerPair('lshift', a, b, (x, y) => x * Math.pow(2, y));
-export const bitwiseRightShift = (a: TensorLike, b: TensorLike) => integerPair('rshift', a, b, (x, y) => Math.floor(x / Math.pow(2, y)));
+
+function gcdBig(a: bigint, b: bigint): bigint {
+  a = a < 0n ? -a : a;
+  b = b < 0n ? -b : b;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+// x86 shifts take the count modulo the operand width (PyTorch's CPU kernel shifts as C++ does).
+const shiftCount = (y: bigint, bits: number): bigint => BigInt.asUintN(bits === 64 ? 6 : 5, y);
+export const gcd = (a: Tensor, b: TensorLike) => integerPair('gcd', a, b, gcdBig);
+export const lcm = (a: Tensor, b: TensorLike) => integerPair('lcm', a, b, (x, y) => {
+  const g = gcdBig(x, y);
+  const v = g === 0n ? 0n : BigInt.asIntN(64, (x / g) * y);
+  return v < 0n ? -v : v;
+});
+export const bitwiseLeftShift = (a: TensorLike, b: TensorLike) => integerPair('lshift', a, b, (x, y, bits) => BigInt.asIntN(bits, x << shiftCount(y, bits)));
+export const bitwiseRightShift = (a: TensorLike, b: TensorLike) => integerPair('rshift', a, b, (x, y, bits) => x >> shiftCount(y, bits));
 
 /** torch.signbit: true where the sign bit is set (-0.0 included). */
 export function signbit(input: Tensor): Tensor {

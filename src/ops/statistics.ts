@@ -310,7 +310,7 @@ export function cov(input: Tensor, ...args: ArgsOf<typeof covArgs>): Tensor {
     if (aw.lt(0).any().item()) throw new RangeError('cov(): aweights cannot be negative');
     w = w === null ? aw : w.mul(aw);
   }
-  const wSum = w === null ? Tensor.fromData(new Float64Array([n]), 'int64', []) : w.sum();
+  const wSum = w === null ? Tensor.scalar(n, 'int64') : w.sum();
   if (w !== null && wSum.eq(0).item()) throw new RangeError("cov(): weights sum to zero, can't be normalized");
   const avg = (w === null ? x : x.mul(w)).sum(1).div(wSum);
   let normFactor: Tensor = w !== null && a.aweights !== null && a.correction !== 0

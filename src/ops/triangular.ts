@@ -1,6 +1,7 @@
 // Triangular parts of matrices: tril / triu (and their in-place twins), trilIndices / triuIndices.
 import { deviceArg, dtype as dtypeArg, int, nullable, oneOf, signature, type ArgsOf } from '../tensor/args.js';
 import { arange } from '../tensor/create.js';
+import { backend } from '../backend/index.js';
 import { allocate, type DType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { normalizeDim } from '../tensor/shape.js';
@@ -67,10 +68,14 @@ function triangleIndices(row: number, col: number, offset: number, lower: boolea
       cs.push(j);
     }
   }
-  const out = allocate(dt, 2 * rs.length);
+  const out = new Float64Array(2 * rs.length);
   out.set(rs, 0);
   out.set(cs, rs.length);
-  return Tensor.fromData(out, dt, [2, rs.length]);
+  const t = Tensor.fromData(out, 'float64', [2, rs.length]);
+  // dt is int64 or int32: the indices are cast from doubles.
+  const cast = Tensor.empty(t.shape.slice(), dt);
+  backend().copy(t, cast);
+  return cast;
 }
 
 /** torch.tril_indices(row, col, offset=0, *, dtype=torch.long, device='cpu', layout=torch.strided). */

@@ -58,7 +58,7 @@ export class Adagrad extends Optimizer<AdagradParamGroup, AdagradState> {
       // Groups added after construction get their state here (PyTorch would fail with a KeyError).
       const state = this.stateOf(param, () => this.initialState(param, group));
       state.step.add_(1);
-      const step = state.step.item();
+      const step = Number(state.step.item());
       const grad = gradOf(param, maximize, weightDecay);
       const clr = lr / (1 + (step - 1) * lrDecay);
       state.sum.addcmul_(grad, grad, { value: 1 });

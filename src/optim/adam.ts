@@ -82,7 +82,7 @@ abstract class AdamBase extends Optimizer<AdamParamGroup, AdamState> {
       expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
       expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
 
-      const step = state.step.item();
+      const step = Number(state.step.item());
       const biasCorrection1 = 1 - beta1 ** step;
       const biasCorrection2 = 1 - beta2 ** step;
       const stepSize = lr / biasCorrection1;

@@ -52,7 +52,7 @@ export class Adamax extends Optimizer<AdamaxParamGroup, AdamaxState> {
       const state = this.stateOf(param, () => ({ step: zeroStep(), exp_avg: zerosLike(param), exp_inf: zerosLike(param) }));
       const { exp_avg: expAvg, exp_inf: expInf } = state;
       state.step.add_(1);
-      const step = state.step.item();
+      const step = Number(state.step.item());
       const grad = gradOf(param, maximize, weightDecay);
       expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
       // torch.amax(cat([exp_inf * beta2, |grad| + eps]), 0, out=exp_inf)

@@ -56,10 +56,10 @@ export class ASGD extends Optimizer<ASGDParamGroup, ASGDState> {
       const state = this.stateOf(param, () => ({ step: zeroStep(), eta: scalarTensor(lr), mu: scalarTensor(1), ax: zerosLike(param) }));
       const { eta, mu, ax } = state;
       state.step.add_(1);
-      const step = state.step.item();
+      const step = Number(state.step.item());
       const grad = gradOf(param, maximize, weightDecay);
-      param.mul_(1 - lambd * eta.item());
-      param.add_(grad, { alpha: -eta.item() });
+      param.mul_(1 - lambd * Number(eta.item()));
+      param.add_(grad, { alpha: -Number(eta.item()) });
       if (mu.item() !== 1) ax.add_(param.sub(ax).mul(mu));
       else ax.copy_(param);
       // eta.copy_(torch.tensor(...)): the new values are rounded to float32 first.

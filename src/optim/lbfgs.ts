@@ -70,7 +70,7 @@ class Arith {
   }
 
   of(t: Tensor): Num {
-    return { v: t.item(), tensor: true };
+    return { v: Number(t.item()), tensor: true };
   }
 
   from(s: PyScalar): Num {
@@ -341,7 +341,7 @@ export class LBFGS extends Optimizer<LBFGSParamGroup, LBFGSState> {
         const q = flatGrad.neg();
         for (let i = numOld - 1; i >= 0; i--) {
           al[i] = stps[i].dot(q).mul(rho[i]);
-          q.add_(dirs[i], { alpha: -(al[i] as Tensor).item() });
+          q.add_(dirs[i], { alpha: -Number((al[i] as Tensor).item()) });
         }
         const r = q.mul((hDiag as Num).v);
         d = r;

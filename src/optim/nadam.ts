@@ -60,7 +60,7 @@ export class NAdam extends Optimizer<NAdamParamGroup, NAdamState> {
       }));
       const { exp_avg: expAvg, exp_avg_sq: expAvgSq, mu_product: muProduct } = state;
       state.step.add_(1);
-      const step = state.step.item();
+      const step = Number(state.step.item());
       const biasCorrection2 = 1 - beta2 ** step;
       let grad = param.grad;
       if (weightDecay !== 0) grad = grad.add(param, { alpha: weightDecay });
@@ -72,8 +72,8 @@ export class NAdam extends Optimizer<NAdamParamGroup, NAdamState> {
       expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
       expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
       const denom = expAvgSq.div(biasCorrection2).sqrt().add_(eps);
-      param.addcdiv_(grad, denom, { value: (-lr * (1 - mu)) / (1 - muProduct.item()) });
-      param.addcdiv_(expAvg, denom, { value: (-lr * muNext) / (1 - muProductNext.item()) });
+      param.addcdiv_(grad, denom, { value: (-lr * (1 - mu)) / (1 - Number(muProduct.item())) });
+      param.addcdiv_(expAvg, denom, { value: (-lr * muNext) / (1 - Number(muProductNext.item())) });
     }
   }
 

@@ -51,7 +51,7 @@ export class RAdam extends Optimizer<RAdamParamGroup, RAdamState> {
       const state = this.stateOf(param, () => ({ step: zeroStep(), exp_avg: zerosLike(param), exp_avg_sq: zerosLike(param) }));
       const { exp_avg: expAvg, exp_avg_sq: expAvgSq } = state;
       state.step.add_(1);
-      const step = state.step.item();
+      const step = Number(state.step.item());
       const biasCorrection1 = 1 - beta1 ** step;
       const biasCorrection2 = 1 - beta2 ** step;
       let grad = param.grad;

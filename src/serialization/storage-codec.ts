@@ -1,9 +1,9 @@
 // Element types as they lie on disk, and their conversion to and from torchlette's
-// storages: int64 lives in a Float64Array here and is 8-byte two's complement on
-// disk; float16, bfloat16, int8 and int16 (no torchlette dtype) widen on load to
+// storages: int64 is a BigInt64Array, the same 8-byte two's complement as on disk
+// (exact for every value); float16, bfloat16, int8 and int16 (no torchlette dtype) widen on load to
 // float32, float32, int32 and int32.
 import { endianness } from 'node:os';
-import { allocate, type DType, type TypedArray } from '../tensor/dtype.js';
+import { allocate, numeric, type DType, type TypedArray } from '../tensor/dtype.js';
 import { SerializationError } from './errors.js';
 
 export type WireDtype = DType | 'float16' | 'bfloat16' | 'int8' | 'int16';
@@ -39,7 +39,7 @@ const HOST_BIG_ENDIAN = endianness() === 'BE';
 
 /** Where bytes can be read straight into the storage: same layout on disk and in memory. */
 function directBytes(wire: WireDtype, target: TypedArray, fileBigEndian: boolean): Uint8Array | null {
-  if (LOADS_AS[wire] !== wire || wire === 'int64') return null;
+  if (LOADS_AS[wire] !== wire) return null;
   if (WIRE_SIZE[wire] > 1 && fileBigEndian !== HOST_BIG_ENDIAN) return null;
   return new Uint8Array(target.buffer, target.byteOffset, target.byteLength);
 }
@@ -76,12 +76,9 @@ export function decodeInto(wire: WireDtype, raw: Uint8Array, target: TypedArray,
   const buffer = bytes.buffer;
   const at = bytes.byteOffset;
   switch (wire) {
-    case 'int64': {
-      const words = new Int32Array(buffer, at, count * 2);
-      const [lo, hi] = HOST_BIG_ENDIAN ? [1, 0] : [0, 1];
-      for (let i = 0; i < count; i++) target[i] = words[2 * i + hi] * 4294967296 + (words[2 * i + lo] >>> 0);
+    case 'int64':
+      (target as BigInt64Array).set(new BigInt64Array(buffer, at, count));
       return;
-    }
     case 'float16': {
       const halves = new Uint16Array(buffer, at, count);
       for (let i = 0; i < count; i++) target[i] = halfToFloat(halves[i]);
@@ -94,22 +91,22 @@ export function decodeInto(wire: WireDtype, raw: Uint8Array, target: TypedArray,
       return;
     }
     case 'int8':
-      target.set(new Int8Array(buffer, at, count));
+      numeric(target).set(new Int8Array(buffer, at, count));
       return;
     case 'int16':
-      target.set(new Int16Array(buffer, at, count));
+      numeric(target).set(new Int16Array(buffer, at, count));
       return;
     case 'float32':
-      target.set(new Float32Array(buffer, at, count));
+      numeric(target).set(new Float32Array(buffer, at, count));
       return;
     case 'float64':
-      target.set(new Float64Array(buffer, at, count));
+      numeric(target).set(new Float64Array(buffer, at, count));
       return;
     case 'int32':
-      target.set(new Int32Array(buffer, at, count));
+      numeric(target).set(new Int32Array(buffer, at, count));
       return;
     case 'uint8':
-      target.set(bytes.subarray(0, count));
+      numeric(target).set(bytes.subarray(0, count));
       return;
     case 'bool':
       for (let i = 0; i < count; i++) target[i] = bytes[i] !== 0 ? 1 : 0;
@@ -138,18 +135,7 @@ export function readStorage(wire: WireDtype, count: number, fileBigEndian: boole
 
 /** A storage's elements as little-endian bytes on disk (a view where no conversion is needed). */
 export function encodeStorage(dtype: DType, data: TypedArray): Uint8Array {
-  const count = data.length;
-  if (dtype === 'int64') {
-    const out = new Uint8Array(count * 8);
-    const view = new DataView(out.buffer);
-    for (let i = 0; i < count; i++) {
-      const v = data[i];
-      const lo = ((v % 4294967296) + 4294967296) % 4294967296;
-      view.setUint32(8 * i, lo, true);
-      view.setInt32(8 * i + 4, (v - lo) / 4294967296, true);
-    }
-    return out;
-  }
+  void dtype; // every storage (int64's BigInt64Array included) has its dtype's byte layout
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (!HOST_BIG_ENDIAN || data.BYTES_PER_ELEMENT === 1) return bytes;
   const swapped = bytes.slice();

@@ -2,7 +2,8 @@
 // constructors (PyTorch's generator, see random.ts) and their *Like twins.
 import { bool, checkOptions, deviceArg, dtype as dtypeArg, instance, intList, isPlainObject, nullable, pyTypeName, signature, type Signature, type Spec } from './args.js';
 import type { DeviceLike } from './device.js';
-import { allocate, castScalar, checkedScalar, overflowTypeName, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
+import { backend } from '../backend/index.js';
+import { allocate, castScalar, checkedElement, floatToInt64, overflowTypeName, slots, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
 import { bernoulliFill, Generator, getDefaultGenerator, normalFill, randintFill, randpermFill, uniformFill } from './random.js';
 import { checkNonNegativeShape, numelOf, parseShape } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -22,7 +23,7 @@ export interface RandomOptions extends TensorOptions {
 }
 
 /** Data torch.tensor accepts: numbers, booleans, nested arrays, typed arrays, tensors. */
-export type TensorData = number | boolean | Tensor | TypedArray | BigInt64Array | Int8Array | Int16Array | Uint16Array | Uint32Array | readonly TensorData[];
+export type TensorData = number | bigint | boolean | Tensor | TypedArray | BigInt64Array | Int8Array | Int16Array | Uint16Array | Uint32Array | readonly TensorData[];
 
 const optionSpecs = new Map<string, Signature<Spec>>();
 
@@ -60,14 +61,14 @@ function typedArrayDtype(data: ArrayBufferView): DType | null {
 }
 
 interface Flat {
-  values: number[];
+  values: (number | bigint)[];
   shape: number[];
   kind: 'bool' | 'int' | 'float';
 }
 
 /** Walks nested data into values and a shape, checking that it is rectangular. */
 function flatten(data: TensorData): Flat {
-  const values: number[] = [];
+  const values: (number | bigint)[] = [];
   let kind: Flat['kind'] = 'bool';
   const raise = (k: Flat['kind']) => {
     if (k === 'float' || (k === 'int' && kind === 'bool')) kind = k;
@@ -84,7 +85,7 @@ function flatten(data: TensorData): Flat {
       if (ArrayBuffer.isView(node)) {
         const t = typedArrayDtype(node as ArrayBufferView);
         raise(t === 'float32' || t === 'float64' ? 'float' : 'int');
-        for (let i = 0; i < seq.length; i++) values.push(Number(seq[i]));
+        for (let i = 0; i < seq.length; i++) values.push(seq[i] as number | bigint);
         if (shape.length > depth + 1) throw new RangeError(`expected sequence at dim ${depth + 1}`);
         return;
       }
@@ -100,6 +101,10 @@ function flatten(data: TensorData): Flat {
       values.push(node.item());
     } else if (typeof node === 'boolean') {
       values.push(node ? 1 : 0);
+    } else if (typeof node === 'bigint') {
+      // A bigint is a Python int: int64 data, exact past 2^53 (range-checked on store).
+      raise('int');
+      values.push(node);
     } else if (typeof node === 'number') {
       // An integral number past int64's range can only have been written as a float (1e30).
       raise(Number.isInteger(node) && Math.abs(node) < 2 ** 63 ? 'int' : 'float');
@@ -123,17 +128,17 @@ export function tensor(data: TensorData, options?: TensorOptions): Tensor {
   const opts = checked('tensor', options);
   if (data instanceof Tensor) {
     const dtype = opts.dtype ?? data.dtype;
-    const src = data.toTypedArray();
-    const out = allocate(dtype, src.length);
-    for (let i = 0; i < src.length; i++) out[i] = castScalar(src[i], dtype);
-    return finish(Tensor.fromData(out, dtype, data.shape.slice()), opts);
+    const out = Tensor.empty(data.shape.slice(), dtype);
+    backend().copy(data, out);
+    return finish(out, opts);
   }
   if (ArrayBuffer.isView(data) && !opts.dtype && !(data instanceof DataView)) {
     const inferred = typedArrayDtype(data as ArrayBufferView);
     if (inferred !== null) {
       const src = data as ArrayLike<number | bigint>;
       const out = allocate(inferred, src.length);
-      for (let i = 0; i < src.length; i++) out[i] = Number(src[i]);
+      if (out instanceof BigInt64Array) for (let i = 0; i < src.length; i++) out[i] = BigInt(src[i]);
+      else for (let i = 0; i < src.length; i++) out[i] = Number(src[i]);
       return finish(Tensor.fromData(out, inferred, [src.length]), opts);
     }
   }
@@ -141,7 +146,8 @@ export function tensor(data: TensorData, options?: TensorOptions): Tensor {
   let dtype: DType = opts.dtype ?? (flat.kind === 'float' ? getDefaultDtype() : flat.kind === 'int' ? 'int64' : 'bool');
   if (!opts.dtype && opts.requiresGrad && !isFloatingDtype(dtype)) dtype = getDefaultDtype();
   const out = allocate(dtype, flat.values.length);
-  for (let i = 0; i < flat.values.length; i++) out[i] = checkedScalar(flat.values[i], dtype);
+  if (out instanceof BigInt64Array) for (let i = 0; i < flat.values.length; i++) out[i] = checkedElement(flat.values[i], dtype) as bigint;
+  else for (let i = 0; i < flat.values.length; i++) out[i] = checkedElement(flat.values[i], dtype) as number;
   return finish(Tensor.fromData(out, dtype, flat.shape), opts);
 }
 
@@ -167,18 +173,20 @@ function requireArg(fn: string, name: string, position: number, value: unknown, 
 }
 
 /** A tensor of `shape` filled with `value` (options already checked). */
-function filled(shape: readonly number[], value: number | boolean, opts: TensorOptions): Tensor {
-  const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int64' : getDefaultDtype());
+function filled(shape: readonly number[], value: number | boolean | bigint, opts: TensorOptions): Tensor {
+  const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : typeof value === 'bigint' || Number.isInteger(value) ? 'int64' : getDefaultDtype());
   checkNonNegativeShape(shape);
   const out = allocate(dtype, numelOf(shape));
-  out.fill(checkedScalar(Number(value), dtype, overflowTypeName(dtype), true));
+  const v = checkedElement(typeof value === 'boolean' ? Number(value) : value, dtype, overflowTypeName(dtype), true);
+  if (out instanceof BigInt64Array) out.fill(v as bigint);
+  else out.fill(v as number);
   return finish(Tensor.fromData(out, dtype, shape.slice()), opts);
 }
 
 /** full(size, fill_value, *, dtype=None, device=None, requires_grad=False). */
-export function full(shape: readonly number[], value: number | boolean, opts?: TensorOptions): Tensor {
+export function full(shape: readonly number[], value: number | boolean | bigint, opts?: TensorOptions): Tensor {
   requireArg('full', 'size', 1, shape, intList.test(shape), 'a list of ints');
-  requireArg('full', 'fillValue', 2, value, typeof value === 'number' || typeof value === 'boolean', 'a number or a bool');
+  requireArg('full', 'fillValue', 2, value, typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint', 'a number or a bool');
   return filled(shape, value, checked('full', opts));
 }
 
@@ -205,16 +213,19 @@ export function eye(n: number, m?: number | TensorOptions | null, opts?: TensorO
   const cols = typeof m === 'number' ? m : n;
   const o = checked('eye', m !== null && typeof m === 'object' ? m : opts);
   const t = filled([n, cols], 0, { ...o, dtype: o.dtype ?? getDefaultDtype(), requiresGrad: false });
-  for (let i = 0; i < Math.min(n, cols); i++) t.buffer[i * cols + i] = 1;
+  for (let i = 0; i < Math.min(n, cols); i++) slots(t.buffer)[i * cols + i] = t.buffer instanceof BigInt64Array ? 1n : 1;
   return finish(t, o);
 }
 
 /** arange(end) or arange(start, end, step?): int64 when every argument is an integer. */
-export function arange(start: number, end?: number | TensorOptions, step?: number | TensorOptions, opts?: TensorOptions): Tensor {
+export function arange(
+  start: number | bigint, end?: number | bigint | TensorOptions, step?: number | bigint | TensorOptions, opts?: TensorOptions,
+): Tensor {
   let given = opts;
   if (typeof end === 'object') [given, end] = [end, undefined];
   if (typeof step === 'object') [given, step] = [step, undefined];
   const o = checked('arange', given);
+  if (typeof start === 'bigint' || typeof end === 'bigint' || typeof step === 'bigint') return arangeInt64(start, end, step, o);
   const [s, e] = end === undefined ? [0, start] : [start, end];
   const st = step ?? 1;
   if (!Number.isFinite(s) || !Number.isFinite(e)) {
@@ -226,8 +237,29 @@ export function arange(start: number, end?: number | TensorOptions, step?: numbe
   const dtype = o.dtype ?? ([s, e, st].every(Number.isInteger) ? 'int64' : getDefaultDtype());
   const n = Math.ceil((e - s) / st);
   const out = allocate(dtype, n);
-  for (let i = 0; i < n; i++) out[i] = castScalar(s + i * st, dtype);
+  if (out instanceof BigInt64Array) for (let i = 0; i < n; i++) out[i] = floatToInt64(s + i * st);
+  else for (let i = 0; i < n; i++) out[i] = castScalar(s + i * st, dtype);
   return finish(Tensor.fromData(out, dtype, [n]), o);
+}
+
+/** arange over bigint bounds (Python ints past 2^53): exact int64 values, as PyTorch's int64 arange. */
+function arangeInt64(start: number | bigint, end: number | bigint | undefined, step: number | bigint | undefined, o: TensorOptions): Tensor {
+  const asInt = (v: number | bigint, name: string): bigint => {
+    if (typeof v === 'bigint') return v;
+    if (!Number.isInteger(v)) throw new TypeError(`arange(): mixing a bigint ${name} with a fractional number is not supported; give every bound as an integer`);
+    return BigInt(v);
+  };
+  const [s, e] = end === undefined ? [0n, asInt(start, 'end')] : [asInt(start, 'start'), asInt(end, 'end')];
+  const st = asInt(step ?? 1n, 'step');
+  if (st === 0n) throw new RangeError('step must be nonzero');
+  if ((e - s > 0n && st < 0n) || (e - s < 0n && st > 0n)) throw new RangeError('upper bound and larger bound inconsistent with step sign');
+  const span = e - s;
+  const n = Number(span / st + (span % st !== 0n ? 1n : 0n));
+  const dtype = o.dtype ?? 'int64';
+  const out = Tensor.empty([n], 'int64');
+  const buf = out.buffer as BigInt64Array;
+  for (let i = 0; i < n; i++) buf[i] = s + BigInt(i) * st;
+  return finish(dtype === 'int64' ? out : out.to(dtype), o);
 }
 
 /**

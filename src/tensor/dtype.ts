@@ -1,7 +1,7 @@
 import { castScalar, DTYPES, isFloatingDtype, type DType } from '../backend/index.js';
 
-export { allocate, castScalar, elementSize, isFloatingDtype, isIntegralDtype, DTYPES } from '../backend/index.js';
-export type { DType, TypedArray } from '../backend/index.js';
+export { allocate, asNumbers, castScalar, elementSize, floatToInt64, indexReader, int64Of, int64ToFloat32, isFloatingDtype, isIntegralDtype, int64ArrayFrom, numberAt, numeric, slots, DTYPES } from '../backend/index.js';
+export type { DType, IndexReader, NumberArray, Slots, TypedArray } from '../backend/index.js';
 
 let defaultDtype: DType = 'float32';
 
@@ -26,8 +26,9 @@ export function promoteTypes(a: DType, b: DType): DType {
 export type Operand = { readonly dtype: DType; readonly shape: readonly number[] } | number | boolean;
 
 /** The dtype a JS scalar has when wrapped as a 0-d tensor (Python's rules; integral numbers are ints). */
-export function scalarDtype(value: number | boolean): DType {
+export function scalarDtype(value: number | boolean | bigint): DType {
   if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'bigint') return 'int64';
   return Number.isInteger(value) ? 'int64' : defaultDtype;
 }
 
@@ -126,7 +127,28 @@ export function checkedScalar(value: number, dtype: DType, typeName: string = dt
     ok = !Number.isFinite(value) || Math.abs(value) <= 3.4028234663852886e38; // FLT_MAX; infinities are allowed
   }
   if (!ok) throw new RangeError(`value cannot be converted to type ${typeName} without overflow`);
-  return castScalar(value, dtype);
+  return dtype === 'int64' ? Math.trunc(value) : castScalar(value, dtype);
+}
+
+const INT64_LIMIT = 2n ** 63n;
+
+/**
+ * checkedScalar for any JS scalar, giving the element a store into `dtype` keeps: a bigint
+ * for int64 (exact past 2^53), a number otherwise. bigints are checked against the dtype's
+ * range as PyTorch checks a Python int ("value cannot be converted to type int64 without
+ * overflow"); into float dtypes they round to nearest.
+ */
+export function checkedElement(value: number | bigint, dtype: DType, typeName: string = dtype, checkFloat32 = false): number | bigint {
+  if (typeof value === 'bigint') {
+    if (dtype === 'int64') {
+      if (value < -INT64_LIMIT || value >= INT64_LIMIT) throw new RangeError(`value cannot be converted to type ${typeName} without overflow`);
+      return value;
+    }
+    // Other integer dtypes: the range check on the exact value (a number past 2^53 is out of range anyway).
+    return checkedScalar(isFloatingDtype(dtype) ? Number(value) : Number(value), dtype, typeName, checkFloat32);
+  }
+  const v = checkedScalar(value, dtype, typeName, checkFloat32);
+  return dtype === 'int64' ? BigInt(v) : v;
 }
 
 /** How the overflow messages of full and fill_ name a dtype ("int64_t", "uint8_t", "int", "float"), as PyTorch's. */

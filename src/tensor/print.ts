@@ -108,13 +108,14 @@ class Formatter {
   private maxWidth = 1;
   private readonly isBool: boolean;
 
-  constructor(dtype: DType, values: number[]) {
+  constructor(dtype: DType, elements: Element[]) {
     this.floating = isFloatingDtype(dtype);
     this.isBool = dtype === 'bool';
     const p = options.precision;
     if (!this.floating) {
-      for (const v of values) this.maxWidth = Math.max(this.maxWidth, this.plain(v).length);
+      for (const v of elements) this.maxWidth = Math.max(this.maxWidth, this.plain(v).length);
     } else {
+      const values = elements as number[]; // float storages hold numbers
       const finite = values.filter((v) => Number.isFinite(v) && v !== 0);
       if (finite.length > 0) {
         let min = Infinity;
@@ -144,7 +145,7 @@ class Formatter {
     }
   }
 
-  private plain(v: number): string {
+  private plain(v: Element): string {
     return this.isBool ? (v !== 0 ? 'True' : 'False') : String(v);
   }
 
@@ -152,21 +153,25 @@ class Formatter {
     return this.maxWidth;
   }
 
-  format(v: number): string {
+  format(e: Element): string {
     let s: string;
+    const v = e as number; // read only on the floating branch, where storages hold numbers
     if (this.floating) {
       if (this.sciMode) s = formatScientific(v, options.precision);
       else if (this.intMode) s = formatFixed(v, 0) + (Number.isFinite(v) ? '.' : '');
       else s = formatFixed(v, options.precision);
-    } else s = this.plain(v);
+    } else s = this.plain(e);
     return s.length < this.maxWidth ? ' '.repeat(this.maxWidth - s.length) + s : s;
   }
 }
 
 // --- layout (_tensor_str_with_formatter, _vector_str) ---
 
+// int64 elements are bigints (printed with every digit, as PyTorch prints them).
+type Element = number | bigint;
+
 interface Walk {
-  data: ArrayLike<number>;
+  data: ArrayLike<Element>;
   shape: readonly number[];
   strides: readonly number[];
 }
@@ -189,7 +194,7 @@ function keptIndices(size: number, summarize: boolean, lastDim: boolean): number
   return range(0, size);
 }
 
-function summarizedValues(t: Walk, offset: number, d: number, summarize: boolean, out: number[]): void {
+function summarizedValues(t: Walk, offset: number, d: number, summarize: boolean, out: Element[]): void {
   if (d === t.shape.length) {
     out.push(t.data[offset]);
     return;

@@ -3,7 +3,7 @@
 // that the same seed gives the same numbers as torch.manual_seed.
 import { fma } from '../backend/js/math.js';
 import { log256, SINCOS, sincos256 } from './avx-mathfun.js';
-import type { DType, TypedArray } from './dtype.js';
+import { int64ArrayFrom, numeric, type DType, type NumberArray, type TypedArray } from './dtype.js';
 
 const N = 624;
 const M = 397;
@@ -197,7 +197,7 @@ const TWO_PI_F = f(2 * Math.PI);
 
 // normal_fill_16: Box-Muller on 8 pairs (data[j], data[j + 8]) of uniforms. float32
 // follows normal_fill_16_AVX2 (PyTorch's AVX2 build), float64 the scalar version.
-function normalFill16(data: TypedArray, at: number, isFloat: boolean, mean: number, std: number): void {
+function normalFill16(data: NumberArray, at: number, isFloat: boolean, mean: number, std: number): void {
   for (let j = 0; j < 8; j++) {
     if (isFloat) {
       const radius = f(Math.sqrt(f(-2 * log256(f(1 - data[at + j])))));
@@ -213,6 +213,13 @@ function normalFill16(data: TypedArray, at: number, isFloat: boolean, mean: numb
   }
 }
 
+/** Runs `fill` on a Float64Array and stores its integer results into an int64 storage. */
+function viaDoubles(data: BigInt64Array, fill: (tmp: Float64Array) => void): void {
+  const tmp = new Float64Array(data.length);
+  fill(tmp);
+  data.set(int64ArrayFrom(tmp));
+}
+
 /**
  * tensor.normal_(mean, std) on a contiguous buffer: 16 or more elements use the
  * batched Box-Muller of normal_fill, fewer use normal_distribution<double>.
@@ -221,6 +228,7 @@ export function normalFill(data: TypedArray, dtype: DType, mean: number, std: nu
   const n = data.length;
   if (n >= 16) {
     const isFloat = dtype === 'float32';
+    data = numeric(data); // normal_ is defined on float dtypes only
     const m = isFloat ? f(mean) : mean;
     const s = isFloat ? f(std) : std;
     uniformFill(data, dtype, 0, 1, gen);
@@ -236,6 +244,8 @@ export function normalFill(data: TypedArray, dtype: DType, mean: number, std: nu
 
 /** random_(from, to): integers in [from, to) by modulo of one 32-bit (or 64-bit) draw. */
 export function randintFill(data: TypedArray, low: number, high: number, gen: Generator): void {
+  // int64 storages are filled through doubles (draws are integers well below 2^53).
+  if (data instanceof BigInt64Array) return viaDoubles(data, (tmp) => randintFill(tmp, low, high, gen));
   const range = high - low;
   if (range <= 0) throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   if (range >= 2 ** 32) {
@@ -248,6 +258,8 @@ export function randintFill(data: TypedArray, low: number, high: number, gen: Ge
 
 /** randperm(n): identity then a forward Fisher-Yates with one 32-bit draw per swap. */
 export function randpermFill(data: TypedArray, gen: Generator): void {
+  // int64 storages are filled through doubles (draws are integers well below 2^53).
+  if (data instanceof BigInt64Array) return viaDoubles(data, (tmp) => randpermFill(tmp, gen));
   const n = data.length;
   for (let i = 0; i < n; i++) data[i] = i;
   for (let i = 0; i < n - 1; i++) {
@@ -260,5 +272,7 @@ export function randpermFill(data: TypedArray, gen: Generator): void {
 
 /** bernoulli_(p) with a scalar p: one double uniform per element, 1 where it falls below p. */
 export function bernoulliFill(data: TypedArray, p: number, gen: Generator): void {
+  // int64 storages are filled through doubles (draws are integers well below 2^53).
+  if (data instanceof BigInt64Array) return viaDoubles(data, (tmp) => bernoulliFill(tmp, p, gen));
   for (let i = 0; i < data.length; i++) data[i] = gen.random53() * TWO_POW_M53 < p ? 1 : 0;
 }

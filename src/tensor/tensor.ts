@@ -1,5 +1,5 @@
 import { backend, type View } from '../backend/index.js';
-import { allocate, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
+import { allocate, castScalar, int64ArrayFrom, int64Of, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
 import { AccumulateGrad, type GradHook, type Node, type RemovableHandle } from './graph.js';
 import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape } from './shape.js';
 import { formatTensor } from './print.js';
@@ -20,8 +20,16 @@ export interface VersionCounter {
   value: number;
 }
 
-/** Nested arrays of numbers (or booleans for bool tensors), as tolist() returns. */
-export type NestedList = number | boolean | NestedList[];
+/**
+ * Nested arrays of numbers (or booleans for bool tensors), as tolist() returns; int64
+ * values past Number.MAX_SAFE_INTEGER come as bigints (see item()).
+ */
+export type NestedList = number | bigint | boolean | NestedList[];
+
+/** An int64 element as item() gives it: a number where exact (|v| <= 2^53 - 1), else the bigint. */
+function int64Value(v: bigint): number | bigint {
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
 
 /**
  * An n-dimensional strided view on a Storage, with autograd metadata. Math
@@ -62,8 +70,25 @@ export class Tensor implements View {
   }
 
   /** A fresh contiguous tensor over `data`. */
+  /**
+   * A tensor over `data`. int64 lives in a BigInt64Array and only there; integer-valued
+   * numbers given for int64 (indices computed in JS, exact below 2^53) are converted.
+   */
   static fromData(data: TypedArray, dtype: DType, shape: number[]): Tensor {
+    if (dtype === 'int64' && !(data instanceof BigInt64Array)) return new Tensor(new Storage(int64ArrayFrom(data)), dtype, shape);
+    if (dtype !== 'int64' && data instanceof BigInt64Array) throw new TypeError(`internal error: a BigInt64Array cannot hold a ${dtype} tensor`);
     return new Tensor(new Storage(data), dtype, shape);
+  }
+
+  /**
+   * A 0-d tensor of `value` stored as `dtype` holds it (C++ cast semantics for numbers;
+   * a bigint is exact in int64 and wraps to 64 bits).
+   */
+  static scalar(value: number | bigint, dtype: DType): Tensor {
+    const data = allocate(dtype, 1);
+    if (data instanceof BigInt64Array) data[0] = int64Of(value);
+    else data[0] = castScalar(Number(value), dtype);
+    return new Tensor(new Storage(data), dtype, []);
   }
 
   /** An uninitialised (zero-filled) contiguous tensor. */
@@ -279,24 +304,35 @@ export class Tensor implements View {
   }
 
   // --- element access ---
-  /** The value of a one-element tensor as a JS number (bool gives 0 or 1). */
-  item(): number {
+  /**
+   * The value of a one-element tensor as a JS number (bool gives 0 or 1). An int64 value
+   * is a number where a number holds it exactly (|v| <= Number.MAX_SAFE_INTEGER) and a
+   * bigint beyond, so that no value is ever rounded: `typeof v === 'bigint'` tells them apart.
+   */
+  item(): number | bigint {
     if (this.numel() !== 1) {
       throw new RangeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
-    return this._storage.data[this._offset];
+    const v = this._storage.data[this._offset];
+    return typeof v === 'bigint' ? int64Value(v) : v;
   }
 
-  async itemAsync(): Promise<number> {
+  async itemAsync(): Promise<number | bigint> {
     return this.item();
   }
 
-  /** Nested arrays of the values (booleans for bool tensors), like PyTorch's tolist(). */
+  /**
+   * Nested arrays of the values (booleans for bool tensors), like PyTorch's tolist(). int64
+   * values are numbers where exact (|v| <= Number.MAX_SAFE_INTEGER) and bigints beyond, as item().
+   */
   tolist(): NestedList {
     const data = this._storage.data;
     const isBool = this._dtype === 'bool';
     const build = (d: number, offset: number): NestedList => {
-      if (d === this._shape.length) return isBool ? data[offset] !== 0 : data[offset];
+      if (d === this._shape.length) {
+        const v = data[offset];
+        return typeof v === 'bigint' ? int64Value(v) : isBool ? v !== 0 : v;
+      }
       const out: NestedList[] = new Array(this._shape[d]);
       for (let i = 0; i < this._shape[d]; i++) out[i] = build(d + 1, offset + i * this._strides[d]);
       return out;
@@ -308,7 +344,7 @@ export class Tensor implements View {
     return this.tolist();
   }
 
-  /** A contiguous copy of the values as a typed array (int64 as Float64Array, bool as Uint8Array). */
+  /** A contiguous copy of the values as a typed array (int64 as BigInt64Array, bool as Uint8Array). */
   toTypedArray(): TypedArray {
     const n = this.numel();
     if (this.isContiguous()) return this._storage.data.slice(this._offset, this._offset + n);

@@ -1,4 +1,5 @@
 // Image <-> uint8 tensor (CHW), the layout torchvision.io and pil_to_tensor use.
+import { numeric } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Image } from './image.js';
 
@@ -18,7 +19,7 @@ export function tensorToImage(t: Tensor, what = 'tensor'): Image {
   if (t.dtype !== 'uint8') throw new TypeError(`${what} must be uint8, got ${t.dtype}`);
   const [channels, height, width] = shape;
   if (channels < 1 || channels > 4) throw new RangeError(`${what} must have 1 to 4 channels, got ${channels}`);
-  const src = t.toTypedArray();
+  const src = numeric(t.toTypedArray()); // uint8 (checked above)
   const plane = width * height;
   const data = new Uint8Array(plane * channels);
   for (let p = 0; p < plane; p++) for (let c = 0; c < channels; c++) data[p * channels + c] = src[c * plane + p];

@@ -25,7 +25,7 @@ const saveImageArgs = signature('saveImage', [['tensor', tensorOrList], ['fp', s
 export type MakeGridOptions = OptionsObjectOf<typeof makeGridArgs>;
 
 function normRange(t: Tensor, range: readonly number[] | null): void {
-  const [low, high] = range ?? [t.min().item(), t.max().item()];
+  const [low, high] = range ?? [Number(t.min().item()), Number(t.max().item())];
   t.clamp_(low, high);
   t.sub_(low).div_(Math.max(high - low, 1e-5));
 }

@@ -51,6 +51,10 @@ export function value(r: Rand, dtype: DType, specials = false, range = 3): numbe
 }
 
 export function fillRandom(r: Rand, buf: TypedArray, dtype: DType, specials = false, range = 3): void {
+  if (buf instanceof BigInt64Array) {
+    for (let i = 0; i < buf.length; i++) buf[i] = BigInt(value(r, dtype, specials, range));
+    return;
+  }
   for (let i = 0; i < buf.length; i++) buf[i] = value(r, dtype, specials, range);
 }
 
@@ -106,9 +110,10 @@ export function randomShape(r: Rand, maxDims = 4, maxSize = 7): number[] {
   return Array.from({ length: nd }, () => int(r, 1, maxSize));
 }
 
-/** A 0-d Float64Array view of a scalar (as the ops layer passes wrapped scalars), broadcast to `shape`. */
+/** A 0-d view of a scalar in dtype's storage (as the ops layer passes wrapped scalars), broadcast to `shape`. */
 export function scalarView(v: number, dtype: DType, shape: readonly number[]): View {
-  return { buffer: new Float64Array([v]), dtype, shape: shape.slice(), strides: shape.map(() => 0), offset: 0 };
+  const buffer = dtype === 'int64' ? new BigInt64Array([BigInt(Math.trunc(v))]) : new Float64Array([v]);
+  return { buffer, dtype, shape: shape.slice(), strides: shape.map(() => 0), offset: 0 };
 }
 
 /** A copy of a view with its own buffer (for kernels that write in place). */
@@ -123,10 +128,16 @@ export interface Tol {
 export const EXACT: Tol = { rtol: 0, atol: 0 };
 
 /** Element-wise comparison; NaN equals NaN, -0 equals 0. */
-export function assertArraysClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: Tol, what: string): void {
-  assert.equal(got.length, want.length, `${what}: lengths ${got.length} vs ${want.length}`);
-  for (let i = 0; i < want.length; i++) {
-    const g = got[i], w = want[i];
+export function assertArraysClose(gotArray: TypedArray | ArrayLike<number>, wantArray: TypedArray | ArrayLike<number>, tol: Tol, what: string): void {
+  assert.equal(gotArray.length, wantArray.length, `${what}: lengths ${gotArray.length} vs ${wantArray.length}`);
+  for (let i = 0; i < wantArray.length; i++) {
+    const gv = gotArray[i], wv = wantArray[i];
+    // int64 elements (bigints) must be equal exactly.
+    if (typeof gv === 'bigint' || typeof wv === 'bigint') {
+      if (gv !== wv) assert.fail(`${what}: element ${i}: native ${gv}, js ${wv} (int64, exact)`);
+      continue;
+    }
+    const g = gv, w = wv;
     if (g === w || (g !== g && w !== w)) continue;
     const ok = Math.abs(g - w) <= tol.atol + tol.rtol * Math.abs(w);
     if (!ok) assert.fail(`${what}: element ${i}: native ${g}, js ${w} (rtol ${tol.rtol}, atol ${tol.atol})`);

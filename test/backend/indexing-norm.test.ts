@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LossReduction, View } from '../../src/backend/backend.js';
-import { allocate, type DType } from '../../src/backend/dtype.js';
+import { allocate, type DType, type TypedArray } from '../../src/backend/dtype.js';
 import {
   ALL_DTYPES, assertArraysClose, cloneView, contiguousStrides, describeView, EXACT, FLOATS, int, js, native, numel,
   outFor, pick, randomShape, randomView, rng, skipNative, type Rand, type Tol,
@@ -13,7 +13,8 @@ import {
 /** An int64 index view of `shape` with values in [-size, size) (some negative, some repeated). */
 function indexView(r: Rand, shape: readonly number[], size: number): View {
   const v = randomView(r, 'int64', shape, { strided: 0.4 });
-  for (let i = 0; i < v.buffer.length; i++) v.buffer[i] = int(r, -size, size - 1);
+  const b = v.buffer as BigInt64Array;
+  for (let i = 0; i < b.length; i++) b[i] = BigInt(int(r, -size, size - 1));
   return v;
 }
 
@@ -100,7 +101,7 @@ describe('loss and normalization kernels: native vs JS', { skip: skipNative }, (
         const input = randomView(r, dtype, [N, C, S]);
         const ignoreIndex = pick(r, [-100, 1]);
         const target = randomView(r, 'int64', [N, S]);
-        for (let i = 0; i < target.buffer.length; i++) target.buffer[i] = r() < 0.1 ? ignoreIndex : int(r, 0, C - 1);
+        for (let i = 0; i < target.buffer.length; i++) target.buffer[i] = BigInt(r() < 0.1 ? ignoreIndex : int(r, 0, C - 1));
         const weight = r() < 0.5 ? randomView(r, dtype, [C], { range: 1 }) : null;
         for (const reduction of ['none', 'mean', 'sum'] as LossReduction[]) {
           const size = reduction === 'none' ? N * S : 1;
@@ -115,8 +116,8 @@ describe('loss and normalization kernels: native vs JS', { skip: skipNative }, (
           const gshape = reduction === 'none' ? [N, S] : [];
           const grad = randomView(r, dtype, gshape);
           const g1 = outFor(dtype, [N, C, S]), g2 = outFor(dtype, [N, C, S]);
-          native!.nllLossBackward(grad, target, weight, ignoreIndex, reduction, t2[0], g1);
-          js.nllLossBackward(grad, target, weight, ignoreIndex, reduction, t2[0], g2);
+          native!.nllLossBackward(grad, target, weight, ignoreIndex, reduction, Number(t2[0]), g1);
+          js.nllLossBackward(grad, target, weight, ignoreIndex, reduction, Number(t2[0]), g2);
           assertArraysClose(g1, g2, EXACT, `${what} backward`);
         }
       }
@@ -143,7 +144,7 @@ describe('loss and normalization kernels: native vs JS', { skip: skipNative }, (
         const shape = [int(r, 1, 6), int(r, 1, 7), ...randomShape(r, 2, 9)];
         const C = shape[1];
         const x = { ...randomView(r, dtype, shape, { strided: 0 }), offset: 0 };
-        const vec = (b: ArrayLike<number>): View => ({ buffer: allocate(dtype, C).map((_, i) => b[i]), dtype, shape: [C], strides: [1], offset: 0 });
+        const vec = (b: TypedArray): View => ({ buffer: (allocate(dtype, C) as Float64Array).map((_, i) => Number(b[i])), dtype, shape: [C], strides: [1], offset: 0 });
         const running = randomView(r, dtype, [C]);
         const rm1 = cloneView(running), rm2 = cloneView(running), rv1 = cloneView(running), rv2 = cloneView(running);
         const m1 = allocate(dtype, C), m2 = allocate(dtype, C), i1 = allocate(dtype, C), i2 = allocate(dtype, C);
@@ -184,7 +185,8 @@ describe('loss and normalization kernels: native vs JS', { skip: skipNative }, (
           const V = int(r, 1, 12), D = int(r, 1, 40);
           const weight = randomView(r, dtype, [V, D]);
           const index = indexView(r, [int(r, 1, 20)], V);
-          for (let i = 0; i < index.buffer.length; i++) index.buffer[i] = Math.abs(index.buffer[i]) % V;
+          const ib = index.buffer as BigInt64Array;
+          for (let i = 0; i < ib.length; i++) ib[i] = BigInt(Math.abs(Number(ib[i])) % V);
           const maxNorm = normType === 0 ? int(r, 0, D) : r() * 2;
           const w1 = cloneView(weight), w2 = cloneView(weight);
           native!.embeddingRenorm(w1, index, maxNorm, normType);

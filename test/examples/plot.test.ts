@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import { barChart, lineChart } from '../../examples/lib/plot.js';
 
 /** How many of the pixels in rows [y0, y1) are dark (text, lines), in a uint8 [3, H, W] image. */
-function darkPixels(img: { shape: number[]; contiguous(): { toTypedArray(): ArrayLike<number> } }, y0: number, y1: number): number {
+function darkPixels(img: { shape: number[]; contiguous(): { toTypedArray(): ArrayLike<number> | BigInt64Array } }, y0: number, y1: number): number {
   const [, H, W] = img.shape;
-  const px = img.contiguous().toTypedArray();
+  const px = Array.from(img.contiguous().toTypedArray(), Number);
   let n = 0;
   for (let y = y0; y < y1; y++) for (let x = 0; x < W; x++) if (px[y * W + x] + px[H * W + y * W + x] + px[2 * H * W + y * W + x] < 300) n++;
   return n;

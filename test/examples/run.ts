@@ -59,7 +59,7 @@ export function assertChart(path: string, shape: number[]): void {
   const img = readPng(path);
   assert.deepEqual(img.shape, shape, path);
   const [C, H, W] = img.shape;
-  const px = img.contiguous().toTypedArray();
+  const px = Array.from(img.contiguous().toTypedArray(), Number);
   const colours = new Set<number>();
   let sum = 0;
   let sumSq = 0;

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import * as torch from '../../src/index.js';
 import type { DType } from '../../src/index.js';
 
-/** A tensor as the fixture scripts write it: values flattened row-major; NaN/inf as strings. */
+/**
+ * A tensor as the fixture scripts write it: values flattened row-major; NaN/inf as strings;
+ * int64 values past 2^53 as decimal strings (JSON numbers would round them).
+ */
 export interface TensorJson {
   dtype: DType;
   shape: number[];
@@ -24,8 +27,14 @@ function decode(v: number | string | boolean): number {
   return v as number;
 }
 
+/** An int64 fixture value exactly: a decimal string or a (safe) number. */
+function decodeInt64(v: number | string | boolean): bigint {
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v);
+  return BigInt(decode(v));
+}
+
 export function fromJson(t: TensorJson, opts: { requiresGrad?: boolean } = {}): torch.Tensor {
-  const values = t.data.map(decode);
+  const values = t.dtype === 'int64' ? t.data.map(decodeInt64) : t.data.map(decode);
   const flat = torch.tensor(values.length === 0 ? [] : values, { dtype: t.dtype });
   return flat.reshape(t.shape).clone().requiresGrad_(opts.requiresGrad ?? false);
 }
@@ -40,7 +49,15 @@ export function assertTensor(actual: torch.Tensor, expected: TensorJson, tol: To
   const where = label ? `${label}: ` : '';
   assert.deepEqual(actual.shape, expected.shape, `${where}shape`);
   assert.equal(actual.dtype, expected.dtype, `${where}dtype`);
-  const got = Array.from(actual.toTypedArray() as ArrayLike<number>);
+  if (expected.dtype === 'int64') {
+    // int64 compares exactly, every digit (the storage is a BigInt64Array).
+    const gotBig = Array.from(actual.toTypedArray() as BigInt64Array);
+    const wantBig = expected.data.map(decodeInt64);
+    assert.equal(gotBig.length, wantBig.length, `${where}length`);
+    for (let i = 0; i < wantBig.length; i++) assert.ok(gotBig[i] === wantBig[i], `${where}element ${i}: got ${gotBig[i]}, expected ${wantBig[i]}`);
+    return;
+  }
+  const got = Array.from(actual.toTypedArray(), Number);
   // float32 values are written with 9 significant digits, which round-trip through fround.
   const want = expected.data.map(decode).map(expected.dtype === 'float32' ? Math.fround : (v: number) => v);
   const exact = expected.dtype !== 'float32' && expected.dtype !== 'float64';

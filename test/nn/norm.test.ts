@@ -137,7 +137,7 @@ describe('running statistics are bit-exact with PyTorch after several steps', ()
       c.input_sums.forEach((sum, k) => {
         const x = torch.rand(c.shape, { dtype: c.dtype }).sub(0.5).mul(3 + 6 * k).add(k - 1);
         // (Summation order may differ in the last place; a different input would not be close.)
-        assert.ok(Math.abs(x.to('float64').sum().item() - sum) <= 1e-9 * (1 + Math.abs(sum)), `step ${k}: the input differs from PyTorch's`);
+        assert.ok(Math.abs(Number(x.to('float64').sum().item()) - sum) <= 1e-9 * (1 + Math.abs(sum)), `step ${k}: the input differs from PyTorch's`);
         bn.forward(x);
         assertTensor(bn.running_mean as Tensor, c.running_mean[k], exact, `step ${k} running_mean`);
         assertTensor(bn.running_var as Tensor, c.running_var[k], exact, `step ${k} running_var`);

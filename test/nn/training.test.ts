@@ -50,9 +50,9 @@ function linearRegression(lr: number, steps: number): Regression {
     optimizer.zeroGrad();
     loss.backward();
     optimizer.step();
-    if ((i + 1) % 100 === 0) losses.push(loss.item());
+    if ((i + 1) % 100 === 0) losses.push(Number(loss.item()));
   }
-  return { losses, weight: myLinear.linear.weight.item(), bias: myLinear.linear.bias!.item() };
+  return { losses, weight: Number(myLinear.linear.weight.item()), bias: Number(myLinear.linear.bias!.item()) };
 }
 
 test("seed 003: nn.Linear + SGD + MSELoss follows PyTorch's trajectory", () => {
@@ -93,7 +93,7 @@ test("seed 003: MnistNet with Adam and CrossEntropyLoss trains like PyTorch's", 
       const loss = criterion.forward(outputs, labels.index(i));
       loss.backward();
       optimizer.step();
-      losses.push(loss.item());
+      losses.push(Number(loss.item()));
     }
   }
   losses.forEach((l, i) => assert.ok(near(l, fixture.mnist_net.losses[i], 1e-4), `loss ${i}: ${l} vs ${fixture.mnist_net.losses[i]}`));
@@ -147,7 +147,7 @@ function twoNetworks(detach: boolean): TwoNetworks {
       return { error: (e as Error).message.split('\n')[0] };
     }
     optimizerA.step();
-    out.losses!.push([loss1.item(), loss2.item(), loss3.item()]);
+    out.losses!.push([Number(loss1.item()), Number(loss2.item()), Number(loss3.item())]);
   }
   out.a = aNet.stateDict() as unknown as Record<string, TensorJson>;
   out.b = bNet.stateDict() as unknown as Record<string, TensorJson>;

@@ -148,7 +148,7 @@ describe('optimizers take PyTorch positional arguments, options, or both', () =>
       const loss = nn.functional.mseLoss(model.forward(x), y);
       loss.backward();
       opt.step();
-      assert.ok(Math.abs(loss.item() - want.losses[i]) <= 1e-6 * Math.abs(want.losses[i]), `loss ${i + 1}`);
+      assert.ok(Math.abs(Number(loss.item()) - want.losses[i]) <= 1e-6 * Math.abs(want.losses[i]), `loss ${i + 1}`);
       assertTensor(model.weight, step.weight, { rtol: 1e-6, atol: 1e-7 }, `weight after step ${i + 1}`);
       assertTensor(model.bias as Tensor, step.bias, { rtol: 1e-6, atol: 1e-7 }, `bias after step ${i + 1}`);
     });

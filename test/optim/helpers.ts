@@ -89,7 +89,7 @@ export function trainStep(c: OptimizerCase, opt: optim.Optimizer, loss: (step: n
     l.backward();
     return l;
   };
-  if (c.closure) return (opt.step(closure) as Tensor).item();
+  if (c.closure) return Number((opt.step(closure) as Tensor).item());
   closure();
   opt.step();
   return undefined;
@@ -103,7 +103,7 @@ export function toleranceOf(c: OptimizerCase): { rtol: number; atol: number } {
 export function assertParams(c: OptimizerCase, w: Tensor, b: Tensor, step: number): void {
   const want = c.trajectory[step];
   const { rtol, atol } = toleranceOf(c);
-  const got = [...w.toTypedArray(), ...b.toTypedArray()];
+  const got = [...w.toTypedArray(), ...b.toTypedArray()].map(Number);
   assert.equal(got.length, want.length);
   for (let i = 0; i < want.length; i++) {
     const expected = c.dtype === 'float32' ? Math.fround(want[i]) : want[i];

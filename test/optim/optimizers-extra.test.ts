@@ -106,7 +106,7 @@ describe('resuming from a state dict continues the trajectory exactly', () => {
       }
       if (castsMuProduct) {
         assert.equal((resumed.stateDict().state[0].mu_product as Tensor).dtype, 'float64');
-        const got = [...second.w.toTypedArray(), ...second.b.toTypedArray()];
+        const got = [...second.w.toTypedArray(), ...second.b.toTypedArray()].map(Number);
         c.trajectory[fixture.steps - 1].forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= 1e-9 * Math.abs(v), `element ${i}`));
       }
     });
@@ -154,7 +154,7 @@ describe('LBFGS matches PyTorch', () => {
         const l = trainStep(c, opt, loss, step) as number;
         const want = (c.losses as number[])[step];
         assert.ok(Math.abs(l - want) <= tol * (1 + Math.abs(want)), `loss at step ${step + 1}: got ${l}, expected ${want}`);
-        const got = [...w.toTypedArray(), ...b.toTypedArray()];
+        const got = [...w.toTypedArray(), ...b.toTypedArray()].map(Number);
         c.trajectory[step].forEach((v, i) => assert.ok(Math.abs(got[i] - v) <= tol * (1 + Math.abs(v)), `step ${step + 1} element ${i}: got ${got[i]}, expected ${v}`));
       }
       const sd = opt.stateDict();

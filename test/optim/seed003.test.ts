@@ -47,15 +47,15 @@ describe('seed 003: linear regression with nn.Linear, SGD and MSELoss', () => {
         optimizer.step();
         const cp = c.checkpoints[k];
         if (cp && cp.iteration === i + 1) {
-          close(myLinear.linear.weight.item(), cp.weight, `weight at ${cp.iteration}`);
-          close((myLinear.linear.bias as Tensor).item(), cp.bias, `bias at ${cp.iteration}`);
-          if (cp.loss > 1e-9) close(loss.item(), cp.loss, `loss at ${cp.iteration}`);
+          close(Number(myLinear.linear.weight.item()), cp.weight, `weight at ${cp.iteration}`);
+          close(Number((myLinear.linear.bias as Tensor).item()), cp.bias, `bias at ${cp.iteration}`);
+          if (cp.loss > 1e-9) close(Number(loss.item()), cp.loss, `loss at ${cp.iteration}`);
           k++;
         }
       }
       if (c.lr === 0.1) {
-        assert.ok(Math.abs(myLinear.linear.weight.item() - 3) < 1e-3, 'w ≈ 3');
-        assert.ok(Math.abs((myLinear.linear.bias as Tensor).item() - 0.8) < 1e-3, 'b ≈ 0.8');
+        assert.ok(Math.abs(Number(myLinear.linear.weight.item()) - 3) < 1e-3, 'w ≈ 3');
+        assert.ok(Math.abs(Number((myLinear.linear.bias as Tensor).item()) - 0.8) < 1e-3, 'b ≈ 0.8');
       }
     });
   }
@@ -84,7 +84,7 @@ describe('seed 003: MnistNet resumes from saved model and optimizer state dicts'
       const loss = criterion.forward(outputs, labels);
       loss.backward();
       optimizer.step();
-      return loss.item();
+      return Number(loss.item());
     });
     scheduler.step();
     return losses;

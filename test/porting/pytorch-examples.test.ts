@@ -154,8 +154,8 @@ describe('pytorch/examples transcribed line for line', () => {
     const fake = netG.forward(fixedNoise);
     assert.deepEqual(fake.shape, [2, nc, 64, 64]);
     assertTensor(fake.reshape(-1).index('0:16'), fx.dcgan.fake_head, TOL, 'fake');
-    assert.ok(Math.abs(fake.sum().item() - fx.dcgan.fake_sum) < 1e-3);
-    assert.ok(Math.abs(fake.abs().sum().item() - fx.dcgan.fake_abs_sum) < 1e-2);
+    assert.ok(Math.abs(Number(fake.sum().item()) - fx.dcgan.fake_sum) < 1e-3);
+    assert.ok(Math.abs(Number(fake.abs().sum().item()) - fx.dcgan.fake_abs_sum) < 1e-2);
     assertTensor(netD.forward(fake), fx.dcgan.netD_out, TOL, 'netD');
   });
 
@@ -190,7 +190,7 @@ describe('pytorch/examples transcribed line for line', () => {
       const loss = F.nllLoss(output, target);
       loss.backward();
       optimizer.step();
-      losses.push(loss.item());
+      losses.push(Number(loss.item()));
       scheduler.step();
       lrs.push(optimizer.paramGroups[0].lr);
     }

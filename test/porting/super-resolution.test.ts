@@ -84,7 +84,7 @@ test("super-resolution: PyTorch's losses, PSNR and super-resolved image", () => 
     for (const [input, target] of loader) {
       optimizer.zeroGrad();
       const loss = criterion.forward(model.forward(input), target);
-      losses.push(loss.item());
+      losses.push(Number(loss.item()));
       loss.backward();
       optimizer.step();
     }
@@ -93,7 +93,7 @@ test("super-resolution: PyTorch's losses, PSNR and super-resolved image", () => 
   let psnr = 0;
   torch.noGrad(() => {
     for (const [input, target] of new torch.utils.data.DataLoader(trainSet, { batchSize: 4 })) {
-      psnr += 10 * Math.log10(1 / criterion.forward(model.forward(input), target).item());
+      psnr += 10 * Math.log10(1 / Number(criterion.forward(model.forward(input), target).item()));
     }
   });
   assert.ok(Math.abs(psnr / 3 - fx.psnr) < 1e-3, `PSNR ${psnr / 3} vs ${fx.psnr}`);

@@ -32,7 +32,7 @@ describe('layers built with positional arguments mean what PyTorch means', () =>
     assert.equal(String(conv), fx.conv);
     const y = conv.forward(x);
     assert.deepEqual(y.shape, fx.conv_out_shape);
-    assert.ok(Math.abs(y.sum().item() - fx.conv_out_sum) < 1e-3);
+    assert.ok(Math.abs(Number(y.sum().item()) - fx.conv_out_sum) < 1e-3);
   });
   test('new nn.ConvTranspose2d(nz, ngf * 8, 4, 1, 0, { bias: false }) as in DCGAN', () => {
     const [nz, ngf] = [8, 4];

@@ -96,7 +96,7 @@ export class Matcher {
     if ('dict' in desc) return this.matchDict(actual, desc, where);
     if ('untyped_storage' in desc) {
       assert.ok(actual instanceof Storage, `${where}: expected a Storage`);
-      return assert.deepEqual(Array.from(actual.data), desc.untyped_storage, where);
+      return assert.deepEqual(Array.from(actual.data, Number), desc.untyped_storage, where);
     }
     return this.matchTensor(actual, desc, where);
   }

@@ -78,7 +78,7 @@ describe('safetensors', () => {
       assert.equal(got.dtype, tensor.dtype, name);
       assert.deepEqual(got.shape, tensor.shape, name);
       if (tensor.numel() > 0) assert.ok(got.isContiguous(), name);
-      assert.deepEqual(Array.from(got.toTypedArray()), Array.from(tensor.toTypedArray()), name);
+      assert.deepEqual(Array.from(got.toTypedArray(), Number), Array.from(tensor.toTypedArray(), Number), name);
     }
   });
 

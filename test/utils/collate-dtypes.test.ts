@@ -8,7 +8,7 @@ import { FloatTargets } from './worker-datasets.js';
 
 const workerModule = new URL('./worker-datasets.ts', import.meta.url);
 type Batch = { index: torch.Tensor; target: torch.Tensor };
-const plain = (b: Batch) => ({ index: [b.index.dtype, Array.from(b.index.toTypedArray())], target: [b.target.dtype, Array.from(b.target.toTypedArray())] });
+const plain = (b: Batch) => ({ index: [b.index.dtype, Array.from(b.index.toTypedArray(), Number)], target: [b.target.dtype, Array.from(b.target.toTypedArray(), Number)] });
 
 async function collect<B>(loader: AsyncIterable<B>): Promise<B[]> {
   const out: B[] = [];
@@ -28,7 +28,7 @@ describe('collated numbers keep one dtype per sample position', () => {
     assert.deepEqual(first.map((t) => t.dtype), ['float64', 'int64']);
     const later = defaultCollate([[2, 3], [4, 5]], memo);
     assert.deepEqual(later.map((t) => t.dtype), ['float64', 'int64']);
-    assert.deepEqual(Array.from(later[0].toTypedArray()), [2, 4]);
+    assert.deepEqual(Array.from(later[0].toTypedArray(), Number), [2, 4]);
     assert.throws(() => defaultCollate([[1, 0.25]], memo), (e: Error) => e instanceof TypeError && /numbers at sample\[1\] were all whole in the first batch/.test(e.message) && /0\.25/.test(e.message));
   });
 

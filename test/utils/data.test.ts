@@ -37,7 +37,7 @@ interface Fixture {
 
 const fx = loadFixture<Fixture>('data-loader.json');
 const range = (n: number) => new TensorDataset(torch.arange(n));
-const values = (loader: Iterable<torch.Tensor[]>) => [...loader].map(([x]) => Array.from(x.toTypedArray()));
+const values = (loader: Iterable<torch.Tensor[]>) => [...loader].map(([x]) => Array.from(x.toTypedArray(), Number));
 // Python's range(n) as a data source: anything with a length (a plain object would be the options)
 const sized = (n: number): unknown[] => new Array(n);
 

@@ -378,7 +378,7 @@ class Local extends torch.utils.data.Dataset {
 const run = (ds${ext === 'ts' ? ': any' : ''}, numWorkers${ext === 'ts' ? ': number' : ''}) => {
   const out = [];
   for (const [x, y, t] of new torch.utils.data.DataLoader(ds, { batchSize: 3, shuffle: true, generator: new torch.Generator().manualSeed(1), numWorkers })) {
-    out.push([Array.from(x.toTypedArray()), Array.from(y.toTypedArray()), Array.from(t.toTypedArray())]);
+    out.push([Array.from(x.toTypedArray(), Number), Array.from(y.toTypedArray(), Number), Array.from(t.toTypedArray(), Number)]);
   }
   return out;
 };

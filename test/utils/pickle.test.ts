@@ -31,17 +31,17 @@ describe('pickle by reference', () => {
     assert.ok(Buffer.isBuffer(copy.bytes));
     assert.equal(copy.bytes.toString(), 'hello');
     assert.equal(copy.total(), 3);
-    assert.deepEqual(Array.from(copy.view.toTypedArray()), [1, 4]);
+    assert.deepEqual(Array.from(copy.view.toTypedArray(), Number), [1, 4]);
     copy.base.mul_(10); // the view still shares the base's storage
-    assert.deepEqual(Array.from(copy.view.toTypedArray()), [10, 40]);
-    assert.deepEqual(Array.from(g.view.toTypedArray()), [1, 4]);
+    assert.deepEqual(Array.from(copy.view.toTypedArray(), Number), [10, 40]);
+    assert.deepEqual(Array.from(g.view.toTypedArray(), Number), [1, 4]);
   });
 
   test('library datasets and transforms (callable instances) come back working', async () => {
     const ds = new Subset(new TensorDataset(torch.arange(8).reshape(4, 2)), [3, 1]);
     const copy = await roundTrip(ds);
     assert.ok(copy instanceof Subset);
-    assert.deepEqual(Array.from((copy.getItem(0) as torch.Tensor[])[0].toTypedArray()), [6, 7]);
+    assert.deepEqual(Array.from((copy.getItem(0) as torch.Tensor[])[0].toTypedArray(), Number), [6, 7]);
     const t = new T.Compose([new T.Normalize([1], [2]), new T.Lambda(seedWorker)]);
     const tc = await roundTrip(t);
     assert.equal(typeof tc, 'function');
@@ -50,7 +50,7 @@ describe('pickle by reference', () => {
     assert.equal((tc.transforms[1] as T.Lambda).lambd, seedWorker);
     const norm = new T.Normalize([1], [2]);
     const nc = await roundTrip(norm);
-    assert.deepEqual(Array.from(nc(torch.ones(1, 1, 2)).toTypedArray()), Array.from(norm(torch.ones(1, 1, 2)).toTypedArray()));
+    assert.deepEqual(Array.from(nc(torch.ones(1, 1, 2)).toTypedArray(), Number), Array.from(norm(torch.ones(1, 1, 2)).toTypedArray(), Number));
   });
 
   test('CIFAR10 with transforms comes back equal', async () => {
@@ -69,7 +69,7 @@ describe('pickle by reference', () => {
       for (const i of [0, 7]) {
         const [[a, y], [b, z]] = [ds.getItem(i), copy.getItem(i)];
         assert.equal(z, y);
-        assert.deepEqual(Array.from((b as torch.Tensor).toTypedArray()), Array.from((a as torch.Tensor).toTypedArray()));
+        assert.deepEqual(Array.from((b as torch.Tensor).toTypedArray(), Number), Array.from((a as torch.Tensor).toTypedArray(), Number));
       }
     } finally {
       rmSync(root, { recursive: true, force: true });

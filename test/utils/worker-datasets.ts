@@ -46,7 +46,7 @@ export class RangeStream extends IterableDataset<number> {
 }
 
 export const pairsCollate = (batch: [torch.Tensor, number][]): { sum: number; count: number } => ({
-  sum: batch.reduce((s, [x]) => s + x.sum().item(), 0),
+  sum: batch.reduce((s, [x]) => s + Number(x.sum().item()), 0),
   count: batch.length,
 });
 

@@ -41,12 +41,12 @@ function checkTarget(actual: unknown, expected: unknown, label: string): void {
   if (isRecord(expected) && 'dtype' in expected && 'data' in expected) {
     const e = expected as unknown as TensorJson;
     assert.ok(actual instanceof torch.Tensor, `${label}: a tensor`);
-    assert.deepEqual([actual.dtype, actual.shape, Array.from(actual.toTypedArray())], [e.dtype, e.shape, e.data], label);
+    assert.deepEqual([actual.dtype, actual.shape, Array.from(actual.toTypedArray(), Number)], [e.dtype, e.shape, e.data], label);
   } else if (isRecord(expected) && 'image' in expected && 'mode' in expected) {
     assert.ok(actual instanceof Image, `${label}: an image`);
     const e = expected.image as TensorJson;
     const t = imageToTensor(actual);
-    assert.deepEqual([t.shape, Array.from(t.toTypedArray())], [e.shape, e.data], label);
+    assert.deepEqual([t.shape, Array.from(t.toTypedArray(), Number)], [e.shape, e.data], label);
   } else if (Array.isArray(expected) && expected.some((v) => isRecord(v) && 'dtype' in v)) {
     assert.ok(Array.isArray(actual) && actual.length === expected.length, `${label}: a tuple of ${expected.length}`);
     expected.forEach((e, k) => checkTarget((actual as unknown[])[k], e, `${label}[${k}]`));
@@ -71,7 +71,7 @@ function check(ds: AnyDataset, expected: Described, root: string, label: string,
     const t = imageToTensor(img);
     const sampled = every === 1 ? t : t.index(':', `::${every}`, `::${every}`);
     assert.deepEqual(sampled.shape, item.image.shape, `${label}[${i}]: shape`);
-    assert.deepEqual(Array.from(sampled.toTypedArray()), item.image.data, `${label}[${i}]: pixels`);
+    assert.deepEqual(Array.from(sampled.toTypedArray(), Number), item.image.data, `${label}[${i}]: pixels`);
     checkTarget(target, item.target, `${label}[${i}]: target`);
   }
 }
@@ -164,7 +164,7 @@ describe('FakeData', () => {
       torch.manualSeed(123);
       check(ds, fx.fakedata[name], '\0', name);
       const after = (fx.fakedata[name] as unknown as { after: TensorJson }).after;
-      assert.deepEqual(Array.from(torch.rand(3).toTypedArray()), (after.data as number[]).map(Math.fround), `${name}: generator state`);
+      assert.deepEqual(Array.from(torch.rand(3).toTypedArray(), Number), (after.data as number[]).map(Math.fround), `${name}: generator state`);
     }
     const ds = new datasets.FakeData(2, { transform: new T.PILToTensor() });
     assert.deepEqual(ds.getItem(1)[0].shape, [3, 224, 224]);

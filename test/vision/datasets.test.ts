@@ -45,7 +45,7 @@ describe('MNIST / FashionMNIST from IDX files', () => {
     assert.deepEqual(Array.from(img.data), Array.from({ length: 12 }, (_, i) => 20 + i));
     assert.equal(label, 6);
     assert.deepEqual(train.data.shape, [5, 4, 3]);
-    assert.deepEqual(Array.from(train.targets.toTypedArray()), [0, 3, 6, 9, 2]);
+    assert.deepEqual(Array.from(train.targets.toTypedArray(), Number), [0, 3, 6, 9, 2]);
     assert.throws(() => train.getItem(5), (e: Error) => e instanceof RangeError && /index 5 is out of range for a dataset of length 5/.test(e.message));
     assert.throws(() => train.getItem(1.5), TypeError);
     const test = new datasets.MNIST(root, { train: false, transform: new T.ToTensor(), targetTransform: (y) => y + 100 });
@@ -143,9 +143,9 @@ describe('the real Fashion-MNIST (Debian dataset-fashion-mnist)', { skip: !exist
     assert.deepEqual([x.shape, x.dtype], [[1, 28, 28], 'float32']);
     assert.ok(fashionFixture, 'data-files.json has the Fashion-MNIST statistics');
     assert.equal(y, fashionFixture.train_first.label);
-    assert.equal(Math.round(x.sum().item() * 255), fashionFixture.train_first.pixel_sum);
-    assert.deepEqual(Array.from(x.index(0, 14).mul(255).round().toTypedArray()), fashionFixture.train_first.row_14);
-    const counts = (ds: datasets.FashionMNIST<unknown>) => Array.from(ds.targets.toTypedArray()).reduce((c: number[], v) => ((c[v] += 1), c), new Array(10).fill(0));
+    assert.equal(Math.round(Number(x.sum().item()) * 255), fashionFixture.train_first.pixel_sum);
+    assert.deepEqual(Array.from(x.index(0, 14).mul(255).round().toTypedArray(), Number), fashionFixture.train_first.row_14);
+    const counts = (ds: datasets.FashionMNIST<unknown>) => Array.from(ds.targets.toTypedArray(), Number).reduce((c: number[], v) => ((c[v] += 1), c), new Array(10).fill(0));
     assert.deepEqual(counts(train), fashionFixture.train_label_counts);
     assert.deepEqual(counts(test), fashionFixture.test_label_counts);
     // The root of torchvision's layout works too, through the Debian folder as a fallback.
@@ -199,7 +199,7 @@ describe('ImageFolder', () => {
         numWorkers,
         workerDataset: { module: new URL('./worker-datasets.ts', import.meta.url), exportName: 'makeImageFolder', args: [root] },
       });
-    const plain = (b: [torch.Tensor, torch.Tensor]) => [b[0].shape, Array.from(b[0].toTypedArray()), Array.from(b[1].toTypedArray())];
+    const plain = (b: [torch.Tensor, torch.Tensor]) => [b[0].shape, Array.from(b[0].toTypedArray(), Number), Array.from(b[1].toTypedArray(), Number)];
     torch.manualSeed(0);
     const serial = [...make(0)].map((b) => plain(b as [torch.Tensor, torch.Tensor]));
     const threaded: unknown[] = [];

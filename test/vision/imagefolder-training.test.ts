@@ -25,7 +25,7 @@ test("a small CNN trained on an ImageFolder of JPEGs: PyTorch's losses and weigh
   assert.deepEqual(ds.classes, fx.classes);
   assert.deepEqual(ds.samples.map(([p, t]) => [p.slice(ROOT.length + 1), t]), fx.samples);
   // The decoded pixels are PIL's: the normalised first image sums to PyTorch's value.
-  assert.ok(Math.abs((ds.getItem(0)[0] as Tensor).double().sum().item() - fx.first_sum) < 1e-3);
+  assert.ok(Math.abs(Number((ds.getItem(0)[0] as Tensor).double().sum().item()) - fx.first_sum) < 1e-3);
   const loader = new torch.utils.data.DataLoader(ds, { batchSize: 4, shuffle: true });
   const model = new nn.Sequential(
     new nn.Conv2d(3, 6, 3), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Conv2d(6, 8, 3), new nn.ReLU(),
@@ -40,12 +40,12 @@ test("a small CNN trained on an ImageFolder of JPEGs: PyTorch's losses and weigh
       const loss = crit.forward(model.forward(x as Tensor), y as Tensor);
       loss.backward();
       opt.step();
-      losses.push(loss.item());
+      losses.push(Number(loss.item()));
     }
   }
   assert.equal(losses.length, fx.losses.length);
   losses.forEach((l, i) => assert.ok(Math.abs(l - fx.losses[i]) < 1e-5, `step ${i}: ${l} vs PyTorch ${fx.losses[i]}`));
   for (const [k, v] of Object.entries(model.stateDict())) {
-    assert.ok(Math.abs(v.double().sum().item() - fx.param_sums[k]) < 1e-4, `${k}: ${v.double().sum().item()} vs ${fx.param_sums[k]}`);
+    assert.ok(Math.abs(Number(v.double().sum().item()) - fx.param_sums[k]) < 1e-4, `${k}: ${Number(v.double().sum().item())} vs ${fx.param_sums[k]}`);
   }
 });

@@ -44,7 +44,7 @@ for (const [name, info] of Object.entries(fixture.models)) {
       assert.equal(t.dtype, info.dtypes[i], `${info.keys[i]} dtype`);
       let sum = 0;
       let absSum = 0;
-      for (const v of t.toTypedArray()) {
+      for (const v of Array.from(t.toTypedArray(), Number)) {
         sum += v;
         absSum += Math.abs(v);
       }
@@ -65,8 +65,8 @@ test('resnet18 gives PyTorch outputs in eval and train mode, and trains', () => 
   const out = model.forward(x);
   assertTensor(out, run.train, { rtol: 1e-4, atol: 1e-4 });
   out.sum().backward();
-  assert.ok(close(model.fc.weight.grad!.double().sum().item(), run.fc_weight_grad_sum, 1e-4));
-  assert.ok(close(model.conv1.weight.grad!.double().abs().sum().item(), run.conv1_grad_abs_sum, 1e-3));
+  assert.ok(close(Number(model.fc.weight.grad!.double().sum().item()), run.fc_weight_grad_sum, 1e-4));
+  assert.ok(close(Number(model.conv1.weight.grad!.double().abs().sum().item()), run.conv1_grad_abs_sum, 1e-3));
   assertTensor(model.bn1.running_mean as torch.Tensor, run.running_mean_bn1, { rtol: 1e-5, atol: 1e-6 });
 });
 

@@ -155,7 +155,7 @@ describe('weights enums', () => {
       if (c.source === 'pil') assert.equal(sha256Of(out), c.sha256, `${label}: every float32 equal`);
       // The tensor path's bilinear/bicubic resize of uint8 images (transforms/tensor-resample.ts)
       // rounds about 3 pixels in 10^4 one level off ATen's; the sum bounds how many.
-      else assert.ok(Math.abs(out.double().sum().item() - c.sum) < 2e-6 * out.numel(), `${label}: sum ${out.double().sum().item()} vs ${c.sum}`);
+      else assert.ok(Math.abs(Number(out.double().sum().item()) - c.sum) < 2e-6 * out.numel(), `${label}: sum ${Number(out.double().sum().item())} vs ${c.sum}`);
     }
   });
 });
@@ -202,7 +202,7 @@ describe('builders with weights', () => {
     // The fixture's state dict is torchvision's resnet18 after manual_seed(0); the same seed gives it here.
     torch.manualSeed(0);
     const seeded = models.resnet18();
-    const sums = Object.values(seeded.stateDict()).map((t) => t.double().sum().item());
+    const sums = Object.values(seeded.stateDict()).map((t) => Number(t.double().sum().item()));
     sums.forEach((s, i) => assert.ok(Math.abs(s - fixture.resnet18.state_sums[i]) <= 1e-6 * Math.max(1, Math.abs(s)), `state ${i}: ${s}`));
     mkdirSync(join(tmp, 'hub', 'checkpoints'), { recursive: true });
     torch.save(seeded.stateDict(), join(tmp, 'hub', 'checkpoints', 'resnet18-f37072fd.pth'));

@@ -1,5 +1,5 @@
 import type { Conv2dParams, View } from '../backend.js';
-import type { TypedArray } from '../dtype.js';
+import { indexReader, numeric, type NumberArray, type TypedArray } from '../dtype.js';
 import { matmul } from './matmul.js';
 
 /** A contiguous Float64Array copy of a 4-D view (x or weight). */
@@ -7,11 +7,12 @@ function dense4(v: View): Float64Array {
   const [a, b, c, d] = v.shape;
   const [sa, sb, sc, sd] = v.strides;
   const out = new Float64Array(a * b * c * d);
+  const V = numeric(v.buffer);
   let i = 0;
   for (let p = 0; p < a; p++)
     for (let q = 0; q < b; q++)
       for (let r = 0; r < c; r++)
-        for (let s = 0; s < d; s++) out[i++] = v.buffer[v.offset + p * sa + q * sb + r * sc + s * sd];
+        for (let s = 0; s < d; s++) out[i++] = V[v.offset + p * sa + q * sb + r * sc + s * sd];
   return out;
 }
 
@@ -61,7 +62,7 @@ function im2col(x: Float64Array, n: number, g: number, geo: Geometry, p: Conv2dP
 }
 
 /** The adjoint of im2col: accumulates cols back into image n, group g of out. */
-function col2im(cols: Float64Array, n: number, g: number, geo: Geometry, p: Conv2dParams, out: TypedArray): void {
+function col2im(cols: Float64Array, n: number, g: number, geo: Geometry, p: Conv2dParams, out: NumberArray): void {
   const { C, H, W, Cg, kH, kW, oH, oW } = geo;
   const [sH, sW] = p.stride;
   const [pH, pW] = p.padding;
@@ -85,7 +86,7 @@ function col2im(cols: Float64Array, n: number, g: number, geo: Geometry, p: Conv
   }
 }
 
-export function conv2d(x: View, weight: View, bias: View | null, p: Conv2dParams, out: TypedArray, outShape: readonly number[]): void {
+export function conv2d(x: View, weight: View, bias: View | null, p: Conv2dParams, out: NumberArray, outShape: readonly number[]): void {
   const geo = geometry(x.shape, weight.shape, outShape.slice(2), p.groups);
   const { Cg, kH, kW, oH, oW, G, Og } = geo;
   const N = x.shape[0];
@@ -102,14 +103,14 @@ export function conv2d(x: View, weight: View, bias: View | null, p: Conv2dParams
       matmul(matrix(ws, Og, K, g * Og * K), matrix(cols, K, P), block);
       const base = (n * O + g * Og) * P;
       for (let o = 0; o < Og; o++) {
-        const b = bias ? bias.buffer[bias.offset + (g * Og + o) * bias.strides[0]] : 0;
+        const b = bias ? numeric(bias.buffer)[bias.offset + (g * Og + o) * bias.strides[0]] : 0;
         for (let q = 0; q < P; q++) out[base + o * P + q] = block[o * P + q] + b;
       }
     }
   }
 }
 
-export function conv2dBackwardInput(gradOut: View, weight: View, p: Conv2dParams, out: TypedArray, inputShape: readonly number[]): void {
+export function conv2dBackwardInput(gradOut: View, weight: View, p: Conv2dParams, out: NumberArray, inputShape: readonly number[]): void {
   const geo = geometry(inputShape, weight.shape, gradOut.shape.slice(2), p.groups);
   const { Cg, kH, kW, oH, oW, G, Og } = geo;
   const N = inputShape[0];
@@ -128,7 +129,7 @@ export function conv2dBackwardInput(gradOut: View, weight: View, p: Conv2dParams
   }
 }
 
-export function conv2dBackwardWeight(gradOut: View, x: View, p: Conv2dParams, out: TypedArray, weightShape: readonly number[]): void {
+export function conv2dBackwardWeight(gradOut: View, x: View, p: Conv2dParams, out: NumberArray, weightShape: readonly number[]): void {
   const geo = geometry(x.shape, weightShape, gradOut.shape.slice(2), p.groups);
   const { Cg, kH, kW, oH, oW, G, Og } = geo;
   const N = x.shape[0];

@@ -1,5 +1,7 @@
 import type { BinaryOp, UnaryOp, View } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
+import { floatToInt64, int64Of, int64ToFloat32 } from '../dtype.js';
+import { BINARY_I64, I64_HELPERS, UNARY_I64 } from './int64.js';
 import { erf, erfinv, floorDivide, remainder, rint } from './math.js';
 import { contiguousStrides, forEachRow } from './strided.js';
 
@@ -106,14 +108,14 @@ const BINARY: Record<BinaryOp, string> = {
   logSigmoidBackward: 'a / (1 + Math.exp(b))',
 };
 
-const HELPERS = { erf, erfinv, rint, remainder, floorDivide };
+const HELPERS = { erf, erfinv, rint, remainder, floorDivide, f2i: floatToInt64, i64ToF32: int64ToFloat32, ...I64_HELPERS };
 
 type Row = (
   out: TypedArray, o: number, so: number, n: number,
   A: TypedArray, ia: number, sa: number,
   B: TypedArray, ib: number, sb: number,
   C: TypedArray, ic: number, sc: number,
-  p0: number, p1: number, p2: number, p3: number, alpha: number,
+  p0: number, p1: number, p2: number, p3: number, alpha: number | bigint,
 ) => void;
 
 function compileRow(body: string): Row {
@@ -136,11 +138,30 @@ function rowFor(key: string, body: () => string): Row {
   return row;
 }
 
-/** The store expression for a computed value `v` into a buffer of `dtype`. */
-function storeInto(dtype: DType, v: string): string {
-  if (dtype === 'int64') return `Math.trunc(${v})`;
-  if (dtype === 'bool') return `(${v}) !== 0 ? 1 : 0`;
-  return v;
+const isBig = (b: TypedArray): b is BigInt64Array => b instanceof BigInt64Array;
+const isFloat = (b: TypedArray): boolean => b instanceof Float32Array || b instanceof Float64Array;
+
+/**
+ * How a row reads element `i` of operand `X`: as a bigint in int64 mode (ints widened,
+ * floats cast as C++ does), as a number otherwise (int64 through Number()).
+ */
+function read(buf: TypedArray, X: string, i: string, big: boolean): string {
+  if (big) return isBig(buf) ? `${X}[${i}]` : isFloat(buf) ? `H.f2i(${X}[${i}])` : `BigInt(${X}[${i}])`;
+  return isBig(buf) ? `Number(${X}[${i}])` : `${X}[${i}]`;
+}
+
+/** A kind letter per operand for cache keys: b(igint), f(loat), i(nt). */
+function kinds(...bufs: TypedArray[]): string {
+  return bufs.map((b) => (isBig(b) ? 'b' : isFloat(b) ? 'f' : 'i')).join('');
+}
+
+/**
+ * Whether an op computes in int64 (BigInt) arithmetic: its output is int64, or it is a
+ * bool-valued op (comparisons, logical ops) of integer inputs one of which is int64.
+ */
+function bigMode(out: TypedArray, inputs: readonly TypedArray[]): boolean {
+  if (isBig(out)) return true;
+  return out instanceof Uint8Array && inputs.some(isBig) && !inputs.some(isFloat);
 }
 
 const NONE = new Uint8Array(0);
@@ -165,7 +186,7 @@ function numel(shape: readonly number[]): number {
  * Runs `row` over the output shape for up to three inputs, writing a contiguous
  * `out` (or, for copy, a strided destination view).
  */
-function run(row: Row, shape: readonly number[], out: View, inputs: readonly View[], args: readonly number[], alpha: number): void {
+function run(row: Row, shape: readonly number[], out: View, inputs: readonly View[], args: readonly number[], alpha: number | bigint): void {
   const [a, b, c] = inputs;
   const p0 = args[0] ?? 0, p1 = args[1] ?? 0, p2 = args[2] ?? 0, p3 = args[3] ?? 0;
   if (isContiguous(out) && inputs.every(isContiguous)) {
@@ -188,44 +209,97 @@ function outView(out: TypedArray, shape: readonly number[]): View {
 }
 
 export function unary(op: UnaryOp, x: View, out: TypedArray, args: readonly number[] = []): void {
-  const row = rowFor(`u:${op}`, () => `const a = A[ia]; out[o] = ${UNARY[op]};`);
+  const big = bigMode(out, [x.buffer]);
+  const key = `u:${op}:${kinds(out, x.buffer)}:${big}`;
+  const row = rowFor(key, () => {
+    const i64 = UNARY_I64[op];
+    if (big && i64 !== undefined) return `const a = ${read(x.buffer, 'A', 'ia', true)}; out[o] = ${i64};`;
+    // Ops without an integer form (rare on int64) compute in doubles and are cast back.
+    const v = UNARY[op];
+    return `const a = ${read(x.buffer, 'A', 'ia', false)}; out[o] = ${isBig(out) ? `H.f2i(${v})` : v};`;
+  });
   run(row, x.shape, outView(out, x.shape), [x], args, 1);
 }
 
 export function binary(op: BinaryOp, a: View, b: View, out: TypedArray, alpha = 1, args: readonly number[] = []): void {
-  const row = rowFor(`b:${op}`, () => `const a = A[ia], b = B[ib]; out[o] = ${BINARY[op]};`);
-  run(row, a.shape, outView(out, a.shape), [a, b], args, alpha);
+  const big = bigMode(out, [a.buffer, b.buffer]);
+  const key = `b:${op}:${kinds(out, a.buffer, b.buffer)}:${big}`;
+  const row = rowFor(key, () => {
+    const i64 = BINARY_I64[op];
+    if (big && i64 !== undefined) {
+      return `const a = ${read(a.buffer, 'A', 'ia', true)}, b = ${read(b.buffer, 'B', 'ib', true)}; out[o] = ${i64};`;
+    }
+    const v = BINARY[op];
+    return `const a = ${read(a.buffer, 'A', 'ia', false)}, b = ${read(b.buffer, 'B', 'ib', false)}; out[o] = ${isBig(out) ? `H.f2i(${v})` : v};`;
+  });
+  const bigAlpha = big && BINARY_I64[op] !== undefined;
+  run(row, a.shape, outView(out, a.shape), [a, b], args, bigAlpha ? floatToInt64(alpha) : alpha);
 }
 
 export function where(cond: View, a: View, b: View, out: TypedArray): void {
-  const row = rowFor('where', () => 'out[o] = C[ic] !== 0 ? A[ia] : B[ib];');
+  const big = isBig(out);
+  const key = `where:${kinds(out, a.buffer, b.buffer, cond.buffer)}`;
+  // `!= 0` (loose) is false for 0 and 0n alike.
+  const row = rowFor(key, () => `out[o] = C[ic] != 0 ? ${read(a.buffer, 'A', 'ia', big)} : ${read(b.buffer, 'B', 'ib', big)};`);
   run(row, a.shape, outView(out, a.shape), [a, b, cond], [], 1);
+}
+
+/** The store expression for a computed value `v` into a buffer of `dtype`. */
+function storeInto(dtype: DType, v: string): string {
+  if (dtype === 'bool') return `(${v}) !== 0 ? 1 : 0`;
+  return v;
 }
 
 // A float converted to an integer dtype as PyTorch's CPU cast does on x86 (cvttsd2si): in
 // range it truncates; NaN, infinities and out-of-range values give the type's minimum, and
 // uint8 takes the low byte of the int32 conversion (the typed-array store takes it).
+// (int64 destinations: H.f2i.)
 const FLOAT_TO_INT: Partial<Record<DType, string>> = {
-  int64: 'const v = A[ia]; out[o] = v >= -9223372036854775808 && v < 9223372036854775808 ? Math.trunc(v) : -9223372036854775808;',
   int32: 'const v = A[ia]; out[o] = v > -2147483649 && v < 2147483648 ? v : -2147483648;',
   uint8: 'const v = A[ia]; out[o] = v > -2147483649 && v < 2147483648 ? v : 0;',
 };
 
+/** The store of int64 element `a` (a bigint) into a buffer of `dtype` (C++ cast semantics). */
+const FROM_INT64: Record<DType, string> = {
+  int64: 'A[ia]',
+  float64: 'Number(A[ia])',
+  float32: 'H.i64ToF32(A[ia])',
+  int32: 'Number(BigInt.asIntN(32, A[ia]))',
+  uint8: 'Number(BigInt.asUintN(8, A[ia]))',
+  bool: 'A[ia] !== 0n ? 1 : 0',
+};
+
 export function copy(src: View, dst: View): void {
+  if (isBig(src.buffer)) {
+    const expr = FROM_INT64[dst.dtype];
+    run(rowFor(`copy:i64:${dst.dtype}`, () => `out[o] = ${expr};`), src.shape, dst, [src], [], 1);
+    return;
+  }
+  if (isBig(dst.buffer)) {
+    const expr = read(src.buffer, 'A', 'ia', true);
+    run(rowFor(`copy:to-i64:${kinds(src.buffer)}`, () => `out[o] = ${expr};`), src.shape, dst, [src], [], 1);
+    return;
+  }
   const fromFloat = (src.dtype === 'float32' || src.dtype === 'float64') ? FLOAT_TO_INT[dst.dtype] : undefined;
   if (fromFloat !== undefined) {
     run(rowFor(`copy:float:${dst.dtype}`, () => fromFloat), src.shape, dst, [src], [], 1);
     return;
   }
   // Typed-array stores already cast like C++ for float, int32 and uint8 targets (integer
-  // sources wrap); int64 (held in a Float64Array) must truncate and bool must normalise to 0/1.
-  const plain = src.dtype === dst.dtype || !(dst.dtype === 'int64' || dst.dtype === 'bool');
+  // sources wrap); bool must normalise to 0/1.
+  const plain = src.dtype === dst.dtype || dst.dtype !== 'bool';
   const key = plain ? 'copy' : `copy:${dst.dtype}`;
   const row = rowFor(key, () => `out[o] = ${plain ? 'A[ia]' : storeInto(dst.dtype, 'A[ia]')};`);
   run(row, src.shape, dst, [src], [], 1);
 }
 
-export function fill(dst: View, value: number): void {
+/** dst[i] = value; an int64 destination takes a bigint (a number is cast as C++ casts a double). */
+export function fill(dst: View, value: number | bigint): void {
+  if (isBig(dst.buffer)) {
+    const v = int64Of(value);
+    run(rowFor('fill:i64', () => 'out[o] = alpha;'), dst.shape, dst, [dst], [], v);
+    return;
+  }
   const row = rowFor('fill', () => 'out[o] = p0;');
-  run(row, dst.shape, dst, [dst], [value], 1);
+  run(row, dst.shape, dst, [dst], [Number(value)], 1);
 }

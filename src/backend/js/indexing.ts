@@ -1,5 +1,5 @@
 import type { View } from '../backend.js';
-import type { TypedArray } from '../dtype.js';
+import { indexReader, slots, type TypedArray } from '../dtype.js';
 import { contiguousStrides, forEachRow } from './strided.js';
 
 function withDimZeroed(strides: readonly number[], dim: number): number[] {
@@ -10,9 +10,10 @@ function withDimZeroed(strides: readonly number[], dim: number): number[] {
 
 /** Throws PyTorch's message if any index along `dim` is outside [-size, size). */
 function checkIndices(index: View, size: number, dim: number): void {
+  const at = indexReader(index.buffer);
   forEachRow(index.shape, [index.strides], [index.offset], (off, n, inner) => {
     for (let k = 0, i = off[0]; k < n; k++, i += inner[0]) {
-      const v = index.buffer[i];
+      const v = at(i);
       if (!(v >= -size && v < size)) throw new RangeError(`index ${v} is out of bounds for dimension ${dim} with size ${size}`);
     }
   });
@@ -22,11 +23,13 @@ export function gather(x: View, dim: number, index: View, out: TypedArray): void
   const size = x.shape[dim];
   checkIndices(index, size, dim);
   const xs = x.strides[dim];
+  const at = indexReader(index.buffer);
+  const X = slots(x.buffer), O = slots(out);
   forEachRow(index.shape, [contiguousStrides(index.shape), withDimZeroed(x.strides, dim), index.strides], [0, x.offset, index.offset], (off, n, inner) => {
     let o = off[0], xo = off[1], io = off[2];
     for (let k = 0; k < n; k++, o += inner[0], xo += inner[1], io += inner[2]) {
-      const i = index.buffer[io];
-      out[o] = x.buffer[xo + (i < 0 ? i + size : i) * xs];
+      const i = at(io);
+      O[o] = X[xo + (i < 0 ? i + size : i) * xs];
     }
   });
 }
@@ -35,15 +38,21 @@ export function scatter(dst: View, dim: number, index: View, src: View, accumula
   const size = dst.shape[dim];
   checkIndices(index, size, dim);
   const ds = dst.strides[dim];
-  const D = dst.buffer;
+  const D = slots(dst.buffer), S = slots(src.buffer);
+  const at = indexReader(index.buffer);
   forEachRow(index.shape, [withDimZeroed(dst.strides, dim), index.strides, src.strides], [dst.offset, index.offset, src.offset], (off, n, inner) => {
     let d = off[0], io = off[1], so = off[2];
     for (let k = 0; k < n; k++, d += inner[0], io += inner[1], so += inner[2]) {
-      const i = index.buffer[io];
-      const at = d + (i < 0 ? i + size : i) * ds;
-      D[at] = accumulate ? D[at] + src.buffer[so] : src.buffer[so];
+      const i = at(io);
+      const p = d + (i < 0 ? i + size : i) * ds;
+      D[p] = accumulate ? add(D[p], S[so]) : S[so];
     }
   });
+}
+
+/** a + b of two elements of one storage (int64 sums wrap when stored). */
+function add(a: number | bigint, b: number | bigint): number | bigint {
+  return typeof a === 'bigint' ? a + (b as bigint) : a + (b as number);
 }
 
 /** The shape/strides of `v` with dim `dim` pinned to one position (for block copies). */
@@ -61,11 +70,13 @@ export function indexSelect(x: View, dim: number, index: View, out: TypedArray):
   const outStrides = contiguousStrides(outShape);
   const count = index.shape.length === 0 ? 1 : index.shape[0];
   const is = index.strides[0] ?? 0;
+  const at = indexReader(index.buffer);
+  const X = slots(x.buffer), O = slots(out);
   for (let j = 0; j < count; j++) {
-    const i = index.buffer[index.offset + j * is];
+    const i = at(index.offset + j * is);
     const from = slab(x, dim, i < 0 ? i + size : i);
     forEachRow(from.shape, [from.strides, outStrides], [from.offset, j * outStrides[dim]], (off, n, inner) => {
-      for (let k = 0, a = off[0], o = off[1]; k < n; k++, a += inner[0], o += inner[1]) out[o] = x.buffer[a];
+      for (let k = 0, a = off[0], o = off[1]; k < n; k++, a += inner[0], o += inner[1]) O[o] = X[a];
     });
   }
 }
@@ -75,13 +86,15 @@ export function indexPut(dst: View, dim: number, index: View, src: View, accumul
   checkIndices(index, size, dim);
   const count = index.shape.length === 0 ? 1 : index.shape[0];
   const is = index.strides[0] ?? 0;
+  const at = indexReader(index.buffer);
+  const D = slots(dst.buffer), S = slots(src.buffer);
   for (let j = 0; j < count; j++) {
-    const i = index.buffer[index.offset + j * is];
+    const i = at(index.offset + j * is);
     const to = slab(dst, dim, i < 0 ? i + size : i);
     const from = slab(src, dim, j);
     forEachRow(to.shape, [to.strides, from.strides], [to.offset, from.offset], (off, n, inner) => {
       for (let k = 0, d = off[0], s = off[1]; k < n; k++, d += inner[0], s += inner[1]) {
-        dst.buffer[d] = accumulate ? dst.buffer[d] + src.buffer[s] : src.buffer[s];
+        D[d] = accumulate ? add(D[d], S[s]) : S[s];
       }
     });
   }

@@ -1,7 +1,7 @@
 // Negative log-likelihood kernels (PyTorch's nll_loss / nll_loss2d on the CPU).
 // The forward checks the targets (each a class index or ignoreIndex) before writing.
 import type { LossReduction, View } from '../backend.js';
-import type { TypedArray } from '../dtype.js';
+import { indexReader, numeric, type TypedArray } from '../dtype.js';
 
 const identity = (v: number) => v;
 
@@ -17,19 +17,20 @@ function ceilLog2(n: number): number {
 
 export function nllLoss(
   input: View, target: View, weight: View | null, ignoreIndex: number, reduction: LossReduction,
-  out: TypedArray, totalWeight: TypedArray,
+  outBuf: TypedArray, totalWeightBuf: TypedArray,
 ): void {
   const [N, C, S] = input.shape;
-  const X = input.buffer, T = target.buffer;
+  const X = numeric(input.buffer), T = indexReader(target.buffer);
+  const out = numeric(outBuf), totalWeight = numeric(totalWeightBuf);
   const [xn, xc, xs] = input.strides;
   const [tn, ts] = target.strides;
-  const W = weight?.buffer;
+  const W = weight ? numeric(weight.buffer) : undefined;
   const wOff = weight?.offset ?? 0;
   const wStride = weight?.strides[0] ?? 0;
   const weightOf = (t: number) => (W === undefined ? 1 : W[wOff + t * wStride]);
   for (let n = 0; n < N; n++) {
     for (let s = 0; s < S; s++) {
-      const t = T[target.offset + n * tn + s * ts];
+      const t = T(target.offset + n * tn + s * ts);
       if (t !== ignoreIndex && !(t >= 0 && t < C)) throw new RangeError(`Target ${t} is out of bounds.`);
     }
   }
@@ -38,7 +39,7 @@ export function nllLoss(
     let total = 0;
     for (let n = 0; n < N; n++) {
       for (let s = 0; s < S; s++) {
-        const t = T[target.offset + n * tn + s * ts];
+        const t = T(target.offset + n * tn + s * ts);
         if (t === ignoreIndex) {
           out[n * S + s] = 0;
           continue;
@@ -65,7 +66,7 @@ export function nllLoss(
   for (let n = 0; n < N; n++) {
     for (let s = 0; s < S; s++) {
       const b = n * S + s;
-      const t = T[target.offset + n * tn + s * ts];
+      const t = T(target.offset + n * tn + s * ts);
       if (t === ignoreIndex) {
         ignored++;
         continue;
@@ -101,13 +102,14 @@ export function nllLoss(
 
 export function nllLossBackward(
   grad: View, target: View, weight: View | null, ignoreIndex: number, reduction: LossReduction,
-  totalWeight: number, out: TypedArray,
+  totalWeight: number, outBuf: TypedArray,
 ): void {
+  const out = numeric(outBuf);
   const [N, S] = target.shape;
   const C = out.length / Math.max(1, N * S);
-  const T = target.buffer, G = grad.buffer;
+  const T = indexReader(target.buffer), G = numeric(grad.buffer);
   const [tn, ts] = target.strides;
-  const W = weight?.buffer;
+  const W = weight ? numeric(weight.buffer) : undefined;
   const wOff = weight?.offset ?? 0;
   const wStride = weight?.strides[0] ?? 0;
   const r = rounder(grad);
@@ -117,7 +119,7 @@ export function nllLossBackward(
   const [gn, gs] = reduction === 'none' ? grad.strides : [0, 0];
   for (let n = 0; n < N; n++) {
     for (let s = 0; s < S; s++) {
-      const t = T[target.offset + n * tn + s * ts];
+      const t = T(target.offset + n * tn + s * ts);
       if (t === ignoreIndex) continue;
       const w = W === undefined ? 1 : W[wOff + t * wStride];
       const g = reduction === 'none' ? -G[grad.offset + n * gn + s * gs] : scalar;

@@ -1,5 +1,5 @@
 import type { View } from '../backend.js';
-import type { TypedArray } from '../dtype.js';
+import { numeric, type TypedArray } from '../dtype.js';
 import { numelOf } from './strided.js';
 
 const BLOCK_K = 128;
@@ -9,7 +9,10 @@ const BLOCK_N = 512;
  * out[b] = a[b] @ b[b] for every batch index. Each B panel is packed row-major,
  * then C rows accumulate in doubles over k-blocks (rows of B stay in cache).
  */
-export function matmul(a: View, b: View, out: TypedArray): void {
+export function matmul(a: View, b: View, outBuf: TypedArray): void {
+  if (outBuf instanceof BigInt64Array) return matmulInt64(a, b, outBuf);
+  const out = numeric(outBuf);
+  const A = numeric(a.buffer), B = numeric(b.buffer);
   const nd = a.shape.length;
   const M = a.shape[nd - 2];
   const K = a.shape[nd - 1];
@@ -27,7 +30,7 @@ export function matmul(a: View, b: View, out: TypedArray): void {
   for (let batch = 0; batch < batches; batch++) {
     if (bOff !== lastBOff) {
       for (let k = 0; k < K; k++) {
-        for (let j = 0, src = bOff + k * bRs; j < N; j++, src += bCs) packedB[k * N + j] = b.buffer[src];
+        for (let j = 0, src = bOff + k * bRs; j < N; j++, src += bCs) packedB[k * N + j] = B[src];
       }
       lastBOff = bOff;
     }
@@ -39,7 +42,7 @@ export function matmul(a: View, b: View, out: TypedArray): void {
         for (let i = 0; i < M; i++) {
           const row = i * N;
           for (let k = k0; k < k1; k++) {
-            const aik = a.buffer[aOff + i * aRs + k * aCs];
+            const aik = A[aOff + i * aRs + k * aCs];
             const bRow = k * N;
             for (let j = j0; j < j1; j++) acc[row + j] += aik * packedB[bRow + j];
           }
@@ -47,6 +50,34 @@ export function matmul(a: View, b: View, out: TypedArray): void {
       }
     }
     out.set(acc, batch * M * N);
+    for (let d = batchShape.length - 1; d >= 0; d--) {
+      idx[d]++;
+      aOff += a.strides[d];
+      bOff += b.strides[d];
+      if (idx[d] < batchShape[d]) break;
+      aOff -= a.strides[d] * batchShape[d];
+      bOff -= b.strides[d] * batchShape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/** int64 matmul in BigInt: each dot product is exact, then wrapped to 64 bits as int64_t arithmetic wraps. */
+function matmulInt64(a: View, b: View, out: BigInt64Array): void {
+  const nd = a.shape.length;
+  const M = a.shape[nd - 2], K = a.shape[nd - 1], N = b.shape[nd - 1];
+  const batchShape = a.shape.slice(0, nd - 2);
+  const big = (buf: TypedArray, i: number): bigint => { const e = buf[i]; return typeof e === 'bigint' ? e : BigInt(e); };
+  const idx = new Array<number>(batchShape.length).fill(0);
+  let aOff = a.offset, bOff = b.offset;
+  for (let batch = 0, o = 0; batch < numelOf(batchShape); batch++) {
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++, o++) {
+        let acc = 0n;
+        for (let k = 0; k < K; k++) acc += big(a.buffer, aOff + i * a.strides[nd - 2] + k * a.strides[nd - 1]) * big(b.buffer, bOff + k * b.strides[nd - 2] + j * b.strides[nd - 1]);
+        out[o] = acc;
+      }
+    }
     for (let d = batchShape.length - 1; d >= 0; d--) {
       idx[d]++;
       aOff += a.strides[d];

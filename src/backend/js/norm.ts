@@ -5,14 +5,17 @@
 // Views. Batch-norm statistics and the embedding renorm follow ATen's arithmetic exactly;
 // the other kernels accumulate in double and store in the output's dtype.
 import type { View } from '../backend.js';
-import type { TypedArray } from '../dtype.js';
+import { indexReader, numeric, type NumberArray } from '../dtype.js';
+
+// Float kernels: their outputs are float storages (NumberArray); inputs pass through numeric().
 
 /** A 1-D view as n doubles, or n copies of `fallback` when absent (weight 1, bias 0). */
 function vec(v: View | null, n: number, fallback: number): Float64Array {
   const out = new Float64Array(n);
   if (v === null) return out.fill(fallback);
   const s = v.strides[0] ?? 0;
-  for (let i = 0; i < n; i++) out[i] = v.buffer[v.offset + i * s];
+  const V = numeric(v.buffer);
+  for (let i = 0; i < n; i++) out[i] = V[v.offset + i * s];
   return out;
 }
 
@@ -102,9 +105,9 @@ function at(v: View, c: number): number {
  * deviations (x - mean)^2 in x's dtype summed in double. In float64 the compiled loop takes
  * the products two at a time and fuses the odd last one of each (n, c) row into the sum.
  */
-function contiguousStats(x: View, mean: TypedArray, varSum: Float64Array): void {
+function contiguousStats(x: View, mean: NumberArray, varSum: Float64Array): void {
   const [N, C, L] = ncl(x.shape);
-  const X = x.buffer;
+  const X = numeric(x.buffer);
   const count = N * L;
   const f32 = x.dtype === 'float32';
   const pairs = f32 || L % 2 === 0 ? L : L - 1;
@@ -144,9 +147,9 @@ function contiguousStats(x: View, mean: TypedArray, varSum: Float64Array): void 
  * vectorised over channels, one thread: per-channel sums in x's dtype, then the deviations'
  * squares fused into their sum.
  */
-function channelsLastStats(x: View, mean: TypedArray, varSum: Float64Array): void {
+function channelsLastStats(x: View, mean: NumberArray, varSum: Float64Array): void {
   const [N, C] = ncl(x.shape);
-  const X = x.buffer;
+  const X = numeric(x.buffer);
   const f32 = x.dtype === 'float32';
   const buf = new Float64Array(C);
   for (let n = 0; n < N; n++) {
@@ -187,8 +190,8 @@ export function batchNormStats(
   eps: number,
   runningMean: View | null,
   runningVar: View | null,
-  mean: TypedArray,
-  invstd: TypedArray,
+  mean: NumberArray,
+  invstd: NumberArray,
 ): void {
   const C = x.shape[1];
   const { r } = arithmetic(x);
@@ -197,8 +200,8 @@ export function batchNormStats(
   if (!train) {
     const e = r(eps);
     for (let c = 0; c < C; c++) {
-      mean[c] = (rm as View).buffer[at(rm as View, c)];
-      invstd[c] = r(1 / r(Math.sqrt(r((rv as View).buffer[at(rv as View, c)] + e))));
+      mean[c] = numeric((rm as View).buffer)[at(rm as View, c)];
+      invstd[c] = r(1 / r(Math.sqrt(r(numeric((rv as View).buffer)[at(rv as View, c)] + e))));
     }
     return;
   }
@@ -219,9 +222,9 @@ export function finishBatchNormStats(
   eps: number,
   runningMean: View | null,
   runningVar: View | null,
-  mean: TypedArray,
+  mean: NumberArray,
   varSum: Float64Array,
-  invstd: TypedArray,
+  invstd: NumberArray,
 ): void {
   const [N, C, L] = ncl(x.shape);
   const n = N * L;
@@ -236,20 +239,22 @@ export function finishBatchNormStats(
     invstd[c] = v !== 0 || eps !== 0 ? 1 / Math.sqrt(v + eps) : 0;
     if (rm !== null) {
       const i = at(rm, c);
-      rm.buffer[i] = r(r(m * mean[c]) + r(keep * rm.buffer[i]));
+      const RM = numeric(rm.buffer);
+      RM[i] = r(r(m * mean[c]) + r(keep * RM[i]));
     }
     if (rv !== null) {
       const i = at(rv, c);
       const unbiased = r(varSum[c] / r(n - 1));
-      rv.buffer[i] = r(m * unbiased + r(keep * rv.buffer[i]));
+      const RV = numeric(rv.buffer);
+      RV[i] = r(m * unbiased + r(keep * RV[i]));
     }
   }
 }
 
 /** out = (x - mean[c]) * invstd[c] * weight[c] + bias[c], computed as x * a[c] + b[c]. */
-export function batchNorm(x: View, mean: View, invstd: View, weight: View | null, bias: View | null, out: TypedArray): void {
+export function batchNorm(x: View, mean: View, invstd: View, weight: View | null, bias: View | null, out: NumberArray): void {
   const [N, C, L] = ncl(x.shape);
-  const X = x.buffer;
+  const X = numeric(x.buffer);
   const a = vec(invstd, C, 1);
   const b = vec(bias, C, 0);
   const w = vec(weight, C, 1);
@@ -281,13 +286,13 @@ export function batchNormBackward(
   invstd: View,
   weight: View | null,
   train: boolean,
-  gradInput: TypedArray | null,
-  gradWeight: TypedArray | null,
-  gradBias: TypedArray | null,
+  gradInput: NumberArray | null,
+  gradWeight: NumberArray | null,
+  gradBias: NumberArray | null,
 ): void {
   const [N, C, L] = ncl(x.shape);
-  const X = x.buffer;
-  const G = grad.buffer;
+  const X = numeric(x.buffer);
+  const G = numeric(grad.buffer);
   const count = N * L;
   const means = vec(mean, C, 0);
   const invstds = vec(invstd, C, 1);
@@ -336,14 +341,14 @@ export function groupNorm(
   eps: number,
   weight: View | null,
   bias: View | null,
-  out: TypedArray,
-  mean: TypedArray,
-  rstd: TypedArray,
+  out: NumberArray,
+  mean: NumberArray,
+  rstd: NumberArray,
 ): void {
   const [N, C, L] = ncl(x.shape);
   const D = C / groups;
   const size = D * L;
-  const X = x.buffer;
+  const X = numeric(x.buffer);
   const w = vec(weight, C, 1);
   const b = vec(bias, C, 0);
   for (let r = 0; r < N * groups; r++) {
@@ -384,15 +389,15 @@ export function groupNormBackward(
   mean: View,
   rstd: View,
   weight: View | null,
-  gradInput: TypedArray | null,
-  gradWeight: TypedArray | null,
-  gradBias: TypedArray | null,
+  gradInput: NumberArray | null,
+  gradWeight: NumberArray | null,
+  gradBias: NumberArray | null,
 ): void {
   const [N, C, L] = ncl(x.shape);
   const D = C / groups;
   const size = D * L;
-  const X = x.buffer;
-  const G = grad.buffer;
+  const X = numeric(x.buffer);
+  const G = numeric(grad.buffer);
   const w = vec(weight, C, 1);
   const means = vec(mean, N * groups, 0);
   const rstds = vec(rstd, N * groups, 1);
@@ -450,13 +455,14 @@ export function groupNormBackward(
 /** The values of a View in row-major order. */
 function valuesOf(v: View): number[] {
   const out: number[] = [];
+  const read = indexReader(v.buffer);
   const nd = v.shape.length;
   const total = v.shape.reduce((a, b) => a * b, 1);
   const idx = new Array<number>(nd).fill(0);
   for (let k = 0; k < total; k++) {
     let at = v.offset;
     for (let d = 0; d < nd; d++) at += idx[d] * v.strides[d];
-    out.push(v.buffer[at]);
+    out.push(read(at));
     for (let d = nd - 1; d >= 0; d--) {
       if (++idx[d] < v.shape[d]) break;
       idx[d] = 0;
@@ -471,7 +477,7 @@ function valuesOf(v: View): number[] {
  * tail four at a time unfused and the rest fused; otherwise a sequential sum in the dtype
  * (p = 2 fused), projected by sqrt or pow(·, 1 / p).
  */
-function rowNorm(W: TypedArray, base: number, dim: number, stride: number, p: number, f32: boolean): number {
+function rowNorm(W: NumberArray, base: number, dim: number, stride: number, p: number, f32: boolean): number {
   const r = f32 ? Math.fround : identity;
   const fma = f32 ? fma32 : fma64;
   const at = (j: number) => W[base + j * stride];
@@ -514,7 +520,7 @@ function rowNorm(W: TypedArray, base: number, dim: number, stride: number, p: nu
 export function embeddingRenorm(weight: View, indices: View, maxNorm: number, normType: number): void {
   const [, dim] = weight.shape;
   const [rs, cs] = weight.strides;
-  const W = weight.buffer;
+  const W = numeric(weight.buffer);
   const f32 = weight.dtype === 'float32';
   const rows = [...new Set(valuesOf(indices))].sort((a, b) => a - b);
   for (const row of rows) {

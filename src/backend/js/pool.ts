@@ -1,5 +1,5 @@
 import type { Pool2dParams, View } from '../backend.js';
-import type { TypedArray } from '../dtype.js';
+import { indexReader, numeric, type NumberArray, type TypedArray } from '../dtype.js';
 
 /** Calls plane(inOffset, outIndexBase, planeIndex) for each of the N*C planes of a 4-D view. */
 function forEachPlane(x: View, outPlaneSize: number, plane: (offset: number, outBase: number, index: number) => void): void {
@@ -9,7 +9,14 @@ function forEachPlane(x: View, outPlaneSize: number, plane: (offset: number, out
   }
 }
 
-export function maxPool2d(x: View, p: Pool2dParams, out: TypedArray, indices: TypedArray): void {
+/** Writes an argmax position into an index storage (int64 as PyTorch's indices, or int32). */
+function storeIndex(indices: TypedArray, i: number, v: number): void {
+  if (indices instanceof BigInt64Array) indices[i] = BigInt(v);
+  else indices[i] = v;
+}
+
+export function maxPool2d(x: View, p: Pool2dParams, out: NumberArray, indices: TypedArray): void {
+  const X = numeric(x.buffer);
   const [H, W] = x.shape.slice(2);
   const [sh, sw] = x.strides.slice(2);
   const [oH, oW] = p.outSize;
@@ -29,7 +36,7 @@ export function maxPool2d(x: View, p: Pool2dParams, out: TypedArray, indices: Ty
         let at = h1 * W + w1;
         for (let h = h1; h < Math.min(h0 + (kH - 1) * dH + 1, H); h += dH) {
           for (let w = w1; w < Math.min(w0 + (kW - 1) * dW + 1, W); w += dW) {
-            const v = x.buffer[base + h * sh + w * sw];
+            const v = X[base + h * sh + w * sw];
             if (v > best || v !== v) {
               best = v;
               at = h * W + w;
@@ -37,13 +44,15 @@ export function maxPool2d(x: View, p: Pool2dParams, out: TypedArray, indices: Ty
           }
         }
         out[o + oh * oW + ow] = best;
-        indices[o + oh * oW + ow] = at;
+        storeIndex(indices, o + oh * oW + ow, at);
       }
     }
   });
 }
 
-export function maxPool2dBackward(gradOut: View, indices: View, out: TypedArray, inputShape: readonly number[]): void {
+export function maxPool2dBackward(gradOut: View, indices: View, out: NumberArray, inputShape: readonly number[]): void {
+  const G = numeric(gradOut.buffer);
+  const I = indexReader(indices.buffer);
   const [N, C, H, W] = inputShape;
   const [oH, oW] = gradOut.shape.slice(2);
   out.fill(0);
@@ -54,8 +63,8 @@ export function maxPool2dBackward(gradOut: View, indices: View, out: TypedArray,
       const base = (n * C + c) * H * W;
       for (let oh = 0; oh < oH; oh++) {
         for (let ow = 0; ow < oW; ow++) {
-          const idx = indices.buffer[i0 + oh * indices.strides[2] + ow * indices.strides[3]];
-          out[base + idx] += gradOut.buffer[g0 + oh * gradOut.strides[2] + ow * gradOut.strides[3]];
+          const idx = I(i0 + oh * indices.strides[2] + ow * indices.strides[3]);
+          out[base + idx] += G[g0 + oh * gradOut.strides[2] + ow * gradOut.strides[3]];
         }
       }
     }
@@ -77,7 +86,8 @@ function divisor(p: Pool2dParams, hs: number, he: number, ws: number, we: number
   return p.countIncludePad ?? true ? padded : (he - hs) * (we - ws);
 }
 
-export function avgPool2d(x: View, p: Pool2dParams, out: TypedArray): void {
+export function avgPool2d(x: View, p: Pool2dParams, out: NumberArray): void {
+  const X = numeric(x.buffer);
   const [H, W] = x.shape.slice(2);
   const [sh, sw] = x.strides.slice(2);
   const [oH, oW] = p.outSize;
@@ -92,14 +102,15 @@ export function avgPool2d(x: View, p: Pool2dParams, out: TypedArray): void {
           continue;
         }
         let sum = 0;
-        for (let h = hs; h < he; h++) for (let w = ws; w < we; w++) sum += x.buffer[base + h * sh + w * sw];
+        for (let h = hs; h < he; h++) for (let w = ws; w < we; w++) sum += X[base + h * sh + w * sw];
         out[o + oh * oW + ow] = sum / divisor(p, hs, he, ws, we, hp * wp);
       }
     }
   });
 }
 
-export function avgPool2dBackward(gradOut: View, p: Pool2dParams, out: TypedArray, inputShape: readonly number[]): void {
+export function avgPool2dBackward(gradOut: View, p: Pool2dParams, out: NumberArray, inputShape: readonly number[]): void {
+  const G = numeric(gradOut.buffer);
   const [N, C, H, W] = inputShape;
   const [oH, oW] = p.outSize;
   out.fill(0);
@@ -112,7 +123,7 @@ export function avgPool2dBackward(gradOut: View, p: Pool2dParams, out: TypedArra
         for (let ow = 0; ow < oW; ow++) {
           const [ws, we, wp] = window(ow, p.stride[1], p.padding[1], p.kernel[1], W);
           if (hs >= he || ws >= we) continue;
-          const g = gradOut.buffer[g0 + oh * gradOut.strides[2] + ow * gradOut.strides[3]] / divisor(p, hs, he, ws, we, hp * wp);
+          const g = G[g0 + oh * gradOut.strides[2] + ow * gradOut.strides[3]] / divisor(p, hs, he, ws, we, hp * wp);
           for (let h = hs; h < he; h++) for (let w = ws; w < we; w++) out[base + h * W + w] += g;
         }
       }
@@ -123,7 +134,8 @@ export function avgPool2dBackward(gradOut: View, p: Pool2dParams, out: TypedArra
 const binStart = (o: number, size: number, outSize: number) => Math.floor((o * size) / outSize);
 const binEnd = (o: number, size: number, outSize: number) => Math.ceil(((o + 1) * size) / outSize);
 
-export function adaptiveAvgPool2d(x: View, out: TypedArray, outSize: [number, number]): void {
+export function adaptiveAvgPool2d(x: View, out: NumberArray, outSize: [number, number]): void {
+  const X = numeric(x.buffer);
   const [H, W] = x.shape.slice(2);
   const [sh, sw] = x.strides.slice(2);
   const [oH, oW] = outSize;
@@ -135,14 +147,15 @@ export function adaptiveAvgPool2d(x: View, out: TypedArray, outSize: [number, nu
         const ws = binStart(ow, W, oW);
         const we = binEnd(ow, W, oW);
         let sum = 0;
-        for (let h = hs; h < he; h++) for (let w = ws; w < we; w++) sum += x.buffer[base + h * sh + w * sw];
+        for (let h = hs; h < he; h++) for (let w = ws; w < we; w++) sum += X[base + h * sh + w * sw];
         out[o + oh * oW + ow] = sum / ((he - hs) * (we - ws));
       }
     }
   });
 }
 
-export function adaptiveAvgPool2dBackward(gradOut: View, out: TypedArray, inputShape: readonly number[]): void {
+export function adaptiveAvgPool2dBackward(gradOut: View, out: NumberArray, inputShape: readonly number[]): void {
+  const G = numeric(gradOut.buffer);
   const [N, C, H, W] = inputShape;
   const [oH, oW] = gradOut.shape.slice(2);
   out.fill(0);
@@ -156,7 +169,7 @@ export function adaptiveAvgPool2dBackward(gradOut: View, out: TypedArray, inputS
         for (let ow = 0; ow < oW; ow++) {
           const ws = binStart(ow, W, oW);
           const we = binEnd(ow, W, oW);
-          const g = gradOut.buffer[g0 + oh * gradOut.strides[2] + ow * gradOut.strides[3]] / ((he - hs) * (we - ws));
+          const g = G[g0 + oh * gradOut.strides[2] + ow * gradOut.strides[3]] / ((he - hs) * (we - ws));
           for (let h = hs; h < he; h++) for (let w = ws; w < we; w++) out[base + h * W + w] += g;
         }
       }
@@ -164,7 +177,8 @@ export function adaptiveAvgPool2dBackward(gradOut: View, out: TypedArray, inputS
   }
 }
 
-export function adaptiveMaxPool2d(x: View, out: TypedArray, indices: TypedArray, outSize: [number, number]): void {
+export function adaptiveMaxPool2d(x: View, out: NumberArray, indices: TypedArray, outSize: [number, number]): void {
+  const X = numeric(x.buffer);
   const [H, W] = x.shape.slice(2);
   const [sh, sw] = x.strides.slice(2);
   const [oH, oW] = outSize;
@@ -180,7 +194,7 @@ export function adaptiveMaxPool2d(x: View, out: TypedArray, indices: TypedArray,
         let at = hs * W + ws;
         for (let h = hs; h < he; h++) {
           for (let w = ws; w < we; w++) {
-            const v = x.buffer[base + h * sh + w * sw];
+            const v = X[base + h * sh + w * sw];
             if (v > best || v !== v) {
               best = v;
               at = h * W + w;
@@ -188,7 +202,7 @@ export function adaptiveMaxPool2d(x: View, out: TypedArray, indices: TypedArray,
           }
         }
         out[o + oh * oW + ow] = best;
-        indices[o + oh * oW + ow] = at;
+        storeIndex(indices, o + oh * oW + ow, at);
       }
     }
   });

@@ -1,5 +1,5 @@
 import type { ReduceOp, View } from '../backend.js';
-import type { TypedArray } from '../dtype.js';
+import { asNumbers, type NumberArray, type TypedArray } from '../dtype.js';
 import { collapse, moveDimsLast, numelOf } from './strided.js';
 
 /**
@@ -55,7 +55,7 @@ function walkRegion(region: Region, start: number, row: (offset: number, n: numb
   }
 }
 
-type Fold = (A: TypedArray, i: number, s: number, n: number, acc: number) => number;
+type Fold = (A: NumberArray, i: number, s: number, n: number, acc: number) => number;
 
 const FOLDS: Record<Exclude<ReduceOp, 'argmax' | 'argmin'>, { init: number; fold: Fold }> = {
   sum: { init: 0, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) acc += A[i]; return acc; } },
@@ -66,25 +66,72 @@ const FOLDS: Record<Exclude<ReduceOp, 'argmax' | 'argmin'>, { init: number; fold
   any: { init: 0, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) if (A[i] !== 0) acc = 1; return acc; } },
 };
 
+// int64 inputs reduce in BigInt (sum and prod wrap as int64 does); all/any compare with 0n.
+type BigFold = (A: BigInt64Array, i: number, s: number, n: number, acc: bigint) => bigint;
+const BIG_FOLDS: Record<Exclude<ReduceOp, 'argmax' | 'argmin'>, { init: bigint | null; fold: BigFold }> = {
+  sum: { init: 0n, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) acc += A[i]; return BigInt.asIntN(64, acc); } },
+  prod: { init: 1n, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) acc = BigInt.asIntN(64, acc * A[i]); return acc; } },
+  max: { init: null, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) if (A[i] > acc) acc = A[i]; return acc; } },
+  min: { init: null, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) if (A[i] < acc) acc = A[i]; return acc; } },
+  all: { init: 1n, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) if (A[i] === 0n) acc = 0n; return acc; } },
+  any: { init: 0n, fold: (A, i, s, n, acc) => { for (let k = 0; k < n; k++, i += s) if (A[i] !== 0n) acc = 1n; return acc; } },
+};
+
+/** Stores a computed value into any storage (bigint into int64, numbers elsewhere). */
+export function storeAt(out: TypedArray, o: number, v: number | bigint): void {
+  if (out instanceof BigInt64Array) out[o] = typeof v === 'bigint' ? v : BigInt(v);
+  else out[o] = Number(v);
+}
+
+function reduceInt64(op: Exclude<ReduceOp, 'argmax' | 'argmin'>, x: View, A: BigInt64Array, dims: readonly number[], out: TypedArray): void {
+  const { init, fold } = BIG_FOLDS[op];
+  forEachOutput(x, dims, (o, offset, region) => {
+    // max/min start from the first element (the ops refuse empty inputs before this).
+    let acc = init ?? A[offset];
+    walkRegion(region, offset, (i, n, s) => {
+      acc = fold(A, i, s, n, acc);
+    });
+    storeAt(out, o, acc);
+  });
+}
+
 export function reduce(op: ReduceOp, x: View, dims: readonly number[], out: TypedArray): void {
   if (op === 'argmax' || op === 'argmin') {
     argReduce(op === 'argmax', x, dims, out);
     return;
   }
+  if (x.buffer instanceof BigInt64Array) {
+    reduceInt64(op, x, x.buffer, dims, out);
+    return;
+  }
+  if (op === 'prod' && out instanceof BigInt64Array) {
+    // An integer product (int32, uint8, bool into int64) overflows doubles fast: multiply in int64.
+    const X = x.buffer;
+    forEachOutput(x, dims, (o, offset, region) => {
+      let acc = 1n;
+      walkRegion(region, offset, (i, n, s) => {
+        for (let k = 0; k < n; k++, i += s) acc = BigInt.asIntN(64, acc * BigInt(X[i]));
+      });
+      out[o] = acc;
+    });
+    return;
+  }
+  const X = x.buffer;
   const { init, fold } = FOLDS[op];
   forEachOutput(x, dims, (o, offset, region) => {
     let acc = init;
     walkRegion(region, offset, (i, n, s) => {
-      acc = fold(x.buffer, i, s, n, acc);
+      acc = fold(X, i, s, n, acc);
     });
-    out[o] = acc;
+    storeAt(out, o, acc);
   });
 }
 
-// The index of the first extreme value, NaN counting as the extreme (as PyTorch).
+// The index of the first extreme value, NaN counting as the extreme (as PyTorch). int64
+// values compare exactly: JS orders bigints against numbers (and the -Infinity start).
 function argReduce(isMax: boolean, x: View, dims: readonly number[], out: TypedArray): void {
   forEachOutput(x, dims, (o, offset, region) => {
-    let best = isMax ? -Infinity : Infinity;
+    let best: number | bigint = isMax ? -Infinity : Infinity;
     let bestIndex = 0;
     let k = 0;
     let found = false;
@@ -103,25 +150,26 @@ function argReduce(isMax: boolean, x: View, dims: readonly number[], out: TypedA
         }
       }
     });
-    out[o] = bestIndex;
+    storeAt(out, o, bestIndex);
   });
 }
 
 export function variance(x: View, dims: readonly number[], correction: number, out: TypedArray): void {
+  const X = asNumbers(x.buffer);
   forEachOutput(x, dims, (o, offset, region) => {
     let count = 0;
     let mean = 0;
     let m2 = 0;
     walkRegion(region, offset, (i, n, s) => {
       for (let j = 0; j < n; j++, i += s) {
-        const v = x.buffer[i];
+        const v = X[i];
         count++;
         const delta = v - mean;
         mean += delta / count;
         m2 += delta * (v - mean);
       }
     });
-    out[o] = m2 / Math.max(0, count - correction);
+    storeAt(out, o, m2 / Math.max(0, count - correction));
   });
 }
 
@@ -167,6 +215,18 @@ function forEachLine(
 
 export function cumulative(op: 'cumsum' | 'cumprod', x: View, dim: number, out: TypedArray): void {
   const A = x.buffer;
+  if (A instanceof BigInt64Array || out instanceof BigInt64Array) {
+    // Integer cumsum/cumprod run in int64 (PyTorch's result dtype) and wrap as it does.
+    const big = (i: number): bigint => { const v = A[i]; return typeof v === 'bigint' ? v : BigInt(v); };
+    forEachLine(x, dim, (xi, xs, oi, os, n) => {
+      let acc = op === 'cumsum' ? 0n : 1n;
+      for (let k = 0; k < n; k++, xi += xs, oi += os) {
+        acc = BigInt.asIntN(64, op === 'cumsum' ? acc + big(xi) : acc * big(xi));
+        storeAt(out, oi, acc);
+      }
+    });
+    return;
+  }
   forEachLine(x, dim, (xi, xs, oi, os, n) => {
     let acc = op === 'cumsum' ? 0 : 1;
     for (let k = 0; k < n; k++, xi += xs, oi += os) {
@@ -177,7 +237,7 @@ export function cumulative(op: 'cumsum' | 'cumprod', x: View, dim: number, out: 
 }
 
 export function softmax(x: View, dim: number, log: boolean, out: TypedArray): void {
-  const A = x.buffer;
+  const A = asNumbers(x.buffer);
   forEachLine(x, dim, (xi, xs, oi, os, n) => {
     let max = -Infinity;
     for (let k = 0, i = xi; k < n; k++, i += xs) if (A[i] > max || A[i] !== A[i]) max = A[i];
@@ -195,8 +255,8 @@ export function softmax(x: View, dim: number, log: boolean, out: TypedArray): vo
 
 export function softmaxBackward(grad: View, y: View, dim: number, log: boolean, out: TypedArray): void {
   // Lines of grad and y are walked together: both are read through their own strides.
-  const G = grad.buffer;
-  const Y = y.buffer;
+  const G = asNumbers(grad.buffer);
+  const Y = asNumbers(y.buffer);
   const yLines: number[] = [];
   forEachLine(y, dim, (yi) => yLines.push(yi));
   let line = 0;

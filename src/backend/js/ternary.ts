@@ -3,7 +3,7 @@
 // lerp fma(w, end - self, self) (or its mirror for |w| >= 0.5), while addcdiv rounds
 // three times. float64 fuses with an error-free fma, float32 with fmaf below.
 import type { TernaryOp, View } from '../backend.js';
-import type { DType, TypedArray } from '../dtype.js';
+import { floatToInt64, numeric, type DType, type NumberArray } from '../dtype.js';
 import { fma } from './math.js';
 import { forEachRow } from './strided.js';
 
@@ -33,10 +33,10 @@ function fmaf(a: number, b: number, c: number): number {
 /** One row: n elements of out, self (x), a and b at their offsets and strides; v is the scalar. */
 type Row = (
   n: number, v: number,
-  O: TypedArray, o: number, so: number,
-  X: TypedArray, ix: number, sx: number,
-  A: TypedArray, ia: number, sa: number,
-  B: TypedArray, ib: number, sb: number,
+  O: NumberArray, o: number, so: number,
+  X: NumberArray, ix: number, sx: number,
+  A: NumberArray, ia: number, sa: number,
+  B: NumberArray, ib: number, sb: number,
 ) => void;
 
 const f = Math.fround;
@@ -107,9 +107,23 @@ function rowFor(op: TernaryOp, dtype: DType): Row {
  * and out's shape (broadcast with zero strides); out may be a strided view, even x.
  */
 export function ternary(op: TernaryOp, x: View, a: View, b: View, v: number, out: View): void {
+  if (out.buffer instanceof BigInt64Array) return addcmulInt64(op, x, a, b, v, out);
   const row = rowFor(op, out.dtype);
-  const O = out.buffer, X = x.buffer, A = a.buffer, B = b.buffer;
+  const O = numeric(out.buffer), X = numeric(x.buffer), A = numeric(a.buffer), B = numeric(b.buffer);
   forEachRow(out.shape, [out.strides, x.strides, a.strides, b.strides], [out.offset, x.offset, a.offset, b.offset], (off, n, s) => {
     row(n, v, O, off[0], s[0], X, off[1], s[1], A, off[2], s[2], B, off[3], s[3]);
+  });
+}
+
+/** int64 addcmul in BigInt, wrapping as int64 (PyTorch refuses addcdiv and lerp on integers). */
+function addcmulInt64(op: TernaryOp, x: View, a: View, b: View, v: number, out: View): void {
+  if (op !== 'addcmul') throw new Error(`no ${op} kernel for int64`);
+  const value = floatToInt64(v);
+  const O = out.buffer as BigInt64Array;
+  const big = (buf: View['buffer'], i: number): bigint => { const e = buf[i]; return typeof e === 'bigint' ? e : BigInt(e); };
+  forEachRow(out.shape, [out.strides, x.strides, a.strides, b.strides], [out.offset, x.offset, a.offset, b.offset], (off, n, s) => {
+    for (let k = 0, o = off[0], ix = off[1], ia = off[2], ib = off[3]; k < n; k++, o += s[0], ix += s[1], ia += s[2], ib += s[3]) {
+      O[o] = big(x.buffer, ix) + value * big(a.buffer, ia) * big(b.buffer, ib);
+    }
   });
 }

@@ -204,6 +204,7 @@ export function bufferDtypeCode(b: TypedArray): number {
   if (b instanceof Float32Array) return 0;
   if (b instanceof Float64Array) return 1;
   if (b instanceof Int32Array) return 3;
+  if (b instanceof BigInt64Array) return 2;
   return 4;
 }
 

@@ -3,7 +3,7 @@
 // backend, as do the few dtype combinations the addon leaves to it (int32 matmul,
 // integer convolution) and writes into memory that overlaps an input differently.
 import type { Backend, BinaryOp, Conv2dParams, LossReduction, Pool2dParams, ReduceOp, TernaryOp, UnaryOp, View } from '../backend.js';
-import type { TypedArray } from '../dtype.js';
+import { numeric, type TypedArray } from '../dtype.js';
 import { jsBackend } from '../js/index.js';
 import { finishBatchNormStats } from '../js/norm.js';
 import { begin, put, putOut, putView, type Addon, type AddonOps, type AddonOrigin, type LoadResult } from './addon.js';
@@ -157,6 +157,14 @@ function putDims(dims: readonly number[]): void {
   for (const d of dims) put(d);
 }
 
+// int64 data (BigInt64Array) computes in the JS backend's BigInt kernels, exact and
+// wrapping; the addon reads int64 only as indices (gather, scatter, losses, pooling) and
+// writes it only as indices (argmax, pooling), where int64_t is what it works in.
+function hasInt64(...buffers: TypedArray[]): boolean {
+  for (const b of buffers) if (b instanceof BigInt64Array) return true;
+  return false;
+}
+
 function isFloatBuffer(b: TypedArray): boolean {
   return b instanceof Float32Array || b instanceof Float64Array;
 }
@@ -174,7 +182,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
 
     unary(op, x, out, args = []) {
       const n = numel(x.shape);
-      if (n < MIN_ELEMENTWISE || !fits(x) || !safeOut(out, x.shape, [x])) return js.unary(op, x, out, args);
+      if (n < MIN_ELEMENTWISE || !fits(x) || !safeOut(out, x.shape, [x]) || hasInt64(x.buffer, out)) return js.unary(op, x, out, args);
       begin();
       put(UNARY.get(op)!);
       put(args[0] ?? 0);
@@ -188,7 +196,9 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
     },
 
     ternary(op, x, a, b, value, out) {
-      if (numel(out.shape) < MIN_ELEMENTWISE || !fits(out) || !safeDst(out, [x, a, b])) return js.ternary(op, x, a, b, value, out);
+      if (numel(out.shape) < MIN_ELEMENTWISE || !fits(out) || !safeDst(out, [x, a, b]) || hasInt64(out.buffer, x.buffer, a.buffer, b.buffer)) {
+        return js.ternary(op, x, a, b, value, out);
+      }
       begin();
       put(TERNARY[op]);
       put(value);
@@ -201,7 +211,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
 
     binary(op, a, b, out, alpha = 1, args = []) {
       const n = numel(a.shape);
-      if (n < MIN_ELEMENTWISE || !fits(a) || !safeOut(out, a.shape, [a, b])) return js.binary(op, a, b, out, alpha, args);
+      if (n < MIN_ELEMENTWISE || !fits(a) || !safeOut(out, a.shape, [a, b]) || hasInt64(a.buffer, b.buffer, out)) return js.binary(op, a, b, out, alpha, args);
       begin();
       put(BINARY.get(op)!);
       put(args[0] ?? 0);
@@ -217,7 +227,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
 
     where(cond, a, b, out) {
       const n = numel(a.shape);
-      if (n < MIN_ELEMENTWISE || !fits(a) || !safeOut(out, a.shape, [cond, a, b])) return js.where(cond, a, b, out);
+      if (n < MIN_ELEMENTWISE || !fits(a) || !safeOut(out, a.shape, [cond, a, b]) || hasInt64(cond.buffer, a.buffer, b.buffer, out)) return js.where(cond, a, b, out);
       begin();
       putView(cond);
       putView(a);
@@ -228,7 +238,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
 
     copy(src, dst) {
       const n = numel(src.shape);
-      if (n < MIN_ELEMENTWISE || !fits(src) || !safeDst(dst, [src])) return js.copy(src, dst);
+      if (n < MIN_ELEMENTWISE || !fits(src) || !safeDst(dst, [src]) || hasInt64(src.buffer, dst.buffer)) return js.copy(src, dst);
       begin();
       putView(src);
       putView(dst);
@@ -236,7 +246,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
     },
 
     fill(dst, value) {
-      if (numel(dst.shape) < MIN_ELEMENTWISE || !fits(dst)) return js.fill(dst, value);
+      if (numel(dst.shape) < MIN_ELEMENTWISE || !fits(dst) || typeof value === 'bigint' || hasInt64(dst.buffer)) return js.fill(dst, value);
       begin();
       put(value);
       putView(dst);
@@ -244,7 +254,10 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
     },
 
     reduce(op, x, dims, out) {
-      if (numel(x.shape) < MIN_REDUCE || !fits(x) || !disjoint(out, [x])) return js.reduce(op, x, dims, out);
+      // (sums of uint8, bool and int32 into int64 are exact in the addon's doubles; products are not.)
+      if (numel(x.shape) < MIN_REDUCE || !fits(x) || !disjoint(out, [x]) || hasInt64(x.buffer) || (op === 'prod' && hasInt64(out))) {
+        return js.reduce(op, x, dims, out);
+      }
       begin();
       put(REDUCE.get(op)!);
       putDims(dims);
@@ -254,7 +267,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
     },
 
     variance(x, dims, correction, out) {
-      if (numel(x.shape) < MIN_REDUCE || !fits(x) || !disjoint(out, [x])) return js.variance(x, dims, correction, out);
+      if (numel(x.shape) < MIN_REDUCE || !fits(x) || !disjoint(out, [x]) || hasInt64(x.buffer)) return js.variance(x, dims, correction, out);
       begin();
       put(correction);
       putDims(dims);
@@ -264,7 +277,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
     },
 
     cumulative(op, x, dim, out) {
-      if (numel(x.shape) < MIN_REDUCE || !fits(x) || !disjoint(out, [x])) return js.cumulative(op, x, dim, out);
+      if (numel(x.shape) < MIN_REDUCE || !fits(x) || !disjoint(out, [x]) || hasInt64(x.buffer, out)) return js.cumulative(op, x, dim, out);
       begin();
       put(op === 'cumprod' ? 1 : 0);
       put(dim);
@@ -276,7 +289,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
     matmul(a, b, out) {
       const nd = a.shape.length;
       const macs = numel(a.shape) * b.shape[nd - 1];
-      if (macs < MIN_MATMUL_MACS || !fits(a, b) || !disjoint(out, [a, b])) return js.matmul(a, b, out);
+      if (macs < MIN_MATMUL_MACS || !fits(a, b) || !disjoint(out, [a, b]) || hasInt64(a.buffer, b.buffer, out)) return js.matmul(a, b, out);
       begin();
       putView(a);
       putView(b);
@@ -397,7 +410,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
     },
 
     maxPool2d(x, p, out, indices) {
-      const intIndices = indices instanceof Float64Array || indices instanceof Int32Array;
+      const intIndices = indices instanceof BigInt64Array || indices instanceof Int32Array;
       if (!intIndices || !disjoint(out, [x]) || !disjoint(indices, [x])) return js.maxPool2d(x, p, out, indices);
       begin();
       putPool(p);
@@ -508,7 +521,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       if (!addon.batchNormStats(x.buffer, mean, varSum)) {
         return js.batchNormStats(x, train, momentum, eps, runningMean, runningVar, mean, invstd);
       }
-      finishBatchNormStats(x, momentum, eps, runningMean, runningVar, mean, varSum, invstd);
+      finishBatchNormStats(x, momentum, eps, runningMean, runningVar, numeric(mean), varSum, numeric(invstd));
     },
 
     embeddingRenorm(weight, indices, maxNorm, normType) {

@@ -6,7 +6,7 @@ import { rint } from '../../backend/js/math.js';
 import { needsGrad, record } from '../../ops/record.js';
 import { intList, nullable, bool, signature, string, tensor, type ArgsOf } from '../../tensor/args.js';
 import { linspace, ones } from '../../tensor/create.js';
-import { isFloatingDtype, scalarTypeName } from '../../tensor/dtype.js';
+import { asNumbers, isFloatingDtype, numeric, scalarTypeName } from '../../tensor/dtype.js';
 import { Node } from '../../tensor/graph.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { warnOnce } from '../../tensor/warnings.js';
@@ -339,8 +339,8 @@ function sampleForward(input: Tensor, grid: Tensor, spec: SampleSpec): Tensor {
   const points = outSpatial.reduce((a, b) => a * b, 1);
   const plane = spatial.reduce((a, b) => a * b, 1);
   const k = spatial.length;
-  const x = input.toTypedArray();
-  const g = grid.toTypedArray();
+  const x = asNumbers(input.toTypedArray());
+  const g = asNumbers(grid.toTypedArray());
   const out = Tensor.empty([n, c, ...outSpatial], input.dtype);
   const o = out.buffer;
   const s = new Sampler(spatial, spec.mode, spec.padding, spec.alignCorners);
@@ -364,9 +364,9 @@ function sampleBackward(gradOut: Tensor, input: Tensor, grid: Tensor, spec: Samp
   const points = grid.shape.slice(1, -1).reduce((a, b) => a * b, 1);
   const plane = spatial.reduce((a, b) => a * b, 1);
   const k = spatial.length;
-  const x = input.toTypedArray();
-  const g = grid.toTypedArray();
-  const go = gradOut.toTypedArray();
+  const x = asNumbers(input.toTypedArray());
+  const g = asNumbers(grid.toTypedArray());
+  const go = asNumbers(gradOut.toTypedArray());
   const gi = new Float64Array(wantInput ? x.length : 0);
   const gg = Tensor.empty(grid.shape.slice(), grid.dtype);
   const ggBuf = gg.buffer;
@@ -393,7 +393,7 @@ function sampleBackward(gradOut: Tensor, input: Tensor, grid: Tensor, spec: Samp
   let gradInput: Tensor | null = null;
   if (wantInput) {
     gradInput = Tensor.empty(input.shape.slice(), input.dtype);
-    gradInput.buffer.set(gi);
+    numeric(gradInput.buffer).set(gi);
   }
   return [gradInput, gg];
 }

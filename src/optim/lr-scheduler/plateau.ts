@@ -88,7 +88,7 @@ export class ReduceLROnPlateau {
 
   /** One epoch's metric (a number or a one-element tensor). */
   step(metrics: number | Tensor, epoch?: number): void {
-    const current = metrics instanceof Tensor ? metrics.item() : Number(metrics);
+    const current = metrics instanceof Tensor ? Number(metrics.item()) : Number(metrics);
     if (epoch === undefined) epoch = this.lastEpoch + 1;
     else warnOnce('The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use `scheduler.step()` to step the scheduler.');
     this.lastEpoch = epoch;

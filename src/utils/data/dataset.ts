@@ -6,6 +6,7 @@ import { randperm } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { generatorArg, sizeOf } from './sampler.js';
 import { warnOnce } from '../../tensor/warnings.js';
+import { asNumbers } from '../../tensor/dtype.js';
 
 /** A map-style dataset: `getItem(i)` for i in [0, length) (Python's `dataset[i]` and `len(dataset)`). */
 export abstract class Dataset<T = unknown> {
@@ -209,7 +210,7 @@ export function randomSplit<T>(...args: Args<ReturnType<typeof randomSplitSpec<T
   counts.forEach((c, i) => {
     if (!Number.isInteger(c) || c < 0) throw new RangeError(`length at index ${i} must be a non-negative integer, got ${c}`);
   });
-  const perm = Array.from(randperm(sum, { generator: generator ?? undefined }).toTypedArray());
+  const perm = Array.from(asNumbers(randperm(sum, { generator: generator ?? undefined }).toTypedArray()));
   let offset = 0;
   return counts.map((c) => {
     const part = new Subset(dataset as Dataset<T>, perm.slice(offset, offset + c));

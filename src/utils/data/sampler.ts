@@ -4,6 +4,7 @@
 import { bool, check, either, instance, int, nullable, numberList, signature, tensor, type ArgsOf, type Check, type OptionsObjectOf } from '../../tensor/args.js';
 import { randint, randperm } from '../../tensor/create.js';
 import { Generator, getDefaultGenerator } from '../../tensor/random.js';
+import { asNumbers, type TypedArray } from '../../tensor/dtype.js';
 import { multinomial } from '../../tensor/multinomial.js';
 
 /** Something iterable with a known length (Python's Sized + Iterable). */
@@ -16,8 +17,8 @@ export abstract class Sampler<T = number> implements SizedIterable<T> {
   abstract get length(): number;
 }
 
-function toList(t: { toTypedArray(): ArrayLike<number> }): number[] {
-  return Array.from(t.toTypedArray());
+function toList(t: { toTypedArray(): TypedArray }): number[] {
+  return Array.from(asNumbers(t.toTypedArray()));
 }
 
 /** torch.empty((), dtype=torch.int64).random_(generator=gen).item(): a seed in [0, 2^63). */

@@ -13,6 +13,7 @@ import { adjustSharpness, affine, autocontrast, equalize, invert, posterize, sol
 import { randomInt } from './random-params.js';
 import { roundHalfEven } from './round.js';
 import { Transform } from './transform.js';
+import { asNumbers } from '../../tensor/dtype.js';
 
 /** torchvision's AutoAugmentPolicy values. */
 export type AutoAugmentPolicy = 'imagenet' | 'cifar10' | 'svhn';
@@ -63,7 +64,7 @@ function applyOp(img: ImageLike, op: OpName, magnitude: number, interpolation: I
 
 /** torch.linspace(start, end, n) in float32, as numbers. */
 function linspace(start: number, end: number, n: number): number[] {
-  return Array.from(torch.linspace(start, end, n).toTypedArray(), Number);
+  return Array.from(asNumbers(torch.linspace(start, end, n).toTypedArray()), Number);
 }
 
 /** top - (arange(n) / ((n - 1) / steps)).round().int(): the int64 / float division is in float32. */
@@ -166,8 +167,8 @@ export class AutoAugment extends Transform<ImageLike, ImageLike> {
     const [, height, width] = getDimensions(input);
     // get_params: policy id, two probabilities, two signs
     const transformId = randomInt(0, this.policies.length);
-    const probs = Array.from(torch.rand(2).toTypedArray());
-    const signs = Array.from(torch.randint(0, 2, [2]).toTypedArray(), Number);
+    const probs = Array.from(asNumbers(torch.rand(2).toTypedArray()));
+    const signs = Array.from(asNumbers(torch.randint(0, 2, [2]).toTypedArray()), Number);
     const meta = new Map(autoAugmentSpace(10, height, width, false).map(([name, mags, signed]) => [name, { mags, signed }]));
     let img = input;
     this.policies[transformId].forEach(([op, p, magnitudeId], i) => {

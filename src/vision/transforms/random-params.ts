@@ -3,20 +3,21 @@
 import '../../ops/index.js';
 import * as torch from '../../tensor/create.js';
 import { roundHalfEven } from './round.js';
+import { asNumbers } from '../../tensor/dtype.js';
 
 /** torch.rand(1) < p */
 export function coin(p: number): boolean {
-  return torch.rand(1).item() < p;
+  return Number(torch.rand(1).item()) < p;
 }
 
 /** torch.randint(low, high, size=(1,)).item() */
 export function randomInt(low: number, high: number): number {
-  return torch.randint(low, high, [1]).item();
+  return Number(torch.randint(low, high, [1]).item());
 }
 
 /** float(torch.empty(1).uniform_(a, b).item()) */
 export function uniform(a: number, b: number): number {
-  return torch.empty(1).uniform_(a, b).item();
+  return Number(torch.empty(1).uniform_(a, b).item());
 }
 
 /** RandomCrop.get_params: [top, left, h, w] */
@@ -32,10 +33,10 @@ export function randomCropParams(height: number, width: number, th: number, tw: 
 export function randomResizedCropParams(height: number, width: number, scale: [number, number], ratio: [number, number]): [number, number, number, number] {
   const area = height * width;
   const logRatio = torch.tensor(ratio, { dtype: 'float32' }).log();
-  const [lr0, lr1] = Array.from(logRatio.toTypedArray());
+  const [lr0, lr1] = Array.from(asNumbers(logRatio.toTypedArray()));
   for (let attempt = 0; attempt < 10; attempt++) {
     const targetArea = area * uniform(scale[0], scale[1]);
-    const aspectRatio = torch.empty(1).uniform_(lr0, lr1).exp().item();
+    const aspectRatio = Number(torch.empty(1).uniform_(lr0, lr1).exp().item());
     const w = roundHalfEven(Math.sqrt(targetArea * aspectRatio));
     const h = roundHalfEven(Math.sqrt(targetArea / aspectRatio));
     if (w > 0 && w <= width && h > 0 && h <= height) {
@@ -70,7 +71,7 @@ export interface JitterParams {
 
 /** ColorJitter.get_params */
 export function colorJitterParams(b: [number, number] | null, c: [number, number] | null, s: [number, number] | null, h: [number, number] | null): JitterParams {
-  const order = Array.from(torch.randperm(4).toTypedArray());
+  const order = Array.from(asNumbers(torch.randperm(4).toTypedArray()));
   const draw = (range: [number, number] | null) => (range === null ? null : uniform(range[0], range[1]));
   const brightness = draw(b);
   const contrast = draw(c);

@@ -9,6 +9,7 @@ import { linspace, ones, tensor } from '../../tensor/create.js';
 import { isFloatingDtype, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { castSqueeze } from './tensor-extra.js';
+import { asNumbers } from '../../tensor/dtype.js';
 
 export type GridMode = 'nearest' | 'bilinear';
 
@@ -58,8 +59,8 @@ export function perspectiveGrid(c: readonly number[], ow: number, oh: number, dt
   const fma = (a: number, b: number, acc: number) => r(a * b + acc);
   const t1 = [[c[0], c[1], c[2]], [c[3], c[4], c[5]]].map((row, j) => row.map((v) => r(r(v) / r(j === 0 ? 0.5 * ow : 0.5 * oh))));
   const t2 = [r(c[6]), r(c[7]), 1];
-  const xs = Array.from(linspace(0.5, ow - 0.5, ow).toTypedArray(), (v) => r(v));
-  const ys = Array.from(linspace(0.5, oh - 0.5, oh).toTypedArray(), (v) => r(v));
+  const xs = Array.from(asNumbers(linspace(0.5, ow - 0.5, ow).toTypedArray()), (v) => r(v));
+  const ys = Array.from(asNumbers(linspace(0.5, oh - 0.5, oh).toTypedArray()), (v) => r(v));
   const out = single ? new Float32Array(oh * ow * 2) : new Float64Array(oh * ow * 2);
   for (let y = 0; y < oh; y++) {
     for (let x = 0; x < ow; x++) {

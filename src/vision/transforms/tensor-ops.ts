@@ -3,13 +3,13 @@
 // indexSelect, flip). Colour ops are in tensor-color.ts, rotate in tensor-affine.ts.
 import { pad as nnPad } from '../../nn/functional/index.js';
 import { tensor } from '../../tensor/create.js';
-import type { DType, TypedArray } from '../../tensor/dtype.js';
+import { asNumbers, type DType, type NumberArray } from '../../tensor/dtype.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { padIndex, type PaddingMode } from './pil-ops.js';
 
 /** A tensor image's values in row-major order, for the ops that are loops over pixels. */
 export interface Planar {
-  data: TypedArray;
+  data: NumberArray;
   dtype: DType;
   /** Dims before H, W (…, C). */
   lead: number[];
@@ -25,7 +25,7 @@ export function imageSize(t: Tensor, op: string): [number, number] {
 
 export function planar(t: Tensor, op: string): Planar {
   const [h, w] = imageSize(t, op);
-  return { data: t.toTypedArray(), dtype: t.dtype, lead: t.shape.slice(0, -2), h, w };
+  return { data: asNumbers(t.toTypedArray()), dtype: t.dtype, lead: t.shape.slice(0, -2), h, w };
 }
 
 export function channelsOf(t: Tensor): number {

@@ -15,6 +15,7 @@ import { roundHalfEven } from './round.js';
 import { Transform } from './transform.js';
 import { py, pyNum, setupSize, tuple } from './transform-args.js';
 import type { AnyTransform } from './transforms.js';
+import { asNumbers } from '../../tensor/dtype.js';
 
 const probability = number;
 const transformsArg: Check<readonly AnyTransform[]> = check('a list of transforms (functions)', (v) => Array.isArray(v) && v.every((t) => typeof t === 'function'));
@@ -217,10 +218,10 @@ export class RandomErasing extends Transform<Tensor, Tensor> {
   private params(img: Tensor, value: readonly number[] | null): [number, number, number, number, Tensor] {
     const [c, imgH, imgW] = img.shape.slice(-3);
     const area = imgH * imgW;
-    const [lr0, lr1] = Array.from(torch.tensor(this.ratio.slice(), { dtype: 'float32' }).log().toTypedArray());
+    const [lr0, lr1] = Array.from(asNumbers(torch.tensor(this.ratio.slice(), { dtype: 'float32' }).log().toTypedArray()));
     for (let attempt = 0; attempt < 10; attempt++) {
       const eraseArea = area * uniform(this.scale[0], this.scale[1]);
-      const aspect = torch.empty(1).uniform_(lr0, lr1).exp().item();
+      const aspect = Number(torch.empty(1).uniform_(lr0, lr1).exp().item());
       const h = roundHalfEven(Math.sqrt(eraseArea * aspect));
       const w = roundHalfEven(Math.sqrt(eraseArea / aspect));
       if (!(h < imgH && w < imgW)) continue;
