@@ -143,7 +143,7 @@ function planAdvanced(view: Tensor, advanced: Advanced[]): Plan {
     const v = indexReader(values.buffer);
     for (let i = 0; i < count; i++) {
       const idx = v(i);
-      if (idx < -size || idx >= size) throw new RangeError(`index ${idx} is out of bounds for dimension ${dim} with size ${size}`);
+      if (idx < -size || idx >= size) throw new RangeError(`index ${String(values.buffer[i])} is out of bounds for dimension ${dim} with size ${size}`);
       linear[i] += (idx < 0 ? idx + size : idx) * scale;
     }
     scale *= size;

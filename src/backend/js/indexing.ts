@@ -14,7 +14,8 @@ function checkIndices(index: View, size: number, dim: number): void {
   forEachRow(index.shape, [index.strides], [index.offset], (off, n, inner) => {
     for (let k = 0, i = off[0]; k < n; k++, i += inner[0]) {
       const v = at(i);
-      if (!(v >= -size && v < size)) throw new RangeError(`index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+      // The message prints the stored value with every digit (an int64 past 2^53 included).
+      if (!(v >= -size && v < size)) throw new RangeError(`index ${String(index.buffer[i])} is out of bounds for dimension ${dim} with size ${size}`);
     }
   });
 }

@@ -31,7 +31,7 @@ export function nllLoss(
   for (let n = 0; n < N; n++) {
     for (let s = 0; s < S; s++) {
       const t = T(target.offset + n * tn + s * ts);
-      if (t !== ignoreIndex && !(t >= 0 && t < C)) throw new RangeError(`Target ${t} is out of bounds.`);
+      if (t !== ignoreIndex && !(t >= 0 && t < C)) throw new RangeError(`Target ${String(target.buffer[target.offset + n * tn + s * ts])} is out of bounds.`);
     }
   }
 

@@ -330,6 +330,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       putView(index);
       putOut(out, index.shape);
       const bad = addon.gather(x.buffer, index.buffer, out);
+      if (bad !== null) js.gather(x, dim, index, out); // raises the exact message (badIndex as a fallback)
       if (bad !== null) throw badIndex(bad, dim, x.shape[dim]);
     },
 
@@ -344,6 +345,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       putView(index);
       putView(src);
       const bad = addon.scatter(dst.buffer, index.buffer, src.buffer);
+      if (bad !== null) js.scatter(dst, dim, index, src, accumulate); // checks every index before writing: raises
       if (bad !== null) throw badIndex(bad, dim, dst.shape[dim]);
     },
 
@@ -360,6 +362,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       outShape[dim] = count;
       putOut(out, outShape);
       const bad = addon.indexSelect(x.buffer, index.buffer, out);
+      if (bad !== null) js.indexSelect(x, dim, index, out);
       if (bad !== null) throw badIndex(bad, dim, x.shape[dim]);
     },
 
@@ -374,6 +377,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       putView(index);
       putView(src);
       const bad = addon.indexPut(dst.buffer, index.buffer, src.buffer);
+      if (bad !== null) js.indexPut(dst, dim, index, src, accumulate);
       if (bad !== null) throw badIndex(bad, dim, dst.shape[dim]);
     },
 
@@ -486,6 +490,7 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       putOut(out, [out.length]);
       putOut(totalWeight, [1]);
       const r = addon.nllLoss(input.buffer, target.buffer, weight?.buffer, out, totalWeight);
+      if (typeof r === 'number') js.nllLoss(input, target, weight, ignoreIndex, reduction, out, totalWeight); // raises the exact message
       if (typeof r === 'number') throw new RangeError(`Target ${r} is out of bounds.`);
       if (!r) js.nllLoss(input, target, weight, ignoreIndex, reduction, out, totalWeight);
     },
