@@ -344,7 +344,7 @@ describe('error messages', () => {
 
 function assertStats(t: Tensor, want: Stats, label: string, exactSample: boolean): void {
   assert.deepEqual(t.shape, want.shape, `${label}: shape`);
-  const flat = Array.from(t.toTypedArray() as ArrayLike<number>);
+  const flat = Array.from(t.toTypedArray(), Number);
   const sum = flat.reduce((a, v) => a + v, 0);
   const absSum = flat.reduce((a, v) => a + Math.abs(v), 0);
   const sqSum = flat.reduce((a, v) => a + v * v, 0);

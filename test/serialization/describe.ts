@@ -125,10 +125,17 @@ export class Matcher {
     assert.equal(t._storage.data.length, desc.storage_size, `${where}: storage size`);
     assert.equal(t.requiresGrad, desc.requires_grad, `${where}: requires_grad`);
     if (this.opts.strictTypes) assert.equal(t.isParameter, desc.parameter, `${where}: Parameter`);
-    const values = Array.from(t.toTypedArray() as ArrayLike<number>);
+    if (t.dtype === 'int64') {
+      // Every digit: the storage is a BigInt64Array, the description a number or a decimal string.
+      const got = Array.from(t.toTypedArray() as BigInt64Array);
+      const exact = desc.tensor.data.map((v) => BigInt(v as number | string));
+      assert.equal(got.length, exact.length, `${where}: numel`);
+      got.forEach((v, i) => assert.ok(v === exact[i], `${where}: element ${i} is ${v}, expected ${exact[i]}`));
+    }
+    const values = Array.from(t.toTypedArray(), Number);
     const want = desc.tensor.data.map(decode);
     assert.equal(values.length, want.length, `${where}: numel`);
-    values.forEach((v, i) => assert.ok(sameNumber(v, want[i], t.dtype), `${where}: element ${i} is ${v}, expected ${want[i]}`));
+    if (t.dtype !== 'int64') values.forEach((v, i) => assert.ok(sameNumber(v, want[i], t.dtype), `${where}: element ${i} is ${v}, expected ${want[i]}`));
     const known = this.byIndex.get(desc.storage);
     if (known === undefined) {
       assert.equal(this.byStorage.get(t._storage), undefined, `${where}: shares a storage that PyTorch holds separately`);
@@ -178,7 +185,8 @@ export function describeJs(value: unknown, storages = new Map<Storage, number>()
   if (typeof value === 'bigint') return { int: value >= -(2n ** 53n) && value <= 2n ** 53n ? Number(value) : value.toString() };
   if (value instanceof Tensor) {
     if (!storages.has(value._storage)) storages.set(value._storage, storages.size);
-    const data = Array.from(value.toTypedArray() as ArrayLike<number>, (v) => (value.dtype === 'bool' ? v !== 0 : encodeNumber(v)));
+    const exactInt = (v: bigint) => (v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v.toString());
+    const data = Array.from(value.toTypedArray() as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? exactInt(v) : value.dtype === 'bool' ? v !== 0 : encodeNumber(v)));
     return {
       tensor: { dtype: value.dtype, shape: value.shape.slice(), data },
       stride: value.strides.slice(),

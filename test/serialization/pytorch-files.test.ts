@@ -37,7 +37,7 @@ describe('torch.load of PyTorch-written files', () => {
     assert.equal(t.shared_slice._storage, t.shared_all._storage);
     assert.equal(t.shared_slice.offset, 2);
     assert.deepEqual(t.shared_slice.strides, [2]);
-    t.shared_all._storage.data[4] = 100;
+    t.shared_all._storage.data[4] = 100n; // int64: a BigInt64Array
     assert.equal(t.shared_slice.tolist().toString(), [-1, 100, 11].toString());
     assert.equal(t.parameter.requiresGrad, true);
     assert.equal(t.requires_grad.requiresGrad, true);

@@ -9,7 +9,7 @@ import { Range } from './worker-fixtures.js';
 
 const fx = loadFixture<{ positional: number[][]; errors: Record<string, string> }>('data-loader-args.json');
 const seeded = (s: number) => new torch.Generator().manualSeed(s);
-const batches = (loader: Iterable<torch.Tensor>) => [...loader].map((b) => Array.from(b.toTypedArray() as ArrayLike<number>));
+const batches = (loader: Iterable<torch.Tensor>) => [...loader].map((b) => Array.from(b.toTypedArray(), Number));
 
 class Stream extends IterableDataset<number> {
   *[Symbol.iterator](): Iterator<number> {

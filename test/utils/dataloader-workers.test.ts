@@ -31,7 +31,7 @@ const fx = loadFixture<{
 }>('data-loader-args.json');
 
 const seeded = (s: number) => new torch.Generator().manualSeed(s);
-const values = (t: torch.Tensor) => Array.from(t.toTypedArray() as ArrayLike<number>);
+const values = (t: torch.Tensor) => Array.from(t.toTypedArray(), Number);
 const plain = (b: unknown): unknown => (b instanceof torch.Tensor ? [b.dtype, b.shape, values(b)] : Array.isArray(b) ? b.map(plain) : b);
 const epoch = <B>(loader: Iterable<B>) => [...loader].map(plain);
 async function epochAsync<B>(loader: AsyncIterable<B>): Promise<unknown[]> {
