@@ -3,7 +3,7 @@
 // lerp fma(w, end - self, self) (or its mirror for |w| >= 0.5), while addcdiv rounds
 // three times. float64 fuses with an error-free fma, float32 with fmaf below.
 import type { TernaryOp, View } from '../backend.js';
-import { floatToInt64, numeric, type DType, type NumberArray } from '../dtype.js';
+import { asNumbers, floatToInt64, numeric, type DType, type NumberArray } from '../dtype.js';
 import { fma } from './math.js';
 import { forEachRow } from './strided.js';
 
@@ -109,7 +109,8 @@ function rowFor(op: TernaryOp, dtype: DType): Row {
 export function ternary(op: TernaryOp, x: View, a: View, b: View, v: number, out: View): void {
   if (out.buffer instanceof BigInt64Array) return addcmulInt64(op, x, a, b, v, out);
   const row = rowFor(op, out.dtype);
-  const O = numeric(out.buffer), X = numeric(x.buffer), A = numeric(a.buffer), B = numeric(b.buffer);
+  // Inputs may be int64 in a float op (read as doubles, as the ops pass them uncast).
+  const O = numeric(out.buffer), X = asNumbers(x.buffer), A = asNumbers(a.buffer), B = asNumbers(b.buffer);
   forEachRow(out.shape, [out.strides, x.strides, a.strides, b.strides], [out.offset, x.offset, a.offset, b.offset], (off, n, s) => {
     row(n, v, O, off[0], s[0], X, off[1], s[1], A, off[2], s[2], B, off[3], s[3]);
   });
