@@ -91,7 +91,7 @@ function accuracy(model: torch.nn.Module, shape: (n: number) => number[]): numbe
       const x = Tensor.fromData(test.images.slice(b * 1000 * 784, (b * 1000 + n) * 784), 'float32', shape(n));
       const pred = (model.forward(x) as Tensor).argmax(1);
       const p = pred.toTypedArray();
-      for (let i = 0; i < n; i++) if (p[i] === test.labels[b * 1000 + i]) correct++;
+      for (let i = 0; i < n; i++) if (Number(p[i]) === test.labels[b * 1000 + i]) correct++;
     }
   });
   return correct / test.n;

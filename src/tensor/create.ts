@@ -3,7 +3,7 @@
 import { bool, checkOptions, deviceArg, dtype as dtypeArg, instance, intList, isPlainObject, nullable, pyTypeName, signature, type Signature, type Spec } from './args.js';
 import type { DeviceLike } from './device.js';
 import { backend } from '../backend/index.js';
-import { allocate, castScalar, checkedElement, floatToInt64, overflowTypeName, slots, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
+import { allocate, castScalar, checkedElement, int64ArrayFrom, overflowTypeName, slots, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
 import { bernoulliFill, Generator, getDefaultGenerator, normalFill, randintFill, randpermFill, uniformFill } from './random.js';
 import { checkNonNegativeShape, numelOf, parseShape } from './shape.js';
 import { Tensor } from './tensor.js';
@@ -236,9 +236,14 @@ export function arange(
   if ((e - s) / st < 0) throw new RangeError('upper bound and larger bound inconsistent with step sign');
   const dtype = o.dtype ?? ([s, e, st].every(Number.isInteger) ? 'int64' : getDefaultDtype());
   const n = Math.ceil((e - s) / st);
+  if (dtype === 'int64') {
+    // Integer bounds as numbers: every value is an exact double (written through int64 words).
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) values[i] = Math.trunc(s + i * st);
+    return finish(Tensor.fromData(int64ArrayFrom(values), dtype, [n]), o);
+  }
   const out = allocate(dtype, n);
-  if (out instanceof BigInt64Array) for (let i = 0; i < n; i++) out[i] = floatToInt64(s + i * st);
-  else for (let i = 0; i < n; i++) out[i] = castScalar(s + i * st, dtype);
+  for (let i = 0; i < n; i++) out[i] = castScalar(s + i * st, dtype);
   return finish(Tensor.fromData(out, dtype, [n]), o);
 }
 

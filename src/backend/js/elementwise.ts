@@ -1,6 +1,6 @@
 import type { BinaryOp, UnaryOp, View } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
-import { floatToInt64, int64Of, int64ToFloat32 } from '../dtype.js';
+import { floatToInt64, int64Of, int64ToFloat32, int64Words } from '../dtype.js';
 import { BINARY_I64, I64_HELPERS, UNARY_I64 } from './int64.js';
 import { erf, erfinv, floorDivide, remainder, rint } from './math.js';
 import { contiguousStrides, forEachRow } from './strided.js';
@@ -108,7 +108,7 @@ const BINARY: Record<BinaryOp, string> = {
   logSigmoidBackward: 'a / (1 + Math.exp(b))',
 };
 
-const HELPERS = { erf, erfinv, rint, remainder, floorDivide, f2i: floatToInt64, i64ToF32: int64ToFloat32, ...I64_HELPERS };
+const HELPERS: Record<string, unknown> = { erf, erfinv, rint, remainder, floorDivide, f2i: floatToInt64, i64ToF32: int64ToFloat32, ...I64_HELPERS };
 
 type Row = (
   out: TypedArray, o: number, so: number, n: number,
@@ -259,25 +259,56 @@ const FLOAT_TO_INT: Partial<Record<DType, string>> = {
   uint8: 'const v = A[ia]; out[o] = v > -2147483649 && v < 2147483648 ? v : 0;',
 };
 
-/** The store of int64 element `a` (a bigint) into a buffer of `dtype` (C++ cast semantics). */
-const FROM_INT64: Record<DType, string> = {
-  int64: 'A[ia]',
-  float64: 'Number(A[ia])',
-  float32: 'H.i64ToF32(A[ia])',
-  int32: 'Number(BigInt.asIntN(32, A[ia]))',
-  uint8: 'Number(BigInt.asUintN(8, A[ia]))',
-  bool: 'A[ia] !== 0n ? 1 : 0',
+// int64 copies move 32-bit words instead of BigInts (a BigInt64Array read allocates one):
+// a view of an int64 storage as its Int32Array words, element i's low word at 2i (little
+// endian, as every platform Node runs on) and its high word at 2i + 1.
+function words(v: View): View {
+  return { buffer: int64Words(v.buffer as BigInt64Array), dtype: 'int32', shape: v.shape, strides: v.strides.map((s) => 2 * s), offset: 2 * v.offset };
+}
+
+/** The same elements as pairs of words: a trailing dim of 2 keeps a contiguous view contiguous. */
+function wordPairs(v: View): View {
+  return { buffer: int64Words(v.buffer as BigInt64Array), dtype: 'int32', shape: [...v.shape, 2], strides: [...v.strides.map((s) => 2 * s), 1], offset: 2 * v.offset };
+}
+
+/** int64 -> float32 from words: one rounding of the exact integer (the BigInt path past 2^53). */
+function float32FromWords(hi: number, lo: number): number {
+  if (hi >= -2097152 && hi < 2097152) return Math.fround(hi * 4294967296 + (lo >>> 0));
+  return int64ToFloat32(BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo >>> 0)));
+}
+HELPERS.f32w = float32FromWords;
+
+/** An int64 element (words A[ia], A[ia + 1]) stored into a buffer of `dtype` (C++ cast semantics). */
+const FROM_INT64_WORDS: Record<Exclude<DType, 'int64'>, string> = {
+  // hi * 2^32 and lo are exact doubles: their sum is the integer rounded once, as C++ converts.
+  float64: 'out[o] = A[ia + 1] * 4294967296 + (A[ia] >>> 0);',
+  float32: 'out[o] = H.f32w(A[ia + 1], A[ia]);',
+  int32: 'out[o] = A[ia];',
+  uint8: 'out[o] = A[ia];',
+  bool: 'out[o] = (A[ia] | A[ia + 1]) !== 0 ? 1 : 0;',
 };
 
+/** An element A[ia] of an integer (float: `float`) source stored as int64 into words out[o], out[o + 1]. */
+function toInt64Words(float: boolean): string {
+  if (!float) return 'const t = A[ia]; out[o] = t; out[o + 1] = t < 0 ? -1 : 0;';
+  // cvttsd2si: truncation in range, the minimum otherwise (NaN included); t is then an exact integer.
+  return 'const v = A[ia]; const t = v >= -9223372036854775808 && v < 9223372036854775808 ? Math.trunc(v) : -9223372036854775808; ' +
+    'const hi = Math.floor(t / 4294967296); out[o] = t - hi * 4294967296; out[o + 1] = hi;';
+}
+
 export function copy(src: View, dst: View): void {
+  if (isBig(src.buffer) && isBig(dst.buffer)) {
+    run(rowFor('copy', () => 'out[o] = A[ia];'), [...src.shape, 2], wordPairs(dst), [wordPairs(src)], [], 1);
+    return;
+  }
   if (isBig(src.buffer)) {
-    const expr = FROM_INT64[dst.dtype];
-    run(rowFor(`copy:i64:${dst.dtype}`, () => `out[o] = ${expr};`), src.shape, dst, [src], [], 1);
+    const body = FROM_INT64_WORDS[dst.dtype as Exclude<DType, 'int64'>];
+    run(rowFor(`copy:i64:${dst.dtype}`, () => body), src.shape, dst, [words(src)], [], 1);
     return;
   }
   if (isBig(dst.buffer)) {
-    const expr = read(src.buffer, 'A', 'ia', true);
-    run(rowFor(`copy:to-i64:${kinds(src.buffer)}`, () => `out[o] = ${expr};`), src.shape, dst, [src], [], 1);
+    const float = isFloat(src.buffer);
+    run(rowFor(`copy:to-i64:${float}`, () => toInt64Words(float)), src.shape, words(dst), [src], [], 1);
     return;
   }
   const fromFloat = (src.dtype === 'float32' || src.dtype === 'float64') ? FLOAT_TO_INT[dst.dtype] : undefined;

@@ -1,5 +1,5 @@
 import type { ReduceOp, View } from '../backend.js';
-import { asNumbers, type NumberArray, type TypedArray } from '../dtype.js';
+import { asNumbers, int64Words, type NumberArray, type TypedArray } from '../dtype.js';
 import { collapse, moveDimsLast, numelOf } from './strided.js';
 
 /**
@@ -83,7 +83,32 @@ export function storeAt(out: TypedArray, o: number, v: number | bigint): void {
   else out[o] = Number(v);
 }
 
+/**
+ * int64 sums over 32-bit words: the low words (unsigned) and high words summed in doubles,
+ * exact for up to 2^20 elements per row, then combined in BigInt and wrapped. No BigInt is
+ * made per element.
+ */
+function sumInt64(x: View, A: BigInt64Array, dims: readonly number[], out: TypedArray): void {
+  const W = int64Words(A);
+  forEachOutput(x, dims, (o, offset, region) => {
+    let acc = 0n;
+    walkRegion(region, offset, (i, n, s) => {
+      for (let k0 = 0; k0 < n; k0 += 1048576) {
+        let lo = 0, hi = 0;
+        const k1 = Math.min(n, k0 + 1048576);
+        for (let k = k0, j = 2 * (i + k0 * s); k < k1; k++, j += 2 * s) {
+          lo += W[j] >>> 0;
+          hi += W[j + 1];
+        }
+        acc += (BigInt(hi) << 32n) + BigInt(lo);
+      }
+    });
+    storeAt(out, o, BigInt.asIntN(64, acc));
+  });
+}
+
 function reduceInt64(op: Exclude<ReduceOp, 'argmax' | 'argmin'>, x: View, A: BigInt64Array, dims: readonly number[], out: TypedArray): void {
+  if (op === 'sum') return sumInt64(x, A, dims, out);
   const { init, fold } = BIG_FOLDS[op];
   forEachOutput(x, dims, (o, offset, region) => {
     // max/min start from the first element (the ops refuse empty inputs before this).
