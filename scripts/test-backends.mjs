@@ -15,9 +15,10 @@ for (const backend of backends) {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [runner, ...process.argv.slice(2)], {
     stdio: 'inherit',
-    // test/backend compares the native kernels with the JS ones, and test/package checks that the
-    // packed package runs on its prebuilt native binary: they run in the native pass only.
-    env: { ...process.env, TORCHLETTE_BACKEND: backend, ...(backend === 'js' ? { TORCHLETTE_TEST_EXCLUDE: 'test/backend/,test/package/' } : {}) },
+    // test/backend compares the native kernels with the JS ones, test/package checks that the packed
+    // package runs on its prebuilt native binary, and test/vision/models-all builds and runs every
+    // torchvision model (minutes of compute): they run in the native pass only.
+    env: { ...process.env, TORCHLETTE_BACKEND: backend, ...(backend === 'js' ? { TORCHLETTE_TEST_EXCLUDE: 'test/backend/,test/package/,test/vision/models-all' } : {}) },
   });
   console.log(`\n=== ${backend} backend: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)} s ===`);
   failed ||= r.status !== 0;
