@@ -18,7 +18,8 @@
         "native/pool.cc",
         "native/loss.cc",
         "native/norm.cc",
-        "native/ternary.cc"
+        "native/ternary.cc",
+        "native/random.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],

@@ -3,7 +3,7 @@ import { jsBackend } from './js/index.js';
 import { loadAddon, type Addon, type AddonOrigin } from './native/addon.js';
 import { loadNativeBackend } from './native/index.js';
 
-export type { Backend, BinaryOp, ReduceOp, TernaryOp, UnaryOp, View } from './backend.js';
+export type { Backend, BinaryOp, MtState, RandomFillKind, ReduceOp, TernaryOp, UnaryOp, View } from './backend.js';
 export * from './dtype.js';
 
 // Backend selection, once at startup: the native addon when it loads (the prebuilt
