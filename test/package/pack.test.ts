@@ -31,6 +31,9 @@ const ALLOWED = [
   /^native\/[A-Za-z0-9_]+\.(cc|h|inc)$/,
   /^binding\.gyp$/,
   /^scripts\/build-native\.mjs$/,
+  // torch.distributed's optional Gloo addon: its sources and build script (built at install when Gloo is there).
+  /^native\/distributed\/([A-Za-z0-9_]+\.(cc|h)|binding\.gyp)$/,
+  /^scripts\/build-distributed\.mjs$/,
 ];
 
 /** What must never ship, whatever `files` says: tests, fixtures, build intermediates, outputs. */
