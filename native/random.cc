@@ -4,16 +4,35 @@
 // the same order (built with -ffp-contract=off, so nothing is fused behind our back):
 // `F(x)` is Math.fround, and every "fused" multiply-add is the JS one, f(a * b + c)
 // in doubles, not fmaf (a double rounding that PyTorch's AVX2 build happens to match).
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 
+#include "gemm.h"
 #include "kernels.h"
 #include "parallel.h"
 
 namespace tl {
+
+#if defined(TL_HAVE_X86_KERNELS)
+namespace avx2 {
+void uniform_words_f32(float* out, const uint32_t* st, int64_t n, double lo, double range);
+void normal_blocks_f32(float* d, int64_t blocks, double mean, double std_);
+}  // namespace avx2
+#endif
+
 namespace {
+
+bool have_avx2() {
+#if defined(TL_HAVE_X86_KERNELS)
+  static const bool yes = detect_isa() >= ISA_AVX2;
+  return yes;
+#else
+  return false;
+#endif
+}
 
 constexpr int kN = 624;
 constexpr int kM = 397;
@@ -80,6 +99,22 @@ double js_fma(double a, double b, double c) {
 void uniform_f32(float* out, int64_t n, double from, double to, Mt& mt) {
   const double lo = F(from);
   const double range = F(F(to) - lo);
+#if defined(TL_HAVE_X86_KERNELS)
+  if (have_avx2()) {
+    // Whole runs of the state's words at a time, twisting between them.
+    for (int64_t i = 0; i < n;) {
+      if (mt.index >= kN) {
+        twist(mt.st);
+        mt.index = 0;
+      }
+      const int64_t m = std::min<int64_t>(n - i, kN - mt.index);
+      avx2::uniform_words_f32(out + i, mt.st + mt.index, m, lo, range);
+      mt.index += m;
+      i += m;
+    }
+    return;
+  }
+#endif
   // x * range is exact in a double, so one rounding to float32 is the fused result.
   for (int64_t i = 0; i < n; i++) out[i] = static_cast<float>(static_cast<double>(mt.next() & 0xffffffu) * kTwoPowM24 * range + lo);
 }
@@ -193,6 +228,9 @@ void normal_f32(float* out, int64_t n, double mean, double std_, Mt& mt) {
   parallel(threads_for(blocks, 4096), [&](int tid, int nth) {
     int64_t b0, b1;
     split_range(blocks, tid, nth, b0, b1);
+#if defined(TL_HAVE_X86_KERNELS)
+    if (have_avx2()) return avx2::normal_blocks_f32(out + 16 * b0, b1 - b0, m, s);
+#endif
     for (int64_t b = b0; b < b1; b++) normal_fill16_f32(out + 16 * b, m, s);
   });
   if (n % 16 != 0) {

@@ -171,7 +171,9 @@ function filled(shape: readonly number[], value: number | boolean, opts: TensorO
   const dtype = opts.dtype ?? (typeof value === 'boolean' ? 'bool' : Number.isInteger(value) ? 'int64' : getDefaultDtype());
   checkNonNegativeShape(shape);
   const out = allocate(dtype, numelOf(shape));
-  out.fill(checkedScalar(Number(value), dtype, overflowTypeName(dtype), true));
+  const v = checkedScalar(Number(value), dtype, overflowTypeName(dtype), true);
+  // A fresh typed array is already +0 everywhere: skip a pass over it (zeros, empty: model weights).
+  if (!Object.is(v, 0)) out.fill(v);
   return finish(Tensor.fromData(out, dtype, shape.slice()), opts);
 }
 
