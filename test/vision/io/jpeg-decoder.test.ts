@@ -127,12 +127,6 @@ describe('JPEG decoding equals PIL byte for byte', () => {
     assert.deepEqual(img.size, c.size);
   });
 
-  for (const c of fx.files.filter((f) => f.unsupported === 'arithmetic')) {
-    test(`arithmetic coding is refused with a clear error (${c.file})`, () => {
-      assert.throws(() => io.decodeImageData(bytesOf(c), c.file), new RegExp(`${c.file}: cannot decode JPEG \\(arithmetic-coded`));
-    });
-  }
-
   test('damaged files that PIL refuses are refused', () => {
     const refused = fx.files.filter((f) => f.unsupported?.startsWith('refused by PIL'));
     assert.ok(refused.length >= 10);
