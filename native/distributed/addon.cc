@@ -554,38 +554,50 @@ static Napi::Value Hostname(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), name);
 }
 
+/** Entry points turn C++ errors (Gloo's, the stores') into JS Errors with the same message. */
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+static Napi::Value guarded(const Napi::CallbackInfo& info) {
+  try {
+    return F(info);
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Napi::Error::New(info.Env(), e.what());
+  }
+}
+
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("tcpStore", Napi::Function::New(env, TcpStore));
-  exports.Set("fileStore", Napi::Function::New(env, MakeFileStore));
-  exports.Set("hashStore", Napi::Function::New(env, MakeHashStore));
-  exports.Set("prefixStore", Napi::Function::New(env, MakePrefixStore));
-  exports.Set("storeSet", Napi::Function::New(env, StoreSet));
-  exports.Set("storeGet", Napi::Function::New(env, StoreGet));
-  exports.Set("storeAdd", Napi::Function::New(env, StoreAdd));
-  exports.Set("storeCheck", Napi::Function::New(env, StoreCheck));
-  exports.Set("storeWait", Napi::Function::New(env, StoreWait));
-  exports.Set("storeDelete", Napi::Function::New(env, StoreDelete));
-  exports.Set("storeNumKeys", Napi::Function::New(env, StoreNumKeys));
-  exports.Set("storeSetTimeout", Napi::Function::New(env, StoreSetTimeout));
-  exports.Set("setOnComplete", Napi::Function::New(env, SetOnComplete));
-  exports.Set("refLoop", Napi::Function::New(env, RefLoop));
-  exports.Set("waitWork", Napi::Function::New(env, WaitWork));
-  exports.Set("isCompleted", Napi::Function::New(env, IsCompleted));
-  exports.Set("releaseWork", Napi::Function::New(env, ReleaseWork));
-  exports.Set("newGroup", Napi::Function::New(env, NewGroup));
-  exports.Set("destroyGroup", Napi::Function::New(env, DestroyGroup));
-  exports.Set("setGroupTimeout", Napi::Function::New(env, SetGroupTimeout));
-  exports.Set("allReduce", Napi::Function::New(env, AllReduce));
-  exports.Set("broadcast", Napi::Function::New(env, Broadcast));
-  exports.Set("reduce", Napi::Function::New(env, Reduce));
-  exports.Set("allGather", Napi::Function::New(env, AllGather));
-  exports.Set("gather", Napi::Function::New(env, Gather));
-  exports.Set("scatter", Napi::Function::New(env, Scatter));
-  exports.Set("allToAll", Napi::Function::New(env, AllToAll));
-  exports.Set("barrier", Napi::Function::New(env, Barrier));
-  exports.Set("sendRecv", Napi::Function::New(env, SendRecv));
-  exports.Set("sourceRank", Napi::Function::New(env, SourceRank));
-  exports.Set("hostname", Napi::Function::New(env, Hostname));
+  exports.Set("tcpStore", Napi::Function::New(env, guarded<TcpStore>));
+  exports.Set("fileStore", Napi::Function::New(env, guarded<MakeFileStore>));
+  exports.Set("hashStore", Napi::Function::New(env, guarded<MakeHashStore>));
+  exports.Set("prefixStore", Napi::Function::New(env, guarded<MakePrefixStore>));
+  exports.Set("storeSet", Napi::Function::New(env, guarded<StoreSet>));
+  exports.Set("storeGet", Napi::Function::New(env, guarded<StoreGet>));
+  exports.Set("storeAdd", Napi::Function::New(env, guarded<StoreAdd>));
+  exports.Set("storeCheck", Napi::Function::New(env, guarded<StoreCheck>));
+  exports.Set("storeWait", Napi::Function::New(env, guarded<StoreWait>));
+  exports.Set("storeDelete", Napi::Function::New(env, guarded<StoreDelete>));
+  exports.Set("storeNumKeys", Napi::Function::New(env, guarded<StoreNumKeys>));
+  exports.Set("storeSetTimeout", Napi::Function::New(env, guarded<StoreSetTimeout>));
+  exports.Set("setOnComplete", Napi::Function::New(env, guarded<SetOnComplete>));
+  exports.Set("refLoop", Napi::Function::New(env, guarded<RefLoop>));
+  exports.Set("waitWork", Napi::Function::New(env, guarded<WaitWork>));
+  exports.Set("isCompleted", Napi::Function::New(env, guarded<IsCompleted>));
+  exports.Set("releaseWork", Napi::Function::New(env, guarded<ReleaseWork>));
+  exports.Set("newGroup", Napi::Function::New(env, guarded<NewGroup>));
+  exports.Set("destroyGroup", Napi::Function::New(env, guarded<DestroyGroup>));
+  exports.Set("setGroupTimeout", Napi::Function::New(env, guarded<SetGroupTimeout>));
+  exports.Set("allReduce", Napi::Function::New(env, guarded<AllReduce>));
+  exports.Set("broadcast", Napi::Function::New(env, guarded<Broadcast>));
+  exports.Set("reduce", Napi::Function::New(env, guarded<Reduce>));
+  exports.Set("allGather", Napi::Function::New(env, guarded<AllGather>));
+  exports.Set("gather", Napi::Function::New(env, guarded<Gather>));
+  exports.Set("scatter", Napi::Function::New(env, guarded<Scatter>));
+  exports.Set("allToAll", Napi::Function::New(env, guarded<AllToAll>));
+  exports.Set("barrier", Napi::Function::New(env, guarded<Barrier>));
+  exports.Set("sendRecv", Napi::Function::New(env, guarded<SendRecv>));
+  exports.Set("sourceRank", Napi::Function::New(env, guarded<SourceRank>));
+  exports.Set("hostname", Napi::Function::New(env, guarded<Hostname>));
   (void)elementSize;
   return exports;
 }

@@ -44,6 +44,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called with each child once it has started (e.g. to kill or stop it later). */
   onSpawn?: (rank: number, pid: number) => void;
+  /** Called with each piece of a rank's stdout as it arrives. */
+  onStdout?: (rank: number, text: string) => void;
 }
 
 export const WORKERS = join(import.meta.dirname, 'workers');
@@ -70,7 +72,10 @@ export async function runRanks(worker: string, n: number, opts: RunOptions = {})
           new Promise<RankResult>((resolve) => {
             let stdout = '';
             let stderr = '';
-            child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+            child.stdout.on('data', (d: Buffer) => {
+              stdout += d.toString();
+              opts.onStdout?.(rank, d.toString());
+            });
             child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
             child.on('close', (code, signal) => resolve({ rank, code, signal, stdout, stderr }));
           }),
