@@ -32,6 +32,7 @@ interface OpsFixture {
   rotate_bilinear?: Desc;
   resize_nan?: { src: Desc; out: Desc };
   resize_huge?: { src: Desc; out: Desc };
+  paste: { result: Desc; sources: (Desc | number)[]; boxes: number[][] };
 }
 interface Fixture {
   sources: Record<string, Desc>;
@@ -139,6 +140,9 @@ describe('Image methods on I, F and P', () => {
       same(img.resize([13, 11], 'bicubic'), o.resize_up, 'resize up');
       same(img.rotate(30), o.rotate[0], 'rotate 30');
       same(img.rotate(90, 'nearest', true), o.rotate[1], 'rotate 90 expand');
+      const pasted = img.copy();
+      o.paste.sources.forEach((w, k) => pasted.paste(typeof w === 'number' ? w : make(w), o.paste.boxes[k]));
+      same(pasted, o.paste.result, 'paste (another mode converted, a value into a box)');
       if (o.rotate_bilinear) same(img.rotate(30, 'bilinear'), o.rotate_bilinear, 'P rotates with NEAREST');
       if (o.resize_nan) same(make(o.resize_nan.src).resize([4, 3], 'bilinear'), o.resize_nan.out, 'NaN and inf spread as in C');
       if (o.resize_huge) same(make(o.resize_huge.src).resize([5, 4], 'bicubic'), o.resize_huge.out, 'int32 overflow as x86 casts');
