@@ -225,7 +225,7 @@ void normal_f32(float* out, int64_t n, double mean, double std_, Mt& mt) {
   uniform_f32(out, n, 0, 1, mt);
   // The blocks are independent once the uniforms are drawn: split them over the pool.
   const int64_t blocks = n / 16;
-  parallel(threads_for(blocks, 4096), [&](int tid, int nth) {
+  parallel(threads_for(blocks, 512), [&](int tid, int nth) {
     int64_t b0, b1;
     split_range(blocks, tid, nth, b0, b1);
 #if defined(TL_HAVE_X86_KERNELS)
