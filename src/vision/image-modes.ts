@@ -111,20 +111,26 @@ function direct(src: PixelSource, to: ImageMode): Converted | null {
   return null;
 }
 
-/** convert_transparent: an L, RGB or I image's transparent colour promoted to alpha 0 (rgbT2rgba). */
+/**
+ * convert_transparent: an L, I or RGB image's transparent colour promoted to alpha 0 (rgbT2rgba
+ * compares the pixel with the colour's low bytes, so a 16-bit PNG's raw value rarely matches).
+ */
 function promoteTransparency(src: PixelSource, to: 'LA' | 'RGBA', t: number | readonly number[]): Converted {
   const n = src.width * src.height;
-  const out = (direct(src, to) as Converted).data as Uint8Array;
-  const c = MODE_BANDS[to];
-  const key = typeof t === 'number' ? [t, t, t] : [t[0], t[1], t[2]];
+  const rgba = convertUnchecked({ ...src, info: {} }, 'RGBA').data as Uint8Array;
+  const key = typeof t === 'number' ? [t & 255, t & 255, t & 255] : [t[0] & 255, t[1] & 255, t[2] & 255];
   for (let p = 0; p < n; p++) {
-    const o = p * c;
-    const rgb = c === 4 ? [out[o], out[o + 1], out[o + 2]] : [out[o], out[o], out[o]];
-    if (rgb[0] === (key[0] & 255) && rgb[1] === (key[1] & 255) && rgb[2] === (key[2] & 255) && out[o + c - 1] === 255) out[o + c - 1] = 0;
+    const o = p * 4;
+    if (rgba[o] === key[0] && rgba[o + 1] === key[1] && rgba[o + 2] === key[2]) rgba[o + 3] = 0;
+  }
+  let data = rgba;
+  if (to === 'LA') {
+    data = new Uint8Array(n * 2);
+    for (let p = 0; p < n; p++) [data[p * 2], data[p * 2 + 1]] = [rgba[p * 4], rgba[p * 4 + 3]];
   }
   const info = { ...src.info };
   delete info.transparency;
-  return { data: out, palette: null, info };
+  return { data, palette: null, info };
 }
 
 /** The transparent colour after conversion, as PIL converts a 1x1 image holding it. */
@@ -135,7 +141,8 @@ function convertColour(src: PixelSource, t: number | readonly number[], to: 'L' 
     mode: src.mode,
     palette: src.palette,
     info: {},
-    data: src.mode === 'P' || src.mode === 'L' ? Uint8Array.of(t as number) : Uint8Array.from(t as readonly number[]),
+    // putpixel clips each value to 8 bits (getink's CLIP8)
+    data: Uint8Array.from(typeof t === 'number' ? [t] : t, (v) => Math.max(0, Math.min(255, v))),
   };
   const px = convert(one, to).data;
   return to === 'L' ? px[0] : Array.from(px);
@@ -148,8 +155,8 @@ export function convert(src: PixelSource, to: ImageMode): Converted {
   if (to === 'P' && src.mode === 'RGBA') throw new RangeError("convert('P') of an RGBA image goes through Pillow's quantize (FASTOCTREE), which torchlette does not implement");
   const t = src.info.transparency;
   if (t !== undefined) {
-    // Pillow's convert_transparent pairs: L to LA or RGBA, RGB or I to RGBA.
-    const promotes = (src.mode === 'L' && (to === 'LA' || to === 'RGBA')) || ((src.mode === 'RGB' || src.mode === 'I') && to === 'RGBA');
+    // Pillow's convert_transparent pairs: L or I to LA or RGBA, RGB to RGBA.
+    const promotes = ((src.mode === 'L' || src.mode === 'I') && (to === 'LA' || to === 'RGBA')) || (src.mode === 'RGB' && to === 'RGBA');
     if (promotes && (typeof t === 'number' || Array.isArray(t))) return promoteTransparency(src, to as 'LA' | 'RGBA', t as number | readonly number[]);
     if (src.mode === 'P' && (to === 'LA' || to === 'RGBA')) {
       const n = src.width * src.height;

@@ -41,7 +41,7 @@ interface Fixture {
   transparency: { int_src: Desc; bytes_src: Desc; int: Record<string, Desc>; bytes: Record<string, Desc>; int_rgb_rgba: Desc };
   palettes: { l_putpalette: Desc; l_putpalette_rgb: Desc; new_p: number[] };
   ops: Record<'I' | 'F' | 'P', OpsFixture>;
-  png: Record<string, { file: string; image: Desc; rgb: Desc; rgba: Desc }>;
+  png: Record<string, { file: string; image: Desc; rgb: Desc; rgba: Desc; l: Desc; la: Desc }>;
   torchvision: Record<'I' | 'F' | 'P', Record<string, Desc | TensorJson>> & { to_pil_image: Record<string, Desc | string | null> };
 }
 const fx = loadFixture<Fixture>('pil_modes.json');
@@ -158,7 +158,7 @@ describe('Image methods on I, F and P', () => {
   });
 });
 
-describe('palette PNGs', () => {
+describe('PNGs as PIL opens them: palettes, tRNS, 16-bit grey', () => {
   for (const [name, o] of Object.entries(fx.png)) {
     test(`${name} opens as PIL opens it`, () => {
       const bytes = new Uint8Array(Buffer.from(o.file, 'base64'));
@@ -166,9 +166,17 @@ describe('palette PNGs', () => {
       same(img, o.image, 'open');
       same(img.convert('RGB'), o.rgb, 'convert RGB');
       same(img.convert('RGBA'), o.rgba, 'convert RGBA');
-      // written back as a palette PNG, it reads as the same image
-      same(io.decodeImageData(encodePng(img)), o.image, 'round trip');
-      // torchvision.io expands the palette (RGBA with tRNS), as libpng does; an index past the palette's end is an error there
+      same(img.convert('L'), o.l, 'convert L');
+      same(img.convert('LA'), o.la, 'convert LA');
+      // written back (P as a palette PNG, tRNS kept), it reads as the same image
+      if (img.mode === 'I') assert.throws(() => encodePng(img), /cannot write mode I as PNG/);
+      else same(io.decodeImageData(encodePng(img)), o.image, 'round trip');
+      // torchvision.io expands the palette and tRNS (RGBA), as libpng does; an index past the palette's end is an error there
+      if (img.mode !== 'P') {
+        const c = { L: 1, I: 1, RGB: 3 }[img.mode as 'L'] + (o.image.transparency !== undefined ? 1 : 0);
+        assert.deepEqual(io.decodeImage(bytes).shape, [c, o.image.size[1], o.image.size[0]]);
+        return;
+      }
       const entries = (o.image.palette as number[]).length / 3;
       if (pixels(o.image).every((v) => v < entries)) {
         const rgba = o.image.transparency !== undefined;
