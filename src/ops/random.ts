@@ -65,7 +65,7 @@ export function bernoulli_(self: Tensor, p: number | Tensor = 0.5, opts: Generat
   const gen = opts.generator ?? getDefaultGenerator();
   if (typeof p === 'number') {
     if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
-    return refill(self, (d) => bernoulliFill(d, p, gen));
+    return refill(self, (d) => bernoulliFill(d, self.dtype, p, gen));
   }
   const probs = castRaw(p.expand(self.shape), 'float64').buffer;
   return refill(

@@ -323,7 +323,7 @@ export function randperm(n: number, options?: RandomOptions): Tensor {
 export function bernoulliScalar(shape: readonly number[], p: number, opts: RandomOptions = {}): Tensor {
   const dtype = opts.dtype ?? getDefaultDtype();
   const out = allocate(dtype, numelOf(shape));
-  bernoulliFill(out, p, opts.generator ?? getDefaultGenerator());
+  bernoulliFill(out, dtype, p, opts.generator ?? getDefaultGenerator());
   return Tensor.fromData(out, dtype, shape.slice());
 }
 

@@ -177,6 +177,6 @@ export function randpermFill(data: TypedArray, gen: Generator): void {
 }
 
 /** bernoulli_(p) with a scalar p: one double uniform per element, 1 where it falls below p. */
-export function bernoulliFill(data: TypedArray, p: number, gen: Generator): void {
-  gen.fillWith('bernoulli', data, 'float64', [p]);
+export function bernoulliFill(data: TypedArray, dtype: DType, p: number, gen: Generator): void {
+  gen.fillWith('bernoulli', data, dtype, [p]);
 }
