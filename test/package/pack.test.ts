@@ -34,6 +34,7 @@ const ALLOWED = [
   // torch.distributed's optional Gloo addon: its sources and build script (built at install when Gloo is there).
   /^native\/distributed\/([A-Za-z0-9_]+\.(cc|h)|binding\.gyp)$/,
   /^scripts\/build-distributed\.mjs$/,
+  /^bin\/torchlette-run\.mjs$/,
 ];
 
 /** What must never ship, whatever `files` says: tests, fixtures, build intermediates, outputs. */
