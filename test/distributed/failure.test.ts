@@ -33,10 +33,10 @@ for (const how of ['SIGKILL', 'SIGSTOP'] as const) {
     const ms = Number(m[1]);
     if (how === 'SIGKILL') {
       assert.match(m[2], /Connection reset by peer|Connection closed by peer|Broken pipe/, m[2]);
-      assert.ok(ms < 2000, `error after ${ms} ms`);
+      assert.ok(ms < 10_000, `error after ${ms} ms`);
     } else {
       assert.match(m[2], /Timed out|timeout/i, m[2]);
-      assert.ok(ms >= 1500 && ms < 6000, `error after ${ms} ms (timeout 2000 ms)`);
+      assert.ok(ms >= 1500 && ms < 20_000, `error after ${ms} ms (timeout 2000 ms)`);
     }
   });
 }
