@@ -3,10 +3,13 @@
 // prints one JSON line: { value, unit, threads, backend, ...extras }.
 // Every figure is the median of several timed repeats after warm-up.
 import * as torch from '../src/index.js';
-import { backendInfo } from '../src/backend/index.js';
+import { backendInfo, setNumThreads } from '../src/backend/index.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import * as vision from '../src/vision/index.js';
 import { batch, fashionAvailable, loadFashion, permutation } from './fashion.js';
+
+// TORCHLETTE_THREADS=n runs the native kernels on n threads (default: all cores).
+if (process.env.TORCHLETTE_THREADS) setNumThreads(Number(process.env.TORCHLETTE_THREADS));
 
 const now = () => performance.now();
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -2,8 +2,9 @@
 // src/backend/js/avx-mathfun.ts, bit for bit. The JS code computes in doubles and
 // rounds to float32 where it calls Math.fround; this file does the same arithmetic in
 // the same order (built with -ffp-contract=off, so nothing is fused behind our back):
-// `F(x)` is Math.fround, and every "fused" multiply-add is the JS one, f(a * b + c)
-// in doubles, not fmaf (a double rounding that PyTorch's AVX2 build happens to match).
+// `F(x)` is Math.fround, and the multiply-adds PyTorch's AVX2 build fuses are fmaf
+// (the JS fmaf rounds once, as the instruction does). random_avx2.cc has the hot loops
+// in float32 AVX2 + FMA when the CPU has them.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -25,10 +26,12 @@ void normal_blocks_f32(float* d, int64_t blocks, double mean, double std_);
 
 namespace {
 
+// The AVX2 loops when the CPU has them, unless TORCHLETTE_ISA=generic / setIsa('generic')
+// asked for portable code (tests run the scalar loops that way).
 bool have_avx2() {
 #if defined(TL_HAVE_X86_KERNELS)
-  static const bool yes = detect_isa() >= ISA_AVX2;
-  return yes;
+  static const bool cpu = detect_isa() >= ISA_AVX2;
+  return cpu && active_isa() != ISA_GENERIC;
 #else
   return false;
 #endif
@@ -38,7 +41,10 @@ constexpr int kN = 624;
 constexpr int kM = 397;
 
 inline double F(double x) { return static_cast<double>(static_cast<float>(x)); }
-inline double fma_js(double a, double b, double c) { return F(a * b + c); }
+// a * b + c rounded once to float32 (a, b, c are float32 values).
+inline double fused(double a, double b, double c) {
+  return static_cast<double>(std::fmaf(static_cast<float>(a), static_cast<float>(b), static_cast<float>(c)));
+}
 
 void twist(uint32_t* st) {
   auto mix = [st](int i, int next, int far) {
@@ -157,13 +163,13 @@ double log256(double x0) {
   if (small) e = F(e - 1);
   x = F(x + tmp);
   const double z = F(x * x);
-  double y = fma_js(LP[0], x, LP[1]);
-  for (int k = 2; k < 9; k++) y = fma_js(y, x, LP[k]);
+  double y = fused(LP[0], x, LP[1]);
+  for (int k = 2; k < 9; k++) y = fused(y, x, LP[k]);
   y = F(y * x);
-  y = fma_js(y, z, F(e * LOG_Q1));
-  y = fma_js(-z, 0.5, y);
+  y = fused(y, z, F(e * LOG_Q1));
+  y = fused(-z, 0.5, y);
   x = F(x + y);
-  x = fma_js(e, LOG_Q2, x);
+  x = fused(e, LOG_Q2, x);
   return x;
 }
 
@@ -184,21 +190,21 @@ void sincos256(double x0, double& sin_out, double& cos_out) {
   if (j & 4) sign_sin = !sign_sin;
   const bool sin_poly_first = (j & 2) == 0;
   const bool sign_cos = (~(j - 2) & 4) != 0;
-  x = fma_js(y, DP1, x);
-  x = fma_js(y, DP2, x);
-  x = fma_js(y, DP3, x);
+  x = fused(y, DP1, x);
+  x = fused(y, DP2, x);
+  x = fused(y, DP3, x);
   const double z = F(x * x);
   double c = COS_P[0];
-  c = fma_js(c, z, COS_P[1]);
-  c = fma_js(c, z, COS_P[2]);
+  c = fused(c, z, COS_P[1]);
+  c = fused(c, z, COS_P[2]);
   c = F(c * z);
-  c = fma_js(c, z, -z * 0.5);
+  c = fused(c, z, -z * 0.5);
   c = F(c + 1);
   double s = SIN_P[0];
-  s = fma_js(s, z, SIN_P[1]);
-  s = fma_js(s, z, SIN_P[2]);
+  s = fused(s, z, SIN_P[1]);
+  s = fused(s, z, SIN_P[2]);
   s = F(s * z);
-  s = fma_js(s, x, x);
+  s = fused(s, x, x);
   double sn = sin_poly_first ? s : c;
   double cs = sin_poly_first ? c : s;
   if (sign_sin) sn = -sn;
@@ -215,8 +221,8 @@ inline void normal_fill16_f32(float* d, double mean, double std_) {
     const double radius = F(std::sqrt(F(-2 * log256(F(1 - static_cast<double>(d[j]))))));
     double sn, cs;
     sincos256(F(TWO_PI_F * static_cast<double>(d[j + 8])), sn, cs);
-    d[j] = static_cast<float>(F(radius * cs) * std_ + mean);
-    d[j + 8] = static_cast<float>(F(radius * sn) * std_ + mean);
+    d[j] = static_cast<float>(fused(F(radius * cs), std_, mean));
+    d[j + 8] = static_cast<float>(fused(F(radius * sn), std_, mean));
   }
 }
 

@@ -4,7 +4,7 @@
 // native backend (native/random.cc) computes the same numbers bit for bit.
 import type { MtState, RandomFillKind } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
-import { log256, SINCOS, sincos256 } from './avx-mathfun.js';
+import { fmaf, log256, SINCOS, sincos256 } from './avx-mathfun.js';
 import { fma } from './math.js';
 
 export const MT_N = 624;
@@ -93,14 +93,16 @@ function uniform(data: TypedArray, dtype: DType, from: number, to: number, mt: M
 const TWO_PI_F = f(2 * Math.PI);
 
 // normal_fill_16: Box-Muller on 8 pairs (data[j], data[j + 8]) of uniforms. float32
-// follows normal_fill_16_AVX2 (PyTorch's AVX2 build), float64 the scalar version.
+// follows normal_fill_16_AVX2 (PyTorch's AVX2 build, its multiply-adds fused into FMAs:
+// fmaf), float64 the scalar version.
 function normalFill16(data: TypedArray, at: number, isFloat: boolean, mean: number, std: number): void {
   for (let j = 0; j < 8; j++) {
     if (isFloat) {
       const radius = f(Math.sqrt(f(-2 * log256(f(1 - data[at + j])))));
       sincos256(f(TWO_PI_F * data[at + j + 8]));
-      data[at + j] = f(f(radius * SINCOS[1]) * std + mean);
-      data[at + j + 8] = f(f(radius * SINCOS[0]) * std + mean);
+      // _mm256_fmadd_ps(n, std, mean)
+      data[at + j] = fmaf(f(radius * SINCOS[1]), std, mean);
+      data[at + j + 8] = fmaf(f(radius * SINCOS[0]), std, mean);
     } else {
       const radius = Math.sqrt(-2 * Math.log(1 - data[at + j]));
       const theta = 2 * Math.PI * data[at + j + 8];
