@@ -13,7 +13,7 @@
 // (npm test builds it when it can; the wasm test pass then reports it missing).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -96,18 +96,24 @@ mkdirSync(outDir, { recursive: true });
 mkdirSync(dirname(stampPath), { recursive: true });
 rmSync(stampPath, { force: true });
 const t0 = Date.now();
-const cmd = [...CXXFLAGS, `--sysroot=${sysroot}`, ...LDFLAGS, ...sources, '-o', out];
+// Built next to the old file and renamed over it when it loads: a process starting
+// meanwhile (tests) reads the old module or the new one, never half a file.
+const tmp = `${out}.tmp`;
+const cmd = [...CXXFLAGS, `--sysroot=${sysroot}`, ...LDFLAGS, ...sources, '-o', tmp];
 const r = spawnSync(cxx, cmd, { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) {
+  rmSync(tmp, { force: true });
   console.error(`build-wasm: ${cxx} failed (${r.status ?? r.signal})`);
   process.exit(1);
 }
 // Check that it loads here before stamping it.
 try {
-  new WebAssembly.Module(readFileSync(out));
+  new WebAssembly.Module(readFileSync(tmp));
 } catch (e) {
-  console.error(`build-wasm: ${out} does not compile in this Node: ${e.message}`);
+  rmSync(tmp, { force: true });
+  console.error(`build-wasm: ${tmp} does not compile in this Node: ${e.message}`);
   process.exit(1);
 }
+renameSync(tmp, out);
 writeFileSync(stampPath, want);
 console.log(`build-wasm: ${out} (${(readFileSync(out).length / 1024).toFixed(0)} KB) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
