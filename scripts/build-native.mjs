@@ -135,7 +135,9 @@ function sourceStamp() {
   const h = createHash('sha256');
   h.update(`${process.platform} ${process.arch}\n`);
   const nativeDir = join(root, 'native');
-  for (const f of ['binding.gyp', ...readdirSync(nativeDir).sort().filter((n) => n !== 'distributed').map((n) => join('native', n))]) {
+  // the files directly in native/ (native/distributed and native/wasm are other builds' sources)
+  const files = readdirSync(nativeDir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+  for (const f of ['binding.gyp', ...files.map((n) => join('native', n))]) {
     h.update(f);
     h.update(readFileSync(join(root, f)));
   }
