@@ -83,9 +83,11 @@ export class Image {
     return [this.width, this.height];
   }
 
-  /** A zero image of this mode (and palette) with another size: what geometric operations fill. */
+  /** A zero image of this mode, palette and info with another size: what geometric operations fill (PIL's _new keeps info). */
   blank(width: number, height: number): Image {
-    return new Image(width, height, this.channels, undefined, this.mode, this.palette);
+    const img = new Image(width, height, this.channels, undefined, this.mode, this.palette);
+    img.info = { ...this.info };
+    return img;
   }
 
   /** PIL's img.copy(): the same pixels, palette and info in a new image. */

@@ -100,6 +100,8 @@ describe('P transparency, palettes', () => {
     const src = make(fx.transparency.int_src);
     for (const [mode, want] of Object.entries(fx.transparency.int)) same(src.convert(mode as ImageMode), want, `P(int)>${mode}`);
     same(src.convert('RGB').convert('RGBA'), fx.transparency.int_rgb_rgba, 'P(int)>RGB>RGBA');
+    // crop, resize, transpose and rotate keep info, as PIL's _new does
+    for (const out of [src.crop([0, 0, 2, 2]), src.resize([3, 3]), src.transpose('FLIP_LEFT_RIGHT'), src.rotate(30)]) assert.equal(out.info.transparency, 2);
   });
 
   test('one alpha per entry', () => {
