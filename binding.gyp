@@ -18,7 +18,8 @@
         "native/pool.cc",
         "native/loss.cc",
         "native/norm.cc",
-        "native/ternary.cc"
+        "native/ternary.cc",
+        "native/random.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
@@ -43,7 +44,7 @@
         {
           "target_name": "torchlette_avx2",
           "type": "static_library",
-          "sources": ["native/gemm_avx2.cc", "native/ternary_fma.cc"],
+          "sources": ["native/gemm_avx2.cc", "native/ternary_fma.cc", "native/random_avx2.cc"],
           "cflags_cc": ["-O3", "-mavx2", "-mfma", "-ffp-contract=off", "-fvisibility=hidden"],
           "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-mavx2", "-mfma", "-std=c++17"] }
         },

@@ -176,6 +176,21 @@ def resnet(train):
     report(8 / statistics.median(times), "images/s")
 
 
+def construct(name):
+    """B6 construction: torchvision.models.<name>() after torch.manual_seed(0), seconds;
+    one warm-up build, then the median of 3."""
+    import torchvision
+    build = getattr(torchvision.models, name)
+    times = []
+    for i in range(4):
+        torch.manual_seed(0)
+        t0 = time.perf_counter()
+        build()
+        if i > 0:
+            times.append(time.perf_counter() - t0)
+    report(statistics.median(times), "s", builds=[round(t, 3) for t in times])
+
+
 def main():
     workload = sys.argv[1]
     arg = sys.argv[2] if len(sys.argv) > 2 else None
@@ -183,7 +198,8 @@ def main():
         print(json.dumps(dict(error="Fashion-MNIST not found")))
         return
     {"gemm": lambda: gemm(int(arg)), "eager": eager, "mlp": mlp, "lenet": lenet,
-     "resnet-train": lambda: resnet(True), "resnet-eval": lambda: resnet(False)}[workload]()
+     "resnet-train": lambda: resnet(True), "resnet-eval": lambda: resnet(False),
+     "construct": lambda: construct(arg)}[workload]()
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ const ROWS = [
   { id: 'B4a ResNet18 train', args: ['resnet-train'], kind: 'rate', target: 0.8 },
   { id: 'B4b ResNet18 eval', args: ['resnet-eval'], kind: 'rate', target: 0.8 },
   { id: 'B5 eager', args: ['eager'], kind: 'time', target: 2.0 },
+  // B6 construction: building a torchvision model with its seeded init (issue 13: >= 1.0x PyTorch).
+  ...['vgg16', 'resnet50', 'convnext_base', 'vit_b_16'].map((m) => ({ id: `B6 build ${m}`, args: ['construct', m], kind: 'time', target: 1.0 })),
 ];
 const TFJS_MIN_SPEEDUP = 5;
 
@@ -150,7 +152,8 @@ const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() 
 const note = [
   `torchlette speed-ups: peer time / torchlette time (>1: torchlette faster); ✓/✗ against issue 4's targets`,
   `(GEMM >= 0.9x, MLP/LeNet >= 1.2x, ResNet18 >= 0.8x, eager >= 2x i.e. <= 0.5x PyTorch's time; >= ${TFJS_MIN_SPEEDUP}x TF.js's best backend).`,
-  `B1: GFLOP/s; B2/B3: samples/s (tfjs on part of the epoch); B4: images/s; B5: us per iteration.`,
+  `B1: GFLOP/s; B2/B3: samples/s (tfjs on part of the epoch); B4: images/s; B5: us per iteration;`,
+  `B6 build: seconds to build the torchvision model after manual_seed(0) (default classes; construction target >= 1.0x).`,
   `PyTorch: Debian's 1.13 as installed (its libblas.so.3), in each thread setup — 1T: 1 thread; ${N}T: all OpenMP and BLAS threads;`,
   `${N}OMP+1BLAS: all OpenMP threads, 1 BLAS thread — and compared at its best setup per workload (OMP_WAIT_POLICY left at its default).`,
   ...(withOb ? [`PyTorch+OpenBLAS: the same with OpenBLAS 0.3.21 (BLAS threads: all cores for B1, 1 for the models).`] : []),

@@ -137,6 +137,7 @@ else if (workload === 'eager') eager();
 else if (workload === 'mlp') mlp();
 else if (workload === 'lenet') lenet();
 else if (workload.startsWith('resnet')) skip('ResNet18 is not defined for tfjs in this bench (minutes per step on these backends)');
+else if (workload === 'construct') skip('torchvision models are not defined for tfjs');
 else {
   console.error(`unknown workload ${workload}`);
   process.exit(2);

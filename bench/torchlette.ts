@@ -3,10 +3,13 @@
 // prints one JSON line: { value, unit, threads, backend, ...extras }.
 // Every figure is the median of several timed repeats after warm-up.
 import * as torch from '../src/index.js';
-import { backendInfo } from '../src/backend/index.js';
+import { backendInfo, setNumThreads } from '../src/backend/index.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import * as vision from '../src/vision/index.js';
 import { batch, fashionAvailable, loadFashion, permutation } from './fashion.js';
+
+// TORCHLETTE_THREADS=n runs the native kernels on n threads (default: all cores).
+if (process.env.TORCHLETTE_THREADS) setNumThreads(Number(process.env.TORCHLETTE_THREADS));
 
 const now = () => performance.now();
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -163,6 +166,25 @@ function resnet(train: boolean): void {
   report(8 / median(times), 'images/s');
 }
 
+/**
+ * B6 construction: building a torchvision model with its seeded initialisation
+ * (torch.manualSeed(0); models.vgg16() — default classes), seconds; one warm-up build,
+ * then the median of 3.
+ */
+function construct(name: string): void {
+  const models = vision.models as unknown as Record<string, () => torch.nn.Module>;
+  const build = models[name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())];
+  if (!build) throw new Error(`no model ${name}`);
+  const times: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    torch.manualSeed(0);
+    const t0 = now();
+    build();
+    if (i > 0) times.push((now() - t0) / 1000);
+  }
+  report(median(times), 's', { builds: times.map((t) => Number(t.toFixed(3))) });
+}
+
 const [workload, arg] = process.argv.slice(2);
 const needsData = workload === 'mlp' || workload === 'lenet';
 if (needsData && !fashionAvailable()) {
@@ -173,6 +195,7 @@ else if (workload === 'mlp') mlp();
 else if (workload === 'lenet') lenet();
 else if (workload === 'resnet-train') resnet(true);
 else if (workload === 'resnet-eval') resnet(false);
+else if (workload === 'construct') construct(arg);
 else {
   console.error(`unknown workload ${workload}`);
   process.exit(2);

@@ -564,6 +564,29 @@ Napi::Value GroupNormBackward(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, tl::group_norm_backward(grad, x, groups, mean, rstd, weight, gi, gw, gb));
 }
 
+// ---- random fills ----
+
+// meta: kind, dtype code, index, p0, p1 | out (written whole) | state: Uint32Array(624)
+// -> the generator's next index, or -1 when the fill is left to the JS kernel.
+Napi::Value RandomFill(const Napi::CallbackInfo& info) {
+  TL_BEGIN(2);
+  const int kind = static_cast<int>(m.num());
+  const int dtype = static_cast<int>(m.num());
+  const int64_t index = m.i64();
+  const double p0 = m.num(), p1 = m.num();
+  View out;
+  if (!bind_buffer(env, info[0], out)) return env.Undefined();
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  if (napi_get_typedarray_info(env, info[1], &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_uint32_array ||
+      length != 624)
+    return fail(env, "randomFill expects the generator's 624 words as a Uint32Array"), env.Undefined();
+  if (index < 0 || index > 624) return fail(env, "bad generator index"), env.Undefined();
+  const int64_t next = tl::random_fill(kind, dtype, out, static_cast<uint32_t*>(data), index, p0, p1);
+  return Napi::Number::New(env, static_cast<double>(next));
+}
+
 // ---- setup and settings ----
 
 Napi::Array Names(Napi::Env env, const char* const* names, int n) {
@@ -641,6 +664,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   fn("where", Where);
   fn("copy", Copy);
   fn("fill", Fill);
+  fn("randomFill", RandomFill);
   fn("reduce", Reduce);
   fn("variance", Variance);
   fn("cumulative", Cumulative);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "kernels.h"
 #include "ops.h"
@@ -70,6 +71,51 @@ inline double erfinv_d(double y) {
   return y < 0 ? -x : x;
 }
 
+// erfinv for float32 results (src/backend/js/math.ts erfinvFloat): Wichura's AS241 normal
+// quantile (relative error ~1e-16, no iteration), erfinv(y) = ndtri((1 + y) / 2) / sqrt(2),
+// with q = y / 2 and the tail's (1 - |y|) / 2 computed exactly. Its float32 rounding equals
+// the Newton iteration's on every float tested (a sweep of 37M floats in (0, 1)), at a
+// tenth of the cost (trunc_normal_ init of large models).
+inline double erfinv_as241(double y) {
+  if (y != y || y < -1 || y > 1) return std::numeric_limits<double>::quiet_NaN();
+  if (y == 1) return std::numeric_limits<double>::infinity();
+  if (y == -1) return -std::numeric_limits<double>::infinity();
+  if (y == 0) return y;
+  const double q = 0.5 * y;
+  double x;
+  if (std::fabs(q) <= 0.425) {
+    const double r = 0.180625 - q * q;
+    x = q *
+        (((((((2.5090809287301226727e3 * r + 3.3430575583588128105e4) * r + 6.7265770927008700853e4) * r +
+             4.5921953931549871457e4) * r + 1.3731693765509461125e4) * r + 1.9715909503065514427e3) * r +
+          1.3314166789178437745e2) * r + 3.3871328727963666080e0) /
+        (((((((5.2264952788528545610e3 * r + 2.8729085735721942674e4) * r + 3.9307895800092710610e4) * r +
+             2.1213794301586595867e4) * r + 5.3941960214247511077e3) * r + 6.8718700749205790830e2) * r +
+          4.2313330701600911252e1) * r + 1);
+  } else {
+    double r = std::sqrt(-std::log(0.5 * (1 - std::fabs(y))));
+    if (r <= 5) {
+      r -= 1.6;
+      x = (((((((7.74545014278341407640e-4 * r + 2.27238449892691845833e-2) * r + 2.41780725177450611770e-1) * r +
+               1.27045825245236838258e0) * r + 3.64784832476320460504e0) * r + 5.76949722146069140550e0) * r +
+            4.63033784615654529590e0) * r + 1.42343711074968357734e0) /
+          (((((((1.05075007164441684324e-9 * r + 5.47593808499534494600e-4) * r + 1.51986665636164571966e-2) * r +
+               1.48103976427480074590e-1) * r + 6.89767334985100004550e-1) * r + 1.67638483018380384940e0) * r +
+            2.05319162663775882187e0) * r + 1);
+    } else {
+      r -= 5;
+      x = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 1.24266094738807843860e-3) * r +
+               2.65321895265761230930e-2) * r + 2.96560571828504891230e-1) * r + 1.78482653991729133580e0) * r +
+            5.46378491116411436990e0) * r + 6.65790464350110377720e0) /
+          (((((((2.04426310338993978564e-15 * r + 1.42151175831644588870e-7) * r + 1.84631831751005468180e-5) * r +
+               7.86869131145613259100e-4) * r + 1.48753612908506148525e-2) * r + 1.36929880922735805310e-1) * r +
+            5.99832206555887937690e-1) * r + 1);
+    }
+    if (q < 0) x = -x;
+  }
+  return x * 0.70710678118654752440;
+}
+
 inline double js_bitop(int op, double a, double b) {
   const int32_t x = js_to_int32(a), y = js_to_int32(b);
   return op == B_bitwiseAnd ? (x & y) : op == B_bitwiseOr ? (x | y) : (x ^ y);
@@ -116,7 +162,10 @@ template <class T> void apply_unary(int op, T* o, const T* a, int64_t n, const d
     case U_cosh: map1(o, a, n, [](T x) { return std::cosh(x); }); break;
     case U_tanh: map1(o, a, n, [](T x) { return std::tanh(x); }); break;
     case U_erf: map1(o, a, n, [](T x) { return std::erf(x); }); break;
-    case U_erfinv: map1(o, a, n, [](T x) { return static_cast<T>(erfinv_d(x)); }); break;
+    case U_erfinv:
+      if (std::is_same<T, float>::value) map1(o, a, n, [](T x) { return static_cast<T>(erfinv_as241(x)); });
+      else map1(o, a, n, [](T x) { return static_cast<T>(erfinv_d(x)); });
+      break;
     case U_sigmoid: map1(o, a, n, [one](T x) { return one / (one + std::exp(-x)); }); break;
     case U_relu: map1(o, a, n, [](T x) { return x > 0 || x != x ? x : T(0); }); break;
     case U_silu: map1(o, a, n, [one](T x) { return x / (one + std::exp(-x)); }); break;

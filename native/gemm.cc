@@ -40,6 +40,12 @@ void sgemm_6x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc
 void dgemm_6x16(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta);
 }  // namespace avx512
 #endif
+#if defined(__wasm_simd128__)
+namespace wasm {  // native/wasm/gemm_simd128.cc
+void sgemm_4x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta);
+void dgemm_4x4(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta);
+}  // namespace wasm
+#endif
 
 // ---- Portable micro-kernels: the same body with GCC/Clang vector types ----
 namespace generic {
@@ -183,8 +189,13 @@ bool set_isa(int isa) {
       break;
     default:
       g_isa = ISA_GENERIC;
+#if defined(__wasm_simd128__)
+      g_sk = {4, 8, wasm::sgemm_4x8, 256, 128, 4096};
+      g_dk = {4, 4, wasm::dgemm_4x4, 256, 128, 2048};
+#else
       g_sk = {6, 8, generic::sgemm_6x8, 256, 96, 4096};
       g_dk = {6, 4, generic::dgemm_6x4, 256, 96, 2048};
+#endif
       break;
   }
   return true;

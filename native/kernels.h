@@ -25,6 +25,12 @@ void where(const View& cond, const View& a, const View& b, const View& out);
 void copy(const View& src, const View& dst);
 void fill(const View& dst, double value);
 
+// random.cc: fills all of `out` (a contiguous buffer of dtype `dtype`) as
+// src/backend/js/random.ts does, advancing mt19937's 624 words in `state` from `index`;
+// returns the next index, or -1 for a kind/dtype left to the JS kernel (float64 normals).
+enum RandomFillKind { RF_UNIFORM = 0, RF_NORMAL = 1, RF_BERNOULLI = 2 };
+int64_t random_fill(int kind, int dtype, const View& out, uint32_t* state, int64_t index, double p0, double p1);
+
 // ternary.cc: op 0 addcmul, 1 addcdiv, 2 lerp, 3 lerpScalar (false: operand buffers of
 // another type than out's, or an integer dtype with an op other than addcmul)
 bool ternary(int op, const View& x, const View& a, const View& b, double value, const View& out);

@@ -29,6 +29,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDistributed } from './build-distributed.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const buildDir = join(root, 'build');
@@ -122,6 +123,10 @@ if (process.env.TORCHLETTE_SKIP_NATIVE) {
   process.exit(0);
 }
 
+// torch.distributed's optional Gloo addon (its own gyp file under native/distributed): built
+// when Gloo is on this machine; it never fails the install and does not depend on what follows.
+buildDistributed({ nodeGyp: findNodeGyp(), nodedir: findNodeDir() });
+
 const addonPath = join(buildDir, 'Release', 'torchlette.node');
 const stampPath = join(buildDir, 'native-build.stamp');
 
@@ -130,7 +135,9 @@ function sourceStamp() {
   const h = createHash('sha256');
   h.update(`${process.platform} ${process.arch}\n`);
   const nativeDir = join(root, 'native');
-  for (const f of ['binding.gyp', ...readdirSync(nativeDir).sort().map((n) => join('native', n))]) {
+  // the files directly in native/ (native/distributed and native/wasm are other builds' sources)
+  const files = readdirSync(nativeDir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+  for (const f of ['binding.gyp', ...files.map((n) => join('native', n))]) {
     h.update(f);
     h.update(readFileSync(join(root, f)));
   }

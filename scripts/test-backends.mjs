@@ -1,23 +1,29 @@
 #!/usr/bin/env node
 // Runs the test suite once per backend: native (TORCHLETTE_BACKEND=native, which
-// fails loudly if the addon is missing) and JS (TORCHLETTE_BACKEND=js). Arguments
-// are passed to scripts/run-tests.mjs (file filters); `npm test` runs it after the type check.
-// TORCHLETTE_TEST_BACKENDS=js (or native) runs just one, e.g. where the addon cannot build.
+// fails loudly if the addon is missing), JS (TORCHLETTE_BACKEND=js) and wasm (the
+// WebAssembly build of the native kernels, TORCHLETTE_BACKEND=wasm: fails loudly when
+// prebuilds/wasm/torchlette.wasm is missing). Arguments are passed to
+// scripts/run-tests.mjs (file filters); `npm test` runs it after the type check and
+// scripts/build-wasm.mjs. TORCHLETTE_TEST_BACKENDS=js (or native, or a list such as
+// native,wasm) runs just those, e.g. where the addon cannot build.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const runner = join(dirname(fileURLToPath(import.meta.url)), 'run-tests.mjs');
-const backends = (process.env.TORCHLETTE_TEST_BACKENDS ?? 'native,js').split(',').map((b) => b.trim()).filter(Boolean);
+const backends = (process.env.TORCHLETTE_TEST_BACKENDS ?? 'native,js,wasm').split(',').map((b) => b.trim()).filter(Boolean);
+const EXCLUDE = { js: 'test/backend/,test/package/,test/vision/models-all', wasm: 'test/package/,test/vision/models-all' };
 let failed = false;
 for (const backend of backends) {
   console.log(`\n=== test suite on the ${backend} backend ===\n`);
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [runner, ...process.argv.slice(2)], {
     stdio: 'inherit',
-    // test/backend compares the native kernels with the JS ones, and test/package checks that the
-    // packed package runs on its prebuilt native binary: they run in the native pass only.
-    env: { ...process.env, TORCHLETTE_BACKEND: backend, ...(backend === 'js' ? { TORCHLETTE_TEST_EXCLUDE: 'test/backend/,test/package/' } : {}) },
+    // test/backend compares the native kernels with the JS ones (in the wasm pass: the wasm
+    // build of them), test/package checks that the packed package runs on its prebuilt native
+    // binary, and test/vision/models-all builds and runs every torchvision model (minutes of
+    // compute): they run in the native pass only (test/backend in the wasm pass too).
+    env: { ...process.env, TORCHLETTE_BACKEND: backend, ...(EXCLUDE[backend] ? { TORCHLETTE_TEST_EXCLUDE: EXCLUDE[backend] } : {}) },
   });
   console.log(`\n=== ${backend} backend: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)} s ===`);
   failed ||= r.status !== 0;

@@ -203,6 +203,8 @@ export function runBackward(
 
       if (node instanceof AccumulateGrad) {
         if (!capture && inputs[0] !== null) accumulate(node.variable, inputs[0], opts.createGraph);
+        // Post hooks of a leaf's accumulator run once .grad holds the sum (PyTorch's; DDP's reducer uses them).
+        if (!capture && node.postHooks !== null) for (const hook of node.postHooks) hook([], inputs);
         continue;
       }
       if (needed !== null && !needed.has(node)) continue;

@@ -83,6 +83,19 @@ export interface Pool2dParams {
   divisorOverride?: number | null;
 }
 
+/** mt19937's state as the random fills advance it: its 624 words and the index of the next one (624: twist first). */
+export interface MtState {
+  readonly words: Uint32Array;
+  index: number;
+}
+
+/**
+ * What Backend.randomFill draws (PyTorch's CPU streams, src/backend/js/random.ts):
+ * 'uniform' [from, to] (uniform_), 'normal' [mean, std] (normal_ on 16 or more contiguous
+ * elements), 'bernoulli' [p] (bernoulli_ with a scalar p).
+ */
+export type RandomFillKind = 'uniform' | 'normal' | 'bernoulli';
+
 export interface Backend {
   readonly name: string;
 
@@ -101,6 +114,11 @@ export interface Backend {
   copy(src: View, dst: View): void;
   /** dst[i] = value (already cast to dst's dtype; an int64 dst takes a bigint for values past 2^53). */
   fill(dst: View, value: number | bigint): void;
+  /**
+   * Fills `out` (contiguous, of `dtype`) with draws of `kind` (params: see RandomFillKind) from
+   * the generator `gen`, advancing it exactly as PyTorch's CPU kernels advance theirs.
+   */
+  randomFill(kind: RandomFillKind, out: TypedArray, dtype: DType, gen: MtState, params: readonly number[]): void;
   /**
    * Reduces `x` over `dims` (sorted, unique) into `out`, a contiguous buffer of x's shape
    * with those dims removed. arg* write the index along the single reduced dim.

@@ -2,22 +2,31 @@ import type { Backend } from './backend.js';
 import { jsBackend } from './js/index.js';
 import { loadAddon, type Addon, type AddonOrigin } from './native/addon.js';
 import { loadNativeBackend } from './native/index.js';
+import { loadWasmAddon } from './wasm/load.js';
 
-export type { Backend, BinaryOp, ReduceOp, TernaryOp, UnaryOp, View } from './backend.js';
+export type { Backend, BinaryOp, MtState, RandomFillKind, ReduceOp, TernaryOp, UnaryOp, View } from './backend.js';
 export * from './dtype.js';
 
 // Backend selection, once at startup: the native addon when it loads (the prebuilt
-// binary shipped for this platform, else a local build; see native/addon.ts), else
-// the JS backend with one warning. TORCHLETTE_BACKEND=js forces the JS
-// backend; TORCHLETTE_BACKEND=native makes a missing addon an error (CI).
+// binary shipped for this platform, else a local build; see native/addon.ts), else the
+// WebAssembly build of the same kernels (prebuilds/wasm, see wasm/load.ts), else the JS
+// backend; a fallback warns once. TORCHLETTE_BACKEND=native|wasm|js picks one, and a
+// missing native or wasm backend is then an error (CI).
 const requested = (typeof process !== 'undefined' ? process.env.TORCHLETTE_BACKEND : undefined)?.trim().toLowerCase() || 'auto';
+if (!['auto', 'native', 'wasm', 'js'].includes(requested)) {
+  throw new Error(`torchlette: TORCHLETTE_BACKEND must be one of native, wasm, js (or unset), but got '${requested}'`);
+}
 
 let addon: Addon | null = null;
 let addonOrigin: AddonOrigin | null = null;
 let nativeBackendObject: Backend | null = null;
 let unavailableReason: string | null = null;
+let wasm: Addon | null = null;
+let wasmOrigin: AddonOrigin | null = null;
+let wasmBackendObject: Backend | null = null;
+let wasmUnavailableReason: string | null = null;
 
-if (requested !== 'js') {
+if (requested === 'auto' || requested === 'native') {
   const r = loadNativeBackend(loadAddon);
   if (r.ok) {
     addon = r.addon;
@@ -28,18 +37,41 @@ if (requested !== 'js') {
     if (requested === 'native') {
       throw new Error(`torchlette: TORCHLETTE_BACKEND=native, but the native backend is unavailable: ${r.reason}`);
     }
-    console.warn(
-      `torchlette: the native CPU backend is unavailable (${r.reason}); using the much slower JS backend. ` +
-        'To build it from source (needs a C++ compiler, make and python3): `TORCHLETTE_BUILD_FROM_SOURCE=1 npm rebuild torchlette` ' +
-        'in your project (if npm reports its install script as unreviewed, first `npm install-scripts approve torchlette`), ' +
-        'or `npm run build:native` in the torchlette folder. Set TORCHLETTE_BACKEND=js to silence this warning.',
-    );
   }
 } else {
-  unavailableReason = 'disabled by TORCHLETTE_BACKEND=js';
+  unavailableReason = `disabled by TORCHLETTE_BACKEND=${requested}`;
 }
 
-let active: Backend = nativeBackendObject ?? jsBackend;
+if (nativeBackendObject) {
+  wasmUnavailableReason = 'not loaded: the native backend is active';
+} else if (requested === 'auto' || requested === 'wasm') {
+  const r = loadNativeBackend(loadWasmAddon);
+  if (r.ok) {
+    wasm = r.addon;
+    wasmOrigin = r.origin;
+    // The native backend's code over the wasm kernels; only the name differs.
+    wasmBackendObject = { ...r.backend, name: 'wasm' };
+  } else {
+    wasmUnavailableReason = r.reason;
+    if (requested === 'wasm') {
+      throw new Error(`torchlette: TORCHLETTE_BACKEND=wasm, but the WebAssembly backend is unavailable: ${r.reason}`);
+    }
+  }
+} else {
+  wasmUnavailableReason = 'disabled by TORCHLETTE_BACKEND=js';
+}
+
+if (requested === 'auto' && !nativeBackendObject) {
+  console.warn(
+    `torchlette: the native CPU backend is unavailable (${unavailableReason}); using the ` +
+      (wasmBackendObject ? 'WebAssembly backend (same kernels, one thread)' : `much slower JS backend (no WebAssembly backend either: ${wasmUnavailableReason})`) +
+      '. To build the native backend from source (needs a C++ compiler, make and python3): `TORCHLETTE_BUILD_FROM_SOURCE=1 npm rebuild torchlette` ' +
+      'in your project (if npm reports its install script as unreviewed, first `npm install-scripts approve torchlette`), ' +
+      'or `npm run build:native` in the torchlette folder. Set TORCHLETTE_BACKEND=wasm or js to silence this warning.',
+  );
+}
+
+let active: Backend = nativeBackendObject ?? wasmBackendObject ?? jsBackend;
 
 /** The backend every op runs on. */
 export function backend(): Backend {
@@ -63,8 +95,18 @@ export function nativeAddon(): Addon | null {
   return addon;
 }
 
+/** The WebAssembly backend, or null when it is not loaded (see backendInfo().wasmReason). */
+export function wasmBackend(): Backend | null {
+  return wasmBackendObject;
+}
+
+/** The loaded WebAssembly module behind the `Addon` interface (tests, benchmarks), or null. */
+export function wasmAddon(): Addon | null {
+  return wasm;
+}
+
 export interface BackendInfo {
-  /** The backend ops run on now: 'native' or 'js'. */
+  /** The backend ops run on now: 'native', 'wasm' or 'js'. */
   active: string;
   /** Whether the native addon is loaded (it may be loaded but not active after setBackend). */
   nativeAvailable: boolean;
@@ -76,9 +118,18 @@ export interface BackendInfo {
    * without the addon.
    */
   addon: { from: 'prebuilt' | 'build'; path: string; why: string } | null;
+  /** Whether the WebAssembly backend is loaded (only when the native one is not). */
+  wasmAvailable: boolean;
+  /** Why the WebAssembly backend is not loaded, or null. */
+  wasmReason: string | null;
+  /** The WebAssembly module loaded and why, or null. */
+  wasm: { path: string; why: string } | null;
   /** TORCHLETTE_BACKEND as read at startup ('auto' when unset). */
   requested: string;
-  /** GEMM kernels in use ('avx512', 'avx2', 'generic') and the best this CPU supports; null without the addon. */
+  /**
+   * GEMM kernels in use ('avx512', 'avx2', 'generic') and the best this CPU supports; null without
+   * the addon. The WebAssembly backend's are 'generic' (the portable kernels, built for SIMD128).
+   */
   isa: string | null;
   cpuIsa: string | null;
   /** Threads native kernels use (1 for the JS backend). */
@@ -92,16 +143,21 @@ export function backendInfo(): BackendInfo {
     nativeAvailable: addon !== null,
     reason: unavailableReason,
     addon: addonOrigin ? { ...addonOrigin } : null,
+    wasmAvailable: wasm !== null,
+    wasmReason: wasmUnavailableReason,
+    wasm: wasmOrigin ? { path: wasmOrigin.path, why: wasmOrigin.why } : null,
     requested,
-    isa: addon ? addon.isa() : null,
-    cpuIsa: addon ? addon.cpuIsa() : null,
+    isa: addon ? addon.isa() : wasm ? wasm.isa() : null,
+    cpuIsa: addon ? addon.cpuIsa() : wasm ? wasm.cpuIsa() : null,
     numThreads: getNumThreads(),
   };
 }
 
-/** Threads used by native kernels (PyTorch's torch.get_num_threads). The JS backend uses one. */
+/** Threads used by native kernels (PyTorch's torch.get_num_threads). The JS and (for now) wasm backends use one. */
 export function getNumThreads(): number {
-  return addon && active === nativeBackendObject ? addon.getNumThreads() : 1;
+  if (addon && active === nativeBackendObject) return addon.getNumThreads();
+  if (wasm && active === wasmBackendObject) return wasm.getNumThreads();
+  return 1;
 }
 
 /** Sets the native thread pool size (PyTorch's torch.set_num_threads); default: all cores. */

@@ -24,4 +24,5 @@ export * from './modules/transformer.js';
 export * as functional from './functional/index.js';
 export * as init from './init.js';
 export * as utils from './utils/index.js';
+export * as parallel from './parallel/index.js';
 export * from './modules/adaptive.js';

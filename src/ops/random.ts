@@ -20,13 +20,22 @@ interface RandomOptions {
   requiresGrad?: boolean;
 }
 
-/** Replaces self's values with `fill`'s output, written in self's (contiguous) element order. */
-function refill(self: Tensor, fill: (data: TypedArray) => void): Tensor {
-  return inplace(self, [], (s) => {
-    const data = allocate(s.dtype, s.numel());
-    fill(data);
-    return Tensor.fromData(data, s.dtype, s.shape.slice());
-  });
+/**
+ * Replaces self's values with `fill`'s output, written in self's (contiguous) element order:
+ * straight into self's memory when self is contiguous and nothing is recorded (init under
+ * noGrad: no temporary the size of the weight, no copy).
+ */
+function refill(self: Tensor, fill: (data: TypedArray) => void, reads: readonly Tensor[] = []): Tensor {
+  return inplace(
+    self,
+    reads,
+    (s) => {
+      const data = allocate(s.dtype, s.numel());
+      fill(data);
+      return Tensor.fromData(data, s.dtype, s.shape.slice());
+    },
+    { dtype: self.dtype, write: fill },
+  );
 }
 
 function requireFloat(t: Tensor, op: string): void {
@@ -57,12 +66,16 @@ export function bernoulli_(self: Tensor, p: number | Tensor = 0.5, opts: Generat
   const gen = opts.generator ?? getDefaultGenerator();
   if (typeof p === 'number') {
     if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
-    return refill(self, (d) => bernoulliFill(d, p, gen));
+    return refill(self, (d) => bernoulliFill(d, self.dtype, p, gen));
   }
   const probs = castRaw(p.expand(self.shape), 'float64').buffer;
-  return refill(self, (d) => {
-    for (let i = 0; i < d.length; i++) d[i] = uniformSample(gen, 'float32', 0, 1) < probs[i] ? 1 : 0;
-  });
+  return refill(
+    self,
+    (d) => {
+      for (let i = 0; i < d.length; i++) d[i] = uniformSample(gen, 'float32', 0, 1) < probs[i] ? 1 : 0;
+    },
+    [p],
+  );
 }
 
 /** One uniform double in [0, 1) from the 53-bit stream (uniform_real_distribution<double>). */

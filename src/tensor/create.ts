@@ -178,8 +178,10 @@ function filled(shape: readonly number[], value: number | boolean | bigint, opts
   checkNonNegativeShape(shape);
   const out = allocate(dtype, numelOf(shape));
   const v = checkedElement(typeof value === 'boolean' ? Number(value) : value, dtype, overflowTypeName(dtype), true);
-  if (out instanceof BigInt64Array) out.fill(v as bigint);
-  else out.fill(v as number);
+  // A fresh typed array is already +0 everywhere: skip a pass over it (zeros, empty: model weights).
+  if (out instanceof BigInt64Array) {
+    if (v !== 0n) out.fill(v as bigint);
+  } else if (!Object.is(v, 0)) out.fill(v as number);
   return finish(Tensor.fromData(out, dtype, shape.slice()), opts);
 }
 
@@ -358,7 +360,7 @@ export function randperm(n: number, options?: RandomOptions): Tensor {
 export function bernoulliScalar(shape: readonly number[], p: number, opts: RandomOptions = {}): Tensor {
   const dtype = opts.dtype ?? getDefaultDtype();
   const out = allocate(dtype, numelOf(shape));
-  bernoulliFill(out, p, opts.generator ?? getDefaultGenerator());
+  bernoulliFill(out, dtype, p, opts.generator ?? getDefaultGenerator());
   return Tensor.fromData(out, dtype, shape.slice());
 }
 

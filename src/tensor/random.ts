@@ -1,18 +1,17 @@
 // PyTorch's CPU generator (mt19937) and the way its distributions consume it
 // (ATen/core/DistributionsHelper.h, ATen/native/cpu/DistributionTemplates.h), so
 // that the same seed gives the same numbers as torch.manual_seed.
+import { backend, type MtState, type RandomFillKind } from '../backend/index.js';
 import { fma } from '../backend/js/math.js';
-import { log256, SINCOS, sincos256 } from './avx-mathfun.js';
-import { int64ArrayFrom, numeric, type DType, type NumberArray, type TypedArray } from './dtype.js';
+import { MT_N as N, next53, nextWord } from '../backend/js/random.js';
+import { int64ArrayFrom, type DType, type TypedArray } from './dtype.js';
 
-const N = 624;
-const M = 397;
 /** PyTorch's default_rng_seed_val: a fresh process draws from this seed. */
 export const DEFAULT_SEED = 67280421310721n;
 
 export class Generator {
-  private readonly state = new Uint32Array(N);
-  private index = N;
+  // mt19937's words and next index; the backend's random fills advance it in place.
+  private readonly mt: MtState = { words: new Uint32Array(N), index: N };
   private initial: bigint = DEFAULT_SEED;
   /** The second Box-Muller value of normal_distribution<double>, kept for the next draw. */
   nextDoubleNormal: number | null = null;
@@ -26,14 +25,14 @@ export class Generator {
     const s = BigInt.asUintN(64, BigInt(seed));
     this.initial = s;
     this.nextDoubleNormal = null;
-    const st = this.state;
+    const st = this.mt.words;
     st[0] = Number(s & 0xffffffffn);
     for (let j = 1; j < N; j++) {
       const prev = st[j - 1] ^ (st[j - 1] >>> 30);
       // 1812433253 * prev + j in uint32 arithmetic, split to stay exact in doubles.
       st[j] = ((((prev & 0xffff0000) >>> 16) * 1812433253) << 16) + (prev & 0x0000ffff) * 1812433253 + j;
     }
-    this.index = N;
+    this.mt.index = N;
     return this;
   }
 
@@ -50,47 +49,14 @@ export class Generator {
     return this.initial;
   }
 
-  private twist(): void {
-    const st = this.state;
-    const mix = (i: number, next: number, far: number) => {
-      const y = (st[i] & 0x80000000) | (st[next] & 0x7fffffff);
-      st[i] = st[far] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-    };
-    let i = 0;
-    for (; i < N - M; i++) mix(i, i + 1, i + M);
-    for (; i < N - 1; i++) mix(i, i + 1, i + M - N);
-    mix(N - 1, 0, M - 1);
-    this.index = 0;
-  }
-
   /** The next 32-bit output of mt19937 (generator->random()). */
   random(): number {
-    if (this.index >= N) this.twist();
-    let y = this.state[this.index++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return nextWord(this.mt);
   }
 
-  /** The next out.length 32-bit outputs, as random() would give them one by one (a bulk loop: fills of millions of elements). */
-  fill(out: Uint32Array): void {
-    const st = this.state;
-    let idx = this.index;
-    for (let i = 0; i < out.length; i++) {
-      if (idx >= N) {
-        this.twist();
-        idx = 0;
-      }
-      let y = st[idx++];
-      y ^= y >>> 11;
-      y ^= (y << 7) & 0x9d2c5680;
-      y ^= (y << 15) & 0xefc60000;
-      y ^= y >>> 18;
-      out[i] = y;
-    }
-    this.index = idx;
+  /** Fills `data` (contiguous, of `dtype`) with the backend's bulk draws (see Backend.randomFill). */
+  fillWith(kind: RandomFillKind, data: TypedArray, dtype: DType, params: readonly number[]): void {
+    backend().randomFill(kind, data, dtype, this.mt, params);
   }
 
   /** generator->random64(): the first draw is the high word. */
@@ -102,20 +68,18 @@ export class Generator {
 
   /** The low 53 bits of random64() as a number (what double distributions use). */
   random53(): number {
-    const hi = this.random();
-    const lo = this.random();
-    return (hi & 0x1fffff) * 0x100000000 + lo;
+    return next53(this.mt);
   }
 
-  /** torch.Generator.get_state as plain data (restorable with setState). */
+/** torch.Generator.get_state as plain data (restorable with setState). */
   getState(): { state: Uint32Array; index: number; initial: bigint; nextDoubleNormal: number | null } {
-    return { state: this.state.slice(), index: this.index, initial: this.initial, nextDoubleNormal: this.nextDoubleNormal };
+    return { state: this.mt.words.slice(), index: this.mt.index, initial: this.initial, nextDoubleNormal: this.nextDoubleNormal };
   }
 
   setState(s: { state: Uint32Array; index: number; initial: bigint; nextDoubleNormal: number | null }): void {
     if (s.state.length !== N) throw new RangeError(`generator state must hold ${N} words, got ${s.state.length}`);
-    this.state.set(s.state);
-    this.index = s.index;
+    this.mt.words.set(s.state);
+    this.mt.index = s.index;
     this.initial = s.initial;
     this.nextDoubleNormal = s.nextDoubleNormal;
   }
@@ -156,26 +120,9 @@ export function uniformSample(gen: Generator, dtype: DType, from: number, to: nu
   return fma(x, to - from, from);
 }
 
-// Bulk fills draw the generator's words in blocks of this many.
-const BLOCK = 4096;
-const words = new Uint32Array(2 * BLOCK);
-
-/** tensor.uniform_(from, to) over `n` consecutive elements (the draws of uniformSample, in bulk). */
+/** tensor.uniform_(from, to) over consecutive elements (the draws of uniformSample, in bulk). */
 export function uniformFill(data: TypedArray, dtype: DType, from: number, to: number, gen: Generator): void {
-  const n = data.length;
-  if (dtype === 'float32') {
-    const lo = f(from);
-    const range = f(f(to) - lo);
-    for (let start = 0; start < n; start += BLOCK) {
-      const m = Math.min(BLOCK, n - start);
-      const w = words.subarray(0, m);
-      gen.fill(w);
-      // x * range is exact in a double, so one rounding to float32 is the fused result.
-      for (let i = 0; i < m; i++) data[start + i] = f((w[i] & 0xffffff) * TWO_POW_M24 * range + lo);
-    }
-    return;
-  }
-  for (let i = 0; i < n; i++) data[i] = uniformSample(gen, dtype, from, to);
+  gen.fillWith('uniform', data, dtype, [from, to]);
 }
 
 /** at::normal_distribution<double>: Box-Muller with the second value cached in the generator. */
@@ -193,26 +140,6 @@ export function normalSampleDouble(gen: Generator, mean: number, std: number): n
   return r * Math.cos(theta) * std + mean;
 }
 
-const TWO_PI_F = f(2 * Math.PI);
-
-// normal_fill_16: Box-Muller on 8 pairs (data[j], data[j + 8]) of uniforms. float32
-// follows normal_fill_16_AVX2 (PyTorch's AVX2 build), float64 the scalar version.
-function normalFill16(data: NumberArray, at: number, isFloat: boolean, mean: number, std: number): void {
-  for (let j = 0; j < 8; j++) {
-    if (isFloat) {
-      const radius = f(Math.sqrt(f(-2 * log256(f(1 - data[at + j])))));
-      sincos256(f(TWO_PI_F * data[at + j + 8]));
-      data[at + j] = f(f(radius * SINCOS[1]) * std + mean);
-      data[at + j + 8] = f(f(radius * SINCOS[0]) * std + mean);
-    } else {
-      const radius = Math.sqrt(-2 * Math.log(1 - data[at + j]));
-      const theta = 2 * Math.PI * data[at + j + 8];
-      data[at + j] = radius * Math.cos(theta) * std + mean;
-      data[at + j + 8] = radius * Math.sin(theta) * std + mean;
-    }
-  }
-}
-
 /** Runs `fill` on a Float64Array and stores its integer results into an int64 storage. */
 function viaDoubles(data: BigInt64Array, fill: (tmp: Float64Array) => void): void {
   const tmp = new Float64Array(data.length);
@@ -225,21 +152,11 @@ function viaDoubles(data: BigInt64Array, fill: (tmp: Float64Array) => void): voi
  * batched Box-Muller of normal_fill, fewer use normal_distribution<double>.
  */
 export function normalFill(data: TypedArray, dtype: DType, mean: number, std: number, gen: Generator): void {
-  const n = data.length;
-  if (n >= 16) {
-    const isFloat = dtype === 'float32';
-    data = numeric(data); // normal_ is defined on float dtypes only
-    const m = isFloat ? f(mean) : mean;
-    const s = isFloat ? f(std) : std;
-    uniformFill(data, dtype, 0, 1, gen);
-    for (let i = 0; i + 16 <= n; i += 16) normalFill16(data, i, isFloat, m, s);
-    if (n % 16 !== 0) {
-      for (let i = n - 16; i < n; i++) data[i] = uniformSample(gen, dtype, 0, 1);
-      normalFill16(data, n - 16, isFloat, m, s);
-    }
+  if (data.length >= 16) {
+    gen.fillWith('normal', data, dtype, [mean, std]);
     return;
   }
-  for (let i = 0; i < n; i++) data[i] = normalSampleDouble(gen, mean, std);
+  for (let i = 0; i < data.length; i++) data[i] = normalSampleDouble(gen, mean, std);
 }
 
 /** random_(from, to): integers in [from, to) by modulo of one 32-bit (or 64-bit) draw. */
@@ -271,8 +188,8 @@ export function randpermFill(data: TypedArray, gen: Generator): void {
 }
 
 /** bernoulli_(p) with a scalar p: one double uniform per element, 1 where it falls below p. */
-export function bernoulliFill(data: TypedArray, p: number, gen: Generator): void {
-  // int64 storages are filled through doubles (draws are integers well below 2^53).
-  if (data instanceof BigInt64Array) return viaDoubles(data, (tmp) => bernoulliFill(tmp, p, gen));
-  for (let i = 0; i < data.length; i++) data[i] = gen.random53() * TWO_POW_M53 < p ? 1 : 0;
+export function bernoulliFill(data: TypedArray, dtype: DType, p: number, gen: Generator): void {
+  // int64 storages are filled through doubles (0 and 1).
+  if (data instanceof BigInt64Array) return viaDoubles(data, (tmp) => bernoulliFill(tmp, 'float64', p, gen));
+  gen.fillWith('bernoulli', data, dtype, [p]);
 }

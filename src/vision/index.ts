@@ -1,5 +1,5 @@
 // torchlette/vision: torchvision's datasets, transforms, io and utils.
-export { Image, isImage, type ImageMode } from './image.js';
+export { Image, isImage, type ImageInfo, type ImageMode, type PixelData } from './image.js';
 export { merge, Transpose, type TransposeMethod } from './pil-image.js';
 export * as datasets from './datasets/index.js';
 export * as transforms from './transforms/index.js';

@@ -1,8 +1,7 @@
 // PIL's Image methods that programs call beside the transforms: split, Image.merge,
 // getpixel, crop, transpose, paste, resize, rotate. Installed on Image (as the ops install
-// Tensor methods), each returning an image of the same mode as PIL's do.
-import { Image, type ImageMode } from './image.js';
-import { BANDS } from './image-convert.js';
+// Tensor methods), each returning an image of the same mode (and palette) as PIL's do.
+import { Image, MODE_BANDS, type ImageMode } from './image.js';
 import { pilCrop, pilFlip, pilRotate, pilTransposeSwap } from './transforms/pil-ops.js';
 import { pilResize, type PilFilter } from './transforms/pil-resample.js';
 
@@ -24,16 +23,13 @@ const FILTERS: Record<string | number, PilFilter> = {
   nearest: 'nearest', lanczos: 'lanczos', bilinear: 'bilinear', bicubic: 'bicubic', box: 'box', hamming: 'hamming',
 };
 
-/** The same pixels labelled with `mode` (the pixel operations below work on bands, whatever they mean). */
-const as = (img: Image, mode: ImageMode) => (img.mode === mode ? img : new Image(img.width, img.height, img.channels, img.data, mode));
-
 function checkPoint(xy: readonly number[], what: string): void {
   if (!Array.isArray(xy) || xy.length !== 2 || !xy.every(Number.isInteger)) throw new TypeError(`${what} must be an [x, y] pair of integers`);
 }
 
 declare module './image.js' {
   interface Image {
-    /** img.split(): one mode-L image per band. */
+    /** img.split(): one mode-L image per band (a one-band image, I, F or P included, gives its own copy). */
     split(): Image[];
     /** img.getpixel([x, y]): the value (one band) or the bands' values. */
     getpixel(xy: readonly [number, number]): number | number[];
@@ -56,6 +52,7 @@ declare module './image.js' {
 const P = Image.prototype;
 
 P.split = function (this: Image) {
+  if (this.channels === 1) return [this.copy()];
   const n = this.width * this.height;
   return Array.from({ length: this.channels }, (_, b) => {
     const band = new Uint8Array(n);
@@ -64,13 +61,18 @@ P.split = function (this: Image) {
   });
 };
 
-/** Image.merge(mode, bands): one image from mode-L bands of equal size. */
+/** Image.merge(mode, bands): one image from bands of equal size (mode L, or I / F for those modes; P takes an L band and the grey-ramp palette). */
 export function merge(mode: ImageMode, bands: readonly Image[]): Image {
-  if (!(mode in BANDS)) throw new RangeError(`unknown mode ${String(mode)}`);
-  if (bands.length !== BANDS[mode]) throw new RangeError('wrong number of bands');
+  if (!(mode in MODE_BANDS)) throw new RangeError(`unknown mode ${String(mode)}`);
+  if (bands.length !== MODE_BANDS[mode]) throw new RangeError('wrong number of bands');
   const [w, h] = bands[0].size;
+  const bandMode = mode === 'I' || mode === 'F' ? mode : 'L'; // getmodetype
+  if (bands.length === 1) {
+    if (bands[0].mode !== bandMode) throw new RangeError('mode mismatch');
+    return new Image(w, h, 1, bands[0].data.slice(), mode);
+  }
   for (const b of bands) {
-    if (b.mode !== 'L') throw new RangeError('mode mismatch');
+    if (b.mode !== bandMode) throw new RangeError('mode mismatch');
     if (b.width !== w || b.height !== h) throw new RangeError('size mismatch');
   }
   const n = w * h;
@@ -98,15 +100,15 @@ P.crop = function (this: Image, box: readonly [number, number, number, number]) 
   const [l, t, r, b] = box.map(Math.round);
   if (r < l) throw new RangeError('Coordinate \'right\' is less than \'left\'');
   if (b < t) throw new RangeError('Coordinate \'lower\' is less than \'upper\'');
-  return as(pilCrop(this, t, l, b - t, r - l), this.mode);
+  return pilCrop(this, t, l, b - t, r - l);
 };
 
 P.transpose = function (this: Image, method: TransposeMethod) {
   const m = typeof method === 'string' ? Transpose[method] : method;
   if (m === undefined || !Number.isInteger(m) || m < 0 || m > 6) throw new RangeError(`transpose(): unknown method ${String(method)} (one of ${Object.keys(Transpose).join(', ')})`);
-  if (m === 0 || m === 1) return as(pilFlip(this, m === 0), this.mode);
-  if (m === 3) return as(pilFlip(pilFlip(this, true), false), this.mode);
-  return as(pilTransposeSwap(this, m), this.mode);
+  if (m === 0 || m === 1) return pilFlip(this, m === 0);
+  if (m === 3) return pilFlip(pilFlip(this, true), false);
+  return pilTransposeSwap(this, m);
 };
 
 P.paste = function (this: Image, im: Image | number | readonly number[], box: readonly number[] | null = null, mask: null = null) {
@@ -136,7 +138,7 @@ P.resize = function (this: Image, size: readonly [number, number], resample: Pil
   checkPoint(size, 'resize() size');
   const filter = FILTERS[resample];
   if (filter === undefined) throw new RangeError(`resize(): unknown resampling filter ${String(resample)}`);
-  return as(pilResize(this, size[0], size[1], filter), this.mode);
+  return pilResize(this, size[0], size[1], filter);
 };
 
 P.rotate = function (
@@ -151,5 +153,5 @@ P.rotate = function (
     throw new RangeError('rotate(): resample must be NEAREST or BILINEAR here (BICUBIC is not implemented)');
   }
   const fill = fillcolor === null ? new Array<number>(this.channels).fill(0) : typeof fillcolor === 'number' ? new Array<number>(this.channels).fill(fillcolor) : [...fillcolor];
-  return as(pilRotate(this, angle, resample === 'bilinear' || resample === 2, expand, center ? [center[0], center[1]] : null, fill), this.mode);
+  return pilRotate(this, angle, resample === 'bilinear' || resample === 2, expand, center ? [center[0], center[1]] : null, fill);
 };

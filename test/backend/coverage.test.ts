@@ -4,12 +4,14 @@
 // backend.ts without listing it here fails the type check, which `npm test` runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { Backend } from '../../src/backend/backend.js';
-import { backendInfo, jsBackend, nativeAddon, nativeBackend } from '../../src/backend/index.js';
+import { backendInfo, jsBackend, nativeAddon, nativeBackend, wasmAddon, wasmBackend } from '../../src/backend/index.js';
+import { WASM_PATH } from '../../src/backend/wasm/load.js';
 
 const KERNELS: Record<Exclude<keyof Backend, 'name'>, true> = {
-  unary: true, binary: true, ternary: true, where: true, copy: true, fill: true, reduce: true, variance: true, cumulative: true,
+  unary: true, binary: true, ternary: true, where: true, copy: true, fill: true, randomFill: true, reduce: true, variance: true, cumulative: true,
   matmul: true, softmax: true, softmaxBackward: true, gather: true, scatter: true, indexSelect: true, indexPut: true,
   conv2d: true, conv2dBackwardInput: true, conv2dBackwardWeight: true, maxPool2d: true, maxPool2dBackward: true,
   avgPool2d: true, avgPool2dBackward: true, adaptiveAvgPool2d: true, adaptiveAvgPool2dBackward: true,
@@ -31,11 +33,23 @@ describe('backend coverage', () => {
     }
   });
 
+  test('the wasm backend implements every kernel, each with a function of the module', { skip: wasmAddon() ? false : 'wasm backend not loaded' }, () => {
+    const wb = wasmBackend()!;
+    const addon = wasmAddon()! as unknown as Record<string, unknown>;
+    assert.equal(wb.name, 'wasm');
+    for (const k of Object.keys(KERNELS)) {
+      assert.equal(typeof (wb as unknown as Record<string, unknown>)[k], 'function', `wasm backend lacks ${k}`);
+      assert.equal(typeof addon[k], 'function', `the wasm module has no ${k}`);
+    }
+  });
+
   test('the backends implement nothing beyond the interface', () => {
     const extra = (b: object) => Object.keys(b).filter((k) => k !== 'name' && !(k in KERNELS));
     assert.deepEqual(extra(jsBackend), []);
     const nb = nativeBackend();
     if (nb) assert.deepEqual(extra(nb), []);
+    const wb = wasmBackend();
+    if (wb) assert.deepEqual(extra(wb), []);
   });
 });
 
@@ -63,8 +77,25 @@ describe('backend selection', () => {
     assert.doesNotMatch(stderr, /torchlette/);
   });
 
+  test('TORCHLETTE_BACKEND=wasm selects the WebAssembly backend without a warning', { skip: existsSync(WASM_PATH) ? false : `no ${WASM_PATH} (npm run build:wasm)` }, () => {
+    const { info, stderr } = probe({ TORCHLETTE_BACKEND: 'wasm' });
+    assert.equal(info.active, 'wasm');
+    assert.equal(info.nativeAvailable, false);
+    assert.equal(info.wasmAvailable, true);
+    assert.equal(info.wasm?.path, WASM_PATH);
+    assert.equal(info.numThreads, 1);
+    assert.doesNotMatch(stderr, /torchlette/);
+  });
+
+  test('an unknown TORCHLETTE_BACKEND is an error', () => {
+    const script = "import('./src/backend/index.ts').catch((e) => { console.error(e.message); process.exit(3); })";
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { env: { ...process.env, TORCHLETTE_BACKEND: 'cuda' }, encoding: 'utf8' });
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /TORCHLETTE_BACKEND must be one of native, wasm, js \(or unset\), but got 'cuda'/);
+  });
+
   test('backendInfo reports this process', () => {
     const info = backendInfo();
-    assert.equal(info.active, nativeBackend() ? 'native' : 'js');
+    assert.equal(info.active, nativeBackend() ? 'native' : wasmBackend() ? 'wasm' : 'js');
   });
 });

@@ -1,16 +1,21 @@
 // Shared tools of the backend tests: a seeded RNG, random strided views (permuted,
 // stepped, offset, broadcast), and comparisons of the native backend against the JS
 // reference. The native backend under test sends every call to the addon, however
-// small (NO_MIN_SIZES), so the odd small shapes here exercise native code.
+// small (NO_MIN_SIZES), so the odd small shapes here exercise native code. In the wasm
+// pass (TORCHLETTE_BACKEND=wasm) the addon under test is the WebAssembly build of the
+// same kernels: every test here then checks the wasm kernels against the JS ones.
 import assert from 'node:assert/strict';
 import type { Backend, View } from '../../src/backend/backend.js';
 import { allocate, type DType, type TypedArray } from '../../src/backend/dtype.js';
-import { jsBackend, nativeAddon } from '../../src/backend/index.js';
+import { backendInfo, jsBackend, nativeAddon, wasmAddon } from '../../src/backend/index.js';
 import { createNativeBackend, NO_MIN_SIZES } from '../../src/backend/native/index.js';
 
 export const js: Backend = jsBackend;
-const addon = nativeAddon();
-/** The native backend with no size thresholds, or null (JS-only runs skip the comparisons). */
+/** Whether the kernels under test are the WebAssembly build (the active backend is wasm). */
+export const testingWasm = backendInfo().active === 'wasm';
+/** The addon under test: the native addon, or the wasm module behind the same interface. */
+export const addon = testingWasm ? wasmAddon() : nativeAddon();
+/** The native backend (over `addon`) with no size thresholds, or null (JS-only runs skip the comparisons). */
 export const native: Backend | null = addon ? createNativeBackend(addon, NO_MIN_SIZES) : null;
 export const skipNative = native === null ? 'native addon not loaded (TORCHLETTE_BACKEND=js or no build)' : false;
 

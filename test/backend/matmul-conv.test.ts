@@ -4,13 +4,11 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { Conv2dParams, Pool2dParams, View } from '../../src/backend/backend.js';
 import type { DType } from '../../src/backend/dtype.js';
-import { nativeAddon } from '../../src/backend/index.js';
 import {
-  assertArraysClose, contiguousStrides, describeView, EXACT, FLOATS, int, js, native, numel, outFor, pick, randomView, rng,
+  addon, assertArraysClose, contiguousStrides, describeView, EXACT, FLOATS, int, js, native, numel, outFor, pick, randomView, rng,
   skipNative, type Rand, type Tol,
 } from './helpers.js';
 
-const addon = nativeAddon();
 
 /** Kernel sets to test: everything this CPU runs, and the 6x32/6x16 tiles emulated. */
 function isas(): string[] {

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { getNumThreads, nativeAddon, setNumThreads } from '../../src/backend/index.js';
-import { assertArraysClose, EXACT, js, native, outFor, randomView, rng, skipNative } from './helpers.js';
+import { assertArraysClose, EXACT, js, native, outFor, randomView, rng, skipNative, testingWasm } from './helpers.js';
 
-describe('native thread pool', { skip: skipNative }, () => {
+describe('native thread pool', { skip: skipNative || (testingWasm && 'the WebAssembly build is single-threaded') }, () => {
   const initial = getNumThreads();
   after(() => setNumThreads(initial));
 

@@ -28,9 +28,14 @@ const ALLOWED = [
   /^LICENSE(\.md|\.txt)?$/,
   /^dist\/.+\.(js|d\.ts)$/,
   /^prebuilds\/[a-z0-9]+-[a-z0-9]+\/[A-Za-z0-9_.-]+\.node$/,
+  /^prebuilds\/wasm\/torchlette\.wasm$/, // the WebAssembly backend (scripts/build-wasm.mjs, run by prepack)
   /^native\/[A-Za-z0-9_]+\.(cc|h|inc)$/,
   /^binding\.gyp$/,
   /^scripts\/build-native\.mjs$/,
+  // torch.distributed's optional Gloo addon: its sources and build script (built at install when Gloo is there).
+  /^native\/distributed\/([A-Za-z0-9_]+\.(cc|h)|binding\.gyp)$/,
+  /^scripts\/build-distributed\.mjs$/,
+  /^bin\/torchlette-run\.mjs$/,
 ];
 
 /** What must never ship, whatever `files` says: tests, fixtures, build intermediates, outputs. */
@@ -97,6 +102,7 @@ function checkContents(pack: PackResult, label: string): void {
     paths.some((p) => p.startsWith(`prebuilds/${PLATFORM}/`) && p.endsWith('.node')),
     `no prebuilt binary for ${PLATFORM} in the package`,
   );
+  assert.ok(paths.includes('prebuilds/wasm/torchlette.wasm'), 'the WebAssembly backend is not in the package');
   // Every native source binding.gyp names ships (a source build must work from the tarball).
   const gyp = readFileSync(join(ROOT, 'binding.gyp'), 'utf8');
   for (const m of gyp.matchAll(/"(native\/[^"]+\.cc)"/g)) assert.ok(paths.includes(m[1]), `${m[1]} (named in binding.gyp) is not in the package`);

@@ -105,6 +105,6 @@ test("super-resolution: PyTorch's losses, PSNR and super-resolved image", () => 
   const outY = new Image(out.size(3), out.size(2), 1, Uint8Array.from(yBytes));
   const img = merge('YCbCr', [outY, cb.resize(outY.size, 'bicubic'), cr.resize(outY.size, 'bicubic')]).convert('RGB');
   assert.deepEqual(img.size, fx.size);
-  assert.equal(sha(outY.data), fx.y_sha256, 'the super-resolved Y channel');
-  assert.equal(sha(img.data), fx.rgb_sha256, 'the merged RGB image');
+  assert.equal(sha(outY.bytes('sha')), fx.y_sha256, 'the super-resolved Y channel');
+  assert.equal(sha(img.bytes('sha')), fx.rgb_sha256, 'the merged RGB image');
 });

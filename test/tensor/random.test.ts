@@ -1,5 +1,6 @@
 // manualSeed gives PyTorch's exact sequences (scripts/fixtures/rng.py).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import * as torch from '../../src/index.js';
 import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
@@ -14,6 +15,7 @@ interface Draw {
 const fixture = loadFixture<{
   cases: { seed: number; draws: Draw[] }[];
   generator: { seed: number; perm: TensorJson; rand: TensorJson };
+  large: { seed: number; draws: { fn: 'normal_' | 'uniform_'; args: [number, number, number]; sha256: string }[] };
 }>('rng.json');
 
 function draw(d: Draw): torch.Tensor {
@@ -55,4 +57,15 @@ test('a separate Generator does not touch the default one', () => {
   assertTensor(torch.randperm(10, { generator: gen }), fixture.generator.perm, { rtol: 0, atol: 0 });
   assertTensor(torch.rand(4, { generator: gen }), fixture.generator.rand, { rtol: 0, atol: 0 });
   assert.deepEqual(torch.rand(3).tolist(), before);
+});
+
+test('millions of draws are bit-exact (sha256 of the float32 bytes)', () => {
+  torch.manualSeed(fixture.large.seed);
+  for (const d of fixture.large.draws) {
+    const [a, b, n] = d.args;
+    const t = d.fn === 'normal_' ? torch.empty(n).normal_(a, b) : torch.empty(n).uniform_(a, b);
+    const data = t.toTypedArray() as Float32Array;
+    const hash = createHash('sha256').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex');
+    assert.equal(hash, d.sha256, `${d.fn}(${a}, ${b}) on ${n} elements`);
+  }
 });

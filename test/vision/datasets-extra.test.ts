@@ -44,6 +44,7 @@ function checkTarget(actual: unknown, expected: unknown, label: string): void {
     assert.deepEqual([actual.dtype, actual.shape, Array.from(actual.toTypedArray(), Number)], [e.dtype, e.shape, e.data], label);
   } else if (isRecord(expected) && 'image' in expected && 'mode' in expected) {
     assert.ok(actual instanceof Image, `${label}: an image`);
+    assert.equal(actual.mode, expected.mode, `${label}: mode`);
     const e = expected.image as TensorJson;
     const t = imageToTensor(actual);
     assert.deepEqual([t.shape, Array.from(t.toTypedArray(), Number)], [e.shape, e.data], label);

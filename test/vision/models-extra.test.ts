@@ -4,13 +4,13 @@
 // (scripts/fixtures/models_extra.py). One builder or a small config per family keeps this fast;
 // the other variants differ only in their tables.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import * as torch from '../../src/index.js';
 import type { nn } from '../../src/index.js';
 import { models } from '../../src/vision/index.js';
 import { builderName } from '../../src/vision/models/misc.js';
 import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
+import { assertTensorSums, close, fingerprint } from '../helpers/model-fingerprint.js';
 
 interface ModelInfo {
   n_keys: number;
@@ -66,43 +66,6 @@ const BUILDERS: Record<string, () => nn.Module> = {
   vit_mini: () => new models.VisionTransformer({ imageSize: 32, patchSize: 8, numLayers: 2, numHeads: 2, hiddenDim: 64, mlpDim: 128, numClasses: 10 }),
 };
 
-const close = (a: number, b: number, rel: number) => Math.abs(a - b) <= rel * (Math.abs(b) + 1);
-
-function describe(model: nn.Module) {
-  const sd = model.stateDict();
-  const layout = Object.entries(sd).map(([k, v]) => `${k} [${v.shape.join(', ')}] ${v.dtype}`).join('\n');
-  const values = createHash('sha256');
-  let sum = 0;
-  let absSum = 0;
-  const tensorSums: [number, number][] = [];
-  for (const v of Object.values(sd)) {
-    const data = v.contiguous().toTypedArray();
-    values.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    let s = 0;
-    let a = 0;
-    for (const x of data as Iterable<number | bigint>) {
-      const n = Number(x);
-      s += n;
-      a += Math.abs(n);
-    }
-    tensorSums.push([s, a]);
-    sum += s;
-    absSum += a;
-  }
-  const keys = Object.keys(sd);
-  return {
-    n_keys: keys.length,
-    first_key: keys[0],
-    last_key: keys[keys.length - 1],
-    layout_sha256: createHash('sha256').update(layout).digest('hex'),
-    values_sha256: values.digest('hex'),
-    num_params: [...model.parameters()].reduce((n, p) => n + p.numel(), 0),
-    sum,
-    abs_sum: absSum,
-    tensorSums,
-  };
-}
-
 test('the fixture covers exactly the builders under test', () => {
   assert.deepEqual(Object.keys(fixture.models).sort(), Object.keys(BUILDERS).sort());
 });
@@ -117,20 +80,16 @@ for (const [name, info] of Object.entries(fixture.models)) {
   test(`${name}: torchvision's layout, seeded initial weights${info.eval_output ? ' and eval output' : ''}`, () => {
     torch.manualSeed(0);
     const model = BUILDERS[name]();
-    const got = describe(model);
+    const got = fingerprint(model);
     assert.equal(got.n_keys, info.n_keys, 'number of state_dict entries');
     assert.equal(got.first_key, info.first_key);
     assert.equal(got.last_key, info.last_key);
     assert.equal(got.layout_sha256, info.layout_sha256, 'state_dict keys, shapes and dtypes');
     assert.equal(got.num_params, info.num_params, 'parameter count');
-    assert.equal(createHash('sha256').update(String(model)).digest('hex'), info.repr_sha256, 'repr');
+    assert.equal(got.repr_sha256, info.repr_sha256, 'repr');
     assert.ok(close(got.sum, info.sum, 1e-6) && close(got.abs_sum, info.abs_sum, 1e-6), `value totals ${got.sum}/${got.abs_sum} vs ${info.sum}/${info.abs_sum}`);
     if (info.tensor_sums) {
-      // trunc_normal_ init: PyTorch's float32 erfinv rounds differently in the last bit.
-      info.tensor_sums.forEach(([s, a], i) => {
-        const [gs, ga] = got.tensorSums[i];
-        assert.ok(Math.abs(gs - s) <= 1e-6 * (a + 1) && close(ga, a, 1e-6), `tensor ${i}: sums ${gs}/${ga} vs ${s}/${a}`);
-      });
+      assertTensorSums(got.tensorSums, info.tensor_sums);
     } else {
       assert.equal(got.values_sha256, info.values_sha256, 'initial values, bit for bit');
     }

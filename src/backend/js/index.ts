@@ -4,6 +4,7 @@ import { gather, indexPut, indexSelect, scatter } from './indexing.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { nllLoss, nllLossBackward } from './loss.js';
 import { matmul } from './matmul.js';
+import { randomFill } from './random.js';
 import { ternary } from './ternary.js';
 import { batchNorm, batchNormBackward, batchNormStats, embeddingRenorm, groupNorm, groupNormBackward } from './norm.js';
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, adaptiveMaxPool2d, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
@@ -18,6 +19,7 @@ export const jsBackend: Backend = {
   ternary,
   copy,
   fill,
+  randomFill,
   reduce,
   variance,
   cumulative,

@@ -23,6 +23,8 @@ export interface Addon {
   where(cond: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): void;
   copy(src: TypedArray, dst: TypedArray): void;
   fill(dst: TypedArray): void;
+  /** meta: kind, dtype code, index, p0, p1; out is written whole, state (624 words) advanced; returns the new index, or -1: not done. */
+  randomFill(out: TypedArray, state: Uint32Array): number;
   reduce(x: TypedArray, out: TypedArray): void;
   variance(x: TypedArray, out: TypedArray): void;
   cumulative(x: TypedArray, out: TypedArray): void;

@@ -2,11 +2,11 @@
 // however small the tensor (FACTS.md), so kernels on small tensors stay in the JS
 // backend, as do the few dtype combinations the addon leaves to it (int32 matmul,
 // integer convolution) and writes into memory that overlaps an input differently.
-import type { Backend, BinaryOp, Conv2dParams, LossReduction, Pool2dParams, ReduceOp, TernaryOp, UnaryOp, View } from '../backend.js';
+import type { Backend, BinaryOp, Conv2dParams, LossReduction, Pool2dParams, RandomFillKind, ReduceOp, TernaryOp, UnaryOp, View } from '../backend.js';
 import { numeric, type TypedArray } from '../dtype.js';
 import { jsBackend } from '../js/index.js';
 import { finishBatchNormStats } from '../js/norm.js';
-import { begin, put, putOut, putView, type Addon, type AddonOps, type AddonOrigin, type LoadResult } from './addon.js';
+import { begin, DTYPE_CODE, put, putOut, putView, type Addon, type AddonOps, type AddonOrigin, type LoadResult } from './addon.js';
 
 /**
  * Below these sizes (elements; multiply-adds for matmul) a kernel runs in the JS
@@ -30,6 +30,7 @@ export const NO_MIN_SIZES: MinSizes = { elementwise: 0, reduce: 0, matmulMacs: 0
 
 const TERNARY: Record<TernaryOp, number> = { addcmul: 0, addcdiv: 1, lerp: 2, lerpScalar: 3 };
 const REDUCTION: Record<LossReduction, number> = { none: 0, mean: 1, sum: 2 };
+const RANDOM_FILL: Record<RandomFillKind, number> = { uniform: 0, normal: 1, bernoulli: 2 };
 
 const UNARY_NAMES = [
   'neg', 'abs', 'sign', 'floor', 'ceil', 'round', 'trunc', 'frac', 'exp', 'expm1', 'log', 'log1p', 'log2', 'log10',
@@ -251,6 +252,21 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       put(value);
       putView(dst);
       addon.fill(dst.buffer);
+    },
+
+    randomFill(kind, out, dtype, gen, params) {
+      if (out.length < MIN_ELEMENTWISE) return js.randomFill(kind, out, dtype, gen, params);
+      begin();
+      put(RANDOM_FILL[kind]);
+      put(DTYPE_CODE[dtype]);
+      put(gen.index);
+      put(params[0] ?? 0);
+      put(params[1] ?? 0);
+      // The next index, or -1 where the addon leaves the fill to the JS kernel (float64 normals:
+      // V8's Math.log/sin/cos, which libm's may differ from in the last bit).
+      const index = addon.randomFill(out, gen.words);
+      if (index < 0) return js.randomFill(kind, out, dtype, gen, params);
+      gen.index = index;
     },
 
     reduce(op, x, dims, out) {

@@ -14,3 +14,4 @@ export { NumberDtypeMemo, defaultCollate, defaultConvert, type Collated } from '
 export { DataLoader, type DataLoaderOptions, type WorkerDatasetSpec } from './dataloader.js';
 export { getWorkerInfo, type WorkerInfo } from './worker-info.js';
 export { registerTransferableClass } from './transfer.js';
+export { DistributedSampler } from './distributed-sampler.js';

@@ -3,10 +3,9 @@
 // SegmentationClass/<id>.png (VOCSegmentation) and Annotations/<id>.xml (VOCDetection).
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from '../../serialization/crc32.js';
 import { bool, func, nullable, signature, string, type Args, type Check, type OptionsOf } from '../../tensor/args.js';
 import type { Image } from '../image.js';
-import { decodeImageData, loadImage } from '../io/index.js';
+import { loadImage } from '../io/index.js';
 import { downloadFromMirrors, extractTar } from './download.js';
 import { verifyStrArg } from './verify-str-arg.js';
 import { parseVocXml, parseXml, type VOCDict } from './voc-xml.js';
@@ -87,43 +86,6 @@ abstract class VOCBase<T, I, L> extends VisionDataset<Image, T, I, L> {
 }
 
 /**
- * A palette PNG's indices as a mode-L image. PIL opens VOC's masks in mode P, whose
- * pixels are the class indices (what PILToTensor and np.array give); Image has no mode
- * P, and the decoder expands palettes, so the palette is swapped for the identity
- * (entry i = gray level i) before decoding.
- */
-export function loadPaletteIndices(path: string): Image {
-  const bytes = readFileSync(path);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 33 || view.getUint32(12) !== 0x49484452 || bytes[25] !== 3) return loadImage(path);
-  const chunks: Uint8Array[] = [bytes.subarray(0, 8)];
-  let pos = 8;
-  while (pos + 12 <= bytes.length) {
-    const length = view.getUint32(pos);
-    const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
-    const end = Math.min(pos + 12 + length, bytes.length);
-    if (type === 'PLTE') {
-      const chunk = new Uint8Array(12 + 768);
-      const cv = new DataView(chunk.buffer);
-      cv.setUint32(0, 768);
-      chunk.set(bytes.subarray(pos + 4, pos + 8), 4);
-      for (let i = 0; i < 256; i++) chunk.fill(i, 8 + 3 * i, 11 + 3 * i);
-      cv.setUint32(8 + 768, crc32(chunk.subarray(4, 8 + 768)));
-      chunks.push(chunk);
-    } else if (type !== 'tRNS') chunks.push(bytes.subarray(pos, end));
-    pos = end;
-  }
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return decodeImageData(out, path).convert('L');
-}
-
-/**
  * VOCSegmentation(root, year='2012', image_set='train', download=False, transform=None,
  * target_transform=None, transforms=None): (RGB image, segmentation mask).
  */
@@ -137,7 +99,8 @@ export class VOCSegmentation<I = Image, L = Image> extends VOCBase<Image, I, L> 
   }
 
   protected rawItem(index: number): [Image, Image] {
-    return [loadImage(this.images[index], 'RGB'), loadPaletteIndices(this.masks[index])];
+    // PIL opens the masks as palette (mode P) images, whose pixels are the class indices
+    return [loadImage(this.images[index], 'RGB'), loadImage(this.masks[index])];
   }
 }
 

@@ -74,6 +74,8 @@ export async function loadImageAsync(path: string, mode?: ImageMode): Promise<Im
 /** torchvision.io's decoding: JPEG through libjpeg's own colour conversions, other formats as PIL reads them. */
 function decodeForTensor(bytes: Uint8Array, mode: ImageReadMode, name?: string): Tensor {
   if (isJpeg(bytes)) return imageToTensor(decodeJpegLikeTorchvision(bytes, mode, name));
+  // libpng expands palettes to RGB and tRNS to alpha, and keeps 16-bit samples' high byte
+  if (isPng(bytes)) return imageToTensor(withMode(decodePng(bytes, name, true), mode));
   return imageToTensor(withMode(decodeImageData(bytes, name), mode));
 }
 

@@ -87,6 +87,10 @@ export class BitReader {
     return -1;
   }
 
+  /** The next data byte for the arithmetic decoder, or -1 once a marker ends the data (it then reads zeros). */
+  readByte(): number {
+    return this.markerPos >= 0 ? -1 : this.nextByte();
+  }
   /** Loads bytes until more than 16 bits are buffered; past a marker, pads with zeros only if `need` bits are not there. */
   private fill(need: number): void {
     while (this.count <= 16) {

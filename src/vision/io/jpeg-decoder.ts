@@ -1,11 +1,12 @@
 // A JPEG decoder that reproduces libjpeg-turbo 2.1 as PIL 9 drives it (Image.open then
 // load: no scaling, JDCT_ISLOW, fancy upsampling, RGB or grayscale out), byte for byte:
-// 8-bit baseline, extended and progressive Huffman JPEGs with any integral sampling
+// 8-bit baseline, extended and progressive JPEGs (Huffman or arithmetic-coded) with any integral sampling
 // factors and restart intervals, 1 component (mode L), 3 (YCbCr, or RGB when an Adobe
 // marker or the component ids say so) or 4 (CMYK or YCCK, as PIL's mode CMYK). This file
 // reads the markers (with jpeg-markers.ts) and drives the stages: jpeg-scan.ts (entropy
 // decoding), jpeg-smooth.ts (libjpeg's block smoothing of incomplete progressive files),
 // jpeg-idct.ts, jpeg-upsample.ts, jpeg-color.ts.
+import { defaultConditioning } from './jpeg-arith.js';
 import { type HuffmanSpec, HuffmanTable } from './jpeg-bits.js';
 import { canConvert, componentsNeeded, type JpegColorSpace, type JpegOutSpace, toPixels } from './jpeg-color.js';
 import { idctIslow } from './jpeg-idct.js';
@@ -39,7 +40,7 @@ export type JpegDecodeMode = 'pil' | 'L' | 'RGB' | 'native';
 
 const SOF_NAMES: Record<number, string> = {
   0xc3: 'lossless', 0xc5: 'differential sequential', 0xc6: 'differential progressive', 0xc7: 'differential lossless',
-  0xc9: 'arithmetic-coded sequential', 0xca: 'arithmetic-coded progressive', 0xcb: 'arithmetic-coded lossless',
+  0xcb: 'arithmetic-coded lossless',
   0xcd: 'arithmetic-coded differential sequential', 0xce: 'arithmetic-coded differential progressive', 0xcf: 'arithmetic-coded differential lossless',
 };
 
@@ -53,6 +54,7 @@ class Decoder {
   private readonly quantTables: (Int32Array | null)[] = [null, null, null, null];
   private readonly dcTables: (HuffmanSpec | null)[] = [null, null, null, null];
   private readonly acTables: (HuffmanSpec | null)[] = [null, null, null, null];
+  private readonly conditioning = defaultConditioning();
   private restartInterval = 0;
   private sawJfif = false;
   private adobeTransform = -1;
@@ -102,13 +104,10 @@ class Decoder {
   /** Handles one marker (read_markers); returns where to look for the next one. */
   private marker(marker: number, r: SegmentReader): number {
     const hex = `0xFF${marker.toString(16).toUpperCase()}`;
-    if (marker === 0xc0 || marker === 0xc1 || marker === 0xc2) {
-      this.startOfFrame(readFrameHeader(r, this.frame !== null), marker === 0xc2);
-    } else if (marker === 0xc9 || marker === 0xca) {
-      readFrameHeader(r, this.frame !== null);
-      throw new Error(`${SOF_NAMES[marker]} JPEG is not supported (baseline, extended and progressive Huffman-coded JPEGs are)`);
+    if (marker === 0xc0 || marker === 0xc1 || marker === 0xc2 || marker === 0xc9 || marker === 0xca) {
+      this.startOfFrame(readFrameHeader(r, this.frame !== null), marker === 0xc2 || marker === 0xca, marker >= 0xc9);
     } else if (marker in SOF_NAMES || marker === 0xc8) {
-      throw new Error(`${SOF_NAMES[marker] ?? 'reserved-extension (JPG)'} JPEG is not supported (baseline, extended and progressive Huffman-coded JPEGs are)`);
+      throw new Error(`${SOF_NAMES[marker] ?? 'reserved-extension (JPG)'} JPEG is not supported (baseline, extended and progressive JPEGs, Huffman or arithmetic-coded, are)`);
     } else if (marker === 0xda) {
       return this.startOfScan(r);
     } else if (marker === 0xc4) {
@@ -118,7 +117,7 @@ class Decoder {
     } else if (marker === 0xdd) {
       this.restartInterval = readRestartInterval(r);
     } else if (marker === 0xcc) {
-      readArithmeticConditioning(r);
+      readArithmeticConditioning(r, this.conditioning);
     } else if (marker === 0xe0) {
       const head = readInterestingApp(r);
       this.sawJfif ||= head.length >= 14 && head[0] === 0x4a && head[1] === 0x46 && head[2] === 0x49 && head[3] === 0x46 && head[4] === 0;
@@ -146,7 +145,7 @@ class Decoder {
     return this.frame !== null && !this.frame.progressive && this.scanCount > 0 && this.firstScanComponents === this.frame.components.length;
   }
 
-  private startOfFrame(header: FrameHeader, progressive: boolean): void {
+  private startOfFrame(header: FrameHeader, progressive: boolean, arithmetic: boolean): void {
     const { precision, width, height } = header;
     const n = header.components.length;
     if (precision !== 8) throw new Error(`${precision}-bit JPEG is not supported (8-bit only, as PIL's libjpeg)`);
@@ -176,7 +175,7 @@ class Decoder {
         prevCoefBits: new Int32Array(64),
       };
     });
-    this.frame = { width, height, progressive, maxH, maxV, mcusX, mcusY, components };
+    this.frame = { width, height, progressive, arithmetic, maxH, maxV, mcusX, mcusY, components };
   }
 
   private startOfScan(r: SegmentReader): number {
@@ -189,7 +188,7 @@ class Decoder {
       this.inSpace = this.colorSpace();
       if (!canConvert(this.inSpace, this.outSpace(this.inSpace))) throw new Error('Unsupported color conversion request');
     }
-    if (this.scanCount === 0 && !frame.progressive) {
+    if (this.scanCount === 0 && !frame.progressive && !frame.arithmetic) {
       // libjpeg-turbo's Huffman decoder starts with the standard tables in slots 0 and 1 (motion JPEG)
       for (let i = 0; i < 2; i++) {
         this.dcTables[i] ??= STANDARD_DC_TABLES[i];
@@ -198,8 +197,8 @@ class Decoder {
     }
     const { ss, ah } = header;
     // the tables this kind of scan reads (libjpeg builds, and checks, only those)
-    const needDc = !frame.progressive || (ss === 0 && ah === 0);
-    const needAc = !frame.progressive || ss !== 0;
+    const needDc = !frame.arithmetic && (!frame.progressive || (ss === 0 && ah === 0));
+    const needAc = !frame.arithmetic && (!frame.progressive || ss !== 0);
     const table = (isDc: boolean, slot: number): HuffmanTable => this.huffmanTable(isDc ? this.dcTables : this.acTables, slot, isDc);
     const components = header.components.map(({ index, dcSlot, acSlot }) => {
       const component = frame.components[index];
@@ -209,10 +208,10 @@ class Decoder {
         if (!q) throw new Error(`JPEG component ${component.id} uses an undefined quantisation table`);
         component.quant = q.slice();
       }
-      return { component, dcTable: needDc ? table(true, dcSlot) : null, acTable: needAc ? table(false, acSlot) : null };
+      return { component, dcSlot, acSlot, dcTable: needDc ? table(true, dcSlot) : null, acTable: needAc ? table(false, acSlot) : null };
     });
     if (components.length > 1 && components.reduce((sum, { component: c }) => sum + c.h * c.v, 0) > 10) throw new Error('JPEG scan has more than 10 blocks per MCU');
-    const scan: Scan = { components, ss, se: header.se, ah, al: header.al, restartInterval: this.restartInterval };
+    const scan: Scan = { components, ss, se: header.se, ah, al: header.al, restartInterval: this.restartInterval, conditioning: this.conditioning };
     if (this.scanCount === 0) this.firstScanComponents = components.length;
     const { next, lastGoodIMcuRow } = decodeScan(this.data, r.pos, frame, scan, ++this.scanCount);
     this.lastGoodIMcuRow = lastGoodIMcuRow;

@@ -2,6 +2,7 @@
 // as libjpeg reads it and checked when libjpeg checks it, so that a damaged file fails
 // or not as it does under PIL. Running out of data mid-segment throws OutOfData (libjpeg
 // suspends; whether that is an error depends on where it happens, see jpeg-decoder.ts).
+import type { ArithConditioning } from './jpeg-arith.js';
 import { type HuffmanSpec, NATURAL_ORDER } from './jpeg-bits.js';
 import { checkImageSize } from './limits.js';
 
@@ -135,15 +136,21 @@ export function readRestartInterval(r: SegmentReader): number {
   return r.u16();
 }
 
-/** DAC (get_dac): arithmetic-coding conditioning, checked and otherwise unused. */
-export function readArithmeticConditioning(r: SegmentReader): void {
+/** DAC (get_dac): arithmetic-coding conditioning, stored per table as it is read. */
+export function readArithmeticConditioning(r: SegmentReader, cond: ArithConditioning): void {
   let length = r.u16() - 2;
   while (length > 0) {
     const index = r.u8();
     const value = r.u8();
     length -= 2;
     if (index >= 32) throw new Error(`bad arithmetic-coding table index ${index}`);
-    if (index < 16 && (value & 15) > value >> 4) throw new Error(`bad arithmetic-coding conditioning value ${value}`);
+    if (index >= 16) {
+      cond.acK[index - 16] = value;
+    } else {
+      cond.dcL[index] = value & 15;
+      cond.dcU[index] = value >> 4;
+      if ((value & 15) > value >> 4) throw new Error(`bad arithmetic-coding conditioning value ${value}`);
+    }
   }
   if (length !== 0) throw new Error('bad arithmetic-coding segment length');
 }

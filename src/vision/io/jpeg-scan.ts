@@ -1,7 +1,9 @@
 // Decoding one scan's entropy-coded data into the components' DCT coefficients:
 // baseline/extended sequential Huffman (libjpeg's jdhuff.c) and the four kinds of
-// progressive scan (jdphuff.c: DC first/refine, AC first/refine), MCU by MCU with
-// restart intervals. Coefficients are kept as int16 in natural order, as libjpeg's JCOEF.
+// progressive scan (jdphuff.c: DC first/refine, AC first/refine), or their arithmetic-coded
+// twins (jpeg-arith.ts), MCU by MCU with restart intervals. Coefficients are kept as int16
+// in natural order, as libjpeg's JCOEF.
+import { type ArithConditioning, ArithScan } from './jpeg-arith.js';
 import { BitReader, extend, type HuffmanTable, NATURAL_ORDER } from './jpeg-bits.js';
 
 export interface JpegComponent {
@@ -32,6 +34,8 @@ export interface JpegFrame {
   readonly width: number;
   readonly height: number;
   readonly progressive: boolean;
+  /** Arithmetic-coded (SOF9, SOF10) rather than Huffman-coded. */
+  readonly arithmetic: boolean;
   readonly maxH: number;
   readonly maxV: number;
   readonly mcusX: number;
@@ -41,6 +45,10 @@ export interface JpegFrame {
 
 export interface ScanComponent {
   readonly component: JpegComponent;
+  /** The table slots the scan header names (Huffman tables, or arithmetic conditioning and statistics). */
+  readonly dcSlot: number;
+  readonly acSlot: number;
+  /** The Huffman tables this kind of scan reads (null when it reads none, and in arithmetic-coded scans). */
   readonly dcTable: HuffmanTable | null;
   readonly acTable: HuffmanTable | null;
 }
@@ -52,6 +60,8 @@ export interface Scan {
   readonly ah: number;
   readonly al: number;
   readonly restartInterval: number;
+  /** DAC conditioning, for arithmetic-coded scans. */
+  readonly conditioning: ArithConditioning;
 }
 
 type BlockDecoder = (reader: BitReader, sc: ScanComponent, ci: number, coefs: Int16Array, offset: number) => void;
@@ -209,12 +219,14 @@ export function decodeScan(data: Uint8Array, pos: number, frame: JpegFrame, scan
   checkProgression(frame, scan, scanNumber);
   const state = new ScanState(scan.components.length);
   const { ss, se, ah, al } = scan;
+  const reader = new BitReader(data, pos);
+  const arith = frame.arithmetic ? new ArithScan(reader, scan.components, frame.progressive, ss, se, ah, al, scan.conditioning) : null;
   let decodeBlock: BlockDecoder;
-  if (!frame.progressive) decodeBlock = sequentialBlock(state);
+  if (arith) decodeBlock = (_reader, sc, ci, coefs, offset) => arith.decodeBlock(sc, ci, coefs, offset);
+  else if (!frame.progressive) decodeBlock = sequentialBlock(state);
   else if (ss === 0) decodeBlock = ah === 0 ? dcFirstBlock(state, al) : dcRefineBlock(al);
   else decodeBlock = ah === 0 ? acFirstBlock(state, ss, se, al) : acRefineBlock(state, ss, se, al);
 
-  const reader = new BitReader(data, pos);
   const comps = scan.components;
   const single = comps.length === 1;
   const first = comps[0].component;
@@ -234,6 +246,7 @@ export function decodeScan(data: Uint8Array, pos: number, frame: JpegFrame, scan
       if (untilRestart === 0) {
         reader.restart(restartNumber++);
         state.reset();
+        arith?.restart();
         untilRestart = interval;
       }
       untilRestart--;

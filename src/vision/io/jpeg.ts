@@ -41,9 +41,8 @@ function decodeError(name: string, e: unknown): Error {
 }
 
 /**
- * JPEG bytes as PIL's Image.open would give them: mode L for one component, RGB for three.
- * PIL opens 4-component (CMYK/YCCK) JPEGs in mode CMYK; here they still come back converted
- * to RGB with Image.convert (Pillow's cmyk2rgb), which is what torchvision's default loader gives.
+ * JPEG bytes as PIL's Image.open gives them: mode L for one component, RGB for three, CMYK for
+ * four (CMYK and YCCK files; ImageFolder's loader then converts to RGB with Pillow's cmyk2rgb).
  */
 export function decodeJpeg(bytes: Uint8Array, name = 'JPEG data'): Image {
   let decoded: DecodedJpeg;
@@ -53,7 +52,7 @@ export function decodeJpeg(bytes: Uint8Array, name = 'JPEG data'): Image {
     throw decodeError(name, e);
   }
   const { width, height, channels, data } = decoded;
-  return decoded.mode === 'CMYK' ? new Image(width, height, 4, data, 'CMYK').convert('RGB') : new Image(width, height, channels, data);
+  return new Image(width, height, channels, data, decoded.mode === 'CMYK' ? 'CMYK' : undefined);
 }
 
 /**
@@ -76,7 +75,7 @@ export function decodeJpegLikeTorchvision(bytes: Uint8Array, mode: 'UNCHANGED' |
 export function encodeJpeg(image: Image, quality = 75): Uint8Array {
   const lib = requireJpegJs('encoding JPEG');
   const rgba = image.convert('RGBA');
-  return lib.encode({ width: image.width, height: image.height, data: rgba.data }, quality).data;
+  return lib.encode({ width: image.width, height: image.height, data: rgba.bytes('encode_jpeg') }, quality).data;
 }
 
 type SharpFactory = (input: Uint8Array) => {

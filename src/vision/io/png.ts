@@ -1,5 +1,7 @@
 // A small PNG codec on node:zlib: decodes every standard PNG (bit depths 1-16,
-// gray/RGB/palette/alpha, tRNS, Adam7) to 8-bit pixels and encodes 8-bit images.
+// gray/RGB/palette/alpha, tRNS, Adam7) to 8-bit pixels — palette PNGs to mode P as PIL
+// opens them, or expanded to RGB(A) as torchvision.io reads them — and encodes 8-bit
+// images (mode P as a palette PNG).
 import { deflateSync } from 'node:zlib';
 import { inflateAtMost } from './inflate.js';
 import { checkImageSize } from './limits.js';
@@ -89,8 +91,25 @@ function rawSampleAt(row: Uint8Array, offset: number, index: number, depth: numb
   return sampleAt(row, offset, index, depth);
 }
 
-/** Decodes a PNG file's bytes; `name` (the file) appears in every error. */
-export function decodePng(bytes: Uint8Array, name = 'PNG data'): Image {
+/**
+ * PngImagePlugin's reading of tRNS for a palette image: one fully transparent entry among
+ * opaque ones becomes its index, anything else the alpha of each entry.
+ */
+function paletteTransparency(trns: Uint8Array): number | Uint8Array {
+  const zero = trns.indexOf(0);
+  const simple = zero >= 0 && trns.every((v, i) => v === 255 || i === zero);
+  return simple ? zero : trns.slice();
+}
+
+/**
+ * Decodes a PNG file's bytes; `name` (the file) appears in every error. By default as PIL's
+ * Image.open: a palette PNG gives mode P with its palette, 16-bit grey gives mode I (the
+ * 16-bit values), other 16-bit samples keep their high byte, and tRNS stays out of the pixels
+ * as info.transparency (an index or per-entry alphas for P, the raw grey value or RGB triplet
+ * otherwise). With `asLibpng`, as torchvision.io.decode_png reads through libpng: palettes
+ * expand to RGB, tRNS becomes an alpha channel, every 16-bit sample keeps its high byte.
+ */
+export function decodePng(bytes: Uint8Array, name = 'PNG data', asLibpng = false): Image {
   if (!isPng(bytes)) throw new Error(`${name}: not a PNG file (bad signature)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 8;
@@ -144,20 +163,34 @@ export function decodePng(bytes: Uint8Array, name = 'PNG data'): Image {
     throw new Error(`${name}: PNG image data cannot be decompressed (${(e as Error).message})`);
   }
 
-  // Output channels: palette expands to RGB(A); tRNS adds alpha.
-  const hasAlpha = colorType === 4 || colorType === 6 || trns !== null;
-  const color = colorType === 2 || colorType === 3 || colorType === 6;
+  // Output channels: palette expands to RGB(A) or stays indices (mode P); tRNS adds alpha for libpng only.
+  const keepIndices = colorType === 3 && !asLibpng;
+  const wide = colorType === 0 && bitDepth === 16 && !asLibpng; // PIL's mode I
+  const hasAlpha = !keepIndices && (colorType === 4 || colorType === 6 || (asLibpng && trns !== null));
+  const color = !keepIndices && (colorType === 2 || colorType === 3 || colorType === 6);
   const outC = (color ? 3 : 1) + (hasAlpha ? 1 : 0);
-  const image = new Image(width, height, outC);
+  const image = keepIndices
+    ? new Image(width, height, 1, undefined, 'P', (palette as Uint8Array).subarray(0, Math.min(256, Math.floor((palette as Uint8Array).length / 3)) * 3))
+    : new Image(width, height, outC, undefined, wide ? 'I' : undefined);
   const out = image.data;
   const bpp = Math.max(1, bitsPerPixel >> 3);
   const maxSample = (1 << Math.min(bitDepth, 8)) - 1;
   const scale = (v: number) => (bitDepth < 8 && colorType !== 3 ? Math.round((v * 255) / maxSample) : v);
   const trnsGray = trns && colorType === 0 ? (trns[0] << 8) | trns[1] : -1;
   const trnsRgb = trns && colorType === 2 ? [(trns[0] << 8) | trns[1], (trns[2] << 8) | trns[3], (trns[4] << 8) | trns[5]] : null;
+  if (!asLibpng && trns !== null) {
+    // PngImagePlugin keeps the chunk's raw values (unscaled for low bit depths, 16-bit for 16-bit files)
+    if (keepIndices) image.info.transparency = paletteTransparency(trns);
+    else if (colorType === 0) image.info.transparency = trnsGray;
+    else if (trnsRgb) image.info.transparency = trnsRgb;
+  }
 
   const writePixel = (rows: Uint8Array, rowOffset: number, i: number, x: number, y: number) => {
     const d = (y * width + x) * outC;
+    if (keepIndices) {
+      out[d] = sampleAt(rows, rowOffset, i, bitDepth); // an index past the palette reads as grey later, as in Pillow
+      return;
+    }
     if (colorType === 3) {
       const idx = sampleAt(rows, rowOffset, i, bitDepth);
       if (idx * 3 + 2 >= (palette as Uint8Array).length) throw new Error(`${name}: PNG palette index ${idx} out of range`);
@@ -165,6 +198,10 @@ export function decodePng(bytes: Uint8Array, name = 'PNG data'): Image {
       out[d + 1] = (palette as Uint8Array)[idx * 3 + 1];
       out[d + 2] = (palette as Uint8Array)[idx * 3 + 2];
       if (hasAlpha) out[d + 3] = trns && idx < trns.length ? trns[idx] : 255;
+      return;
+    }
+    if (wide) {
+      out[d] = rawSampleAt(rows, rowOffset, i, bitDepth);
       return;
     }
     for (let s = 0; s < samples; s++) out[d + s] = scale(sampleAt(rows, rowOffset, i * samples + s, bitDepth));
@@ -197,10 +234,16 @@ function chunk(type: string, body: Uint8Array): Buffer {
   return out;
 }
 
-/** Encodes an 8-bit image as PNG (per-row filter chosen by the minimum-sum heuristic, as libpng). */
+/**
+ * Encodes an 8-bit image as PNG (per-row filter chosen by the minimum-sum heuristic, as
+ * libpng): L, LA, RGB, RGBA, and P as an 8-bit palette PNG with its palette and
+ * transparency (tRNS), which PIL reads back as the same mode-P image.
+ */
 export function encodePng(image: Image, compressionLevel = 6): Buffer {
-  const { width, height, channels, data } = image;
-  const colorType = { 1: 0, 2: 4, 3: 2, 4: 6 }[channels] as number;
+  const { width, height, channels, mode } = image;
+  if (mode !== 'L' && mode !== 'LA' && mode !== 'RGB' && mode !== 'RGBA' && mode !== 'P') throw new TypeError(`cannot write mode ${mode} as PNG (PNG holds L, LA, RGB, RGBA and P images)`);
+  const data = image.bytes('encode_png', true);
+  const colorType = mode === 'P' ? 3 : ({ 1: 0, 2: 4, 3: 2, 4: 6 }[channels] as number);
   const rowBytes = width * channels;
   const filtered = new Uint8Array((rowBytes + 1) * height);
   const candidate = new Uint8Array(rowBytes);
@@ -233,5 +276,27 @@ export function encodePng(image: Image, compressionLevel = 6): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
   ihdr[9] = colorType;
-  return Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(filtered, { level: compressionLevel })), chunk('IEND', new Uint8Array(0))]);
+  const extra: Buffer[] = [];
+  if (mode === 'P') {
+    extra.push(chunk('PLTE', image.palette as Uint8Array));
+    const t = image.info.transparency;
+    if (typeof t === 'number') {
+      const alphas = new Uint8Array(t + 1).fill(255);
+      alphas[t] = 0;
+      extra.push(chunk('tRNS', alphas));
+    } else if (t !== undefined) extra.push(chunk('tRNS', Uint8Array.from(t)));
+  } else if ((mode === 'L' || mode === 'RGB') && image.info.transparency !== undefined) {
+    // PIL writes the transparent grey value or RGB triplet as 16-bit numbers
+    const t = image.info.transparency;
+    const values = typeof t === 'number' ? [t] : Array.from(t);
+    if (values.length !== (mode === 'L' ? 1 : 3)) throw new TypeError(`a mode ${mode} image's info.transparency must be ${mode === 'L' ? 'a number' : 'an [r, g, b] triplet'}`);
+    const body = new Uint8Array(values.length * 2);
+    values.forEach((v, k) => {
+      const c = Math.max(0, Math.min(65535, v));
+      body[k * 2] = c >> 8;
+      body[k * 2 + 1] = c & 255;
+    });
+    extra.push(chunk('tRNS', body));
+  }
+  return Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', ihdr), ...extra, chunk('IDAT', deflateSync(filtered, { level: compressionLevel })), chunk('IEND', new Uint8Array(0))]);
 }

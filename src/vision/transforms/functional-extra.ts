@@ -118,7 +118,17 @@ export function elasticTransform<T extends ImageLike>(...args: Args<ReturnType<t
   const fills = tensorFill(fill);
   checkGridInputs(t, fills, interpolation);
   const out = tensorElastic(t, displacement, interpolation as GridMode, fills);
-  return (img instanceof Image ? tensorToImage(out) : out) as T;
+  return (img instanceof Image ? backToImage(out, img) : out) as T;
+}
+
+/**
+ * to_pil_image(output, mode=img.mode), how torchvision returns a PIL input it processed as a
+ * tensor: the input's mode again (YCbCr, CMYK, I, F), and for P the error torchvision raises.
+ */
+function backToImage(out: Tensor, like: Image): Image {
+  if (like.mode === 'P') throw new RangeError("Incorrect mode (P) supplied for input type <class 'numpy.dtype'>. Should be L");
+  const img = tensorToImage(out);
+  return img.mode === like.mode ? img : new Image(img.width, img.height, img.channels, img.data, like.mode);
 }
 
 // --- erase, blur ---
@@ -148,7 +158,7 @@ export function gaussianBlur<T extends ImageLike>(...args: Args<ReturnType<typeo
   if (s.length === 1) s = [s[0], s[0]];
   if (s.length !== 2) throw new RangeError(`If sigma is a sequence, its length should be 2. Got ${s.length}`);
   for (const v of s) if (v <= 0) throw new RangeError(`sigma should have positive values. Got [${s.join(', ')}]`);
-  if (img instanceof Image) return tensorToImage(tensorGaussianBlur(imageToTensor(img), ks, s)) as T;
+  if (img instanceof Image) return backToImage(tensorGaussianBlur(imageToTensor(img), ks, s), img) as T;
   return tensorGaussianBlur(img, ks, s) as T;
 }
 

@@ -57,14 +57,19 @@ const toTensorArgs = signature('toTensor', [['pic', any as Check<Image>]] as con
 const pilToTensorArgs = signature('pilToTensor', [['pic', any as Check<Image>]] as const);
 const toPilImageArgs = signature('toPilImage', [['pic', any as Check<Tensor>], ['mode', nullable(string), null]] as const);
 
-/** to_tensor(pic): an Image as a float [C, H, W] tensor in [0, 1] (the default dtype). */
+/**
+ * to_tensor(pic): an Image as a float [C, H, W] tensor in [0, 1] (the default dtype); mode I
+ * gives its int32 values and F its float32 values, unscaled (only uint8 pixels are divided by 255,
+ * P's indices included).
+ */
 export function toTensor(...args: ArgsOf<typeof toTensorArgs>): Tensor {
   const { pic } = toTensorArgs.parse(args);
   if (!(pic instanceof Image)) throw new TypeError(`pic should be an Image. Got ${(pic as unknown) instanceof Tensor ? 'Tensor' : typeof pic}`);
-  return imageToTensor(pic).to(getDefaultDtype()).div(255);
+  const t = imageToTensor(pic);
+  return t.dtype === 'uint8' ? t.to(getDefaultDtype()).div(255) : t;
 }
 
-/** pil_to_tensor(pic): uint8 [C, H, W] */
+/** pil_to_tensor(pic): [C, H, W], uint8 (P: the indices), int32 for mode I, float32 for F */
 export function pilToTensor(...args: ArgsOf<typeof pilToTensorArgs>): Tensor {
   const { pic } = pilToTensorArgs.parse(args);
   if (!(pic instanceof Image)) throw new TypeError('pic should be an Image');
@@ -73,18 +78,31 @@ export function pilToTensor(...args: ArgsOf<typeof pilToTensorArgs>): Tensor {
 
 const MODES: Record<number, string> = { 1: 'L', 2: 'LA', 3: 'RGB', 4: 'RGBA' };
 
+// to_pil_image's mode of a one-channel array by its numpy type.
+const ONE_CHANNEL_MODE: Partial<Record<DType, string>> = { uint8: 'L', int32: 'I', float32: 'F' };
+
 /**
- * to_pil_image(pic, mode=None) for uint8 tensors, and float tensors in [0, 1]
- * (pic.mul(255).byte()). `mode`, when given, must be the image's own (L, LA, RGB, RGBA).
+ * to_pil_image(pic, mode=None): uint8 tensors as L, LA, RGB, RGBA; float tensors as
+ * pic.mul(255).byte() unless mode is 'F' (one float32 channel: mode F); one int32 channel as
+ * mode I. `mode`, when given, must be the one the tensor's type and channels imply.
  */
 export function toPilImage(...args: ArgsOf<typeof toPilImageArgs>): Image {
   const { pic, mode } = toPilImageArgs.parse(args);
   if (!(pic instanceof Tensor)) throw new TypeError(`pic should be Tensor. Got ${pyTypeName(pic)}.`);
-  const t = pic.dim() === 2 ? pic.unsqueeze(0) : pic;
+  let t = pic.dim() === 2 ? pic.unsqueeze(0) : pic;
   if (t.dim() !== 3) throw new RangeError(`pic should be 2/3 dimensional. Got ${pic.dim()} dimensions.`);
+  if (isFloatingDtype(t.dtype) && mode !== 'F') t = t.mul(255).to('uint8');
+  if (t.shape[0] === 1) {
+    const expected = ONE_CHANNEL_MODE[t.dtype] ?? null;
+    // torchvision's message prints numpy's dtype class, not the array's type
+    if (mode !== null && mode !== expected) throw new RangeError(`Incorrect mode (${mode}) supplied for input type <class 'numpy.dtype'>. Should be ${expected === null ? 'None' : expected}`);
+    if (expected === null) throw new TypeError(`Input type ${t.dtype} is not supported`);
+    return tensorToImage(t, 'pic');
+  }
   const expected = MODES[t.shape[0]];
   if (mode !== null && expected !== undefined && mode !== expected) throw new RangeError(`Incorrect mode (${mode}) supplied for an image of ${t.shape[0]} channel(s): it is ${expected}`);
-  return tensorToImage(isFloatingDtype(t.dtype) ? t.mul(255).to('uint8') : t.to('uint8'), 'pic');
+  if (t.dtype !== 'uint8') throw new TypeError(`Input type ${t.dtype} is not supported`);
+  return tensorToImage(t, 'pic');
 }
 
 const MAX_VALUE: Partial<Record<DType, number>> = { uint8: 255, int32: 2147483647, int64: 9223372036854775807, bool: 1 };

@@ -11,8 +11,9 @@ const f = Math.fround;
 
 /** ImageOps._lut: one 256-entry table per band, for modes L and RGB only. */
 function applyLut(img: Image, luts: Uint8Array[]): Image {
-  if (img.channels !== 1 && img.channels !== 3) throw new Error('not supported for this image mode');
-  const out = new Image(img.width, img.height, img.channels);
+  if (img.mode === 'P') throw new Error('mode P support coming soon');
+  if (img.mode !== 'L' && img.mode !== 'RGB') throw new Error('not supported for this image mode');
+  const out = img.blank(img.width, img.height);
   const ch = img.channels;
   for (let i = 0; i < img.data.length; i++) out.data[i] = luts[i % ch][img.data[i]];
   return out;
@@ -27,7 +28,8 @@ function sameLut(img: Image, fn: (v: number) => number): Image {
 function histograms(img: Image): number[][] {
   const ch = img.channels;
   const h = Array.from({ length: ch }, () => new Array<number>(256).fill(0));
-  for (let i = 0; i < img.data.length; i++) h[i % ch][img.data[i]]++;
+  const data = img.bytes('histogram');
+  for (let i = 0; i < data.length; i++) h[i % ch][data[i]]++;
   return h;
 }
 
@@ -85,7 +87,8 @@ export function pilEqualize(img: Image): Image {
  * columns are copied. Images smaller than the kernel are copied whole.
  */
 function smooth(img: Image): Image {
-  const { width: w, height: h, channels: ch, data } = img;
+  const { width: w, height: h, channels: ch } = img;
+  const data = img.bytes('ImageFilter.SMOOTH');
   const out = new Image(w, h, ch, data.slice());
   if (w < 3 || h < 3) return out;
   const k1 = f(1 / 13);
@@ -109,7 +112,7 @@ function smooth(img: Image): Image {
 
 /** ImageEnhance.Sharpness(img).enhance(factor): blend of the smoothed image (with the original alpha) and the image. */
 export function pilSharpness(img: Image, factor: number): Image {
-  const degenerate = smooth(img).data;
+  const degenerate = smooth(img).bytes('adjust_sharpness');
   if (img.channels === 2 || img.channels === 4) {
     for (let p = img.channels - 1; p < degenerate.length; p += img.channels) degenerate[p] = img.data[p];
   }
@@ -119,7 +122,7 @@ export function pilSharpness(img: Image, factor: number): Image {
 export type PilTransformFilter = 'nearest' | 'bilinear' | 'bicubic';
 
 function filled(img: Image, fill: readonly number[]): Image {
-  const out = new Image(img.width, img.height, img.channels);
+  const out = img.blank(img.width, img.height);
   for (let i = 0; i < out.data.length; i++) out.data[i] = fill[i % img.channels];
   return out;
 }
@@ -131,6 +134,7 @@ function filled(img: Image, fill: readonly number[]): Image {
 function genericTransform(img: Image, map: (x: number, y: number) => [number, number], filter: PilTransformFilter, fill: readonly number[]): Image {
   const out = filled(img, fill);
   const { width: w, height: h, channels: ch, data } = img;
+  if (filter !== 'nearest') img.bytes(`transform with ${filter.toUpperCase()}`); // Pillow's float filters for I and F are not reproduced
   const clipX = (x: number) => Math.min(Math.max(x, 0), w - 1);
   const clipY = (y: number) => Math.min(Math.max(y, 0), h - 1);
   const coord = (v: number) => (v < 0 ? -1 : Math.trunc(v));
@@ -148,7 +152,7 @@ function genericTransform(img: Image, map: (x: number, y: number) => [number, nu
       }
       if (xin < 0 || xin >= w || yin < 0 || yin >= h) continue;
       if (filter === 'bicubic') {
-        bicubic(img, xin, yin, out.data, o);
+        bicubic(img, xin, yin, out.data as Uint8Array, o);
         continue;
       }
       // bilinear_filter8 / bilinear_filter32RGB: BILINEAR_HEAD and BILINEAR_BODY in doubles
@@ -247,6 +251,7 @@ function withAlpha(img: Image, filter: PilTransformFilter, fill: readonly number
 
 /** img.transform(img.size, Image.AFFINE, matrix, filter, fillcolor=fill) */
 export function pilAffine(img: Image, matrix: readonly number[], filter: PilTransformFilter, fill: readonly number[]): Image {
+  if (img.mode === 'P') filter = 'nearest'; // as Image.transform does
   return withAlpha(img, filter, fill, (src, f) => affineOn(src, matrix, filter, f));
 }
 
@@ -261,6 +266,7 @@ function affineOn(img: Image, matrix: readonly number[], filter: PilTransformFil
 
 /** img.transform(img.size, Image.PERSPECTIVE, coeffs, filter, fillcolor=fill) */
 export function pilPerspective(img: Image, c: readonly number[], filter: PilTransformFilter, fill: readonly number[]): Image {
+  if (img.mode === 'P') filter = 'nearest'; // as Image.transform does
   return withAlpha(img, filter, fill, (src, f) => genericTransform(
     src,
     (x, y) => {

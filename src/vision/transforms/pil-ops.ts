@@ -9,7 +9,7 @@ const f = Math.fround;
 /** PIL's img.crop((left, top, right, bottom)): areas outside the image are zero. */
 export function pilCrop(img: Image, top: number, left: number, height: number, width: number): Image {
   const { channels: ch } = img;
-  const out = new Image(Math.max(width, 0), Math.max(height, 0), ch);
+  const out = img.blank(Math.max(width, 0), Math.max(height, 0));
   for (let y = 0; y < height; y++) {
     const sy = top + y;
     if (sy < 0 || sy >= img.height) continue;
@@ -45,7 +45,7 @@ export function pilPad(img: Image, [left, top, right, bottom]: number[], fill: n
   const ch = img.channels;
   const w = img.width + left + right;
   const h = img.height + top + bottom;
-  const out = new Image(w, h, ch);
+  const out = img.blank(w, h);
   for (let y = 0; y < h; y++) {
     const sy = padIndex(y - top, img.height, mode);
     for (let x = 0; x < w; x++) {
@@ -60,7 +60,7 @@ export function pilPad(img: Image, [left, top, right, bottom]: number[], fill: n
 
 export function pilFlip(img: Image, horizontal: boolean): Image {
   const { width: w, height: h, channels: ch } = img;
-  const out = new Image(w, h, ch);
+  const out = img.blank(w, h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const sx = horizontal ? w - 1 - x : x;
@@ -77,7 +77,7 @@ export function pilFlip(img: Image, horizontal: boolean): Image {
  */
 export function pilTransposeSwap(img: Image, method: 2 | 4 | 5 | 6): Image {
   const { width: w, height: h, channels: ch } = img;
-  const out = new Image(h, w, ch);
+  const out = img.blank(h, w);
   for (let y = 0; y < w; y++) {
     for (let x = 0; x < h; x++) {
       const sx = method === 2 || method === 6 ? w - 1 - y : y;
@@ -94,7 +94,7 @@ const round15 = (v: number) => Number(v.toFixed(15));
 export function pilRotate(img: Image, angleDeg: number, bilinear: boolean, expand: boolean, center: [number, number] | null, fill: number[]): Image {
   const angle = ((angleDeg % 360) + 360) % 360;
   if (!center) {
-    if (angle === 0) return new Image(img.width, img.height, img.channels, img.data.slice());
+    if (angle === 0) return img.copy();
     if (angle === 180) return pilFlip(pilFlip(img, true), false);
     if ((angle === 90 || angle === 270) && (expand || img.width === img.height)) return pilTransposeSwap(img, angle === 270 ? 4 : 2);
   }
@@ -117,11 +117,13 @@ export function pilRotate(img: Image, angleDeg: number, bilinear: boolean, expan
     w = nw;
     h = nh;
   }
-  return bilinear ? affineBilinear(img, w, h, m, fill) : affineNearest(img, w, h, m, fill);
+  // Pillow transforms P images with NEAREST whatever the filter; its 8-bit bilinear filter is what is reproduced here.
+  if (bilinear && img.mode !== 'P') img.bytes('rotate with BILINEAR');
+  return bilinear && img.mode !== 'P' ? affineBilinear(img, w, h, m, fill) : affineNearest(img, w, h, m, fill);
 }
 
 function filled(img: Image, w: number, h: number, fill: number[]): Image {
-  const out = new Image(w, h, img.channels);
+  const out = img.blank(w, h);
   for (let p = 0; p < w * h; p++) for (let b = 0; b < img.channels; b++) out.data[p * img.channels + b] = fill[b];
   return out;
 }
@@ -206,8 +208,8 @@ function affineBilinear(img: Image, w: number, h: number, a: number[], fill: num
 /** Image.blend(degenerate, img, factor): float32 interpolation, truncated to 8 bits. */
 export function pilBlend(degenerate: Uint8Array, img: Image, factor: number): Image {
   const alpha = f(factor);
-  const out = new Image(img.width, img.height, img.channels);
-  const src = img.data;
+  const src = img.bytes('Image.blend');
+  const out = img.blank(img.width, img.height);
   const inside = alpha >= 0 && alpha <= 1;
   for (let i = 0; i < src.length; i++) {
     const v = f(degenerate[i] + f(alpha * (src[i] - degenerate[i])));
@@ -222,30 +224,35 @@ function keepAlpha(degenerate: Uint8Array, img: Image): void {
 }
 
 export function pilBrightness(img: Image, factor: number): Image {
-  const degenerate = new Uint8Array(img.data.length);
+  const degenerate = new Uint8Array(img.bytes('adjust_brightness').length);
   keepAlpha(degenerate, img);
   return pilBlend(degenerate, img, factor);
 }
 
 export function pilContrast(img: Image, factor: number): Image {
-  const gray = img.convert('L').data;
+  const gray = img.convert('L').bytes('adjust_contrast');
+  img.bytes('adjust_contrast');
   let sum = 0;
   for (const v of gray) sum += v;
   const mean = Math.trunc(sum / gray.length + 0.5);
-  const degenerate = new Image(img.width, img.height, 1, new Uint8Array(gray.length).fill(mean)).convert(img.mode).data;
+  const degenerate = new Image(img.width, img.height, 1, new Uint8Array(gray.length).fill(mean)).convert(img.mode).bytes('adjust_contrast');
   keepAlpha(degenerate, img);
   return pilBlend(degenerate, img, factor);
 }
 
 export function pilSaturation(img: Image, factor: number): Image {
+  img.bytes('adjust_saturation');
   const hasAlpha = img.channels === 2 || img.channels === 4;
-  const degenerate = img.convert(hasAlpha ? 'LA' : 'L').convert(img.mode).data;
+  const degenerate = img.convert(hasAlpha ? 'LA' : 'L').convert(img.mode).bytes('adjust_saturation');
   return pilBlend(degenerate, img, factor);
 }
 
 /** torchvision's PIL adjust_hue: shift H of PIL's 8-bit HSV by uint8(hueFactor * 255), wrapping. */
 export function pilHue(img: Image, hueFactor: number): Image {
   if (!(hueFactor >= -0.5 && hueFactor <= 0.5)) throw new RangeError(`hue_factor (${hueFactor}) is not in [-0.5, 0.5].`);
+  // torchvision returns L, 1, I and F images unchanged.
+  if (img.mode === 'I' || img.mode === 'F') return img;
+  img.bytes('adjust_hue');
   if (img.channels < 3) return img;
   const shift = ((Math.trunc(hueFactor * 255) % 256) + 256) % 256;
   const out = new Image(img.width, img.height, img.channels, img.data.slice());

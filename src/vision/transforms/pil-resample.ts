@@ -1,6 +1,8 @@
-// PIL's Image.resize for 8-bit images (Pillow's Resample.c): separable convolution,
-// horizontal pass then vertical, coefficients in 22-bit fixed point, 8-bit
-// intermediate — so resizing an Image gives the bytes torchvision gets from PIL.
+// PIL's Image.resize (Pillow's Resample.c): separable convolution, horizontal pass then
+// vertical; for 8-bit images coefficients in 22-bit fixed point and an 8-bit intermediate,
+// for I and F images double coefficients and an int32 / float32 intermediate — so
+// resizing an Image gives the values torchvision gets from PIL.
+import { floatToInt32 } from '../image-modes.js';
 import { Image } from '../image.js';
 
 export type PilFilter = 'nearest' | 'box' | 'bilinear' | 'hamming' | 'bicubic' | 'lanczos';
@@ -28,7 +30,7 @@ const FILTERS: Record<Exclude<PilFilter, 'nearest'>, { support: number; fn: (x: 
       const a = Math.abs(x);
       if (a === 0) return 1;
       if (a >= 1) return 0;
-      return sinc(a) * (0.54 + 0.46 * Math.cos(Math.PI * a));
+      return sinc(a) * (Math.fround(0.54) + Math.fround(0.46) * Math.cos(Math.PI * a)); // Pillow's 0.54f and 0.46f
     },
   },
   bicubic: {
@@ -41,13 +43,14 @@ const FILTERS: Record<Exclude<PilFilter, 'nearest'>, { support: number; fn: (x: 
       return 0;
     },
   },
-  lanczos: { support: 3, fn: (x) => (x > -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0) },
+  lanczos: { support: 3, fn: (x) => (x >= -3 && x < 3 ? sinc(x) * sinc(x / 3) : 0) },
 };
 
 interface Coeffs {
   ksize: number;
   bounds: Int32Array; // xmin, count per output
   kk: Int32Array; // fixed-point weights
+  k: Float64Array; // the normalized double weights (the I and F passes use them)
 }
 
 function precompute(inSize: number, in0: number, in1: number, outSize: number, filter: (typeof FILTERS)['box']): Coeffs {
@@ -57,6 +60,7 @@ function precompute(inSize: number, in0: number, in1: number, outSize: number, f
   const ksize = Math.ceil(support) * 2 + 1;
   const bounds = new Int32Array(outSize * 2);
   const kk = new Int32Array(outSize * ksize);
+  const kd = new Float64Array(outSize * ksize);
   const k = new Float64Array(ksize);
   for (let xx = 0; xx < outSize; xx++) {
     const center = in0 + (xx + 0.5) * scale;
@@ -71,12 +75,13 @@ function precompute(inSize: number, in0: number, in1: number, outSize: number, f
     }
     for (let x = 0; x < xmax; x++) {
       const v = ww !== 0 ? k[x] / ww : k[x];
+      kd[xx * ksize + x] = v;
       kk[xx * ksize + x] = v < 0 ? Math.trunc(-0.5 + v * (1 << PRECISION_BITS)) : Math.trunc(0.5 + v * (1 << PRECISION_BITS));
     }
     bounds[xx * 2] = xmin;
     bounds[xx * 2 + 1] = xmax;
   }
-  return { ksize, bounds, kk };
+  return { ksize, bounds, kk, k: kd };
 }
 
 function clip8(v: number): number {
@@ -86,8 +91,9 @@ function clip8(v: number): number {
 }
 
 function horizontal(src: Image, outW: number, c: Coeffs): Image {
-  const { width, height, channels: ch, data } = src;
-  const out = new Image(outW, height, ch);
+  const { width, height, channels: ch } = src;
+  const data = src.bytes('resize', true);
+  const out = src.blank(outW, height);
   for (let y = 0; y < height; y++) {
     const row = y * width * ch;
     for (let xx = 0; xx < outW; xx++) {
@@ -105,8 +111,9 @@ function horizontal(src: Image, outW: number, c: Coeffs): Image {
 }
 
 function vertical(src: Image, outH: number, c: Coeffs): Image {
-  const { width, channels: ch, data } = src;
-  const out = new Image(width, outH, ch);
+  const { width, channels: ch } = src;
+  const data = src.bytes('resize', true);
+  const out = src.blank(width, outH);
   for (let yy = 0; yy < outH; yy++) {
     const ymin = c.bounds[yy * 2];
     const ymax = c.bounds[yy * 2 + 1];
@@ -122,17 +129,28 @@ function vertical(src: Image, outH: number, c: Coeffs): Image {
   return out;
 }
 
-/** PIL's NEAREST resize: an affine transform sampling floor((x + 0.5) * scale). */
+/**
+ * PIL's NEAREST resize: ImagingScaleAffine, whose source coordinates start at scale / 2 and
+ * grow by repeated addition of the scale (the float sums, truncated, are what pick the pixels).
+ */
 function nearest(src: Image, outW: number, outH: number): Image {
   const { width, height, channels: ch, data } = src;
-  const out = new Image(outW, outH, ch);
+  const out = src.blank(outW, outH);
   const sx = width / outW;
   const sy = height / outH;
-  for (let y = 0; y < outH; y++) {
-    const yin = Math.min(Math.trunc((y + 0.5) * sy), height - 1);
+  const xintab = new Int32Array(outW).fill(-1);
+  let xo = sx * 0.5;
+  for (let x = 0; x < outW; x++, xo += sx) {
+    const xin = Math.trunc(xo);
+    if (xin < width) xintab[x] = xin;
+  }
+  let yo = sy * 0.5;
+  for (let y = 0; y < outH; y++, yo += sy) {
+    const yin = Math.trunc(yo);
+    if (yin >= height) continue; // left zero, as Pillow
     for (let x = 0; x < outW; x++) {
-      const xin = Math.min(Math.trunc((x + 0.5) * sx), width - 1);
-      for (let b = 0; b < ch; b++) out.data[(y * outW + x) * ch + b] = data[(yin * width + xin) * ch + b];
+      if (xintab[x] < 0) continue;
+      for (let b = 0; b < ch; b++) out.data[(y * outW + x) * ch + b] = data[(yin * width + xintab[x]) * ch + b];
     }
   }
   return out;
@@ -166,8 +184,9 @@ export function unpremultiply(img: Image): Image {
 /** PIL's img.resize((width, height), filter). */
 export function pilResize(img: Image, width: number, height: number, filter: PilFilter = 'bicubic'): Image {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) throw new RangeError(`resize target must be positive integers, got ${width}x${height}`);
-  if (width === img.width && height === img.height) return new Image(width, height, img.channels, img.data.slice());
-  if (filter === 'nearest') return nearest(img, width, height);
+  if (width === img.width && height === img.height) return img.copy();
+  // Image.resize uses NEAREST for P images whatever the filter asked for.
+  if (filter === 'nearest' || img.mode === 'P') return nearest(img, width, height);
   // Pillow premultiplies alpha for LA and RGBA only (a CMYK image's 4th band is K, not alpha).
   if (img.mode === 'LA' || img.mode === 'RGBA') return unpremultiply(separable(premultiply(img), width, height, filter));
   return separable(img, width, height, filter);
@@ -176,8 +195,46 @@ export function pilResize(img: Image, width: number, height: number, filter: Pil
 /** The horizontal then vertical pass of Pillow's ImagingResample. */
 function separable(img: Image, width: number, height: number, filter: Exclude<PilFilter, 'nearest'>): Image {
   const f = FILTERS[filter];
+  const wide = img.mode === 'I' || img.mode === 'F';
   let out = img;
-  if (width !== img.width) out = horizontal(out, width, precompute(img.width, 0, img.width, width, f));
-  if (height !== img.height) out = vertical(out, height, precompute(img.height, 0, img.height, height, f));
+  if (width !== img.width) out = (wide ? horizontal32 : horizontal)(out, width, precompute(img.width, 0, img.width, width, f));
+  if (height !== img.height) out = (wide ? vertical32 : vertical)(out, height, precompute(img.height, 0, img.height, height, f));
+  return out;
+}
+
+/** ImagingResample*_32bpc's store: float32 for F, ROUND_UP (half away from zero, C's int cast) for I. */
+function store32(mode: string): (v: number) => number {
+  return mode === 'F' ? Math.fround : (v) => floatToInt32(v >= 0 ? v + 0.5 : v - 0.5);
+}
+
+function horizontal32(src: Image, outW: number, c: Coeffs): Image {
+  const { width, height, data } = src;
+  const out = src.blank(outW, height);
+  const put = store32(src.mode);
+  for (let y = 0; y < height; y++) {
+    for (let xx = 0; xx < outW; xx++) {
+      const xmin = c.bounds[xx * 2];
+      const xmax = c.bounds[xx * 2 + 1];
+      let ss = 0;
+      for (let x = 0; x < xmax; x++) ss += data[y * width + x + xmin] * c.k[xx * c.ksize + x];
+      out.data[y * outW + xx] = put(ss);
+    }
+  }
+  return out;
+}
+
+function vertical32(src: Image, outH: number, c: Coeffs): Image {
+  const { width, data } = src;
+  const out = src.blank(width, outH);
+  const put = store32(src.mode);
+  for (let yy = 0; yy < outH; yy++) {
+    const ymin = c.bounds[yy * 2];
+    const ymax = c.bounds[yy * 2 + 1];
+    for (let xx = 0; xx < width; xx++) {
+      let ss = 0;
+      for (let y = 0; y < ymax; y++) ss += data[(y + ymin) * width + xx] * c.k[yy * c.ksize + y];
+      out.data[yy * width + xx] = put(ss);
+    }
+  }
   return out;
 }

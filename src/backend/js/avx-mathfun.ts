@@ -3,7 +3,33 @@
 // with the multiply-adds GCC fuses into FMA instructions fused here too (GCC fuses, in
 // program order, each product whose only use is an add).
 const f = Math.fround;
-const fma = (a: number, b: number, c: number): number => f(a * b + c);
+
+// A double and its two 32-bit halves (little-endian: [0] is the low word).
+const D64 = new Float64Array(1);
+const D32 = new Uint32Array(D64.buffer);
+
+/**
+ * fmaf(a, b, c) for float32 a, b, c: a * b + c rounded once to float32, as the FMA
+ * instruction computes it. a * b is exact in a double; p + c rounded to a double, then to
+ * float32, is the single rounding except when that double lands exactly halfway between
+ * two floats while the exact sum does not (a double rounding): then the exact sum lies on
+ * the side of the TwoSum error, and the double is nudged one ulp that way before rounding.
+ * (Subnormal float32 results are not corrected; nothing here produces them.)
+ */
+export function fmaf(a: number, b: number, c: number): number {
+  const p = a * b;
+  const s = p + c;
+  const bv = s - p;
+  const err = p - (s - bv) + (c - bv);
+  if (err === 0 || err !== err) return f(s);
+  D64[0] = s;
+  // The 29 bits a float32 drops are exactly 1000...0: a float32 midpoint.
+  if ((D32[0] & 0x1fffffff) !== 0x10000000) return f(s);
+  if (err > 0 === s > 0) D32[0] += 1;
+  else D32[0] -= 1;
+  return f(D64[0]);
+}
+const fma = fmaf;
 
 const SQRTHF = f(0.707106781186547524);
 const LOG_Q1 = f(-2.12194440e-4);

@@ -1,0 +1,93 @@
+// GEMM micro-kernels for WebAssembly SIMD128 (gemm.cc picks them in a wasm build).
+// The portable 6x8 kernel of gemm.cc compiles to SIMD128 too, but runs at about half
+// this speed in V8: 12 accumulators + 2 B vectors + the broadcast + the product's
+// temporary need more than x86's 16 vector registers once wasm's mul and add (no FMA
+// in clang 14's wasm target) are separate instructions, and its broadcast is a splat
+// plus an add of zero. Here 4 rows x 2 vectors (8 accumulators) stay in registers and
+// a's values are loaded already splatted (v128.load32_splat).
+//
+// Same contract as the other micro-kernels (ukernel.inc): C[MR x NR] = (beta ? C : 0)
+// + sum_p a[p*MR + i] * b[p*NR + j], a and b packed, C rows ldc apart.
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+
+#include <cstdint>
+
+namespace tl {
+namespace wasm {
+
+void sgemm_4x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) {
+  v128_t c00 = wasm_f32x4_const_splat(0), c01 = c00, c10 = c00, c11 = c00;
+  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+#pragma clang loop unroll_count(4)
+  for (int64_t p = 0; p < k; p++) {
+    const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    v128_t ai;
+    ai = wasm_v128_load32_splat(a + 0);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(ai, b0));
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(ai, b1));
+    ai = wasm_v128_load32_splat(a + 1);
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(ai, b0));
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(ai, b1));
+    ai = wasm_v128_load32_splat(a + 2);
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(ai, b0));
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(ai, b1));
+    ai = wasm_v128_load32_splat(a + 3);
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(ai, b0));
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(ai, b1));
+    a += 4;
+    b += 8;
+  }
+#define TL_STORE_ROW(i)                                                   \
+  {                                                                       \
+    float* ci = c + (i) * ldc;                                            \
+    if (beta) {                                                           \
+      c##i##0 = wasm_f32x4_add(c##i##0, wasm_v128_load(ci));              \
+      c##i##1 = wasm_f32x4_add(c##i##1, wasm_v128_load(ci + 4));          \
+    }                                                                     \
+    wasm_v128_store(ci, c##i##0);                                         \
+    wasm_v128_store(ci + 4, c##i##1);                                     \
+  }
+  TL_STORE_ROW(0) TL_STORE_ROW(1) TL_STORE_ROW(2) TL_STORE_ROW(3)
+#undef TL_STORE_ROW
+}
+
+void dgemm_4x4(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta) {
+  v128_t c00 = wasm_f64x2_const_splat(0), c01 = c00, c10 = c00, c11 = c00;
+  v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+#pragma clang loop unroll_count(4)
+  for (int64_t p = 0; p < k; p++) {
+    const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 2);
+    v128_t ai;
+    ai = wasm_v128_load64_splat(a + 0);
+    c00 = wasm_f64x2_add(c00, wasm_f64x2_mul(ai, b0));
+    c01 = wasm_f64x2_add(c01, wasm_f64x2_mul(ai, b1));
+    ai = wasm_v128_load64_splat(a + 1);
+    c10 = wasm_f64x2_add(c10, wasm_f64x2_mul(ai, b0));
+    c11 = wasm_f64x2_add(c11, wasm_f64x2_mul(ai, b1));
+    ai = wasm_v128_load64_splat(a + 2);
+    c20 = wasm_f64x2_add(c20, wasm_f64x2_mul(ai, b0));
+    c21 = wasm_f64x2_add(c21, wasm_f64x2_mul(ai, b1));
+    ai = wasm_v128_load64_splat(a + 3);
+    c30 = wasm_f64x2_add(c30, wasm_f64x2_mul(ai, b0));
+    c31 = wasm_f64x2_add(c31, wasm_f64x2_mul(ai, b1));
+    a += 4;
+    b += 4;
+  }
+#define TL_STORE_ROW(i)                                                   \
+  {                                                                       \
+    double* ci = c + (i) * ldc;                                           \
+    if (beta) {                                                           \
+      c##i##0 = wasm_f64x2_add(c##i##0, wasm_v128_load(ci));              \
+      c##i##1 = wasm_f64x2_add(c##i##1, wasm_v128_load(ci + 2));          \
+    }                                                                     \
+    wasm_v128_store(ci, c##i##0);                                         \
+    wasm_v128_store(ci + 2, c##i##1);                                     \
+  }
+  TL_STORE_ROW(0) TL_STORE_ROW(1) TL_STORE_ROW(2) TL_STORE_ROW(3)
+#undef TL_STORE_ROW
+}
+
+}  // namespace wasm
+}  // namespace tl
+#endif

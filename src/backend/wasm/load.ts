@@ -1,0 +1,35 @@
+// Loading the WebAssembly build in Node: prebuilds/wasm/torchlette.wasm, made by
+// scripts/build-wasm.mjs and shipped in the npm package (no compiler at install). The
+// file read is the only Node-specific part; addon.ts takes the compiled module.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddonOps, LoadResult } from '../native/addon.js';
+import { meta } from '../native/addon.js';
+import { createWasmAddon } from './addon.js';
+import { webAssembly } from './api.js';
+
+/** The package root: src/ and dist/ are both 3 levels above this file. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Where scripts/build-wasm.mjs writes the module. */
+export const WASM_PATH = join(PACKAGE_ROOT, 'prebuilds', 'wasm', 'torchlette.wasm');
+
+/**
+ * Compiles and instantiates the module synchronously (a few hundred KB: fine at import),
+ * or says why not. `check` returns why its op lists must not be used, or null.
+ */
+export function loadWasmAddon(check: (ops: AddonOps) => string | null = () => null): LoadResult {
+  const WA = webAssembly();
+  if (!WA) return { ok: false, reason: 'this JavaScript engine has no WebAssembly' };
+  if (!existsSync(WASM_PATH)) return { ok: false, reason: `no WebAssembly build at ${WASM_PATH} (npm run build:wasm makes it)` };
+  try {
+    const addon = createWasmAddon(new WA.Module(readFileSync(WASM_PATH)));
+    const ops = addon.init(meta);
+    const wrong = check(ops);
+    if (wrong) return { ok: false, reason: `${WASM_PATH} does not match this version of torchlette: ${wrong}` };
+    return { ok: true, addon, ops, origin: { from: 'prebuilt', path: WASM_PATH, why: 'the WebAssembly build of the native kernels' } };
+  } catch (e) {
+    return { ok: false, reason: `${WASM_PATH} failed to load: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
