@@ -9,7 +9,7 @@ const rank = d.getRank();
 console.log(`pid ${process.pid} rank ${process.env.RANK} local ${process.env.LOCAL_RANK} world ${process.env.WORLD_SIZE} args ${process.argv.slice(2).join(' ')}`);
 const t = torch.ones([3]);
 d.allReduce(t);
-console.log(`sum ${t.tolist().join(',')}`);
+console.log(`sum ${(t.tolist() as number[]).join(',')}`);
 const throwOn = process.argv.indexOf('--throw-on');
 if (throwOn >= 0 && Number(process.argv[throwOn + 1]) === rank) throw new Error(`boom on rank ${rank}`);
 if (process.argv.includes('--train')) {
