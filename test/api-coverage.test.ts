@@ -52,7 +52,7 @@ const LEFT_OUT: Record<string, (string | RegExp)[]> = {
     'data_ptr', 'storage_type', 'is_shared', 'share_memory_', 'set_', 'is_set_to', 'from_dlpack', 'to_dlpack', 'numpy', 'from_numpy',
     'from_file', 'get_file_path', 'resize', 'resize_', 'resize_as', 'resize_as_', 'new', 'as_subclass',
   ],
-  'SyncBatchNorm and its kernels (need torch.distributed, issue 17)': ['SyncBatchNorm', /^batch_norm_(backward|elemt|gather|stats|update)/],
+  "SyncBatchNorm's raw kernels (nn.SyncBatchNorm computes them with ops)": [/^batch_norm_(backward|elemt|gather|stats|update)/],
   "internal kernels behind public functions (native_*, *_copy twins of views, the grid sampler's raw entry points)": [
     /^native_/, /_copy$/, 'grid_sampler', 'grid_sampler_2d', 'grid_sampler_3d', 'affine_grid_generator', 'norm_except_dim', 'segment_reduce',
     'conv_tbc', 'embedding_renorm_',

@@ -1,7 +1,8 @@
 import type { Backend } from './backend.js';
 import { jsBackend } from './js/index.js';
 import { loadAddon, type Addon, type AddonOrigin } from './native/addon.js';
-import { loadNativeBackend } from './native/index.js';
+import { createNativeBackend, loadNativeBackend } from './native/index.js';
+import { WASM_MIN_SIZES } from './wasm/addon.js';
 import { loadWasmAddon } from './wasm/load.js';
 
 export type { Backend, BinaryOp, MtState, RandomFillKind, ReduceOp, TernaryOp, UnaryOp, View } from './backend.js';
@@ -49,8 +50,9 @@ if (nativeBackendObject) {
   if (r.ok) {
     wasm = r.addon;
     wasmOrigin = r.origin;
-    // The native backend's code over the wasm kernels; only the name differs.
-    wasmBackendObject = { ...r.backend, name: 'wasm' };
+    // The native backend's code over the wasm kernels; only the name and the sizes from
+    // which kernels leave JS differ.
+    wasmBackendObject = { ...createNativeBackend(r.addon, WASM_MIN_SIZES), name: 'wasm' };
   } else {
     wasmUnavailableReason = r.reason;
     if (requested === 'wasm') {

@@ -6,6 +6,7 @@ import { check, int, intList, nullable, signature, string, type ArgsOf } from '.
 import { warnOnce } from '../tensor/warnings.js';
 import { distributedAddon, type Handle } from './addon.js';
 import { FileStore, PrefixStore, Store, TCPStore } from './store.js';
+import { listenForCompletions } from './work.js';
 
 /** PyTorch's default_pg_timeout: 30 minutes, in milliseconds. */
 export const defaultPgTimeout = 30 * 60 * 1000;
@@ -147,6 +148,7 @@ function deviceAddress(masterAddr: string | null): { hostname: string; iface: st
 
 function connect(store: Store, prefix: string, ranks: readonly number[], groupRank: number, timeout: number, hostname: string): ProcessGroup {
   const addon = distributedAddon();
+  listenForCompletions();
   const device = deviceAddress(hostname);
   const scoped = new PrefixStore(prefix, store);
   const handle = addon.newGroup(scoped._handle, groupRank, ranks.length, timeout, device.hostname, device.iface);

@@ -20,6 +20,17 @@ function onComplete(id: number): void {
   if (pending.size === 0) addon.refLoop(false);
 }
 
+/**
+ * Installs the completion listener. Called when a group is created, before any op can be
+ * queued: an op that finished before the listener existed would never be reported, and
+ * its Work would keep the event loop alive forever.
+ */
+export function listenForCompletions(): void {
+  if (listening) return;
+  distributedAddon().setOnComplete(onComplete);
+  listening = true;
+}
+
 export class Work {
   private readonly id: number;
   /** The buffers and tensors in flight (kept alive until the op is done). */
@@ -37,10 +48,7 @@ export class Work {
     this.onDone = onDone;
     this.result = result;
     const addon = distributedAddon();
-    if (!listening) {
-      addon.setOnComplete(onComplete);
-      listening = true;
-    }
+    listenForCompletions();
     if (pending.size === 0) addon.refLoop(true);
     pending.set(id, this);
   }

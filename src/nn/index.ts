@@ -25,4 +25,5 @@ export * as functional from './functional/index.js';
 export * as init from './init.js';
 export * as utils from './utils/index.js';
 export * as parallel from './parallel/index.js';
+export { SyncBatchNorm } from './parallel/sync-batchnorm.js';
 export * from './modules/adaptive.js';

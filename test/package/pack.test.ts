@@ -199,6 +199,15 @@ describe('the npm package', { timeout: 600_000 }, () => {
     assert.equal(out.conv, 81);
     assert.equal(out.vision, 'function');
 
+    // The same program on the WebAssembly backend shipped in the package (no compiler involved).
+    const w = run(process.execPath, ['--input-type=module', '-e', probe], { cwd: app, env: { ...cleanEnv(), TORCHLETTE_BACKEND: 'wasm' } });
+    assert.equal(w.status, 0, w.stderr);
+    const wout = JSON.parse(w.stdout.trim().split('\n').pop()!) as { info: { active: string; wasm: { path: string } | null }; prod: number[]; conv: number };
+    assert.equal(wout.info.active, 'wasm');
+    assert.equal(wout.info.wasm?.path, join(installed, 'prebuilds', 'wasm', 'torchlette.wasm'));
+    assert.deepEqual(wout.prod, [128, 128]);
+    assert.equal(wout.conv, 81);
+
     // With scripts enabled, the install script finds the prebuilt binary and compiles nothing.
     const rebuild = npm(['rebuild', 'torchlette', '--foreground-scripts'], app);
     assert.match(rebuild.stdout + rebuild.stderr, /using the prebuilt native backend .*nothing to compile/);

@@ -401,7 +401,7 @@ function checkProgram(result: ReturnType<typeof spawnSync>): void {
 }
 
 test('compiled JavaScript: numWorkers 2 with plain for...of, classes in the entry script and in a module', () => {
-  // src/ compiled file by file (TypeScript's transpileModule, as tsc emits) next to the repository's build/ and node_modules/
+  // src/ compiled file by file (TypeScript's transpileModule, as tsc emits) next to the repository's build/, prebuilds/ and node_modules/
   const out = join(tmp, 'dist');
   const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : f.endsWith('.ts') && !f.endsWith('.d.ts') ? [join(dir, f)] : []));
   for (const file of walk(join(repo, 'src'))) {
@@ -413,6 +413,7 @@ test('compiled JavaScript: numWorkers 2 with plain for...of, classes in the entr
   writeFileSync(join(tmp, 'package.json'), '{ "type": "module" }');
   symlinkSync(join(repo, 'node_modules'), join(tmp, 'node_modules'));
   if (existsSync(join(repo, 'build'))) symlinkSync(join(repo, 'build'), join(tmp, 'build'));
+  if (existsSync(join(repo, 'prebuilds'))) symlinkSync(join(repo, 'prebuilds'), join(tmp, 'prebuilds')); // the wasm backend
   program(pathToFileURL(out).href, 'mjs');
   checkProgram(spawnSync(process.execPath, [join(tmp, 'mjs', 'main.mjs')], { cwd: tmp, encoding: 'utf8', timeout: 300_000 }));
 });

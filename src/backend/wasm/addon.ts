@@ -12,9 +12,17 @@
 // WebAssembly.Module (wasm/load.ts reads the file in Node).
 import type { TypedArray } from '../dtype.js';
 import type { Addon, AddonOps } from '../native/addon.js';
+import type { MinSizes } from '../native/index.js';
 import { webAssembly, type WasmMemory, type WasmModule } from './api.js';
 
 type Fn = (...args: number[]) => number;
+
+/**
+ * Below these sizes a kernel stays in the JS backend. A wasm call costs ~2 us (the
+ * copies in and out, on top of the addon's ~0.7), so the crossover sits about 4x
+ * higher than the native backend's (measured with float32 add/sum, loaded machine).
+ */
+export const WASM_MIN_SIZES: MinSizes = { elementwise: 1024, reduce: 1024, matmulMacs: 4096, index: 1024, softmax: 512, loss: 1024 };
 
 /** What glue.cc exports (the tl_* functions are looked up by name). */
 interface Exports {
