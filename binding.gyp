@@ -9,6 +9,7 @@
       "sources": [
         "native/addon.cc",
         "native/parallel.cc",
+        "native/scratch.cc",
         "native/gemm.cc",
         "native/matmul.cc",
         "native/elementwise.cc",

@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -185,19 +184,6 @@ void run_parallel(int n, JobFn fn, void* ctx) {
 }
 
 // ---- Scratch memory ----
-
-void* Scratch::get(size_t need) {
-  if (need <= bytes) return p;
-  if (p) std::free(p);
-  size_t size = (need + 63) & ~static_cast<size_t>(63);
-  p = std::aligned_alloc(64, size);
-  bytes = p ? size : 0;
-  return p;
-}
-
-Scratch::~Scratch() {
-  if (p) std::free(p);
-}
 
 Scratch& thread_scratch(int slot) {
   thread_local Scratch slots[6];

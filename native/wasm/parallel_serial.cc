@@ -2,7 +2,6 @@
 // wasi-libc without the threads proposal): one thread, every job runs its parts in
 // order on the calling thread. The kernels never wait on one another inside a job
 // (no barriers), so running parts one after another is the same computation.
-#include <cstdlib>
 
 #include "../common.h"
 #include "../parallel.h"
@@ -16,19 +15,6 @@ void set_num_threads(int) {}
 
 void run_parallel(int n, JobFn fn, void* ctx) {
   for (int tid = 0; tid < n; tid++) fn(ctx, tid, n);
-}
-
-void* Scratch::get(size_t need) {
-  if (need <= bytes) return p;
-  if (p) std::free(p);
-  size_t size = (need + 63) & ~static_cast<size_t>(63);
-  p = std::aligned_alloc(64, size);
-  bytes = p ? size : 0;
-  return p;
-}
-
-Scratch::~Scratch() {
-  if (p) std::free(p);
 }
 
 Scratch& thread_scratch(int slot) {
