@@ -2,11 +2,10 @@
 // positional as in PyTorch or by name, with PyTorch's buffers (running_mean, running_var,
 // num_batches_tracked as an int64 0-d tensor), momentum (null = cumulative moving
 // average) and train/eval behaviour.
-import { noGrad } from '../../autograd/grad-mode.js';
 import { bool, checkTensor, deviceArg, dtype, int, nullable, number, signature, type ArgsOf, type ParsedOf } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
-import { NormBase } from './norm-base.js';
+import { batchNormStep, NormBase } from './norm-base.js';
 
 const batchNormSpec = [
   ['numFeatures', int],
@@ -35,17 +34,8 @@ abstract class BatchNormBase extends NormBase {
   override forward(x: Tensor): Tensor {
     checkTensor(`${this.constructor.name}.forward`, 'input', 1, x);
     this.checkInputDim(x);
-    let factor = this.momentum ?? 0;
-    if (this.training && this.trackRunningStats && this.num_batches_tracked !== null) {
-      const count = this.num_batches_tracked;
-      noGrad(() => count.add_(1));
-      // momentum null: the running statistics are the plain average of every batch seen.
-      if (this.momentum === null) factor = 1 / Number(count.item());
-    }
-    // Eval uses batch statistics only when there are no running statistics at all.
-    const useBatchStats = this.training || (this.running_mean === null && this.running_var === null);
-    const track = !this.training || this.trackRunningStats;
-    return F.batchNorm(x, track ? this.running_mean : null, track ? this.running_var : null, this.weight, this.bias, useBatchStats, factor, this.eps);
+    const { runningMean, runningVar, useBatchStats, factor } = batchNormStep(this);
+    return F.batchNorm(x, runningMean, runningVar, this.weight, this.bias, useBatchStats, factor, this.eps);
   }
 
 }

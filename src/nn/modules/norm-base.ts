@@ -80,3 +80,22 @@ export abstract class NormBase extends Module {
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${momentum}, affine=${pyValue(this.affine)}, track_running_stats=${pyValue(this.trackRunningStats)}`;
   }
 }
+
+/**
+ * What one forward of _BatchNorm (or SyncBatchNorm) normalises with, counting the batch in
+ * num_batches_tracked when training: the running statistics to use or update, whether the
+ * batch's own statistics are used, and the running-average factor.
+ */
+export function batchNormStep(m: NormBase): { runningMean: Tensor | null; runningVar: Tensor | null; useBatchStats: boolean; factor: number } {
+  let factor = m.momentum ?? 0;
+  if (m.training && m.trackRunningStats && m.num_batches_tracked !== null) {
+    const count = m.num_batches_tracked;
+    noGrad(() => count.add_(1));
+    // momentum null: the running statistics are the plain average of every batch seen.
+    if (m.momentum === null) factor = 1 / Number(count.item());
+  }
+  // Eval uses batch statistics only when there are no running statistics at all.
+  const useBatchStats = m.training || (m.running_mean === null && m.running_var === null);
+  const track = !m.training || m.trackRunningStats;
+  return { runningMean: track ? m.running_mean : null, runningVar: track ? m.running_var : null, useBatchStats, factor };
+}

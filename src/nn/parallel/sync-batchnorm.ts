@@ -15,7 +15,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
 import { Module } from '../module.js';
 import { BatchNorm1d, BatchNorm2d, BatchNorm3d } from '../modules/batchnorm.js';
-import { NormBase } from '../modules/norm-base.js';
+import { batchNormStep, NormBase } from '../modules/norm-base.js';
 
 const groupArg = check<ProcessGroup>('a ProcessGroup', (v) => v instanceof ProcessGroup);
 const syncBatchNormArgs = signature('SyncBatchNorm', [
@@ -117,18 +117,9 @@ export class SyncBatchNorm extends NormBase {
     checkTensor('SyncBatchNorm.forward', 'input', 1, input);
     if (input.dim() < 2) throw new RangeError(`expected at least 2D input (got ${input.dim()}D input)`);
     if (input.shape[1] === 0) throw new RangeError('SyncBatchNorm number of input channels should be non-zero');
-    let factor = this.momentum ?? 0;
-    if (this.training && this.trackRunningStats && this.num_batches_tracked !== null) {
-      const count = this.num_batches_tracked;
-      noGrad(() => count.add_(1));
-      if (this.momentum === null) factor = 1 / Number(count.item());
-    }
-    const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
-    const track = !this.training || this.trackRunningStats;
-    const runningMean = track ? this.running_mean : null;
-    const runningVar = track ? this.running_var : null;
-    const worldSize = bnTraining && this.training ? getWorldSize(this.processGroup) : 1;
-    if (worldSize <= 1) return F.batchNorm(input, runningMean, runningVar, this.weight, this.bias, bnTraining, factor, this.eps);
+    const { runningMean, runningVar, useBatchStats, factor } = batchNormStep(this);
+    const worldSize = useBatchStats && this.training ? getWorldSize(this.processGroup) : 1;
+    if (worldSize <= 1) return F.batchNorm(input, runningMean, runningVar, this.weight, this.bias, useBatchStats, factor, this.eps);
     return SyncBatchNormFunction.apply(input, this.weight, this.bias, runningMean, runningVar, this.eps, factor, this.processGroup, worldSize);
   }
 
