@@ -1,7 +1,8 @@
 // Rows along a dim for the ops that order or scan values in JS (sorting.ts, searching.ts,
 // statistics.ts), and the gradient of every op that selects values by index.
 import { backend } from '../backend/index.js';
-import { asNumbers, type NumberArray } from '../tensor/dtype.js';
+import { type NumberArray } from '../tensor/dtype.js';
+import { orderKeysOf } from './order-keys.js';
 import { Node } from '../tensor/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -21,11 +22,11 @@ interface Rows {
 }
 
 export function rowsOf(x: Tensor, d: number): Rows {
-  // int64 rows compare as doubles: exact ordering up to 2^53 (values come back exact via the indices).
-  if (x.dim() === 0) return { data: asNumbers(x.toTypedArray()), n: 1, count: 1, outer: [] };
+  // int64 past 2^53 orders by exact ranks (order-keys.ts); values come back exact via the indices.
+  if (x.dim() === 0) return { data: orderKeysOf(x.toTypedArray()), n: 1, count: 1, outer: [] };
   const moved = x.detach().movedim(d, -1);
   const outer = moved.shape.slice(0, -1);
-  return { data: asNumbers(moved.toTypedArray()), n: x.shape[d], count: outer.reduce((a, b) => a * b, 1), outer };
+  return { data: orderKeysOf(moved.toTypedArray()), n: x.shape[d], count: outer.reduce((a, b) => a * b, 1), outer };
 }
 
 /** An int64 tensor from row-major [...outer, k] data, with its last dim moved back to `d`. */

@@ -7,11 +7,12 @@ import {
   bool, check, checkTensor, either, int, intOrList, nullable, number as numberArg, numberList, oneOf, signature, tensor as tensorArg, type ArgsOf,
 } from '../tensor/args.js';
 import { linspace } from '../tensor/create.js';
-import { asNumbers, int64ArrayFrom, isFloatingDtype, numeric, promoteTypes, scalarTypeName, type DType } from '../tensor/dtype.js';
+import { asNumbers, int64ArrayFrom, type NumberArray, isFloatingDtype, numeric, promoteTypes, scalarTypeName, type DType } from '../tensor/dtype.js';
 import { normalizeDim, normalizeDims } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { castRaw } from './kernels.js';
 import { nonzero } from './indexing.js';
+import { orderKeys, orderKeysOf } from './order-keys.js';
 
 const isNan = (v: number) => v !== v;
 
@@ -72,11 +73,11 @@ function uniqueResult(output: Tensor, g: Groups, inverseShape: number[], returnI
   return out;
 }
 
-/** Slices of x along d as rows of a [size, rest] float64 matrix. */
-function slicesOf(x: Tensor, d: number): { data: Float64Array; n: number; width: number } {
+/** Slices of x along d as rows of a [size, rest] matrix of exact order keys. */
+function slicesOf(x: Tensor, d: number): { data: NumberArray; n: number; width: number } {
   const moved = x.detach().movedim(d, 0).contiguous();
   const n = x.shape[d];
-  const data = valuesOf(moved);
+  const data = orderKeysOf(moved.toTypedArray());
   return { data, n, width: n === 0 ? 0 : data.length / n };
 }
 
@@ -87,7 +88,8 @@ function compareNumbers(a: number, b: number): number {
 
 /** unique over all elements: a numeric typed-array sort, then binary search for the inverse. */
 function uniqueFlat(x: Tensor, returnInverse: boolean, returnCounts: boolean): UniqueResult {
-  const v = valuesOf(x);
+  const { keys, distinct: ranked } = orderKeys([x.toTypedArray()]);
+  const v = keys[0];
   const sortedValues = Float64Array.from(v).sort();
   // Distinct values (every NaN is its own value, as NaN != NaN; NaNs sort last).
   let m = 0;
@@ -97,7 +99,9 @@ function uniqueFlat(x: Tensor, returnInverse: boolean, returnCounts: boolean): U
   }
   const distinct = sortedValues.subarray(0, m);
   const output = Tensor.empty([m], x.dtype);
-  backend().copy(Tensor.fromData(Float64Array.from(distinct), 'float64', [m]), output);
+  // Ranked int64 keys are 0..m-1: the values are the ranked distinct values themselves.
+  if (ranked !== null) (output.buffer as BigInt64Array).set(ranked);
+  else backend().copy(Tensor.fromData(Float64Array.from(distinct), 'float64', [m]), output);
   if (!returnInverse && !returnCounts) return output;
   const inverse = new Float64Array(v.length);
   const counts = new Float64Array(m);
@@ -134,7 +138,7 @@ function uniqueImpl(x: Tensor, sorted: boolean, returnInverse: boolean, returnCo
     return uniqueFlat(x, returnInverse, returnCounts);
   }
   if (dim === null) {
-    const v = valuesOf(x);
+    const v = orderKeysOf(x.toTypedArray());
     const order = Array.from({ length: v.length }, (_, i) => i);
     const g = groupRuns(order, (i, j) => v[i] === v[j]);
     const output = Tensor.empty([g.reps.length], x.dtype);
@@ -425,9 +429,9 @@ function searchImpl(boundaries: Tensor, values: Tensor | number, outInt32: boole
       throw new RangeError('torch.searchsorted(): boundary and sorter must have the same size');
     }
   }
-  const B = valuesOf(bd);
+  // Exact keys of boundaries and values together (int64 past 2^53 compares by rank).
+  const [B, V] = orderKeys([bd.toTypedArray(), v.toTypedArray()]).keys;
   const S = sorter === null ? null : valuesOf(sorter);
-  const V = valuesOf(v);
   const n = bd.shape[bd.dim() - 1];
   const perRow = oneD ? V.length : v.dim() === 0 ? 1 : v.shape[v.dim() - 1];
   const out = new Float64Array(V.length);
@@ -503,8 +507,8 @@ export function isin(elements: Tensor | number, testElements: Tensor | number, .
   const asTensor = (t: Tensor | null, v: Tensor | number) => (t ?? Tensor.fromData(new Float64Array([v as number]), 'float64', []));
   const elT = asTensor(el, elements);
   const teT = asTensor(te, testElements);
-  const set = new Set<number>(valuesOf(castRaw(teT, common)));
-  const v = valuesOf(castRaw(elT, common));
+  const [tk, v] = orderKeys([castRaw(teT, common).toTypedArray(), castRaw(elT, common).toTypedArray()]).keys;
+  const set = new Set<number>(tk);
   const out = new Uint8Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = (!isNan(v[i]) && set.has(v[i])) !== a.invert ? 1 : 0;
   return Tensor.fromData(out, 'bool', elT.shape.slice());

@@ -7,7 +7,6 @@
 // std::nth_element / std::partial_sort (std-algorithms.ts), kthvalue ATen's
 // quick_select_template, median(dim) the first index in (value, index) order; stable=True
 // keeps equal elements in input order. NaN sorts as the largest value (numpy's order).
-import { backend } from '../backend/index.js';
 import { bool, checkTensor, int, nullable, signature, type ArgsOf } from '../tensor/args.js';
 import { Node } from '../tensor/graph.js';
 import { normalizeDim } from '../tensor/shape.js';
@@ -16,7 +15,7 @@ import { needsGrad, record } from './record.js';
 import { fromRows, gatherAlong, rowsOf, ValueSelectingBackward } from './rows.js';
 import type { ValuesIndices } from './reduce.js';
 import { quickSelect, stdNthElement, stdPartialSort, stdSort } from './std-algorithms.js';
-import { asNumbers } from '../tensor/dtype.js';
+import { orderKeysOf } from './order-keys.js';
 
 type Grad = Tensor | null;
 
@@ -175,7 +174,9 @@ class EvenlyDistributeBackward extends Node {
 function medianAll(x: Tensor, ignoreNan: boolean): Tensor {
   const op = ignoreNan ? 'nanmedian' : 'median';
   if (x.numel() === 0) throw new RangeError(`${op}() input tensor cannot be empty`);
-  const values = Float64Array.from(asNumbers(x.toTypedArray()));
+  // Exact keys (int64 past 2^53 ranks); the result is the element itself, found by its key.
+  const keys = orderKeysOf(x.toTypedArray());
+  const values = Float64Array.from(keys);
   let nans = 0;
   for (const v of values) if (isNan(v)) nans++;
   let result: number;
@@ -185,9 +186,9 @@ function medianAll(x: Tensor, ignoreNan: boolean): Tensor {
     values.sort((a, b) => (isNan(a) ? (isNan(b) ? 0 : 1) : isNan(b) ? -1 : a - b));
     result = values[k];
   }
-  const out = Tensor.fromData(new Float64Array([result]), 'float64', []);
-  const typed = Tensor.empty([], x.dtype);
-  backend().copy(out, typed);
+  let at = 0;
+  while (!(keys[at] === result || (isNan(result) && isNan(keys[at])))) at++;
+  const typed = x.detach().reshape(-1).narrow(0, at, 1).reshape([]).clone();
   if (needsGrad(x)) record(new EvenlyDistributeBackward(ignoreNan ? 'NanmedianBackward0' : 'MedianBackward0'), [x], [typed]).save(x, typed);
   return typed;
 }
