@@ -39,12 +39,12 @@ function recordBinary(out: Tensor, a: TensorLike, b: TensorLike, name: string, s
  */
 function requireTensor(a: TensorLike, b: TensorLike, op: string, second = 'other'): void {
   if (a instanceof Tensor) {
-    if (typeof b !== 'number' && !(b instanceof Tensor) && typeof b !== 'boolean') badOperand(op, second, 2, b);
+    if (typeof b !== 'number' && !(b instanceof Tensor) && typeof b !== 'boolean' && typeof b !== 'bigint') badOperand(op, second, 2, b);
     return;
   }
-  if (typeof a !== 'number' && typeof a !== 'boolean') badOperand(op, 'input', 1, a);
+  if (typeof a !== 'number' && typeof a !== 'boolean' && typeof a !== 'bigint') badOperand(op, 'input', 1, a);
   if (b instanceof Tensor) return;
-  if (typeof b !== 'number' && typeof b !== 'boolean') badOperand(op, second, 2, b);
+  if (typeof b !== 'number' && typeof b !== 'boolean' && typeof b !== 'bigint') badOperand(op, second, 2, b);
   throw new TypeError(`${op}(): expected at least one Tensor argument`);
 }
 
@@ -83,6 +83,7 @@ export function sub(a: TensorLike, b: TensorLike, opts: AlphaOptions = {}): Tens
 /** A JS scalar as the 0-d tensor PyTorch saves for backward (a "wrapped number"). */
 function wrapped(x: TensorLike): Tensor {
   if (x instanceof Tensor) return x;
+  if (typeof x === 'bigint') return Tensor.scalar(x, 'int64');
   const v = Number(x);
   return Tensor.scalar(v, Number.isInteger(v) && typeof x !== 'boolean' ? 'int64' : 'float64');
 }
@@ -349,8 +350,8 @@ class WhereBackward0 extends Node {
 /** torch.where(condition, a, b): a where condition is true, else b (broadcasting all three). */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkTensor('where', 'condition', 1, cond);
-  if (typeof a !== 'number' && !(a instanceof Tensor) && typeof a !== 'boolean') badOperand('where', 'input', 2, a);
-  if (typeof b !== 'number' && !(b instanceof Tensor) && typeof b !== 'boolean') badOperand('where', 'other', 3, b);
+  if (typeof a !== 'number' && !(a instanceof Tensor) && typeof a !== 'boolean' && typeof a !== 'bigint') badOperand('where', 'input', 2, a);
+  if (typeof b !== 'number' && !(b instanceof Tensor) && typeof b !== 'boolean' && typeof b !== 'bigint') badOperand('where', 'other', 3, b);
   const dtype = resultType(a, b);
   const out = whereKernel(cond, a, b, dtype);
   const ga = asTensor(a);
@@ -377,12 +378,18 @@ export interface ClampBounds {
 export function clamp(x: Tensor, minOrBounds?: TensorLike | ClampBounds | null, maxBound?: TensorLike | null): Tensor {
   checkTensor('clamp', 'input', 1, x);
   const [min, max] = clampArgs(minOrBounds, maxBound);
-  if (min != null && typeof min !== 'number' && !(min instanceof Tensor) && typeof min !== 'boolean') badOperand('clamp', 'min', 2, min);
-  if (max != null && typeof max !== 'number' && !(max instanceof Tensor) && typeof max !== 'boolean') badOperand('clamp', 'max', 3, max);
+  if (min != null && typeof min !== 'number' && !(min instanceof Tensor) && typeof min !== 'boolean' && typeof min !== 'bigint') badOperand('clamp', 'min', 2, min);
+  if (max != null && typeof max !== 'number' && !(max instanceof Tensor) && typeof max !== 'boolean' && typeof max !== 'bigint') badOperand('clamp', 'max', 3, max);
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new TypeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   }
   if (min instanceof Tensor || max instanceof Tensor) return clampTensor(x, min, max);
+  // An int64 result compares the exact integers (maximum/minimum kernels): a bigint bound, or
+  // any bound on values past 2^53, which a double-valued clamp kernel would round.
+  if (resultType(x, ...(min == null ? [] : [min]), ...(max == null ? [] : [max])) === 'int64') {
+    const bound = (b: TensorLike | null | undefined) => (b == null ? null : Tensor.scalar(b as number | bigint, 'int64'));
+    return clampTensor(x, bound(min), bound(max));
+  }
   const lo = min === undefined || min === null ? null : Number(min);
   const hi = max === undefined || max === null ? null : Number(max);
   const dtype = resultType(x, ...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi]));
@@ -649,7 +656,7 @@ P.equal = function (this: Tensor, other: Tensor) {
 };
 P.where = function (this: Tensor, condition: Tensor, other: TensorLike) {
   checkTensor('where', 'condition', 1, condition);
-  if (typeof other !== 'number' && !(other instanceof Tensor) && typeof other !== 'boolean') badOperand('where', 'other', 2, other);
+  if (typeof other !== 'number' && !(other instanceof Tensor) && typeof other !== 'boolean' && typeof other !== 'bigint') badOperand('where', 'other', 2, other);
   return where(condition, this, other);
 };
 P.clamp = function (this: Tensor, min?: TensorLike | ClampBounds | null, max?: TensorLike | null) {

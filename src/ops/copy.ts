@@ -2,7 +2,7 @@
 import { backend } from '../backend/index.js';
 import { bool, deviceArg, dtype as dtypeArg, nullable, pyTypeName, signature, tensor as tensorArg, type OptionsObjectOf } from '../tensor/args.js';
 import { device, type Device, type DeviceLike } from '../tensor/device.js';
-import { castScalar, checkedScalar, overflowTypeName, DTYPES, isDType, legacyTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
+import { castScalar, checkedElement, checkedScalar, overflowTypeName, DTYPES, isDType, legacyTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkNoInternalOverlap, inplace } from './inplace.js';
@@ -55,12 +55,13 @@ export function copy_(self: Tensor, src: Tensor): Tensor {
 }
 
 /** Writes `value` everywhere; with no graph to record this is a plain fill of self's memory. */
-export function fill_(self: Tensor, value: number | boolean | Tensor): Tensor {
+export function fill_(self: Tensor, value: number | boolean | bigint | Tensor): Tensor {
   if (value instanceof Tensor) {
     if (value.dim() !== 0) throw new RangeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
     return inplace(self, [value], (s) => copiedValue(value, s.shape, s.dtype));
   }
-  const v = checkedScalar(Number(value), self.dtype, overflowTypeName(self.dtype), true);
+  // A bigint fills an int64 tensor exactly (checked against its range, as a Python int).
+  const v = typeof value === 'bigint' ? checkedElement(value, self.dtype, overflowTypeName(self.dtype), true) : checkedScalar(Number(value), self.dtype, overflowTypeName(self.dtype), true);
   if (isGradEnabled() && self.requiresGrad) {
     return inplace(self, [], (s) => {
       const out = Tensor.empty(s.shape.slice(), s.dtype);
@@ -146,7 +147,7 @@ declare module '../tensor/tensor.js' {
     /** Returns this tensor (torchlette runs on the CPU). */
     cpu(): Tensor;
     copy_(src: Tensor): Tensor;
-    fill_(value: number | boolean | Tensor): Tensor;
+    fill_(value: number | boolean | bigint | Tensor): Tensor;
     zero_(): Tensor;
   }
 }
@@ -193,7 +194,7 @@ P.cpu = function (this: Tensor) {
 P.copy_ = function (this: Tensor, src: Tensor) {
   return copy_(this, src);
 };
-P.fill_ = function (this: Tensor, value: number | boolean | Tensor) {
+P.fill_ = function (this: Tensor, value: number | boolean | bigint | Tensor) {
   return fill_(this, value);
 };
 P.zero_ = function (this: Tensor) {

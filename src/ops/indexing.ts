@@ -266,9 +266,9 @@ export function index(x: Tensor, ...items: IndexItem[]): Tensor {
 }
 
 function valueTensor(value: TensorLike, dtype: DType): Tensor {
-  if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean') badOperand('indexPut_', 'values', 2, value);
+  if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean' && typeof value !== 'bigint') badOperand('indexPut_', 'values', 2, value);
   if (value instanceof Tensor) return value;
-  return Tensor.scalar(Number(value), isFloatingDtype(dtype) ? 'float64' : 'int64');
+  return Tensor.scalar(typeof value === 'bigint' ? value : Number(value), isFloatingDtype(dtype) ? 'float64' : 'int64');
 }
 
 /** Python's x[items] = value (accumulate adds instead, as index_put_(..., accumulate=True)). */
@@ -443,13 +443,13 @@ class MaskedFillBackward0 extends Node {
 export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   checkTensor('maskedFill', 'input', 1, x);
   checkTensor('maskedFill', 'mask', 2, mask);
-  if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean') badOperand('maskedFill', 'value', 3, value);
+  if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean' && typeof value !== 'bigint') badOperand('maskedFill', 'value', 3, value);
   if (mask.dtype !== 'bool') throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   if (value instanceof Tensor && value.dim() !== 0) {
     throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
   }
   const shape = broadcastShapes(x.shape, mask.shape);
-  const v = value instanceof Tensor ? castIfNeeded(value, x.dtype) : Tensor.scalar(Number(value), x.dtype);
+  const v = value instanceof Tensor ? castIfNeeded(value, x.dtype) : Tensor.scalar(typeof value === 'bigint' ? value : Number(value), x.dtype);
   const out = Tensor.empty(shape, x.dtype);
   backend().where(broadcastTo(mask, shape), broadcastTo(v, shape), broadcastTo(x, shape), out.buffer);
   const tv = value instanceof Tensor ? value : null;

@@ -6,7 +6,7 @@ import { broadcastShapes, broadcastStrides, sameShape } from '../tensor/shape.js
 import { Tensor } from '../tensor/tensor.js';
 
 /** A tensor operand or a JS scalar. */
-export type TensorLike = Tensor | number | boolean;
+export type TensorLike = Tensor | number | boolean | bigint;
 
 /**
  * PyTorch's TypeError for an operand that is neither a tensor nor a number:
@@ -18,11 +18,13 @@ export function badOperand(op: string, name: string, position: number, value: un
 
 /** A Tensor method's operand check (position 1): one typeof / instanceof per operand, so free on the hot path. */
 export function checkOther(op: string, value: unknown, name = 'other'): void {
-  if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean') badOperand(op, name, 1, value);
+  if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean' && typeof value !== 'bigint') badOperand(op, name, 1, value);
 }
 
 /** A 0-d view of a scalar already rounded to `dtype` (PyTorch casts wrapped scalars to the compute dtype). */
 export function scalarView(value: number | boolean | bigint, dtype: DType): View {
+  // A bigint into a narrower integer dtype wraps from its exact bits, as C++'s cast of the int64.
+  if (typeof value === 'bigint' && (dtype === 'int32' || dtype === 'uint8')) value = BigInt.asIntN(32, value);
   return Tensor.scalar(typeof value === 'boolean' ? Number(value) : value, dtype);
 }
 

@@ -4,7 +4,7 @@
 // no kernel, run one JS pass over the index tensor (as the backends' scatter does).
 import { backend } from '../backend/index.js';
 import { bool, check, checkTensor, either, int, nullable, number as numberArg, oneOf, signature, tensor as tensorArg, type ArgsOf } from '../tensor/args.js';
-import { asNumbers, castScalar, int64ArrayFrom, isFloatingDtype } from '../tensor/dtype.js';
+import { asNumbers, castScalar, isFloatingDtype } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes, contiguousStrides, formatShape, normalizeDim } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -195,11 +195,10 @@ function scatterReduceInto(out: Tensor, d: number, index: Tensor, src: Tensor, r
   // src restricted to index's shape, row-major.
   let s = src;
   for (let k = 0; k < nd; k++) if (s.shape[k] !== shape[k]) s = s.narrow(k, 0, shape[k]);
-  // int64 reduces in doubles here (exact to 2^53) and is written back at the end.
-  const sv = asNumbers(castRaw(s.detach(), out.dtype).buffer);
-  const o = asNumbers(out.buffer);
   const ostr = out.dim() === 0 ? [] : contiguousStrides(out.shape);
   const size = out.dim() === 0 ? 1 : out.shape[d];
+  const sv = asNumbers(castRaw(s.detach(), out.dtype).buffer);
+  const o = asNumbers(out.buffer);
   const count = reduce === 'mean' ? new Float64Array(o.length).fill(includeSelf ? 1 : 0) : null;
   const offsets = new Float64Array(idx.length);
   const coord = new Array<number>(nd).fill(0);
@@ -213,6 +212,10 @@ function scatterReduceInto(out: Tensor, d: number, index: Tensor, src: Tensor, r
       if (++coord[j] < shape[j]) break;
       coord[j] = 0;
     }
+  }
+  if (out.buffer instanceof BigInt64Array) {
+    reduceInt64(out.buffer, castRaw(s.detach(), 'int64').buffer as BigInt64Array, offsets, reduce, includeSelf);
+    return;
   }
   if (!includeSelf) {
     const init = reduce === 'prod' ? 1 : reduce === 'amax' ? -Infinity : reduce === 'amin' ? Infinity : 0;
@@ -247,7 +250,34 @@ function scatterReduceInto(out: Tensor, d: number, index: Tensor, src: Tensor, r
       o[i] = floor ? Math.floor(o[i] / c) : o[i] / c;
     }
   }
-  if (out.buffer instanceof BigInt64Array) out.buffer.set(int64ArrayFrom(o));
+}
+
+/** scatterReduceInto's reduction on int64, exact: BigInt arithmetic wrapping as the store does. */
+function reduceInt64(o: BigInt64Array, sv: BigInt64Array, offsets: Float64Array, reduce: ScatterReduction, includeSelf: boolean): void {
+  const count = reduce === 'mean' ? new Float64Array(o.length).fill(includeSelf ? 1 : 0) : null;
+  if (!includeSelf) {
+    // The identity of each reduction; amax/amin start from int64's lowest/highest, as ATen's.
+    const init = reduce === 'prod' ? 1n : reduce === 'amax' ? -(2n ** 63n) : reduce === 'amin' ? 2n ** 63n - 1n : 0n;
+    for (let i = 0; i < offsets.length; i++) o[offsets[i]] = init;
+  }
+  for (let i = 0; i < offsets.length; i++) {
+    const at = offsets[i];
+    const x = sv[i];
+    const cur = o[at];
+    if (reduce === 'sum' || reduce === 'mean') {
+      o[at] = BigInt.asIntN(64, cur + x);
+      if (count) count[at]++;
+    } else if (reduce === 'prod') o[at] = BigInt.asIntN(64, cur * x);
+    else if (reduce === 'amax') o[at] = cur < x ? x : cur;
+    else o[at] = x < cur ? x : cur;
+  }
+  if (count) {
+    for (let i = 0; i < o.length; i++) {
+      const c = BigInt(count[i] === 0 ? 1 : count[i]);
+      const q = o[i] / c;
+      o[i] = o[i] % c !== 0n && o[i] < 0n ? q - 1n : q; // floor division, as ATen's integer mean
+    }
+  }
 }
 
 function scatterReduceImpl(name: string, input: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduction, includeSelf: boolean): Tensor {

@@ -23,7 +23,7 @@ export function promoteTypes(a: DType, b: DType): DType {
 }
 
 /** An operand of a type-promoting op: a tensor (only its dtype and rank matter) or a JS scalar. */
-export type Operand = { readonly dtype: DType; readonly shape: readonly number[] } | number | boolean;
+export type Operand = { readonly dtype: DType; readonly shape: readonly number[] } | number | boolean | bigint;
 
 /** The dtype a JS scalar has when wrapped as a 0-d tensor (Python's rules; integral numbers are ints). */
 export function scalarDtype(value: number | boolean | bigint): DType {
@@ -55,7 +55,7 @@ export function resultType(...operands: Operand[]): DType {
   let zero: DType | null = null;
   let wrapped: DType | null = null;
   for (const op of operands) {
-    if (typeof op === 'number' || typeof op === 'boolean') wrapped = promoteNullable(wrapped, scalarDtype(op));
+    if (typeof op === 'number' || typeof op === 'boolean' || typeof op === 'bigint') wrapped = promoteNullable(wrapped, scalarDtype(op));
     else if (op.shape.length === 0) zero = promoteNullable(zero, op.dtype);
     else dim = promoteNullable(dim, op.dtype);
   }
