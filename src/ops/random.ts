@@ -120,8 +120,8 @@ export function logNormal_(self: Tensor, mean = 1, std = 2, opts: GeneratorOptio
 }
 
 /** random_(from, to) / random_(to): integers in [from, to). */
-export function random_(self: Tensor, fromOrTo: number, to?: number, opts: GeneratorOption = {}): Tensor {
-  const [low, high] = to === undefined ? [0, fromOrTo] : [fromOrTo, to];
+export function random_(self: Tensor, fromOrTo: number | bigint, to?: number | bigint, opts: GeneratorOption = {}): Tensor {
+  const [low, high]: (number | bigint)[] = to === undefined ? [0, fromOrTo] : [fromOrTo, to];
   return refill(self, (d) => randintFill(d, low, high, opts.generator ?? getDefaultGenerator()));
 }
 
@@ -199,7 +199,7 @@ declare module '../tensor/tensor.js' {
     uniform_(from?: number, to?: number, opts?: GeneratorOption): Tensor;
     normal_(mean?: number, std?: number, opts?: GeneratorOption): Tensor;
     bernoulli_(p?: number | Tensor, opts?: GeneratorOption): Tensor;
-    random_(fromOrTo: number, to?: number, opts?: GeneratorOption): Tensor;
+    random_(fromOrTo: number | bigint, to?: number | bigint, opts?: GeneratorOption): Tensor;
     exponential_(lambd?: number, opts?: GeneratorOption): Tensor;
     cauchy_(median?: number, sigma?: number, opts?: GeneratorOption): Tensor;
     geometric_(p: number, opts?: GeneratorOption): Tensor;
@@ -220,7 +220,7 @@ P.normal_ = function (this: Tensor, mean?: number, std?: number, opts?: Generato
 P.bernoulli_ = function (this: Tensor, p?: number | Tensor, opts?: GeneratorOption) {
   return bernoulli_(this, p, opts);
 };
-P.random_ = function (this: Tensor, fromOrTo: number, to?: number, opts?: GeneratorOption) {
+P.random_ = function (this: Tensor, fromOrTo: number | bigint, to?: number | bigint, opts?: GeneratorOption) {
   return random_(this, fromOrTo, to, opts);
 };
 P.exponential_ = function (this: Tensor, lambd?: number, opts?: GeneratorOption) {

@@ -320,9 +320,13 @@ export function randn(...args: ShapeAndOptions<RandomOptions>): Tensor {
 }
 
 /** randint(high, shape) or randint(low, high, shape): integers in [low, high), int64 by default. */
-export function randint(lowOrHigh: number, highOrShape: number | readonly number[], shapeOrOpts?: readonly number[] | RandomOptions, maybeOpts?: RandomOptions): Tensor {
-  let low = 0;
-  let high: number;
+export function randint(
+  lowOrHigh: number | bigint, highOrShape: number | bigint | readonly number[], shapeOrOpts?: readonly number[] | RandomOptions, maybeOpts?: RandomOptions,
+): Tensor {
+  // Bounds are Python ints: numbers, or bigints past 2^53 (exact, as int64 holds them).
+  const isInt = (v: unknown) => typeof v === 'bigint' || typeof v === 'number';
+  let low: number | bigint = 0;
+  let high: number | bigint;
   let shape: readonly number[];
   let opts: RandomOptions;
   if (Array.isArray(highOrShape)) {
@@ -332,13 +336,15 @@ export function randint(lowOrHigh: number, highOrShape: number | readonly number
     opts = checked('randint', shapeOrOpts as RandomOptions | undefined, true);
   } else {
     low = lowOrHigh;
-    high = highOrShape as number;
-    requireArg('randint', 'high', 2, high, typeof high === 'number', 'a number');
+    high = highOrShape as number | bigint;
+    requireArg('randint', 'high', 2, high, isInt(high), 'a number');
     shape = shapeOrOpts as readonly number[];
     requireArg('randint', 'size', 3, shape, intList.test(shape), 'a list of ints');
     opts = checked('randint', maybeOpts, true);
   }
-  requireArg('randint', 'low', 1, lowOrHigh, typeof lowOrHigh === 'number', 'a number');
+  requireArg('randint', 'low', 1, lowOrHigh, isInt(lowOrHigh), 'a number');
+  // PyTorch's bounds are ints: a float bound matches none of randint's overloads.
+  if (!Number.isInteger(Number(low)) || !Number.isInteger(Number(high))) throw new TypeError(`randint(): bounds must be ints, got low=${low}, high=${high}`);
   checkNonNegativeShape(shape);
   const dtype = opts.dtype ?? 'int64';
   const out = allocate(dtype, numelOf(shape));

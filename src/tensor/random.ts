@@ -159,17 +159,30 @@ export function normalFill(data: TypedArray, dtype: DType, mean: number, std: nu
   for (let i = 0; i < data.length; i++) data[i] = normalSampleDouble(gen, mean, std);
 }
 
-/** random_(from, to): integers in [from, to) by modulo of one 32-bit (or 64-bit) draw. */
-export function randintFill(data: TypedArray, low: number, high: number, gen: Generator): void {
-  // int64 storages are filled through doubles (draws are integers well below 2^53).
-  if (data instanceof BigInt64Array) return viaDoubles(data, (tmp) => randintFill(tmp, low, high, gen));
-  const range = high - low;
-  if (range <= 0) throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
-  if (range >= 2 ** 32) {
-    const r = BigInt(range);
-    for (let i = 0; i < data.length; i++) data[i] = Number(gen.random64() % r) + low;
+/**
+ * random_(from, to): integers in [from, to) by modulo of one 32-bit draw, or of one 64-bit
+ * draw when the range is 2^32 or more (ATen's random_from_to). int64 storages take the exact
+ * BigInt path where a bound or the range is past what doubles hold.
+ */
+export function randintFill(data: TypedArray, low: number | bigint, high: number | bigint, gen: Generator): void {
+  // Bounds are int64s (ATen's arguments): numbers are truncated as its argument parser does.
+  const int = (v: number | bigint) => (typeof v === 'bigint' ? v : BigInt(Math.trunc(v)));
+  const range = int(high) - int(low);
+  if (range <= 0n) throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+  if (data instanceof BigInt64Array) {
+    const safe = (v: number | bigint) => v >= -(2 ** 53) && v <= 2 ** 53;
+    if (range < 2n ** 32n && safe(low) && safe(high)) return viaDoubles(data, (tmp) => randintFill(tmp, Number(low), Number(high), gen));
+    const from = int(low);
+    const r32 = Number(range);
+    for (let i = 0; i < data.length; i++) data[i] = BigInt.asIntN(64, (range >= 2n ** 32n ? gen.random64() % range : BigInt(gen.random() % r32)) + from);
+    return;
+  }
+  const lo = Number(int(low));
+  const r = Number(range);
+  if (range >= 2n ** 32n) {
+    for (let i = 0; i < data.length; i++) data[i] = Number(gen.random64() % range) + lo;
   } else {
-    for (let i = 0; i < data.length; i++) data[i] = (gen.random() % range) + low;
+    for (let i = 0; i < data.length; i++) data[i] = (gen.random() % r) + lo;
   }
 }
 

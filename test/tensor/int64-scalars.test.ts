@@ -59,6 +59,18 @@ describe('int64 scalars are exact', () => {
     assert.throws(() => z().clamp_(0.5), /result type Float can't be cast to the desired output type/);
   });
 
+  test('randint and random_ with ranges past 2^32 and bounds past 2^53 follow PyTorch\'s stream', () => {
+    const draw = (f: () => torch.Tensor) => {
+      torch.manualSeed(0);
+      return values(f());
+    };
+    assert.deepEqual(draw(() => torch.randint(-(2n ** 62n), 2n ** 62n, [4])), want('randint_wide'));
+    assert.deepEqual(draw(() => torch.randint(P, P + 10n, [4])), want('randint_high'));
+    assert.deepEqual(draw(() => torch.randint(0, 2 ** 40, [4])), want('randint_40'));
+    assert.deepEqual(draw(() => torch.empty(4, { dtype: 'int64' }).random_(-(2n ** 63n), 2n ** 63n - 1n)), want('random_full'));
+    assert.throws(() => torch.randint(0, 5.5, [2]), /randint\(\): bounds must be ints/);
+  });
+
   test('scatterAdd, indexAdd, scatterReduce on int64 past 2^53', () => {
     const idx = torch.tensor([0, 0, 1, 2, 2]);
     const src = torch.tensor([P + 1n, 1n, P + 3n, -P - 1n, P + 2n]);
