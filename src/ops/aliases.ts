@@ -161,7 +161,6 @@ P.adjoint = function (this: Tensor) {
   return this.mT;
 };
 export const adjoint = methodFn('adjoint') as F1;
-export const nansum = methodFn('nansum') as (input: Tensor, dim?: number | readonly number[] | null, keepdim?: boolean) => Tensor;
 export const resolveNeg = methodFn('resolveNeg') as F1;
 export const fix = methodFn('trunc') as F1;
 export const sgn = methodFn('sign') as F1;

@@ -8,7 +8,8 @@ import { unaryFunctions } from './unary.js';
 export * from './binary.js';
 export * from './copy.js';
 export * from './indexing.js';
-export * from './join.js';
+export { repeat, splitWithSizesAs } from './join.js';
+export * from './join-api.js';
 export * from './matmul.js';
 export * from './pointwise.js';
 export * from './random.js';
@@ -28,7 +29,8 @@ export * from './aliases.js';
 export * from './windows.js';
 export * from './trapezoid.js';
 export { applyUnary, bitwiseNot, fused, predicate, type UnaryName } from './unary.js';
-export { flatten, movedim, narrow, permute, reshape, select, squeeze, t, transpose, unflatten, unsqueeze, view, expand } from './view.js';
+export { permute, reshape, t, view, expand } from './view.js';
+export { flatten, movedim, narrow, select, squeeze, transpose, unflatten, unsqueeze } from './view-api.js';
 
 export const {
   neg, abs, sign, floor, ceil, round, trunc, frac, exp, expm1, log, log1p, log2, log10, sqrt, rsqrt, reciprocal,

@@ -2,7 +2,7 @@
 // index(...) and indexPut_(...), and gather, scatter, indexSelect, indexAdd,
 // maskedFill, maskedSelect, nonzero, oneHot.
 import { backend } from '../backend/index.js';
-import { checkTensor } from '../tensor/args.js';
+import { bool, checkTensor, int, tensor as tensorArg } from '../tensor/args.js';
 import { asNumbers, castScalar, indexReader, isFloatingDtype, type DType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes, formatShape, normalizeDim } from '../tensor/shape.js';
@@ -10,6 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
 import { badOperand, broadcastTo, castRaw, type TensorLike } from './kernels.js';
 import { needsGrad, record } from './record.js';
+import { tensorOp } from './op-args.js';
 import { select, slice, unsqueeze } from './view.js';
 
 type Grad = Tensor | null;
@@ -312,7 +313,7 @@ class GatherBackward0 extends Node {
   }
 }
 
-export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+function gatherImpl(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexTensor(index, 'gather');
   const d = normalizeDim(dim, x.dim());
   checkGatherShapes(x, d, index, 'gather');
@@ -321,6 +322,13 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   if (needsGrad(x)) record(new GatherBackward0(x.shape.slice(), d), [x], [out]).save(index);
   return out;
 }
+
+const gatherOp = tensorOp('gather', [['dim', int], ['index', tensorArg], '*', ['sparseGrad', bool, false]] as const, (x, a) => {
+  if (a.sparseGrad) throw new TypeError('gather(): sparseGrad=true is not supported: torchlette has no sparse tensors');
+  return gatherImpl(x, a.dim, a.index);
+});
+/** torch.gather(input, dim, index, *, sparse_grad=False). */
+export const gather = gatherOp.fn;
 
 class ScatterBackward extends Node {
   constructor(readonly name: string, private readonly dim: number, private readonly add: boolean) {
@@ -529,7 +537,7 @@ declare module '../tensor/tensor.js' {
     index(...items: IndexItem[]): Tensor;
     /** Python's x[items] = value. */
     indexPut_(items: readonly IndexItem[], value: TensorLike, opts?: { accumulate?: boolean }): Tensor;
-    gather(dim: number, index: Tensor): Tensor;
+    gather(...args: Parameters<typeof gatherOp.method>): Tensor;
     scatter(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: 'add' }): Tensor;
     scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: 'add' }): Tensor;
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
@@ -552,9 +560,7 @@ P.index = function (this: Tensor, ...items: IndexItem[]) {
 P.indexPut_ = function (this: Tensor, items: readonly IndexItem[], value: TensorLike, opts?: { accumulate?: boolean }) {
   return indexPut_(this, items, value, opts);
 };
-P.gather = function (this: Tensor, dim: number, idx: Tensor) {
-  return gather(this, dim, idx);
-};
+P.gather = gatherOp.method;
 P.scatter = function (this: Tensor, dim: number, idx: Tensor, src: Tensor | number, opts?: { reduce?: 'add' }) {
   return scatter(this, dim, idx, src, opts);
 };

@@ -265,28 +265,13 @@ export function repeat(x: Tensor, ...repeats: (number | readonly number[])[]): T
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    split(splitSize: number | readonly number[], dim?: number): Tensor[];
-    chunk(chunks: number, dim?: number): Tensor[];
-    unbind(dim?: number): Tensor[];
-    flip(dims: number | readonly number[]): Tensor;
     repeat(...repeats: number[]): Tensor;
     repeat(repeats: readonly number[]): Tensor;
   }
 }
 
+// split, chunk, unbind, flip as methods (and torch.cat/stack…): join-api.ts.
 const P = Tensor.prototype;
-P.split = function (this: Tensor, splitSize: number | readonly number[], dim?: number) {
-  return split(this, splitSize, dim);
-};
-P.chunk = function (this: Tensor, chunks: number, dim?: number) {
-  return chunk(this, chunks, dim);
-};
-P.unbind = function (this: Tensor, dim?: number) {
-  return unbind(this, dim);
-};
-P.flip = function (this: Tensor, dims: number | readonly number[]) {
-  return flip(this, dims);
-};
 P.repeat = function (this: Tensor, ...repeats: (number | readonly number[])[]) {
   return repeat(this, ...repeats);
 } as Tensor['repeat'];

@@ -9,18 +9,11 @@ import { Tensor } from '../tensor/tensor.js';
 import { binaryKernel, castRaw, unviewed } from './kernels.js';
 import { cat } from './join.js';
 import { needsGrad, record } from './record.js';
-
-export interface ReduceOptions {
-  keepdim?: boolean;
-  dtype?: DType;
-}
-
-/** The second argument of a reduction: PyTorch's positional keepdim or an options object. */
-export type KeepdimArg = boolean | ReduceOptions | undefined;
-
-function options(arg: KeepdimArg): ReduceOptions {
-  return typeof arg === 'boolean' ? { keepdim: arg } : (arg ?? {});
-}
+import { tensorOp } from './op-args.js';
+import {
+  bool, checkTensor, dtype as dtypeArg, either, int, intOrList, isPlainObject, nullable, number, oneOf, signature, tensor as tensorArg,
+  type ArgsOf, type OptionsObjectOf,
+} from '../tensor/args.js';
 
 function dimsOf(x: Tensor, dim: number | readonly number[] | null | undefined): number[] {
   if (dim === undefined || dim === null) return Array.from({ length: x.dim() }, (_, i) => i);
@@ -80,20 +73,18 @@ class SumBackward extends Node {
   }
 }
 
-export function sum(x: Tensor, dim?: number | readonly number[] | null, keepdim?: KeepdimArg): Tensor {
-  const opts = options(keepdim);
+function sumImpl(x: Tensor, dim: number | readonly number[] | null, keepdim: boolean, outDtype: DType | null): Tensor {
   const dims = dimsOf(x, dim);
-  const dtype = opts.dtype ?? (isIntegralDtype(x.dtype, true) ? 'int64' : x.dtype);
-  const out = reduceKernel('sum', x, dims, opts.keepdim ?? false, dtype);
+  const dtype = outDtype ?? (isIntegralDtype(x.dtype, true) ? 'int64' : x.dtype);
+  const out = reduceKernel('sum', x, dims, keepdim, dtype);
   if (needsGrad(x)) {
-    record(new SumBackward(dim === undefined || dim === null ? 'SumBackward0' : 'SumBackward1', x.shape.slice(), dims, opts.keepdim ?? false, 1), [x], [out]);
+    record(new SumBackward(dim === null ? 'SumBackward0' : 'SumBackward1', x.shape.slice(), dims, keepdim, 1), [x], [out]);
   }
   return out;
 }
 
-export function mean(x: Tensor, dim?: number | readonly number[] | null, keepdim?: KeepdimArg): Tensor {
-  const opts = options(keepdim);
-  const dtype = opts.dtype ?? x.dtype;
+function meanImpl(x: Tensor, dim: number | readonly number[] | null, keepdim: boolean, outDtype: DType | null): Tensor {
+  const dtype = outDtype ?? x.dtype;
   if (!isFloatingDtype(dtype)) {
     throw new TypeError(
       `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${scalarTypeName(x.dtype)}`,
@@ -102,9 +93,9 @@ export function mean(x: Tensor, dim?: number | readonly number[] | null, keepdim
   const dims = dimsOf(x, dim);
   const count = dims.reduce((n, d) => n * x.shape[d], 1);
   // PyTorch computes mean as sum(...).div_(count) in the output dtype.
-  const out = binaryKernel('div', reduceKernel('sum', x, dims, opts.keepdim ?? false, dtype), count, dtype);
+  const out = binaryKernel('div', reduceKernel('sum', x, dims, keepdim, dtype), count, dtype);
   if (needsGrad(x)) {
-    record(new SumBackward(dim === undefined || dim === null ? 'MeanBackward0' : 'MeanBackward1', x.shape.slice(), dims, opts.keepdim ?? false, count), [x], [out]);
+    record(new SumBackward(dim === null ? 'MeanBackward0' : 'MeanBackward1', x.shape.slice(), dims, keepdim, count), [x], [out]);
   }
   return out;
 }
@@ -141,14 +132,13 @@ function productOfOthers(x: Tensor, dim: number, result: Tensor): Tensor {
   return before.mul(after);
 }
 
-export function prod(x: Tensor, dim?: number | null, keepdim?: KeepdimArg): Tensor {
-  const opts = options(keepdim);
-  const dtype = opts.dtype ?? (isIntegralDtype(x.dtype, true) ? 'int64' : x.dtype);
-  const dims = dim === undefined || dim === null ? dimsOf(x, null) : [normalizeDim(dim, x.dim())];
-  const out = reduceKernel('prod', x, dims, opts.keepdim ?? false, dtype);
+function prodImpl(x: Tensor, dim: number | null, keepdim: boolean, outDtype: DType | null): Tensor {
+  const dtype = outDtype ?? (isIntegralDtype(x.dtype, true) ? 'int64' : x.dtype);
+  const dims = dim === null ? dimsOf(x, null) : [normalizeDim(dim, x.dim())];
+  const out = reduceKernel('prod', x, dims, keepdim, dtype);
   if (needsGrad(x)) {
-    const single = dim === undefined || dim === null ? null : dims[0];
-    record(new ProdBackward(single === null ? 'ProdBackward0' : 'ProdBackward1', single, opts.keepdim ?? false), [x], [out]).save(x, out);
+    const single = dim === null ? null : dims[0];
+    record(new ProdBackward(single === null ? 'ProdBackward0' : 'ProdBackward1', single, keepdim), [x], [out]).save(x, out);
   }
   return out;
 }
@@ -212,75 +202,25 @@ function extremeDim(x: Tensor, op: 'max' | 'min', dim: number, keepdim: boolean)
   return { values, indices };
 }
 
-export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, keepdim?: KeepdimArg): ValuesIndices;
-export function max(x: Tensor, other: Tensor): Tensor;
-export function max(x: Tensor, dimOrOther?: number | Tensor, keepdim?: KeepdimArg): Tensor | ValuesIndices {
-  if (dimOrOther === undefined) return extremeAll(x, 'max');
-  if (dimOrOther instanceof Tensor) return x.maximum(dimOrOther);
-  return extremeDim(x, 'max', dimOrOther, options(keepdim).keepdim ?? false);
-}
-
-export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, keepdim?: KeepdimArg): ValuesIndices;
-export function min(x: Tensor, other: Tensor): Tensor;
-export function min(x: Tensor, dimOrOther?: number | Tensor, keepdim?: KeepdimArg): Tensor | ValuesIndices {
-  if (dimOrOther === undefined) return extremeAll(x, 'min');
-  if (dimOrOther instanceof Tensor) return x.minimum(dimOrOther);
-  return extremeDim(x, 'min', dimOrOther, options(keepdim).keepdim ?? false);
-}
-
-function amaxAmin(x: Tensor, op: 'max' | 'min', dim: number | readonly number[] | undefined, keepdim: KeepdimArg): Tensor {
-  const k = options(keepdim).keepdim ?? false;
+function amaxAmin(x: Tensor, op: 'max' | 'min', dim: number | readonly number[], k: boolean): Tensor {
   const dims = dimsOf(x, dim);
   const out = reduceKernel(op, x, dims, k, x.dtype);
   if (needsGrad(x)) record(new EvenlyDistributeBackward(op === 'max' ? 'AmaxBackward0' : 'AminBackward0', dims, k), [x], [out]).save(x, out);
   return out;
 }
 
-export function amax(x: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
-  return amaxAmin(x, 'max', dim, keepdim);
-}
-
-export function amin(x: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor {
-  return amaxAmin(x, 'min', dim, keepdim);
-}
-
-function argExtreme(x: Tensor, op: 'argmax' | 'argmin', dim: number | null | undefined, keepdim: KeepdimArg): Tensor {
-  const k = options(keepdim).keepdim ?? false;
+function argExtreme(x: Tensor, op: 'argmax' | 'argmin', dim: number | null, k: boolean): Tensor {
   if (x.numel() === 0) throw new RangeError(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
-  if (dim === undefined || dim === null) {
+  if (dim === null) {
     const out = reduceKernel(op, x, dimsOf(x, null), false, 'int64');
     return k ? out.reshape(x.shape.map(() => 1)) : out;
   }
   return reduceKernel(op, x, x.dim() === 0 ? [] : [normalizeDim(dim, x.dim())], k, 'int64');
 }
 
-export function argmax(x: Tensor, dim?: number | null, keepdim?: KeepdimArg): Tensor {
-  return argExtreme(x, 'argmax', dim, keepdim);
-}
-
-export function argmin(x: Tensor, dim?: number | null, keepdim?: KeepdimArg): Tensor {
-  return argExtreme(x, 'argmin', dim, keepdim);
-}
-
 // --- all / any ---
 
-export function all(x: Tensor, dim?: number | null, keepdim?: KeepdimArg): Tensor {
-  return reduceKernel('all', x, dimsOf(x, dim), options(keepdim).keepdim ?? false, 'bool');
-}
-
-export function any(x: Tensor, dim?: number | null, keepdim?: KeepdimArg): Tensor {
-  return reduceKernel('any', x, dimsOf(x, dim), options(keepdim).keepdim ?? false, 'bool');
-}
-
 // --- var / std ---
-
-export interface VarOptions extends ReduceOptions {
-  /** Bessel's correction (1 = unbiased, the default). */
-  correction?: number;
-  unbiased?: boolean;
-}
 
 class VarStdBackward extends Node {
   constructor(readonly name: string, private readonly isStd: boolean, private readonly dims: number[], private readonly keepdim: boolean, private readonly correction: number) {
@@ -299,13 +239,11 @@ class VarStdBackward extends Node {
   }
 }
 
-function varStd(x: Tensor, isStd: boolean, dim: number | readonly number[] | null | undefined, opts: VarOptions): Tensor {
+function varStd(x: Tensor, isStd: boolean, dim: number | readonly number[] | null, correction: number, keepdim: boolean): Tensor {
   if (!isFloatingDtype(x.dtype)) {
     throw new TypeError(`std and var only support floating point and complex dtypes`);
   }
-  const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
   const dims = dimsOf(x, dim);
-  const keepdim = opts.keepdim ?? false;
   const out = Tensor.empty(reducedShape(x, dims, keepdim), x.dtype);
   backend().variance(x, dims, correction, out.buffer);
   if (isStd) backend().unary('sqrt', out, out.buffer);
@@ -313,24 +251,6 @@ function varStd(x: Tensor, isStd: boolean, dim: number | readonly number[] | nul
     record(new VarStdBackward(isStd ? 'StdBackward0' : 'VarBackward0', isStd, dims, keepdim, correction), [x], [out]).save(x, out);
   }
   return out;
-}
-
-/** Splits PyTorch's var(dim, unbiased, keepdim) / var(dim, {correction, keepdim}) arguments. */
-function varArgs(dimOrOpts?: number | readonly number[] | VarOptions | boolean | null, more?: VarOptions | boolean): [number | readonly number[] | null, VarOptions] {
-  if (typeof dimOrOpts === 'boolean') return [null, { unbiased: dimOrOpts }];
-  if (dimOrOpts !== null && typeof dimOrOpts === 'object' && !Array.isArray(dimOrOpts)) return [null, dimOrOpts as VarOptions];
-  const opts = typeof more === 'boolean' ? { unbiased: more } : (more ?? {});
-  return [(dimOrOpts as number | readonly number[] | null | undefined) ?? null, opts];
-}
-
-export function variance(x: Tensor, dim?: number | readonly number[] | VarOptions | boolean | null, opts?: VarOptions | boolean): Tensor {
-  const [d, o] = varArgs(dim, opts);
-  return varStd(x, false, d, o);
-}
-
-export function std(x: Tensor, dim?: number | readonly number[] | VarOptions | boolean | null, opts?: VarOptions | boolean): Tensor {
-  const [d, o] = varArgs(dim, opts);
-  return varStd(x, true, d, o);
 }
 
 // --- logsumexp ---
@@ -347,8 +267,7 @@ class LogsumexpBackward0 extends Node {
   }
 }
 
-export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim?: KeepdimArg): Tensor {
-  const k = options(keepdim).keepdim ?? false;
+function logsumexpImpl(x: Tensor, dim: number | readonly number[], k: boolean): Tensor {
   const dims = dimsOf(x, dim);
   const src = isFloatingDtype(x.dtype) ? x : castRaw(x, 'float32');
   const m = reduceKernel('max', src, dims, true, src.dtype);
@@ -384,9 +303,8 @@ class NormBackward extends Node {
 }
 
 /** Vector p-norm over `dim` (all elements by default); p may be 'fro' (= 2), Infinity or -Infinity. */
-export function norm(x: Tensor, p: number | 'fro' = 2, dim?: number | readonly number[] | null, keepdim?: KeepdimArg): Tensor {
+function vectorNorm(x: Tensor, p: number | 'fro', dim: number | readonly number[] | null, k: boolean): Tensor {
   const order = p === 'fro' ? 2 : p;
-  const k = options(keepdim).keepdim ?? false;
   const dims = dimsOf(x, dim);
   const a = x.detach().abs();
   let out: Tensor;
@@ -413,9 +331,9 @@ class CumsumBackward0 extends Node {
   }
 }
 
-export function cumsum(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+function cumsumImpl(x: Tensor, dim: number, outDtype: DType | null): Tensor {
   const d = normalizeDim(dim, x.dim());
-  const dtype = opts.dtype ?? (isIntegralDtype(x.dtype, true) ? 'int64' : x.dtype);
+  const dtype = outDtype ?? (isIntegralDtype(x.dtype, true) ? 'int64' : x.dtype);
   const out = Tensor.empty(x.shape.slice(), dtype);
   backend().cumulative('cumsum', x, x.dim() === 0 ? 0 : d, out.buffer);
   if (needsGrad(x)) record(new CumsumBackward0(d), [x], [out]);
@@ -464,94 +382,196 @@ function cumprodGradWithZeros(x: Tensor, grad: Tensor, dim: number): Tensor {
   return out.movedim(-1, dim).contiguous();
 }
 
-export function cumprod(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
+function cumprodImpl(x: Tensor, dim: number, outDtype: DType | null): Tensor {
   const d = normalizeDim(dim, x.dim());
-  const dtype = opts.dtype ?? (isIntegralDtype(x.dtype, true) ? 'int64' : x.dtype);
+  const dtype = outDtype ?? (isIntegralDtype(x.dtype, true) ? 'int64' : x.dtype);
   const out = Tensor.empty(x.shape.slice(), dtype);
   backend().cumulative('cumprod', x, x.dim() === 0 ? 0 : d, out.buffer);
   if (needsGrad(x)) record(new CumprodBackward0(d), [x], [out]).save(x, out);
   return out;
 }
 
+// --- the public spellings: PyTorch's parameters, positional or as options ---
+// x.sum() and x.sum(1) run on every training step: parsing is one loop over a table.
+
+const dims = nullable(intOrList);
+const outDtype = ['dtype', nullable(dtypeArg), null] as const;
+const reduceSpec = [['dim', dims, null], ['keepdim', bool, false], '*', outDtype] as const;
+
+const sumOp = tensorOp('sum', reduceSpec, (x, a) => sumImpl(x, a.dim, a.keepdim, a.dtype));
+const nansumOp = tensorOp('nansum', reduceSpec, (x, a) => sumImpl(x.maskedFill(x.isnan(), 0), a.dim, a.keepdim, a.dtype));
+const meanOp = tensorOp('mean', reduceSpec, (x, a) => meanImpl(x, a.dim, a.keepdim, a.dtype));
+const prodOp = tensorOp('prod', [['dim', nullable(int), null], ['keepdim', bool, false], '*', outDtype] as const, (x, a) => prodImpl(x, a.dim, a.keepdim, a.dtype));
+const amaxOp = tensorOp('amax', [['dim', intOrList, []], ['keepdim', bool, false]] as const, (x, a) => amaxAmin(x, 'max', a.dim, a.keepdim));
+const aminOp = tensorOp('amin', [['dim', intOrList, []], ['keepdim', bool, false]] as const, (x, a) => amaxAmin(x, 'min', a.dim, a.keepdim));
+const argSpec = [['dim', nullable(int), null], ['keepdim', bool, false]] as const;
+const argmaxOp = tensorOp('argmax', argSpec, (x, a) => argExtreme(x, 'argmax', a.dim, a.keepdim));
+const argminOp = tensorOp('argmin', argSpec, (x, a) => argExtreme(x, 'argmin', a.dim, a.keepdim));
+const allOp = tensorOp('all', argSpec, (x, a) => reduceKernel('all', x, dimsOf(x, a.dim), a.keepdim, 'bool'));
+const anyOp = tensorOp('any', argSpec, (x, a) => reduceKernel('any', x, dimsOf(x, a.dim), a.keepdim, 'bool'));
+const logsumexpOp = tensorOp('logsumexp', [['dim', intOrList], ['keepdim', bool, false]] as const, (x, a) => logsumexpImpl(x, a.dim, a.keepdim));
+const normOp = tensorOp('norm', [['p', nullable(either(number, oneOf('fro'))), 'fro'], ['dim', dims, null], ['keepdim', bool, false], outDtype] as const, (x, a) => {
+  // PyTorch computes the norm in `dtype` when one is given (the input is cast first).
+  const src = a.dtype === null ? x : x.to(a.dtype);
+  return vectorNorm(src, a.p ?? 'fro', a.dim, a.keepdim);
+});
+const cumSpec = [['dim', int], '*', outDtype] as const;
+const cumsumOp = tensorOp('cumsum', cumSpec, (x, a) => cumsumImpl(x, a.dim, a.dtype));
+const cumprodOp = tensorOp('cumprod', cumSpec, (x, a) => cumprodImpl(x, a.dim, a.dtype));
+
+export const sum = sumOp.fn;
+export const nansum = nansumOp.fn;
+export const mean = meanOp.fn;
+export const prod = prodOp.fn;
+export const amax = amaxOp.fn;
+export const amin = aminOp.fn;
+export const argmax = argmaxOp.fn;
+export const argmin = argminOp.fn;
+export const all = allOp.fn;
+export const any = anyOp.fn;
+export const logsumexp = logsumexpOp.fn;
+export const norm = normOp.fn;
+export const cumsum = cumsumOp.fn;
+export const cumprod = cumprodOp.fn;
+
+// max / min: three overloads — max(), max(dim, keepdim=False) → (values, indices), max(other).
+const extremeSigs = {
+  max: { dim: signature('max', [['dim', int], ['keepdim', bool, false]] as const), other: signature('max', [['other', tensorArg]] as const) },
+  min: { dim: signature('min', [['dim', int], ['keepdim', bool, false]] as const), other: signature('min', [['other', tensorArg]] as const) },
+};
+export type ExtremeArgs = ArgsOf<typeof extremeSigs.max.dim>;
+
+function extreme(op: 'max' | 'min', x: Tensor, args: readonly unknown[]): Tensor | ValuesIndices {
+  const first = args[0];
+  if (first === undefined && args.length <= 1) return extremeAll(x, op);
+  const sigs = extremeSigs[op];
+  if (first instanceof Tensor || (isPlainObject(first) && 'other' in first)) {
+    const other = sigs.other.parse(args).other;
+    return op === 'max' ? x.maximum(other) : x.minimum(other);
+  }
+  const a = sigs.dim.parse(args);
+  return extremeDim(x, op, a.dim, a.keepdim);
+}
+
+export function max(input: Tensor): Tensor;
+export function max(input: Tensor, ...args: ExtremeArgs): ValuesIndices;
+export function max(input: Tensor, other: Tensor | { other: Tensor }): Tensor;
+export function max(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  checkTensor('max', 'input', 1, input);
+  return extreme('max', input, args);
+}
+
+export function min(input: Tensor): Tensor;
+export function min(input: Tensor, ...args: ExtremeArgs): ValuesIndices;
+export function min(input: Tensor, other: Tensor | { other: Tensor }): Tensor;
+export function min(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  checkTensor('min', 'input', 1, input);
+  return extreme('min', input, args);
+}
+
+// var / std: var(dim=None, unbiased=True, keepdim=False, *, correction=None), and var(unbiased).
+function varStdSig<const N extends string>(name: N) {
+  return {
+    dim: signature(name, [['dim', dims, null], ['unbiased', nullable(bool), null], ['keepdim', bool, false], '*', ['correction', nullable(number), null]] as const),
+    unbiased: signature(name, [['unbiased', bool, true]] as const),
+  };
+}
+const varStdSigs = { var: varStdSig('var'), std: varStdSig('std'), var_mean: varStdSig('var_mean'), std_mean: varStdSig('std_mean') };
+export type VarStdArgs = ArgsOf<typeof varStdSigs.var.dim> | [unbiased: boolean];
+/** The options of var/std/var_mean/std_mean (PyTorch's keyword arguments). */
+export type VarOptions = OptionsObjectOf<typeof varStdSigs.var.dim>;
+
+function parseVarStd(name: keyof typeof varStdSigs, args: readonly unknown[]): { dim: number | readonly number[] | null; correction: number; keepdim: boolean } {
+  const sigs = varStdSigs[name];
+  if (typeof args[0] === 'boolean') return { dim: null, correction: sigs.unbiased.parse(args).unbiased ? 1 : 0, keepdim: false };
+  const a = sigs.dim.parse(args);
+  if (a.unbiased !== null && a.correction !== null) throw new TypeError(`${name}(): cannot pass both 'unbiased' and 'correction'`);
+  return { dim: a.dim, correction: a.correction ?? (a.unbiased === false ? 0 : 1), keepdim: a.keepdim };
+}
+
+function varStdCall(isStd: boolean, x: Tensor, args: readonly unknown[]): Tensor {
+  const a = parseVarStd(isStd ? 'std' : 'var', args);
+  return varStd(x, isStd, a.dim, a.correction, a.keepdim);
+}
+
+export function variance(input: Tensor, ...args: VarStdArgs): Tensor {
+  checkTensor('var', 'input', 1, input);
+  return varStdCall(false, input, args);
+}
+
+export function std(input: Tensor, ...args: VarStdArgs): Tensor {
+  checkTensor('std', 'input', 1, input);
+  return varStdCall(true, input, args);
+}
+
+function withMean(isStd: boolean, input: Tensor, args: readonly unknown[]): [Tensor, Tensor] {
+  const name = isStd ? 'std_mean' : 'var_mean';
+  checkTensor(name, 'input', 1, input);
+  const a = parseVarStd(name, args);
+  return [varStd(input, isStd, a.dim, a.correction, a.keepdim), meanImpl(input, a.dim, a.keepdim, null)];
+}
+
+/** torch.var_mean: [var, mean] over dim, with var's arguments. */
+export function varMean(input: Tensor, ...args: VarStdArgs): [Tensor, Tensor] {
+  return withMean(false, input, args);
+}
+
+/** torch.std_mean: [std, mean] over dim, with std's arguments. */
+export function stdMean(input: Tensor, ...args: VarStdArgs): [Tensor, Tensor] {
+  return withMean(true, input, args);
+}
+
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    sum(dim?: number | readonly number[] | null, keepdim?: KeepdimArg): Tensor;
-    nansum(dim?: number | readonly number[] | null, keepdim?: KeepdimArg): Tensor;
-    mean(dim?: number | readonly number[] | null, keepdim?: KeepdimArg): Tensor;
-    prod(dim?: number | null, keepdim?: KeepdimArg): Tensor;
+    sum(...args: Parameters<typeof sumOp.method>): Tensor;
+    nansum(...args: Parameters<typeof nansumOp.method>): Tensor;
+    mean(...args: Parameters<typeof meanOp.method>): Tensor;
+    prod(...args: Parameters<typeof prodOp.method>): Tensor;
     max(): Tensor;
-    max(dim: number, keepdim?: KeepdimArg): ValuesIndices;
-    max(other: Tensor): Tensor;
+    max(...args: ExtremeArgs): ValuesIndices;
+    max(other: Tensor | { other: Tensor }): Tensor;
     min(): Tensor;
-    min(dim: number, keepdim?: KeepdimArg): ValuesIndices;
-    min(other: Tensor): Tensor;
-    amax(dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor;
-    amin(dim?: number | readonly number[], keepdim?: KeepdimArg): Tensor;
-    argmax(dim?: number | null, keepdim?: KeepdimArg): Tensor;
-    argmin(dim?: number | null, keepdim?: KeepdimArg): Tensor;
-    all(dim?: number | null, keepdim?: KeepdimArg): Tensor;
-    any(dim?: number | null, keepdim?: KeepdimArg): Tensor;
-    var(dim?: number | readonly number[] | VarOptions | boolean | null, opts?: VarOptions | boolean): Tensor;
-    std(dim?: number | readonly number[] | VarOptions | boolean | null, opts?: VarOptions | boolean): Tensor;
-    logsumexp(dim: number | readonly number[], keepdim?: KeepdimArg): Tensor;
-    norm(p?: number | 'fro', dim?: number | readonly number[] | null, keepdim?: KeepdimArg): Tensor;
-    cumsum(dim: number, opts?: { dtype?: DType }): Tensor;
-    cumprod(dim: number, opts?: { dtype?: DType }): Tensor;
+    min(...args: ExtremeArgs): ValuesIndices;
+    min(other: Tensor | { other: Tensor }): Tensor;
+    amax(...args: Parameters<typeof amaxOp.method>): Tensor;
+    amin(...args: Parameters<typeof aminOp.method>): Tensor;
+    argmax(...args: Parameters<typeof argmaxOp.method>): Tensor;
+    argmin(...args: Parameters<typeof argminOp.method>): Tensor;
+    all(...args: Parameters<typeof allOp.method>): Tensor;
+    any(...args: Parameters<typeof anyOp.method>): Tensor;
+    var(...args: VarStdArgs): Tensor;
+    std(...args: VarStdArgs): Tensor;
+    logsumexp(...args: Parameters<typeof logsumexpOp.method>): Tensor;
+    norm(...args: Parameters<typeof normOp.method>): Tensor;
+    cumsum(...args: Parameters<typeof cumsumOp.method>): Tensor;
+    cumprod(...args: Parameters<typeof cumprodOp.method>): Tensor;
   }
 }
 
 const P = Tensor.prototype;
-P.sum = function (this: Tensor, dim?: number | readonly number[] | null, keepdim?: KeepdimArg) {
-  return sum(this, dim, keepdim);
-};
-P.nansum = function (this: Tensor, dim?: number | readonly number[] | null, keepdim?: KeepdimArg) {
-  return sum(this.maskedFill(this.isnan(), 0), dim, keepdim);
-};
-P.mean = function (this: Tensor, dim?: number | readonly number[] | null, keepdim?: KeepdimArg) {
-  return mean(this, dim, keepdim);
-};
-P.prod = function (this: Tensor, dim?: number | null, keepdim?: KeepdimArg) {
-  return prod(this, dim, keepdim);
-};
-P.max = function (this: Tensor, dimOrOther?: number | Tensor, keepdim?: KeepdimArg) {
-  return max(this, dimOrOther as number, keepdim);
+P.sum = sumOp.method;
+P.nansum = nansumOp.method;
+P.mean = meanOp.method;
+P.prod = prodOp.method;
+P.max = function (this: Tensor, ...args: unknown[]) {
+  return extreme('max', this, args);
 } as Tensor['max'];
-P.min = function (this: Tensor, dimOrOther?: number | Tensor, keepdim?: KeepdimArg) {
-  return min(this, dimOrOther as number, keepdim);
+P.min = function (this: Tensor, ...args: unknown[]) {
+  return extreme('min', this, args);
 } as Tensor['min'];
-P.amax = function (this: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg) {
-  return amax(this, dim, keepdim);
+P.amax = amaxOp.method;
+P.amin = aminOp.method;
+P.argmax = argmaxOp.method;
+P.argmin = argminOp.method;
+P.all = allOp.method;
+P.any = anyOp.method;
+P.var = function (this: Tensor, ...args: VarStdArgs) {
+  return varStdCall(false, this, args);
 };
-P.amin = function (this: Tensor, dim?: number | readonly number[], keepdim?: KeepdimArg) {
-  return amin(this, dim, keepdim);
+P.std = function (this: Tensor, ...args: VarStdArgs) {
+  return varStdCall(true, this, args);
 };
-P.argmax = function (this: Tensor, dim?: number | null, keepdim?: KeepdimArg) {
-  return argmax(this, dim, keepdim);
-};
-P.argmin = function (this: Tensor, dim?: number | null, keepdim?: KeepdimArg) {
-  return argmin(this, dim, keepdim);
-};
-P.all = function (this: Tensor, dim?: number | null, keepdim?: KeepdimArg) {
-  return all(this, dim, keepdim);
-};
-P.any = function (this: Tensor, dim?: number | null, keepdim?: KeepdimArg) {
-  return any(this, dim, keepdim);
-};
-P.var = function (this: Tensor, dim?: number | readonly number[] | VarOptions | boolean | null, opts?: VarOptions | boolean) {
-  return variance(this, dim, opts);
-};
-P.std = function (this: Tensor, dim?: number | readonly number[] | VarOptions | boolean | null, opts?: VarOptions | boolean) {
-  return std(this, dim, opts);
-};
-P.logsumexp = function (this: Tensor, dim: number | readonly number[], keepdim?: KeepdimArg) {
-  return logsumexp(this, dim, keepdim);
-};
-P.norm = function (this: Tensor, p?: number | 'fro', dim?: number | readonly number[] | null, keepdim?: KeepdimArg) {
-  return norm(this, p, dim, keepdim);
-};
-P.cumsum = function (this: Tensor, dim: number, opts?: { dtype?: DType }) {
-  return cumsum(this, dim, opts);
-};
-P.cumprod = function (this: Tensor, dim: number, opts?: { dtype?: DType }) {
-  return cumprod(this, dim, opts);
-};
+P.logsumexp = logsumexpOp.method;
+P.norm = normOp.method;
+P.cumsum = cumsumOp.method;
+P.cumprod = cumprodOp.method;

@@ -649,6 +649,7 @@ declare module '../tensor/tensor.js' {
     broadcastTo(...args: Parameters<typeof broadcastToOp.method>): Tensor;
     swapdims(...args: Parameters<typeof swapdimsOp.method>): Tensor;
     swapdims_(...args: Parameters<typeof swapdimsInplaceOp.method>): Tensor;
+    swapaxes(...args: Parameters<typeof swapaxesOp.method>): Tensor;
     swapaxes_(...args: Parameters<typeof swapaxesInplaceOp.method>): Tensor;
     transpose_(dim0: number, dim1: number): Tensor;
     squeeze_(...args: Parameters<typeof squeezeInplaceOp.method>): Tensor;
@@ -684,6 +685,7 @@ P.unsafeChunk = unsafeChunkOp.method;
 P.broadcastTo = broadcastToOp.method;
 P.swapdims = swapdimsOp.method;
 P.swapdims_ = swapdimsInplaceOp.method;
+P.swapaxes = swapaxesOp.method;
 P.swapaxes_ = swapaxesInplaceOp.method;
 P.transpose_ = function (this: Tensor, dim0: number, dim1: number) {
   return transposeInPlace(this, dim0, dim1);

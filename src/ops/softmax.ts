@@ -6,6 +6,8 @@ import { normalizeDim } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { castRaw } from './kernels.js';
 import { needsGrad, record } from './record.js';
+import { tensorOp } from './op-args.js';
+import { dtype as dtypeArg, int, nullable } from '../tensor/args.js';
 
 class SoftmaxBackward extends Node {
   constructor(readonly name: string, private readonly dim: number, private readonly log: boolean) {
@@ -42,24 +44,21 @@ function softmaxImpl(x: Tensor, dim: number, log: boolean, dtype?: DType): Tenso
   return out;
 }
 
-export function softmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
-  return softmaxImpl(x, dim, false, opts.dtype);
-}
+// Tensor.softmax(dim, dtype=None) and torch.softmax(input, dim, dtype=None); dim is required here
+// (nn.functional.softmax is the one that guesses it).
+const softmaxSpec = [['dim', int], ['dtype', nullable(dtypeArg), null]] as const;
+const softmaxOp = tensorOp('softmax', softmaxSpec, (x, a) => softmaxImpl(x, a.dim, false, a.dtype ?? undefined));
+const logSoftmaxOp = tensorOp('logSoftmax', softmaxSpec, (x, a) => softmaxImpl(x, a.dim, true, a.dtype ?? undefined));
 
-export function logSoftmax(x: Tensor, dim: number, opts: { dtype?: DType } = {}): Tensor {
-  return softmaxImpl(x, dim, true, opts.dtype);
-}
+export const softmax = softmaxOp.fn;
+export const logSoftmax = logSoftmaxOp.fn;
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    softmax(dim: number, opts?: { dtype?: DType }): Tensor;
-    logSoftmax(dim: number, opts?: { dtype?: DType }): Tensor;
+    softmax(...args: Parameters<typeof softmaxOp.method>): Tensor;
+    logSoftmax(...args: Parameters<typeof logSoftmaxOp.method>): Tensor;
   }
 }
 
-Tensor.prototype.softmax = function (this: Tensor, dim: number, opts?: { dtype?: DType }) {
-  return softmax(this, dim, opts);
-};
-Tensor.prototype.logSoftmax = function (this: Tensor, dim: number, opts?: { dtype?: DType }) {
-  return logSoftmax(this, dim, opts);
-};
+Tensor.prototype.softmax = softmaxOp.method;
+Tensor.prototype.logSoftmax = logSoftmaxOp.method;

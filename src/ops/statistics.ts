@@ -1,5 +1,4 @@
-// Scans and statistics: cummax, cummin, logcumsumexp, aminmax, nanmean, torch.var and its
-// twins varMean / stdMean, quantile / nanquantile, diff, cov, corrcoef, renorm, dist.
+// Scans and statistics: cummax, cummin, logcumsumexp, aminmax, nanmean, torch.var, quantile / nanquantile, diff, cov, corrcoef, renorm, dist.
 // cummax/cummin/logcumsumexp scan each row in JS (there is no scan kernel for them), in
 // PyTorch's order and precision; the rest are composed of differentiable tensor ops, so
 // their gradients come from the ops they are made of.
@@ -13,7 +12,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
 import { cat } from './join.js';
 import { needsGrad, record } from './record.js';
-import { mean, std, variance, type VarOptions } from './reduce.js';
+import { variance } from './reduce.js';
 import { fromRows, gatherAlong, rowsOf } from './rows.js';
 import { sort } from './sorting.js';
 
@@ -153,32 +152,9 @@ export function nanmean(input: Tensor, ...args: ArgsOf<typeof nanmeanArgs>): Ten
   return s.div(factor);
 }
 
-// --- var / std twins ---
+// --- torch.var (var is a keyword in JavaScript, so reduce.ts names it variance) ---
 
 export { variance as var };
-
-type VarDim = number | readonly number[] | VarOptions | boolean | null;
-
-function varMeanImpl(isStd: boolean, input: Tensor, dim?: VarDim, unbiasedOrOpts?: VarOptions | boolean, keepdim?: boolean): [Tensor, Tensor] {
-  checkTensor(isStd ? 'std_mean' : 'var_mean', 'input', 1, input);
-  // PyTorch's forms: (dim, unbiased, keepdim), (unbiased), (dim, {correction, keepdim}), ({dim-less options}).
-  let opts: VarOptions | boolean | undefined = unbiasedOrOpts;
-  if (keepdim !== undefined) opts = typeof opts === 'boolean' ? { unbiased: opts, keepdim } : { ...(opts ?? {}), keepdim };
-  const spread = isStd ? std(input, dim, opts) : variance(input, dim, opts);
-  const dims = typeof dim === 'number' || Array.isArray(dim) ? (dim as number | number[]) : null;
-  const o = typeof dim === 'object' && dim !== null && !Array.isArray(dim) ? (dim as VarOptions) : typeof opts === 'object' ? opts : {};
-  return [spread, mean(input, dims, o.keepdim ?? false)];
-}
-
-/** torch.var_mean: [var, mean] over dim, in var's argument forms: (dim, unbiased, keepdim) or (dim, { correction, keepdim }). */
-export function varMean(input: Tensor, dim?: VarDim, unbiasedOrOpts?: VarOptions | boolean, keepdim?: boolean): [Tensor, Tensor] {
-  return varMeanImpl(false, input, dim, unbiasedOrOpts, keepdim);
-}
-
-/** torch.std_mean: [std, mean] over dim. */
-export function stdMean(input: Tensor, dim?: VarDim, unbiasedOrOpts?: VarOptions | boolean, keepdim?: boolean): [Tensor, Tensor] {
-  return varMeanImpl(true, input, dim, unbiasedOrOpts, keepdim);
-}
 
 // --- quantile / nanquantile ---
 

@@ -353,29 +353,21 @@ declare module '../tensor/tensor.js' {
     reshape(...shape: number[]): Tensor;
     reshape(shape: readonly number[]): Tensor;
     reshapeAs(other: Tensor): Tensor;
-    flatten(startDim?: number, endDim?: number): Tensor;
-    unflatten(dim: number, sizes: readonly number[]): Tensor;
-    squeeze(dim?: number): Tensor;
-    unsqueeze(dim: number): Tensor;
     permute(...dims: number[]): Tensor;
     permute(dims: readonly number[]): Tensor;
-    transpose(dim0: number, dim1: number): Tensor;
-    swapaxes(dim0: number, dim1: number): Tensor;
     t(): Tensor;
     /** PyTorch's .T: all dims reversed. */
     readonly T: Tensor;
     /** PyTorch's .mT: the last two dims swapped. */
     readonly mT: Tensor;
-    movedim(source: number, destination: number): Tensor;
     expand(...sizes: number[]): Tensor;
     expand(sizes: readonly number[]): Tensor;
     expandAs(other: Tensor): Tensor;
-    narrow(dim: number, start: number, length: number): Tensor;
     slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
-    select(dim: number, index: number): Tensor;
   }
 }
 
+// flatten, squeeze, unsqueeze, transpose, narrow, select, movedim: view-api.ts (options too).
 const P = Tensor.prototype;
 P.view = function (this: Tensor, ...shape: ShapeInput) {
   return view(this, ...shape);
@@ -389,25 +381,9 @@ P.reshape = function (this: Tensor, ...shape: ShapeInput) {
 P.reshapeAs = function (this: Tensor, other: Tensor) {
   return reshape(this, other.shape);
 };
-P.flatten = function (this: Tensor, startDim?: number, endDim?: number) {
-  return flatten(this, startDim, endDim);
-};
-P.unflatten = function (this: Tensor, dim: number, sizes: readonly number[]) {
-  return unflatten(this, dim, sizes);
-};
-P.squeeze = function (this: Tensor, dim?: number) {
-  return squeeze(this, dim);
-};
-P.unsqueeze = function (this: Tensor, dim: number) {
-  return unsqueeze(this, dim);
-};
 P.permute = function (this: Tensor, ...dims: ShapeInput) {
   return permute(this, ...dims);
 } as Tensor['permute'];
-P.transpose = function (this: Tensor, dim0: number, dim1: number) {
-  return transpose(this, dim0, dim1);
-};
-P.swapaxes = P.transpose;
 P.t = function (this: Tensor) {
   return t(this);
 };
@@ -422,21 +398,12 @@ Object.defineProperty(P, 'mT', {
     return transpose(this, -2, -1);
   },
 });
-P.movedim = function (this: Tensor, source: number, destination: number) {
-  return movedim(this, source, destination);
-};
 P.expand = function (this: Tensor, ...sizes: ShapeInput) {
   return expand(this, ...sizes);
 } as Tensor['expand'];
 P.expandAs = function (this: Tensor, other: Tensor) {
   return expand(this, other.shape);
 };
-P.narrow = function (this: Tensor, dim: number, start: number, length: number) {
-  return narrow(this, dim, start, length);
-};
 P.slice = function (this: Tensor, dim: number, start?: number | null, end?: number | null, step?: number) {
   return slice(this, dim, start, end, step);
-};
-P.select = function (this: Tensor, dim: number, index: number) {
-  return select(this, dim, index);
 };
