@@ -303,6 +303,14 @@ function toInt64Words(float: boolean): string {
 
 export function copy(src: View, dst: View): void {
   if (isBig(src.buffer) && isBig(dst.buffer)) {
+    // Contiguous int64 to int64 (clone, cat and stack slices, collation of labels): one
+    // BigInt64Array.set, a memory copy that makes no BigInt and no word view.
+    if (isContiguous(src) && isContiguous(dst)) {
+      const n = numel(src.shape);
+      if (n === 1) dst.buffer[dst.offset] = src.buffer[src.offset];
+      else (dst.buffer as BigInt64Array).set((src.buffer as BigInt64Array).subarray(src.offset, src.offset + n), dst.offset);
+      return;
+    }
     run(rowFor('copy', () => 'out[o] = A[ia];'), [...src.shape, 2], wordPairs(dst), [wordPairs(src)], [], 1);
     return;
   }
