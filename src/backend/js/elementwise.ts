@@ -287,7 +287,8 @@ HELPERS.f32w = float32FromWords;
 const FROM_INT64_WORDS: Record<Exclude<DType, 'int64'>, string> = {
   // hi * 2^32 and lo are exact doubles: their sum is the integer rounded once, as C++ converts.
   float64: 'out[o] = A[ia + 1] * 4294967296 + (A[ia] >>> 0);',
-  float32: 'out[o] = H.f32w(A[ia + 1], A[ia]);',
+  // Below 2^53 the double is exact and the Float32Array store rounds it once; past it, H.f32w.
+  float32: 'const hi = A[ia + 1]; out[o] = hi >= -2097152 && hi < 2097152 ? hi * 4294967296 + (A[ia] >>> 0) : H.f32w(hi, A[ia]);',
   int32: 'out[o] = A[ia];',
   uint8: 'out[o] = A[ia];',
   bool: 'out[o] = (A[ia] | A[ia + 1]) !== 0 ? 1 : 0;',
@@ -301,6 +302,16 @@ function toInt64Words(float: boolean): string {
     'const hi = Math.floor(t / 4294967296); out[o] = t - hi * 4294967296; out[o + 1] = hi;';
 }
 
+/** Contiguous int64 (words W) -> float: exact doubles below 2^53 (the store rounds once), H.f32w / BigInt beyond. */
+function int64ToFloat(W: Int32Array, from: number, out: Float32Array | Float64Array, to: number, n: number): void {
+  const f32 = out instanceof Float32Array;
+  for (let i = 0, j = 2 * from; i < n; i++, j += 2) {
+    const hi = W[j + 1];
+    if (hi >= -2097152 && hi < 2097152) out[to + i] = hi * 4294967296 + (W[j] >>> 0);
+    else out[to + i] = f32 ? float32FromWords(hi, W[j]) : hi * 4294967296 + (W[j] >>> 0);
+  }
+}
+
 export function copy(src: View, dst: View): void {
   if (isBig(src.buffer) && isBig(dst.buffer)) {
     // Contiguous int64 to int64 (clone, cat and stack slices, collation of labels): one
@@ -312,6 +323,10 @@ export function copy(src: View, dst: View): void {
       return;
     }
     run(rowFor('copy', () => 'out[o] = A[ia];'), [...src.shape, 2], wordPairs(dst), [wordPairs(src)], [], 1);
+    return;
+  }
+  if (isBig(src.buffer) && (dst.dtype === 'float32' || dst.dtype === 'float64') && isContiguous(src) && isContiguous(dst)) {
+    int64ToFloat(int64Words(src.buffer), src.offset, dst.buffer as Float32Array | Float64Array, dst.offset, numel(src.shape));
     return;
   }
   if (isBig(src.buffer)) {

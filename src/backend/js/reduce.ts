@@ -93,18 +93,44 @@ function sumInt64(x: View, A: BigInt64Array, dims: readonly number[], out: Typed
   forEachOutput(x, dims, (o, offset, region) => {
     let acc = 0n;
     walkRegion(region, offset, (i, n, s) => {
-      for (let k0 = 0; k0 < n; k0 += 1048576) {
-        let lo = 0, hi = 0;
-        const k1 = Math.min(n, k0 + 1048576);
-        for (let k = k0, j = 2 * (i + k0 * s); k < k1; k++, j += 2 * s) {
-          lo += W[j] >>> 0;
-          hi += W[j + 1];
-        }
-        acc += (BigInt(hi) << 32n) + BigInt(lo);
-      }
+      acc += wordSum(W, i, n, s);
     });
     storeAt(out, o, BigInt.asIntN(64, acc));
   });
+}
+
+/** The exact sum of n int64 elements (words W) from element i with stride s, in chunks of 2^20. */
+function wordSum(W: Int32Array, i: number, n: number, s: number): bigint {
+  let acc = 0n;
+  for (let k0 = 0; k0 < n; k0 += 1048576) {
+    const k1 = Math.min(n, k0 + 1048576);
+    let lo = 0, hi = 0;
+    if (s === 1) {
+      // Contiguous: two independent accumulator pairs, so the adds pipeline.
+      let lo2 = 0, hi2 = 0;
+      let j = 2 * (i + k0);
+      const end = 2 * (i + k1);
+      for (; j + 3 < end; j += 4) {
+        lo += W[j] >>> 0;
+        hi += W[j + 1];
+        lo2 += W[j + 2] >>> 0;
+        hi2 += W[j + 3];
+      }
+      if (j < end) {
+        lo += W[j] >>> 0;
+        hi += W[j + 1];
+      }
+      lo += lo2;
+      hi += hi2;
+    } else {
+      for (let k = k0, j = 2 * (i + k0 * s); k < k1; k++, j += 2 * s) {
+        lo += W[j] >>> 0;
+        hi += W[j + 1];
+      }
+    }
+    acc += (BigInt(hi) << 32n) + BigInt(lo);
+  }
+  return acc;
 }
 
 function reduceInt64(op: Exclude<ReduceOp, 'argmax' | 'argmin'>, x: View, A: BigInt64Array, dims: readonly number[], out: TypedArray): void {
