@@ -6,7 +6,7 @@ import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace, type DirectWrite } from './inplace.js';
-import { checkTensor } from '../tensor/args.js';
+import { any, checkTensor, isPlainObject, signature, type ArgsOf, type Check } from '../tensor/args.js';
 import { asCompute, badOperand, binaryKernel, broadcastTo, checkOther, unaryKernel, type TensorLike } from './kernels.js';
 import { needsGrad, record } from './record.js';
 
@@ -347,8 +347,17 @@ class WhereBackward0 extends Node {
   }
 }
 
-/** torch.where(condition, a, b): a where condition is true, else b (broadcasting all three). */
-export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+const whereArgs = signature('where', [['condition', any as Check<Tensor>], ['input', any as Check<TensorLike>], ['other', any as Check<TensorLike>]] as const);
+
+/** torch.where(condition, input, other): input where condition is true, else other (broadcasting all three). */
+export function where(...args: ArgsOf<typeof whereArgs>): Tensor {
+  // Positional calls (every internal one) skip the parse; the operands are checked below either way.
+  if (args.length === 3 && !isPlainObject(args[2])) return whereImpl(args[0] as Tensor, args[1] as TensorLike, args[2] as TensorLike);
+  const a = whereArgs.parse(args);
+  return whereImpl(a.condition, a.input, a.other);
+}
+
+function whereImpl(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkTensor('where', 'condition', 1, cond);
   if (typeof a !== 'number' && !(a instanceof Tensor) && typeof a !== 'boolean' && typeof a !== 'bigint') badOperand('where', 'input', 2, a);
   if (typeof b !== 'number' && !(b instanceof Tensor) && typeof b !== 'boolean' && typeof b !== 'bigint') badOperand('where', 'other', 3, b);

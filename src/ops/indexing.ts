@@ -2,7 +2,7 @@
 // index(...) and indexPut_(...), and gather, scatter, indexSelect, indexAdd,
 // maskedFill, maskedSelect, nonzero, oneHot.
 import { backend } from '../backend/index.js';
-import { bool, checkTensor, int, tensor as tensorArg } from '../tensor/args.js';
+import { any, bool, checkTensor, int, nullable, number, oneOf, tensor as tensorArg, type Check } from '../tensor/args.js';
 import { asNumbers, castScalar, indexReader, isFloatingDtype, type DType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes, formatShape, normalizeDim } from '../tensor/shape.js';
@@ -531,6 +531,30 @@ export function oneHot(t: Tensor, numClasses = -1): Tensor {
   return Tensor.fromData(out, 'int64', [...t.shape, n]);
 }
 
+// --- the methods' and functions' PyTorch parameters (positional or options) ---
+// Values are checked by the ops themselves (`any` here), whose errors match PyTorch's.
+
+const value = any as Check<TensorLike>;
+const scatterSpec = [['dim', int], ['index', tensorArg], ['src', nullable(value), null], '*', ['value', nullable(number), null], ['reduce', nullable(oneOf('add')), null]] as const;
+function scatterWith(x: Tensor, a: { dim: number; index: Tensor; src: TensorLike | null; value: number | null; reduce: 'add' | null }): Tensor {
+  const src = a.src ?? a.value;
+  if (src === null) throw new TypeError("scatter(): missing required argument 'src' (or 'value')");
+  if (a.src !== null && a.value !== null) throw new TypeError("scatter(): got both 'src' and 'value'");
+  return scatter(x, a.dim, a.index, src as Tensor | number, a.reduce === null ? {} : { reduce: a.reduce });
+}
+const scatterOp = tensorOp('scatter', scatterSpec, scatterWith);
+const scatterInplaceOp = tensorOp('scatter_', scatterSpec, (x, a) => inplace(x, [a.src instanceof Tensor ? a.src : null], (s) => scatterWith(s, a)));
+const scatterAddSpec = [['dim', int], ['index', tensorArg], ['src', tensorArg]] as const;
+const scatterAddOp = tensorOp('scatterAdd', scatterAddSpec, (x, a) => scatterAdd(x, a.dim, a.index, a.src));
+const scatterAddInplaceOp = tensorOp('scatterAdd_', scatterAddSpec, (x, a) => inplace(x, [a.src], (s) => scatterAdd(s, a.dim, a.index, a.src)));
+const indexSelectOp = tensorOp('indexSelect', [['dim', int], ['index', tensorArg]] as const, (x, a) => indexSelect(x, a.dim, a.index));
+const indexAddSpec = [['dim', int], ['index', tensorArg], ['source', tensorArg], '*', ['alpha', number, 1]] as const;
+const indexAddOp = tensorOp('indexAdd', indexAddSpec, (x, a) => indexAdd(x, a.dim, a.index, a.source, { alpha: a.alpha }));
+const indexAddInplaceOp = tensorOp('indexAdd_', indexAddSpec, (x, a) => inplace(x, [a.source], (s) => indexAdd(s, a.dim, a.index, a.source, { alpha: a.alpha })));
+const maskedFillSpec = [['mask', any as Check<Tensor>], ['value', value]] as const;
+const maskedFillOp = tensorOp('maskedFill', maskedFillSpec, (x, a) => maskedFill(x, a.mask, a.value));
+const maskedFillInplaceOp = tensorOp('maskedFill_', maskedFillSpec, (x, a) => inplace(x, [a.value instanceof Tensor ? a.value : null], (s) => maskedFill(s, a.mask, a.value)));
+
 declare module '../tensor/tensor.js' {
   interface Tensor {
     /** Python's x[i, 1:3, ..., None, idx]: index(i, '1:3', '...', null, idx). */
@@ -538,15 +562,15 @@ declare module '../tensor/tensor.js' {
     /** Python's x[items] = value. */
     indexPut_(items: readonly IndexItem[], value: TensorLike, opts?: { accumulate?: boolean }): Tensor;
     gather(...args: Parameters<typeof gatherOp.method>): Tensor;
-    scatter(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: 'add' }): Tensor;
-    scatter_(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: 'add' }): Tensor;
-    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
-    scatterAdd_(dim: number, index: Tensor, src: Tensor): Tensor;
-    indexSelect(dim: number, index: Tensor): Tensor;
-    indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor;
-    indexAdd_(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor;
-    maskedFill(mask: Tensor, value: TensorLike): Tensor;
-    maskedFill_(mask: Tensor, value: TensorLike): Tensor;
+    scatter(...args: Parameters<typeof scatterOp.method>): Tensor;
+    scatter_(...args: Parameters<typeof scatterInplaceOp.method>): Tensor;
+    scatterAdd(...args: Parameters<typeof scatterAddOp.method>): Tensor;
+    scatterAdd_(...args: Parameters<typeof scatterAddInplaceOp.method>): Tensor;
+    indexSelect(...args: Parameters<typeof indexSelectOp.method>): Tensor;
+    indexAdd(...args: Parameters<typeof indexAddOp.method>): Tensor;
+    indexAdd_(...args: Parameters<typeof indexAddInplaceOp.method>): Tensor;
+    maskedFill(...args: Parameters<typeof maskedFillOp.method>): Tensor;
+    maskedFill_(...args: Parameters<typeof maskedFillInplaceOp.method>): Tensor;
     maskedSelect(mask: Tensor): Tensor;
     nonzero(): Tensor;
     nonzero(opts: { asTuple: true }): Tensor[];
@@ -561,33 +585,15 @@ P.indexPut_ = function (this: Tensor, items: readonly IndexItem[], value: Tensor
   return indexPut_(this, items, value, opts);
 };
 P.gather = gatherOp.method;
-P.scatter = function (this: Tensor, dim: number, idx: Tensor, src: Tensor | number, opts?: { reduce?: 'add' }) {
-  return scatter(this, dim, idx, src, opts);
-};
-P.scatter_ = function (this: Tensor, dim: number, idx: Tensor, src: Tensor | number, opts?: { reduce?: 'add' }) {
-  return inplace(this, [src instanceof Tensor ? src : null], (s) => scatter(s, dim, idx, src, opts));
-};
-P.scatterAdd = function (this: Tensor, dim: number, idx: Tensor, src: Tensor) {
-  return scatterAdd(this, dim, idx, src);
-};
-P.scatterAdd_ = function (this: Tensor, dim: number, idx: Tensor, src: Tensor) {
-  return inplace(this, [src], (s) => scatterAdd(s, dim, idx, src));
-};
-P.indexSelect = function (this: Tensor, dim: number, idx: Tensor) {
-  return indexSelect(this, dim, idx);
-};
-P.indexAdd = function (this: Tensor, dim: number, idx: Tensor, source: Tensor, opts?: { alpha?: number }) {
-  return indexAdd(this, dim, idx, source, opts);
-};
-P.indexAdd_ = function (this: Tensor, dim: number, idx: Tensor, source: Tensor, opts?: { alpha?: number }) {
-  return inplace(this, [source], (s) => indexAdd(s, dim, idx, source, opts));
-};
-P.maskedFill = function (this: Tensor, mask: Tensor, value: TensorLike) {
-  return maskedFill(this, mask, value);
-};
-P.maskedFill_ = function (this: Tensor, mask: Tensor, value: TensorLike) {
-  return inplace(this, [value instanceof Tensor ? value : null], (s) => maskedFill(s, mask, value));
-};
+P.scatter = scatterOp.method;
+P.scatter_ = scatterInplaceOp.method;
+P.scatterAdd = scatterAddOp.method;
+P.scatterAdd_ = scatterAddInplaceOp.method;
+P.indexSelect = indexSelectOp.method;
+P.indexAdd = indexAddOp.method;
+P.indexAdd_ = indexAddInplaceOp.method;
+P.maskedFill = maskedFillOp.method;
+P.maskedFill_ = maskedFillInplaceOp.method;
 P.maskedSelect = function (this: Tensor, mask: Tensor) {
   return maskedSelect(this, mask);
 };

@@ -83,13 +83,7 @@ function check(actual: unknown, expected: Result, label: string): void {
 const TODO: Record<string, string> = {
   'x.tensor_split: options': "tensor_split's overloads by name (sections=, indices=, tensor_indices_or_sections=): torchlette has one indicesOrSections",
   'x.tensor_split: params': "tensor_split's overloads by name (sections=, indices=, tensor_indices_or_sections=)",
-  'x.index_select: options': "index_select still takes positional arguments only",
   'x.take_along_dim: options': "take_along_dim still takes positional arguments only",
-  'x.masked_fill: options': "masked_fill still takes positional arguments only",
-  'torch.where: options': "torch.where still takes positional arguments only",
-  'x.scatter: options': "scatter still takes positional arguments only",
-  'x.scatter_add: options': "scatter_add still takes positional arguments only",
-  'x.index_add: options': "index_add takes dim/index/source positionally only",
   'torch.linspace: options': "linspace takes start/end/steps positionally only",
   'torch.arange: options': "arange takes start/end/step positionally only",
   'torch.full: options': "full takes size/fill_value positionally only",
