@@ -225,3 +225,32 @@ export function checkTensor(where: string, argName: string, position: number, va
 
 /** A device argument: 'cpu', 'cpu:0' or torch.device('cpu'); 'cuda' and other accelerators throw their own error. */
 export const deviceArg: Check<DeviceLike> = check("a device ('cpu' or torch.device('cpu'))", (v) => isDeviceLike(v));
+
+/**
+ * For functions whose body reads positional arguments (the creation functions, with their
+ * int64 and overload logic): moves the parameters that the trailing options object names
+ * (`names`, in PyTorch's positional order) into their positional slots, as Python binds
+ * `linspace(start=0, end=1, steps=5)`. The other keys stay options (the function checks
+ * them); a parameter given twice, or one missing before a named one, throws naming it.
+ */
+export function liftOptions(name: string, names: readonly string[], args: readonly unknown[]): unknown[] {
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  const last = n > 0 ? args[n - 1] : undefined;
+  if (!isPlainObject(last) || !names.some((k) => k in last)) return args.slice(0, n);
+  const positional = args.slice(0, n - 1);
+  const rest: Record<string, unknown> = {};
+  let highest = -1;
+  for (const key in last) {
+    const i = names.indexOf(key);
+    if (i < 0) {
+      rest[key] = last[key];
+      continue;
+    }
+    if (positional[i] !== undefined) fail(name, `got multiple values for argument '${key}'`);
+    positional[i] = last[key];
+    highest = Math.max(highest, i);
+  }
+  for (let i = 0; i < highest; i++) if (positional[i] === undefined) fail(name, `missing required argument '${names[i]}'`);
+  return Object.keys(rest).length > 0 ? [...positional, rest] : positional;
+}

@@ -1,6 +1,6 @@
 // Tensor creation: tensor(), zeros/ones/full/empty, arange/linspace/eye, the random
 // constructors (PyTorch's generator, see random.ts) and their *Like twins.
-import { bool, checkOptions, deviceArg, dtype as dtypeArg, instance, intList, isPlainObject, nullable, pyTypeName, signature, type Signature, type Spec } from './args.js';
+import { bool, checkOptions, deviceArg, dtype as dtypeArg, instance, intList, isPlainObject, liftOptions, nullable, pyTypeName, signature, type Signature, type Spec } from './args.js';
 import type { DeviceLike } from './device.js';
 import { backend } from '../backend/index.js';
 import { allocate, castScalar, checkedElement, int64ArrayFrom, overflowTypeName, slots, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
@@ -186,7 +186,10 @@ function filled(shape: readonly number[], value: number | boolean | bigint, opts
 }
 
 /** full(size, fill_value, *, dtype=None, device=None, requires_grad=False). */
-export function full(shape: readonly number[], value: number | boolean | bigint, opts?: TensorOptions): Tensor {
+export function full(size: readonly number[], fillValue: number | boolean | bigint, opts?: TensorOptions): Tensor;
+export function full(options: TensorOptions & { size: readonly number[]; fillValue: number | boolean | bigint }): Tensor;
+export function full(...args: unknown[]): Tensor {
+  const [shape, value, opts] = liftOptions('full', ['size', 'fillValue'], args) as [readonly number[], number | boolean | bigint, TensorOptions?];
   requireArg('full', 'size', 1, shape, intList.test(shape), 'a list of ints');
   requireArg('full', 'fillValue', 2, value, typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint', 'a number or a bool');
   return filled(shape, value, checked('full', opts));
@@ -211,7 +214,10 @@ export function empty(...args: ShapeAndOptions<TensorOptions>): Tensor {
 }
 
 /** eye(n, m=None, *, dtype=None, device=None, requires_grad=False). */
-export function eye(n: number, m?: number | TensorOptions | null, opts?: TensorOptions): Tensor {
+export function eye(n: number, m?: number | TensorOptions | null, opts?: TensorOptions): Tensor;
+export function eye(options: TensorOptions & { n: number; m?: number | null }): Tensor;
+export function eye(...args: unknown[]): Tensor {
+  const [n, m, opts] = liftOptions('eye', ['n', 'm'], args) as [number, (number | TensorOptions | null)?, TensorOptions?];
   const cols = typeof m === 'number' ? m : n;
   const o = checked('eye', m !== null && typeof m === 'object' ? m : opts);
   const t = filled([n, cols], 0, { ...o, dtype: o.dtype ?? getDefaultDtype(), requiresGrad: false });
@@ -222,7 +228,15 @@ export function eye(n: number, m?: number | TensorOptions | null, opts?: TensorO
 /** arange(end) or arange(start, end, step?): int64 when every argument is an integer. */
 export function arange(
   start: number | bigint, end?: number | bigint | TensorOptions, step?: number | bigint | TensorOptions, opts?: TensorOptions,
-): Tensor {
+): Tensor;
+export function arange(options: TensorOptions & { start?: number | bigint; end: number | bigint; step?: number | bigint }): Tensor;
+export function arange(...args: unknown[]): Tensor {
+  // arange(end) or arange(start, end, step): `end=` alone is the one-argument form.
+  const last = args[args.length - 1];
+  const named = isPlainObject(last) ? ['start', 'end', 'step'].filter((k) => k in last).length : 0;
+  const oneArg = isPlainObject(last) && !('start' in last) && args.length - 1 + named === 1;
+  const lifted = liftOptions('arange', oneArg ? ['end'] : ['start', 'end', 'step'], args);
+  let [start, end, step, opts] = lifted as [number | bigint, (number | bigint | TensorOptions)?, (number | bigint | TensorOptions)?, TensorOptions?];
   let given = opts;
   if (typeof end === 'object') [given, end] = [end, undefined];
   if (typeof step === 'object') [given, step] = [step, undefined];
@@ -273,7 +287,10 @@ function arangeInt64(start: number | bigint, end: number | bigint | undefined, s
  * linspace as PyTorch's CPU kernel computes it: the first half steps up from start,
  * the second half down from end; float32 runs in float arithmetic, in vector blocks of 8.
  */
-export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor {
+export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor;
+export function linspace(options: TensorOptions & { start: number; end: number; steps: number }): Tensor;
+export function linspace(...args: unknown[]): Tensor {
+  const [start, end, steps, options] = liftOptions('linspace', ['start', 'end', 'steps'], args) as [number, number, number, TensorOptions?];
   const opts = checked('linspace', options);
   if (steps < 0) throw new RangeError('number of steps must be non-negative');
   const dtype = opts.dtype ?? getDefaultDtype();
@@ -322,7 +339,15 @@ export function randn(...args: ShapeAndOptions<RandomOptions>): Tensor {
 /** randint(high, shape) or randint(low, high, shape): integers in [low, high), int64 by default. */
 export function randint(
   lowOrHigh: number | bigint, highOrShape: number | bigint | readonly number[], shapeOrOpts?: readonly number[] | RandomOptions, maybeOpts?: RandomOptions,
-): Tensor {
+): Tensor;
+export function randint(options: RandomOptions & { low?: number | bigint; high: number | bigint; size: readonly number[] }): Tensor;
+export function randint(...args: unknown[]): Tensor {
+  // randint(high, size) or randint(low, high, size): three arguments in all make the second form.
+  const last = args[args.length - 1];
+  const named = isPlainObject(last) ? ['low', 'high', 'size'].filter((k) => k in last).length : 0;
+  const three = isPlainObject(last) && ('low' in last || args.length - 1 + named >= 3);
+  const lifted = liftOptions('randint', named === 0 ? [] : three ? ['low', 'high', 'size'] : ['high', 'size'], args);
+  const [lowOrHigh, highOrShape, shapeOrOpts, maybeOpts] = lifted as [number | bigint, number | bigint | readonly number[], (readonly number[] | RandomOptions)?, RandomOptions?];
   // Bounds are Python ints: numbers, or bigints past 2^53 (exact, as int64 holds them).
   const isInt = (v: unknown) => typeof v === 'bigint' || typeof v === 'number';
   let low: number | bigint = 0;
@@ -353,7 +378,10 @@ export function randint(
 }
 
 /** A random permutation of 0..n-1 (int64). */
-export function randperm(n: number, options?: RandomOptions): Tensor {
+export function randperm(n: number, options?: RandomOptions): Tensor;
+export function randperm(options: RandomOptions & { n: number }): Tensor;
+export function randperm(...args: unknown[]): Tensor {
+  const [n, options] = liftOptions('randperm', ['n'], args) as [number, RandomOptions?];
   const opts = checked('randperm', options, true);
   if (n < 0) throw new RangeError(`n must be non-negative, got${n}`);
   const dtype = opts.dtype ?? 'int64';
@@ -379,7 +407,12 @@ function like<O extends TensorOptions>(name: string, t: Tensor, opts: O | undefi
 export const zerosLike = (t: Tensor, opts?: TensorOptions) => zeros(t.shape, like('zerosLike', t, opts));
 export const onesLike = (t: Tensor, opts?: TensorOptions) => ones(t.shape, like('onesLike', t, opts));
 export const emptyLike = (t: Tensor, opts?: TensorOptions) => empty(t.shape, like('emptyLike', t, opts));
-export const fullLike = (t: Tensor, value: number | boolean, opts?: TensorOptions) => full(t.shape, value, like('fullLike', t, opts));
+export function fullLike(input: Tensor, fillValue: number | boolean, opts?: TensorOptions): Tensor;
+export function fullLike(input: Tensor, options: TensorOptions & { fillValue: number | boolean }): Tensor;
+export function fullLike(...args: unknown[]): Tensor {
+  const [t, value, opts] = liftOptions('fullLike', ['input', 'fillValue'], args) as [Tensor, number | boolean, TensorOptions?];
+  return full(t.shape, value, like('fullLike', t, opts));
+}
 export const randLike = (t: Tensor, opts?: TensorOptions) => rand(t.shape, like('randLike', t, opts));
 export const randnLike = (t: Tensor, opts?: TensorOptions) => randn(t.shape, like('randnLike', t, opts));
 /** randint_like(input, high) or randint_like(input, low, high), options last. */
