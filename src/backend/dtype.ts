@@ -120,8 +120,15 @@ export function int64ToFloat32(v: bigint): number {
  * BigInt64Array element makes a BigInt; this does not.
  */
 export function int64Words(buf: BigInt64Array): Int32Array {
-  return new Int32Array(buf.buffer, buf.byteOffset, buf.length * 2);
+  // Cached per storage: making a typed-array view costs more than a small index kernel's work.
+  let w = WORDS.get(buf);
+  if (w === undefined) {
+    w = new Int32Array(buf.buffer, buf.byteOffset, buf.length * 2);
+    WORDS.set(buf, w);
+  }
+  return w;
 }
+const WORDS = new WeakMap<BigInt64Array, Int32Array>();
 
 /** Element i of any storage as a number (int64 exact up to 2^53, rounded beyond). */
 export function numberAt(buf: TypedArray, i: number): number {
