@@ -191,15 +191,28 @@ def construct(name):
     report(statistics.median(times), "s", builds=[round(t, 3) for t in times])
 
 
+def program(name):
+    """B6 programs (bench/pytorch_programs.py), each timed whole; the median of 3 runs in one
+    process, the first (cold) run reported beside it."""
+    import pytorch_programs
+    run = pytorch_programs.PROGRAMS[name]
+    times, out = [], None
+    for _ in range(3):
+        t0 = time.perf_counter()
+        out = run()
+        times.append(time.perf_counter() - t0)
+    report(statistics.median(times), "s", first=round(times[0], 3), runs=[round(t, 3) for t in times], result=out)
+
+
 def main():
     workload = sys.argv[1]
     arg = sys.argv[2] if len(sys.argv) > 2 else None
-    if workload in ("mlp", "lenet") and not os.path.exists(os.path.join(FASHION_DIR, "train-images-idx3-ubyte.gz")):
+    if workload in ("mlp", "lenet", "program") and not os.path.exists(os.path.join(FASHION_DIR, "train-images-idx3-ubyte.gz")):
         print(json.dumps(dict(error="Fashion-MNIST not found")))
         return
     {"gemm": lambda: gemm(int(arg)), "eager": eager, "mlp": mlp, "lenet": lenet,
      "resnet-train": lambda: resnet(True), "resnet-eval": lambda: resnet(False),
-     "construct": lambda: construct(arg)}[workload]()
+     "construct": lambda: construct(arg), "program": lambda: program(arg)}[workload]()
 
 
 if __name__ == "__main__":

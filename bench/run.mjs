@@ -35,6 +35,8 @@ const ROWS = [
   { id: 'B5 eager', args: ['eager'], kind: 'time', target: 2.0 },
   // B6 construction: building a torchvision model with its seeded init (issue 13: >= 1.0x PyTorch).
   ...['vgg16', 'resnet50', 'convnext_base', 'vit_b_16'].map((m) => ({ id: `B6 build ${m}`, args: ['construct', m], kind: 'time', target: 1.0 })),
+  // B6 programs: pytorch/examples-style programs timed whole (bench/programs.ts, bench/pytorch_programs.py).
+  ...['lstm-lm', 'vae', 'dcgan', 'mnist-cnn', 'regression'].map((p) => ({ id: `B6 ${p}`, args: ['program', p], kind: 'time', target: 1.0 })),
 ];
 const TFJS_MIN_SPEEDUP = 5;
 
@@ -154,6 +156,10 @@ const note = [
   `(GEMM >= 0.9x, MLP/LeNet >= 1.2x, ResNet18 >= 0.8x, eager >= 2x i.e. <= 0.5x PyTorch's time; >= ${TFJS_MIN_SPEEDUP}x TF.js's best backend).`,
   `B1: GFLOP/s; B2/B3: samples/s (tfjs on part of the epoch); B4: images/s; B5: us per iteration;`,
   `B6 build: seconds to build the torchvision model after manual_seed(0) (default classes; construction target >= 1.0x).`,
+  `B6 programs: seconds per whole program (construction, data, training, evaluation; median of 3 runs in one process):`,
+  `lstm-lm = word_language_model (2-layer LSTM 200, 20 batches of 20x35, clip 0.25, 2000 tokens), vae = the VAE example`,
+  `(60 batches of 128 Fashion-MNIST), dcgan = 4 iterations of the 64x64 DCGAN at batch 16, mnist-cnn = the mnist example's`,
+  `CNN (Adadelta, StepLR; 40 batches of 64 Fashion-MNIST + 1000 test), regression = the polynomial fit (1000 tiny-op steps).`,
   `PyTorch: Debian's 1.13 as installed (its libblas.so.3), in each thread setup — 1T: 1 thread; ${N}T: all OpenMP and BLAS threads;`,
   `${N}OMP+1BLAS: all OpenMP threads, 1 BLAS thread — and compared at its best setup per workload (OMP_WAIT_POLICY left at its default).`,
   ...(withOb ? [`PyTorch+OpenBLAS: the same with OpenBLAS 0.3.21 (BLAS threads: all cores for B1, 1 for the models).`] : []),

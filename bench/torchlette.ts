@@ -7,6 +7,7 @@ import { backendInfo, setNumThreads } from '../src/backend/index.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import * as vision from '../src/vision/index.js';
 import { batch, fashionAvailable, loadFashion, permutation } from './fashion.js';
+import { PROGRAMS } from './programs.js';
 
 // TORCHLETTE_THREADS=n runs the native kernels on n threads (default: all cores).
 if (process.env.TORCHLETTE_THREADS) setNumThreads(Number(process.env.TORCHLETTE_THREADS));
@@ -185,8 +186,25 @@ function construct(name: string): void {
   report(median(times), 's', { builds: times.map((t) => Number(t.toFixed(3))) });
 }
 
+/**
+ * B6 programs (bench/programs.ts), each timed whole; the median of 3 runs in one process,
+ * the first (cold: JIT warm-up included) run reported beside it.
+ */
+function program(name: string): void {
+  const run = PROGRAMS[name];
+  if (!run) throw new Error(`no program ${name}`);
+  const times: number[] = [];
+  let result: Record<string, number> = {};
+  for (let i = 0; i < 3; i++) {
+    const t0 = now();
+    result = run();
+    times.push((now() - t0) / 1000);
+  }
+  report(median(times), 's', { first: Number(times[0].toFixed(3)), runs: times.map((t) => Number(t.toFixed(3))), result });
+}
+
 const [workload, arg] = process.argv.slice(2);
-const needsData = workload === 'mlp' || workload === 'lenet';
+const needsData = workload === 'mlp' || workload === 'lenet' || workload === 'program';
 if (needsData && !fashionAvailable()) {
   console.log(JSON.stringify({ error: 'Fashion-MNIST not found (apt-get install dataset-fashion-mnist, or FASHION_MNIST_DIR)' }));
 } else if (workload === 'gemm') gemm(Number(arg));
@@ -196,6 +214,7 @@ else if (workload === 'lenet') lenet();
 else if (workload === 'resnet-train') resnet(true);
 else if (workload === 'resnet-eval') resnet(false);
 else if (workload === 'construct') construct(arg);
+else if (workload === 'program') program(arg);
 else {
   console.error(`unknown workload ${workload}`);
   process.exit(2);
