@@ -294,7 +294,9 @@ export function linspace(...args: unknown[]): Tensor {
   const opts = checked('linspace', options);
   if (steps < 0) throw new RangeError('number of steps must be non-negative');
   const dtype = opts.dtype ?? getDefaultDtype();
-  const out = allocate(dtype, steps);
+  const raw = allocate(dtype, steps);
+  // int64 values are computed in doubles as PyTorch's kernel does, then truncated into the BigInt64Array.
+  const out = raw instanceof BigInt64Array ? new Float64Array(steps) : raw;
   if (steps === 1) out[0] = castScalar(start, dtype);
   else if (steps > 1) {
     const f = dtype === 'float32' ? Math.fround : (x: number) => x;
@@ -315,7 +317,8 @@ export function linspace(...args: unknown[]): Tensor {
     }
     for (; i < steps; i++) out[i] = castScalar(at(i), dtype);
   }
-  return finish(Tensor.fromData(out, dtype, [steps]), opts);
+  if (raw instanceof BigInt64Array) raw.set(int64ArrayFrom(out));
+  return finish(Tensor.fromData(raw, dtype, [steps]), opts);
 }
 
 function randomTensor(name: string, args: ShapeAndOptions<RandomOptions>, fill: (data: TypedArray, dtype: DType, gen: Generator) => void): Tensor {

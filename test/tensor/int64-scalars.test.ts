@@ -71,6 +71,11 @@ describe('int64 scalars are exact', () => {
     assert.throws(() => torch.randint(0, 5.5, [2]), /randint\(\): bounds must be ints/);
   });
 
+  test('linspace into int64: computed in doubles and truncated, as PyTorch\'s kernel', () => {
+    const cases: Record<string, [number, number, number]> = { linspace_3: [0, 10, 3], linspace_4: [0, 10, 4], linspace_neg: [-3, 10, 6], linspace_big: [2 ** 60, 2 ** 60 + 8, 5] };
+    for (const [name, [a, b, n]] of Object.entries(cases)) assert.deepEqual(values(torch.linspace(a, b, n, { dtype: 'int64' })), want(name), name);
+  });
+
   test('scatterAdd, indexAdd, scatterReduce on int64 past 2^53', () => {
     const idx = torch.tensor([0, 0, 1, 2, 2]);
     const src = torch.tensor([P + 1n, 1n, P + 3n, -P - 1n, P + 2n]);
