@@ -1,7 +1,7 @@
 // Tensor.new* (newZeros, newOnes, newFull, newEmpty, newTensor, newEmptyStrided: dtype and
 // device default to self's), typeAs, and the metadata helpers (isSameSize, nelement,
 // ndimension, getDevice, isCpu, layout); torch.emptyStrided, scalarTensor, asTensor, asarray.
-import { bool, check, checkTensor, deviceArg, dtype as dtypeArg, either, intList, isPlainObject, nullable, number as numberArg, oneOf, signature, type ArgsOf } from '../tensor/args.js';
+import { bool, check, checkTensor, deviceArg, dtype as dtypeArg, either, intList, isPlainObject, nullable, number as numberArg, numberOrBigint, oneOf, signature, type ArgsOf } from '../tensor/args.js';
 import { full, tensor, type TensorData } from '../tensor/create.js';
 import { allocate, getDefaultDtype, type DType } from '../tensor/dtype.js';
 import { checkNonNegativeShape } from '../tensor/shape.js';
@@ -21,7 +21,7 @@ const sizeArg = ['size', intList] as const;
 const newZerosArgs = signature('newZeros', [sizeArg, ...creationOptions] as const);
 const newOnesArgs = signature('newOnes', [sizeArg, ...creationOptions] as const);
 const newEmptyArgs = signature('newEmpty', [sizeArg, ...creationOptions] as const);
-const newFullArgs = signature('newFull', [sizeArg, ['fillValue', either(numberArg, bool)], ...creationOptions] as const);
+const newFullArgs = signature('newFull', [sizeArg, ['fillValue', either(numberOrBigint, bool)], ...creationOptions] as const);
 const newTensorArgs = signature('newTensor', [['data', check<TensorData>('array_like', (v) => v !== undefined && v !== null && !isPlainObject(v))], ...creationOptions] as const);
 const newEmptyStridedArgs = signature('newEmptyStrided', [sizeArg, ['stride', intList], ...creationOptions] as const);
 
@@ -38,7 +38,7 @@ function finish(t: Tensor, requiresGrad: boolean): Tensor {
   return requiresGrad ? t.requiresGrad_(true) : t;
 }
 
-function filled(self: Tensor, size: readonly number[], value: number | boolean, a: { dtype: DType | null; requiresGrad: boolean }): Tensor {
+function filled(self: Tensor, size: readonly number[], value: number | boolean | bigint, a: { dtype: DType | null; requiresGrad: boolean }): Tensor {
   checkNonNegativeShape(size);
   return full(size, value, { dtype: a.dtype ?? self.dtype, requiresGrad: a.requiresGrad });
 }

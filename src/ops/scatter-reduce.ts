@@ -3,7 +3,7 @@
 // indexSelect / indexPut / gather kernels; scatterReduce's prod/amax/amin/mean, which have
 // no kernel, run one JS pass over the index tensor (as the backends' scatter does).
 import { backend } from '../backend/index.js';
-import { bool, check, checkTensor, either, int, nullable, number as numberArg, oneOf, signature, tensor as tensorArg, type ArgsOf } from '../tensor/args.js';
+import { bool, check, checkTensor, either, int, nullable, number as numberArg, numberOrBigint, oneOf, signature, tensor as tensorArg, type ArgsOf } from '../tensor/args.js';
 import { asNumbers, castScalar, isFloatingDtype } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes, contiguousStrides, formatShape, normalizeDim } from '../tensor/shape.js';
@@ -113,9 +113,9 @@ export function put(input: Tensor, ...args: ArgsOf<typeof putArgs>): Tensor {
 
 // --- index_fill ---
 
-const indexFillArgs = signature('index_fill', [['dim', int], ['index', tensorArg], ['value', either(numberArg, tensorArg)]] as const);
+const indexFillArgs = signature('index_fill', [['dim', int], ['index', tensorArg], ['value', either(numberOrBigint, tensorArg)]] as const);
 
-function indexFillImpl(input: Tensor, dim: number, index: Tensor, value: number | Tensor): Tensor {
+function indexFillImpl(input: Tensor, dim: number, index: Tensor, value: number | bigint | Tensor): Tensor {
   checkLong('index_fill', index);
   if (index.dim() > 1) throw new RangeError('index_fill_(): Index is supposed to be a vector');
   if (value instanceof Tensor && value.dim() !== 0) {

@@ -37,6 +37,8 @@ export function check<T>(expected: string, test: (value: unknown) => boolean, re
 export const any: Check<unknown> = check('anything', () => true);
 export const int: Check<number> = check('an int', (v) => Number.isInteger(v));
 export const number: Check<number> = check('a number', (v) => typeof v === 'number');
+/** A Python int or float scalar: a number, or a bigint (an int64 past 2^53). */
+export const numberOrBigint: Check<number | bigint> = check('a number', (v) => typeof v === 'number' || typeof v === 'bigint');
 export const bool: Check<boolean> = check('a bool', (v) => typeof v === 'boolean');
 export const string: Check<string> = check('a string', (v) => typeof v === 'string');
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type

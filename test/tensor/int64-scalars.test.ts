@@ -40,6 +40,11 @@ describe('int64 scalars are exact', () => {
     // With an int32 tensor it wraps into int32, as PyTorch does.
     assert.deepEqual(torch.tensor([1], { dtype: 'int32' }).add(2n ** 62n + 5n).tolist(), fx.int32_add_big);
     assert.throws(() => z().fill_(2n ** 63n), { message: 'value cannot be converted to type int64_t without overflow' });
+    // The other fills take a bigint too (values PyTorch gives for a Python int: the int itself).
+    assert.deepEqual(values(z().indexFill(0, torch.tensor([1]), q)), [0n, q, 0n]);
+    assert.deepEqual(values(z().newFull([2], q)), [q, q]);
+    assert.deepEqual(values(torch.fullLike(z(), q)), [q, q, q]);
+    assert.deepEqual(values(z().scatter(0, torch.tensor([2]), q as never)), [0n, 0n, q]);
   });
 
   test('clamp, clamp_, clip: int bounds exact, a float bound promotes to float', () => {
