@@ -4,12 +4,13 @@ import './inplace.js';
 import { checkTensor } from '../tensor/args.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { unaryFunctions } from './unary.js';
+import { joinFunctions } from './join.js';
+import { viewFunctions } from './view.js';
 
 export * from './binary.js';
 export * from './copy.js';
 export * from './indexing.js';
 export { repeat, splitWithSizesAs } from './join.js';
-export * from './join-api.js';
 export * from './matmul.js';
 export * from './pointwise.js';
 export * from './random.js';
@@ -30,7 +31,9 @@ export * from './windows.js';
 export * from './trapezoid.js';
 export { applyUnary, bitwiseNot, fused, predicate, type UnaryName } from './unary.js';
 export { permute, reshape, t, view, expand } from './view.js';
-export { flatten, movedim, narrow, select, squeeze, transpose, unflatten, unsqueeze } from './view-api.js';
+
+export const { cat, stack, split, chunk, unbind, flip } = joinFunctions;
+export const { flatten, unflatten, squeeze, unsqueeze, transpose, narrow, select, movedim } = viewFunctions;
 
 export const {
   neg, abs, sign, floor, ceil, round, trunc, frac, exp, expm1, log, log1p, log2, log10, sqrt, rsqrt, reciprocal,

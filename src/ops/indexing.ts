@@ -342,7 +342,7 @@ class ScatterBackward extends Node {
 }
 
 /** Out of place: a copy of x with src (or a value) scattered along dim at index. */
-export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: 'add' } = {}): Tensor {
+function scatterImpl(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: 'add' } = {}): Tensor {
   checkIndexTensor(index, 'scatter');
   const d = normalizeDim(dim, x.dim());
   checkGatherShapes(x, d, index, 'scatter');
@@ -374,7 +374,7 @@ function viewOf(t: Tensor) {
   return { buffer: t.buffer, dtype: t.dtype, shape: t.shape, strides: t.strides, offset: t.offset };
 }
 
-export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+function scatterAddImpl(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   checkIndexTensor(index, 'scatter_add');
   const d = normalizeDim(dim, x.dim());
   checkGatherShapes(x, d, index, 'scatter_add');
@@ -402,7 +402,7 @@ class IndexSelectBackward0 extends Node {
   }
 }
 
-export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+function indexSelectImpl(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexVector(index, 'index_select');
   const d = normalizeDim(dim, x.dim());
   const shape = x.shape.slice();
@@ -426,7 +426,7 @@ class IndexAddBackward0 extends Node {
   }
 }
 
-export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}): Tensor {
+function indexAddImpl(x: Tensor, dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}): Tensor {
   checkIndexVector(index, 'index_add');
   const d = normalizeDim(dim, x.dim());
   const alpha = opts.alpha ?? 1;
@@ -448,7 +448,7 @@ class MaskedFillBackward0 extends Node {
   }
 }
 
-export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
+function maskedFillImpl(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   checkTensor('maskedFill', 'input', 1, x);
   checkTensor('maskedFill', 'mask', 2, mask);
   if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean' && typeof value !== 'bigint') badOperand('maskedFill', 'value', 3, value);
@@ -516,7 +516,7 @@ export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | T
   return result;
 }
 
-export function oneHot(t: Tensor, numClasses = -1): Tensor {
+function oneHotImpl(t: Tensor, numClasses = -1): Tensor {
   if (t.dtype !== 'int64') throw new TypeError('one_hot is only applicable to index tensor.');
   const values = asNumbers(castRaw(t, 'int64').buffer);
   let max = -1;
@@ -540,20 +540,30 @@ function scatterWith(x: Tensor, a: { dim: number; index: Tensor; src: TensorLike
   const src = a.src ?? a.value;
   if (src === null) throw new TypeError("scatter(): missing required argument 'src' (or 'value')");
   if (a.src !== null && a.value !== null) throw new TypeError("scatter(): got both 'src' and 'value'");
-  return scatter(x, a.dim, a.index, src as Tensor | number, a.reduce === null ? {} : { reduce: a.reduce });
+  return scatterImpl(x, a.dim, a.index, src as Tensor | number, a.reduce === null ? {} : { reduce: a.reduce });
 }
 const scatterOp = tensorOp('scatter', scatterSpec, scatterWith);
 const scatterInplaceOp = tensorOp('scatter_', scatterSpec, (x, a) => inplace(x, [a.src instanceof Tensor ? a.src : null], (s) => scatterWith(s, a)));
 const scatterAddSpec = [['dim', int], ['index', tensorArg], ['src', tensorArg]] as const;
-const scatterAddOp = tensorOp('scatterAdd', scatterAddSpec, (x, a) => scatterAdd(x, a.dim, a.index, a.src));
-const scatterAddInplaceOp = tensorOp('scatterAdd_', scatterAddSpec, (x, a) => inplace(x, [a.src], (s) => scatterAdd(s, a.dim, a.index, a.src)));
-const indexSelectOp = tensorOp('indexSelect', [['dim', int], ['index', tensorArg]] as const, (x, a) => indexSelect(x, a.dim, a.index));
+const scatterAddOp = tensorOp('scatterAdd', scatterAddSpec, (x, a) => scatterAddImpl(x, a.dim, a.index, a.src));
+const scatterAddInplaceOp = tensorOp('scatterAdd_', scatterAddSpec, (x, a) => inplace(x, [a.src], (s) => scatterAddImpl(s, a.dim, a.index, a.src)));
+const indexSelectOp = tensorOp('indexSelect', [['dim', int], ['index', tensorArg]] as const, (x, a) => indexSelectImpl(x, a.dim, a.index));
 const indexAddSpec = [['dim', int], ['index', tensorArg], ['source', tensorArg], '*', ['alpha', number, 1]] as const;
-const indexAddOp = tensorOp('indexAdd', indexAddSpec, (x, a) => indexAdd(x, a.dim, a.index, a.source, { alpha: a.alpha }));
-const indexAddInplaceOp = tensorOp('indexAdd_', indexAddSpec, (x, a) => inplace(x, [a.source], (s) => indexAdd(s, a.dim, a.index, a.source, { alpha: a.alpha })));
+const indexAddOp = tensorOp('indexAdd', indexAddSpec, (x, a) => indexAddImpl(x, a.dim, a.index, a.source, { alpha: a.alpha }));
+const indexAddInplaceOp = tensorOp('indexAdd_', indexAddSpec, (x, a) => inplace(x, [a.source], (s) => indexAddImpl(s, a.dim, a.index, a.source, { alpha: a.alpha })));
 const maskedFillSpec = [['mask', any as Check<Tensor>], ['value', value]] as const;
-const maskedFillOp = tensorOp('maskedFill', maskedFillSpec, (x, a) => maskedFill(x, a.mask, a.value));
-const maskedFillInplaceOp = tensorOp('maskedFill_', maskedFillSpec, (x, a) => inplace(x, [a.value instanceof Tensor ? a.value : null], (s) => maskedFill(s, a.mask, a.value)));
+const maskedFillOp = tensorOp('maskedFill', maskedFillSpec, (x, a) => maskedFillImpl(x, a.mask, a.value));
+const maskedFillInplaceOp = tensorOp('maskedFill_', maskedFillSpec, (x, a) => inplace(x, [a.value instanceof Tensor ? a.value : null], (s) => maskedFillImpl(s, a.mask, a.value)));
+
+const oneHotOp = tensorOp('oneHot', [['numClasses', int, -1]] as const, (x, a) => oneHotImpl(x, a.numClasses));
+
+export const scatter = scatterOp.fn;
+export const scatterAdd = scatterAddOp.fn;
+export const indexSelect = indexSelectOp.fn;
+export const indexAdd = indexAddOp.fn;
+export const maskedFill = maskedFillOp.fn;
+/** nn.functional.one_hot(tensor, num_classes=-1). */
+export const oneHot = oneHotOp.fn;
 
 declare module '../tensor/tensor.js' {
   interface Tensor {

@@ -1,12 +1,13 @@
 // Joining and splitting: cat, stack, split, chunk, unbind, and the copies flip and repeat.
 import { backend } from '../backend/index.js';
-import { pyTypeName } from '../tensor/args.js';
+import { check, int, intOrList, pyTypeName, signature, type ArgsOf } from '../tensor/args.js';
 import { resultType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { formatShape, normalizeDim, parseShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { needsGrad, record } from './record.js';
 import { makeView } from './view.js';
+import { tensorOp } from './op-args.js';
 
 type Grad = Tensor | null;
 
@@ -270,8 +271,58 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-// split, chunk, unbind, flip as methods (and torch.cat/stack…): join-api.ts.
 const P = Tensor.prototype;
 P.repeat = function (this: Tensor, ...repeats: (number | readonly number[])[]) {
   return repeat(this, ...repeats);
 } as Tensor['repeat'];
+
+// --- the public spellings: PyTorch's parameters, positional or as options (torch.cat(ts, { dim: 1 })) ---
+// The functions above stay positional for the ops that call them internally.
+
+// The elements are checked by cat/stack themselves, whose errors name the offending position.
+const tensors = check<readonly Tensor[]>('tuple of Tensors', (v) => Array.isArray(v));
+
+const catArgs = signature('cat', [['tensors', tensors], ['dim', int, 0]] as const);
+const stackArgs = signature('stack', [['tensors', tensors], ['dim', int, 0]] as const);
+
+/** torch.cat(tensors, dim=0). */
+function catFn(...args: ArgsOf<typeof catArgs>): Tensor {
+  const a = catArgs.parse(args);
+  return cat(a.tensors, a.dim);
+}
+
+/** torch.stack(tensors, dim=0). */
+function stackFn(...args: ArgsOf<typeof stackArgs>): Tensor {
+  const a = stackArgs.parse(args);
+  return stack(a.tensors, a.dim);
+}
+
+// PyTorch names split's size differently: Tensor.split(split_size, dim=0) but
+// torch.split(tensor, split_size_or_sections, dim=0).
+const splitMethod = tensorOp('split', [['splitSize', intOrList], ['dim', int, 0]] as const, (x, a) => split(x, a.splitSize, a.dim));
+const chunkOp = tensorOp('chunk', [['chunks', int], ['dim', int, 0]] as const, (x, a) => chunk(x, a.chunks, a.dim));
+const unbindOp = tensorOp('unbind', [['dim', int, 0]] as const, (x, a) => unbind(x, a.dim));
+const flipOp = tensorOp('flip', [['dims', intOrList]] as const, (x, a) => flip(x, a.dims));
+
+const splitArgs = signature('split', [['tensor', check<Tensor>('Tensor', (v) => v instanceof Tensor)], ['splitSizeOrSections', intOrList], ['dim', int, 0]] as const);
+/** torch.split(tensor, split_size_or_sections, dim=0). */
+function splitFn(...args: ArgsOf<typeof splitArgs>): Tensor[] {
+  const a = splitArgs.parse(args);
+  return split(a.tensor, a.splitSizeOrSections, a.dim);
+}
+/** torch.cat, torch.stack, torch.split, …: the parsing twins of the positional functions above (ops/index.ts exports them). */
+export const joinFunctions = { cat: catFn, stack: stackFn, split: splitFn, chunk: chunkOp.fn, unbind: unbindOp.fn, flip: flipOp.fn };
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    split(...args: Parameters<typeof splitMethod.method>): Tensor[];
+    chunk(...args: Parameters<typeof chunkOp.method>): Tensor[];
+    unbind(...args: Parameters<typeof unbindOp.method>): Tensor[];
+    flip(...args: Parameters<typeof flipOp.method>): Tensor;
+  }
+}
+
+P.split = splitMethod.method;
+P.chunk = chunkOp.method;
+P.unbind = unbindOp.method;
+P.flip = flipOp.method;

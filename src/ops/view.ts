@@ -12,6 +12,8 @@ import {
 } from '../tensor/shape.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 import { needsGrad, record } from './record.js';
+import { tensorOp } from './op-args.js';
+import { int, intList, intOrList, nullable } from '../tensor/args.js';
 import { sumToShape } from './reduce.js';
 
 export interface Geometry {
@@ -367,7 +369,6 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-// flatten, squeeze, unsqueeze, transpose, narrow, select, movedim: view-api.ts (options too).
 const P = Tensor.prototype;
 P.view = function (this: Tensor, ...shape: ShapeInput) {
   return view(this, ...shape);
@@ -407,3 +408,44 @@ P.expandAs = function (this: Tensor, other: Tensor) {
 P.slice = function (this: Tensor, dim: number, start?: number | null, end?: number | null, step?: number) {
   return slice(this, dim, start, end, step);
 };
+
+// --- the public spellings: PyTorch's parameters, positional or as options (x.flatten({ startDim: 1 })) ---
+// The functions above stay positional for the ops that call them internally.
+
+const flattenOp = tensorOp('flatten', [['startDim', int, 0], ['endDim', int, -1]] as const, (x, a) => flatten(x, a.startDim, a.endDim));
+const unflattenOp = tensorOp('unflatten', [['dim', int], ['sizes', intList]] as const, (x, a) => unflatten(x, a.dim, a.sizes));
+const squeezeOp = tensorOp('squeeze', [['dim', nullable(int), null]] as const, (x, a) => squeeze(x, a.dim ?? undefined));
+const unsqueezeOp = tensorOp('unsqueeze', [['dim', int]] as const, (x, a) => unsqueeze(x, a.dim));
+const transposeOp = tensorOp('transpose', [['dim0', int], ['dim1', int]] as const, (x, a) => transpose(x, a.dim0, a.dim1));
+const narrowOp = tensorOp('narrow', [['dim', int], ['start', int], ['length', int]] as const, (x, a) => narrow(x, a.dim, a.start, a.length));
+const selectOp = tensorOp('select', [['dim', int], ['index', int]] as const, (x, a) => select(x, a.dim, a.index));
+// movedim takes an int or a list of ints for both (moveaxis is the same op under numpy's name).
+const movedimOp = tensorOp('movedim', [['source', intOrList], ['destination', intOrList]] as const, (x, a) => x.moveaxis(a.source, a.destination));
+
+/** torch.flatten, torch.squeeze, …: the parsing twins of the positional functions above (ops/index.ts exports them). */
+export const viewFunctions = {
+  flatten: flattenOp.fn, unflatten: unflattenOp.fn, squeeze: squeezeOp.fn, unsqueeze: unsqueezeOp.fn,
+  transpose: transposeOp.fn, narrow: narrowOp.fn, select: selectOp.fn, movedim: movedimOp.fn,
+};
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    flatten(...args: Parameters<typeof flattenOp.method>): Tensor;
+    unflatten(...args: Parameters<typeof unflattenOp.method>): Tensor;
+    squeeze(...args: Parameters<typeof squeezeOp.method>): Tensor;
+    unsqueeze(...args: Parameters<typeof unsqueezeOp.method>): Tensor;
+    transpose(...args: Parameters<typeof transposeOp.method>): Tensor;
+    narrow(...args: Parameters<typeof narrowOp.method>): Tensor;
+    select(...args: Parameters<typeof selectOp.method>): Tensor;
+    movedim(...args: Parameters<typeof movedimOp.method>): Tensor;
+  }
+}
+
+P.flatten = flattenOp.method;
+P.unflatten = unflattenOp.method;
+P.squeeze = squeezeOp.method;
+P.unsqueeze = unsqueezeOp.method;
+P.transpose = transposeOp.method;
+P.narrow = narrowOp.method;
+P.select = selectOp.method;
+P.movedim = movedimOp.method;

@@ -410,10 +410,10 @@ function like<O extends TensorOptions>(name: string, t: Tensor, opts: O | undefi
 export const zerosLike = (t: Tensor, opts?: TensorOptions) => zeros(t.shape, like('zerosLike', t, opts));
 export const onesLike = (t: Tensor, opts?: TensorOptions) => ones(t.shape, like('onesLike', t, opts));
 export const emptyLike = (t: Tensor, opts?: TensorOptions) => empty(t.shape, like('emptyLike', t, opts));
-export function fullLike(input: Tensor, fillValue: number | boolean, opts?: TensorOptions): Tensor;
-export function fullLike(input: Tensor, options: TensorOptions & { fillValue: number | boolean }): Tensor;
+export function fullLike(input: Tensor, fillValue: number | boolean | bigint, opts?: TensorOptions): Tensor;
+export function fullLike(input: Tensor, options: TensorOptions & { fillValue: number | boolean | bigint }): Tensor;
 export function fullLike(...args: unknown[]): Tensor {
-  const [t, value, opts] = liftOptions('fullLike', ['input', 'fillValue'], args) as [Tensor, number | boolean, TensorOptions?];
+  const [t, value, opts] = liftOptions('fullLike', ['input', 'fillValue'], args) as [Tensor, number | boolean | bigint, TensorOptions?];
   return full(t.shape, value, like('fullLike', t, opts));
 }
 export const randLike = (t: Tensor, opts?: TensorOptions) => rand(t.shape, like('randLike', t, opts));
