@@ -3,6 +3,7 @@
 // defines them; nn.functional.embedding handles the Python arguments on top.
 import { backend, type View } from '../backend/index.js';
 import { full, zeros } from '../tensor/create.js';
+import { indexReader } from '../tensor/dtype.js';
 import { legacyTypeName, Node } from '../tensor/graph.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -20,8 +21,21 @@ function checkIndices(indices: Tensor, op: string, arg: number): void {
   }
 }
 
-/** Whether any index lies outside [lo, hi). */
-const outside = (indices: Tensor, lo: number, hi: number): boolean => indices.numel() > 0 && indices.lt(lo).logicalOr(indices.ge(hi)).any().item() !== 0;
+/**
+ * Whether any index lies outside [lo, hi): one pass over the index storage read as numbers
+ * (int64 through its words, no BigInt per element; a value past 2^53 is outside either way).
+ */
+function outside(indices: Tensor, lo: number, hi: number): boolean {
+  const n = indices.numel();
+  if (n === 0) return false;
+  const c = indices.isContiguous() ? indices : castRaw(indices, indices.dtype);
+  const at = indexReader(c.buffer);
+  for (let i = c.offset, end = c.offset + n; i < end; i++) {
+    const v = at(i);
+    if (!(v >= lo && v < hi)) return true;
+  }
+  return false;
+}
 
 class EmbeddingBackward0 extends Node {
   readonly name = 'EmbeddingBackward0';
