@@ -4,7 +4,7 @@
 // addition — the path of a checkpoint; the legacy `pretrained: true` means DEFAULT with
 // torchvision's deprecation warnings. Enum weights come from torch.hub's cache or are
 // downloaded there.
-import { existsSync } from 'node:fs';
+import { existsSync } from '#platform/fs';
 import type { Module } from '../../nn/module.js';
 import { load } from '../../serialization/index.js';
 import { isPlainObject } from '../../tensor/args.js';
