@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import type { Page } from 'playwright-core';
 import type { LoopResult } from './programs/train-loop.js';
-import { browserSkip, ROOT, startSession, usingNodeStubs, type Session } from './harness.js';
+import { browserSkip, ROOT, startSession, type Session } from './harness.js';
 
 const skip = browserSkip();
 const HERE = join(ROOT, 'test', 'browser');
@@ -30,15 +30,12 @@ const KERNELS_HTML = '<!doctype html><meta charset="utf-8"><title>torchlette ker
  */
 const KNOWN_PAGE_FAILURES: RegExp[] = [/^elementwise kernels: native vs JS > unary: every op.*: erfinv\(\) on float64\[/];
 
-/** In the kernel bundle, test/backend's node:test / node:assert and backend imports point at the page versions (page/*.ts). */
+/** In the kernel bundle, test/backend's node:test and node:assert imports point at the page versions (page/*.ts). */
 const kernelRedirects: Plugin = {
   name: 'kernel-test-redirects',
   setup(build) {
     build.onResolve({ filter: /^node:test$/ }, () => ({ path: join(HERE, 'page', 'node-test.ts') }));
     build.onResolve({ filter: /^node:assert(\/strict)?$/ }, () => ({ path: join(HERE, 'page', 'assert.ts') }));
-    build.onResolve({ filter: /\/src\/backend\/index\.js$/ }, (args) =>
-      args.importer.startsWith(join(ROOT, 'test', 'backend') + '/') ? { path: join(HERE, 'page', 'backend-under-test.ts') } : undefined,
-    );
   },
 };
 
@@ -74,7 +71,6 @@ describe('torchlette in headless Chromium', { skip }, () => {
   const node: Partial<Record<'js' | 'wasm', Promise<LoopResult>>> = {};
 
   before(async () => {
-    if (usingNodeStubs) console.log('# NOTE: bundled with the TEMPORARY node: stubs of scripts/web-bundle.mjs (the platform seam has not landed)');
     node.js = nodeRun('js');
     node.wasm = nodeRun('wasm');
     session = await startSession({
@@ -114,7 +110,9 @@ describe('torchlette in headless Chromium', { skip }, () => {
     await k.page.waitForFunction(() => 'torchletteKernels' in globalThis, undefined, { timeout: 30_000 }).catch((e: Error) => {
       throw new Error(`the kernel test page did not load: ${k.problems.join('; ') || e.message}`);
     });
-    const outcomes = await k.page.evaluate(() => (globalThis as unknown as { torchletteKernels: { runAll(): Promise<{ name: string; status: string; detail?: string }[]> } }).torchletteKernels.runAll());
+    type Kernels = { backend: string; runAll(): Promise<{ name: string; status: string; detail?: string }[]> };
+    assert.equal(await k.page.evaluate(() => (globalThis as unknown as { torchletteKernels: Kernels }).torchletteKernels.backend), 'wasm');
+    const outcomes = await k.page.evaluate(() => (globalThis as unknown as { torchletteKernels: Kernels }).torchletteKernels.runAll());
     const line = (o: { name: string; detail?: string }) => `${o.name}: ${o.detail ?? ''}`;
     const failed = outcomes.filter((o) => o.status !== 'pass');
     const known = failed.filter((o) => o.status === 'fail' && KNOWN_PAGE_FAILURES.some((re) => re.test(line(o))));

@@ -72,7 +72,7 @@ describe('the demo page (examples/web) in headless Chromium', { skip }, () => {
   });
 
   test('classifies a drawing and a dropped image', async () => {
-    // a pair of trousers: two thick vertical strokes joined at the top
+    // a pair of trousers: two wide legs, top to bottom (light on black, as Fashion-MNIST)
     const box = (await page.locator('#draw').boundingBox())!;
     const stroke = async (points: [number, number][]) => {
       await page.mouse.move(box.x + points[0][0], box.y + points[0][1]);
@@ -81,9 +81,11 @@ describe('the demo page (examples/web) in headless Chromium', { skip }, () => {
       await page.mouse.up();
     };
     await page.click('#clear');
-    await stroke([[100, 30], [180, 30]]);
-    await stroke([[105, 30], [95, 260]]);
-    await stroke([[175, 30], [185, 260]]);
+    await stroke([[95, 25], [185, 25]]); // the waist
+    for (const dx of [0, 20]) {
+      await stroke([[95 + dx, 25], [80 + dx, 265]]); // left leg, two strokes wide
+      await stroke([[165 + dx, 25], [180 + dx, 265]]); // right leg
+    }
     const drawn = await state();
     console.log(`# a drawn pair of trousers is classified as: ${drawn.prediction}`);
     assert.equal(await page.locator('#probs tr').count(), 10);

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // @ts-expect-error plain JavaScript script, no declarations
-import { bundle, usingNodeStubs } from '../../scripts/web-bundle.mjs';
+import { bundle } from '../../scripts/web-bundle.mjs';
 // @ts-expect-error plain JavaScript script, no declarations
 import { startServer } from '../../scripts/web-server.mjs';
 
@@ -31,8 +31,6 @@ export function browserSkip(): false | string {
   }
   return false;
 }
-
-export { usingNodeStubs };
 
 /** What a page or its workers reported that must fail the test: uncaught errors, console.error, failed requests. */
 export interface PageProblems {

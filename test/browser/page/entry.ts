@@ -1,9 +1,9 @@
 // The browser tests' page bundle: exposes the seeded training loop (on the JS or the wasm
 // backend, in the page or in a module Worker) to test/browser/browser.test.ts, which calls
 // it through page.evaluate.
+import * as torch from '../../../src/index.js';
 import { jsBackend, setBackend } from '../../../src/backend/index.js';
 import { trainLoop, type LoopResult } from '../programs/train-loop.js';
-import { useWasm } from './wasm.js';
 
 type BackendName = 'js' | 'wasm';
 
@@ -16,7 +16,8 @@ interface PageWorker {
 const WorkerClass = (globalThis as unknown as { Worker: new (url: string, o: { type: 'module' }) => PageWorker }).Worker;
 
 async function inPage(backend: BackendName): Promise<LoopResult> {
-  if (backend === 'wasm') await useWasm();
+  // the library's own page loader; the JS backend is what a page runs before it
+  if (backend === 'wasm') await torch.backends.loadWasm('/torchlette.wasm');
   else setBackend(jsBackend);
   return trainLoop();
 }
