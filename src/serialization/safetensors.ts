@@ -171,12 +171,12 @@ function readAll(source: Source): { tensors: TensorMap; metadata: Metadata | nul
 
 /** safetensors.torch.save_file: writes the tensors (contiguous, little-endian) atomically. */
 export function saveFile(tensors: TensorMap | Map<string, Tensor>, path: string | URL, metadata?: Metadata): void {
-  const file = pathString(path, 'safetensors saveFile');
+  const file = pathString(path, 'safetensors saveFile', 'safetensors.save(tensors) gives the bytes to download or store');
   inFile(file, () => writeFileAtomic(file, serialize(tensors, metadata)));
 }
 
 export async function saveFileAsync(tensors: TensorMap | Map<string, Tensor>, path: string | URL, metadata?: Metadata): Promise<void> {
-  const file = pathString(path, 'safetensors saveFileAsync');
+  const file = pathString(path, 'safetensors saveFileAsync', 'safetensors.save(tensors) gives the bytes to download or store');
   await inFileAsync(file, async () => writeFileAtomicAsync(file, serialize(tensors, metadata)));
 }
 

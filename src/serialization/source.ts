@@ -12,11 +12,13 @@ import { inFile, SerializationError } from './errors.js';
  * A path given as a string or a file: URL, as a filesystem path. `api` names the caller
  * for the error a web page gets (it has no files).
  */
-export function pathString(path: string | URL, api = 'this function'): string {
+export function pathString(path: string | URL, api = 'this function', instead?: string): string {
   if (platformName === 'browser') {
     throw new PlatformUnavailableError(
-      `${api}(path) reads or writes files, which a web page cannot: pass the bytes (a Uint8Array or ArrayBuffer) to the function that takes them, ` +
-        'or a Blob, fetch Response or http(s) URL to its async form (loadAsync, loadFileAsync)',
+      instead !== undefined
+        ? `${api}(path) writes a file, which a web page cannot: ${instead}`
+        : `${api}(path) reads files, which a web page cannot: pass the bytes (a Uint8Array or ArrayBuffer) to the function that takes them, ` +
+            'or a Blob, fetch Response or http(s) URL to its async form (loadAsync, loadFileAsync)',
     );
   }
   return path instanceof URL ? fileURLToPath(path) : path;

@@ -215,12 +215,12 @@ function archiveStem(file: string): string {
  * atomically: on any error an existing file is left untouched.
  */
 export function save(obj: unknown, path: string | URL, options: SaveOptions = {}): void {
-  const file = pathString(path, 'torch.save');
+  const file = pathString(path, 'torch.save', 'torch.saveToBuffer(obj) gives the bytes to download or store');
   inFile(file, () => writeFileAtomic(file, serialize(obj, archiveStem(file), options)));
 }
 
 export async function saveAsync(obj: unknown, path: string | URL, options: SaveOptions = {}): Promise<void> {
-  const file = pathString(path, 'torch.saveAsync');
+  const file = pathString(path, 'torch.saveAsync', 'torch.saveToBuffer(obj) gives the bytes to download or store');
   await inFileAsync(file, async () => writeFileAtomicAsync(file, serialize(obj, archiveStem(file), options)));
 }
 
