@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The demo page (examples/web/, `npm run web`) in headless Chromium: it loads the
 // checkpoint trained in Node and scores what Node scores with it, classifies a drawing and a
 // dropped image, and trains one epoch of the embedded Fashion-MNIST subset to the issue's
@@ -121,5 +122,17 @@ describe('the demo page (examples/web) in headless Chromium', { skip }, () => {
     console.log(`# demo: one epoch in the page on ${backend}: test accuracy ${(100 * Number(s.accuracy)).toFixed(1)}%, ${Number(s.seconds).toFixed(1)} s training (${((Date.now() - t0) / 1000).toFixed(1)} s with evaluation)`);
     assert.deepEqual(problems, []);
     assert.ok(Number(s.accuracy) >= 0.75, `test accuracy ${s.accuracy} < 0.75`);
+    // the progress bar went to the end and the loss plot has its lines (pixels of the two blues)
+    const ui = await page.evaluate(() => {
+      const bar = document.getElementById('progress') as HTMLProgressElement;
+      const plot = document.getElementById('loss-plot') as HTMLCanvasElement;
+      const px = plot.getContext('2d')!.getImageData(0, 0, plot.width, plot.height).data;
+      let blue = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i + 3] > 0 && px[i + 2] > px[i] + 60) blue++;
+      return { value: bar.value, max: bar.max, blue };
+    });
+    assert.equal(ui.value, ui.max);
+    assert.equal(ui.max, Math.ceil(6000 / 32));
+    assert.ok(ui.blue > 500, `the loss plot has only ${ui.blue} line pixels`);
   });
 });
