@@ -5,7 +5,13 @@
 // prefix in its name), so a failed or corrupt download never lands in the cache.
 import { randomHex } from '#platform/crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from '#platform/fs';
-import { env as getEnv, homedir, writeStderr } from '#platform/os';
+import { env as getEnv, homedir, platformName, writeStderr } from '#platform/os';
+import { PlatformUnavailableError } from '../platform/unavailable.js';
+
+/** The hub downloads synchronously into a cache folder: neither exists in a web page. */
+function inPage(api: string, instead: string): void {
+  if (platformName === 'browser') throw new PlatformUnavailableError(`${api} downloads into a cache folder, which a web page does not have: ${instead}`);
+}
 import { basename, dirname, join } from '#platform/path';
 import { load } from '../serialization/index.js';
 import { bool, deviceArg, nullable, signature, string, type ArgsOf } from '../tensor/args.js';
@@ -70,6 +76,7 @@ const downloadArgs = signature('download_url_to_file', [
  * behind and the error names the URL and the cause.
  */
 export function downloadUrlToFile(...args: ArgsOf<typeof downloadArgs>): void {
+  inPage('torch.hub.downloadUrlToFile', 'fetch(url) gives the bytes');
   const { url: requested, dst: given, hashPrefix, progress } = downloadArgs.parse(args);
   const url = resolveModelZooUrl(requested);
   const dst = expandUser(given);
@@ -113,6 +120,7 @@ const loadArgs = signature('load_state_dict_from_url', [
  * (`name-<sha256>.ext`) and the download is rejected when it does not match.
  */
 export function loadStateDictFromUrl<T = Record<string, Tensor>>(...args: ArgsOf<typeof loadArgs>): T {
+  inPage('torch.hub.loadStateDictFromUrl', 'await torch.loadAsync(url) fetches and loads a checkpoint (the browser caches it by its HTTP headers)');
   const a = loadArgs.parse(args);
   if (getEnv('TORCH_MODEL_ZOO')) warnOnce('TORCH_MODEL_ZOO is deprecated, please use env TORCH_HOME instead');
   // Every storage loads on the CPU: map_location only has to name it (a CUDA device throws here).
