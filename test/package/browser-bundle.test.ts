@@ -111,8 +111,11 @@ describe('Vite build', () => {
           write: false,
           minify: 'esbuild',
           target: 'es2022',
-          lib: { entry: file, formats: ['es'], fileName: name },
+          // An app build (lib mode would inline the .wasm as base64 and keep whitespace), keeping
+          // the entry's exports as a library's.
           rollupOptions: {
+            input: file,
+            preserveEntrySignatures: 'strict',
             // Import cycles between modules (ops/view <-> ops/reduce <-> ops/join) are legal ES
             // modules; Vite leaves CIRCULAR_DEPENDENCY out of its own output for that reason.
             onwarn: (w) => {
@@ -121,15 +124,18 @@ describe('Vite build', () => {
           },
         },
       });
-      const outputs = (Array.isArray(result) ? result : [result]) as { output: { type: string; code?: string; moduleIds?: string[]; modules?: Record<string, { renderedLength: number }> }[] }[];
+      const outputs = (Array.isArray(result) ? result : [result]) as { output: { type: string; fileName: string; code?: string; source?: string | Uint8Array; moduleIds?: string[]; modules?: Record<string, { renderedLength: number }> }[] }[];
+      const assets = outputs.flatMap((o) => o.output).filter((c) => c.type === 'asset');
       const chunks = outputs.flatMap((o) => o.output).filter((c) => c.type === 'chunk');
       const kept = chunks.flatMap((c) => Object.entries(c.modules ?? {}).filter(([, m]) => m.renderedLength > 0).map(([id]) => id));
       const ids = chunks.flatMap((c) => c.moduleIds ?? []);
       const code = chunks.map((c) => c.code ?? '').join('');
-      t.diagnostic(`${name}: ${kb(code.length)} minified, ${kb(gzipSync(code).length)} gzipped`);
+      t.diagnostic(`${name}: ${kb(code.length)} minified, ${kb(gzipSync(code).length)} gzipped; assets: ${assets.map((a) => `${a.fileName} ${kb(a.source?.length ?? 0)}`).join(', ') || 'none'}`);
       assert.deepEqual(warnings, []);
       assert.deepEqual(ids.filter((i) => NODE_BUILTINS.has(i) || i.startsWith('node:') || i.startsWith('__vite-browser-external')), []);
       assert.deepEqual(ids.filter((i) => i.includes('/platform/node/')), []);
+      // The only file shipped beside the code: the WebAssembly build (new URL(..., import.meta.url) in platform/browser/addon.ts).
+      assert.deepEqual(assets.map((a) => a.fileName.replace(/-[A-Za-z0-9_-]+\./, '.')), ['assets/torchlette.wasm']);
       if (name === 'linear') assert.deepEqual(kept.filter((i) => UNUSED.test(i)), [], 'serialization, data-loader, vision or hub code in a tensor + Linear app');
     });
   }

@@ -111,7 +111,9 @@ export class WorkerPool {
   private closed = false;
 
   constructor(inits: WorkerInit[], modules: readonly string[]) {
-    const entry = new URL(`./worker-main${runningFromSource ? '.ts' : '.js'}`, import.meta.url).href;
+    // The base goes through a variable so that bundlers (Vite) do not ship worker-main as a page asset: a page has no worker threads.
+    const here = import.meta.url;
+    const entry = new URL(`./worker-main${runningFromSource ? '.ts' : '.js'}`, here).href;
     const tsxLoader = tsxLoaderFor([entry, ...modules]);
     this.slots = inits.map((init) => {
       const { port1, port2 } = new MessageChannel();
