@@ -14,7 +14,7 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
@@ -26,7 +26,8 @@ const UNUSED = /src\/(serialization|utils\/data|vision|hub)\//;
 const APPS = {
   full: "export * from 'torchlette';",
   vision: "export * from 'torchlette/vision';",
-  linear: "import { nn, tensor } from 'torchlette';\nconst fc = new nn.Linear(2, 3);\nexport const y = fc.forward(tensor([[1, 2]]));",
+  // Methods that ops/ and autograd/ install on Tensor (sum, backward, tolist) must survive tree shaking.
+  linear: "import { nn, tensor } from 'torchlette';\nconst fc = new nn.Linear(2, 3);\nconst y = fc.forward(tensor([[0.5, 2]])).sum();\ny.backward();\nexport const grad = fc.weight.grad.tolist();",
 };
 
 const work = mkdtempSync(join(tmpdir(), 'torchlette-bundle-'));
@@ -65,6 +66,13 @@ async function esbuildBundle(name: keyof typeof APPS): Promise<Bundle> {
     outdir: join(work, name),
   });
   const js = result.outputFiles.filter((f) => f.path.endsWith('.js'));
+  if (name === 'linear') {
+    // Run the page bundle (its browser platform needs nothing Node lacks) and check what it computed.
+    const file = join(work, 'linear.mjs');
+    writeFileSync(file, js[0].contents);
+    const { grad } = (await import(pathToFileURL(file).href)) as { grad: number[][] };
+    assert.deepEqual(grad, [[0.5, 2], [0.5, 2], [0.5, 2]]);
+  }
   const out = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined);
   assert.ok(out);
   return {
