@@ -53,13 +53,14 @@ export * as utils from './utils/index.js';
 export * as hub from './hub/index.js';
 export { getNumThreads, setNumThreads, type BackendInfo } from './backend/index.js';
 
-import { backendInfo } from './backend/index.js';
+import { backendInfo, loadWasm } from './backend/index.js';
 import { cudnn, mps } from './cuda.js';
 /**
  * torch.backends: `torch.backends.info()` says which backend runs the ops (native or js) and
- * why; `mps.isAvailable()` and `cudnn.isAvailable()` are false (torchlette runs on the CPU).
+ * why; `await torch.backends.loadWasm(source?)` loads the WebAssembly backend (how a web page
+ * gets it; see backend/index.ts); `mps.isAvailable()` and `cudnn.isAvailable()` are false (torchlette runs on the CPU).
  */
-export const backends = { info: backendInfo, mps, cudnn };
+export const backends = { info: backendInfo, loadWasm, mps, cudnn };
 
 import type { DType } from './tensor/dtype.js';
 import { getDefaultGenerator } from './tensor/random.js';

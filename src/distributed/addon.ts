@@ -1,10 +1,9 @@
 // Loading torch.distributed's optional native addon (native/distributed, built against Gloo by
 // scripts/build-distributed.mjs). Without it torch.distributed.isAvailable() is false and
 // unavailableReason() says why; nothing else in torchlette depends on it.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from '#platform/fs';
+import { addonsUnsupported, packageRoot, requireAddon } from '#platform/addon';
+import { join } from '#platform/path';
 import type { TypedArray } from '../tensor/dtype.js';
 
 /** An opaque native handle (a store or a process group). */
@@ -47,23 +46,33 @@ export interface DistributedAddon {
   hostname(): string;
 }
 
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BUILD_DIR = join(PACKAGE_ROOT, 'native', 'distributed', 'build');
+// Paths are computed on first use: importing torchlette touches no file.
+function buildDir(): string {
+  return join(packageRoot(), 'native', 'distributed', 'build');
+}
 /** Where scripts/build-distributed.mjs puts the addon. */
-export const DISTRIBUTED_ADDON_PATH = join(BUILD_DIR, 'Release', 'torchlette_distributed.node');
+export function distributedAddonPath(): string {
+  return join(buildDir(), 'Release', 'torchlette_distributed.node');
+}
 
 let loaded: DistributedAddon | null | undefined;
 let reason = '';
 
 function load(): DistributedAddon | null {
   if (loaded !== undefined) return loaded;
+  const unsupported = addonsUnsupported();
+  if (unsupported !== null) {
+    loaded = null;
+    reason = `${unsupported} (torch.distributed runs on Gloo through one)`;
+    return loaded;
+  }
   try {
-    loaded = createRequire(import.meta.url)(DISTRIBUTED_ADDON_PATH) as DistributedAddon;
+    loaded = requireAddon(distributedAddonPath()) as DistributedAddon;
   } catch (e) {
     loaded = null;
     let why = '';
     try {
-      why = readFileSync(join(BUILD_DIR, 'distributed-build.log'), 'utf8').split('\n')[0].replace(/^UNAVAILABLE: /, '');
+      why = readFileSync(join(buildDir(), 'distributed-build.log'), 'utf8').split('\n')[0].replace(/^UNAVAILABLE: /, '');
     } catch {
       why = 'the distributed addon was not built (install Gloo, e.g. Debian\'s libgloo-dev, then run node scripts/build-distributed.mjs)';
     }

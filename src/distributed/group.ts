@@ -7,6 +7,7 @@ import { warnOnce } from '../tensor/warnings.js';
 import { distributedAddon, type Handle } from './addon.js';
 import { FileStore, PrefixStore, Store, TCPStore } from './store.js';
 import { listenForCompletions } from './work.js';
+import { env } from '#platform/os';
 
 /** PyTorch's default_pg_timeout: 30 minutes, in milliseconds. */
 export const defaultPgTimeout = 30 * 60 * 1000;
@@ -121,7 +122,7 @@ const initArgs = signature('init_process_group', [
 ] as const);
 
 function envInt(name: string, method: string): number {
-  const v = process.env[name];
+  const v = env(name);
   if (v === undefined || v === '') throw new Error(`Error initializing torch.distributed using ${method} rendezvous: environment variable ${name} expected, but not set`);
   const n = Number(v);
   if (!Number.isInteger(n)) throw new Error(`Error initializing torch.distributed using ${method} rendezvous: environment variable ${name} is not an integer: '${v}'`);
@@ -129,7 +130,7 @@ function envInt(name: string, method: string): number {
 }
 
 function envString(name: string, method: string): string {
-  const v = process.env[name];
+  const v = env(name);
   if (v === undefined || v === '') throw new Error(`Error initializing torch.distributed using ${method} rendezvous: environment variable ${name} expected, but not set`);
   return v;
 }
@@ -140,7 +141,7 @@ function isLoopback(host: string): boolean {
 
 /** The address peers reach this process at: GLOO_SOCKET_IFNAME, loopback for a local job, else the host name. */
 function deviceAddress(masterAddr: string | null): { hostname: string; iface: string } {
-  const iface = process.env.GLOO_SOCKET_IFNAME ?? '';
+  const iface = env('GLOO_SOCKET_IFNAME') ?? '';
   if (iface) return { hostname: '', iface };
   if (masterAddr === null || isLoopback(masterAddr)) return { hostname: '127.0.0.1', iface: '' };
   return { hostname: distributedAddon().hostname(), iface: '' };

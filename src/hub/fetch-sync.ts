@@ -3,7 +3,8 @@
 // a worker thread streams the response into a file while this thread waits on a
 // SharedArrayBuffer, waking ten times a second to report progress. The worker hashes the
 // bytes (SHA-256) as they arrive, as torch.hub does.
-import { Worker } from 'node:worker_threads';
+import { Worker } from '#platform/threads';
+import { utf8Decode } from '../platform/bytes.js';
 
 const MESSAGE_BYTES = 4096;
 // Layout of the shared buffer: Int32 status and message length, Float64 bytes received
@@ -113,7 +114,7 @@ export function fetchToPathSync(url: string, path: string, options: FetchSyncOpt
         throw new Error(`no data received for ${(idleTimeoutMs + 10_000) / 1000} s`);
       }
     }
-    const text = Buffer.from(new Uint8Array(shared, MESSAGE_OFFSET, Atomics.load(state, 1))).toString();
+    const text = utf8Decode(new Uint8Array(shared, MESSAGE_OFFSET, Atomics.load(state, 1)).slice());
     if (Atomics.load(state, 0) === FAILED) throw new Error(text);
     return { bytes: counts[0], sha256: text };
   } finally {

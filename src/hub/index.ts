@@ -3,10 +3,16 @@
 // downloaded is reused; a download goes to a temporary file next to its destination and
 // is renamed only once complete (and, with check_hash, once its SHA-256 matches the
 // prefix in its name), so a failed or corrupt download never lands in the cache.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { randomHex } from '#platform/crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from '#platform/fs';
+import { env as getEnv, homedir, platformName, writeStderr } from '#platform/os';
+import { PlatformUnavailableError } from '../platform/unavailable.js';
+
+/** The hub downloads synchronously into a cache folder: neither exists in a web page. */
+function inPage(api: string, instead: string): void {
+  if (platformName === 'browser') throw new PlatformUnavailableError(`${api} downloads into a cache folder, which a web page does not have: ${instead}`);
+}
+import { basename, dirname, join } from '#platform/path';
 import { load } from '../serialization/index.js';
 import { bool, deviceArg, nullable, signature, string, type ArgsOf } from '../tensor/args.js';
 import { device } from '../tensor/device.js';
@@ -33,13 +39,12 @@ function expandUser(path: string): string {
 
 /** $TORCH_HOME, else $XDG_CACHE_HOME/torch, else ~/.cache/torch. */
 function torchHome(): string {
-  const env = process.env;
-  return expandUser(env.TORCH_HOME ?? join(env.XDG_CACHE_HOME ?? '~/.cache', 'torch'));
+  return expandUser(getEnv('TORCH_HOME') ?? join(getEnv('XDG_CACHE_HOME') ?? '~/.cache', 'torch'));
 }
 
 /** torch.hub.get_dir(): the directory set by setDir, else $TORCH_HOME/hub. */
 export function getDir(): string {
-  if (process.env.TORCH_HUB) warnOnce('TORCH_HUB is deprecated, please use env TORCH_HOME instead');
+  if (getEnv('TORCH_HUB')) warnOnce('TORCH_HUB is deprecated, please use env TORCH_HOME instead');
   return hubDir ?? join(torchHome(), 'hub');
 }
 
@@ -52,7 +57,7 @@ export function setDir(...args: ArgsOf<typeof setDirArgs>): void {
 
 /** The URL actually fetched: the model zoo's prefix replaced by $TORCHLETTE_MODEL_ZOO_URL when set. */
 export function resolveModelZooUrl(url: string): string {
-  const mirror = process.env[ZOO_ENV];
+  const mirror = getEnv(ZOO_ENV);
   if (mirror === undefined || mirror === '' || !url.startsWith(MODEL_ZOO_URL)) return url;
   return (mirror.endsWith('/') ? mirror : `${mirror}/`) + url.slice(MODEL_ZOO_URL.length);
 }
@@ -71,10 +76,11 @@ const downloadArgs = signature('download_url_to_file', [
  * behind and the error names the URL and the cause.
  */
 export function downloadUrlToFile(...args: ArgsOf<typeof downloadArgs>): void {
+  inPage('torch.hub.downloadUrlToFile', 'fetch(url) gives the bytes');
   const { url: requested, dst: given, hashPrefix, progress } = downloadArgs.parse(args);
   const url = resolveModelZooUrl(requested);
   const dst = expandUser(given);
-  const tmp = join(dirname(dst), `tmp${randomBytes(6).toString('hex')}`);
+  const tmp = join(dirname(dst), `tmp${randomHex(6)}`);
   const bar = progress ? new DownloadProgress() : null;
   try {
     let sha256: string;
@@ -114,8 +120,9 @@ const loadArgs = signature('load_state_dict_from_url', [
  * (`name-<sha256>.ext`) and the download is rejected when it does not match.
  */
 export function loadStateDictFromUrl<T = Record<string, Tensor>>(...args: ArgsOf<typeof loadArgs>): T {
+  inPage('torch.hub.loadStateDictFromUrl', 'await torch.loadAsync(url) fetches and loads a checkpoint (the browser caches it by its HTTP headers)');
   const a = loadArgs.parse(args);
-  if (process.env.TORCH_MODEL_ZOO) warnOnce('TORCH_MODEL_ZOO is deprecated, please use env TORCH_HOME instead');
+  if (getEnv('TORCH_MODEL_ZOO')) warnOnce('TORCH_MODEL_ZOO is deprecated, please use env TORCH_HOME instead');
   // Every storage loads on the CPU: map_location only has to name it (a CUDA device throws here).
   if (a.mapLocation !== null) device(a.mapLocation);
   const modelDir = a.modelDir === null ? join(getDir(), 'checkpoints') : expandUser(a.modelDir);
@@ -123,7 +130,7 @@ export function loadStateDictFromUrl<T = Record<string, Tensor>>(...args: ArgsOf
   const fileName = a.fileName ?? basename(new URL(a.url).pathname);
   const cached = join(modelDir, fileName);
   if (!existsSync(cached)) {
-    process.stderr.write(`Downloading: "${resolveModelZooUrl(a.url)}" to ${cached}\n`);
+    writeStderr(`Downloading: "${resolveModelZooUrl(a.url)}" to ${cached}\n`);
     const hashPrefix = a.checkHash ? (HASH_REGEX.exec(fileName)?.[1] ?? null) : null;
     downloadUrlToFile(a.url, cached, hashPrefix, a.progress);
   }

@@ -1,5 +1,6 @@
 // The download progress that torch.hub shows on stderr (a tqdm bar): redrawn in place on
 // a terminal; on a pipe or a log file a plain line at every 10% instead, so logs stay short.
+import { stderrStream } from '#platform/os';
 
 /** tqdm's unit_scale with unit_divisor=1024: three significant digits and a k/M/G/T prefix. */
 export function formatBytes(n: number): string {
@@ -35,7 +36,7 @@ export class DownloadProgress {
   private received = 0;
   private drawn = false;
 
-  constructor(private readonly stream: ProgressStream = process.stderr) {
+  constructor(private readonly stream: ProgressStream = stderrStream() as ProgressStream) {
     this.tty = stream.isTTY === true;
   }
 

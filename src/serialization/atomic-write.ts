@@ -1,25 +1,17 @@
 // Writes replace a file atomically: a temporary file beside the target is written,
 // flushed to disk and renamed over it, so readers see the old file or the new one,
 // never a partial write; on failure the temporary file goes and the target is untouched.
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from '#platform/fs';
+import { open, rename, unlink } from '#platform/fs';
+import { basename, dirname, join } from '#platform/path';
+import { randomHex } from '#platform/crypto';
+import { pid, processAlive } from '#platform/os';
 
 function temporaryPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${pid()}.${randomHex(6)}.tmp`);
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
-}
 
 /**
  * Removes the temporaries that interrupted saves to `path` left behind (a killed process
@@ -36,7 +28,7 @@ function removeOrphans(path: string): void {
   }
   for (const name of names) {
     const m = pattern.exec(name);
-    if (m === null || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    if (m === null || Number(m[1]) === pid() || processAlive(Number(m[1]))) continue;
     try {
       unlinkSync(join(dirname(path), name));
     } catch {

@@ -1,14 +1,14 @@
 // safetensors (https://github.com/huggingface/safetensors): an 8-byte little-endian
 // header length, a JSON header {name: {dtype, shape, data_offsets}, __metadata__},
 // then the tensors' bytes, contiguous and little-endian, covering the buffer exactly.
-import { readFile } from 'node:fs/promises';
 import type { DType } from '../tensor/dtype.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic, writeFileAtomicAsync } from './atomic-write.js';
 import { inFile, inFileAsync, SerializationError } from './errors.js';
-import { BufferSource, pathString, readBytes, withFileSource, type Source } from './source.js';
+import { asBytes, BufferSource, pathString, readAllAsync, readBytes, withFileSource, type BytesLike, type Source } from './source.js';
 import { encodeStorage, LOADS_AS, readStorage, WIRE_SIZE, type WireDtype } from './storage-codec.js';
 import { defineKey } from './to-js.js';
+import { concatBytes, utf8Encode } from '../platform/bytes.js';
 
 export type Metadata = Record<string, string>;
 export type TensorMap = Record<string, Tensor>;
@@ -82,7 +82,7 @@ function serialize(tensors: TensorMap | Map<string, Tensor>, metadata?: Metadata
   }
   let json = JSON.stringify(header);
   // Pads with spaces so the data starts 8-byte aligned.
-  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
+  json += ' '.repeat((8 - ((8 + utf8Encode(json).length) % 8)) % 8);
   const headerBytes = new TextEncoder().encode(json);
   const prefix = new Uint8Array(8);
   new DataView(prefix.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
@@ -171,33 +171,34 @@ function readAll(source: Source): { tensors: TensorMap; metadata: Metadata | nul
 
 /** safetensors.torch.save_file: writes the tensors (contiguous, little-endian) atomically. */
 export function saveFile(tensors: TensorMap | Map<string, Tensor>, path: string | URL, metadata?: Metadata): void {
-  const file = pathString(path);
+  const file = pathString(path, 'safetensors saveFile', 'safetensors.save(tensors) gives the bytes to download or store');
   inFile(file, () => writeFileAtomic(file, serialize(tensors, metadata)));
 }
 
 export async function saveFileAsync(tensors: TensorMap | Map<string, Tensor>, path: string | URL, metadata?: Metadata): Promise<void> {
-  const file = pathString(path);
+  const file = pathString(path, 'safetensors saveFileAsync', 'safetensors.save(tensors) gives the bytes to download or store');
   await inFileAsync(file, async () => writeFileAtomicAsync(file, serialize(tensors, metadata)));
 }
 
 /** safetensors.torch.load_file: every tensor, by name (in name order). */
 export function loadFile(path: string | URL): TensorMap {
-  return withFileSource(pathString(path), (source) => readAll(source).tensors);
+  return withFileSource(pathString(path, 'safetensors loadFile'), (source) => readAll(source).tensors);
 }
 
-export async function loadFileAsync(path: string | URL): Promise<TensorMap> {
-  const file = pathString(path);
-  return inFileAsync(file, async () => readAll(new BufferSource(await readFile(file))).tensors);
+/** loadFile, asynchronously; also from an http(s) URL (fetched), bytes, a Blob/File or a fetch Response. */
+export async function loadFileAsync(path: string | URL | BytesLike): Promise<TensorMap> {
+  const { name, bytes } = await readAllAsync(path, 'safetensors loadFileAsync');
+  return inFileAsync(name, async () => readAll(new BufferSource(bytes)).tensors);
 }
 
 /** safetensors.torch.save: the file's bytes in memory. */
 export function save(tensors: TensorMap | Map<string, Tensor>, metadata?: Metadata): Uint8Array {
-  return inFile('<buffer>', () => Buffer.concat(serialize(tensors, metadata)));
+  return inFile('<buffer>', () => concatBytes(serialize(tensors, metadata)));
 }
 
 /** safetensors.torch.load: tensors from bytes in memory. */
-export function load(bytes: Uint8Array, name = '<buffer>'): TensorMap {
-  return inFile(name, () => readAll(new BufferSource(bytes)).tensors);
+export function load(bytes: Uint8Array | ArrayBuffer, name = '<buffer>'): TensorMap {
+  return inFile(name, () => readAll(new BufferSource(asBytes(bytes, 'safetensors load'))).tensors);
 }
 
 /** A file's header, read without its data: names, metadata, and tensors loaded one at a time. */
@@ -210,7 +211,7 @@ export interface SafeOpenFile {
 
 /** safetensors.safe_open: reads the header now and each tensor when asked for it. */
 export function safeOpen(path: string | URL): SafeOpenFile {
-  const file = pathString(path);
+  const file = pathString(path, 'safetensors safeOpen');
   const header = withFileSource(file, readHeader);
   const byName = new Map(header.tensors.map((t) => [t.name, t]));
   return {

@@ -1,14 +1,59 @@
 // Random access to a file's bytes: an open file (sync load reads only what it needs,
 // straight into tensor memory) or a buffer already in memory; and the paths that
 // save / load accept.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { closeSync, fstatSync, openSync, readFile, readSync } from '#platform/fs';
+import { platformName } from '#platform/os';
+import { fileURLToPath } from '#platform/path';
+import { PlatformUnavailableError } from '../platform/unavailable.js';
 import type { ByteInput } from './bytes.js';
 import { inFile, SerializationError } from './errors.js';
 
-/** A path given as a string or a file: URL, as a filesystem path. */
-export function pathString(path: string | URL): string {
+/**
+ * A path given as a string or a file: URL, as a filesystem path. `api` names the caller
+ * for the error a web page gets (it has no files).
+ */
+export function pathString(path: string | URL, api = 'this function', instead?: string): string {
+  if (platformName === 'browser') {
+    throw new PlatformUnavailableError(
+      instead !== undefined
+        ? `${api}(path) writes a file, which a web page cannot: ${instead}`
+        : `${api}(path) reads files, which a web page cannot: pass the bytes (a Uint8Array or ArrayBuffer) to the function that takes them, ` +
+            'or a Blob, fetch Response or http(s) URL to its async form (loadAsync, loadFileAsync)',
+    );
+  }
   return path instanceof URL ? fileURLToPath(path) : path;
+}
+
+/** Bytes, an ArrayBuffer, or something with arrayBuffer() (a Blob, a File, a fetch Response). */
+export type BytesLike = Uint8Array | ArrayBuffer | { arrayBuffer(): Promise<ArrayBuffer> };
+
+/** Uint8Array and ArrayBuffer as a Uint8Array (no copy). */
+export function asBytes(data: Uint8Array | ArrayBuffer, api: string): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  throw new TypeError(`${api} expects a Uint8Array or an ArrayBuffer, but got ${Object.prototype.toString.call(data)}`);
+}
+
+/**
+ * The whole content of `input` and a name for errors: a path or file: URL (read from disk in
+ * Node), an http(s) URL (fetched), or bytes / a Blob / a fetch Response.
+ */
+export async function readAllAsync(input: string | URL | BytesLike, api: string): Promise<{ name: string; bytes: Uint8Array }> {
+  if (input instanceof Uint8Array || input instanceof ArrayBuffer) return { name: '<buffer>', bytes: asBytes(input, api) };
+  const url = input instanceof URL ? input : typeof input === 'string' && /^https?:\/\//i.test(input) ? new URL(input) : null;
+  if (url !== null && url.protocol !== 'file:') {
+    const response = await fetch(url.href);
+    if (!response.ok) throw new SerializationError(`${api}: fetching ${url.href} answered HTTP ${response.status} ${response.statusText}`);
+    return { name: url.href, bytes: new Uint8Array(await response.arrayBuffer()) };
+  }
+  if (typeof input === 'string' || input instanceof URL) {
+    const file = pathString(input, api);
+    return { name: file, bytes: await readFile(file) };
+  }
+  if (typeof input === 'object' && input !== null && typeof input.arrayBuffer === 'function') {
+    return { name: '<blob>', bytes: new Uint8Array(await input.arrayBuffer()) };
+  }
+  throw new TypeError(`${api} expects a path, a URL, a Uint8Array, an ArrayBuffer, a Blob or a fetch Response, but got ${Object.prototype.toString.call(input)}`);
 }
 
 export interface Source {

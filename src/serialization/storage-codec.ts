@@ -2,7 +2,6 @@
 // storages: int64 is a BigInt64Array, the same 8-byte two's complement as on disk
 // (exact for every value); float16, bfloat16, int8 and int16 (no torchlette dtype) widen on load to
 // float32, float32, int32 and int32.
-import { endianness } from 'node:os';
 import { allocate, numeric, type DType, type TypedArray } from '../tensor/dtype.js';
 import { SerializationError } from './errors.js';
 
@@ -35,7 +34,8 @@ export const LOADS_AS: Record<WireDtype, DType> = {
   int16: 'int32',
 };
 
-const HOST_BIG_ENDIAN = endianness() === 'BE';
+// The host's byte order, from a typed array's view of a known value (no platform API).
+const HOST_BIG_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0;
 
 /** Where bytes can be read straight into the storage: same layout on disk and in memory. */
 function directBytes(wire: WireDtype, target: TypedArray, fileBigEndian: boolean): Uint8Array | null {

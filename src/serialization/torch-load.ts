@@ -1,8 +1,7 @@
 // torch.load: reads PyTorch checkpoints (the zip format and the legacy pickle
 // stream) with a weights-only unpickler, returning JS values and Tensors.
-import { readFile } from 'node:fs/promises';
 import { inFile, inFileAsync, SerializationError } from './errors.js';
-import { BufferSource, pathString, readBytes, withFileSource, type Source } from './source.js';
+import { asBytes, BufferSource, pathString, readAllAsync, readBytes, withFileSource, type BytesLike, type Source } from './source.js';
 import { toJs } from './to-js.js';
 import { loadLegacy } from './torch-legacy-load.js';
 import { loadZip } from './torch-zip-load.js';
@@ -47,15 +46,19 @@ function loadSource(source: Source): unknown {
  * that shared a storage in the file share one here.
  */
 export function load<T = unknown>(path: string | URL, _options: LoadOptions = {}): T {
-  return withFileSource(pathString(path), (source) => loadSource(source) as T);
+  return withFileSource(pathString(path, 'torch.load'), (source) => loadSource(source) as T);
 }
 
-export async function loadAsync<T = unknown>(path: string | URL, _options: LoadOptions = {}): Promise<T> {
-  const file = pathString(path);
-  return inFileAsync(file, async () => loadSource(new BufferSource(await readFile(file))) as T);
+/**
+ * torch.load, asynchronously, from a path or file: URL (Node), an http(s) URL (fetched), or
+ * bytes, an ArrayBuffer, a Blob/File or a fetch Response (what a web page has).
+ */
+export async function loadAsync<T = unknown>(path: string | URL | BytesLike, _options: LoadOptions = {}): Promise<T> {
+  const { name, bytes } = await readAllAsync(path, 'torch.loadAsync');
+  return inFileAsync(name, async () => loadSource(new BufferSource(bytes)) as T);
 }
 
 /** torch.load from bytes in memory (as PyTorch loads from an io.BytesIO). */
-export function loadFromBuffer<T = unknown>(bytes: Uint8Array, name = '<buffer>'): T {
-  return inFile(name, () => loadSource(new BufferSource(bytes)) as T);
+export function loadFromBuffer<T = unknown>(bytes: Uint8Array | ArrayBuffer, name = '<buffer>'): T {
+  return inFile(name, () => loadSource(new BufferSource(asBytes(bytes, 'torch.loadFromBuffer'))) as T);
 }

@@ -1,7 +1,7 @@
 // torch.save: writes PyTorch's zip format (1.6+), which every PyTorch since reads
 // with torch.load — also with weights_only=True, as only tensors and plain data
 // are written.
-import { parse as parsePath } from 'node:path';
+import { parse as parsePath } from '#platform/path';
 import type { DType } from '../tensor/dtype.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic, writeFileAtomicAsync } from './atomic-write.js';
@@ -215,12 +215,12 @@ function archiveStem(file: string): string {
  * atomically: on any error an existing file is left untouched.
  */
 export function save(obj: unknown, path: string | URL, options: SaveOptions = {}): void {
-  const file = pathString(path);
+  const file = pathString(path, 'torch.save', 'torch.saveToBuffer(obj) gives the bytes to download or store');
   inFile(file, () => writeFileAtomic(file, serialize(obj, archiveStem(file), options)));
 }
 
 export async function saveAsync(obj: unknown, path: string | URL, options: SaveOptions = {}): Promise<void> {
-  const file = pathString(path);
+  const file = pathString(path, 'torch.saveAsync', 'torch.saveToBuffer(obj) gives the bytes to download or store');
   await inFileAsync(file, async () => writeFileAtomicAsync(file, serialize(obj, archiveStem(file), options)));
 }
 

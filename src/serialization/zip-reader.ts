@@ -1,7 +1,6 @@
 // Reads zip archives through their central directory: stored and deflated entries,
 // zip64, bounds-checked against the file's size at every step.
-import { constants as bufferConstants } from 'node:buffer';
-import { inflateRawSync } from 'node:zlib';
+import { MAX_BUFFER_LENGTH, inflateRaw, isOutputTooLarge } from '#platform/zlib';
 import { ByteReader } from './bytes.js';
 import { crc32 } from './crc32.js';
 import { SerializationError } from './errors.js';
@@ -158,9 +157,9 @@ export class ZipArchive {
     let data = raw;
     if (entry.method === DEFLATED) {
       try {
-        data = inflateRawSync(raw, { maxOutputLength: Math.min(Math.max(1, entry.size), bufferConstants.MAX_LENGTH) });
+        data = inflateRaw(raw, Math.min(Math.max(1, entry.size), MAX_BUFFER_LENGTH));
       } catch (e) {
-        const reason = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? `it inflates to more than the ${entry.size} bytes declared` : `cannot inflate (${(e as Error).message})`;
+        const reason = isOutputTooLarge(e) ? `it inflates to more than the ${entry.size} bytes declared` : `cannot inflate (${(e as Error).message})`;
         throw new SerializationError(`corrupt zip entry ${entry.name}: ${reason}`, { cause: e });
       }
       if (data.length !== entry.size) throw new SerializationError(`corrupt zip entry ${entry.name}: inflates to ${data.length} bytes but ${entry.size} are declared`);

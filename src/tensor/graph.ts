@@ -40,7 +40,10 @@ export function swapAnomalyMode(mode: AnomalyMode): AnomalyMode {
 
 // The library's own layers below nn: their frames (node constructors, op plumbing) say nothing
 // about which line of the user's forward pass made a node.
-const INTERNAL = ['tensor/', 'ops/', 'autograd/', 'backend/'].map((d) => new URL(`../${d}`, import.meta.url).pathname);
+// (The base URL goes through a variable: bundlers such as Vite treat `new URL(literal,
+// import.meta.url)` as a file to ship, and would copy these folders' sources into the bundle.)
+const HERE = import.meta.url;
+const INTERNAL = ['tensor/', 'ops/', 'autograd/', 'backend/'].map((d) => new URL(`../${d}`, HERE).pathname);
 
 /** The JS stack of the forward call that creates a node, from the first frame outside the op layers. */
 function forwardStack(): string {

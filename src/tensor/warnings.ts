@@ -1,6 +1,7 @@
 // Python's warnings.warn under its default filter: each message once per process, through
-// Node's warning channel where there is one (a page has none: the message is dropped, as
-// Python drops a filtered warning).
+// Node's warning channel (process.emitWarning), or console.warn in a web page.
+import { emitWarning } from '#platform/os';
+
 const warned = new Set<string>();
 let warnAlways = false;
 
@@ -13,5 +14,5 @@ export const isWarnAlwaysEnabled = (): boolean => warnAlways;
 export function warnOnce(message: string, category = 'UserWarning'): void {
   if (warned.has(message) && !warnAlways) return;
   warned.add(message);
-  if (typeof process !== 'undefined' && typeof process.emitWarning === 'function') process.emitWarning(message, category);
+  emitWarning(message, category);
 }

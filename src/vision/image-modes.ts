@@ -3,6 +3,7 @@
 // (libImaging/Convert.c) and the fallbacks and transparency handling of Image.convert.
 import { BANDS, convertPixels, type PixelMode } from './image-convert.js';
 import { fromPalette, paletteTable, rgbToWebPalette, type PaletteTarget } from './image-palette.js';
+import { emitWarning } from '#platform/os';
 
 export type ImageMode = PixelMode | 'I' | 'F' | 'P';
 /** The pixel storage of each mode: Int32Array for I, Float32Array for F, Uint8Array otherwise. */
@@ -169,7 +170,7 @@ export function convert(src: PixelSource, to: ImageMode): Converted {
       if (to === 'P') throw new RangeError(`convert('P') of a mode ${src.mode} image with info.transparency is not supported (Pillow looks the colour up in its new palette); delete img.info.transparency first`);
       const out = convertUnchecked(src, to);
       if (typeof t !== 'number' && !Array.isArray(t)) {
-        process.emitWarning('Palette images with Transparency expressed in bytes should be converted to RGBA images');
+        emitWarning('Palette images with Transparency expressed in bytes should be converted to RGBA images');
         delete out.info.transparency;
       } else out.info.transparency = convertColour(src, t as number | readonly number[], to);
       return out;

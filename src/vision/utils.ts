@@ -1,6 +1,6 @@
 // torchvision.utils: make_grid and save_image.
 import { writeFileAtomic } from '../serialization/atomic-write.js';
-import { extname } from 'node:path';
+import { extname } from '#platform/path';
 import '../ops/index.js';
 import { cat, stack } from '../ops/join.js';
 import { bool, check, int, nullable, number, numberList, signature, string, type ArgsOf, type Check, type OptionsObjectOf, type ParsedOf } from '../tensor/args.js';

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import type { Backend } from '../../src/backend/backend.js';
 import { backendInfo, jsBackend, nativeAddon, nativeBackend, wasmAddon, wasmBackend } from '../../src/backend/index.js';
-import { WASM_PATH } from '../../src/backend/wasm/load.js';
+import { wasmPath } from '../../src/backend/wasm/load.js';
+const WASM_PATH = wasmPath();
 
 const KERNELS: Record<Exclude<keyof Backend, 'name'>, true> = {
   unary: true, binary: true, ternary: true, where: true, copy: true, fill: true, randomFill: true, reduce: true, variance: true, cumulative: true,
@@ -88,7 +89,8 @@ describe('backend selection', () => {
   });
 
   test('an unknown TORCHLETTE_BACKEND is an error', () => {
-    const script = "import('./src/backend/index.ts').catch((e) => { console.error(e.message); process.exit(3); })";
+    // Selection happens on first use (importing torchlette loads nothing), so the error comes from the first op.
+    const script = "import('./src/backend/index.ts').then((m) => m.backend()).catch((e) => { console.error(e.message); process.exit(3); })";
     const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { env: { ...process.env, TORCHLETTE_BACKEND: 'cuda' }, encoding: 'utf8' });
     assert.equal(r.status, 3);
     assert.match(r.stderr, /TORCHLETTE_BACKEND must be one of native, wasm, js \(or unset\), but got 'cuda'/);

@@ -27,6 +27,7 @@ const ALLOWED = [
   /^CHANGELOG\.md$/,
   /^LICENSE(\.md|\.txt)?$/,
   /^dist\/.+\.(js|d\.ts)$/,
+  /^dist\/package\.json$/, // dist's package scope: #platform/* imports and sideEffects (src/package.json, copied by the build)
   /^prebuilds\/[a-z0-9]+-[a-z0-9]+\/[A-Za-z0-9_.-]+\.node$/,
   /^prebuilds\/wasm\/torchlette\.wasm$/, // the WebAssembly backend (scripts/build-wasm.mjs, run by prepack)
   /^native\/[A-Za-z0-9_]+\.(cc|h|inc)$/,
@@ -95,7 +96,7 @@ function checkContents(pack: PackResult, label: string): void {
   assert.deepEqual(notAllowed, [], 'files outside the package\'s "files" list');
   const forbidden = paths.filter((p) => FORBIDDEN.some((re) => re.test(p)));
   assert.deepEqual(forbidden, [], 'tests, fixtures or build intermediates in the package');
-  for (const must of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/vision/index.js', 'dist/vision/index.d.ts', 'binding.gyp', 'native/addon.cc', 'scripts/build-native.mjs']) {
+  for (const must of ['package.json', 'README.md', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/vision/index.js', 'dist/vision/index.d.ts', 'dist/package.json', 'binding.gyp', 'native/addon.cc', 'scripts/build-native.mjs']) {
     assert.ok(paths.includes(must), `${must} is not in the package`);
   }
   assert.ok(

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
-import { linuxLibc, PREBUILD_DIR, prebuiltCandidates } from '../../src/backend/native/addon.js';
+import { linuxLibc, prebuildDir, prebuiltCandidates } from '../../src/backend/native/addon.js';
 
 test('prebuilt binaries: N-API and libc-tagged first, the other libc and ABI-specific builds skipped', () => {
   const dir = mkdtempSync(join(tmpdir(), 'torchlette-prebuilds-'));
@@ -28,6 +28,6 @@ test('prebuilt binaries: N-API and libc-tagged first, the other libc and ABI-spe
 });
 
 test("the prebuilt folder is named by Node's platform and arch", () => {
-  assert.equal(basename(PREBUILD_DIR), `${process.platform}-${process.arch}`);
-  assert.equal(basename(join(PREBUILD_DIR, '..')), 'prebuilds');
+  assert.equal(basename(prebuildDir()), `${process.platform}-${process.arch}`);
+  assert.equal(basename(join(prebuildDir(), '..')), 'prebuilds');
 });

@@ -410,6 +410,7 @@ test('compiled JavaScript: numWorkers 2 with plain for...of, classes in the entr
     const js = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022, useDefineForClassFields: true } }).outputText;
     writeFileSync(target, js);
   }
+  writeFileSync(join(out, 'package.json'), readFileSync(join(repo, 'src', 'package.json'))); // #platform/* imports, as npm run build copies it
   writeFileSync(join(tmp, 'package.json'), '{ "type": "module" }');
   symlinkSync(join(repo, 'node_modules'), join(tmp, 'node_modules'));
   if (existsSync(join(repo, 'build'))) symlinkSync(join(repo, 'build'), join(tmp, 'build'));

@@ -2,10 +2,10 @@
 // build/Release) and the metadata channel to it. Shapes, strides, offsets and scalar arguments are written into one shared
 // Float64Array ("meta", registered once) instead of being passed as JS arrays, which
 // N-API would have to walk element by element; calls pass only the data buffers.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { addonsUnsupported, packageRoot, requireAddon } from '#platform/addon';
+import { existsSync, readdirSync, readFileSync, statSync } from '#platform/fs';
+import { osArch, osPlatform } from '#platform/os';
+import { join } from '#platform/path';
 import type { View } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 
@@ -82,21 +82,26 @@ let pos = 0;
 // A candidate that fails to load or whose op lists differ from this JS code is skipped,
 // and the reason is kept for backendInfo().
 
-/** The package root: src/ and dist/ are both 3 levels above this file. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+// The paths are functions, computed on first use: importing torchlette touches no file.
 
 /** Where the build puts the addon. */
-export const ADDON_PATH = join(PACKAGE_ROOT, 'build', 'Release', 'torchlette.node');
+export function addonPath(): string {
+  return join(packageRoot(), 'build', 'Release', 'torchlette.node');
+}
 
 /** The folder of prebuilt binaries for this platform and architecture. */
-export const PREBUILD_DIR = join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`);
+export function prebuildDir(): string {
+  return join(packageRoot(), 'prebuilds', `${osPlatform()}-${osArch()}`);
+}
 
 /** The build log scripts/build-native.mjs leaves next to the addon. */
-const BUILD_LOG = join(PACKAGE_ROOT, 'build', 'native-build.log');
+function buildLog(): string {
+  return join(packageRoot(), 'build', 'native-build.log');
+}
 
 /** 'glibc' or 'musl' on Linux (node-gyp-build's test), undefined elsewhere. */
 export function linuxLibc(): 'glibc' | 'musl' | undefined {
-  if (process.platform !== 'linux') return undefined;
+  if (osPlatform() !== 'linux') return undefined;
   return existsSync('/etc/alpine-release') ? 'musl' : 'glibc';
 }
 
@@ -105,7 +110,7 @@ export function linuxLibc(): 'glibc' | 'musl' | undefined {
  * dot-separated tags ending in .node (node-gyp-build's convention): 'napi' marks an
  * N-API build, 'glibc'/'musl' the C library; a libc tag must match this system's.
  */
-export function prebuiltCandidates(dir: string = PREBUILD_DIR): string[] {
+export function prebuiltCandidates(dir: string = prebuildDir()): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -140,6 +145,7 @@ export type LoadResult = { ok: true; addon: Addon; ops: AddonOps; origin: AddonO
 
 /** Why there is no local build: the build's own verdict, or that it never ran. */
 function missingBuildReason(): string {
+  const BUILD_LOG = buildLog();
   if (!existsSync(BUILD_LOG)) return 'no local build in build/Release (the install script did not build one: scripts were disabled, or it found a prebuilt binary that loaded)';
   const first = readFileSync(BUILD_LOG, 'utf8').split('\n')[0];
   return `no local build: ${first.replace(/^(FAILED|SKIPPED): /, '')} (log: ${BUILD_LOG})`;
@@ -158,7 +164,10 @@ function mtime(path: string): number {
  * be used, or null), prebuilt binaries first (see above).
  */
 export function loadAddon(check: (ops: AddonOps) => string | null = () => null): LoadResult {
-  const platform = `${process.platform}-${process.arch}${linuxLibc() ? ` (${linuxLibc()})` : ''}`;
+  const unsupported = addonsUnsupported();
+  if (unsupported !== null) return { ok: false, reason: unsupported };
+  const ADDON_PATH = addonPath();
+  const platform = `${osPlatform()}-${osArch()}${linuxLibc() ? ` (${linuxLibc()})` : ''}`;
   const prebuilt = prebuiltCandidates();
   const hasBuild = existsSync(ADDON_PATH);
   const buildIsNewer = hasBuild && prebuilt.length > 0 && mtime(ADDON_PATH) > Math.max(...prebuilt.map(mtime));
@@ -172,7 +181,7 @@ export function loadAddon(check: (ops: AddonOps) => string | null = () => null):
     let addon: Addon;
     let ops: AddonOps;
     try {
-      addon = createRequire(import.meta.url)(c.path) as Addon;
+      addon = requireAddon(c.path) as Addon;
       ops = addon.init(meta);
     } catch (e) {
       failures.push(`${c.path} failed to load: ${(e as Error).message.split('\n')[0]}`);
@@ -194,7 +203,7 @@ export function loadAddon(check: (ops: AddonOps) => string | null = () => null):
     if (failures.length > 0) why += ` (${failures.join('; ')})`;
     return { ok: true, addon, ops, origin: { from: c.from, path: c.path, why } };
   }
-  if (prebuilt.length === 0) failures.unshift(`no prebuilt binary for ${platform} (${PREBUILD_DIR})`);
+  if (prebuilt.length === 0) failures.unshift(`no prebuilt binary for ${platform} (${prebuildDir()})`);
   if (!hasBuild) failures.push(missingBuildReason());
   return { ok: false, reason: failures.join('; ') };
 }

@@ -63,7 +63,7 @@ const BINARY = codes(BINARY_NAMES);
 const REDUCE = codes(REDUCE_NAMES);
 
 /** Why the addon's op lists cannot be used with this JS side, or null when they agree. */
-function opListMismatch(ops: { unaryOps: string[]; binaryOps: string[]; reduceOps: string[] }): string | null {
+export function opListMismatch(ops: { unaryOps: string[]; binaryOps: string[]; reduceOps: string[] }): string | null {
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
   if (!same(ops.unaryOps, UNARY_NAMES) || !same(ops.binaryOps, BINARY_NAMES) || !same(ops.reduceOps, REDUCE_NAMES)) {
     return 'the addon was built from other sources than this JS (op lists differ); rebuild it';

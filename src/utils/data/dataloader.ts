@@ -7,8 +7,8 @@
 // that defines them (pickle.ts), or from the module named in `workerDataset`. A dataset
 // that cannot be rebuilt so (a class in the program's entry script, a closure) loads on
 // the main thread, simulating the workers (worker-emulation.ts), with one warning.
-import { pathToFileURL } from 'node:url';
-import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from '#platform/path';
+import { isAbsolute, resolve as resolvePath } from '#platform/path';
 import { bool, check, func, instance, int, isPlainObject, nullable, number, oneOf, signature, string, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
 import { device } from '../../tensor/device.js';
 import { Generator as TorchGenerator } from '../../tensor/random.js';
@@ -20,6 +20,7 @@ import { SimulatedWorkers } from './worker-emulation.js';
 import { WorkerPool } from './worker-pool.js';
 import type { WorkerInit } from './worker-protocol.js';
 import { DONE, ThreadEpoch, workerError, type Epoch, type ThreadContext } from './thread-epoch.js';
+import { platformName } from '#platform/os';
 
 /**
  * A torchlette extra: how worker threads build the dataset from a module — each worker
@@ -148,6 +149,12 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     this.dataset = dataset;
     const numWorkers = a.numWorkers;
     if (numWorkers < 0) throw new RangeError('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');
+    if (numWorkers > 0 && platformName === 'browser') {
+      throw new Error(
+        `DataLoader: numWorkers=${numWorkers} loads on worker threads, which torchlette runs in Node only; in a web page use numWorkers: 0 ` +
+          '(to keep the page responsive, run the whole training loop in a Web Worker that imports torchlette)',
+      );
+    }
     if (a.timeout < 0) throw new RangeError('timeout option should be non-negative');
     if (numWorkers === 0 && a.prefetchFactor !== 2) {
       throw new RangeError('prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing.');

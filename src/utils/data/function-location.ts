@@ -3,7 +3,7 @@
 // DataLoader workers need both to rebuild a dataset in another thread the way Python's
 // pickle does, by reference to the defining module. Read through node:inspector's
 // same-thread session, whose calls complete synchronously.
-import { createRequire } from 'node:module';
+import { createRequire } from '#platform/module';
 import type { Session } from 'node:inspector';
 
 interface Location {

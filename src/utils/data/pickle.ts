@@ -7,12 +7,13 @@
 // over local variables, a class defined in the program's entry script, private #fields,
 // a native handle) makes pickle() throw an Unpicklable error saying why, so the loader
 // can load on the main thread instead.
-import { realpathSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { realpathSync } from '#platform/fs';
+import { fileURLToPath, pathToFileURL } from '#platform/path';
 import { Storage, Tensor } from '../../tensor/tensor.js';
 import type { DType } from '../../tensor/dtype.js';
 import { functionUrl, inspectorAvailable, privateNamesOfClass } from './function-location.js';
 import { registerTransferableClass } from './transfer.js';
+import { mainScript } from '#platform/os';
 
 /** Why a value cannot be copied to a worker thread. */
 export class Unpicklable extends Error {
@@ -84,7 +85,7 @@ let entry: string | null | undefined;
 /** The program's entry script (process.argv[1]) as a file URL: importing it again would rerun the program. */
 function entryUrl(): string | null {
   if (entry === undefined) {
-    const main = process.argv[1];
+    const main = mainScript();
     try {
       entry = main ? pathToFileURL(realpathSync(main)).href : null;
     } catch {
@@ -138,7 +139,7 @@ class Pickler {
     const proto = Object.getPrototypeOf(obj) as object | null;
     if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer || obj instanceof SharedArrayBuffer) {
       // cloned with their aliasing kept; a Node Buffer would arrive as a plain Uint8Array
-      if (Buffer.isBuffer(obj)) {
+      if (typeof Buffer !== 'undefined' && Buffer.isBuffer(obj)) {
         const out: BufferNode = { [TAG]: 'buffer', data: new Uint8Array(obj.buffer, obj.byteOffset, obj.byteLength) };
         this.memo.set(obj, out);
         return out;

@@ -4,7 +4,7 @@
 // answers fetch requests in the order they come. Every reply is posted on the worker's
 // port and then signalled through the shared counter, so that the loader can block on
 // it (Atomics.wait) when it is iterated synchronously.
-import { workerData, type MessagePort } from 'node:worker_threads';
+import { workerData, type MessagePort } from '#platform/threads';
 import { manualSeed } from '../../tensor/random.js';
 import { collateDeferringNumbers, defaultConvert } from './collate.js';
 import { Dataset, IterableDataset, type AnyDataset } from './dataset.js';

@@ -4,12 +4,13 @@
 // (Atomics.wait + receiveMessageOnPort, for a plain `for...of`) without the event loop.
 // Workers are unref'd except while the loader awaits them, so an abandoned iterator
 // never keeps the process alive.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { existsSync, readFileSync } from '#platform/fs';
+import { createRequire } from '#platform/module';
+import { dirname, join } from '#platform/path';
+import { fileURLToPath, pathToFileURL } from '#platform/path';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '#platform/threads';
 import type { FetchRequest, WorkerInit, WorkerReply } from './worker-protocol.js';
+import { cwd, execArgv } from '#platform/os';
 
 const runningFromSource = import.meta.url.endsWith('.ts');
 const TS_FILE = /\.[cm]?tsx?(?:[?#]|$)/;
@@ -37,12 +38,12 @@ function tsxFrom(base: string): string | null {
 
 /** The tsx package the parent runs under, from its --import/--require flags (npx tsx, node --import tsx). */
 function tsxOfParent(): string | null {
-  const args = process.execArgv;
+  const args = execArgv();
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split('=', 2) as [string, string | undefined];
     if (!['--import', '--require', '-r', '--loader', '--experimental-loader'].includes(flag)) continue;
     const value = inline ?? args[i + 1] ?? '';
-    if (value === 'tsx' || value.startsWith('tsx/')) return tsxFrom(join(process.cwd(), 'noop.js'));
+    if (value === 'tsx' || value.startsWith('tsx/')) return tsxFrom(join(cwd(), 'noop.js'));
     if (!/[\\/]tsx[\\/]/.test(value)) continue;
     let dir = dirname(value.startsWith('file:') ? fileURLToPath(value) : value);
     for (let k = 0; k < 4 && dir !== dirname(dir); k++, dir = dirname(dir)) {
@@ -64,9 +65,9 @@ let parentTsx: boolean | undefined;
  * the parent's --import hooks in worker threads, so each worker registers tsx itself.
  */
 export function tsxLoaderFor(modules: readonly string[]): string | null {
-  parentTsx ??= process.execArgv.some((a) => /tsx/.test(a));
+  parentTsx ??= execArgv().some((a) => /tsx/.test(a));
   if (!parentTsx && !runningFromSource && !modules.some((m) => TS_FILE.test(m))) return null;
-  if (tsxApi === undefined) tsxApi = tsxOfParent() ?? tsxFrom(join(process.cwd(), 'noop.js')) ?? tsxFrom(import.meta.url);
+  if (tsxApi === undefined) tsxApi = tsxOfParent() ?? tsxFrom(join(cwd(), 'noop.js')) ?? tsxFrom(import.meta.url);
   return tsxApi;
 }
 
@@ -110,7 +111,9 @@ export class WorkerPool {
   private closed = false;
 
   constructor(inits: WorkerInit[], modules: readonly string[]) {
-    const entry = new URL(`./worker-main${runningFromSource ? '.ts' : '.js'}`, import.meta.url).href;
+    // The base goes through a variable so that bundlers (Vite) do not ship worker-main as a page asset: a page has no worker threads.
+    const here = import.meta.url;
+    const entry = new URL(`./worker-main${runningFromSource ? '.ts' : '.js'}`, here).href;
     const tsxLoader = tsxLoaderFor([entry, ...modules]);
     this.slots = inits.map((init) => {
       const { port1, port2 } = new MessageChannel();

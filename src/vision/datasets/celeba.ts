@@ -1,8 +1,8 @@
 // CelebA as torchvision reads it: root/celeba/img_align_celeba/*.jpg and the text files
 // (list_eval_partition, identity_CelebA, list_bbox_celeba, list_landmarks_align_celeba,
 // list_attr_celeba), each checked by MD5; targets are int64 tensors.
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from '#platform/fs';
+import { join } from '#platform/path';
 import { bool, check, signature, string, type Args, type Check, type OptionsOf } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Image } from '../image.js';

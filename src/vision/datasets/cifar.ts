@@ -3,8 +3,8 @@
 // blue planes of 32x32, and the labels), every file checked by MD5. CIFAR-10's binary
 // release (cifar-10-batches-bin: records of one label byte and the 3072 pixel bytes) is
 // read too when the Python one is absent.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from '#platform/fs';
+import { join } from '#platform/path';
 import { signature, type Args, type OptionsOf } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { Image } from '../image.js';

@@ -2,8 +2,8 @@
 // annotation JSON indexed as pycocotools' COCO does (images by id, annotations by id and
 // by image in file order); items are the sorted image ids; the target is the image's
 // annotation objects exactly as the JSON holds them.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from '#platform/fs';
+import { join } from '#platform/path';
 import { func, nullable, signature, string, type Args, type Check, type OptionsOf } from '../../tensor/args.js';
 import type { Image } from '../image.js';
 import { loadImage } from '../io/index.js';

@@ -1,11 +1,12 @@
 // Downloads for datasets' `download: true`. Dataset constructors are synchronous (as
 // torchvision's), so the fetch runs on a helper thread while this one waits on a
 // SharedArrayBuffer (hub/fetch-sync.ts); files are checked by MD5 as torchvision does.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { createHash } from '#platform/crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from '#platform/fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from '#platform/path';
 import { fetchToPathSync } from '../../hub/fetch-sync.js';
 import { gunzipIfGzipped } from './gzip.js';
+import { latin1Decode } from '../../platform/bytes.js';
 
 /** Fetches `url` into `dest` synchronously (through `dest.part`); throws with the reason on failure. */
 export function fetchToFileSync(url: string, dest: string, timeoutMs = 10 * 60 * 1000): void {
@@ -70,7 +71,7 @@ function pathInside(folder: string, name: string, isDir: boolean, archive: strin
  */
 export function extractTar(archive: string, folder: string): void {
   const bytes = gunzipIfGzipped(readFileSync(archive), archive);
-  const text = (start: number, length: number) => Buffer.from(bytes.subarray(start, start + length)).toString('latin1').replace(/\0.*$/s, '');
+  const text = (start: number, length: number) => latin1Decode(bytes.subarray(start, start + length)).replace(/\0.*$/s, '');
   let pos = 0;
   while (pos + 512 <= bytes.length) {
     const name = text(pos, 100);

@@ -1,7 +1,7 @@
 // DatasetFolder / ImageFolder: one class per subfolder of root (sorted), samples
 // in torchvision's order (folders walked in sorted path order, files sorted).
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, statSync } from '#platform/fs';
+import { join } from '#platform/path';
 import { check, func, isPlainObject, nullable, signature, string, type Args, type Check, type OptionsOf } from '../../tensor/args.js';
 import type { Image } from '../image.js';
 import { loadImage } from '../io/index.js';

@@ -1,7 +1,6 @@
 // Files that may or may not be gzipped (MNIST's .gz IDX files, .tar.gz archives):
 // recognised by gzip's magic bytes, not by their names.
-import { gunzipSync } from 'node:zlib';
-import { inflateAtMost } from '../io/inflate.js';
+import { gunzip, inflateAtMost } from '#platform/zlib';
 
 /** Whether `bytes` start with gzip's magic number (1f 8b). */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -12,7 +11,7 @@ export function isGzip(bytes: Uint8Array): boolean {
 export function gunzipIfGzipped(bytes: Uint8Array, name: string): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   try {
-    return gunzipSync(bytes);
+    return gunzip(bytes);
   } catch (e) {
     throw new Error(`${name}: cannot gunzip (${(e as Error).message}); the file is truncated or corrupt`);
   }
@@ -29,7 +28,7 @@ export function gunzipPrefix(bytes: Uint8Array, need: number, name: string): Uin
   const slack = 65536;
   const declared = bytes.length >= 18 ? new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 4, 4).getUint32(0, true) : Infinity;
   try {
-    if (declared <= need + slack) return gunzipSync(bytes, { maxOutputLength: need + slack }).subarray(0, need);
+    if (declared <= need + slack) return gunzip(bytes, need + slack).subarray(0, need);
     return inflateAtMost(bytes, need, 'gzip');
   } catch (e) {
     throw new Error(`${name}: cannot gunzip (${(e as Error).message}); the file is truncated or corrupt`);

@@ -1,6 +1,6 @@
 // The IDX format of MNIST-style files ("SN3 Pascal Vincent"): big-endian magic
 // (0, 0, type, ndim), ndim big-endian uint32 sizes, then the values; gzipped or not.
-import { readFileSync } from 'node:fs';
+import { readFileSync } from '#platform/fs';
 import { gunzipPrefix } from './gzip.js';
 
 export interface IdxArray {

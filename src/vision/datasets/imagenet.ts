@@ -1,9 +1,9 @@
 // ImageNet 2012 as torchvision lays it out: root/meta.bin (torch.save of wnid_to_classes and
 // the validation images' wnids, made once from the devkit archive's meta.mat and
 // validation ground truth) and root/train, root/val as ImageFolders of wnid folders.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from '#platform/fs';
+import { tmpdir } from '#platform/os';
+import { basename, join } from '#platform/path';
 import { load } from '../../serialization/torch-load.js';
 import { save } from '../../serialization/torch-save.js';
 import { func, nullable, signature, string, type Args, type Check, type OptionsOf } from '../../tensor/args.js';

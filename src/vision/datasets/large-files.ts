@@ -2,9 +2,9 @@
 // 2.7 GB unlabeled images, ImageNet's 6 GB and 138 GB archives. Reading, MD5 and tar
 // extraction go a chunk at a time. Only uncompressed tars; entries whose path would leave
 // the target folder are refused.
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { createHash } from '#platform/crypto';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from '#platform/fs';
+import { dirname, isAbsolute, relative, resolve, sep } from '#platform/path';
 
 const CHUNK = 1 << 22;
 

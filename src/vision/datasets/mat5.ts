@@ -2,7 +2,7 @@
 // arrays, char arrays, cell arrays and struct arrays, in MATLAB's column-major order.
 // Enough for the datasets that ship .mat files (SVHN's images and labels, ImageNet's devkit
 // meta.mat); sparse, object and function classes are refused with a message.
-import { inflateSync } from 'node:zlib';
+import { inflateZlib } from '#platform/zlib';
 
 export interface MatNumeric {
   kind: 'numeric';
@@ -204,7 +204,7 @@ export function parseMat(bytes: Uint8Array, file: string): Map<string, MatValue>
     if (e.type === MI.COMPRESSED) {
       let inflated: Uint8Array;
       try {
-        inflated = inflateSync(e.data);
+        inflated = inflateZlib(e.data);
       } catch (err) {
         throw new MatError(`${file}: cannot inflate a compressed variable (${(err as Error).message}); the file is truncated or corrupt`);
       }

@@ -1,8 +1,8 @@
 // torchvision's MNIST relatives: KMNIST (MNIST's files and layout), EMNIST (six splits in
 // one archive of IDX files) and QMNIST (IDX files whose labels are int32 rows of 8 fields).
 // Files live in root/<Name>/raw, uncompressed as torchvision leaves them (.gz accepted too).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from '#platform/fs';
+import { basename, join } from '#platform/path';
 import { ZipArchive } from '../../serialization/zip-reader.js';
 import { withFileSource } from '../../serialization/source.js';
 import { bool, nullable, signature, string, type Args, type OptionsOf } from '../../tensor/args.js';

@@ -1,7 +1,7 @@
 // MNIST and Fashion-MNIST from their IDX files (gzipped or not), found in
 // torchvision's layout (root/MNIST/raw/...) or in a flat folder holding the four files.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from '#platform/fs';
+import { join } from '#platform/path';
 import { signature, type Args, type OptionsOf } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { Image } from '../image.js';

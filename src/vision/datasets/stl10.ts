@@ -1,8 +1,8 @@
 // STL-10 from its binary release (root/stl10_binary): *_X.bin hold 96x96 colour images,
 // each channel column-major; *_y.bin the labels 1-10; fold_indices.txt ten lines of
 // training indices; class_names.txt the names. Every file is checked by MD5 as torchvision does.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from '#platform/fs';
+import { join } from '#platform/path';
 import { bool, int, nullable, signature, string, type Args, type OptionsOf } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { Image } from '../image.js';

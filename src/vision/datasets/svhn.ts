@@ -1,7 +1,7 @@
 // SVHN's cropped digits: root/<split>_32x32.mat, MATLAB 5 files holding X (uint8
 // [32, 32, 3, N]) and y ([N, 1], the digit, 10 standing for 0), checked by MD5.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from '#platform/fs';
+import { join } from '#platform/path';
 import { bool, signature, string, type Args, type OptionsOf } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { Image } from '../image.js';

@@ -1,8 +1,8 @@
 // Pascal VOC 2007-2012 as torchvision reads it: root/VOCdevkit/VOC<year>/ with
 // ImageSets/{Segmentation,Main}/<image_set>.txt naming the items, JPEGImages/<id>.jpg,
 // SegmentationClass/<id>.png (VOCSegmentation) and Annotations/<id>.xml (VOCDetection).
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from '#platform/fs';
+import { join } from '#platform/path';
 import { bool, func, nullable, signature, string, type Args, type Check, type OptionsOf } from '../../tensor/args.js';
 import type { Image } from '../image.js';
 import { loadImage } from '../io/index.js';

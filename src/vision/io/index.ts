@@ -1,8 +1,8 @@
 // torchvision.io: reading images into uint8 [C, H, W] tensors and writing PNG/JPEG,
 // plus loadImage, the Image that torchvision's default loader (PIL) would give.
-import { readFileSync } from 'node:fs';
+import { readFileSync } from '#platform/fs';
 import { writeFileAtomic } from '../../serialization/atomic-write.js';
-import { readFile } from 'node:fs/promises';
+import { readFile } from '#platform/fs';
 import type { Tensor } from '../../tensor/tensor.js';
 import { imageToTensor, tensorToImage } from '../convert.js';
 import type { Image, ImageMode } from '../image.js';

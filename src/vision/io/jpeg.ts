@@ -1,7 +1,8 @@
 // JPEG decoding with the built-in decoder (jpeg-decoder.ts: PIL's pixels, byte for byte,
 // synchronously); encoding through the npm package `jpeg-js`; `sharp` (libvips) for the
 // other formats the async API reads when it is installed.
-import { createRequire } from 'node:module';
+import { createRequire } from '#platform/module';
+import { platformName } from '#platform/os';
 import { Image } from '../image.js';
 import { type DecodedJpeg, decodeJpegPixels, type JpegDecodeMode } from './jpeg-decoder.js';
 import { DecompressionBombError } from './limits.js';
@@ -10,13 +11,16 @@ interface JpegJs {
   encode(image: { width: number; height: number; data: Uint8Array }, quality?: number): { data: Uint8Array };
 }
 
-const require = createRequire(import.meta.url);
 let jpegJs: JpegJs | null | undefined;
 
 function loadJpegJs(): JpegJs | null {
   if (jpegJs === undefined) {
+    // jpeg-js is CommonJS and returns Node Buffers: loaded on first use, and only in Node.
+    if (platformName === 'browser') {
+      throw new Error("encoding JPEG is not available in a web page (it uses the npm package 'jpeg-js', which needs Node's Buffer): encode PNG with encodePng, or draw the image on a canvas and call canvas.toBlob(callback, 'image/jpeg')");
+    }
     try {
-      jpegJs = require('jpeg-js') as JpegJs;
+      jpegJs = createRequire(import.meta.url)('jpeg-js') as JpegJs;
     } catch {
       jpegJs = null;
     }

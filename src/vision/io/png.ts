@@ -2,8 +2,8 @@
 // gray/RGB/palette/alpha, tRNS, Adam7) to 8-bit pixels — palette PNGs to mode P as PIL
 // opens them, or expanded to RGB(A) as torchvision.io reads them — and encodes 8-bit
 // images (mode P as a palette PNG).
-import { deflateSync } from 'node:zlib';
-import { inflateAtMost } from './inflate.js';
+import { concatBytes } from '../../platform/bytes.js';
+import { deflateZlib, inflateAtMost } from '#platform/zlib';
 import { checkImageSize } from './limits.js';
 import { Image } from '../image.js';
 
@@ -158,7 +158,7 @@ export function decodePng(bytes: Uint8Array, name = 'PNG data', asLibpng = false
   }
   let data: Uint8Array;
   try {
-    data = inflateAtMost(Buffer.concat(idat), expected, 'zlib');
+    data = inflateAtMost(concatBytes(idat), expected, 'zlib');
   } catch (e) {
     throw new Error(`${name}: PNG image data cannot be decompressed (${(e as Error).message})`);
   }
@@ -225,12 +225,13 @@ export function decodePng(bytes: Uint8Array, name = 'PNG data', asLibpng = false
   return image;
 }
 
-function chunk(type: string, body: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + body.length);
-  out.writeUInt32BE(body.length, 0);
-  out.write(type, 4, 'latin1');
+function chunk(type: string, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + body.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, body.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(body, 8);
-  out.writeUInt32BE(crc32(out, 4, 8 + body.length), 8 + body.length);
+  view.setUint32(8 + body.length, crc32(out, 4, 8 + body.length));
   return out;
 }
 
@@ -239,7 +240,7 @@ function chunk(type: string, body: Uint8Array): Buffer {
  * libpng): L, LA, RGB, RGBA, and P as an 8-bit palette PNG with its palette and
  * transparency (tRNS), which PIL reads back as the same mode-P image.
  */
-export function encodePng(image: Image, compressionLevel = 6): Buffer {
+export function encodePng(image: Image, compressionLevel = 6): Uint8Array {
   const { width, height, channels, mode } = image;
   if (mode !== 'L' && mode !== 'LA' && mode !== 'RGB' && mode !== 'RGBA' && mode !== 'P') throw new TypeError(`cannot write mode ${mode} as PNG (PNG holds L, LA, RGB, RGBA and P images)`);
   const data = image.bytes('encode_png', true);
@@ -271,12 +272,12 @@ export function encodePng(image: Image, compressionLevel = 6): Buffer {
     }
     void best;
   }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, width);
+  new DataView(ihdr.buffer).setUint32(4, height);
   ihdr[8] = 8;
   ihdr[9] = colorType;
-  const extra: Buffer[] = [];
+  const extra: Uint8Array[] = [];
   if (mode === 'P') {
     extra.push(chunk('PLTE', image.palette as Uint8Array));
     const t = image.info.transparency;
@@ -298,5 +299,5 @@ export function encodePng(image: Image, compressionLevel = 6): Buffer {
     });
     extra.push(chunk('tRNS', body));
   }
-  return Buffer.concat([Buffer.from(SIGNATURE), chunk('IHDR', ihdr), ...extra, chunk('IDAT', deflateSync(filtered, { level: compressionLevel })), chunk('IEND', new Uint8Array(0))]);
+  return concatBytes([Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), ...extra, chunk('IDAT', deflateZlib(filtered, compressionLevel)), chunk('IEND', new Uint8Array(0))]);
 }

@@ -4,7 +4,8 @@
 // addition — the path of a checkpoint; the legacy `pretrained: true` means DEFAULT with
 // torchvision's deprecation warnings. Enum weights come from torch.hub's cache or are
 // downloaded there.
-import { existsSync } from 'node:fs';
+import { existsSync } from '#platform/fs';
+import { platformName } from '#platform/os';
 import type { Module } from '../../nn/module.js';
 import { load } from '../../serialization/index.js';
 import { isPlainObject } from '../../tensor/args.js';
@@ -79,7 +80,8 @@ function resolveWeights(weights: WeightsLike | null | undefined, builderName: st
       if (member === 'DEFAULT' || e.members().some((w) => w.name === member)) return e.fromStr(member);
     }
     // A name of weights this builder lacks, rather than a path that happens not to exist.
-    if (MEMBER_NAME.test(weights) && !existsSync(weights)) {
+    // (A web page has no files: there the string is always a name.)
+    if (MEMBER_NAME.test(weights) && (platformName === 'browser' || !existsSync(weights))) {
       if (e === null) throw new RangeError(`No weights available for model ${builderName}`);
       return e.verify(weights);
     }

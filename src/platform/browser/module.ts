@@ -1,0 +1,6 @@
+// CommonJS require in a web page: there is none (bundlers resolve imports ahead of time).
+import type * as Node from '../node/module.js';
+import { unavailable } from '../unavailable.js';
+
+export const createRequire: typeof Node.createRequire = () =>
+  unavailable('require (loading a CommonJS module or native addon at run time)', 'bundle the module with a static import') as unknown as NodeJS.Require;

@@ -1,0 +1,13 @@
+// Worker threads in a web page: not provided (DataLoader({ numWorkers }) and the hub's
+// synchronous fetch use Node's worker_threads; they throw this instead).
+import type * as Node from '../node/threads.js';
+import { unavailable } from '../unavailable.js';
+
+export type MessagePort = Node.MessagePort;
+
+const no = (what: string) => unavailable(`${what} (Node's worker_threads)`, 'use numWorkers: 0 in a page (a Web Worker can run a whole training loop: import torchlette there)');
+
+export const MessageChannel = no('MessageChannel') as unknown as typeof Node.MessageChannel;
+export const Worker = no('Worker') as unknown as typeof Node.Worker;
+export const receiveMessageOnPort: typeof Node.receiveMessageOnPort = no('receiveMessageOnPort');
+export const workerData: unknown = undefined;

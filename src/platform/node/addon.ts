@@ -1,0 +1,35 @@
+// Native addons and the files that ship with the package (prebuilt binaries, the .wasm), in
+// Node. Paths are computed on call, never at import, so importing torchlette touches no file.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The package root (src/ and dist/ are both 3 levels above this file). */
+export function packageRoot(): string {
+  return fileURLToPath(new URL('../../../', import.meta.url));
+}
+
+/** Loads a compiled N-API addon by path. */
+export function requireAddon(path: string): unknown {
+  return createRequire(import.meta.url)(path);
+}
+
+/** Whether native addons can be loaded here at all (not in a page), and if not, why. */
+export function addonsUnsupported(): string | null {
+  return null;
+}
+
+/**
+ * The bytes of the WebAssembly build (prebuilds/wasm/torchlette.wasm) read synchronously,
+ * or the reason they cannot be.
+ */
+export function wasmBytesSync(): { ok: true; bytes: Uint8Array; path: string } | { ok: false; reason: string } {
+  const path = fileURLToPath(new URL('../../../prebuilds/wasm/torchlette.wasm', import.meta.url));
+  if (!existsSync(path)) return { ok: false, reason: `no WebAssembly build at ${path} (npm run build:wasm makes it)` };
+  return { ok: true, bytes: readFileSync(path), path };
+}
+
+/** Where the .wasm lies in the package, as a file: URL. */
+export function defaultWasmUrl(): URL {
+  return new URL('../../../prebuilds/wasm/torchlette.wasm', import.meta.url);
+}

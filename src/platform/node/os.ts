@@ -1,0 +1,60 @@
+// The process and its host, in Node: environment variables, OS/architecture, home and temp
+// folders, warnings. Every call reads the live value (nothing is captured at import).
+import { homedir as nodeHomedir, tmpdir as nodeTmpdir } from 'node:os';
+
+export const platformName: 'node' | 'browser' = 'node';
+
+/** An environment variable, or undefined. */
+export function env(name: string): string | undefined {
+  return process.env[name];
+}
+
+/** process.platform / process.arch. */
+export function osPlatform(): string {
+  return process.platform;
+}
+export function osArch(): string {
+  return process.arch;
+}
+
+export function homedir(): string {
+  return nodeHomedir();
+}
+export function tmpdir(): string {
+  return nodeTmpdir();
+}
+export function cwd(): string {
+  return process.cwd();
+}
+export function pid(): number {
+  return process.pid;
+}
+/** Whether a process with this id exists (signal 0). */
+export function processAlive(id: number): boolean {
+  try {
+    process.kill(id, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+/** process.execArgv (how this process was started: tsx or not, for worker threads). */
+export function execArgv(): string[] {
+  return process.execArgv;
+}
+/** The program's entry script (process.argv[1]), if any. */
+export function mainScript(): string | undefined {
+  return process.argv[1];
+}
+/** Writes a progress/status line to stderr. */
+export function writeStderr(text: string): void {
+  process.stderr.write(text);
+}
+/** A stream-like object for progress bars (hub, downloads). */
+export function stderrStream(): { write(text: string): unknown; isTTY?: boolean; columns?: number } {
+  return process.stderr;
+}
+/** process.emitWarning: Node prints it once per process unless told otherwise. */
+export function emitWarning(message: string, category?: string): void {
+  process.emitWarning(message, category);
+}
