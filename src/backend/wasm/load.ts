@@ -8,12 +8,15 @@ import type { AddonOps, LoadResult } from '../native/addon.js';
 import { meta } from '../native/addon.js';
 import { createWasmAddon } from './addon.js';
 import { webAssembly } from './api.js';
+import { nodeWorkerHost } from './threads-node.js';
 
 /** The package root: src/ and dist/ are both 3 levels above this file. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Where scripts/build-wasm.mjs writes the module. */
 export const WASM_PATH = join(PACKAGE_ROOT, 'prebuilds', 'wasm', 'torchlette.wasm');
+/** The threaded build (worker_threads over a shared memory), used when it is there. */
+export const WASM_THREADS_PATH = join(PACKAGE_ROOT, 'prebuilds', 'wasm', 'torchlette-threads.wasm');
 
 /**
  * Compiles and instantiates the module synchronously (a few hundred KB: fine at import),
@@ -22,14 +25,18 @@ export const WASM_PATH = join(PACKAGE_ROOT, 'prebuilds', 'wasm', 'torchlette.was
 export function loadWasmAddon(check: (ops: AddonOps) => string | null = () => null): LoadResult {
   const WA = webAssembly();
   if (!WA) return { ok: false, reason: 'this JavaScript engine has no WebAssembly' };
-  if (!existsSync(WASM_PATH)) return { ok: false, reason: `no WebAssembly build at ${WASM_PATH} (npm run build:wasm makes it)` };
+  // TORCHLETTE_WASM_THREADS=0 picks the single-threaded build (tests run both).
+  const threads = process.env.TORCHLETTE_WASM_THREADS !== '0' && typeof SharedArrayBuffer !== 'undefined' && existsSync(WASM_THREADS_PATH);
+  const path = threads ? WASM_THREADS_PATH : WASM_PATH;
+  if (!existsSync(path)) return { ok: false, reason: `no WebAssembly build at ${path} (npm run build:wasm makes it)` };
   try {
-    const addon = createWasmAddon(new WA.Module(readFileSync(WASM_PATH)));
+    const addon = createWasmAddon(new WA.Module(readFileSync(path)), threads ? nodeWorkerHost() : undefined);
     const ops = addon.init(meta);
     const wrong = check(ops);
-    if (wrong) return { ok: false, reason: `${WASM_PATH} does not match this version of torchlette: ${wrong}` };
-    return { ok: true, addon, ops, origin: { from: 'prebuilt', path: WASM_PATH, why: 'the WebAssembly build of the native kernels' } };
+    if (wrong) return { ok: false, reason: `${path} does not match this version of torchlette: ${wrong}` };
+    const why = threads ? 'the WebAssembly build of the native kernels, with worker threads' : 'the WebAssembly build of the native kernels';
+    return { ok: true, addon, ops, origin: { from: 'prebuilt', path, why } };
   } catch (e) {
-    return { ok: false, reason: `${WASM_PATH} failed to load: ${(e as Error).message.split('\n')[0]}` };
+    return { ok: false, reason: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
 }

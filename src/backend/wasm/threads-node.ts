@@ -1,0 +1,15 @@
+// Node's WorkerHost (threads.ts): worker_threads running the worker script as eval
+// code. Workers are unref'd: they never keep the process alive, and end with it.
+import { availableParallelism, cpus } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { WorkerHost } from './threads.js';
+
+export function nodeWorkerHost(): WorkerHost {
+  return {
+    spawn(source, start) {
+      new Worker(source, { eval: true, workerData: start }).unref();
+    },
+    cores: typeof availableParallelism === 'function' ? availableParallelism() : cpus().length,
+    mainCanWait: true,
+  };
+}
