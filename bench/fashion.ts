@@ -42,7 +42,8 @@ export function loadFashion(train: boolean): Split {
  */
 export function permutation(n: number, seed = 1): Int32Array {
   const g = new Generator().manualSeed(seed);
-  return Int32Array.from(randperm(n, { generator: g }).toTypedArray() as Float64Array);
+  // int64 tensors hold a BigInt64Array: Number() per element.
+  return Int32Array.from(randperm(n, { generator: g }).toTypedArray() as BigInt64Array, Number);
 }
 
 /** Batch b (of `size`) gathered in permutation order: images [size, 784] and labels. */
