@@ -27,15 +27,25 @@ export function loadWasmAddon(check: (ops: AddonOps) => string | null = () => nu
   if (!WA) return { ok: false, reason: 'this JavaScript engine has no WebAssembly' };
   // TORCHLETTE_WASM_THREADS=0 picks the single-threaded build (tests run both).
   const threads = process.env.TORCHLETTE_WASM_THREADS !== '0' && typeof SharedArrayBuffer !== 'undefined' && existsSync(WASM_THREADS_PATH);
-  const path = threads ? WASM_THREADS_PATH : WASM_PATH;
+  let why = 'the WebAssembly build of the native kernels';
+  if (threads) {
+    const r = loadFrom(WASM_THREADS_PATH, check, true);
+    if (r.ok) return { ...r, origin: { ...r.origin, why: `${why}, with worker threads` } };
+    // e.g. no room for a shared memory: one thread, and backendInfo says why
+    why += ` (one thread: ${r.reason})`;
+  }
+  const r = loadFrom(WASM_PATH, check, false);
+  return r.ok ? { ...r, origin: { ...r.origin, why } } : r;
+}
+
+function loadFrom(path: string, check: (ops: AddonOps) => string | null, threads: boolean): LoadResult {
   if (!existsSync(path)) return { ok: false, reason: `no WebAssembly build at ${path} (npm run build:wasm makes it)` };
   try {
-    const addon = createWasmAddon(new WA.Module(readFileSync(path)), threads ? nodeWorkerHost() : undefined);
+    const addon = createWasmAddon(new (webAssembly()!).Module(readFileSync(path)), threads ? nodeWorkerHost() : undefined);
     const ops = addon.init(meta);
     const wrong = check(ops);
     if (wrong) return { ok: false, reason: `${path} does not match this version of torchlette: ${wrong}` };
-    const why = threads ? 'the WebAssembly build of the native kernels, with worker threads' : 'the WebAssembly build of the native kernels';
-    return { ok: true, addon, ops, origin: { from: 'prebuilt', path, why } };
+    return { ok: true, addon, ops, origin: { from: 'prebuilt', path, why: '' } };
   } catch (e) {
     return { ok: false, reason: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
