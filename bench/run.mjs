@@ -37,6 +37,13 @@ const ROWS = [
   ...['vgg16', 'resnet50', 'convnext_base', 'vit_b_16'].map((m) => ({ id: `B6 build ${m}`, args: ['construct', m], kind: 'time', target: 1.0 })),
   // B6 programs: pytorch/examples-style programs timed whole (bench/programs.ts, bench/pytorch_programs.py).
   ...['lstm-lm', 'vae', 'dcgan', 'mnist-cnn', 'regression'].map((p) => ({ id: `B6 ${p}`, args: ['program', p], kind: 'time', target: 1.0 })),
+  // W: torchlette's WebAssembly backend (TORCHLETTE_BACKEND=wasm; the threaded build, with
+  // TORCHLETTE_THREADS workers) next to TF.js, PyTorch left out (issue 15: wasm GEMM >= 40
+  // GFLOP/s on 1 thread and >= 1.7x that on 2; MLP and LeNet-5 >= 5x TF.js's best backend).
+  { id: 'W1 wasm GEMM n=1024 1T', args: ['gemm', '1024'], kind: 'rate', target: null, tlEnv: { TORCHLETTE_BACKEND: 'wasm', TORCHLETTE_THREADS: '1' }, noTorch: true },
+  { id: 'W1 wasm GEMM n=1024 2T', args: ['gemm', '1024'], kind: 'rate', target: null, tlEnv: { TORCHLETTE_BACKEND: 'wasm', TORCHLETTE_THREADS: '2' }, noTorch: true },
+  { id: 'W2 wasm MLP', args: ['mlp'], kind: 'rate', target: null, tlEnv: { TORCHLETTE_BACKEND: 'wasm' }, noTorch: true },
+  { id: 'W3 wasm LeNet-5', args: ['lenet'], kind: 'rate', target: null, tlEnv: { TORCHLETTE_BACKEND: 'wasm' }, noTorch: true },
 ];
 const TFJS_MIN_SPEEDUP = 5;
 
@@ -85,14 +92,15 @@ const tsx = ['--import', 'tsx'];
 const results = [];
 for (const row of rows) {
   process.stdout.write(`${row.id}: torchlette`);
-  const res = { row, tl: run(process.execPath, [...tsx, 'bench/torchlette.ts', ...row.args]) };
+  const res = { row, tl: run(process.execPath, [...tsx, 'bench/torchlette.ts', ...row.args], row.tlEnv ?? {}) };
   process.stdout.write(', PyTorch');
-  if (torchMissing) res.pt = { error: torchMissing };
+  if (row.noTorch) res.pt = { skip: 'not compared' };
+  else if (torchMissing) res.pt = { error: torchMissing };
   else {
     res.ptSetups = TORCH_SETUPS.map((setup) => ({ setup: setup.name, ...run(PYTHON, ['bench/pytorch_bench.py', ...row.args], setup.env) }));
     res.pt = res.ptSetups.reduce((a, b) => better(row.kind, a, b));
   }
-  if (OPENBLAS_DIR && !torchMissing) {
+  if (OPENBLAS_DIR && !torchMissing && !row.noTorch) {
     process.stdout.write(', PyTorch+OpenBLAS');
     const blasThreads = row.args[0] === 'gemm' ? String(cpus().length) : '1';
     res.ob = run(PYTHON, ['bench/pytorch_bench.py', ...row.args], { LD_LIBRARY_PATH: OPENBLAS_DIR, OPENBLAS_NUM_THREADS: blasThreads });

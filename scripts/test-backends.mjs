@@ -11,19 +11,29 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const runner = join(dirname(fileURLToPath(import.meta.url)), 'run-tests.mjs');
-const backends = (process.env.TORCHLETTE_TEST_BACKENDS ?? 'native,js,wasm').split(',').map((b) => b.trim()).filter(Boolean);
-const EXCLUDE = { js: 'test/backend/,test/package/,test/vision/models-all', wasm: 'test/package/,test/vision/models-all' };
+// wasm runs the threaded WebAssembly build (worker threads); wasm1 the single-threaded
+// one (TORCHLETTE_WASM_THREADS=0: runtimes without SharedArrayBuffer), kernel tests only.
+const backends = (process.env.TORCHLETTE_TEST_BACKENDS ?? 'native,js,wasm,wasm1').split(',').map((b) => b.trim()).filter(Boolean);
+// test/browser drives Chromium and picks its backends itself: native pass only.
+const EXCLUDE = { js: 'test/backend/,test/package/,test/browser/,test/vision/models-all', wasm: 'test/package/,test/browser/,test/vision/models-all' };
 let failed = false;
 for (const backend of backends) {
   console.log(`\n=== test suite on the ${backend} backend ===\n`);
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [runner, ...process.argv.slice(2)], {
+  const wasm1 = backend === 'wasm1';
+  const filters = wasm1 && process.argv.length <= 2 ? ['test/backend/'] : process.argv.slice(2);
+  const r = spawnSync(process.execPath, [runner, ...filters], {
     stdio: 'inherit',
     // test/backend compares the native kernels with the JS ones (in the wasm pass: the wasm
     // build of them), test/package checks that the packed package runs on its prebuilt native
     // binary, and test/vision/models-all builds and runs every torchvision model (minutes of
     // compute): they run in the native pass only (test/backend in the wasm pass too).
-    env: { ...process.env, TORCHLETTE_BACKEND: backend, ...(EXCLUDE[backend] ? { TORCHLETTE_TEST_EXCLUDE: EXCLUDE[backend] } : {}) },
+    env: {
+      ...process.env,
+      TORCHLETTE_BACKEND: wasm1 ? 'wasm' : backend,
+      ...(wasm1 ? { TORCHLETTE_WASM_THREADS: '0' } : {}),
+      ...(EXCLUDE[backend] ? { TORCHLETTE_TEST_EXCLUDE: EXCLUDE[backend] } : {}),
+    },
   });
   console.log(`\n=== ${backend} backend: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(0)} s ===`);
   failed ||= r.status !== 0;

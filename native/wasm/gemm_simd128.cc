@@ -16,28 +16,37 @@
 namespace tl {
 namespace wasm {
 
+// The loads are written in inline assembly to carry their constant offsets in the
+// instruction (v128.load offset=16): clang 14 computes each `b + 4` with a separate
+// i32.add, which V8 turns into an extra lea per load (6 per k step, competing with the
+// 16 SIMD multiplies and adds for the same ports). With the k loop left rolled V8
+// keeps all 8 accumulators, both b vectors and the splat in registers (unrolled, clang
+// hoists every load of the unrolled steps to the top and V8 spills accumulators).
+#define TL_LOADV(r, p, off) __asm__("local.get %1\n\tv128.load " #off "\n\tlocal.set %0" : "=r"(r) : "r"(p))
+#define TL_SPLAT(r, p, off) __asm__("local.get %1\n\tv128.load32_splat " #off "\n\tlocal.set %0" : "=r"(r) : "r"(p))
+#define TL_ROW(i, off)                                          \
+  {                                                             \
+    v128_t ai;                                                  \
+    TL_SPLAT(ai, a, off);                                       \
+    c##i##0 = wasm_f32x4_add(c##i##0, wasm_f32x4_mul(ai, b0));  \
+    c##i##1 = wasm_f32x4_add(c##i##1, wasm_f32x4_mul(ai, b1));  \
+  }
+
 void sgemm_4x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) {
   v128_t c00 = wasm_f32x4_const_splat(0), c01 = c00, c10 = c00, c11 = c00;
   v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-#pragma clang loop unroll_count(4)
+#pragma clang loop unroll(disable)
   for (int64_t p = 0; p < k; p++) {
-    const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-    v128_t ai;
-    ai = wasm_v128_load32_splat(a + 0);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(ai, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(ai, b1));
-    ai = wasm_v128_load32_splat(a + 1);
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(ai, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(ai, b1));
-    ai = wasm_v128_load32_splat(a + 2);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(ai, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(ai, b1));
-    ai = wasm_v128_load32_splat(a + 3);
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(ai, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(ai, b1));
+    v128_t b0, b1;
+    TL_LOADV(b0, b, 0);
+    TL_LOADV(b1, b, 16);
+    TL_ROW(0, 0) TL_ROW(1, 4) TL_ROW(2, 8) TL_ROW(3, 12)
     a += 4;
     b += 8;
   }
+#undef TL_ROW
+#undef TL_SPLAT
+#undef TL_LOADV
 #define TL_STORE_ROW(i)                                                   \
   {                                                                       \
     float* ci = c + (i) * ldc;                                            \

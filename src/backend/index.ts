@@ -207,4 +207,5 @@ export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`set_num_threads expects a positive integer, but got ${n}`);
   backend();
   addon?.setNumThreads(n);
+  wasm?.setNumThreads(n);
 }

@@ -5,11 +5,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { describe, test } from 'node:test';
 import type { Backend } from '../../src/backend/backend.js';
 import { backendInfo, jsBackend, nativeAddon, nativeBackend, wasmAddon, wasmBackend } from '../../src/backend/index.js';
 import { wasmPath } from '../../src/backend/wasm/load.js';
 const WASM_PATH = wasmPath();
+const WASM_THREADS_PATH = wasmPath(true);
 
 const KERNELS: Record<Exclude<keyof Backend, 'name'>, true> = {
   unary: true, binary: true, ternary: true, where: true, copy: true, fill: true, randomFill: true, reduce: true, variance: true, cumulative: true,
@@ -79,13 +81,20 @@ describe('backend selection', () => {
   });
 
   test('TORCHLETTE_BACKEND=wasm selects the WebAssembly backend without a warning', { skip: existsSync(WASM_PATH) ? false : `no ${WASM_PATH} (npm run build:wasm)` }, () => {
-    const { info, stderr } = probe({ TORCHLETTE_BACKEND: 'wasm' });
+    const { info, stderr } = probe({ TORCHLETTE_BACKEND: 'wasm', TORCHLETTE_WASM_THREADS: '' });
     assert.equal(info.active, 'wasm');
     assert.equal(info.nativeAvailable, false);
     assert.equal(info.wasmAvailable, true);
+    // The threaded build where it was built (as the native backend: all cores by default).
+    assert.equal(info.wasm?.path, existsSync(WASM_THREADS_PATH) ? WASM_THREADS_PATH : WASM_PATH);
+    assert.equal(info.numThreads, existsSync(WASM_THREADS_PATH) ? availableParallelism() : 1);
+    assert.doesNotMatch(stderr, /torchlette/);
+  });
+
+  test('TORCHLETTE_WASM_THREADS=0 selects the single-threaded WebAssembly build', { skip: existsSync(WASM_PATH) ? false : `no ${WASM_PATH} (npm run build:wasm)` }, () => {
+    const { info } = probe({ TORCHLETTE_BACKEND: 'wasm', TORCHLETTE_WASM_THREADS: '0' });
     assert.equal(info.wasm?.path, WASM_PATH);
     assert.equal(info.numThreads, 1);
-    assert.doesNotMatch(stderr, /torchlette/);
   });
 
   test('an unknown TORCHLETTE_BACKEND is an error', () => {

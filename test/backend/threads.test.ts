@@ -1,11 +1,14 @@
-// The native thread pool: resizing, jobs posted the instant workers start (a race
-// that once deadlocked), and identical results for every thread count.
+// The native thread pool (or, in the wasm pass, the threaded WebAssembly build's
+// workers): resizing, jobs posted the instant workers start (a race that once
+// deadlocked), and identical results for every thread count.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { getNumThreads, nativeAddon, setNumThreads } from '../../src/backend/index.js';
-import { assertArraysClose, EXACT, js, native, outFor, randomView, rng, skipNative, testingWasm } from './helpers.js';
+import { backendInfo, getNumThreads, setNumThreads } from '../../src/backend/index.js';
+import { addon, assertArraysClose, EXACT, js, native, outFor, randomView, rng, skipNative, testingWasm } from './helpers.js';
 
-describe('native thread pool', { skip: skipNative || (testingWasm && 'the WebAssembly build is single-threaded') }, () => {
+const singleWasm = testingWasm && !backendInfo().wasm?.path.endsWith('torchlette-threads.wasm');
+
+describe('native thread pool', { skip: skipNative || (singleWasm && 'the single-threaded WebAssembly build') }, () => {
   const initial = getNumThreads();
   after(() => setNumThreads(initial));
 
@@ -13,7 +16,7 @@ describe('native thread pool', { skip: skipNative || (testingWasm && 'the WebAss
     for (const n of [1, 3, 2, initial]) {
       setNumThreads(n);
       assert.equal(getNumThreads(), n);
-      assert.equal(nativeAddon()!.getNumThreads(), n);
+      assert.equal(addon!.getNumThreads(), n);
     }
     assert.throws(() => setNumThreads(0), RangeError);
   });
@@ -42,5 +45,29 @@ describe('native thread pool', { skip: skipNative || (testingWasm && 'the WebAss
       void s1;
       void s2;
     }
+  });
+
+  test('with the workers started: matmul, conv and reductions equal the one-thread results', async () => {
+    setNumThreads(2);
+    // Workers start asynchronously (a wasm worker some milliseconds after its Worker).
+    await new Promise((r) => setTimeout(r, 500));
+    const r = rng(72);
+    const a = randomView(r, 'float32', [257, 130], { strided: 0 });
+    const b = randomView(r, 'float32', [130, 191], { strided: 0 });
+    const x = randomView(r, 'float32', [4, 3, 33, 29], { strided: 0 });
+    const w = randomView(r, 'float32', [8, 3, 3, 3], { strided: 0 });
+    const run = () => {
+      const c = outFor('float32', [257, 191]);
+      native!.matmul(a, b, c);
+      const y = outFor('float32', [4, 8, 31, 27]);
+      native!.conv2d(x, w, null, { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 }, y, [4, 8, 31, 27]);
+      const s = outFor('float32', [4]);
+      native!.reduce('sum', x, [1, 2, 3], s);
+      return [c, y, s];
+    };
+    const two = run();
+    setNumThreads(1);
+    const one = run();
+    for (let i = 0; i < one.length; i++) assertArraysClose(two[i], one[i], EXACT, `result ${i}`);
   });
 });

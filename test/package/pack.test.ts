@@ -29,7 +29,7 @@ const ALLOWED = [
   /^dist\/.+\.(js|d\.ts)$/,
   /^dist\/package\.json$/, // dist's package scope: #platform/* imports and sideEffects (src/package.json, copied by the build)
   /^prebuilds\/[a-z0-9]+-[a-z0-9]+\/[A-Za-z0-9_.-]+\.node$/,
-  /^prebuilds\/wasm\/torchlette\.wasm$/, // the WebAssembly backend (scripts/build-wasm.mjs, run by prepack)
+  /^prebuilds\/wasm\/torchlette(-threads)?\.wasm$/, // the WebAssembly backend, one thread and threaded (scripts/build-wasm.mjs, run by prepack)
   /^native\/[A-Za-z0-9_]+\.(cc|h|inc)$/,
   /^binding\.gyp$/,
   /^scripts\/build-native\.mjs$/,
@@ -104,6 +104,7 @@ function checkContents(pack: PackResult, label: string): void {
     `no prebuilt binary for ${PLATFORM} in the package`,
   );
   assert.ok(paths.includes('prebuilds/wasm/torchlette.wasm'), 'the WebAssembly backend is not in the package');
+  assert.ok(paths.includes('prebuilds/wasm/torchlette-threads.wasm'), 'the threaded WebAssembly backend is not in the package');
   // Every native source binding.gyp names ships (a source build must work from the tarball).
   const gyp = readFileSync(join(ROOT, 'binding.gyp'), 'utf8');
   for (const m of gyp.matchAll(/"(native\/[^"]+\.cc)"/g)) assert.ok(paths.includes(m[1]), `${m[1]} (named in binding.gyp) is not in the package`);
@@ -205,7 +206,8 @@ describe('the npm package', { timeout: 600_000 }, () => {
     assert.equal(w.status, 0, w.stderr);
     const wout = JSON.parse(w.stdout.trim().split('\n').pop()!) as { info: { active: string; wasm: { path: string } | null }; prod: number[]; conv: number };
     assert.equal(wout.info.active, 'wasm');
-    assert.equal(wout.info.wasm?.path, join(installed, 'prebuilds', 'wasm', 'torchlette.wasm'));
+    // The threaded build (Node has SharedArrayBuffer).
+    assert.equal(wout.info.wasm?.path, join(installed, 'prebuilds', 'wasm', 'torchlette-threads.wasm'));
     assert.deepEqual(wout.prod, [128, 128]);
     assert.equal(wout.conv, 81);
 

@@ -8,12 +8,16 @@
 // copied as one block, so aliasing inside the kernels is exactly as in the addon.
 // The meta Float64Array (shapes, strides, scalars) is copied in before each call.
 //
+// The threaded build (torchlette-threads.wasm) imports a shared memory, created here;
+// with a WorkerHost its workers (threads.ts) run parts of each kernel on that memory.
+//
 // This file does no I/O and imports nothing from Node: the caller hands it a compiled
-// WebAssembly.Module (wasm/load.ts reads the file in Node).
+// WebAssembly.Module (wasm/load.ts reads the file in Node) and, for threads, a host.
 import type { TypedArray } from '../dtype.js';
 import type { Addon, AddonOps } from '../native/addon.js';
 import type { MinSizes } from '../native/index.js';
-import { webAssembly, type WasmMemory, type WasmModule } from './api.js';
+import { webAssembly, type WasmGlobal, type WasmMemory, type WasmModule } from './api.js';
+import { WORKER_SOURCE, type WorkerHost } from './threads.js';
 
 type Fn = (...args: number[]) => number;
 
@@ -26,10 +30,20 @@ export const WASM_MIN_SIZES: MinSizes = { elementwise: 1024, reduce: 1024, matmu
 
 /** What glue.cc exports (the tl_* functions are looked up by name). */
 interface Exports {
-  memory: WasmMemory;
+  memory?: WasmMemory; // absent in the threaded build (it imports the memory)
+  __stack_pointer?: WasmGlobal;
   _initialize?: () => void;
   [name: string]: unknown;
 }
+
+// The threaded build's memory: its initial size is wasm-ld's --initial-memory in
+// scripts/build-wasm.mjs (16 MiB), the maximum wasm32's 4 GiB.
+const SHARED_INITIAL_PAGES = 256;
+const SHARED_MAX_PAGES = 65536;
+/** Each worker's stack (the calling thread's is wasm-ld's -z stack-size, also 1 MiB). */
+const WORKER_STACK_BYTES = 1 << 20;
+/** native/wasm/parallel_threads.cc's kMaxThreads. */
+const MAX_THREADS = 64;
 
 /** tl::BufType of each typed array the kernels accept (common.h). */
 function bufType(b: TypedArray): number {
@@ -55,29 +69,42 @@ interface Block {
 // each answers ENOSYS.
 const ENOSYS = 52;
 
-/** An Addon over an instance of `module`. Throws when the module is not torchlette's. */
-export function createWasmAddon(module: WasmModule): Addon {
+/**
+ * An Addon over an instance of `module`. Throws when the module is not torchlette's.
+ * For the threaded build, `host` starts its workers (without one it runs on one thread).
+ */
+export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
   const WA = webAssembly();
   if (!WA) throw new Error('torchlette wasm: this JavaScript engine has no WebAssembly');
-  const imports: Record<string, Record<string, () => number>> = {};
+  const imports: Record<string, Record<string, unknown>> = {};
+  let shared: WasmMemory | undefined;
   for (const imp of WA.Module.imports(module)) {
+    if (imp.kind === 'memory' && imp.module === 'env' && imp.name === 'memory') {
+      if (typeof SharedArrayBuffer === 'undefined') throw new Error('torchlette wasm: the threaded build needs SharedArrayBuffer');
+      shared = new WA.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAX_PAGES, shared: true });
+      (imports.env ??= {}).memory = shared;
+      continue;
+    }
     if (imp.kind !== 'function') throw new Error(`torchlette wasm: unexpected import ${imp.module}.${imp.name}`);
     (imports[imp.module] ??= {})[imp.name] = () => ENOSYS;
   }
   const instance = new WA.Instance(module, imports);
   const ex = instance.exports as unknown as Exports;
-  ex._initialize?.(); // a WASI reactor: runs the C++ static constructors
+  ex._initialize?.(); // a WASI reactor: runs the C++ static constructors (this thread only)
   const fn = (name: string): Fn => {
     const f = ex[name];
     if (typeof f !== 'function') throw new Error(`torchlette wasm: the module has no ${name}`);
     return f as Fn;
   };
-  const memory = ex.memory;
+  const own = shared ?? ex.memory;
+  if (!own) throw new Error('torchlette wasm: the module has no memory');
+  const memory: WasmMemory = own;
 
   const cString = (ptr: number): string => {
     const bytes = new Uint8Array(memory.buffer, ptr);
     const end = bytes.indexOf(0);
-    return new TextDecoder().decode(bytes.subarray(0, end < 0 ? 0 : end));
+    // slice: TextDecoder refuses views of a SharedArrayBuffer in browsers
+    return new TextDecoder().decode(bytes.slice(0, end < 0 ? 0 : end));
   };
 
   const tlMeta = fn('tl_meta')();
@@ -163,7 +190,27 @@ export function createWasmAddon(module: WasmModule): Addon {
     embeddingRenorm: fn('tl_embedding_renorm'), batchNorm: fn('tl_batch_norm'), batchNormBackward: fn('tl_batch_norm_backward'),
     groupNorm: fn('tl_group_norm'), groupNormBackward: fn('tl_group_norm_backward'),
   };
-  const getNumThreads = fn('tl_get_num_threads'), setNumThreads = fn('tl_set_num_threads');
+  const getNumThreads = fn('tl_get_num_threads'), tlSetNumThreads = fn('tl_set_num_threads');
+  // The threaded build with a host: workers are started as setNumThreads asks for them
+  // (never stopped: fewer threads leave some idle). Kernels run on the calling thread
+  // alone until the first worker is up (milliseconds), then split as in the addon.
+  const threaded = Boolean(shared && host && ex.__stack_pointer && typeof ex.tl_worker_main === 'function');
+  let workers = 0;
+  const setNumThreads = (n: number): void => {
+    tlSetNumThreads(n);
+    if (!threaded || !host || !shared) return;
+    const allocStack = fn('tl_alloc_stack');
+    const want = Math.min(n, MAX_THREADS) - 1;
+    for (; workers < want; workers++) {
+      const lo = allocStack(WORKER_STACK_BYTES) >>> 0;
+      if (lo === 0) throw new RangeError('torchlette wasm: out of memory for a worker stack');
+      host.spawn(WORKER_SOURCE, { module, memory: shared, stackLo: lo, stackHi: lo + WORKER_STACK_BYTES });
+    }
+  };
+  if (threaded && host) {
+    fn('tl_set_main_can_wait')(host.mainCanWait ? 1 : 0);
+    setNumThreads(host.cores);
+  }
   const isa = fn('tl_isa'), cpuIsa = fn('tl_cpu_isa'), setIsa = fn('tl_set_isa'), names = fn('tl_names');
   const ISA_NAMES = ['generic', 'avx2', 'avx512', 'emulated512'];
 
@@ -179,7 +226,7 @@ export function createWasmAddon(module: WasmModule): Addon {
       return { unaryOps: list(0), binaryOps: list(1), reduceOps: list(2) };
     },
     getNumThreads: () => getNumThreads(),
-    setNumThreads: (n) => void setNumThreads(n),
+    setNumThreads: (n) => setNumThreads(n),
     isa: () => cString(isa()),
     cpuIsa: () => cString(cpuIsa()),
     setIsa: (name) => ISA_NAMES.includes(name) && setIsa(ISA_NAMES.indexOf(name)) === 1,

@@ -8,7 +8,13 @@ export interface WasmModule {
 }
 
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  /** A SharedArrayBuffer for a shared memory (the threaded build). */
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
+
+/** An exported global (the threaded build's __stack_pointer). */
+export interface WasmGlobal {
+  value: number;
 }
 
 export interface WasmApi {
@@ -17,6 +23,8 @@ export interface WasmApi {
     imports(module: WasmModule): { module: string; name: string; kind: string }[];
   };
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+  /** Sizes in 64 KiB pages; `shared` needs SharedArrayBuffer (a page: crossOriginIsolated). */
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 export function webAssembly(): WasmApi | undefined {

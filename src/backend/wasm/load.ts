@@ -1,58 +1,77 @@
-// Loading the WebAssembly build: prebuilds/wasm/torchlette.wasm, made by
-// scripts/build-wasm.mjs and shipped in the npm package (no compiler at install). In Node
-// the file is read synchronously on first use (platform/node/addon.ts); a web page compiles
-// it asynchronously (loadWasmAddonAsync, behind backends.loadWasm()). addon.ts takes the
-// compiled module either way.
+// Loading the WebAssembly build: prebuilds/wasm/torchlette-threads.wasm (shared memory,
+// worker threads) or torchlette.wasm (one thread), made by scripts/build-wasm.mjs and shipped
+// in the npm package (no compiler at install). In Node the file is read synchronously on
+// first use (platform/node/addon.ts); a web page compiles it asynchronously
+// (loadWasmAddonAsync, behind backends.loadWasm()). addon.ts takes the compiled module
+// either way.
 import { defaultWasmUrl, wasmBytesSync } from '#platform/addon';
 import { readFileSync } from '#platform/fs';
+import { env } from '#platform/os';
 import { fileURLToPath } from '#platform/path';
+import { wasmWorkerHost } from '#platform/threads';
 import type { AddonOps, LoadResult } from '../native/addon.js';
 import { meta } from '../native/addon.js';
 import { createWasmAddon } from './addon.js';
 import { webAssembly, type WasmModule } from './api.js';
+import type { WorkerHost } from './threads.js';
 
-/** Where scripts/build-wasm.mjs writes the module (Node). */
-export function wasmPath(): string {
-  return fileURLToPath(defaultWasmUrl());
+/** Where scripts/build-wasm.mjs writes the module (Node); `threads`: the shared-memory build. */
+export function wasmPath(threads = false): string {
+  return fileURLToPath(defaultWasmUrl(threads));
 }
 
 /** What loadWasmAddonAsync accepts: where the .wasm is, its bytes, a fetch Response, or a compiled module. */
 export type WasmSource = URL | string | Uint8Array | ArrayBuffer | { arrayBuffer(): Promise<ArrayBuffer> } | WasmModule;
 
-function instantiate(module: WasmModule, path: string, check: (ops: AddonOps) => string | null): LoadResult {
+function instantiate(module: WasmModule, path: string, check: (ops: AddonOps) => string | null, host?: WorkerHost): LoadResult {
   try {
-    const addon = createWasmAddon(module);
+    const addon = createWasmAddon(module, host);
     const ops = addon.init(meta);
     const wrong = check(ops);
     if (wrong) return { ok: false, reason: `${path} does not match this version of torchlette: ${wrong}` };
-    return { ok: true, addon, ops, origin: { from: 'prebuilt', path, why: 'the WebAssembly build of the native kernels' } };
+    const why = `the WebAssembly build of the native kernels${host ? ', with worker threads' : ''}`;
+    return { ok: true, addon, ops, origin: { from: 'prebuilt', path, why } };
   } catch (e) {
     return { ok: false, reason: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
 }
 
-/**
- * Compiles and instantiates the module synchronously (a few hundred KB: fine on first use in
- * Node), or says why not. `check` returns why its op lists must not be used, or null.
- */
-export function loadWasmAddon(check: (ops: AddonOps) => string | null = () => null): LoadResult {
-  const WA = webAssembly();
-  if (!WA) return { ok: false, reason: 'this JavaScript engine has no WebAssembly' };
-  const file = wasmBytesSync();
+function loadFile(threads: boolean, check: (ops: AddonOps) => string | null, host?: WorkerHost): LoadResult {
+  const file = wasmBytesSync(threads);
   if (!file.ok) return file;
   let module: WasmModule;
   try {
-    module = new WA.Module(file.bytes);
+    module = new (webAssembly()!).Module(file.bytes);
   } catch (e) {
     return { ok: false, reason: `${file.path} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
-  return instantiate(module, file.path, check);
+  return instantiate(module, file.path, check, host);
+}
+
+/**
+ * Compiles and instantiates the module synchronously (a few hundred KB: fine on first use in
+ * Node), or says why not: the threaded build where shared memory and worker threads exist
+ * (TORCHLETTE_WASM_THREADS=0 picks the single-threaded one), else the single-threaded build.
+ * `check` returns why its op lists must not be used, or null.
+ */
+export function loadWasmAddon(check: (ops: AddonOps) => string | null = () => null): LoadResult {
+  if (!webAssembly()) return { ok: false, reason: 'this JavaScript engine has no WebAssembly' };
+  const host = env('TORCHLETTE_WASM_THREADS') !== '0' && typeof SharedArrayBuffer !== 'undefined' ? wasmWorkerHost() : undefined;
+  let oneThread = '';
+  if (host) {
+    const r = loadFile(true, check, host);
+    if (r.ok) return r;
+    // e.g. no room for a shared memory: one thread, and backendInfo says why
+    oneThread = ` (one thread: ${r.reason})`;
+  }
+  const r = loadFile(false, check);
+  return r.ok && oneThread ? { ...r, origin: { ...r.origin, why: r.origin.why + oneThread } } : r;
 }
 
 /** WebAssembly.compile, which api.ts's synchronous subset does not declare. */
 type AsyncCompile = { compile(bytes: Uint8Array | ArrayBuffer): Promise<WasmModule>; Module: new (...args: never[]) => WasmModule };
 
-/** Like loadWasmAddon, from `source` (default: the .wasm shipped next to the package's modules) and asynchronously. */
+/** Like loadWasmAddon, from `source` (default: the single-threaded .wasm shipped next to the package's modules) and asynchronously. */
 export async function loadWasmAddonAsync(source: WasmSource | undefined, check: (ops: AddonOps) => string | null = () => null): Promise<LoadResult> {
   const WA = webAssembly() as unknown as AsyncCompile | undefined;
   if (!WA) return { ok: false, reason: 'this JavaScript engine has no WebAssembly' };

@@ -11,11 +11,14 @@ export function addonsUnsupported(): string | null {
   return 'a web page cannot load a native (N-API) addon';
 }
 
-export function wasmBytesSync(): { ok: true; bytes: Uint8Array; path: string } | { ok: false; reason: string } {
+export function wasmBytesSync(_threads = false): { ok: true; bytes: Uint8Array; path: string } | { ok: false; reason: string } {
   return { ok: false, reason: 'a web page loads the WebAssembly build asynchronously: await torch.backends.loadWasm() (optionally with its URL or bytes)' };
 }
 
-/** Where the .wasm lies next to this module (Vite and unbundled ESM rewrite/resolve this pattern). */
-export function defaultWasmUrl(): URL {
+/**
+ * Where the .wasm lies next to this module (Vite and unbundled ESM rewrite/resolve this
+ * pattern). Pages load the single-threaded build (wasmWorkerHost gives them no threads yet).
+ */
+export function defaultWasmUrl(_threads = false): URL {
   return new URL('../../../prebuilds/wasm/torchlette.wasm', import.meta.url);
 }

@@ -11,3 +11,10 @@ export const MessageChannel = no('MessageChannel') as unknown as typeof Node.Mes
 export const Worker = no('Worker') as unknown as typeof Node.Worker;
 export const receiveMessageOnPort: typeof Node.receiveMessageOnPort = no('receiveMessageOnPort');
 export const workerData: unknown = undefined;
+
+/**
+ * The WebAssembly backend runs single-threaded in a page for now: backend/wasm/threads.ts's
+ * webWorkerHost (Web Workers over a shared memory in crossOriginIsolated pages) is not yet
+ * tested in a browser.
+ */
+export const wasmWorkerHost: typeof Node.wasmWorkerHost = () => undefined;

@@ -20,16 +20,18 @@ export function addonsUnsupported(): string | null {
 }
 
 /**
- * The bytes of the WebAssembly build (prebuilds/wasm/torchlette.wasm) read synchronously,
- * or the reason they cannot be.
+ * The bytes of the WebAssembly build (prebuilds/wasm/torchlette.wasm, or with `threads` the
+ * shared-memory build torchlette-threads.wasm) read synchronously, or the reason they cannot be.
  */
-export function wasmBytesSync(): { ok: true; bytes: Uint8Array; path: string } | { ok: false; reason: string } {
-  const path = fileURLToPath(new URL('../../../prebuilds/wasm/torchlette.wasm', import.meta.url));
+export function wasmBytesSync(threads = false): { ok: true; bytes: Uint8Array; path: string } | { ok: false; reason: string } {
+  const path = fileURLToPath(defaultWasmUrl(threads));
   if (!existsSync(path)) return { ok: false, reason: `no WebAssembly build at ${path} (npm run build:wasm makes it)` };
   return { ok: true, bytes: readFileSync(path), path };
 }
 
-/** Where the .wasm lies in the package, as a file: URL. */
-export function defaultWasmUrl(): URL {
-  return new URL('../../../prebuilds/wasm/torchlette.wasm', import.meta.url);
+/** Where the .wasm (or with `threads` the shared-memory build) lies in the package, as a file: URL. */
+export function defaultWasmUrl(threads = false): URL {
+  return threads
+    ? new URL('../../../prebuilds/wasm/torchlette-threads.wasm', import.meta.url)
+    : new URL('../../../prebuilds/wasm/torchlette.wasm', import.meta.url);
 }
