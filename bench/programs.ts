@@ -266,7 +266,7 @@ function mnistCnn(): Record<string, number> {
     for (const [data, target] of testLoader) {
       const output = model.forward(data);
       testLoss += Number(F.nllLoss(output, target, { reduction: 'sum' }).item());
-      const pred = output.argmax(1, true);
+      const pred = output.argmax({ dim: 1, keepdim: true });
       correct += Number(pred.eq(target.viewAs(pred)).sum().item());
     }
   });
