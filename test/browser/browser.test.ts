@@ -44,7 +44,9 @@ function nodeRun(backend: 'js' | 'wasm'): Promise<LoopResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'programs', 'run-node.ts')], {
       cwd: ROOT,
-      env: { ...process.env, TORCHLETTE_BACKEND: backend },
+      // A page runs the single-threaded wasm build (platform/browser/threads.ts): Node runs the
+      // same build, since reductions split across threads round differently.
+      env: { ...process.env, TORCHLETTE_BACKEND: backend, TORCHLETTE_WASM_THREADS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '', err = '';
