@@ -9,6 +9,7 @@ import { Node } from '../tensor/graph.js';
 import { broadcastShapes, contiguousStrides, formatShape, normalizeDim } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
+import { tensorOp } from './op-args.js';
 import { cat } from './join.js';
 import { broadcastTo, castRaw } from './kernels.js';
 import type { IndexItem } from './indexing.js';
@@ -59,13 +60,11 @@ export function take(input: Tensor, index: Tensor): Tensor {
   return out;
 }
 
-const takeAlongDimArgs = signature('take_along_dim', [['dim', nullable(int), null]] as const);
+const takeAlongDimOp = tensorOp('take_along_dim', [['indices', tensorArg], ['dim', nullable(int), null]] as const, (input, a) => takeAlongDimImpl(input, a.indices, a.dim));
+/** torch.take_along_dim(input, indices, dim=None): gather with indices broadcast against input (all elements when dim is None). */
+export const takeAlongDim = takeAlongDimOp.fn;
 
-/** torch.take_along_dim: gather with indices broadcast against input (all elements when dim is null). */
-export function takeAlongDim(input: Tensor, indices: Tensor, ...args: ArgsOf<typeof takeAlongDimArgs>): Tensor {
-  checkTensor('take_along_dim', 'input', 1, input);
-  checkTensor('take_along_dim', 'indices', 2, indices);
-  const { dim } = takeAlongDimArgs.parse(args);
+function takeAlongDimImpl(input: Tensor, indices: Tensor, dim: number | null): Tensor {
   if (indices.dtype !== 'int64') throw new TypeError(`torch.take_along_dim(): dtype of indices should be Long but got ${indices.dtype}`);
   if (dim === null) return input.reshape(-1).gather(0, indices.reshape(-1));
   if (input.dim() !== indices.dim()) {
@@ -421,7 +420,7 @@ export function indexPut(input: Tensor, ...args: ArgsOf<typeof indexPutArgs>): T
 declare module '../tensor/tensor.js' {
   interface Tensor {
     take(index: Tensor): Tensor;
-    takeAlongDim(indices: Tensor, ...args: ArgsOf<typeof takeAlongDimArgs>): Tensor;
+    takeAlongDim(...args: Parameters<typeof takeAlongDimOp.method>): Tensor;
     put(...args: ArgsOf<typeof putArgs>): Tensor;
     put_(...args: ArgsOf<typeof putArgs>): Tensor;
     indexFill(...args: ArgsOf<typeof indexFillArgs>): Tensor;
@@ -442,9 +441,7 @@ const P = Tensor.prototype;
 P.take = function (this: Tensor, index: Tensor) {
   return take(this, index);
 };
-P.takeAlongDim = function (this: Tensor, indices: Tensor, ...args: ArgsOf<typeof takeAlongDimArgs>) {
-  return takeAlongDim(this, indices, ...args);
-};
+P.takeAlongDim = takeAlongDimOp.method;
 P.put = function (this: Tensor, ...args: ArgsOf<typeof putArgs>) {
   return put(this, ...args);
 };

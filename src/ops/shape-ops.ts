@@ -318,8 +318,19 @@ function tensorSplitImpl(x: Tensor, spec: number | readonly number[] | Tensor, d
   return splitAt(x, s, d);
 }
 
-const indicesOrSections = ['indicesOrSections', either(intOrList, tensorArg)] as const;
-const tensorSplitOp = tensorOp('tensorSplit', [indicesOrSections, ['dim', int, 0]] as const, (x, a) => tensorSplitImpl(x, a.indicesOrSections, a.dim));
+// PyTorch's three overloads take the split by name as `sections` (an int), `indices` (a list)
+// or `tensor_indices_or_sections`; positionally (and as its docs name it) it is one
+// `indicesOrSections` of any of the three kinds.
+const tensorSplitOp = tensorOp('tensorSplit', [
+  ['indicesOrSections', nullable(either(intOrList, tensorArg)), null], ['dim', int, 0],
+  '*', ['sections', nullable(int), null], ['indices', nullable(intList), null], ['tensorIndicesOrSections', nullable(tensorArg), null],
+] as const, (x, a) => {
+  const given = [a.indicesOrSections, a.sections, a.indices, a.tensorIndicesOrSections].filter((v) => v !== null);
+  if (given.length !== 1) {
+    throw new TypeError(`tensor_split() takes exactly one of indicesOrSections, sections, indices or tensorIndicesOrSections (got ${given.length})`);
+  }
+  return tensorSplitImpl(x, given[0]!, a.dim);
+});
 /** torch.tensor_split(input, indices_or_sections, dim=0): views split into n near-equal sections or at indices. */
 export const tensorSplit = tensorSplitOp.fn;
 

@@ -79,19 +79,12 @@ function check(actual: unknown, expected: Result, label: string): void {
   }
 }
 
-// Known gaps, each a failure of the case named: listed so the suite records them (todo) rather than hides them.
-const TODO: Record<string, string> = {
-  'x.tensor_split: options': "tensor_split's overloads by name (sections=, indices=, tensor_indices_or_sections=): torchlette has one indicesOrSections",
-  'x.tensor_split: params': "tensor_split's overloads by name (sections=, indices=, tensor_indices_or_sections=)",
-  'x.take_along_dim: options': "take_along_dim still takes positional arguments only",
-};
-
 describe('keyword arguments match PyTorch', () => {
   for (const [i, c] of fx.cases.entries()) {
     const name = `${c.call}(${[...c.args.map((a) => JSON.stringify(a)), ...Object.keys(c.kwargs).map((k) => `${k}=`)].join(', ')}) #${i}`;
-    test(`${name}: options`, { todo: TODO[`${c.call}: options`] }, () => check(callWithOptions(c), c.result, c.call));
-    test(`${name}: positional`, { todo: TODO[`${c.call}: positional`] }, () => check(callPositionally(c), c.result, c.call));
-    test(`${name}: accepts ${c.params.join(', ')}`, { todo: TODO[`${c.call}: params`] }, () => {
+    test(`${name}: options`, () => check(callWithOptions(c), c.result, c.call));
+    test(`${name}: positional`, () => check(callPositionally(c), c.result, c.call));
+    test(`${name}: accepts ${c.params.join(', ')}`, () => {
       const args = c.args.map(decode);
       // The names bound to the positional arguments (torch.X's input, F.loss's input and target).
       const bound = new Set(['input', 'tensor', 'self', ...(c.call.startsWith('x') ? [] : c.params.slice(0, c.args.length))]);
