@@ -1,14 +1,59 @@
 // torch.load: reads PyTorch checkpoints (the zip format and the legacy pickle
 // stream) with a weights-only unpickler, returning JS values and Tensors.
+import { any, bool, check, isPlainObject, nullable, signature } from '../tensor/args.js';
+import { device, isDeviceLike, type DeviceLike } from '../tensor/device.js';
 import { inFile, inFileAsync, SerializationError } from './errors.js';
 import { asBytes, BufferSource, pathString, readAllAsync, readBytes, withFileSource, type BytesLike, type Source } from './source.js';
 import { toJs } from './to-js.js';
 import { loadLegacy } from './torch-legacy-load.js';
 import { loadZip } from './torch-zip-load.js';
 
+/** A map_location: a device, a dict from saved locations to devices, or a function (storage, location) → storage. */
+export type MapLocation = DeviceLike | Readonly<Record<string, DeviceLike>> | ((storage: unknown, location: string) => unknown);
+
 export interface LoadOptions {
-  /** Accepted so PyTorch code ports unchanged; every storage loads on the CPU. */
-  mapLocation?: string;
+  /** Where storages go: every storage loads on the CPU, so this may only name the CPU (see checkMapLocation). */
+  mapLocation?: MapLocation | null;
+  /** torch.load's pickle_module: torchlette reads pickles with its own weights-only unpickler only. */
+  pickleModule?: null;
+  /** torchlette always loads weights only (a pickle naming anything else is refused): true or false reads the same. */
+  weightsOnly?: boolean;
+}
+
+const mapLocationArg = check<MapLocation>('a device, a dict of devices or a function', (v) => isDeviceLike(v) || typeof v === 'function' || isPlainObject(v));
+// torch.load(f, map_location=None, pickle_module=pickle, *, weights_only=False)
+const loadArgs = signature('load', [['f', any], ['mapLocation', nullable(mapLocationArg), null], ['pickleModule', nullable(any), null], '*', ['weightsOnly', bool, false]] as const);
+
+/**
+ * map_location only has to say "the CPU": a CPU device, a dict mapping saved locations to it,
+ * or a function that keeps the storage where it is (`(storage, loc) => storage`, the common
+ * idiom, is called once with a stand-in storage and must return it or nothing). Anything that
+ * names another device throws (as torch.device('cuda') does here) instead of being ignored.
+ */
+function checkMapLocation(where: string, m: MapLocation | null): void {
+  if (m === null || isDeviceLike(m)) {
+    if (m !== null) device(m);
+    return;
+  }
+  if (typeof m === 'function') {
+    const storage = Object.freeze({ device: device('cpu') });
+    const r = m(storage, 'cpu');
+    if (r !== storage && r !== undefined && r !== null) {
+      throw new TypeError(`${where}: the mapLocation function returned something other than the storage it was given; torchlette loads every storage on the CPU (write mapLocation: 'cpu')`);
+    }
+    return;
+  }
+  for (const [from, to] of Object.entries(m)) {
+    if (!isDeviceLike(to)) throw new TypeError(`${where}: mapLocation['${from}'] must be a device, not ${typeof to}`);
+    device(to);
+  }
+}
+
+function parseLoadArgs(where: string, args: readonly unknown[]): { f: unknown } {
+  const a = loadArgs.parse(args as never);
+  if (a.pickleModule !== null) throw new TypeError(`${where}: pickleModule is not supported: torchlette reads pickles with its own weights-only unpickler`);
+  checkMapLocation(where, a.mapLocation);
+  return a;
 }
 
 const PROTO = 0x80;
@@ -45,16 +90,20 @@ function loadSource(source: Source): unknown {
  * objects (int keys as their decimal strings), tuples and lists as arrays, tensors
  * that shared a storage in the file share one here.
  */
-export function load<T = unknown>(path: string | URL, _options: LoadOptions = {}): T {
-  return withFileSource(pathString(path, 'torch.load'), (source) => loadSource(source) as T);
+export function load<T = unknown>(path: string | URL, mapLocationOrOptions?: MapLocation | LoadOptions | null, options?: LoadOptions): T;
+export function load<T = unknown>(...args: unknown[]): T {
+  const { f } = parseLoadArgs('torch.load', args);
+  return withFileSource(pathString(f as string | URL, 'torch.load'), (source) => loadSource(source) as T);
 }
 
 /**
  * torch.load, asynchronously, from a path or file: URL (Node), an http(s) URL (fetched), or
  * bytes, an ArrayBuffer, a Blob/File or a fetch Response (what a web page has).
  */
-export async function loadAsync<T = unknown>(path: string | URL | BytesLike, _options: LoadOptions = {}): Promise<T> {
-  const { name, bytes } = await readAllAsync(path, 'torch.loadAsync');
+export async function loadAsync<T = unknown>(path: string | URL | BytesLike, mapLocationOrOptions?: MapLocation | LoadOptions | null, options?: LoadOptions): Promise<T>;
+export async function loadAsync<T = unknown>(...args: unknown[]): Promise<T> {
+  const { f } = parseLoadArgs('torch.loadAsync', args);
+  const { name, bytes } = await readAllAsync(f as string | URL | BytesLike, 'torch.loadAsync');
   return inFileAsync(name, async () => loadSource(new BufferSource(bytes)) as T);
 }
 

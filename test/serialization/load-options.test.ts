@@ -1,0 +1,31 @@
+// torch.load's parameters (f, map_location, pickle_module, *, weights_only): every storage
+// loads on the CPU, so map_location may only name the CPU; anything else throws rather than
+// being ignored.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import * as torch from '../../src/index.js';
+
+const file = join(mkdtempSync(join(tmpdir(), 'tl-load-')), 'w.pt');
+writeFileSync(file, torch.saveToBuffer({ w: torch.arange(3) }));
+const w = (o: unknown) => (o as { w: torch.Tensor }).w.tolist();
+
+test('map_location naming the CPU loads: positional, option, device, dict, the (storage, loc) => storage idiom', async () => {
+  assert.deepEqual(w(torch.load(file, 'cpu')), [0, 1, 2]);
+  assert.deepEqual(w(torch.load(file, { mapLocation: torch.device('cpu') })), [0, 1, 2]);
+  assert.deepEqual(w(torch.load(file, { mapLocation: { 'cuda:0': 'cpu' } })), [0, 1, 2]);
+  assert.deepEqual(w(torch.load(file, { mapLocation: (storage: unknown) => storage, weightsOnly: true })), [0, 1, 2]);
+  assert.deepEqual(w(await torch.loadAsync(file, { mapLocation: 'cpu' })), [0, 1, 2]);
+});
+
+test('map_location naming another device, pickle_module, unknown and snake_case options throw', async () => {
+  assert.throws(() => torch.load(file, { mapLocation: 'cuda' }), /CPU only: device 'cuda'/);
+  assert.throws(() => torch.load(file, { mapLocation: { cpu: 'cuda:0' } }), /device 'cuda:0'/);
+  assert.throws(() => torch.load(file, { mapLocation: () => 'gpu' }), /returned something other than the storage/);
+  assert.throws(() => torch.load(file, { pickleModule: {} } as never), /pickleModule is not supported/);
+  assert.throws(() => torch.load(file, { map_location: 'cpu' } as never), /did you mean 'mapLocation'/);
+  assert.throws(() => torch.load(file, { encoding: 'latin1' } as never), /unexpected option 'encoding'/);
+  await assert.rejects(torch.loadAsync(file, { mapLocation: 'cuda:1' }), /device 'cuda:1'/);
+});
