@@ -2,6 +2,7 @@
 // with torch.load — also with weights_only=True, as only tensors and plain data
 // are written.
 import { parse as parsePath } from '#platform/path';
+import { any, bool, int, nullable, signature } from '../tensor/args.js';
 import type { DType } from '../tensor/dtype.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 import { writeFileAtomic, writeFileAtomicAsync } from './atomic-write.js';
@@ -13,8 +14,30 @@ import { encodeStorage } from './storage-codec.js';
 import { writeZip, type ZipRecord } from './zip-writer.js';
 
 export interface SaveOptions {
+  /** torch.save's pickle_module: torchlette pickles with its own writer only. */
+  pickleModule?: null;
+  /** The pickle protocol: 2, PyTorch's default (the only one written). */
+  pickleProtocol?: 2;
+  /** PyTorch's zip format (true, the default; the legacy format is not written). */
+  _useNewZipfileSerialization?: true;
   /** Writes zip64 records even for small files (for testing readers). */
   forceZip64?: boolean;
+}
+
+// torch.save(obj, f, pickle_module=pickle, pickle_protocol=2, _use_new_zipfile_serialization=True);
+// the options object of saveToBuffer takes the same names after the object.
+const saveOptionSpec = [
+  ['pickleModule', nullable(any), null], ['pickleProtocol', int, 2], ['_useNewZipfileSerialization', bool, true], '*', ['forceZip64', bool, false],
+] as const;
+// `obj` (often a plain object itself) is taken apart first, so it is never read as the options.
+const saveArgs = signature('save', [['f', any], ...saveOptionSpec] as const);
+const saveToBufferArgs = signature('saveToBuffer', saveOptionSpec);
+
+/** Refuses what torchlette would otherwise silently write differently than asked. */
+function checkSaveOptions(where: string, a: { pickleModule: unknown; pickleProtocol: number; _useNewZipfileSerialization: boolean }): void {
+  if (a.pickleModule !== null) throw new TypeError(`${where}: pickleModule is not supported: torchlette pickles with its own writer`);
+  if (a.pickleProtocol !== 2) throw new RangeError(`${where}: pickleProtocol ${a.pickleProtocol} is not supported: torchlette writes protocol 2 (PyTorch's default, which every PyTorch reads)`);
+  if (!a._useNewZipfileSerialization) throw new RangeError(`${where}: the legacy (non-zip) format is not written: leave _useNewZipfileSerialization at true (PyTorch >= 1.6 reads the zip format)`);
 }
 
 const STORAGE_TYPES: Record<DType, string> = {
@@ -187,7 +210,7 @@ class TorchPickler {
 const encoder = new TextEncoder();
 
 /** The archive's records, in torch.save's order (storages by key as strings). */
-function serialize(obj: unknown, stem: string, options: SaveOptions): Uint8Array[] {
+function serialize(obj: unknown, stem: string, options: { forceZip64: boolean }): Uint8Array[] {
   const pickler = new TorchPickler();
   pickler.dump(obj, 'obj', 0);
   const records: ZipRecord[] = [
@@ -214,20 +237,29 @@ function archiveStem(file: string): string {
  * bigints (→ int), strings, booleans, null/undefined (→ None). The file is replaced
  * atomically: on any error an existing file is left untouched.
  */
-export function save(obj: unknown, path: string | URL, options: SaveOptions = {}): void {
-  const file = pathString(path, 'torch.save', 'torch.saveToBuffer(obj) gives the bytes to download or store');
-  inFile(file, () => writeFileAtomic(file, serialize(obj, archiveStem(file), options)));
+export function save(obj: unknown, path: string | URL, options?: SaveOptions): void;
+export function save(obj: unknown, ...args: unknown[]): void {
+  const a = saveArgs.parse(args as never);
+  checkSaveOptions('torch.save', a);
+  const file = pathString(a.f as string | URL, 'torch.save', 'torch.saveToBuffer(obj) gives the bytes to download or store');
+  inFile(file, () => writeFileAtomic(file, serialize(obj, archiveStem(file), a)));
 }
 
-export async function saveAsync(obj: unknown, path: string | URL, options: SaveOptions = {}): Promise<void> {
-  const file = pathString(path, 'torch.saveAsync', 'torch.saveToBuffer(obj) gives the bytes to download or store');
-  await inFileAsync(file, async () => writeFileAtomicAsync(file, serialize(obj, archiveStem(file), options)));
+export async function saveAsync(obj: unknown, path: string | URL, options?: SaveOptions): Promise<void>;
+export async function saveAsync(obj: unknown, ...args: unknown[]): Promise<void> {
+  const a = saveArgs.parse(args as never);
+  checkSaveOptions('torch.saveAsync', a);
+  const file = pathString(a.f as string | URL, 'torch.saveAsync', 'torch.saveToBuffer(obj) gives the bytes to download or store');
+  await inFileAsync(file, async () => writeFileAtomicAsync(file, serialize(obj, archiveStem(file), a)));
 }
 
 /** torch.save into memory (as PyTorch saves to an io.BytesIO; the archive folder is 'archive'). */
-export function saveToBuffer(obj: unknown, options: SaveOptions = {}): Uint8Array {
+export function saveToBuffer(obj: unknown, options?: SaveOptions): Uint8Array;
+export function saveToBuffer(obj: unknown, ...args: unknown[]): Uint8Array {
+  const a = saveToBufferArgs.parse(args as never);
+  checkSaveOptions('torch.saveToBuffer', a);
   return inFile('<buffer>', () => {
-    const chunks = serialize(obj, 'archive', options);
+    const chunks = serialize(obj, 'archive', a);
     const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
     let at = 0;
     for (const c of chunks) {

@@ -29,3 +29,13 @@ test('map_location naming another device, pickle_module, unknown and snake_case 
   assert.throws(() => torch.load(file, { encoding: 'latin1' } as never), /unexpected option 'encoding'/);
   await assert.rejects(torch.loadAsync(file, { mapLocation: 'cuda:1' }), /device 'cuda:1'/);
 });
+
+test("torch.save's (obj, f, pickle_module, pickle_protocol, _use_new_zipfile_serialization): what it would write differently throws", () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'tl-save-')), 's.pt');
+  torch.save({ w: torch.arange(3) }, out, { pickleProtocol: 2, _useNewZipfileSerialization: true });
+  assert.deepEqual(w(torch.load(out)), [0, 1, 2]);
+  assert.throws(() => torch.save({}, out, { pickleProtocol: 4 } as never), /pickleProtocol 4 is not supported/);
+  assert.throws(() => torch.saveToBuffer({}, { _useNewZipfileSerialization: false } as never), /legacy \(non-zip\) format/);
+  assert.throws(() => torch.save({}, out, { pickle_protocol: 2 } as never), /did you mean 'pickleProtocol'/);
+  assert.throws(() => torch.saveToBuffer({}, { pickleModule: {} } as never), /pickleModule is not supported/);
+});
