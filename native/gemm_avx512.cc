@@ -7,7 +7,9 @@
 namespace tl {
 namespace avx512 {
 
-#define TL_NAME sgemm_6x32
+#define TL_NAME sgemm_12x32
+#define TL_PREFETCH_B (8 * 32)  // 8 iterations (1 KiB) ahead
+#define TL_MR 12
 #define TL_T float
 #define TL_V __m512
 #define TL_W 16
@@ -21,6 +23,8 @@ namespace avx512 {
 #define TL_ADD(a, b) _mm512_add_ps(a, b)
 #include "ukernel.inc"
 #undef TL_NAME
+#undef TL_MR
+#undef TL_PREFETCH_B
 #undef TL_T
 #undef TL_V
 #undef TL_W
@@ -33,7 +37,9 @@ namespace avx512 {
 #undef TL_ADD
 #undef TL_PREFETCH
 
-#define TL_NAME dgemm_6x16
+#define TL_NAME dgemm_12x16
+#define TL_PREFETCH_B (8 * 16)
+#define TL_MR 12
 #define TL_T double
 #define TL_V __m512d
 #define TL_W 8
