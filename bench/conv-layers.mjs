@@ -8,7 +8,7 @@
 //   node bench/conv-layers.mjs
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +34,7 @@ const SETUPS = [
   { name: `${N}OMP+1BLAS`, env: { TORCH_THREADS: N, OMP_NUM_THREADS: N, OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } },
 ];
 
+const loadBefore = loadavg()[0];
 console.log('torchlette...');
 const tl = run(process.execPath, ['--import', 'tsx', 'bench/conv-layers.ts']);
 const pt = SETUPS.map((s) => {
@@ -41,11 +42,12 @@ const pt = SETUPS.map((s) => {
   return { setup: s.name, rows: run(PYTHON, ['bench/conv_layers.py'], s.env) };
 });
 
+const loadAfter = loadavg()[0];
 const key = (r) => `${r.layer}|${r.pass}`;
 const lines = [
   HEADING,
   '',
-  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}; \`node bench/conv-layers.mjs\``,
+  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after; \`node bench/conv-layers.mjs\``,
   '',
   `| layer | pass | torchlette ms (${tl[0]?.threads ?? '?'}T) | PyTorch best ms (setup) | ${SETUPS.map((s) => `PyTorch ${s.name}`).join(' | ')} | vs PyTorch |`,
   `|---|---|---|---|${SETUPS.map(() => '---').join('|')}|---|`,
