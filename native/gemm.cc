@@ -1,8 +1,6 @@
-// GEMM driver: BLIS's five loops around a micro-kernel.
-//   jc (NC columns of B) -> pc (KC of the shared dim: pack B, shared by all threads)
-//   -> ic (MC rows of A: each thread packs its own A block) -> jr (NR) -> ir (MR).
-// Threads split the ic blocks (or, when A has too few rows, the jr panels); the packed
-// B panel is shared, so two barriers per (jc, pc) step keep it consistent.
+// GEMM driver: BLIS's five loops around a micro-kernel (see gemm_serial for the
+// order and the cache each packed block lives in). Threads take disjoint blocks of C
+// (rows, or columns when A has few rows) and pack their own panels: no barriers.
 #include "gemm.h"
 
 // The portable micro-kernels write a*b + c and rely on the compiler fusing it where
@@ -36,6 +34,8 @@ void sgemm_6x16(int64_t k, const float* a, const float* b, float* c, int64_t ldc
 void dgemm_6x8(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta);
 }  // namespace avx2
 namespace avx512 {
+void sgemm_12x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta);
+void dgemm_12x16(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta);
 void sgemm_6x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta);
 void dgemm_6x16(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta);
 }  // namespace avx512
@@ -71,61 +71,96 @@ template <class V> inline void storeu(void* p, V v) { std::memcpy(p, &v, sizeof(
 #define TL_PREFETCH(p) __builtin_prefetch(p)
 
 #define TL_NAME sgemm_6x8
+#define TL_MR 6
 #define TL_T float
 #define TL_V v4f
 #define TL_W 4
 #include "ukernel.inc"
 #undef TL_NAME
+#undef TL_MR
 #undef TL_T
 #undef TL_V
 #undef TL_W
 
 #define TL_NAME dgemm_6x4
+#define TL_MR 6
 #define TL_T double
 #define TL_V v2d
 #define TL_W 2
 #include "ukernel.inc"
 #undef TL_NAME
+#undef TL_MR
 #undef TL_T
 #undef TL_V
 #undef TL_W
 
-// The AVX-512 tile shapes (6x32 float, 6x16 double) in portable vectors, so the
+// The AVX-512 tile shapes (12x32 float, 12x16 double) in portable vectors, so the
 // tests exercise those packing and edge paths on machines without AVX-512.
-#define TL_NAME sgemm_6x32
+#define TL_NAME sgemm_12x32
+#define TL_MR 12
 #define TL_T float
 #define TL_V v16f
 #define TL_W 16
 #include "ukernel.inc"
 #undef TL_NAME
+#undef TL_MR
 #undef TL_T
 #undef TL_V
 #undef TL_W
 
-#define TL_NAME dgemm_6x16
+#define TL_NAME dgemm_12x16
+#define TL_MR 12
 #define TL_T double
 #define TL_V v8d
 #define TL_W 8
 #include "ukernel.inc"
 #undef TL_NAME
+#undef TL_MR
+#undef TL_T
+#undef TL_V
+#undef TL_W
+
+// Their half-height kernels, for edge panels of at most 6 rows.
+#define TL_NAME sgemm_6x32
+#define TL_MR 6
+#define TL_T float
+#define TL_V v16f
+#define TL_W 16
+#include "ukernel.inc"
+#undef TL_NAME
+#undef TL_MR
+#undef TL_T
+#undef TL_V
+#undef TL_W
+
+#define TL_NAME dgemm_6x16
+#define TL_MR 6
+#define TL_T double
+#define TL_V v8d
+#define TL_W 8
+#include "ukernel.inc"
+#undef TL_NAME
+#undef TL_MR
 #undef TL_T
 #undef TL_V
 #undef TL_W
 #else
 // Compilers without vector extensions: a plain loop nest (6 x 8 / 6 x 4 tiles).
-template <class T, int NR>
+template <class T, int MR, int NR>
 void ukr(int64_t k, const T* a, const T* b, T* c, int64_t ldc, int beta) {
-  T acc[6][NR] = {};
-  for (int64_t p = 0; p < k; p++, a += 6, b += NR)
-    for (int i = 0; i < 6; i++)
+  T acc[MR][NR] = {};
+  for (int64_t p = 0; p < k; p++, a += MR, b += NR)
+    for (int i = 0; i < MR; i++)
       for (int j = 0; j < NR; j++) acc[i][j] += a[i] * b[j];
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < MR; i++)
     for (int j = 0; j < NR; j++) c[i * ldc + j] = beta ? c[i * ldc + j] + acc[i][j] : acc[i][j];
 }
-void sgemm_6x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) { ukr<float, 8>(k, a, b, c, ldc, beta); }
-void dgemm_6x4(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta) { ukr<double, 4>(k, a, b, c, ldc, beta); }
-void sgemm_6x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) { ukr<float, 32>(k, a, b, c, ldc, beta); }
-void dgemm_6x16(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta) { ukr<double, 16>(k, a, b, c, ldc, beta); }
+void sgemm_6x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) { ukr<float, 6, 8>(k, a, b, c, ldc, beta); }
+void dgemm_6x4(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta) { ukr<double, 6, 4>(k, a, b, c, ldc, beta); }
+void sgemm_12x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) { ukr<float, 12, 32>(k, a, b, c, ldc, beta); }
+void dgemm_12x16(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta) { ukr<double, 12, 16>(k, a, b, c, ldc, beta); }
+void sgemm_6x32(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) { ukr<float, 6, 32>(k, a, b, c, ldc, beta); }
+void dgemm_6x16(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta) { ukr<double, 6, 16>(k, a, b, c, ldc, beta); }
 #endif
 }  // namespace generic
 
@@ -162,7 +197,14 @@ const char* isa_name(int isa) {
 template <class T> struct Kernel {
   int mr, nr;
   void (*fn)(int64_t, const T*, const T*, T*, int64_t, int);
-  int kc, mc, nc;  // cache blocking: B micro-panel in L1, A block in L2, B panel in L3
+  // Cache blocking (BLIS's, with A and B in the roles of its B and A: our tile's rows
+  // are the broadcast side). One MR x kc A micro-panel stays in L1 while the kc x nc
+  // packed B block streams from L2 through it; the mc x kc packed A block sits in L3.
+  int kc, mc, nc;
+  // A kernel MR/2 rows high (or null) for a last panel of at most MR/2 rows, which is
+  // then packed MR/2 wide: M = 64 (conv layers' channels) is 5 x 12 + 4 rows, and a
+  // 12-row kernel on those 4 would waste 8/12 of that panel's work.
+  void (*half)(int64_t, const T*, const T*, T*, int64_t, int) = nullptr;
 };
 
 static int g_isa = -1;
@@ -175,26 +217,26 @@ bool set_isa(int isa) {
   switch (isa) {
 #if defined(TL_HAVE_X86_KERNELS)
     case ISA_AVX512:
-      g_sk = {6, 32, avx512::sgemm_6x32, 256, 144, 4096};
-      g_dk = {6, 16, avx512::dgemm_6x16, 128, 144, 2048};
+      g_sk = {12, 32, avx512::sgemm_12x32, 384, 3072, 768, avx512::sgemm_6x32};
+      g_dk = {12, 16, avx512::dgemm_12x16, 256, 3072, 512, avx512::dgemm_6x16};
       break;
     case ISA_AVX2:
-      g_sk = {6, 16, avx2::sgemm_6x16, 256, 144, 4096};
-      g_dk = {6, 8, avx2::dgemm_6x8, 256, 72, 2048};
+      g_sk = {6, 16, avx2::sgemm_6x16, 256, 3072, 768};
+      g_dk = {6, 8, avx2::dgemm_6x8, 256, 3072, 384};
       break;
 #endif
     case ISA_EMULATED512:
-      g_sk = {6, 32, generic::sgemm_6x32, 256, 144, 4096};
-      g_dk = {6, 16, generic::dgemm_6x16, 128, 144, 2048};
+      g_sk = {12, 32, generic::sgemm_12x32, 384, 3072, 768, generic::sgemm_6x32};
+      g_dk = {12, 16, generic::dgemm_12x16, 256, 3072, 512, generic::dgemm_6x16};
       break;
     default:
       g_isa = ISA_GENERIC;
 #if defined(__wasm_simd128__)
-      g_sk = {4, 8, wasm::sgemm_4x8, 256, 128, 4096};
-      g_dk = {4, 4, wasm::dgemm_4x4, 256, 128, 2048};
+      g_sk = {4, 8, wasm::sgemm_4x8, 256, 3072, 512};
+      g_dk = {4, 4, wasm::dgemm_4x4, 256, 3072, 256};
 #else
-      g_sk = {6, 8, generic::sgemm_6x8, 256, 96, 4096};
-      g_dk = {6, 4, generic::dgemm_6x4, 256, 96, 2048};
+      g_sk = {6, 8, generic::sgemm_6x8, 256, 3072, 512};
+      g_dk = {6, 4, generic::dgemm_6x4, 256, 3072, 256};
 #endif
       break;
   }
@@ -220,11 +262,30 @@ template <> const Kernel<double>& kernel<double>() {
 
 // ---- Packing ----
 
-// A block [mc x kc] into MR-row panels, each stored k-major: dst[p*MR + i].
+// One full MR-row panel of a row-major A (unit column stride), k-major: MR reads per
+// step of k, one contiguous write (the row-by-row loop wrote MR floats apart).
+template <class T, int MR>
+static void pack_a_panel(T* dst, const T* A, int64_t rsa, int64_t kc) {
+  const T* src[MR];
+  for (int i = 0; i < MR; i++) src[i] = A + i * rsa;
+  for (int64_t p = 0; p < kc; p++, dst += MR)
+    for (int i = 0; i < MR; i++) dst[i] = src[i][p];
+}
+
+// A block [mc x kc] into MR-row panels, each stored k-major: dst[p*MR + i] (a last
+// panel of at most MR/2 rows MR/2 wide when `half`: Kernel::half reads it).
 template <class T>
-static void pack_a(T* dst, const T* A, int64_t rsa, int64_t csa, int64_t mc, int64_t kc, int MR) {
-  for (int64_t ip = 0; ip < mc; ip += MR, dst += MR * kc) {
-    const int m = static_cast<int>(std::min<int64_t>(MR, mc - ip));
+static void pack_a(T* dst, const T* A, int64_t rsa, int64_t csa, int64_t mc, int64_t kc, int mr, bool half) {
+  for (int64_t ip = 0; ip < mc; ip += mr, dst += mr * kc) {
+    const int m = static_cast<int>(std::min<int64_t>(mr, mc - ip));
+    const int MR = half && m <= mr / 2 ? mr / 2 : mr;
+    if (csa == 1 && m == MR && (MR == 12 || MR == 6 || MR == 4)) {
+      const T* src = A + ip * rsa;
+      if (MR == 12) pack_a_panel<T, 12>(dst, src, rsa, kc);
+      else if (MR == 6) pack_a_panel<T, 6>(dst, src, rsa, kc);
+      else pack_a_panel<T, 4>(dst, src, rsa, kc);
+      continue;
+    }
     if (csa == 1) {
       for (int i = 0; i < m; i++) {
         const T* src = A + (ip + i) * rsa;
@@ -241,6 +302,12 @@ static void pack_a(T* dst, const T* A, int64_t rsa, int64_t csa, int64_t mc, int
   }
 }
 
+// kc rows of NR contiguous elements, rs apart, into one packed panel.
+template <class T, int NR>
+static void copy_rows(T* dst, const T* src, int64_t rs, int64_t kc) {
+  for (int64_t p = 0; p < kc; p++, dst += NR, src += rs) std::memcpy(dst, src, NR * sizeof(T));
+}
+
 // Panels jp0..jp1 (of NR columns) of the B block [kc x nc], each k-major: dst[p*NR + j].
 template <class T>
 static void pack_b(T* dst, const T* B, int64_t rsb, int64_t csb, int64_t kc, int64_t nc, int NR, int64_t jp0,
@@ -249,7 +316,14 @@ static void pack_b(T* dst, const T* B, int64_t rsb, int64_t csb, int64_t kc, int
     T* d = dst + panel * NR * kc;
     const int64_t jp = panel * NR;
     const int n = static_cast<int>(std::min<int64_t>(NR, nc - jp));
-    if (csb == 1) {
+    if (csb == 1 && n == NR && (NR == 32 || NR == 16 || NR == 8 || NR == 4)) {
+      // Full panels with a constant-size copy per row (a loop over a runtime n cost
+      // ~15% of a 256^3 product).
+      if (NR == 32) copy_rows<T, 32>(d, B + jp, rsb, kc);
+      else if (NR == 16) copy_rows<T, 16>(d, B + jp, rsb, kc);
+      else if (NR == 8) copy_rows<T, 8>(d, B + jp, rsb, kc);
+      else copy_rows<T, 4>(d, B + jp, rsb, kc);
+    } else if (csb == 1) {
       for (int64_t p = 0; p < kc; p++) {
         const T* src = B + p * rsb + jp;
         T* row = d + p * NR;
@@ -277,38 +351,48 @@ static inline void tile(const Kernel<T>& k, int64_t kc, const T* ap, const T* bp
     k.fn(kc, ap, bp, c, ldc, beta);
     return;
   }
-  alignas(64) T buf[6 * 32];
-  k.fn(kc, ap, bp, buf, k.nr, 0);
+  alignas(64) T buf[12 * 32];  // the largest tile: 12 x 32 (AVX-512 float)
+  const bool half = k.half && m <= k.mr / 2;  // packed MR/2 wide (pack_a)
+  if (half && m == k.mr / 2 && n == k.nr) {
+    k.half(kc, ap, bp, c, ldc, beta);
+    return;
+  }
+  (half ? k.half : k.fn)(kc, ap, bp, buf, k.nr, 0);
   for (int i = 0; i < m; i++)
     for (int j = 0; j < n; j++) c[i * ldc + j] = beta ? c[i * ldc + j] + buf[i * k.nr + j] : buf[i * k.nr + j];
 }
 
-// The whole product on this thread: BLIS's loops with this thread's own packed panels.
+// The whole product on this thread with its own packed panels. Loops, outer to inner:
+// ic (mc rows of A) -> pc (kc of the shared dim: pack the A block) -> jc (nc columns
+// of B: pack the B block) -> ir (one A micro-panel, kept in L1) -> jr (the B block's
+// micro-panels, from L2). The A block is packed once per (ic, pc) and, with mc
+// covering M in the usual case, B once per (pc, jc): nothing is packed twice.
 template <class T>
 static void gemm_serial(const Kernel<T>& k, int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa,
                         const T* B, int64_t rsb, int64_t csb, T* C, int64_t ldc, bool accumulate) {
-  const int64_t KC = k.kc, NC = k.nc;
+  const int64_t KC = std::min<int64_t>(k.kc, K);
   const int64_t MC = std::min<int64_t>(k.mc, (M + k.mr - 1) / k.mr * k.mr);
-  const int64_t ncap = std::min<int64_t>(NC, (N + k.nr - 1) / k.nr * k.nr);
+  const int64_t NC = std::min<int64_t>(k.nc, (N + k.nr - 1) / k.nr * k.nr);
   T* apack = static_cast<T*>(thread_scratch(0).get(sizeof(T) * MC * KC));
-  T* bpack = static_cast<T*>(thread_scratch(1).get(sizeof(T) * KC * ncap));
-  for (int64_t jc = 0; jc < N; jc += NC) {
-    const int64_t nc = std::min(NC, N - jc);
-    const int64_t npanels = (nc + k.nr - 1) / k.nr;
+  T* bpack = static_cast<T*>(thread_scratch(1).get(sizeof(T) * KC * NC));
+  for (int64_t ic = 0; ic < M; ic += MC) {
+    const int64_t mc = std::min(MC, M - ic);
     for (int64_t pc = 0; pc < K; pc += KC) {
       const int64_t kc = std::min(KC, K - pc);
       const int beta = (pc > 0 || accumulate) ? 1 : 0;
-      pack_b(bpack, B + pc * rsb + jc * csb, rsb, csb, kc, nc, k.nr, 0, npanels);
-      for (int64_t ic = 0; ic < M; ic += MC) {
-        const int64_t mc = std::min(MC, M - ic);
-        pack_a(apack, A + ic * rsa + pc * csa, rsa, csa, mc, kc, k.mr);
-        for (int64_t jp = 0; jp < npanels; jp++) {
-          const int64_t jr = jp * k.nr;
-          const int n = static_cast<int>(std::min<int64_t>(k.nr, nc - jr));
-          const T* bp = bpack + jp * k.nr * kc;
-          for (int64_t ir = 0; ir < mc; ir += k.mr) {
-            const int m = static_cast<int>(std::min<int64_t>(k.mr, mc - ir));
-            tile(k, kc, apack + ir * kc, bp, C + (ic + ir) * ldc + jc + jr, ldc, beta, m, n);
+      pack_a(apack, A + ic * rsa + pc * csa, rsa, csa, mc, kc, k.mr, k.half != nullptr);
+      for (int64_t jc = 0; jc < N; jc += NC) {
+        const int64_t nc = std::min(NC, N - jc);
+        const int64_t npanels = (nc + k.nr - 1) / k.nr;
+        pack_b(bpack, B + pc * rsb + jc * csb, rsb, csb, kc, nc, k.nr, 0, npanels);
+        for (int64_t ir = 0; ir < mc; ir += k.mr) {
+          const int m = static_cast<int>(std::min<int64_t>(k.mr, mc - ir));
+          const T* ap = apack + ir * kc;
+          T* crow = C + (ic + ir) * ldc + jc;
+          for (int64_t jp = 0; jp < npanels; jp++) {
+            const int64_t jr = jp * k.nr;
+            const int n = static_cast<int>(std::min<int64_t>(k.nr, nc - jr));
+            tile(k, kc, ap, bpack + jp * k.nr * kc, crow + jr, ldc, beta, m, n);
           }
         }
       }
@@ -338,9 +422,14 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa,
     gemm_serial(k, M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, accumulate);
     return;
   }
-  // Split whichever dim gives the threads the more even share of micro-tiles.
-  auto balance = [nth](int64_t parts) { return double(parts) / double(nth * ((parts + nth - 1) / nth)); };
-  const bool by_rows = mpanels >= nth && balance(mpanels) >= balance(npanels);
+  // Each thread packs all of the operand whose dim is not split: split the larger of M
+  // and N (a conv's im2col B is K x P with P >> M), unless the other gives the threads
+  // a clearly more even share of micro-tiles.
+  auto balance = [nth](int64_t parts) {
+    return parts < nth ? 0.0 : double(parts) / double(nth * ((parts + nth - 1) / nth));
+  };
+  const double br = balance(mpanels), bc = balance(npanels);
+  const bool by_rows = M >= N ? br > 0 && br >= bc - 0.1 : bc == 0 || br > bc + 0.1;
   parallel(nth, [&](int tid, int n) {
     const int64_t parts = by_rows ? mpanels : npanels;
     int64_t p0, p1;

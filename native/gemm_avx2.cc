@@ -8,6 +8,7 @@ namespace tl {
 namespace avx2 {
 
 #define TL_NAME sgemm_6x16
+#define TL_MR 6
 #define TL_T float
 #define TL_V __m256
 #define TL_W 8
@@ -21,6 +22,7 @@ namespace avx2 {
 #define TL_ADD(a, b) _mm256_add_ps(a, b)
 #include "ukernel.inc"
 #undef TL_NAME
+#undef TL_MR
 #undef TL_T
 #undef TL_V
 #undef TL_W
@@ -34,6 +36,7 @@ namespace avx2 {
 #undef TL_PREFETCH
 
 #define TL_NAME dgemm_6x8
+#define TL_MR 6
 #define TL_T double
 #define TL_V __m256d
 #define TL_W 4

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// The per-layer convolution table (issue 13): ResNet18's convolution shapes at batch 8,
+// forward / backward-input / backward-weight, torchlette (bench/conv-layers.ts) against
+// PyTorch (bench/conv_layers.py) in each thread setup of bench/run.mjs (1 thread; all
+// threads; all OpenMP threads + 1 BLAS thread), the best setup per row counting.
+// Prints the table and writes it to bench/RESULTS.md under its own heading (the rest
+// of the file is left as it is).
+//   node bench/conv-layers.mjs
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+const N = String(cpus().length);
+const HEADING = '## Per-layer convolutions (ResNet18 shapes, batch 8)';
+
+function run(cmd, args, extraEnv = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', timeout: 30 * 60 * 1000, env: { ...process.env, ...extraEnv }, maxBuffer: 16 << 20 });
+  if (r.error || r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.error?.message ?? (r.stderr ?? '').trim().split('\n').pop()}`);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+}
+
+const SETUPS = [
+  { name: '1T', env: { TORCH_THREADS: '1', OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } },
+  { name: `${N}T`, env: { TORCH_THREADS: N, OMP_NUM_THREADS: N, OPENBLAS_NUM_THREADS: N, MKL_NUM_THREADS: N } },
+  { name: `${N}OMP+1BLAS`, env: { TORCH_THREADS: N, OMP_NUM_THREADS: N, OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } },
+];
+
+const loadBefore = loadavg()[0];
+console.log('torchlette...');
+const tl = run(process.execPath, ['--import', 'tsx', 'bench/conv-layers.ts']);
+const pt = SETUPS.map((s) => {
+  console.log(`PyTorch ${s.name}...`);
+  return { setup: s.name, rows: run(PYTHON, ['bench/conv_layers.py'], s.env) };
+});
+
+const loadAfter = loadavg()[0];
+const key = (r) => `${r.layer}|${r.pass}`;
+const lines = [
+  HEADING,
+  '',
+  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after; \`node bench/conv-layers.mjs\``,
+  '',
+  `| layer | pass | torchlette ms (${tl[0]?.threads ?? '?'}T) | PyTorch best ms (setup) | ${SETUPS.map((s) => `PyTorch ${s.name}`).join(' | ')} | vs PyTorch |`,
+  `|---|---|---|---|${SETUPS.map(() => '---').join('|')}|---|`,
+];
+for (const row of tl) {
+  const times = pt.map((p) => ({ setup: p.setup, ms: p.rows.find((r) => key(r) === key(row))?.ms }));
+  const best = times.filter((t) => t.ms !== undefined).sort((a, b) => a.ms - b.ms)[0];
+  const ratio = best ? best.ms / row.ms : undefined;
+  const fmt = (ms) => (ms === undefined ? 'n/a' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+  lines.push(
+    `| ${row.layer} | ${row.pass} | ${fmt(row.ms)} | ${best ? `${fmt(best.ms)} (${best.setup})` : 'n/a'} | ${times.map((t) => fmt(t.ms)).join(' | ')} | ${ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}x ${ratio >= 1 ? '✓' : '✗'}`} |`,
+  );
+}
+lines.push(
+  '',
+  'ms per call, median of repeats after a warm-up call; vs PyTorch: PyTorch best time / torchlette time (>= 1: torchlette as fast or faster).',
+  'backward-input / backward-weight: aten::convolution_backward (torchlette: convolutionBackward) with only that output asked for. float32, no bias.',
+  '',
+);
+const table = lines.join('\n');
+console.log(table);
+
+const path = join(here, 'RESULTS.md');
+const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n';
+const start = old.indexOf(HEADING);
+let next;
+if (start >= 0) {
+  const after = old.indexOf('\n## ', start + HEADING.length);
+  next = old.slice(0, start) + table + (after >= 0 ? old.slice(after + 1) : '');
+} else {
+  next = `${old.replace(/\n*$/, '\n\n')}${table}`;
+}
+writeFileSync(path, next);
+console.log(`written to ${path}`);
