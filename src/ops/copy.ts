@@ -1,6 +1,6 @@
 // Copies and conversions: clone, contiguous, to(device / dtype / other), type, cpu, copy_, fill_, zero_.
 import { backend } from '../backend/index.js';
-import { bool, deviceArg, dtype as dtypeArg, nullable, pyTypeName, signature, tensor as tensorArg, type OptionsObjectOf } from '../tensor/args.js';
+import { bool, check, deviceArg, isPlainObject, dtype as dtypeArg, nullable, pyTypeName, signature, tensor as tensorArg, type OptionsObjectOf } from '../tensor/args.js';
 import { device, type Device, type DeviceLike } from '../tensor/device.js';
 import { castScalar, checkedElement, checkedScalar, overflowTypeName, DTYPES, isDType, legacyTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
@@ -146,8 +146,10 @@ declare module '../tensor/tensor.js' {
     byte(): Tensor;
     /** Returns this tensor (torchlette runs on the CPU). */
     cpu(): Tensor;
-    copy_(src: Tensor): Tensor;
+    copy_(src: Tensor, nonBlocking?: boolean, options?: { src?: Tensor; nonBlocking?: boolean }): Tensor;
+    copy_(options: { src: Tensor; nonBlocking?: boolean }): Tensor;
     fill_(value: number | boolean | bigint | Tensor): Tensor;
+    fill_(options: { value: number | boolean | bigint | Tensor }): Tensor;
     zero_(): Tensor;
   }
 }
@@ -191,12 +193,19 @@ P.cpu = function (this: Tensor) {
   return this;
 };
 
-P.copy_ = function (this: Tensor, src: Tensor) {
-  return copy_(this, src);
-};
-P.fill_ = function (this: Tensor, value: number | boolean | bigint | Tensor) {
-  return fill_(this, value);
-};
+// copy_(src, non_blocking=False) and fill_(value) as PyTorch's, by position or by name;
+// the plain positional call (the common one) skips the parser.
+const copyArgs = signature('copy_', [['src', tensorArg], ['nonBlocking', bool, false]] as const);
+const fillValue = check<number | boolean | bigint | Tensor>('a number, bool or Tensor', (v) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v instanceof Tensor);
+const fillArgs = signature('fill_', [['value', fillValue]] as const);
+P.copy_ = function (this: Tensor, ...args: unknown[]) {
+  if (args.length === 1 && args[0] instanceof Tensor) return copy_(this, args[0]);
+  return copy_(this, copyArgs.parse(args).src);
+} as Tensor['copy_'];
+P.fill_ = function (this: Tensor, ...args: unknown[]) {
+  if (args.length === 1 && !isPlainObject(args[0])) return fill_(this, args[0] as number);
+  return fill_(this, fillArgs.parse(args).value);
+} as Tensor['fill_'];
 P.zero_ = function (this: Tensor) {
   return fill_(this, 0);
 };

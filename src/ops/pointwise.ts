@@ -10,7 +10,8 @@
 //   lerp:    |w| < 0.5 ? fma(w, end - self, self) : fma(-(end - self), 1 - w, end)
 // The backend's ternary kernel does the rounding (src/backend/js/ternary.ts).
 import { backend, type TernaryOp } from '../backend/index.js';
-import { checkTensor } from '../tensor/args.js';
+import { check, checkTensor, tensor as tensorArg } from '../tensor/args.js';
+import { tensorOp } from './op-args.js';
 import { contiguousStrides } from '../backend/js/strided.js';
 import { castScalar, cppTypeName, isFloatingDtype, isIntegralDtype, resultType, scalarTypeName, type DType } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
@@ -196,13 +197,15 @@ function lerpOut(self: Tensor, end: Tensor, weight: Tensor | number): Tensor {
   return out;
 }
 
+// lerp(input, end, weight) by position or by name. A number weight reads as
+// PyTorch's Scalar overload; anything else must be a Tensor, as its message says.
+const weightArg = check<Tensor | number>('Tensor', (v) => typeof v === 'number' || v instanceof Tensor);
+const lerpSpec = [['end', tensorArg], ['weight', weightArg]] as const;
+const lerpOp = tensorOp('lerp', lerpSpec, (x, a) => lerpOut(x, a.end, a.weight));
+const lerpInplaceOp = tensorOp('lerp_', lerpSpec, (x, a) => lerp_(x, a.end, a.weight));
+
 /** torch.lerp: input + weight * (end - input), weight a number or a tensor (broadcasting). */
-export function lerp(input: Tensor, end: Tensor, weight: Tensor | number): Tensor {
-  checkTensor('lerp', 'input', 1, input);
-  checkTensor('lerp', 'end', 2, end);
-  if (typeof weight !== 'number' && !(weight instanceof Tensor)) badOperand('lerp', 'weight', 3, weight);
-  return lerpOut(input, end, weight);
-}
+export const lerp = lerpOp.fn;
 
 function lerp_(self: Tensor, end: Tensor, weight: Tensor | number): Tensor {
   checkLerp(self, end, weight);
@@ -223,8 +226,8 @@ declare module '../tensor/tensor.js' {
     addcdiv(tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions): Tensor;
     addcdiv_(tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions): Tensor;
     /** this + weight * (end - this) */
-    lerp(end: Tensor, weight: Tensor | number): Tensor;
-    lerp_(end: Tensor, weight: Tensor | number): Tensor;
+    lerp(...args: Parameters<typeof lerpOp.method>): Tensor;
+    lerp_(...args: Parameters<typeof lerpInplaceOp.method>): Tensor;
   }
 }
 
@@ -241,9 +244,12 @@ P.addcdiv = function (this: Tensor, tensor1: Tensor, tensor2: Tensor, opts?: Val
 P.addcdiv_ = function (this: Tensor, tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions) {
   return addc_('addcdiv', this, tensor1, tensor2, opts?.value ?? 1);
 };
-P.lerp = function (this: Tensor, end: Tensor, weight: Tensor | number) {
-  return lerpOut(this, end, weight);
-};
-P.lerp_ = function (this: Tensor, end: Tensor, weight: Tensor | number) {
-  return lerp_(this, end, weight);
-};
+// Optimizers call lerp_ per parameter per step: plain positional calls skip the parser.
+P.lerp = function (this: Tensor, end: unknown, weight?: unknown, ...rest: unknown[]) {
+  if (rest.length === 0 && end instanceof Tensor && (typeof weight === 'number' || weight instanceof Tensor)) return lerpOut(this, end, weight);
+  return lerpOp.method.call(this, ...([end, weight, ...rest] as Parameters<typeof lerpOp.method>));
+} as typeof lerpOp.method;
+P.lerp_ = function (this: Tensor, end: unknown, weight?: unknown, ...rest: unknown[]) {
+  if (rest.length === 0 && end instanceof Tensor && (typeof weight === 'number' || weight instanceof Tensor)) return lerp_(this, end, weight);
+  return lerpInplaceOp.method.call(this, ...([end, weight, ...rest] as Parameters<typeof lerpInplaceOp.method>));
+} as typeof lerpInplaceOp.method;

@@ -1,24 +1,20 @@
 // In-place random fills (uniform_, normal_, bernoulli_, random_), drawing from
 // PyTorch's generator in the same order as PyTorch, and torch.bernoulli.
-import { allocate, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from '../tensor/dtype.js';
+import { allocate, getDefaultDtype, isFloatingDtype, type TypedArray } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
-import { bernoulliFill, getDefaultGenerator, normalFill, normalSampleDouble, randintFill, uniformFill, uniformSample, type Generator } from '../tensor/random.js';
+import { bernoulliFill, Generator, getDefaultGenerator, normalFill, normalSampleDouble, randintFill, uniformFill, uniformSample } from '../tensor/random.js';
 import { multinomial as multinomialIndices } from '../tensor/multinomial.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
 import { castRaw } from './kernels.js';
 import { needsGrad, record } from './record.js';
 import { asNumbers } from '../tensor/dtype.js';
+import {
+  bool, check, deviceArg, dtype as dtypeArg, either, instance, int, intList, nullable, number, signature, tensor as tensorArg, type ArgsOf,
+} from '../tensor/args.js';
+import { tensorOp } from './op-args.js';
 
-interface GeneratorOption {
-  generator?: Generator;
-}
-interface RandomOptions {
-  generator?: Generator | null;
-  dtype?: DType;
-  requiresGrad?: boolean;
-}
 
 /**
  * Replaces self's values with `fill`'s output, written in self's (contiguous) element order:
@@ -42,28 +38,26 @@ function requireFloat(t: Tensor, op: string): void {
   if (!isFloatingDtype(t.dtype)) throw new TypeError(`${op} only supports floating-point dtypes (got ${t.dtype})`);
 }
 
-export function uniform_(self: Tensor, from = 0, to = 1, opts: GeneratorOption = {}): Tensor {
+function uniformImpl(self: Tensor, from: number, to: number, gen: Generator): Tensor {
   requireFloat(self, 'uniform_');
   if (from > to) throw new RangeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
-  return refill(self, (d) => uniformFill(d, self.dtype, from, to, opts.generator ?? getDefaultGenerator()));
+  return refill(self, (d) => uniformFill(d, self.dtype, from, to, gen));
 }
 
-export function normal_(self: Tensor, mean = 0, std = 1, opts: GeneratorOption = {}): Tensor {
+function normalImpl(self: Tensor, mean: number, std: number, gen: Generator): Tensor {
   requireFloat(self, 'normal_');
   if (std < 0) throw new RangeError(`normal expects std >= 0.0, but found std ${std}`);
   if (!self.isContiguous()) {
     // Non-contiguous targets draw element by element (normal_distribution<double>), as PyTorch.
-    const gen = opts.generator ?? getDefaultGenerator();
     return refill(self, (d) => {
       for (let i = 0; i < d.length; i++) d[i] = normalSampleDouble(gen, mean, std);
     });
   }
-  return refill(self, (d) => normalFill(d, self.dtype, mean, std, opts.generator ?? getDefaultGenerator()));
+  return refill(self, (d) => normalFill(d, self.dtype, mean, std, gen));
 }
 
 /** bernoulli_(p): 1 with probability p (a number, or a tensor of per-element probabilities). */
-export function bernoulli_(self: Tensor, p: number | Tensor = 0.5, opts: GeneratorOption = {}): Tensor {
-  const gen = opts.generator ?? getDefaultGenerator();
+function bernoulliImpl(self: Tensor, p: number | Tensor, gen: Generator): Tensor {
   if (typeof p === 'number') {
     if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
     return refill(self, (d) => bernoulliFill(d, self.dtype, p, gen));
@@ -85,44 +79,34 @@ const uniformDouble = (gen: Generator) => uniformSample(gen, 'float64', 0, 1);
  * The other distributions of Tensor's in-place samplers, each one double draw per element
  * transformed as PyTorch's at::*_distribution<double> (then rounded to self's dtype).
  */
-export function exponential_(self: Tensor, lambd = 1, opts: GeneratorOption = {}): Tensor {
+function exponentialImpl(self: Tensor, lambd: number, gen: Generator): Tensor {
   requireFloat(self, 'exponential_');
   if (!(lambd > 0)) throw new RangeError(`exponential_ expects lambda > 0.0, but found lambda=${lambd}`);
-  const gen = opts.generator ?? getDefaultGenerator();
   return refill(self, (d) => {
     for (let i = 0; i < d.length; i++) d[i] = -Math.log1p(-uniformDouble(gen)) / lambd;
   });
 }
 
-export function cauchy_(self: Tensor, median = 0, sigma = 1, opts: GeneratorOption = {}): Tensor {
+function cauchyImpl(self: Tensor, median: number, sigma: number, gen: Generator): Tensor {
   requireFloat(self, 'cauchy_');
-  const gen = opts.generator ?? getDefaultGenerator();
   return refill(self, (d) => {
     for (let i = 0; i < d.length; i++) d[i] = median + sigma * Math.tan(Math.PI * (uniformDouble(gen) - 0.5));
   });
 }
 
-export function geometric_(self: Tensor, p: number, opts: GeneratorOption = {}): Tensor {
+function geometricImpl(self: Tensor, p: number, gen: Generator): Tensor {
   if (!(p > 0 && p < 1)) throw new RangeError(`geometric_ expects p to be in (0, 1), but got p=${p}`);
-  const gen = opts.generator ?? getDefaultGenerator();
   return refill(self, (d) => {
     for (let i = 0; i < d.length; i++) d[i] = Math.ceil(Math.log(uniformDouble(gen)) / Math.log1p(-p));
   });
 }
 
-export function logNormal_(self: Tensor, mean = 1, std = 2, opts: GeneratorOption = {}): Tensor {
+function logNormalImpl(self: Tensor, mean: number, std: number, gen: Generator): Tensor {
   requireFloat(self, 'log_normal_');
   if (!(std > 0)) throw new RangeError(`log_normal_ expects std > 0.0, but found std=${std}`);
-  const gen = opts.generator ?? getDefaultGenerator();
   return refill(self, (d) => {
     for (let i = 0; i < d.length; i++) d[i] = Math.exp(normalSampleDouble(gen, mean, std));
   });
-}
-
-/** random_(from, to) / random_(to): integers in [from, to). */
-export function random_(self: Tensor, fromOrTo: number | bigint, to?: number | bigint, opts: GeneratorOption = {}): Tensor {
-  const [low, high]: (number | bigint)[] = to === undefined ? [0, fromOrTo] : [fromOrTo, to];
-  return refill(self, (d) => randintFill(d, low, high, opts.generator ?? getDefaultGenerator()));
 }
 
 /**
@@ -130,19 +114,51 @@ export function random_(self: Tensor, fromOrTo: number | bigint, to?: number | b
  * weights), drawn as PyTorch draws from float64 weights (WeightedRandomSampler's case;
  * float32 weights are drawn the same way, so their numbers can differ from PyTorch's).
  */
-export function multinomial(input: Tensor, numSamples: number, opts: GeneratorOption & { replacement?: boolean } = {}): Tensor {
+function multinomialImpl(input: Tensor, numSamples: number, replacement: boolean, gen: Generator): Tensor {
   if (input.dim() < 1 || input.dim() > 2) throw new RangeError(`prob_dist must be 1 or 2 dim, got ${input.dim()}`);
+  if (numSamples <= 0) throw new RangeError(`cannot sample n_sample <= 0 samples (got ${numSamples})`);
   const rows = input.dim() === 1 ? [input] : input.unbind(0);
-  const gen = opts.generator ?? getDefaultGenerator();
-  const out = rows.flatMap((row) => multinomialIndices(Array.from(asNumbers(row.toTypedArray())), numSamples, opts.replacement ?? false, gen));
+  const out = rows.flatMap((row) => multinomialIndices(Array.from(asNumbers(row.toTypedArray())), numSamples, replacement, gen));
   return Tensor.fromData(Float64Array.from(out), 'int64', input.dim() === 1 ? [numSamples] : [rows.length, numSamples]);
 }
 
-/** torch.bernoulli(input): 0/1 samples with the probabilities in input. */
-export function bernoulli(input: Tensor, opts: GeneratorOption = {}): Tensor {
-  const out = Tensor.empty(input.shape.slice(), isFloatingDtype(input.dtype) ? input.dtype : getDefaultDtype());
-  return bernoulli_(out, input, opts);
-}
+// --- PyTorch's signatures (aten::normal_(self, float mean=0., float std=1., *, Generator? generator=None), …) ---
+
+const generator = ['generator', nullable(instance(Generator, 'torch.Generator')), null] as const;
+const gen = (g: Generator | null): Generator => g ?? getDefaultGenerator();
+const intScalar = check<number | bigint>('an int', (v) => Number.isInteger(v) || typeof v === 'bigint');
+
+const uniformOp = tensorOp('uniform_', [['from', number, 0], ['to', number, 1], '*', generator] as const, (x, a) => uniformImpl(x, a.from, a.to, gen(a.generator)));
+const normalOp = tensorOp('normal_', [['mean', number, 0], ['std', number, 1], '*', generator] as const, (x, a) => normalImpl(x, a.mean, a.std, gen(a.generator)));
+const bernoulliInplaceOp = tensorOp('bernoulli_', [['p', either(number, tensorArg), 0.5], '*', generator] as const, (x, a) => bernoulliImpl(x, a.p, gen(a.generator)));
+const exponentialOp = tensorOp('exponential_', [['lambd', number, 1], '*', generator] as const, (x, a) => exponentialImpl(x, a.lambd, gen(a.generator)));
+const cauchyOp = tensorOp('cauchy_', [['median', number, 0], ['sigma', number, 1], '*', generator] as const, (x, a) => cauchyImpl(x, a.median, a.sigma, gen(a.generator)));
+const geometricOp = tensorOp('geometric_', [['p', number], '*', generator] as const, (x, a) => geometricImpl(x, a.p, gen(a.generator)));
+const logNormalOp = tensorOp('logNormal_', [['mean', number, 1], ['std', number, 2], '*', generator] as const, (x, a) => logNormalImpl(x, a.mean, a.std, gen(a.generator)));
+const multinomialOp = tensorOp('multinomial', [['numSamples', int], ['replacement', bool, false], '*', generator] as const, (x, a) => multinomialImpl(x, a.numSamples, a.replacement, gen(a.generator)));
+// random_(from, to) / random_(to) as PyTorch's two overloads: one number is `to`; by name
+// both, or `to` alone. random_() and random_(from=…) alone (to the dtype's limit) are not supported.
+const randomOp = tensorOp('random_', [['from', nullable(intScalar), null], ['to', nullable(intScalar), null], '*', generator] as const, (x, a) => {
+  if (a.from === null) throw new TypeError('random_(): give the range: random_(to), random_(from, to) or { from, to }; random_() without a range is not supported');
+  const [low, high] = a.to === null ? [0, a.from] : [a.from, a.to];
+  return refill(x, (d) => randintFill(d, low, high, gen(a.generator)));
+});
+// torch.bernoulli(input, p=None, *, generator): without p, input holds the probabilities.
+const bernoulliOp = tensorOp('bernoulli', [['p', nullable(either(number, tensorArg)), null], '*', generator] as const, (x, a) => {
+  const out = Tensor.empty(x.shape.slice(), isFloatingDtype(x.dtype) ? x.dtype : getDefaultDtype());
+  return bernoulliImpl(out, a.p ?? x, gen(a.generator));
+});
+
+export const uniform_ = uniformOp.fn;
+export const normal_ = normalOp.fn;
+export const bernoulli_ = bernoulliInplaceOp.fn;
+export const exponential_ = exponentialOp.fn;
+export const cauchy_ = cauchyOp.fn;
+export const geometric_ = geometricOp.fn;
+export const logNormal_ = logNormalOp.fn;
+export const random_ = randomOp.fn;
+export const multinomial = multinomialOp.fn;
+export const bernoulli = bernoulliOp.fn;
 
 /** torch.normal's backward: zero for mean and std, as PyTorch (the draw is not reparameterized). */
 class NormalBackward extends Node {
@@ -162,19 +178,23 @@ class NormalBackward extends Node {
  * their broadcast shape), or normal(mean, std, size) with numbers. Drawn as PyTorch draws:
  * standard normals (or N(0, std) for a number std) in the output's order, then scaled and shifted.
  */
-export function normal(mean: Tensor | number, std: Tensor | number = 1, sizeOrOpts?: readonly number[] | RandomOptions, maybeOpts?: RandomOptions): Tensor {
+const normalArgs = signature('normal', [
+  ['mean', either(number, tensorArg)], ['std', either(number, tensorArg), 1], ['size', nullable(intList), null],
+  '*', generator, ['dtype', nullable(dtypeArg), null], ['device', nullable(deviceArg), null], ['requiresGrad', bool, false],
+] as const);
+
+export function normal(...args: ArgsOf<typeof normalArgs>): Tensor {
+  const { mean, std, size, generator, dtype, requiresGrad } = normalArgs.parse(args);
   if (!(mean instanceof Tensor) && !(std instanceof Tensor)) {
-    if (!Array.isArray(sizeOrOpts)) {
+    if (size === null) {
       throw new TypeError('normal(mean, std) with two numbers needs a size: torch.normal(mean, std, size), e.g. torch.normal(0, 1, [2, 3])');
     }
-    const opts = maybeOpts ?? {};
-    const out = Tensor.empty((sizeOrOpts as readonly number[]).slice(), opts.dtype ?? getDefaultDtype());
-    normal_(out, mean, std, { generator: opts.generator ?? undefined });
-    return opts.requiresGrad ? out.requiresGrad_() : out;
+    const out = Tensor.empty(size.slice(), dtype ?? getDefaultDtype());
+    normalImpl(out, mean, std, gen(generator));
+    return requiresGrad ? out.requiresGrad_() : out;
   }
-  if (Array.isArray(sizeOrOpts)) throw new TypeError('normal(): a size is only accepted with a number mean and std; the tensor gives the shape');
-  const opts = (sizeOrOpts ?? {}) as RandomOptions;
-  const generator = opts.generator ?? undefined;
+  if (size !== null) throw new TypeError('normal(): a size is only accepted with a number mean and std; the tensor gives the shape');
+  if (dtype !== null || requiresGrad) throw new TypeError('normal(): dtype and requiresGrad are only accepted with a number mean and std');
   if (typeof std === 'number' && std < 0) throw new RangeError(`normal expects std >= 0.0, but found std ${std}`);
   if (std instanceof Tensor && std.lt(0).any().item()) throw new RangeError('normal expects all elements of std >= 0.0');
   const like = (mean instanceof Tensor ? mean : std) as Tensor;
@@ -184,10 +204,10 @@ export function normal(mean: Tensor | number, std: Tensor | number = 1, sizeOrOp
   let node: string;
   if (typeof std === 'number') {
     node = 'NormalBackward1';
-    normal_(out, 0, std, { generator }).add_((mean as Tensor).detach());
+    normalImpl(out, 0, std, gen(generator)).add_((mean as Tensor).detach());
   } else {
     node = mean instanceof Tensor ? 'NormalBackward3' : 'NormalBackward2';
-    normal_(out, 0, 1, { generator }).mul_(std.detach()).add_(mean instanceof Tensor ? mean.detach() : mean);
+    normalImpl(out, 0, 1, gen(generator)).mul_(std.detach()).add_(mean instanceof Tensor ? mean.detach() : mean);
   }
   const inputs = [mean, std].filter((t): t is Tensor => t instanceof Tensor);
   if (needsGrad(...inputs)) record(new NormalBackward(node, inputs), inputs, [out]);
@@ -196,48 +216,28 @@ export function normal(mean: Tensor | number, std: Tensor | number = 1, sizeOrOp
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    uniform_(from?: number, to?: number, opts?: GeneratorOption): Tensor;
-    normal_(mean?: number, std?: number, opts?: GeneratorOption): Tensor;
-    bernoulli_(p?: number | Tensor, opts?: GeneratorOption): Tensor;
-    random_(fromOrTo: number | bigint, to?: number | bigint, opts?: GeneratorOption): Tensor;
-    exponential_(lambd?: number, opts?: GeneratorOption): Tensor;
-    cauchy_(median?: number, sigma?: number, opts?: GeneratorOption): Tensor;
-    geometric_(p: number, opts?: GeneratorOption): Tensor;
-    logNormal_(mean?: number, std?: number, opts?: GeneratorOption): Tensor;
-    /** Samples 0/1 with self's values as probabilities (torch.bernoulli). */
-    bernoulli(opts?: GeneratorOption): Tensor;
-    multinomial(numSamples: number, opts?: GeneratorOption & { replacement?: boolean }): Tensor;
+    uniform_(...args: Parameters<typeof uniformOp.method>): Tensor;
+    normal_(...args: Parameters<typeof normalOp.method>): Tensor;
+    bernoulli_(...args: Parameters<typeof bernoulliInplaceOp.method>): Tensor;
+    random_(...args: Parameters<typeof randomOp.method>): Tensor;
+    exponential_(...args: Parameters<typeof exponentialOp.method>): Tensor;
+    cauchy_(...args: Parameters<typeof cauchyOp.method>): Tensor;
+    geometric_(...args: Parameters<typeof geometricOp.method>): Tensor;
+    logNormal_(...args: Parameters<typeof logNormalOp.method>): Tensor;
+    /** Samples 0/1 with self's values (or p) as probabilities (torch.bernoulli). */
+    bernoulli(...args: Parameters<typeof bernoulliOp.method>): Tensor;
+    multinomial(...args: Parameters<typeof multinomialOp.method>): Tensor;
   }
 }
 
 const P = Tensor.prototype;
-P.uniform_ = function (this: Tensor, from?: number, to?: number, opts?: GeneratorOption) {
-  return uniform_(this, from, to, opts);
-};
-P.normal_ = function (this: Tensor, mean?: number, std?: number, opts?: GeneratorOption) {
-  return normal_(this, mean, std, opts);
-};
-P.bernoulli_ = function (this: Tensor, p?: number | Tensor, opts?: GeneratorOption) {
-  return bernoulli_(this, p, opts);
-};
-P.random_ = function (this: Tensor, fromOrTo: number | bigint, to?: number | bigint, opts?: GeneratorOption) {
-  return random_(this, fromOrTo, to, opts);
-};
-P.exponential_ = function (this: Tensor, lambd?: number, opts?: GeneratorOption) {
-  return exponential_(this, lambd, opts);
-};
-P.cauchy_ = function (this: Tensor, median?: number, sigma?: number, opts?: GeneratorOption) {
-  return cauchy_(this, median, sigma, opts);
-};
-P.geometric_ = function (this: Tensor, p: number, opts?: GeneratorOption) {
-  return geometric_(this, p, opts);
-};
-P.logNormal_ = function (this: Tensor, mean?: number, std?: number, opts?: GeneratorOption) {
-  return logNormal_(this, mean, std, opts);
-};
-P.bernoulli = function (this: Tensor, opts?: GeneratorOption) {
-  return bernoulli(this, opts);
-};
-P.multinomial = function (this: Tensor, numSamples: number, opts?: GeneratorOption & { replacement?: boolean }) {
-  return multinomial(this, numSamples, opts);
-};
+P.uniform_ = uniformOp.method;
+P.normal_ = normalOp.method;
+P.bernoulli_ = bernoulliInplaceOp.method;
+P.random_ = randomOp.method;
+P.exponential_ = exponentialOp.method;
+P.cauchy_ = cauchyOp.method;
+P.geometric_ = geometricOp.method;
+P.logNormal_ = logNormalOp.method;
+P.bernoulli = bernoulliOp.method;
+P.multinomial = multinomialOp.method;

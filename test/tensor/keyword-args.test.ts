@@ -121,3 +121,44 @@ describe('options mean what the positional arguments mean', () => {
     assert.throws(() => torch.full({ size: [2], fillValue: 1, fill_value: 1 } as never), /full\(\): unexpected option 'fill_value'/);
   });
 });
+
+describe('no NaN from an options object in a positional slot', () => {
+  // These four read the options object as their first number and filled NaN before.
+  const byCall = (call: string) => fx.cases.find((c) => c.call === call) as Case;
+  for (const call of ['z.normal_', 'z.uniform_', 'x.lerp', 'z.fill_']) {
+    test(`${call} with options gives PyTorch's values`, () => {
+      const c = byCall(call);
+      const out = callWithOptions(c) as torch.Tensor;
+      assert.ok(!out.isnan().any().item(), `${call}: NaN`);
+      check(out, c.result, call);
+    });
+  }
+  test('copy_({ src }) copies src', () => {
+    const z = torch.zeros([3, 4]);
+    assert.deepEqual(z.copy_({ src: env.y }).tolist(), env.y.tolist());
+    assert.throws(() => z.copy_({ source: env.y } as never), /copy_\(\): unexpected option 'source'/);
+  });
+  test('nn.init with options: no NaN, the same draws as positionally', () => {
+    const init = torch.nn.init;
+    const draws: [string, (w: torch.Tensor) => torch.Tensor, (w: torch.Tensor) => torch.Tensor][] = [
+      ['normal_', (w) => init.normal_(w, { mean: 0, std: 0.02 }), (w) => init.normal_(w, 0, 0.02)],
+      ['uniform_', (w) => init.uniform_(w, { a: -1, b: 1 }), (w) => init.uniform_(w, -1, 1)],
+      ['kaimingUniform_', (w) => init.kaimingUniform_(w, { a: Math.sqrt(5) }), (w) => init.kaimingUniform_(w, Math.sqrt(5))],
+      ['xavierNormal_', (w) => init.xavierNormal_(w, { gain: 2 }), (w) => init.xavierNormal_(w, 2)],
+    ];
+    for (const [name, withOptions, positional] of draws) {
+      torch.manualSeed(0);
+      const a = withOptions(torch.empty([4, 5]));
+      torch.manualSeed(0);
+      const b = positional(torch.empty([4, 5]));
+      assert.ok(!a.isnan().any().item(), `${name}: NaN`);
+      assert.deepEqual(a.tolist(), b.tolist(), name);
+    }
+  });
+  test('misplaced or unknown sampler options throw naming them', () => {
+    assert.throws(() => torch.zeros([2]).normal_({ mu: 0 } as never), /normal_\(\): unexpected option 'mu'; accepted options: mean, std, generator/);
+    assert.throws(() => torch.zeros([2]).uniform_({ from: 'a' } as never), /uniform_\(\): option 'from' must be a number, not str/);
+    assert.throws(() => torch.zeros([2]).fill_({ val: 1 } as never), /fill_\(\): unexpected option 'val'/);
+    assert.throws(() => env.x.lerp(env.y, { weight: 0.5, end: env.y }), /lerp\(\): got multiple values for argument 'end'/);
+  });
+});
