@@ -6,8 +6,8 @@ import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace, type DirectWrite } from './inplace.js';
-import { any, checkTensor, isPlainObject, signature, type ArgsOf, type Check } from '../tensor/args.js';
-import { asCompute, badOperand, binaryKernel, broadcastTo, checkOther, unaryKernel, type TensorLike } from './kernels.js';
+import { any, bool, check, checkTensor, isPlainObject, nullable, number, oneOf, signature, type ArgsOf, type Check } from '../tensor/args.js';
+import { asCompute, badOperand, binaryKernel, broadcastTo, unaryKernel, type TensorLike } from './kernels.js';
 import { needsGrad, record } from './record.js';
 
 type Grad = Tensor | null;
@@ -20,6 +20,11 @@ class BinaryBackward extends Node {
   backward([g]: Grad[]): Grad[] {
     return this.derivative(g as Tensor, this.saved());
   }
+}
+
+/** A number, bool, bigint or Tensor: what a binary op takes as its operand (Python's Scalar or Tensor). */
+function isOperand(v: unknown): v is TensorLike {
+  return typeof v === 'number' || v instanceof Tensor || typeof v === 'boolean' || typeof v === 'bigint';
 }
 
 const asTensor = (x: TensorLike | null | undefined): Tensor | null => (x instanceof Tensor ? x : null);
@@ -454,41 +459,41 @@ function clampTensor(x: Tensor, min?: TensorLike | null, max?: TensorLike | null
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    add(other: TensorLike, opts?: AlphaOptions): Tensor;
-    add_(other: TensorLike, opts?: AlphaOptions): Tensor;
-    sub(other: TensorLike, opts?: AlphaOptions): Tensor;
-    sub_(other: TensorLike, opts?: AlphaOptions): Tensor;
+    add(...args: ArgsOf<typeof sigs.add>): Tensor;
+    add_(...args: ArgsOf<typeof sigs.add_>): Tensor;
+    sub(...args: ArgsOf<typeof sigs.sub>): Tensor;
+    sub_(...args: ArgsOf<typeof sigs.sub_>): Tensor;
     /** other - this (Python's `other - tensor`). */
-    rsub(other: TensorLike, opts?: AlphaOptions): Tensor;
-    mul(other: TensorLike): Tensor;
-    mul_(other: TensorLike): Tensor;
-    div(other: TensorLike, opts?: { roundingMode?: RoundingMode | null }): Tensor;
-    div_(other: TensorLike, opts?: { roundingMode?: RoundingMode | null }): Tensor;
+    rsub(...args: ArgsOf<typeof sigs.rsub>): Tensor;
+    div(...args: ArgsOf<typeof sigs.div>): Tensor;
+    div_(...args: ArgsOf<typeof sigs.div_>): Tensor;
+    maximum(...args: ArgsOf<typeof sigs.maximum>): Tensor;
+    minimum(...args: ArgsOf<typeof sigs.minimum>): Tensor;
+    isclose(...args: ArgsOf<typeof sigs.isclose>): Tensor;
+    allclose(...args: ArgsOf<typeof sigs.allclose>): boolean;
+    mul(...args: ArgsOf<typeof sigs.mul>): Tensor;
+    mul_(...args: ArgsOf<typeof sigs.mul_>): Tensor;
     /** other / this (Python's `other / tensor`). */
-    rdiv(other: TensorLike): Tensor;
-    floorDivide(other: TensorLike): Tensor;
-    remainder(other: TensorLike): Tensor;
-    remainder_(other: TensorLike): Tensor;
-    fmod(other: TensorLike): Tensor;
-    pow(exponent: TensorLike): Tensor;
-    pow_(exponent: TensorLike): Tensor;
-    maximum(other: Tensor): Tensor;
-    minimum(other: Tensor): Tensor;
-    atan2(other: TensorLike): Tensor;
-    eq(other: TensorLike): Tensor;
-    ne(other: TensorLike): Tensor;
-    lt(other: TensorLike): Tensor;
-    le(other: TensorLike): Tensor;
-    gt(other: TensorLike): Tensor;
-    ge(other: TensorLike): Tensor;
-    logicalAnd(other: TensorLike): Tensor;
-    logicalOr(other: TensorLike): Tensor;
-    logicalXor(other: TensorLike): Tensor;
-    bitwiseAnd(other: TensorLike): Tensor;
-    bitwiseOr(other: TensorLike): Tensor;
-    bitwiseXor(other: TensorLike): Tensor;
-    isclose(other: TensorLike, opts?: { rtol?: number; atol?: number; equalNan?: boolean }): Tensor;
-    allclose(other: TensorLike, opts?: { rtol?: number; atol?: number; equalNan?: boolean }): boolean;
+    rdiv(...args: ArgsOf<typeof sigs.rdiv>): Tensor;
+    floorDivide(...args: ArgsOf<typeof sigs.floorDivide>): Tensor;
+    remainder(...args: ArgsOf<typeof sigs.remainder>): Tensor;
+    remainder_(...args: ArgsOf<typeof sigs.remainder_>): Tensor;
+    fmod(...args: ArgsOf<typeof sigs.fmod>): Tensor;
+    pow(...args: ArgsOf<typeof sigs.pow>): Tensor;
+    pow_(...args: ArgsOf<typeof sigs.pow_>): Tensor;
+    atan2(...args: ArgsOf<typeof sigs.atan2>): Tensor;
+    eq(...args: ArgsOf<typeof sigs.eq>): Tensor;
+    ne(...args: ArgsOf<typeof sigs.ne>): Tensor;
+    lt(...args: ArgsOf<typeof sigs.lt>): Tensor;
+    le(...args: ArgsOf<typeof sigs.le>): Tensor;
+    gt(...args: ArgsOf<typeof sigs.gt>): Tensor;
+    ge(...args: ArgsOf<typeof sigs.ge>): Tensor;
+    logicalAnd(...args: ArgsOf<typeof sigs.logicalAnd>): Tensor;
+    logicalOr(...args: ArgsOf<typeof sigs.logicalOr>): Tensor;
+    logicalXor(...args: ArgsOf<typeof sigs.logicalXor>): Tensor;
+    bitwiseAnd(...args: ArgsOf<typeof sigs.bitwiseAnd>): Tensor;
+    bitwiseOr(...args: ArgsOf<typeof sigs.bitwiseOr>): Tensor;
+    bitwiseXor(...args: ArgsOf<typeof sigs.bitwiseXor>): Tensor;
     equal(other: Tensor): boolean;
     where(condition: Tensor, other: TensorLike): Tensor;
     clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor;
@@ -496,8 +501,8 @@ declare module '../tensor/tensor.js' {
     clamp_(min?: TensorLike | null, max?: TensorLike | null): Tensor;
     clamp_(bounds: ClampBounds): Tensor;
     clip(min?: TensorLike | null, max?: TensorLike | null): Tensor;
-    clampMin(min: TensorLike): Tensor;
-    clampMax(max: TensorLike): Tensor;
+    clampMin(...args: ArgsOf<typeof sigs.clampMin>): Tensor;
+    clampMax(...args: ArgsOf<typeof sigs.clampMax>): Tensor;
   }
 }
 
@@ -512,10 +517,51 @@ function clampArgs(min?: TensorLike | ClampBounds | null, max?: TensorLike | nul
 }
 
 const P = Tensor.prototype;
-P.add = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
-  checkOther('add', other);
-  return add(this, other, opts);
+
+// Each method keeps a fast path for the plain call (one operand that is a number, bool,
+// bigint or Tensor, no options): these run millions of times. Anything else (an options
+// object, extra arguments, a wrong type) goes through PyTorch's signature, which binds
+// { other } / { alpha } / … by name or throws naming the problem.
+const operand: Check<TensorLike> = check('Tensor', isOperand);
+const tensorOperand: Check<Tensor> = check('Tensor', (v) => v instanceof Tensor);
+const alphaSpec = [['other', operand], '*', ['alpha', number, 1]] as const;
+const divSpec = [['other', operand], '*', ['roundingMode', nullable(oneOf('trunc', 'floor')), null]] as const;
+const closeSpec = [['other', operand], ['rtol', number, 1e-5], ['atol', number, 1e-8], ['equalNan', bool, false]] as const;
+const sigs = {
+  add: signature('add', alphaSpec), add_: signature('add_', alphaSpec), sub: signature('sub', alphaSpec), sub_: signature('sub_', alphaSpec),
+  rsub: signature('rsub', alphaSpec), div: signature('div', divSpec), div_: signature('div_', divSpec),
+  maximum: signature('maximum', [['other', tensorOperand]] as const), minimum: signature('minimum', [['other', tensorOperand]] as const),
+  clampMin: signature('clampMin', [['min', operand]] as const), clampMax: signature('clampMax', [['max', operand]] as const),
+  isclose: signature('isclose', closeSpec), allclose: signature('allclose', closeSpec),
+  mul: signature('mul', [['other', operand]] as const),
+  mul_: signature('mul_', [['other', operand]] as const),
+  rdiv: signature('rdiv', [['other', operand]] as const),
+  floorDivide: signature('floorDivide', [['other', operand]] as const),
+  remainder: signature('remainder', [['other', operand]] as const),
+  remainder_: signature('remainder_', [['other', operand]] as const),
+  fmod: signature('fmod', [['other', operand]] as const),
+  pow: signature('pow', [['exponent', operand]] as const),
+  pow_: signature('pow_', [['exponent', operand]] as const),
+  atan2: signature('atan2', [['other', operand]] as const),
+  eq: signature('eq', [['other', operand]] as const),
+  ne: signature('ne', [['other', operand]] as const),
+  lt: signature('lt', [['other', operand]] as const),
+  le: signature('le', [['other', operand]] as const),
+  gt: signature('gt', [['other', operand]] as const),
+  ge: signature('ge', [['other', operand]] as const),
+  logicalAnd: signature('logicalAnd', [['other', operand]] as const),
+  logicalOr: signature('logicalOr', [['other', operand]] as const),
+  logicalXor: signature('logicalXor', [['other', operand]] as const),
+  bitwiseAnd: signature('bitwiseAnd', [['other', operand]] as const),
+  bitwiseOr: signature('bitwiseOr', [['other', operand]] as const),
+  bitwiseXor: signature('bitwiseXor', [['other', operand]] as const),
 };
+
+P.add = function (this: Tensor, other: unknown, opts?: unknown, extra?: unknown) {
+  if (opts === undefined && isOperand(other)) return add(this, other);
+  const a = sigs.add.parse([other, opts, extra]);
+  return add(this, a.other, a);
+} as Tensor['add'];
 /**
  * The direct in-place write of an arithmetic op (self op= other in self's dtype), or
  * undefined where the out-of-place op must run to apply its checks (bool, integral alpha).
@@ -529,136 +575,137 @@ function directArith(self: Tensor, op: 'add' | 'sub' | 'mul' | 'div', other: Ten
   };
 }
 
-P.add_ = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
-  checkOther('add_', other);
-  return inplace(this, [asTensor(other)], (s) => add(s, other, opts), directArith(this, 'add', other, opts?.alpha));
-};
-P.sub = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
-  checkOther('sub', other);
-  return sub(this, other, opts);
-};
-P.sub_ = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
-  checkOther('sub_', other);
-  return inplace(this, [asTensor(other)], (s) => sub(s, other, opts), directArith(this, 'sub', other, opts?.alpha));
-};
-P.rsub = function (this: Tensor, other: TensorLike, opts?: AlphaOptions) {
-  checkOther('rsub', other);
-  return sub(other, this, opts);
-};
-P.mul = function (this: Tensor, other: TensorLike) {
-  checkOther('mul', other);
-  return mul(this, other);
-};
-P.mul_ = function (this: Tensor, other: TensorLike) {
-  checkOther('mul_', other);
-  return inplace(this, [asTensor(other)], (s) => mul(s, other), directArith(this, 'mul', other));
-};
-P.div = function (this: Tensor, other: TensorLike, opts?: { roundingMode?: RoundingMode | null }) {
-  checkOther('div', other);
-  return div(this, other, opts);
-};
-P.div_ = function (this: Tensor, other: TensorLike, opts?: { roundingMode?: RoundingMode | null }) {
-  checkOther('div_', other);
-  const direct = opts?.roundingMode ? undefined : directArith(this, 'div', other);
-  return inplace(this, [asTensor(other)], (s) => div(s, other, opts), direct);
-};
-P.rdiv = function (this: Tensor, other: TensorLike) {
-  checkOther('rdiv', other);
-  // Python's `other / tensor` is tensor.reciprocal() * other.
-  return this.reciprocal().mul(other);
-};
-P.floorDivide = function (this: Tensor, other: TensorLike) {
-  checkOther('floorDivide', other);
-  return floorDivide(this, other);
-};
-P.remainder = function (this: Tensor, other: TensorLike) {
-  checkOther('remainder', other);
-  return remainder(this, other);
-};
-P.remainder_ = function (this: Tensor, other: TensorLike) {
-  checkOther('remainder_', other);
-  return inplace(this, [asTensor(other)], (s) => remainder(s, other));
-};
-P.fmod = function (this: Tensor, other: TensorLike) {
-  checkOther('fmod', other);
-  return fmod(this, other);
-};
-P.pow = function (this: Tensor, exponent: TensorLike) {
-  checkOther('pow', exponent, 'exponent');
-  return pow(this, exponent);
-};
-P.pow_ = function (this: Tensor, exponent: TensorLike) {
-  checkOther('pow_', exponent, 'exponent');
-  return inplace(this, [asTensor(exponent)], (s) => pow(s, exponent));
-};
-P.maximum = function (this: Tensor, other: Tensor) {
-  checkTensor('maximum', 'other', 1, other);
-  return maximum(this, other);
-};
-P.minimum = function (this: Tensor, other: Tensor) {
-  checkTensor('minimum', 'other', 1, other);
-  return minimum(this, other);
-};
-P.atan2 = function (this: Tensor, other: TensorLike) {
-  checkOther('atan2', other);
-  return atan2(this, other);
-};
-P.eq = function (this: Tensor, other: TensorLike) {
-  checkOther('eq', other);
-  return eq(this, other);
-};
-P.ne = function (this: Tensor, other: TensorLike) {
-  checkOther('ne', other);
-  return ne(this, other);
-};
-P.lt = function (this: Tensor, other: TensorLike) {
-  checkOther('lt', other);
-  return lt(this, other);
-};
-P.le = function (this: Tensor, other: TensorLike) {
-  checkOther('le', other);
-  return le(this, other);
-};
-P.gt = function (this: Tensor, other: TensorLike) {
-  checkOther('gt', other);
-  return gt(this, other);
-};
-P.ge = function (this: Tensor, other: TensorLike) {
-  checkOther('ge', other);
-  return ge(this, other);
-};
-P.logicalAnd = function (this: Tensor, other: TensorLike) {
-  checkOther('logicalAnd', other);
-  return logicalAnd(this, other);
-};
-P.logicalOr = function (this: Tensor, other: TensorLike) {
-  checkOther('logicalOr', other);
-  return logicalOr(this, other);
-};
-P.logicalXor = function (this: Tensor, other: TensorLike) {
-  checkOther('logicalXor', other);
-  return logicalXor(this, other);
-};
-P.bitwiseAnd = function (this: Tensor, other: TensorLike) {
-  checkOther('bitwiseAnd', other);
-  return bitwiseAnd(this, other);
-};
-P.bitwiseOr = function (this: Tensor, other: TensorLike) {
-  checkOther('bitwiseOr', other);
-  return bitwiseOr(this, other);
-};
-P.bitwiseXor = function (this: Tensor, other: TensorLike) {
-  checkOther('bitwiseXor', other);
-  return bitwiseXor(this, other);
-};
-P.isclose = function (this: Tensor, other: TensorLike, opts?: { rtol?: number; atol?: number; equalNan?: boolean }) {
-  checkOther('isclose', other);
-  return isclose(this, other, opts);
-};
-P.allclose = function (this: Tensor, other: TensorLike, opts?: { rtol?: number; atol?: number; equalNan?: boolean }) {
-  checkOther('allclose', other);
-  return allclose(this, other, opts);
-};
+P.add_ = function (this: Tensor, other: unknown, opts?: unknown, extra?: unknown) {
+  const a = opts === undefined && isOperand(other) ? { other, alpha: 1 } : sigs.add_.parse([other, opts, extra]);
+  return inplace(this, [asTensor(a.other)], (s) => add(s, a.other, a), directArith(this, 'add', a.other, a.alpha));
+} as Tensor['add_'];
+P.sub = function (this: Tensor, other: unknown, opts?: unknown, extra?: unknown) {
+  if (opts === undefined && isOperand(other)) return sub(this, other);
+  const a = sigs.sub.parse([other, opts, extra]);
+  return sub(this, a.other, a);
+} as Tensor['sub'];
+P.sub_ = function (this: Tensor, other: unknown, opts?: unknown, extra?: unknown) {
+  const a = opts === undefined && isOperand(other) ? { other, alpha: 1 } : sigs.sub_.parse([other, opts, extra]);
+  return inplace(this, [asTensor(a.other)], (s) => sub(s, a.other, a), directArith(this, 'sub', a.other, a.alpha));
+} as Tensor['sub_'];
+P.rsub = function (this: Tensor, other: unknown, opts?: unknown, extra?: unknown) {
+  const a = opts === undefined && isOperand(other) ? { other, alpha: 1 } : sigs.rsub.parse([other, opts, extra]);
+  return sub(a.other, this, a);
+} as Tensor['rsub'];
+P.div = function (this: Tensor, other: unknown, opts?: unknown, extra?: unknown) {
+  if (opts === undefined && isOperand(other)) return div(this, other);
+  const a = sigs.div.parse([other, opts, extra]);
+  return div(this, a.other, a);
+} as Tensor['div'];
+P.div_ = function (this: Tensor, other: unknown, opts?: unknown, extra?: unknown) {
+  const a = opts === undefined && isOperand(other) ? { other, roundingMode: null } : sigs.div_.parse([other, opts, extra]);
+  const direct = a.roundingMode ? undefined : directArith(this, 'div', a.other);
+  return inplace(this, [asTensor(a.other)], (s) => div(s, a.other, a), direct);
+} as Tensor['div_'];
+P.maximum = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && other instanceof Tensor ? other : sigs.maximum.parse([other, extra]).other;
+  return maximum(this, v);
+} as Tensor['maximum'];
+P.minimum = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && other instanceof Tensor ? other : sigs.minimum.parse([other, extra]).other;
+  return minimum(this, v);
+} as Tensor['minimum'];
+P.isclose = function (this: Tensor, ...args: unknown[]) {
+  const a = sigs.isclose.parse(args);
+  return isclose(this, a.other, a);
+} as Tensor['isclose'];
+P.allclose = function (this: Tensor, ...args: unknown[]) {
+  const a = sigs.allclose.parse(args);
+  return allclose(this, a.other, a);
+} as Tensor['allclose'];
+P.mul = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.mul.parse([other, extra]).other;
+  return mul(this, v);
+} as Tensor['mul'];
+P.mul_ = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.mul_.parse([other, extra]).other;
+  return inplace(this, [asTensor(v)], (s) => mul(s, v), directArith(this, 'mul', v));
+} as Tensor['mul_'];
+P.rdiv = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.rdiv.parse([other, extra]).other;
+  return this.reciprocal().mul(v);
+} as Tensor['rdiv'];
+P.floorDivide = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.floorDivide.parse([other, extra]).other;
+  return floorDivide(this, v);
+} as Tensor['floorDivide'];
+P.remainder = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.remainder.parse([other, extra]).other;
+  return remainder(this, v);
+} as Tensor['remainder'];
+P.remainder_ = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.remainder_.parse([other, extra]).other;
+  return inplace(this, [asTensor(v)], (s) => remainder(s, v));
+} as Tensor['remainder_'];
+P.fmod = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.fmod.parse([other, extra]).other;
+  return fmod(this, v);
+} as Tensor['fmod'];
+P.pow = function (this: Tensor, exponent: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(exponent) ? exponent : sigs.pow.parse([exponent, extra]).exponent;
+  return pow(this, v);
+} as Tensor['pow'];
+P.pow_ = function (this: Tensor, exponent: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(exponent) ? exponent : sigs.pow_.parse([exponent, extra]).exponent;
+  return inplace(this, [asTensor(v)], (s) => pow(s, v));
+} as Tensor['pow_'];
+P.atan2 = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.atan2.parse([other, extra]).other;
+  return atan2(this, v);
+} as Tensor['atan2'];
+P.eq = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.eq.parse([other, extra]).other;
+  return eq(this, v);
+} as Tensor['eq'];
+P.ne = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.ne.parse([other, extra]).other;
+  return ne(this, v);
+} as Tensor['ne'];
+P.lt = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.lt.parse([other, extra]).other;
+  return lt(this, v);
+} as Tensor['lt'];
+P.le = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.le.parse([other, extra]).other;
+  return le(this, v);
+} as Tensor['le'];
+P.gt = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.gt.parse([other, extra]).other;
+  return gt(this, v);
+} as Tensor['gt'];
+P.ge = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.ge.parse([other, extra]).other;
+  return ge(this, v);
+} as Tensor['ge'];
+P.logicalAnd = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.logicalAnd.parse([other, extra]).other;
+  return logicalAnd(this, v);
+} as Tensor['logicalAnd'];
+P.logicalOr = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.logicalOr.parse([other, extra]).other;
+  return logicalOr(this, v);
+} as Tensor['logicalOr'];
+P.logicalXor = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.logicalXor.parse([other, extra]).other;
+  return logicalXor(this, v);
+} as Tensor['logicalXor'];
+P.bitwiseAnd = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.bitwiseAnd.parse([other, extra]).other;
+  return bitwiseAnd(this, v);
+} as Tensor['bitwiseAnd'];
+P.bitwiseOr = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.bitwiseOr.parse([other, extra]).other;
+  return bitwiseOr(this, v);
+} as Tensor['bitwiseOr'];
+P.bitwiseXor = function (this: Tensor, other: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(other) ? other : sigs.bitwiseXor.parse([other, extra]).other;
+  return bitwiseXor(this, v);
+} as Tensor['bitwiseXor'];
 P.equal = function (this: Tensor, other: Tensor) {
   checkTensor('equal', 'other', 1, other);
   return equal(this, other);
@@ -676,9 +723,11 @@ P.clamp_ = function (this: Tensor, min?: TensorLike | ClampBounds | null, max?: 
   return inplace(this, [asTensor(lo), asTensor(hi)], (s) => clamp(s, lo, hi));
 } as Tensor['clamp_'];
 P.clip = P.clamp;
-P.clampMin = function (this: Tensor, min: TensorLike) {
-  return clamp(this, min, null);
-};
-P.clampMax = function (this: Tensor, max: TensorLike) {
-  return clamp(this, null, max);
-};
+P.clampMin = function (this: Tensor, min: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(min) ? min : sigs.clampMin.parse([min, extra]).min;
+  return clamp(this, v, null);
+} as Tensor['clampMin'];
+P.clampMax = function (this: Tensor, max: unknown, extra?: unknown) {
+  const v = extra === undefined && isOperand(max) ? max : sigs.clampMax.parse([max, extra]).max;
+  return clamp(this, null, v);
+} as Tensor['clampMax'];

@@ -16,11 +16,6 @@ export function badOperand(op: string, name: string, position: number, value: un
   throw new TypeError(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pyTypeName(value)}`);
 }
 
-/** A Tensor method's operand check (position 1): one typeof / instanceof per operand, so free on the hot path. */
-export function checkOther(op: string, value: unknown, name = 'other'): void {
-  if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean' && typeof value !== 'bigint') badOperand(op, name, 1, value);
-}
-
 /** A 0-d view of a scalar already rounded to `dtype` (PyTorch casts wrapped scalars to the compute dtype). */
 export function scalarView(value: number | boolean | bigint, dtype: DType): View {
   // A bigint into a narrower integer dtype wraps from its exact bits, as C++'s cast of the int64.

@@ -19,7 +19,7 @@ import { broadcastShapes, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { div } from './binary.js';
 import { checkNoInternalOverlap, inplace } from './inplace.js';
-import { asCompute, badOperand, broadcastTo, scalarView } from './kernels.js';
+import { asCompute, broadcastTo, scalarView } from './kernels.js';
 import { needsGrad, record } from './record.js';
 
 type Grad = Tensor | null;
