@@ -10,7 +10,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
 import { badOperand, broadcastTo, castRaw, type TensorLike } from './kernels.js';
 import { needsGrad, record } from './record.js';
-import { tensorOp } from './op-args.js';
+import { pairOp, tensorOp } from './op-args.js';
 import { select, slice, unsqueeze } from './view.js';
 
 type Grad = Tensor | null;
@@ -482,16 +482,20 @@ function maskAdvanced(mask: Tensor): Advanced[] {
 }
 
 /** The elements of x where mask (broadcast together) is true, as a 1-D tensor. */
-export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
+function maskedSelectOf(x: Tensor, mask: Tensor): Tensor {
   if (mask.dtype !== 'bool') throw new TypeError(`masked_select: expected BoolTensor for mask`);
   const shape = broadcastShapes(x.shape, mask.shape);
-  if (shape.length === 0) return maskedSelect(x.reshape(1), mask.reshape(1));
+  if (shape.length === 0) return maskedSelectOf(x.reshape(1), mask.reshape(1));
   const xb = new Tensor(x._storage, x.dtype, shape, broadcastTo(x, shape).strides.slice(), x.offset);
   const advanced = maskAdvanced(mask.expand(shape));
   const out = gatherAdvanced(xb, advanced, planAdvanced(xb, advanced));
   if (needsGrad(x)) record(new MaskedSelectBackward0(shape), [x], [out]).save(mask);
   return out;
 }
+
+// torch.maskedSelect(input, mask) / input.maskedSelect(mask), mask by name too.
+const maskedSelectOp = pairOp('maskedSelect', 'mask', maskedSelectOf);
+export const maskedSelect = maskedSelectOp.fn;
 
 /** Indices of non-zero elements: int64 [count, ndim] (or one 1-D tensor per dim with asTuple). */
 export function nonzero(x: Tensor): Tensor;
@@ -581,7 +585,7 @@ declare module '../tensor/tensor.js' {
     indexAdd_(...args: Parameters<typeof indexAddInplaceOp.method>): Tensor;
     maskedFill(...args: Parameters<typeof maskedFillOp.method>): Tensor;
     maskedFill_(...args: Parameters<typeof maskedFillInplaceOp.method>): Tensor;
-    maskedSelect(mask: Tensor): Tensor;
+    maskedSelect(...args: Parameters<typeof maskedSelectOp.method>): Tensor;
     nonzero(): Tensor;
     nonzero(opts: { asTuple: true }): Tensor[];
   }
@@ -604,9 +608,7 @@ P.indexAdd = indexAddOp.method;
 P.indexAdd_ = indexAddInplaceOp.method;
 P.maskedFill = maskedFillOp.method;
 P.maskedFill_ = maskedFillInplaceOp.method;
-P.maskedSelect = function (this: Tensor, mask: Tensor) {
-  return maskedSelect(this, mask);
-};
+P.maskedSelect = maskedSelectOp.method;
 P.nonzero = function (this: Tensor, opts?: { asTuple?: boolean }) {
   return nonzero(this, opts as { asTuple: true });
 } as Tensor['nonzero'];

@@ -9,6 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { broadcastTo, scalarView } from './kernels.js';
 import { needsGrad, record } from './record.js';
 import { squeeze } from './view.js';
+import { pairOp } from './op-args.js';
 
 type Grad = Tensor | null;
 
@@ -33,9 +34,7 @@ class MmBackward0 extends Node {
   }
 }
 
-export function mm(a: Tensor, b: Tensor): Tensor {
-  checkTensor('mm', 'input', 1, a);
-  checkTensor('mm', 'mat2', 2, b);
+function mmOf(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 2) throw new RangeError('self must be a matrix');
   if (b.dim() !== 2) throw new RangeError('mat2 must be a matrix');
   if (a.shape[1] !== b.shape[0]) {
@@ -56,9 +55,7 @@ class BmmBackward0 extends Node {
   }
 }
 
-export function bmm(a: Tensor, b: Tensor): Tensor {
-  checkTensor('bmm', 'input', 1, a);
-  checkTensor('bmm', 'mat2', 2, b);
+function bmmOf(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 3) throw new RangeError(`batch1 must be a 3D tensor`);
   if (b.dim() !== 3) throw new RangeError(`batch2 must be a 3D tensor`);
   if (a.shape[0] !== b.shape[0]) {
@@ -130,9 +127,7 @@ class DotBackward0 extends Node {
   }
 }
 
-export function dot(a: Tensor, b: Tensor): Tensor {
-  checkTensor('dot', 'input', 1, a);
-  checkTensor('dot', 'tensor', 2, b);
+function dotOf(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 1 || b.dim() !== 1) throw new RangeError(`1D tensors expected, but got ${a.dim()}D and ${b.dim()}D tensors`);
   if (a.shape[0] !== b.shape[0]) {
     throw new RangeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
@@ -152,9 +147,7 @@ class MvBackward0 extends Node {
   }
 }
 
-export function mv(a: Tensor, v: Tensor): Tensor {
-  checkTensor('mv', 'input', 1, a);
-  checkTensor('mv', 'vec', 2, v);
+function mvOf(a: Tensor, v: Tensor): Tensor {
   if (a.dim() !== 2 || v.dim() !== 1) throw new RangeError(`vector + matrix @ vector expected, got ${a.dim()}, ${v.dim()}`);
   if (a.shape[1] !== v.shape[0]) {
     throw new RangeError(`size mismatch, got ${a.shape[0]}, ${a.shape[0]}x${a.shape[1]},${v.shape[0]}`);
@@ -165,17 +158,13 @@ export function mv(a: Tensor, v: Tensor): Tensor {
   return out;
 }
 
-export function outer(a: Tensor, b: Tensor): Tensor {
-  checkTensor('outer', 'input', 1, a);
-  checkTensor('outer', 'vec2', 2, b);
+function outerOf(a: Tensor, b: Tensor): Tensor {
   if (a.dim() !== 1 || b.dim() !== 1) throw new RangeError('outer: expected 1-D tensors');
   return a.reshape(-1, 1).mul(b);
 }
 
 /** torch.matmul: dot, mm, mv, or a batched product with broadcast batch dims. */
-export function matmul(a: Tensor, b: Tensor): Tensor {
-  checkTensor('matmul', 'input', 1, a);
-  checkTensor('matmul', 'other', 2, b);
+function matmulOf(a: Tensor, b: Tensor): Tensor {
   const da = a.dim();
   const db = b.dim();
   if (da === 0 || db === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
@@ -250,43 +239,41 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   return matmul(x, weight.t()).add(bias);
 }
 
+// torch.op(input, other) and input.op(other), the second tensor by PyTorch's name
+// (mm's mat2, mv's vec, dot's tensor, outer's vec2) positionally or as an option.
+const mmOp = pairOp('mm', 'mat2', mmOf);
+const bmmOp = pairOp('bmm', 'mat2', bmmOf);
+const dotOp = pairOp('dot', 'tensor', dotOf);
+const mvOp = pairOp('mv', 'vec', mvOf);
+const outerOp = pairOp('outer', 'vec2', outerOf);
+const matmulOp = pairOp('matmul', 'other', matmulOf);
+export const mm = mmOp.fn;
+export const bmm = bmmOp.fn;
+export const dot = dotOp.fn;
+export const mv = mvOp.fn;
+export const outer = outerOp.fn;
+/** torch.matmul: dot, mm, mv, or a batched product with broadcast batch dims. */
+export const matmul = matmulOp.fn;
+
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    matmul(other: Tensor): Tensor;
-    mm(other: Tensor): Tensor;
-    bmm(other: Tensor): Tensor;
-    mv(vec: Tensor): Tensor;
-    dot(other: Tensor): Tensor;
-    outer(other: Tensor): Tensor;
+    matmul(...args: Parameters<typeof matmulOp.method>): Tensor;
+    mm(...args: Parameters<typeof mmOp.method>): Tensor;
+    bmm(...args: Parameters<typeof bmmOp.method>): Tensor;
+    mv(...args: Parameters<typeof mvOp.method>): Tensor;
+    dot(...args: Parameters<typeof dotOp.method>): Tensor;
+    outer(...args: Parameters<typeof outerOp.method>): Tensor;
     addmm(mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }): Tensor;
   }
 }
 
 const P = Tensor.prototype;
-P.matmul = function (this: Tensor, other: Tensor) {
-  checkTensor('matmul', 'other', 1, other);
-  return matmul(this, other);
-};
-P.mm = function (this: Tensor, other: Tensor) {
-  checkTensor('mm', 'mat2', 1, other);
-  return mm(this, other);
-};
-P.bmm = function (this: Tensor, other: Tensor) {
-  checkTensor('bmm', 'mat2', 1, other);
-  return bmm(this, other);
-};
-P.mv = function (this: Tensor, vec: Tensor) {
-  checkTensor('mv', 'vec', 1, vec);
-  return mv(this, vec);
-};
-P.dot = function (this: Tensor, other: Tensor) {
-  checkTensor('dot', 'tensor', 1, other);
-  return dot(this, other);
-};
-P.outer = function (this: Tensor, other: Tensor) {
-  checkTensor('outer', 'vec2', 1, other);
-  return outer(this, other);
-};
+P.matmul = matmulOp.method;
+P.mm = mmOp.method;
+P.bmm = bmmOp.method;
+P.mv = mvOp.method;
+P.dot = dotOp.method;
+P.outer = outerOp.method;
 P.addmm = function (this: Tensor, mat1: Tensor, mat2: Tensor, opts?: { beta?: number; alpha?: number }) {
   checkTensor('addmm', 'mat1', 1, mat1);
   checkTensor('addmm', 'mat2', 2, mat2);

@@ -1,7 +1,7 @@
 // One op, two spellings: torch.op(input, ...) and input.op(...), both parsed by one
 // PyTorch signature (positional arguments, a trailing options object, or both).
 import { signature, tensor as tensorArg, type Args, type Check, type Parsed, type Spec } from '../tensor/args.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 
 export type InputEntry = readonly ['input', Check<Tensor>];
 
@@ -25,4 +25,32 @@ export function tensorOp<const S extends Spec, R>(name: string, spec: S, impl: (
       return impl(this, methodSig.parse(args));
     },
   };
+}
+
+/** The spec of torch.op(input, <second>): two tensors, by position or by name. */
+type PairSpec<N extends string> = readonly [InputEntry, readonly [N, Check<Tensor>]];
+
+export interface PairOp<N extends string> {
+  fn: (...args: Args<PairSpec<N>>) => Tensor;
+  method: (this: Tensor, ...args: Args<readonly [readonly [N, Check<Tensor>]]>) => Tensor;
+}
+
+/**
+ * An op of two tensors on the hot path (mm, matmul, …): the plain call with two tensors
+ * goes straight to `impl`; anything else (names in an options object, a wrong type, an
+ * extra argument) is parsed by the signature, which binds the names or throws.
+ */
+export function pairOp<const N extends string>(name: string, second: N, impl: (a: Tensor, b: Tensor) => Tensor): PairOp<N> {
+  const fnSig = signature(name, [['input', tensorArg], [second, tensorArg]] as const);
+  const methodSig = signature(name, [[second, tensorArg]] as const);
+  function fn(a: unknown, b?: unknown, extra?: unknown): Tensor {
+    if (a instanceof Tensor && b instanceof Tensor && extra === undefined) return impl(a, b);
+    const p = fnSig.parse([a, b, extra]) as Record<string, Tensor>;
+    return impl(p.input, p[second]);
+  }
+  function method(this: Tensor, b: unknown, extra?: unknown): Tensor {
+    if (b instanceof Tensor && extra === undefined) return impl(this, b);
+    return impl(this, (methodSig.parse([b, extra]) as Record<string, Tensor>)[second]);
+  }
+  return { fn: fn as PairOp<N>['fn'], method: method as PairOp<N>['method'] };
 }
