@@ -23,7 +23,7 @@ class BinaryBackward extends Node {
 }
 
 /** A number, bool, bigint or Tensor: what a binary op takes as its operand (Python's Scalar or Tensor). */
-function isOperand(v: unknown): v is TensorLike {
+export function isOperand(v: unknown): v is TensorLike {
   return typeof v === 'number' || v instanceof Tensor || typeof v === 'boolean' || typeof v === 'bigint';
 }
 

@@ -8,6 +8,11 @@ import { joinFunctions } from './join.js';
 import { viewFunctions } from './view.js';
 
 export * from './binary.js';
+// The torch.* forms that parse PyTorch's parameters by name, over binary.js's own.
+export {
+  add, sub, div, isclose, allclose, mul, floorDivide, remainder, fmod, pow, atan2, maximum, minimum,
+  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, bitwiseAnd, bitwiseOr, bitwiseXor,
+} from './binary-fns.js';
 export * from './copy.js';
 export * from './indexing.js';
 export { repeat, splitWithSizesAs } from './join.js';
