@@ -10,7 +10,7 @@
 //   lerp:    |w| < 0.5 ? fma(w, end - self, self) : fma(-(end - self), 1 - w, end)
 // The backend's ternary kernel does the rounding (src/backend/js/ternary.ts).
 import { backend, type TernaryOp } from '../backend/index.js';
-import { check, checkTensor, tensor as tensorArg } from '../tensor/args.js';
+import { check, number, tensor as tensorArg } from '../tensor/args.js';
 import { tensorOp } from './op-args.js';
 import { contiguousStrides } from '../backend/js/strided.js';
 import { castScalar, cppTypeName, isFloatingDtype, isIntegralDtype, resultType, scalarTypeName, type DType } from '../tensor/dtype.js';
@@ -120,27 +120,23 @@ function addc(op: 'addcmul' | 'addcdiv', self: Tensor, t1: Tensor, t2: Tensor, v
   return out;
 }
 
-/** torch.addcmul: input + value * tensor1 * tensor2 (broadcasting). */
-export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: ValueOptions = {}): Tensor {
-  checkTensor('addcmul', 'input', 1, input);
-  checkTensor('addcmul', 'tensor1', 2, tensor1);
-  checkTensor('addcmul', 'tensor2', 3, tensor2);
-  return addc('addcmul', input, tensor1, tensor2, opts.value ?? 1);
-}
-
-/** torch.addcdiv: input + value * tensor1 / tensor2 (broadcasting). */
-export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, opts: ValueOptions = {}): Tensor {
-  checkTensor('addcdiv', 'input', 1, input);
-  checkTensor('addcdiv', 'tensor1', 2, tensor1);
-  checkTensor('addcdiv', 'tensor2', 3, tensor2);
-  return addc('addcdiv', input, tensor1, tensor2, opts.value ?? 1);
-}
-
 function addc_(op: 'addcmul' | 'addcdiv', self: Tensor, t1: Tensor, t2: Tensor, value: number): Tensor {
   const dtype = addcDtype(op, self, t1, t2);
   if (tryDirect(op, self, t1, t2, castScalar(value, dtype), dtype)) return self;
   return inplace(self, [t1, t2], (s) => addc(op, s, t1, t2, value));
 }
+
+// addcmul(input, tensor1, tensor2, *, value=1) and addcdiv, by position or by name,
+// every call parsed (a short loop; an options object's keys must be checked anyway).
+const addcSpec = [['tensor1', tensorArg], ['tensor2', tensorArg], '*', ['value', number, 1]] as const;
+const addcmulOp = tensorOp('addcmul', addcSpec, (x, a) => addc('addcmul', x, a.tensor1, a.tensor2, a.value));
+const addcdivOp = tensorOp('addcdiv', addcSpec, (x, a) => addc('addcdiv', x, a.tensor1, a.tensor2, a.value));
+const addcmulInplaceOp = tensorOp('addcmul_', addcSpec, (x, a) => addc_('addcmul', x, a.tensor1, a.tensor2, a.value));
+const addcdivInplaceOp = tensorOp('addcdiv_', addcSpec, (x, a) => addc_('addcdiv', x, a.tensor1, a.tensor2, a.value));
+/** torch.addcmul: input + value * tensor1 * tensor2 (broadcasting). */
+export const addcmul = addcmulOp.fn;
+/** torch.addcdiv: input + value * tensor1 / tensor2 (broadcasting). */
+export const addcdiv = addcdivOp.fn;
 
 // --- lerp ---
 
@@ -220,11 +216,11 @@ function lerp_(self: Tensor, end: Tensor, weight: Tensor | number): Tensor {
 declare module '../tensor/tensor.js' {
   interface Tensor {
     /** this + value * tensor1 * tensor2 */
-    addcmul(tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions): Tensor;
-    addcmul_(tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions): Tensor;
+    addcmul(...args: Parameters<typeof addcmulOp.method>): Tensor;
+    addcmul_(...args: Parameters<typeof addcmulInplaceOp.method>): Tensor;
     /** this + value * tensor1 / tensor2 */
-    addcdiv(tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions): Tensor;
-    addcdiv_(tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions): Tensor;
+    addcdiv(...args: Parameters<typeof addcdivOp.method>): Tensor;
+    addcdiv_(...args: Parameters<typeof addcdivInplaceOp.method>): Tensor;
     /** this + weight * (end - this) */
     lerp(...args: Parameters<typeof lerpOp.method>): Tensor;
     lerp_(...args: Parameters<typeof lerpInplaceOp.method>): Tensor;
@@ -232,18 +228,10 @@ declare module '../tensor/tensor.js' {
 }
 
 const P = Tensor.prototype;
-P.addcmul = function (this: Tensor, tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions) {
-  return addcmul(this, tensor1, tensor2, opts);
-};
-P.addcmul_ = function (this: Tensor, tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions) {
-  return addc_('addcmul', this, tensor1, tensor2, opts?.value ?? 1);
-};
-P.addcdiv = function (this: Tensor, tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions) {
-  return addcdiv(this, tensor1, tensor2, opts);
-};
-P.addcdiv_ = function (this: Tensor, tensor1: Tensor, tensor2: Tensor, opts?: ValueOptions) {
-  return addc_('addcdiv', this, tensor1, tensor2, opts?.value ?? 1);
-};
+P.addcmul = addcmulOp.method;
+P.addcmul_ = addcmulInplaceOp.method;
+P.addcdiv = addcdivOp.method;
+P.addcdiv_ = addcdivInplaceOp.method;
 // Optimizers call lerp_ per parameter per step: plain positional calls skip the parser.
 P.lerp = function (this: Tensor, end: unknown, weight?: unknown, ...rest: unknown[]) {
   if (rest.length === 0 && end instanceof Tensor && (typeof weight === 'number' || weight instanceof Tensor)) return lerpOut(this, end, weight);

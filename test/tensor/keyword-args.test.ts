@@ -160,5 +160,9 @@ describe('no NaN from an options object in a positional slot', () => {
     assert.throws(() => torch.zeros([2]).uniform_({ from: 'a' } as never), /uniform_\(\): option 'from' must be a number, not str/);
     assert.throws(() => torch.zeros([2]).fill_({ val: 1 } as never), /fill_\(\): unexpected option 'val'/);
     assert.throws(() => env.x.lerp(env.y, { weight: 0.5, end: env.y }), /lerp\(\): got multiple values for argument 'end'/);
+    assert.throws(() => env.x.addcdiv(env.y, env.p, { valu: 0.5 } as never), /addcdiv\(\): unexpected option 'valu'/);
+    assert.throws(() => torch.add(env.x, env.y, { alhpa: 2 } as never), /add\(\): unexpected option 'alhpa'/);
+    assert.throws(() => env.x.add(env.y, { alpha: 2, other: env.y }), /add\(\): got multiple values for argument 'other'/);
+    assert.throws(() => env.x.mm({ mat: env.y } as never), /mm\(\): unexpected option 'mat'; accepted options: mat2/);
   });
 });
