@@ -2,6 +2,7 @@
 // in-place twins (`x.eq_(y)`, `torch.sin_(x)`) of out-of-place ops, and the special
 // functions of special.ts as Tensor methods. Nothing here computes: every name calls
 // the one definition of its op.
+import { any, isPlainObject, signature, type Spec } from '../tensor/args.js';
 import type { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { hardshrink, prelu } from './activation.js';
@@ -37,10 +38,27 @@ const SPECIAL_METHODS: Record<string, (self: Tensor, ...args: never[]) => unknow
   prelu: (self: Tensor, weight: Tensor) => prelu(self, weight),
 };
 
+// Their parameters after self, as PyTorch names them: a trailing options object binds
+// them by name (x.hypot({ other: y }), x.polygamma({ n: 1 })) or throws naming the key;
+// the functions check the values. [name, required] in PyTorch's order.
+const SPECIAL_PARAMS: Record<string, readonly (readonly [string, boolean])[]> = {
+  hypot: [['other', true]], logaddexp: [['other', true]], logaddexp2: [['other', true]], copysign: [['other', true]],
+  nextafter: [['other', true]], ldexp: [['other', true]], heaviside: [['values', true]], gcd: [['other', true]], lcm: [['other', true]],
+  igamma: [['other', true]], igammac: [['other', true]], bitwiseLeftShift: [['other', true]], bitwiseRightShift: [['other', true]],
+  floatPower: [['exponent', true]], fmax: [['other', true]], fmin: [['other', true]], xlogy: [['other', true]], prelu: [['weight', true]],
+  polygamma: [['n', true]], mvlgamma: [['p', true]], logit: [['eps', false]], hardshrink: [['lambd', false]],
+  nanToNum: [['nan', false], ['posinf', false], ['neginf', false]],
+};
+
 for (const [name, fn] of Object.entries(SPECIAL_METHODS)) {
-  P[name] = function (this: Tensor, ...args: never[]) {
-    return fn(this, ...args);
-  };
+  const params = SPECIAL_PARAMS[name] ?? [];
+  const sig = signature(name, params.map(([n, required]) => (required ? [n, any] : [n, any, undefined])) as Spec);
+  const call = fn as (self: Tensor, ...args: unknown[]) => unknown;
+  P[name] = function (this: Tensor, ...args: unknown[]) {
+    if (args.length === 0 || !isPlainObject(args[args.length - 1])) return call(this, ...args);
+    const parsed = sig.parse(args) as Record<string, unknown>;
+    return call(this, ...params.map(([n]) => parsed[n]));
+  } as Method;
 }
 for (const [alias, target] of Object.entries(METHOD_ALIASES)) {
   P[alias] = function (this: Tensor, ...args: never[]) {
