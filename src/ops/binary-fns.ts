@@ -7,6 +7,7 @@ import { bool, check, nullable, number, oneOf, signature, type Args, type Check 
 import type { Tensor } from '../tensor/tensor.js';
 import * as raw from './binary.js';
 import { isOperand } from './binary.js';
+import { pairOp } from './op-args.js';
 import type { TensorLike } from './kernels.js';
 
 const operand: Check<TensorLike> = check('Tensor', isOperand);
@@ -76,3 +77,4 @@ export const logicalXor = twoOperands('logicalXor', 'other', raw.logicalXor);
 export const bitwiseAnd = twoOperands('bitwiseAnd', 'other', raw.bitwiseAnd);
 export const bitwiseOr = twoOperands('bitwiseOr', 'other', raw.bitwiseOr);
 export const bitwiseXor = twoOperands('bitwiseXor', 'other', raw.bitwiseXor);
+export const equal = pairOp('equal', 'other', raw.equal).fn;

@@ -9,6 +9,7 @@ import { inplace, type DirectWrite } from './inplace.js';
 import { any, bool, check, checkTensor, isPlainObject, nullable, number, oneOf, signature, type ArgsOf, type Check } from '../tensor/args.js';
 import { asCompute, badOperand, binaryKernel, broadcastTo, unaryKernel, type TensorLike } from './kernels.js';
 import { needsGrad, record } from './record.js';
+import { pairOp } from './op-args.js';
 
 type Grad = Tensor | null;
 
@@ -495,6 +496,7 @@ declare module '../tensor/tensor.js' {
     bitwiseOr(...args: ArgsOf<typeof sigs.bitwiseOr>): Tensor;
     bitwiseXor(...args: ArgsOf<typeof sigs.bitwiseXor>): Tensor;
     equal(other: Tensor): boolean;
+    equal(options: { other: Tensor }): boolean;
     where(condition: Tensor, other: TensorLike): Tensor;
     clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor;
     clamp(bounds: ClampBounds): Tensor;
@@ -706,10 +708,7 @@ P.bitwiseXor = function (this: Tensor, other: unknown, extra?: unknown) {
   const v = extra === undefined && isOperand(other) ? other : sigs.bitwiseXor.parse([other, extra]).other;
   return bitwiseXor(this, v);
 } as Tensor['bitwiseXor'];
-P.equal = function (this: Tensor, other: Tensor) {
-  checkTensor('equal', 'other', 1, other);
-  return equal(this, other);
-};
+P.equal = pairOp('equal', 'other', equal).method;
 P.where = function (this: Tensor, condition: Tensor, other: TensorLike) {
   checkTensor('where', 'condition', 1, condition);
   if (typeof other !== 'number' && !(other instanceof Tensor) && typeof other !== 'boolean' && typeof other !== 'bigint') badOperand('where', 'other', 2, other);

@@ -11,7 +11,7 @@ export * from './binary.js';
 // The torch.* forms that parse PyTorch's parameters by name, over binary.js's own.
 export {
   add, sub, div, isclose, allclose, mul, floorDivide, remainder, fmod, pow, atan2, maximum, minimum,
-  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, bitwiseAnd, bitwiseOr, bitwiseXor,
+  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, bitwiseAnd, bitwiseOr, bitwiseXor, equal,
 } from './binary-fns.js';
 export * from './copy.js';
 export * from './indexing.js';

@@ -30,9 +30,9 @@ export function tensorOp<const S extends Spec, R>(name: string, spec: S, impl: (
 /** The spec of torch.op(input, <second>): two tensors, by position or by name. */
 type PairSpec<N extends string> = readonly [InputEntry, readonly [N, Check<Tensor>]];
 
-export interface PairOp<N extends string> {
-  fn: (...args: Args<PairSpec<N>>) => Tensor;
-  method: (this: Tensor, ...args: Args<readonly [readonly [N, Check<Tensor>]]>) => Tensor;
+export interface PairOp<N extends string, R = Tensor> {
+  fn: (...args: Args<PairSpec<N>>) => R;
+  method: (this: Tensor, ...args: Args<readonly [readonly [N, Check<Tensor>]]>) => R;
 }
 
 /**
@@ -40,17 +40,17 @@ export interface PairOp<N extends string> {
  * goes straight to `impl`; anything else (names in an options object, a wrong type, an
  * extra argument) is parsed by the signature, which binds the names or throws.
  */
-export function pairOp<const N extends string>(name: string, second: N, impl: (a: Tensor, b: Tensor) => Tensor): PairOp<N> {
+export function pairOp<const N extends string, R = Tensor>(name: string, second: N, impl: (a: Tensor, b: Tensor) => R): PairOp<N, R> {
   const fnSig = signature(name, [['input', tensorArg], [second, tensorArg]] as const);
   const methodSig = signature(name, [[second, tensorArg]] as const);
-  function fn(a: unknown, b?: unknown, extra?: unknown): Tensor {
+  function fn(a: unknown, b?: unknown, extra?: unknown): R {
     if (a instanceof Tensor && b instanceof Tensor && extra === undefined) return impl(a, b);
     const p = fnSig.parse([a, b, extra]) as Record<string, Tensor>;
     return impl(p.input, p[second]);
   }
-  function method(this: Tensor, b: unknown, extra?: unknown): Tensor {
+  function method(this: Tensor, b: unknown, extra?: unknown): R {
     if (b instanceof Tensor && extra === undefined) return impl(this, b);
     return impl(this, (methodSig.parse([b, extra]) as Record<string, Tensor>)[second]);
   }
-  return { fn: fn as PairOp<N>['fn'], method: method as PairOp<N>['method'] };
+  return { fn: fn as PairOp<N, R>['fn'], method: method as PairOp<N, R>['method'] };
 }

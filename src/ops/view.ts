@@ -12,7 +12,7 @@ import {
 } from '../tensor/shape.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 import { needsGrad, record } from './record.js';
-import { tensorOp } from './op-args.js';
+import { pairOp, tensorOp } from './op-args.js';
 import { int, intList, intOrList, nullable } from '../tensor/args.js';
 import { sumToShape } from './reduce.js';
 
@@ -352,9 +352,11 @@ declare module '../tensor/tensor.js' {
     view(...shape: number[]): Tensor;
     view(shape: readonly number[]): Tensor;
     viewAs(other: Tensor): Tensor;
+    viewAs(options: { other: Tensor }): Tensor;
     reshape(...shape: number[]): Tensor;
     reshape(shape: readonly number[]): Tensor;
     reshapeAs(other: Tensor): Tensor;
+    reshapeAs(options: { other: Tensor }): Tensor;
     permute(...dims: number[]): Tensor;
     permute(dims: readonly number[]): Tensor;
     t(): Tensor;
@@ -365,6 +367,7 @@ declare module '../tensor/tensor.js' {
     expand(...sizes: number[]): Tensor;
     expand(sizes: readonly number[]): Tensor;
     expandAs(other: Tensor): Tensor;
+    expandAs(options: { other: Tensor }): Tensor;
     slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
   }
 }
@@ -373,15 +376,12 @@ const P = Tensor.prototype;
 P.view = function (this: Tensor, ...shape: ShapeInput) {
   return view(this, ...shape);
 } as Tensor['view'];
-P.viewAs = function (this: Tensor, other: Tensor) {
-  return view(this, other.shape);
-};
+// x.viewAs(other) / reshapeAs / expandAs, other by name too.
+P.viewAs = pairOp('viewAs', 'other', (x, other) => view(x, other.shape)).method;
 P.reshape = function (this: Tensor, ...shape: ShapeInput) {
   return reshape(this, ...shape);
 } as Tensor['reshape'];
-P.reshapeAs = function (this: Tensor, other: Tensor) {
-  return reshape(this, other.shape);
-};
+P.reshapeAs = pairOp('reshapeAs', 'other', (x, other) => reshape(x, other.shape)).method;
 P.permute = function (this: Tensor, ...dims: ShapeInput) {
   return permute(this, ...dims);
 } as Tensor['permute'];
@@ -402,9 +402,7 @@ Object.defineProperty(P, 'mT', {
 P.expand = function (this: Tensor, ...sizes: ShapeInput) {
   return expand(this, ...sizes);
 } as Tensor['expand'];
-P.expandAs = function (this: Tensor, other: Tensor) {
-  return expand(this, other.shape);
-};
+P.expandAs = pairOp('expandAs', 'other', (x, other) => expand(x, other.shape)).method;
 P.slice = function (this: Tensor, dim: number, start?: number | null, end?: number | null, step?: number) {
   return slice(this, dim, start, end, step);
 };
