@@ -6,7 +6,7 @@
 // every figure is a median of repeats after warm-up. Prints one table and writes it,
 // with the date and the machine, to bench/RESULTS.md and bench/results.json.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +74,9 @@ function pythonTorch() {
 const argv = process.argv.slice(2);
 // --no-tfjs: leave TF.js out (its first run installs it into bench/node_modules).
 const noTfjs = argv.includes('--no-tfjs');
+// --tfjs-for=W,B2: TF.js runs only for rows whose id starts with one of these (its cpu backend
+// takes minutes on the conv rows); the other rows show it as left out.
+const tfjsFor = argv.find((a) => a.startsWith('--tfjs-for='))?.slice('--tfjs-for='.length).split(',');
 const filters = argv.filter((a) => !a.startsWith('--'));
 const N = String(cpus().length);
 // PyTorch at its best: each workload runs in every thread setup and the best one counts
@@ -106,9 +109,10 @@ for (const row of rows) {
     res.ob = run(PYTHON, ['bench/pytorch_bench.py', ...row.args], { LD_LIBRARY_PATH: OPENBLAS_DIR, OPENBLAS_NUM_THREADS: blasThreads });
   }
   process.stdout.write(', tfjs-cpu');
-  res.cpu = tfjsMissing ? { error: tfjsMissing } : run(process.execPath, [...tsx, 'bench/tfjs.mjs', 'cpu', ...row.args]);
+  const tfjsSkip = tfjsMissing ?? (tfjsFor && !tfjsFor.some((p) => row.id.startsWith(p)) ? 'left out (--tfjs-for)' : null);
+  res.cpu = tfjsSkip ? { error: tfjsSkip } : run(process.execPath, [...tsx, 'bench/tfjs.mjs', 'cpu', ...row.args]);
   process.stdout.write(', tfjs-wasm\n');
-  res.wasm = tfjsMissing ? { error: tfjsMissing } : run(process.execPath, [...tsx, 'bench/tfjs.mjs', 'wasm', ...row.args]);
+  res.wasm = tfjsSkip ? { error: tfjsSkip } : run(process.execPath, [...tsx, 'bench/tfjs.mjs', 'wasm', ...row.args]);
   results.push(res);
 }
 
@@ -174,4 +178,8 @@ const note = [
 ].join('\n');
 console.log(`\n${table}\n\n${note}\n${machine}`);
 writeFileSync(join(here, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2));
-writeFileSync(join(here, 'RESULTS.md'), `# Benchmark results\n\n${new Date().toISOString().slice(0, 10)}, ${machine}\n\n${table}\n\n${note}\n`);
+// Sections other tools write (bench/conv-layers.mjs: '## Per-layer convolutions ...') are kept.
+const resultsPath = join(here, 'RESULTS.md');
+const previous = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '';
+const kept = previous.indexOf('\n## ') >= 0 ? previous.slice(previous.indexOf('\n## ')) : '';
+writeFileSync(resultsPath, `# Benchmark results\n\n${new Date().toISOString().slice(0, 10)}, ${machine}\n\n${table}\n\n${note}\n${kept}`);
