@@ -497,7 +497,7 @@ declare module '../tensor/tensor.js' {
     bitwiseXor(...args: ArgsOf<typeof sigs.bitwiseXor>): Tensor;
     equal(other: Tensor): boolean;
     equal(options: { other: Tensor }): boolean;
-    where(condition: Tensor, other: TensorLike): Tensor;
+    where(...args: ArgsOf<typeof whereMethodArgs>): Tensor;
     clamp(min?: TensorLike | null, max?: TensorLike | null): Tensor;
     clamp(bounds: ClampBounds): Tensor;
     clamp_(min?: TensorLike | null, max?: TensorLike | null): Tensor;
@@ -709,11 +709,12 @@ P.bitwiseXor = function (this: Tensor, other: unknown, extra?: unknown) {
   return bitwiseXor(this, v);
 } as Tensor['bitwiseXor'];
 P.equal = pairOp('equal', 'other', equal).method;
-P.where = function (this: Tensor, condition: Tensor, other: TensorLike) {
-  checkTensor('where', 'condition', 1, condition);
-  if (typeof other !== 'number' && !(other instanceof Tensor) && typeof other !== 'boolean' && typeof other !== 'bigint') badOperand('where', 'other', 2, other);
-  return where(condition, this, other);
-};
+const whereMethodArgs = signature('where', [['condition', tensorOperand], ['other', operand]] as const);
+P.where = function (this: Tensor, condition: unknown, other?: unknown, extra?: unknown) {
+  if (extra === undefined && condition instanceof Tensor && isOperand(other)) return where(condition, this, other);
+  const a = whereMethodArgs.parse([condition, other, extra]);
+  return where(a.condition, this, a.other);
+} as Tensor['where'];
 P.clamp = function (this: Tensor, min?: TensorLike | ClampBounds | null, max?: TensorLike | null) {
   return clamp(this, min, max);
 } as Tensor['clamp'];

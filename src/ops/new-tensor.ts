@@ -7,6 +7,7 @@ import { allocate, getDefaultDtype, type DType } from '../tensor/dtype.js';
 import { checkNonNegativeShape } from '../tensor/shape.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 import { toDtype } from './copy.js';
+import { pairOp } from './op-args.js';
 
 /** PyTorch's only layout here: torch.strided (dense tensors). */
 export type Layout = 'strided';
@@ -152,10 +153,8 @@ export function getDevice(input: Tensor): number {
 
 // --- type_as and metadata ---
 
-function typeAs(this: Tensor, other: Tensor): Tensor {
-  checkTensor('type_as', 'other', 1, other);
-  return toDtype(this, other.dtype);
-}
+// x.typeAs(other), other by name too.
+const typeAs = pairOp('type_as', 'other', (x, other) => toDtype(x, other.dtype)).method;
 
 function isSameSize(this: Tensor, other: Tensor): boolean {
   checkTensor('is_same_size', 'other', 1, other);
@@ -175,6 +174,7 @@ declare module '../tensor/tensor.js' {
     newEmptyStrided(...args: ArgsOf<typeof newEmptyStridedArgs>): Tensor;
     /** Self converted to other's dtype (self itself when it already has it). */
     typeAs(other: Tensor): Tensor;
+    typeAs(options: { other: Tensor }): Tensor;
     isSameSize(other: Tensor): boolean;
     /** numel(). */
     nelement(): number;

@@ -13,6 +13,7 @@ import { inplace } from './inplace.js';
 import { cat } from './join.js';
 import { needsGrad, record } from './record.js';
 import { variance } from './reduce.js';
+import { tensorOp } from './op-args.js';
 import { fromRows, gatherAlong, rowsOf } from './rows.js';
 import { sort } from './sorting.js';
 
@@ -331,15 +332,10 @@ export function renorm(input: Tensor, ...args: ArgsOf<typeof renormArgs>): Tenso
   return input.mul(renormFactor(input, a.p, a.dim, a.maxnorm));
 }
 
-const distArgs = signature('dist', [['p', numberArg, 2]] as const);
-
+// torch.dist(input, other, p=2) / input.dist(other, p=2), other and p by name too.
+const distOp = tensorOp('dist', [['other', tensorArg], ['p', numberArg, 2]] as const, (input, a) => input.sub(a.other).norm(a.p));
 /** torch.dist: the p-norm of input - other. */
-export function dist(input: Tensor, other: Tensor, ...args: ArgsOf<typeof distArgs>): Tensor {
-  checkTensor('dist', 'input', 1, input);
-  checkTensor('dist', 'other', 2, other);
-  const a = distArgs.parse(args);
-  return input.sub(other).norm(a.p);
-}
+export const dist = distOp.fn;
 
 // --- methods ---
 
@@ -357,7 +353,7 @@ declare module '../tensor/tensor.js' {
     corrcoef(): Tensor;
     renorm(...args: ArgsOf<typeof renormArgs>): Tensor;
     renorm_(...args: ArgsOf<typeof renormArgs>): Tensor;
-    dist(other: Tensor, ...args: ArgsOf<typeof distArgs>): Tensor;
+    dist(...args: Parameters<typeof distOp.method>): Tensor;
   }
 }
 
@@ -399,7 +395,5 @@ P.renorm_ = function (this: Tensor, ...args: ArgsOf<typeof renormArgs>) {
   const a = renormArgs.parse(args);
   return inplace(this, [], (s) => s.mul(renormFactor(s, a.p, a.dim, a.maxnorm)));
 };
-P.dist = function (this: Tensor, other: Tensor, ...args: ArgsOf<typeof distArgs>) {
-  return dist(this, other, ...args);
-};
+P.dist = distOp.method;
 
