@@ -8,7 +8,7 @@ import { loadFromBuffer, safetensors, saveToBuffer, SerializationError } from '.
 import { BufferSource } from '../../src/serialization/source.js';
 import { ZipArchive } from '../../src/serialization/zip-reader.js';
 import { writeZip } from '../../src/serialization/zip-writer.js';
-import { mutate, rng } from '../helpers/fuzz.js';
+import { mutate, rng, underMemoryCap } from '../helpers/fuzz.js';
 import { fixture } from './describe.js';
 
 function variants(bytes: Uint8Array, seed: number, count: number): Uint8Array[] {
@@ -34,21 +34,24 @@ function mutatedPickles(bytes: Uint8Array, seed: number, count: number): Uint8Ar
 }
 
 function survives(load: (bytes: Uint8Array) => unknown, inputs: Uint8Array[]): { loaded: number; failed: number } {
-  let loaded = 0;
-  let failed = 0;
-  for (const [i, input] of inputs.entries()) {
-    const started = performance.now();
-    try {
-      load(input);
-      loaded++;
-    } catch (e) {
-      assert.ok(e instanceof SerializationError, `variant ${i}: expected a SerializationError, got ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`);
-      assert.ok(e.message.startsWith('fuzzed: '), `variant ${i}: message does not name the file: ${e.message}`);
-      failed++;
+  // Under the memory cap: a corrupted size must never turn into a large allocation.
+  return underMemoryCap(() => {
+    let loaded = 0;
+    let failed = 0;
+    for (const [i, input] of inputs.entries()) {
+      const started = performance.now();
+      try {
+        load(input);
+        loaded++;
+      } catch (e) {
+        assert.ok(e instanceof SerializationError, `variant ${i}: expected a SerializationError, got ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)}`);
+        assert.ok(e.message.startsWith('fuzzed: '), `variant ${i}: message does not name the file: ${e.message}`);
+        failed++;
+      }
+      assert.ok(performance.now() - started < 2000, `variant ${i} took too long`);
     }
-    assert.ok(performance.now() - started < 2000, `variant ${i} took too long`);
-  }
-  return { loaded, failed };
+    return { loaded, failed };
+  });
 }
 
 const loadPt = (bytes: Uint8Array) => loadFromBuffer(bytes, 'fuzzed');

@@ -9,7 +9,7 @@ import { Image } from '../../src/vision/image.js';
 import { readFileSync } from 'node:fs';
 import { decodeImageData } from '../../src/vision/io/index.js';
 import { decodePng, encodePng } from '../../src/vision/io/png.js';
-import { mutate, rng } from '../helpers/fuzz.js';
+import { FUZZ_MEMORY_CAP_MB, mutate, rng, underMemoryCap } from '../helpers/fuzz.js';
 
 /** Truncations and 1-6 byte edits, each different from the original. */
 function variants(bytes: Uint8Array, seed: number, count: number): Uint8Array[] {
@@ -28,18 +28,21 @@ function variants(bytes: Uint8Array, seed: number, count: number): Uint8Array[] 
 
 /** Runs decode on every variant; returns how many decoded. Each must decode or throw an Error naming the file, quickly. */
 function survives(decode: (bytes: Uint8Array) => unknown, inputs: Uint8Array[]): number {
-  let decoded = 0;
-  for (const [i, input] of inputs.entries()) {
-    const started = performance.now();
-    try {
-      decode(input);
-      decoded++;
-    } catch (e) {
-      assert.ok(e instanceof Error && e.message.includes('fuzzed'), `variant ${i}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  // Under the memory cap: a corrupted size must never turn into a large allocation.
+  return underMemoryCap(() => {
+    let decoded = 0;
+    for (const [i, input] of inputs.entries()) {
+      const started = performance.now();
+      try {
+        decode(input);
+        decoded++;
+      } catch (e) {
+        assert.ok(e instanceof Error && e.message.includes('fuzzed'), `variant ${i}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+      }
+      assert.ok(performance.now() - started < 2000, `variant ${i} took too long`);
     }
-    assert.ok(performance.now() - started < 2000, `variant ${i} took too long`);
-  }
-  return decoded;
+    return decoded;
+  });
 }
 
 test('PNG: every mutated or truncated file is refused (each chunk has a CRC)', () => {
@@ -69,4 +72,8 @@ test('plain IDX: mutations decode to something or are refused, never crash', () 
 test('JPEG (no checksum): mutations decode to something or are refused, never crash or hang', () => {
   const jpeg = new Uint8Array(readFileSync(new URL('../fixtures/jpeg/cjpeg_000.jpg', import.meta.url)));
   survives((b) => decodeImageData(b, 'fuzzed.jpg'), variants(jpeg, 4, 300));
+});
+
+test('the memory cap trips when reading allocates more than it allows', () => {
+  assert.throws(() => underMemoryCap(() => new Uint8Array((FUZZ_MEMORY_CAP_MB + 64) * 2 ** 20).fill(1)), /peak memory grew by \d+ MB/);
 });
