@@ -13,6 +13,10 @@ export {
   add, sub, div, isclose, allclose, mul, floorDivide, remainder, fmod, pow, atan2, maximum, minimum,
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, bitwiseAnd, bitwiseOr, bitwiseXor, equal,
 } from './binary-fns.js';
+export {
+  hypot, logaddexp, logaddexp2, copysign, nextafter, ldexp, heaviside, gcd, lcm, igamma, igammac, bitwiseLeftShift,
+  bitwiseRightShift, floatPower, fmax, fmin, xlogy, polygamma, mvlgamma, logit, nanToNum,
+} from './special-fns.js';
 export * from './copy.js';
 export * from './indexing.js';
 export { repeat, splitWithSizesAs } from './join.js';
