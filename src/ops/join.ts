@@ -1,6 +1,6 @@
 // Joining and splitting: cat, stack, split, chunk, unbind, and the copies flip and repeat.
 import { backend } from '../backend/index.js';
-import { check, int, intOrList, pyTypeName, signature, type ArgsOf } from '../tensor/args.js';
+import { check, int, intOrList, isPlainObject, pyTypeName, signature, type ArgsOf } from '../tensor/args.js';
 import { resultType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { formatShape, normalizeDim, parseShape } from '../tensor/shape.js';
@@ -268,11 +268,15 @@ declare module '../tensor/tensor.js' {
   interface Tensor {
     repeat(...repeats: number[]): Tensor;
     repeat(repeats: readonly number[]): Tensor;
+    repeat(options: { repeats: readonly number[] }): Tensor;
   }
 }
 
 const P = Tensor.prototype;
+// x.repeat({ repeats }): the list by PyTorch's name too.
+const repeatOption = signature('repeat', [['repeats', check<readonly number[]>('a list of ints', (v) => Array.isArray(v) && v.every((e) => Number.isInteger(e)))]] as const);
 P.repeat = function (this: Tensor, ...repeats: (number | readonly number[])[]) {
+  if (repeats.length === 1 && isPlainObject(repeats[0])) return repeat(this, repeatOption.parse(repeats).repeats);
   return repeat(this, ...repeats);
 } as Tensor['repeat'];
 

@@ -13,7 +13,7 @@ import {
 import { Storage, Tensor } from '../tensor/tensor.js';
 import { needsGrad, record } from './record.js';
 import { pairOp, tensorOp } from './op-args.js';
-import { int, intList, intOrList, nullable } from '../tensor/args.js';
+import { int, intList, intOrList, isPlainObject, nullable, signature } from '../tensor/args.js';
 import { sumToShape } from './reduce.js';
 
 export interface Geometry {
@@ -351,14 +351,17 @@ declare module '../tensor/tensor.js' {
   interface Tensor {
     view(...shape: number[]): Tensor;
     view(shape: readonly number[]): Tensor;
+    view(options: { size: readonly number[] }): Tensor;
     viewAs(other: Tensor): Tensor;
     viewAs(options: { other: Tensor }): Tensor;
     reshape(...shape: number[]): Tensor;
     reshape(shape: readonly number[]): Tensor;
+    reshape(options: { shape: readonly number[] }): Tensor;
     reshapeAs(other: Tensor): Tensor;
     reshapeAs(options: { other: Tensor }): Tensor;
     permute(...dims: number[]): Tensor;
     permute(dims: readonly number[]): Tensor;
+    permute(options: { dims: readonly number[] }): Tensor;
     t(): Tensor;
     /** PyTorch's .T: all dims reversed. */
     readonly T: Tensor;
@@ -366,24 +369,38 @@ declare module '../tensor/tensor.js' {
     readonly mT: Tensor;
     expand(...sizes: number[]): Tensor;
     expand(sizes: readonly number[]): Tensor;
+    expand(options: { size: readonly number[] }): Tensor;
     expandAs(other: Tensor): Tensor;
     expandAs(options: { other: Tensor }): Tensor;
     slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
   }
 }
 
+// x.view({ size }), reshape({ shape }), permute({ dims }), expand({ size }): the list by
+// PyTorch's name, as one options object; sizes as arguments or one list skip this.
+const LIST_OPTION = {
+  view: signature('view', [['size', intList]] as const),
+  reshape: signature('reshape', [['shape', intList]] as const),
+  permute: signature('permute', [['dims', intList]] as const),
+  expand: signature('expand', [['size', intList]] as const),
+};
+function listArgs(name: keyof typeof LIST_OPTION, args: ShapeInput): ShapeInput {
+  if (args.length !== 1 || !isPlainObject(args[0])) return args;
+  return [Object.values(LIST_OPTION[name].parse(args))[0] as readonly number[]];
+}
+
 const P = Tensor.prototype;
 P.view = function (this: Tensor, ...shape: ShapeInput) {
-  return view(this, ...shape);
+  return view(this, ...listArgs('view', shape));
 } as Tensor['view'];
 // x.viewAs(other) / reshapeAs / expandAs, other by name too.
 P.viewAs = pairOp('viewAs', 'other', (x, other) => view(x, other.shape)).method;
 P.reshape = function (this: Tensor, ...shape: ShapeInput) {
-  return reshape(this, ...shape);
+  return reshape(this, ...listArgs('reshape', shape));
 } as Tensor['reshape'];
 P.reshapeAs = pairOp('reshapeAs', 'other', (x, other) => reshape(x, other.shape)).method;
 P.permute = function (this: Tensor, ...dims: ShapeInput) {
-  return permute(this, ...dims);
+  return permute(this, ...listArgs('permute', dims));
 } as Tensor['permute'];
 P.t = function (this: Tensor) {
   return t(this);
@@ -400,7 +417,7 @@ Object.defineProperty(P, 'mT', {
   },
 });
 P.expand = function (this: Tensor, ...sizes: ShapeInput) {
-  return expand(this, ...sizes);
+  return expand(this, ...listArgs('expand', sizes));
 } as Tensor['expand'];
 P.expandAs = pairOp('expandAs', 'other', (x, other) => expand(x, other.shape)).method;
 P.slice = function (this: Tensor, dim: number, start?: number | null, end?: number | null, step?: number) {

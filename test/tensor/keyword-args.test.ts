@@ -155,6 +155,11 @@ describe('no NaN from an options object in a positional slot', () => {
       assert.deepEqual(a.tolist(), b.tolist(), name);
     }
   });
+  test('view({ size }) and expand({ size }) are view(size) and expand(size)', () => {
+    assert.deepEqual(env.x.view({ size: [4, 3] }).tolist(), env.x.view([4, 3]).tolist());
+    assert.deepEqual(env.u.expand({ size: [2, 3, 4] }).tolist(), env.u.expand([2, 3, 4]).tolist());
+    assert.throws(() => env.x.view({ shape: [4, 3] } as never), /view\(\): unexpected option 'shape'; accepted options: size/);
+  });
   test('misplaced or unknown sampler options throw naming them', () => {
     assert.throws(() => torch.zeros([2]).normal_({ mu: 0 } as never), /normal_\(\): unexpected option 'mu'; accepted options: mean, std, generator/);
     assert.throws(() => torch.zeros([2]).uniform_({ from: 'a' } as never), /uniform_\(\): option 'from' must be a number, not str/);
