@@ -2,7 +2,7 @@
 // index(...) and indexPut_(...), and gather, scatter, indexSelect, indexAdd,
 // maskedFill, maskedSelect, nonzero, oneHot.
 import { backend } from '../backend/index.js';
-import { any, bool, checkTensor, int, nullable, number, oneOf, tensor as tensorArg, type Check } from '../tensor/args.js';
+import { any, bool, check, checkTensor, int, nullable, number, oneOf, signature, tensor as tensorArg, type ArgsOf, type Check } from '../tensor/args.js';
 import { asNumbers, castScalar, indexReader, isFloatingDtype, type DType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes, formatShape, normalizeDim } from '../tensor/shape.js';
@@ -574,7 +574,7 @@ declare module '../tensor/tensor.js' {
     /** Python's x[i, 1:3, ..., None, idx]: index(i, '1:3', '...', null, idx). */
     index(...items: IndexItem[]): Tensor;
     /** Python's x[items] = value. */
-    indexPut_(items: readonly IndexItem[], value: TensorLike, opts?: { accumulate?: boolean }): Tensor;
+    indexPut_(...args: ArgsOf<typeof indexPutArgs>): Tensor;
     gather(...args: Parameters<typeof gatherOp.method>): Tensor;
     scatter(...args: Parameters<typeof scatterOp.method>): Tensor;
     scatter_(...args: Parameters<typeof scatterInplaceOp.method>): Tensor;
@@ -595,8 +595,15 @@ const P = Tensor.prototype;
 P.index = function (this: Tensor, ...items: IndexItem[]) {
   return index(this, ...items);
 };
-P.indexPut_ = function (this: Tensor, items: readonly IndexItem[], value: TensorLike, opts?: { accumulate?: boolean }) {
-  return indexPut_(this, items, value, opts);
+// index_put_(indices, values, accumulate=False), by position or by name.
+const indexPutArgs = signature('indexPut_', [
+  ['indices', check<readonly IndexItem[]>('a list of indices', (v) => Array.isArray(v))],
+  ['values', check<TensorLike>('Tensor', (v) => v instanceof Tensor || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint')],
+  ['accumulate', bool, false],
+] as const);
+P.indexPut_ = function (this: Tensor, ...args: ArgsOf<typeof indexPutArgs>) {
+  const a = indexPutArgs.parse(args);
+  return indexPut_(this, a.indices, a.values, a);
 };
 P.gather = gatherOp.method;
 P.scatter = scatterOp.method;

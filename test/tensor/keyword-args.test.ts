@@ -160,6 +160,13 @@ describe('no NaN from an options object in a positional slot', () => {
     assert.deepEqual(env.u.expand({ size: [2, 3, 4] }).tolist(), env.u.expand([2, 3, 4]).tolist());
     assert.throws(() => env.x.view({ shape: [4, 3] } as never), /view\(\): unexpected option 'shape'; accepted options: size/);
   });
+  test('indexPut_({ indices, values, accumulate }) is indexPut_(indices, values, accumulate)', () => {
+    const rows = torch.tensor([2, 0, 2]);
+    const a = torch.zeros([3, 4]).indexPut_({ indices: [rows], values: env.v4, accumulate: true });
+    const b = torch.zeros([3, 4]).indexPut_([rows], env.v4, true);
+    assert.deepEqual(a.tolist(), b.tolist());
+    assert.deepEqual(a.select(0, 2).tolist(), env.v4.mul(2).tolist());
+  });
   test('misplaced or unknown sampler options throw naming them', () => {
     assert.throws(() => torch.zeros([2]).normal_({ mu: 0 } as never), /normal_\(\): unexpected option 'mu'; accepted options: mean, std, generator/);
     assert.throws(() => torch.zeros([2]).uniform_({ from: 'a' } as never), /uniform_\(\): option 'from' must be a number, not str/);
