@@ -42,8 +42,18 @@ export function castRaw(t: Tensor, dtype: DType): Tensor {
 /** A View of `x` read in `dtype`: x itself when no precision can be lost. */
 export function asCompute(x: TensorLike, dtype: DType): View {
   if (!(x instanceof Tensor)) return scalarView(x, dtype);
-  return castNeeded(x.dtype, dtype) ? castRaw(x, dtype) : x;
+  if (!castNeeded(x.dtype, dtype)) return x;
+  // A 0-d operand read as a float (the int64 wrapped scalars autograd saves: `x.mul(2)`'s
+  // backward multiplies by one) is its value rounded once, as the cast kernel would: no
+  // kernel call. Integers past 2^53 would round twice through a double: they take the kernel.
+  if (x.shape.length === 0 && (dtype === 'float32' || dtype === 'float64')) {
+    const v = x.buffer[x.offset];
+    if (typeof v === 'number') return scalarView(v, dtype);
+    if (v >= -MAX_SAFE && v <= MAX_SAFE) return scalarView(Number(v), dtype);
+  }
+  return castRaw(x, dtype);
 }
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 export function broadcastTo(v: View, shape: readonly number[]): View {
   if (sameShape(v.shape, shape)) return v;

@@ -155,6 +155,20 @@ function kinds(...bufs: TypedArray[]): string {
   return bufs.map((b) => (isBig(b) ? 'b' : isFloat(b) ? 'f' : 'i')).join('');
 }
 
+/** An operand's kind as a digit (0 int, 1 float, 2 bigint): unary/binary rows are looked up by number, no key string per call. */
+function kindOf(b: TypedArray): number {
+  return b instanceof BigInt64Array ? 2 : b instanceof Float32Array || b instanceof Float64Array ? 1 : 0;
+}
+
+/** Rows per op, indexed by the operands' kinds and the int64 mode (see rowsFor's callers). */
+const ROWS_BY_KIND = new Map<string, (Row | undefined)[]>();
+
+function rowByKind(op: string, code: number, body: () => string): Row {
+  let rows = ROWS_BY_KIND.get(op);
+  if (rows === undefined) ROWS_BY_KIND.set(op, (rows = []));
+  return (rows[code] ??= compileRow(body()));
+}
+
 /**
  * Whether an op computes in int64 (BigInt) arithmetic: its output is int64, or it is a
  * bool-valued op (comparisons, logical ops) of integer inputs one of which is int64.
@@ -215,8 +229,7 @@ export function unary(op: UnaryOp, x: View, out: TypedArray, args: readonly numb
     return;
   }
   const big = bigMode(out, [x.buffer]);
-  const key = `u:${op}:${kinds(out, x.buffer)}:${big}`;
-  const row = rowFor(key, () => {
+  const row = rowByKind(`u:${op}`, (kindOf(out) * 3 + kindOf(x.buffer)) * 2 + (big ? 1 : 0), () => {
     const i64 = UNARY_I64[op];
     if (big && i64 !== undefined) return `const a = ${read(x.buffer, 'A', 'ia', true)}; out[o] = ${i64};`;
     // Ops without an integer form (rare on int64) compute in doubles and are cast back.
@@ -227,9 +240,8 @@ export function unary(op: UnaryOp, x: View, out: TypedArray, args: readonly numb
 }
 
 export function binary(op: BinaryOp, a: View, b: View, out: TypedArray, alpha = 1, args: readonly number[] = []): void {
-  const big = bigMode(out, [a.buffer, b.buffer]);
-  const key = `b:${op}:${kinds(out, a.buffer, b.buffer)}:${big}`;
-  const row = rowFor(key, () => {
+  const big = isBig(out) || (out instanceof Uint8Array && (isBig(a.buffer) || isBig(b.buffer)) && !isFloat(a.buffer) && !isFloat(b.buffer));
+  const row = rowByKind(`b:${op}`, (kindOf(out) * 9 + kindOf(a.buffer) * 3 + kindOf(b.buffer)) * 2 + (big ? 1 : 0), () => {
     const i64 = BINARY_I64[op];
     if (big && i64 !== undefined) {
       return `const a = ${read(a.buffer, 'A', 'ia', true)}, b = ${read(b.buffer, 'B', 'ib', true)}; out[o] = ${i64};`;
