@@ -17,7 +17,7 @@ export interface WorkerStart {
 }
 
 export interface WorkerHost {
-  /** Starts a worker running `source` (a classic script, see WORKER_SOURCE) with `start`. */
+  /** Starts a worker running `source` (a classic script defining start(d), see WORKER_SOURCE) and calls start(`start`) in it. */
   spawn(source: string, start: WorkerStart): void;
   /** Threads used by default: the cores this process may run on (as the native backend). */
   cores: number;
@@ -29,9 +29,10 @@ export interface WorkerHost {
 }
 
 /**
- * The worker's script. In a Node worker_threads eval worker `require` exists and the
- * start data is workerData; in a Web Worker it arrives as the first message. WASI
- * imports answer ENOSYS (52) as on the calling thread (src/backend/wasm/addon.ts).
+ * The worker's script: defines `start(d)`, which each host calls its own way (a Node
+ * worker with its workerData, platform/node/threads.ts; a Web Worker with its first
+ * message, webWorkerHost below). WASI imports answer ENOSYS (52) as on the calling thread
+ * (src/backend/wasm/addon.ts).
  */
 export const WORKER_SOURCE = `'use strict';
 function start(d) {
@@ -44,8 +45,6 @@ function start(d) {
   instance.exports.__stack_pointer.value = d.stackHi;
   instance.exports.tl_worker_main(d.stackLo, d.stackHi);
 }
-if (typeof require === 'function') start(require('node:worker_threads').workerData);
-else self.onmessage = (e) => start(e.data);
 `;
 
 interface BrowserGlobals {
@@ -68,7 +67,7 @@ export function webWorkerHost(): WorkerHost | undefined {
   let url: string | undefined;
   return {
     spawn(source, start) {
-      url ??= URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+      url ??= URL.createObjectURL(new Blob([`${source}\nself.onmessage = (e) => start(e.data);\n`], { type: 'text/javascript' }));
       new Worker(url).postMessage(start);
     },
     cores: g.navigator?.hardwareConcurrency ?? 1,

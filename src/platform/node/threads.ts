@@ -14,7 +14,7 @@ export type { MessagePort } from 'node:worker_threads';
 export function wasmWorkerHost(): { spawn(source: string, start: unknown): void; cores: number; mainCanWait: boolean } | undefined {
   return {
     spawn(source, start) {
-      new NodeWorker(source, { eval: true, workerData: start, execArgv: [] }).unref();
+      new NodeWorker(`${source}\nstart(require('node:worker_threads').workerData);\n`, { eval: true, workerData: start, execArgv: [] }).unref();
     },
     cores: typeof availableParallelism === 'function' ? availableParallelism() : cpus().length,
     mainCanWait: true,
