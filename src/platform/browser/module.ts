@@ -4,3 +4,6 @@ import { unavailable } from '../unavailable.js';
 
 export const createRequire: typeof Node.createRequire = () =>
   unavailable('require (loading a CommonJS module or native addon at run time)', 'bundle the module with a static import') as unknown as NodeJS.Require;
+
+/** No inspector in a page: DataLoader workers (which need it) are Node-only. */
+export const inspectorSession: typeof Node.inspectorSession = () => null;

@@ -3,8 +3,7 @@
 // DataLoader workers need both to rebuild a dataset in another thread the way Python's
 // pickle does, by reference to the defining module. Read through node:inspector's
 // same-thread session, whose calls complete synchronously.
-import { createRequire } from '#platform/module';
-import type { Session } from 'node:inspector';
+import { inspectorSession, type InspectorSession as Session } from '#platform/module';
 
 interface Location {
   scriptId: string;
@@ -22,16 +21,8 @@ const urls = new WeakMap<object, string | null>();
 const privates = new WeakMap<object, string[]>();
 
 function connect(): Session | null {
-  if (session !== undefined) return session;
-  try {
-    // Loaded on demand: a Node built without the inspector throws here, and the callers fall back.
-    const inspector = createRequire(import.meta.url)('node:inspector') as typeof import('node:inspector');
-    const s = new inspector.Session();
-    s.connect();
-    session = s;
-  } catch {
-    session = null;
-  }
+  // null where Node was built without the inspector: the callers fall back.
+  if (session === undefined) session = inspectorSession();
   return session;
 }
 
