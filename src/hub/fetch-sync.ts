@@ -3,7 +3,7 @@
 // a worker thread streams the response into a file while this thread waits on a
 // SharedArrayBuffer, waking ten times a second to report progress. The worker hashes the
 // bytes (SHA-256) as they arrive, as torch.hub does.
-import { Worker } from '#platform/threads';
+import { fetchWorkerSource, Worker } from '#platform/threads';
 import { utf8Decode } from '../platform/bytes.js';
 
 const MESSAGE_BYTES = 4096;
@@ -15,60 +15,6 @@ const RUNNING = 0;
 const DONE = 1;
 const FAILED = 2;
 
-const FETCH_WORKER = `
-const { workerData } = require('node:worker_threads');
-const fs = require('node:fs');
-const { createHash } = require('node:crypto');
-const state = new Int32Array(workerData.shared, 0, 2);
-const counts = new Float64Array(workerData.shared, ${COUNTS_OFFSET}, 2);
-const message = new Uint8Array(workerData.shared, ${MESSAGE_OFFSET});
-function finish(status, text) {
-  const bytes = Buffer.from(text).subarray(0, message.length);
-  message.set(bytes);
-  Atomics.store(state, 1, bytes.length);
-  Atomics.store(state, 0, status);
-  Atomics.notify(state, 0);
-}
-function describe(e) {
-  const text = String(e && e.message ? e.message : e);
-  const cause = e && e.cause ? (e.cause.message || e.cause.code || String(e.cause)) : '';
-  return cause && cause !== text ? text + ': ' + cause : text;
-}
-(async () => {
-  const controller = new AbortController();
-  const idle = workerData.idleTimeoutMs;
-  const timer = setTimeout(() => controller.abort(new Error('no data received for ' + idle / 1000 + ' s')), idle);
-  let fd = null;
-  try {
-    const res = await fetch(workerData.url, { headers: workerData.headers, signal: controller.signal });
-    if (!res.ok) throw new Error('HTTP Error ' + res.status + ': ' + res.statusText);
-    const length = res.headers.get('content-length');
-    // A compressed body is decoded on the way in: its Content-Length is not the file's size.
-    counts[1] = length !== null && res.headers.get('content-encoding') === null ? Number(length) : -1;
-    fd = fs.openSync(workerData.path, 'w');
-    const hash = createHash('sha256');
-    let received = 0;
-    if (res.body !== null) {
-      for await (const chunk of res.body) {
-        timer.refresh();
-        fs.writeSync(fd, chunk);
-        hash.update(chunk);
-        received += chunk.length;
-        counts[0] = received;
-      }
-    }
-    fs.closeSync(fd);
-    fd = null;
-    if (counts[1] >= 0 && received !== counts[1]) throw new Error('the connection closed after ' + received + ' of ' + counts[1] + ' bytes');
-    finish(${DONE}, hash.digest('hex'));
-  } catch (e) {
-    if (fd !== null) fs.closeSync(fd);
-    finish(${FAILED}, describe(e));
-  } finally {
-    clearTimeout(timer);
-  }
-})();
-`;
 
 export interface FetchSyncOptions {
   /** Give up when no data arrives for this long (milliseconds). */
@@ -98,7 +44,8 @@ export function fetchToPathSync(url: string, path: string, options: FetchSyncOpt
   const state = new Int32Array(shared, 0, 2);
   const counts = new Float64Array(shared, COUNTS_OFFSET, 2);
   counts[1] = -1;
-  const worker = new Worker(FETCH_WORKER, { eval: true, workerData: { url, path, shared, idleTimeoutMs, headers: options.headers ?? {} } });
+  const source = fetchWorkerSource({ countsOffset: COUNTS_OFFSET, messageOffset: MESSAGE_OFFSET, done: DONE, failed: FAILED });
+  const worker = new Worker(source, { eval: true, workerData: { url, path, shared, idleTimeoutMs, headers: options.headers ?? {} } });
   const progress = () => options.onProgress?.(counts[0], counts[1] < 0 ? null : counts[1]);
   try {
     // The worker times itself out when data stops; this guard only covers a worker that died.

@@ -18,3 +18,6 @@ export const workerData: unknown = undefined;
  * tested in a browser.
  */
 export const wasmWorkerHost: typeof Node.wasmWorkerHost = () => undefined;
+
+export const dataLoaderWorkerSource: typeof Node.dataLoaderWorkerSource = no('DataLoader worker threads');
+export const fetchWorkerSource: typeof Node.fetchWorkerSource = no('a download worker');

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from '#platform/fs';
 import { createRequire } from '#platform/module';
 import { dirname, join } from '#platform/path';
 import { fileURLToPath, pathToFileURL } from '#platform/path';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '#platform/threads';
+import { dataLoaderWorkerSource, MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '#platform/threads';
 import type { FetchRequest, WorkerInit, WorkerReply } from './worker-protocol.js';
 import { cwd, execArgv } from '#platform/os';
 
@@ -71,22 +71,6 @@ export function tsxLoaderFor(modules: readonly string[]): string | null {
   return tsxApi;
 }
 
-// Registers tsx when asked, then loads the worker's entry; a failure is reported on the
-// worker's port (the loader may be blocked waiting and see no 'error' event).
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.tsxLoader) (await import(workerData.tsxLoader)).register();
-  await import(workerData.entry);
-})().catch((e) => {
-  const ts = /\\.ts$/.test(workerData.entry) || /Unknown file extension/.test(String(e && e.message));
-  const hint = ts && !workerData.tsxLoader ? ' (install tsx, e.g. npm i -D tsx, so that worker threads can load TypeScript)' : '';
-  workerData.port.postMessage({ type: 'unavailable', reason: 'a worker thread could not start: ' + (e && e.message || e) + hint });
-  const c = new Int32Array(workerData.signal);
-  Atomics.add(c, 0, 1);
-  Atomics.notify(c, 0);
-});
-`;
 
 // Atomics.waitAsync (V8 8.7, Node 16) is in TypeScript's ES2024 lib, newer than this project's.
 const waitAsync = (Atomics as unknown as {
@@ -117,7 +101,7 @@ export class WorkerPool {
     const tsxLoader = tsxLoaderFor([entry, ...modules]);
     this.slots = inits.map((init) => {
       const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { init, port: port2, signal: this.signal, entry, tsxLoader }, transferList: [port2] });
+      const worker = new Worker(dataLoaderWorkerSource(), { eval: true, workerData: { init, port: port2, signal: this.signal, entry, tsxLoader }, transferList: [port2] });
       const slot: Slot = { worker, port: port1, dead: null };
       const die = (e: Error) => {
         slot.dead ??= e;
