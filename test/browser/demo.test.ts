@@ -62,8 +62,10 @@ describe('the demo page (examples/web) in headless Chromium', { skip }, () => {
     const pageBackend = (await page.locator('#backend').textContent())!.split(',')[0].trim();
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'browser', 'programs', 'eval-checkpoint.ts'), join(dir, 'fashion-cnn.pt')], {
       cwd: ROOT,
-      env: { ...process.env, TORCHLETTE_BACKEND: pageBackend },
+      // The page runs the single-threaded wasm build; a stuck child fails the test instead of hanging it.
+      env: { ...process.env, TORCHLETTE_BACKEND: pageBackend, TORCHLETTE_WASM_THREADS: '0' },
       encoding: 'utf8',
+      timeout: 120_000,
     });
     assert.equal(r.status, 0, r.stderr);
     const node = JSON.parse(r.stdout) as { backend: string; accuracy: number };
