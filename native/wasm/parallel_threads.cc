@@ -15,7 +15,16 @@
 // Waiting: workers spin briefly after a job (back-to-back kernels start fast), then
 // sleep in memory.atomic.wait32. The caller waits for the last part by spinning, then,
 // where its thread may block (Node's main thread may; a browser page's main thread may
-// not: Atomics.wait throws there), in memory.atomic.wait32.
+// not: Atomics.wait throws there), in memory.atomic.wait32. Every sleep has a timeout
+// and re-checks what it waits for, so a missed notify costs at most kSleepNs instead
+// of a hang, and a thread that must stop (a worker terminated at process exit) is
+// never parked forever; the caller counts its sleeps that timed out with no part
+// finished (tl_pool_stalls: tests assert none happen on tiny jobs).
+//
+// A worker whose part traps (a kernel fault) catches it in its JS start function and
+// calls tl_worker_failed: the caller, which would otherwise wait forever for that part,
+// traps too (the JS side turns that into an error naming the failure) and later jobs
+// run on the calling thread alone.
 //
 // No thread_local (the C library here is built without threads): a thread is told
 // apart by its stack, which tl_worker_main's caller allocated (see thread_index).
@@ -32,6 +41,7 @@ namespace {
 constexpr int kMaxThreads = 64;  // the caller + 63 workers
 constexpr int kSlots = 6;        // thread_scratch slots (common.h)
 constexpr int kSpin = 1 << 16;   // polls before sleeping (tens of microseconds)
+constexpr int64_t kSleepNs = 1000000000;  // the longest sleep before re-checking (1 s)
 
 // The job descriptor. `gen` changes (odd while the descriptor is written) when a job is
 // published; workers sleep on it.
@@ -44,6 +54,9 @@ std::atomic<int32_t> g_parts{0};
 std::atomic<uint64_t> g_claim{0};
 std::atomic<int32_t> g_done{0};  // parts finished; the caller sleeps on it
 std::atomic<int32_t> g_in_job{0};
+std::atomic<int32_t> g_failed{0};  // a worker's part trapped: no more jobs for workers
+std::atomic<const char*> g_failure{nullptr};  // the worker's error text (may be null)
+std::atomic<int32_t> g_stalls{0};  // caller sleeps that timed out with no part finished
 
 int g_threads = 1;         // what num_threads() reports (setNumThreads / the default)
 int g_main_can_wait = 0;   // the caller's thread may block (Node), or must spin (a page)
@@ -54,8 +67,9 @@ Scratch g_scratch[kMaxThreads][kSlots];
 
 int32_t* addr(std::atomic<int32_t>& a) { return reinterpret_cast<int32_t*>(&a); }
 
-void wait_while(std::atomic<int32_t>& a, int32_t value) {
-  __builtin_wasm_memory_atomic_wait32(addr(a), value, -1);
+// Sleeps while `a` holds `value`, at most kSleepNs; true when it timed out.
+bool wait_while(std::atomic<int32_t>& a, int32_t value) {
+  return __builtin_wasm_memory_atomic_wait32(addr(a), value, kSleepNs) == 2;
 }
 
 void notify(std::atomic<int32_t>& a) { __builtin_wasm_memory_atomic_notify(addr(a), ~0u); }
@@ -94,8 +108,10 @@ void set_num_threads(int n) { g_threads = n < 1 ? 1 : n > kMaxThreads ? kMaxThre
 
 void run_parallel(int n, JobFn fn, void* ctx) {
   if (n > g_threads) n = g_threads;
-  // Nested (a part that starts a job) or no worker yet: the whole job here, in order.
-  if (n <= 1 || g_in_job.load(std::memory_order_acquire) || g_workers.load(std::memory_order_acquire) == 0) {
+  // Nested (a part that starts a job), no worker yet or a worker failed: the whole job
+  // here, in order.
+  if (n <= 1 || g_in_job.load(std::memory_order_acquire) || g_workers.load(std::memory_order_acquire) == 0 ||
+      g_failed.load(std::memory_order_acquire)) {
     for (int tid = 0; tid < n; tid++) fn(ctx, tid, n);
     return;
   }
@@ -111,9 +127,13 @@ void run_parallel(int n, JobFn fn, void* ctx) {
   notify(g_gen);
   help(gen + 2, fn, ctx, n);
   for (int i = 0; g_done.load(std::memory_order_acquire) < n; i++) {
+    if (g_failed.load(std::memory_order_acquire)) {
+      g_in_job.store(0, std::memory_order_release);
+      __builtin_trap();  // the failed part will never finish; addon.ts reports why
+    }
     if (g_main_can_wait && i >= kSpin) {
       const int32_t d = g_done.load(std::memory_order_acquire);
-      if (d < n) wait_while(g_done, d);
+      if (d < n && wait_while(g_done, d) && g_done.load(std::memory_order_acquire) == d) g_stalls.fetch_add(1);
     }
   }
   g_in_job.store(0, std::memory_order_release);
@@ -134,6 +154,36 @@ EXPORT(tl_alloc_stack) void* tl_alloc_stack(uint32_t bytes) { return std::malloc
 
 // Workers that have started (entered tl_worker_main).
 EXPORT(tl_workers) int32_t tl_workers() { return tl::g_workers.load(); }
+
+// Called by a worker's JS start function when its part trapped (threads.ts): wakes the
+// caller, which then traps instead of waiting for that part.
+// `text`: the error, 0-terminated (or null).
+EXPORT(tl_worker_failed) void tl_worker_failed(const char* text) {
+  tl::g_failure.store(text);
+  tl::g_failed.store(1);
+  tl::notify(tl::g_done);
+}
+
+// Whether a worker failed (the pool is then off): 0, or its error text.
+EXPORT(tl_pool_failure) const char* tl_pool_failure() {
+  return tl::g_failed.load() ? (tl::g_failure.load() ? tl::g_failure.load() : "(no message)") : nullptr;
+}
+
+// Tests the failure path: a job whose part traps when a worker runs it (the caller's
+// part waits for that, at most a second or two).
+EXPORT(tl_test_worker_trap) void tl_test_worker_trap() {
+  tl::run_parallel(
+      2,
+      [](void*, int, int) {
+        if (tl::thread_index() != 0) __builtin_trap();
+        for (int i = 0; i < 1000000000 && !tl::g_failed.load(); i++) {
+        }
+      },
+      nullptr);
+}
+
+// The caller's sleeps that timed out without progress (a missed wake-up costs one).
+EXPORT(tl_pool_stalls) int32_t tl_pool_stalls() { return tl::g_stalls.load(); }
 
 // A worker's loop, called once on its thread with its stack [lo, hi) (already the
 // stack pointer's range: the JS side set __stack_pointer to hi). Never returns.

@@ -14,6 +14,10 @@ export interface Addon {
   init(meta: Float64Array): { unaryOps: string[]; binaryOps: string[]; reduceOps: string[] };
   getNumThreads(): number;
   setNumThreads(n: number): void;
+  /** The threaded WebAssembly build only: the pool's waits that timed out with no progress (a missed wake-up). */
+  poolStalls?(): number;
+  /** The threaded WebAssembly build only: runs a job whose part traps on a worker (tests that this throws, not hangs). */
+  testWorkerFailure?(): void;
   isa(): string;
   cpuIsa(): string;
   setIsa(name: string): boolean;

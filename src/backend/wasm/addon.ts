@@ -167,7 +167,7 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
       argv.push(base + b.at + (a.byteOffset - b.lo), a.length, bufType(a));
     }
     if (tail) argv.push(base + blocks[blockOf[all.length - 1]].at + (tail.byteOffset - blocks[blockOf[all.length - 1]].lo));
-    const r = f(...argv);
+    const r = runKernel(f, argv);
     // A failed check: 0, or -2 from tl_random_fill (whose results are generator indices).
     if (tail ? r === -2 : r === 0) throw new RangeError(cString(tlError));
     // The kernels may have grown the memory too: fresh views again.
@@ -175,6 +175,20 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
       if (b.written) new Uint8Array(b.buffer, b.lo, b.hi - b.lo).set(new Uint8Array(memory.buffer, base + b.at, b.hi - b.lo));
     }
     return r;
+  }
+
+  // The threaded build traps in the calling thread when a worker's part trapped
+  // (native/wasm/parallel_threads.cc): say so instead of a bare 'unreachable'.
+  const poolFailure = typeof ex.tl_pool_failure === 'function' ? (ex.tl_pool_failure as Fn) : () => 0;
+  function runKernel(f: Fn, argv: number[]): number {
+    try {
+      return f(...argv);
+    } catch (e) {
+      const failure = poolFailure() >>> 0;
+      if (failure === 0) throw e;
+      throw new Error(`torchlette wasm: a worker thread of the threaded WebAssembly build failed while running a kernel ` +
+        `(${cString(failure).split('\n')[0]}); later kernels run on the calling thread only`, { cause: e });
+    }
   }
 
   const glue = {
@@ -227,6 +241,8 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
     },
     getNumThreads: () => getNumThreads(),
     setNumThreads: (n) => setNumThreads(n),
+    ...(typeof ex.tl_pool_stalls === 'function' ? { poolStalls: ex.tl_pool_stalls as () => number } : {}),
+    ...(typeof ex.tl_test_worker_trap === 'function' ? { testWorkerFailure: () => void runKernel(fn('tl_test_worker_trap'), []) } : {}),
     isa: () => cString(isa()),
     cpuIsa: () => cString(cpuIsa()),
     setIsa: (name) => ISA_NAMES.includes(name) && setIsa(ISA_NAMES.indexOf(name)) === 1,

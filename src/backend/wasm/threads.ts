@@ -41,9 +41,23 @@ function start(d) {
     const ns = imports[imp.module] || (imports[imp.module] = {});
     ns[imp.name] = imp.kind === 'memory' ? d.memory : () => 52;
   }
-  const instance = new WebAssembly.Instance(d.module, imports);
-  instance.exports.__stack_pointer.value = d.stackHi;
-  instance.exports.tl_worker_main(d.stackLo, d.stackHi);
+  const ex = new WebAssembly.Instance(d.module, imports).exports;
+  ex.__stack_pointer.value = d.stackHi;
+  try {
+    ex.tl_worker_main(d.stackLo, d.stackHi);
+  } catch (e) {
+    // A kernel part trapped on this thread: the calling thread waits for that part;
+    // hand it the error (it then throws it) and end this worker.
+    ex.__stack_pointer.value = d.stackHi;
+    const text = new TextEncoder().encode(String((e && e.stack) || e));
+    const p = ex.tl_alloc_stack(text.length + 1);
+    if (p) {
+      const bytes = new Uint8Array(d.memory.buffer, p, text.length + 1);
+      bytes.set(text);
+      bytes[text.length] = 0;
+    }
+    ex.tl_worker_failed(p);
+  }
 }
 `;
 
