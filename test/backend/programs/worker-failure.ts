@@ -20,5 +20,5 @@ const a = outFor('float32', x.shape), b = outFor('float32', x.shape);
 native!.unary('exp', x, a);
 js.unary('exp', x, b);
 let same = true;
-for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 4e-6 * Math.abs(b[i])) same = false;
+for (let i = 0; i < a.length; i++) if (Math.abs(Number(a[i]) - Number(b[i])) > 4e-6 * Math.abs(Number(b[i]))) same = false;
 process.stdout.write(JSON.stringify({ error, ms, after: same }) + '\n');
