@@ -44,6 +44,7 @@ export {
 export { save, load, saveAsync, loadAsync, saveToBuffer, loadFromBuffer, safetensors, SerializationError, UnsafePickleError } from './serialization/index.js';
 export * as optim from './optim/index.js';
 export * as linalg from './linalg/index.js';
+export * as special from './special/index.js';
 export {
   det, logdet, slogdet, inverse, cholesky, choleskyInverse, choleskySolve, qr, svd, pinverse, matrixPower, matrixExp, lu, luSolve,
   luUnpack, triangularSolve, geqrf, orgqr, ormqr, cross,

@@ -10,11 +10,11 @@ import * as S from './special.js';
 type Params = readonly (readonly [string, boolean])[];
 const TWO = (second: string): Params => [['input', true], [second, true]];
 
-function named<F extends (...args: never[]) => unknown>(name: string, params: Params, fn: F): F {
+export function named<F extends (...args: never[]) => unknown>(name: string, params: Params, fn: F): F {
   const sig = signature(name, params.map(([n, required]) => (required ? [n, any] : [n, any, undefined])) as Spec);
   const call = fn as unknown as (...args: unknown[]) => unknown;
   return function (...args: unknown[]) {
-    if (args.length === 0 || !isPlainObject(args[args.length - 1])) return call(...args);
+    if (args.length > 0 && args.length <= params.length && !isPlainObject(args[args.length - 1])) return call(...args);
     const parsed = sig.parse(args) as Record<string, unknown>;
     return call(...params.map(([n]) => parsed[n]));
   } as unknown as F;

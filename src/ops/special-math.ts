@@ -160,7 +160,19 @@ export function erfc(x: number): number {
   if (x !== x) return x;
   if (x < 2) return x < -6 ? 2 : 1 - erf(x);
   if (x > 27) return 0;
-  // Lentz's method on erfc(x) = exp(-x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))).
+  return Math.exp(-x * x) * erfcxFraction(x);
+}
+
+/** erfcx(x) = e^(x²) erfc(x), the scaled complementary error function (torch.special.erfcx). */
+export function erfcx(x: number): number {
+  if (x !== x) return x;
+  if (x < 2) return x < -26.7 ? Infinity : Math.exp(x * x) * (x < -6 ? 2 : 1 - erf(x));
+  if (x > 1e8) return 1 / (x * Math.sqrt(Math.PI)); // the fraction's first term; x² would overflow below
+  return erfcxFraction(x);
+}
+
+/** e^(x²) erfc(x) for x ≥ 2 by Lentz's method on 1/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))). */
+function erfcxFraction(x: number): number {
   const tiny = 1e-300;
   let f = x;
   let c = x;
@@ -176,7 +188,7 @@ export function erfc(x: number): number {
     f *= delta;
     if (Math.abs(delta - 1) < 1e-16) break;
   }
-  return Math.exp(-x * x) / Math.sqrt(Math.PI) / f;
+  return 1 / (Math.sqrt(Math.PI) * f);
 }
 
 /** Regularized lower incomplete gamma P(a, x) (series) and upper Q(a, x) (continued fraction), as Numerical Recipes. */

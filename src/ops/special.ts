@@ -43,7 +43,7 @@ function stored(o: Float64Array, shape: number[], dtype: DType): Tensor {
 }
 
 /** out[i] = f(x[i]) computed in float64 and stored in `dtype`. */
-function map1(x: Tensor, dtype: DType, f: (v: number) => number): Tensor {
+export function map1(x: Tensor, dtype: DType, f: (v: number) => number): Tensor {
   const src = asNumbers(x.toTypedArray());
   const o = new Float64Array(src.length);
   for (let i = 0; i < src.length; i++) o[i] = f(src[i]);
@@ -61,7 +61,7 @@ function map2(a: Tensor, b: Tensor, dtype: DType, f: (x: number, y: number) => n
 }
 
 /** A float-valued unary op evaluated in JS with its derivative d(x, result). */
-function unaryJs(name: string, node: string, f: (v: number) => number, d: ((x: Tensor, r: Tensor) => Tensor) | null) {
+export function unaryJs(name: string, node: string, f: (v: number) => number, d: ((x: Tensor, r: Tensor) => Tensor) | null) {
   return (x: Tensor): Tensor => {
     checkTensor(name, 'input', 1, x);
     const out = map1(x, floatResult(x.dtype), f);
@@ -117,7 +117,8 @@ export function sinc(x: Tensor): Tensor {
 export function logit(x: Tensor, eps: number | null = null): Tensor {
   checkTensor('logit', 'input', 1, x);
   const xf = isFloatingDtype(x.dtype) ? x : x.to(floatResult(x.dtype));
-  const z = eps === null ? xf : xf.clamp(eps, 1 - eps);
+  // x < eps ? eps : x > 1 - eps ? 1 - eps : x, as ATen (clamp would prefer 1 - eps when eps > 0.5).
+  const z = eps === null ? xf : where(xf.lt(eps), eps, where(xf.gt(1 - eps), 1 - eps, xf));
   return z.div(z.neg().add(1)).log();
 }
 
@@ -128,7 +129,7 @@ function floatPair(name: string, a: TensorLike, b: TensorLike): [Tensor, Tensor,
   return [asTensor(a, dtype).to(dtype), asTensor(b, dtype).to(dtype), dtype];
 }
 
-function binaryJs(name: string, node: string, f: (x: number, y: number) => number, d: ((a: Tensor, b: Tensor, r: Tensor) => [Tensor | null, Tensor | null]) | null) {
+export function binaryJs(name: string, node: string, f: (x: number, y: number) => number, d: ((a: Tensor, b: Tensor, r: Tensor) => [Tensor | null, Tensor | null]) | null) {
   return (a: TensorLike, b: TensorLike): Tensor => {
     const [x, y, dtype] = floatPair(name, a, b);
     const out = map2(x, y, dtype, f);

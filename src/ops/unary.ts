@@ -1,8 +1,8 @@
 // Elementwise ops of one tensor: each entry is the op's kernel, its PyTorch node name,
 // what it saves and its derivative, written with differentiable ops.
 import { backend, type BinaryOp, type UnaryOp } from '../backend/index.js';
-import { checkTensor } from '../tensor/args.js';
-import { floatResult, isFloatingDtype, type DType, type TypedArray } from '../tensor/dtype.js';
+import { int, signature, tensor as tensorArg } from '../tensor/args.js';
+import { floatResult, isFloatingDtype, scalarTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
@@ -157,8 +157,8 @@ declare module '../tensor/tensor.js' {
     floor_(): Tensor;
     ceil(): Tensor;
     ceil_(): Tensor;
-    round(): Tensor;
-    round_(): Tensor;
+    round(options?: { decimals?: number }): Tensor;
+    round_(options?: { decimals?: number }): Tensor;
     trunc(): Tensor;
     trunc_(): Tensor;
     frac(): Tensor;
@@ -218,13 +218,20 @@ declare module '../tensor/tensor.js' {
   }
 }
 
+// The methods take no argument (round: the keyword-only decimals): anything passed is
+// checked by a signature, so `x.exp(2)` or `torch.exp(x, { out })` throws instead of
+// being ignored; the plain call skips the parser.
+const noArgs = (name: string) => signature(name, [] as const);
 const P = Tensor.prototype as unknown as Record<string, unknown>;
 for (const name of Object.keys(SPECS) as UnaryName[]) {
   if ((FUNCTIONAL_ONLY as readonly string[]).includes(name)) continue;
+  const sig = noArgs(name), sigInplace = noArgs(`${name}_`);
   P[name] = function (this: Tensor) {
+    if (arguments.length !== 0) sig.parse(Array.from(arguments));
     return applyUnary(name, this);
   };
   P[`${name}_`] = function (this: Tensor) {
+    if (arguments.length !== 0) sigInplace.parse(Array.from(arguments));
     const spec: UnarySpec = SPECS[name];
     const dtype = spec.float ? floatResult(this.dtype) : this.dtype;
     const direct = this.dtype === 'bool' ? undefined : { dtype, write: (out: TypedArray) => backend().unary(name as UnaryOp, this, out) };
@@ -246,13 +253,42 @@ P.square_ = function (this: Tensor) {
   return this.pow_(2);
 };
 
-/** torch.<op>(x) for every table op. */
+// round(input, *, decimals=0): round(x * 10^d) / 10^d in the tensor's dtype (10^-d for
+// negative d), as ATen; the gradient is zero (RoundBackward1).
+const roundSig = signature('round', ['*', ['decimals', int, 0]] as const);
+const roundFnSig = signature('round', [['input', tensorArg], '*', ['decimals', int, 0]] as const);
+function roundDecimals(x: Tensor, decimals: number): Tensor {
+  if (decimals === 0) return applyUnary('round', x);
+  if (!isFloatingDtype(x.dtype)) throw new TypeError(`"round_cpu" not implemented for '${scalarTypeName(x.dtype)}'`);
+  const p = 10 ** Math.abs(decimals);
+  const v = x.detach();
+  const out = decimals > 0 ? v.mul(p).round().div(p) : v.div(p).round().mul(p);
+  if (needsGrad(x)) record(new UnaryBackward('RoundBackward1', zeros), [x], [out]);
+  return out;
+}
+P.round = function (this: Tensor) {
+  return arguments.length === 0 ? applyUnary('round', this) : roundDecimals(this, roundSig.parse(Array.from(arguments)).decimals);
+};
+P.round_ = function (this: Tensor) {
+  if (arguments.length === 0) return inplace(this, [], (self) => applyUnary('round', self));
+  const { decimals } = roundSig.parse(Array.from(arguments));
+  return inplace(this, [], (self) => roundDecimals(self, decimals));
+};
+
+/** torch.<op>(x) for every table op (torch.round(x, { decimals }) too). */
 export const unaryFunctions = Object.fromEntries(
-  (Object.keys(SPECS) as UnaryName[]).map((name) => [
-    name,
-    (x: Tensor) => {
-      checkTensor(name, 'input', 1, x);
-      return applyUnary(name, x);
-    },
-  ]),
-) as { [K in UnaryName]: (x: Tensor) => Tensor };
+  (Object.keys(SPECS) as UnaryName[]).map((name) => {
+    const sig = signature(name, [['input', tensorArg]] as const);
+    return [
+      name,
+      (...args: unknown[]) => {
+        if (name === 'round' && args.length > 1) {
+          const a = roundFnSig.parse(args);
+          return roundDecimals(a.input, a.decimals);
+        }
+        if (args.length === 1 && args[0] instanceof Tensor) return applyUnary(name, args[0]);
+        return applyUnary(name, sig.parse(args).input);
+      },
+    ];
+  }),
+) as { [K in UnaryName]: (x: Tensor) => Tensor } & { round: (x: Tensor, options?: { decimals?: number }) => Tensor };
