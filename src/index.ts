@@ -81,3 +81,4 @@ export const bool: DType = 'bool';
 export function seed(): bigint {
   return getDefaultGenerator().seed();
 }
+import './ops/strict-methods.js';

@@ -497,10 +497,12 @@ function maskedSelectOf(x: Tensor, mask: Tensor): Tensor {
 const maskedSelectOp = pairOp('maskedSelect', 'mask', maskedSelectOf);
 export const maskedSelect = maskedSelectOp.fn;
 
+const nonzeroSig = signature('nonzero', [['input', tensorArg], '*', ['asTuple', bool, false]] as const);
 /** Indices of non-zero elements: int64 [count, ndim] (or one 1-D tensor per dim with asTuple). */
 export function nonzero(x: Tensor): Tensor;
 export function nonzero(x: Tensor, opts: { asTuple: true }): Tensor[];
 export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | Tensor[] {
+  if (arguments.length > 1) opts = { asTuple: nonzeroSig.parse([x, opts]).asTuple };
   const values = castRaw(x, x.dtype).buffer;
   const nd = x.dim();
   const nonZero = values instanceof BigInt64Array ? (v: bigint | number) => v !== 0n : (v: bigint | number) => v !== 0;

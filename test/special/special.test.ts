@@ -131,3 +131,21 @@ test('torch.special has every function of PyTorch 1.13', () => {
     'shifted_chebyshev_polynomial_w', 'sinc', 'softmax', 'spherical_bessel_j0', 'xlog1py', 'xlogy', 'zeta'];
   assert.deepEqual(names.filter((n) => typeof special[camel(n)] !== 'function'), []);
 });
+
+describe('no-argument Tensor methods refuse arguments (src/ops/strict-methods.ts)', () => {
+  test('an options object or a positional argument throws; requiresGrad_ and nonzero take their keywords', () => {
+    const x = torch.tensor([[0.5, 0], [0.75, 0.125]]);
+    for (const name of ['detach', 'clone', 'contiguous', 'float', 'double', 'long', 't', 'numel', 'dim', 'zero_', 'square', 'tolist']) {
+      const m = (x.clone() as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+      assert.throws(() => m.call(x.clone(), { zzz: 1 }), new RegExp(`${name}\\(\\): unexpected option 'zzz'`), name);
+      assert.throws(() => m.call(x.clone(), 1), new RegExp(`${name}\\(\\): takes 0 positional arguments but 1 were given`), name);
+    }
+    const leaf = torch.tensor([1.5]);
+    assert.equal(leaf.requiresGrad_({ requiresGrad: true } as unknown as boolean).requiresGrad, true);
+    assert.equal(leaf.requiresGrad_({ requiresGrad: false } as unknown as boolean).requiresGrad, false);
+    assert.throws(() => leaf.requiresGrad_({ requires_grad: true } as unknown as boolean), /unexpected option 'requires_grad'/);
+    assert.equal((x.nonzero({ asTuple: true }) as Tensor[]).length, 2);
+    assert.throws(() => (x.nonzero as (o: object) => Tensor)({ as_tuple: true }), /unexpected option 'as_tuple'/);
+    assert.throws(() => (torch.nonzero as (x: Tensor, o: object) => Tensor)(x, { zzz: 1 }), /nonzero\(\): unexpected option 'zzz'/);
+  });
+});
