@@ -2,7 +2,7 @@
 // in-place twins (`x.eq_(y)`, `torch.sin_(x)`) of out-of-place ops, and the special
 // functions of special.ts as Tensor methods. Nothing here computes: every name calls
 // the one definition of its op.
-import { any, isPlainObject, signature, type Spec } from '../tensor/args.js';
+import { any, isPlainObject, number, signature, tensor as tensorArg, type Spec } from '../tensor/args.js';
 import type { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { hardshrink, prelu } from './activation.js';
@@ -55,7 +55,7 @@ for (const [name, fn] of Object.entries(SPECIAL_METHODS)) {
   const sig = signature(name, params.map(([n, required]) => (required ? [n, any] : [n, any, undefined])) as Spec);
   const call = fn as (self: Tensor, ...args: unknown[]) => unknown;
   P[name] = function (this: Tensor, ...args: unknown[]) {
-    if (args.length === 0 || !isPlainObject(args[args.length - 1])) return call(this, ...args);
+    if (args.length <= params.length && (args.length === 0 || !isPlainObject(args[args.length - 1]))) return call(this, ...args);
     const parsed = sig.parse(args) as Record<string, unknown>;
     return call(this, ...params.map(([n]) => parsed[n]));
   } as Method;
@@ -192,7 +192,12 @@ export const less = methodFn('lt') as F2;
 export const lessEqual = methodFn('le') as F2;
 export const notEqual = methodFn('ne') as F2;
 /** torch.rsub(input, other, alpha=1) = other - alpha * input. */
-export const rsub = (input: Tensor, other: TensorLike, opts: { alpha?: number } = {}): Tensor => input.mul(-(opts.alpha ?? 1)).add(other);
+const rsubArgs = signature('rsub', [['input', tensorArg], ['other', any], '*', ['alpha', number, 1]] as const);
+/** torch.rsub(input, other, *, alpha=1): other - alpha * input. */
+export const rsub = (...args: [Tensor, TensorLike, { alpha?: number }?]): Tensor => {
+  const a = rsubArgs.parse(args);
+  return a.input.mul(-a.alpha).add(a.other as TensorLike);
+};
 /** torch.fill(input, value): a filled copy. */
 export const fill = (input: Tensor, value: number | boolean | Tensor): Tensor => input.clone().fill_(value);
 export const concat = cat;

@@ -1,6 +1,6 @@
 // Copies and conversions: clone, contiguous, to(device / dtype / other), type, cpu, copy_, fill_, zero_.
 import { backend } from '../backend/index.js';
-import { bool, check, deviceArg, isPlainObject, dtype as dtypeArg, nullable, pyTypeName, signature, tensor as tensorArg, type OptionsObjectOf } from '../tensor/args.js';
+import { bool, check, deviceArg, dtype as dtypeArg, nullable, pyTypeName, signature, tensor as tensorArg, type OptionsObjectOf } from '../tensor/args.js';
 import { device, type Device, type DeviceLike } from '../tensor/device.js';
 import { castScalar, checkedElement, checkedScalar, overflowTypeName, DTYPES, isDType, legacyTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
@@ -45,8 +45,7 @@ function copiedValue(src: Tensor, shape: readonly number[], dtype: DType): Tenso
   return out;
 }
 
-export function copy_(self: Tensor, src: Tensor): Tensor {
-  if (!(src instanceof Tensor)) throw new TypeError('copy_(): argument src must be a Tensor');
+function copyInto(self: Tensor, src: Tensor): Tensor {
   const direct = {
     dtype: self.dtype,
     write: (out: TypedArray) => backend().copy(broadcastTo(src, self.shape), { buffer: out, dtype: self.dtype, shape: self.shape, strides: self.strides, offset: 0 }),
@@ -55,7 +54,7 @@ export function copy_(self: Tensor, src: Tensor): Tensor {
 }
 
 /** Writes `value` everywhere; with no graph to record this is a plain fill of self's memory. */
-export function fill_(self: Tensor, value: number | boolean | bigint | Tensor): Tensor {
+function fillWith(self: Tensor, value: number | boolean | bigint | Tensor): Tensor {
   if (value instanceof Tensor) {
     if (value.dim() !== 0) throw new RangeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
     return inplace(self, [value], (s) => copiedValue(value, s.shape, s.dtype));
@@ -198,14 +197,29 @@ P.cpu = function (this: Tensor) {
 const copyArgs = signature('copy_', [['src', tensorArg], ['nonBlocking', bool, false]] as const);
 const fillValue = check<number | boolean | bigint | Tensor>('a number, bool or Tensor', (v) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v instanceof Tensor);
 const fillArgs = signature('fill_', [['value', fillValue]] as const);
+const copyFnArgs = signature('copy_', [['input', tensorArg], ['src', tensorArg], ['nonBlocking', bool, false]] as const);
+const fillFnArgs = signature('fill_', [['input', tensorArg], ['value', fillValue]] as const);
 P.copy_ = function (this: Tensor, ...args: unknown[]) {
-  if (args.length === 1 && args[0] instanceof Tensor) return copy_(this, args[0]);
-  return copy_(this, copyArgs.parse(args).src);
+  if (args.length === 1 && args[0] instanceof Tensor) return copyInto(this, args[0]);
+  return copyInto(this, copyArgs.parse(args).src);
 } as Tensor['copy_'];
 P.fill_ = function (this: Tensor, ...args: unknown[]) {
-  if (args.length === 1 && !isPlainObject(args[0])) return fill_(this, args[0] as number);
-  return fill_(this, fillArgs.parse(args).value);
+  if (args.length === 1 && fillValue.test(args[0])) return fillWith(this, args[0] as number | boolean | bigint | Tensor);
+  return fillWith(this, fillArgs.parse(args).value);
 } as Tensor['fill_'];
 P.zero_ = function (this: Tensor) {
-  return fill_(this, 0);
+  return fillWith(this, 0);
 };
+
+/** torch.copy_(input, src, nonBlocking=false). */
+export function copy_(...args: [Tensor, Tensor, boolean?] | [Tensor, { src: Tensor; nonBlocking?: boolean }]): Tensor {
+  if (args.length === 2 && args[0] instanceof Tensor && args[1] instanceof Tensor) return copyInto(args[0], args[1]);
+  const a = copyFnArgs.parse(args);
+  return copyInto(a.input, a.src);
+}
+
+/** torch.fill_(input, value). */
+export function fill_(...args: [Tensor, number | boolean | bigint | Tensor] | [Tensor, { value: number | boolean | bigint | Tensor }]): Tensor {
+  const a = fillFnArgs.parse(args);
+  return fillWith(a.input, a.value);
+}

@@ -1,8 +1,8 @@
 // Importing this module installs every op as a Tensor method; it also exports the
 // functional forms (torch.add, torch.sum, …).
 import './inplace.js';
-import { checkTensor } from '../tensor/args.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { signature, tensor as tensorArg } from '../tensor/args.js';
+import { Tensor } from '../tensor/tensor.js';
 import { unaryFunctions } from './unary.js';
 import { joinFunctions } from './join.js';
 import { viewFunctions } from './view.js';
@@ -15,7 +15,8 @@ export {
 } from './binary-fns.js';
 export {
   hypot, logaddexp, logaddexp2, copysign, nextafter, ldexp, heaviside, gcd, lcm, igamma, igammac, bitwiseLeftShift,
-  bitwiseRightShift, floatPower, fmax, fmin, xlogy, polygamma, mvlgamma, logit, nanToNum,
+  bitwiseRightShift, floatPower, fmax, fmin, xlogy, polygamma, mvlgamma, logit, nanToNum, lgamma, digamma, i0, erfc, acosh,
+  asinh, atanh, exp2, sinc, signbit, deg2rad, rad2deg, isposinf, isneginf, isreal, frexp,
 } from './special-fns.js';
 export * from './copy.js';
 export * from './indexing.js';
@@ -50,9 +51,9 @@ export const {
 } = unaryFunctions;
 
 /** The methods' functional twins check their input first: torch.isnan(5) says "must be Tensor, not int". */
-const fn = <R>(name: string, method: (x: Tensor) => R) => (x: Tensor): R => {
-  checkTensor(name, 'input', 1, x);
-  return method(x);
+const fn = <R>(name: string, method: (x: Tensor) => R) => {
+  const sig = signature(name, [['input', tensorArg]] as const);
+  return (...args: [Tensor]): R => method(args.length === 1 && args[0] instanceof Tensor ? args[0] : sig.parse(args).input);
 };
 export const isnan = fn('isnan', (x) => x.isnan());
 export const isinf = fn('isinf', (x) => x.isinf());

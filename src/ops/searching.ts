@@ -4,7 +4,7 @@
 // CPU kernels do; values move through indexSelect.
 import { backend } from '../backend/index.js';
 import {
-  bool, check, checkTensor, either, int, intOrList, nullable, number as numberArg, numberList, oneOf, signature, tensor as tensorArg, type ArgsOf,
+  bool, check, checkTensor, either, int, intOrList, nullable, number as numberArg, numberList, oneOf, pyTypeName, signature, tensor as tensorArg, type ArgsOf,
 } from '../tensor/args.js';
 import { linspace } from '../tensor/create.js';
 import { asNumbers, int64ArrayFrom, type NumberArray, isFloatingDtype, numeric, promoteTypes, scalarTypeName, type DType } from '../tensor/dtype.js';
@@ -499,6 +499,9 @@ const isinArgs = signature('isin', ['*', ['assumeUnique', bool, false], ['invert
 export function isin(elements: Tensor | number, testElements: Tensor | number, ...args: ArgsOf<typeof isinArgs>): Tensor {
   const a = isinArgs.parse(args);
   if (!(elements instanceof Tensor) && !(testElements instanceof Tensor)) checkTensor('isin', 'elements', 1, elements);
+  for (const [v, name, pos] of [[elements, 'elements', 1], [testElements, 'test_elements', 2]] as const) {
+    if (!(v instanceof Tensor) && typeof v !== 'number') throw new TypeError(`isin(): argument '${name}' (position ${pos}) must be Tensor or Number, not ${pyTypeName(v)}`);
+  }
   const el = elements instanceof Tensor ? elements : null;
   const te = testElements instanceof Tensor ? testElements : null;
   // Compare in the promoted dtype, as PyTorch does (a number takes the tensor's dtype, or the default float against integers).

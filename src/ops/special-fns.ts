@@ -41,3 +41,22 @@ export const polygamma = named('polygamma', [['n', true], ['input', true]], S.po
 export const mvlgamma = named('mvlgamma', [['input', true], ['p', true]], S.mvlgamma);
 export const logit = named('logit', [['input', true], ['eps', false]], S.logit);
 export const nanToNum = named('nanToNum', [['input', true], ['nan', false], ['posinf', false], ['neginf', false]], S.nanToNum);
+
+// One tensor, nothing else (torch.acosh(x, 2) throws instead of ignoring the 2).
+const ONE: Params = [['input', true]];
+export const lgamma = named('lgamma', ONE, S.lgamma);
+export const digamma = named('digamma', ONE, S.digamma);
+export const i0 = named('i0', ONE, S.i0);
+export const erfc = named('erfc', ONE, S.erfc);
+export const acosh = named('acosh', ONE, S.acosh);
+export const asinh = named('asinh', ONE, S.asinh);
+export const atanh = named('atanh', ONE, S.atanh);
+export const exp2 = named('exp2', ONE, S.exp2);
+export const sinc = named('sinc', ONE, S.sinc);
+export const signbit = named('signbit', ONE, S.signbit);
+export const deg2rad = named('deg2rad', ONE, S.deg2rad);
+export const rad2deg = named('rad2deg', ONE, S.rad2deg);
+export const isposinf = named('isposinf', ONE, S.isposinf);
+export const isneginf = named('isneginf', ONE, S.isneginf);
+export const isreal = named('isreal', ONE, S.isreal);
+export const frexp = named('frexp', ONE, S.frexp);

@@ -5,7 +5,7 @@
 // (their results never require grad), nor for zeta's first argument.
 import { Tensor } from '../tensor/tensor.js';
 import type { TensorLike } from './kernels.js';
-import { binaryJs, map1, unaryJs } from './special.js';
+import { binaryJs, map1, unaryJs } from './elementwise-js.js';
 import { floatResult } from '../tensor/dtype.js';
 import { where } from './binary.js';
 import * as B from './special-bessel.js';

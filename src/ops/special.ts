@@ -7,70 +7,15 @@
 import { backend } from '../backend/index.js';
 import { checkTensor } from '../tensor/args.js';
 import { onesLike } from '../tensor/create.js';
-import { asNumbers, floatResult, isFloatingDtype, resultType, type DType } from '../tensor/dtype.js';
-import { Node } from '../tensor/graph.js';
+import { floatResult, isFloatingDtype, resultType, type DType } from '../tensor/dtype.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { pow, where } from './binary.js';
 import type { TensorLike } from './kernels.js';
 import { needsGrad, record } from './record.js';
 import { sumToShape } from './reduce.js';
+import { asTensor, binaryJs, ElementwiseBackward, map1, map2, unaryJs } from './elementwise-js.js';
 import * as M from './special-math.js';
-
-type Grad = Tensor | null;
-
-/** A backward given as a closure over the tensors the forward saved. */
-class ElementwiseBackward extends Node {
-  constructor(
-    readonly name: string,
-    private readonly grads: (g: Tensor, saved: Tensor[]) => Grad[],
-  ) {
-    super();
-  }
-  backward([g]: Grad[]): Grad[] {
-    return this.grads(g as Tensor, this.saved());
-  }
-}
-
-const asTensor = (v: TensorLike, dtype: DType): Tensor => (v instanceof Tensor ? v : Tensor.fromData(new Float64Array([Number(v)]), 'float64', []).to(dtype));
-
-/** Float64 results stored in `dtype` (C++ cast semantics). */
-function stored(o: Float64Array, shape: number[], dtype: DType): Tensor {
-  if (dtype === 'float64') return Tensor.fromData(o, dtype, shape);
-  const out = Tensor.empty(shape, dtype);
-  backend().copy(Tensor.fromData(o, 'float64', shape), out);
-  return out;
-}
-
-/** out[i] = f(x[i]) computed in float64 and stored in `dtype`. */
-export function map1(x: Tensor, dtype: DType, f: (v: number) => number): Tensor {
-  const src = asNumbers(x.toTypedArray());
-  const o = new Float64Array(src.length);
-  for (let i = 0; i < src.length; i++) o[i] = f(src[i]);
-  return stored(o, x.shape.slice(), dtype);
-}
-
-/** out = f(a, b) over the broadcast shape, stored in `dtype`. */
-function map2(a: Tensor, b: Tensor, dtype: DType, f: (x: number, y: number) => number): Tensor {
-  const shape = broadcastShapes(a.shape, b.shape);
-  const x = asNumbers(a.expand(shape).toTypedArray());
-  const y = asNumbers(b.expand(shape).toTypedArray());
-  const o = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) o[i] = f(x[i], y[i]);
-  return stored(o, shape, dtype);
-}
-
-/** A float-valued unary op evaluated in JS with its derivative d(x, result). */
-export function unaryJs(name: string, node: string, f: (v: number) => number, d: ((x: Tensor, r: Tensor) => Tensor) | null) {
-  return (x: Tensor): Tensor => {
-    checkTensor(name, 'input', 1, x);
-    const out = map1(x, floatResult(x.dtype), f);
-    if (d !== null && needsGrad(x)) {
-      record(new ElementwiseBackward(node, (g, [xs, r]) => [g.mul(d(xs, r))]), [x], [out]).save(x, out);
-    }
-    return out;
-  };
-}
 
 export const lgamma = unaryJs('lgamma', 'LgammaBackward0', M.lgamma, (x) => digamma(x));
 export const digamma = unaryJs('digamma', 'DigammaBackward0', M.digamma, (x) => polygamma(1, x));
@@ -120,29 +65,6 @@ export function logit(x: Tensor, eps: number | null = null): Tensor {
   // x < eps ? eps : x > 1 - eps ? 1 - eps : x, as ATen (clamp would prefer 1 - eps when eps > 0.5).
   const z = eps === null ? xf : where(xf.lt(eps), eps, where(xf.gt(1 - eps), 1 - eps, xf));
   return z.div(z.neg().add(1)).log();
-}
-
-/** torch.xlogy's sibling-free binary special functions. */
-function floatPair(name: string, a: TensorLike, b: TensorLike): [Tensor, Tensor, DType] {
-  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TypeError(`${name}(): argument 'input' (position 1) must be Tensor, not number`);
-  const dtype = floatResult(resultType(a, b));
-  return [asTensor(a, dtype).to(dtype), asTensor(b, dtype).to(dtype), dtype];
-}
-
-export function binaryJs(name: string, node: string, f: (x: number, y: number) => number, d: ((a: Tensor, b: Tensor, r: Tensor) => [Tensor | null, Tensor | null]) | null) {
-  return (a: TensorLike, b: TensorLike): Tensor => {
-    const [x, y, dtype] = floatPair(name, a, b);
-    const out = map2(x, y, dtype, f);
-    const ta = a instanceof Tensor ? a : null;
-    const tb = b instanceof Tensor ? b : null;
-    if (d !== null && needsGrad(ta, tb)) {
-      record(new ElementwiseBackward(node, (g, [xs, ys, r]) => {
-        const [ga, gb] = d(xs, ys, r);
-        return [ta && ga ? sumToShape(g.mul(ga), ta.shape) : null, tb && gb ? sumToShape(g.mul(gb), tb.shape) : null];
-      }), [ta, tb], [out]).save(x, y, out);
-    }
-    return out;
-  };
 }
 
 export const hypot = binaryJs('hypot', 'HypotBackward0', Math.hypot, (a, b, r) => [a.div(r), b.div(r)]);

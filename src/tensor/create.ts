@@ -46,6 +46,13 @@ function checked<O extends TensorOptions>(name: string, opts: O | undefined, ran
   return opts;
 }
 
+/** A required number argument of a creation function (an options object in its place is a missing argument, not a size). */
+function numberArg(fn: string, arg: string, position: number, v: unknown, integer: boolean): number {
+  if (typeof v === 'number' && (!integer || Number.isInteger(v))) return v;
+  if (v === undefined || isPlainObject(v)) throw new TypeError(`${fn}(): missing required argument '${arg}' (position ${position})`);
+  throw new TypeError(`${fn}(): argument '${arg}' (position ${position}) must be ${integer ? 'int' : 'a number'}, not ${pyTypeName(v)}`);
+}
+
 function finish(t: Tensor, opts: TensorOptions): Tensor {
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
@@ -217,7 +224,9 @@ export function empty(...args: ShapeAndOptions<TensorOptions>): Tensor {
 export function eye(n: number, m?: number | TensorOptions | null, opts?: TensorOptions): Tensor;
 export function eye(options: TensorOptions & { n: number; m?: number | null }): Tensor;
 export function eye(...args: unknown[]): Tensor {
-  const [n, m, opts] = liftOptions('eye', ['n', 'm'], args) as [number, (number | TensorOptions | null)?, TensorOptions?];
+  const [nArg, m, opts] = liftOptions('eye', ['n', 'm'], args) as [unknown, (number | TensorOptions | null)?, TensorOptions?];
+  const n = numberArg('eye', 'n', 1, nArg, true);
+  if (m !== undefined && m !== null && typeof m !== 'object') numberArg('eye', 'm', 2, m, true);
   const cols = typeof m === 'number' ? m : n;
   const o = checked('eye', m !== null && typeof m === 'object' ? m : opts);
   const t = filled([n, cols], 0, { ...o, dtype: o.dtype ?? getDefaultDtype(), requiresGrad: false });
@@ -290,7 +299,9 @@ function arangeInt64(start: number | bigint, end: number | bigint | undefined, s
 export function linspace(start: number, end: number, steps: number, options?: TensorOptions): Tensor;
 export function linspace(options: TensorOptions & { start: number; end: number; steps: number }): Tensor;
 export function linspace(...args: unknown[]): Tensor {
-  const [start, end, steps, options] = liftOptions('linspace', ['start', 'end', 'steps'], args) as [number, number, number, TensorOptions?];
+  const lifted = liftOptions('linspace', ['start', 'end', 'steps'], args) as [unknown, unknown, unknown, TensorOptions?];
+  const [start, end, steps] = [numberArg('linspace', 'start', 1, lifted[0], false), numberArg('linspace', 'end', 2, lifted[1], false), numberArg('linspace', 'steps', 3, lifted[2], true)];
+  const options = lifted[3];
   const opts = checked('linspace', options);
   if (steps < 0) throw new RangeError('number of steps must be non-negative');
   const dtype = opts.dtype ?? getDefaultDtype();
@@ -384,7 +395,8 @@ export function randint(...args: unknown[]): Tensor {
 export function randperm(n: number, options?: RandomOptions): Tensor;
 export function randperm(options: RandomOptions & { n: number }): Tensor;
 export function randperm(...args: unknown[]): Tensor {
-  const [n, options] = liftOptions('randperm', ['n'], args) as [number, RandomOptions?];
+  const [nArg, options] = liftOptions('randperm', ['n'], args) as [unknown, RandomOptions?];
+  const n = numberArg('randperm', 'n', 1, nArg, true);
   const opts = checked('randperm', options, true);
   if (n < 0) throw new RangeError(`n must be non-negative, got${n}`);
   const dtype = opts.dtype ?? 'int64';

@@ -149,3 +149,25 @@ describe('no-argument Tensor methods refuse arguments (src/ops/strict-methods.ts
     assert.throws(() => (torch.nonzero as (x: Tensor, o: object) => Tensor)(x, { zzz: 1 }), /nonzero\(\): unexpected option 'zzz'/);
   });
 });
+
+describe('torch functions refuse what they do not take', () => {
+  test('creation functions with only an options object name the missing argument', () => {
+    assert.throws(() => torch.eye({ N: 3 } as unknown as number), /eye\(\): missing required argument 'n' \(position 1\)/);
+    assert.throws(() => torch.linspace({ begin: 0 } as unknown as number, 1, 5), /linspace\(\): missing required argument 'start'/);
+    assert.throws(() => torch.randperm({ num: 3 } as unknown as number), /randperm\(\): missing required argument 'n'/);
+    assert.throws(() => torch.eye(2.5), /eye\(\): argument 'n' \(position 1\) must be int, not float/);
+    assert.deepEqual(torch.eye({ n: 2 }).tolist(), [[1, 0], [0, 1]]);
+  });
+  test('fill_, copy_, rsub, isin, acosh by torch.*', () => {
+    const x = torch.tensor([0.5, 2]);
+    assert.throws(() => torch.fill_(x.clone(), { val: 1 } as unknown as number), /fill_\(\): unexpected option 'val'/);
+    assert.deepEqual(torch.fill_(x.clone(), 3).tolist(), [3, 3]);
+    assert.throws(() => (torch.copy_ as (...a: unknown[]) => Tensor)(x.clone(), x, { zzz: 1 }), /copy_\(\): unexpected option 'zzz'/);
+    assert.throws(() => torch.rsub(x, 1, { alhpa: 2 } as unknown as { alpha: number }), /rsub\(\): unexpected option 'alhpa'/);
+    assert.deepEqual(torch.rsub(x, 1, { alpha: 2 }).tolist(), [0, -3]);
+    assert.throws(() => torch.isin(x, { zzz: 1 } as unknown as Tensor), /isin\(\): argument 'test_elements' \(position 2\) must be Tensor or Number, not object/);
+    assert.throws(() => (torch.acosh as (...a: unknown[]) => Tensor)(x.add(1), 2), /acosh\(\): takes 1 positional argument but 2 were given/);
+    assert.throws(() => (x.add(1).acosh as (...a: unknown[]) => Tensor)(2), /acosh\(\): takes 0 positional arguments but 1 were given/);
+    assert.throws(() => (torch.isnan as (...a: unknown[]) => Tensor)(x, { zzz: 1 }), /isnan\(\): unexpected option 'zzz'/);
+  });
+});
