@@ -124,9 +124,23 @@ inline double js_bitop(int op, double a, double b) {
 // ---- Loops (one instantiation per op; the lambdas inline) ----
 
 template <class T, class F> inline void map1(T* o, const T* a, int64_t n, F f) {
+#if defined(__wasm__)
+  // In place, read through o: clang's vectorizer checks o against a at run time and
+  // takes its scalar loop when they overlap, even exactly (3-4x slower in V8).
+  if (o == a) {
+    for (int64_t i = 0; i < n; i++) o[i] = f(o[i]);
+    return;
+  }
+#endif
   for (int64_t i = 0; i < n; i++) o[i] = f(a[i]);
 }
 template <class T, class F> inline void map2(T* o, const T* a, const T* b, int64_t n, F f) {
+#if defined(__wasm__)
+  if (o == a && o != b) {  // as in map1 (a.op_(b): add_, mul_, gradient accumulation)
+    for (int64_t i = 0; i < n; i++) o[i] = f(o[i], b[i]);
+    return;
+  }
+#endif
   for (int64_t i = 0; i < n; i++) o[i] = f(a[i], b[i]);
 }
 

@@ -44,6 +44,8 @@ void dgemm_6x16(int64_t k, const double* a, const double* b, double* c, int64_t 
 namespace wasm {  // native/wasm/gemm_simd128.cc
 void sgemm_4x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta);
 void dgemm_4x4(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta);
+void pack_a4(float* dst, const float* A, int64_t rsa, int64_t kc);
+void pack_b8t(float* dst, const float* B, int64_t csb, int64_t kc);
 }  // namespace wasm
 #endif
 
@@ -281,6 +283,14 @@ static void pack_a(T* dst, const T* A, int64_t rsa, int64_t csa, int64_t mc, int
     const int MR = half && m <= mr / 2 ? mr / 2 : mr;
     if (csa == 1 && m == MR && (MR == 12 || MR == 6 || MR == 4)) {
       const T* src = A + ip * rsa;
+#if defined(__wasm_simd128__)
+      if constexpr (sizeof(T) == 4) {
+        if (MR == 4) {
+          wasm::pack_a4(dst, src, rsa, kc);
+          continue;
+        }
+      }
+#endif
       if (MR == 12) pack_a_panel<T, 12>(dst, src, rsa, kc);
       else if (MR == 6) pack_a_panel<T, 6>(dst, src, rsa, kc);
       else pack_a_panel<T, 4>(dst, src, rsa, kc);
@@ -323,6 +333,10 @@ static void pack_b(T* dst, const T* B, int64_t rsb, int64_t csb, int64_t kc, int
       else if (NR == 16) copy_rows<T, 16>(d, B + jp, rsb, kc);
       else if (NR == 8) copy_rows<T, 8>(d, B + jp, rsb, kc);
       else copy_rows<T, 4>(d, B + jp, rsb, kc);
+#if defined(__wasm_simd128__)
+    } else if (sizeof(T) == 4 && rsb == 1 && n == NR && NR == 8) {  // B^T row-major (a Linear's weight)
+      wasm::pack_b8t(reinterpret_cast<float*>(d), reinterpret_cast<const float*>(B + jp * csb), csb, kc);
+#endif
     } else if (csb == 1) {
       for (int64_t p = 0; p < kc; p++) {
         const T* src = B + p * rsb + jp;

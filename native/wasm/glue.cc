@@ -15,6 +15,8 @@
 #include "../ops.h"
 #include "../parallel.h"
 
+#include <wasm_simd128.h>
+
 using tl::View;
 
 namespace {
@@ -172,6 +174,89 @@ EXPORT(tl_unary) int32_t tl_unary(B(x), B(out)) {
   return 1;
 }
 
+namespace {
+
+// The view's elements are data[offset .. offset + numel) in row-major order.
+bool contiguous(const View& v) {
+  int64_t s = 1;
+  for (int d = v.ndim - 1; d >= 0; d--) {
+    if (v.shape[d] != 1 && v.strides[d] != s) return false;
+    s *= v.shape[d];
+  }
+  return true;
+}
+
+bool broadcast_scalar(const View& v) {
+  for (int d = 0; d < v.ndim; d++)
+    if (v.shape[d] != 1 && v.strides[d] != 0) return false;
+  return true;
+}
+
+// o[i] = f(a[i], b[i] or the scalar b[0]) over [0, n), 4 lanes at a time. Reads each
+// vector before storing it, so o may be a or b exactly (in place).
+template <class F, class G>
+void map_f32(float* o, const float* a, const float* b, bool scalar_b, int64_t n, F fv, G fs) {
+  int64_t i = 0;
+  if (scalar_b) {
+    const float y = b[0];
+    const v128_t yv = wasm_f32x4_splat(y);
+    for (; i + 4 <= n; i += 4) wasm_v128_store(o + i, fv(wasm_v128_load(a + i), yv));
+    for (; i < n; i++) o[i] = fs(a[i], y);
+  } else {
+    for (; i + 4 <= n; i += 4) wasm_v128_store(o + i, fv(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+    for (; i < n; i++) o[i] = fs(a[i], b[i]);
+  }
+}
+
+// float32 add/sub/mul/div of contiguous operands (b may be a broadcast scalar): the
+// optimizer's and autograd's in-place updates. One pass over the arrays instead of
+// elementwise.cc's 512-element chunks through its operand/store staging; the same float
+// operations in the same order as its apply_binary (x + alpha * y in float, with the
+// multiply only when alpha != 1), so the same bits. Split across threads as it splits
+// cheap ops. false: not such a call.
+bool binary_f32_fast(int op, const View& a, const View& b, const View& out, double alpha_d) {
+  if (op != tl::B_add && op != tl::B_sub && op != tl::B_mul && op != tl::B_div) return false;
+  if (a.type != tl::F32 || b.type != tl::F32 || out.type != tl::F32) return false;
+  if (!contiguous(a) || !contiguous(out)) return false;
+  const bool scalar_b = broadcast_scalar(b);
+  if (!scalar_b && !contiguous(b)) return false;
+  const int64_t n = out.numel();
+  if (n == 0) return true;
+  float* o = reinterpret_cast<float*>(out.data) + out.offset;
+  const float* x = reinterpret_cast<const float*>(a.data) + a.offset;
+  const float* y = reinterpret_cast<const float*>(b.data) + b.offset;
+  const float alpha = static_cast<float>(alpha_d);
+  const v128_t av = wasm_f32x4_splat(alpha);
+  const bool plain = alpha_d == 1;
+  tl::parallel(tl::threads_for(n, 65536), [&](int tid, int nth) {
+    int64_t lo, hi;
+    tl::split_range(n, tid, nth, lo, hi);
+    float* po = o + lo;
+    const float* pa = x + lo;
+    const float* pb = scalar_b ? y : y + lo;
+    const int64_t m = hi - lo;
+    switch (op) {
+      case tl::B_add:
+        if (plain) map_f32(po, pa, pb, scalar_b, m, [](v128_t u, v128_t v) { return wasm_f32x4_add(u, v); }, [](float u, float v) { return u + v; });
+        else map_f32(po, pa, pb, scalar_b, m, [av](v128_t u, v128_t v) { return wasm_f32x4_add(u, wasm_f32x4_mul(av, v)); }, [alpha](float u, float v) { return u + alpha * v; });
+        break;
+      case tl::B_sub:
+        if (plain) map_f32(po, pa, pb, scalar_b, m, [](v128_t u, v128_t v) { return wasm_f32x4_sub(u, v); }, [](float u, float v) { return u - v; });
+        else map_f32(po, pa, pb, scalar_b, m, [av](v128_t u, v128_t v) { return wasm_f32x4_sub(u, wasm_f32x4_mul(av, v)); }, [alpha](float u, float v) { return u - alpha * v; });
+        break;
+      case tl::B_mul:
+        map_f32(po, pa, pb, scalar_b, m, [](v128_t u, v128_t v) { return wasm_f32x4_mul(u, v); }, [](float u, float v) { return u * v; });
+        break;
+      default:
+        map_f32(po, pa, pb, scalar_b, m, [](v128_t u, v128_t v) { return wasm_f32x4_div(u, v); }, [](float u, float v) { return u / v; });
+        break;
+    }
+  });
+  return true;
+}
+
+}  // namespace
+
 EXPORT(tl_binary) int32_t tl_binary(B(a), B(b), B(out)) {
   Meta m;
   const int op = static_cast<int>(m.num());
@@ -181,7 +266,7 @@ EXPORT(tl_binary) int32_t tl_binary(B(a), B(b), B(out)) {
   VIEW(b);
   VIEW(out);
   if (op < 0 || op >= tl::B_COUNT) return fail("bad op");
-  tl::binary(op, a, b, out, alpha, args);
+  if (!binary_f32_fast(op, a, b, out, alpha)) tl::binary(op, a, b, out, alpha, args);
   return 1;
 }
 

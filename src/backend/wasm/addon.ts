@@ -63,6 +63,23 @@ interface Block {
   /** Byte offset of the block in the arena. */
   at: number;
   written: boolean;
+  /** The block is one output the kernel writes whole: nothing to copy in. */
+  fresh: boolean;
+}
+
+/**
+ * f(...argv) with the arguments spelled out: a call through a spread takes V8's generic
+ * JS-to-wasm path (~1 us more per kernel call than a call of fixed arity).
+ */
+function invoke(f: Fn, v: number[]): number {
+  switch (v.length) {
+    case 3: return f(v[0], v[1], v[2]);
+    case 4: return f(v[0], v[1], v[2], v[3]);
+    case 6: return f(v[0], v[1], v[2], v[3], v[4], v[5]);
+    case 9: return f(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]);
+    case 12: return f(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
+    default: return f(...v);
+  }
 }
 
 // The WASI functions libc's abort/printf paths import; the kernels never print, so
@@ -117,9 +134,11 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
   /**
    * Runs glue function `f` on `args` (undefined: an absent optional argument), copying
    * back the arguments at the indices in `written`. `tail` (randomFill's generator
-   * state) is passed as a bare pointer after them and copied back. Returns f's result.
+   * state) is passed as a bare pointer after them and copied back. `fresh`: the index of
+   * an output the kernel writes whole (see freshOut), not copied in when no other
+   * argument shares its buffer. Returns f's result.
    */
-  function call(f: Fn, args: readonly (TypedArray | undefined)[], written: readonly number[], tail?: Uint32Array): number {
+  function call(f: Fn, args: readonly (TypedArray | undefined)[], written: readonly number[], tail?: Uint32Array, fresh = -1): number {
     if (!meta) throw new RangeError('torchlette wasm: not initialised');
     // Group the arguments by ArrayBuffer (8-byte aligned ranges: every element stays aligned).
     const blocks: Block[] = [];
@@ -136,12 +155,13 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
       let k = blocks.findIndex((b) => b.buffer === a.buffer);
       if (k < 0) {
         k = blocks.length;
-        blocks.push({ buffer: a.buffer, lo, hi, at: 0, written: isWritten });
+        blocks.push({ buffer: a.buffer, lo, hi, at: 0, written: isWritten, fresh: i === fresh });
       } else {
         const b = blocks[k];
         b.lo = Math.min(b.lo, lo);
         b.hi = Math.max(b.hi, hi);
         b.written ||= isWritten;
+        b.fresh = false; // shared with another argument: its other bytes are read or kept
       }
       blockOf.push(k);
     }
@@ -155,7 +175,13 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
     if (base === 0) throw new RangeError(`torchlette wasm: out of memory (${total} bytes for the arguments)`);
     // tl_arena may have grown the memory: views are taken after it.
     new Float64Array(memory.buffer, tlMeta, metaLen).set(meta);
-    for (const b of blocks) new Uint8Array(memory.buffer, base + b.at, b.hi - b.lo).set(new Uint8Array(b.buffer, b.lo, b.hi - b.lo));
+    for (const b of blocks) {
+      // A fresh output's block is its own bytes rounded down to 8: copy in the (at most 7)
+      // bytes before it, which the copy back rewrites.
+      const lo = b.fresh ? args[fresh]!.byteOffset : b.lo;
+      if (lo > b.lo) new Uint8Array(memory.buffer, base + b.at, lo - b.lo).set(new Uint8Array(b.buffer, b.lo, lo - b.lo));
+      if (!b.fresh) new Uint8Array(memory.buffer, base + b.at, b.hi - b.lo).set(new Uint8Array(b.buffer, b.lo, b.hi - b.lo));
+    }
     const argv: number[] = [];
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
@@ -182,7 +208,7 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
   const poolFailure = typeof ex.tl_pool_failure === 'function' ? (ex.tl_pool_failure as Fn) : () => 0;
   function runKernel(f: Fn, argv: number[]): number {
     try {
-      return f(...argv);
+      return invoke(f, argv);
     } catch (e) {
       const failure = poolFailure() >>> 0;
       if (failure === 0) throw e;
@@ -190,6 +216,50 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
         `(${cString(failure).split('\n')[0]}); later kernels run on the calling thread only`, { cause: e });
     }
   }
+
+  // Meta holds each view as dtype, ndim, offset, shape, strides (native/addon.ts putView).
+  const skipView = (q: number): number => q + 3 + 2 * meta![q + 1];
+  /**
+   * `index` when the view at meta[q] covers all of `out` from element 0 in row-major
+   * order, so that the kernel writes every element (putOut's outputs), else -1.
+   */
+  const freshOut = (q: number, out: TypedArray, index: number): number => {
+    const m = meta!;
+    const nd = m[q + 1];
+    if (m[q + 2] !== 0) return -1;
+    let n = 1;
+    for (let d = nd - 1; d >= 0; d--) {
+      const size = m[q + 3 + d];
+      if (size !== 1 && m[q + 3 + nd + d] !== n) return -1;
+      n *= size;
+    }
+    return n === out.length ? index : -1;
+  };
+  // Where the output's view starts: unary and binary put 6 numbers first.
+  const UNARY_AT = 6;
+
+  /** Fills a contiguous float View without a call: what the kernel writes (value rounded to the buffer's type). */
+  const fillHere = (dst: TypedArray): boolean => {
+    const m = meta!;
+    const float = (m[1] === 0 && dst instanceof Float32Array) || (m[1] === 1 && dst instanceof Float64Array);
+    if (!float || !contiguousAt(1)) return false;
+    let n = 1;
+    for (let d = 0; d < m[2]; d++) n *= m[4 + d];
+    if (m[3] + n > dst.length) return false; // the kernel's bounds check raises
+    dst.fill(m[0], m[3], m[3] + n);
+    return true;
+  };
+  /** The view at meta[q] is row-major contiguous (any offset). */
+  const contiguousAt = (q: number): boolean => {
+    const m = meta!;
+    const nd = m[q + 1];
+    for (let d = nd - 1, s = 1; d >= 0; d--) {
+      const size = m[q + 3 + d];
+      if (size !== 1 && m[q + 3 + nd + d] !== s) return false;
+      s *= size;
+    }
+    return true;
+  };
 
   const glue = {
     unary: fn('tl_unary'), binary: fn('tl_binary'), ternary: fn('tl_ternary'), where: fn('tl_where'), copy: fn('tl_copy'),
@@ -246,12 +316,13 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
     isa: () => cString(isa()),
     cpuIsa: () => cString(cpuIsa()),
     setIsa: (name) => ISA_NAMES.includes(name) && setIsa(ISA_NAMES.indexOf(name)) === 1,
-    unary: (x, out) => void call(glue.unary, [x, out], [1]),
-    binary: (a, b, out) => void call(glue.binary, [a, b, out], [2]),
+    unary: (x, out) => void call(glue.unary, [x, out], [1], undefined, freshOut(skipView(UNARY_AT), out, 1)),
+    binary: (a, b, out) => void call(glue.binary, [a, b, out], [2], undefined, freshOut(skipView(skipView(UNARY_AT)), out, 2)),
     ternary: (x, a, b, out) => bool(call(glue.ternary, [x, a, b, out], [3])),
-    where: (c, a, b, out) => void call(glue.where, [c, a, b, out], [3]),
+    where: (c, a, b, out) => void call(glue.where, [c, a, b, out], [3], undefined, freshOut(skipView(skipView(skipView(0))), out, 3)),
     copy: (src, dst) => void call(glue.copy, [src, dst], [1]),
-    fill: (dst) => void call(glue.fill, [dst], [0]),
+    // A contiguous float fill is TypedArray.fill: no copies in and out of the module.
+    fill: (dst) => void (fillHere(dst) || call(glue.fill, [dst], [0])),
     randomFill(out, state) {
       if (!(state instanceof Uint32Array) || state.length !== 624) {
         throw new RangeError("torchlette wasm: randomFill expects the generator's 624 words as a Uint32Array");
@@ -263,7 +334,7 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
     cumulative: (x, out) => void call(glue.cumulative, [x, out], [1]),
     softmax: (x, out) => void call(glue.softmax, [x, out], [1]),
     softmaxBackward: (g, y, out) => void call(glue.softmaxBackward, [g, y, out], [2]),
-    matmul: (a, b, out) => bool(call(glue.matmul, [a, b, out], [2])),
+    matmul: (a, b, out) => bool(call(glue.matmul, [a, b, out], [2], undefined, freshOut(skipView(skipView(0)), out, 2))),
     gather: (x, i, out) => index(call(glue.gather, [x, i, out], [2])),
     scatter: (dst, i, src) => index(call(glue.scatter, [dst, i, src], [0])),
     indexSelect: (x, i, out) => index(call(glue.indexSelect, [x, i, out], [2])),
