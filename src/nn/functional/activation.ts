@@ -192,8 +192,10 @@ export function rrelu_(...args: ArgsOf<typeof rrelu_Args>): Tensor {
 }
 
 // The in-place functional twins: relu_(input), elu_(input, alpha=1.) …
-export const relu_ = (x: Tensor): Tensor => relu(x, true);
-export const selu_ = (x: Tensor): Tensor => selu(x, true);
+const relu_Args = signature('relu_', [input] as const);
+const selu_Args = signature('selu_', [input] as const);
+export const relu_ = (...args: ArgsOf<typeof relu_Args>): Tensor => relu(args.length === 1 && args[0] instanceof Tensor ? args[0] : relu_Args.parse(args).input, true);
+export const selu_ = (...args: ArgsOf<typeof selu_Args>): Tensor => selu(args.length === 1 && args[0] instanceof Tensor ? args[0] : selu_Args.parse(args).input, true);
 
 const elu_Args = signature('elu_', [input, ['alpha', number, 1]] as const);
 export function elu_(...args: ArgsOf<typeof elu_Args>): Tensor {
