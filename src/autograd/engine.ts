@@ -139,7 +139,8 @@ function runHooks(node: Node, grads: (Tensor | null)[]): void {
   }
 }
 
-function accumulate(leaf: Tensor, incoming: Tensor, createGraph: boolean): void {
+/** Adds `incoming` into leaf.grad as AccumulateGrad does (hooks first; a copy the first time). */
+export function accumulate(leaf: Tensor, incoming: Tensor, createGraph: boolean): void {
   let g = incoming;
   if (leaf._leafHooks !== null) {
     for (const hook of leaf._leafHooks) {
