@@ -130,6 +130,7 @@ describe('torchlette in headless Chromium', { skip }, () => {
       const p = await freshPage(true);
       const got = await threadsRun(p.page, where);
       assert.equal(got.info.wasm?.path, '/torchlette-threads.wasm');
+      assert.equal(got.defaultThreads, got.hardwareConcurrency, 'threads by default: navigator.hardwareConcurrency');
       assert.equal(got.info.numThreads, 2);
       // no "(1 of 2 workers started …)" or "(a worker failed …)": the workers were up before the loop ran
       assert.equal(got.info.wasm?.why, 'the WebAssembly build of the native kernels, with worker threads');

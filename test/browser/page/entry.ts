@@ -11,8 +11,11 @@ type BackendName = 'js' | 'wasm' | 'wasm-threads';
 /** Both builds: loadWasm picks the threaded one where the page can run threads. */
 export const WASM_BUILDS = { single: '/torchlette.wasm', threads: '/torchlette-threads.wasm' };
 
-/** The loop's result, and backends.info() after it (the threaded runs check it). */
-export type ThreadsRun = LoopResult & { info: torch.BackendInfo };
+/**
+ * The loop's result, backends.info() after it (the threaded runs check it), and the threads
+ * loadWasm started with (navigator.hardwareConcurrency's, as Node's default is its cores).
+ */
+export type ThreadsRun = LoopResult & { info: torch.BackendInfo; defaultThreads: number; hardwareConcurrency: number };
 
 interface PageWorker {
   onmessage: ((e: { data: unknown }) => void) | null;
@@ -30,7 +33,8 @@ async function inPage(backend: BackendName): Promise<LoopResult | ThreadsRun> {
     const info = await torch.backends.loadWasm(WASM_BUILDS);
     // as many threads as Node's run (its kernels split by thread count); a page without threads keeps its one
     if (info.wasm?.path === WASM_BUILDS.threads) torch.setNumThreads(2);
-    return { ...trainLoop(), info: torch.backends.info() };
+    const hardwareConcurrency = (globalThis as unknown as { navigator: { hardwareConcurrency: number } }).navigator.hardwareConcurrency;
+    return { ...trainLoop(), info: torch.backends.info(), defaultThreads: info.numThreads, hardwareConcurrency };
   }
   return trainLoop();
 }

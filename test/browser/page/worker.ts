@@ -19,7 +19,8 @@ scope.onmessage = async (e) => {
     // threads in a Worker: the same builds and thread count as the page (entry.ts)
     const info = await torch.backends.loadWasm({ single: '/torchlette.wasm', threads: '/torchlette-threads.wasm' });
     if (info.wasm?.path === '/torchlette-threads.wasm') torch.setNumThreads(2);
-    scope.postMessage({ ok: true, result: { ...trainLoop(), info: torch.backends.info() } });
+    const hardwareConcurrency = (globalThis as unknown as { navigator: { hardwareConcurrency: number } }).navigator.hardwareConcurrency;
+    scope.postMessage({ ok: true, result: { ...trainLoop(), info: torch.backends.info(), defaultThreads: info.numThreads, hardwareConcurrency } });
   } catch (err) {
     scope.postMessage({ ok: false, error: err instanceof Error ? `${err.message}\n${err.stack}` : String(err) });
   }
