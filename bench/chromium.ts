@@ -78,8 +78,11 @@ async function main(): Promise<void> {
       const result = JSON.parse(line) as Record<string, unknown>;
       delete result.peakRssMB; // not measurable in a page
       const info = out.info;
-      if (framework === 'torchlette') Object.assign(result, { threads: info.numThreads, wasm: (info.wasm as { path?: string } | null)?.path });
-      else Object.assign(result, { threads: info.threads ?? 1, tfjs: info });
+      // what ran (a skipped workload, e.g. TF.js wasm's LeNet, ran nothing)
+      if (result.skip === undefined) {
+        if (framework === 'torchlette') Object.assign(result, { threads: info.numThreads, wasm: (info.wasm as { path?: string } | null)?.path });
+        else Object.assign(result, { threads: info.threads ?? 1, tfjs: info });
+      }
       const version = await browser.version();
       console.log(JSON.stringify({ ...result, chromium: version, ...(problems.length ? { problems } : {}) }));
     } finally {
