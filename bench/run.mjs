@@ -44,7 +44,16 @@ const ROWS = [
   { id: 'W1 wasm GEMM n=1024 2T', args: ['gemm', '1024'], kind: 'rate', target: null, tlEnv: { TORCHLETTE_BACKEND: 'wasm', TORCHLETTE_THREADS: '2' }, noTorch: true },
   { id: 'W2 wasm MLP', args: ['mlp'], kind: 'rate', target: null, tlEnv: { TORCHLETTE_BACKEND: 'wasm' }, noTorch: true },
   { id: 'W3 wasm LeNet-5', args: ['lenet'], kind: 'rate', target: null, tlEnv: { TORCHLETTE_BACKEND: 'wasm' }, noTorch: true },
+  // C: the W rows' workloads in headless Chromium (bench/chromium.ts runs bench/torchlette.ts and
+  // bench/tfjs.mjs unchanged in a crossOriginIsolated page), next to TF.js's cpu, wasm and
+  // webgl backends in the same Chromium. Included when chromium exists; --chromium runs only
+  // these, --no-chromium leaves them out.
+  { id: 'C1 Chromium wasm GEMM n=1024 1T', args: ['gemm', '1024'], kind: 'rate', target: null, tlEnv: { TORCHLETTE_BACKEND: 'wasm', TORCHLETTE_THREADS: '1' }, noTorch: true, chromium: true },
+  { id: 'C1 Chromium wasm GEMM n=1024 2T', args: ['gemm', '1024'], kind: 'rate', target: null, tlEnv: { TORCHLETTE_BACKEND: 'wasm', TORCHLETTE_THREADS: '2' }, noTorch: true, chromium: true },
+  { id: 'C2 Chromium wasm MLP', args: ['mlp'], kind: 'rate', target: null, tlEnv: { TORCHLETTE_BACKEND: 'wasm' }, noTorch: true, chromium: true },
+  { id: 'C3 Chromium wasm LeNet-5', args: ['lenet'], kind: 'rate', target: null, tlEnv: { TORCHLETTE_BACKEND: 'wasm' }, noTorch: true, chromium: true },
 ];
+const CHROMIUM = process.env.TORCHLETTE_CHROMIUM ?? '/usr/bin/chromium';
 const TFJS_MIN_SPEEDUP = 5;
 
 function run(cmd, args, extraEnv = {}, timeoutMs = 20 * 60 * 1000) {
@@ -78,6 +87,8 @@ const noTfjs = argv.includes('--no-tfjs');
 // takes minutes on the conv rows); the other rows show it as left out.
 const tfjsFor = argv.find((a) => a.startsWith('--tfjs-for='))?.slice('--tfjs-for='.length).split(',');
 const filters = argv.filter((a) => !a.startsWith('--'));
+const chromiumOnly = argv.includes('--chromium');
+const chromiumMissing = argv.includes('--no-chromium') ? '--no-chromium' : existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}`;
 const N = String(cpus().length);
 // PyTorch at its best: each workload runs in every thread setup and the best one counts
 // (on 2 cores, PyTorch's default 2 OpenMP + 2 BLAS threads oversubscribe and is its worst).
@@ -87,7 +98,9 @@ const TORCH_SETUPS = [
   { name: `${N}OMP+1BLAS`, env: { TORCH_THREADS: N, OMP_NUM_THREADS: N, OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } },
 ];
 const better = (kind, a, b) => (a.value === undefined ? b : b.value === undefined ? a : (kind === 'rate' ? b.value > a.value : b.value < a.value) ? b : a);
-const rows = ROWS.filter((r) => filters.length === 0 || filters.some((f) => r.id.toLowerCase().startsWith(f.toLowerCase())));
+const rows = ROWS.filter((r) => filters.length === 0 || filters.some((f) => r.id.toLowerCase().startsWith(f.toLowerCase())))
+  .filter((r) => (r.chromium ? !chromiumMissing : !chromiumOnly));
+if (chromiumMissing && ROWS.some((r) => r.chromium && !rows.includes(r))) console.log(`The C rows (Chromium) are left out: ${chromiumMissing}.`);
 const tfjsMissing = noTfjs ? 'left out (--no-tfjs)' : ensureTfjs();
 const torchMissing = pythonTorch();
 const tsx = ['--import', 'tsx'];
@@ -95,6 +108,19 @@ const tsx = ['--import', 'tsx'];
 const results = [];
 for (const row of rows) {
   process.stdout.write(`${row.id}: torchlette`);
+  if (row.chromium) {
+    // all in Chromium: torchlette, then TF.js's three browser backends, each in a fresh page
+    const page = (runner, env = {}) => run(process.execPath, [...tsx, 'bench/chromium.ts', runner, ...row.args], env);
+    const res = { row, tl: page('torchlette', row.tlEnv), pt: { skip: 'not compared' } };
+    const tfjsSkip = tfjsMissing ?? (tfjsFor && !tfjsFor.some((p) => row.id.startsWith(p)) ? 'left out (--tfjs-for)' : null);
+    for (const b of ['cpu', 'wasm', 'webgl']) {
+      process.stdout.write(`, tfjs-${b}`);
+      res[b] = tfjsSkip ? { error: tfjsSkip } : page(`tfjs-${b}`);
+    }
+    process.stdout.write('\n');
+    results.push(res);
+    continue;
+  }
   const res = { row, tl: run(process.execPath, [...tsx, 'bench/torchlette.ts', ...row.args], row.tlEnv ?? {}) };
   process.stdout.write(', PyTorch');
   if (row.noTorch) res.pt = { skip: 'not compared' };
@@ -113,6 +139,7 @@ for (const row of rows) {
   res.cpu = tfjsSkip ? { error: tfjsSkip } : run(process.execPath, [...tsx, 'bench/tfjs.mjs', 'cpu', ...row.args]);
   process.stdout.write(', tfjs-wasm\n');
   res.wasm = tfjsSkip ? { error: tfjsSkip } : run(process.execPath, [...tsx, 'bench/tfjs.mjs', 'wasm', ...row.args]);
+  res.webgl = { skip: 'Chromium only' };
   results.push(res);
 }
 
@@ -127,14 +154,14 @@ const speedup = (row, tl, peer) => {
 const mark = (s, target) => (s === null || target === null ? '' : s >= target ? ' ✓' : ' ✗');
 
 const withOb = Boolean(OPENBLAS_DIR) && !torchMissing;
-const header = ['workload', 'unit', 'torchlette', 'PyTorch best (setup)', ...TORCH_SETUPS.map((t) => `PyTorch ${t.name}`), ...(withOb ? ['PyTorch+OpenBLAS'] : []), 'tfjs-cpu', 'tfjs-wasm', 'vs PyTorch',
+const header = ['workload', 'unit', 'torchlette', 'PyTorch best (setup)', ...TORCH_SETUPS.map((t) => `PyTorch ${t.name}`), ...(withOb ? ['PyTorch+OpenBLAS'] : []), 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgl', 'vs PyTorch',
   ...(withOb ? ['vs PyTorch+OpenBLAS'] : []), 'vs best TF.js', 'threads (tl/pt/tfjs)'];
 const lines = [];
 for (const res of results) {
-  const { row, tl, pt, ob, cpu, wasm } = res;
+  const { row, tl, pt, ob, cpu, wasm, webgl } = res;
   const sPt = speedup(row, tl, pt);
   const sOb = withOb ? speedup(row, tl, ob) : null;
-  const tf = [cpu, wasm].filter((r) => r.value !== undefined);
+  const tf = [cpu, wasm, webgl].filter((r) => r.value !== undefined);
   const best = tf.length ? tf.reduce((a, b) => (row.kind === 'rate' ? (a.value >= b.value ? a : b) : a.value <= b.value ? a : b)) : null;
   const sTf = best ? speedup(row, tl, best) : null;
   const unit = tl.unit ?? pt.unit ?? '';
@@ -152,15 +179,23 @@ for (const res of results) {
     ...(withOb ? [cell(ob)] : []),
     cell(cpu),
     cell(wasm),
+    cell(webgl),
     `${vs(sPt)} (target ${row.target ?? '-'})`,
     ...(withOb ? [vs(sOb)] : []),
     sTf === null ? 'n/a' : `${sTf.toFixed(1)}x${mark(sTf, TFJS_MIN_SPEEDUP)}`,
-    `${tl.threads ?? '-'}/${pt.threads ?? '-'}/1`,
+    `${tl.threads ?? '-'}/${pt.threads ?? '-'}/${best?.threads ?? 1}`,
   ]);
 }
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => String(l[i]).length)));
 const row = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
 const table = [row(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.map(row)].join('\n');
+
+/** What TF.js's wasm backend ran on in Chromium (its threaded SIMD build in a crossOriginIsolated page). */
+function describeTfjsWasm() {
+  const t = results.map((r) => r.wasm?.tfjs).find((x) => x && x.backend === 'wasm');
+  if (!t) return 'not run';
+  return `${t.multithread ? 'threaded ' : ''}${t.simd ? 'SIMD ' : ''}build, XNNPACK threads ${t.threads}`;
+}
 
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const note = [
@@ -175,6 +210,11 @@ const note = [
   `PyTorch: Debian's 1.13 as installed (its libblas.so.3), in each thread setup — 1T: 1 thread; ${N}T: all OpenMP and BLAS threads;`,
   `${N}OMP+1BLAS: all OpenMP threads, 1 BLAS thread — and compared at its best setup per workload (OMP_WAIT_POLICY left at its default).`,
   ...(withOb ? [`PyTorch+OpenBLAS: the same with OpenBLAS 0.3.21 (BLAS threads: all cores for B1, 1 for the models).`] : []),
+  ...(results.some((r) => r.row.chromium) ? [
+    `C rows: the W rows' workloads (bench/torchlette.ts, bench/tfjs.mjs) in headless Chromium ${results.map((r) => r.tl.chromium).find(Boolean) ?? ''} (bench/chromium.ts),`,
+    `one fresh page each, served crossOriginIsolated: torchlette on its threaded wasm build, TF.js on cpu, wasm (${describeTfjsWasm()})`,
+    `and webgl (${results.map((r) => r.webgl?.tfjs?.renderer).find(Boolean) ?? 'no renderer reported'}); vs best TF.js: against the best of the three.`,
+  ] : []),
 ].join('\n');
 console.log(`\n${table}\n\n${note}\n${machine}`);
 writeFileSync(join(here, 'results.json'), JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2));

@@ -11,10 +11,11 @@ import * as esbuild from 'esbuild';
 
 /**
  * Bundles `entryPoints` ({ outName: sourcePath }) into `outdir` as browser ESM (`plugins`: more
- * esbuild plugins, e.g. the browser tests' import redirections). Throws on any
+ * esbuild plugins, e.g. the browser tests' import redirections; `splitting`: dynamic imports
+ * become chunks sharing the modules they import, as bench/chromium's page needs). Throws on any
  * esbuild error or warning (the issue's bar: zero of each). Returns esbuild's metafile.
  */
-export async function bundle({ entryPoints, outdir, minify = false, sourcemap = false, plugins = [] }) {
+export async function bundle({ entryPoints, outdir, minify = false, sourcemap = false, plugins = [], splitting = false }) {
   const result = await esbuild.build({
     entryPoints,
     outdir,
@@ -25,6 +26,7 @@ export async function bundle({ entryPoints, outdir, minify = false, sourcemap = 
     minify,
     sourcemap,
     metafile: true,
+    splitting,
     logLevel: 'silent',
     plugins,
   });

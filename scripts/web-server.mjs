@@ -25,9 +25,10 @@ const TYPES = {
 /**
  * Serves `mounts`: URL prefix → folder on disk (e.g. { '/': 'examples/web', '/assets/': 'assets' }),
  * the longest matching prefix first; `files`: exact URL → file on disk. Resolves with
- * { server, url, close } once listening on `port` (0: a free port).
+ * { server, url, close } once listening on `port` (0: a free port). `isolate: false` leaves
+ * out the COOP/COEP headers (the browser tests' page without SharedArrayBuffer).
  */
-export async function startServer({ mounts = {}, files = {}, port = 0, log = false } = {}) {
+export async function startServer({ mounts = {}, files = {}, port = 0, log = false, isolate = true } = {}) {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -51,12 +52,14 @@ export async function startServer({ mounts = {}, files = {}, port = 0, log = fal
         body = null;
       }
     }
-    const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-store',
-    };
+    const headers = isolate
+      ? {
+          'Cross-Origin-Opener-Policy': 'same-origin',
+          'Cross-Origin-Embedder-Policy': 'require-corp',
+          'Cross-Origin-Resource-Policy': 'same-origin',
+          'Cache-Control': 'no-store',
+        }
+      : { 'Cache-Control': 'no-store' };
     if (body === null) {
       if (log) console.log(`404 ${path}`);
       res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });

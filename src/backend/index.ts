@@ -91,9 +91,12 @@ function useWasm(module: Addon, origin: AddonOrigin): void {
 /**
  * Loads the WebAssembly build asynchronously (the way a web page must: browsers do not
  * compile a large module synchronously on the main thread) from `source` — a URL or string
- * URL, the bytes, a fetch Response, or an already compiled WebAssembly.Module; by default the
- * .wasm shipped next to the package's modules (Vite rewrites that URL; with esbuild, serve
- * prebuilds/wasm/torchlette.wasm and pass its URL). When the JS backend is active because no
+ * URL, the bytes, a fetch Response, or an already compiled WebAssembly.Module; or both builds,
+ * `{ single, threads }`, the threaded one used where the page is crossOriginIsolated (served
+ * with COOP/COEP headers) and `single` elsewhere (backends.info().wasm.why says why); by default
+ * the .wasm shipped next to the package's modules, threaded where it can be (Vite rewrites those
+ * URLs; with esbuild, serve prebuilds/wasm/torchlette.wasm and torchlette-threads.wasm and pass
+ * their URLs). With threads it resolves once the worker threads have started. When the JS backend is active because no
  * faster one was found (auto selection) or TORCHLETTE_BACKEND=wasm, ops switch to the
  * WebAssembly backend; the native backend, when active, stays. Returns backends.info().
  */

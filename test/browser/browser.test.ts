@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import type { Plugin } from 'esbuild';
 import type { Page } from 'playwright-core';
 import type { LoopResult } from './programs/train-loop.js';
+import type { ThreadsRun } from './page/entry.js';
 import { browserSkip, ROOT, startSession, type Session } from './harness.js';
 
 const skip = browserSkip();
@@ -39,14 +40,18 @@ const kernelRedirects: Plugin = {
   },
 };
 
-/** The loop run by Node on `backend` (a fresh process: the backend is chosen when torchlette loads). */
-function nodeRun(backend: 'js' | 'wasm'): Promise<LoopResult> {
+/**
+ * The loop run by Node on `backend` (a fresh process: the backend is chosen when torchlette
+ * loads): the single-threaded wasm build, or with `threads` the threaded one on that many
+ * threads. The threaded kernels split reductions by the thread count, so 2 threads round
+ * differently from 1 (measured: the last losses differ in the last bits); which thread runs
+ * which part does not matter, so 2 threads in Node and in a page must agree bit for bit.
+ */
+function nodeRun(backend: 'js' | 'wasm', threads?: number): Promise<LoopResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'programs', 'run-node.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'programs', 'run-node.ts'), ...(threads ? [String(threads)] : [])], {
       cwd: ROOT,
-      // A page runs the single-threaded wasm build (platform/browser/threads.ts): Node runs the
-      // same build, since reductions split across threads round differently.
-      env: { ...process.env, TORCHLETTE_BACKEND: backend, TORCHLETTE_WASM_THREADS: '0' },
+      env: { ...process.env, TORCHLETTE_BACKEND: backend, TORCHLETTE_WASM_THREADS: threads ? undefined : '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '', err = '';
@@ -70,11 +75,12 @@ describe('torchlette in headless Chromium', { skip }, () => {
   let session: Session;
   let page: Page;
   let problems: string[];
-  const node: Partial<Record<'js' | 'wasm', Promise<LoopResult>>> = {};
+  const node: Partial<Record<'js' | 'wasm' | 'wasm2', Promise<LoopResult>>> = {};
 
   before(async () => {
     node.js = nodeRun('js');
     node.wasm = nodeRun('wasm');
+    node.wasm2 = nodeRun('wasm', 2);
     session = await startSession({
       entries: { entry: join(HERE, 'page', 'entry.ts'), worker: join(HERE, 'page', 'worker.ts'), kernels: join(HERE, 'page', 'kernels.ts') },
       html: { 'index.html': HTML, 'kernels.html': KERNELS_HTML },
@@ -106,6 +112,47 @@ describe('torchlette in headless Chromium', { skip }, () => {
       });
     }
   }
+
+  /** Loads a fresh copy of the test page (torchlette's backend state is per page) and waits for it. */
+  async function freshPage(isolated: boolean): Promise<{ page: Page; problems: string[] }> {
+    const p = await session.open('/index.html', { isolated });
+    await p.page.waitForFunction(() => 'torchletteTest' in globalThis, undefined, { timeout: 20_000 }).catch((e: Error) => {
+      throw new Error(`the test page did not load: ${p.problems.join('; ') || e.message}`);
+    });
+    return p;
+  }
+
+  const threadsRun = (p: Page, where: 'inPage' | 'inWorker') =>
+    p.evaluate((w) => (globalThis as unknown as { torchletteTest: Record<string, (b: string) => Promise<ThreadsRun>> }).torchletteTest[w]('wasm-threads'), where);
+
+  for (const where of ['inPage', 'inWorker'] as const) {
+    test(`threaded wasm, ${where === 'inPage' ? 'in the page' : 'in a module Worker'}: 2 threads, every loss equals Node's 2-thread run bit for bit`, async () => {
+      const p = await freshPage(true);
+      const got = await threadsRun(p.page, where);
+      assert.equal(got.info.wasm?.path, '/torchlette-threads.wasm');
+      assert.equal(got.defaultThreads, got.hardwareConcurrency, 'threads by default: navigator.hardwareConcurrency');
+      assert.equal(got.info.numThreads, 2);
+      // no "(1 of 2 workers started …)" or "(a worker failed …)": the workers were up before the loop ran
+      assert.equal(got.info.wasm?.why, 'the WebAssembly build of the native kernels, with worker threads');
+      assertSameRun(got, await node.wasm2!, `threaded wasm ${where}`);
+      if (where === 'inPage') {
+        // 4 threads asked for, 2 new workers not started yet: the kernels run on the threads that are up
+        assert.equal(await p.page.evaluate(() => (globalThis as unknown as { torchletteTest: { lateWorkers(): boolean } }).torchletteTest.lateWorkers()), true);
+      }
+      assert.deepEqual(p.problems, []);
+    });
+  }
+
+  test('a page without COOP/COEP runs the single-threaded build and says why', async () => {
+    const p = await freshPage(false);
+    assert.equal(await p.page.evaluate(() => (globalThis as unknown as { torchletteTest: { crossOriginIsolated: boolean } }).torchletteTest.crossOriginIsolated), false);
+    const got = await threadsRun(p.page, 'inPage');
+    assert.equal(got.info.wasm?.path, '/torchlette.wasm');
+    assert.equal(got.info.numThreads, 1);
+    assert.match(got.info.wasm?.why ?? '', /\(one thread: the page is not cross-origin isolated, so it has no SharedArrayBuffer: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp/);
+    assertSameRun(got, await node.wasm!, 'single-threaded wasm in a page without COOP/COEP');
+    assert.deepEqual(p.problems, []);
+  });
 
   test("test/backend's kernel tests on the wasm backend, in the page", async () => {
     const k = await session.open('/kernels.html');

@@ -18,6 +18,7 @@ import { startServer } from '../../scripts/web-server.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WASM_FILE = join(ROOT, 'prebuilds', 'wasm', 'torchlette.wasm');
+export const WASM_THREADS_FILE = join(ROOT, 'prebuilds', 'wasm', 'torchlette-threads.wasm');
 export const CHROMIUM = process.env.TORCHLETTE_CHROMIUM ?? '/usr/bin/chromium';
 
 /** false, or why the browser tests are skipped (only ever by TORCHLETTE_SKIP_BROWSER=1). Throws when chromium is missing. */
@@ -40,14 +41,18 @@ export interface PageProblems {
 export interface Session {
   url: string;
   browser: Browser;
-  /** Opens `path` and records every page error, console error and failed request (also from workers). */
-  open(path: string): Promise<{ page: Page } & PageProblems>;
+  /**
+   * Opens `path` and records every page error, console error and failed request (also from
+   * workers). `isolated: false`: from a second server that sends no COOP/COEP headers.
+   */
+  open(path: string, opts?: { isolated?: boolean }): Promise<{ page: Page } & PageProblems>;
   close(): Promise<void>;
 }
 
 /**
  * Bundles `entries` ({ 'name': sourcePath } → /name.js) into a temporary folder next to the
- * given `html` pages and serves them, plus /torchlette.wasm and anything in `files`.
+ * given `html` pages and serves them, plus /torchlette.wasm, /torchlette-threads.wasm and
+ * anything in `files`, twice: crossOriginIsolated (COOP/COEP) and not.
  */
 export async function startSession(opts: {
   entries: Record<string, string>;
@@ -58,7 +63,9 @@ export async function startSession(opts: {
   const dir = mkdtempSync(join(tmpdir(), 'torchlette-browser-'));
   for (const [name, text] of Object.entries(opts.html)) writeFileSync(join(dir, name), text);
   await bundle({ entryPoints: opts.entries, outdir: dir, plugins: opts.plugins });
-  const server = await startServer({ mounts: { '/': dir }, files: { '/torchlette.wasm': WASM_FILE, ...opts.files } });
+  const served = { mounts: { '/': dir }, files: { '/torchlette.wasm': WASM_FILE, '/torchlette-threads.wasm': WASM_THREADS_FILE, ...opts.files } };
+  const server = await startServer(served);
+  const plain = await startServer({ ...served, isolate: false });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -69,7 +76,7 @@ export async function startSession(opts: {
   return {
     url: server.url,
     browser,
-    async open(path) {
+    async open(path, { isolated = true } = {}) {
       const page = await browser.newPage();
       pages.push(page);
       const problems: string[] = [];
@@ -84,13 +91,14 @@ export async function startSession(opts: {
       page.on('worker', (w) => w.on('console', (m) => {
         if (m.type() === 'error') problems.push(`worker console.error: ${m.text()}`);
       }));
-      await page.goto(server.url + path);
+      await page.goto((isolated ? server.url : plain.url) + path);
       return { page, problems };
     },
     async close() {
       for (const p of pages) await p.close().catch(() => {});
       await browser.close();
       await server.close();
+      await plain.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

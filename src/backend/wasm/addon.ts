@@ -86,11 +86,16 @@ function invoke(f: Fn, v: number[]): number {
 // each answers ENOSYS.
 const ENOSYS = 52;
 
+/** The threaded build's workers: how many were spawned and how many have started (entered tl_worker_main). */
+export interface WasmWorkers {
+  workers(): { spawned: number; started: number };
+}
+
 /**
  * An Addon over an instance of `module`. Throws when the module is not torchlette's.
  * For the threaded build, `host` starts its workers (without one it runs on one thread).
  */
-export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
+export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon & WasmWorkers {
   const WA = webAssembly();
   if (!WA) throw new Error('torchlette wasm: this JavaScript engine has no WebAssembly');
   const imports: Record<string, Record<string, unknown>> = {};
@@ -302,7 +307,10 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon {
   const bool = (r: number) => r === 2;
   const index = (r: number): number | null => (r === 2 ? null : tlBad());
 
+  const tlWorkers = threaded ? fn('tl_workers') : () => 0;
+
   return {
+    workers: () => ({ spawned: workers, started: tlWorkers() }),
     init(m: Float64Array): AddonOps {
       if (m.length > metaLen) throw new RangeError(`torchlette wasm: meta has ${m.length} slots, the module ${metaLen}`);
       meta = m;

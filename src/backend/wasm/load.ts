@@ -9,21 +9,33 @@ import { readFileSync } from '#platform/fs';
 import { env } from '#platform/os';
 import { fileURLToPath } from '#platform/path';
 import { wasmWorkerHost } from '#platform/threads';
-import type { AddonOps, LoadResult } from '../native/addon.js';
+import type { Addon, AddonOps, AddonOrigin, LoadResult } from '../native/addon.js';
 import { meta } from '../native/addon.js';
-import { createWasmAddon } from './addon.js';
+import { createWasmAddon, type WasmWorkers } from './addon.js';
 import { webAssembly, type WasmModule } from './api.js';
-import type { WorkerHost } from './threads.js';
+import { threadsUnavailable, waitForWorkers, type WorkerHost } from './threads.js';
 
 /** Where scripts/build-wasm.mjs writes the module (Node); `threads`: the shared-memory build. */
 export function wasmPath(threads = false): string {
   return fileURLToPath(defaultWasmUrl(threads));
 }
 
-/** What loadWasmAddonAsync accepts: where the .wasm is, its bytes, a fetch Response, or a compiled module. */
-export type WasmSource = URL | string | Uint8Array | ArrayBuffer | { arrayBuffer(): Promise<ArrayBuffer> } | WasmModule;
+/** One build of the module: where the .wasm is, its bytes, a fetch Response, or a compiled module. */
+export type WasmFile = URL | string | Uint8Array | ArrayBuffer | { arrayBuffer(): Promise<ArrayBuffer> } | WasmModule;
 
-function instantiate(module: WasmModule, path: string, check: (ops: AddonOps) => string | null, host?: WorkerHost): LoadResult {
+/**
+ * What loadWasmAddonAsync accepts: one build (the threaded build gets worker threads where
+ * the realm can have them), or both, `threads` used where worker threads and shared memory
+ * exist (a crossOriginIsolated page) and `single` elsewhere.
+ */
+export type WasmSource = WasmFile | { single: WasmFile; threads?: WasmFile };
+
+function instantiate(
+  module: WasmModule,
+  path: string,
+  check: (ops: AddonOps) => string | null,
+  host?: WorkerHost,
+): { ok: true; addon: Addon & WasmWorkers; ops: AddonOps; origin: AddonOrigin } | { ok: false; reason: string } {
   try {
     const addon = createWasmAddon(module, host);
     const ops = addon.init(meta);
@@ -71,11 +83,28 @@ export function loadWasmAddon(check: (ops: AddonOps) => string | null = () => nu
 /** WebAssembly.compile, which api.ts's synchronous subset does not declare. */
 type AsyncCompile = { compile(bytes: Uint8Array | ArrayBuffer): Promise<WasmModule>; Module: new (...args: never[]) => WasmModule };
 
-/** Like loadWasmAddon, from `source` (default: the single-threaded .wasm shipped next to the package's modules) and asynchronously. */
+/** Whether `module` is the threaded build (it imports its memory, a shared one). */
+function isThreaded(module: WasmModule): boolean {
+  return webAssembly()!.Module.imports(module).some((imp) => imp.kind === 'memory');
+}
+
+/**
+ * Like loadWasmAddon, from `source` and asynchronously. By default the threaded .wasm shipped
+ * next to the package's modules where worker threads and shared memory exist (a page: served
+ * crossOriginIsolated), else the single-threaded one, and the origin's `why` says why one
+ * thread. With threads, resolves once the workers have started (a page's Web Workers start
+ * only after it yields; kernels run on the calling thread until then).
+ */
 export async function loadWasmAddonAsync(source: WasmSource | undefined, check: (ops: AddonOps) => string | null = () => null): Promise<LoadResult> {
   const WA = webAssembly() as unknown as AsyncCompile | undefined;
   if (!WA) return { ok: false, reason: 'this JavaScript engine has no WebAssembly' };
-  const src = source ?? defaultWasmUrl();
+  const off = env('TORCHLETTE_WASM_THREADS') === '0' ? 'TORCHLETTE_WASM_THREADS=0' : null;
+  const host = off === null && typeof SharedArrayBuffer !== 'undefined' ? wasmWorkerHost() : undefined;
+  const noThreads = off ?? (host ? null : threadsUnavailable() ?? 'no worker threads here');
+  let src: WasmFile;
+  if (source === undefined) src = defaultWasmUrl(host !== undefined);
+  else if (typeof source === 'object' && 'single' in source) src = host && source.threads !== undefined ? source.threads : source.single;
+  else src = source;
   let module: WasmModule;
   let path = '<bytes>';
   try {
@@ -96,7 +125,21 @@ export async function loadWasmAddonAsync(source: WasmSource | undefined, check: 
   } catch (e) {
     return { ok: false, reason: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
-  return instantiate(module, path, check);
+  const threaded = isThreaded(module);
+  if (threaded && typeof SharedArrayBuffer === 'undefined') {
+    return { ok: false, reason: `${path} is the threaded build, which needs shared memory: ${noThreads}; or load the single-threaded torchlette.wasm` };
+  }
+  const r = instantiate(module, path, check, threaded ? host : undefined);
+  if (!r.ok) return r;
+  let why = r.origin.why;
+  if (!threaded) why += noThreads ? ` (one thread: ${noThreads})` : ' (one thread: the single-threaded build was loaded)';
+  else if (!host) why += ` (one thread: ${noThreads})`;
+  else {
+    const w = r.addon.workers();
+    const late = await waitForWorkers(() => r.addon.workers().started, w.spawned, host);
+    if (late) why += ` (${late}; kernels run on the threads that are up)`;
+  }
+  return { ...r, origin: { ...r.origin, why } };
 }
 
 async function fetchOk(url: URL): Promise<{ arrayBuffer(): Promise<ArrayBuffer> }> {

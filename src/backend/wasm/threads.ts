@@ -3,7 +3,8 @@
 // stack pointer at a stack the calling thread allocated for it, and enters
 // tl_worker_main (native/wasm/parallel_threads.cc), which waits for kernel jobs and
 // never returns. How a worker is started is the platform's business (a WorkerHost:
-// worker_threads in Node, platform/node/threads.ts wasmWorkerHost; Web Workers in a page, webWorkerHost below);
+// worker_threads in Node, platform/node/threads.ts wasmWorkerHost; Web Workers in a page,
+// platform/browser/threads.ts);
 // this file only says what the worker runs. No Node API here.
 import type { WasmMemory, WasmModule } from './api.js';
 
@@ -26,12 +27,14 @@ export interface WorkerHost {
    * a job (Node's main thread may; a page's main thread may not: it spins instead).
    */
   mainCanWait: boolean;
+  /** Why a worker failed to start, once one has (hosts that can tell). */
+  failure?(): string | undefined;
 }
 
 /**
  * The worker's script: defines `start(d)`, which each host calls its own way (a Node
  * worker with its workerData, platform/node/threads.ts; a Web Worker with its first
- * message, webWorkerHost below). WASI imports answer ENOSYS (52) as on the calling thread
+ * message, platform/browser/threads.ts). WASI imports answer ENOSYS (52) as on the calling thread
  * (src/backend/wasm/addon.ts).
  */
 export const WORKER_SOURCE = `'use strict';
@@ -61,31 +64,33 @@ function start(d) {
 }
 `;
 
-interface BrowserGlobals {
-  Worker?: new (url: string) => { postMessage(data: unknown): void };
-  Blob?: new (parts: string[], options: { type: string }) => unknown;
-  URL?: { createObjectURL(blob: unknown): string };
-  crossOriginIsolated?: boolean;
-  navigator?: { hardwareConcurrency?: number };
-  window?: unknown;
+/**
+ * Why this JS realm gets no WebAssembly threads (the platform's wasmWorkerHost returned
+ * undefined), or null when it could have them. Said in backends.info() when a page falls
+ * back to one thread.
+ */
+export function threadsUnavailable(): string | null {
+  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
+  if (typeof SharedArrayBuffer === 'undefined' || g.crossOriginIsolated === false) {
+    return 'the page is not cross-origin isolated, so it has no SharedArrayBuffer: serve it with the headers ' +
+      'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp for WebAssembly threads';
+  }
+  if (g.Worker === undefined) return 'this JavaScript realm cannot start workers';
+  return null;
 }
 
 /**
- * Web Workers, where the page may share memory with them (crossOriginIsolated: served
- * with COOP/COEP headers); undefined elsewhere (the single-threaded build is used then).
+ * Resolves once `started()` workers reach `wanted` (or with why not: a worker failed, or
+ * none came within `timeoutMs`), yielding to the event loop between polls so that the
+ * browser can start them. Kernels are correct meanwhile: they run on the threads that are up.
  */
-export function webWorkerHost(): WorkerHost | undefined {
-  const g = globalThis as BrowserGlobals;
-  const { Worker, Blob, URL } = g;
-  if (!Worker || !Blob || !URL || g.crossOriginIsolated !== true) return undefined;
-  let url: string | undefined;
-  return {
-    spawn(source, start) {
-      url ??= URL.createObjectURL(new Blob([`${source}\nself.onmessage = (e) => start(e.data);\n`], { type: 'text/javascript' }));
-      new Worker(url).postMessage(start);
-    },
-    cores: g.navigator?.hardwareConcurrency ?? 1,
-    // A page's main thread (window) must not block; a worker running torchlette may.
-    mainCanWait: g.window === undefined,
-  };
+export async function waitForWorkers(started: () => number, wanted: number, host: WorkerHost, timeoutMs = 10_000): Promise<string | null> {
+  const t0 = Date.now();
+  for (let delay = 1; started() < wanted; delay = Math.min(delay * 2, 50)) {
+    const failed = host.failure?.();
+    if (failed) return `a worker failed to start: ${failed}`;
+    if (Date.now() - t0 > timeoutMs) return `${started()} of ${wanted} workers started within ${timeoutMs / 1000} s`;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+  return null;
 }

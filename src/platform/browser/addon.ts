@@ -17,8 +17,8 @@ export function wasmBytesSync(_threads = false): { ok: true; bytes: Uint8Array; 
 
 /**
  * Where the .wasm lies next to this module (Vite and unbundled ESM rewrite/resolve this
- * pattern). Pages load the single-threaded build (wasmWorkerHost gives them no threads yet).
+ * pattern); `threads`: the shared-memory build, which crossOriginIsolated pages load.
  */
-export function defaultWasmUrl(_threads = false): URL {
-  return new URL('../../../prebuilds/wasm/torchlette.wasm', import.meta.url);
+export function defaultWasmUrl(threads = false): URL {
+  return threads ? new URL('../../../prebuilds/wasm/torchlette-threads.wasm', import.meta.url) : new URL('../../../prebuilds/wasm/torchlette.wasm', import.meta.url);
 }

@@ -5,7 +5,17 @@ import * as torch from '../../../src/index.js';
 import { jsBackend, setBackend } from '../../../src/backend/index.js';
 import { trainLoop, type LoopResult } from '../programs/train-loop.js';
 
-type BackendName = 'js' | 'wasm';
+/** 'wasm-threads': the threaded build where the page is crossOriginIsolated (2 threads), else the single-threaded one. */
+type BackendName = 'js' | 'wasm' | 'wasm-threads';
+
+/** Both builds: loadWasm picks the threaded one where the page can run threads. */
+export const WASM_BUILDS = { single: '/torchlette.wasm', threads: '/torchlette-threads.wasm' };
+
+/**
+ * The loop's result, backends.info() after it (the threaded runs check it), and the threads
+ * loadWasm started with (navigator.hardwareConcurrency's, as Node's default is its cores).
+ */
+export type ThreadsRun = LoopResult & { info: torch.BackendInfo; defaultThreads: number; hardwareConcurrency: number };
 
 interface PageWorker {
   onmessage: ((e: { data: unknown }) => void) | null;
@@ -15,10 +25,17 @@ interface PageWorker {
 }
 const WorkerClass = (globalThis as unknown as { Worker: new (url: string, o: { type: 'module' }) => PageWorker }).Worker;
 
-async function inPage(backend: BackendName): Promise<LoopResult> {
+async function inPage(backend: BackendName): Promise<LoopResult | ThreadsRun> {
   // the library's own page loader; the JS backend is what a page runs before it
   if (backend === 'wasm') await torch.backends.loadWasm('/torchlette.wasm');
-  else setBackend(jsBackend);
+  else if (backend === 'js') setBackend(jsBackend);
+  else {
+    const info = await torch.backends.loadWasm(WASM_BUILDS);
+    // as many threads as Node's run (its kernels split by thread count); a page without threads keeps its one
+    if (info.wasm?.path === WASM_BUILDS.threads) torch.setNumThreads(2);
+    const hardwareConcurrency = (globalThis as unknown as { navigator: { hardwareConcurrency: number } }).navigator.hardwareConcurrency;
+    return { ...trainLoop(), info: torch.backends.info(), defaultThreads: info.numThreads, hardwareConcurrency };
+  }
   return trainLoop();
 }
 
@@ -39,8 +56,24 @@ function inWorker(backend: BackendName): Promise<LoopResult> {
   });
 }
 
+/**
+ * After inPage('wasm-threads'): more threads than workers started, and kernels run at once
+ * (no yield, so Chromium cannot start the new Web Workers): the job's parts run on the
+ * threads that are up, without waiting for the others. Returns whether the result is right.
+ */
+function lateWorkers(): boolean {
+  const a = torch.randn([300, 200]), b = torch.randn([200, 100]);
+  torch.setNumThreads(1);
+  const one = a.matmul(b).sum(1);
+  torch.setNumThreads(4);
+  const four = a.matmul(b).sum(1);
+  torch.setNumThreads(2);
+  return torch.allclose(one, four, 1e-5, 1e-5);
+}
+
 (globalThis as unknown as { torchletteTest: unknown }).torchletteTest = {
   inPage,
+  lateWorkers,
   inWorker,
   crossOriginIsolated: (globalThis as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
 };

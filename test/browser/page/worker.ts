@@ -4,7 +4,7 @@ import * as torch from '../../../src/index.js';
 import { trainLoop } from '../programs/train-loop.js';
 
 const scope = globalThis as unknown as {
-  onmessage: ((e: { data: { backend: 'js' | 'wasm' } }) => void) | null;
+  onmessage: ((e: { data: { backend: 'js' | 'wasm' | 'wasm-threads' } }) => void) | null;
   postMessage(data: unknown): void;
 };
 
@@ -12,7 +12,15 @@ scope.onmessage = async (e) => {
   try {
     // a fresh Worker runs on the JS backend until loadWasm
     if (e.data.backend === 'wasm') await torch.backends.loadWasm('/torchlette.wasm');
-    scope.postMessage({ ok: true, result: trainLoop() });
+    if (e.data.backend !== 'wasm-threads') {
+      scope.postMessage({ ok: true, result: trainLoop() });
+      return;
+    }
+    // threads in a Worker: the same builds and thread count as the page (entry.ts)
+    const info = await torch.backends.loadWasm({ single: '/torchlette.wasm', threads: '/torchlette-threads.wasm' });
+    if (info.wasm?.path === '/torchlette-threads.wasm') torch.setNumThreads(2);
+    const hardwareConcurrency = (globalThis as unknown as { navigator: { hardwareConcurrency: number } }).navigator.hardwareConcurrency;
+    scope.postMessage({ ok: true, result: { ...trainLoop(), info: torch.backends.info(), defaultThreads: info.numThreads, hardwareConcurrency } });
   } catch (err) {
     scope.postMessage({ ok: false, error: err instanceof Error ? `${err.message}\n${err.stack}` : String(err) });
   }
