@@ -197,13 +197,114 @@ template <class T> const T* weight_matrix(const View& w, int64_t& rs, int64_t& c
 // [Og x cnt*P] matrix: a contiguous copy (a column block per image).
 template <class T> void gather_rows(const View& v, int64_t n0, int64_t cnt, int64_t o0, int64_t Og, int64_t P, T* dst) {
   const T* s = v.ptr<T>();
-  const int64_t W = v.shape[3];
+  const int64_t H = v.shape[2], W = v.shape[3], sh = v.strides[2], sw = v.strides[3];
+  const bool flat = (W == 1 || sw == 1) && (H == 1 || sh == W);
   for (int64_t o = 0; o < Og; o++)
     for (int64_t i = 0; i < cnt; i++) {
       T* d = dst + o * cnt * P + i * P;
       const T* plane = s + (n0 + i) * v.strides[0] + (o0 + o) * v.strides[1];
-      for (int64_t q = 0; q < P; q++) d[q] = plane[(q / W) * v.strides[2] + (q % W) * v.strides[3]];
+      if (flat) {
+        std::memcpy(d, plane, sizeof(T) * P);
+        continue;
+      }
+      for (int64_t r = 0; r < H; r++, d += W)
+        for (int64_t c = 0; c < W; c++) d[c] = plane[r * sh + c * sw];
     }
+}
+
+// ---- Implicit im2col: the GEMM packs its B panels straight from the input ----
+// The im2col matrix of a group of images has rows k = (c, ki, kj) (K of them) and
+// columns j = i*P + oh*oW + ow (image n0+i of the group). It is never stored: the
+// packers below write the parts a GEMM block needs into its packed panels, which stay
+// in cache (a stored im2col of a 64-channel 56x56 image is 7 MB, written and then read
+// back once more by the packing).
+template <class T> struct Cols {
+  const T* X;
+  const int64_t* xs;  // X's strides
+  const Geo* G;
+  const Conv2dParams* p;
+  int64_t n0, g;  // first image, conv group
+};
+
+// im2col rows [r0, r1) x the `len` columns of output row (image i, oh) from ow0 on,
+// element (r, u) to dst[(r - r0)*rs + u*cs] (zeros where the window hits padding).
+template <class T>
+void cols_segment(const Cols<T>& c, int64_t i, int64_t oh, int64_t ow0, int64_t len, int64_t r0, int64_t r1, T* dst,
+                  int64_t rs, int64_t cs) {
+  const Geo& G = *c.G;
+  const int64_t sh = c.p->stride[0], sw = c.p->stride[1], ph = c.p->padding[0], pw = c.p->padding[1];
+  const int64_t dh = c.p->dilation[0], dw = c.p->dilation[1];
+  const int64_t xs1 = c.xs[1], xs2 = c.xs[2], xs3 = c.xs[3];
+  const T* image = c.X + (c.n0 + i) * c.xs[0] + c.g * G.Cg * xs1;
+  const int64_t khw = G.kH * G.kW;
+  int64_t ch = r0 / khw, ki = (r0 % khw) / G.kW, kj = r0 % G.kW;
+  for (int64_t r = r0; r < r1; r++, dst += rs) {
+    const int64_t ih = oh * sh - ph + ki * dh;
+    const int64_t iw0 = ow0 * sw - pw + kj * dw;  // input column of u = 0
+    int64_t lo = 0, hi = 0;                        // u in [lo, hi) reads inside the row
+    if (ih >= 0 && ih < G.H) {
+      lo = iw0 >= 0 ? 0 : std::min(len, (-iw0 + sw - 1) / sw);
+      hi = G.W - iw0 <= 0 ? lo : std::max(lo, std::min(len, (G.W - iw0 + sw - 1) / sw));
+    }
+    const T* src = image + ch * xs1 + ih * xs2 + iw0 * xs3;
+    if (cs == 1) {
+      for (int64_t u = 0; u < lo; u++) dst[u] = 0;
+      if (sw * xs3 == 1)
+        for (int64_t u = lo; u < hi; u++) dst[u] = src[u];
+      else
+        for (int64_t u = lo; u < hi; u++) dst[u] = src[u * sw * xs3];
+      for (int64_t u = hi; u < len; u++) dst[u] = 0;
+    } else {
+      for (int64_t u = 0; u < lo; u++) dst[u * cs] = 0;
+      for (int64_t u = lo; u < hi; u++) dst[u * cs] = src[u * sw * xs3];
+      for (int64_t u = hi; u < len; u++) dst[u * cs] = 0;
+    }
+    if (++kj == G.kW) {
+      kj = 0;
+      if (++ki == G.kH) {
+        ki = 0;
+        ch++;
+      }
+    }
+  }
+}
+
+// Calls f(i, oh, ow0, len, offset) for the output-row pieces of columns [j0, j0+n).
+template <class F> void for_row_pieces(const Geo& G, int64_t j0, int64_t n, F&& f) {
+  int64_t j = j0;
+  const int64_t end = j0 + n;
+  while (j < end) {
+    const int64_t i = j / G.P, q = j % G.P, oh = q / G.oW, ow = q % G.oW;
+    const int64_t len = std::min(G.oW - ow, end - j);
+    f(i, oh, ow, len, j - j0);
+    j += len;
+  }
+}
+
+// Forward: B = im2col (K x cols), panels of nr columns.
+template <class T> void pack_cols(const void* ctx, T* dst, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr) {
+  const Cols<T>& c = *static_cast<const Cols<T>*>(ctx);
+  for (int64_t jp = 0; jp < nc; jp += nr, dst += nr * kc) {
+    const int64_t n = std::min<int64_t>(nr, nc - jp);
+    for_row_pieces(*c.G, j0 + jp, n, [&](int64_t i, int64_t oh, int64_t ow, int64_t len, int64_t off) {
+      cols_segment(c, i, oh, ow, len, k0, k0 + kc, dst + off, nr, 1);
+    });
+    if (n < nr)
+      for (int64_t k = 0; k < kc; k++) std::fill(dst + k * nr + n, dst + (k + 1) * nr, T(0));
+  }
+}
+
+// Weight gradient: B = im2col transposed (cols x K): rows are im2col columns.
+template <class T> void pack_cols_t(const void* ctx, T* dst, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr) {
+  const Cols<T>& c = *static_cast<const Cols<T>*>(ctx);
+  for (int64_t jp = 0; jp < nc; jp += nr, dst += nr * kc) {
+    const int64_t n = std::min<int64_t>(nr, nc - jp);
+    for_row_pieces(*c.G, k0, kc, [&](int64_t i, int64_t oh, int64_t ow, int64_t len, int64_t off) {
+      cols_segment(c, i, oh, ow, len, j0 + jp, j0 + jp + n, dst + off * nr, 1, nr);
+    });
+    if (n < nr)
+      for (int64_t k = 0; k < kc; k++) std::fill(dst + k * nr + n, dst + (k + 1) * nr, T(0));
+  }
 }
 
 template <class T> void conv2d_typed(const View& x, const View& w, const View* bias, const Conv2dParams& p, const View& out) {
@@ -217,19 +318,17 @@ template <class T> void conv2d_typed(const View& x, const View& w, const View* b
   const bool direct = gs == 1 && G.pointwise && plane_collapses(x, plane_s);
   for_groups(G.N, gs, [&](int64_t n0, int64_t cnt, int, int nth) {
     const int64_t cols_n = cnt * G.P;  // GEMM columns
-    T* cols = direct ? nullptr : static_cast<T*>(thread_scratch(2).get(sizeof(T) * G.K * cols_n));
     T* tmp = cnt > 1 ? static_cast<T*>(thread_scratch(3).get(sizeof(T) * G.Og * cols_n)) : nullptr;
     for (int64_t g = 0; g < G.G; g++) {
       const T* A = Wm + g * G.Og * wrs;
-      if (!direct)
-        for (int64_t i = 0; i < cnt; i++) im2col<T>(X, x.strides, n0 + i, g, G, p, cols + i * G.P, cols_n);
       // One image: straight into out; several: into tmp, then each image's block out.
       T* C = cnt > 1 ? tmp : O + (n0 * G.O + g * G.Og) * G.P;
       if (direct) {
         const T* B = X + n0 * x.strides[0] + g * G.Cg * x.strides[1];
         gemm<T>(G.Og, G.P, G.K, A, wrs, wcs, B, x.strides[1], plane_s, C, G.P, false, nth);
       } else {
-        gemm<T>(G.Og, cols_n, G.K, A, wrs, wcs, cols, cols_n, 1, C, cols_n, false, nth);
+        const Cols<T> cols{X, x.strides, &G, &p, n0, g};
+        gemm_packed_b<T>(G.Og, cols_n, G.K, A, wrs, wcs, PackB<T>{pack_cols<T>, &cols}, C, cols_n, false, nth);
       }
       for (int64_t i = 0; i < cnt; i++)
         for (int64_t o = 0; o < G.Og; o++) {
@@ -246,7 +345,43 @@ template <class T> void conv2d_typed(const View& x, const View& w, const View* b
   });
 }
 
+// With unit stride the input gradient is itself a convolution: of gradOut with the
+// weight flipped in both spatial dims and its in/out channels swapped (per group), with
+// padding d*(k-1) - p. That is the forward GEMM (M = input channels, N = pixels, with
+// the implicit im2col) instead of a GEMM with K = out channels into a K*kH*kW x P
+// column buffer and col2im. Returns false when it does not apply.
+template <class T> bool backward_input_as_conv(const View& grad, const View& w, const Conv2dParams& p, const View& out) {
+  const int64_t O = w.shape[0], Cg = w.shape[1], kH = w.shape[2], kW = w.shape[3], G = p.groups, Og = O / G;
+  const int64_t ph = p.dilation[0] * (kH - 1) - p.padding[0], pw = p.dilation[1] * (kW - 1) - p.padding[1];
+  if (p.stride[0] != 1 || p.stride[1] != 1 || ph < 0 || pw < 0) return false;
+  T* wt = static_cast<T*>(thread_scratch(5).get(sizeof(T) * std::max<int64_t>(w.numel(), 1)));
+  const T* ws = w.ptr<T>();
+  for (int64_t g = 0; g < G; g++)
+    for (int64_t c = 0; c < Cg; c++)
+      for (int64_t o = 0; o < Og; o++)
+        for (int64_t i = 0; i < kH; i++)
+          for (int64_t j = 0; j < kW; j++)
+            wt[(((g * Cg + c) * Og + o) * kH + i) * kW + j] =
+                ws[(g * Og + o) * w.strides[0] + c * w.strides[1] + (kH - 1 - i) * w.strides[2] + (kW - 1 - j) * w.strides[3]];
+  View wv = w;
+  wv.data = reinterpret_cast<char*>(wt);
+  wv.offset = 0;
+  wv.length = w.numel();
+  const int64_t shape[4] = {G * Cg, Og, kH, kW};
+  for (int d = 0; d < 4; d++) wv.shape[d] = shape[d];
+  wv.strides[3] = 1;
+  wv.strides[2] = kW;
+  wv.strides[1] = kH * kW;
+  wv.strides[0] = Og * kH * kW;
+  Conv2dParams q = p;
+  q.padding[0] = ph;
+  q.padding[1] = pw;
+  conv2d_typed<T>(grad, wv, nullptr, q, out);
+  return true;
+}
+
 template <class T> void conv2d_backward_input_typed(const View& grad, const View& w, const Conv2dParams& p, const View& out) {
+  if (backward_input_as_conv<T>(grad, w, p, out)) return;
   const Geo G = geometry(out.shape, w.shape, grad.shape, p);
   int64_t wrs, wcs;
   const T* Wm = weight_matrix<T>(w, wrs, wcs);
@@ -316,7 +451,6 @@ template <class T> void conv2d_backward_weight_typed(const View& grad, const Vie
       grs = cols_n;
       gcs = 1;
     }
-    T* cols = xdirect ? nullptr : static_cast<T*>(thread_scratch(2).get(sizeof(T) * G.K * cols_n));
     for (int64_t g = 0; g < G.G; g++) {
       const T* A = Gm + g * G.Og * grs;
       T* C = acc + g * G.Og * G.K;
@@ -324,8 +458,8 @@ template <class T> void conv2d_backward_weight_typed(const View& grad, const Vie
         const T* B = x.ptr<T>() + n0 * x.strides[0] + g * G.Cg * x.strides[1];
         gemm<T>(G.Og, G.K, G.P, A, grs, gcs, B, xplane, x.strides[1], C, G.K, !first, nth);
       } else {
-        for (int64_t i = 0; i < cnt; i++) im2col<T>(x.ptr<T>(), x.strides, n0 + i, g, G, p, cols + i * G.P, cols_n);
-        gemm<T>(G.Og, G.K, cols_n, A, grs, gcs, cols, 1, cols_n, C, G.K, !first, nth);
+        const Cols<T> cols{x.ptr<T>(), x.strides, &G, &p, n0, g};
+        gemm_packed_b<T>(G.Og, G.K, cols_n, A, grs, gcs, PackB<T>{pack_cols_t<T>, &cols}, C, G.K, !first, nth);
       }
     }
   });
