@@ -91,36 +91,6 @@ inline void valid_range(int64_t n_out, int64_t s, int64_t pad, int64_t kd, int64
   hi = std::max(lo, std::min(hi, n_out));
 }
 
-// cols[K][P] of image n, group g (zeros where the window hits padding), rows ld apart.
-template <class T> void im2col(const T* X, const int64_t* xs, int64_t n, int64_t g, const Geo& G, const Conv2dParams& p, T* cols, int64_t ld) {
-  const int64_t sh = p.stride[0], sw = p.stride[1], ph = p.padding[0], pw = p.padding[1];
-  const int64_t dh = p.dilation[0], dw = p.dilation[1];
-  for (int64_t c = 0; c < G.Cg; c++) {
-    const T* plane = X + n * xs[0] + (g * G.Cg + c) * xs[1];
-    for (int64_t ki = 0; ki < G.kH; ki++) {
-      int64_t oh0, oh1;
-      valid_range(G.oH, sh, ph, ki * dh, G.H, oh0, oh1);
-      for (int64_t kj = 0; kj < G.kW; kj++) {
-        T* row = cols + ((c * G.kH + ki) * G.kW + kj) * ld;
-        int64_t ow0, ow1;
-        valid_range(G.oW, sw, pw, kj * dw, G.W, ow0, ow1);
-        std::fill(row, row + oh0 * G.oW, T(0));
-        for (int64_t oh = oh0; oh < oh1; oh++) {
-          T* dst = row + oh * G.oW;
-          const T* src = plane + (oh * sh - ph + ki * dh) * xs[2];
-          const int64_t iw0 = kj * dw - pw;
-          for (int64_t ow = 0; ow < ow0; ow++) dst[ow] = 0;
-          if (sw == 1 && xs[3] == 1) std::memcpy(dst + ow0, src + ow0 + iw0, sizeof(T) * (ow1 - ow0));
-          else
-            for (int64_t ow = ow0; ow < ow1; ow++) dst[ow] = src[(ow * sw + iw0) * xs[3]];
-          for (int64_t ow = ow1; ow < G.oW; ow++) dst[ow] = 0;
-        }
-        std::fill(row + oh1 * G.oW, row + G.P, T(0));
-      }
-    }
-  }
-}
-
 // The adjoint of im2col: adds cols (rows ld apart) into image n, group g of a contiguous [N, C, H, W].
 template <class T> void col2im(const T* cols, int64_t n, int64_t g, const Geo& G, const Conv2dParams& p, T* out, int64_t ld) {
   const int64_t sh = p.stride[0], sw = p.stride[1], ph = p.padding[0], pw = p.padding[1];
@@ -228,17 +198,23 @@ template <class T> struct Cols {
 
 // im2col rows [r0, r1) x the `len` columns of output row (image i, oh) from ow0 on,
 // element (r, u) to dst[(r - r0)*rs + u*cs] (zeros where the window hits padding).
+// Rows r = ch*kH*kW + kk: the window offset kk fixes which columns read padding, so
+// that is worked out once per kk and the channel loop only copies.
 template <class T>
 void cols_segment(const Cols<T>& c, int64_t i, int64_t oh, int64_t ow0, int64_t len, int64_t r0, int64_t r1, T* dst,
                   int64_t rs, int64_t cs) {
   const Geo& G = *c.G;
   const int64_t sh = c.p->stride[0], sw = c.p->stride[1], ph = c.p->padding[0], pw = c.p->padding[1];
   const int64_t dh = c.p->dilation[0], dw = c.p->dilation[1];
-  const int64_t xs1 = c.xs[1], xs2 = c.xs[2], xs3 = c.xs[3];
+  const int64_t xs1 = c.xs[1], xs2 = c.xs[2], xs3 = c.xs[3], step = sw * xs3;
   const T* image = c.X + (c.n0 + i) * c.xs[0] + c.g * G.Cg * xs1;
   const int64_t khw = G.kH * G.kW;
-  int64_t ch = r0 / khw, ki = (r0 % khw) / G.kW, kj = r0 % G.kW;
-  for (int64_t r = r0; r < r1; r++, dst += rs) {
+  for (int64_t kk = 0; kk < khw; kk++) {
+    // Rows ch*khw + kk in [r0, r1).
+    const int64_t ch0 = r0 <= kk ? 0 : (r0 - kk + khw - 1) / khw;
+    const int64_t ch1 = r1 <= kk ? 0 : (r1 - kk + khw - 1) / khw;
+    if (ch0 >= ch1) continue;
+    const int64_t ki = kk / G.kW, kj = kk % G.kW;
     const int64_t ih = oh * sh - ph + ki * dh;
     const int64_t iw0 = ow0 * sw - pw + kj * dw;  // input column of u = 0
     int64_t lo = 0, hi = 0;                        // u in [lo, hi) reads inside the row
@@ -246,27 +222,38 @@ void cols_segment(const Cols<T>& c, int64_t i, int64_t oh, int64_t ow0, int64_t 
       lo = iw0 >= 0 ? 0 : std::min(len, (-iw0 + sw - 1) / sw);
       hi = G.W - iw0 <= 0 ? lo : std::max(lo, std::min(len, (G.W - iw0 + sw - 1) / sw));
     }
-    const T* src = image + ch * xs1 + ih * xs2 + iw0 * xs3;
-    if (cs == 1) {
-      for (int64_t u = 0; u < lo; u++) dst[u] = 0;
-      if (sw * xs3 == 1)
-        for (int64_t u = lo; u < hi; u++) dst[u] = src[u];
-      else
-        for (int64_t u = lo; u < hi; u++) dst[u] = src[u * sw * xs3];
-      for (int64_t u = hi; u < len; u++) dst[u] = 0;
-    } else {
-      for (int64_t u = 0; u < lo; u++) dst[u * cs] = 0;
-      for (int64_t u = lo; u < hi; u++) dst[u * cs] = src[u * sw * xs3];
-      for (int64_t u = hi; u < len; u++) dst[u * cs] = 0;
-    }
-    if (++kj == G.kW) {
-      kj = 0;
-      if (++ki == G.kH) {
-        ki = 0;
-        ch++;
+    const T* src = image + ch0 * xs1 + ih * xs2 + iw0 * xs3;
+    T* d = dst + (ch0 * khw + kk - r0) * rs;
+    const int64_t drow = khw * rs;
+    for (int64_t ch = ch0; ch < ch1; ch++, src += xs1, d += drow) {
+      if (cs == 1) {
+        for (int64_t u = 0; u < lo; u++) d[u] = 0;
+        // Unit and 2 steps (stride-2 layers) as constants, so the copies vectorise.
+        if (step == 1)
+          for (int64_t u = lo; u < hi; u++) d[u] = src[u];
+        else if (step == 2)
+          for (int64_t u = lo; u < hi; u++) d[u] = src[2 * u];
+        else
+          for (int64_t u = lo; u < hi; u++) d[u] = src[u * step];
+        for (int64_t u = hi; u < len; u++) d[u] = 0;
+      } else {
+        for (int64_t u = 0; u < lo; u++) d[u * cs] = 0;
+        for (int64_t u = lo; u < hi; u++) d[u * cs] = src[u * step];
+        for (int64_t u = hi; u < len; u++) d[u * cs] = 0;
       }
     }
   }
+}
+
+// A 1x1 stride-1 unpadded convolution over contiguous planes reads each plane as one
+// row of P pixels: the packers then copy whole runs instead of oW-long pieces.
+inline Geo flat_pointwise(const Geo& G, const View& x) {
+  Geo F = G;
+  if (G.pointwise && x.strides[3] == 1 && x.strides[2] == G.W) {
+    F.H = F.oH = 1;
+    F.W = F.oW = G.P;
+  }
+  return F;
 }
 
 // Calls f(i, oh, ow0, len, offset) for the output-row pieces of columns [j0, j0+n).
@@ -316,6 +303,7 @@ template <class T> void conv2d_typed(const View& x, const View& w, const View* b
   int64_t plane_s;
   const int64_t gs = group_size(G, sizeof(T));
   const bool direct = gs == 1 && G.pointwise && plane_collapses(x, plane_s);
+  const Geo Gc = flat_pointwise(G, x);
   for_groups(G.N, gs, [&](int64_t n0, int64_t cnt, int, int nth) {
     const int64_t cols_n = cnt * G.P;  // GEMM columns
     T* tmp = cnt > 1 ? static_cast<T*>(thread_scratch(3).get(sizeof(T) * G.Og * cols_n)) : nullptr;
@@ -327,7 +315,7 @@ template <class T> void conv2d_typed(const View& x, const View& w, const View* b
         const T* B = X + n0 * x.strides[0] + g * G.Cg * x.strides[1];
         gemm<T>(G.Og, G.P, G.K, A, wrs, wcs, B, x.strides[1], plane_s, C, G.P, false, nth);
       } else {
-        const Cols<T> cols{X, x.strides, &G, &p, n0, g};
+        const Cols<T> cols{X, x.strides, &Gc, &p, n0, g};
         gemm_packed_b<T>(G.Og, cols_n, G.K, A, wrs, wcs, PackB<T>{pack_cols<T>, &cols}, C, cols_n, false, nth);
       }
       for (int64_t i = 0; i < cnt; i++)
@@ -380,9 +368,61 @@ template <class T> bool backward_input_as_conv(const View& grad, const View& w, 
   return true;
 }
 
+// 1x1 without padding at stride > 1 (ResNet's downsamples): the input gradient is W^T .
+// gradOut at the strided pixels and zero elsewhere. The GEMM writes a compact
+// [Cg x cnt*P] block (its B panels packed straight from gradOut's planes, a 1x1
+// stride-1 "im2col" of them), then one pass writes every element of dX once (col2im
+// would add into a zeroed dX, and gradOut would be gathered first).
+template <class T> void backward_input_pointwise_strided(const View& grad, const View& w, const Geo& G,
+                                                         const Conv2dParams& p, const View& out) {
+  int64_t wrs, wcs;
+  const T* Wm = weight_matrix<T>(w, wrs, wcs);
+  const int64_t gs = group_size(G, sizeof(T));
+  const int64_t sh = p.stride[0], sw = p.stride[1];
+  // gradOut as the input of a 1x1 stride-1 convolution (Cg = Og channels).
+  Geo Gg = G;
+  Gg.C = G.O;
+  Gg.Cg = G.Og;
+  Gg.H = G.oH;
+  Gg.W = G.oW;
+  Gg.K = G.Og;
+  if (grad.strides[3] == 1 && grad.strides[2] == G.oW) {
+    // Contiguous planes: one row of P pixels, so a packed panel copies whole runs.
+    Gg.H = Gg.oH = 1;
+    Gg.W = Gg.oW = G.P;
+  }
+  const Conv2dParams unit{{1, 1}, {0, 0}, {1, 1}, p.groups};
+  T* O = out.ptr<T>();
+  for_groups(G.N, gs, [&](int64_t n0, int64_t cnt, int, int nth) {
+    const int64_t cols_n = cnt * G.P;
+    T* C = static_cast<T*>(thread_scratch(2).get(sizeof(T) * G.Cg * cols_n));
+    for (int64_t g = 0; g < G.G; g++) {
+      const Cols<T> cols{grad.ptr<T>(), grad.strides, &Gg, &unit, n0, g};
+      gemm_packed_b<T>(G.Cg, cols_n, G.Og, Wm + g * G.Og * wrs, wcs, wrs, PackB<T>{pack_cols<T>, &cols}, C, cols_n,
+                       false, nth);
+      for (int64_t i = 0; i < cnt; i++)
+        for (int64_t c = 0; c < G.Cg; c++) {
+          T* plane = O + ((n0 + i) * G.C + g * G.Cg + c) * G.H * G.W;
+          const T* src = C + c * cols_n + i * G.P;
+          for (int64_t h = 0; h < G.H; h++) {
+            T* row = plane + h * G.W;
+            std::fill(row, row + G.W, T(0));
+            if (h % sh != 0 || h / sh >= G.oH) continue;
+            const T* s = src + (h / sh) * G.oW;
+            for (int64_t q = 0; q < G.oW; q++) row[q * sw] = s[q];
+          }
+        }
+    }
+  });
+}
+
 template <class T> void conv2d_backward_input_typed(const View& grad, const View& w, const Conv2dParams& p, const View& out) {
   if (backward_input_as_conv<T>(grad, w, p, out)) return;
   const Geo G = geometry(out.shape, w.shape, grad.shape, p);
+  if (G.kH == 1 && G.kW == 1 && p.padding[0] == 0 && p.padding[1] == 0) {
+    backward_input_pointwise_strided<T>(grad, w, G, p, out);
+    return;
+  }
   int64_t wrs, wcs;
   const T* Wm = weight_matrix<T>(w, wrs, wcs);
   int64_t gplane;
@@ -427,6 +467,7 @@ template <class T> void conv2d_backward_weight_typed(const View& grad, const Vie
   const bool gdirect = plane_collapses(grad, gplane);
   const int64_t gs = group_size(G, sizeof(T));
   const bool xdirect = gs == 1 && G.pointwise && plane_collapses(x, xplane);
+  const Geo Gc = flat_pointwise(G, x);
   T* gW = out.ptr<T>();
   const int64_t wsize = G.O * G.K;
   const int nparts = parts_for_groups(G.N, gs);
@@ -458,7 +499,7 @@ template <class T> void conv2d_backward_weight_typed(const View& grad, const Vie
         const T* B = x.ptr<T>() + n0 * x.strides[0] + g * G.Cg * x.strides[1];
         gemm<T>(G.Og, G.K, G.P, A, grs, gcs, B, xplane, x.strides[1], C, G.K, !first, nth);
       } else {
-        const Cols<T> cols{x.ptr<T>(), x.strides, &G, &p, n0, g};
+        const Cols<T> cols{x.ptr<T>(), x.strides, &Gc, &p, n0, g};
         gemm_packed_b<T>(G.Og, G.K, cols_n, A, grs, gcs, PackB<T>{pack_cols_t<T>, &cols}, C, G.K, !first, nth);
       }
     }
