@@ -294,10 +294,54 @@ template <class T> void pack_cols_t(const void* ctx, T* dst, int64_t k0, int64_t
   }
 }
 
-template <class T> void conv2d_typed(const View& x, const View& w, const View* bias, const Conv2dParams& p, const View& out) {
-  const Geo G = geometry(x.shape, w.shape, out.shape, p);
-  int64_t wrs, wcs;
-  const T* Wm = weight_matrix<T>(w, wrs, wcs);
+// The A operand of the unit-stride input gradient as a convolution (below): the weight
+// of one group with its spatial dims flipped and in/out channels swapped,
+// A[c][o*kH*kW + ki*kW + kj] = W[o][c][kH-1-ki][kW-1-kj], packed straight from W (a
+// flipped copy of a 512x512x3x3 weight cost a fifth of that layer's time).
+template <class T> struct Flipped {
+  const T* W;  // the group's first output channel
+  int64_t s0, s1, s2, s3, kH, kW;
+};
+
+template <class T>
+void pack_flipped(const void* ctx, T* dst, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, bool half) {
+  const Flipped<T>& f = *static_cast<const Flipped<T>*>(ctx);
+  const int64_t khw = f.kH * f.kW;
+  for (int64_t ip = 0; ip < mc; ip += mr, dst += mr * kc) {
+    const int m = static_cast<int>(std::min<int64_t>(mr, mc - ip));
+    const int MR = half && m <= mr / 2 ? mr / 2 : mr;
+    const T* rows = f.W + (i0 + ip) * f.s1;
+    int64_t o = k0 / khw, kk = k0 % khw;
+    for (int64_t q = 0; q < kc; q++) {
+      const T* src = rows + o * f.s0 + (f.kH - 1 - kk / f.kW) * f.s2 + (f.kW - 1 - kk % f.kW) * f.s3;
+      T* d = dst + q * MR;
+      for (int i = 0; i < m; i++) d[i] = src[i * f.s1];
+      for (int i = m; i < MR; i++) d[i] = 0;
+      if (++kk == khw) {
+        kk = 0;
+        o++;
+      }
+    }
+  }
+}
+
+// `flipped`: w is [O, Cg, kH, kW] and the convolution's weight is its flip (Flipped),
+// [groups*Cg, O/groups, kH, kW].
+template <class T>
+void conv2d_typed(const View& x, const View& w, const View* bias, const Conv2dParams& p, const View& out,
+                  bool flipped = false) {
+  int64_t ws[4] = {w.shape[0], w.shape[1], w.shape[2], w.shape[3]};
+  if (flipped) {
+    ws[0] = p.groups * w.shape[1];
+    ws[1] = w.shape[0] / p.groups;
+  }
+  const Geo G = geometry(x.shape, ws, out.shape, p);
+  int64_t wrs = 0, wcs = 0;
+  const T* Wm = flipped ? nullptr : weight_matrix<T>(w, wrs, wcs);
+  if (flipped) {  // rows c, columns o (a 1x1 flip is a transpose; larger ones go through pack_flipped)
+    wrs = w.strides[1];
+    wcs = w.strides[0];
+  }
   const T* X = x.ptr<T>();
   T* O = out.ptr<T>();
   int64_t plane_s;
@@ -308,7 +352,10 @@ template <class T> void conv2d_typed(const View& x, const View& w, const View* b
     const int64_t cols_n = cnt * G.P;  // GEMM columns
     T* tmp = cnt > 1 ? static_cast<T*>(thread_scratch(3).get(sizeof(T) * G.Og * cols_n)) : nullptr;
     for (int64_t g = 0; g < G.G; g++) {
-      const T* A = Wm + g * G.Og * wrs;
+      // The group's weight rows: A = Wm + g*Og*wrs, or flipped from w's group g
+      // (whose output channels are this convolution's input channels).
+      const T* A = Wm ? Wm + g * G.Og * wrs : w.ptr<T>() + g * G.Cg * w.strides[0];
+      const Flipped<T> fl{A, w.strides[0], w.strides[1], w.strides[2], w.strides[3], G.kH, G.kW};
       // One image: straight into out; several: into tmp, then each image's block out.
       T* C = cnt > 1 ? tmp : O + (n0 * G.O + g * G.Og) * G.P;
       if (direct) {
@@ -316,7 +363,11 @@ template <class T> void conv2d_typed(const View& x, const View& w, const View* b
         gemm<T>(G.Og, G.P, G.K, A, wrs, wcs, B, x.strides[1], plane_s, C, G.P, false, nth);
       } else {
         const Cols<T> cols{X, x.strides, &Gc, &p, n0, g};
-        gemm_packed_b<T>(G.Og, cols_n, G.K, A, wrs, wcs, PackB<T>{pack_cols<T>, &cols}, C, cols_n, false, nth);
+        if (flipped && G.kH * G.kW > 1)
+          gemm_packed<T>(G.Og, cols_n, G.K, PackA<T>{pack_flipped<T>, &fl}, PackB<T>{pack_cols<T>, &cols}, C, cols_n,
+                         false, nth);
+        else
+          gemm_packed_b<T>(G.Og, cols_n, G.K, A, wrs, wcs, PackB<T>{pack_cols<T>, &cols}, C, cols_n, false, nth);
       }
       for (int64_t i = 0; i < cnt; i++)
         for (int64_t o = 0; o < G.Og; o++) {
@@ -339,32 +390,13 @@ template <class T> void conv2d_typed(const View& x, const View& w, const View* b
 // the implicit im2col) instead of a GEMM with K = out channels into a K*kH*kW x P
 // column buffer and col2im. Returns false when it does not apply.
 template <class T> bool backward_input_as_conv(const View& grad, const View& w, const Conv2dParams& p, const View& out) {
-  const int64_t O = w.shape[0], Cg = w.shape[1], kH = w.shape[2], kW = w.shape[3], G = p.groups, Og = O / G;
+  const int64_t kH = w.shape[2], kW = w.shape[3];
   const int64_t ph = p.dilation[0] * (kH - 1) - p.padding[0], pw = p.dilation[1] * (kW - 1) - p.padding[1];
   if (p.stride[0] != 1 || p.stride[1] != 1 || ph < 0 || pw < 0) return false;
-  T* wt = static_cast<T*>(thread_scratch(5).get(sizeof(T) * std::max<int64_t>(w.numel(), 1)));
-  const T* ws = w.ptr<T>();
-  for (int64_t g = 0; g < G; g++)
-    for (int64_t c = 0; c < Cg; c++)
-      for (int64_t o = 0; o < Og; o++)
-        for (int64_t i = 0; i < kH; i++)
-          for (int64_t j = 0; j < kW; j++)
-            wt[(((g * Cg + c) * Og + o) * kH + i) * kW + j] =
-                ws[(g * Og + o) * w.strides[0] + c * w.strides[1] + (kH - 1 - i) * w.strides[2] + (kW - 1 - j) * w.strides[3]];
-  View wv = w;
-  wv.data = reinterpret_cast<char*>(wt);
-  wv.offset = 0;
-  wv.length = w.numel();
-  const int64_t shape[4] = {G * Cg, Og, kH, kW};
-  for (int d = 0; d < 4; d++) wv.shape[d] = shape[d];
-  wv.strides[3] = 1;
-  wv.strides[2] = kW;
-  wv.strides[1] = kH * kW;
-  wv.strides[0] = Og * kH * kW;
   Conv2dParams q = p;
   q.padding[0] = ph;
   q.padding[1] = pw;
-  conv2d_typed<T>(grad, wv, nullptr, q, out);
+  conv2d_typed<T>(grad, w, nullptr, q, out, true);
   return true;
 }
 
