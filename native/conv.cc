@@ -105,6 +105,30 @@ template <class T> void col2im(const T* cols, int64_t n, int64_t g, const Geo& G
         int64_t ow0, ow1;
         valid_range(G.oW, sw, pw, kj * dw, G.W, ow0, ow1);
         const int64_t iw0 = kj * dw - pw;
+        if (sw == 2 && dw == 1 && kj + 1 < G.kW) {
+          // Stride 2: taps kj and kj+1 land on neighbouring columns (2*ow + iw0 and
+          // the one after), so one pass adds both as pairs, a store with no gaps that
+          // vectorises (one tap at a time is a scattered add).
+          const T* row1 = row + ld;
+          int64_t ow0b, ow1b;
+          valid_range(G.oW, sw, pw, kj + 1, G.W, ow0b, ow1b);
+          const int64_t lo = std::max(ow0, ow0b), hi = std::max(lo, std::min(ow1, ow1b));
+          for (int64_t oh = oh0; oh < oh1; oh++) {
+            const T* a = row + oh * G.oW;
+            const T* b = row1 + oh * G.oW;
+            T* dst = plane + (oh * sh - ph + ki * dh) * G.W + iw0;
+            for (int64_t ow = ow0; ow < std::min(lo, ow1); ow++) dst[2 * ow] += a[ow];
+            for (int64_t ow = ow0b; ow < std::min(lo, ow1b); ow++) dst[2 * ow + 1] += b[ow];
+            for (int64_t ow = lo; ow < hi; ow++) {
+              dst[2 * ow] += a[ow];
+              dst[2 * ow + 1] += b[ow];
+            }
+            for (int64_t ow = std::max(hi, ow0); ow < ow1; ow++) dst[2 * ow] += a[ow];
+            for (int64_t ow = std::max(hi, ow0b); ow < ow1b; ow++) dst[2 * ow + 1] += b[ow];
+          }
+          kj++;
+          continue;
+        }
         for (int64_t oh = oh0; oh < oh1; oh++) {
           const T* src = row + oh * G.oW;
           T* dst = plane + (oh * sh - ph + ki * dh) * G.W;
