@@ -6,6 +6,8 @@
 // Prints the table and writes it to bench/RESULTS.md under its own heading (the rest
 // of the file is left as it is).
 //   node bench/conv-layers.mjs
+// CONV_LAYERS / CONV_PASSES (comma-separated name substrings) run a subset of rows,
+// printed only: RESULTS.md keeps the full table.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -70,6 +72,7 @@ lines.push(
 const table = lines.join('\n');
 console.log(table);
 
+if (process.env.CONV_LAYERS || process.env.CONV_PASSES) process.exit(0);
 const path = join(here, 'RESULTS.md');
 const old = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n';
 const start = old.indexOf(HEADING);

@@ -1,5 +1,7 @@
 // torchlette's side of the per-layer convolution table (bench/conv-layers.mjs):
 //   node --import tsx bench/conv-layers.ts
+// CONV_LAYERS=substr[,substr...] keeps only the layers whose name contains one of them
+// (CONV_PASSES likewise for forward / backward-input / backward-weight).
 // ResNet18's convolution shapes at batch 8 (the same list as bench/conv_layers.py),
 // each timed forward, backward-input and backward-weight (convolutionBackward with one
 // output asked for, as autograd calls it), ms per call: the median of repeats after a
@@ -43,9 +45,12 @@ function timed(fn: () => unknown): number {
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
 
+const pick = (env: string | undefined, name: string): boolean => !env || env.split(',').some((s) => name.includes(s));
+
 torch.manualSeed(0);
 const threads = backendInfo().numThreads;
 for (const [name, cin, cout, k, s, p, size] of LAYERS) {
+  if (!pick(process.env.CONV_LAYERS, name)) continue;
   const x = torch.randn([BATCH, cin, size, size]);
   const w = torch.randn([cout, cin, k, k]).mul(0.05);
   const params: ConvParams = { stride: [s, s], padding: [p, p], dilation: [1, 1], transposed: false, outputPadding: [0, 0], groups: 1 };
@@ -56,5 +61,5 @@ for (const [name, cin, cout, k, s, p, size] of LAYERS) {
     ['backward-input', () => convolutionBackward(g, x, w, params, [true, false, false])],
     ['backward-weight', () => convolutionBackward(g, x, w, params, [false, true, false])],
   ];
-  for (const [pass, fn] of passes) console.log(JSON.stringify({ layer: name, pass, ms: timed(fn), threads }));
+  for (const [pass, fn] of passes) if (pick(process.env.CONV_PASSES, pass)) console.log(JSON.stringify({ layer: name, pass, ms: timed(fn), threads }));
 }

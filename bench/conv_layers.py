@@ -4,7 +4,8 @@ ResNet18's convolution shapes at batch 8, each timed forward, backward-input and
 backward-weight (aten::convolution_backward with one output asked for, as autograd
 calls it), ms per call: the median of repeats after a warm-up call. Prints one JSON
 line per (layer, pass). Threads: TORCH_THREADS (default all cores); the runner sets
-OMP/BLAS threads per setup.
+OMP/BLAS threads per setup. CONV_LAYERS=substr[,substr...] keeps only the layers
+whose name contains one of them (CONV_PASSES likewise for the passes).
 """
 import json
 import os
@@ -47,9 +48,16 @@ def timed(fn):
     return statistics.median(times) * 1000
 
 
+def pick(env, name):
+    value = os.environ.get(env)
+    return not value or any(s in name for s in value.split(","))
+
+
 def main():
     torch.manual_seed(0)
     for name, cin, cout, k, s, p, size in LAYERS:
+        if not pick("CONV_LAYERS", name):
+            continue
         x = torch.randn(BATCH, cin, size, size)
         w = torch.randn(cout, cin, k, k) * 0.05
         with torch.no_grad():
@@ -66,6 +74,8 @@ def main():
                 ("backward-weight", back([False, True, False])),
             ]
             for pass_name, fn in passes:
+                if not pick("CONV_PASSES", pass_name):
+                    continue
                 print(json.dumps({"layer": name, "pass": pass_name, "ms": timed(fn), "threads": THREADS}), flush=True)
 
 

@@ -1,18 +1,22 @@
-// conv2d and its two gradients through im2col + GEMM. Images are taken in groups of
+// conv2d and its two gradients as GEMMs over im2col. Images are taken in groups of
 // `gs` whose im2col columns sit side by side, so small planes (ResNet's 14x14, 7x7)
 // still make wide GEMMs and the weights are packed once per group:
 //   forward:      out[group, g]  (Og x gs*P) = W_g (Og x K) . cols (K x gs*P)
-//   input grad:   cols (K x gs*P) = W_g^T . gradOut[group, g],  then col2im per image
+//   input grad:   unit stride: the forward convolution of gradOut with the flipped
+//                 weight; 1x1 strided: W_g^T . gradOut into a compact block, then
+//                 scattered; else cols (K x gs*P) = W_g^T . gradOut, then col2im
 //   weight grad:  gradW_g (Og x K) += gradOut[group, g] . cols^T
-// with K = Cg*kH*kW and P = oH*oW. With one image per group, results and gradients
-// are read and written in place; 1x1 convolutions with unit stride and no padding
-// then use the input (or gradient) planes directly, without im2col.
+// with K = Cg*kH*kW and P = oH*oW. cols is never stored: the GEMM packs its panels
+// straight from the input (conv_cols.h). With one image per group, results are
+// written in place; 1x1 convolutions with unit stride and no padding then use the
+// input (or gradient) planes directly as the GEMM's B.
 // Threads take whole groups when they split evenly (no synchronisation, each GEMM
 // single-threaded); otherwise groups run in turn with a multithreaded GEMM.
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
+#include "conv_cols.h"
 #include "gemm.h"
 #include "kernels.h"
 #include "parallel.h"
@@ -21,31 +25,7 @@ namespace tl {
 
 namespace {
 
-struct Geo {
-  int64_t N, C, H, W, O, Cg, Og, G, kH, kW, oH, oW, K, P;
-  bool pointwise;  // 1x1, stride 1, no padding: cols would be the input itself
-};
-
-Geo geometry(const int64_t* xs, const int64_t* ws, const int64_t* os, const Conv2dParams& p) {
-  Geo g;
-  g.N = xs[0];
-  g.C = xs[1];
-  g.H = xs[2];
-  g.W = xs[3];
-  g.O = ws[0];
-  g.Cg = ws[1];
-  g.kH = ws[2];
-  g.kW = ws[3];
-  g.oH = os[2];
-  g.oW = os[3];
-  g.G = p.groups;
-  g.Og = g.O / g.G;
-  g.K = g.Cg * g.kH * g.kW;
-  g.P = g.oH * g.oW;
-  g.pointwise = g.kH == 1 && g.kW == 1 && p.stride[0] == 1 && p.stride[1] == 1 && p.padding[0] == 0 &&
-                p.padding[1] == 0 && g.oH == g.H && g.oW == g.W;
-  return g;
-}
+using namespace conv;
 
 // A 4-D view's last three dims as one matrix row of stride col_stride (true when they
 // walk as one: each dim of size > 1 steps over the whole of the next one).
@@ -80,72 +60,6 @@ template <class T> const T* dense(const View& v, int slot) {
         for (int64_t e = 0; e < v.shape[3]; e++)
           d[i++] = s[a * v.strides[0] + b * v.strides[1] + c * v.strides[2] + e * v.strides[3]];
   return d;
-}
-
-// Range of output positions o in [0, n_out) whose input position o*s - pad + k*dil lies in [0, size).
-inline void valid_range(int64_t n_out, int64_t s, int64_t pad, int64_t kd, int64_t size, int64_t& lo, int64_t& hi) {
-  const int64_t first = kd - pad;  // input position of o = 0
-  lo = first >= 0 ? 0 : (-first + s - 1) / s;
-  hi = size - first <= 0 ? 0 : (size - first + s - 1) / s;
-  lo = std::min(lo, n_out);
-  hi = std::max(lo, std::min(hi, n_out));
-}
-
-// cols[K][P] of image n, group g (zeros where the window hits padding), rows ld apart.
-template <class T> void im2col(const T* X, const int64_t* xs, int64_t n, int64_t g, const Geo& G, const Conv2dParams& p, T* cols, int64_t ld) {
-  const int64_t sh = p.stride[0], sw = p.stride[1], ph = p.padding[0], pw = p.padding[1];
-  const int64_t dh = p.dilation[0], dw = p.dilation[1];
-  for (int64_t c = 0; c < G.Cg; c++) {
-    const T* plane = X + n * xs[0] + (g * G.Cg + c) * xs[1];
-    for (int64_t ki = 0; ki < G.kH; ki++) {
-      int64_t oh0, oh1;
-      valid_range(G.oH, sh, ph, ki * dh, G.H, oh0, oh1);
-      for (int64_t kj = 0; kj < G.kW; kj++) {
-        T* row = cols + ((c * G.kH + ki) * G.kW + kj) * ld;
-        int64_t ow0, ow1;
-        valid_range(G.oW, sw, pw, kj * dw, G.W, ow0, ow1);
-        std::fill(row, row + oh0 * G.oW, T(0));
-        for (int64_t oh = oh0; oh < oh1; oh++) {
-          T* dst = row + oh * G.oW;
-          const T* src = plane + (oh * sh - ph + ki * dh) * xs[2];
-          const int64_t iw0 = kj * dw - pw;
-          for (int64_t ow = 0; ow < ow0; ow++) dst[ow] = 0;
-          if (sw == 1 && xs[3] == 1) std::memcpy(dst + ow0, src + ow0 + iw0, sizeof(T) * (ow1 - ow0));
-          else
-            for (int64_t ow = ow0; ow < ow1; ow++) dst[ow] = src[(ow * sw + iw0) * xs[3]];
-          for (int64_t ow = ow1; ow < G.oW; ow++) dst[ow] = 0;
-        }
-        std::fill(row + oh1 * G.oW, row + G.P, T(0));
-      }
-    }
-  }
-}
-
-// The adjoint of im2col: adds cols (rows ld apart) into image n, group g of a contiguous [N, C, H, W].
-template <class T> void col2im(const T* cols, int64_t n, int64_t g, const Geo& G, const Conv2dParams& p, T* out, int64_t ld) {
-  const int64_t sh = p.stride[0], sw = p.stride[1], ph = p.padding[0], pw = p.padding[1];
-  const int64_t dh = p.dilation[0], dw = p.dilation[1];
-  for (int64_t c = 0; c < G.Cg; c++) {
-    T* plane = out + (n * G.C + g * G.Cg + c) * G.H * G.W;
-    for (int64_t ki = 0; ki < G.kH; ki++) {
-      int64_t oh0, oh1;
-      valid_range(G.oH, sh, ph, ki * dh, G.H, oh0, oh1);
-      for (int64_t kj = 0; kj < G.kW; kj++) {
-        const T* row = cols + ((c * G.kH + ki) * G.kW + kj) * ld;
-        int64_t ow0, ow1;
-        valid_range(G.oW, sw, pw, kj * dw, G.W, ow0, ow1);
-        const int64_t iw0 = kj * dw - pw;
-        for (int64_t oh = oh0; oh < oh1; oh++) {
-          const T* src = row + oh * G.oW;
-          T* dst = plane + (oh * sh - ph + ki * dh) * G.W;
-          if (sw == 1)
-            for (int64_t ow = ow0; ow < ow1; ow++) dst[ow + iw0] += src[ow];
-          else
-            for (int64_t ow = ow0; ow < ow1; ow++) dst[ow * sw + iw0] += src[ow];
-        }
-      }
-    }
-  }
 }
 
 // Images per group: enough that a group's GEMM is ~256+ columns wide, within ~64 MB
@@ -197,39 +111,64 @@ template <class T> const T* weight_matrix(const View& w, int64_t& rs, int64_t& c
 // [Og x cnt*P] matrix: a contiguous copy (a column block per image).
 template <class T> void gather_rows(const View& v, int64_t n0, int64_t cnt, int64_t o0, int64_t Og, int64_t P, T* dst) {
   const T* s = v.ptr<T>();
-  const int64_t W = v.shape[3];
+  const int64_t H = v.shape[2], W = v.shape[3], sh = v.strides[2], sw = v.strides[3];
+  const bool flat = (W == 1 || sw == 1) && (H == 1 || sh == W);
   for (int64_t o = 0; o < Og; o++)
     for (int64_t i = 0; i < cnt; i++) {
       T* d = dst + o * cnt * P + i * P;
       const T* plane = s + (n0 + i) * v.strides[0] + (o0 + o) * v.strides[1];
-      for (int64_t q = 0; q < P; q++) d[q] = plane[(q / W) * v.strides[2] + (q % W) * v.strides[3]];
+      if (flat) {
+        std::memcpy(d, plane, sizeof(T) * P);
+        continue;
+      }
+      for (int64_t r = 0; r < H; r++, d += W)
+        for (int64_t c = 0; c < W; c++) d[c] = plane[r * sh + c * sw];
     }
 }
 
-template <class T> void conv2d_typed(const View& x, const View& w, const View* bias, const Conv2dParams& p, const View& out) {
-  const Geo G = geometry(x.shape, w.shape, out.shape, p);
-  int64_t wrs, wcs;
-  const T* Wm = weight_matrix<T>(w, wrs, wcs);
+// `flipped`: w is [O, Cg, kH, kW] and the convolution's weight is its flip (Flipped),
+// [groups*Cg, O/groups, kH, kW].
+template <class T>
+void conv2d_typed(const View& x, const View& w, const View* bias, const Conv2dParams& p, const View& out,
+                  bool flipped = false) {
+  int64_t ws[4] = {w.shape[0], w.shape[1], w.shape[2], w.shape[3]};
+  if (flipped) {
+    ws[0] = p.groups * w.shape[1];
+    ws[1] = w.shape[0] / p.groups;
+  }
+  const Geo G = geometry(x.shape, ws, out.shape, p);
+  int64_t wrs = 0, wcs = 0;
+  const T* Wm = flipped ? nullptr : weight_matrix<T>(w, wrs, wcs);
+  if (flipped) {  // rows c, columns o (a 1x1 flip is a transpose; larger ones go through pack_flipped)
+    wrs = w.strides[1];
+    wcs = w.strides[0];
+  }
   const T* X = x.ptr<T>();
   T* O = out.ptr<T>();
   int64_t plane_s;
   const int64_t gs = group_size(G, sizeof(T));
   const bool direct = gs == 1 && G.pointwise && plane_collapses(x, plane_s);
+  const Geo Gc = flat_pointwise(G, x);
   for_groups(G.N, gs, [&](int64_t n0, int64_t cnt, int, int nth) {
     const int64_t cols_n = cnt * G.P;  // GEMM columns
-    T* cols = direct ? nullptr : static_cast<T*>(thread_scratch(2).get(sizeof(T) * G.K * cols_n));
     T* tmp = cnt > 1 ? static_cast<T*>(thread_scratch(3).get(sizeof(T) * G.Og * cols_n)) : nullptr;
     for (int64_t g = 0; g < G.G; g++) {
-      const T* A = Wm + g * G.Og * wrs;
-      if (!direct)
-        for (int64_t i = 0; i < cnt; i++) im2col<T>(X, x.strides, n0 + i, g, G, p, cols + i * G.P, cols_n);
+      // The group's weight rows: A = Wm + g*Og*wrs, or flipped from w's group g
+      // (whose output channels are this convolution's input channels).
+      const T* A = Wm ? Wm + g * G.Og * wrs : w.ptr<T>() + g * G.Cg * w.strides[0];
+      const Flipped<T> fl{A, w.strides[0], w.strides[1], w.strides[2], w.strides[3], G.kH, G.kW};
       // One image: straight into out; several: into tmp, then each image's block out.
       T* C = cnt > 1 ? tmp : O + (n0 * G.O + g * G.Og) * G.P;
       if (direct) {
         const T* B = X + n0 * x.strides[0] + g * G.Cg * x.strides[1];
         gemm<T>(G.Og, G.P, G.K, A, wrs, wcs, B, x.strides[1], plane_s, C, G.P, false, nth);
       } else {
-        gemm<T>(G.Og, cols_n, G.K, A, wrs, wcs, cols, cols_n, 1, C, cols_n, false, nth);
+        const Cols<T> cols{X, x.strides, &Gc, &p, n0, g};
+        if (flipped && G.kH * G.kW > 1)
+          gemm_packed<T>(G.Og, cols_n, G.K, PackA<T>{pack_flipped<T>, &fl}, PackB<T>{pack_cols<T>, &cols}, C, cols_n,
+                         false, nth);
+        else
+          gemm_packed_b<T>(G.Og, cols_n, G.K, A, wrs, wcs, PackB<T>{pack_cols<T>, &cols}, C, cols_n, false, nth);
       }
       for (int64_t i = 0; i < cnt; i++)
         for (int64_t o = 0; o < G.Og; o++) {
@@ -246,8 +185,77 @@ template <class T> void conv2d_typed(const View& x, const View& w, const View* b
   });
 }
 
+// With unit stride the input gradient is itself a convolution: of gradOut with the
+// weight flipped in both spatial dims and its in/out channels swapped (per group), with
+// padding d*(k-1) - p. That is the forward GEMM (M = input channels, N = pixels, with
+// the implicit im2col) instead of a GEMM with K = out channels into a K*kH*kW x P
+// column buffer and col2im. Returns false when it does not apply.
+template <class T> bool backward_input_as_conv(const View& grad, const View& w, const Conv2dParams& p, const View& out) {
+  const int64_t kH = w.shape[2], kW = w.shape[3];
+  const int64_t ph = p.dilation[0] * (kH - 1) - p.padding[0], pw = p.dilation[1] * (kW - 1) - p.padding[1];
+  if (p.stride[0] != 1 || p.stride[1] != 1 || ph < 0 || pw < 0) return false;
+  Conv2dParams q = p;
+  q.padding[0] = ph;
+  q.padding[1] = pw;
+  conv2d_typed<T>(grad, w, nullptr, q, out, true);
+  return true;
+}
+
+// 1x1 without padding at stride > 1 (ResNet's downsamples): the input gradient is W^T .
+// gradOut at the strided pixels and zero elsewhere. The GEMM writes a compact
+// [Cg x cnt*P] block (its B panels packed straight from gradOut's planes, a 1x1
+// stride-1 "im2col" of them), then one pass writes every element of dX once (col2im
+// would add into a zeroed dX, and gradOut would be gathered first).
+template <class T> void backward_input_pointwise_strided(const View& grad, const View& w, const Geo& G,
+                                                         const Conv2dParams& p, const View& out) {
+  int64_t wrs, wcs;
+  const T* Wm = weight_matrix<T>(w, wrs, wcs);
+  const int64_t gs = group_size(G, sizeof(T));
+  const int64_t sh = p.stride[0], sw = p.stride[1];
+  // gradOut as the input of a 1x1 stride-1 convolution (Cg = Og channels).
+  Geo Gg = G;
+  Gg.C = G.O;
+  Gg.Cg = G.Og;
+  Gg.H = G.oH;
+  Gg.W = G.oW;
+  Gg.K = G.Og;
+  if (grad.strides[3] == 1 && grad.strides[2] == G.oW) {
+    // Contiguous planes: one row of P pixels, so a packed panel copies whole runs.
+    Gg.H = Gg.oH = 1;
+    Gg.W = Gg.oW = G.P;
+  }
+  const Conv2dParams unit{{1, 1}, {0, 0}, {1, 1}, p.groups};
+  T* O = out.ptr<T>();
+  for_groups(G.N, gs, [&](int64_t n0, int64_t cnt, int, int nth) {
+    const int64_t cols_n = cnt * G.P;
+    T* C = static_cast<T*>(thread_scratch(2).get(sizeof(T) * G.Cg * cols_n));
+    for (int64_t g = 0; g < G.G; g++) {
+      const Cols<T> cols{grad.ptr<T>(), grad.strides, &Gg, &unit, n0, g};
+      gemm_packed_b<T>(G.Cg, cols_n, G.Og, Wm + g * G.Og * wrs, wcs, wrs, PackB<T>{pack_cols<T>, &cols}, C, cols_n,
+                       false, nth);
+      for (int64_t i = 0; i < cnt; i++)
+        for (int64_t c = 0; c < G.Cg; c++) {
+          T* plane = O + ((n0 + i) * G.C + g * G.Cg + c) * G.H * G.W;
+          const T* src = C + c * cols_n + i * G.P;
+          for (int64_t h = 0; h < G.H; h++) {
+            T* row = plane + h * G.W;
+            std::fill(row, row + G.W, T(0));
+            if (h % sh != 0 || h / sh >= G.oH) continue;
+            const T* s = src + (h / sh) * G.oW;
+            for (int64_t q = 0; q < G.oW; q++) row[q * sw] = s[q];
+          }
+        }
+    }
+  });
+}
+
 template <class T> void conv2d_backward_input_typed(const View& grad, const View& w, const Conv2dParams& p, const View& out) {
+  if (backward_input_as_conv<T>(grad, w, p, out)) return;
   const Geo G = geometry(out.shape, w.shape, grad.shape, p);
+  if (G.kH == 1 && G.kW == 1 && p.padding[0] == 0 && p.padding[1] == 0) {
+    backward_input_pointwise_strided<T>(grad, w, G, p, out);
+    return;
+  }
   int64_t wrs, wcs;
   const T* Wm = weight_matrix<T>(w, wrs, wcs);
   int64_t gplane;
@@ -292,6 +300,7 @@ template <class T> void conv2d_backward_weight_typed(const View& grad, const Vie
   const bool gdirect = plane_collapses(grad, gplane);
   const int64_t gs = group_size(G, sizeof(T));
   const bool xdirect = gs == 1 && G.pointwise && plane_collapses(x, xplane);
+  const Geo Gc = flat_pointwise(G, x);
   T* gW = out.ptr<T>();
   const int64_t wsize = G.O * G.K;
   const int nparts = parts_for_groups(G.N, gs);
@@ -316,7 +325,6 @@ template <class T> void conv2d_backward_weight_typed(const View& grad, const Vie
       grs = cols_n;
       gcs = 1;
     }
-    T* cols = xdirect ? nullptr : static_cast<T*>(thread_scratch(2).get(sizeof(T) * G.K * cols_n));
     for (int64_t g = 0; g < G.G; g++) {
       const T* A = Gm + g * G.Og * grs;
       T* C = acc + g * G.Og * G.K;
@@ -324,8 +332,8 @@ template <class T> void conv2d_backward_weight_typed(const View& grad, const Vie
         const T* B = x.ptr<T>() + n0 * x.strides[0] + g * G.Cg * x.strides[1];
         gemm<T>(G.Og, G.K, G.P, A, grs, gcs, B, xplane, x.strides[1], C, G.K, !first, nth);
       } else {
-        for (int64_t i = 0; i < cnt; i++) im2col<T>(x.ptr<T>(), x.strides, n0 + i, g, G, p, cols + i * G.P, cols_n);
-        gemm<T>(G.Og, G.K, cols_n, A, grs, gcs, cols, 1, cols_n, C, G.K, !first, nth);
+        const Cols<T> cols{x.ptr<T>(), x.strides, &Gc, &p, n0, g};
+        gemm_packed_b<T>(G.Og, G.K, cols_n, A, grs, gcs, PackB<T>{pack_cols_t<T>, &cols}, C, G.K, !first, nth);
       }
     }
   });

@@ -381,9 +381,13 @@ static inline void tile(const Kernel<T>& k, int64_t kc, const T* ap, const T* bp
 // of B: pack the B block) -> ir (one A micro-panel, kept in L1) -> jr (the B block's
 // micro-panels, from L2). The A block is packed once per (ic, pc) and, with mc
 // covering M in the usual case, B once per (pc, jc): nothing is packed twice.
-template <class T>
-static void gemm_serial(const Kernel<T>& k, int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa,
-                        const T* B, int64_t rsb, int64_t csb, T* C, int64_t ldc, bool accumulate) {
+// `packb(dst, k0, kc, j0, nc)` packs the B block [k0, k0+kc) x [j0, j0+nc) into nr-column
+// panels (pack_b's layout): a strided matrix, or an implicit one (a convolution's im2col).
+// `packa(dst, i0, mc, k0, kc, mr, half)` likewise packs the A block [i0, i0+mc) x [k0, k0+kc)
+// (pack_a's layout).
+template <class T, class PA, class PB>
+static void gemm_serial(const Kernel<T>& k, int64_t M, int64_t N, int64_t K, const PA& packa, const PB& packb, T* C,
+                        int64_t ldc, bool accumulate) {
   const int64_t KC = std::min<int64_t>(k.kc, K);
   const int64_t MC = std::min<int64_t>(k.mc, (M + k.mr - 1) / k.mr * k.mr);
   const int64_t NC = std::min<int64_t>(k.nc, (N + k.nr - 1) / k.nr * k.nr);
@@ -394,11 +398,11 @@ static void gemm_serial(const Kernel<T>& k, int64_t M, int64_t N, int64_t K, con
     for (int64_t pc = 0; pc < K; pc += KC) {
       const int64_t kc = std::min(KC, K - pc);
       const int beta = (pc > 0 || accumulate) ? 1 : 0;
-      pack_a(apack, A + ic * rsa + pc * csa, rsa, csa, mc, kc, k.mr, k.half != nullptr);
+      packa(apack, ic, mc, pc, kc, k.mr, k.half != nullptr);
       for (int64_t jc = 0; jc < N; jc += NC) {
         const int64_t nc = std::min(NC, N - jc);
         const int64_t npanels = (nc + k.nr - 1) / k.nr;
-        pack_b(bpack, B + pc * rsb + jc * csb, rsb, csb, kc, nc, k.nr, 0, npanels);
+        packb(bpack, pc, kc, jc, nc);
         for (int64_t ir = 0; ir < mc; ir += k.mr) {
           const int m = static_cast<int>(std::min<int64_t>(k.mr, mc - ir));
           const T* ap = apack + ir * kc;
@@ -417,9 +421,10 @@ static void gemm_serial(const Kernel<T>& k, int64_t M, int64_t N, int64_t K, con
 // Threads take disjoint blocks of C (rows, or columns when A has few rows), each
 // packing its own panels: no barriers, so a thread the OS parks (machines here are
 // shared) delays only its own block. Duplicated packing costs ~1/M of the work.
-template <class T>
-void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa, const T* B, int64_t rsb,
-          int64_t csb, T* C, int64_t ldc, bool accumulate, int nthreads) {
+// `packb(dst, k0, kc, j0, nc)` as in gemm_serial, with absolute column indices.
+template <class T, class PA, class PB>
+static void gemm_driver(int64_t M, int64_t N, int64_t K, const PA& packa, const PB& packb, T* C, int64_t ldc,
+                        bool accumulate, int nthreads) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
     if (!accumulate)
@@ -433,7 +438,7 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa,
   const int64_t mpanels = (M + k.mr - 1) / k.mr, npanels = (N + k.nr - 1) / k.nr;
   if (nth > 1 && mpanels < nth && npanels < nth) nth = static_cast<int>(std::max(mpanels, npanels));
   if (nth <= 1) {
-    gemm_serial(k, M, N, K, A, rsa, csa, B, rsb, csb, C, ldc, accumulate);
+    gemm_serial(k, M, N, K, packa, packb, C, ldc, accumulate);
     return;
   }
   // Each thread packs all of the operand whose dim is not split: split the larger of M
@@ -451,17 +456,64 @@ void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa,
     if (p1 <= p0) return;
     if (by_rows) {
       const int64_t r0 = p0 * k.mr, r1 = std::min(M, p1 * k.mr);
-      gemm_serial(k, r1 - r0, N, K, A + r0 * rsa, rsa, csa, B, rsb, csb, C + r0 * ldc, ldc, accumulate);
+      auto shifted = [&](T* dst, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, bool half) {
+        packa(dst, r0 + i0, mc, k0, kc, mr, half);
+      };
+      gemm_serial(k, r1 - r0, N, K, shifted, packb, C + r0 * ldc, ldc, accumulate);
     } else {
       const int64_t c0 = p0 * k.nr, c1 = std::min(N, p1 * k.nr);
-      gemm_serial(k, M, c1 - c0, K, A, rsa, csa, B + c0 * csb, rsb, csb, C + c0, ldc, accumulate);
+      auto shifted = [&](T* dst, int64_t k0, int64_t kc, int64_t j0, int64_t nc) { packb(dst, k0, kc, c0 + j0, nc); };
+      gemm_serial(k, M, c1 - c0, K, packa, shifted, C + c0, ldc, accumulate);
     }
   });
+}
+
+template <class T>
+void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa, const T* B, int64_t rsb,
+          int64_t csb, T* C, int64_t ldc, bool accumulate, int nthreads) {
+  const int nr = kernel<T>().nr;
+  auto packa = [=](T* dst, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, bool half) {
+    pack_a(dst, A + i0 * rsa + k0 * csa, rsa, csa, mc, kc, mr, half);
+  };
+  auto packb = [=](T* dst, int64_t k0, int64_t kc, int64_t j0, int64_t nc) {
+    pack_b(dst, B + k0 * rsb + j0 * csb, rsb, csb, kc, nc, nr, 0, (nc + nr - 1) / nr);
+  };
+  gemm_driver(M, N, K, packa, packb, C, ldc, accumulate, nthreads);
+}
+
+template <class T>
+void gemm_packed_b(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa, const PackB<T>& b, T* C,
+                   int64_t ldc, bool accumulate, int nthreads) {
+  const int nr = kernel<T>().nr;
+  auto packa = [=](T* dst, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, bool half) {
+    pack_a(dst, A + i0 * rsa + k0 * csa, rsa, csa, mc, kc, mr, half);
+  };
+  auto packb = [&b, nr](T* dst, int64_t k0, int64_t kc, int64_t j0, int64_t nc) { b.fn(b.ctx, dst, k0, kc, j0, nc, nr); };
+  gemm_driver(M, N, K, packa, packb, C, ldc, accumulate, nthreads);
+}
+
+template <class T>
+void gemm_packed(int64_t M, int64_t N, int64_t K, const PackA<T>& a, const PackB<T>& b, T* C, int64_t ldc,
+                 bool accumulate, int nthreads) {
+  const int nr = kernel<T>().nr;
+  auto packa = [&a](T* dst, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, bool half) {
+    a.fn(a.ctx, dst, i0, mc, k0, kc, mr, half);
+  };
+  auto packb = [&b, nr](T* dst, int64_t k0, int64_t kc, int64_t j0, int64_t nc) { b.fn(b.ctx, dst, k0, kc, j0, nc, nr); };
+  gemm_driver(M, N, K, packa, packb, C, ldc, accumulate, nthreads);
 }
 
 template void gemm<float>(int64_t, int64_t, int64_t, const float*, int64_t, int64_t, const float*, int64_t, int64_t,
                           float*, int64_t, bool, int);
 template void gemm<double>(int64_t, int64_t, int64_t, const double*, int64_t, int64_t, const double*, int64_t,
                            int64_t, double*, int64_t, bool, int);
+template void gemm_packed_b<float>(int64_t, int64_t, int64_t, const float*, int64_t, int64_t, const PackB<float>&,
+                                   float*, int64_t, bool, int);
+template void gemm_packed_b<double>(int64_t, int64_t, int64_t, const double*, int64_t, int64_t, const PackB<double>&,
+                                    double*, int64_t, bool, int);
+template void gemm_packed<float>(int64_t, int64_t, int64_t, const PackA<float>&, const PackB<float>&, float*, int64_t,
+                                 bool, int);
+template void gemm_packed<double>(int64_t, int64_t, int64_t, const PackA<double>&, const PackB<double>&, double*,
+                                  int64_t, bool, int);
 
 }  // namespace tl

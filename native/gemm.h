@@ -24,4 +24,28 @@ template <class T>
 void gemm(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa, const T* B, int64_t rsb,
           int64_t csb, T* C, int64_t ldc, bool accumulate, int nthreads);
 
+// The same product with B given by a packer instead of a strided matrix (a convolution's
+// im2col, never stored whole): fn(ctx, dst, k0, kc, j0, nc, nr) writes the block
+// B[k0, k0+kc) x [j0, j0+nc) as ceil(nc/nr) panels of nr columns, panel t at
+// dst + t*nr*kc, each k-major (dst[p*nr + j]), zeros past column nc.
+template <class T> struct PackB {
+  void (*fn)(const void* ctx, T* dst, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr);
+  const void* ctx;
+};
+template <class T>
+void gemm_packed_b(int64_t M, int64_t N, int64_t K, const T* A, int64_t rsa, int64_t csa, const PackB<T>& b, T* C,
+                   int64_t ldc, bool accumulate, int nthreads);
+
+// And with A given by a packer too: fn(ctx, dst, i0, mc, k0, kc, mr, half) writes the
+// block A[i0, i0+mc) x [k0, k0+kc) as panels of mr rows, panel t at dst + t*mr*kc, each
+// k-major (dst[p*MR + i]) with rows past mc zero; MR = mr, or mr/2 for a last panel of
+// at most mr/2 rows when `half`.
+template <class T> struct PackA {
+  void (*fn)(const void* ctx, T* dst, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, bool half);
+  const void* ctx;
+};
+template <class T>
+void gemm_packed(int64_t M, int64_t N, int64_t K, const PackA<T>& a, const PackB<T>& b, T* C, int64_t ldc,
+                 bool accumulate, int nthreads);
+
 }  // namespace tl
