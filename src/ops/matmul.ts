@@ -30,8 +30,24 @@ class MmBackward0 extends Node {
   backward([g]: Grad[]): Grad[] {
     const [a, b] = this.saved();
     const grad = g as Tensor;
-    return [this.next[0] ? grad.mm(b.t()) : null, this.next[1] ? a.t().mm(grad) : null];
+    return [this.next[0] ? mmMat1Backward(grad, b, a) : null, this.next[1] ? mmMat2Backward(grad, a, b) : null];
   }
+}
+
+/** A matrix stored column-major (e.g. weight.t()): strides [1, rows]. */
+function columnMajor(m: Tensor): boolean {
+  return m.strides[0] === 1 && m.strides[1] === m.shape[0];
+}
+
+// PyTorch's mm_mat1_backward / mm_mat2_backward: the gradient of a column-major operand
+// is computed transposed, so that it comes out column-major too. For linear layers
+// (mat2 = weight.t()) the weight's gradient then reaches AccumulateGrad contiguous:
+// accumulating a transposed 128x784 gradient read it with a 512-byte stride.
+function mmMat1Backward(grad: Tensor, b: Tensor, a: Tensor): Tensor {
+  return columnMajor(a) ? b.mm(grad.t()).t() : grad.mm(b.t());
+}
+function mmMat2Backward(grad: Tensor, a: Tensor, b: Tensor): Tensor {
+  return columnMajor(b) ? grad.t().mm(a).t() : a.t().mm(grad);
 }
 
 function mmOf(a: Tensor, b: Tensor): Tensor {
@@ -81,8 +97,8 @@ class AddmmBackward0 extends Node {
     const scale = (t: Tensor, s: number) => (s === 1 ? t : t.mul(s));
     return [
       this.next[0] ? scale(grad, this.beta) : null,
-      this.next[1] ? scale(grad.mm(b.t()), this.alpha) : null,
-      this.next[2] ? scale(a.t().mm(grad), this.alpha) : null,
+      this.next[1] ? scale(mmMat1Backward(grad, b, a), this.alpha) : null,
+      this.next[2] ? scale(mmMat2Backward(grad, a, b), this.alpha) : null,
     ];
   }
 }
