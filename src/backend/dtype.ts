@@ -3,6 +3,8 @@
 // (a Float64Array rounded past 2^53). Kernels read its elements as numbers where the
 // values are indices (exact below 2^53: see int64Words) and compute with BigInt where the
 // values are data.
+import { uninitializedBuffer } from '#platform/os';
+
 export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | BigInt64Array;
@@ -52,6 +54,32 @@ export function allocate(dtype: DType, n: number): TypedArray {
   const bytes = n * elementSize(dtype);
   if (bytes > 64 && bytes <= SLAB_MAX_BYTES && (n | 0) === n) return fromSlab(dtype, n, bytes);
   return allocateExclusive(dtype, n);
+}
+
+// Past this size an output that a kernel overwrites entirely is not zeroed first.
+const UNINITIALIZED_MIN_BYTES = 32768;
+
+/**
+ * A buffer of n elements for a kernel that writes every one of them: large ones are not
+ * zeroed (their contents are whatever the allocator had), small ones are allocate()'s.
+ */
+export function allocateForOverwrite(dtype: DType, n: number): TypedArray {
+  const bytes = n * elementSize(dtype);
+  if (bytes < UNINITIALIZED_MIN_BYTES || (n | 0) !== n) return allocate(dtype, n);
+  const buf = uninitializedBuffer(bytes);
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(buf, 0, n);
+    case 'float64':
+      return new Float64Array(buf, 0, n);
+    case 'int64':
+      return new BigInt64Array(buf, 0, n);
+    case 'int32':
+      return new Int32Array(buf, 0, n);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(buf, 0, n);
+  }
 }
 
 /** A zero-filled buffer with an ArrayBuffer of its own (safe to transfer or expose). */

@@ -20,7 +20,9 @@ function sameDtype(a: Tensor, b: Tensor, what: string): void {
 /** The batched GEMM kernel: a [..., M, K] @ b [..., K, N] with equal batch dims. */
 function gemm(a: Tensor, b: Tensor): Tensor {
   const nd = a.dim();
-  const out = Tensor.empty([...a.shape.slice(0, nd - 2), a.shape[nd - 2], b.shape[nd - 1]], a.dtype);
+  const shape = [...a.shape.slice(0, nd - 2), a.shape[nd - 2], b.shape[nd - 1]];
+  // The GEMM writes every output element when K > 0 (K = 0: zeros, so zero-filled).
+  const out = a.shape[nd - 1] > 0 ? Tensor.emptyForOverwrite(shape, a.dtype) : Tensor.empty(shape, a.dtype);
   backend().matmul(a, b, out.buffer);
   return out;
 }
