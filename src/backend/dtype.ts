@@ -3,6 +3,8 @@
 // (a Float64Array rounded past 2^53). Kernels read its elements as numbers where the
 // values are indices (exact below 2^53: see int64Words) and compute with BigInt where the
 // values are data.
+import { uninitializedBuffer } from '#platform/os';
+
 export type DType = 'float32' | 'float64' | 'int64' | 'int32' | 'uint8' | 'bool';
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | BigInt64Array;
@@ -12,7 +14,76 @@ export type NumberArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 export const DTYPES: readonly DType[] = ['bool', 'uint8', 'int32', 'int64', 'float32', 'float64'];
 
+// Small buffers are cut from shared 16 KB slabs, as Node's Buffer pool does: a typed
+// array with its own ArrayBuffer past V8's 64-byte on-heap limit costs a calloc, external
+// memory accounting and the scavenges that accounting triggers (~1-2 us per tensor, 10-20%
+// of a loop of tiny ops, B6 regression); a view on a slab is a plain heap object. Slabs
+// are zero-filled when created and never handed out twice, so every buffer still starts
+// at zero, and a slab is freed by the GC once no view of it is left (a long-lived small
+// tensor keeps at most 16 KB alive). Code that hands a buffer's whole ArrayBuffer to
+// someone else (postMessage transfers) must use allocateExclusive.
+const SLAB_BYTES = 16384;
+const SLAB_MAX_BYTES = 2048;
+let slab = new ArrayBuffer(0);
+let slabUsed = SLAB_BYTES; // full: the first small buffer starts a slab
+
+function fromSlab(dtype: DType, n: number, bytes: number): TypedArray {
+  if (slabUsed + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slabUsed += (bytes + 15) & ~15; // 16-byte aligned starts (8 is what float64/int64 need)
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(slab, at, n);
+    case 'float64':
+      return new Float64Array(slab, at, n);
+    case 'int64':
+      return new BigInt64Array(slab, at, n);
+    case 'int32':
+      return new Int32Array(slab, at, n);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(slab, at, n);
+  }
+}
+
+/** A zero-filled buffer of n elements; small ones may share their ArrayBuffer with others (see fromSlab). */
 export function allocate(dtype: DType, n: number): TypedArray {
+  const bytes = n * elementSize(dtype);
+  if (bytes > 64 && bytes <= SLAB_MAX_BYTES && (n | 0) === n) return fromSlab(dtype, n, bytes);
+  return allocateExclusive(dtype, n);
+}
+
+// Past this size an output that a kernel overwrites entirely is not zeroed first.
+const UNINITIALIZED_MIN_BYTES = 32768;
+
+/**
+ * A buffer of n elements for a kernel that writes every one of them: large ones are not
+ * zeroed (their contents are whatever the allocator had), small ones are allocate()'s.
+ */
+export function allocateForOverwrite(dtype: DType, n: number): TypedArray {
+  const bytes = n * elementSize(dtype);
+  if (bytes < UNINITIALIZED_MIN_BYTES || (n | 0) !== n) return allocate(dtype, n);
+  const buf = uninitializedBuffer(bytes);
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(buf, 0, n);
+    case 'float64':
+      return new Float64Array(buf, 0, n);
+    case 'int64':
+      return new BigInt64Array(buf, 0, n);
+    case 'int32':
+      return new Int32Array(buf, 0, n);
+    case 'uint8':
+    case 'bool':
+      return new Uint8Array(buf, 0, n);
+  }
+}
+
+/** A zero-filled buffer with an ArrayBuffer of its own (safe to transfer or expose). */
+export function allocateExclusive(dtype: DType, n: number): TypedArray {
   try {
     return allocateArray(dtype, n);
   } catch (e) {

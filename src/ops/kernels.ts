@@ -34,7 +34,7 @@ function castNeeded(from: DType, to: DType): boolean {
 
 /** Copy of `t` converted to `dtype` (C++ cast semantics), without autograd. */
 export function castRaw(t: Tensor, dtype: DType): Tensor {
-  const out = Tensor.empty(t.shape.slice(), dtype);
+  const out = Tensor.emptyForOverwrite(t.shape.slice(), dtype);
   backend().copy(t, out);
   return out;
 }
@@ -61,7 +61,7 @@ export function broadcastTo(v: View, shape: readonly number[]): View {
 }
 
 export function unaryKernel(op: UnaryOp, x: View, dtype: DType, args?: readonly number[]): Tensor {
-  const out = Tensor.empty(x.shape.slice(), dtype);
+  const out = Tensor.emptyForOverwrite(x.shape.slice(), dtype); // every element is written
   backend().unary(op, x, out.buffer, args);
   return out;
 }
@@ -79,7 +79,7 @@ export function binaryKernel(
   const va = asCompute(a, compute);
   const vb = asCompute(b, compute);
   const shape = broadcastShapes(va.shape, vb.shape);
-  const out = Tensor.empty(shape, dtype);
+  const out = Tensor.emptyForOverwrite(shape, dtype); // every element is written
   backend().binary(op, broadcastTo(va, shape), broadcastTo(vb, shape), out.buffer, alpha, args);
   return out;
 }

@@ -20,7 +20,9 @@ function sameDtype(a: Tensor, b: Tensor, what: string): void {
 /** The batched GEMM kernel: a [..., M, K] @ b [..., K, N] with equal batch dims. */
 function gemm(a: Tensor, b: Tensor): Tensor {
   const nd = a.dim();
-  const out = Tensor.empty([...a.shape.slice(0, nd - 2), a.shape[nd - 2], b.shape[nd - 1]], a.dtype);
+  const shape = [...a.shape.slice(0, nd - 2), a.shape[nd - 2], b.shape[nd - 1]];
+  // The GEMM writes every output element when K > 0 (K = 0: zeros, so zero-filled).
+  const out = a.shape[nd - 1] > 0 ? Tensor.emptyForOverwrite(shape, a.dtype) : Tensor.empty(shape, a.dtype);
   backend().matmul(a, b, out.buffer);
   return out;
 }
@@ -30,8 +32,24 @@ class MmBackward0 extends Node {
   backward([g]: Grad[]): Grad[] {
     const [a, b] = this.saved();
     const grad = g as Tensor;
-    return [this.next[0] ? grad.mm(b.t()) : null, this.next[1] ? a.t().mm(grad) : null];
+    return [this.next[0] ? mmMat1Backward(grad, b, a) : null, this.next[1] ? mmMat2Backward(grad, a, b) : null];
   }
+}
+
+/** A matrix stored column-major (e.g. weight.t()): strides [1, rows]. */
+function columnMajor(m: Tensor): boolean {
+  return m.strides[0] === 1 && m.strides[1] === m.shape[0];
+}
+
+// PyTorch's mm_mat1_backward / mm_mat2_backward: the gradient of a column-major operand
+// is computed transposed, so that it comes out column-major too. For linear layers
+// (mat2 = weight.t()) the weight's gradient then reaches AccumulateGrad contiguous:
+// accumulating a transposed 128x784 gradient read it with a 512-byte stride.
+function mmMat1Backward(grad: Tensor, b: Tensor, a: Tensor): Tensor {
+  return columnMajor(a) ? b.mm(grad.t()).t() : grad.mm(b.t());
+}
+function mmMat2Backward(grad: Tensor, a: Tensor, b: Tensor): Tensor {
+  return columnMajor(b) ? grad.t().mm(a).t() : a.t().mm(grad);
 }
 
 function mmOf(a: Tensor, b: Tensor): Tensor {
@@ -81,8 +99,8 @@ class AddmmBackward0 extends Node {
     const scale = (t: Tensor, s: number) => (s === 1 ? t : t.mul(s));
     return [
       this.next[0] ? scale(grad, this.beta) : null,
-      this.next[1] ? scale(grad.mm(b.t()), this.alpha) : null,
-      this.next[2] ? scale(a.t().mm(grad), this.alpha) : null,
+      this.next[1] ? scale(mmMat1Backward(grad, b, a), this.alpha) : null,
+      this.next[2] ? scale(mmMat2Backward(grad, a, b), this.alpha) : null,
     ];
   }
 }
@@ -105,12 +123,16 @@ export function addmm(input: Tensor, a: Tensor, b: Tensor, opts: { beta?: number
   broadcastShapes(input.shape, shape);
   const dtype = a.dtype;
   const bias = broadcastTo(input, shape);
-  const out = Tensor.empty(shape.slice(), dtype);
+  // beta 0 or 1: the result overwrites the product in place (each element is read, then
+  // written), saving an output buffer the size of the product (5.6 MB per step for the
+  // LSTM language model's decoder).
+  let out = product;
   if (beta === 0) {
     backend().binary('mul', product, broadcastTo(scalarView(alpha, dtype), shape), out.buffer);
   } else if (beta === 1) {
     backend().binary('add', bias, product, out.buffer, castScalar(alpha, dtype));
   } else {
+    out = Tensor.empty(shape.slice(), dtype);
     backend().binary('mul', bias, broadcastTo(scalarView(beta, dtype), shape), out.buffer);
     backend().binary('add', out, product, out.buffer, castScalar(alpha, dtype));
   }

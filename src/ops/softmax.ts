@@ -22,7 +22,7 @@ class SoftmaxBackward extends Node {
       if (this.log) return [grad.sub(y.exp().mul(grad.sum(d, true)))];
       return [y.mul(grad.sub(grad.mul(y).sum(d, true)))];
     }
-    const out = Tensor.empty(grad.shape.slice(), grad.dtype);
+    const out = Tensor.emptyForOverwrite(grad.shape.slice(), grad.dtype); // every element is written
     backend().softmaxBackward(grad, y, y.dim() === 0 ? 0 : d, this.log, out.buffer);
     return [out];
   }
@@ -34,7 +34,7 @@ function softmaxImpl(x: Tensor, dim: number, log: boolean, dtype?: DType): Tenso
     throw new TypeError(`"${log ? 'log_softmax' : 'softmax'}_lastdim_kernel_impl" not implemented for '${src.dtype === 'int64' ? 'Long' : src.dtype}'`);
   }
   const d = normalizeDim(dim, x.dim());
-  const out = Tensor.empty(x.shape.slice(), src.dtype);
+  const out = Tensor.emptyForOverwrite(x.shape.slice(), src.dtype); // every element is written
   if (x.dim() === 0) {
     out.buffer[0] = log ? 0 : 1;
   } else {

@@ -1,6 +1,6 @@
 import { castScalar, DTYPES, isFloatingDtype, type DType } from '../backend/index.js';
 
-export { allocate, asNumbers, castScalar, elementSize, floatToInt64, indexReader, int64Of, int64ToFloat32, isFloatingDtype, isIntegralDtype, int64ArrayFrom, numberAt, numeric, slots, DTYPES } from '../backend/index.js';
+export { allocate, allocateExclusive, allocateForOverwrite, asNumbers, castScalar, elementSize, floatToInt64, indexReader, int64Of, int64ToFloat32, isFloatingDtype, isIntegralDtype, int64ArrayFrom, numberAt, numeric, slots, DTYPES } from '../backend/index.js';
 export type { DType, IndexReader, NumberArray, Slots, TypedArray } from '../backend/index.js';
 
 let defaultDtype: DType = 'float32';

@@ -1,5 +1,5 @@
 import { backend, type View } from '../backend/index.js';
-import { allocate, castScalar, int64ArrayFrom, int64Of, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
+import { allocate, allocateExclusive, allocateForOverwrite, castScalar, int64ArrayFrom, int64Of, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
 import { AccumulateGrad, type GradHook, type Node, type RemovableHandle } from './graph.js';
 import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape } from './shape.js';
 import { formatTensor } from './print.js';
@@ -94,6 +94,14 @@ export class Tensor implements View {
   /** An uninitialised (zero-filled) contiguous tensor. */
   static empty(shape: number[], dtype: DType): Tensor {
     return new Tensor(new Storage(allocate(dtype, numelOf(shape))), dtype, shape);
+  }
+
+  /**
+   * A contiguous tensor whose every element the caller's kernel is about to write: large
+   * ones are not zeroed first (see allocateForOverwrite). Never hand one out unwritten.
+   */
+  static emptyForOverwrite(shape: number[], dtype: DType): Tensor {
+    return new Tensor(new Storage(allocateForOverwrite(dtype, numelOf(shape))), dtype, shape);
   }
 
   /** The backend reads tensors directly as Views: this is the storage's buffer. */
@@ -348,7 +356,7 @@ export class Tensor implements View {
   toTypedArray(): TypedArray {
     const n = this.numel();
     if (this.isContiguous()) return this._storage.data.slice(this._offset, this._offset + n);
-    const out = allocate(this._dtype, n);
+    const out = allocateExclusive(this._dtype, n); // the caller owns it whole (DataLoader workers transfer its ArrayBuffer)
     backend().copy(this, { buffer: out, dtype: this._dtype, shape: this._shape, strides: contiguousStrides(this._shape), offset: 0 });
     return out;
   }

@@ -82,7 +82,9 @@ function numel(shape: readonly number[]): number {
 // elements (in-place elementwise); anything else runs in the JS backend. ----
 
 function sameMemory(a: TypedArray, b: TypedArray): boolean {
-  return a === b || a.buffer === b.buffer;
+  // Small buffers share slabs (backend/dtype.ts allocate): the same ArrayBuffer is memory in
+  // common only where the byte ranges overlap.
+  return a === b || (a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength);
 }
 
 function sameLayout(a: View, b: View): boolean {

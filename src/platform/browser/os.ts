@@ -39,3 +39,8 @@ export function stderrStream(): { write(text: string): unknown; isTTY?: boolean;
 export function emitWarning(message: string, category?: string): void {
   console.warn(`${category ?? 'Warning'}: ${message}`);
 }
+
+/** A page cannot allocate without zeroing: a plain (zeroed) ArrayBuffer. */
+export function uninitializedBuffer(bytes: number): ArrayBuffer {
+  return new ArrayBuffer(bytes);
+}
