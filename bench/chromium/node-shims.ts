@@ -3,7 +3,11 @@
 // node:path, node:zlib and node:module here): files are the bytes page.ts fetched before
 // the workload module loaded (already gunzipped by the server, so gunzipSync passes them
 // through); require() knows the two TF.js packages. Only the calls those files make.
+// TF.js is installed into bench/node_modules by the first `npm run bench`; the type check
+// (npm test, CI) runs without it.
+// @ts-ignore
 import * as tf from '@tensorflow/tfjs';
+// @ts-ignore
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 
 /** Node's Buffer.readUInt32BE on the fetched bytes (fashion.ts reads IDX headers with it). */

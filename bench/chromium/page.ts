@@ -5,7 +5,11 @@
 // TORCHLETTE_BACKEND=wasm (a page starts on the JS backend), then imports the workload
 // module (its top level runs the workload) and returns what it printed.
 import * as torch from '../../src/index.js';
+// TF.js is installed into bench/node_modules by the first `npm run bench`; the type check
+// (npm test, CI) runs without it.
+// @ts-ignore
 import * as tf from '@tensorflow/tfjs';
+// @ts-ignore
 import * as tfWasm from '@tensorflow/tfjs-backend-wasm';
 import { Bytes, files } from './node-shims.js';
 
