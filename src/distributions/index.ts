@@ -1,0 +1,17 @@
+// torch.distributions: `import { distributions } from 'torchlette'`, then
+// `new distributions.Categorical(probs)`, `distributions.kl.klDivergence(p, q)`.
+export * as constraints from './constraints.js';
+export { Distribution, NotImplementedError } from './distribution.js';
+export { Normal } from './normal.js';
+export { Categorical } from './categorical.js';
+export { Bernoulli } from './bernoulli.js';
+export { Uniform } from './uniform.js';
+export { OneHotCategorical } from './one-hot-categorical.js';
+export { Independent } from './independent.js';
+export { MultivariateNormal } from './multivariate-normal.js';
+export { Exponential, Laplace, Cauchy, Gumbel } from './scalar-family.js';
+export { LogNormal } from './log-normal.js';
+export { Gamma, Dirichlet, Beta } from './gamma.js';
+export { Geometric } from './geometric.js';
+export * as kl from './kl.js';
+export { klDivergence, registerKl } from './kl.js';
