@@ -135,5 +135,5 @@ test('reinforce.py: actions, rewards, losses and weights equal PyTorch run for r
     assert.ok(Math.abs(loss - want.loss) <= 1e-4 * Math.max(1, Math.abs(want.loss)), `episode ${e + 1} loss ${loss} vs ${want.loss}`);
   });
   assertTensor(policy.affine2.weight, fx.affine2_weight, { rtol: 1e-4, atol: 1e-5 }, 'affine2.weight');
-  assertTensor(policy.affine2.bias, fx.affine2_bias, { rtol: 1e-4, atol: 1e-5 }, 'affine2.bias');
+  assertTensor(policy.affine2.bias as Tensor, fx.affine2_bias, { rtol: 1e-4, atol: 1e-5 }, 'affine2.bias');
 });
