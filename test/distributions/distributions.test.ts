@@ -50,6 +50,7 @@ interface KlJson {
   grads: Record<string, TensorJson | null> | null;
 }
 interface Fixture {
+  draws: (DistJson & { seed: number; shape: number[]; sample: TensorJson })[];
   cases: CaseJson[];
   kl: KlJson[];
   errors: Record<string, { type: string; message: string }>;
@@ -149,6 +150,16 @@ describe('distributions against PyTorch', () => {
       assertTensor(e.sample(), c.expand.sample, SAMPLE_TOL, 'expand sample');
     });
   });
+});
+
+describe('long seeded draws equal PyTorch', () => {
+  for (const c of fx.draws) {
+    test(`${c.name} ${Object.keys(c.params).join(', ')} sample(${c.shape})`, () => {
+      const d = build(c, new Map());
+      torch.manualSeed(c.seed);
+      assertTensor(d.sample(c.shape), c.sample, SAMPLE_TOL, 'sample');
+    });
+  }
 });
 
 describe('klDivergence against PyTorch', () => {
