@@ -81,7 +81,7 @@ export function sampleDirichletValues(alpha: Tensor, gen: Generator = getDefault
 const PSI_10 = 2.25175258906672110764;
 const DIGAMMA_A = [8.33333333333333333333e-2, -2.10927960927960927961e-2, 7.57575757575757575758e-3, -4.16666666666666666667e-3, 3.96825396825396825397e-3, -8.33333333333333333333e-3, 8.33333333333333333333e-2];
 
-function digammaOne(x0: number): number {
+export function digammaOne(x0: number): number {
   let x = x0;
   if (x === 0) return Infinity;
   let extra = 0;

@@ -1,14 +1,14 @@
 // torch.distributions.Gamma(concentration, rate), Dirichlet(concentration) and
 // Beta(concentration1, concentration0) (a two-class Dirichlet, as in PyTorch). Samples
 // come from ATen's own Gamma sampler (gamma-sampler.ts), so seeded draws are PyTorch's.
-import { isGradEnabled } from '../tensor/graph.js';
 import { stack } from '../ops/index.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bool, intList, nullable, signature, tensor, type ArgsOf } from '../tensor/args.js';
 import { oneHot } from '../ops/indexing.js';
 import * as constraints from './constraints.js';
-import { batchShapeOf, checkExpand, Distribution, NotImplementedError } from './distribution.js';
-import { sampleDirichletValues, StandardGamma } from './gamma-sampler.js';
+import { batchShapeOf, checkExpand, Distribution } from './distribution.js';
+import { DirichletSample } from './dirichlet-grad.js';
+import { StandardGamma } from './gamma-sampler.js';
 import { broadcastAll, finfo, numberOrTensor } from './utils.js';
 import { noGrad } from '../autograd/grad-mode.js';
 
@@ -68,12 +68,9 @@ export class Gamma extends Distribution {
   }
 }
 
-/** _Dirichlet.apply: the draw, differentiable only where PyTorch's _dirichlet_grad is implemented here (not yet). */
+/** _Dirichlet.apply: the draw, differentiable w.r.t. the concentration (dirichlet_grad). */
 function dirichletDraw(concentration: Tensor): Tensor {
-  if (isGradEnabled() && concentration.requiresGrad) {
-    throw new NotImplementedError('Dirichlet/Beta rsample gradients (torch._dirichlet_grad) are not implemented in torchlette; use sample(), or detach the concentration');
-  }
-  return sampleDirichletValues(concentration);
+  return DirichletSample.apply(concentration);
 }
 
 export class Dirichlet extends Distribution {

@@ -131,13 +131,7 @@ describe('distributions against PyTorch', () => {
       for (const s of c.samples) {
         torch.manualSeed(s.seed);
         assertTensor(d.sample(s.shape), s.sample, SAMPLE_TOL, `sample seed ${s.seed}`);
-        if (s.rsample && (c.name === 'Dirichlet' || c.name === 'Beta')) {
-          // Not differentiable here yet (PyTorch's _dirichlet_grad): rsample says so when a
-          // parameter requires grad; without grad it draws PyTorch's values.
-          assert.throws(() => d.rsample(s.shape), (e: Error) => e instanceof D.NotImplementedError && /_dirichlet_grad/.test(e.message));
-          torch.manualSeed(s.seed);
-          assertTensor(torch.noGrad(() => d.rsample(s.shape)), s.rsample, SAMPLE_TOL, `rsample seed ${s.seed}`);
-        } else if (s.rsample) {
+        if (s.rsample) {
           torch.manualSeed(s.seed);
           const x = d.rsample(s.shape);
           assertTensor(x, s.rsample, SAMPLE_TOL, `rsample seed ${s.seed}`);
