@@ -118,8 +118,8 @@ export class _HalfOpenInterval extends _Interval {
 export class _IntegerInterval extends Constraint {
   override readonly isDiscrete = true;
   constructor(
-    readonly lowerBound: number,
-    readonly upperBound: number,
+    readonly lowerBound: number | Tensor,
+    readonly upperBound: number | Tensor,
   ) {
     super();
   }
@@ -127,7 +127,8 @@ export class _IntegerInterval extends Constraint {
     return value.remainder(1).eq(0).logicalAnd(value.ge(this.lowerBound)).logicalAnd(value.le(this.upperBound));
   }
   override toString(): string {
-    return `IntegerInterval(lower_bound=${this.lowerBound}, upper_bound=${this.upperBound})`;
+    const b = (x: number | Tensor): string => (typeof x === 'number' ? String(x) : boundRepr(x));
+    return `IntegerInterval(lower_bound=${b(this.lowerBound)}, upper_bound=${b(this.upperBound)})`;
   }
 }
 
@@ -231,5 +232,5 @@ export const greaterThan = (lowerBound: number): Constraint => new _GreaterThan(
 export const greaterThanEq = (lowerBound: number): Constraint => new _GreaterThanEq(lowerBound);
 export const interval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new _Interval(lowerBound, upperBound);
 export const halfOpenInterval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new _HalfOpenInterval(lowerBound, upperBound);
-export const integerInterval = (lowerBound: number, upperBound: number): Constraint => new _IntegerInterval(lowerBound, upperBound);
+export const integerInterval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new _IntegerInterval(lowerBound, upperBound);
 export const independent = (base: Constraint, reinterpretedBatchNdims: number): Constraint => new _IndependentConstraint(base, reinterpretedBatchNdims);

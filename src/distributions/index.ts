@@ -13,5 +13,7 @@ export { Exponential, Laplace, Cauchy, Gumbel } from './scalar-family.js';
 export { LogNormal } from './log-normal.js';
 export { Gamma, Dirichlet, Beta } from './gamma.js';
 export { Geometric } from './geometric.js';
+export { Poisson, Binomial } from './poisson.js';
+export { Chi2, StudentT } from './student-t.js';
 export * as kl from './kl.js';
 export { klDivergence, registerKl } from './kl.js';

@@ -14,6 +14,7 @@ import { Normal } from './normal.js';
 import { OneHotCategorical } from './one-hot-categorical.js';
 import { Cauchy, Exponential, Gumbel, Laplace } from './scalar-family.js';
 import { Uniform } from './uniform.js';
+import { Binomial, Poisson } from './poisson.js';
 import * as linalg from '../linalg/index.js';
 import { broadcastShapes } from '../tensor/shape.js';
 
@@ -201,4 +202,12 @@ registerKl(Normal, Laplace)((p, q) => {
   const t2 = p.scale.mul(Math.sqrt(2 / Math.PI)).mul(r.pow(2).mul(-0.5).exp());
   const t3 = locDiff.mul(r.mul(Math.sqrt(0.5)).erf());
   return t1.neg().add(t2.add(t3).div(q.scale)).sub(0.5 * (1 + Math.log(0.5 * Math.PI)));
+});
+
+registerKl(Poisson, Poisson)((p, q) => p.rate.mul(p.rate.log().sub(q.rate.log())).sub(p.rate.sub(q.rate)));
+
+registerKl(Binomial, Binomial)((p, q) => {
+  if (p.totalCount.lt(q.totalCount).any().item()) throw new NotImplementedError('KL between Binomials where q.total_count > p.total_count is not implemented');
+  const kl = p.totalCount.mul(p.probs.mul(p.logits.sub(q.logits)).add(p.probs.neg().log1p()).sub(q.probs.neg().log1p()));
+  return setWhere(kl, p.totalCount.gt(q.totalCount), Infinity);
 });
