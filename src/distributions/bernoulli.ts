@@ -56,8 +56,12 @@ export class Bernoulli extends Distribution {
   override get support(): constraints.Constraint {
     return constraints.boolean;
   }
+  /** As PyTorch's __dict__: the given parameter and the other once computed (lazy_property). */
   protected givenParams(): Record<string, Tensor> {
-    return { [this.given]: this.param };
+    const p: Record<string, Tensor> = {};
+    if (this.probsValue !== null) p.probs = this.probsValue;
+    if (this.logitsValue !== null) p.logits = this.logitsValue;
+    return p;
   }
 
   override expand(batchShape: readonly number[]): Bernoulli {

@@ -60,18 +60,19 @@ export class Categorical extends Distribution {
     return constraints.integerInterval(0, this.numEvents - 1);
   }
   protected givenParams(): Record<string, Tensor> {
+    // As PyTorch's __dict__: the given parameter and the other once computed (lazy_property).
     const p: Record<string, Tensor> = {};
-    if (this.probsValue !== null && this.param === this.probsValue) p.probs = this.probsValue;
-    if (this.logitsValue !== null && this.param === this.logitsValue) p.logits = this.logitsValue;
+    if (this.probsValue !== null) p.probs = this.probsValue;
+    if (this.logitsValue !== null) p.logits = this.logitsValue;
     return p;
   }
 
   override expand(batchShape: readonly number[]): Categorical {
     const shape = [...checkExpand(this, batchShape), this.numEvents];
-    const given = this.givenParams();
-    const opts = given.probs ? { probs: given.probs.expand(shape) } : { logits: (given.logits as Tensor).expand(shape) };
-    const d = new Categorical({ ...opts, validateArgs: false }).withValidate(this.validateArgs);
-    d.setExact(given.probs ? 'probs' : 'logits', given.probs ? (opts.probs as Tensor) : (opts.logits as Tensor));
+    const isProbs = this.param === this.probsValue;
+    const p = this.param.expand(shape);
+    const d = new Categorical({ ...(isProbs ? { probs: p } : { logits: p }), validateArgs: false }).withValidate(this.validateArgs);
+    d.setExact(isProbs ? 'probs' : 'logits', p);
     return d;
   }
   /** expand() keeps the already-normalized parameter as it is (no re-normalization). */

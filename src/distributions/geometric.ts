@@ -52,8 +52,12 @@ export class Geometric extends Distribution {
   override get support(): constraints.Constraint {
     return constraints.nonnegativeInteger;
   }
+  /** As PyTorch's __dict__: the given parameter and the other once computed (lazy_property). */
   protected givenParams(): Record<string, Tensor> {
-    return { [this.given]: this.param };
+    const p: Record<string, Tensor> = {};
+    if (this.probsValue !== null) p.probs = this.probsValue;
+    if (this.logitsValue !== null) p.logits = this.logitsValue;
+    return p;
   }
   override expand(batchShape: readonly number[]): Geometric {
     const p = this.param.expand(checkExpand(this, batchShape));

@@ -15,5 +15,6 @@ export { Gamma, Dirichlet, Beta } from './gamma.js';
 export { Geometric } from './geometric.js';
 export { Poisson, Binomial } from './poisson.js';
 export { Chi2, StudentT } from './student-t.js';
+export { MixtureSameFamily, Multinomial } from './mixture.js';
 export * as kl from './kl.js';
 export { klDivergence, registerKl } from './kl.js';

@@ -92,8 +92,12 @@ export class Binomial extends Distribution {
   override get support(): constraints.Constraint {
     return constraints.integerInterval(0, this.totalCount);
   }
+  /** As PyTorch's __dict__: the given parameter and the other once computed (lazy_property). */
   protected givenParams(): Record<string, Tensor> {
-    return { totalCount: this.totalCount, [this.given]: this.param };
+    const p: Record<string, Tensor> = { totalCount: this.totalCount };
+    if (this.probsValue !== null) p.probs = this.probsValue;
+    if (this.logitsValue !== null) p.logits = this.logitsValue;
+    return p;
   }
   override expand(batchShape: readonly number[]): Binomial {
     const s = checkExpand(this, batchShape);

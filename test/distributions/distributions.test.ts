@@ -64,8 +64,8 @@ const isTensorJson = (v: ParamJson): v is TensorJson => typeof v === 'object' &&
 function build(spec: DistJson, leaves: Map<string, Tensor>): Distribution {
   const opts: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(spec.params)) {
-    if (k === 'base') {
-      opts.baseDistribution = build(v as DistJson, leaves);
+    if (typeof v === 'object' && 'name' in v) {
+      opts[camel(k)] = build(v, leaves);
     } else if (isTensorJson(v)) {
       const t = fromJson(v, { requiresGrad: true });
       leaves.set(k, t);
