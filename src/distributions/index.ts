@@ -16,5 +16,8 @@ export { Geometric } from './geometric.js';
 export { Poisson, Binomial } from './poisson.js';
 export { Chi2, StudentT } from './student-t.js';
 export { MixtureSameFamily, Multinomial } from './mixture.js';
+export { TransformedDistribution } from './transformed-distribution.js';
+export * as transforms from './transforms.js';
+export { Transform, ExpTransform, AffineTransform, SigmoidTransform, TanhTransform, PowerTransform, ComposeTransform } from './transforms.js';
 export * as kl from './kl.js';
 export { klDivergence, registerKl } from './kl.js';

@@ -10,7 +10,8 @@ import { assertTensor, fromJson, loadFixture, type TensorJson, type Tolerance } 
 const D = torch.distributions;
 type Distribution = InstanceType<typeof D.Distribution>;
 
-type ParamJson = TensorJson | number | { name: string; params: Record<string, ParamJson> };
+type TransformJson = { transform: string; args: Record<string, ParamJson> };
+type ParamJson = TensorJson | number | { name: string; params: Record<string, ParamJson> } | TransformJson[];
 interface DistJson {
   name: string;
   params: Record<string, ParamJson>;
@@ -60,12 +61,29 @@ const fx = loadFixture<Fixture>('distributions.json');
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const isTensorJson = (v: ParamJson): v is TensorJson => typeof v === 'object' && 'dtype' in v;
 
+function buildTransform(spec: TransformJson, leaves: Map<string, Tensor>): InstanceType<typeof D.Transform> {
+  const opts: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(spec.args)) {
+    if (isTensorJson(v)) {
+      const t = fromJson(v, { requiresGrad: true });
+      leaves.set(`${spec.transform}.${k}`, t);
+      opts[camel(k)] = t;
+    } else {
+      opts[camel(k)] = v;
+    }
+  }
+  const ctor = (D as unknown as Record<string, new (o: Record<string, unknown>) => InstanceType<typeof D.Transform>>)[spec.transform];
+  return new ctor(opts);
+}
+
 /** Builds the distribution from PyTorch's parameter names (an options object), leaves requiring grad. */
 function build(spec: DistJson, leaves: Map<string, Tensor>): Distribution {
   const opts: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(spec.params)) {
-    if (typeof v === 'object' && 'name' in v) {
-      opts[camel(k)] = build(v, leaves);
+    if (Array.isArray(v)) {
+      opts[camel(k)] = v.map((t) => buildTransform(t, leaves));
+    } else if (typeof v === 'object' && 'name' in v) {
+      opts[camel(k)] = build(v as DistJson, leaves);
     } else if (isTensorJson(v)) {
       const t = fromJson(v, { requiresGrad: true });
       leaves.set(k, t);
@@ -98,7 +116,11 @@ function checkGrads(leaves: Map<string, Tensor>, out: Tensor, want: Record<strin
 }
 
 /** A method PyTorch lacks (null in the fixture) must throw NotImplementedError here too. */
-function optional(want: TensorJson | null, fn: () => Tensor, label: string): void {
+function optional(want: TensorJson | { raises: string } | null, fn: () => Tensor, label: string): void {
+  if (want !== null && 'raises' in want) {
+    assert.throws(fn, `${label}: PyTorch raises ${want.raises}`);
+    return;
+  }
   if (want === null) {
     assert.throws(fn, (e: Error) => e instanceof D.NotImplementedError, `${label}: PyTorch raises NotImplementedError`);
     return;
