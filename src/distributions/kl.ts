@@ -18,8 +18,8 @@ import { Binomial, Poisson } from './poisson.js';
 import * as linalg from '../linalg/index.js';
 import { broadcastShapes } from '../tensor/shape.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type DistClass<T extends Distribution> = abstract new (...args: any[]) => T;
+/** A Distribution class (any constructor signature). */
+type DistClass<T extends Distribution> = abstract new (...args: never) => T;
 type KlFn<P extends Distribution, Q extends Distribution> = (p: P, q: Q) => Tensor;
 
 const registry = new Map<DistClass<Distribution>, Map<DistClass<Distribution>, KlFn<Distribution, Distribution>>>();
