@@ -72,14 +72,14 @@ export class _GreaterThan extends Constraint {
 }
 
 export class _GreaterThanEq extends Constraint {
-  constructor(readonly lowerBound: number) {
+  constructor(readonly lowerBound: number | Tensor) {
     super();
   }
   check(value: Tensor): Tensor {
     return value.ge(this.lowerBound);
   }
   override toString(): string {
-    return `GreaterThanEq(lower_bound=${pyFloat(this.lowerBound)})`;
+    return `GreaterThanEq(lower_bound=${boundRepr(this.lowerBound)})`;
   }
 }
 
@@ -229,7 +229,7 @@ export const positiveDefinite = new _PositiveDefinite();
 export const nonnegativeInteger = new _IntegerGreaterThan(0);
 export const positiveInteger = new _IntegerGreaterThan(1);
 export const greaterThan = (lowerBound: number): Constraint => new _GreaterThan(lowerBound);
-export const greaterThanEq = (lowerBound: number): Constraint => new _GreaterThanEq(lowerBound);
+export const greaterThanEq = (lowerBound: number | Tensor): Constraint => new _GreaterThanEq(lowerBound);
 export const interval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new _Interval(lowerBound, upperBound);
 export const halfOpenInterval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new _HalfOpenInterval(lowerBound, upperBound);
 export const integerInterval = (lowerBound: number | Tensor, upperBound: number | Tensor): Constraint => new _IntegerInterval(lowerBound, upperBound);

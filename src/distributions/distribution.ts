@@ -32,6 +32,11 @@ export abstract class Distribution {
     return false;
   }
 
+  /** Whether new instances validate when their validateArgs is not given. */
+  static get defaultValidateArgs(): boolean {
+    return defaultValidateArgs;
+  }
+
   /** Distribution.set_default_validate_args: validation on (the default) or off for new instances. */
   static setDefaultValidateArgs(value: boolean): void {
     if (typeof value !== 'boolean') throw new RangeError('Expected a bool for set_default_validate_args');
@@ -58,8 +63,14 @@ export abstract class Distribution {
     this.batchShape = batchShape.slice();
     this.eventShape = eventShape.slice();
     this.validateArgs = validateArgs ?? defaultValidateArgs;
-    if (!this.validateArgs) return;
-    const given = this.givenParams();
+    if (this.validateArgs) this.checkParams();
+  }
+
+  /**
+   * Checks the given parameters against argConstraints (PyTorch's __init__ validation). Classes
+   * that set their own parameters after a parent constructor ran call it again themselves.
+   */
+  protected checkParams(given: Record<string, Tensor> = this.givenParams()): void {
     for (const [param, constraint] of Object.entries(this.argConstraints)) {
       if (isDependent(constraint) || !(param in given)) continue;
       const value = given[param];

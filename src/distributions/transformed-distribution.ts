@@ -7,7 +7,7 @@ import { bool, check, instance, intList, nullable, signature, type ArgsOf } from
 import * as constraints from './constraints.js';
 import { checkExpand, Distribution } from './distribution.js';
 import { Independent } from './independent.js';
-import { ComposeTransform, sumRightmost, Transform } from './transforms.js';
+import { ComposeTransform, mulSign, sumRightmost, Transform } from './transforms.js';
 
 const shapeArgs = signature('sample', [['sampleShape', intList, []]] as const);
 const transformsCheck = check<Transform | Transform[]>('a Transform or a list of Transforms', (v) => v instanceof Transform || (Array.isArray(v) && v.every((t) => t instanceof Transform)));
@@ -81,8 +81,9 @@ export class TransformedDistribution extends Distribution {
   }
   /** 1 - cdf where the composed map is decreasing (PyTorch's _monotonize_cdf). */
   private monotonize(value: Tensor): Tensor {
-    const sign = this.transforms.reduce((s, t) => s * t.sign, 1);
-    return sign === 1 ? value : value.neg().add(1);
+    const sign = this.transforms.reduce<number | Tensor>((s, t) => mulSign(s, t.sign), 1);
+    if (sign === 1) return value;
+    return typeof sign === 'number' ? value.sub(0.5).mul(sign).add(0.5) : sign.mul(value.sub(0.5)).add(0.5);
   }
   override cdf(value: Tensor): Tensor {
     let v = value;

@@ -8,6 +8,7 @@ import { softplus } from '../nn/functional/activation.js';
 import { check, int, signature, type ArgsOf } from '../tensor/args.js';
 import * as constraints from './constraints.js';
 import { finfo } from './utils.js';
+import { NotImplementedError } from './distribution.js';
 
 const cacheArgs = signature('Transform', [['cacheSize', check<0 | 1>('0 or 1', (v) => v === 0 || v === 1), 0]] as const);
 
@@ -15,6 +16,12 @@ const cacheArgs = signature('Transform', [['cacheSize', check<0 | 1>('0 or 1', (
 export function sumRightmost(t: Tensor, n: number): Tensor {
   if (n <= 0) return t;
   return t.reshape([...t.shape.slice(0, t.dim() - n), -1]).sum(-1);
+}
+
+/** The product of two signs, numbers or tensors. */
+export function mulSign(a: number | Tensor, b: number | Tensor): number | Tensor {
+  if (typeof a === 'number' && typeof b === 'number') return a * b;
+  return a instanceof Tensor ? a.mul(b) : (b as Tensor).mul(a);
 }
 
 export abstract class Transform {
@@ -28,8 +35,8 @@ export abstract class Transform {
   get bijective(): boolean {
     return true;
   }
-  /** +1 for increasing maps, -1 for decreasing ones. */
-  get sign(): number {
+  /** +1 for increasing maps, -1 for decreasing ones (a tensor for elementwise tensor parameters). */
+  get sign(): number | Tensor {
     return 1;
   }
   get eventDim(): number {
@@ -79,6 +86,31 @@ export class ExpTransform extends Transform {
   }
 }
 
+/** y = |x| (not bijective: no log|det J|; HalfNormal and HalfCauchy score values themselves). */
+export class AbsTransform extends Transform {
+  constructor(...args: ArgsOf<typeof cacheArgs>) {
+    super(cacheArgs.parse(args).cacheSize);
+  }
+  get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.positive;
+  }
+  override get bijective(): boolean {
+    return false;
+  }
+  protected call(x: Tensor): Tensor {
+    return x.abs();
+  }
+  protected inverse(y: Tensor): Tensor {
+    return y;
+  }
+  logAbsDetJacobian(): Tensor {
+    throw new NotImplementedError('AbsTransform has no log_abs_det_jacobian (it is not bijective)');
+  }
+}
+
 const numberOrTensor = check<number | Tensor>('a number or Tensor', (v) => typeof v === 'number' || v instanceof Tensor);
 const affineArgs = signature('AffineTransform', [['loc', numberOrTensor], ['scale', numberOrTensor], ['eventDim', int, 0], ['cacheSize', check<0 | 1>('0 or 1', (v) => v === 0 || v === 1), 0]] as const);
 
@@ -100,9 +132,8 @@ export class AffineTransform extends Transform {
   get codomain(): constraints.Constraint {
     return this.domain;
   }
-  override get sign(): number {
-    if (typeof this.scale === 'number') return Math.sign(this.scale);
-    throw new Error('AffineTransform.sign is only defined for a number scale (PyTorch: scale.sign() tensor)');
+  override get sign(): number | Tensor {
+    return typeof this.scale === 'number' ? Math.sign(this.scale) : this.scale.sign();
   }
   protected call(x: Tensor): Tensor {
     return typeof this.scale === 'number' ? x.mul(this.scale).add(this.loc) : this.scale.mul(x).add(this.loc);
@@ -183,9 +214,8 @@ export class PowerTransform extends Transform {
   get codomain(): constraints.Constraint {
     return constraints.positive;
   }
-  override get sign(): number {
-    if (typeof this.exponent === 'number') return Math.sign(this.exponent);
-    throw new Error('PowerTransform.sign is only defined for a number exponent');
+  override get sign(): number | Tensor {
+    return typeof this.exponent === 'number' ? Math.sign(this.exponent) : this.exponent.sign();
   }
   protected call(x: Tensor): Tensor {
     return x.pow(this.exponent);
@@ -226,8 +256,8 @@ export class ComposeTransform extends Transform {
   override get bijective(): boolean {
     return this.parts.every((p) => p.bijective);
   }
-  override get sign(): number {
-    return this.parts.reduce((s, p) => s * p.sign, 1);
+  override get sign(): number | Tensor {
+    return this.parts.reduce<number | Tensor>((s, p) => mulSign(s, p.sign), 1);
   }
   protected call(x: Tensor): Tensor {
     return this.parts.reduce((v, p) => p.forward(v), x);

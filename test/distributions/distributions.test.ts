@@ -206,6 +206,8 @@ describe('distribution errors as PyTorch', () => {
     kl_missing: () => D.kl.klDivergence(new D.Normal(0, 1), new D.Categorical(f([0.5, 0.5]))),
     independent_ndims: () => new D.Independent(new D.Normal(torch.zeros(3), torch.ones(3)), 2),
     mvn_which: () => new D.MultivariateNormal(torch.zeros(2)),
+    half_normal_scale: () => new D.HalfNormal(f([1, -1])),
+    pareto_support: () => new D.Pareto(f([2]), f([1])).logProb(f([1])),
   };
   for (const [name, fn] of Object.entries(cases)) {
     test(name, () => {
