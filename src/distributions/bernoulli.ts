@@ -1,6 +1,6 @@
 // torch.distributions.Bernoulli(probs | logits): 0/1 outcomes. sample draws
 // torch.bernoulli(probs), so seeded draws are PyTorch's.
-import { noGrad } from '../autograd/grad-mode.js';
+import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { bernoulli } from '../ops/random.js';
 import { arange } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -39,11 +39,13 @@ export class Bernoulli extends Distribution {
     return (this.given === 'probs' ? this.probsValue : this.logitsValue) as Tensor;
   }
   get probs(): Tensor {
-    this.probsValue ??= logitsToProbs(this.logitsValue as Tensor, true);
+    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
+    this.probsValue ??= enableGrad(() => logitsToProbs(this.logitsValue as Tensor, true));
     return this.probsValue;
   }
   get logits(): Tensor {
-    this.logitsValue ??= probsToLogits(this.probsValue as Tensor, true);
+    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
+    this.logitsValue ??= enableGrad(() => probsToLogits(this.probsValue as Tensor, true));
     return this.logitsValue;
   }
   get paramShape(): number[] {

@@ -1,6 +1,7 @@
 // torch.distributions.Categorical(probs | logits): one of K categories per batch entry.
 // sample draws torch.multinomial(probs_2d, n, replacement=True).T, so seeded draws are
 // PyTorch's (the reinforce.py / actor_critic.py pattern: m.sample(); m.log_prob(action)).
+import { enableGrad } from '../autograd/grad-mode.js';
 import { arange, full } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bool, intList, nullable, signature, tensor, type ArgsOf } from '../tensor/args.js';
@@ -41,12 +42,14 @@ export class Categorical extends Distribution {
 
   /** Normalized probabilities (computed from logits on first use when logits were given). */
   get probs(): Tensor {
-    this.probsValue ??= logitsToProbs(this.logitsValue as Tensor);
+    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
+    this.probsValue ??= enableGrad(() => logitsToProbs(this.logitsValue as Tensor));
     return this.probsValue;
   }
   /** Normalized log-probabilities (log of the clamped probs when probs were given). */
   get logits(): Tensor {
-    this.logitsValue ??= probsToLogits(this.probsValue as Tensor);
+    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
+    this.logitsValue ??= enableGrad(() => probsToLogits(this.probsValue as Tensor));
     return this.logitsValue;
   }
   get paramShape(): number[] {

@@ -1,6 +1,6 @@
 // torch.distributions.Geometric(probs | logits): the number of failures before the first
 // success. sample is floor(log(u) / log1p(-p)) with u = uniform_() clamped to tiny, as PyTorch.
-import { noGrad } from '../autograd/grad-mode.js';
+import { enableGrad, noGrad } from '../autograd/grad-mode.js';
 import { zerosLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bool, intList, nullable, signature, type ArgsOf } from '../tensor/args.js';
@@ -39,11 +39,13 @@ export class Geometric extends Distribution {
     return (this.given === 'probs' ? this.probsValue : this.logitsValue) as Tensor;
   }
   get probs(): Tensor {
-    this.probsValue ??= logitsToProbs(this.logitsValue as Tensor, true);
+    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
+    this.probsValue ??= enableGrad(() => logitsToProbs(this.logitsValue as Tensor, true));
     return this.probsValue;
   }
   get logits(): Tensor {
-    this.logitsValue ??= probsToLogits(this.probsValue as Tensor, true);
+    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
+    this.logitsValue ??= enableGrad(() => probsToLogits(this.probsValue as Tensor, true));
     return this.logitsValue;
   }
   override get argConstraints(): Record<string, constraints.Constraint> {

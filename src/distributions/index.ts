@@ -18,6 +18,7 @@ export { Chi2, StudentT } from './student-t.js';
 export { MixtureSameFamily, Multinomial } from './mixture.js';
 export { TransformedDistribution } from './transformed-distribution.js';
 export { HalfNormal, HalfCauchy, Pareto, Weibull } from './transformed-family.js';
+export { LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical } from './relaxed.js';
 export * as transforms from './transforms.js';
 export { Transform, AbsTransform, ExpTransform, AffineTransform, SigmoidTransform, TanhTransform, PowerTransform, ComposeTransform } from './transforms.js';
 export * as kl from './kl.js';
