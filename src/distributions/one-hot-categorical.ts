@@ -47,7 +47,7 @@ export class OneHotCategorical extends Distribution {
 
   override expand(batchShape: readonly number[]): OneHotCategorical {
     const shape = checkExpand(this, batchShape);
-    const d = Object.create(OneHotCategorical.prototype) as OneHotCategorical;
+    const d = Object.create(Object.getPrototypeOf(this) as object) as OneHotCategorical;
     Object.assign(d, { categorical: this.categorical.expand(shape), batchShape: shape, eventShape: this.eventShape.slice(), validateArgs: this.validateArgs });
     return d;
   }
@@ -80,5 +80,17 @@ export class OneHotCategorical extends Distribution {
     let values = eye(n, { dtype: this.probs.dtype }).view([n, ...this.batchShape.map(() => 1), n]);
     if (expand) values = values.expand([n, ...this.batchShape, n]);
     return values;
+  }
+}
+
+/** OneHotCategorical whose rsample passes gradients straight through to probs: sample + (probs - probs.detach()). */
+export class OneHotCategoricalStraightThrough extends OneHotCategorical {
+  override get hasRsample(): boolean {
+    return true;
+  }
+  override rsample(...args: ArgsOf<typeof shapeArgs>): Tensor {
+    const samples = this.sample(shapeArgs.parse(args).sampleShape);
+    const probs = this.categorical.probs;
+    return samples.add(probs.sub(probs.detach()));
   }
 }

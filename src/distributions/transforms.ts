@@ -198,6 +198,27 @@ export class TanhTransform extends Transform {
   }
 }
 
+export class SoftplusTransform extends Transform {
+  constructor(...args: ArgsOf<typeof cacheArgs>) {
+    super(cacheArgs.parse(args).cacheSize);
+  }
+  get domain(): constraints.Constraint {
+    return constraints.real;
+  }
+  get codomain(): constraints.Constraint {
+    return constraints.positive;
+  }
+  protected call(x: Tensor): Tensor {
+    return softplus(x);
+  }
+  protected inverse(y: Tensor): Tensor {
+    return y.neg().expm1().neg().log().add(y);
+  }
+  logAbsDetJacobian(x: Tensor): Tensor {
+    return softplus(x.neg()).neg();
+  }
+}
+
 const powerArgs = signature('PowerTransform', [['exponent', numberOrTensor], ['cacheSize', check<0 | 1>('0 or 1', (v) => v === 0 || v === 1), 0]] as const);
 
 /** y = x ** exponent on the positive reals. */
