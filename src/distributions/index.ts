@@ -15,7 +15,7 @@ export { Gamma, Dirichlet, Beta } from './gamma.js';
 export { Geometric } from './geometric.js';
 export { Poisson, Binomial } from './poisson.js';
 export { NegativeBinomial } from './negative-binomial.js';
-export { Chi2, StudentT } from './student-t.js';
+export { Chi2, StudentT, FisherSnedecor } from './student-t.js';
 export { MixtureSameFamily, Multinomial } from './mixture.js';
 export { TransformedDistribution } from './transformed-distribution.js';
 export { HalfNormal, HalfCauchy, Pareto, Weibull } from './transformed-family.js';
