@@ -18,7 +18,7 @@ export { NegativeBinomial } from './negative-binomial.js';
 export { Chi2, StudentT, FisherSnedecor } from './student-t.js';
 export { MixtureSameFamily, Multinomial } from './mixture.js';
 export { TransformedDistribution } from './transformed-distribution.js';
-export { HalfNormal, HalfCauchy, Pareto, Weibull } from './transformed-family.js';
+export { HalfNormal, HalfCauchy, Pareto, Weibull, Kumaraswamy } from './transformed-family.js';
 export { LogitRelaxedBernoulli, RelaxedBernoulli, ExpRelaxedCategorical, RelaxedOneHotCategorical } from './relaxed.js';
 export * as transforms from './transforms.js';
 export { Transform, AbsTransform, ExpTransform, AffineTransform, SigmoidTransform, SoftplusTransform, TanhTransform, PowerTransform, ComposeTransform } from './transforms.js';

@@ -1,7 +1,7 @@
 // Distributions PyTorch defines as TransformedDistributions: HalfNormal and HalfCauchy
-// (|x| of a centered Normal/Cauchy), Pareto (scale * exp(Exponential(alpha))) and Weibull
-// (scale * Exponential(1) ** (1 / concentration)). Samples go through the same steps, so
-// seeded draws are PyTorch's.
+// (|x| of a centered Normal/Cauchy), Pareto (scale * exp(Exponential(alpha))), Weibull
+// (scale * Exponential(1) ** (1 / concentration)) and Kumaraswamy (powers of a Uniform).
+// Samples go through the same steps, so seeded draws are PyTorch's.
 import { full, onesLike, zerosLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bool, nullable, signature, type ArgsOf } from '../tensor/args.js';
@@ -9,6 +9,7 @@ import * as constraints from './constraints.js';
 import { checkExpand, Distribution } from './distribution.js';
 import { Normal } from './normal.js';
 import { Cauchy, Exponential } from './scalar-family.js';
+import { Uniform } from './uniform.js';
 import { TransformedDistribution } from './transformed-distribution.js';
 import { AbsTransform, AffineTransform, ExpTransform, PowerTransform } from './transforms.js';
 import { broadcastAll, numberOrTensor } from './utils.js';
@@ -175,5 +176,61 @@ export class Weibull extends TransformedDistribution {
   override entropy(): Tensor {
     const r = this.concentrationReciprocal;
     return r.neg().add(1).mul(EULER).add(this.scale.mul(r).log()).add(1);
+  }
+}
+
+const kumaraswamyArgs = signature('Kumaraswamy', [['concentration1', numberOrTensor], ['concentration0', numberOrTensor], vArg] as const);
+
+/** E[X^n] of Kumaraswamy(a, b): b * B(1 + n / a, b). */
+function moments(a: Tensor, b: Tensor, n: number): Tensor {
+  const arg1 = a.reciprocal().mul(n).add(1);
+  return b.mul(arg1.lgamma().add(b.lgamma()).sub(arg1.add(b).lgamma()).exp());
+}
+
+/** Kumaraswamy(c1, c0) = (1 - U^(1/c0))^(1/c1) for U ~ Uniform(0, 1), PyTorch's three transforms. */
+export class Kumaraswamy extends TransformedDistribution {
+  concentration1!: Tensor;
+  concentration0!: Tensor;
+  constructor(...args: ArgsOf<typeof kumaraswamyArgs>) {
+    const a = kumaraswamyArgs.parse(args);
+    const [c1, c0] = broadcastAll(a.concentration1, a.concentration0);
+    const base = new Uniform(zerosLike(c0), onesLike(c0), { validateArgs: a.validateArgs });
+    super(base, [new PowerTransform(c0.reciprocal()), new AffineTransform(1, -1), new PowerTransform(c1.reciprocal())], { validateArgs: false });
+    this.concentration1 = c1;
+    this.concentration0 = c0;
+    this.validateArgs = a.validateArgs ?? Distribution.defaultValidateArgs;
+    if (this.validateArgs) this.checkParams();
+  }
+  override get argConstraints(): Record<string, constraints.Constraint> {
+    return { concentration1: constraints.positive, concentration0: constraints.positive };
+  }
+  protected override givenParams(): Record<string, Tensor> {
+    return this.concentration1 ? { concentration1: this.concentration1, concentration0: this.concentration0 } : {};
+  }
+  override get support(): constraints.Constraint {
+    return constraints.unitInterval;
+  }
+  override expand(batchShape: readonly number[]): Kumaraswamy {
+    const s = checkExpand(this, batchShape);
+    return new Kumaraswamy(this.concentration1.expand(s), this.concentration0.expand(s), { validateArgs: false }).withValidate(this.validateArgs);
+  }
+  override get mean(): Tensor {
+    return moments(this.concentration1, this.concentration0, 1);
+  }
+  override get mode(): Tensor {
+    // PyTorch's expression, kept as is (NaN where a concentration is below 1).
+    const c0 = this.concentration0;
+    const c1 = this.concentration1;
+    const logMode = c0.reciprocal().mul(c0.neg().log1p()).sub(c0.neg().mul(c1).log1p());
+    return logMode.maskedFill(c0.lt(1).logicalOr(c1.lt(1)), NaN).exp();
+  }
+  override get variance(): Tensor {
+    return moments(this.concentration1, this.concentration0, 2).sub(this.mean.pow(2));
+  }
+  override entropy(): Tensor {
+    const t1 = this.concentration1.reciprocal().neg().add(1);
+    const t0 = this.concentration0.reciprocal().neg().add(1);
+    const H0 = this.concentration0.add(1).digamma().add(EULER);
+    return t0.add(t1.mul(H0)).sub(this.concentration1.log()).sub(this.concentration0.log());
   }
 }
