@@ -5,6 +5,7 @@ export { Distribution, NotImplementedError } from './distribution.js';
 export { Normal } from './normal.js';
 export { Categorical } from './categorical.js';
 export { Bernoulli } from './bernoulli.js';
+export { ContinuousBernoulli } from './continuous-bernoulli.js';
 export { Uniform } from './uniform.js';
 export { OneHotCategorical, OneHotCategoricalStraightThrough } from './one-hot-categorical.js';
 export { Independent } from './independent.js';
