@@ -15,6 +15,7 @@ import { OneHotCategorical } from './one-hot-categorical.js';
 import { Cauchy, Exponential, Gumbel, Laplace } from './scalar-family.js';
 import { Uniform } from './uniform.js';
 import { Binomial, Poisson } from './poisson.js';
+import { TransformedDistribution } from './transformed-distribution.js';
 import * as linalg from '../linalg/index.js';
 import { broadcastShapes } from '../tensor/shape.js';
 
@@ -210,4 +211,11 @@ registerKl(Binomial, Binomial)((p, q) => {
   if (p.totalCount.lt(q.totalCount).any().item()) throw new NotImplementedError('KL between Binomials where q.total_count > p.total_count is not implemented');
   const kl = p.totalCount.mul(p.probs.mul(p.logits.sub(q.logits)).add(p.probs.neg().log1p()).sub(q.probs.neg().log1p()));
   return setWhere(kl, p.totalCount.gt(q.totalCount), Infinity);
+});
+
+// The same transforms on both sides: the KL of the bases (HalfNormal, Pareto, Weibull … pairs).
+registerKl(TransformedDistribution, TransformedDistribution)((p, q) => {
+  const same = p.transforms.length === q.transforms.length && p.transforms.every((t, i) => t.equals(q.transforms[i]));
+  if (!same || p.eventShape.length !== q.eventShape.length || p.eventShape.some((s, i) => s !== q.eventShape[i])) throw new NotImplementedError();
+  return klDivergence(p.baseDist, q.baseDist);
 });

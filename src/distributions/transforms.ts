@@ -63,6 +63,19 @@ export abstract class Transform {
   toString(): string {
     return `${this.constructor.name}()`;
   }
+  /** PyTorch's __eq__: the same class (parameterized transforms also compare their parameters). */
+  equals(other: Transform): boolean {
+    return other.constructor === this.constructor;
+  }
+}
+
+/** Equal numbers, or equal tensors elementwise (PyTorch's transform __eq__ on loc/scale/exponent). */
+function sameParam(a: number | Tensor, b: number | Tensor): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  const ta = a instanceof Tensor ? a : null;
+  const tb = b instanceof Tensor ? b : null;
+  if (ta && tb) return Boolean(ta.eq(tb).all().item());
+  return Boolean((ta ?? (tb as Tensor)).eq((ta ? b : a) as number).all().item());
 }
 
 export class ExpTransform extends Transform {
@@ -140,6 +153,9 @@ export class AffineTransform extends Transform {
   }
   protected inverse(y: Tensor): Tensor {
     return y.sub(this.loc).div(this.scale);
+  }
+  override equals(other: Transform): boolean {
+    return other instanceof AffineTransform && sameParam(this.loc, other.loc) && sameParam(this.scale, other.scale);
   }
   logAbsDetJacobian(x: Tensor): Tensor {
     let shape = x.shape;
@@ -237,6 +253,9 @@ export class PowerTransform extends Transform {
   }
   override get sign(): number | Tensor {
     return typeof this.exponent === 'number' ? Math.sign(this.exponent) : this.exponent.sign();
+  }
+  override equals(other: Transform): boolean {
+    return other instanceof PowerTransform && sameParam(this.exponent, other.exponent);
   }
   protected call(x: Tensor): Tensor {
     return x.pow(this.exponent);

@@ -203,6 +203,7 @@ describe('distribution errors as PyTorch', () => {
     normal_log_prob_shape: () => new D.Normal(torch.zeros(3), torch.ones(3)).logProb(torch.zeros(2)),
     categorical_support: () => new D.Categorical(f([0.5, 0.5])).logProb(torch.tensor([2])),
     exponential_support: () => new D.Exponential(f([1])).logProb(f([-1])),
+    kl_transforms_differ: () => D.kl.klDivergence(new D.HalfNormal(torch.ones(2)), new D.TransformedDistribution(new D.Normal(torch.zeros(2), torch.ones(2)), [new D.ExpTransform()])),
     kl_missing: () => D.kl.klDivergence(new D.Normal(0, 1), new D.Categorical(f([0.5, 0.5]))),
     independent_ndims: () => new D.Independent(new D.Normal(torch.zeros(3), torch.ones(3)), 2),
     mvn_which: () => new D.MultivariateNormal(torch.zeros(2)),
