@@ -52,6 +52,7 @@ export {
 } from './linalg/torch.js';
 export * as utils from './utils/index.js';
 export * as hub from './hub/index.js';
+export * as distributions from './distributions/index.js';
 export { getNumThreads, setNumThreads, type BackendInfo } from './backend/index.js';
 
 import { backendInfo, loadWasm } from './backend/index.js';

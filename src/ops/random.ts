@@ -63,10 +63,12 @@ function bernoulliImpl(self: Tensor, p: number | Tensor, gen: Generator): Tensor
     return refill(self, (d) => bernoulliFill(d, self.dtype, p, gen));
   }
   const probs = castRaw(p.expand(self.shape), 'float64').buffer;
+  // ATen draws bernoulli_distribution<double> (53-bit uniforms) for float64 p, <float> otherwise.
+  const drawDtype = p.dtype === 'float64' ? 'float64' : 'float32';
   return refill(
     self,
     (d) => {
-      for (let i = 0; i < d.length; i++) d[i] = uniformSample(gen, 'float32', 0, 1) < probs[i] ? 1 : 0;
+      for (let i = 0; i < d.length; i++) d[i] = uniformSample(gen, drawDtype, 0, 1) < probs[i] ? 1 : 0;
     },
     [p],
   );
@@ -118,7 +120,8 @@ function multinomialImpl(input: Tensor, numSamples: number, replacement: boolean
   if (input.dim() < 1 || input.dim() > 2) throw new RangeError(`prob_dist must be 1 or 2 dim, got ${input.dim()}`);
   if (numSamples <= 0) throw new RangeError(`cannot sample n_sample <= 0 samples (got ${numSamples})`);
   const rows = input.dim() === 1 ? [input] : input.unbind(0);
-  const out = rows.flatMap((row) => multinomialIndices(Array.from(asNumbers(row.toTypedArray())), numSamples, replacement, gen));
+  const float32 = input.dtype === 'float32';
+  const out = rows.flatMap((row) => multinomialIndices(Array.from(asNumbers(row.toTypedArray())), numSamples, replacement, gen, float32));
   return Tensor.fromData(Float64Array.from(out), 'int64', input.dim() === 1 ? [numSamples] : [rows.length, numSamples]);
 }
 

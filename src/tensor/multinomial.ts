@@ -32,15 +32,17 @@ function withoutReplacement(weights: readonly number[], numSamples: number, gen:
 }
 
 /** With replacement: a binary search of one double uniform per draw in the normalized CDF. */
-function withReplacement(weights: readonly number[], numSamples: number, gen: Generator): number[] {
+function withReplacement(weights: readonly number[], numSamples: number, gen: Generator, float32: boolean): number[] {
   const n = weights.length;
-  const cdf = new Float64Array(n);
+  // The sums and the normalization in the weights' precision (ATen's scalar_t cum_dist).
+  const cdf = float32 ? new Float32Array(n) : new Float64Array(n);
+  const r = float32 ? Math.fround : (x: number) => x;
   let sum = 0;
   for (let j = 0; j < n; j++) {
-    sum += weights[j];
+    sum = r(sum + weights[j]);
     cdf[j] = sum;
   }
-  for (let j = 0; j < n; j++) cdf[j] /= sum;
+  for (let j = 0; j < n; j++) cdf[j] = r(cdf[j] / sum);
   cdf[n - 1] = 1;
   const out: number[] = new Array(numSamples);
   for (let s = 0; s < numSamples; s++) {
@@ -57,13 +59,13 @@ function withReplacement(weights: readonly number[], numSamples: number, gen: Ge
   return out;
 }
 
-/** torch.multinomial(weights (float64), numSamples, replacement, generator) as a list of indices. */
-export function multinomial(weights: readonly number[], numSamples: number, replacement: boolean, gen: Generator): number[] {
+/** torch.multinomial(weights, numSamples, replacement, generator) as a list of indices (float32: the weights' dtype was float32). */
+export function multinomial(weights: readonly number[], numSamples: number, replacement: boolean, gen: Generator, float32 = false): number[] {
   if (!Number.isInteger(numSamples) || numSamples <= 0) throw new RangeError(`cannot sample n_sample <= 0 samples (got ${numSamples})`);
   checkWeights(weights);
   if (!replacement) {
     if (numSamples > weights.length) throw new RangeError('cannot sample n_sample > prob_dist.size(-1) samples without replacement');
     return withoutReplacement(weights, numSamples, gen);
   }
-  return withReplacement(weights, numSamples, gen);
+  return withReplacement(weights, numSamples, gen, float32);
 }

@@ -1,0 +1,79 @@
+// Helpers shared by the distributions (torch.distributions.utils): numbers → tensors with
+// broadcasting, probs ↔ logits, float limits (torch.finfo).
+import { tensor as makeTensor } from '../tensor/create.js';
+import { broadcastTensors } from '../ops/shape-ops.js';
+import { getDefaultDtype, type DType } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+import { check, type Check } from '../tensor/args.js';
+
+/** A number or a Tensor (a distribution parameter). */
+export const numberOrTensor: Check<number | Tensor> = check('a number or Tensor', (v) => typeof v === 'number' || v instanceof Tensor);
+
+/**
+ * broadcast_all: numbers become tensors of the first tensor's dtype (the default dtype when
+ * all are numbers), then everything broadcasts to one shape.
+ */
+export function broadcastAll(...values: (number | Tensor)[]): Tensor[] {
+  const like = values.find((v): v is Tensor => v instanceof Tensor);
+  const dtype: DType = like ? like.dtype : getDefaultDtype();
+  const ts = values.map((v) => (v instanceof Tensor ? v : makeTensor(v, { dtype })));
+  return broadcastTensors(...ts);
+}
+
+/** torch.finfo's eps and tiny for the float dtypes. */
+export function finfo(dtype: DType): { eps: number; tiny: number; max: number } {
+  if (dtype === 'float64') return { eps: 2 ** -52, tiny: 2 ** -1022, max: Number.MAX_VALUE };
+  return { eps: 2 ** -23, tiny: 2 ** -126, max: 3.4028234663852886e38 };
+}
+
+/** Probabilities clamped to [eps, 1 - eps] (clamp_probs). */
+export function clampProbs(probs: Tensor): Tensor {
+  const { eps } = finfo(probs.dtype);
+  return probs.clamp(eps, 1 - eps);
+}
+
+/** logits_to_probs: sigmoid for binary, softmax over the last dim otherwise. */
+export function logitsToProbs(logits: Tensor, isBinary = false): Tensor {
+  return isBinary ? logits.sigmoid() : logits.softmax(-1);
+}
+
+/** probs_to_logits: log-odds for binary, log(probs) otherwise (probs clamped away from 0 and 1). */
+export function probsToLogits(probs: Tensor, isBinary = false): Tensor {
+  const ps = clampProbs(probs);
+  return isBinary ? ps.log().sub(ps.neg().log1p()) : ps.log();
+}
+
+
+/** Shapes as PyTorch prints them in error messages: torch.Size([2, 3]). */
+export function sizeRepr(shape: readonly number[]): string {
+  return `torch.Size([${shape.join(', ')}])`;
+}
+
+/** Python's tuple repr: (2,), (2, 3), (). */
+export function tupleRepr(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
+/** Python's repr of a float: shortest round-trip digits, "2.0" for integers, "1e-05" exponents. */
+export function pyFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  const ax = Math.abs(x);
+  if (ax !== 0 && (ax < 1e-4 || ax >= 1e16)) {
+    const [m, e] = x.toExponential().split('e');
+    const exp = Number(e);
+    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  }
+  const s = String(x);
+  return Number.isInteger(x) ? `${s}.0` : s;
+}
+
+/** PyTorch's snake_case for a parameter named in camelCase (covarianceMatrix → covariance_matrix). */
+export const snakeName = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** How a Distribution repr shows a parameter: a 0-d tensor as a Python float, one element as the tensor, else its size. */
+export function paramRepr(t: { dim(): number; numel(): number; item(): unknown; toString(): string; shape: number[] }): string {
+  if (t.dim() === 0) return pyFloatRepr(Number(t.item()));
+  if (t.numel() === 1) return t.toString();
+  return sizeRepr(t.shape);
+}
