@@ -142,8 +142,8 @@ describe('Vite build', () => {
       assert.deepEqual(warnings, []);
       assert.deepEqual(ids.filter((i) => NODE_BUILTINS.has(i) || i.startsWith('node:') || i.startsWith('__vite-browser-external')), []);
       assert.deepEqual(ids.filter((i) => i.includes('/platform/node/')), []);
-      // The only file shipped beside the code: the WebAssembly build (new URL(..., import.meta.url) in platform/browser/addon.ts).
-      assert.deepEqual(assets.map((a) => a.fileName.replace(/-[A-Za-z0-9_-]+\./, '.')), ['assets/torchlette.wasm']);
+      // The only files shipped beside the code: the two WebAssembly builds (new URL(..., import.meta.url) in platform/browser/addon.ts).
+      assert.deepEqual(assets.map((a) => a.fileName.replace(/-[A-Za-z0-9_-]{8}\.wasm$/, '.wasm')).sort(), ['assets/torchlette-threads.wasm', 'assets/torchlette.wasm']);
       if (name === 'linear') assert.deepEqual(kept.filter((i) => UNUSED.test(i)), [], 'serialization, data-loader, vision or hub code in a tensor + Linear app');
     });
   }
