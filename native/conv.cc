@@ -190,10 +190,15 @@ void conv2d_typed(const View& x, const View& w, const View* bias, const Conv2dPa
 // padding d*(k-1) - p. That is the forward GEMM (M = input channels, N = pixels, with
 // the implicit im2col) instead of a GEMM with K = out channels into a K*kH*kW x P
 // column buffer and col2im. Returns false when it does not apply.
+constexpr int64_t kMinFlippedChannels = 16;
+
 template <class T> bool backward_input_as_conv(const View& grad, const View& w, const Conv2dParams& p, const View& out) {
   const int64_t kH = w.shape[2], kW = w.shape[3];
   const int64_t ph = p.dilation[0] * (kH - 1) - p.padding[0], pw = p.dilation[1] * (kW - 1) - p.padding[1];
   if (p.stride[0] != 1 || p.stride[1] != 1 || ph < 0 || pw < 0) return false;
+  // Few input channels per group (LeNet's 6, depthwise 1) make that GEMM's M too short
+  // for the micro-kernel's rows: the col2im path (M = channels * kH * kW) is faster there.
+  if (w.shape[1] < kMinFlippedChannels) return false;
   Conv2dParams q = p;
   q.padding[0] = ph;
   q.padding[1] = pw;
