@@ -49,43 +49,6 @@ describe('native thread pool', { skip: skipNative || (singleWasm && 'the single-
     }
   });
 
-  test('thousands of small jobs, back to back and with the workers asleep between them: no missed wake-up', async (t) => {
-    if (!addon?.poolStalls) return t.skip('the native pool (the threaded WebAssembly build counts stalls)');
-    setNumThreads(2);
-    await new Promise((r) => setTimeout(r, 500)); // the workers are up
-    const r = rng(73);
-    const small = randomView(r, 'float32', [8192], { strided: 0 }); // the smallest size exp splits
-    const big = randomView(r, 'float32', [65536], { strided: 0 }); // parts long enough for the caller to sleep
-    const check = (x: ReturnType<typeof randomView>, out: ReturnType<typeof outFor>, what: string) => {
-      const ref = outFor('float32', x.shape);
-      js.unary('exp', x, ref);
-      assertArraysClose(out, ref, { rtol: 4e-6, atol: 0 }, what);
-    };
-    const before = addon.poolStalls();
-    const o1 = outFor('float32', small.shape);
-    for (let i = 0; i < 5000; i++) native!.unary('exp', small, o1);
-    check(small, o1, 'back to back');
-    const o2 = outFor('float32', big.shape);
-    for (let i = 0; i < 300; i++) {
-      const until = performance.now() + 0.3; // longer than the workers' spin: they sleep
-      while (performance.now() < until);
-      native!.unary('exp', i % 2 ? big : small, i % 2 ? o2 : o1);
-    }
-    check(big, o2, 'with sleeps');
-    assert.equal(addon.poolStalls() - before, 0, 'waits of a second with no part finished (a missed wake-up)');
-  });
-
-  test('a kernel part that traps on a worker throws on the calling thread instead of hanging', (t) => {
-    if (!addon?.testWorkerFailure) return t.skip('the native pool (tested: the threaded WebAssembly build)');
-    const child = join(import.meta.dirname, 'programs', 'worker-failure.ts');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', child], { encoding: 'utf8', timeout: 60_000, env: process.env });
-    assert.equal(r.status, 0, `the child failed or hung: ${r.stderr}`);
-    const out = JSON.parse(r.stdout) as { error: string; ms: number; after: boolean };
-    assert.match(out.error, /a worker thread of the threaded WebAssembly build failed while running a kernel \(RuntimeError: unreachable/);
-    assert.ok(out.ms < 1000, `took ${out.ms} ms: the failure should end the wait at once`);
-    assert.ok(out.after, 'kernels after the failure give the right results');
-  });
-
   test('with the workers started: matmul, conv and reductions equal the one-thread results', async () => {
     setNumThreads(2);
     // Workers start asynchronously (a wasm worker some milliseconds after its Worker).
@@ -108,5 +71,31 @@ describe('native thread pool', { skip: skipNative || (singleWasm && 'the single-
     setNumThreads(1);
     const one = run();
     for (let i = 0; i < one.length; i++) assertArraysClose(two[i], one[i], EXACT, `result ${i}`);
+  });
+});
+
+// The threaded WebAssembly build's pool, in child processes on that build whatever this
+// pass tests (a failure turns the pool off for the whole process).
+describe('threaded WebAssembly pool', () => {
+  const runChild = (name: string) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, TORCHLETTE_BACKEND: 'wasm' };
+    delete env.TORCHLETTE_WASM_THREADS;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'programs', name)], { encoding: 'utf8', timeout: 60_000, env });
+    assert.equal(r.status, 0, `the child failed or hung: ${r.stderr}`);
+    return JSON.parse(r.stdout) as Record<string, unknown>;
+  };
+
+  test('thousands of small jobs, back to back and with the workers asleep between them: no missed wake-up', () => {
+    const out = runChild('pool-stalls.ts') as { stalls: number; backToBack: number; withSleeps: number };
+    assert.ok(out.backToBack <= 4e-6, `back to back: relative error ${out.backToBack}`);
+    assert.ok(out.withSleeps <= 4e-6, `with sleeps: relative error ${out.withSleeps}`);
+    assert.equal(out.stalls, 0, 'waits of a second with no part finished (a missed wake-up)');
+  });
+
+  test('a kernel part that traps on a worker throws on the calling thread instead of hanging', () => {
+    const out = runChild('worker-failure.ts') as { error: string; ms: number; after: boolean };
+    assert.match(out.error, /a worker thread of the threaded WebAssembly build failed while running a kernel \(RuntimeError: unreachable/);
+    assert.ok(out.ms < 1000, `took ${out.ms} ms: the failure should end the wait at once`);
+    assert.ok(out.after, 'kernels after the failure give the right results');
   });
 });
