@@ -65,6 +65,47 @@ function runDirection(step: Step, x: Tensor, state: Hidden, p: CellParams, rever
   return { output: stack(outputs, 0), state };
 }
 
+const rows = (s: Hidden, start: number, n: number): Hidden => ({ h: s.h.narrow(0, start, n), c: s.c?.narrow(0, start, n) ?? null });
+const joinRows = (parts: Hidden[]): Hidden => ({ h: cat(parts.map((s) => s.h), 0), c: parts[0].c === null ? null : cat(parts.map((s) => s.c as Tensor), 0) });
+
+/**
+ * One direction over packed data [N, I] (ATen's PackedLayer / ReversedPackedLayer): step t
+ * runs the first batchSizes[t] sequences. Forward, a sequence's final state is taken when it
+ * ends; in reverse, it starts from its initial state at its own last step.
+ */
+function runPackedDirection(step: Step, x: Tensor, state: Hidden, p: CellParams, reverse: boolean, batchSizes: readonly number[]): { output: Tensor; state: Hidden } {
+  const xw = linear(x, p.wIh, p.bIh);
+  const steps = batchSizes.length;
+  const outputs: Tensor[] = new Array(steps);
+  if (!reverse) {
+    const ended: Hidden[] = [];
+    let s = state;
+    for (let t = 0, offset = 0; t < steps; t++) {
+      const n = batchSizes[t];
+      const running = s.h.shape[0];
+      if (n < running) {
+        ended.push(rows(s, n, running - n));
+        s = rows(s, 0, n);
+      }
+      s = step(xw.narrow(0, offset, n), s, p);
+      outputs[t] = s.h;
+      offset += n;
+    }
+    ended.push(s);
+    return { output: cat(outputs, 0), state: joinRows(ended.reverse()) };
+  }
+  let s = rows(state, 0, batchSizes[steps - 1]);
+  for (let t = steps - 1, offset = x.shape[0]; t >= 0; t--) {
+    const n = batchSizes[t];
+    const running = s.h.shape[0];
+    if (n > running) s = joinRows([s, rows(state, running, n - running)]);
+    offset -= n;
+    s = step(xw.narrow(0, offset, n), s, p);
+    outputs[t] = s.h;
+  }
+  return { output: cat(outputs, 0), state: s };
+}
+
 export interface RNNStackOptions {
   numLayers: number;
   bidirectional: boolean;
@@ -76,7 +117,8 @@ export interface RNNStackOptions {
 /**
  * _VF.lstm / gru / rnn_tanh / rnn_relu on a time-major x [T, B, I] from the initial states
  * h0 (and c0, LSTM) [layers * dirs, B, *]; params[layer * dirs + dir] are each direction's.
- * Returns output [T, B, dirs * H] and the final states stacked as h0 is.
+ * Returns output [T, B, dirs * H] and the final states stacked as h0 is. With batchSizes, x
+ * is a PackedSequence's data [N, I] and the output is packed the same way ([N, dirs * H]).
  */
 export function rnn(
   mode: RNNMode,
@@ -85,6 +127,7 @@ export function rnn(
   c0: Tensor | null,
   params: readonly CellParams[],
   opts: RNNStackOptions,
+  batchSizes: readonly number[] | null = null,
 ): { output: Tensor; h: Tensor; c: Tensor | null } {
   if (x.shape[0] === 0) throw new RangeError('Expected sequence length to be larger than 0 in RNN');
   const step = STEPS[mode];
@@ -98,12 +141,13 @@ export function rnn(
     const outs: Tensor[] = [];
     for (let dir = 0; dir < dirs; dir++) {
       const k = layer * dirs + dir;
-      const r = runDirection(step, input, { h: hs[k], c: cs?.[k] ?? null }, params[k], dir === 1);
+      const s0 = { h: hs[k], c: cs?.[k] ?? null };
+      const r = batchSizes === null ? runDirection(step, input, s0, params[k], dir === 1) : runPackedDirection(step, input, s0, params[k], dir === 1, batchSizes);
       outs.push(r.output);
       finalH.push(r.state.h);
       if (r.state.c !== null) finalC.push(r.state.c);
     }
-    input = dirs === 1 ? outs[0] : cat(outs, 2);
+    input = dirs === 1 ? outs[0] : cat(outs, -1);
     if (opts.dropout !== 0 && opts.training && layer < opts.numLayers - 1) input = dropout(input, { p: opts.dropout, training: true });
   }
   return { output: input, h: stack(finalH, 0), c: c0 === null ? null : stack(finalC, 0) };

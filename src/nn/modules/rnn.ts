@@ -12,6 +12,7 @@ import * as init from '../init.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyFloat } from '../repr.js';
+import { PackedSequence } from '../utils/rnn.js';
 import { warnOnce } from '../../tensor/warnings.js';
 
 export type { RNNMode };
@@ -41,9 +42,9 @@ const gruArgs = signature('GRU', rnnBaseSpec);
 const rnnArgs = signature('RNN', [...rnnBaseSpec, '*', ['nonlinearity', string as Check<'tanh' | 'relu'>, 'tanh']] as const);
 type RNNBaseArgs = ParsedOf<typeof lstmArgs>;
 
-/** forward's arguments: input a Tensor; hx null, a Tensor, or (LSTM) a pair [h, c] of Tensors. */
+/** forward's arguments: input a Tensor (or, for the layers, a PackedSequence); hx null, a Tensor, or (LSTM) a pair [h, c] of Tensors. */
 function checkInputs(cls: string, input: unknown, hx: unknown, pair = false): void {
-  checkTensor(`${cls}.forward`, 'input', 1, input);
+  if (!(input instanceof PackedSequence)) checkTensor(`${cls}.forward`, 'input', 1, input);
   if (hx == null) return;
   if (!pair) checkTensor(`${cls}.forward`, 'hx', 2, hx);
   else if (!Array.isArray(hx) || hx.length !== 2 || !tensor.test(hx[0]) || !tensor.test(hx[1])) {
@@ -186,6 +187,32 @@ export abstract class RNNBase extends Module {
     return batched ? h : h.squeeze(1);
   }
 
+  /**
+   * forward on a PackedSequence (batchFirst does not apply): the initial states (h0, and c0
+   * for LSTM; zeros when null) are in the caller's batch order and are permuted into the
+   * packed order and back, as PyTorch's permute_hidden. `sizes` are the states' feature sizes.
+   */
+  protected forwardPacked(input: PackedSequence, hx: Tensor[] | null, sizes: readonly number[]): [PackedSequence, Tensor[]] {
+    const { data } = input;
+    if (data.dim() !== 2) throw new RangeError(`input must have 2 dimensions, got ${data.dim()}`);
+    if (data.shape[1] !== this.inputSize) {
+      throw new RangeError(`input.size(-1) must be equal to input_size. Expected ${this.inputSize}, got ${data.shape[1]}`);
+    }
+    const batchSizes = input.batchSizeList();
+    const batch = batchSizes[0];
+    const layers = this.numLayers * (this.bidirectional ? 2 : 1);
+    const permute = (t: Tensor, order: Tensor | null) => (order === null ? t : t.indexSelect(1, order));
+    const states = hx === null ? sizes.map((n) => zeros([layers, batch, n], { dtype: data.dtype })) : hx.map((h) => permute(h, input.sortedIndices));
+    states.forEach((h, k) => this.checkHidden(h, batch, sizes[k], sizes.length === 1 ? 'hidden' : `hidden[${k}]`));
+    const dirs = this.bidirectional ? 2 : 1;
+    const params: CellParams[] = [];
+    for (let layer = 0; layer < this.numLayers; layer++) for (let dir = 0; dir < dirs; dir++) params.push(this.cellParams(layer, dir));
+    const opts = { numLayers: this.numLayers, bidirectional: this.bidirectional, dropout: this.dropout, training: this.training };
+    const r = rnn(this.mode, data, states[0], states[1] ?? null, params, opts, batchSizes);
+    const output = new PackedSequence(r.output, input.batchSizes, input.sortedIndices, input.unsortedIndices);
+    return [output, [r.h, ...(r.c === null ? [] : [r.c])].map((h) => permute(h, input.unsortedIndices))];
+  }
+
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
@@ -200,9 +227,15 @@ export abstract class RNNBase extends Module {
 
 /** RNN and GRU share a forward with a single hidden state. */
 abstract class SingleStateRNN extends RNNBase {
-  /** input [T, B, I] ([B, T, I] with batchFirst, or unbatched [T, I]); hx [layers * dirs, B, H]. */
-  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor] {
+  /** input [T, B, I] ([B, T, I] with batchFirst, unbatched [T, I], or a PackedSequence); hx [layers * dirs, B, H]. */
+  override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  override forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor] {
     checkInputs(this.constructor.name, input, hx);
+    if (input instanceof PackedSequence) {
+      const [output, [h]] = this.forwardPacked(input, hx == null ? null : [hx], [this.hiddenSize]);
+      return [output, h];
+    }
     const batched = input.dim() === 3;
     if (hx != null && hx.dim() !== (batched ? 3 : 2)) {
       const what = batched ? 'batched 3-D input, hx should also be 3-D' : 'unbatched 2-D input, hx should also be 2-D';
@@ -256,9 +289,15 @@ export class LSTM extends RNNBase {
     super('LSTM', lstmArgs.parse(args));
   }
 
-  /** input [T, B, I] ([B, T, I] with batchFirst, or unbatched [T, I]); hx = [h0, c0]. */
-  override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
+  /** input [T, B, I] ([B, T, I] with batchFirst, unbatched [T, I], or a PackedSequence); hx = [h0, c0]. */
+  override forward(input: PackedSequence, hx?: [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  override forward(input: Tensor | PackedSequence, hx?: [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]] {
     checkInputs('LSTM', input, hx, true);
+    if (input instanceof PackedSequence) {
+      const [output, [h, c]] = this.forwardPacked(input, hx == null ? null : [...hx], [this.projSize > 0 ? this.projSize : this.hiddenSize, this.hiddenSize]);
+      return [output, [h, c]];
+    }
     const batched = input.dim() === 3;
     if (hx != null) {
       const want = batched ? 3 : 2;

@@ -1,1 +1,2 @@
 export { clipGradNorm_, clipGradValue_ } from './clip-grad.js';
+export * as rnn from './rnn.js';
