@@ -15,7 +15,7 @@ export * from './tensor/predicates.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export { getDefaultDtype, setDefaultDtype, promoteTypes, resultType } from './tensor/dtype.js';
 export * from './tensor/create.js';
-export { Generator, manualSeed, initialSeed, getDefaultGenerator } from './tensor/random.js';
+export { Generator, manualSeed, initialSeed, getDefaultGenerator, getRngState, setRngState } from './tensor/random.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './tensor/print.js';
 export * from './ops/index.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './autograd/grad-mode.js';

@@ -355,11 +355,17 @@ class WhereBackward0 extends Node {
 
 const whereArgs = signature('where', [['condition', any as Check<Tensor>], ['input', any as Check<TensorLike>], ['other', any as Check<TensorLike>]] as const);
 
-/** torch.where(condition, input, other): input where condition is true, else other (broadcasting all three). */
-export function where(...args: ArgsOf<typeof whereArgs>): Tensor {
+/**
+ * torch.where(condition, input, other): input where condition is true, else other (broadcasting
+ * all three). torch.where(condition) alone is torch.nonzero(condition, { asTuple: true }).
+ */
+export function where(condition: Tensor): Tensor[];
+export function where(...args: ArgsOf<typeof whereArgs>): Tensor;
+export function where(...args: unknown[]): Tensor | Tensor[] {
   // Positional calls (every internal one) skip the parse; the operands are checked below either way.
   if (args.length === 3 && !isPlainObject(args[2])) return whereImpl(args[0] as Tensor, args[1] as TensorLike, args[2] as TensorLike);
-  const a = whereArgs.parse(args);
+  if (args.length === 1 && args[0] instanceof Tensor) return args[0].nonzero({ asTuple: true });
+  const a = whereArgs.parse(args as ArgsOf<typeof whereArgs>);
   return whereImpl(a.condition, a.input, a.other);
 }
 

@@ -5,14 +5,36 @@ import { backend, type MtState, type RandomFillKind } from '../backend/index.js'
 import { fma } from '../backend/js/math.js';
 import { MT_N as N, next53, nextWord } from '../backend/js/random.js';
 import { int64ArrayFrom, type DType, type TypedArray } from './dtype.js';
+import { formatShape } from './shape.js';
+import { Tensor } from './tensor.js';
 
 /** PyTorch's default_rng_seed_val: a fresh process draws from this seed. */
 export const DEFAULT_SEED = 67280421310721n;
+
+/** A generator's state as plain data (snapshot / restore). */
+export interface GeneratorSnapshot {
+  state: Uint32Array;
+  index: number;
+  initial: bigint;
+  nextDoubleNormal: number | null;
+}
+
+// get_state's bytes: ATen's CPUGeneratorImplState, a CPUGeneratorImplStateLegacy (int64
+// initial seed, int32 left, int32 seeded, uint64 next, 624 words as uint64, doubles
+// normal_x, normal_y, normal_rho, int32 normal_is_valid; 5048 bytes) + float
+// next_float_normal_sample and bool is_next_float_normal_sample_valid (5056 bytes).
+const STATE_BYTES = 5056;
+const LEGACY_STATE_BYTES = 5048;
+const WORDS_AT = 24;
+const NORMAL_Y_AT = 5024;
+const NORMAL_VALID_AT = 5040;
 
 export class Generator {
   // mt19937's words and next index; the backend's random fills advance it in place.
   private readonly mt: MtState = { words: new Uint32Array(N), index: N };
   private initial: bigint = DEFAULT_SEED;
+  /** The last word seeding wrote: tells a freshly seeded state (next = 0) from a used-up block (next = 624). */
+  private seededLastWord = 0;
   /** The second Box-Muller value of normal_distribution<double>, kept for the next draw. */
   nextDoubleNormal: number | null = null;
 
@@ -33,6 +55,7 @@ export class Generator {
       st[j] = ((((prev & 0xffff0000) >>> 16) * 1812433253) << 16) + (prev & 0x0000ffff) * 1812433253 + j;
     }
     this.mt.index = N;
+    this.seededLastWord = st[N - 1];
     return this;
   }
 
@@ -71,17 +94,67 @@ export class Generator {
     return next53(this.mt);
   }
 
-/** torch.Generator.get_state as plain data (restorable with setState). */
-  getState(): { state: Uint32Array; index: number; initial: bigint; nextDoubleNormal: number | null } {
+  /** The state as plain data (cheap; for saving and restoring within this process). */
+  snapshot(): GeneratorSnapshot {
     return { state: this.mt.words.slice(), index: this.mt.index, initial: this.initial, nextDoubleNormal: this.nextDoubleNormal };
   }
 
-  setState(s: { state: Uint32Array; index: number; initial: bigint; nextDoubleNormal: number | null }): void {
+  restore(s: GeneratorSnapshot): void {
     if (s.state.length !== N) throw new RangeError(`generator state must hold ${N} words, got ${s.state.length}`);
     this.mt.words.set(s.state);
     this.mt.index = s.index;
     this.initial = s.initial;
     this.nextDoubleNormal = s.nextDoubleNormal;
+  }
+
+  /**
+   * torch.Generator.get_state(): PyTorch's state bytes as a uint8 tensor [5056], so a state
+   * saved here restores in PyTorch (torch.set_rng_state) and the other way round.
+   */
+  getState(): Tensor {
+    const bytes = new Uint8Array(STATE_BYTES);
+    const v = new DataView(bytes.buffer);
+    const { words, index } = this.mt;
+    // ATen's mt19937 counts `left` down to a refill and reads words[next]; a fresh seed has next = 0.
+    const fresh = index === N && words[0] === Number(this.initial & 0xffffffffn) && words[N - 1] === this.seededLastWord;
+    v.setBigInt64(0, BigInt.asIntN(64, this.initial), true);
+    v.setInt32(8, index === N ? 1 : N + 1 - index, true);
+    v.setInt32(12, 1, true);
+    v.setBigUint64(16, BigInt(fresh ? 0 : index), true);
+    for (let j = 0; j < N; j++) v.setUint32(WORDS_AT + 8 * j, words[j], true);
+    if (this.nextDoubleNormal !== null) {
+      v.setFloat64(NORMAL_Y_AT, this.nextDoubleNormal, true);
+      v.setInt32(NORMAL_VALID_AT, 1, true);
+    }
+    return Tensor.fromData(bytes, 'uint8', [STATE_BYTES]);
+  }
+
+  /** torch.Generator.set_state(newState): a uint8 tensor from getState (or PyTorch's get_state). Returns this generator. */
+  setState(newState: Tensor): this {
+    if (!(newState instanceof Tensor) || newState.dtype !== 'uint8') throw new TypeError('RNG state must be a torch.ByteTensor');
+    const size = newState.numel();
+    if (newState.dim() !== 1 || (size !== STATE_BYTES && size !== LEGACY_STATE_BYTES)) {
+      throw new RangeError(
+        `Expected either a CPUGeneratorImplStateLegacy of size ${LEGACY_STATE_BYTES} or a CPUGeneratorImplState of size ${STATE_BYTES} but found the input RNG state size to be ${size}` +
+          (newState.dim() === 1 ? '' : ` (shape ${formatShape(newState.shape)})`),
+      );
+    }
+    const bytes = Uint8Array.from(newState.contiguous().toTypedArray() as Uint8Array);
+    const v = new DataView(bytes.buffer);
+    const left = v.getInt32(8, true);
+    const seeded = v.getInt32(12, true) !== 0;
+    const next = Number(v.getBigUint64(16, true));
+    if (!seeded || !(left > 0 && left <= N) || next > N) throw new RangeError('Invalid mt19937 state');
+    // torchlette reads words[index] and refills at N, which is ATen's walk when left and next agree.
+    if (left !== 1 && next + left !== N + 1) {
+      throw new RangeError(`Invalid mt19937 state: left=${left} and next=${next} disagree (a state from get_state has left + next = ${N + 1})`);
+    }
+    for (let j = 0; j < N; j++) this.mt.words[j] = v.getUint32(WORDS_AT + 8 * j, true);
+    this.mt.index = left === 1 ? N : next;
+    this.initial = BigInt.asUintN(64, v.getBigInt64(0, true));
+    this.seededLastWord = next === 0 ? this.mt.words[N - 1] : ~this.mt.words[N - 1];
+    this.nextDoubleNormal = v.getInt32(NORMAL_VALID_AT, true) !== 0 ? v.getFloat64(NORMAL_Y_AT, true) : null;
+    return this;
   }
 }
 
@@ -94,6 +167,16 @@ export function getDefaultGenerator(): Generator {
 /** torch.manual_seed: re-seeds the default generator and returns it. */
 export function manualSeed(seed: number | bigint): Generator {
   return defaultGenerator.manualSeed(seed);
+}
+
+/** torch.get_rng_state(): the default generator's state as a uint8 tensor (see Generator.getState). */
+export function getRngState(): Tensor {
+  return defaultGenerator.getState();
+}
+
+/** torch.set_rng_state(newState): restores the default generator from getRngState's bytes (or PyTorch's). */
+export function setRngState(newState: Tensor): void {
+  defaultGenerator.setState(newState);
 }
 
 /** torch.initial_seed */

@@ -14,7 +14,7 @@ import { addon, js, native, skipNative } from './helpers.js';
 function state(seed: number, skip: number): MtState {
   const g = new Generator(seed);
   for (let i = 0; i < skip; i++) g.random();
-  const s = g.getState();
+  const s = g.snapshot();
   return { words: s.state, index: s.index };
 }
 

@@ -70,6 +70,7 @@ const OPS: Record<string, Op> = {
   bitwise_xor: (i, p) => torch.bitwiseXor(i[0], other(i, p)),
   where: (i) => torch.where(i[0], i[1], i[2]),
   where_scalar: (i, p) => torch.where(i[0], i[1], num(p, 'other')),
+  where_condition: (i) => torch.where(i[0]),
   masked_fill: (i, p) => i[0].maskedFill(i[1], num(p, 'value')),
   sum: (i, p) => i[0].sum(...dimArgs(p)),
   mean: (i, p) => i[0].mean(...dimArgs(p)),

@@ -199,7 +199,7 @@ describe('wrong arguments throw TypeErrors naming the parameter, and consume no 
     { name: 'BatchSampler', call: ctor(BatchSampler), valid: [[0, 1, 2], 2, false], params: ['sampler', 'batchSize', 'dropLast'], snake: ['drop_last', true], wrong: ['dropLast', 'no', 'str'] },
   ];
   const state = () => {
-    const st = torch.getDefaultGenerator().getState();
+    const st = torch.getDefaultGenerator().snapshot();
     return [Array.from(st.state), st.index];
   };
   function rejects(c: Case, what: string, args: unknown[], message: RegExp): void {
@@ -246,9 +246,9 @@ describe('wrong arguments throw TypeErrors naming the parameter, and consume no 
     assert.throws(() => new ConcatDataset([]), /datasets should not be an empty iterable/);
     assert.throws(() => new ConcatDataset([ds, 5 as never]), /ConcatDataset\(\): datasets\[1\] must be a Dataset, not int/);
     const g = gen(3);
-    const before = g.getState().state.slice();
+    const before = g.snapshot().state.slice();
     assert.throws(() => randomSplit(ds, [0.5, 0.7], g), /Sum of input lengths/);
     assert.throws(() => randomSplit(ds, [1.5, -0.5], g), /Fraction at index 0 is not between 0 and 1/);
-    assert.deepEqual(g.getState().state, before, 'the generator is untouched');
+    assert.deepEqual(g.snapshot().state, before, 'the generator is untouched');
   });
 });

@@ -34,7 +34,7 @@ describe('DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_w
   test('JavaScript-style mistakes throw TypeErrors naming the parameter, and draw nothing from the generator', () => {
     const ds = new Range(10);
     const gen = seeded(3);
-    const state = gen.getState().state.slice();
+    const state = gen.snapshot().state.slice();
     const cases: [() => unknown, RegExp][] = [
       [() => new DataLoader(ds, { batch_size: 4 } as never), /^DataLoader\(\): unexpected option 'batch_size' — did you mean 'batchSize'\?$/],
       [() => new DataLoader(ds, { num_workers: 2 } as never), /did you mean 'numWorkers'\?/],
@@ -52,7 +52,7 @@ describe('DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_w
       [() => new (DataLoader as unknown as new (...a: unknown[]) => unknown)(ds, 1, null, null, null, 0, null, false, false, 0, null, null, gen, 2), /takes from 1 to 13 positional arguments but 14 were given/],
     ];
     for (const [call, message] of cases) assert.throws(call, (e: Error) => e instanceof TypeError && message.test(e.message), String(message));
-    assert.deepEqual(gen.getState().state, state);
+    assert.deepEqual(gen.snapshot().state, state);
   });
 
   test("PyTorch's ValueErrors for invalid combinations, with PyTorch's messages", () => {

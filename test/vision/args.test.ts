@@ -461,7 +461,7 @@ interface Case {
 }
 
 const generatorState = () => {
-  const s = torch.getDefaultGenerator().getState();
+  const s = torch.getDefaultGenerator().snapshot();
   return [Array.from(s.state), s.index];
 };
 const filesUnder = (root: string) => (existsSync(root) ? readdirSync(root, { recursive: true }).map(String).sort() : []);

@@ -9,7 +9,7 @@ import { PythonRandom, random as pyRandom } from '../py-random.js';
 import { setWorkerInfo, type WorkerInfo } from './worker-info.js';
 import type { AnyDataset } from './dataset.js';
 
-type GeneratorState = ReturnType<Generator['getState']>;
+type GeneratorState = ReturnType<Generator['snapshot']>;
 type PythonRandomState = ReturnType<PythonRandom['getState']>;
 
 export class SimulatedWorkers {
@@ -33,7 +33,7 @@ export class SimulatedWorkers {
     this.streams = [];
     for (let id = 0; id < numWorkers; id++) {
       const seed = baseSeed + BigInt(id);
-      this.states.push(new Generator(seed).getState());
+      this.states.push(new Generator(seed).snapshot());
       this.pyStates.push(new PythonRandom(seed).getState());
       this.infos.push({ id, numWorkers, seed, dataset });
       this.streams.push(null);
@@ -58,18 +58,18 @@ export class SimulatedWorkers {
   /** Runs `fn` as worker `id`: with its generator as the default one and its getWorkerInfo(). */
   run<R>(id: number, fn: () => R): R {
     const gen = getDefaultGenerator();
-    const saved = gen.getState();
+    const saved = gen.snapshot();
     const savedPy = pyRandom.getState();
-    gen.setState(this.states[id]);
+    gen.restore(this.states[id]);
     pyRandom.setState(this.pyStates[id]);
     setWorkerInfo(this.infos[id]);
     try {
       return fn();
     } finally {
       setWorkerInfo(null);
-      this.states[id] = gen.getState();
+      this.states[id] = gen.snapshot();
       this.pyStates[id] = pyRandom.getState();
-      gen.setState(saved);
+      gen.restore(saved);
       pyRandom.setState(savedPy);
     }
   }

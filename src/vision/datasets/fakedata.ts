@@ -55,7 +55,7 @@ export class FakeData<I = Image, L = number> extends VisionDataset<Image, number
 
   protected rawItem(index: number): [Image, number] {
     const gen = getDefaultGenerator();
-    const state = gen.getState();
+    const state = gen.snapshot();
     let img;
     let target: number;
     try {
@@ -63,7 +63,7 @@ export class FakeData<I = Image, L = number> extends VisionDataset<Image, number
       img = randn([...this.imageSize]);
       target = randint(0, this.numClasses, [1], { dtype: 'int64' }).item() as number;
     } finally {
-      gen.setState(state);
+      gen.restore(state);
     }
     return [toPilImage(img), target];
   }
