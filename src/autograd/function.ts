@@ -25,6 +25,8 @@ export class FunctionCtx extends Node {
   private nonDifferentiable = new Set<Tensor>();
   private materializeGrads = true;
   private outputMeta: { shape: number[]; dtype: DType }[] = [];
+  /** Per forward argument: whether it was a Tensor (a gradient for one that needs none is dropped, as PyTorch). */
+  private tensorInputs: boolean[] = [];
 
   constructor(fn: FunctionClass) {
     super();
@@ -48,9 +50,17 @@ export class FunctionCtx extends Node {
     this.materializeGrads = value;
   }
 
+  /** A new alias of an input forward returned as-is (marked non-differentiable if the input was). */
+  _alias(input: Tensor): Tensor {
+    const alias = input.detach();
+    if (this.nonDifferentiable.has(input)) this.nonDifferentiable.add(alias);
+    return alias;
+  }
+
   /** Records the outputs (after forward), leaving non-differentiable ones out of the graph. */
   _attach(inputs: (Tensor | null)[], outputs: Tensor[]): void {
     record(this, inputs, outputs);
+    this.tensorInputs = inputs.map((t) => t !== null);
     this.numOutputs = outputs.length;
     this.outputMeta = outputs.map((o) => ({ shape: o.shape.slice(), dtype: o.dtype }));
     for (const o of outputs) {
@@ -76,6 +86,7 @@ export class FunctionCtx extends Node {
     return list.slice(0, expected).map((g, i) => {
       if (g === null || g === undefined) return null;
       if (this.next[i] === null) {
+        if (this.tensorInputs[i]) return null;
         throw new Error(`function ${this.name} returned a gradient different than None at position ${i + 1}, but the corresponding forward input was not a Variable`);
       }
       return g;
@@ -98,7 +109,7 @@ export abstract class Function {
     const result = noGrad(() => (this.forward as (ctx: FunctionCtx, ...a: unknown[]) => Tensor | Tensor[])(ctx, ...(args as unknown[])));
     const outs = Array.isArray(result) ? result : [result];
     // An input returned as-is becomes a new alias, so its own history is left alone.
-    const wrapped = outs.map((o) => (inputs.includes(o) ? o.detach() : o));
+    const wrapped = outs.map((o) => (inputs.includes(o) ? ctx._alias(o) : o));
     if (needsGrad(...inputs)) ctx._attach(inputs, wrapped);
     return (Array.isArray(result) ? wrapped : wrapped[0]) as ForwardResult<T>;
   }

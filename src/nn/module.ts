@@ -10,6 +10,7 @@ import { device as toDevice, type DeviceLike } from '../tensor/device.js';
 import { isFloatingDtype, legacyTypeName, type DType } from '../tensor/dtype.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { BackwardHookCall, type FullBackwardHook } from './backward-hooks.js';
 import { Parameter } from './parameter.js';
 
 export type StateDict = Record<string, Tensor>;
@@ -77,10 +78,11 @@ export class Module {
   private _noneModules = new Set<string>();
   private _forwardHooks: ForwardHook[] = [];
   private _forwardPreHooks: ForwardPreHook[] = [];
+  private _fullBackwardHooks: FullBackwardHook[] = [];
 
   constructor() {
     wrapForward(this);
-    for (const key of ['_bufferNames', '_nonPersistent', '_noneModules', '_forwardHooks', '_forwardPreHooks']) {
+    for (const key of ['_bufferNames', '_nonPersistent', '_noneModules', '_forwardHooks', '_forwardPreHooks', '_fullBackwardHooks']) {
       Object.defineProperty(this, key, { enumerable: false });
     }
   }
@@ -94,20 +96,22 @@ export class Module {
     return (this.forward as (...a: unknown[]) => unknown)(...args);
   }
 
-  /** @internal Runs the hooks around the subclass's forward. */
+  /** @internal Runs the hooks around the subclass's forward (in PyTorch's _call_impl order). */
   _runForward(impl: (...a: unknown[]) => unknown, args: unknown[]): unknown {
-    if (this._forwardPreHooks.length === 0 && this._forwardHooks.length === 0) return impl.apply(this, args);
+    if (this._forwardPreHooks.length === 0 && this._forwardHooks.length === 0 && this._fullBackwardHooks.length === 0) return impl.apply(this, args);
     let input = args;
     for (const hook of this._forwardPreHooks) {
       const replaced = hook(this, input);
       if (replaced !== undefined) input = Array.isArray(replaced) ? replaced : [replaced];
     }
+    const backwardHooks = this._fullBackwardHooks.length > 0 ? new BackwardHookCall(this, this._fullBackwardHooks.slice()) : null;
+    if (backwardHooks !== null) input = backwardHooks.wrapInputs(input);
     let output = impl.apply(this, input);
     for (const hook of this._forwardHooks) {
       const replaced = hook(this, input, output);
       if (replaced !== undefined) output = replaced;
     }
-    return output;
+    return backwardHooks === null ? output : backwardHooks.wrapOutput(output);
   }
 
   registerForwardHook(hook: ForwardHook): RemovableHandle {
@@ -118,6 +122,17 @@ export class Module {
   registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
     this._forwardPreHooks.push(hook);
     return { remove: () => removeFrom(this._forwardPreHooks, hook) };
+  }
+
+  /**
+   * hook(module, gradInput, gradOutput) runs when the gradients w.r.t. the module's inputs
+   * have been computed: one entry per forward argument and per output (null where there is
+   * none); returning an array replaces gradInput. As PyTorch's, the Tensor inputs and outputs
+   * pass through an identity node, so the outputs' gradFn becomes BackwardHookFunctionBackward.
+   */
+  registerFullBackwardHook(hook: FullBackwardHook): RemovableHandle {
+    this._fullBackwardHooks.push(hook);
+    return { remove: () => removeFrom(this._fullBackwardHooks, hook) };
   }
 
   // --- registration ---
