@@ -8,6 +8,7 @@ import type { Device } from './tensor/device.js';
 /** torch.device as a type: `const dev: torch.device = torch.device('cpu')`. */
 export type device = Device;
 export * as cuda from './cuda.js';
+export { autocast, cpu } from './amp.js';
 export * as distributed from './distributed/index.js';
 export { deepcopy } from './nn/copy.js';
 export * from './flags.js';

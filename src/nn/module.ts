@@ -424,6 +424,16 @@ export class Module {
     return this.applyToTensors((t) => (isFloatingDtype(t.dtype) ? t.double() : t));
   }
 
+  /** Throws: torchlette has no float16 (the parameters stay float32). */
+  half(): never {
+    throw new TypeError('module.half(): torchlette has no float16 dtype; keep the module in float32 (module.float()) or use float64 (module.double())');
+  }
+
+  /** Throws: torchlette has no bfloat16 (the parameters stay float32). */
+  bfloat16(): never {
+    throw new TypeError('module.bfloat16(): torchlette has no bfloat16 dtype; keep the module in float32 (module.float()) or use float64 (module.double())');
+  }
+
   // --- state ---
 
   /**

@@ -145,6 +145,13 @@ declare module '../tensor/tensor.js' {
     byte(): Tensor;
     /** Returns this tensor (torchlette runs on the CPU). */
     cpu(): Tensor;
+    /** Throws the device error: torchlette computes on the CPU only (as PyTorch built without CUDA). */
+    cuda(device?: unknown): never;
+    /** Throws: torchlette has no float16 / bfloat16 (x.float() keeps float32). */
+    half(): never;
+    bfloat16(): never;
+    /** Throws: no NumPy in JavaScript; x.toTypedArray() / x.tolist() give the values. */
+    numpy(): never;
     copy_(src: Tensor, nonBlocking?: boolean, options?: { src?: Tensor; nonBlocking?: boolean }): Tensor;
     copy_(options: { src: Tensor; nonBlocking?: boolean }): Tensor;
     fill_(value: number | boolean | bigint | Tensor): Tensor;
@@ -190,6 +197,19 @@ P.byte = function (this: Tensor) {
 };
 P.cpu = function (this: Tensor) {
   return this;
+};
+P.cuda = function (this: Tensor): never {
+  device('cuda');
+  throw new Error('unreachable');
+};
+const noHalf = (name: string) =>
+  function (this: Tensor): never {
+    throw new TypeError(`x.${name}(): torchlette has no float16 or bfloat16 dtype; keep float32 (x.float()) or use float64 (x.double())`);
+  };
+P.half = noHalf('half');
+P.bfloat16 = noHalf('bfloat16');
+P.numpy = function (this: Tensor): never {
+  throw new TypeError('x.numpy(): there is no NumPy in JavaScript; x.toTypedArray() gives the values as a typed array, x.tolist() as nested arrays');
 };
 
 // copy_(src, non_blocking=False) and fill_(value) as PyTorch's, by position or by name;

@@ -94,6 +94,14 @@ type Prefixes<T extends unknown[]> = T extends [...infer I, unknown] ? T | Prefi
 export type OptionsOf<S extends Spec> = { [E in S[number] as E extends Param ? E[0] : never]?: E extends Param ? TypeOf<E[1]> : never };
 /** The arguments a signature takes: any prefix of the positional parameters, then optionally the options. */
 export type Args<S extends Spec> = Prefixes<PositionalOf<S>> extends infer P ? (P extends unknown[] ? [...P, options?: OptionsOf<S>] : never) : never;
+/** A signature's arguments then a body function: context managers written as `f(...args, () => { ... })`. */
+export type ArgsWithBody<G, T> = G extends Signature<infer S>
+  ? Prefixes<PositionalOf<S>> extends infer P
+    ? P extends unknown[]
+      ? [...P, () => T] | [...P, OptionsOf<S>, () => T]
+      : never
+    : never
+  : never;
 /** What parse returns: every parameter, defaults filled in. */
 export type Parsed<S extends Spec> = { [E in S[number] as E extends Param ? E[0] : never]: E extends Param ? TypeOf<E[1]> : never };
 
