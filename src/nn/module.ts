@@ -322,6 +322,30 @@ export class Module {
     return mod;
   }
 
+  /** get_parameter('fc.weight'): the parameter at a dotted path, with PyTorch's errors. */
+  getParameter(target: string): Parameter {
+    const [mod, name] = this.splitTarget(target);
+    const v = mod.hasAttribute(name) ? (mod as unknown as Record<string, unknown>)[name] : undefined;
+    if (v === undefined) throw new Error(`${mod.constructor.name} has no attribute \`${name}\``);
+    if (!(v instanceof Parameter)) throw new Error(`\`${name}\` is not an nn.Parameter`);
+    return v;
+  }
+
+  /** get_buffer('bn.running_mean'): the buffer at a dotted path, with PyTorch's errors. */
+  getBuffer(target: string): Tensor {
+    const [mod, name] = this.splitTarget(target);
+    const v = mod.hasAttribute(name) ? (mod as unknown as Record<string, unknown>)[name] : undefined;
+    if (v === undefined) throw new Error(`${mod.constructor.name} has no attribute \`${name}\``);
+    if (!mod._bufferNames.has(name) || !(v instanceof Tensor)) throw new Error(`\`${name}\` is not a buffer`);
+    return v;
+  }
+
+  /** 'a.b.c' -> [getSubmodule('a.b'), 'c']. */
+  private splitTarget(target: string): [Module, string] {
+    const dot = target.lastIndexOf('.');
+    return [this.getSubmodule(dot < 0 ? '' : target.slice(0, dot)), target.slice(dot + 1)];
+  }
+
   // --- modes and bulk operations ---
 
   /** train(mode=True): sets training mode here and in every submodule. */
