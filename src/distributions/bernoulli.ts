@@ -1,6 +1,6 @@
 // torch.distributions.Bernoulli(probs | logits): 0/1 outcomes. sample draws
 // torch.bernoulli(probs), so seeded draws are PyTorch's.
-import { enableGrad, noGrad } from '../autograd/grad-mode.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { bernoulli } from '../ops/random.js';
 import { arange } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -8,7 +8,8 @@ import { bool, intList, nullable, signature, type ArgsOf } from '../tensor/args.
 import { binaryCrossEntropyWithLogits } from '../nn/functional/torch-losses.js';
 import * as constraints from './constraints.js';
 import { batchShapeOf, checkExpand, Distribution } from './distribution.js';
-import { broadcastAll, logitsToProbs, numberOrTensor, probsToLogits } from './utils.js';
+import { givenOf, ProbsLogits } from './probs-logits.js';
+import { broadcastAll, numberOrTensor } from './utils.js';
 
 const bernoulliArgs = signature('Bernoulli', [['probs', nullable(numberOrTensor), null], ['logits', nullable(numberOrTensor), null], ['validateArgs', nullable(bool), null]] as const);
 const shapeArgs = signature('sample', [['sampleShape', intList, []]] as const);
@@ -17,36 +18,25 @@ export class Bernoulli extends Distribution {
   override get hasEnumerateSupport(): boolean {
     return true;
   }
-  private probsValue: Tensor | null = null;
-  private logitsValue: Tensor | null = null;
-  private readonly given: 'probs' | 'logits';
+  private readonly pl: ProbsLogits;
 
   constructor(...args: ArgsOf<typeof bernoulliArgs>) {
     super();
     const { probs, logits, validateArgs } = bernoulliArgs.parse(args);
-    if ((probs === null) === (logits === null)) throw new RangeError('Either `probs` or `logits` must be specified, but not both.');
-    if (probs !== null) {
-      [this.probsValue] = broadcastAll(probs);
-      this.given = 'probs';
-    } else {
-      [this.logitsValue] = broadcastAll(logits as number | Tensor);
-      this.given = 'logits';
-    }
-    this.init(batchShapeOf(this.param), [], validateArgs);
+    const given = givenOf(probs, logits);
+    const [value] = broadcastAll((probs ?? logits) as number | Tensor);
+    this.pl = new ProbsLogits(given, value);
+    this.init(batchShapeOf(value), [], validateArgs);
   }
 
   private get param(): Tensor {
-    return (this.given === 'probs' ? this.probsValue : this.logitsValue) as Tensor;
+    return this.pl.param;
   }
   get probs(): Tensor {
-    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
-    this.probsValue ??= enableGrad(() => logitsToProbs(this.logitsValue as Tensor, true));
-    return this.probsValue;
+    return this.pl.probs;
   }
   get logits(): Tensor {
-    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
-    this.logitsValue ??= enableGrad(() => probsToLogits(this.probsValue as Tensor, true));
-    return this.logitsValue;
+    return this.pl.logits;
   }
   get paramShape(): number[] {
     return this.param.shape.slice();
@@ -58,18 +48,13 @@ export class Bernoulli extends Distribution {
   override get support(): constraints.Constraint {
     return constraints.boolean;
   }
-  /** As PyTorch's __dict__: the given parameter and the other once computed (lazy_property). */
   protected givenParams(): Record<string, Tensor> {
-    const p: Record<string, Tensor> = {};
-    if (this.probsValue !== null) p.probs = this.probsValue;
-    if (this.logitsValue !== null) p.logits = this.logitsValue;
-    return p;
+    return this.pl.entries();
   }
 
   override expand(batchShape: readonly number[]): Bernoulli {
-    const shape = checkExpand(this, batchShape);
-    const p = this.param.expand(shape);
-    return new Bernoulli(this.given === 'probs' ? { probs: p, validateArgs: false } : { logits: p, validateArgs: false }).withValidate(this.validateArgs);
+    const p = this.param.expand(checkExpand(this, batchShape));
+    return new Bernoulli({ ...this.pl.option(p), validateArgs: false }).withValidate(this.validateArgs);
   }
 
   override get mean(): Tensor {

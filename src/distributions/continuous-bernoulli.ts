@@ -2,14 +2,15 @@
 // [0, 1] density proportional to p^x (1-p)^(1-x). Near p = 1/2 the closed forms are 0/0, so
 // PyTorch switches to Taylor expansions inside `lims`; this follows the same expressions.
 // sample/rsample are icdf(torch.rand(shape)), so seeded draws are PyTorch's.
-import { enableGrad, noGrad } from '../autograd/grad-mode.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { onesLike, rand, zerosLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bool, check, intList, nullable, signature, type ArgsOf } from '../tensor/args.js';
 import { binaryCrossEntropyWithLogits } from '../nn/functional/torch-losses.js';
 import * as constraints from './constraints.js';
 import { batchShapeOf, checkExpand, Distribution } from './distribution.js';
-import { broadcastAll, clampProbs, logitsToProbs, numberOrTensor, probsToLogits } from './utils.js';
+import { givenOf, ProbsLogits } from './probs-logits.js';
+import { broadcastAll, clampProbs, numberOrTensor } from './utils.js';
 
 const shapeArgs = signature('sample', [['sampleShape', intList, []]] as const);
 const lims = check<readonly [number, number]>('a pair of numbers', (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number'));
@@ -18,38 +19,31 @@ const cbArgs = signature('ContinuousBernoulli', [
 ] as const);
 
 export class ContinuousBernoulli extends Distribution {
-  private probsValue: Tensor | null = null;
-  private logitsValue: Tensor | null = null;
-  private readonly given: 'probs' | 'logits';
+  private readonly pl: ProbsLogits;
   readonly lims: readonly [number, number];
 
   constructor(...args: ArgsOf<typeof cbArgs>) {
     super();
     const a = cbArgs.parse(args);
-    if ((a.probs === null) === (a.logits === null)) throw new RangeError('Either `probs` or `logits` must be specified, but not both.');
-    this.given = a.probs !== null ? 'probs' : 'logits';
-    if (a.probs !== null) {
-      const [p] = broadcastAll(a.probs);
+    const given = givenOf(a.probs, a.logits);
+    let [value] = broadcastAll((a.probs ?? a.logits) as number | Tensor);
+    if (given === 'probs') {
       // PyTorch checks probs here only when validateArgs was passed: they are clamped next.
-      if (a.validateArgs !== null && !constraints.unitInterval.check(p).all().item()) throw new RangeError('The parameter probs has invalid values');
-      this.probsValue = clampProbs(p);
-    } else {
-      [this.logitsValue] = broadcastAll(a.logits as number | Tensor);
+      if (a.validateArgs !== null && !constraints.unitInterval.check(value).all().item()) throw new RangeError('The parameter probs has invalid values');
+      value = clampProbs(value);
     }
+    this.pl = new ProbsLogits(given, value, true);
     this.lims = a.lims;
     this.init(batchShapeOf(this.param), [], a.validateArgs);
   }
   private get param(): Tensor {
-    return (this.given === 'probs' ? this.probsValue : this.logitsValue) as Tensor;
+    return this.pl.param;
   }
   get probs(): Tensor {
-    // Computed with grad enabled, as PyTorch's lazy_property.
-    this.probsValue ??= enableGrad(() => clampProbs(logitsToProbs(this.logitsValue as Tensor, true)));
-    return this.probsValue;
+    return this.pl.probs;
   }
   get logits(): Tensor {
-    this.logitsValue ??= enableGrad(() => probsToLogits(this.probsValue as Tensor, true));
-    return this.logitsValue;
+    return this.pl.logits;
   }
   override get hasRsample(): boolean {
     return true;
@@ -61,14 +55,11 @@ export class ContinuousBernoulli extends Distribution {
     return constraints.unitInterval;
   }
   protected givenParams(): Record<string, Tensor> {
-    const p: Record<string, Tensor> = {};
-    if (this.probsValue !== null) p.probs = this.probsValue;
-    if (this.logitsValue !== null) p.logits = this.logitsValue;
-    return p;
+    return this.pl.entries();
   }
   override expand(batchShape: readonly number[]): ContinuousBernoulli {
     const p = this.param.expand(checkExpand(this, batchShape));
-    const opts = this.given === 'probs' ? { probs: p } : { logits: p };
+    const opts = this.pl.option(p);
     return new ContinuousBernoulli({ ...opts, lims: this.lims, validateArgs: false }).withValidate(this.validateArgs);
   }
 

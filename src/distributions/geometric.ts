@@ -1,30 +1,28 @@
 // torch.distributions.Geometric(probs | logits): the number of failures before the first
 // success. sample is floor(log(u) / log1p(-p)) with u = uniform_() clamped to tiny, as PyTorch.
-import { enableGrad, noGrad } from '../autograd/grad-mode.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { zerosLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bool, intList, nullable, signature, type ArgsOf } from '../tensor/args.js';
 import { binaryCrossEntropyWithLogits } from '../nn/functional/torch-losses.js';
 import * as constraints from './constraints.js';
 import { batchShapeOf, checkExpand, Distribution } from './distribution.js';
-import { broadcastAll, finfo, logitsToProbs, numberOrTensor, probsToLogits, tupleRepr } from './utils.js';
+import { givenOf, ProbsLogits } from './probs-logits.js';
+import { broadcastAll, finfo, numberOrTensor, tupleRepr } from './utils.js';
 
 const geometricArgs = signature('Geometric', [['probs', nullable(numberOrTensor), null], ['logits', nullable(numberOrTensor), null], ['validateArgs', nullable(bool), null]] as const);
 const shapeArgs = signature('sample', [['sampleShape', intList, []]] as const);
 
 export class Geometric extends Distribution {
-  private probsValue: Tensor | null = null;
-  private logitsValue: Tensor | null = null;
-  private readonly given: 'probs' | 'logits';
+  private readonly pl: ProbsLogits;
 
   constructor(...args: ArgsOf<typeof geometricArgs>) {
     super();
     const { probs, logits, validateArgs } = geometricArgs.parse(args);
-    if ((probs === null) === (logits === null)) throw new RangeError('Either `probs` or `logits` must be specified, but not both.');
-    if (probs !== null) [this.probsValue] = broadcastAll(probs);
-    else [this.logitsValue] = broadcastAll(logits as number | Tensor);
-    this.given = probs !== null ? 'probs' : 'logits';
-    this.init(batchShapeOf(this.param), [], validateArgs);
+    const given = givenOf(probs, logits);
+    const [value] = broadcastAll((probs ?? logits) as number | Tensor);
+    this.pl = new ProbsLogits(given, value);
+    this.init(batchShapeOf(value), [], validateArgs);
     // Beyond unit_interval: p = 0 never succeeds.
     if (this.validateArgs && probs !== null) {
       const valid = this.probs.gt(0);
@@ -36,17 +34,13 @@ export class Geometric extends Distribution {
     }
   }
   private get param(): Tensor {
-    return (this.given === 'probs' ? this.probsValue : this.logitsValue) as Tensor;
+    return this.pl.param;
   }
   get probs(): Tensor {
-    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
-    this.probsValue ??= enableGrad(() => logitsToProbs(this.logitsValue as Tensor, true));
-    return this.probsValue;
+    return this.pl.probs;
   }
   get logits(): Tensor {
-    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
-    this.logitsValue ??= enableGrad(() => probsToLogits(this.probsValue as Tensor, true));
-    return this.logitsValue;
+    return this.pl.logits;
   }
   override get argConstraints(): Record<string, constraints.Constraint> {
     return { probs: constraints.unitInterval, logits: constraints.real };
@@ -54,16 +48,12 @@ export class Geometric extends Distribution {
   override get support(): constraints.Constraint {
     return constraints.nonnegativeInteger;
   }
-  /** As PyTorch's __dict__: the given parameter and the other once computed (lazy_property). */
   protected givenParams(): Record<string, Tensor> {
-    const p: Record<string, Tensor> = {};
-    if (this.probsValue !== null) p.probs = this.probsValue;
-    if (this.logitsValue !== null) p.logits = this.logitsValue;
-    return p;
+    return this.pl.entries();
   }
   override expand(batchShape: readonly number[]): Geometric {
     const p = this.param.expand(checkExpand(this, batchShape));
-    return new Geometric(this.given === 'probs' ? { probs: p, validateArgs: false } : { logits: p, validateArgs: false }).withValidate(this.validateArgs);
+    return new Geometric({ ...this.pl.option(p), validateArgs: false }).withValidate(this.validateArgs);
   }
   override get mean(): Tensor {
     return this.probs.reciprocal().sub(1);

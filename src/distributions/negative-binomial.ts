@@ -1,7 +1,7 @@
 // torch.distributions.NegativeBinomial(totalCount, probs | logits): a Gamma-Poisson
 // mixture. sample draws Gamma(totalCount, exp(-logits)) then Poisson of it, both through
 // ATen's samplers, so seeded draws are PyTorch's.
-import { enableGrad, noGrad } from '../autograd/grad-mode.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bool, intList, nullable, signature, type ArgsOf } from '../tensor/args.js';
 import { logsigmoid } from '../nn/functional/activation.js';
@@ -9,7 +9,8 @@ import * as constraints from './constraints.js';
 import { poissonValues } from './count-samplers.js';
 import { checkExpand, Distribution } from './distribution.js';
 import { Gamma } from './gamma.js';
-import { broadcastAll, logitsToProbs, numberOrTensor, probsToLogits } from './utils.js';
+import { givenOf, ProbsLogits } from './probs-logits.js';
+import { broadcastAll, numberOrTensor } from './utils.js';
 
 const shapeArgs = signature('sample', [['sampleShape', intList, []]] as const);
 const nbArgs = signature('NegativeBinomial', [
@@ -18,32 +19,25 @@ const nbArgs = signature('NegativeBinomial', [
 
 export class NegativeBinomial extends Distribution {
   totalCount: Tensor;
-  private probsValue: Tensor | null = null;
-  private logitsValue: Tensor | null = null;
-  private readonly given: 'probs' | 'logits';
+  private readonly pl: ProbsLogits;
 
   constructor(...args: ArgsOf<typeof nbArgs>) {
     super();
     const { totalCount, probs, logits, validateArgs } = nbArgs.parse(args);
-    if ((probs === null) === (logits === null)) throw new RangeError('Either `probs` or `logits` must be specified, but not both.');
+    const given = givenOf(probs, logits);
     const [n, p] = broadcastAll(totalCount, (probs ?? logits) as number | Tensor);
-    this.given = probs !== null ? 'probs' : 'logits';
-    if (probs !== null) this.probsValue = p;
-    else this.logitsValue = p;
+    this.pl = new ProbsLogits(given, p);
     this.totalCount = n.to(p.dtype);
     this.init(p.shape, [], validateArgs);
   }
   private get param(): Tensor {
-    return (this.given === 'probs' ? this.probsValue : this.logitsValue) as Tensor;
+    return this.pl.param;
   }
   get probs(): Tensor {
-    // Computed with grad enabled, as PyTorch's lazy_property.
-    this.probsValue ??= enableGrad(() => logitsToProbs(this.logitsValue as Tensor, true));
-    return this.probsValue;
+    return this.pl.probs;
   }
   get logits(): Tensor {
-    this.logitsValue ??= enableGrad(() => probsToLogits(this.probsValue as Tensor, true));
-    return this.logitsValue;
+    return this.pl.logits;
   }
   override get argConstraints(): Record<string, constraints.Constraint> {
     return { totalCount: constraints.greaterThanEq(0), probs: constraints.halfOpenInterval(0, 1), logits: constraints.real };
@@ -51,16 +45,14 @@ export class NegativeBinomial extends Distribution {
   override get support(): constraints.Constraint {
     return constraints.nonnegativeInteger;
   }
+  /** As PyTorch's __dict__: totalCount, the given parameter and the other once computed. */
   protected givenParams(): Record<string, Tensor> {
-    const p: Record<string, Tensor> = { totalCount: this.totalCount };
-    if (this.probsValue !== null) p.probs = this.probsValue;
-    if (this.logitsValue !== null) p.logits = this.logitsValue;
-    return p;
+    return { totalCount: this.totalCount, ...this.pl.entries() };
   }
   override expand(batchShape: readonly number[]): NegativeBinomial {
     const s = checkExpand(this, batchShape);
     const p = this.param.expand(s);
-    const opts = this.given === 'probs' ? { probs: p } : { logits: p };
+    const opts = this.pl.option(p);
     return new NegativeBinomial(this.totalCount.expand(s), { ...opts, validateArgs: false }).withValidate(this.validateArgs);
   }
   override get mean(): Tensor {

@@ -1,13 +1,14 @@
 // torch.distributions.Poisson(rate) and Binomial(totalCount, probs | logits); samples
 // through ATen's samplers (count-samplers.ts), so seeded draws are PyTorch's.
-import { enableGrad, noGrad } from '../autograd/grad-mode.js';
+import { noGrad } from '../autograd/grad-mode.js';
 import { arange } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bool, intList, nullable, signature, type ArgsOf } from '../tensor/args.js';
 import * as constraints from './constraints.js';
 import { binomialValues, poissonValues } from './count-samplers.js';
 import { batchShapeOf, checkExpand, Distribution, NotImplementedError } from './distribution.js';
-import { broadcastAll, logitsToProbs, numberOrTensor, probsToLogits } from './utils.js';
+import { givenOf, ProbsLogits } from './probs-logits.js';
+import { broadcastAll, numberOrTensor } from './utils.js';
 
 const shapeArgs = signature('sample', [['sampleShape', intList, []]] as const);
 const poissonArgs = signature('Poisson', [['rate', numberOrTensor], ['validateArgs', nullable(bool), null]] as const);
@@ -57,33 +58,25 @@ export class Poisson extends Distribution {
 
 export class Binomial extends Distribution {
   totalCount: Tensor;
-  private probsValue: Tensor | null = null;
-  private logitsValue: Tensor | null = null;
-  private readonly given: 'probs' | 'logits';
+  private readonly pl: ProbsLogits;
 
   constructor(...args: ArgsOf<typeof binomialArgs>) {
     super();
     const { totalCount, probs, logits, validateArgs } = binomialArgs.parse(args);
-    if ((probs === null) === (logits === null)) throw new RangeError('Either `probs` or `logits` must be specified, but not both.');
+    const given = givenOf(probs, logits);
     const [n, p] = broadcastAll(totalCount, (probs ?? logits) as number | Tensor);
-    this.given = probs !== null ? 'probs' : 'logits';
-    if (probs !== null) this.probsValue = p;
-    else this.logitsValue = p;
+    this.pl = new ProbsLogits(given, p);
     this.totalCount = n.to(p.dtype);
     this.init(p.shape, [], validateArgs);
   }
   private get param(): Tensor {
-    return (this.given === 'probs' ? this.probsValue : this.logitsValue) as Tensor;
+    return this.pl.param;
   }
   get probs(): Tensor {
-    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
-    this.probsValue ??= enableGrad(() => logitsToProbs(this.logitsValue as Tensor, true));
-    return this.probsValue;
+    return this.pl.probs;
   }
   get logits(): Tensor {
-    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
-    this.logitsValue ??= enableGrad(() => probsToLogits(this.probsValue as Tensor, true));
-    return this.logitsValue;
+    return this.pl.logits;
   }
   override get hasEnumerateSupport(): boolean {
     return true;
@@ -94,17 +87,14 @@ export class Binomial extends Distribution {
   override get support(): constraints.Constraint {
     return constraints.integerInterval(0, this.totalCount);
   }
-  /** As PyTorch's __dict__: the given parameter and the other once computed (lazy_property). */
+  /** As PyTorch's __dict__: totalCount, the given parameter and the other once computed. */
   protected givenParams(): Record<string, Tensor> {
-    const p: Record<string, Tensor> = { totalCount: this.totalCount };
-    if (this.probsValue !== null) p.probs = this.probsValue;
-    if (this.logitsValue !== null) p.logits = this.logitsValue;
-    return p;
+    return { totalCount: this.totalCount, ...this.pl.entries() };
   }
   override expand(batchShape: readonly number[]): Binomial {
     const s = checkExpand(this, batchShape);
     const p = this.param.expand(s);
-    const opts = this.given === 'probs' ? { probs: p } : { logits: p };
+    const opts = this.pl.option(p);
     return new Binomial(this.totalCount.expand(s), { ...opts, validateArgs: false }).withValidate(this.validateArgs);
   }
   override get mean(): Tensor {

@@ -1,7 +1,6 @@
 // The Gumbel-softmax family: LogitRelaxedBernoulli / RelaxedBernoulli (its sigmoid) and
 // ExpRelaxedCategorical / RelaxedOneHotCategorical (its exp), as PyTorch defines them.
 // rsample draws torch.rand(shape) as PyTorch, so seeded draws are PyTorch's.
-import { enableGrad } from '../autograd/grad-mode.js';
 import { rand } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { bool, intList, nullable, signature, type ArgsOf } from '../tensor/args.js';
@@ -10,7 +9,8 @@ import { Categorical } from './categorical.js';
 import { batchShapeOf, checkExpand, Distribution } from './distribution.js';
 import { TransformedDistribution } from './transformed-distribution.js';
 import { ExpTransform, SigmoidTransform } from './transforms.js';
-import { broadcastAll, clampProbs, logitsToProbs, numberOrTensor, probsToLogits } from './utils.js';
+import { givenOf, ProbsLogits } from './probs-logits.js';
+import { broadcastAll, clampProbs, numberOrTensor } from './utils.js';
 
 const shapeArgs = signature('rsample', [['sampleShape', intList, []]] as const);
 const spec = (name: string) =>
@@ -24,32 +24,24 @@ const logOf = (t: number | Tensor): number | Tensor => (typeof t === 'number' ? 
 
 export class LogitRelaxedBernoulli extends Distribution {
   readonly temperature: number | Tensor;
-  private probsValue: Tensor | null = null;
-  private logitsValue: Tensor | null = null;
-  private readonly given: 'probs' | 'logits';
+  private readonly pl: ProbsLogits;
   constructor(...args: ArgsOf<typeof logitRelaxedBernoulliArgs>) {
     super();
     const a = logitRelaxedBernoulliArgs.parse(args);
     this.temperature = a.temperature;
-    if ((a.probs === null) === (a.logits === null)) throw new RangeError('Either `probs` or `logits` must be specified, but not both.');
-    this.given = a.probs !== null ? 'probs' : 'logits';
+    const given = givenOf(a.probs, a.logits);
     const [p] = broadcastAll((a.probs ?? a.logits) as number | Tensor);
-    if (this.given === 'probs') this.probsValue = p;
-    else this.logitsValue = p;
+    this.pl = new ProbsLogits(given, p);
     this.init(batchShapeOf(p), [], a.validateArgs);
   }
   private get param(): Tensor {
-    return (this.given === 'probs' ? this.probsValue : this.logitsValue) as Tensor;
+    return this.pl.param;
   }
   get probs(): Tensor {
-    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
-    this.probsValue ??= enableGrad(() => logitsToProbs(this.logitsValue as Tensor, true));
-    return this.probsValue;
+    return this.pl.probs;
   }
   get logits(): Tensor {
-    // Computed with grad enabled, as PyTorch's lazy_property (so a draw under noGrad does not cache a detached value).
-    this.logitsValue ??= enableGrad(() => probsToLogits(this.probsValue as Tensor, true));
-    return this.logitsValue;
+    return this.pl.logits;
   }
   override get hasRsample(): boolean {
     return true;
@@ -61,14 +53,11 @@ export class LogitRelaxedBernoulli extends Distribution {
     return constraints.real;
   }
   protected givenParams(): Record<string, Tensor> {
-    const p: Record<string, Tensor> = {};
-    if (this.probsValue !== null) p.probs = this.probsValue;
-    if (this.logitsValue !== null) p.logits = this.logitsValue;
-    return p;
+    return this.pl.entries();
   }
   override expand(batchShape: readonly number[]): LogitRelaxedBernoulli {
     const p = this.param.expand(checkExpand(this, batchShape));
-    const opts = this.given === 'probs' ? { probs: p } : { logits: p };
+    const opts = this.pl.option(p);
     return new LogitRelaxedBernoulli(this.temperature, { ...opts, validateArgs: false }).withValidate(this.validateArgs);
   }
   override rsample(...args: ArgsOf<typeof shapeArgs>): Tensor {

@@ -239,6 +239,8 @@ const NOT_DIFFERENTIABLE = new Set([
   'logicalXor', 'logicalNot', 'bitwiseAnd', 'bitwiseOr', 'bitwiseXor', 'bitwiseNot', 'isnan', 'isinf', 'isfinite', 'isclose',
   'allclose', 'equal', 'nonzero', 'floorDivide', 'uniform_', 'normal_', 'bernoulli_', 'random_', 'fill_', 'zero_',
   'cpu', 'float', 'double', 'long', 'int', 'bool', 'byte', 'constructor',
+  // throw: no CUDA, no half types, no NumPy
+  'cuda', 'half', 'bfloat16', 'numpy',
   // metadata, predicates, integer or boolean results, random draws, fresh tensors
   'isSameSize', 'nelement', 'ndimension', 'getDevice', 'isComplex', 'isSigned', 'isNonzero', 'isNeg', 'isDistributed', 'isposinf',
   'isneginf', 'isreal', 'signbit', 'greater', 'greaterEqual', 'less', 'lessEqual', 'notEqual', 'bitwiseLeftShift', 'bitwiseRightShift',
