@@ -29,6 +29,19 @@ function registerTensor(m: Module, name: string, value: Tensor): void {
   else m.registerBuffer(name, value);
 }
 
+/**
+ * A rightInverse that throws an error named NotImplementedError (Python's exception, e.g.
+ * the distributions' one) counts as absent at registration, as in PyTorch.
+ */
+function notImplementedAsIdentity<T, F>(fn: () => T, fallback: F): T | F {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof Error && e.name === 'NotImplementedError') return fallback;
+    throw e;
+  }
+}
+
 /** The chain of parametrizations of one tensor, holding the unparametrized `original`. */
 export class ParametrizationList extends ModuleList {
   unsafe: boolean;
@@ -46,7 +59,7 @@ export class ParametrizationList extends ModuleList {
     noGrad(() => {
       for (const m of [...modules].reverse()) {
         const inv = inverseOf(m);
-        if (inv !== null) value = inv(value as Tensor);
+        if (inv !== null) value = notImplementedAsIdentity(() => inv(value as Tensor), value);
       }
     });
     const out = value as unknown;
@@ -248,7 +261,8 @@ function checkAppended(module: Module, name: string, parametrization: Module): v
   }
   const inv = inverseOf(parametrization);
   if (inv === null) return;
-  const z: unknown = inv(x);
+  const z: unknown = notImplementedAsIdentity(() => inv(x), null);
+  if (z === null) return;
   if (!(z instanceof Tensor)) throw new RangeError(`parametrization.right_inverse must return a tensor. Got: ${typename(z)}`);
   if (z.dtype !== y.dtype) {
     throw new RangeError(

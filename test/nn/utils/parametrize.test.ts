@@ -145,6 +145,33 @@ test('parametrizations.spectralNorm: seeded u/v, three SGD steps, eval', () => {
   assertState(lin, s.after_eval, 'eval leaves u/v');
 });
 
+test('parametrizations.orthogonal: matrix_exp, cayley and householder maps, with and without trivialization', () => {
+  const cases = fx.orthogonal as Record<string, { before: StateJson; applied: StateJson; weight: TensorJson; x: TensorJson; trained: StateJson; trained_weight: TensorJson }>;
+  const opts: Record<string, [string | null, boolean]> = {
+    square_exp: [null, true], wide_householder: [null, true], tall_householder: [null, true],
+    cayley: ['cayley', true], tall_exp: ['matrix_exp', true], householder_no_triv: ['householder', false],
+  };
+  for (const [key, c] of Object.entries(cases)) {
+    const [out, inp] = c.weight.shape;
+    const lin = new nn.Linear(inp, out, { dtype: 'float64' });
+    load(lin, c.before);
+    torch.manualSeed(7);
+    const [map, triv] = opts[key];
+    nn.utils.parametrizations.orthogonal(lin, 'weight', map as 'cayley' | null, { useTrivialization: triv });
+    assertState(lin, c.applied, `${key} applied`);
+    assertTensor(weightOf(lin), c.weight, {}, `${key} weight`);
+    const x = fromJson(c.x);
+    const opt = new torch.optim.SGD(lin.parameters(), { lr: 0.1 });
+    for (let i = 0; i < 2; i++) {
+      opt.zeroGrad();
+      lin.forward(x).pow(3).sum().backward();
+      opt.step();
+    }
+    assertState(lin, c.trained, `${key} trained`);
+    assertTensor(weightOf(lin), c.trained_weight, {}, `${key} trained weight`);
+  }
+});
+
 test('stateless.functionalCall: replaced tensors for one call, the module unchanged', () => {
   const f = fx.functional_call as { state: StateJson; x: TensorJson; w: TensorJson; b: TensorJson; y: TensorJson; plain: TensorJson };
   const net = new nn.Sequential(new nn.Linear(3, 2), new nn.ReLU(), new nn.Linear(2, 1));
@@ -171,6 +198,8 @@ test("errors are PyTorch's", () => {
     ['shape', () => P.registerParametrization(new nn.Linear(3, 3), 'weight', new Flat())],
     ['assign_no_inverse', () => ((P.registerParametrization(new nn.Linear(3, 3), 'weight', new NoInverse()) as unknown as { weight: Tensor }).weight = torch.zeros(3, 3))],
     ['sn_missing', () => nn.utils.parametrizations.spectralNorm(new nn.Linear(3, 3), 'foo')],
+    ['orth_1d', () => nn.utils.parametrizations.orthogonal(new nn.Linear(3, 3), 'bias')],
+    ['orth_assign_exp_no_triv', () => ((nn.utils.parametrizations.orthogonal(new nn.Linear(3, 3), { useTrivialization: false }) as unknown as { weight: Tensor }).weight = torch.eye(3))],
   ];
   for (const [name, fn] of cases) assert.throws(fn, (err: Error) => err.message === e[name], name);
   const lin = nn.utils.parametrizations.spectralNorm(new nn.Linear(2, 2));
