@@ -86,15 +86,20 @@ class CheckpointFunction extends Function {
 
 /**
  * checkpoint(function, ...args, { useReentrant = true, preserveRngState = true }): runs
- * function(...args) without keeping its intermediate results and recomputes them in
+ * function(...args) (function may be a Module: its forward) without keeping its intermediate results and recomputes them in
  * backward. Gradients equal those of function(...args) run directly. With useReentrant
  * true (the default), as in PyTorch, gradients flow only if some input tensor requires
  * grad (otherwise PyTorch's warning), and backward must be .backward() (not
  * autograd.grad). useReentrant false (PyTorch's saved-tensor-hook variant) runs the
  * function with its graph recorded: the same values and gradients, without the memory saving.
  */
-export function checkpoint(fn: RunFunction, ...rest: unknown[]): Tensor | Tensor[] {
-  if (typeof fn !== 'function') throw new TypeError(`checkpoint(): argument 'function' must be a function, not ${fn === null ? 'None' : typeof fn}`);
+export function checkpoint(fn: RunFunction | Module, ...rest: unknown[]): Tensor | Tensor[] {
+  // A module is called as Python calls it (module(*args) runs its forward with hooks).
+  if (fn instanceof Module) {
+    const m = fn;
+    fn = (...a: unknown[]) => (m.forward as (...x: unknown[]) => unknown)(...a);
+  }
+  if (typeof fn !== 'function') throw new TypeError(`checkpoint(): argument 'function' must be a function or a Module, not ${fn === null ? 'None' : typeof fn}`);
   const [args, { useReentrant, preserveRngState }] = splitOptions(rest);
   if (!useReentrant) return (fn as (...a: unknown[]) => Tensor | Tensor[])(...args);
   return CheckpointFunction.apply(fn, preserveRngState, ...args);

@@ -40,6 +40,7 @@ function check(name: 'plain' | 'checkpoint' | 'sequential', run: (m: torch.nn.Se
 test('checkpoint: same outputs and gradients as the plain run, dropout masks included', () => {
   check('plain', (m, x) => m.forward(x) as Tensor);
   check('checkpoint', (m, x) => checkpoint((t: Tensor) => m.forward(t) as Tensor, x) as Tensor);
+  check('checkpoint', (m, x) => checkpoint(m, x) as Tensor);
   check('sequential', (m, x) => checkpointSequential(m, 2, x));
 });
 

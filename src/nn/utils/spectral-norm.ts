@@ -6,7 +6,7 @@ import { noGrad } from '../../autograd/grad-mode.js';
 import { int, instance, nullable, number, signature, string, type Args, type Spec } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { normalize } from '../functional/distance.js';
-import { KeyError, Module, type RemovableHandle } from '../module.js';
+import { KeyError, Module, type ForwardPreHook } from '../module.js';
 import { ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from '../modules/conv.js';
 import { Parameter } from '../parameter.js';
 
@@ -28,8 +28,14 @@ interface Settings {
   eps: number;
 }
 
-/** The spectral-norm hooks of each module, by parameter name (PyTorch finds them among _forward_pre_hooks). */
-const hooks = new WeakMap<Module, Map<string, { s: Settings; handle: RemovableHandle }>>();
+/** A forward pre-hook that is spectral norm's, marked with its settings (PyTorch's SpectralNorm hook object). */
+type Hook = ForwardPreHook & { spectralNorm?: Settings };
+/**
+ * The module's forward pre-hooks. Module keeps the list private; PyTorch scans
+ * _forward_pre_hooks the same way, and a torch.deepcopy of the module carries the hooks.
+ */
+const preHooks = (m: Module) => (m as unknown as { _forwardPreHooks: Hook[] })._forwardPreHooks;
+const findHook = (m: Module, name: string) => preHooks(m).find((h) => h.spectralNorm?.name === name);
 
 /** The weight as a matrix with `dim` as its rows. */
 function weightMatrix(weight: Tensor, dim: number): Tensor {
@@ -69,8 +75,7 @@ export function spectralNorm<M extends Module>(module: M, ...rest: After<typeof 
   const a = spectralNormArgs.parse([module, ...rest]);
   const isTranspose = module instanceof ConvTranspose1d || module instanceof ConvTranspose2d || module instanceof ConvTranspose3d;
   const s: Settings = { name: a.name, dim: a.dim ?? (isTranspose ? 1 : 0), nPowerIterations: a.nPowerIterations, eps: a.eps };
-  const own = hooks.get(module) ?? new Map();
-  if (own.has(s.name)) throw new Error(`Cannot register two spectral_norm hooks on the same parameter ${s.name}`);
+  if (findHook(module, s.name) !== undefined) throw new Error(`Cannot register two spectral_norm hooks on the same parameter ${s.name}`);
   if (s.nPowerIterations <= 0) throw new RangeError(`Expected n_power_iterations to be positive, but got n_power_iterations=${s.nPowerIterations}`);
   const f = module as unknown as Fields;
   const weight = f[s.name];
@@ -85,24 +90,23 @@ export function spectralNorm<M extends Module>(module: M, ...rest: After<typeof 
   f[s.name] = weight.data;
   module.registerBuffer(`${s.name}_u`, u);
   module.registerBuffer(`${s.name}_v`, v);
-  const handle = module.registerForwardPreHook((m) => {
+  const hook: Hook = (m) => {
     (m as unknown as Fields)[s.name] = computeWeight(m, s, m.training);
-  });
-  own.set(s.name, { s, handle });
-  hooks.set(module, own);
+  };
+  hook.spectralNorm = s;
+  module.registerForwardPreHook(hook);
   return module;
 }
 
 /** remove_spectral_norm(module, name='weight'): `name` becomes a plain Parameter holding the normalized weight. */
 export function removeSpectralNorm<M extends Module>(module: M, ...rest: After<typeof removeSpec>): M {
   const { name } = removeArgs.parse([module, ...rest]);
-  const hook = hooks.get(module)?.get(name);
+  const hook = findHook(module, name);
   if (hook === undefined) throw new RangeError(`spectral_norm of '${name}' not found in ${String(module)}`);
-  const weight = noGrad(() => computeWeight(module, hook.s, false));
+  const weight = noGrad(() => computeWeight(module, hook.spectralNorm!, false));
   const f = module as unknown as Fields;
   for (const suffix of ['', '_u', '_v', '_orig']) delete f[name + suffix];
   module.registerParameter(name, new Parameter(weight.detach()));
-  hook.handle.remove();
-  hooks.get(module)!.delete(name);
+  preHooks(module).splice(preHooks(module).indexOf(hook), 1);
   return module;
 }

@@ -3,7 +3,7 @@
 // name = v * (g / ‖v‖) before every forward, as PyTorch 1.13's WeightNorm does.
 import { int, nullable, signature, string, instance, type Args, type Spec } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { KeyError, Module, type RemovableHandle } from '../module.js';
+import { KeyError, Module, type ForwardPreHook } from '../module.js';
 import { Parameter } from '../parameter.js';
 
 type Fields = Record<string, unknown>;
@@ -15,8 +15,14 @@ const removeArgs = signature('remove_weight_norm', removeSpec);
 /** The arguments after the module (typed apart so the module's own type comes back). */
 type After<S> = S extends readonly [unknown, ...infer R extends Spec] ? Args<R> : never;
 
-/** The weight-norm hooks of each module, by parameter name (PyTorch finds them among _forward_pre_hooks). */
-const hooks = new WeakMap<Module, Map<string, { dim: number; handle: RemovableHandle }>>();
+/** A forward pre-hook that is weight norm's, marked with its settings (PyTorch's WeightNorm hook object). */
+type Hook = ForwardPreHook & { weightNorm?: { name: string; dim: number } };
+/**
+ * The module's forward pre-hooks. Module keeps the list private; PyTorch scans
+ * _forward_pre_hooks the same way, and a torch.deepcopy of the module carries the hooks.
+ */
+const preHooks = (m: Module) => (m as unknown as { _forwardPreHooks: Hook[] })._forwardPreHooks;
+const findHook = (m: Module, name: string) => preHooks(m).find((h) => h.weightNorm?.name === name);
 
 /**
  * at::norm_except_dim(v, 2, dim): the 2-norm over every dim but `dim`, shaped to broadcast
@@ -48,8 +54,7 @@ export function weightNorm<M extends Module>(module: M, ...rest: After<typeof we
   const a = weightNormArgs.parse([module, ...rest]);
   const { name } = a;
   const dim = a.dim ?? -1;
-  const own = hooks.get(module) ?? new Map();
-  if (own.has(name)) throw new Error(`Cannot register two weight_norm hooks on the same parameter ${name}`);
+  if (findHook(module, name) !== undefined) throw new Error(`Cannot register two weight_norm hooks on the same parameter ${name}`);
   const f = module as unknown as Fields;
   const weight = f[name];
   if (!(weight instanceof Parameter)) {
@@ -60,26 +65,25 @@ export function weightNorm<M extends Module>(module: M, ...rest: After<typeof we
   module.registerParameter(`${name}_g`, new Parameter(normExceptDim(weight, dim).data));
   module.registerParameter(`${name}_v`, new Parameter(weight.data));
   f[name] = computeWeight(module, name, dim);
-  const handle = module.registerForwardPreHook((m) => {
+  const hook: Hook = (m) => {
     (m as unknown as Fields)[name] = computeWeight(m, name, dim);
-  });
-  own.set(name, { dim, handle });
-  hooks.set(module, own);
+  };
+  hook.weightNorm = { name, dim };
+  module.registerForwardPreHook(hook);
   return module;
 }
 
 /** remove_weight_norm(module, name='weight'): `name` becomes a plain Parameter again, holding the current weight. */
 export function removeWeightNorm<M extends Module>(module: M, ...rest: After<typeof removeSpec>): M {
   const { name } = removeArgs.parse([module, ...rest]);
-  const hook = hooks.get(module)?.get(name);
+  const hook = findHook(module, name);
   if (hook === undefined) throw new RangeError(`weight_norm of '${name}' not found in ${String(module)}`);
-  const weight = computeWeight(module, name, hook.dim);
+  const weight = computeWeight(module, name, hook.weightNorm!.dim);
   const f = module as unknown as Fields;
   delete f[name];
   delete f[`${name}_g`];
   delete f[`${name}_v`];
   module.registerParameter(name, new Parameter(weight.data));
-  hook.handle.remove();
-  hooks.get(module)!.delete(name);
+  preHooks(module).splice(preHooks(module).indexOf(hook), 1);
   return module;
 }

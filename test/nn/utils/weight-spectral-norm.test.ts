@@ -93,6 +93,13 @@ test('spectralNorm: a GAN discriminator, seeded u/v, three training steps, eval 
   assertTensor(d.forward(real) as Tensor, g.eval_out, {}, 'eval out');
   assertTensor(d.forward(real) as Tensor, g.eval_again, {}, 'eval again');
   assertState(d, g.after_eval, 'u/v unchanged in eval');
+  // A deep copy (an EMA or best-model snapshot) keeps the hooks and can be un-normed on its own.
+  // As in PyTorch, the computed weight must not carry a graph when copied: refresh it under noGrad.
+  torch.noGrad(() => d.forward(real));
+  const copy = torch.deepcopy(d);
+  for (const i of [0, 2, 5]) U.removeSpectralNorm(copy.getSubmodule(String(i)));
+  assertState(copy, g.removed, 'removed from a copy');
+  assertState(d, g.after_eval, 'original untouched by the copy');
   for (const i of [0, 2, 5]) U.removeSpectralNorm(d.getSubmodule(String(i)));
   assertState(d, g.removed, 'removed');
   assertTensor(d.forward(real) as Tensor, g.removed_out, {}, 'removed out');
