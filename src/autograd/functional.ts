@@ -7,6 +7,7 @@
 import { stack } from '../ops/join.js';
 import { bool, check, nullable, oneOf, pyTypeName, signature, type Args, type Spec } from '../tensor/args.js';
 import { zerosLike } from '../tensor/create.js';
+import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { grad } from './backward.js';
 import { enableGrad, isGradEnabled, setGradEnabled } from './grad-mode.js';
@@ -66,8 +67,8 @@ function validateV(v: Tensor[], other: Tensor[], isOtherTuple: boolean): void {
     throw new Error(isOtherTuple ? `v is a tuple of invalid length: should be ${other.length} but got ${v.length}.` : 'The given v should contain a single Tensor.');
   }
   v.forEach((el, i) => {
-    if (el.shape.length === other[i].shape.length && el.shape.every((d, k) => d === other[i].shape[k])) return;
-    throw new Error(`${isOtherTuple ? `Entry ${i} in ` : ''}v has invalid size: should be torch.Size([${other[i].shape.join(', ')}]) but got torch.Size([${el.shape.join(', ')}]).`);
+    if (sameShape(el.shape, other[i].shape)) return;
+    throw new Error(`${isOtherTuple ? `Entry ${i} in ` : ''}v has invalid size: should be torch.Size(${formatShape(other[i].shape)}) but got torch.Size(${formatShape(el.shape)}).`);
   });
 }
 

@@ -6,6 +6,7 @@
 // the `base` buffer set at registration when useTrivialization).
 import { noGrad } from '../../autograd/grad-mode.js';
 import { bool, instance, int, nullable, number, oneOf, signature, string, type Args, type Spec } from '../../tensor/args.js';
+import { formatShape, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { eye, randn, zerosLike } from '../../tensor/create.js';
 import { cat } from '../../ops/join.js';
@@ -14,8 +15,8 @@ import { householderProduct, matrixExp, solve } from '../../linalg/index.js';
 import { geqrf } from '../../linalg/misc.js';
 import { normalize } from '../functional/distance.js';
 import { Module } from '../module.js';
-import { ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from '../modules/conv.js';
 import { registerParametrization } from './parametrize.js';
+import { defaultDim } from './spectral-norm.js';
 
 class _SpectralNorm extends Module {
   readonly dim: number;
@@ -85,9 +86,7 @@ export function spectralNorm<M extends Module>(module: M, ...rest: After<typeof 
   const a = spectralNormArgs.parse([module, ...rest]);
   const weight = (module as unknown as Record<string, unknown>)[a.name];
   if (!(weight instanceof Tensor)) throw new RangeError(`Module '${String(module)}' has no parameter or buffer with name '${a.name}'`);
-  const isTranspose = module instanceof ConvTranspose1d || module instanceof ConvTranspose2d || module instanceof ConvTranspose3d;
-  const dim = a.dim ?? (isTranspose ? 1 : 0);
-  return registerParametrization(module, a.name, new _SpectralNorm(weight, a.nPowerIterations, dim, a.eps));
+  return registerParametrization(module, a.name, new _SpectralNorm(weight, a.nPowerIterations, a.dim ?? defaultDim(module), a.eps));
 }
 
 type OrthMap = 'matrix_exp' | 'cayley' | 'householder';
@@ -149,7 +148,7 @@ class _Orthogonal extends Module {
   rightInverse(Qin: Tensor): Tensor {
     return noGrad(() => {
       if (!sameShape(Qin.shape, this.weightShape)) {
-        throw new RangeError(`Expected a matrix or batch of matrices of shape torch.Size([${this.weightShape.join(', ')}]). Got a tensor of shape torch.Size([${Qin.shape.join(', ')}]).`);
+        throw new RangeError(`Expected a matrix or batch of matrices of shape torch.Size(${formatShape(this.weightShape)}). Got a tensor of shape torch.Size(${formatShape(Qin.shape)}).`);
       }
       let Q = Qin;
       let [n, k] = Q.shape.slice(-2);
@@ -181,7 +180,6 @@ class _Orthogonal extends Module {
   }
 }
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 const orthogonalSpec = [
   ['module', instance(Module, 'Module')], ['name', string, 'weight'], ['orthogonalMap', nullable(oneOf('matrix_exp', 'cayley', 'householder')), null],

@@ -7,6 +7,7 @@
 import { noGrad } from '../../autograd/grad-mode.js';
 import { bool, instance, nullable, signature, string, type ArgsOf } from '../../tensor/args.js';
 import type { DType } from '../../tensor/dtype.js';
+import { formatShape, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { Module, typename } from '../module.js';
 import { ModuleDict, ModuleList } from '../modules/container.js';
@@ -16,9 +17,8 @@ type Fields = Record<string, unknown>;
 type Inverse = (value: Tensor) => Tensor | readonly Tensor[];
 type ModuleClass = abstract new (...args: never[]) => Module;
 
-const size = (shape: readonly number[]) => `torch.Size([${shape.join(', ')}])`;
+const size = (shape: readonly number[]) => `torch.Size(${formatShape(shape)})`;
 const dt = (d: DType) => `torch.${d}`;
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 const inverseOf = (m: Module): Inverse | null => {
   const f = (m as unknown as { rightInverse?: unknown }).rightInverse;
   return typeof f === 'function' ? (f as Inverse).bind(m) : null;

@@ -37,6 +37,11 @@ type Hook = ForwardPreHook & { spectralNorm?: Settings };
 const preHooks = (m: Module) => (m as unknown as { _forwardPreHooks: Hook[] })._forwardPreHooks;
 const findHook = (m: Module, name: string) => preHooks(m).find((h) => h.spectralNorm?.name === name);
 
+/** Spectral norm's default dim: the output channels, dim 1 of a ConvTranspose weight, else dim 0. */
+export function defaultDim(module: Module): number {
+  return module instanceof ConvTranspose1d || module instanceof ConvTranspose2d || module instanceof ConvTranspose3d ? 1 : 0;
+}
+
 /** The weight as a matrix with `dim` as its rows. */
 function weightMatrix(weight: Tensor, dim: number): Tensor {
   let w = weight;
@@ -73,8 +78,7 @@ function computeWeight(module: Module, s: Settings, doPowerIteration: boolean): 
  */
 export function spectralNorm<M extends Module>(module: M, ...rest: After<typeof spectralNormSpec>): M {
   const a = spectralNormArgs.parse([module, ...rest]);
-  const isTranspose = module instanceof ConvTranspose1d || module instanceof ConvTranspose2d || module instanceof ConvTranspose3d;
-  const s: Settings = { name: a.name, dim: a.dim ?? (isTranspose ? 1 : 0), nPowerIterations: a.nPowerIterations, eps: a.eps };
+  const s: Settings = { name: a.name, dim: a.dim ?? defaultDim(module), nPowerIterations: a.nPowerIterations, eps: a.eps };
   if (findHook(module, s.name) !== undefined) throw new Error(`Cannot register two spectral_norm hooks on the same parameter ${s.name}`);
   if (s.nPowerIterations <= 0) throw new RangeError(`Expected n_power_iterations to be positive, but got n_power_iterations=${s.nPowerIterations}`);
   const f = module as unknown as Fields;

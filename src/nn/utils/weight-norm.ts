@@ -28,7 +28,7 @@ const findHook = (m: Module, name: string) => preHooks(m).find((h) => h.weightNo
  * at::norm_except_dim(v, 2, dim): the 2-norm over every dim but `dim`, shaped to broadcast
  * against v; dim -1 (or None) is the norm of the whole tensor, as in PyTorch.
  */
-export function normExceptDim(v: Tensor, dim: number): Tensor {
+function normExceptDim(v: Tensor, dim: number): Tensor {
   if (dim === -1) return v.norm(2);
   const last = v.dim() - 1;
   if (dim === 0 || dim === last) {
