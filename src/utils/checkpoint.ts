@@ -2,13 +2,14 @@
 // graph; backward runs the function again (with the RNG state of the forward restored, so
 // dropout draws the same mask) and backpropagates through that recomputation, as
 // PyTorch 1.13's reentrant CheckpointFunction does.
-import { backward } from '../autograd/backward.js';
+import { backward, grad } from '../autograd/backward.js';
 import { Function, type FunctionCtx } from '../autograd/function.js';
-import { enableGrad } from '../autograd/grad-mode.js';
+import { enableGrad, isGradEnabled } from '../autograd/grad-mode.js';
 import { Module } from '../nn/module.js';
 import { Sequential } from '../nn/modules/container.js';
 import { isPlainObject } from '../tensor/args.js';
 import { getDefaultGenerator } from '../tensor/random.js';
+import { AccumulateGrad, type Node } from '../tensor/graph.js';
 import { Tensor } from '../tensor/tensor.js';
 import { warnOnce } from '../tensor/warnings.js';
 
@@ -58,30 +59,87 @@ class CheckpointFunction extends Function {
       const t = saved[k++];
       return t.detach().requiresGrad_(a.requiresGrad);
     });
-    const rngState = ctx.values.rngState as RngState | undefined;
-    // torch.random.fork_rng: the recomputation draws from the forward's state, then the
-    // generator continues from where it was.
-    const before = rngState === undefined ? undefined : getDefaultGenerator().getState();
-    let result: unknown;
-    try {
-      if (rngState !== undefined) getDefaultGenerator().setState(rngState);
-      result = enableGrad(() => (ctx.values.runFunction as (...a: unknown[]) => unknown)(...inputs));
-    } finally {
-      if (before !== undefined) getDefaultGenerator().setState(before);
-    }
-    const outputs = Array.isArray(result) ? (result as unknown[]) : [result];
-    const withGrad: Tensor[] = [];
-    const gradsWith: (Tensor | null)[] = [];
-    outputs.forEach((o, i) => {
-      if (o instanceof Tensor && o.requiresGrad) {
-        withGrad.push(o);
-        gradsWith.push(grads[i]);
-      }
-    });
+    const outputs = recompute(ctx.values.runFunction as RunFunction, inputs, ctx.values.rngState as RngState | undefined);
+    const [withGrad, gradsWith] = differentiable(outputs, grads);
     if (withGrad.length === 0) throw new Error('none of output has requires_grad=True, this checkpoint() is not necessary');
     backward(withGrad, gradsWith);
     return [null, null, ...inputs.map((t) => (t instanceof Tensor ? t.grad : null))];
   }
+}
+
+/** The leaf tensors (parameters and inputs that accumulate .grad) the graph of `outputs` reaches. */
+function leavesOf(outputs: Tensor[]): Tensor[] {
+  const leaves = new Set<Tensor>(outputs.filter((o) => o.requiresGrad && o.gradFn === null));
+  const seen = new Set<Node>();
+  const stack = outputs.map((o) => o.gradFn).filter((n): n is Node => n !== null);
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (n instanceof AccumulateGrad) leaves.add(n.variable);
+    for (const e of n.next) if (e !== null) stack.push(e.node);
+  }
+  return [...leaves];
+}
+
+/**
+ * The non-reentrant variant: the forward records as usual but on detached inputs, so the
+ * leaves it reaches (the parameters inside as well as the inputs) are found; its graph is
+ * then dropped and one node takes its place, with an edge to every input and leaf. Backward
+ * recomputes and differentiates with autograd.grad, so gradients reach parameters even when
+ * no input requires grad, and autograd.grad works through it (PyTorch 1.13 does this with
+ * saved-tensor hooks).
+ */
+class CheckpointNonReentrant extends Function {
+  static forward(ctx: FunctionCtx, outputs: Tensor | Tensor[], run: RunFunction, args: unknown[], rngState: RngState | undefined, nInputs: number, ...inputsAndLeaves: Tensor[]): Tensor | Tensor[] {
+    Object.assign(ctx.values, { run, args, rngState, nInputs, inputsAndLeaves });
+    return outputs;
+  }
+
+  static backward(ctx: FunctionCtx, ...grads: (Tensor | null)[]): (Tensor | null)[] {
+    const { run, args, rngState, nInputs, inputsAndLeaves } = ctx.values as { run: RunFunction; args: unknown[]; rngState: RngState | undefined; nInputs: number; inputsAndLeaves: Tensor[] };
+    const inputs = args.map((a) => (a instanceof Tensor ? a.detach().requiresGrad_(a.requiresGrad) : a));
+    const outputs = recompute(run, inputs, rngState);
+    const [withGrad, gradsWith] = differentiable(outputs, grads);
+    // The targets: the recomputation's own inputs, then the leaves found in the forward.
+    const tensorInputs = inputs.filter((t): t is Tensor => t instanceof Tensor);
+    const targets = [...tensorInputs, ...inputsAndLeaves.slice(nInputs)];
+    const wanted = targets.map((t, i) => t.requiresGrad && ctx.needsInputGrad[i + 5]);
+    const result = withGrad.length === 0 || !wanted.some(Boolean) ? [] : grad(withGrad, targets.filter((_, i) => wanted[i]), { gradOutputs: gradsWith, allowUnused: true });
+    let k = 0;
+    return [null, null, null, null, null, ...targets.map((_, i) => (wanted[i] ? result[k++] : null))];
+  }
+}
+
+/** The recomputed outputs that require grad, with their incoming gradients. */
+function differentiable(outputs: unknown[], grads: (Tensor | null)[]): [Tensor[], (Tensor | null)[]] {
+  const keep = outputs.flatMap((o, i) => (o instanceof Tensor && o.requiresGrad ? [i] : []));
+  return [keep.map((i) => outputs[i] as Tensor), keep.map((i) => grads[i])];
+}
+
+/** Runs the function again with grad on, drawing from the forward's RNG state (torch.random.fork_rng). */
+function recompute(run: RunFunction, inputs: unknown[], rngState: RngState | undefined): unknown[] {
+  const before = rngState === undefined ? undefined : getDefaultGenerator().getState();
+  try {
+    if (rngState !== undefined) getDefaultGenerator().setState(rngState);
+    const result = enableGrad(() => (run as (...a: unknown[]) => unknown)(...inputs));
+    return Array.isArray(result) ? (result as unknown[]) : [result];
+  } finally {
+    if (before !== undefined) getDefaultGenerator().setState(before);
+  }
+}
+
+function checkpointWithoutReentrant(fn: RunFunction, preserveRngState: boolean, args: unknown[]): Tensor | Tensor[] {
+  if (!isGradEnabled()) return (fn as (...a: unknown[]) => Tensor | Tensor[])(...args);
+  const rngState = preserveRngState ? getDefaultGenerator().getState() : undefined;
+  const detached = args.map((a) => (a instanceof Tensor ? a.detach().requiresGrad_(a.requiresGrad) : a));
+  const result = (fn as (...a: unknown[]) => Tensor | Tensor[])(...detached);
+  const outs = Array.isArray(result) ? result : [result];
+  const own = new Set(detached);
+  const leaves = leavesOf(outs.filter((o) => o instanceof Tensor)).filter((t) => !own.has(t));
+  const inputs = args.filter((a): a is Tensor => a instanceof Tensor);
+  // Detached outputs: the recorded graph (and the activations it holds) is garbage from here.
+  const plain = outs.map((o) => (o instanceof Tensor ? o.detach() : o));
+  return CheckpointNonReentrant.apply(Array.isArray(result) ? plain : plain[0], fn, args, rngState, inputs.length, ...inputs, ...leaves);
 }
 
 /**
@@ -90,8 +148,8 @@ class CheckpointFunction extends Function {
  * backward. Gradients equal those of function(...args) run directly. With useReentrant
  * true (the default), as in PyTorch, gradients flow only if some input tensor requires
  * grad (otherwise PyTorch's warning), and backward must be .backward() (not
- * autograd.grad). useReentrant false (PyTorch's saved-tensor-hook variant) runs the
- * function with its graph recorded: the same values and gradients, without the memory saving.
+ * autograd.grad). With useReentrant false, gradients also reach parameters when no input
+ * requires grad, and autograd.grad works; the forward's graph is dropped as soon as it returns.
  */
 export function checkpoint(fn: RunFunction | Module, ...rest: unknown[]): Tensor | Tensor[] {
   // A module is called as Python calls it (module(*args) runs its forward with hooks).
@@ -101,7 +159,7 @@ export function checkpoint(fn: RunFunction | Module, ...rest: unknown[]): Tensor
   }
   if (typeof fn !== 'function') throw new TypeError(`checkpoint(): argument 'function' must be a function or a Module, not ${fn === null ? 'None' : typeof fn}`);
   const [args, { useReentrant, preserveRngState }] = splitOptions(rest);
-  if (!useReentrant) return (fn as (...a: unknown[]) => Tensor | Tensor[])(...args);
+  if (!useReentrant) return checkpointWithoutReentrant(fn, preserveRngState, args);
   return CheckpointFunction.apply(fn, preserveRngState, ...args);
 }
 
