@@ -1,7 +1,7 @@
 // torch.utils.checkpoint: trade compute for memory. The forward runs without recording a
 // graph; backward runs the function again (with the RNG state of the forward restored, so
 // dropout draws the same mask) and backpropagates through that recomputation, as
-// PyTorch 1.13's reentrant CheckpointFunction does.
+// PyTorch 1.13's reentrant CheckpointFunction (the default) and its non-reentrant variant do.
 import { backward, grad } from '../autograd/backward.js';
 import { Function, type FunctionCtx } from '../autograd/function.js';
 import { enableGrad, isGradEnabled } from '../autograd/grad-mode.js';
