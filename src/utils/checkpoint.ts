@@ -1,5 +1,5 @@
-// torch.utils.checkpoint: trade compute for memory. The forward runs without recording a
-// graph; backward runs the function again (with the RNG state of the forward restored, so
+// torch.utils.checkpoint: trade compute for memory. The forward keeps no graph of the
+// function; backward runs it again (with the RNG state of the forward restored, so
 // dropout draws the same mask) and backpropagates through that recomputation, as
 // PyTorch 1.13's reentrant CheckpointFunction (the default) and its non-reentrant variant do.
 import { backward, grad } from '../autograd/backward.js';
