@@ -4,3 +4,4 @@ export { gradcheck, gradgradcheck, type GradcheckOptions } from './gradcheck.js'
 export { enableGrad, inferenceMode, isGradEnabled, noGrad, setGradEnabled } from './grad-mode.js';
 export { detectAnomaly, setDetectAnomaly } from './anomaly.js';
 export { Node } from '../tensor/graph.js';
+export * as functional from './functional.js';
