@@ -310,7 +310,7 @@ test('seq2seq translation with attention: GRU encoder, AttnDecoderRNN, teacher f
   for (const [model, expected] of [[encoder1, fx.encoder], [attnDecoder1, fx.decoder]] as const) {
     const state = model.stateDict();
     assert.deepEqual(Object.keys(state), Object.keys(expected));
-    for (const [k, v] of Object.entries(state)) assertTensor(v, expected[k], { rtol: 1e-4, atol: 1e-6 }, k);
+    for (const [k, v] of Object.entries(state)) assertTensor(v, expected[k], { rtol: 1e-5, atol: 1e-7 }, k);
   }
 });
 
