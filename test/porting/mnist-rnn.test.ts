@@ -35,7 +35,7 @@ class Net extends nn.Module {
 
   override forward(input: Tensor): Tensor {
     input = input.reshape(-1, 28, 28);
-    let [output] = this.rnn.forward(input) as [Tensor, [Tensor, Tensor]];
+    let [output] = this.rnn.forward(input);
     output = output.index(':', -1, ':');
     output = this.batchnorm.forward(output);
     output = this.dropout1.forward(output);

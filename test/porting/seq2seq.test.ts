@@ -97,7 +97,7 @@ class EncoderRNN extends nn.Module {
   override forward(input: Tensor, hidden: Tensor): [Tensor, Tensor] {
     const embedded = this.embedding.forward(input).view(1, 1, -1);
     let output = embedded;
-    [output, hidden] = this.gru.forward(output, hidden) as [Tensor, Tensor];
+    [output, hidden] = this.gru.forward(output, hidden);
     return [output, hidden];
   }
 
@@ -144,7 +144,7 @@ class AttnDecoderRNN extends nn.Module {
     output = this.attn_combine.forward(output).unsqueeze(0);
 
     output = F.relu(output);
-    [output, hidden] = this.gru.forward(output, hidden) as [Tensor, Tensor];
+    [output, hidden] = this.gru.forward(output, hidden);
 
     output = F.logSoftmax(this.out.forward(output.index(0)), { dim: 1 });
     return [output, hidden, attnWeights];
@@ -188,7 +188,7 @@ function train(
 
   const encoderOutputs = torch.zeros(maxLength, encoder.hiddenSize, { device });
 
-  let loss: Tensor | number = 0;
+  let loss = torch.zeros([]); // Python's `loss = 0` (0 + tensor is the tensor)
 
   for (let ei = 0; ei < inputLength; ei++) {
     let encoderOutput: Tensor;
@@ -208,7 +208,7 @@ function train(
     for (let di = 0; di < targetLength; di++) {
       let decoderOutput: Tensor;
       [decoderOutput, decoderHidden] = decoder.forward(decoderInput, decoderHidden, encoderOutputs);
-      loss = criterion.forward(decoderOutput, targetTensor.index(di)).add(loss); // Python's `loss += ...` from 0
+      loss = loss.add(criterion.forward(decoderOutput, targetTensor.index(di)));
       decoderInput = targetTensor.index(di); // Teacher forcing
     }
   } else {
@@ -219,17 +219,17 @@ function train(
       const { indices: topi } = decoderOutput.topk(1);
       decoderInput = topi.squeeze().detach(); // detach from history as input
 
-      loss = criterion.forward(decoderOutput, targetTensor.index(di)).add(loss);
+      loss = loss.add(criterion.forward(decoderOutput, targetTensor.index(di)));
       if (decoderInput.item() === EOS_token) break;
     }
   }
 
-  (loss as Tensor).backward();
+  loss.backward();
 
   encoderOptimizer.step();
   decoderOptimizer.step();
 
-  return Number((loss as Tensor).item()) / targetLength;
+  return Number(loss.item()) / targetLength;
 }
 
 function trainIters(encoder: EncoderRNN, decoder: AttnDecoderRNN, nIters: number, learningRate = 0.01): number[] {

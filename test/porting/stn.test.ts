@@ -60,9 +60,9 @@ class Net extends nn.Module {
 
   // Spatial transformer network forward function
   stn(x: Tensor): Tensor {
-    let xs = this.localization.forward(x) as Tensor;
+    let xs = this.localization.forward(x);
     xs = xs.view(-1, 10 * 3 * 3);
-    let theta = this.fc_loc.forward(xs) as Tensor;
+    let theta = this.fc_loc.forward(xs);
     theta = theta.view(-1, 2, 3);
 
     const grid = F.affineGrid(theta, x.size());
