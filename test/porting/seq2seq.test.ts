@@ -15,7 +15,7 @@ const F = nn.functional;
 const random = torch.utils.pyRandom;
 
 interface Fixture {
-  setitem: { x: TensorJson; y: TensorJson; z: TensorJson };
+  setitem: { x: TensorJson; y: TensorJson; z: TensorJson; error: string };
   n_words: [number, number];
   losses: number[];
   forcing: boolean[];
@@ -326,5 +326,5 @@ test('x[i] = v strips the leading size-1 dims of v, as PyTorch\'s __setitem__ (d
   assertTensor(y, fx.setitem.y, {}, 'y');
   assertTensor(z, fx.setitem.z, {}, 'z');
   // only leading 1s go: a (2, 4) value still does not fit a row
-  assert.throws(() => torch.zeros(3, 4).indexPut_([0], torch.ones(2, 4)));
+  assert.throws(() => torch.zeros(3, 4).indexPut_([0], torch.ones(2, 4)), { message: fx.setitem.error });
 });
