@@ -3,7 +3,7 @@
 // maskedFill, maskedSelect, nonzero, oneHot.
 import { backend } from '../backend/index.js';
 import { any, bool, check, checkTensor, int, nullable, number, oneOf, signature, tensor as tensorArg, type ArgsOf, type Check } from '../tensor/args.js';
-import { asNumbers, castScalar, indexReader, isFloatingDtype, legacyTypeName, type DType } from '../tensor/dtype.js';
+import { asNumbers, castScalar, indexReader, isFloatingDtype, type DType } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes, formatShape, normalizeDim } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -283,11 +283,8 @@ export function indexPut_(x: Tensor, items: readonly IndexItem[], value: TensorL
     values = values.reshape(first === -1 ? [] : values.shape.slice(first));
   }
   if (advanced.length === 0) {
-    if (!opts.accumulate && values.dim() > view.dim()) {
-      throw new RangeError(`expand(${legacyTypeName(values.dtype)}{${formatShape(values.shape)}}, size=${formatShape(view.shape)}): the number of sizes provided (${view.dim()}) must be greater or equal to the number of dimensions in the tensor (${values.dim()})`);
-    }
     if (opts.accumulate) view.add_(values);
-    else view.copy_(values);
+    else view.copy_(values.expand(view.shape)); // __setitem__'s expand_inplace, with expand's errors
     return x;
   }
   inplace(view, [values], (s) => indexPutAdvanced(s, advanced, values, opts.accumulate ?? false));

@@ -15,7 +15,7 @@ const F = nn.functional;
 const random = torch.utils.pyRandom;
 
 interface Fixture {
-  setitem: { x: TensorJson; y: TensorJson; z: TensorJson; error: string };
+  setitem: { x: TensorJson; y: TensorJson; z: TensorJson; errors: string[] };
   n_words: [number, number];
   losses: number[];
   forcing: boolean[];
@@ -314,7 +314,7 @@ test('seq2seq translation with attention: GRU encoder, AttnDecoderRNN, teacher f
   }
 });
 
-test('x[i] = v strips the leading size-1 dims of v, as PyTorch\'s __setitem__ (decoder_attentions[di] = decoder_attention)', () => {
+test('x[i] = v strips the leading size-1 dims of v, as PyTorch\'s __setitem__ (decoder_attentions[di] = decoder_attention); its and copy_\'s shape errors', () => {
   const x = torch.zeros(3, 4);
   x.indexPut_([1], torch.arange(4.0).view(1, 1, 4));
   x.indexPut_([torch.tensor([true, false, true])], torch.ones(1, 1, 4).mul(5));
@@ -325,6 +325,13 @@ test('x[i] = v strips the leading size-1 dims of v, as PyTorch\'s __setitem__ (d
   assertTensor(x, fx.setitem.x, {}, 'x');
   assertTensor(y, fx.setitem.y, {}, 'y');
   assertTensor(z, fx.setitem.z, {}, 'z');
-  // only leading 1s go: a (2, 4) value still does not fit a row
-  assert.throws(() => torch.zeros(3, 4).indexPut_([0], torch.ones(2, 4)), { message: fx.setitem.error });
+  // x[0] = v goes through expand (only leading 1s go), copy_ through TensorIterator: their messages
+  const calls = [
+    () => torch.zeros(3, 4).indexPut_([0], torch.ones(2, 4)),
+    () => torch.zeros(3, 4).indexPut_([0], torch.ones(3)),
+    () => torch.zeros(4).copy_(torch.ones(2, 4)),
+    () => torch.zeros(4).copy_(torch.ones(3)),
+    () => torch.zeros(1, 4).copy_(torch.ones(2, 4)),
+  ];
+  calls.forEach((f, i) => assert.throws(f, { message: fx.setitem.errors[i] }));
 });
