@@ -23,6 +23,7 @@ interface Fixture extends Log {
   stn_out: TensorJson;
   state: Record<string, TensorJson>;
   identity_theta_grads: Record<string, TensorJson>;
+  legacy: { float: TensorJson; long: TensorJson; bool: TensorJson; sizes: number[]; empty: number[]; isinstance: boolean[]; errors: string[] };
   warnings: string[];
 }
 const fx = loadFixture<Fixture>('porting_stn.json');
@@ -55,7 +56,7 @@ class Net extends nn.Module {
     super();
     // Initialize the weights/bias with identity transformation
     (this.fc_loc.get(2) as nn.Linear).weight.data.fill_(0);
-    (this.fc_loc.get(2) as nn.Linear).bias!.data = torch.tensor([1, 0, 0, 0, 1, 0], { dtype: torch.float });
+    (this.fc_loc.get(2) as nn.Linear).bias!.data = torch.FloatTensor([1, 0, 0, 0, 1, 0]);
   }
 
   // Spatial transformer network forward function
@@ -166,4 +167,19 @@ test('gridSample at pixel centres (identity affineGrid): the grid gradient takes
       assertTensor(theta.grad!, fx.identity_theta_grads[`${dims}d_${align ? 'True' : 'False'}`], { rtol: 1e-5, atol: 1e-4 }, `${dims}d align ${align}`);
     }
   }
+});
+
+test('torch.FloatTensor([...]) and the other legacy typed constructors, as PyTorch 1.13', () => {
+  const l = fx.legacy;
+  assertTensor(torch.FloatTensor([1, 0, 0, 0, 1, 0]), l.float, {}, 'FloatTensor');
+  assertTensor(torch.LongTensor([1.5, -2.7]), l.long, {}, 'LongTensor');
+  assertTensor(torch.BoolTensor([1, 0]), l.bool, {}, 'BoolTensor');
+  assert.deepEqual(torch.FloatTensor(2, 3).shape, l.sizes);
+  assert.deepEqual(torch.FloatTensor().shape, l.empty);
+  assert.deepEqual([torch.zeros(1) instanceof torch.FloatTensor, torch.zeros(1, { dtype: torch.long }) instanceof torch.FloatTensor], l.isinstance);
+  const same = torch.tensor([1.5, 2]);
+  torch.FloatTensor(same).fill_(7); // an alias, as PyTorch's
+  assert.deepEqual(same.tolist(), [7, 7]);
+  const calls = [() => torch.FloatTensor(torch.tensor([1, 2])), () => torch.FloatTensor(2.5), () => torch.FloatTensor(-1)];
+  calls.forEach((f, i) => assert.throws(f, { message: l.errors[i] }));
 });
