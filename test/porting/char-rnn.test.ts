@@ -87,7 +87,7 @@ test('char_rnn_classification: i2h/i2o RNN over one-hot letters, manual SGD on p
   const randomTrainingExample = (): [string, string, Tensor, Tensor] => {
     const category = randomChoice(allCategories);
     const line = randomChoice(categoryLines[category]);
-    const categoryTensor = torch.tensor([allCategories.indexOf(category)], { dtype: torch.long });
+    const categoryTensor = torch.LongTensor([allCategories.indexOf(category)]);
     const lineTensor = lineToTensor(line);
     return [category, line, categoryTensor, lineTensor];
   };
