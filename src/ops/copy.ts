@@ -4,6 +4,7 @@ import { bool, check, deviceArg, dtype as dtypeArg, nullable, pyTypeName, signat
 import { device, type Device, type DeviceLike } from '../tensor/device.js';
 import { castScalar, checkedElement, checkedScalar, overflowTypeName, DTYPES, isDType, legacyTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
+import { broadcastShapes, formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkNoInternalOverlap, inplace } from './inplace.js';
 import { broadcastTo, castRaw } from './kernels.js';
@@ -219,9 +220,21 @@ const fillValue = check<number | boolean | bigint | Tensor>('a number, bool or T
 const fillArgs = signature('fill_', [['value', fillValue]] as const);
 const copyFnArgs = signature('copy_', [['input', tensorArg], ['src', tensorArg], ['nonBlocking', bool, false]] as const);
 const fillFnArgs = signature('fill_', [['input', tensorArg], ['value', fillValue]] as const);
+/** copy_ checks shapes as TensorIterator does (x[i] = v goes through expand instead, with expand's message). */
+function checkedCopy(self: Tensor, src: Tensor): Tensor {
+  const [a, b] = [self.shape, src.shape];
+  if (a.length !== b.length || a.some((n, i) => n !== b[i])) {
+    const shape = broadcastShapes(a, b);
+    if (shape.length !== a.length || shape.some((n, i) => n !== a[i])) {
+      throw new RangeError(`output with shape ${formatShape(a)} doesn't match the broadcast shape ${formatShape(shape)}`);
+    }
+  }
+  return copyInto(self, src);
+}
+
 P.copy_ = function (this: Tensor, ...args: unknown[]) {
-  if (args.length === 1 && args[0] instanceof Tensor) return copyInto(this, args[0]);
-  return copyInto(this, copyArgs.parse(args).src);
+  if (args.length === 1 && args[0] instanceof Tensor) return checkedCopy(this, args[0]);
+  return checkedCopy(this, copyArgs.parse(args).src);
 } as Tensor['copy_'];
 P.fill_ = function (this: Tensor, ...args: unknown[]) {
   if (args.length === 1 && fillValue.test(args[0])) return fillWith(this, args[0] as number | boolean | bigint | Tensor);
@@ -233,9 +246,9 @@ P.zero_ = function (this: Tensor) {
 
 /** torch.copy_(input, src, nonBlocking=false). */
 export function copy_(...args: [Tensor, Tensor, boolean?] | [Tensor, { src: Tensor; nonBlocking?: boolean }]): Tensor {
-  if (args.length === 2 && args[0] instanceof Tensor && args[1] instanceof Tensor) return copyInto(args[0], args[1]);
+  if (args.length === 2 && args[0] instanceof Tensor && args[1] instanceof Tensor) return checkedCopy(args[0], args[1]);
   const a = copyFnArgs.parse(args);
-  return copyInto(a.input, a.src);
+  return checkedCopy(a.input, a.src);
 }
 
 /** torch.fill_(input, value). */

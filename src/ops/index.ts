@@ -20,6 +20,7 @@ export {
 } from './special-fns.js';
 export * from './copy.js';
 export * from './indexing.js';
+export * from './legacy-types.js';
 export { repeat, splitWithSizesAs } from './join.js';
 export * from './matmul.js';
 export * from './pointwise.js';

@@ -275,10 +275,16 @@ function valueTensor(value: TensorLike, dtype: DType): Tensor {
 /** Python's x[items] = value (accumulate adds instead, as index_put_(..., accumulate=True)). */
 export function indexPut_(x: Tensor, items: readonly IndexItem[], value: TensorLike, opts: { accumulate?: boolean } = {}): Tensor {
   const { view, advanced } = basicIndex(x, items);
-  const values = valueTensor(value, x.dtype);
+  let values = valueTensor(value, x.dtype);
+  // PyTorch's __setitem__ strips the value's leading size-1 dims before it copies or
+  // index_puts (numpy's rule, slicePrefix1sSize): x[i] = v.unsqueeze(0) writes a row
+  if (!opts.accumulate && values.dim() > 0 && values.shape[0] === 1) {
+    const first = values.shape.findIndex((n) => n !== 1);
+    values = values.reshape(first === -1 ? [] : values.shape.slice(first));
+  }
   if (advanced.length === 0) {
     if (opts.accumulate) view.add_(values);
-    else view.copy_(values);
+    else view.copy_(values.expand(view.shape)); // __setitem__'s expand_inplace, with expand's errors
     return x;
   }
   inplace(view, [values], (s) => indexPutAdvanced(s, advanced, values, opts.accumulate ?? false));

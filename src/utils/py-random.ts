@@ -112,6 +112,27 @@ export class PythonRandom {
     return r;
   }
 
+  /** random.randrange(stop) / randrange(start, stop) (step 1): start + _randbelow(stop - start), as CPython 3.11. */
+  randrange(start: number, stop?: number): number {
+    if (stop === undefined) [start, stop] = [0, start];
+    if (!Number.isInteger(start)) throw new TypeError('non-integer arg 1 for randrange()');
+    if (!Number.isInteger(stop)) throw new TypeError('non-integer stop for randrange()');
+    const width = stop - start;
+    if (width <= 0) throw new RangeError(`empty range for randrange() (${start}, ${stop}, ${width})`);
+    return start + this.randbelow(width);
+  }
+
+  /** random.randint(a, b): an integer in [a, b], both ends included (randrange(a, b + 1)). */
+  randint(a: number, b: number): number {
+    return this.randrange(a, b + 1);
+  }
+
+  /** random.choice(seq): seq[_randbelow(len(seq))]. */
+  choice<T>(seq: readonly T[]): T {
+    if (seq.length === 0) throw new RangeError('Cannot choose from an empty sequence');
+    return seq[this.randbelow(seq.length)];
+  }
+
   /** random.shuffle(x), in place. */
   shuffle<T>(x: T[]): void {
     for (let i = x.length - 1; i > 0; i--) {

@@ -126,6 +126,7 @@ function softmaxLike(sig: typeof softmaxArgs, args: SoftmaxArgs, op: typeof soft
   if (args.length === 2 && x instanceof Tensor && Number.isInteger(d)) return op(negate ? x.neg() : x, d as number, NO_DTYPE);
   const a = sig.parse(args);
   const opts = a.dtype === null ? NO_DTYPE : { dtype: a.dtype };
+  if (a.dim === null) warnOnce(`Implicit dimension choice for ${sig.name} has been deprecated. Change the call to include dim=X as an argument.`);
   return op(negate ? a.input.neg() : a.input, a.dim ?? _getSoftmaxDim(a.input), opts);
 }
 

@@ -64,6 +64,12 @@ export function dropout(...args: ArgsOf<typeof dropoutArgs>): Tensor {
 export function dropout2d(...args: ArgsOf<typeof dropout2dArgs>): Tensor {
   const { input: x, p, training, inplace: inplaceFlag } = dropout2dArgs.parse(args);
   checkDropoutP(p);
+  if (x.dim() !== 3 && x.dim() !== 4) {
+    warnOnce(`dropout2d: Received a ${x.dim()}-D input to dropout2d, which is deprecated and will result in an error in a future release. To retain the behavior and silence this warning, please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D inputs).`);
+  }
+  if (x.dim() === 3) {
+    warnOnce('dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. This behavior will change in a future release to interpret the input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please switch to using dropout1d instead.');
+  }
   if (!training || p === 0 || x.numel() === 0) return x;
   if (x.dim() < 2) throw new RangeError('Feature dropout requires at least 2 dimensions in the input');
   const maskShape = [x.shape[0], x.shape[1], ...new Array<number>(x.dim() - 2).fill(1)];

@@ -125,17 +125,25 @@ class Axis {
     readonly stride: number,
     private readonly padding: PaddingMode,
     private readonly alignCorners: boolean,
+    private readonly twoD: boolean,
+    private readonly round: (v: number) => number,
   ) {}
 
-  /** grid_sampler_unnormalize: -1..1 to the corner pixels' centres (alignCorners) or edges. */
+  /**
+   * grid_sampler_unnormalize: -1..1 to the corner pixels' centres (alignCorners) or edges, in
+   * the grid's precision and ATen's operation order (the 2-D CPU kernel's ComputeLocationBase,
+   * GridSampler.h's formula in 3-D). The bits matter: at a pixel centre the floor, and with it
+   * the one-sided grid gradient, flips on the last bit (an identity affine_grid lands there).
+   */
   unnormalize(coord: number): number {
     const n = this.size;
+    const r = this.round;
     if (this.alignCorners) {
       this.grad = (n - 1) / 2;
-      return ((coord + 1) / 2) * (n - 1);
+      return this.twoD ? r(r(coord + 1) * r((n - 1) / 2)) : r(r(r(coord + 1) / 2) * (n - 1));
     }
     this.grad = n / 2;
-    return ((coord + 1) * n - 1) / 2;
+    return this.twoD ? r(r(r(coord + 1) * (n / 2)) - 0.5) : r(r(r(coord + 1) * n) - 1) / 2;
   }
 
   /** compute_coordinates: apply the padding mode to a pixel index, scaling `grad` by its slope. */
@@ -231,11 +239,12 @@ class Sampler {
     private readonly mode: SampleMode,
     padding: PaddingMode,
     alignCorners: boolean,
+    round: (v: number) => number,
   ) {
     this.k = spatial.length;
     const strides = spatial.map((_, i) => spatial.slice(i + 1).reduce((a, b) => a * b, 1));
     // Grid coordinate k indexes the k-th spatial dimension counted from the last.
-    this.axes = spatial.map((_, c) => new Axis(spatial[this.k - 1 - c], strides[this.k - 1 - c], padding, alignCorners));
+    this.axes = spatial.map((_, c) => new Axis(spatial[this.k - 1 - c], strides[this.k - 1 - c], padding, alignCorners, this.k === 2, round));
     this.dweight = spatial.map(() => new Float64Array(MAX_TAPS));
   }
 
@@ -332,6 +341,9 @@ interface SampleSpec {
   alignCorners: boolean;
 }
 
+/** Rounding to the grid's dtype: ATen computes source indices in float for a float32 grid. */
+const precisionOf = (grid: Tensor): ((v: number) => number) => (grid.dtype === 'float32' ? Math.fround : (v) => v);
+
 /** The output (N, C, *grid spatial) from contiguous copies of input and grid. */
 function sampleForward(input: Tensor, grid: Tensor, spec: SampleSpec): Tensor {
   const [n, c, ...spatial] = input.shape;
@@ -343,7 +355,7 @@ function sampleForward(input: Tensor, grid: Tensor, spec: SampleSpec): Tensor {
   const g = asNumbers(grid.toTypedArray());
   const out = Tensor.empty([n, c, ...outSpatial], input.dtype);
   const o = out.buffer;
-  const s = new Sampler(spatial, spec.mode, spec.padding, spec.alignCorners);
+  const s = new Sampler(spatial, spec.mode, spec.padding, spec.alignCorners, precisionOf(grid));
   for (let b = 0; b < n; b++) {
     for (let p = 0; p < points; p++) {
       s.taps(g, (b * points + p) * k);
@@ -371,7 +383,7 @@ function sampleBackward(gradOut: Tensor, input: Tensor, grid: Tensor, spec: Samp
   const gg = Tensor.empty(grid.shape.slice(), grid.dtype);
   const ggBuf = gg.buffer;
   const acc = new Float64Array(k);
-  const s = new Sampler(spatial, spec.mode, spec.padding, spec.alignCorners);
+  const s = new Sampler(spatial, spec.mode, spec.padding, spec.alignCorners, precisionOf(grid));
   for (let b = 0; b < n; b++) {
     for (let p = 0; p < points; p++) {
       const gAt = (b * points + p) * k;
