@@ -2,6 +2,11 @@
 // plane per task. Window rules are PyTorch's, as in src/backend/js/pool.ts.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <type_traits>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "kernels.h"
 #include "parallel.h"
@@ -52,6 +57,74 @@ void max_pool_plane(const T* X, int64_t sh, int64_t sw, int64_t H, int64_t W, co
   }
 }
 
+// The common case (no padding, no dilation, every window inside the input, unit-stride
+// rows: LeNet's 2x2/2), four outputs at a time with SSE selects instead of a branch per
+// element, which mispredicts on real data (half the comparisons go each way). Same rule
+// as max_pool_plane: a larger value or a NaN takes over, ties keep the first. Returns
+// false where it does not apply (then the generic loop runs).
+#if defined(__SSE2__)
+template <class I> bool max_pool_plane_inside(const float* X, int64_t sh, int64_t W, const Pool2dParams& p, float* O, I* idx) {
+  const int64_t oH = p.out[0], oW = p.out[1], kH = p.kernel[0], kW = p.kernel[1], s = p.stride[1];
+  if (static_cast<int64_t>(oH) * p.stride[0] * W + W > INT32_MAX) return false;  // int32 index lanes
+  for (int64_t oh = 0; oh < oH; oh++) {
+    const int64_t h0 = oh * p.stride[0];
+    int64_t ow = 0;
+    for (; ow + 4 <= oW; ow += 4) {
+      __m128 best = _mm_setzero_ps();
+      __m128i at = _mm_setzero_si128();
+      for (int64_t h = h0; h < h0 + kH; h++)
+        for (int64_t w = 0; w < kW; w++) {
+          const float* r = X + h * sh + ow * s + w;
+          const __m128 v = _mm_setr_ps(r[0], r[s], r[2 * s], r[3 * s]);
+          const int32_t i0 = static_cast<int32_t>(h * W + ow * s + w);
+          const __m128i iv = _mm_setr_epi32(i0, i0 + static_cast<int32_t>(s), i0 + static_cast<int32_t>(2 * s),
+                                            i0 + static_cast<int32_t>(3 * s));
+          if (h == h0 && w == 0) {
+            best = v;
+            at = iv;
+            continue;
+          }
+          const __m128 take = _mm_or_ps(_mm_cmpgt_ps(v, best), _mm_cmpunord_ps(v, v));
+          best = _mm_or_ps(_mm_and_ps(take, v), _mm_andnot_ps(take, best));
+          const __m128i ti = _mm_castps_si128(take);
+          at = _mm_or_si128(_mm_and_si128(ti, iv), _mm_andnot_si128(ti, at));
+        }
+      _mm_storeu_ps(O + oh * oW + ow, best);
+      alignas(16) int32_t a[4];
+      _mm_store_si128(reinterpret_cast<__m128i*>(a), at);
+      for (int k = 0; k < 4; k++) idx[oh * oW + ow + k] = static_cast<I>(a[k]);
+    }
+    for (; ow < oW; ow++) {  // the row's last few outputs
+      const int64_t w0 = ow * s;
+      float best = X[h0 * sh + w0];
+      int64_t at = h0 * W + w0;
+      for (int64_t h = h0; h < h0 + kH; h++)
+        for (int64_t w = w0; w < w0 + kW; w++) {
+          const float v = X[h * sh + w];
+          if (v > best || v != v) {
+            best = v;
+            at = h * W + w;
+          }
+        }
+      O[oh * oW + ow] = best;
+      idx[oh * oW + ow] = static_cast<I>(at);
+    }
+  }
+  return true;
+}
+#endif
+
+template <class T, class I>
+void max_pool_any(const T* X, int64_t sh, int64_t sw, int64_t H, int64_t W, const Pool2dParams& p, T* O, I* idx) {
+  const bool inside = sw == 1 && p.padding[0] == 0 && p.padding[1] == 0 && p.dilation[0] == 1 && p.dilation[1] == 1 &&
+                      (p.out[0] - 1) * p.stride[0] + p.kernel[0] <= H && (p.out[1] - 1) * p.stride[1] + p.kernel[1] <= W;
+#if defined(__SSE2__)
+  if constexpr (std::is_same<T, float>::value)
+    if (inside && max_pool_plane_inside<I>(X, sh, W, p, O, idx)) return;
+#endif
+  max_pool_plane<T, I>(X, sh, sw, H, W, p, O, idx);
+}
+
 template <class T> void max_pool_typed(const View& x, const Pool2dParams& p, const View& out, const View& indices) {
   const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3];
   const int64_t plane = p.out[0] * p.out[1];
@@ -61,10 +134,10 @@ template <class T> void max_pool_typed(const View& x, const Pool2dParams& p, con
     const T* base = X + x.offset + (q / C) * x.strides[0] + (q % C) * x.strides[1];
     // Indices are int64 (a BigInt64Array) from the ops layer; int32 buffers work too.
     if (indices.type == I64)
-      max_pool_plane<T, int64_t>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
+      max_pool_any<T, int64_t>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
                                  reinterpret_cast<int64_t*>(indices.data) + indices.offset + q * plane);
     else
-      max_pool_plane<T, int32_t>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
+      max_pool_any<T, int32_t>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
                                  reinterpret_cast<int32_t*>(indices.data) + indices.offset + q * plane);
   });
 }
