@@ -41,9 +41,9 @@ Shape make_shape(int64_t N, int64_t C, int64_t H, int64_t W, int64_t O, int64_t 
   s.Wp = W + 2 * pW;
   s.oH = s.Hp - kH + 1;
   s.oW = s.Wp - kW + 1;
-  // A row's last (partial) 8-wide block reads up to 7 floats past the row; the slack
-  // keeps those reads inside the buffer (their lanes are discarded or masked).
-  s.PS = (s.Hp * s.Wp + 8 + 7) / 8 * 8;
+  // A row's last (partial) block of pixels reads up to 15 floats past the row; the
+  // slack keeps those reads inside the buffer (their lanes are discarded or masked).
+  s.PS = (s.Hp * s.Wp + 16 + 7) / 8 * 8;
   return s;
 }
 
@@ -67,29 +67,40 @@ inline __m256i tail_mask(int64_t n) {  // lanes [0, n) on
 }
 
 // OB output channels of one image: out[o] (planes of oH*oW, contiguous) from the
-// padded input xp and the weights wt[(c*kH + ky)*kW + kx][OB] of this channel block.
-template <int OB>
+// padded input xp and the weights wt[(c*kH + ky)*kW + kx][OB] of this channel block,
+// XB vectors of 8 pixels per row step (two when OB <= 6: an FMA takes 4 cycles and two
+// issue per cycle, so 8+ independent accumulators keep the units busy).
+template <int OB, int XB>
 void forward_block(const float* xp, const Shape& s, const float* wt, const float* bias, float* out) {
   const int64_t plane = s.oH * s.oW, taps = s.kH * s.kW;
   for (int64_t y = 0; y < s.oH; y++)
-    for (int64_t x0 = 0; x0 < s.oW; x0 += 8) {
-      __m256 acc[OB];
-      for (int o = 0; o < OB; o++) acc[o] = _mm256_set1_ps(bias ? bias[o] : 0.0f);
+    for (int64_t x0 = 0; x0 < s.oW; x0 += 8 * XB) {
+      __m256 acc[XB][OB];
+      for (int b = 0; b < XB; b++)
+        for (int o = 0; o < OB; o++) acc[b][o] = _mm256_set1_ps(bias ? bias[o] : 0.0f);
       for (int64_t c = 0; c < s.C; c++)
         for (int64_t ky = 0; ky < s.kH; ky++) {
           const float* row = xp + c * s.PS + (y + ky) * s.Wp + x0;
           const float* wk = wt + (c * taps + ky * s.kW) * OB;
           for (int64_t kx = 0; kx < s.kW; kx++, wk += OB) {
-            const __m256 v = _mm256_loadu_ps(row + kx);
-            for (int o = 0; o < OB; o++) acc[o] = _mm256_fmadd_ps(v, _mm256_broadcast_ss(wk + o), acc[o]);
+            __m256 v[XB];
+            for (int b = 0; b < XB; b++) v[b] = _mm256_loadu_ps(row + kx + 8 * b);
+            for (int o = 0; o < OB; o++) {
+              const __m256 wo = _mm256_broadcast_ss(wk + o);
+              for (int b = 0; b < XB; b++) acc[b][o] = _mm256_fmadd_ps(v[b], wo, acc[b][o]);
+            }
           }
         }
-      float* dst = out + y * s.oW + x0;
-      if (x0 + 8 <= s.oW) {
-        for (int o = 0; o < OB; o++) _mm256_storeu_ps(dst + o * plane, acc[o]);
-      } else {
-        const __m256i m = tail_mask(s.oW - x0);
-        for (int o = 0; o < OB; o++) _mm256_maskstore_ps(dst + o * plane, m, acc[o]);
+      for (int b = 0; b < XB; b++) {
+        const int64_t xb = x0 + 8 * b, n = std::min<int64_t>(8, s.oW - xb);
+        if (n <= 0) break;
+        float* dst = out + y * s.oW + xb;
+        if (n == 8) {
+          for (int o = 0; o < OB; o++) _mm256_storeu_ps(dst + o * plane, acc[b][o]);
+        } else {
+          const __m256i m = tail_mask(n);
+          for (int o = 0; o < OB; o++) _mm256_maskstore_ps(dst + o * plane, m, acc[b][o]);
+        }
       }
     }
 }
@@ -101,15 +112,16 @@ void forward_image(const float* xp, const Shape& s, const float* wt, const float
     const float* w = wt + o0 * taps;  // blocks of 8 channels, the last one narrower
     const float* b = bias ? bias + o0 : nullptr;
     float* dst = out + o0 * plane;
+    const bool two = s.oW > 8;  // a second vector per row step, where the row has one
     switch (ob) {
-      case 1: forward_block<1>(xp, s, w, b, dst); break;
-      case 2: forward_block<2>(xp, s, w, b, dst); break;
-      case 3: forward_block<3>(xp, s, w, b, dst); break;
-      case 4: forward_block<4>(xp, s, w, b, dst); break;
-      case 5: forward_block<5>(xp, s, w, b, dst); break;
-      case 6: forward_block<6>(xp, s, w, b, dst); break;
-      case 7: forward_block<7>(xp, s, w, b, dst); break;
-      default: forward_block<8>(xp, s, w, b, dst); break;
+      case 1: two ? forward_block<1, 2>(xp, s, w, b, dst) : forward_block<1, 1>(xp, s, w, b, dst); break;
+      case 2: two ? forward_block<2, 2>(xp, s, w, b, dst) : forward_block<2, 1>(xp, s, w, b, dst); break;
+      case 3: two ? forward_block<3, 2>(xp, s, w, b, dst) : forward_block<3, 1>(xp, s, w, b, dst); break;
+      case 4: two ? forward_block<4, 2>(xp, s, w, b, dst) : forward_block<4, 1>(xp, s, w, b, dst); break;
+      case 5: two ? forward_block<5, 2>(xp, s, w, b, dst) : forward_block<5, 1>(xp, s, w, b, dst); break;
+      case 6: two ? forward_block<6, 2>(xp, s, w, b, dst) : forward_block<6, 1>(xp, s, w, b, dst); break;
+      case 7: forward_block<7, 1>(xp, s, w, b, dst); break;
+      default: forward_block<8, 1>(xp, s, w, b, dst); break;
     }
   }
 }
@@ -130,6 +142,89 @@ template <class At> std::vector<float> block_weights(const Shape& s, At at) {
   return wt;
 }
 
+// Narrow outputs (LeNet's 10x10) waste most of an 8-pixel vector; there the 8 lanes
+// hold 8 output channels instead and a register tile covers PT pixels of one row:
+//   acc[i][v] += x[pixel i + tap] (broadcast) * w[tap][channels 8v..8v+7].
+// Weights packed as wv[tap][OV*8] and the bias as bv[OV*8], zero past O.
+template <int OV, int PT>
+void forward_channels(const float* xp, const Shape& s, const float* wv, const float* bv, float* out) {
+  const int64_t plane = s.oH * s.oW;
+  alignas(32) float tmp[PT][OV * 8];
+  for (int64_t y = 0; y < s.oH; y++)
+    for (int64_t x0 = 0; x0 < s.oW; x0 += PT) {
+      __m256 acc[PT][OV];
+      for (int i = 0; i < PT; i++)
+        for (int v = 0; v < OV; v++) acc[i][v] = _mm256_loadu_ps(bv + v * 8);
+      const float* w = wv;
+      for (int64_t c = 0; c < s.C; c++)
+        for (int64_t ky = 0; ky < s.kH; ky++) {
+          const float* r = xp + c * s.PS + (y + ky) * s.Wp + x0;
+          for (int64_t kx = 0; kx < s.kW; kx++, w += OV * 8) {
+            __m256 wr[OV];
+            for (int v = 0; v < OV; v++) wr[v] = _mm256_loadu_ps(w + v * 8);
+            for (int i = 0; i < PT; i++) {
+              const __m256 xv = _mm256_broadcast_ss(r + kx + i);
+              for (int v = 0; v < OV; v++) acc[i][v] = _mm256_fmadd_ps(xv, wr[v], acc[i][v]);
+            }
+          }
+        }
+      for (int i = 0; i < PT; i++)
+        for (int v = 0; v < OV; v++) _mm256_store_ps(tmp[i] + v * 8, acc[i][v]);
+      const int64_t n = std::min<int64_t>(PT, s.oW - x0);
+      for (int64_t i = 0; i < n; i++)
+        for (int64_t o = 0; o < s.O; o++) out[o * plane + y * s.oW + x0 + i] = tmp[i][o];
+    }
+}
+
+// Pixels per register tile: OV*8 lanes of channels times PT pixels stays within 12
+// accumulators; PT divides the row as evenly as it can (10 = 2 x 5).
+int channel_tile(int64_t oW, int64_t OV, double& row_eff) {
+  static const int two[] = {6, 5, 4}, one[] = {12, 10, 8, 7};
+  const int* c = OV == 2 ? two : one;
+  const int n = OV == 2 ? 3 : 4;
+  int best = c[0];
+  row_eff = 0;
+  for (int k = 0; k < n; k++) {
+    const double e = static_cast<double>(oW) / static_cast<double>((oW + c[k] - 1) / c[k] * c[k]);
+    if (e > row_eff + 1e-9) {
+      row_eff = e;
+      best = c[k];
+    }
+  }
+  return best;
+}
+
+// Useful fraction of the lanes: pixel vectors (8 pixels of a row) or channel vectors.
+double pixel_eff(int64_t oW) { return static_cast<double>(oW) / static_cast<double>((oW + 7) / 8 * 8); }
+double channel_eff(int64_t O) { return static_cast<double>(O) / static_cast<double>((O + 7) / 8 * 8); }
+
+void forward_channels_any(int OV, int PT, const float* xp, const Shape& s, const float* wv, const float* bv, float* out) {
+  if (OV == 2) {
+    switch (PT) {
+      case 4: forward_channels<2, 4>(xp, s, wv, bv, out); return;
+      case 5: forward_channels<2, 5>(xp, s, wv, bv, out); return;
+      default: forward_channels<2, 6>(xp, s, wv, bv, out); return;
+    }
+  }
+  switch (PT) {
+    case 7: forward_channels<1, 7>(xp, s, wv, bv, out); return;
+    case 8: forward_channels<1, 8>(xp, s, wv, bv, out); return;
+    case 10: forward_channels<1, 10>(xp, s, wv, bv, out); return;
+    default: forward_channels<1, 12>(xp, s, wv, bv, out); return;
+  }
+}
+
+// Weights as wv[tap][OV*8] (zero past O), taking w(o, c, ky, kx) from `at`.
+template <class At> std::vector<float> channel_weights(const Shape& s, int64_t OV, At at) {
+  const int64_t taps = s.C * s.kH * s.kW;
+  std::vector<float> wv(static_cast<size_t>(taps * OV * 8), 0.0f);
+  for (int64_t c = 0; c < s.C; c++)
+    for (int64_t ky = 0; ky < s.kH; ky++)
+      for (int64_t kx = 0; kx < s.kW; kx++)
+        for (int64_t o = 0; o < s.O; o++) wv[((c * s.kH + ky) * s.kW + kx) * OV * 8 + o] = at(o, c, ky, kx);
+  return wv;
+}
+
 // Runs body(n, scratch) for every image, images split across threads.
 template <class F> void for_images(const Shape& s, size_t scratch_floats, F&& body) {
   if (s.N == 0) return;
@@ -143,9 +238,25 @@ template <class F> void for_images(const Shape& s, size_t scratch_floats, F&& bo
   });
 }
 
-void run_forward(const View& x, const Shape& s, const std::vector<float>& wt, const float* bias, const View& out) {
+// At(o, c, ky, kx): the weight of the (forward-form) convolution.
+template <class At> void run_forward(const View& x, const Shape& s, At at, const float* bias, const View& out) {
   float* O = out.ptr<float>();
-  for_images(s, static_cast<size_t>(s.C * s.PS), [&](int64_t n, int, float* xp) {
+  const size_t scratch = static_cast<size_t>(s.C * s.PS);
+  const int64_t OV = (s.O + 7) / 8;
+  double row_eff = 0;
+  const int PT = OV <= 2 ? channel_tile(s.oW, OV, row_eff) : 0;
+  if (OV <= 2 && channel_eff(s.O) * row_eff > pixel_eff(s.oW)) {
+    const std::vector<float> wv = channel_weights(s, OV, at);
+    std::vector<float> bv(static_cast<size_t>(OV * 8), 0.0f);
+    if (bias) std::copy(bias, bias + s.O, bv.begin());
+    for_images(s, scratch, [&](int64_t n, int, float* xp) {
+      pad_image(x, n, s, xp);
+      forward_channels_any(static_cast<int>(OV), PT, xp, s, wv.data(), bv.data(), O + n * s.O * s.oH * s.oW);
+    });
+    return;
+  }
+  const std::vector<float> wt = block_weights(s, at);
+  for_images(s, scratch, [&](int64_t n, int, float* xp) {
     pad_image(x, n, s, xp);
     forward_image(xp, s, wt.data(), bias, O + n * s.O * s.oH * s.oW);
   });
@@ -167,13 +278,12 @@ bool forward(const View& x, const View& w, const View* bias, const Conv2dParams&
                              p.padding[0], p.padding[1]);
   if (s.oH <= 0 || s.oW <= 0) return false;
   const float* W = w.ptr<float>();
-  const std::vector<float> wt = block_weights(s, [&](int64_t o, int64_t c, int64_t ky, int64_t kx) {
-    return W[o * w.strides[0] + c * w.strides[1] + ky * w.strides[2] + kx * w.strides[3]];
-  });
   std::vector<float> b;
   if (bias)
     for (int64_t o = 0; o < s.O; o++) b.push_back(bias->ptr<float>()[o * bias->strides[0]]);
-  run_forward(x, s, wt, bias ? b.data() : nullptr, out);
+  run_forward(x, s, [&](int64_t o, int64_t c, int64_t ky, int64_t kx) {
+    return W[o * w.strides[0] + c * w.strides[1] + ky * w.strides[2] + kx * w.strides[3]];
+  }, bias ? b.data() : nullptr, out);
   return true;
 }
 
@@ -186,10 +296,9 @@ bool backward_input(const View& grad, const View& w, const Conv2dParams& p, cons
                              kW - 1 - p.padding[1]);
   if (s.oH != out.shape[2] || s.oW != out.shape[3]) return false;
   const float* W = w.ptr<float>();
-  const std::vector<float> wt = block_weights(s, [&](int64_t c, int64_t o, int64_t ky, int64_t kx) {
+  run_forward(grad, s, [&](int64_t c, int64_t o, int64_t ky, int64_t kx) {
     return W[o * w.strides[0] + c * w.strides[1] + (kH - 1 - ky) * w.strides[2] + (kW - 1 - kx) * w.strides[3]];
-  });
-  run_forward(grad, s, wt, nullptr, out);
+  }, nullptr, out);
   return true;
 }
 
@@ -220,6 +329,48 @@ void weight_block(const float* xp, const float* g, int64_t oWr, const Shape& s, 
       }
 }
 
+// The weight gradient with channel vectors (narrow outputs): TT neighbouring taps of
+// one kernel row times OV vectors of output channels in registers, over every pixel:
+//   acc[tap][8v..8v+7] += x[pixel + tap] (broadcast) * g[pixel][8v..8v+7]
+// with gt = gradOut as [P][OV*8], zero past O. Every read is a real pixel: no lane
+// ever sees an input value its window does not hold.
+template <int OV, int TT>
+void weight_channels(const float* xp, const float* gt, const Shape& s, int64_t c, int64_t ky, int64_t kx0, float* acc) {
+  float* a = acc + ((c * s.kH + ky) * s.kW + kx0) * OV * 8;
+  __m256 sum[TT][OV];
+  for (int t = 0; t < TT; t++)
+    for (int v = 0; v < OV; v++) sum[t][v] = _mm256_loadu_ps(a + (t * OV + v) * 8);
+  for (int64_t y = 0; y < s.oH; y++) {
+    const float* r = xp + c * s.PS + (y + ky) * s.Wp + kx0;
+    const float* g = gt + y * s.oW * OV * 8;
+    for (int64_t x = 0; x < s.oW; x++, g += OV * 8) {
+      __m256 gv[OV];
+      for (int v = 0; v < OV; v++) gv[v] = _mm256_loadu_ps(g + v * 8);
+      for (int t = 0; t < TT; t++) {
+        const __m256 xv = _mm256_broadcast_ss(r + x + t);
+        for (int v = 0; v < OV; v++) sum[t][v] = _mm256_fmadd_ps(xv, gv[v], sum[t][v]);
+      }
+    }
+  }
+  for (int t = 0; t < TT; t++)
+    for (int v = 0; v < OV; v++) _mm256_storeu_ps(a + (t * OV + v) * 8, sum[t][v]);
+}
+
+template <int OV> void weight_channels_image(const float* xp, const float* gt, const Shape& s, float* acc) {
+  for (int64_t c = 0; c < s.C; c++)
+    for (int64_t ky = 0; ky < s.kH; ky++)
+      for (int64_t kx0 = 0; kx0 < s.kW; kx0 += 6) {
+        switch (std::min<int64_t>(6, s.kW - kx0)) {
+          case 1: weight_channels<OV, 1>(xp, gt, s, c, ky, kx0, acc); break;
+          case 2: weight_channels<OV, 2>(xp, gt, s, c, ky, kx0, acc); break;
+          case 3: weight_channels<OV, 3>(xp, gt, s, c, ky, kx0, acc); break;
+          case 4: weight_channels<OV, 4>(xp, gt, s, c, ky, kx0, acc); break;
+          case 5: weight_channels<OV, 5>(xp, gt, s, c, ky, kx0, acc); break;
+          default: weight_channels<OV, 6>(xp, gt, s, c, ky, kx0, acc); break;
+        }
+      }
+}
+
 }  // namespace
 
 bool backward_weight(const View& grad, const View& x, const Conv2dParams& p, const View& out) {
@@ -228,21 +379,32 @@ bool backward_weight(const View& grad, const View& x, const Conv2dParams& p, con
   if (!eligible(p, C, O, kH, kW)) return false;
   const Shape s = make_shape(x.shape[0], C, x.shape[2], x.shape[3], O, kH, kW, p.padding[0], p.padding[1]);
   if (s.oH != grad.shape[2] || s.oW != grad.shape[3]) return false;
-  const int64_t oWr = (s.oW + 7) / 8 * 8, taps = C * kH * kW;
-  const size_t acc_floats = static_cast<size_t>(taps * O * 8);
+  const int64_t oWr = (s.oW + 7) / 8 * 8, taps = C * kH * kW, P = s.oH * s.oW, OV = (O + 7) / 8;
+  const bool channels = OV <= 2 && channel_eff(O) > pixel_eff(s.oW);
+  // Per-thread partial sums: [tap][OV*8] (channel vectors) or [tap][O][8 lanes].
+  const size_t acc_floats = static_cast<size_t>(taps * (channels ? OV : O) * 8);
+  const size_t g_floats = static_cast<size_t>(channels ? P * OV * 8 : O * s.oH * oWr);
   std::vector<std::vector<float>> partial(static_cast<size_t>(num_threads()));
-  for_images(s, static_cast<size_t>(s.C * s.PS + O * s.oH * oWr), [&](int64_t n, int tid, float* buf) {
+  for_images(s, static_cast<size_t>(s.C * s.PS) + g_floats, [&](int64_t n, int tid, float* buf) {
     std::vector<float>& acc = partial[static_cast<size_t>(tid)];
     if (acc.empty()) acc.assign(acc_floats, 0.0f);
     float* xp = buf;
     float* g = buf + s.C * s.PS;
     pad_image(x, n, s, xp);
-    std::memset(g, 0, sizeof(float) * O * s.oH * oWr);
+    std::memset(g, 0, sizeof(float) * g_floats);
     const float* src = grad.ptr<float>() + n * grad.strides[0];
     for (int64_t o = 0; o < O; o++)
       for (int64_t y = 0; y < s.oH; y++)
-        for (int64_t xx = 0; xx < s.oW; xx++)
-          g[(o * s.oH + y) * oWr + xx] = src[o * grad.strides[1] + y * grad.strides[2] + xx * grad.strides[3]];
+        for (int64_t xx = 0; xx < s.oW; xx++) {
+          const float v = src[o * grad.strides[1] + y * grad.strides[2] + xx * grad.strides[3]];
+          if (channels) g[(y * s.oW + xx) * OV * 8 + o] = v;
+          else g[(o * s.oH + y) * oWr + xx] = v;
+        }
+    if (channels) {
+      if (OV == 2) weight_channels_image<2>(xp, g, s, acc.data());
+      else weight_channels_image<1>(xp, g, s, acc.data());
+      return;
+    }
     for (int64_t o0 = 0; o0 < O; o0 += 8) {
       switch (std::min<int64_t>(8, O - o0)) {
         case 1: weight_block<1>(xp, g, oWr, s, o0, acc.data()); break;
@@ -256,13 +418,17 @@ bool backward_weight(const View& grad, const View& x, const Conv2dParams& p, con
       }
     }
   });
-  // gW[o][c][ky][kx]: the lanes and the threads' partial sums added up.
+  // gW[o][c][ky][kx]: the threads' partial sums (and pixel lanes) added up.
   float* gW = out.ptr<float>();
   for (int64_t o = 0; o < O; o++)
     for (int64_t t = 0; t < taps; t++) {
       float sum = 0.0f;
       for (const std::vector<float>& acc : partial) {
         if (acc.empty()) continue;
+        if (channels) {
+          sum += acc[static_cast<size_t>(t * OV * 8 + o)];
+          continue;
+        }
         const float* a = acc.data() + (t * O + o) * 8;
         for (int l = 0; l < 8; l++) sum += a[l];
       }
