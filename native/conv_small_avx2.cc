@@ -61,6 +61,14 @@ void pad_image(const View& v, int64_t n, const Shape& s, float* dst) {
     }
 }
 
+// Kernel rows that meet real input rows (padded row y+ky in [pH, pH+H)): the padding
+// rows would only add zero products. For output row y, the taps ky in [lo, hi); for
+// tap ky, the output rows y in [lo, hi).
+inline int64_t ky_lo(const Shape& s, int64_t y) { return std::max<int64_t>(0, s.pH - y); }
+inline int64_t ky_hi(const Shape& s, int64_t y) { return std::min<int64_t>(s.kH, s.pH + s.H - y); }
+inline int64_t ky_lo_y(const Shape& s, int64_t ky) { return std::max<int64_t>(0, s.pH - ky); }
+inline int64_t ky_hi_y(const Shape& s, int64_t ky) { return std::min<int64_t>(s.oH, s.pH + s.H - ky); }
+
 inline __m256i tail_mask(int64_t n) {  // lanes [0, n) on
   const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
   return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(n)), lane);
@@ -79,7 +87,7 @@ void forward_block(const float* xp, const Shape& s, const float* wt, const float
       for (int b = 0; b < XB; b++)
         for (int o = 0; o < OB; o++) acc[b][o] = _mm256_set1_ps(bias ? bias[o] : 0.0f);
       for (int64_t c = 0; c < s.C; c++)
-        for (int64_t ky = 0; ky < s.kH; ky++) {
+        for (int64_t ky = ky_lo(s, y); ky < ky_hi(s, y); ky++) {
           const float* row = xp + c * s.PS + (y + ky) * s.Wp + x0;
           const float* wk = wt + (c * taps + ky * s.kW) * OB;
           for (int64_t kx = 0; kx < s.kW; kx++, wk += OB) {
@@ -155,10 +163,10 @@ void forward_channels(const float* xp, const Shape& s, const float* wv, const fl
       __m256 acc[PT][OV];
       for (int i = 0; i < PT; i++)
         for (int v = 0; v < OV; v++) acc[i][v] = _mm256_loadu_ps(bv + v * 8);
-      const float* w = wv;
       for (int64_t c = 0; c < s.C; c++)
-        for (int64_t ky = 0; ky < s.kH; ky++) {
+        for (int64_t ky = ky_lo(s, y); ky < ky_hi(s, y); ky++) {
           const float* r = xp + c * s.PS + (y + ky) * s.Wp + x0;
+          const float* w = wv + (c * s.kH + ky) * s.kW * OV * 8;
           for (int64_t kx = 0; kx < s.kW; kx++, w += OV * 8) {
             __m256 wr[OV];
             for (int v = 0; v < OV; v++) wr[v] = _mm256_loadu_ps(w + v * 8);
@@ -317,7 +325,7 @@ void weight_block(const float* xp, const float* g, int64_t oWr, const Shape& s, 
         float* a = acc + (((c * s.kH + ky) * s.kW + kx) * s.O + o0) * 8;
         __m256 sum[OB];
         for (int o = 0; o < OB; o++) sum[o] = _mm256_loadu_ps(a + o * 8);
-        for (int64_t y = 0; y < s.oH; y++) {
+        for (int64_t y = ky_lo_y(s, ky); y < ky_hi_y(s, ky); y++) {
           const float* row = xp + c * s.PS + (y + ky) * s.Wp + kx;
           const float* gr = g + o0 * gplane + y * oWr;
           for (int64_t x0 = 0; x0 < s.oW; x0 += 8) {
@@ -340,7 +348,7 @@ void weight_channels(const float* xp, const float* gt, const Shape& s, int64_t c
   __m256 sum[TT][OV];
   for (int t = 0; t < TT; t++)
     for (int v = 0; v < OV; v++) sum[t][v] = _mm256_loadu_ps(a + (t * OV + v) * 8);
-  for (int64_t y = 0; y < s.oH; y++) {
+  for (int64_t y = ky_lo_y(s, ky); y < ky_hi_y(s, ky); y++) {
     const float* r = xp + c * s.PS + (y + ky) * s.Wp + kx0;
     const float* g = gt + y * s.oW * OV * 8;
     for (int64_t x = 0; x < s.oW; x++, g += OV * 8) {
