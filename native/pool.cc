@@ -66,6 +66,8 @@ void max_pool_plane(const T* X, int64_t sh, int64_t sw, int64_t H, int64_t W, co
 template <class I> bool max_pool_plane_inside(const float* X, int64_t sh, int64_t W, const Pool2dParams& p, float* O, I* idx) {
   const int64_t oH = p.out[0], oW = p.out[1], kH = p.kernel[0], kW = p.kernel[1], s = p.stride[1];
   if (static_cast<int64_t>(oH) * p.stride[0] * W + W > INT32_MAX) return false;  // int32 index lanes
+  const int32_t s32 = static_cast<int32_t>(s);
+  const __m128i steps = _mm_setr_epi32(0, s32, 2 * s32, 3 * s32);
   for (int64_t oh = 0; oh < oH; oh++) {
     const int64_t h0 = oh * p.stride[0];
     int64_t ow = 0;
@@ -75,10 +77,11 @@ template <class I> bool max_pool_plane_inside(const float* X, int64_t sh, int64_
       for (int64_t h = h0; h < h0 + kH; h++)
         for (int64_t w = 0; w < kW; w++) {
           const float* r = X + h * sh + ow * s + w;
-          const __m128 v = _mm_setr_ps(r[0], r[s], r[2 * s], r[3 * s]);
-          const int32_t i0 = static_cast<int32_t>(h * W + ow * s + w);
-          const __m128i iv = _mm_setr_epi32(i0, i0 + static_cast<int32_t>(s), i0 + static_cast<int32_t>(2 * s),
-                                            i0 + static_cast<int32_t>(3 * s));
+          // Stride 2: the even floats of two neighbouring loads (when both stay in the row).
+          const __m128 v = s == 2 && ow * 2 + kW + 7 <= W
+                               ? _mm_shuffle_ps(_mm_loadu_ps(r), _mm_loadu_ps(r + 4), _MM_SHUFFLE(2, 0, 2, 0))
+                               : _mm_setr_ps(r[0], r[s], r[2 * s], r[3 * s]);
+          const __m128i iv = _mm_add_epi32(_mm_set1_epi32(static_cast<int32_t>(h * W + ow * s + w)), steps);
           if (h == h0 && w == 0) {
             best = v;
             at = iv;
@@ -142,6 +145,9 @@ template <class T> void max_pool_typed(const View& x, const Pool2dParams& p, con
   });
 }
 
+// A 4-D view whose (h, w) planes are dense rows.
+inline bool dense_plane(const View& v) { return (v.shape[3] == 1 || v.strides[3] == 1) && (v.shape[2] == 1 || v.strides[2] == v.shape[3]); }
+
 template <class T> void max_pool_backward_typed(const View& grad, const View& indices, const View& out) {
   const int64_t C = out.shape[1], HW = out.shape[2] * out.shape[3];
   const int64_t oH = grad.shape[2], oW = grad.shape[3];
@@ -153,6 +159,12 @@ template <class T> void max_pool_backward_typed(const View& grad, const View& in
     std::fill(plane, plane + HW, T(0));
     const int64_t g0 = grad.offset + n * grad.strides[0] + c * grad.strides[1];
     const int64_t i0 = indices.offset + n * indices.strides[0] + c * indices.strides[1];
+    if (indices.type == I64 && dense_plane(grad) && dense_plane(indices)) {  // no type switch per element
+      const int64_t* at = reinterpret_cast<const int64_t*>(indices.data) + i0;
+      const T* g = G + g0;
+      for (int64_t i = 0; i < oH * oW; i++) plane[at[i]] += g[i];
+      return;
+    }
     for (int64_t oh = 0; oh < oH; oh++)
       for (int64_t ow = 0; ow < oW; ow++) {
         const int64_t at = (load_as<int64_t>(indices.data, indices.type, i0 + oh * indices.strides[2] + ow * indices.strides[3]));
