@@ -401,13 +401,18 @@ bool backward_weight(const View& grad, const View& x, const Conv2dParams& p, con
     pad_image(x, n, s, xp);
     std::memset(g, 0, sizeof(float) * g_floats);
     const float* src = grad.ptr<float>() + n * grad.strides[0];
+    const int64_t gx = grad.strides[3];
     for (int64_t o = 0; o < O; o++)
-      for (int64_t y = 0; y < s.oH; y++)
-        for (int64_t xx = 0; xx < s.oW; xx++) {
-          const float v = src[o * grad.strides[1] + y * grad.strides[2] + xx * grad.strides[3]];
-          if (channels) g[(y * s.oW + xx) * OV * 8 + o] = v;
-          else g[(o * s.oH + y) * oWr + xx] = v;
+      for (int64_t y = 0; y < s.oH; y++) {
+        const float* r = src + o * grad.strides[1] + y * grad.strides[2];
+        if (channels) {  // [P][OV*8]
+          float* d = g + y * s.oW * OV * 8 + o;
+          for (int64_t xx = 0; xx < s.oW; xx++) d[xx * OV * 8] = r[xx * gx];
+        } else {  // [O][oH][oWr]
+          float* d = g + (o * s.oH + y) * oWr;
+          for (int64_t xx = 0; xx < s.oW; xx++) d[xx] = r[xx * gx];
         }
+      }
     if (channels) {
       if (OV == 2) weight_channels_image<2>(xp, g, s, acc.data());
       else weight_channels_image<1>(xp, g, s, acc.data());

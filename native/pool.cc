@@ -61,57 +61,46 @@ void max_pool_plane(const T* X, int64_t sh, int64_t sw, int64_t H, int64_t W, co
 // rows: LeNet's 2x2/2), four outputs at a time with SSE selects instead of a branch per
 // element, which mispredicts on real data (half the comparisons go each way). Same rule
 // as max_pool_plane: a larger value or a NaN takes over, ties keep the first. Returns
-// false where it does not apply (then the generic loop runs).
+// false where it does not apply (rows of < 4 outputs; then the generic loop runs).
 #if defined(__SSE2__)
 template <class I> bool max_pool_plane_inside(const float* X, int64_t sh, int64_t W, const Pool2dParams& p, float* O, I* idx) {
   const int64_t oH = p.out[0], oW = p.out[1], kH = p.kernel[0], kW = p.kernel[1], s = p.stride[1];
   if (static_cast<int64_t>(oH) * p.stride[0] * W + W > INT32_MAX) return false;  // int32 index lanes
   const int32_t s32 = static_cast<int32_t>(s);
   const __m128i steps = _mm_setr_epi32(0, s32, 2 * s32, 3 * s32);
-  for (int64_t oh = 0; oh < oH; oh++) {
+  if (oW < 4) return false;
+  // Outputs [ow, ow+4) of output row oh.
+  auto four = [&](int64_t oh, int64_t ow) {
     const int64_t h0 = oh * p.stride[0];
+    __m128 best = _mm_setzero_ps();
+    __m128i at = _mm_setzero_si128();
+    for (int64_t h = h0; h < h0 + kH; h++)
+      for (int64_t w = 0; w < kW; w++) {
+        const float* r = X + h * sh + ow * s + w;
+        // Stride 2: the even floats of two neighbouring loads (when both stay in the row).
+        const __m128 v = s == 2 && ow * 2 + kW + 7 <= W
+                             ? _mm_shuffle_ps(_mm_loadu_ps(r), _mm_loadu_ps(r + 4), _MM_SHUFFLE(2, 0, 2, 0))
+                             : _mm_setr_ps(r[0], r[s], r[2 * s], r[3 * s]);
+        const __m128i iv = _mm_add_epi32(_mm_set1_epi32(static_cast<int32_t>(h * W + ow * s + w)), steps);
+        if (h == h0 && w == 0) {
+          best = v;
+          at = iv;
+          continue;
+        }
+        const __m128 take = _mm_or_ps(_mm_cmpgt_ps(v, best), _mm_cmpunord_ps(v, v));
+        best = _mm_or_ps(_mm_and_ps(take, v), _mm_andnot_ps(take, best));
+        const __m128i ti = _mm_castps_si128(take);
+        at = _mm_or_si128(_mm_and_si128(ti, iv), _mm_andnot_si128(ti, at));
+      }
+    _mm_storeu_ps(O + oh * oW + ow, best);
+    alignas(16) int32_t a[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(a), at);
+    for (int k = 0; k < 4; k++) idx[oh * oW + ow + k] = static_cast<I>(a[k]);
+  };
+  for (int64_t oh = 0; oh < oH; oh++) {
     int64_t ow = 0;
-    for (; ow + 4 <= oW; ow += 4) {
-      __m128 best = _mm_setzero_ps();
-      __m128i at = _mm_setzero_si128();
-      for (int64_t h = h0; h < h0 + kH; h++)
-        for (int64_t w = 0; w < kW; w++) {
-          const float* r = X + h * sh + ow * s + w;
-          // Stride 2: the even floats of two neighbouring loads (when both stay in the row).
-          const __m128 v = s == 2 && ow * 2 + kW + 7 <= W
-                               ? _mm_shuffle_ps(_mm_loadu_ps(r), _mm_loadu_ps(r + 4), _MM_SHUFFLE(2, 0, 2, 0))
-                               : _mm_setr_ps(r[0], r[s], r[2 * s], r[3 * s]);
-          const __m128i iv = _mm_add_epi32(_mm_set1_epi32(static_cast<int32_t>(h * W + ow * s + w)), steps);
-          if (h == h0 && w == 0) {
-            best = v;
-            at = iv;
-            continue;
-          }
-          const __m128 take = _mm_or_ps(_mm_cmpgt_ps(v, best), _mm_cmpunord_ps(v, v));
-          best = _mm_or_ps(_mm_and_ps(take, v), _mm_andnot_ps(take, best));
-          const __m128i ti = _mm_castps_si128(take);
-          at = _mm_or_si128(_mm_and_si128(ti, iv), _mm_andnot_si128(ti, at));
-        }
-      _mm_storeu_ps(O + oh * oW + ow, best);
-      alignas(16) int32_t a[4];
-      _mm_store_si128(reinterpret_cast<__m128i*>(a), at);
-      for (int k = 0; k < 4; k++) idx[oh * oW + ow + k] = static_cast<I>(a[k]);
-    }
-    for (; ow < oW; ow++) {  // the row's last few outputs
-      const int64_t w0 = ow * s;
-      float best = X[h0 * sh + w0];
-      int64_t at = h0 * W + w0;
-      for (int64_t h = h0; h < h0 + kH; h++)
-        for (int64_t w = w0; w < w0 + kW; w++) {
-          const float v = X[h * sh + w];
-          if (v > best || v != v) {
-            best = v;
-            at = h * W + w;
-          }
-        }
-      O[oh * oW + ow] = best;
-      idx[oh * oW + ow] = static_cast<I>(at);
-    }
+    for (; ow + 4 <= oW; ow += 4) four(oh, ow);
+    if (ow < oW) four(oh, oW - 4);  // the row's last outputs, overlapping the previous four
   }
   return true;
 }
