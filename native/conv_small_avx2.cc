@@ -18,6 +18,7 @@
 #include <cstring>
 #include <vector>
 
+#define TL_CONV_SMALL_IMPL  // the definitions, not conv_small.h's stubs
 #include "conv_small.h"
 #include "parallel.h"
 
