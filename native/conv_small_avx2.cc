@@ -49,17 +49,26 @@ Shape make_shape(int64_t N, int64_t C, int64_t H, int64_t W, int64_t O, int64_t 
 }
 
 // Image n of a 4-D view as C zero-padded planes [Hp][Wp], channel stride PS.
+// Only the padding and the slack are zeroed: every other float is written.
 void pad_image(const View& v, int64_t n, const Shape& s, float* dst) {
-  std::memset(dst, 0, sizeof(float) * s.C * s.PS);
   const float* src = v.ptr<float>() + n * v.strides[0];
-  for (int64_t c = 0; c < s.C; c++)
+  const int64_t right = s.Wp - s.pW - s.W;
+  for (int64_t c = 0; c < s.C; c++) {
+    float* plane = dst + c * s.PS;
+    std::memset(plane, 0, sizeof(float) * (s.pH * s.Wp + s.pW));  // top rows, first left pad
     for (int64_t h = 0; h < s.H; h++) {
       const float* r = src + c * v.strides[1] + h * v.strides[2];
-      float* d = dst + c * s.PS + (h + s.pH) * s.Wp + s.pW;
+      float* d = plane + (h + s.pH) * s.Wp + s.pW;
       if (v.strides[3] == 1) std::memcpy(d, r, sizeof(float) * s.W);
       else
         for (int64_t w = 0; w < s.W; w++) d[w] = r[w * v.strides[3]];
+      // this row's right pad and the next row's left pad (after the last row: the
+      // bottom rows and the slack, up to the next channel)
+      const int64_t end = h + 1 < s.H ? right + s.pW : s.PS - ((h + s.pH) * s.Wp + s.pW + s.W);
+      std::memset(d + s.W, 0, sizeof(float) * end);
     }
+    if (s.H == 0) std::memset(plane, 0, sizeof(float) * s.PS);
+  }
 }
 
 // Kernel rows that meet real input rows (padded row y+ky in [pH, pH+H)): the padding
@@ -400,7 +409,7 @@ bool backward_weight(const View& grad, const View& x, const Conv2dParams& p, con
     float* xp = buf;
     float* g = buf + s.C * s.PS;
     pad_image(x, n, s, xp);
-    std::memset(g, 0, sizeof(float) * g_floats);
+    if (!channels || O % 8 != 0) std::memset(g, 0, sizeof(float) * g_floats);  // the lanes past oW or O
     const float* src = grad.ptr<float>() + n * grad.strides[0];
     const int64_t gx = grad.strides[3];
     for (int64_t o = 0; o < O; o++)
