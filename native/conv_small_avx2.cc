@@ -355,12 +355,14 @@ void weight_block(const float* xp, const float* g, int64_t oWr, const Shape& s, 
 template <int OV, int TT>
 void weight_channels(const float* xp, const float* gt, const Shape& s, int64_t c, int64_t ky, int64_t kx0, float* acc) {
   float* a = acc + ((c * s.kH + ky) * s.kW + kx0) * OV * 8;
-  __m256 sum[TT][OV];
-  for (int t = 0; t < TT; t++)
-    for (int v = 0; v < OV; v++) sum[t][v] = _mm256_loadu_ps(a + (t * OV + v) * 8);
+  // The sums are loaded and stored around each row: kept across the row loop, GCC
+  // gives the array a stack home and stores every accumulator at every pixel.
   for (int64_t y = ky_lo_y(s, ky); y < ky_hi_y(s, ky); y++) {
     const float* r = xp + c * s.PS + (y + ky) * s.Wp + kx0;
     const float* g = gt + y * s.oW * OV * 8;
+    __m256 sum[TT][OV];
+    for (int t = 0; t < TT; t++)
+      for (int v = 0; v < OV; v++) sum[t][v] = _mm256_loadu_ps(a + (t * OV + v) * 8);
     for (int64_t x = 0; x < s.oW; x++, g += OV * 8) {
       __m256 gv[OV];
       for (int v = 0; v < OV; v++) gv[v] = _mm256_loadu_ps(g + v * 8);
@@ -369,9 +371,9 @@ void weight_channels(const float* xp, const float* gt, const Shape& s, int64_t c
         for (int v = 0; v < OV; v++) sum[t][v] = _mm256_fmadd_ps(xv, gv[v], sum[t][v]);
       }
     }
+    for (int t = 0; t < TT; t++)
+      for (int v = 0; v < OV; v++) _mm256_storeu_ps(a + (t * OV + v) * 8, sum[t][v]);
   }
-  for (int t = 0; t < TT; t++)
-    for (int v = 0; v < OV; v++) _mm256_storeu_ps(a + (t * OV + v) * 8, sum[t][v]);
 }
 
 template <int OV> void weight_channels_image(const float* xp, const float* gt, const Shape& s, float* acc) {
