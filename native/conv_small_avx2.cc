@@ -7,6 +7,8 @@
 //   input grad:   the forward convolution of gradOut, padded by k-1-p, with the weight
 //                 flipped and its channels swapped (unit stride only)
 //   weight grad:  gW[o][c][ky][kx] += sum over y, x of g[o][y][x] * xpad[c][y+ky][x+kx]
+// Rows narrower than ~2 vectors (LeNet's 10x10) put 8 output channels in the lanes
+// instead (forward_channels, weight_channels), whichever wastes fewer lanes.
 // Each image is first copied into a zero-padded scratch plane (any input strides),
 // images split across threads. Only unit stride and dilation, one group, <= 16
 // channels in and out: everything else stays on the GEMM path (conv.cc).
@@ -243,7 +245,8 @@ template <class At> std::vector<float> channel_weights(const Shape& s, int64_t O
   return wv;
 }
 
-// Runs body(n, scratch) for every image, images split across threads.
+// Runs body(n, tid, scratch) for every image n, images split across threads; scratch
+// holds scratch_floats floats per thread.
 template <class F> void for_images(const Shape& s, size_t scratch_floats, F&& body) {
   if (s.N == 0) return;
   const int64_t work = s.O * s.C * s.kH * s.kW * s.oH * s.oW;  // multiply-adds per image
