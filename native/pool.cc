@@ -93,9 +93,13 @@ template <class I> bool max_pool_plane_inside(const float* X, int64_t sh, int64_
         at = _mm_or_si128(_mm_and_si128(ti, iv), _mm_andnot_si128(ti, at));
       }
     _mm_storeu_ps(O + oh * oW + ow, best);
-    alignas(16) int32_t a[4];
-    _mm_store_si128(reinterpret_cast<__m128i*>(a), at);
-    for (int k = 0; k < 4; k++) idx[oh * oW + ow + k] = static_cast<I>(a[k]);
+    __m128i* dst = reinterpret_cast<__m128i*>(idx + oh * oW + ow);
+    if constexpr (sizeof(I) == 8) {  // widened with zeros (indices are >= 0)
+      _mm_storeu_si128(dst, _mm_unpacklo_epi32(at, _mm_setzero_si128()));
+      _mm_storeu_si128(dst + 1, _mm_unpackhi_epi32(at, _mm_setzero_si128()));
+    } else {
+      _mm_storeu_si128(dst, at);
+    }
   };
   for (int64_t oh = 0; oh < oH; oh++) {
     int64_t ow = 0;
