@@ -45,7 +45,7 @@
         {
           "target_name": "torchlette_avx2",
           "type": "static_library",
-          "sources": ["native/gemm_avx2.cc", "native/ternary_fma.cc", "native/random_avx2.cc"],
+          "sources": ["native/gemm_avx2.cc", "native/ternary_fma.cc", "native/random_avx2.cc", "native/conv_small_avx2.cc"],
           "cflags_cc": ["-O3", "-mavx2", "-mfma", "-ffp-contract=off", "-fvisibility=hidden"],
           "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-mavx2", "-mfma", "-std=c++17"] }
         },

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "conv_cols.h"
+#include "conv_small.h"
 #include "gemm.h"
 #include "kernels.h"
 #include "parallel.h"
@@ -354,10 +355,20 @@ bool same_float(const View& a, const View& b, const View& c) {
   return (a.type == F32 || a.type == F64) && a.type == b.type && a.type == c.type;
 }
 
+// Few channels: direct AVX2 kernels (conv_small_avx2.cc) where the CPU has them.
+bool small_path() {
+#if defined(TL_HAVE_X86_KERNELS)
+  return active_isa() == ISA_AVX2 || active_isa() == ISA_AVX512;
+#else
+  return false;
+#endif
+}
+
 }  // namespace
 
 bool conv2d(const View& x, const View& w, const View* bias, const Conv2dParams& p, const View& out) {
   if (!same_float(x, w, out) || (bias && bias->type != x.type)) return false;
+  if (small_path() && conv_small::forward(x, w, bias, p, out)) return true;
   if (x.type == F32) conv2d_typed<float>(x, w, bias, p, out);
   else conv2d_typed<double>(x, w, bias, p, out);
   return true;
@@ -365,6 +376,7 @@ bool conv2d(const View& x, const View& w, const View* bias, const Conv2dParams& 
 
 bool conv2d_backward_input(const View& grad, const View& w, const Conv2dParams& p, const View& out) {
   if (!same_float(grad, w, out)) return false;
+  if (small_path() && conv_small::backward_input(grad, w, p, out)) return true;
   if (grad.type == F32) conv2d_backward_input_typed<float>(grad, w, p, out);
   else conv2d_backward_input_typed<double>(grad, w, p, out);
   return true;
@@ -372,6 +384,7 @@ bool conv2d_backward_input(const View& grad, const View& w, const Conv2dParams& 
 
 bool conv2d_backward_weight(const View& grad, const View& x, const Conv2dParams& p, const View& out) {
   if (!same_float(grad, x, out)) return false;
+  if (small_path() && conv_small::backward_weight(grad, x, p, out)) return true;
   if (grad.type == F32) conv2d_backward_weight_typed<float>(grad, x, p, out);
   else conv2d_backward_weight_typed<double>(grad, x, p, out);
   return true;

@@ -2,6 +2,11 @@
 // plane per task. Window rules are PyTorch's, as in src/backend/js/pool.ts.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <type_traits>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "kernels.h"
 #include "parallel.h"
@@ -52,6 +57,70 @@ void max_pool_plane(const T* X, int64_t sh, int64_t sw, int64_t H, int64_t W, co
   }
 }
 
+// The common case (no padding, no dilation, every window inside the input, unit-stride
+// rows: LeNet's 2x2/2), four outputs at a time with SSE selects instead of a branch per
+// element, which mispredicts on real data (half the comparisons go each way). Same rule
+// as max_pool_plane: a larger value or a NaN takes over, ties keep the first. Returns
+// false where it does not apply (rows of < 4 outputs; then the generic loop runs).
+#if defined(__SSE2__)
+template <class I> bool max_pool_plane_inside(const float* X, int64_t sh, int64_t W, const Pool2dParams& p, float* O, I* idx) {
+  const int64_t oH = p.out[0], oW = p.out[1], kH = p.kernel[0], kW = p.kernel[1], s = p.stride[1];
+  if (static_cast<int64_t>(oH) * p.stride[0] * W + W > INT32_MAX) return false;  // int32 index lanes
+  const int32_t s32 = static_cast<int32_t>(s);
+  const __m128i steps = _mm_setr_epi32(0, s32, 2 * s32, 3 * s32);
+  if (oW < 4) return false;
+  // Outputs [ow, ow+4) of output row oh.
+  auto four = [&](int64_t oh, int64_t ow) {
+    const int64_t h0 = oh * p.stride[0];
+    __m128 best = _mm_setzero_ps();
+    __m128i at = _mm_setzero_si128();
+    for (int64_t h = h0; h < h0 + kH; h++)
+      for (int64_t w = 0; w < kW; w++) {
+        const float* r = X + h * sh + ow * s + w;
+        // Stride 2: the even floats of two neighbouring loads (when both stay in the row).
+        const __m128 v = s == 2 && ow * 2 + kW + 7 <= W
+                             ? _mm_shuffle_ps(_mm_loadu_ps(r), _mm_loadu_ps(r + 4), _MM_SHUFFLE(2, 0, 2, 0))
+                             : _mm_setr_ps(r[0], r[s], r[2 * s], r[3 * s]);
+        const __m128i iv = _mm_add_epi32(_mm_set1_epi32(static_cast<int32_t>(h * W + ow * s + w)), steps);
+        if (h == h0 && w == 0) {
+          best = v;
+          at = iv;
+          continue;
+        }
+        const __m128 take = _mm_or_ps(_mm_cmpgt_ps(v, best), _mm_cmpunord_ps(v, v));
+        best = _mm_or_ps(_mm_and_ps(take, v), _mm_andnot_ps(take, best));
+        const __m128i ti = _mm_castps_si128(take);
+        at = _mm_or_si128(_mm_and_si128(ti, iv), _mm_andnot_si128(ti, at));
+      }
+    _mm_storeu_ps(O + oh * oW + ow, best);
+    __m128i* dst = reinterpret_cast<__m128i*>(idx + oh * oW + ow);
+    if constexpr (sizeof(I) == 8) {  // widened with zeros (indices are >= 0)
+      _mm_storeu_si128(dst, _mm_unpacklo_epi32(at, _mm_setzero_si128()));
+      _mm_storeu_si128(dst + 1, _mm_unpackhi_epi32(at, _mm_setzero_si128()));
+    } else {
+      _mm_storeu_si128(dst, at);
+    }
+  };
+  for (int64_t oh = 0; oh < oH; oh++) {
+    int64_t ow = 0;
+    for (; ow + 4 <= oW; ow += 4) four(oh, ow);
+    if (ow < oW) four(oh, oW - 4);  // the row's last outputs, overlapping the previous four
+  }
+  return true;
+}
+#endif
+
+template <class T, class I>
+void max_pool_any(const T* X, int64_t sh, int64_t sw, int64_t H, int64_t W, const Pool2dParams& p, T* O, I* idx) {
+  const bool inside = sw == 1 && p.padding[0] == 0 && p.padding[1] == 0 && p.dilation[0] == 1 && p.dilation[1] == 1 &&
+                      (p.out[0] - 1) * p.stride[0] + p.kernel[0] <= H && (p.out[1] - 1) * p.stride[1] + p.kernel[1] <= W;
+#if defined(__SSE2__)
+  if constexpr (std::is_same<T, float>::value)
+    if (inside && max_pool_plane_inside<I>(X, sh, W, p, O, idx)) return;
+#endif
+  max_pool_plane<T, I>(X, sh, sw, H, W, p, O, idx);
+}
+
 template <class T> void max_pool_typed(const View& x, const Pool2dParams& p, const View& out, const View& indices) {
   const int64_t C = x.shape[1], H = x.shape[2], W = x.shape[3];
   const int64_t plane = p.out[0] * p.out[1];
@@ -61,13 +130,16 @@ template <class T> void max_pool_typed(const View& x, const Pool2dParams& p, con
     const T* base = X + x.offset + (q / C) * x.strides[0] + (q % C) * x.strides[1];
     // Indices are int64 (a BigInt64Array) from the ops layer; int32 buffers work too.
     if (indices.type == I64)
-      max_pool_plane<T, int64_t>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
+      max_pool_any<T, int64_t>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
                                  reinterpret_cast<int64_t*>(indices.data) + indices.offset + q * plane);
     else
-      max_pool_plane<T, int32_t>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
+      max_pool_any<T, int32_t>(base, x.strides[2], x.strides[3], H, W, p, O + q * plane,
                                  reinterpret_cast<int32_t*>(indices.data) + indices.offset + q * plane);
   });
 }
+
+// A 4-D view whose (h, w) planes are dense rows.
+inline bool dense_plane(const View& v) { return (v.shape[3] == 1 || v.strides[3] == 1) && (v.shape[2] == 1 || v.strides[2] == v.shape[3]); }
 
 template <class T> void max_pool_backward_typed(const View& grad, const View& indices, const View& out) {
   const int64_t C = out.shape[1], HW = out.shape[2] * out.shape[3];
@@ -80,6 +152,12 @@ template <class T> void max_pool_backward_typed(const View& grad, const View& in
     std::fill(plane, plane + HW, T(0));
     const int64_t g0 = grad.offset + n * grad.strides[0] + c * grad.strides[1];
     const int64_t i0 = indices.offset + n * indices.strides[0] + c * indices.strides[1];
+    if (indices.type == I64 && dense_plane(grad) && dense_plane(indices)) {  // no type switch per element
+      const int64_t* at = reinterpret_cast<const int64_t*>(indices.data) + i0;
+      const T* g = G + g0;
+      for (int64_t i = 0; i < oH * oW; i++) plane[at[i]] += g[i];
+      return;
+    }
     for (int64_t oh = 0; oh < oH; oh++)
       for (int64_t ow = 0; ow < oW; ow++) {
         const int64_t at = (load_as<int64_t>(indices.data, indices.type, i0 + oh * indices.strides[2] + ow * indices.strides[3]));
