@@ -313,6 +313,13 @@ template <class T> void conv2d_backward_input_typed(const View& grad, const View
 
 template <class T> void conv2d_backward_weight_typed(const View& grad, const View& x, const Conv2dParams& p, const View& out) {
   const Geo G = geometry(x.shape, out.shape, grad.shape, p);
+  if constexpr (std::is_same_v<T, float>) {
+    if (G.G == 1 && G.kH == 3 && G.kW == 3 && p.stride[0] == 1 && p.stride[1] == 1 && p.dilation[0] == 1 &&
+        p.dilation[1] == 1 && winograd_worth(G.C, G.O, G.oH, G.oW)) {
+      winograd_conv3x3_backward_weight(grad, x, p.padding, out);
+      return;
+    }
+  }
   int64_t gplane, xplane;
   const bool gdirect = plane_collapses(grad, gplane);
   const int64_t gs = group_size(G, sizeof(T));

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "common.h"
 #include "gemm.h"
@@ -118,6 +119,30 @@ void at_rows(const float* __restrict a0, const float* __restrict a1, const float
   }
 }
 
+// A applied across a tile's two gradOut rows (even and odd columns): rows 1 and 2 of
+// [g0, g0 + g1, g0 - g1, -g1] (0 and 3 are the rows themselves).
+void a_rows(const float* __restrict e0, const float* __restrict o0, const float* __restrict e1,
+            const float* __restrict o1, float* __restrict p1, float* __restrict q1, float* __restrict p2,
+            float* __restrict q2, int64_t n) {
+  for (int64_t k = 0; k < n; k++) {
+    p1[k] = e0[k] + e1[k];
+    q1[k] = o0[k] + o1[k];
+    p2[k] = e0[k] - e1[k];
+    q2[k] = o0[k] - o1[k];
+  }
+}
+
+// The same on a row's two columns (p, q), times sign (+-1, exact): [p, p + q, p - q, -q].
+void a_cols_t(const float* __restrict p, const float* __restrict q, float sign, float* __restrict z0,
+              float* __restrict z1, float* __restrict z2, float* __restrict z3, int64_t n) {
+  for (int64_t k = 0; k < n; k++) {
+    z0[k] = sign * p[k];
+    z1[k] = sign * (p[k] + q[k]);
+    z2[k] = sign * (p[k] - q[k]);
+    z3[k] = -sign * q[k];
+  }
+}
+
 // V[xi][c][t] for the tiles of `nr` tile rows starting at global row r0 (row r = image
 // r / tH, tile row r % tH), t = (r - r0) * tW + tile column. d: 16 * (tW + 1) + Wp
 // floats of scratch. Every loop is over contiguous arrays (so it vectorises): the
@@ -214,23 +239,84 @@ void transform_output(const Plan& P, const float* M, int64_t nb, int64_t r0, int
   }
 }
 
-}  // namespace
-
-void winograd_conv3x3(const View& x, const WinogradWeight& w, const View* bias, const int64_t padding[2],
-                      const View& out) {
+Plan plan(const View& x, int64_t O, const int64_t* out_shape, const int64_t padding[2]) {
   Plan P;
   P.N = x.shape[0];
-  P.C = w.C;
+  P.C = x.shape[1];
   P.H = x.shape[2];
   P.W = x.shape[3];
-  P.O = w.O;
-  P.oH = out.shape[2];
-  P.oW = out.shape[3];
+  P.O = O;
+  P.oH = out_shape[2];
+  P.oW = out_shape[3];
   P.ph = padding[0];
   P.pw = padding[1];
   P.tH = (P.oH + 1) / 2;
   P.tW = (P.oW + 1) / 2;
   P.Wp = 2 * P.tW + 2;
+  return P;
+}
+
+// Tile rows per block: ~512 tiles (measured on the ResNet18 layers, 1 thread: 128
+// and 256 were up to 10% slower on the 256- and 512-channel ones, whose U[xi] is then
+// packed for too few columns; V and M of a block are 16 * (C + O) * 512 floats, in
+// L2 for 64 channels, L3 beyond). Blocks of a thread's rows [r0, r1) are made even.
+int64_t block_rows(const Plan& P, int64_t r0, int64_t r1) {
+  const int64_t per_block = std::max<int64_t>(1, (512 + P.tW / 2) / P.tW);
+  const int64_t blocks = (r1 - r0 + per_block - 1) / per_block;
+  return (r1 - r0 + blocks - 1) / blocks;
+}
+
+// Z[xi][o][t] = (A g A^T)[xi] for the 2x2 gradOut tiles g of the block (zero past the
+// output's edge), A = [1 0; 1 1; 1 -1; 0 -1]: the adjoint of transform_output.
+// d: 8 * tW floats of scratch.
+void transform_grad(const Plan& P, const View& g, int64_t r0, int64_t nr, float* Z, int64_t nb, float* d) {
+  const float* Gp = g.ptr<float>();
+  const int64_t tW = P.tW, step = xi_stride(P.O * nb);
+  float *e0 = d, *o0 = d + tW, *e1 = d + 2 * tW, *o1 = d + 3 * tW;
+  float *p1 = d + 4 * tW, *q1 = d + 5 * tW, *p2 = d + 6 * tW, *q2 = d + 7 * tW;
+  for (int64_t o = 0; o < P.O; o++) {
+    for (int64_t rr = 0; rr < nr; rr++) {
+      const int64_t r = r0 + rr, n = r / P.tH, ty = r % P.tH;
+      const float* plane = Gp + n * g.strides[0] + o * g.strides[1];
+      for (int i = 0; i < 2; i++) {
+        float *e = i ? e1 : e0, *od = i ? o1 : o0;
+        const int64_t oh = 2 * ty + i;
+        if (oh >= P.oH) {
+          std::fill(e, e + tW, 0.0f);
+          std::fill(od, od + tW, 0.0f);
+          continue;
+        }
+        const float* line = plane + oh * g.strides[2];
+        const int64_t full = P.oW / 2;  // tiles with both columns inside
+        if (g.strides[3] == 1) split_even_odd(line, e, od, full);
+        else
+          for (int64_t k = 0; k < full; k++) {
+            e[k] = line[2 * k * g.strides[3]];
+            od[k] = line[(2 * k + 1) * g.strides[3]];
+          }
+        if (full < tW) {
+          e[full] = line[2 * full * g.strides[3]];
+          od[full] = 0.0f;
+        }
+      }
+      // A g: rows [g0, g0 + g1, g0 - g1, -g1], each as (even, odd) columns.
+      a_rows(e0, o0, e1, o1, p1, q1, p2, q2, tW);
+      float* z = Z + o * nb + rr * tW;
+      const float* ps[4] = {e0, p1, p2, e1};
+      const float* qs[4] = {o0, q1, q2, o1};
+      for (int i = 0; i < 4; i++) {
+        float* z0 = z + (4 * i) * step;
+        a_cols_t(ps[i], qs[i], i == 3 ? -1.0f : 1.0f, z0, z0 + step, z0 + 2 * step, z0 + 3 * step, tW);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void winograd_conv3x3(const View& x, const WinogradWeight& w, const View* bias, const int64_t padding[2],
+                      const View& out) {
+  const Plan P = plan(x, w.O, out.shape, padding);
   const int64_t O = P.O, C = P.C;
 
   // The 16 matrices of U a little more than O*C apart: exactly O*C (a power of two
@@ -248,20 +334,13 @@ void winograd_conv3x3(const View& x, const WinogradWeight& w, const View* bias, 
     transform_weight(w.w0, w.ws[by_o ? 0 : 1], w.ws[by_o ? 1 : 0], w.ws[2], w.ws[3], S, a, b, U, us);
   });
 
-  // Tile rows per block: ~512 tiles (measured on the ResNet18 layers, 1 thread: 128
-  // and 256 were up to 10% slower on the 256- and 512-channel ones, whose U[xi] is
-  // then packed for too few columns; V and M of a block are 16 * (C + O) * 512 floats,
-  // in L2 for 64 channels, L3 beyond).
   const int64_t rows = P.N * P.tH;
-  const int64_t target = 512;
-  const int64_t per_block = std::max<int64_t>(1, (target + P.tW / 2) / P.tW);
   float* Y = out.ptr<float>();
   parallel(threads_for(rows * P.tW * O * C, 1 << 20), [&](int tid, int n) {
     int64_t r0, r1;
     split_range(rows, tid, n, r0, r1);
     if (r1 <= r0) return;
-    const int64_t blocks = (r1 - r0 + per_block - 1) / per_block;
-    const int64_t block = (r1 - r0 + blocks - 1) / blocks;  // even blocks
+    const int64_t block = block_rows(P, r0, r1);
     const int64_t nbmax = block * P.tW;
     float* V = static_cast<float*>(
         thread_scratch(5).get(sizeof(float) * (16 * (xi_stride(C * nbmax) + xi_stride(O * nbmax)) + 16 * (P.tW + 1) + P.Wp + 12 * P.tW)));
@@ -275,6 +354,62 @@ void winograd_conv3x3(const View& x, const WinogradWeight& w, const View* bias, 
                     false, 1);
       transform_output(P, M, nb, q, nr, bias, Y, rowbuf);
     }
+  });
+}
+
+void winograd_conv3x3_backward_weight(const View& grad, const View& x, const int64_t padding[2], const View& out) {
+  const Plan P = plan(x, grad.shape[1], grad.shape, padding);
+  const int64_t O = P.O, C = P.C, rows = P.N * P.tH;
+  // Each thread sums S[xi] (O x C) = Z[xi] . V[xi]^T over its tiles; gradW = G^T S G.
+  const int64_t us = O * C + 64;  // as U in winograd_conv3x3
+  const int nth = threads_for(rows * P.tW * O * C, 1 << 20);
+  std::vector<float*> partial(static_cast<size_t>(nth), nullptr);
+  parallel(nth, [&](int tid, int n) {
+    int64_t r0, r1;
+    split_range(rows, tid, n, r0, r1);
+    if (r1 <= r0) return;
+    const int64_t block = block_rows(P, r0, r1), nbmax = block * P.tW;
+    float* S = static_cast<float*>(thread_scratch(5).get(
+        sizeof(float) * (16 * (us + xi_stride(C * nbmax) + xi_stride(O * nbmax)) + 16 * (P.tW + 1) + P.Wp)));
+    float* V = S + 16 * us;
+    float* Z = V + 16 * xi_stride(C * nbmax);
+    float* rowbuf = Z + 16 * xi_stride(O * nbmax);
+    for (int64_t q = r0; q < r1; q += block) {
+      const int64_t nr = std::min(block, r1 - q), nb = nr * P.tW;
+      transform_input(P, x, q, nr, V, nb, rowbuf);
+      transform_grad(P, grad, q, nr, Z, nb, rowbuf);
+      for (int xi = 0; xi < 16; xi++)
+        gemm<float>(O, C, nb, Z + xi * xi_stride(O * nb), nb, 1, V + xi * xi_stride(C * nb), 1, nb, S + xi * us, C,
+                    q > r0, 1);
+    }
+    partial[tid] = S;
+  });
+  // gradW[o][c] = G^T (sum of the threads' S) G, G^T = [1 1/2 1/2 0; 0 1/2 -1/2 0; 0 1/2 1/2 1].
+  float* dW = out.ptr<float>();
+  parallel(threads_for(O * C, 2048), [&](int tid, int n) {
+    int64_t a, b;
+    split_range(O, tid, n, a, b);
+    for (int64_t o = a; o < b; o++)
+      for (int64_t c = 0; c < C; c++) {
+        float s[4][4] = {};
+        for (float* S : partial) {
+          if (!S) continue;
+          for (int xi = 0; xi < 16; xi++) s[xi / 4][xi % 4] += S[xi * us + o * C + c];
+        }
+        float t[3][4];
+        for (int j = 0; j < 4; j++) {
+          t[0][j] = s[0][j] + 0.5f * (s[1][j] + s[2][j]);
+          t[1][j] = 0.5f * (s[1][j] - s[2][j]);
+          t[2][j] = 0.5f * (s[1][j] + s[2][j]) + s[3][j];
+        }
+        float* d = dW + o * out.strides[0] + c * out.strides[1];
+        const int64_t s2 = out.strides[2], s3 = out.strides[3];
+        for (int i = 0; i < 3; i++) {
+          d[i * s2] = t[i][0] + 0.5f * (t[i][1] + t[i][2]);
+          d[i * s2 + s3] = 0.5f * (t[i][1] - t[i][2]);
+          d[i * s2 + 2 * s3] = 0.5f * (t[i][1] + t[i][2]) + t[i][3];
+        }
+      }
   });
 }
 

@@ -30,4 +30,9 @@ inline bool winograd_worth(int64_t C, int64_t O, int64_t oH, int64_t oW) {
 void winograd_conv3x3(const View& x, const WinogradWeight& w, const View* bias, const int64_t padding[2],
                       const View& out);
 
+// out (the weight gradient, [O, C, 3, 3]) of that convolution of x, given grad
+// ([N, O, oH, oW]): F(3x3, 2x2), the same input transform with the gradient's tiles
+// transformed by A and 16 GEMMs summing over the tiles.
+void winograd_conv3x3_backward_weight(const View& grad, const View& x, const int64_t padding[2], const View& out);
+
 }  // namespace tl
