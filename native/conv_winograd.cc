@@ -19,7 +19,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <vector>
 
 #include "common.h"
 #include "gemm.h"
@@ -259,11 +258,26 @@ Plan plan(const View& x, int64_t O, const int64_t* out_shape, const int64_t padd
 // Tile rows per block: ~512 tiles (measured on the ResNet18 layers, 1 thread: 128
 // and 256 were up to 10% slower on the 256- and 512-channel ones, whose U[xi] is then
 // packed for too few columns; V and M of a block are 16 * (C + O) * 512 floats, in
-// L2 for 64 channels, L3 beyond). Blocks of a thread's rows [r0, r1) are made even.
+// L2 for 64 channels, L3 beyond). Blocks of rows [r0, r1) are made even.
 int64_t block_rows(const Plan& P, int64_t r0, int64_t r1) {
   const int64_t per_block = std::max<int64_t>(1, (512 + P.tW / 2) / P.tW);
   const int64_t blocks = (r1 - r0 + per_block - 1) / per_block;
   return (r1 - r0 + blocks - 1) / blocks;
+}
+
+// f(begin, end) on parts of [0, total) on up to nth threads.
+template <class F> void split(int nth, int64_t total, F&& f) {
+  parallel(static_cast<int>(std::min<int64_t>(nth, total)), [&](int tid, int n) {
+    int64_t a, b;
+    split_range(total, tid, n, a, b);
+    if (b > a) f(a, b);
+  });
+}
+
+// This thread's scratch for the transforms' rows (transform_input's 16 * (tW + 1) + Wp
+// floats; transform_output's 12 * tW and transform_grad's 8 * tW fit in it).
+float* rowbuf(const Plan& P) {
+  return static_cast<float*>(thread_scratch(2).get(sizeof(float) * (16 * (P.tW + 1) + P.Wp)));
 }
 
 // Z[xi][o][t] = (A g A^T)[xi] for the 2x2 gradOut tiles g of the block (zero past the
@@ -328,74 +342,66 @@ void winograd_conv3x3(const View& x, const WinogradWeight& w, const View* bias, 
   const bool by_o = std::abs(w.ws[1]) <= std::abs(w.ws[0]);
   const int64_t R = by_o ? O : C, S = by_o ? C : O;
   const int64_t rsa = by_o ? C : 1, csa = by_o ? 1 : O;
-  parallel(threads_for(O * C, 2048), [&](int tid, int n) {
-    int64_t a, b;
-    split_range(R, tid, n, a, b);
+  split(threads_for(O * C, 2048), R, [&](int64_t a, int64_t b) {
     transform_weight(w.w0, w.ws[by_o ? 0 : 1], w.ws[by_o ? 1 : 0], w.ws[2], w.ws[3], S, a, b, U, us);
   });
 
+  // Blocks of tile rows in turn; in each, the threads split the rows for the
+  // transforms and the 16 GEMMs between them (each GEMM single-threaded, all the
+  // block's tiles wide: U[xi] is packed once per block).
   const int64_t rows = P.N * P.tH;
+  const int nth = threads_for(rows * P.tW * O * C, 1 << 20);
+  const int64_t block = block_rows(P, 0, rows), nbmax = block * P.tW;
+  float* V = static_cast<float*>(
+      thread_scratch(5).get(sizeof(float) * 16 * (xi_stride(C * nbmax) + xi_stride(O * nbmax))));
+  float* M = V + 16 * xi_stride(C * nbmax);
   float* Y = out.ptr<float>();
-  parallel(threads_for(rows * P.tW * O * C, 1 << 20), [&](int tid, int n) {
-    int64_t r0, r1;
-    split_range(rows, tid, n, r0, r1);
-    if (r1 <= r0) return;
-    const int64_t block = block_rows(P, r0, r1);
-    const int64_t nbmax = block * P.tW;
-    float* V = static_cast<float*>(
-        thread_scratch(5).get(sizeof(float) * (16 * (xi_stride(C * nbmax) + xi_stride(O * nbmax)) + 16 * (P.tW + 1) + P.Wp + 12 * P.tW)));
-    float* M = V + 16 * xi_stride(C * nbmax);
-    float* rowbuf = M + 16 * xi_stride(O * nbmax);
-    for (int64_t q = r0; q < r1; q += block) {
-      const int64_t nr = std::min(block, r1 - q), nb = nr * P.tW;
-      transform_input(P, x, q, nr, V, nb, rowbuf);
-      for (int xi = 0; xi < 16; xi++)
+  for (int64_t q = 0; q < rows; q += block) {
+    const int64_t nr = std::min(block, rows - q), nb = nr * P.tW;
+    split(nth, nr, [&](int64_t a, int64_t b) { transform_input(P, x, q + a, b - a, V + a * P.tW, nb, rowbuf(P)); });
+    split(nth, 16, [&](int64_t a, int64_t b) {
+      for (int64_t xi = a; xi < b; xi++)
         gemm<float>(O, nb, C, U + xi * us, rsa, csa, V + xi * xi_stride(C * nb), nb, 1, M + xi * xi_stride(O * nb), nb,
                     false, 1);
-      transform_output(P, M, nb, q, nr, bias, Y, rowbuf);
-    }
-  });
+    });
+    split(nth, nr, [&](int64_t a, int64_t b) {
+      transform_output(P, M + a * P.tW, nb, q + a, b - a, bias, Y, rowbuf(P));
+    });
+  }
 }
 
 void winograd_conv3x3_backward_weight(const View& grad, const View& x, const int64_t padding[2], const View& out) {
   const Plan P = plan(x, grad.shape[1], grad.shape, padding);
   const int64_t O = P.O, C = P.C, rows = P.N * P.tH;
-  // Each thread sums S[xi] (O x C) = Z[xi] . V[xi]^T over its tiles; gradW = G^T S G.
+  // S[xi] (O x C) = sum over the tiles of Z[xi] . V[xi]^T, block by block as in
+  // winograd_conv3x3; then gradW = G^T S G.
   const int64_t us = O * C + 64;  // as U in winograd_conv3x3
   const int nth = threads_for(rows * P.tW * O * C, 1 << 20);
-  std::vector<float*> partial(static_cast<size_t>(nth), nullptr);
-  parallel(nth, [&](int tid, int n) {
-    int64_t r0, r1;
-    split_range(rows, tid, n, r0, r1);
-    if (r1 <= r0) return;
-    const int64_t block = block_rows(P, r0, r1), nbmax = block * P.tW;
-    float* S = static_cast<float*>(thread_scratch(5).get(
-        sizeof(float) * (16 * (us + xi_stride(C * nbmax) + xi_stride(O * nbmax)) + 16 * (P.tW + 1) + P.Wp)));
-    float* V = S + 16 * us;
-    float* Z = V + 16 * xi_stride(C * nbmax);
-    float* rowbuf = Z + 16 * xi_stride(O * nbmax);
-    for (int64_t q = r0; q < r1; q += block) {
-      const int64_t nr = std::min(block, r1 - q), nb = nr * P.tW;
-      transform_input(P, x, q, nr, V, nb, rowbuf);
-      transform_grad(P, grad, q, nr, Z, nb, rowbuf);
-      for (int xi = 0; xi < 16; xi++)
+  const int64_t block = block_rows(P, 0, rows), nbmax = block * P.tW;
+  float* S = static_cast<float*>(
+      thread_scratch(5).get(sizeof(float) * 16 * (us + xi_stride(C * nbmax) + xi_stride(O * nbmax))));
+  float* V = S + 16 * us;
+  float* Z = V + 16 * xi_stride(C * nbmax);
+  for (int64_t q = 0; q < rows; q += block) {
+    const int64_t nr = std::min(block, rows - q), nb = nr * P.tW;
+    split(nth, nr, [&](int64_t a, int64_t b) {
+      float* d = rowbuf(P);
+      transform_input(P, x, q + a, b - a, V + a * P.tW, nb, d);
+      transform_grad(P, grad, q + a, b - a, Z + a * P.tW, nb, d);
+    });
+    split(nth, 16, [&](int64_t a, int64_t b) {
+      for (int64_t xi = a; xi < b; xi++)
         gemm<float>(O, C, nb, Z + xi * xi_stride(O * nb), nb, 1, V + xi * xi_stride(C * nb), 1, nb, S + xi * us, C,
-                    q > r0, 1);
-    }
-    partial[tid] = S;
-  });
-  // gradW[o][c] = G^T (sum of the threads' S) G, G^T = [1 1/2 1/2 0; 0 1/2 -1/2 0; 0 1/2 1/2 1].
+                    q > 0, 1);
+    });
+  }
+  // gradW[o][c] = G^T S G, G^T = [1 1/2 1/2 0; 0 1/2 -1/2 0; 0 1/2 1/2 1].
   float* dW = out.ptr<float>();
-  parallel(threads_for(O * C, 2048), [&](int tid, int n) {
-    int64_t a, b;
-    split_range(O, tid, n, a, b);
+  split(threads_for(O * C, 2048), O, [&](int64_t a, int64_t b) {
     for (int64_t o = a; o < b; o++)
       for (int64_t c = 0; c < C; c++) {
-        float s[4][4] = {};
-        for (float* S : partial) {
-          if (!S) continue;
-          for (int xi = 0; xi < 16; xi++) s[xi / 4][xi % 4] += S[xi * us + o * C + c];
-        }
+        float s[4][4];
+        for (int xi = 0; xi < 16; xi++) s[xi / 4][xi % 4] = S[xi * us + o * C + c];
         float t[3][4];
         for (int j = 0; j < 4; j++) {
           t[0][j] = s[0][j] + 0.5f * (s[1][j] + s[2][j]);
