@@ -405,9 +405,10 @@ void winograd_conv3x3_backward_weight(const View& grad, const View& x, const int
   std::vector<float*> partial(static_cast<size_t>(nth), nullptr);
   distribute(nth, P, [&](int part, int64_t r0, int64_t r1, int inner) {
     const int64_t block = block_rows(P, r1 - r0), nbmax = block * P.tW;
-    float* S = static_cast<float*>(
-        thread_scratch(5).get(sizeof(float) * 16 * (us + xi_stride(C * nbmax) + xi_stride(O * nbmax))));
-    float* V = S + 16 * us;
+    // S in the slot the forward's U takes (never both at once: the largest scratch).
+    float* S = static_cast<float*>(thread_scratch(4).get(sizeof(float) * 16 * us));
+    float* V = static_cast<float*>(
+        thread_scratch(5).get(sizeof(float) * 16 * (xi_stride(C * nbmax) + xi_stride(O * nbmax))));
     float* Z = V + 16 * xi_stride(C * nbmax);
     for (int64_t q = r0; q < r1; q += block) {
       const int64_t nr = std::min(block, r1 - q), nb = nr * P.tW;
