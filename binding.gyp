@@ -16,6 +16,7 @@
         "native/reduce.cc",
         "native/indexing.cc",
         "native/conv.cc",
+        "native/conv_winograd.cc",
         "native/pool.cc",
         "native/loss.cc",
         "native/norm.cc",

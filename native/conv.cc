@@ -14,10 +14,12 @@
 // single-threaded); otherwise groups run in turn with a multithreaded GEMM.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "conv_cols.h"
 #include "conv_small.h"
+#include "conv_winograd.h"
 #include "gemm.h"
 #include "kernels.h"
 #include "parallel.h"
@@ -138,6 +140,16 @@ void conv2d_typed(const View& x, const View& w, const View* bias, const Conv2dPa
     ws[1] = w.shape[0] / p.groups;
   }
   const Geo G = geometry(x.shape, ws, out.shape, p);
+  if constexpr (std::is_same_v<T, float>) {
+    if (G.G == 1 && G.kH == 3 && G.kW == 3 && p.stride[0] == 1 && p.stride[1] == 1 && p.dilation[0] == 1 &&
+        p.dilation[1] == 1 && winograd_worth(G.C, G.O, G.oH, G.oW)) {
+      const int64_t* s = w.strides;  // flipped: w'(a, b, i, j) = w(b, a, 2 - i, 2 - j)
+      const WinogradWeight ww = flipped ? WinogradWeight{w.ptr<float>() + 2 * s[2] + 2 * s[3], {s[1], s[0], -s[2], -s[3]}, G.O, G.C}
+                                        : WinogradWeight{w.ptr<float>(), {s[0], s[1], s[2], s[3]}, G.O, G.C};
+      winograd_conv3x3(x, ww, bias, p.padding, out);
+      return;
+    }
+  }
   int64_t wrs = 0, wcs = 0;
   const T* Wm = flipped ? nullptr : weight_matrix<T>(w, wrs, wcs);
   if (flipped) {  // rows c, columns o (a 1x1 flip is a transpose; larger ones go through pack_flipped)
@@ -302,6 +314,13 @@ template <class T> void conv2d_backward_input_typed(const View& grad, const View
 
 template <class T> void conv2d_backward_weight_typed(const View& grad, const View& x, const Conv2dParams& p, const View& out) {
   const Geo G = geometry(x.shape, out.shape, grad.shape, p);
+  if constexpr (std::is_same_v<T, float>) {
+    if (G.G == 1 && G.kH == 3 && G.kW == 3 && p.stride[0] == 1 && p.stride[1] == 1 && p.dilation[0] == 1 &&
+        p.dilation[1] == 1 && winograd_worth(G.C, G.O, G.oH, G.oW)) {
+      winograd_conv3x3_backward_weight(grad, x, p.padding, out);
+      return;
+    }
+  }
   int64_t gplane, xplane;
   const bool gdirect = plane_collapses(grad, gplane);
   const int64_t gs = group_size(G, sizeof(T));

@@ -174,6 +174,39 @@ describe('conv2d and gradients: native vs JS', { skip: skipNative }, () => {
   });
 });
 
+describe('conv2d 3x3 stride 1 with 16+ channels (native: Winograd F(2x2, 3x3)) vs JS', { skip: skipNative }, () => {
+  test('odd and even sizes, padding 0-2, strided views, bias, both gradients', () => {
+    const r = rng(33);
+    const cases: [number[], number, number][] = [
+      [[2, 32, 9, 11], 24, 1], [[1, 16, 6, 7], 16, 0], [[3, 20, 5, 4], 17, 2], [[2, 16, 3, 3], 32, 1], [[1, 48, 14, 14], 40, 1],
+    ];
+    for (const [xs, O, pad] of cases) {
+      for (const strided of [0, 1]) {
+        const p: Conv2dParams = { stride: [1, 1], padding: [pad, pad], dilation: [1, 1], groups: 1 };
+        const x = randomView(r, 'float32', xs, { strided, range: 1 });
+        const ws = [O, xs[1], 3, 3];
+        const w = randomView(r, 'float32', ws, { strided, range: 1 });
+        const bias = randomView(r, 'float32', [O]);
+        const outShape = [xs[0], O, convOutSize(xs[2], 3, 1, pad, 1), convOutSize(xs[3], 3, 1, pad, 1)];
+        const a = outFor('float32', outShape), b = outFor('float32', outShape);
+        native!.conv2d(x, w, bias, p, a, outShape);
+        js.conv2d(x, w, bias, p, b, outShape);
+        const what = `${describeView(x)} * ${describeView(w)} padding ${pad}`;
+        assertArraysClose(a, b, dotTol('float32', xs[1] * 9 + 1, 1), `conv ${what}`);
+        const g = randomView(r, 'float32', outShape, { strided, range: 1 });
+        const gi1 = outFor('float32', xs), gi2 = outFor('float32', xs);
+        native!.conv2dBackwardInput(g, w, p, gi1, xs);
+        js.conv2dBackwardInput(g, w, p, gi2, xs);
+        assertArraysClose(gi1, gi2, dotTol('float32', O * 9, 1), `input grad ${what}`);
+        const gw1 = outFor('float32', ws), gw2 = outFor('float32', ws);
+        native!.conv2dBackwardWeight(g, x, p, gw1, ws);
+        js.conv2dBackwardWeight(g, x, p, gw2, ws);
+        assertArraysClose(gw1, gw2, dotTol('float32', xs[0] * outShape[2] * outShape[3], 1), `weight grad ${what}`);
+      }
+    }
+  });
+});
+
 describe('pooling: native vs JS', { skip: skipNative }, () => {
   test('max / avg pooling, their gradients, adaptive pooling', () => {
     const r = rng(41);
