@@ -6,6 +6,7 @@ import { cat, stack } from '../../ops/join.js';
 import { linear } from '../../ops/matmul.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { dropout } from './dropout.js';
+import { fusedLstmCell } from './lstm-cell.js';
 
 export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 
@@ -28,13 +29,24 @@ type Step = (xw: Tensor, s: Hidden, p: CellParams) => Hidden;
 
 // --- one time step; `xw` is the input projection x W_ih^T + b_ih for this step ---
 
-const lstmStep: Step = (xw, { h, c }, p) => {
-  const [i, f, g, o] = linear(h, p.wHh, p.bHh).add(xw).chunk(4, 1);
-  const cy = f.sigmoid().mul(c as Tensor).add(i.sigmoid().mul(g.tanh()));
+const lstmStep: Step = (xw, { h, c }, p) => composedLstmStep(xw, linear(h, p.wHh, p.bHh), c as Tensor, p);
+
+// Inside nn.LSTM the step's intermediate nodes are not observable (the outputs are stacked):
+// it runs fused where the native kernel applies. torch.lstm_cell keeps the composed ops, whose
+// grad_fn (MulBackward0) PyTorch's CPU cell shows.
+const lstmLayerStep: Step = (xw, { h, c }, p) => {
+  const hg = linear(h, p.wHh, p.bHh);
+  const fused = p.wHr === null ? fusedLstmCell(xw, hg, c as Tensor) : null;
+  return fused !== null ? { h: fused[0], c: fused[1] } : composedLstmStep(xw, hg, c as Tensor, p);
+};
+
+function composedLstmStep(xw: Tensor, hg: Tensor, c: Tensor, p: CellParams): Hidden {
+  const [i, f, g, o] = hg.add(xw).chunk(4, 1);
+  const cy = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
   let hy = o.sigmoid().mul(cy.tanh());
   if (p.wHr !== null) hy = hy.matmul(p.wHr.t());
   return { h: hy, c: cy };
-};
+}
 
 const gruStep: Step = (xw, { h }, p) => {
   const [ir, iz, inew] = xw.chunk(3, 1);
@@ -51,7 +63,7 @@ const simpleStep = (relu: boolean): Step => (xw, { h }, p) => {
   return { h: relu ? pre.relu() : pre.tanh(), c: null };
 };
 
-const STEPS: Record<RNNMode, Step> = { LSTM: lstmStep, GRU: gruStep, RNN_TANH: simpleStep(false), RNN_RELU: simpleStep(true) };
+const STEPS: Record<RNNMode, Step> = { LSTM: lstmLayerStep, GRU: gruStep, RNN_TANH: simpleStep(false), RNN_RELU: simpleStep(true) };
 
 /** Runs one direction over x [T, B, I]: outputs [T, B, H] (in time order) and the final state. */
 function runDirection(step: Step, x: Tensor, state: Hidden, p: CellParams, reverse: boolean): { output: Tensor; state: Hidden } {
