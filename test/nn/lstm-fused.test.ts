@@ -33,6 +33,10 @@ function maxRelDiff(a: Tensor[], b: Tensor[]): number {
 test('the native backend has the fused LSTM kernels', () => {
   if (backend() !== nativeBackend()) return; // the JS / wasm passes compose the step
   assert.equal(typeof nativeAddon()?.lstmCell, 'function');
+  const [out] = new nn.LSTM(3, 4).forward(torch.randn(2, 1, 3));
+  // The layer ran as one node (its name is PyTorch's, StackBackward0).
+  assert.equal(out.gradFn?.constructor.name, 'FusedLstmLayerBackward');
+  assert.equal(out.gradFn?.name, 'StackBackward0');
 });
 
 for (const dtype of ['float32', 'float64'] as const) {
@@ -80,4 +84,19 @@ test('nn.LSTM: double backward (createGraph) through the fused step', () => {
     return [gx as Tensor, ggx as Tensor];
   };
   assert.ok(maxRelDiff(run(), onJs(run)) < 1e-12);
+});
+
+test('nn.LSTM bidirectional, batch_first, no bias, one step: matches the composed layer', () => {
+  torch.manualSeed(6);
+  for (const [opts, T] of [[{ bidirectional: true }, 4], [{ batchFirst: true, bias: false }, 3], [{}, 1]] as const) {
+    const lstm = new nn.LSTM(3, 4, 2, opts);
+    const x = torch.randn(T, 2, 3).requiresGrad_();
+    const run = () => {
+      for (const t of [x, ...lstm.parameters()]) t.grad = null;
+      const [out, [h, c]] = lstm.forward(x);
+      out.pow(2).sum().add(h.mul(2).sum()).add(c.sum()).backward();
+      return [out, h, c, x.grad!, ...[...lstm.parameters()].map((p) => p.grad!)];
+    };
+    assert.ok(maxRelDiff(run(), onJs(run)) < 1e-5, JSON.stringify(opts));
+  }
 });

@@ -3,17 +3,18 @@
 // them, and composes the step from elementwise ops everywhere else.
 import type { View } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
-import { begin, put, putOut, putView, type Addon } from './addon.js';
+import { begin, put, putView, type Addon } from './addon.js';
 
 export interface LstmKernels {
   /**
    * One step: gates = xg + hg ([B, 4H], row-major contiguous views; chunks i, f, g, o), cx
-   * [B, H] contiguous; writes hy, cy [B, H] and ws [B, 4H] (the activated gates). False: dtype
+   * [B, H] contiguous; writes hy, cy [B, H] and ws [B, 4H] (the activated gates; contiguous views
+   * that overlap no input). False: dtype
    * not covered (the caller composes the step instead).
    */
-  forward(xg: View, hg: View, cx: View, hy: TypedArray, cy: TypedArray, ws: TypedArray): boolean;
+  forward(xg: View, hg: View, cx: View, hy: View, cy: View, ws: View): boolean;
   /** The gradients of the gate pre-activations (dgates [B, 4H]) and of cx (dcx [B, H]); null grads are zero. */
-  backward(dhy: View | null, dcy: View | null, ws: View, cx: View, cy: View, dgates: TypedArray, dcx: TypedArray): boolean;
+  backward(dhy: View | null, dcy: View | null, ws: View, cx: View, cy: View, dgates: View, dcx: View): boolean;
 }
 
 /** The addon's LSTM kernels, or null when this build has none. */
@@ -26,10 +27,10 @@ export function lstmKernels(addon: Addon): LstmKernels | null {
       putView(xg);
       putView(hg);
       putView(cx);
-      putOut(hy, cx.shape);
-      putOut(cy, cx.shape);
-      putOut(ws, xg.shape);
-      return lstmCell.call(addon, xg.buffer, hg.buffer, cx.buffer, hy, cy, ws);
+      putView(hy);
+      putView(cy);
+      putView(ws);
+      return lstmCell.call(addon, xg.buffer, hg.buffer, cx.buffer, hy.buffer, cy.buffer, ws.buffer);
     },
     backward(dhy, dcy, ws, cx, cy, dgates, dcx) {
       begin();
@@ -47,9 +48,9 @@ export function lstmKernels(addon: Addon): LstmKernels | null {
       putView(ws);
       putView(cx);
       putView(cy);
-      putOut(dgates, ws.shape);
-      putOut(dcx, cx.shape);
-      return lstmCellBackward.call(addon, ...grads, ws.buffer, cx.buffer, cy.buffer, dgates, dcx);
+      putView(dgates);
+      putView(dcx);
+      return lstmCellBackward.call(addon, ...grads, ws.buffer, cx.buffer, cy.buffer, dgates.buffer, dcx.buffer);
     },
   };
 }

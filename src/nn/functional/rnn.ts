@@ -6,7 +6,7 @@ import { cat, stack } from '../../ops/join.js';
 import { linear } from '../../ops/matmul.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { dropout } from './dropout.js';
-import { fusedLstmCell } from './lstm-cell.js';
+import { fusedLstmLayer } from './lstm-fused.js';
 
 export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 
@@ -29,24 +29,13 @@ type Step = (xw: Tensor, s: Hidden, p: CellParams) => Hidden;
 
 // --- one time step; `xw` is the input projection x W_ih^T + b_ih for this step ---
 
-const lstmStep: Step = (xw, { h, c }, p) => composedLstmStep(xw, linear(h, p.wHh, p.bHh), c as Tensor, p);
-
-// Inside nn.LSTM the step's intermediate nodes are not observable (the outputs are stacked):
-// it runs fused where the native kernel applies. torch.lstm_cell keeps the composed ops, whose
-// grad_fn (MulBackward0) PyTorch's CPU cell shows.
-const lstmLayerStep: Step = (xw, { h, c }, p) => {
-  const hg = linear(h, p.wHh, p.bHh);
-  const fused = p.wHr === null ? fusedLstmCell(xw, hg, c as Tensor) : null;
-  return fused !== null ? { h: fused[0], c: fused[1] } : composedLstmStep(xw, hg, c as Tensor, p);
-};
-
-function composedLstmStep(xw: Tensor, hg: Tensor, c: Tensor, p: CellParams): Hidden {
-  const [i, f, g, o] = hg.add(xw).chunk(4, 1);
-  const cy = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
+const lstmStep: Step = (xw, { h, c }, p) => {
+  const [i, f, g, o] = linear(h, p.wHh, p.bHh).add(xw).chunk(4, 1);
+  const cy = f.sigmoid().mul(c as Tensor).add(i.sigmoid().mul(g.tanh()));
   let hy = o.sigmoid().mul(cy.tanh());
   if (p.wHr !== null) hy = hy.matmul(p.wHr.t());
   return { h: hy, c: cy };
-}
+};
 
 const gruStep: Step = (xw, { h }, p) => {
   const [ir, iz, inew] = xw.chunk(3, 1);
@@ -63,11 +52,28 @@ const simpleStep = (relu: boolean): Step => (xw, { h }, p) => {
   return { h: relu ? pre.relu() : pre.tanh(), c: null };
 };
 
-const STEPS: Record<RNNMode, Step> = { LSTM: lstmLayerStep, GRU: gruStep, RNN_TANH: simpleStep(false), RNN_RELU: simpleStep(true) };
+const STEPS: Record<RNNMode, Step> = { LSTM: lstmStep, GRU: gruStep, RNN_TANH: simpleStep(false), RNN_RELU: simpleStep(true) };
 
 /** Runs one direction over x [T, B, I]: outputs [T, B, H] (in time order) and the final state. */
 function runDirection(step: Step, x: Tensor, state: Hidden, p: CellParams, reverse: boolean): { output: Tensor; state: Hidden } {
-  const xw = linear(x, p.wIh, p.bIh).unbind(0);
+  const xw = linear(x, p.wIh, p.bIh);
+  if (step === lstmStep && p.wHr === null) {
+    // One node for the whole layer where the native kernels apply (lstm-fused.ts); `composed`
+    // is the same layer step by step, for a createGraph backward.
+    const { h, c } = state;
+    const composed = () => {
+      const r = runSteps(step, xw, state, p, reverse);
+      return { output: r.output, h: r.state.h, c: r.state.c as Tensor };
+    };
+    const r = fusedLstmLayer(xw, h, c as Tensor, p.wHh, p.bHh, reverse, composed);
+    if (r !== null) return { output: r.output, state: { h: r.h, c: r.c } };
+  }
+  return runSteps(step, xw, state, p, reverse);
+}
+
+/** The composed recurrence over the input projection xw [T, B, G]. */
+function runSteps(step: Step, xwAll: Tensor, state: Hidden, p: CellParams, reverse: boolean): { output: Tensor; state: Hidden } {
+  const xw = xwAll.unbind(0);
   const outputs: Tensor[] = new Array(xw.length);
   for (let k = 0; k < xw.length; k++) {
     const t = reverse ? xw.length - 1 - k : k;
