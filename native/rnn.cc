@@ -5,11 +5,7 @@
 // within 2 ulp, as PyTorch's own vectorized Sleef kernels are not glibc's either).
 #include "rnn.h"
 
-// The gate loops select between the two arms of tanh and clamp exp's argument; with the
-// default -ftrapping-math GCC keeps such selects as branches and does not vectorize.
-// Nothing here reads floating-point exception flags.
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("no-trapping-math")
 #define TL_NO_ALIAS _Pragma("GCC ivdep")
 #else
 #define TL_NO_ALIAS
@@ -18,38 +14,15 @@
 #include <cstring>
 
 #include "parallel.h"
+#include "vec_math.h"
 
 namespace tl {
 namespace {
 
-// e^x for float, Cephes expf: x = n ln2 + r, e^r by a degree-6 polynomial, 2^n by the exponent bits.
-inline float exp_f(float x) {
-  x = x > 88.3762626647949f ? 88.3762626647949f : x;
-  x = x < -88.3762626647949f ? -88.3762626647949f : x;
-  // Round x*log2(e) to nearest with the 1.5 * 2^23 trick (vectorizes without SSE4.1 roundps).
-  float fx = x * 1.44269504088896341f + 12582912.0f;
-  fx -= 12582912.0f;
-  float r = x - fx * 0.693359375f;
-  r = r - fx * -2.12194440e-4f;
-  const float r2 = r * r;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r2 + r + 1.0f;
-  const int32_t n = static_cast<int32_t>(fx) + 127;
-  int32_t bits = n << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
-}
-
-inline float sigmoid_f(float x) { return 1.0f / (1.0f + exp_f(-x)); }
+TL_VECTORIZABLE_SELECTS inline float sigmoid_f(float x) { return 1.0f / (1.0f + exp_f(-x)); }
 
 // Cephes tanhf: an odd polynomial below |x| = 0.625, 1 - 2 / (e^2|x| + 1) above (no cancellation there).
-inline float tanh_f(float x) {
+TL_VECTORIZABLE_SELECTS inline float tanh_f(float x) {
   const float ax = x < 0 ? -x : x;
   const float z = x * x;
   float p = -5.70498872745e-3f;
@@ -69,7 +42,7 @@ inline double tanh_f(double x) { return std::tanh(x); }
 template <class T> T* ptr(const View& v) { return v.data == nullptr ? nullptr : reinterpret_cast<T*>(v.data) + v.offset; }
 
 template <class T>
-void forward_rows(int64_t b0, int64_t b1, int64_t H, const T* xg, const T* hg, const T* cx, T* hy, T* cy, T* ws) {
+TL_VECTORIZABLE_SELECTS void forward_rows(int64_t b0, int64_t b1, int64_t H, const T* xg, const T* hg, const T* cx, T* hy, T* cy, T* ws) {
   const int64_t G = 4 * H;
   for (int64_t b = b0; b < b1; b++) {
     const T* x = xg + b * G;
@@ -89,7 +62,7 @@ void forward_rows(int64_t b0, int64_t b1, int64_t H, const T* xg, const T* hg, c
 
 // DH / DC: whether dhy / dcy are given (template flags keep the loop free of branches).
 template <class T, bool DH, bool DC>
-void backward_rows(int64_t b0, int64_t b1, int64_t H, const T* dhy, const T* dcy, const T* ws, const T* cx, const T* cy,
+TL_VECTORIZABLE_SELECTS void backward_rows(int64_t b0, int64_t b1, int64_t H, const T* dhy, const T* dcy, const T* ws, const T* cx, const T* cy,
                    T* dg, T* dcx) {
   const int64_t G = 4 * H;
   for (int64_t b = b0; b < b1; b++) {
