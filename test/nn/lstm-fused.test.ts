@@ -77,11 +77,15 @@ test('nn.LSTM: double backward (createGraph) through the fused step', () => {
   torch.manualSeed(5);
   const lstm = new nn.LSTM(4, 5, 1).double();
   const x = torch.randn([3, 2, 4], { dtype: 'float64' }).requiresGrad_();
+  // A non-contiguous c0 (the layer takes a contiguous copy): its gradient flows through the copy.
+  const c0 = torch.randn([1, 5, 2], { dtype: 'float64' }).transpose(1, 2).requiresGrad_();
+  const h0 = torch.randn([1, 2, 5], { dtype: 'float64' }).requiresGrad_();
   const run = () => {
-    const [out] = lstm.forward(x);
-    const [gx] = torch.autograd.grad(out.pow(2).sum(), [x], { createGraph: true });
-    const [ggx] = torch.autograd.grad((gx as Tensor).pow(2).sum(), [x]);
-    return [gx as Tensor, ggx as Tensor];
+    assert.equal(c0.select(0, 0).isContiguous(), false);
+    const [out, [, c]] = lstm.forward(x, [h0, c0]);
+    const [gx, gc0] = torch.autograd.grad(out.pow(2).sum().add(c.sum()), [x, c0], { createGraph: true });
+    const [ggx, ggc0] = torch.autograd.grad((gx as Tensor).pow(2).sum().add((gc0 as Tensor).pow(2).sum()), [x, c0]);
+    return [gx, gc0, ggx, ggc0] as Tensor[];
   };
   assert.ok(maxRelDiff(run(), onJs(run)) < 1e-12);
 });

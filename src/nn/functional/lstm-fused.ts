@@ -38,8 +38,8 @@ interface Saved {
   k: LstmKernels;
   reverse: boolean;
   hasBias: boolean;
-  /** The same layer composed from differentiable ops (createGraph backward). */
-  composed: () => LstmLayerResult;
+  /** The same layer composed from differentiable ops on the node's own inputs (createGraph backward). */
+  composed: (xw: Tensor, h0: Tensor, c0: Tensor) => LstmLayerResult;
 }
 
 class FusedLstmLayerBackward extends Node {
@@ -53,7 +53,7 @@ class FusedLstmLayerBackward extends Node {
     const [xw, h0, c0, wHh, bias, ws, cs, out] = this.saved();
     const bHh = this.s.hasBias ? bias : null;
     const inputs = [xw, h0, c0, wHh, bHh];
-    if (isGradEnabled()) return this.differentiable(inputs, [gOut, ghT, gcT]);
+    if (isGradEnabled()) return this.differentiable(inputs, [gOut, ghT, gcT], () => this.s.composed(xw, h0, c0));
     const [T, B, H] = out.shape;
     const { k, reverse } = this.s;
     const dG = Tensor.emptyForOverwrite([T, B, 4 * H], out.dtype);
@@ -79,8 +79,8 @@ class FusedLstmLayerBackward extends Node {
   }
 
   /** createGraph: the composed layer's gradients, themselves differentiable. */
-  private differentiable(inputs: (Tensor | null)[], grads: (Tensor | null)[]): (Tensor | null)[] {
-    const r = enableGrad(this.s.composed);
+  private differentiable(inputs: (Tensor | null)[], grads: (Tensor | null)[], composed: () => LstmLayerResult): (Tensor | null)[] {
+    const r = enableGrad(composed);
     const outs: Tensor[] = [];
     const gs: Tensor[] = [];
     [r.output, r.h, r.c].forEach((o, i) => {
@@ -101,11 +101,11 @@ const dense = (t: Tensor | null): Tensor | null => (t === null || t.isContiguous
 /**
  * One direction of an LSTM layer over the input projection xw = x W_ih^T + b_ih [T, B, 4H]
  * from h0, c0 [B, H]; reverse runs the steps from T - 1 down. `composed` computes the same
- * with differentiable ops (used for createGraph backward). Null when the fused kernels do not
+ * with differentiable ops from the given xw, h0, c0 (used for createGraph backward). Null when the fused kernels do not
  * apply (another backend, dtype, layout): compose the layer then.
  */
 export function fusedLstmLayer(
-  xw: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, bHh: Tensor | null, reverse: boolean, composed: () => LstmLayerResult,
+  xw: Tensor, h0: Tensor, c0: Tensor, wHh: Tensor, bHh: Tensor | null, reverse: boolean, composed: Saved['composed'],
 ): LstmLayerResult | null {
   const k = kernels();
   const dtype = xw.dtype;

@@ -60,12 +60,11 @@ function runDirection(step: Step, x: Tensor, state: Hidden, p: CellParams, rever
   if (step === lstmStep && p.wHr === null) {
     // One node for the whole layer where the native kernels apply (lstm-fused.ts); `composed`
     // is the same layer step by step, for a createGraph backward.
-    const { h, c } = state;
-    const composed = () => {
-      const r = runSteps(step, xw, state, p, reverse);
+    const composed = (xwIn: Tensor, h0: Tensor, c0: Tensor) => {
+      const r = runSteps(step, xwIn, { h: h0, c: c0 }, p, reverse);
       return { output: r.output, h: r.state.h, c: r.state.c as Tensor };
     };
-    const r = fusedLstmLayer(xw, h, c as Tensor, p.wHh, p.bHh, reverse, composed);
+    const r = fusedLstmLayer(xw, state.h, state.c as Tensor, p.wHh, p.bHh, reverse, composed);
     if (r !== null) return { output: r.output, state: { h: r.h, c: r.c } };
   }
   return runSteps(step, xw, state, p, reverse);
