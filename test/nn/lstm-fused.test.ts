@@ -104,3 +104,18 @@ test('nn.LSTM bidirectional, batch_first, no bias, one step: matches the compose
     assert.ok(maxRelDiff(run(), onJs(run)) < 1e-5, JSON.stringify(opts));
   }
 });
+
+test('nn.LSTM: writing into the output in place leaves the gradients alone (as PyTorch, whose output is a stack)', () => {
+  torch.manualSeed(7);
+  const lstm = new nn.LSTM(3, 4);
+  const x = torch.randn(4, 2, 3).requiresGrad_();
+  const run = () => {
+    x.grad = null;
+    const [out, [h]] = lstm.forward(x);
+    const loss = h.pow(2).sum();
+    out.mul_(0);
+    loss.backward();
+    return [x.grad!];
+  };
+  assert.ok(maxRelDiff(run(), onJs(run)) < 1e-5);
+});

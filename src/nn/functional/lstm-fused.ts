@@ -139,10 +139,13 @@ export function fusedLstmLayer(
   // h_n and c_n are tensors of their own (PyTorch's are not views of the output).
   const hT = noGrad(() => out.select(0, last).clone());
   const cT = noGrad(() => cs.select(0, last).clone());
+  if (!needsGrad(x, h0, cx0, wHh, bHh)) return { output: out, h: hT, c: cT };
+  // Backward reads every step's h from `out`: the caller gets a copy, so that writing into
+  // the returned output in place (as PyTorch allows: its output is a stack of the steps) cannot
+  // change the gradients.
+  const output = noGrad(() => out.clone());
   const bias = bHh ?? Tensor.empty([0], dtype);
-  if (needsGrad(x, h0, cx0, wHh, bHh)) {
-    const node = new FusedLstmLayerBackward({ k, reverse, hasBias: bHh !== null, composed });
-    record(node, [x, h0, cx0, wHh, bHh], [out, hT, cT]).save(x, h0, cx0, wHh, bias, ws, cs, out);
-  }
-  return { output: out, h: hT, c: cT };
+  const node = new FusedLstmLayerBackward({ k, reverse, hasBias: bHh !== null, composed });
+  record(node, [x, h0, cx0, wHh, bHh], [output, hT, cT]).save(x, h0, cx0, wHh, bias, ws, cs, out);
+  return { output, h: hT, c: cT };
 }
