@@ -21,6 +21,7 @@
         "native/loss.cc",
         "native/norm.cc",
         "native/ternary.cc",
+        "native/rnn.cc",
         "native/random.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],

@@ -24,6 +24,7 @@
 #include "kernels.h"
 #include "ops.h"
 #include "parallel.h"
+#include "rnn.h"
 
 namespace {
 
@@ -653,6 +654,50 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, isa >= 0 && tl::set_isa(isa));
 }
 
+// ---- fused LSTM cell (native/rnn.cc) ----
+
+// True when v is a row-major contiguous [rows, cols] view.
+bool is_matrix(const View& v, int64_t rows, int64_t cols) {
+  return v.ndim == 2 && v.shape[0] == rows && v.shape[1] == cols && (rows <= 1 || v.strides[0] == cols) && (cols <= 1 || v.strides[1] == 1);
+}
+
+// meta: xg | hg | cx | hy | cy | ws  -> false when the dtypes are not float32/float64
+Napi::Value LstmCell(const Napi::CallbackInfo& info) {
+  TL_BEGIN(6);
+  TL_VIEW(xg, 0);
+  TL_VIEW(hg, 1);
+  TL_VIEW(cx, 2);
+  TL_VIEW(hy, 3);
+  TL_VIEW(cy, 4);
+  TL_VIEW(ws, 5);
+  const int64_t B = cx.ndim == 2 ? cx.shape[0] : -1, H = cx.ndim == 2 ? cx.shape[1] : -1;
+  if (!is_matrix(cx, B, H) || !is_matrix(xg, B, 4 * H) || !is_matrix(hg, B, 4 * H) || !is_matrix(hy, B, H) ||
+      !is_matrix(cy, B, H) || !is_matrix(ws, B, 4 * H))
+    return fail(env, "lstmCell: expected contiguous [B, 4H] gates and [B, H] states"), env.Undefined();
+  return Napi::Boolean::New(env, tl::lstm_cell(xg, hg, cx, hy, cy, ws));
+}
+
+// meta: hasDhy, hasDcy | [dhy] | [dcy] | ws | cx | cy | dgates | dcx  -> false as LstmCell
+Napi::Value LstmCellBackward(const Napi::CallbackInfo& info) {
+  TL_BEGIN(5);
+  const bool has_dhy = m.num() != 0, has_dcy = m.num() != 0;
+  const size_t first = (has_dhy ? 1 : 0) + (has_dcy ? 1 : 0);
+  if (info.Length() < first + 5) return fail(env, "missing arguments"), env.Undefined();
+  View dhy, dcy;
+  if (has_dhy && !read_view(env, m, info[0], dhy)) return env.Undefined();
+  if (has_dcy && !read_view(env, m, info[has_dhy ? 1 : 0], dcy)) return env.Undefined();
+  TL_VIEW(ws, first);
+  TL_VIEW(cx, first + 1);
+  TL_VIEW(cy, first + 2);
+  TL_VIEW(dgates, first + 3);
+  TL_VIEW(dcx, first + 4);
+  const int64_t B = cx.ndim == 2 ? cx.shape[0] : -1, H = cx.ndim == 2 ? cx.shape[1] : -1;
+  if (!is_matrix(cx, B, H) || !is_matrix(ws, B, 4 * H) || !is_matrix(cy, B, H) || !is_matrix(dgates, B, 4 * H) ||
+      !is_matrix(dcx, B, H) || (has_dhy && !is_matrix(dhy, B, H)) || (has_dcy && !is_matrix(dcy, B, H)))
+    return fail(env, "lstmCellBackward: expected contiguous [B, 4H] gates and [B, H] states"), env.Undefined();
+  return Napi::Boolean::New(env, tl::lstm_cell_backward(dhy, dcy, ws, cx, cy, dgates, dcx));
+}
+
 // Tensor buffers are ArrayBuffers that V8 callocs and frees by the hundred per training
 // step. With glibc's defaults a freed block at the top of the heap past 128 KB-2x the
 // current mmap threshold is returned to the OS (brk/munmap) and the next allocation
@@ -712,6 +757,8 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   fn("batchNormBackward", BatchNormBackward);
   fn("groupNorm", GroupNorm);
   fn("groupNormBackward", GroupNormBackward);
+  fn("lstmCell", LstmCell);
+  fn("lstmCellBackward", LstmCellBackward);
   return exports;
 }
 

@@ -63,6 +63,9 @@ export interface Addon {
     grad: TypedArray, x: TypedArray, mean: TypedArray, rstd: TypedArray, weight: TypedArray | undefined,
     gradInput: TypedArray | undefined, gradWeight: TypedArray | undefined, gradBias: TypedArray | undefined,
   ): boolean;
+  /** Fused LSTM cell (native/rnn.cc); absent from older builds and from the WebAssembly module. */
+  lstmCell?(xg: TypedArray, hg: TypedArray, cx: TypedArray, hy: TypedArray, cy: TypedArray, ws: TypedArray): boolean;
+  lstmCellBackward?(...buffers: TypedArray[]): boolean;
 }
 
 // ---- The metadata channel ----

@@ -6,6 +6,7 @@ import { cat, stack } from '../../ops/join.js';
 import { linear } from '../../ops/matmul.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { dropout } from './dropout.js';
+import { fusedLstmLayer } from './lstm-fused.js';
 
 export type RNNMode = 'LSTM' | 'GRU' | 'RNN_TANH' | 'RNN_RELU';
 
@@ -55,7 +56,23 @@ const STEPS: Record<RNNMode, Step> = { LSTM: lstmStep, GRU: gruStep, RNN_TANH: s
 
 /** Runs one direction over x [T, B, I]: outputs [T, B, H] (in time order) and the final state. */
 function runDirection(step: Step, x: Tensor, state: Hidden, p: CellParams, reverse: boolean): { output: Tensor; state: Hidden } {
-  const xw = linear(x, p.wIh, p.bIh).unbind(0);
+  const xw = linear(x, p.wIh, p.bIh);
+  if (step === lstmStep && p.wHr === null) {
+    // One node for the whole layer where the native kernels apply (lstm-fused.ts); `composed`
+    // is the same layer step by step, for a createGraph backward.
+    const composed = (xwIn: Tensor, h0: Tensor, c0: Tensor) => {
+      const r = runSteps(step, xwIn, { h: h0, c: c0 }, p, reverse);
+      return { output: r.output, h: r.state.h, c: r.state.c as Tensor };
+    };
+    const r = fusedLstmLayer(xw, state.h, state.c as Tensor, p.wHh, p.bHh, reverse, composed);
+    if (r !== null) return { output: r.output, state: { h: r.h, c: r.c } };
+  }
+  return runSteps(step, xw, state, p, reverse);
+}
+
+/** The composed recurrence over the input projection xw [T, B, G]. */
+function runSteps(step: Step, xwAll: Tensor, state: Hidden, p: CellParams, reverse: boolean): { output: Tensor; state: Hidden } {
+  const xw = xwAll.unbind(0);
   const outputs: Tensor[] = new Array(xw.length);
   for (let k = 0; k < xw.length; k++) {
     const t = reverse ? xw.length - 1 - k : k;
