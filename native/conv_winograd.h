@@ -21,8 +21,9 @@ struct WinogradWeight {
 
 // Worth it (and applicable): enough channels on both sides that the 16 GEMMs (M = O,
 // K = C) run near the micro-kernel's speed and the transforms are a small share.
+// Planes below 7x7 (a handful of 2x2 tiles) gain little and keep im2col's summation order.
 inline bool winograd_worth(int64_t C, int64_t O, int64_t oH, int64_t oW) {
-  return C >= 16 && O >= 16 && oH >= 2 && oW >= 2;
+  return C >= 16 && O >= 16 && oH >= 7 && oW >= 7;
 }
 
 // out (contiguous [N, O, oH, oW]) = conv(x, w) + bias with 3x3 taps, stride 1,
