@@ -49,6 +49,10 @@ async function main(): Promise<void> {
       '/torchlette.wasm': join(ROOT, 'prebuilds', 'wasm', 'torchlette.wasm'),
       '/torchlette-threads.wasm': join(ROOT, 'prebuilds', 'wasm', 'torchlette-threads.wasm'),
     };
+    // the relaxed-SIMD builds where they were built (the page loads them where Chromium has relaxed SIMD, as Node does)
+    for (const f of ['torchlette-relaxed.wasm', 'torchlette-threads-relaxed.wasm']) {
+      if (existsSync(join(ROOT, 'prebuilds', 'wasm', f))) served[`/${f}`] = join(ROOT, 'prebuilds', 'wasm', f);
+    }
     if (workload === 'mlp' || workload === 'lenet') {
       for (const f of FASHION_FILES) {
         const at = join(dir, f.replace(/\.gz$/, ''));
