@@ -48,7 +48,8 @@ async function run(req: RunRequest): Promise<RunResult> {
       if (req.env.TORCHLETTE_BACKEND === 'wasm') await torch.backends.loadWasm({
           single: '/torchlette.wasm',
           threads: '/torchlette-threads.wasm',
-          relaxed: { single: '/torchlette-relaxed.wasm', threads: '/torchlette-threads-relaxed.wasm' },
+          // TORCHLETTE_WASM_RELAXED=0 (A/B runs): the builds without relaxed SIMD, as in Node
+          ...(req.env.TORCHLETTE_WASM_RELAXED === '0' ? {} : { relaxed: { single: '/torchlette-relaxed.wasm', threads: '/torchlette-threads-relaxed.wasm' } }),
         });
       await import('../torchlette.js');
       return { lines, info: { ...torch.backends.info(), hardwareConcurrency: cores } };
