@@ -10,7 +10,10 @@
 // (written like this one) all ran at ~40.7 GFLOP/s and 6x8 at 39.2 (V8 11.3, Xeon with
 // 48 KiB L1d, loaded machine): each 4 multiply-adds are an f32x4.mul and an f32x4.add,
 // and those two ops per 4 MACs saturate the FP ports; there is no FMA before relaxed
-// SIMD. KC 256/384/512 x NC 256/512/1024 were within 1% at n = 1024, and touching C
+// SIMD. The relaxed-SIMD build (one f32x4.relaxed_madd, lowered by V8 to one FMA) runs
+// 14-16% faster at n = 1024 on one thread (Node 20, GFLOP per CPU-second: 43.6 vs 38.3,
+// loaded machine), close to this CPU's 128-bit FMA peak (2 FMAs a cycle): a larger tile
+// would not raise it. KC 256/384/512 x NC 256/512/1024 were within 1% at n = 1024, and touching C
 // early (a prefetch) changed nothing. At n = 1024 the kernel runs at that peak; packing
 // costs ~5%.
 //
@@ -44,7 +47,7 @@ namespace wasm {
 // hoists every load of the unrolled steps to the top and V8 spills accumulators).
 // clang 19 (the relaxed-SIMD build) cannot take a v128 from inline assembly ("Do not know
 // how to split the result"), and folds the constant offsets into the loads itself.
-#if defined(__wasm_relaxed_simd__)
+#if defined(__wasm_relaxed_simd__) || __clang_major__ >= 19
 #define TL_LOADV(r, p, off) r = wasm_v128_load(reinterpret_cast<const char*>(p) + (off))
 #define TL_SPLAT(r, p, off) r = wasm_v128_load32_splat(reinterpret_cast<const char*>(p) + (off))
 #else

@@ -11,8 +11,8 @@ import type { Backend } from '../../src/backend/backend.js';
 import { backendInfo, jsBackend, nativeAddon, nativeBackend, wasmAddon, wasmBackend } from '../../src/backend/index.js';
 import { wasmPath } from '../../src/backend/wasm/load.js';
 // Node 20 has relaxed SIMD (behind the flag load.ts sets): the relaxed builds are loaded where
-// they were built (clang++-19), and TORCHLETTE_WASM_RELAXED=0 picks the others.
-const RELAXED = existsSync(wasmPath(false, true));
+// they were built (clang++-19), and TORCHLETTE_WASM_RELAXED=0 (the wasm1 test pass) picks the others.
+const RELAXED = process.env.TORCHLETTE_WASM_RELAXED !== '0' && existsSync(wasmPath(false, true));
 const WASM_PATH = wasmPath(false, RELAXED);
 const WASM_THREADS_PATH = wasmPath(true, RELAXED);
 
