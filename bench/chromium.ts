@@ -49,6 +49,10 @@ async function main(): Promise<void> {
       '/torchlette.wasm': join(ROOT, 'prebuilds', 'wasm', 'torchlette.wasm'),
       '/torchlette-threads.wasm': join(ROOT, 'prebuilds', 'wasm', 'torchlette-threads.wasm'),
     };
+    // the relaxed-SIMD builds where they were built (the page loads them where Chromium has relaxed SIMD, as Node does)
+    for (const f of ['torchlette-relaxed.wasm', 'torchlette-threads-relaxed.wasm']) {
+      if (existsSync(join(ROOT, 'prebuilds', 'wasm', f))) served[`/${f}`] = join(ROOT, 'prebuilds', 'wasm', f);
+    }
     if (workload === 'mlp' || workload === 'lenet') {
       for (const f of FASHION_FILES) {
         const at = join(dir, f.replace(/\.gz$/, ''));
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
       await page.goto(`${server.url}/index.html`);
       await page.waitForFunction(() => 'benchRun' in globalThis, undefined, { timeout: 60_000 });
       const env: Record<string, string> = { FASHION_MNIST_DIR: FASHION_DIR };
-      for (const k of ['TORCHLETTE_BACKEND', 'TORCHLETTE_THREADS']) if (process.env[k]) env[k] = process.env[k]!;
+      for (const k of ['TORCHLETTE_BACKEND', 'TORCHLETTE_THREADS', 'TORCHLETTE_WASM_RELAXED']) if (process.env[k]) env[k] = process.env[k]!;
       // as in Node, where the wasm backend's threads default to the cores this process may use
       env.TORCHLETTE_THREADS ??= String(availableParallelism());
       const req: RunRequest = { framework, args: framework === 'tfjs' ? [runner.slice(5), workload, ...(arg ? [arg] : [])] : [workload, ...(arg ? [arg] : [])], env, files };

@@ -6,6 +6,13 @@
 //   torchlette-threads.wasm  wasm threads: atomics, an imported shared memory, workers
 //                            (wasm/parallel_threads.cc) and a locking malloc
 //                            (wasm/malloc_threads.cc: wasi-libc here has no threads)
+// and, when a clang that emits the final relaxed-SIMD opcodes is found (clang++-19; clang
+// 14's -mrelaxed-simd emits pre-standard ones no engine accepts; CXX_RELAXED overrides
+// it), the same two with the GEMM micro-kernels (wasm/gemm_simd128.cc) compiled for
+// relaxed SIMD (f32x4.relaxed_madd: one FMA instead of a mul and an add):
+//   torchlette-relaxed.wasm, torchlette-threads-relaxed.wasm
+// Only that file differs: every other object is the same one, linked into both. The
+// loader takes a relaxed build where the engine validates relaxed SIMD.
 // The files ship in the npm package (`npm pack` runs this through prepack), so
 // installing torchlette never needs this compiler; src/backend/wasm/load.ts loads
 // the threaded one where SharedArrayBuffer exists, else the other.
@@ -53,10 +60,12 @@ const LDFLAGS = [
   '-Wl,-z,stack-size=1048576',
   '-Wl,--max-memory=4294967296', // wasm32's whole address space: large conv layers
 ];
-const VARIANTS = [
-  { file: 'torchlette.wasm', sources: sources.filter((f) => !THREADS_ONLY.has(f)), cxxflags: [], ldflags: [] },
+// The two builds' compile flags and link flags; each links the objects of `sources`.
+const FLAVORS = [
+  { name: 'serial', file: 'torchlette', sources: sources.filter((f) => !THREADS_ONLY.has(f)), cxxflags: [], ldflags: [] },
   {
-    file: 'torchlette-threads.wasm',
+    name: 'threads',
+    file: 'torchlette-threads',
     sources: sources.filter((f) => !SERIAL_ONLY.has(f)),
     cxxflags: ['-matomics', '-mbulk-memory', '-mmutable-globals'],
     ldflags: [
@@ -71,9 +80,13 @@ const VARIANTS = [
     ],
   },
 ];
+// The file compiled a second time, for relaxed SIMD, by the relaxed compiler (-mcpu=mvp:
+// no feature beyond what the other objects use, apart from SIMD).
+const RELAXED_SOURCE = 'native/wasm/gemm_simd128.cc';
+const RELAXED_FLAGS = ['-mcpu=mvp', '-msimd128', '-mrelaxed-simd'];
+const objDir = join(root, 'build', 'wasm-obj');
 
-function findCompiler() {
-  const candidates = process.env.CXX ? [process.env.CXX] : ['clang++', 'clang++-19', 'clang++-16', 'clang++-15', 'clang++-14'];
+function findCompiler(candidates) {
   for (const c of candidates) {
     const r = spawnSync(c, ['--version'], { encoding: 'utf8' });
     if (r.status === 0) return c;
@@ -83,13 +96,14 @@ function findCompiler() {
 
 function stamp(cxx) {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ cxx, CXXFLAGS, LDFLAGS, sources, VARIANTS }));
+  h.update(JSON.stringify({ cxx, relaxedCxx, CXXFLAGS, LDFLAGS, sources, FLAVORS, RELAXED_FLAGS }));
   const headers = readdirSync(join(root, 'native')).filter((f) => /\.(h|inc)$/.test(f)).sort().map((f) => join('native', f));
   for (const f of [...sources, ...headers, 'scripts/build-wasm.mjs']) h.update(f).update(readFileSync(join(root, f)));
   return h.digest('hex');
 }
 
-const cxx = findCompiler();
+const cxx = findCompiler(process.env.CXX ? [process.env.CXX] : ['clang++', 'clang++-19', 'clang++-16', 'clang++-15', 'clang++-14']);
+const relaxedCxx = findCompiler(process.env.CXX_RELAXED ? [process.env.CXX_RELAXED] : ['clang++-19']);
 if (!cxx) {
   const msg = 'build-wasm: no clang++ found (Debian: apt-get install clang lld wasi-libc libc++-dev-wasm32 libclang-rt-dev-wasm32)';
   if (args.has('--if-possible')) {
@@ -111,49 +125,83 @@ if (!sysroot) {
 }
 
 const want = stamp(cxx);
-const outs = VARIANTS.map((v) => join(outDir, v.file));
-if (!args.has('--force') && outs.every((o) => existsSync(o)) && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === want) {
-  console.log(`build-wasm: ${outs.join(', ')} up to date`);
+const relaxedOut = (f) => `${f.file}-relaxed.wasm`;
+const outputs = FLAVORS.flatMap((f) => [`${f.file}.wasm`, ...(relaxedCxx ? [relaxedOut(f)] : [])]).map((f) => join(outDir, f));
+if (!args.has('--force') && outputs.every((o) => existsSync(o)) && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === want) {
+  console.log(`build-wasm: ${outputs.join(', ')} up to date`);
   process.exit(0);
 }
 
 mkdirSync(outDir, { recursive: true });
 mkdirSync(dirname(stampPath), { recursive: true });
 rmSync(stampPath, { force: true });
-// Built next to the old files and renamed over them when they load: a process starting
-// meanwhile (tests) reads an old module or a new one, never half a file. The two
-// variants compile at once (two clang processes).
+// Without the relaxed compiler, an older relaxed build would be loaded with new sources.
+if (!relaxedCxx) for (const f of FLAVORS) rmSync(join(outDir, relaxedOut(f)), { force: true });
+
+function run(compiler, cmdArgs, cwd = root) {
+  return new Promise((done) => {
+    const child = spawn(compiler, cmdArgs, { cwd, stdio: 'inherit' });
+    child.on('error', (e) => done(e.message));
+    child.on('exit', (code, signal) => done(code === 0 ? null : `${compiler} failed (${code ?? signal})`));
+  });
+}
+const fail = (error) => {
+  console.error(`build-wasm: ${error}`);
+  process.exit(1);
+};
+
+// Objects first (each flavor's sources in one clang process; the two flavors at once),
+// then the links. Outputs are built next to the old files and renamed over them when
+// they load: a process starting meanwhile (tests) reads an old module or a new one,
+// never half a file.
 const t0 = Date.now();
-const built = await Promise.all(
-  VARIANTS.map(
-    (v) =>
-      new Promise((done) => {
-        const out = join(outDir, v.file);
-        const tmp = `${out}.tmp`;
-        const cmd = [...CXXFLAGS, ...v.cxxflags, `--sysroot=${sysroot}`, ...LDFLAGS, ...v.ldflags, ...v.sources, '-o', tmp];
-        const child = spawn(cxx, cmd, { cwd: root, stdio: 'inherit' });
-        child.on('error', (e) => done({ out, tmp, error: e.message }));
-        child.on('exit', (code, signal) => done({ out, tmp, error: code === 0 ? null : `${cxx} failed (${code ?? signal})` }));
-      }),
-  ),
+const objOf = (f, src) => join(objDir, f.name, src.replace(/^.*\//, '').replace(/\.cc$/, '.o'));
+const compiled = await Promise.all(
+  FLAVORS.map(async (f) => {
+    const dir = join(objDir, f.name);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const flags = [...CXXFLAGS.map((x) => (x === '-Inative' ? `-I${join(root, 'native')}` : x)), ...f.cxxflags, `--sysroot=${sysroot}`];
+    return (
+      (await run(cxx, [...flags, '-c', ...f.sources.map((s) => join(root, s))], dir)) ??
+      (relaxedCxx ? await run(relaxedCxx, [...flags, ...RELAXED_FLAGS, '-c', join(root, RELAXED_SOURCE), '-o', join(dir, 'relaxed.o')]) : null)
+    );
+  }),
 );
+if (compiled.some(Boolean)) fail(compiled.find(Boolean));
+
+const links = FLAVORS.flatMap((f) => {
+  const objs = f.sources.map((s) => objOf(f, s));
+  const relaxedObjs = objs.map((o) => (o === objOf(f, RELAXED_SOURCE) ? join(objDir, f.name, 'relaxed.o') : o));
+  return [
+    { out: join(outDir, `${f.file}.wasm`), objs, ldflags: f.ldflags },
+    ...(relaxedCxx ? [{ out: join(outDir, relaxedOut(f)), objs: relaxedObjs, ldflags: f.ldflags, relaxed: true }] : []),
+  ];
+});
+const built = [];
+for (const l of links) {
+  const tmp = `${l.out}.tmp`;
+  // clang 14's wasm-ld reads clang 19's relaxed object (the instructions are opaque to it).
+  const error = await run(cxx, ['--target=wasm32-wasi', `--sysroot=${sysroot}`, ...LDFLAGS, ...l.ldflags, ...l.objs, '-o', tmp]);
+  built.push({ ...l, tmp, error });
+}
+// Check that each compiles here before stamping it (the relaxed ones with Node's flag, as
+// src/platform/node/addon.ts sets it).
+if (relaxedCxx) (await import('node:v8')).setFlagsFromString('--experimental-wasm-relaxed-simd');
 for (const b of built) {
-  if (!b.error) {
-    // Check that it compiles here before stamping it.
-    try {
-      new WebAssembly.Module(readFileSync(b.tmp));
-    } catch (e) {
-      b.error = `${b.tmp} does not compile in this Node: ${e.message}`;
-    }
+  if (b.error) continue;
+  try {
+    new WebAssembly.Module(readFileSync(b.tmp));
+  } catch (e) {
+    b.error = `${b.tmp} does not compile in this Node: ${e.message}`;
   }
 }
 const failed = built.find((b) => b.error);
 if (failed) {
   for (const b of built) rmSync(b.tmp, { force: true });
-  console.error(`build-wasm: ${failed.error}`);
-  process.exit(1);
+  fail(failed.error);
 }
 for (const b of built) renameSync(b.tmp, b.out);
 writeFileSync(stampPath, want);
 const sizes = built.map((b) => `${b.out} (${(readFileSync(b.out).length / 1024).toFixed(0)} KB)`).join(', ');
-console.log(`build-wasm: ${sizes} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+console.log(`build-wasm: ${sizes} in ${((Date.now() - t0) / 1000).toFixed(1)} s${relaxedCxx ? '' : ' (no clang++-19: no relaxed-SIMD builds)'}`);

@@ -11,8 +11,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const runner = join(dirname(fileURLToPath(import.meta.url)), 'run-tests.mjs');
-// wasm runs the threaded WebAssembly build (worker threads); wasm1 the single-threaded
-// one (TORCHLETTE_WASM_THREADS=0: runtimes without SharedArrayBuffer), kernel tests only.
+// wasm runs the threaded WebAssembly build (worker threads; its relaxed-SIMD build where
+// it was built); wasm1 the single-threaded one (TORCHLETTE_WASM_THREADS=0: runtimes without
+// SharedArrayBuffer) without relaxed SIMD (TORCHLETTE_WASM_RELAXED=0: engines without it),
+// kernel tests only: both GEMM micro-kernel variants are tested.
 const backends = (process.env.TORCHLETTE_TEST_BACKENDS ?? 'native,js,wasm,wasm1').split(',').map((b) => b.trim()).filter(Boolean);
 // test/browser drives Chromium and picks its backends itself: native pass only.
 const EXCLUDE = { js: 'test/backend/,test/package/,test/browser/,test/vision/models-all', wasm: 'test/package/,test/browser/,test/vision/models-all' };
@@ -31,7 +33,7 @@ for (const backend of backends) {
     env: {
       ...process.env,
       TORCHLETTE_BACKEND: wasm1 ? 'wasm' : backend,
-      ...(wasm1 ? { TORCHLETTE_WASM_THREADS: '0' } : {}),
+      ...(wasm1 ? { TORCHLETTE_WASM_THREADS: '0', TORCHLETTE_WASM_RELAXED: '0' } : {}),
       ...(EXCLUDE[backend] ? { TORCHLETTE_TEST_EXCLUDE: EXCLUDE[backend] } : {}),
     },
   });

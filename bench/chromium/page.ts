@@ -45,7 +45,12 @@ async function run(req: RunRequest): Promise<RunResult> {
   const cores = (globalThis as unknown as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
   try {
     if (req.framework === 'torchlette') {
-      if (req.env.TORCHLETTE_BACKEND === 'wasm') await torch.backends.loadWasm({ single: '/torchlette.wasm', threads: '/torchlette-threads.wasm' });
+      if (req.env.TORCHLETTE_BACKEND === 'wasm') await torch.backends.loadWasm({
+          single: '/torchlette.wasm',
+          threads: '/torchlette-threads.wasm',
+          // TORCHLETTE_WASM_RELAXED=0 (A/B runs): the builds without relaxed SIMD, as in Node
+          ...(req.env.TORCHLETTE_WASM_RELAXED === '0' ? {} : { relaxed: { single: '/torchlette-relaxed.wasm', threads: '/torchlette-threads-relaxed.wasm' } }),
+        });
       await import('../torchlette.js');
       return { lines, info: { ...torch.backends.info(), hardwareConcurrency: cores } };
     }

@@ -10,7 +10,10 @@
 // (written like this one) all ran at ~40.7 GFLOP/s and 6x8 at 39.2 (V8 11.3, Xeon with
 // 48 KiB L1d, loaded machine): each 4 multiply-adds are an f32x4.mul and an f32x4.add,
 // and those two ops per 4 MACs saturate the FP ports; there is no FMA before relaxed
-// SIMD. KC 256/384/512 x NC 256/512/1024 were within 1% at n = 1024, and touching C
+// SIMD. The relaxed-SIMD build (one f32x4.relaxed_madd, lowered by V8 to one FMA) runs
+// 14-16% faster at n = 1024 on one thread (Node 20, GFLOP per CPU-second: 43.6 vs 38.3,
+// loaded machine), close to this CPU's 128-bit FMA peak (2 FMAs a cycle): a larger tile
+// would not raise it. KC 256/384/512 x NC 256/512/1024 were within 1% at n = 1024, and touching C
 // early (a prefetch) changed nothing. At n = 1024 the kernel runs at that peak; packing
 // costs ~5%.
 //
@@ -21,6 +24,18 @@
 
 #include <cstdint>
 
+// x * y + acc. The relaxed-SIMD build (scripts/build-wasm.mjs's *-relaxed.wasm, compiled
+// with -mrelaxed-simd) uses f32x4.relaxed_madd, which V8 lowers to one FMA instruction
+// where the CPU has FMA (the same on one machine in Node and in a page): half the
+// arithmetic ops of a mul and an add, and one rounding instead of two.
+#if defined(__wasm_relaxed_simd__)
+#define TL_MADDF(x, y, acc) wasm_f32x4_relaxed_madd(x, y, acc)
+#define TL_MADDD(x, y, acc) wasm_f64x2_relaxed_madd(x, y, acc)
+#else
+#define TL_MADDF(x, y, acc) wasm_f32x4_add(acc, wasm_f32x4_mul(x, y))
+#define TL_MADDD(x, y, acc) wasm_f64x2_add(acc, wasm_f64x2_mul(x, y))
+#endif
+
 namespace tl {
 namespace wasm {
 
@@ -30,14 +45,21 @@ namespace wasm {
 // 16 SIMD multiplies and adds for the same ports). With the k loop left rolled V8
 // keeps all 8 accumulators, both b vectors and the splat in registers (unrolled, clang
 // hoists every load of the unrolled steps to the top and V8 spills accumulators).
+// clang 19 (the relaxed-SIMD build) cannot take a v128 from inline assembly ("Do not know
+// how to split the result"), and folds the constant offsets into the loads itself.
+#if defined(__wasm_relaxed_simd__) || __clang_major__ >= 19
+#define TL_LOADV(r, p, off) r = wasm_v128_load(reinterpret_cast<const char*>(p) + (off))
+#define TL_SPLAT(r, p, off) r = wasm_v128_load32_splat(reinterpret_cast<const char*>(p) + (off))
+#else
 #define TL_LOADV(r, p, off) __asm__("local.get %1\n\tv128.load " #off "\n\tlocal.set %0" : "=r"(r) : "r"(p))
 #define TL_SPLAT(r, p, off) __asm__("local.get %1\n\tv128.load32_splat " #off "\n\tlocal.set %0" : "=r"(r) : "r"(p))
-#define TL_ROW(i, off)                                          \
-  {                                                             \
-    v128_t ai;                                                  \
-    TL_SPLAT(ai, a, off);                                       \
-    c##i##0 = wasm_f32x4_add(c##i##0, wasm_f32x4_mul(ai, b0));  \
-    c##i##1 = wasm_f32x4_add(c##i##1, wasm_f32x4_mul(ai, b1));  \
+#endif
+#define TL_ROW(i, off)              \
+  {                                 \
+    v128_t ai;                      \
+    TL_SPLAT(ai, a, off);           \
+    c##i##0 = TL_MADDF(ai, b0, c##i##0); \
+    c##i##1 = TL_MADDF(ai, b1, c##i##1); \
   }
 
 void sgemm_4x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) {
@@ -77,17 +99,17 @@ void dgemm_4x4(int64_t k, const double* a, const double* b, double* c, int64_t l
     const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 2);
     v128_t ai;
     ai = wasm_v128_load64_splat(a + 0);
-    c00 = wasm_f64x2_add(c00, wasm_f64x2_mul(ai, b0));
-    c01 = wasm_f64x2_add(c01, wasm_f64x2_mul(ai, b1));
+    c00 = TL_MADDD(ai, b0, c00);
+    c01 = TL_MADDD(ai, b1, c01);
     ai = wasm_v128_load64_splat(a + 1);
-    c10 = wasm_f64x2_add(c10, wasm_f64x2_mul(ai, b0));
-    c11 = wasm_f64x2_add(c11, wasm_f64x2_mul(ai, b1));
+    c10 = TL_MADDD(ai, b0, c10);
+    c11 = TL_MADDD(ai, b1, c11);
     ai = wasm_v128_load64_splat(a + 2);
-    c20 = wasm_f64x2_add(c20, wasm_f64x2_mul(ai, b0));
-    c21 = wasm_f64x2_add(c21, wasm_f64x2_mul(ai, b1));
+    c20 = TL_MADDD(ai, b0, c20);
+    c21 = TL_MADDD(ai, b1, c21);
     ai = wasm_v128_load64_splat(a + 3);
-    c30 = wasm_f64x2_add(c30, wasm_f64x2_mul(ai, b0));
-    c31 = wasm_f64x2_add(c31, wasm_f64x2_mul(ai, b1));
+    c30 = TL_MADDD(ai, b0, c30);
+    c31 = TL_MADDD(ai, b1, c31);
     a += 4;
     b += 4;
   }
@@ -143,4 +165,9 @@ void pack_b8t(float* dst, const float* B, int64_t csb, int64_t kc) {
 
 }  // namespace wasm
 }  // namespace tl
+
+#if defined(__wasm_relaxed_simd__)
+// Present only in the relaxed-SIMD build: how src/backend/wasm/load.ts tells which it loaded.
+extern "C" __attribute__((export_name("tl_relaxed_simd"), visibility("default"))) int32_t tl_relaxed_simd() { return 1; }
+#endif
 #endif

@@ -10,8 +10,11 @@ import { describe, test } from 'node:test';
 import type { Backend } from '../../src/backend/backend.js';
 import { backendInfo, jsBackend, nativeAddon, nativeBackend, wasmAddon, wasmBackend } from '../../src/backend/index.js';
 import { wasmPath } from '../../src/backend/wasm/load.js';
-const WASM_PATH = wasmPath();
-const WASM_THREADS_PATH = wasmPath(true);
+// Node 20 has relaxed SIMD (behind the flag load.ts sets): the relaxed builds are loaded where
+// they were built (clang++-19), and TORCHLETTE_WASM_RELAXED=0 (the wasm1 test pass) picks the others.
+const RELAXED = process.env.TORCHLETTE_WASM_RELAXED !== '0' && existsSync(wasmPath(false, true));
+const WASM_PATH = wasmPath(false, RELAXED);
+const WASM_THREADS_PATH = wasmPath(true, RELAXED);
 
 const KERNELS: Record<Exclude<keyof Backend, 'name'>, true> = {
   unary: true, binary: true, ternary: true, where: true, copy: true, fill: true, randomFill: true, reduce: true, variance: true, cumulative: true,
@@ -95,6 +98,12 @@ describe('backend selection', () => {
     const { info } = probe({ TORCHLETTE_BACKEND: 'wasm', TORCHLETTE_WASM_THREADS: '0' });
     assert.equal(info.wasm?.path, WASM_PATH);
     assert.equal(info.numThreads, 1);
+  });
+
+  test('TORCHLETTE_WASM_RELAXED=0 selects the build without relaxed SIMD', { skip: existsSync(WASM_PATH) ? false : `no ${WASM_PATH} (npm run build:wasm)` }, () => {
+    const { info } = probe({ TORCHLETTE_BACKEND: 'wasm', TORCHLETTE_WASM_THREADS: '0', TORCHLETTE_WASM_RELAXED: '0' });
+    assert.equal(info.wasm?.path, wasmPath());
+    assert.doesNotMatch(info.wasm?.why ?? '', /relaxed/);
   });
 
   test('an unknown TORCHLETTE_BACKEND is an error', () => {

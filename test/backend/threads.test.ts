@@ -8,7 +8,7 @@ import { after, describe, test } from 'node:test';
 import { backendInfo, getNumThreads, setNumThreads } from '../../src/backend/index.js';
 import { addon, assertArraysClose, EXACT, js, native, outFor, randomView, rng, skipNative, testingWasm } from './helpers.js';
 
-const singleWasm = testingWasm && !backendInfo().wasm?.path.endsWith('torchlette-threads.wasm');
+const singleWasm = testingWasm && !/torchlette-threads(-relaxed)?\.wasm$/.test(backendInfo().wasm?.path ?? '');
 
 describe('native thread pool', { skip: skipNative || (singleWasm && 'the single-threaded WebAssembly build') }, () => {
   const initial = getNumThreads();

@@ -12,7 +12,7 @@ import type { Plugin } from 'esbuild';
 import type { Page } from 'playwright-core';
 import type { LoopResult } from './programs/train-loop.js';
 import type { ThreadsRun } from './page/entry.js';
-import { browserSkip, ROOT, startSession, type Session } from './harness.js';
+import { browserSkip, ROOT, startSession, WASM_RELAXED, type Session } from './harness.js';
 
 const skip = browserSkip();
 const HERE = join(ROOT, 'test', 'browser');
@@ -129,11 +129,11 @@ describe('torchlette in headless Chromium', { skip }, () => {
     test(`threaded wasm, ${where === 'inPage' ? 'in the page' : 'in a module Worker'}: 2 threads, every loss equals Node's 2-thread run bit for bit`, async () => {
       const p = await freshPage(true);
       const got = await threadsRun(p.page, where);
-      assert.equal(got.info.wasm?.path, '/torchlette-threads.wasm');
+      assert.equal(got.info.wasm?.path, WASM_RELAXED ? '/torchlette-threads-relaxed.wasm' : '/torchlette-threads.wasm');
       assert.equal(got.defaultThreads, got.hardwareConcurrency, 'threads by default: navigator.hardwareConcurrency');
       assert.equal(got.info.numThreads, 2);
       // no "(1 of 2 workers started …)" or "(a worker failed …)": the workers were up before the loop ran
-      assert.equal(got.info.wasm?.why, 'the WebAssembly build of the native kernels, with worker threads');
+      assert.equal(got.info.wasm?.why, `the WebAssembly build of the native kernels${WASM_RELAXED ? ' for relaxed SIMD (FMA)' : ''}, with worker threads`);
       assertSameRun(got, await node.wasm2!, `threaded wasm ${where}`);
       if (where === 'inPage') {
         // 4 threads asked for, 2 new workers not started yet: the kernels run on the threads that are up
@@ -147,7 +147,7 @@ describe('torchlette in headless Chromium', { skip }, () => {
     const p = await freshPage(false);
     assert.equal(await p.page.evaluate(() => (globalThis as unknown as { torchletteTest: { crossOriginIsolated: boolean } }).torchletteTest.crossOriginIsolated), false);
     const got = await threadsRun(p.page, 'inPage');
-    assert.equal(got.info.wasm?.path, '/torchlette.wasm');
+    assert.equal(got.info.wasm?.path, WASM_RELAXED ? '/torchlette-relaxed.wasm' : '/torchlette.wasm');
     assert.equal(got.info.numThreads, 1);
     assert.match(got.info.wasm?.why ?? '', /\(one thread: the page is not cross-origin isolated, so it has no SharedArrayBuffer: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp/);
     assertSameRun(got, await node.wasm!, 'single-threaded wasm in a page without COOP/COEP');

@@ -19,6 +19,14 @@ import { startServer } from '../../scripts/web-server.mjs';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const WASM_FILE = join(ROOT, 'prebuilds', 'wasm', 'torchlette.wasm');
 export const WASM_THREADS_FILE = join(ROOT, 'prebuilds', 'wasm', 'torchlette-threads.wasm');
+/**
+ * Whether the relaxed-SIMD builds exist (scripts/build-wasm.mjs makes them with clang++-19):
+ * Node then loads them, and so must the pages whose results are compared with Node's.
+ */
+export const WASM_RELAXED = existsSync(join(ROOT, 'prebuilds', 'wasm', 'torchlette-relaxed.wasm'));
+const RELAXED_FILES = WASM_RELAXED
+  ? { '/torchlette-relaxed.wasm': join(ROOT, 'prebuilds', 'wasm', 'torchlette-relaxed.wasm'), '/torchlette-threads-relaxed.wasm': join(ROOT, 'prebuilds', 'wasm', 'torchlette-threads-relaxed.wasm') }
+  : {};
 export const CHROMIUM = process.env.TORCHLETTE_CHROMIUM ?? '/usr/bin/chromium';
 
 /** false, or why the browser tests are skipped (only ever by TORCHLETTE_SKIP_BROWSER=1). Throws when chromium is missing. */
@@ -51,7 +59,8 @@ export interface Session {
 
 /**
  * Bundles `entries` ({ 'name': sourcePath } → /name.js) into a temporary folder next to the
- * given `html` pages and serves them, plus /torchlette.wasm, /torchlette-threads.wasm and
+ * given `html` pages and serves them, plus /torchlette.wasm, /torchlette-threads.wasm (and their
+ * -relaxed builds where they exist) and
  * anything in `files`, twice: crossOriginIsolated (COOP/COEP) and not.
  */
 export async function startSession(opts: {
@@ -63,7 +72,7 @@ export async function startSession(opts: {
   const dir = mkdtempSync(join(tmpdir(), 'torchlette-browser-'));
   for (const [name, text] of Object.entries(opts.html)) writeFileSync(join(dir, name), text);
   await bundle({ entryPoints: opts.entries, outdir: dir, plugins: opts.plugins });
-  const served = { mounts: { '/': dir }, files: { '/torchlette.wasm': WASM_FILE, '/torchlette-threads.wasm': WASM_THREADS_FILE, ...opts.files } };
+  const served = { mounts: { '/': dir }, files: { '/torchlette.wasm': WASM_FILE, '/torchlette-threads.wasm': WASM_THREADS_FILE, ...RELAXED_FILES, ...opts.files } };
   const server = await startServer(served);
   const plain = await startServer({ ...served, isolate: false });
   const browser = await chromium.launch({

@@ -9,7 +9,7 @@
 // tests and the demo page are); dist/ resolves `#platform/*` the same way (the build copies
 // src/package.json to dist/package.json).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -142,8 +142,12 @@ describe('Vite build', () => {
       assert.deepEqual(warnings, []);
       assert.deepEqual(ids.filter((i) => NODE_BUILTINS.has(i) || i.startsWith('node:') || i.startsWith('__vite-browser-external')), []);
       assert.deepEqual(ids.filter((i) => i.includes('/platform/node/')), []);
-      // The only files shipped beside the code: the two WebAssembly builds (new URL(..., import.meta.url) in platform/browser/addon.ts).
-      assert.deepEqual(assets.map((a) => a.fileName.replace(/-[A-Za-z0-9_-]{8}\.wasm$/, '.wasm')).sort(), ['assets/torchlette-threads.wasm', 'assets/torchlette.wasm']);
+      // The only files shipped beside the code: the WebAssembly builds (new URL(..., import.meta.url) in platform/browser/addon.ts),
+      // with their relaxed-SIMD builds where scripts/build-wasm.mjs made them (clang++-19).
+      const wasmFiles = existsSync(join(ROOT, 'prebuilds', 'wasm', 'torchlette-relaxed.wasm'))
+        ? ['assets/torchlette-relaxed.wasm', 'assets/torchlette-threads-relaxed.wasm', 'assets/torchlette-threads.wasm', 'assets/torchlette.wasm']
+        : ['assets/torchlette-threads.wasm', 'assets/torchlette.wasm'];
+      assert.deepEqual(assets.map((a) => a.fileName.replace(/-[A-Za-z0-9_-]{8}\.wasm$/, '.wasm')).sort(), wasmFiles);
       if (name === 'linear') assert.deepEqual(kept.filter((i) => UNUSED.test(i)), [], 'serialization, data-loader, vision or hub code in a tensor + Linear app');
     });
   }

@@ -21,7 +21,9 @@ export interface WasmApi {
   Module: {
     new (bytes: Uint8Array): WasmModule;
     imports(module: WasmModule): { module: string; name: string; kind: string }[];
+    exports(module: WasmModule): { name: string; kind: string }[];
   };
+  validate(bytes: Uint8Array): boolean;
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
   /** Sizes in 64 KiB pages; `shared` needs SharedArrayBuffer (a page: crossOriginIsolated). */
   Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;

@@ -1,10 +1,12 @@
 // Loading the WebAssembly build: prebuilds/wasm/torchlette-threads.wasm (shared memory,
 // worker threads) or torchlette.wasm (one thread), made by scripts/build-wasm.mjs and shipped
-// in the npm package (no compiler at install). In Node the file is read synchronously on
+// in the npm package (no compiler at install); where the engine has relaxed SIMD, their
+// *-relaxed.wasm builds (GEMM with FMA), the same choice in Node and in a page so that both
+// compute the same bits. In Node the file is read synchronously on
 // first use (platform/node/addon.ts); a web page compiles it asynchronously
 // (loadWasmAddonAsync, behind backends.loadWasm()). addon.ts takes the compiled module
 // either way.
-import { defaultWasmUrl, wasmBytesSync } from '#platform/addon';
+import { defaultWasmUrl, enableRelaxedSimd, wasmBytesSync } from '#platform/addon';
 import { readFileSync } from '#platform/fs';
 import { env } from '#platform/os';
 import { fileURLToPath } from '#platform/path';
@@ -15,9 +17,35 @@ import { createWasmAddon, type WasmWorkers } from './addon.js';
 import { webAssembly, type WasmModule } from './api.js';
 import { threadsUnavailable, waitForWorkers, type WorkerHost } from './threads.js';
 
-/** Where scripts/build-wasm.mjs writes the module (Node); `threads`: the shared-memory build. */
-export function wasmPath(threads = false): string {
-  return fileURLToPath(defaultWasmUrl(threads));
+/** Where scripts/build-wasm.mjs writes the module (Node); `threads`: the shared-memory build; `relaxed`: the relaxed-SIMD one. */
+export function wasmPath(threads = false, relaxed = false): string {
+  return fileURLToPath(defaultWasmUrl(threads, relaxed));
+}
+
+// (module (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2
+// f32x4.relaxed_madd)): the final opcode (0xfd 0x105), which clang 19 emits.
+const RELAXED_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 8, 1, 0x60, 3, 0x7b, 0x7b, 0x7b, 1, 0x7b, 3, 2, 1, 0,
+  10, 13, 1, 11, 0, 0x20, 0, 0x20, 1, 0x20, 2, 0xfd, 0x85, 0x02, 0x0b,
+]);
+let relaxed: string | null | undefined;
+
+/**
+ * Why the relaxed-SIMD builds are not used here, or null when they are: the engine does not
+ * validate relaxed SIMD (in Node 20 after turning on V8's flag for it), or
+ * TORCHLETTE_WASM_RELAXED=0. Decided once per process.
+ */
+export function relaxedSimdUnavailable(): string | null {
+  if (relaxed !== undefined) return relaxed;
+  const WA = webAssembly();
+  if (env('TORCHLETTE_WASM_RELAXED') === '0') relaxed = 'TORCHLETTE_WASM_RELAXED=0';
+  else if (!WA) relaxed = 'no WebAssembly';
+  else if (WA.validate(RELAXED_PROBE)) relaxed = null;
+  else {
+    enableRelaxedSimd();
+    relaxed = WA.validate(RELAXED_PROBE) ? null : 'this engine has no relaxed SIMD';
+  }
+  return relaxed;
 }
 
 /** One build of the module: where the .wasm is, its bytes, a fetch Response, or a compiled module. */
@@ -26,9 +54,10 @@ export type WasmFile = URL | string | Uint8Array | ArrayBuffer | { arrayBuffer()
 /**
  * What loadWasmAddonAsync accepts: one build (the threaded build gets worker threads where
  * the realm can have them), or both, `threads` used where worker threads and shared memory
- * exist (a crossOriginIsolated page) and `single` elsewhere.
+ * exist (a crossOriginIsolated page) and `single` elsewhere; `relaxed`: the relaxed-SIMD builds
+ * (*-relaxed.wasm), used instead where the engine has relaxed SIMD and they load.
  */
-export type WasmSource = WasmFile | { single: WasmFile; threads?: WasmFile };
+export type WasmSource = WasmFile | { single: WasmFile; threads?: WasmFile; relaxed?: { single: WasmFile; threads?: WasmFile } };
 
 function instantiate(
   module: WasmModule,
@@ -41,7 +70,8 @@ function instantiate(
     const ops = addon.init(meta);
     const wrong = check(ops);
     if (wrong) return { ok: false, reason: `${path} does not match this version of torchlette: ${wrong}` };
-    const why = `the WebAssembly build of the native kernels${host ? ', with worker threads' : ''}`;
+    const fma = webAssembly()!.Module.exports(module).some((e) => e.name === 'tl_relaxed_simd');
+    const why = `the WebAssembly build of the native kernels${fma ? ' for relaxed SIMD (FMA)' : ''}${host ? ', with worker threads' : ''}`;
     return { ok: true, addon, ops, origin: { from: 'prebuilt', path, why } };
   } catch (e) {
     return { ok: false, reason: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
@@ -49,7 +79,9 @@ function instantiate(
 }
 
 function loadFile(threads: boolean, check: (ops: AddonOps) => string | null, host?: WorkerHost): LoadResult {
-  const file = wasmBytesSync(threads);
+  // The relaxed-SIMD build where the engine has it and it was built (clang++-19), else the other.
+  let file = relaxedSimdUnavailable() === null ? wasmBytesSync(threads, true) : null;
+  if (!file?.ok) file = wasmBytesSync(threads);
   if (!file.ok) return file;
   let module: WasmModule;
   try {
@@ -101,30 +133,24 @@ export async function loadWasmAddonAsync(source: WasmSource | undefined, check: 
   const off = env('TORCHLETTE_WASM_THREADS') === '0' ? 'TORCHLETTE_WASM_THREADS=0' : null;
   const host = off === null && typeof SharedArrayBuffer !== 'undefined' ? wasmWorkerHost() : undefined;
   const noThreads = off ?? (host ? null : threadsUnavailable() ?? 'no worker threads here');
-  let src: WasmFile;
-  if (source === undefined) src = defaultWasmUrl(host !== undefined);
-  else if (typeof source === 'object' && 'single' in source) src = host && source.threads !== undefined ? source.threads : source.single;
-  else src = source;
-  let module: WasmModule;
-  let path = '<bytes>';
-  try {
-    if (src instanceof WA.Module) {
-      module = src;
-      path = '<WebAssembly.Module>';
-    } else if (src instanceof Uint8Array || src instanceof ArrayBuffer) {
-      module = await WA.compile(src);
-    } else if (typeof src === 'string' || src instanceof URL) {
-      path = String(src);
-      const url = typeof src === 'string' ? new URL(src, (globalThis as { location?: { href: string } }).location?.href ?? defaultWasmUrl()) : src;
-      // fetch() reads no file: URLs in Node; read the file there.
-      module = await WA.compile(url.protocol === 'file:' ? readFileSync(fileURLToPath(url)) : await (await fetchOk(url)).arrayBuffer());
-    } else {
-      path = '<Response>';
-      module = await WA.compile(await (src as { arrayBuffer(): Promise<ArrayBuffer> }).arrayBuffer());
-    }
-  } catch (e) {
-    return { ok: false, reason: `${path} failed to load: ${(e as Error).message.split('\n')[0]}` };
+  // The relaxed-SIMD build where the engine has it (falling back to the other when it does not load).
+  const relaxedOk = relaxedSimdUnavailable() === null;
+  const pick = (set: { single: WasmFile; threads?: WasmFile }) => (host && set.threads !== undefined ? set.threads : set.single);
+  const candidates: WasmFile[] = [];
+  if (source === undefined) {
+    if (relaxedOk) candidates.push(defaultWasmUrl(host !== undefined, true));
+    candidates.push(defaultWasmUrl(host !== undefined));
+  } else if (typeof source === 'object' && 'single' in source) {
+    if (relaxedOk && source.relaxed) candidates.push(pick(source.relaxed));
+    candidates.push(pick(source));
+  } else candidates.push(source);
+  let compiled: { module: WasmModule; path: string } | string = '';
+  for (const src of candidates) {
+    compiled = await compileFile(WA, src);
+    if (typeof compiled !== 'string') break;
   }
+  if (typeof compiled === 'string') return { ok: false, reason: compiled };
+  const { module, path } = compiled;
   const threaded = isThreaded(module);
   if (threaded && typeof SharedArrayBuffer === 'undefined') {
     return { ok: false, reason: `${path} is the threaded build, which needs shared memory: ${noThreads}; or load the single-threaded torchlette.wasm` };
@@ -140,6 +166,25 @@ export async function loadWasmAddonAsync(source: WasmSource | undefined, check: 
     if (late) why += ` (${late}; kernels run on the threads that are up)`;
   }
   return { ...r, origin: { ...r.origin, why } };
+}
+
+/** `src` compiled, and what to call it; or why it failed. */
+async function compileFile(WA: AsyncCompile, src: WasmFile): Promise<{ module: WasmModule; path: string } | string> {
+  let path = '<bytes>';
+  try {
+    if (src instanceof WA.Module) return { module: src, path: '<WebAssembly.Module>' };
+    if (src instanceof Uint8Array || src instanceof ArrayBuffer) return { module: await WA.compile(src), path };
+    if (typeof src === 'string' || src instanceof URL) {
+      path = String(src);
+      const url = typeof src === 'string' ? new URL(src, (globalThis as { location?: { href: string } }).location?.href ?? defaultWasmUrl()) : src;
+      // fetch() reads no file: URLs in Node; read the file there.
+      return { module: await WA.compile(url.protocol === 'file:' ? readFileSync(fileURLToPath(url)) : await (await fetchOk(url)).arrayBuffer()), path };
+    }
+    path = '<Response>';
+    return { module: await WA.compile(await (src as { arrayBuffer(): Promise<ArrayBuffer> }).arrayBuffer()), path };
+  } catch (e) {
+    return `${path} failed to load: ${(e as Error).message.split('\n')[0]}`;
+  }
 }
 
 async function fetchOk(url: URL): Promise<{ arrayBuffer(): Promise<ArrayBuffer> }> {

@@ -4,12 +4,11 @@
 import * as torch from '../../../src/index.js';
 import { jsBackend, setBackend } from '../../../src/backend/index.js';
 import { trainLoop, type LoopResult } from '../programs/train-loop.js';
+import { WASM_BUILDS, WASM_SINGLE } from './builds.js';
 
 /** 'wasm-threads': the threaded build where the page is crossOriginIsolated (2 threads), else the single-threaded one. */
 type BackendName = 'js' | 'wasm' | 'wasm-threads';
 
-/** Both builds: loadWasm picks the threaded one where the page can run threads. */
-export const WASM_BUILDS = { single: '/torchlette.wasm', threads: '/torchlette-threads.wasm' };
 
 /**
  * The loop's result, backends.info() after it (the threaded runs check it), and the threads
@@ -27,12 +26,12 @@ const WorkerClass = (globalThis as unknown as { Worker: new (url: string, o: { t
 
 async function inPage(backend: BackendName): Promise<LoopResult | ThreadsRun> {
   // the library's own page loader; the JS backend is what a page runs before it
-  if (backend === 'wasm') await torch.backends.loadWasm('/torchlette.wasm');
+  if (backend === 'wasm') await torch.backends.loadWasm(WASM_SINGLE);
   else if (backend === 'js') setBackend(jsBackend);
   else {
     const info = await torch.backends.loadWasm(WASM_BUILDS);
     // as many threads as Node's run (its kernels split by thread count); a page without threads keeps its one
-    if (info.wasm?.path === WASM_BUILDS.threads) torch.setNumThreads(2);
+    if (info.wasm?.path?.startsWith('/torchlette-threads')) torch.setNumThreads(2);
     const hardwareConcurrency = (globalThis as unknown as { navigator: { hardwareConcurrency: number } }).navigator.hardwareConcurrency;
     return { ...trainLoop(), info: torch.backends.info(), defaultThreads: info.numThreads, hardwareConcurrency };
   }

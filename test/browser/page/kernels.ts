@@ -5,9 +5,10 @@
 // coverage.test.ts (spawns Node processes, reads the .wasm file from disk) and
 // threads.test.ts (worker_threads): they test Node packaging, not kernels.
 import * as torch from '../../../src/index.js';
+import { WASM_SINGLE } from './builds.js';
 import { runAll } from './node-test.js';
 
-await torch.backends.loadWasm('/torchlette.wasm');
+await torch.backends.loadWasm(WASM_SINGLE);
 await import('../../backend/elementwise.test.js');
 await import('../../backend/erfinv.test.js');
 await import('../../backend/indexing-norm.test.js');
