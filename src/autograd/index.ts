@@ -5,3 +5,4 @@ export { enableGrad, inferenceMode, isGradEnabled, noGrad, setGradEnabled } from
 export { detectAnomaly, setDetectAnomaly } from './anomaly.js';
 export { Node } from '../tensor/graph.js';
 export * as functional from './functional.js';
+export { Variable } from './variable.js';
