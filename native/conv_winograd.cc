@@ -285,10 +285,17 @@ template <class F> void split(int nth, int64_t total, F&& f) {
 // vs 8.1; shared blocks 512@7 5.5 vs 6.6 (forward), 6.2 vs 7.2 (weight grad).
 constexpr int64_t kOwnTiles = 1024;
 
-// body(part, r0, r1, inner): rows [r0, r1) with `inner` threads, once per part.
+// Whether distribute() gives each thread its own rows.
+inline bool own_rows(int nth, const Plan& P) {
+  return nth > 1 && P.N * P.tH * P.tW >= kOwnTiles * nth;
+}
+
+// body(part, r0, r1, inner): rows [r0, r1) with `inner` threads, once per part. A part may
+// run on any thread, and one thread may run several parts (the pool's caller claims parts
+// too): per-part results must not live in thread-local scratch.
 template <class F> void distribute(int nth, const Plan& P, F&& body) {
   const int64_t rows = P.N * P.tH;
-  if (nth > 1 && rows * P.tW >= kOwnTiles * nth) {
+  if (own_rows(nth, P)) {
     parallel(nth, [&](int tid, int n) {
       int64_t a, b;
       split_range(rows, tid, n, a, b);
@@ -401,12 +408,17 @@ void winograd_conv3x3_backward_weight(const View& grad, const View& x, const int
   // winograd_conv3x3 (one S per part: per thread when they take their own rows); then
   // gradW = G^T S G.
   const int64_t us = O * C + 64;  // as U in winograd_conv3x3
-  const int nth = threads_for(rows * P.tW * O * C, 1 << 20);
-  std::vector<float*> partial(static_cast<size_t>(nth), nullptr);
+  int nth = threads_for(rows * P.tW * O * C, 1 << 20);
+  // One S per part when the threads take their own rows, at most 64 MB of them.
+  while (own_rows(nth, P) && nth * 16 * us * int64_t(sizeof(float)) > (int64_t(64) << 20)) nth--;
+  const int parts = own_rows(nth, P) ? nth : 1;
+  // Every part's S in the calling thread's slot (the one the forward's U takes: never both
+  // at once), not in the scratch of whichever thread runs the part (see distribute).
+  float* Sall = static_cast<float*>(thread_scratch(4).get(sizeof(float) * 16 * us * parts));
+  std::vector<float*> partial(static_cast<size_t>(parts), nullptr);
   distribute(nth, P, [&](int part, int64_t r0, int64_t r1, int inner) {
     const int64_t block = block_rows(P, r1 - r0), nbmax = block * P.tW;
-    // S in the slot the forward's U takes (never both at once: the largest scratch).
-    float* S = static_cast<float*>(thread_scratch(4).get(sizeof(float) * 16 * us));
+    float* S = Sall + part * 16 * us;
     float* V = static_cast<float*>(
         thread_scratch(5).get(sizeof(float) * 16 * (xi_stride(C * nbmax) + xi_stride(O * nbmax))));
     float* Z = V + 16 * xi_stride(C * nbmax);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { Conv2dParams, Pool2dParams, View } from '../../src/backend/backend.js';
 import type { DType } from '../../src/backend/dtype.js';
+import { getNumThreads, setNumThreads } from '../../src/backend/index.js';
 import {
   addon, assertArraysClose, contiguousStrides, describeView, EXACT, FLOATS, int, js, native, numel, outFor, pick, randomView, rng,
   skipNative, type Rand, type Tol,
@@ -203,6 +204,32 @@ describe('conv2d 3x3 stride 1 with 16+ channels, planes 7x7+ (native: Winograd F
         js.conv2dBackwardWeight(g, x, p, gw2, ws);
         assertArraysClose(gw1, gw2, dotTol('float32', xs[0] * outShape[2] * outShape[3], 1), `weight grad ${what}`);
       }
+    }
+  });
+});
+
+describe('Winograd weight gradient with threads on their own rows', { skip: skipNative }, () => {
+  // Each part's sum used to live in the scratch of the thread running it; when one thread
+  // ran two parts (the pool's caller claims parts too), the second overwrote the first's
+  // sum. Four parts on this machine's cores make that common; every call must be right.
+  test('repeated calls on more threads than cores give the right result', () => {
+    const before = getNumThreads();
+    setNumThreads(4);
+    try {
+      const r = rng(57);
+      const xs = [64, 32, 26, 26], ws = [64, 32, 3, 3], gs = [64, 64, 24, 24];
+      const p: Conv2dParams = { stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1 };
+      const x = randomView(r, 'float32', xs, { range: 1 });
+      const g = randomView(r, 'float32', gs, { range: 1 });
+      const want = outFor('float32', ws);
+      js.conv2dBackwardWeight(g, x, p, want, ws);
+      for (let i = 0; i < 30; i++) {
+        const got = outFor('float32', ws);
+        native!.conv2dBackwardWeight(g, x, p, got, ws);
+        assertArraysClose(got, want, dotTol('float32', 64 * 24 * 24, 1), `call ${i}`);
+      }
+    } finally {
+      setNumThreads(before);
     }
   });
 });
