@@ -324,26 +324,25 @@ export class Module {
 
   /** get_parameter('fc.weight'): the parameter at a dotted path, with PyTorch's errors. */
   getParameter(target: string): Parameter {
-    const [mod, name] = this.splitTarget(target);
-    const v = mod.hasAttribute(name) ? (mod as unknown as Record<string, unknown>)[name] : undefined;
-    if (v === undefined) throw new Error(`${mod.constructor.name} has no attribute \`${name}\``);
+    const [, name, v] = this.attributeAt(target);
     if (!(v instanceof Parameter)) throw new Error(`\`${name}\` is not an nn.Parameter`);
     return v;
   }
 
   /** get_buffer('bn.running_mean'): the buffer at a dotted path, with PyTorch's errors. */
   getBuffer(target: string): Tensor {
-    const [mod, name] = this.splitTarget(target);
-    const v = mod.hasAttribute(name) ? (mod as unknown as Record<string, unknown>)[name] : undefined;
-    if (v === undefined) throw new Error(`${mod.constructor.name} has no attribute \`${name}\``);
+    const [mod, name, v] = this.attributeAt(target);
     if (!mod._bufferNames.has(name) || !(v instanceof Tensor)) throw new Error(`\`${name}\` is not a buffer`);
     return v;
   }
 
-  /** 'a.b.c' -> [getSubmodule('a.b'), 'c']. */
-  private splitTarget(target: string): [Module, string] {
+  /** 'a.b.c' -> [getSubmodule('a.b'), 'c', its attribute c], which must exist (PyTorch's AttributeError). */
+  private attributeAt(target: string): [Module, string, unknown] {
     const dot = target.lastIndexOf('.');
-    return [this.getSubmodule(dot < 0 ? '' : target.slice(0, dot)), target.slice(dot + 1)];
+    const mod = this.getSubmodule(dot < 0 ? '' : target.slice(0, dot));
+    const name = target.slice(dot + 1);
+    if (!mod.hasAttribute(name)) throw new Error(`${mod.constructor.name} has no attribute \`${name}\``);
+    return [mod, name, (mod as unknown as Record<string, unknown>)[name]];
   }
 
   // --- modes and bulk operations ---
