@@ -28,60 +28,68 @@ template <class F> void for_planes(int64_t planes, int64_t work_per_plane, F&& b
 // starts at the first cell inside the input (stepping by the dilation).
 inline int64_t first_inside(int64_t start, int64_t dil) { return start >= 0 ? start : start + ((-start + dil - 1) / dil) * dil; }
 
+// Output (oh, ow) of one plane, any window: the reference rule for every path below.
 template <class T, class I>
-void max_pool_plane(const T* X, int64_t sh, int64_t sw, int64_t H, int64_t W, const Pool2dParams& p, T* O, I* idx) {
-  const int64_t oH = p.out[0], oW = p.out[1], kH = p.kernel[0], kW = p.kernel[1];
+inline void max_pool_one(const T* X, int64_t sh, int64_t sw, int64_t H, int64_t W, const Pool2dParams& p, int64_t oh, int64_t ow,
+                         T* O, I* idx) {
   const int64_t dH = p.dilation[0], dW = p.dilation[1];
-  for (int64_t oh = 0; oh < oH; oh++) {
-    const int64_t h0 = oh * p.stride[0] - p.padding[0];
-    const int64_t h1 = first_inside(h0, dH), hend = std::min(h0 + (kH - 1) * dH + 1, H);
-    for (int64_t ow = 0; ow < oW; ow++) {
-      const int64_t w0 = ow * p.stride[1] - p.padding[1];
-      const int64_t w1 = first_inside(w0, dW), wend = std::min(w0 + (kW - 1) * dW + 1, W);
-      // NaN always takes over (as PyTorch).
-      T best = -INFINITY;
-      int64_t at = h1 * W + w1;
-      for (int64_t h = h1; h < hend; h += dH) {
-        const T* row = X + h * sh;
-        for (int64_t w = w1; w < wend; w += dW) {
-          const T v = row[w * sw];
-          if (v > best || v != v) {
-            best = v;
-            at = h * W + w;
-          }
-        }
+  const int64_t h0 = oh * p.stride[0] - p.padding[0];
+  const int64_t h1 = first_inside(h0, dH), hend = std::min(h0 + (p.kernel[0] - 1) * dH + 1, H);
+  const int64_t w0 = ow * p.stride[1] - p.padding[1];
+  const int64_t w1 = first_inside(w0, dW), wend = std::min(w0 + (p.kernel[1] - 1) * dW + 1, W);
+  // NaN always takes over (as PyTorch).
+  T best = -INFINITY;
+  int64_t at = h1 * W + w1;
+  for (int64_t h = h1; h < hend; h += dH) {
+    const T* row = X + h * sh;
+    for (int64_t w = w1; w < wend; w += dW) {
+      const T v = row[w * sw];
+      if (v > best || v != v) {
+        best = v;
+        at = h * W + w;
       }
-      O[oh * oW + ow] = best;
-      idx[oh * oW + ow] = static_cast<I>(at);
     }
   }
+  O[oh * p.out[1] + ow] = best;
+  idx[oh * p.out[1] + ow] = static_cast<I>(at);
 }
 
-// The common case (no padding, no dilation, every window inside the input, unit-stride
-// rows: LeNet's 2x2/2), four outputs at a time with SSE selects instead of a branch per
-// element, which mispredicts on real data (half the comparisons go each way). Same rule
-// as max_pool_plane: a larger value or a NaN takes over, ties keep the first. Returns
-// false where it does not apply (rows of < 4 outputs; then the generic loop runs).
+template <class T, class I>
+void max_pool_plane(const T* X, int64_t sh, int64_t sw, int64_t H, int64_t W, const Pool2dParams& p, T* O, I* idx) {
+  for (int64_t oh = 0; oh < p.out[0]; oh++)
+    for (int64_t ow = 0; ow < p.out[1]; ow++) max_pool_one<T, I>(X, sh, sw, H, W, p, oh, ow, O, idx);
+}
+
+// Undilated windows over unit-stride rows (LeNet's 2x2/2, ResNet's padded 3x3/2): the
+// outputs whose window lies inside the input go four at a time with SSE selects instead
+// of a branch per element, which mispredicts on real data (half the comparisons go each
+// way); the border outputs that padding clips take max_pool_one. Same rule as
+// max_pool_one: a larger value or a NaN takes over, ties keep the first. Returns false
+// where it does not apply (fewer than 4 inside outputs per row; then the generic loop runs).
 #if defined(__SSE2__)
-template <class I> bool max_pool_plane_inside(const float* X, int64_t sh, int64_t W, const Pool2dParams& p, float* O, I* idx) {
+template <class I> bool max_pool_plane_simd(const float* X, int64_t sh, int64_t H, int64_t W, const Pool2dParams& p, float* O, I* idx) {
   const int64_t oH = p.out[0], oW = p.out[1], kH = p.kernel[0], kW = p.kernel[1], s = p.stride[1];
-  if (static_cast<int64_t>(oH) * p.stride[0] * W + W > INT32_MAX) return false;  // int32 index lanes
+  const int64_t ph = p.padding[0], pw = p.padding[1];
+  if (H * W > INT32_MAX) return false;  // int32 index lanes
+  // Outputs [ohA, ohB) x [owA, owB) have their whole window inside the input.
+  const int64_t ohA = std::min(oH, (ph + p.stride[0] - 1) / p.stride[0]), owA = std::min(oW, (pw + s - 1) / s);
+  const int64_t ohB = std::max(ohA, H - kH + ph >= 0 ? std::min(oH, (H - kH + ph) / p.stride[0] + 1) : ohA);
+  const int64_t owB = std::max(owA, W - kW + pw >= 0 ? std::min(oW, (W - kW + pw) / s + 1) : owA);
+  if (owB - owA < 4) return false;
   const int32_t s32 = static_cast<int32_t>(s);
   const __m128i steps = _mm_setr_epi32(0, s32, 2 * s32, 3 * s32);
-  if (oW < 4) return false;
-  // Outputs [ow, ow+4) of output row oh.
+  // Outputs [ow, ow+4) of output row oh, all inside.
   auto four = [&](int64_t oh, int64_t ow) {
-    const int64_t h0 = oh * p.stride[0];
+    const int64_t h0 = oh * p.stride[0] - ph, c0 = ow * s - pw;
     __m128 best = _mm_setzero_ps();
     __m128i at = _mm_setzero_si128();
     for (int64_t h = h0; h < h0 + kH; h++)
       for (int64_t w = 0; w < kW; w++) {
-        const float* r = X + h * sh + ow * s + w;
+        const float* r = X + h * sh + c0 + w;
         // Stride 2: the even floats of two neighbouring loads (when both stay in the row).
-        const __m128 v = s == 2 && ow * 2 + kW + 7 <= W
-                             ? _mm_shuffle_ps(_mm_loadu_ps(r), _mm_loadu_ps(r + 4), _MM_SHUFFLE(2, 0, 2, 0))
-                             : _mm_setr_ps(r[0], r[s], r[2 * s], r[3 * s]);
-        const __m128i iv = _mm_add_epi32(_mm_set1_epi32(static_cast<int32_t>(h * W + ow * s + w)), steps);
+        const __m128 v = s == 2 && c0 + kW + 7 <= W ? _mm_shuffle_ps(_mm_loadu_ps(r), _mm_loadu_ps(r + 4), _MM_SHUFFLE(2, 0, 2, 0))
+                                                     : _mm_setr_ps(r[0], r[s], r[2 * s], r[3 * s]);
+        const __m128i iv = _mm_add_epi32(_mm_set1_epi32(static_cast<int32_t>(h * W + c0 + w)), steps);
         if (h == h0 && w == 0) {
           best = v;
           at = iv;
@@ -102,9 +110,15 @@ template <class I> bool max_pool_plane_inside(const float* X, int64_t sh, int64_
     }
   };
   for (int64_t oh = 0; oh < oH; oh++) {
-    int64_t ow = 0;
-    for (; ow + 4 <= oW; ow += 4) four(oh, ow);
-    if (ow < oW) four(oh, oW - 4);  // the row's last outputs, overlapping the previous four
+    if (oh < ohA || oh >= ohB) {
+      for (int64_t ow = 0; ow < oW; ow++) max_pool_one<float, I>(X, sh, 1, H, W, p, oh, ow, O, idx);
+      continue;
+    }
+    for (int64_t ow = 0; ow < owA; ow++) max_pool_one<float, I>(X, sh, 1, H, W, p, oh, ow, O, idx);
+    int64_t ow = owA;
+    for (; ow + 4 <= owB; ow += 4) four(oh, ow);
+    if (ow < owB) four(oh, owB - 4);  // the row's last inside outputs, overlapping the previous four
+    for (ow = owB; ow < oW; ow++) max_pool_one<float, I>(X, sh, 1, H, W, p, oh, ow, O, idx);
   }
   return true;
 }
@@ -112,11 +126,9 @@ template <class I> bool max_pool_plane_inside(const float* X, int64_t sh, int64_
 
 template <class T, class I>
 void max_pool_any(const T* X, int64_t sh, int64_t sw, int64_t H, int64_t W, const Pool2dParams& p, T* O, I* idx) {
-  const bool inside = sw == 1 && p.padding[0] == 0 && p.padding[1] == 0 && p.dilation[0] == 1 && p.dilation[1] == 1 &&
-                      (p.out[0] - 1) * p.stride[0] + p.kernel[0] <= H && (p.out[1] - 1) * p.stride[1] + p.kernel[1] <= W;
 #if defined(__SSE2__)
   if constexpr (std::is_same<T, float>::value)
-    if (inside && max_pool_plane_inside<I>(X, sh, W, p, O, idx)) return;
+    if (sw == 1 && p.dilation[0] == 1 && p.dilation[1] == 1 && max_pool_plane_simd<I>(X, sh, H, W, p, O, idx)) return;
 #endif
   max_pool_plane<T, I>(X, sh, sw, H, W, p, O, idx);
 }
