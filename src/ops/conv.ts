@@ -4,7 +4,7 @@
 // gives derivatives of any order. 1-D convolutions run on the 2-D kernels with height 1;
 // 3-D ones are composed from 2-D convolutions (conv3d.ts) and differentiated by autograd.
 import type { Conv2dParams } from '../backend/backend.js';
-import { backend, type View } from '../backend/index.js';
+import { backend, type DType, type View } from '../backend/index.js';
 import { cppTypeName, scalarTypeName } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { formatShape } from '../tensor/shape.js';
@@ -186,8 +186,14 @@ function addChannelBias(out: Tensor, bias: Tensor): void {
   backend().binary('add', out, { buffer: bias.buffer, dtype: bias.dtype, shape: out.shape, strides, offset: bias.offset }, out.buffer);
 }
 
+// The kernels write every output element once they have any input to read (col2im paths
+// zero their output first), so the outputs skip the allocator's zero fill then; an empty
+// input or weight leaves them as allocated, zero.
+const overwritten = (shape: number[], dtype: DType, ...inputs: Tensor[]): Tensor =>
+  inputs.every((t) => t.numel() > 0) ? Tensor.emptyForOverwrite(shape, dtype) : Tensor.empty(shape, dtype);
+
 function forwardKernel(x: Tensor, weight: Tensor, bias: Tensor | null, g: Geometry, outShape: number[]): Tensor {
-  const out = Tensor.empty(outShape, x.dtype);
+  const out = overwritten(outShape, x.dtype, x, weight);
   if (out.numel() === 0) return out;
   const k = kernelParams(g);
   const s = g.spatial;
@@ -202,7 +208,7 @@ function forwardKernel(x: Tensor, weight: Tensor, bias: Tensor | null, g: Geomet
 }
 
 function inputGradKernel(gradOut: Tensor, weight: Tensor, g: Geometry, inputShape: readonly number[]): Tensor {
-  const out = Tensor.empty(inputShape.slice(), gradOut.dtype);
+  const out = overwritten(inputShape.slice(), gradOut.dtype, gradOut, weight);
   if (out.numel() === 0 || gradOut.numel() === 0) return out;
   const k = kernelParams(g);
   const s = g.spatial;

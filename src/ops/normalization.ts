@@ -116,7 +116,8 @@ class NativeBatchNormBackward0 extends Node {
     }
     const xd = dense(x);
     const gd = dense(grad);
-    const gx = need[0] ? Tensor.empty(x.shape.slice(), x.dtype) : null;
+    // The kernel writes every element of gx (no zero fill needed).
+    const gx = need[0] ? Tensor.emptyForOverwrite(x.shape.slice(), x.dtype) : null;
     const gw = need[1] ? Tensor.empty([C], x.dtype) : null;
     const gb = need[2] ? Tensor.empty([C], x.dtype) : null;
     const L = x.numel() / Math.max(1, x.shape[0] * C);
@@ -173,7 +174,7 @@ export function batchNorm(
   const rv = runningView(runningVar);
   backend().batchNormStats(xv, training, momentum, eps, rm, rv, mean.buffer, invstd.buffer);
   if (training) for (const t of [runningMean, runningVar]) if (t !== null) t._versionCounter.value++;
-  const out = Tensor.empty(input.shape.slice(), input.dtype);
+  const out = Tensor.emptyForOverwrite(input.shape.slice(), input.dtype); // batchNorm writes it all
   backend().batchNorm(xv, mean, invstd, flat(weight), flat(bias), out.buffer);
   if (needsGrad(input, weight, bias)) {
     const node = record(new NativeBatchNormBackward0(training, eps, weight !== null), [input, weight, bias], [out]);
