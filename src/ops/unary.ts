@@ -222,6 +222,17 @@ declare module '../tensor/tensor.js' {
 // checked by a signature, so `x.exp(2)` or `torch.exp(x, { out })` throws instead of
 // being ignored; the plain call skips the parser.
 const noArgs = (name: string) => signature(name, [] as const);
+/**
+ * x.<name>_(): unrecorded, the kernel writes straight into a contiguous x (no temporary
+ * and copy back); recorded, as inplace() does. F.relu(x, inplace=True) comes here too.
+ */
+export function applyUnaryInplace(name: UnaryName, x: Tensor): Tensor {
+  const spec: UnarySpec = SPECS[name];
+  const dtype = spec.float ? floatResult(x.dtype) : x.dtype;
+  const direct = x.dtype === 'bool' ? undefined : { dtype, write: (out: TypedArray) => backend().unary(name as UnaryOp, x, out) };
+  return inplace(x, [], (self) => applyUnary(name, self), direct);
+}
+
 const P = Tensor.prototype as unknown as Record<string, unknown>;
 for (const name of Object.keys(SPECS) as UnaryName[]) {
   if ((FUNCTIONAL_ONLY as readonly string[]).includes(name)) continue;
@@ -232,10 +243,7 @@ for (const name of Object.keys(SPECS) as UnaryName[]) {
   };
   P[`${name}_`] = function (this: Tensor) {
     if (arguments.length !== 0) sigInplace.parse(Array.from(arguments));
-    const spec: UnarySpec = SPECS[name];
-    const dtype = spec.float ? floatResult(this.dtype) : this.dtype;
-    const direct = this.dtype === 'bool' ? undefined : { dtype, write: (out: TypedArray) => backend().unary(name as UnaryOp, this, out) };
-    return inplace(this, [], (self) => applyUnary(name, self), direct);
+    return applyUnaryInplace(name, this);
   };
 }
 for (const name of ['isnan', 'isinf', 'isfinite', 'logicalNot'] as const) {

@@ -4,7 +4,7 @@
 import * as act from '../../ops/activation.js';
 import { inplace as inplaceOp } from '../../ops/inplace.js';
 import { logSoftmax as logSoftmaxOp, softmax as softmaxOp } from '../../ops/softmax.js';
-import { applyUnary } from '../../ops/unary.js';
+import { applyUnary, applyUnaryInplace } from '../../ops/unary.js';
 import { bool, dtype, int, nullable, number, signature, string, tensor, type ArgsOf } from '../../tensor/args.js';
 import type { DType } from '../../tensor/dtype.js';
 import { emptyLike, zerosLike } from '../../tensor/create.js';
@@ -27,31 +27,33 @@ function unary(name: string, fn: (t: Tensor) => Tensor) {
 
 /**
  * An activation whose only parameter is inplace: f(input, inplace=False). `inplaceFn` computes
- * the value to write when fn's graph would save the input the write overwrites.
+ * the value to write when fn's graph would save the input the write overwrites;
+ * `inplaceCall` replaces the whole in-place call (the unary ops' x.<name>_(), which writes
+ * straight into x when nothing is recorded).
  */
-function unaryInplace(name: string, fn: (t: Tensor) => Tensor, inplaceFn = fn) {
+function unaryInplace(name: string, fn: (t: Tensor) => Tensor, inplaceFn = fn, inplaceCall = (t: Tensor) => inplaceOp(t, [], inplaceFn)) {
   const sig = signature(name, [input, inplace] as const);
   return (...args: ArgsOf<typeof sig>): Tensor => {
     const x = args[0];
     if (x instanceof Tensor) {
       if (args.length === 1) return fn(x);
-      if (args.length === 2 && typeof args[1] === 'boolean') return args[1] ? inplaceOp(x, [], inplaceFn) : fn(x);
+      if (args.length === 2 && typeof args[1] === 'boolean') return args[1] ? inplaceCall(x) : fn(x);
     }
     const a = sig.parse(args);
-    return a.inplace ? inplaceOp(a.input, [], inplaceFn) : fn(a.input);
+    return a.inplace ? inplaceCall(a.input) : fn(a.input);
   };
 }
 
 /** mish(x) = x tanh(softplus(x)), composed: in place, it reads a copy of x that the write leaves intact. */
 const mishOf = (t: Tensor) => t.mul(act.softplus(t, 1, 20).tanh());
 
-export const relu = unaryInplace('relu', (t) => applyUnary('relu', t));
+export const relu = unaryInplace('relu', (t) => applyUnary('relu', t), undefined, (t) => applyUnaryInplace('relu', t));
 export const relu6 = unaryInplace('relu6', (t) => act.hardtanh(t, 0, 6));
 export const selu = unaryInplace('selu', (t) => act.elu(t, 1.6732632423543772, 1.0507009873554805));
-export const silu = unaryInplace('silu', (t) => applyUnary('silu', t));
+export const silu = unaryInplace('silu', (t) => applyUnary('silu', t), undefined, (t) => applyUnaryInplace('silu', t));
 export const mish = unaryInplace('mish', mishOf, (t) => mishOf(t.clone()));
-export const hardsigmoid = unaryInplace('hardsigmoid', (t) => applyUnary('hardsigmoid', t));
-export const hardswish = unaryInplace('hardswish', (t) => applyUnary('hardswish', t));
+export const hardsigmoid = unaryInplace('hardsigmoid', (t) => applyUnary('hardsigmoid', t), undefined, (t) => applyUnaryInplace('hardsigmoid', t));
+export const hardswish = unaryInplace('hardswish', (t) => applyUnary('hardswish', t), undefined, (t) => applyUnaryInplace('hardswish', t));
 export const sigmoid = unary('sigmoid', (t) => applyUnary('sigmoid', t));
 export const tanh = unary('tanh', (t) => applyUnary('tanh', t));
 export const logsigmoid = unary('log_sigmoid', (t) => applyUnary('logSigmoid', t));
