@@ -228,6 +228,20 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       addon.binary(a.buffer, b.buffer, out);
     },
 
+    adadelta(param, grad, squareAvg, accDelta, lr, rho, eps) {
+      const views = [param, grad, squareAvg, accDelta];
+      const distinct = views.every((v, i) => views.every((w, j) => j <= i || !sameMemory(v.buffer, w.buffer)));
+      if (addon.adadelta === undefined || numel(param.shape) < MIN_ELEMENTWISE || !fits(...views) || !distinct) {
+        return js.adadelta(param, grad, squareAvg, accDelta, lr, rho, eps);
+      }
+      begin();
+      put(lr);
+      put(rho);
+      put(eps);
+      for (const v of views) putView(v);
+      if (!addon.adadelta(param.buffer, grad.buffer, squareAvg.buffer, accDelta.buffer)) js.adadelta(param, grad, squareAvg, accDelta, lr, rho, eps);
+    },
+
     where(cond, a, b, out) {
       const n = numel(a.shape);
       if (n < MIN_ELEMENTWISE || !fits(a) || !safeOut(out, a.shape, [cond, a, b]) || hasInt64(cond.buffer, a.buffer, b.buffer, out)) return js.where(cond, a, b, out);
