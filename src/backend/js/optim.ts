@@ -1,15 +1,29 @@
 // Optimizer updates as one backend call (the native backend runs each in one pass). Here
 // they are the optimizer's op sequence on this backend's own kernels, so that the fused
 // call gives exactly what the ops give.
-import type { View } from '../backend.js';
+import type { Backend, View } from '../backend.js';
 import { castScalar } from '../dtype.js';
 import { binary, unary } from './elementwise.js';
 import { ternary } from './ternary.js';
 
 /** Adadelta (PyTorch 1.13's _single_tensor_adadelta), on contiguous float views. */
 export function adadelta(param: View, grad: View, squareAvg: View, accDelta: View, lr: number, rho: number, eps: number): void {
+  adadeltaWith({ binary, unary, ternary }, param, grad, squareAvg, accDelta, lr, rho, eps);
+}
+
+/**
+ * Adadelta's op sequence on a backend's elementwise kernels (the native backend's fallback
+ * where its addon has no fused kernel, e.g. an older prebuilt binary).
+ */
+export function adadeltaWith(
+  k: Pick<Backend, 'binary' | 'unary' | 'ternary'>,
+  param: View, grad: View, squareAvg: View, accDelta: View, lr: number, rho: number, eps: number,
+): void {
+  const { binary, unary, ternary } = k;
   const n = param.shape.reduce((a, b) => a * b, 1);
-  const flat = (v: View) => v.buffer.subarray(v.offset, v.offset + n);
+  // Each tensor's own elements as the out buffer (the buffer itself when it is exactly those,
+  // as the in-place ops pass it: the native kernels then see out and input as one layout).
+  const flat = (v: View) => (v.offset === 0 && v.buffer.length === n ? v.buffer : v.buffer.subarray(v.offset, v.offset + n));
   const make = () => new (param.buffer.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(n);
   const shape = param.shape;
   const strides = shape.map(() => 0);
