@@ -164,6 +164,17 @@ Napi::Value Ternary(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, tl::ternary(op, x, a, b, value, out));
 }
 
+// meta: lr, rho, eps | param | grad | square_avg | acc_delta
+Napi::Value Adadelta(const Napi::CallbackInfo& info) {
+  TL_BEGIN(4);
+  const double lr = m.num(), rho = m.num(), eps = m.num();
+  TL_VIEW(p, 0);
+  TL_VIEW(g, 1);
+  TL_VIEW(sq, 2);
+  TL_VIEW(acc, 3);
+  return Napi::Boolean::New(env, tl::adadelta(p, g, sq, acc, lr, rho, eps));
+}
+
 // meta: cond | a | b | out
 Napi::Value Where(const Napi::CallbackInfo& info) {
   TL_BEGIN(4);
@@ -730,6 +741,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   fn("unary", Unary);
   fn("binary", Binary);
   fn("ternary", Ternary);
+  fn("adadelta", Adadelta);
   fn("where", Where);
   fn("copy", Copy);
   fn("fill", Fill);

@@ -34,6 +34,9 @@ int64_t random_fill(int kind, int dtype, const View& out, uint32_t* state, int64
 // ternary.cc: op 0 addcmul, 1 addcdiv, 2 lerp, 3 lerpScalar (false: operand buffers of
 // another type than out's, or an integer dtype with an op other than addcmul)
 bool ternary(int op, const View& x, const View& a, const View& b, double value, const View& out);
+// ternary.cc: torch.optim.Adadelta's update of p, sq (square_avg) and acc (acc_delta) in
+// place from g (false, touching nothing: not contiguous float tensors of one dtype and size).
+bool adadelta(const View& p, const View& g, const View& sq, const View& acc, double lr, double rho, double eps);
 
 // reduce.cc
 void reduce(int op, const View& x, const int* dims, int ndims, const View& out);

@@ -19,6 +19,8 @@ namespace tl {
 namespace fma {
 void rows_f32(int op, int64_t n, double v, float* o, const float* x, const float* a, const float* b);
 void rows_f64(int op, int64_t n, double v, double* o, const double* x, const double* a, const double* b);
+void adadelta_f32(int64_t n, float* p, const float* g, float* sq, float* acc, double lr, double rho, double eps);
+void adadelta_f64(int64_t n, double* p, const double* g, double* sq, double* acc, double lr, double rho, double eps);
 }  // namespace fma
 #endif
 
@@ -97,6 +99,36 @@ bool ternary(int op, const View& x, const View& a, const View& b, double value, 
         store_as<double>(out.data, out.type, offs[0] + k * so, element(op, kind, value, xv, av, bv));
       }
     });
+  });
+  return true;
+}
+
+// Adadelta's step on contiguous float tensors of one dtype and size (ternary_impl.h).
+bool adadelta(const View& p, const View& g, const View& sq, const View& acc, double lr, double rho, double eps) {
+  if ((p.type != F32 && p.type != F64) || g.type != p.type || sq.type != p.type || acc.type != p.type) return false;
+  const int64_t n = p.numel();
+  if (g.numel() != n || sq.numel() != n || acc.numel() != n) return false;
+  if (!p.contiguous() || !g.contiguous() || !sq.contiguous() || !acc.contiguous()) return false;
+  const bool f32 = p.type == F32;
+  parallel(threads_for(n, 1 << 15), [&](int tid, int nth) {
+    int64_t b, e;
+    split_range(n, tid, nth, b, e);
+    if (e <= b) return;
+    if (f32) {
+      float *P = p.ptr<float>() + b, *S = sq.ptr<float>() + b, *A = acc.ptr<float>() + b;
+      const float* G = g.ptr<float>() + b;
+#if defined(TL_HAVE_X86_KERNELS)
+      if (have_fma()) return fma::adadelta_f32(e - b, P, G, S, A, lr, rho, eps);
+#endif
+      base::adadelta_f32(e - b, P, G, S, A, lr, rho, eps);
+    } else {
+      double *P = p.ptr<double>() + b, *S = sq.ptr<double>() + b, *A = acc.ptr<double>() + b;
+      const double* G = g.ptr<double>() + b;
+#if defined(TL_HAVE_X86_KERNELS)
+      if (have_fma()) return fma::adadelta_f64(e - b, P, G, S, A, lr, rho, eps);
+#endif
+      base::adadelta_f64(e - b, P, G, S, A, lr, rho, eps);
+    }
   });
   return true;
 }

@@ -7,7 +7,11 @@
 // The including file defines TL_TERNARY_NS. Rounding as src/backend/js/ternary.ts
 // (PyTorch 1.13's CPU kernels): addcmul = fma(value * t1, t2, self), addcdiv rounds
 // three times, lerp = |w| < 0.5 ? fma(w, end - self, self) : fma(-(end - self), 1 - w, end).
+#include <cmath>
 #include <cstdint>
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#endif
 
 namespace tl {
 namespace TL_TERNARY_NS {
@@ -44,6 +48,82 @@ void rows(int op, int64_t n, T v, T* o, const T* x, const T* a, const T* b) {
 
 void rows_f32(int op, int64_t n, double v, float* o, const float* x, const float* a, const float* b) {
   rows<float>(op, n, static_cast<float>(v), o, x, a, b);
+}
+
+// torch.optim.Adadelta's update of n contiguous elements in one pass, rounding each step
+// as its op sequence does in the kernels above and elementwise.cc (scalars in the
+// tensors' dtype; addcmul fused as above; the other ops one rounding each):
+//   sq = sq * rho, sq = addcmul(sq, g, g, 1 - rho); std = sqrt(sq + eps);
+//   d = sqrt(acc + eps) / std * g; acc = acc * rho, acc = addcmul(acc, d, d, 1 - rho);
+//   p = p + (-lr) * d (p + d when -lr is 1, as add_ with alpha 1).
+template <class T>
+void adadelta_rows(int64_t n, T* p, const T* g, T* sq, T* acc, double lr, double rho, double eps, int64_t i = 0) {
+  const T r = static_cast<T>(rho), c = static_cast<T>(1 - rho), e = static_cast<T>(eps), alpha = static_cast<T>(-lr);
+  const bool unit = -lr == 1;
+  for (; i < n; i++) {
+    const T gi = g[i];
+    T s = sq[i] * r;
+    s = fused(c * gi, gi, s);
+    sq[i] = s;
+    const T sd = std::sqrt(s + e);
+    T d = std::sqrt(acc[i] + e);
+    d = d / sd;
+    d = d * gi;
+    T a = acc[i] * r;
+    a = fused(c * d, d, a);
+    acc[i] = a;
+    p[i] = unit ? p[i] + d : p[i] + alpha * d;
+  }
+}
+
+#if defined(__AVX2__) && defined(__FMA__)
+// The FMA build: 8 (4) lanes at a time with the same operations (sqrt and div are
+// correctly rounded, fmadd is the scalar loop's fused()), the scalar loop for the tail.
+// (Written out: GCC keeps std::sqrt's errno path, which stops the loop vectorising.)
+inline int64_t adadelta_simd(int64_t n, float* p, const float* g, float* sq, float* acc, double lr, double rho, double eps) {
+  const __m256 r = _mm256_set1_ps(static_cast<float>(rho)), c = _mm256_set1_ps(static_cast<float>(1 - rho));
+  const __m256 e = _mm256_set1_ps(static_cast<float>(eps)), alpha = _mm256_set1_ps(static_cast<float>(-lr));
+  const bool unit = -lr == 1;
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 gi = _mm256_loadu_ps(g + i);
+    const __m256 s = _mm256_fmadd_ps(_mm256_mul_ps(c, gi), gi, _mm256_mul_ps(_mm256_loadu_ps(sq + i), r));
+    _mm256_storeu_ps(sq + i, s);
+    const __m256 sd = _mm256_sqrt_ps(_mm256_add_ps(s, e));
+    const __m256 a0 = _mm256_loadu_ps(acc + i);
+    const __m256 d = _mm256_mul_ps(_mm256_div_ps(_mm256_sqrt_ps(_mm256_add_ps(a0, e)), sd), gi);
+    _mm256_storeu_ps(acc + i, _mm256_fmadd_ps(_mm256_mul_ps(c, d), d, _mm256_mul_ps(a0, r)));
+    const __m256 pv = _mm256_loadu_ps(p + i);
+    _mm256_storeu_ps(p + i, unit ? _mm256_add_ps(pv, d) : _mm256_add_ps(pv, _mm256_mul_ps(alpha, d)));
+  }
+  return i;
+}
+inline int64_t adadelta_simd(int64_t n, double* p, const double* g, double* sq, double* acc, double lr, double rho, double eps) {
+  const __m256d r = _mm256_set1_pd(rho), c = _mm256_set1_pd(1 - rho), e = _mm256_set1_pd(eps), alpha = _mm256_set1_pd(-lr);
+  const bool unit = -lr == 1;
+  int64_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const __m256d gi = _mm256_loadu_pd(g + i);
+    const __m256d s = _mm256_fmadd_pd(_mm256_mul_pd(c, gi), gi, _mm256_mul_pd(_mm256_loadu_pd(sq + i), r));
+    _mm256_storeu_pd(sq + i, s);
+    const __m256d sd = _mm256_sqrt_pd(_mm256_add_pd(s, e));
+    const __m256d a0 = _mm256_loadu_pd(acc + i);
+    const __m256d d = _mm256_mul_pd(_mm256_div_pd(_mm256_sqrt_pd(_mm256_add_pd(a0, e)), sd), gi);
+    _mm256_storeu_pd(acc + i, _mm256_fmadd_pd(_mm256_mul_pd(c, d), d, _mm256_mul_pd(a0, r)));
+    const __m256d pv = _mm256_loadu_pd(p + i);
+    _mm256_storeu_pd(p + i, unit ? _mm256_add_pd(pv, d) : _mm256_add_pd(pv, _mm256_mul_pd(alpha, d)));
+  }
+  return i;
+}
+#else
+template <class T> inline int64_t adadelta_simd(int64_t, T*, const T*, T*, T*, double, double, double) { return 0; }
+#endif
+
+void adadelta_f32(int64_t n, float* p, const float* g, float* sq, float* acc, double lr, double rho, double eps) {
+  adadelta_rows<float>(n, p, g, sq, acc, lr, rho, eps, adadelta_simd(n, p, g, sq, acc, lr, rho, eps));
+}
+void adadelta_f64(int64_t n, double* p, const double* g, double* sq, double* acc, double lr, double rho, double eps) {
+  adadelta_rows<double>(n, p, g, sq, acc, lr, rho, eps, adadelta_simd(n, p, g, sq, acc, lr, rho, eps));
 }
 void rows_f64(int op, int64_t n, double v, double* o, const double* x, const double* a, const double* b) {
   rows<double>(op, n, v, o, x, a, b);

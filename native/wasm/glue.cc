@@ -283,6 +283,17 @@ EXPORT(tl_ternary) int32_t tl_ternary(B(x), B(a), B(b), B(out)) {
   return tl::ternary(op, x, a, b, value, out) ? 2 : 1;
 }
 
+// -> 2: done, 1: left to JS (the addon's false)
+EXPORT(tl_adadelta) int32_t tl_adadelta(B(p), B(g), B(sq), B(acc)) {
+  Meta m;
+  const double lr = m.num(), rho = m.num(), eps = m.num();
+  VIEW(p);
+  VIEW(g);
+  VIEW(sq);
+  VIEW(acc);
+  return tl::adadelta(p, g, sq, acc, lr, rho, eps) ? 2 : 1;
+}
+
 EXPORT(tl_where) int32_t tl_where(B(c), B(a), B(b), B(out)) {
   Meta m;
   VIEW(c);

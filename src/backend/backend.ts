@@ -110,6 +110,13 @@ export interface Backend {
    * lerp fuse their multiply-add). Inputs are in out's dtype and shape; out may alias x.
    */
   ternary(op: TernaryOp, x: View, a: View, b: View, value: number, out: View): void;
+  /**
+   * torch.optim.Adadelta's update of one parameter, with the results of PyTorch 1.13's
+   * _single_tensor_adadelta op sequence on this backend's kernels: squareAvg, accDelta
+   * and param are updated in place from grad. All four are contiguous, of one float dtype
+   * and shape, in distinct buffers.
+   */
+  adadelta(param: View, grad: View, squareAvg: View, accDelta: View, lr: number, rho: number, eps: number): void;
   /** Strided copy with a dtype cast (C++ cast semantics): dst[i] = src[i]. Shapes are equal. */
   copy(src: View, dst: View): void;
   /** dst[i] = value (already cast to dst's dtype; an int64 dst takes a bigint for values past 2^53). */

@@ -1,4 +1,5 @@
 // torch.optim.Adadelta: the op sequence of PyTorch 1.13's _single_tensor_adadelta.
+import { backend } from '../backend/index.js';
 import { bool, nullable, number, signature, type ArgsOf, type OptionsObjectOf } from '../tensor/args.js';
 import { zerosLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -52,6 +53,12 @@ export class Adadelta extends Optimizer<AdadeltaParamGroup, AdadeltaState> {
       state.step += 1;
       const grad = gradOf(param, maximize, weightDecay);
       const { square_avg: squareAvg, acc_delta: accDelta } = state;
+      if (fusable(param, grad, squareAvg, accDelta)) {
+        // The op sequence below as one backend call (one pass over the four tensors).
+        backend().adadelta(param, grad, squareAvg, accDelta, lr, rho, eps);
+        for (const t of [param, squareAvg, accDelta]) t._versionCounter.value++;
+        continue;
+      }
       squareAvg.mul_(rho).addcmul_(grad, grad, { value: 1 - rho });
       const std = squareAvg.add(eps).sqrt_();
       const delta = accDelta.add(eps).sqrt_().div_(std).mul_(grad);
@@ -59,4 +66,15 @@ export class Adadelta extends Optimizer<AdadeltaParamGroup, AdadeltaState> {
       param.add_(delta, { alpha: -lr });
     }
   }
+}
+
+/** Contiguous float tensors of one dtype and shape, in distinct memory (Backend.adadelta's terms). */
+function fusable(param: Tensor, grad: Tensor, squareAvg: Tensor, accDelta: Tensor): boolean {
+  const ts = [param, grad, squareAvg, accDelta];
+  if (param.dtype !== 'float32' && param.dtype !== 'float64') return false;
+  for (const t of ts) {
+    if (t.dtype !== param.dtype || !t.isContiguous() || t.shape.length !== param.shape.length) return false;
+    if (t.shape.some((s, d) => s !== param.shape[d])) return false;
+  }
+  return new Set(ts.map((t) => t._storage)).size === ts.length;
 }

@@ -6,6 +6,7 @@ import { nllLoss, nllLossBackward } from './loss.js';
 import { matmul } from './matmul.js';
 import { randomFill } from './random.js';
 import { ternary } from './ternary.js';
+import { adadelta } from './optim.js';
 import { batchNorm, batchNormBackward, batchNormStats, embeddingRenorm, groupNorm, groupNormBackward } from './norm.js';
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, adaptiveMaxPool2d, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { cumulative, reduce, softmax, softmaxBackward, variance } from './reduce.js';
@@ -17,6 +18,7 @@ export const jsBackend: Backend = {
   binary,
   where,
   ternary,
+  adadelta,
   copy,
   fill,
   randomFill,

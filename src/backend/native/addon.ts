@@ -24,6 +24,8 @@ export interface Addon {
   unary(x: TypedArray, out: TypedArray): void;
   binary(a: TypedArray, b: TypedArray, out: TypedArray): void;
   ternary(x: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): boolean;
+  /** meta: lr, rho, eps | param, grad, squareAvg, accDelta; false: not done. Absent from older builds and the WebAssembly module. */
+  adadelta?(param: TypedArray, grad: TypedArray, squareAvg: TypedArray, accDelta: TypedArray): boolean;
   where(cond: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): void;
   copy(src: TypedArray, dst: TypedArray): void;
   fill(dst: TypedArray): void;

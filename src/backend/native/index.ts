@@ -6,6 +6,7 @@ import type { Backend, BinaryOp, Conv2dParams, LossReduction, Pool2dParams, Rand
 import { numeric, type TypedArray } from '../dtype.js';
 import { jsBackend } from '../js/index.js';
 import { finishBatchNormStats } from '../js/norm.js';
+import { adadeltaWith } from '../js/optim.js';
 import { begin, DTYPE_CODE, put, putOut, putView, type Addon, type AddonOps, type AddonOrigin, type LoadResult } from './addon.js';
 
 /**
@@ -226,6 +227,20 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       putView(b);
       putOut(out, a.shape);
       addon.binary(a.buffer, b.buffer, out);
+    },
+
+    adadelta(param, grad, squareAvg, accDelta, lr, rho, eps) {
+      const views = [param, grad, squareAvg, accDelta];
+      const distinct = views.every((v, i) => views.every((w, j) => j <= i || !sameMemory(v.buffer, w.buffer)));
+      if (numel(param.shape) < MIN_ELEMENTWISE || !fits(...views) || !distinct) return js.adadelta(param, grad, squareAvg, accDelta, lr, rho, eps);
+      // An addon without the fused kernel: the op sequence on this backend's kernels.
+      if (addon.adadelta === undefined) return adadeltaWith(this, param, grad, squareAvg, accDelta, lr, rho, eps);
+      begin();
+      put(lr);
+      put(rho);
+      put(eps);
+      for (const v of views) putView(v);
+      if (!addon.adadelta(param.buffer, grad.buffer, squareAvg.buffer, accDelta.buffer)) adadeltaWith(this, param, grad, squareAvg, accDelta, lr, rho, eps);
     },
 
     where(cond, a, b, out) {

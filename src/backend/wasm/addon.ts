@@ -267,7 +267,7 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon & 
   };
 
   const glue = {
-    unary: fn('tl_unary'), binary: fn('tl_binary'), ternary: fn('tl_ternary'), where: fn('tl_where'), copy: fn('tl_copy'),
+    unary: fn('tl_unary'), binary: fn('tl_binary'), ternary: fn('tl_ternary'), adadelta: fn('tl_adadelta'), where: fn('tl_where'), copy: fn('tl_copy'),
     fill: fn('tl_fill'), randomFill: fn('tl_random_fill'), reduce: fn('tl_reduce'), variance: fn('tl_variance'),
     cumulative: fn('tl_cumulative'), softmax: fn('tl_softmax'), softmaxBackward: fn('tl_softmax_backward'), matmul: fn('tl_matmul'),
     gather: fn('tl_gather'), scatter: fn('tl_scatter'), indexSelect: fn('tl_index_select'), indexPut: fn('tl_index_put'),
@@ -327,6 +327,7 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon & 
     unary: (x, out) => void call(glue.unary, [x, out], [1], undefined, freshOut(skipView(UNARY_AT), out, 1)),
     binary: (a, b, out) => void call(glue.binary, [a, b, out], [2], undefined, freshOut(skipView(skipView(UNARY_AT)), out, 2)),
     ternary: (x, a, b, out) => bool(call(glue.ternary, [x, a, b, out], [3])),
+    adadelta: (p, g, sq, acc) => bool(call(glue.adadelta, [p, g, sq, acc], [0, 2, 3])),
     where: (c, a, b, out) => void call(glue.where, [c, a, b, out], [3], undefined, freshOut(skipView(skipView(skipView(0))), out, 3)),
     copy: (src, dst) => void call(glue.copy, [src, dst], [1]),
     // A contiguous float fill is TypedArray.fill: no copies in and out of the module.
