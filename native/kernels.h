@@ -34,6 +34,10 @@ int64_t random_fill(int kind, int dtype, const View& out, uint32_t* state, int64
 // ternary.cc: op 0 addcmul, 1 addcdiv, 2 lerp, 3 lerpScalar (false: operand buffers of
 // another type than out's, or an integer dtype with an op other than addcmul)
 bool ternary(int op, const View& x, const View& a, const View& b, double value, const View& out);
+// One fused Adam step in place (see ternary_impl.h); scalars: beta1, 1 - beta1, beta2,
+// 1 - beta2, bias_correction2_sqrt, eps, -step_size, each already a float32 value. False
+// (nothing written): an operand that is not dense float32 of param's element count.
+bool adam_step(const View& param, const View& grad, const View& exp_avg, const View& exp_avg_sq, const double* scalars);
 
 // reduce.cc
 void reduce(int op, const View& x, const int* dims, int ndims, const View& out);

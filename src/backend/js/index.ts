@@ -5,7 +5,7 @@ import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { nllLoss, nllLossBackward } from './loss.js';
 import { matmul } from './matmul.js';
 import { randomFill } from './random.js';
-import { ternary } from './ternary.js';
+import { adamStep, ternary } from './ternary.js';
 import { batchNorm, batchNormBackward, batchNormStats, embeddingRenorm, groupNorm, groupNormBackward } from './norm.js';
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, adaptiveMaxPool2d, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { cumulative, reduce, softmax, softmaxBackward, variance } from './reduce.js';
@@ -17,6 +17,7 @@ export const jsBackend: Backend = {
   binary,
   where,
   ternary,
+  adamStep,
   copy,
   fill,
   randomFill,

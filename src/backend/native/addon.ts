@@ -24,6 +24,8 @@ export interface Addon {
   unary(x: TypedArray, out: TypedArray): void;
   binary(a: TypedArray, b: TypedArray, out: TypedArray): void;
   ternary(x: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): boolean;
+  /** Absent from addons built before it (prebuilt binaries): the op sequence runs instead. */
+  adamStep?(param: TypedArray, grad: TypedArray, expAvg: TypedArray, expAvgSq: TypedArray): boolean;
   where(cond: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): void;
   copy(src: TypedArray, dst: TypedArray): void;
   fill(dst: TypedArray): void;
