@@ -38,6 +38,8 @@ describe('Adam fused step', () => {
     ['below the thresholds', [3, 80], { lr: 0.01 }],
     ['between them', [600], { betas: [0.5, 0.999] }],
     ['large', [70, 1000], { lr: 0.05, eps: 1e-3 }],
+    ['a vector tail', [7, 301], { betas: [0.8, 0.99] }],
+    ['split across threads, with a tail', [3, 12345], {}],
     ['weight decay', [40, 300], { weightDecay: 0.1 }],
     ['maximize', [12000], { maximize: true }],
     ['AdamW', [5000], { weightDecay: 0.01, decoupled: true }],
