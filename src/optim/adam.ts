@@ -59,7 +59,7 @@ function checkAdam(o: { lr: number; eps: number; betas: readonly [number, number
 /**
  * The update below in one pass where the backend has a fused kernel for these operands
  * (float32: the scalars rounded as the ops round them), bit for bit the same values; the
- * three tensors count one in-place write each, as after the op sequence. False: nothing done.
+ * tensors' versions advance as the sequence's in-place ops advance them. False: nothing done.
  */
 function fusedStep(
   param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor,
@@ -72,7 +72,9 @@ function fusedStep(
   const f = Math.fround;
   const scalars = [f(beta1), f(1 - beta1), f(beta2), f(1 - beta2), f(biasCorrection2Sqrt), f(eps), f(-stepSize)] as const;
   if (!b.adamStep(param, grad, expAvg, expAvgSq, scalars)) return false;
-  for (const t of [param, expAvg, expAvgSq]) t._versionCounter.value++;
+  param._versionCounter.value++; // addcdiv_
+  expAvg._versionCounter.value += 2; // mul_, add_
+  expAvgSq._versionCounter.value += 2; // mul_, addcmul_
   return true;
 }
 

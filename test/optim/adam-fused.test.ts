@@ -79,13 +79,14 @@ describe('Adam fused step', () => {
     });
   }
 
-  test('each in-place write counts on the tensors it updates', () => {
+  test('the versions advance as the in-place ops of the sequence advance them', () => {
     const p = torch.randn([1000]).requiresGrad_();
     p.grad = torch.randn([1000]);
     const opt = new optim.Adam([p]);
     opt.step();
-    const before = p._version;
+    const state = opt.state.get(p) as { exp_avg: Tensor; exp_avg_sq: Tensor };
+    const before = [p._version, state.exp_avg._version, state.exp_avg_sq._version];
     opt.step();
-    assert.equal(p._version, before + 1);
+    assert.deepEqual([p._version, state.exp_avg._version, state.exp_avg_sq._version], [before[0] + 1, before[1] + 2, before[2] + 2]);
   });
 });
