@@ -175,6 +175,18 @@ Napi::Value Adadelta(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, tl::adadelta(p, g, sq, acc, lr, rho, eps));
 }
 
+// meta: 7 scalars (kernels.h) | param | grad | exp_avg | exp_avg_sq
+Napi::Value AdamStep(const Napi::CallbackInfo& info) {
+  TL_BEGIN(4);
+  double scalars[7];
+  for (double& v : scalars) v = m.num();
+  TL_VIEW(param, 0);
+  TL_VIEW(grad, 1);
+  TL_VIEW(exp_avg, 2);
+  TL_VIEW(exp_avg_sq, 3);
+  return Napi::Boolean::New(env, tl::adam_step(param, grad, exp_avg, exp_avg_sq, scalars));
+}
+
 // meta: cond | a | b | out
 Napi::Value Where(const Napi::CallbackInfo& info) {
   TL_BEGIN(4);
@@ -742,6 +754,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   fn("binary", Binary);
   fn("ternary", Ternary);
   fn("adadelta", Adadelta);
+  fn("adamStep", AdamStep);
   fn("where", Where);
   fn("copy", Copy);
   fn("fill", Fill);

@@ -37,6 +37,10 @@ bool ternary(int op, const View& x, const View& a, const View& b, double value, 
 // ternary.cc: torch.optim.Adadelta's update of p, sq (square_avg) and acc (acc_delta) in
 // place from g (false, touching nothing: not contiguous float tensors of one dtype and size).
 bool adadelta(const View& p, const View& g, const View& sq, const View& acc, double lr, double rho, double eps);
+// One fused Adam step in place (see ternary_impl.h); scalars: beta1, 1 - beta1, beta2,
+// 1 - beta2, bias_correction2_sqrt, eps, -step_size, each already a float32 value. False
+// (nothing written): an operand that is not dense float32 of param's element count.
+bool adam_step(const View& param, const View& grad, const View& exp_avg, const View& exp_avg_sq, const double* scalars);
 
 // reduce.cc
 void reduce(int op, const View& x, const int* dims, int ndims, const View& out);

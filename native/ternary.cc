@@ -21,6 +21,7 @@ void rows_f32(int op, int64_t n, double v, float* o, const float* x, const float
 void rows_f64(int op, int64_t n, double v, double* o, const double* x, const double* a, const double* b);
 void adadelta_f32(int64_t n, float* p, const float* g, float* sq, float* acc, double lr, double rho, double eps);
 void adadelta_f64(int64_t n, double* p, const double* g, double* sq, double* acc, double lr, double rho, double eps);
+void adam_f32(int64_t n, float* p, const float* g, float* m, float* v, const float* s);
 }  // namespace fma
 #endif
 
@@ -43,6 +44,23 @@ void rows_f64(int op, int64_t n, double v, double* o, const double* x, const dou
   if (have_fma()) return fma::rows_f64(op, n, v, o, x, a, b);
 #endif
   base::rows_f64(op, n, v, o, x, a, b);
+}
+
+void adam_rows(int64_t n, float* p, const float* g, float* m, float* v, const float* s) {
+#if defined(TL_HAVE_X86_KERNELS)
+  if (have_fma()) return fma::adam_f32(n, p, g, m, v, s);
+#endif
+  base::adam_f32(n, p, g, m, v, s);
+}
+
+bool dense_f32(const View& t, int64_t n) {
+  if (t.type != F32 || t.dtype != D_FLOAT32 || t.numel() != n || t.offset < 0 || t.offset + n > t.length) return false;
+  int64_t expect = 1;
+  for (int d = t.ndim - 1; d >= 0; d--) {
+    if (t.shape[d] != 1 && t.strides[d] != expect) return false;
+    expect *= t.shape[d];
+  }
+  return true;
 }
 
 // One element with strides: float32, float64, or an integer dtype (addcmul only:
@@ -129,6 +147,24 @@ bool adadelta(const View& p, const View& g, const View& sq, const View& acc, dou
 #endif
       base::adadelta_f64(e - b, P, G, S, A, lr, rho, eps);
     }
+  });
+  return true;
+}
+
+bool adam_step(const View& param, const View& grad, const View& exp_avg, const View& exp_avg_sq, const double* scalars) {
+  const int64_t total = param.numel();
+  if (!dense_f32(param, total) || !dense_f32(grad, total) || !dense_f32(exp_avg, total) || !dense_f32(exp_avg_sq, total)) return false;
+  if (total == 0) return true;
+  float s[7];
+  for (int k = 0; k < 7; k++) s[k] = static_cast<float>(scalars[k]);
+  float* p = reinterpret_cast<float*>(param.data) + param.offset;
+  const float* g = reinterpret_cast<const float*>(grad.data) + grad.offset;
+  float* m = reinterpret_cast<float*>(exp_avg.data) + exp_avg.offset;
+  float* v = reinterpret_cast<float*>(exp_avg_sq.data) + exp_avg_sq.offset;
+  parallel(threads_for(total, 1 << 15), [&](int tid, int nth) {
+    int64_t begin, end;
+    split_range(total, tid, nth, begin, end);
+    adam_rows(end - begin, p + begin, g + begin, m + begin, v + begin, s);
   });
   return true;
 }

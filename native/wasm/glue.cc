@@ -294,6 +294,18 @@ EXPORT(tl_adadelta) int32_t tl_adadelta(B(p), B(g), B(sq), B(acc)) {
   return tl::adadelta(p, g, sq, acc, lr, rho, eps) ? 2 : 1;
 }
 
+// meta: 7 scalars (kernels.h adam_step) | param | grad | exp_avg | exp_avg_sq -> 2: done, 1: left to the caller
+EXPORT(tl_adam_step) int32_t tl_adam_step(B(param), B(grad), B(exp_avg), B(exp_avg_sq)) {
+  Meta m;
+  double scalars[7];
+  for (double& v : scalars) v = m.num();
+  VIEW(param);
+  VIEW(grad);
+  VIEW(exp_avg);
+  VIEW(exp_avg_sq);
+  return tl::adam_step(param, grad, exp_avg, exp_avg_sq, scalars) ? 2 : 1;
+}
+
 EXPORT(tl_where) int32_t tl_where(B(c), B(a), B(b), B(out)) {
   Meta m;
   VIEW(c);

@@ -59,6 +59,9 @@ export type LossReduction = 'none' | 'mean' | 'sum';
 /** Elementwise ops of three operands with a scalar (addcmul, addcdiv: value; lerpScalar: the weight). */
 export type TernaryOp = 'addcmul' | 'addcdiv' | 'lerp' | 'lerpScalar';
 
+/** Backend.adamStep's scalars: [beta1, 1 - beta1, beta2, 1 - beta2, bias_correction2_sqrt, eps, -step_size]. */
+export type AdamScalars = readonly [number, number, number, number, number, number, number];
+
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'all' | 'any';
 
 /** 2-D convolution geometry (1-D convolutions use height 1). */
@@ -117,6 +120,15 @@ export interface Backend {
    * and shape, in distinct buffers.
    */
   adadelta(param: View, grad: View, squareAvg: View, accDelta: View, lr: number, rho: number, eps: number): void;
+
+  /**
+   * Optional: one fused Adam step (PyTorch 1.13's _single_tensor_adam, no amsgrad) updating
+   * param, expAvg and expAvgSq in place, every element rounded exactly as this backend's
+   * mul_/add_/addcmul_/sqrt/div_/add_/addcdiv_ sequence rounds it; the scalars are already
+   * rounded to the operands' dtype as those ops round theirs. Returns false, writing nothing,
+   * where it does not apply (dtype, layout, size): the caller then runs the op sequence.
+   */
+  adamStep?(param: View, grad: View, expAvg: View, expAvgSq: View, scalars: AdamScalars): boolean;
   /** Strided copy with a dtype cast (C++ cast semantics): dst[i] = src[i]. Shapes are equal. */
   copy(src: View, dst: View): void;
   /** dst[i] = value (already cast to dst's dtype; an int64 dst takes a bigint for values past 2^53). */

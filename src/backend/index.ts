@@ -6,7 +6,7 @@ import { WASM_MIN_SIZES } from './wasm/addon.js';
 import { loadWasmAddon, loadWasmAddonAsync, type WasmSource } from './wasm/load.js';
 import { env, platformName } from '#platform/os';
 
-export type { Backend, BinaryOp, MtState, RandomFillKind, ReduceOp, TernaryOp, UnaryOp, View } from './backend.js';
+export type { AdamScalars, Backend, BinaryOp, MtState, RandomFillKind, ReduceOp, TernaryOp, UnaryOp, View } from './backend.js';
 export * from './dtype.js';
 
 // Backend selection, once, on first use (not at import: importing torchlette loads no

@@ -1,5 +1,6 @@
 // torch.optim.Adam and AdamW: the op sequence of PyTorch 1.13's _single_tensor_adam
 // and _single_tensor_adamw (bias corrections in double, as Python computes them).
+import { backend } from '../backend/index.js';
 import { bool, nullable, number, signature, type ArgsOf, type OptionsObjectOf } from '../tensor/args.js';
 import { zerosLike } from '../tensor/create.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -55,6 +56,28 @@ function checkAdam(o: { lr: number; eps: number; betas: readonly [number, number
   checkNonNegative('weight_decay value', o.weightDecay);
 }
 
+/**
+ * The update below in one pass where the backend has a fused kernel for these operands
+ * (float32: the scalars rounded as the ops round them), bit for bit the same values; the
+ * tensors' versions advance as the sequence's in-place ops advance them. False: nothing done.
+ */
+function fusedStep(
+  param: Tensor, grad: Tensor, expAvg: Tensor, expAvgSq: Tensor,
+  beta1: number, beta2: number, biasCorrection2Sqrt: number, eps: number, stepSize: number,
+): boolean {
+  const b = backend();
+  if (b.adamStep === undefined || param.dtype !== 'float32' || grad.dtype !== 'float32') return false;
+  if (expAvg.dtype !== 'float32' || expAvgSq.dtype !== 'float32') return false;
+  if (!param.isContiguous() || !grad.isContiguous() || !expAvg.isContiguous() || !expAvgSq.isContiguous()) return false;
+  const f = Math.fround;
+  const scalars = [f(beta1), f(1 - beta1), f(beta2), f(1 - beta2), f(biasCorrection2Sqrt), f(eps), f(-stepSize)] as const;
+  if (!b.adamStep(param, grad, expAvg, expAvgSq, scalars)) return false;
+  param._versionCounter.value++; // addcdiv_
+  expAvg._versionCounter.value += 2; // mul_, add_
+  expAvgSq._versionCounter.value += 2; // mul_, addcmul_
+  return true;
+}
+
 /** The shared update; AdamW decays the parameter directly instead of adding weight decay to the gradient. */
 abstract class AdamBase extends Optimizer<AdamParamGroup, AdamState> {
   protected override readonly paramShapedState = ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'];
@@ -79,14 +102,15 @@ abstract class AdamBase extends Optimizer<AdamParamGroup, AdamState> {
       state.step.add_(1);
       if (this.decoupled) param.mul_(1 - lr * weightDecay);
       const grad = gradOf(param, maximize, this.decoupled ? 0 : weightDecay);
-      expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
-      expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
-
       const step = Number(state.step.item());
       const biasCorrection1 = 1 - beta1 ** step;
       const biasCorrection2 = 1 - beta2 ** step;
       const stepSize = lr / biasCorrection1;
       const biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+      if (!amsgrad && fusedStep(param, grad, expAvg, expAvgSq, beta1, beta2, biasCorrection2Sqrt, eps, stepSize)) continue;
+
+      expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
+      expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
       let second = expAvgSq;
       if (amsgrad) {
         // torch.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)

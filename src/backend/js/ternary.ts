@@ -2,7 +2,7 @@
 // fuses `a * b + c` into an FMA, so addcmul is fma(round(value * t1), t2, self) and
 // lerp fma(w, end - self, self) (or its mirror for |w| >= 0.5), while addcdiv rounds
 // three times. float64 fuses with an error-free fma, float32 with fmaf below.
-import type { TernaryOp, View } from '../backend.js';
+import type { AdamScalars, TernaryOp, View } from '../backend.js';
 import { asNumbers, floatToInt64, numeric, type DType, type NumberArray } from '../dtype.js';
 import { fma } from './math.js';
 import { forEachRow } from './strided.js';
@@ -114,6 +114,39 @@ export function ternary(op: TernaryOp, x: View, a: View, b: View, v: number, out
   forEachRow(out.shape, [out.strides, x.strides, a.strides, b.strides], [out.offset, x.offset, a.offset, b.offset], (off, n, s) => {
     row(n, v, O, off[0], s[0], X, off[1], s[1], A, off[2], s[2], B, off[3], s[3]);
   });
+}
+
+/** True for a float32 View laid out row-major from its offset (any size-1 strides). */
+function denseFloat32(v: View, n: number): boolean {
+  if (!(v.buffer instanceof Float32Array) || v.offset + n > v.buffer.length) return false;
+  for (let d = v.shape.length - 1, s = 1; d >= 0; d--) {
+    if (v.shape[d] !== 1 && v.strides[d] !== s) return false;
+    s *= v.shape[d];
+  }
+  return true;
+}
+
+/**
+ * Backend.adamStep for dense float32 operands (false otherwise), rounded as this backend's
+ * op sequence: mul_ and div_ once each, add_ with alpha once (a + alpha * b in a double,
+ * as the binary kernel), addcmul as fmaf, addcdiv three times.
+ */
+export function adamStep(param: View, grad: View, expAvg: View, expAvgSq: View, scalars: AdamScalars): boolean {
+  let n = 1;
+  for (const size of param.shape) n *= size;
+  if (!denseFloat32(param, n) || !denseFloat32(grad, n) || !denseFloat32(expAvg, n) || !denseFloat32(expAvgSq, n)) return false;
+  const [beta1, alpha1, beta2, value2, bc2, eps, negStep] = scalars;
+  const P = param.buffer as Float32Array, G = grad.buffer as Float32Array, M = expAvg.buffer as Float32Array, V = expAvgSq.buffer as Float32Array;
+  for (let i = 0, ip = param.offset, ig = grad.offset, im = expAvg.offset, iv = expAvgSq.offset; i < n; i++, ip++, ig++, im++, iv++) {
+    const g = G[ig];
+    const m = f(f(M[im] * beta1) + alpha1 * g);
+    const v = fmaf(f(value2 * g), g, f(V[iv] * beta2));
+    const d = f(f(f(Math.sqrt(v)) / bc2) + eps);
+    P[ip] = f(f(f(negStep * m) / d) + P[ip]);
+    M[im] = m;
+    V[iv] = v;
+  }
+  return true;
 }
 
 /** int64 addcmul in BigInt, wrapping as int64 (PyTorch refuses addcdiv and lerp on integers). */

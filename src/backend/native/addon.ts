@@ -26,6 +26,8 @@ export interface Addon {
   ternary(x: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): boolean;
   /** meta: lr, rho, eps | param, grad, squareAvg, accDelta; false: not done. Absent from older builds and the WebAssembly module. */
   adadelta?(param: TypedArray, grad: TypedArray, squareAvg: TypedArray, accDelta: TypedArray): boolean;
+  /** Absent from addons built before it (prebuilt binaries): the op sequence runs instead. */
+  adamStep?(param: TypedArray, grad: TypedArray, expAvg: TypedArray, expAvgSq: TypedArray): boolean;
   where(cond: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): void;
   copy(src: TypedArray, dst: TypedArray): void;
   fill(dst: TypedArray): void;

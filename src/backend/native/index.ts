@@ -213,6 +213,28 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       if (!addon.ternary(x.buffer, a.buffer, b.buffer, out.buffer)) js.ternary(op, x, a, b, value, out);
     },
 
+    // The op sequence runs each op here natively only from MIN_ELEMENTWISE elements on, and
+    // exp_avg.add_(grad, alpha) only when exp_avg is a whole buffer (else its in-place write
+    // goes through a subarray the aliasing check sends to JS): elsewhere the JS kernel rounds
+    // as the sequence does (the JS add_ with alpha rounds once, the addon's twice).
+    adamStep(param, grad, expAvg, expAvgSq, scalars) {
+      const n = numel(param.shape);
+      const bufs = [param.buffer, grad.buffer, expAvg.buffer, expAvgSq.buffer];
+      for (let i = 0; i < 4; i++) {
+        if (!(bufs[i] instanceof Float32Array)) return false;
+        for (let j = 0; j < i; j++) if (sameMemory(bufs[i], bufs[j])) return false;
+      }
+      if (n < MIN_ELEMENTWISE || expAvg.offset !== 0 || expAvg.buffer.length !== n) return js.adamStep!(param, grad, expAvg, expAvgSq, scalars);
+      if (addon.adamStep === undefined || !fits(param, grad, expAvg, expAvgSq)) return false;
+      begin();
+      for (const s of scalars) put(s);
+      putView(param);
+      putView(grad);
+      putView(expAvg);
+      putView(expAvgSq);
+      return addon.adamStep(param.buffer, grad.buffer, expAvg.buffer, expAvgSq.buffer);
+    },
+
     binary(op, a, b, out, alpha = 1, args = []) {
       const n = numel(a.shape);
       if (n < MIN_ELEMENTWISE || !fits(a) || !safeOut(out, a.shape, [a, b]) || hasInt64(a.buffer, b.buffer, out)) return js.binary(op, a, b, out, alpha, args);

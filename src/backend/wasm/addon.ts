@@ -328,6 +328,10 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon & 
     binary: (a, b, out) => void call(glue.binary, [a, b, out], [2], undefined, freshOut(skipView(skipView(UNARY_AT)), out, 2)),
     ternary: (x, a, b, out) => bool(call(glue.ternary, [x, a, b, out], [3])),
     adadelta: (p, g, sq, acc) => bool(call(glue.adadelta, [p, g, sq, acc], [0, 2, 3])),
+    // Optional (a module built before it lacks it: the optimizer then runs the op sequence).
+    ...(typeof ex.tl_adam_step === 'function'
+      ? { adamStep: (param: TypedArray, grad: TypedArray, expAvg: TypedArray, expAvgSq: TypedArray) => bool(call(fn('tl_adam_step'), [param, grad, expAvg, expAvgSq], [0, 2, 3])) }
+      : {}),
     where: (c, a, b, out) => void call(glue.where, [c, a, b, out], [3], undefined, freshOut(skipView(skipView(skipView(0))), out, 3)),
     copy: (src, dst) => void call(glue.copy, [src, dst], [1]),
     // A contiguous float fill is TypedArray.fill: no copies in and out of the module.
