@@ -12,14 +12,15 @@ import { nn, optim, type Tensor } from '../../src/index.js';
 import { DataLoader, TensorDataset } from '../../src/utils/data/index.js';
 import { transforms } from '../../src/vision/index.js';
 import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
+import { warningsOf } from './warnings.js';
 
 const F = nn.functional;
 const device = torch.device('cpu');
 
 interface Fixture {
   fgsm: { accuracies: number[]; examples: [number, number, TensorJson][][]; lines: string[] };
-  style: { repr: string; scores: [number, number][]; output: TensorJson; gram: TensorJson };
-  style64: { repr: string; scores: [number, number][]; output: TensorJson; gram: TensorJson };
+  style: { repr: string; scores: [number, number][]; output: TensorJson; gram: TensorJson; warnings: string[] };
+  style64: { repr: string; scores: [number, number][]; output: TensorJson; gram: TensorJson; warnings: string[] };
 }
 const fx = loadFixture<Fixture>('porting_fgsm_style.json');
 
@@ -283,9 +284,10 @@ function assertScores(scores: [number, number][], want: [number, number][], rtol
   });
 }
 
-test('neural style tutorial in float64: gram matrix, losses as modules, LBFGS over the input image, as PyTorch', () => {
-  const [output, modelRepr, scores, gram] = styleProgram(torch.float64);
+test('neural style tutorial in float64: gram matrix, losses as modules, LBFGS over the input image, as PyTorch (warnings too)', async () => {
+  const [[output, modelRepr, scores, gram], warnings] = await warningsOf(() => styleProgram(torch.float64));
   const want = fx.style64;
+  assert.deepEqual(warnings, want.warnings); // Normalization's torch.tensor(mean) of a tensor
   assertTensor(gram, want.gram, { rtol: 1e-12, atol: 1e-14 }, 'gram matrix');
   assert.equal(modelRepr, want.repr);
   assertScores(scores, want.scores, () => 1e-8);
