@@ -114,3 +114,14 @@ export abstract class Function {
     return (Array.isArray(result) ? wrapped : wrapped[0]) as ForwardResult<T>;
   }
 }
+
+// Python's `P3 = LegendrePolynomial3.apply` takes apply bound to its class (a classmethod), so
+// the JavaScript `const P3 = LegendrePolynomial3.apply` must too: reading `apply` off a class
+// gives the method bound to that class (calling it through the class is unchanged).
+const applyMethod = Object.getOwnPropertyDescriptor(Function, 'apply')!.value as (this: FunctionClass, ...args: unknown[]) => unknown;
+Object.defineProperty(Function, 'apply', {
+  configurable: true,
+  get(this: FunctionClass) {
+    return (...args: unknown[]) => applyMethod.apply(this, args);
+  },
+});

@@ -183,9 +183,28 @@ function extremeAll(x: Tensor, op: 'max' | 'min'): Tensor {
   return out;
 }
 
-export interface ValuesIndices {
-  values: Tensor;
-  indices: Tensor;
+/**
+ * (values, indices), PyTorch's torch.return_types namedtuple: read by name, by position
+ * (`x.max(1)[1]`) or unpacked (`const [values, indices] = torch.max(x, 1)`).
+ */
+export class ValuesIndices implements Iterable<Tensor> {
+  constructor(
+    public values: Tensor,
+    public indices: Tensor,
+  ) {}
+  get 0(): Tensor {
+    return this.values;
+  }
+  get 1(): Tensor {
+    return this.indices;
+  }
+  get length(): 2 {
+    return 2;
+  }
+  *[Symbol.iterator](): Iterator<Tensor> {
+    yield this.values;
+    yield this.indices;
+  }
 }
 
 function extremeDim(x: Tensor, op: 'max' | 'min', dim: number, keepdim: boolean): ValuesIndices {
@@ -199,7 +218,7 @@ function extremeDim(x: Tensor, op: 'max' | 'min', dim: number, keepdim: boolean)
   if (needsGrad(x)) {
     record(new IndexSelectingBackward(op === 'max' ? 'MaxBackward0' : 'MinBackward0', x.shape.slice(), d, keepdim), [x], [values]).save(indices);
   }
-  return { values, indices };
+  return new ValuesIndices(values, indices);
 }
 
 function amaxAmin(x: Tensor, op: 'max' | 'min', dim: number | readonly number[], k: boolean): Tensor {

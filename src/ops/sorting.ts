@@ -13,7 +13,7 @@ import { normalizeDim } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { needsGrad, record } from './record.js';
 import { fromRows, gatherAlong, rowsOf, ValueSelectingBackward } from './rows.js';
-import type { ValuesIndices } from './reduce.js';
+import { ValuesIndices } from './reduce.js';
 import { quickSelect, stdNthElement, stdPartialSort, stdSort } from './std-algorithms.js';
 import { orderKeysOf } from './order-keys.js';
 
@@ -34,7 +34,7 @@ function selected(x: Tensor, d: number, indices: Tensor, node: string, keepdim: 
     idx = new Tensor(indices._storage, indices.dtype, indices.shape.filter((_, i) => i !== d));
   }
   if (needsGrad(x)) record(new ValueSelectingBackward(node, x.shape.slice(), d, keepdim), [x], [vals]).save(idx);
-  return { values: vals, indices: idx };
+  return new ValuesIndices(vals, idx);
 }
 
 function checkSortable(op: string, x: Tensor): void {

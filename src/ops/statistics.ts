@@ -12,7 +12,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
 import { cat } from './join.js';
 import { needsGrad, record } from './record.js';
-import { variance } from './reduce.js';
+import { ValuesIndices, variance } from './reduce.js';
 import { tensorOp } from './op-args.js';
 import { fromRows, gatherAlong, rowsOf } from './rows.js';
 import { sort } from './sorting.js';
@@ -33,7 +33,7 @@ class CumExtremeBackward extends Node {
   }
 }
 
-function cumExtreme(op: 'cummax' | 'cummin', input: Tensor, dim: number): { values: Tensor; indices: Tensor } {
+function cumExtreme(op: 'cummax' | 'cummin', input: Tensor, dim: number): ValuesIndices {
   checkTensor(op, 'input', 1, input);
   const d = normalizeDim(dim, input.dim());
   const { data, n, count, outer } = rowsOf(input, d);
@@ -56,16 +56,16 @@ function cumExtreme(op: 'cummax' | 'cummin', input: Tensor, dim: number): { valu
   const indices = fromRows(out, outer, n, d, input.dim());
   const values = gatherAlong(input, d, indices);
   if (needsGrad(input)) record(new CumExtremeBackward(op === 'cummax' ? 'CummaxBackward0' : 'CumminBackward0', input.shape.slice(), d), [input], [values]).save(indices);
-  return { values, indices };
+  return new ValuesIndices(values, indices);
 }
 
 const dimArgs = signature('cummax', [['dim', int]] as const);
 
-export function cummax(input: Tensor, ...args: ArgsOf<typeof dimArgs>): { values: Tensor; indices: Tensor } {
+export function cummax(input: Tensor, ...args: ArgsOf<typeof dimArgs>): ValuesIndices {
   return cumExtreme('cummax', input, dimArgs.parse(args).dim);
 }
 
-export function cummin(input: Tensor, ...args: ArgsOf<typeof dimArgs>): { values: Tensor; indices: Tensor } {
+export function cummin(input: Tensor, ...args: ArgsOf<typeof dimArgs>): ValuesIndices {
   return cumExtreme('cummin', input, dimArgs.parse(args).dim);
 }
 
@@ -341,8 +341,8 @@ export const dist = distOp.fn;
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    cummax(...args: ArgsOf<typeof dimArgs>): { values: Tensor; indices: Tensor };
-    cummin(...args: ArgsOf<typeof dimArgs>): { values: Tensor; indices: Tensor };
+    cummax(...args: ArgsOf<typeof dimArgs>): ValuesIndices;
+    cummin(...args: ArgsOf<typeof dimArgs>): ValuesIndices;
     logcumsumexp(...args: ArgsOf<typeof dimArgs>): Tensor;
     aminmax(...args: ArgsOf<typeof aminmaxArgs>): { min: Tensor; max: Tensor };
     nanmean(...args: ArgsOf<typeof nanmeanArgs>): Tensor;

@@ -7,6 +7,7 @@ import { allocate, castScalar, checkedElement, int64ArrayFrom, overflowTypeName,
 import { bernoulliFill, Generator, getDefaultGenerator, normalFill, randintFill, randpermFill, uniformFill } from './random.js';
 import { checkNonNegativeShape, numelOf, parseShape } from './shape.js';
 import { Tensor } from './tensor.js';
+import { warnOnce } from './warnings.js';
 
 /** The keyword arguments of PyTorch's creation functions (dtype, device, requires_grad, pin_memory), camelCased. */
 export interface TensorOptions {
@@ -134,6 +135,9 @@ function flatten(data: TensorData): Flat {
 export function tensor(data: TensorData, options?: TensorOptions): Tensor {
   const opts = checked('tensor', options);
   if (data instanceof Tensor) {
+    warnOnce(
+      'To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).',
+    );
     const dtype = opts.dtype ?? data.dtype;
     const out = Tensor.empty(data.shape.slice(), dtype);
     backend().copy(data, out);

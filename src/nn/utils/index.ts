@@ -6,3 +6,4 @@ export { spectralNorm, removeSpectralNorm } from './spectral-norm.js';
 export * as parametrize from './parametrize.js';
 export * as parametrizations from './parametrizations.js';
 export * as stateless from './stateless.js';
+export * as prune from './prune.js';
