@@ -5,7 +5,8 @@
 // to bench/chromium/node-shims.ts), serves the page crossOriginIsolated (COOP/COEP, so
 // torchlette's wasm backend and TF.js's have threads) with the files the workload reads, and
 // runs it in a fresh page of Debian's chromium (playwright-core, as test/browser does).
-// TORCHLETTE_BACKEND / TORCHLETTE_THREADS / FASHION_MNIST_DIR reach the page as process.env.
+// TORCHLETTE_BACKEND / TORCHLETTE_THREADS / FASHION_MNIST_DIR reach the page as process.env;
+// TORCHLETTE_BENCH_CPU=1 prints the CPU time of each of Chromium's threads during the run (chromium/cpu.ts).
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import type { Plugin } from 'esbuild';
 import { chromium } from 'playwright-core';
 import type { RunRequest, RunResult } from './chromium/page.js';
+import { cpuReport, cpuSnapshot } from './chromium/cpu.js';
 import { FASHION_DIR } from './fashion.js';
 // @ts-expect-error plain JavaScript script, no declarations
 import { bundle } from '../scripts/web-bundle.mjs';
@@ -24,6 +26,14 @@ import { startServer } from '../scripts/web-server.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
 export const CHROMIUM = process.env.TORCHLETTE_CHROMIUM ?? '/usr/bin/chromium';
+/**
+ * Chromium 156's headless mode still builds the browser's omnibox popup, a WebUI page in a
+ * renderer of its own that loads while the benchmark page runs: in the first seconds after
+ * launch it took ~0.75 CPU-s of the 3 s a page's GEMM workload ran (per-thread CPU times from
+ * /proc), a third of a core on a 2-core machine, taken from whichever of the page's threads
+ * it displaces. Every runner (torchlette and TF.js's backends alike) gets these flags.
+ */
+const QUIET = ['--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup'];
 const FASHION_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
 
 /** node:fs, node:path, node:zlib and node:module in the bench modules: the page's versions. */
@@ -64,7 +74,7 @@ async function main(): Promise<void> {
     const tfjsDist = join(HERE, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
     const server = await startServer({ mounts: { '/': dir, '/tfjs-wasm/': tfjsDist }, files: served });
     // no --disable-gpu: TF.js's webgl backend gets what headless Chromium offers (SwiftShader: WebGL on the CPU)
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--enable-unsafe-swiftshader'] });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--enable-unsafe-swiftshader', ...QUIET] });
     try {
       const page = await browser.newPage();
       const problems: string[] = [];
@@ -76,7 +86,10 @@ async function main(): Promise<void> {
       // as in Node, where the wasm backend's threads default to the cores this process may use
       env.TORCHLETTE_THREADS ??= String(availableParallelism());
       const req: RunRequest = { framework, args: framework === 'tfjs' ? [runner.slice(5), workload, ...(arg ? [arg] : [])] : [workload, ...(arg ? [arg] : [])], env, files };
+      // TORCHLETTE_BENCH_CPU=1: which of Chromium's threads used the CPU meanwhile (stderr; Linux)
+      const cpu = process.env.TORCHLETTE_BENCH_CPU === '1' ? { before: cpuSnapshot(), t0: performance.now() } : null;
       const out = await page.evaluate((r) => (globalThis as unknown as { benchRun(r: RunRequest): Promise<RunResult> }).benchRun(r), req);
+      if (cpu) console.error(cpuReport(cpu.before, cpuSnapshot(), performance.now() - cpu.t0));
       const line = out.lines.reverse().find((l) => l.startsWith('{'));
       if (!line) throw new Error(`the page printed no result: ${problems.join('; ')}`);
       const result = JSON.parse(line) as Record<string, unknown>;
