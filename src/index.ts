@@ -15,7 +15,10 @@ export * from './flags.js';
 export * from './tensor/predicates.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
 export { getDefaultDtype, setDefaultDtype, promoteTypes, resultType } from './tensor/dtype.js';
-export * from './tensor/create.js';
+export {
+  arange, empty, emptyLike, eye, full, fullLike, linspace, ones, onesLike, rand, randLike, randint, randintLike, randn, randnLike,
+  randperm, tensor, zeros, zerosLike, type TensorOptions, type RandomOptions, type TensorData,
+} from './tensor/create.js';
 export { Generator, manualSeed, initialSeed, getDefaultGenerator, getRngState, setRngState } from './tensor/random.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './tensor/print.js';
 export * from './ops/index.js';

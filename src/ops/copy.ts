@@ -218,7 +218,6 @@ P.numpy = function (this: Tensor): never {
 const copyArgs = signature('copy_', [['src', tensorArg], ['nonBlocking', bool, false]] as const);
 const fillValue = check<number | boolean | bigint | Tensor>('a number, bool or Tensor', (v) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' || v instanceof Tensor);
 const fillArgs = signature('fill_', [['value', fillValue]] as const);
-const copyFnArgs = signature('copy_', [['input', tensorArg], ['src', tensorArg], ['nonBlocking', bool, false]] as const);
 const fillFnArgs = signature('fill_', [['input', tensorArg], ['value', fillValue]] as const);
 /** copy_ checks shapes as TensorIterator does (x[i] = v goes through expand instead, with expand's message). */
 function checkedCopy(self: Tensor, src: Tensor): Tensor {
@@ -243,13 +242,6 @@ P.fill_ = function (this: Tensor, ...args: unknown[]) {
 P.zero_ = function (this: Tensor) {
   return fillWith(this, 0);
 };
-
-/** torch.copy_(input, src, nonBlocking=false). */
-export function copy_(...args: [Tensor, Tensor, boolean?] | [Tensor, { src: Tensor; nonBlocking?: boolean }]): Tensor {
-  if (args.length === 2 && args[0] instanceof Tensor && args[1] instanceof Tensor) return checkedCopy(args[0], args[1]);
-  const a = copyFnArgs.parse(args);
-  return checkedCopy(a.input, a.src);
-}
 
 /** torch.fill_(input, value). */
 export function fill_(...args: [Tensor, number | boolean | bigint | Tensor] | [Tensor, { value: number | boolean | bigint | Tensor }]): Tensor {

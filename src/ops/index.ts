@@ -1,5 +1,8 @@
 // Importing this module installs every op as a Tensor method; it also exports the
-// functional forms (torch.add, torch.sum, …).
+// functional forms (torch.add, torch.sum, …). The lists are explicit: only names PyTorch's
+// torch namespace has (camelCased) reach `torch.*`; the helpers the op files share
+// (addScalar, sumToShape, parseTo, …) and Tensor-only methods (view, normal_, contiguous, …)
+// stay internal, imported from their defining files (test/api-hygiene.test.ts checks).
 import './inplace.js';
 import { signature, tensor as tensorArg } from '../tensor/args.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -7,7 +10,9 @@ import { unaryFunctions } from './unary.js';
 import { joinFunctions } from './join.js';
 import { viewFunctions } from './view.js';
 
-export * from './binary.js';
+// binary.js's own add, sub, … are the Tensor methods' cores; torch.* takes the name-parsing forms below.
+export { clamp, where } from './binary.js';
+export type { AlphaOptions, RoundingMode, ClampBounds } from './binary.js';
 // The torch.* forms that parse PyTorch's parameters by name, over binary.js's own.
 export {
   add, sub, div, isclose, allclose, mul, floorDivide, remainder, fmod, pow, atan2, maximum, minimum,
@@ -18,30 +23,49 @@ export {
   bitwiseRightShift, floatPower, fmax, fmin, xlogy, polygamma, mvlgamma, logit, nanToNum, lgamma, digamma, i0, erfc, acosh,
   asinh, atanh, exp2, sinc, signbit, deg2rad, rad2deg, isposinf, isneginf, isreal, frexp,
 } from './special-fns.js';
-export * from './copy.js';
-export * from './indexing.js';
-export * from './legacy-types.js';
-export { repeat, splitWithSizesAs } from './join.js';
-export * from './matmul.js';
-export * from './pointwise.js';
-export * from './random.js';
-export * from './reduce.js';
-export * from './softmax.js';
-export * from './sorting.js';
-export * from './searching.js';
-export * from './statistics.js';
-export * from './scatter-reduce.js';
-export * from './triangular.js';
-export * from './diagonal.js';
-export * from './shape-ops.js';
-export * from './new-tensor.js';
-export * from './products.js';
-export * from './special.js';
-export * from './aliases.js';
-export * from './windows.js';
-export * from './trapezoid.js';
-export { applyUnary, bitwiseNot, fused, predicate, type UnaryName } from './unary.js';
-export { permute, reshape, t, view, expand } from './view.js';
+export { clone, fill_ } from './copy.js';
+export type { ToOptions, ToTarget } from './copy.js';
+export { Slice, gather, indexAdd, indexPut_, indexSelect, maskedFill, maskedSelect, nonzero, scatter, scatterAdd } from './indexing.js';
+export type { IndexItem } from './indexing.js';
+export { BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor } from './legacy-types.js';
+export type { LegacyTensorType } from './legacy-types.js';
+export { addmm, bmm, dot, matmul, mm, mv, outer } from './matmul.js';
+export { addcdiv, addcmul, lerp } from './pointwise.js';
+export type { ValueOptions } from './pointwise.js';
+export { bernoulli, multinomial, normal } from './random.js';
+export { all, amax, amin, any, argmax, argmin, cumprod, cumsum, logsumexp, max, mean, min, nansum, norm, prod, std,
+  stdMean, sum, varMean } from './reduce.js';
+export type { ValuesIndices, ExtremeArgs, VarStdArgs, VarOptions } from './reduce.js';
+export { logSoftmax, softmax } from './softmax.js';
+export { argsort, kthvalue, median, mode, msort, nanmedian, sort, topk } from './sorting.js';
+export type { MedianFn } from './sorting.js';
+export { argwhere, bincount, bucketize, countNonzero, histc, histogram, histogramdd, isin, searchsorted, unique,
+  uniqueConsecutive } from './searching.js';
+export type { UniqueResult, UniqueValuesOptions, HistogramResult } from './searching.js';
+export { aminmax, corrcoef, cov, cummax, cummin, diff, dist, logcumsumexp, nanmean, nanquantile, quantile, renorm,
+  var } from './statistics.js';
+export { indexCopy, indexFill, indexPut, indexReduce, maskedScatter, put, scatterReduce, take, takeAlongDim } from './scatter-reduce.js';
+export { tril, trilIndices, triu, triuIndices } from './triangular.js';
+export { asStrided, asStridedScatter, diag, diagEmbed, diagflat, diagonal, diagonalScatter, selectScatter,
+  sliceScatter, trace } from './diagonal.js';
+export { asStrided_, atleast1d, atleast2d, atleast3d, blockDiag, broadcastShapes, broadcastTensors, broadcastTo,
+  cartesianProd, columnStack, combinations, dsplit, dstack, fliplr, flipud, hsplit, hstack, meshgrid, moveaxis,
+  narrowCopy, ravel, repeatInterleave, roll, rot90, rowStack, splitWithSizes, swapaxes, swapdims, tensorSplit, tile,
+  unsafeChunk, unsafeSplit, unsafeSplitWithSizes, vsplit, vstack } from './shape-ops.js';
+export { asTensor, asarray, emptyStrided, getDevice, scalarTensor, strided } from './new-tensor.js';
+export type { Layout } from './new-tensor.js';
+export { addbmm, addmv, addmv_, addr, baddbmm, einsum, ger, inner, kron, tensordot, vdot } from './products.js';
+export { abs_, absolute, acos_, acosh_, adjoint, arccos, arccos_, arccosh, arccosh_, arcsin, arcsin_, arcsinh,
+  arcsinh_, arctan, arctan2, arctan_, arctanh, arctanh_, asin_, asinh_, atan_, atanh_, ceil_, clampMax, clampMax_,
+  clampMin, clampMin_, clamp_, clip, clip_, concat, concatenate, cos_, cosh_, deg2rad_, detach, detach_, divide, erf_,
+  erfc_, exp2_, exp_, expm1_, fill, fix, fix_, floor_, frac_, gcd_, greater, greaterEqual, i0_, lcm_, ldexp_, less,
+  lessEqual, log10_, log1p_, log2_, log_, logit_, multiply, nanToNum_, neg_, negative, negative_, notEqual, positive,
+  rad2deg_, reciprocal_, relu_, resolveNeg, round_, rsqrt_, rsub, sgn, sigmoid_, sin_, sinc_, sinh_, sqrt_, square_,
+  subtract, tan_, tanh_, trueDivide, trunc_, xlogy_, zero_ } from './aliases.js';
+export { bartlettWindow, blackmanWindow, hammingWindow, hannWindow, kaiserWindow, logspace, range } from './windows.js';
+export { cumulativeTrapezoid, trapezoid, trapz } from './trapezoid.js';
+export { bitwiseNot, type UnaryName } from './unary.js';
+export { permute, reshape, t } from './view.js';
 
 export const { cat, stack, split, chunk, unbind, flip } = joinFunctions;
 export const { flatten, unflatten, squeeze, unsqueeze, transpose, narrow, select, movedim } = viewFunctions;

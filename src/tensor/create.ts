@@ -358,6 +358,8 @@ export function randn(...args: ShapeAndOptions<RandomOptions>): Tensor {
 export function randint(
   lowOrHigh: number | bigint, highOrShape: number | bigint | readonly number[], shapeOrOpts?: readonly number[] | RandomOptions, maybeOpts?: RandomOptions,
 ): Tensor;
+export function randint(high: number | bigint, options: RandomOptions & { size: readonly number[] }): Tensor;
+export function randint(low: number | bigint, high: number | bigint, options: RandomOptions & { size: readonly number[] }): Tensor;
 export function randint(options: RandomOptions & { low?: number | bigint; high: number | bigint; size: readonly number[] }): Tensor;
 export function randint(...args: unknown[]): Tensor {
   // randint(high, size) or randint(low, high, size): three arguments in all make the second form.

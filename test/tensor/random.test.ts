@@ -69,3 +69,12 @@ test('millions of draws are bit-exact (sha256 of the float32 bytes)', () => {
     assert.equal(hash, d.sha256, `${d.fn}(${a}, ${b}) on ${n} elements`);
   }
 });
+
+test('randint(high, {size}) and randint(low, high, {size}) type-check and draw as the positional forms', () => {
+  // torch.randint(9, size=(1,)) as mnist_forward_forward writes it
+  torch.manualSeed(3);
+  const named = [torch.randint(9, { size: [4] }), torch.randint(2, 5, { size: [3], dtype: 'int32' })];
+  torch.manualSeed(3);
+  const positional = [torch.randint(9, [4]), torch.randint(2, 5, [3], { dtype: 'int32' })];
+  named.forEach((t, i) => assert.deepEqual([t.dtype, t.tolist()], [positional[i].dtype, positional[i].tolist()]));
+});
