@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       await page.goto(`${server.url}/index.html`);
       await page.waitForFunction(() => 'benchRun' in globalThis, undefined, { timeout: 60_000 });
       const env: Record<string, string> = { FASHION_MNIST_DIR: FASHION_DIR };
-      for (const k of ['TORCHLETTE_BACKEND', 'TORCHLETTE_THREADS', 'TORCHLETTE_WASM_RELAXED']) if (process.env[k]) env[k] = process.env[k]!;
+      for (const k of ['TORCHLETTE_BACKEND', 'TORCHLETTE_THREADS', 'TORCHLETTE_WASM_RELAXED', 'TFJS_WASM_THREADS']) if (process.env[k]) env[k] = process.env[k]!;
       // as in Node, where the wasm backend's threads default to the cores this process may use
       env.TORCHLETTE_THREADS ??= String(availableParallelism());
       const req: RunRequest = { framework, args: framework === 'tfjs' ? [runner.slice(5), workload, ...(arg ? [arg] : [])] : [workload, ...(arg ? [arg] : [])], env, files };

@@ -14,6 +14,9 @@ const tf = require('@tensorflow/tfjs');
 if (backendName === 'wasm') {
   const wasm = require('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
+  // TFJS_WASM_THREADS=n: XNNPACK's thread count where the build has threads (a crossOriginIsolated
+  // page; TF.js's default there is half the cores). bench/run.mjs runs each count and keeps the best.
+  if (process.env.TFJS_WASM_THREADS) wasm.setThreadsCount(Number(process.env.TFJS_WASM_THREADS));
 }
 await tf.setBackend(backendName);
 await tf.ready();
