@@ -34,7 +34,12 @@ def gemm(n):
     b = torch.randn(n, n)
     inner = 20 if n <= 256 else 1
     repeats = 3 if n >= 4096 else 7
-    a @ b
+    # warm-up: products for 0.5 s at least (as bench/torchlette.ts), so both measure steady state
+    t0 = time.perf_counter()
+    while True:
+        a @ b
+        if time.perf_counter() - t0 >= 0.5:
+            break
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()

@@ -28,7 +28,14 @@ function gemm(n: number): void {
   const b = torch.randn([n, n]);
   const inner = n <= 256 ? 20 : 1; // several products per timing at small n
   const repeats = n >= 4096 ? 3 : 7;
-  a.matmul(b); // warm-up (thread pool, page faults, packing buffers)
+  // Warm-up: products for 0.5 s at least (as bench/pytorch_bench.py), so both measure steady
+  // state. Until V8's first GC frees result buffers each product's output lands on never-touched
+  // heap pages; on a VM whose first-touch faults cost ~12 us a page (AMD EPYC, 2026-12-04) that
+  // alone made n = 256 run at 33 instead of 168 GFLOP/s for its first ~140 products.
+  for (const t0 = now(); ; ) {
+    a.matmul(b);
+    if (now() - t0 >= 500) break;
+  }
   const times: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const t0 = now();
