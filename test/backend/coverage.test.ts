@@ -45,8 +45,6 @@ describe('backend coverage', () => {
     assert.equal(wb.name, 'wasm');
     for (const k of Object.keys(KERNELS)) {
       assert.equal(typeof (wb as unknown as Record<string, unknown>)[k], 'function', `wasm backend lacks ${k}`);
-      // adadelta: the op sequence on the module's kernels (src/backend/wasm/addon.ts says why)
-      if (k === 'adadelta') continue;
       assert.equal(typeof addon[k], 'function', `the wasm module has no ${k}`);
     }
   });

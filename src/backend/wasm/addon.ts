@@ -327,10 +327,7 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon & 
     unary: (x, out) => void call(glue.unary, [x, out], [1], undefined, freshOut(skipView(UNARY_AT), out, 1)),
     binary: (a, b, out) => void call(glue.binary, [a, b, out], [2], undefined, freshOut(skipView(skipView(UNARY_AT)), out, 2)),
     ternary: (x, a, b, out) => bool(call(glue.ternary, [x, a, b, out], [3])),
-    // No fused Adadelta here yet: on the threaded build a worker running tl_adadelta trapped
-    // (RuntimeError: unreachable) in ~1 of 8 runs of examples/mnist-cnn.ts (2026-12-04, not yet
-    // understood), so the backend runs Adadelta's op sequence (backend/js/optim.ts adadeltaWith),
-    // with the same results.
+    adadelta: (p, g, sq, acc) => bool(call(glue.adadelta, [p, g, sq, acc], [0, 2, 3])),
     // Optional (a module built before it lacks it: the optimizer then runs the op sequence).
     ...(typeof ex.tl_adam_step === 'function'
       ? { adamStep: (param: TypedArray, grad: TypedArray, expAvg: TypedArray, expAvgSq: TypedArray) => bool(call(fn('tl_adam_step'), [param, grad, expAvg, expAvgSq], [0, 2, 3])) }
