@@ -245,12 +245,15 @@ bool set_isa(int isa) {
   return true;
 }
 
-int active_isa() {
-  // First use picks the best kernels (thread-safe: a function-local static).
-  static const bool initialised = [] { return g_isa >= 0 || set_isa(detect_isa()); }();
-  (void)initialised;
-  return g_isa;
-}
+// The best kernels are picked when the library loads (a static initializer: the addon's
+// dlopen, the WebAssembly build's _initialize), before any thread runs a kernel. Not at
+// first use through a function-local static: the threaded WebAssembly build's C++ runtime
+// is built without threads, and its guard for such a static aborts (a trap) when a second
+// thread arrives while the first is initialising it; a worker thread trapped that way
+// when the first GEMM of a process ran on two threads at once.
+[[maybe_unused]] static const bool g_isa_picked = set_isa(detect_isa());
+
+int active_isa() { return g_isa; }
 
 template <class T> static const Kernel<T>& kernel();
 template <> const Kernel<float>& kernel<float>() {

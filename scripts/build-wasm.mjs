@@ -190,10 +190,19 @@ for (const l of links) {
 if (relaxedCxx) (await import('node:v8')).setFlagsFromString('--experimental-wasm-relaxed-simd');
 for (const b of built) {
   if (b.error) continue;
+  const bytes = readFileSync(b.tmp);
   try {
-    new WebAssembly.Module(readFileSync(b.tmp));
+    new WebAssembly.Module(bytes);
   } catch (e) {
     b.error = `${b.tmp} does not compile in this Node: ${e.message}`;
+  }
+  // The threaded builds' C++ runtime is built without threads: its guard for a
+  // function-local static with a dynamic initializer aborts (a worker traps) when two
+  // threads reach the static's first use at once. Such statics link __cxa_guard_acquire
+  // (named in the name section, which --strip-debug keeps).
+  if (!b.error && b.ldflags.includes('-Wl,--shared-memory') && bytes.includes('__cxa_guard_acquire')) {
+    b.error = `${b.tmp} links __cxa_guard_acquire: a function-local static with a dynamic initializer is not safe on ` +
+      'the threaded build (initialise it at load instead, as native/gemm.cc does for the ISA)';
   }
 }
 const failed = built.find((b) => b.error);

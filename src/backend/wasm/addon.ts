@@ -218,7 +218,7 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon & 
       const failure = poolFailure() >>> 0;
       if (failure === 0) throw e;
       throw new Error(`torchlette wasm: a worker thread of the threaded WebAssembly build failed while running a kernel ` +
-        `(${cString(failure).split('\n')[0]}); later kernels run on the calling thread only`, { cause: e });
+        `(${cString(failure).split('\n')[0]}); later kernels run on the calling thread only\nThe worker's stack:\n${cString(failure)}`, { cause: e });
     }
   }
 
