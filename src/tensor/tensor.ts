@@ -59,6 +59,12 @@ export class Tensor implements View {
   static _refreshViewHistory: ((view: Tensor) => void) | null = null;
 
   constructor(storage: Storage, dtype: DType, shape: number[], strides?: number[], offset = 0, version?: VersionCounter) {
+    // A transcribed `torch.Tensor([[1, 2]])` or `torch.Tensor(2, 3)` lands here from JavaScript.
+    if (!(storage instanceof Storage)) {
+      throw new TypeError('new Tensor(storage, dtype, shape) is torchlette\'s internal constructor; for PyTorch\'s legacy ' +
+        'torch.Tensor(data) or torch.Tensor(*sizes) write torch.FloatTensor(data) or torch.FloatTensor(...sizes) ' +
+        '(or torch.tensor(data, { dtype: torch.float32 }), torch.empty(sizes))');
+    }
     this._storage = storage;
     this._dtype = dtype;
     // PyTorch's numel is an int64: a shape (an expanded view included) past 2^63 elements is refused.
