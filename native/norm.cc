@@ -128,9 +128,17 @@ void batch_norm_typed(const View& x, const View& mean, const View& invstd, const
   int64_t N, C, L;
   ncl(x, N, C, L);
   std::vector<double> a = vec(&invstd, C, 1), b = vec(bias, C, 0), w = vec(weight, C, 1), m = vec(&mean, C, 0);
+  // ATen's arithmetic (batch_norm_cpu_collect_linear_and_constant_terms and its contiguous
+  // kernel, as compiled: contracted to FMAs): alpha = invstd * w and beta = fma(-mean, alpha,
+  // bias), each rounded to T, then out = fma(x, alpha, beta). For float the double product of
+  // two floats is exact, so a double multiply-add rounded to float is the FMA (a double
+  // rounding could differ only in an exact tie at float precision). The textbook
+  // (x - mean) * invstd * w + b is more accurate where |mean| >> std, but differs from
+  // PyTorch there by up to ~1e-4 relative, which a few training steps amplify.
   for (int64_t c = 0; c < C; c++) {
-    a[c] *= w[c];
-    b[c] -= m[c] * a[c];
+    const T alpha = static_cast<T>(a[c] * w[c]);
+    a[c] = alpha;
+    b[c] = static_cast<T>(std::fma(-m[c], static_cast<double>(alpha), b[c]));
   }
   const T* X = x.ptr<T>();
   T* O = out.ptr<T>();
@@ -141,7 +149,11 @@ void batch_norm_typed(const View& x, const View& mean, const View& invstd, const
       const double ac = a[q % C], bc = b[q % C];
       const T* xi = X + q * L;
       T* o = O + q * L;
-      for (int64_t l = 0; l < L; l++) o[l] = static_cast<T>(static_cast<double>(xi[l]) * ac + bc);
+      if (sizeof(T) == sizeof(double)) {
+        for (int64_t l = 0; l < L; l++) o[l] = static_cast<T>(std::fma(static_cast<double>(xi[l]), ac, bc));
+      } else {
+        for (int64_t l = 0; l < L; l++) o[l] = static_cast<T>(static_cast<double>(xi[l]) * ac + bc);
+      }
     }
   });
 }

@@ -221,7 +221,7 @@ export interface Backend {
     x: View, train: boolean, momentum: number, eps: number, runningMean: View | null, runningVar: View | null,
     mean: TypedArray, invstd: TypedArray,
   ): void;
-  /** out = (x - mean[c]) * invstd[c] * weight[c] + bias[c] (weight/bias null: 1/0), computed as x * a[c] + b[c]. */
+  /** out = (x - mean[c]) * invstd[c] * weight[c] + bias[c] (weight/bias null: 1/0), computed as ATen does: fma(x, a[c], b[c]) with a = invstd * w, b = fma(-mean, a, bias) rounded to x's dtype. */
   batchNorm(x: View, mean: View, invstd: View, weight: View | null, bias: View | null, out: TypedArray): void;
   /**
    * Gradients of batchNorm; `train`: mean/invstd are batch statistics that x's gradient
