@@ -135,6 +135,11 @@ declare module '../tensor/tensor.js' {
     to(device?: DeviceLike | null, dtype?: DType | null, nonBlocking?: boolean, copy?: boolean, options?: ToOptions): Tensor;
     to(other: Tensor, nonBlocking?: boolean, copy?: boolean, options?: ToOptions): Tensor;
     to(options: ToOptions): Tensor;
+    // The options object after any positional prefix, as PyTorch's x.to(device, non_blocking=True).
+    to(dtype: DType, options: ToOptions): Tensor;
+    to(device: DeviceLike | null, options: ToOptions): Tensor;
+    to(device: DeviceLike | null, dtype: DType | null, options: ToOptions): Tensor;
+    to(other: Tensor, options: ToOptions): Tensor;
     /** type() gives PyTorch's legacy type string ('torch.FloatTensor'); type(dtype or type name) converts. */
     type(): string;
     type(dtype: DType | string): Tensor;
