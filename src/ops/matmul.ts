@@ -2,10 +2,11 @@
 // outer, matmul (PyTorch's dispatch by rank, so results and node names match), and linear.
 import { backend } from '../backend/index.js';
 import { checkTensor } from '../tensor/args.js';
-import { castScalar, scalarTypeName } from '../tensor/dtype.js';
+import { castScalar, resultType, scalarTypeName } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkCast } from './inplace.js';
 import { broadcastTo, scalarView } from './kernels.js';
 import { needsGrad, record } from './record.js';
 import { squeeze } from './view.js';
@@ -270,9 +271,12 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     return out.view([...x.shape.slice(0, -1), weight.shape[0]]);
   }
   // PyTorch adds the bias in place (output.add_(bias)), so the result keeps the product's dtype
-  // even where the bias's differs; the cast stands in for add_'s in-place one.
+  // even where the bias's differs (refused, as add_ refuses, where the sum's type cannot be cast
+  // back, e.g. a float bias on an int64 product); the cast stands in for add_'s in-place one.
   const out = matmul(x, weight.t());
-  return out.add(bias.dtype === out.dtype ? bias : bias.to(out.dtype));
+  if (bias.dtype === out.dtype) return out.add(bias);
+  checkCast(resultType(out, bias), out.dtype);
+  return out.add(bias.to(out.dtype));
 }
 
 // torch.op(input, other) and input.op(other), the second tensor by PyTorch's name

@@ -88,6 +88,7 @@ describe('matrix products refuse operands of different dtypes with PyTorch\'s me
     linear_3d_input_bias: () => F.linear(d3, f2, f1), linear_3d_weight: () => F.linear(f3, d2),
     linear_1d_weight: () => F.linear(f1, d2), linear_1d_input_bias: () => F.linear(d1, f2, f1),
     nn_linear: () => new torch.nn.Linear(2, 2).forward(d2),
+    linear_1d_long_float_bias: () => F.linear(l2.index(0), l2, f1),
   };
 
   test('every case the fixture recorded is called here', () => {
@@ -96,8 +97,9 @@ describe('matrix products refuse operands of different dtypes with PyTorch\'s me
   for (const [key, message] of Object.entries(fx.dtype_errors.messages)) {
     test(key, () => assert.throws(calls[key], { name: 'TypeError', message }));
   }
-  test("linear's in-place bias add keeps the product's dtype (1-D or non-contiguous input)", () => {
+  test("linear's in-place bias add keeps the product's dtype (1-D or non-contiguous input), or refuses as add_ does", () => {
     assertTensor(F.linear(f1, f2, d1), fx.dtype_errors.ok.linear_1d_bias);
     assertTensor(F.linear(f3.transpose(0, 1), f2, d1), fx.dtype_errors.ok.linear_3d_noncontiguous_bias);
+    assertTensor(F.linear(l2.index(0), l2, torch.ones([2], { dtype: torch.int32 })), fx.dtype_errors.ok.linear_1d_long_int_bias);
   });
 });
