@@ -30,7 +30,7 @@ const LEFT_OUT: Record<string, (string | RegExp)[]> = {
   'sparse layouts (torchlette tensors are strided; Embedding(sparse=True) is refused)': [
     /^to_sparse/, 'is_sparse', 'is_sparse_csr', 'coalesce', 'is_coalesced', 'indices', 'values', 'crow_indices', 'col_indices',
     'ccol_indices', 'row_indices', 'dense_dim', 'sparse_dim', 'sparse_mask', /^sparse_resize/, 'to_dense', 'smm', 'sspaddmm',
-    'hspmm', 'spmm', 'dsmm', 'hsmm', 'saddmm', /^sparse_.*_tensor$/, /_indices_copy$/, 'values_copy', 'indices_copy', 'resize_as_sparse_',
+    'hspmm', 'dsmm', 'hsmm', 'saddmm', /^sparse_.*_tensor$/, /_indices_copy$/, 'values_copy', 'indices_copy', 'resize_as_sparse_',
     'to_padded_tensor', 'is_nested',
   ],
   'complex numbers (no complex dtypes)': [

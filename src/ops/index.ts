@@ -29,7 +29,7 @@ export { Slice, gather, indexAdd, indexPut_, indexSelect, maskedFill, maskedSele
 export type { IndexItem } from './indexing.js';
 export { BoolTensor, ByteTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor } from './legacy-types.js';
 export type { LegacyTensorType } from './legacy-types.js';
-export { addmm, bmm, dot, matmul, mm, mv, outer } from './matmul.js';
+export { addmm, bmm, dot, matmul, mm, mv, outer, spmm } from './matmul.js';
 export { addcdiv, addcmul, lerp } from './pointwise.js';
 export type { ValueOptions } from './pointwise.js';
 export { bernoulli, multinomial, normal } from './random.js';

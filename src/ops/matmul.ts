@@ -1,11 +1,12 @@
-// Matrix products: mm, bmm, addmm, dot, mv, outer, matmul (PyTorch's dispatch by
-// rank, so results and node names match), and linear.
+// Matrix products: mm (and torch.spmm, its strided-input twin), bmm, addmm, dot, mv,
+// outer, matmul (PyTorch's dispatch by rank, so results and node names match), and linear.
 import { backend } from '../backend/index.js';
 import { checkTensor } from '../tensor/args.js';
-import { castScalar, cppTypeName } from '../tensor/dtype.js';
+import { castScalar, resultType, scalarTypeName } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkCast } from './inplace.js';
 import { broadcastTo, scalarView } from './kernels.js';
 import { needsGrad, record } from './record.js';
 import { squeeze } from './view.js';
@@ -13,8 +14,16 @@ import { pairOp } from './op-args.js';
 
 type Grad = Tensor | null;
 
-function sameDtype(a: Tensor, b: Tensor, what: string): void {
-  if (a.dtype !== b.dtype) throw new TypeError(`expected ${what} to have the same dtype, but got: ${cppTypeName(a.dtype)} != ${cppTypeName(b.dtype)}`);
+// PyTorch 1.13's messages for operands of different dtypes (no promotion in products):
+// the GEMM kernels' `expected scalar type <first> but found <second>` (mm, bmm, mv and
+// what matmul and linear route to them), addmm's own checks, and dot's.
+function gemmDtypes(a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) throw new TypeError(`expected scalar type ${scalarTypeName(a.dtype)} but found ${scalarTypeName(b.dtype)}`);
+}
+function addmmDtypes(input: Tensor, a: Tensor, b: Tensor): void {
+  // addmm checks self against mat2 before mat1 against mat2
+  if (input.dtype !== b.dtype) throw new TypeError('self and mat2 must have the same dtype');
+  if (a.dtype !== b.dtype) throw new TypeError('mat1 and mat2 must have the same dtype');
 }
 
 /** The batched GEMM kernel: a [..., M, K] @ b [..., K, N] with equal batch dims. */
@@ -58,7 +67,7 @@ function mmOf(a: Tensor, b: Tensor): Tensor {
   if (a.shape[1] !== b.shape[0]) {
     throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
   }
-  sameDtype(a, b, 'mat1 and mat2');
+  gemmDtypes(a, b);
   const out = gemm(a, b);
   if (needsGrad(a, b)) record(new MmBackward0(), [a, b], [out]).save(a, b);
   return out;
@@ -82,7 +91,7 @@ function bmmOf(a: Tensor, b: Tensor): Tensor {
   if (a.shape[2] !== b.shape[1]) {
     throw new RangeError(`Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
   }
-  sameDtype(a, b, 'batch1 and batch2');
+  gemmDtypes(a, b);
   const out = gemm(a, b);
   if (needsGrad(a, b)) record(new BmmBackward0(), [a, b], [out]).save(a, b);
   return out;
@@ -116,8 +125,7 @@ export function addmm(input: Tensor, a: Tensor, b: Tensor, opts: { beta?: number
   if (a.shape[1] !== b.shape[0]) {
     throw new RangeError(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
   }
-  sameDtype(a, b, 'mat1 and mat2');
-  sameDtype(input, a, 'input and mat1');
+  addmmDtypes(input, a, b);
   const product = gemm(a, b);
   const shape = product.shape;
   broadcastShapes(input.shape, shape);
@@ -154,7 +162,7 @@ function dotOf(a: Tensor, b: Tensor): Tensor {
   if (a.shape[0] !== b.shape[0]) {
     throw new RangeError(`inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   }
-  sameDtype(a, b, 'self and other');
+  if (a.dtype !== b.dtype) throw new TypeError(`dot : expected both vectors to have same dtype, but found ${scalarTypeName(a.dtype)} and ${scalarTypeName(b.dtype)}`);
   const out = new Tensor(gemm(a.view(1, -1), b.view(-1, 1))._storage, a.dtype, []);
   if (needsGrad(a, b)) record(new DotBackward0(), [a, b], [out]).save(a, b);
   return out;
@@ -174,7 +182,7 @@ function mvOf(a: Tensor, v: Tensor): Tensor {
   if (a.shape[1] !== v.shape[0]) {
     throw new RangeError(`size mismatch, got ${a.shape[0]}, ${a.shape[0]}x${a.shape[1]},${v.shape[0]}`);
   }
-  sameDtype(a, v, 'mat and vec');
+  gemmDtypes(a, v);
   const out = new Tensor(gemm(a, v.view(-1, 1))._storage, a.dtype, [a.shape[0]]);
   if (needsGrad(a, v)) record(new MvBackward0(), [a, v], [out]).save(a, v);
   return out;
@@ -191,6 +199,10 @@ function matmulOf(a: Tensor, b: Tensor): Tensor {
   const db = b.dim();
   if (da === 0 || db === 0) throw new RangeError(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
   if (da === 1 && db === 1) return dot(a, b);
+  // PyTorch folds a 1-D or 2-D first operand against a batched second one transposed, so its
+  // GEMM names b's dtype first; every other route names a's. (This implementation takes other
+  // routes for some ranks, so the message is decided here, by rank, as PyTorch's is.)
+  if (a.dtype !== b.dtype) (db >= 3 && da <= 2 ? gemmDtypes(b, a) : gemmDtypes(a, b));
   if (da === 2 && db === 1) return mv(a, b);
   // PyTorch squeezes in place here (node SqueezeBackward3).
   if (da === 1 && db === 2) return squeeze(mm(a.unsqueeze(0), b), 0, 'SqueezeBackward3');
@@ -258,7 +270,13 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     const out = addmm(bias, x.view(-1, inFeatures), weight.t());
     return out.view([...x.shape.slice(0, -1), weight.shape[0]]);
   }
-  return matmul(x, weight.t()).add(bias);
+  // PyTorch adds the bias in place (output.add_(bias)), so the result keeps the product's dtype
+  // even where the bias's differs (refused, as add_ refuses, where the sum's type cannot be cast
+  // back, e.g. a float bias on an int64 product); the cast stands in for add_'s in-place one.
+  const out = matmul(x, weight.t());
+  if (bias.dtype === out.dtype) return out.add(bias);
+  checkCast(resultType(out, bias), out.dtype);
+  return out.add(bias.to(out.dtype));
 }
 
 // torch.op(input, other) and input.op(other), the second tensor by PyTorch's name
@@ -269,7 +287,14 @@ const dotOp = pairOp('dot', 'tensor', dotOf);
 const mvOp = pairOp('mv', 'vec', mvOf);
 const outerOp = pairOp('outer', 'vec2', outerOf);
 const matmulOp = pairOp('matmul', 'other', matmulOf);
+// torch.spmm (a torch function, not a Tensor method): on strided tensors PyTorch 1.13 computes
+// mm itself (node MmBackward0) and parses its arguments as mm's, naming mm() in its errors.
+// torchlette has no sparse layouts, so a sparse operand cannot reach it; anything but a
+// Tensor is refused by the parse.
+const spmmOp = pairOp('mm', 'mat2', mmOf);
 export const mm = mmOp.fn;
+/** torch.spmm(input, mat2): mm for strided tensors (torchlette has no sparse layouts). */
+export const spmm = spmmOp.fn;
 export const bmm = bmmOp.fn;
 export const dot = dotOp.fn;
 export const mv = mvOp.fn;
