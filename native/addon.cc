@@ -511,6 +511,34 @@ Napi::Value NllLossBackward(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, tl::nll_loss_backward(grad, target, weight, ignore, reduction, total, out));
 }
 
+// meta: reduction, hasWeight | input | target | [weight] | out
+// -> true (done), false (views left to JS), or 2 for an input outside [0, 1]
+Napi::Value BinaryCrossEntropy(const Napi::CallbackInfo& info) {
+  TL_BEGIN(4);
+  const int reduction = static_cast<int>(m.num());
+  const bool has_w = m.num() != 0;
+  TL_VIEW(input, 0);
+  TL_VIEW(target, 1);
+  TL_OPT_VIEW(weight, has_w, 2);
+  TL_VIEW(out, 3);
+  const int status = tl::binary_cross_entropy(input, target, weight, reduction, out);
+  if (status == 2) return Napi::Number::New(env, 2);
+  return Napi::Boolean::New(env, status == 0);
+}
+
+// meta: reduction, hasWeight | grad | input | target | [weight] | out
+Napi::Value BinaryCrossEntropyBackward(const Napi::CallbackInfo& info) {
+  TL_BEGIN(5);
+  const int reduction = static_cast<int>(m.num());
+  const bool has_w = m.num() != 0;
+  TL_VIEW(grad, 0);
+  TL_VIEW(input, 1);
+  TL_VIEW(target, 2);
+  TL_OPT_VIEW(weight, has_w, 3);
+  TL_VIEW(out, 4);
+  return Napi::Boolean::New(env, tl::binary_cross_entropy_backward(grad, input, target, weight, reduction, out));
+}
+
 // meta: x | mean | varSum (float64)
 Napi::Value BatchNormStats(const Napi::CallbackInfo& info) {
   TL_BEGIN(3);
@@ -781,6 +809,8 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   fn("adaptiveMaxPool2d", AdaptiveMaxPool2d);
   fn("nllLoss", NllLoss);
   fn("nllLossBackward", NllLossBackward);
+  fn("binaryCrossEntropy", BinaryCrossEntropy);
+  fn("binaryCrossEntropyBackward", BinaryCrossEntropyBackward);
   fn("batchNormStats", BatchNormStats);
   fn("embeddingRenorm", EmbeddingRenorm);
   fn("batchNorm", BatchNorm);

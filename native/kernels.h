@@ -79,6 +79,13 @@ int nll_loss(const View& input, const View& target, const View* weight, double i
              const View& total_weight, double* bad);
 bool nll_loss_backward(const View& grad, const View& target, const View* weight, double ignore, int reduction,
                        double total_weight, const View& out);
+// Binary cross entropy over contiguous input, target and weight (any float dtype) of
+// one numel: out gets the elementwise loss (none) or its mean / sum (one element).
+// Returns 0 when done, 1 for views left to the JS kernel, 2 for an input outside [0, 1].
+int binary_cross_entropy(const View& input, const View& target, const View* weight, int reduction, const View& out);
+// Its gradient with respect to input (grad: numel elements for none, one otherwise).
+bool binary_cross_entropy_backward(const View& grad, const View& input, const View& target, const View* weight,
+                                   int reduction, const View& out);
 
 // norm.cc (false: not float32/float64 with matching output types)
 bool batch_norm_stats(const View& x, const View& mean, const View& var_sum);

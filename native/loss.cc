@@ -1,10 +1,16 @@
 // Negative log-likelihood loss and its gradient, as src/backend/js/loss.ts (PyTorch's
 // nll_loss): the reduced forms use PyTorch's 8-level cascade sum in the input's own
 // precision, so float32 results match it (and the JS backend) bit for bit.
+// Binary cross entropy and its gradient (PyTorch's binary_cross_entropy CPU kernels):
+// each element in the input's precision with PyTorch's operation order, and the mean
+// or sum as at::sum's vectorized cascade adds them, so a single-threaded PyTorch and
+// the JS backend give the same bits.
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "kernels.h"
+#include "parallel.h"
 
 namespace tl {
 
@@ -137,6 +143,153 @@ bool nll_loss_backward(const View& grad, const View& target, const View* weight,
   if (grad.type != out.type || (out.type != F32 && out.type != F64)) return false;
   if (out.type == F32) nll_backward_typed<float>(grad, target, weight, ignore, reduction, total_weight, out);
   else nll_backward_typed<double>(grad, target, weight, ignore, reduction, total_weight, out);
+  return true;
+}
+
+
+namespace {
+
+// at::sum of a contiguous row on an AVX2 build (Vectorized<T> of 32 bytes) run by one
+// thread: 4 vector accumulators (ilp) over 4 cascade levels, then the scalar tail, then
+// the lanes in order. Tests check it against torch.sum bit for bit.
+template <class T> T torch_cascade_sum(const T* x, int64_t n) {
+  constexpr int W = 32 / sizeof(T);
+  constexpr int kIlp = 4, kLevels = 4;
+  const int64_t vecs = n / W, rows = vecs / kIlp;
+  const int64_t power = std::max<int64_t>(4, ceil_log2(rows) / kLevels);
+  const int64_t step = int64_t(1) << power, mask = step - 1;
+  T acc[kLevels][kIlp][W] = {};
+  auto add_row = [&](T (*a)[W], int64_t r) {
+    const T* p = x + r * kIlp * W;
+    for (int k = 0; k < kIlp; k++)
+      for (int l = 0; l < W; l++) a[k][l] = a[k][l] + p[k * W + l];
+  };
+  int64_t i = 0;
+  while (i + step <= rows) {
+    for (int64_t j = 0; j < step; j++, i++) add_row(acc[0], i);
+    for (int j = 1; j < kLevels; j++) {
+      for (int k = 0; k < kIlp; k++)
+        for (int l = 0; l < W; l++) {
+          acc[j][k][l] = acc[j][k][l] + acc[j - 1][k][l];
+          acc[j - 1][k][l] = 0;
+        }
+      if ((i & (mask << (j * power))) != 0) break;
+    }
+  }
+  for (; i < rows; i++) add_row(acc[0], i);
+  for (int j = 1; j < kLevels; j++)
+    for (int k = 0; k < kIlp; k++)
+      for (int l = 0; l < W; l++) acc[0][k][l] = acc[0][k][l] + acc[j][k][l];
+  for (int64_t v = rows * kIlp; v < vecs; v++)
+    for (int l = 0; l < W; l++) acc[0][0][l] = acc[0][0][l] + x[v * W + l];
+  for (int k = 1; k < kIlp; k++)
+    for (int l = 0; l < W; l++) acc[0][0][l] = acc[0][0][l] + acc[0][k][l];
+  T total = 0;
+  for (int64_t k = vecs * W; k < n; k++) total = total + x[k];
+  for (int l = 0; l < W; l++) total = total + acc[0][0][l];
+  return total;
+}
+
+// Elements per thread: two logs each, so a few thousand pay for a wake-up.
+constexpr int64_t kBceGrain = 8192;
+
+// Weight element i as a double (any float dtype), or 1.
+inline double weight_at(const View* w, int64_t i) { return load_as<double>(w->data, w->type, w->offset + i); }
+
+template <class T>
+bool bce_typed(const View& input, const View& target, const View* weight, int reduction, const View& out) {
+  const int64_t n = input.numel();
+  const T* X = input.ptr<T>();
+  const T* Y = target.ptr<T>();
+  std::vector<T> scratch;
+  T* L = out.ptr<T>();
+  if (reduction != 0) {
+    scratch.resize(static_cast<size_t>(n));
+    L = scratch.data();
+  }
+  bool bad[64] = {};
+  const int nth = std::min(64, threads_for(n, kBceGrain));
+  parallel(nth, [&](int tid, int nt) {
+    int64_t b, e;
+    split_range(n, tid, nt, b, e);
+    bool out_of_range = false;
+    for (int64_t i = b; i < e; i++) {
+      const T x = X[i], y = Y[i];
+      out_of_range |= !(x >= T(0) && x <= T(1));
+      // PyTorch: (y - 1) * max(log1p(-x), -100) - y * max(log(x), -100), in T. A target
+      // of 0 or 1 (most pixels of an image target) multiplies one log by 0, where only
+      // its sign class matters (both logs are <= 0): that log is not computed.
+      T log1m = T(-1), logx = T(-1);
+      if (y != T(1)) log1m = std::max(static_cast<T>(std::log1p(-x)), T(-100));
+      if (y != T(0)) logx = std::max(static_cast<T>(std::log(x)), T(-100));
+      else if (x == T(1)) logx = T(0);  // log 1 = +0: 0 * log x is +0, not -0
+      T l = (y - T(1)) * log1m - y * logx;
+      // loss.mul_(weight): a float64 weight multiplies in double, rounded back to T.
+      if (weight) l = static_cast<T>(static_cast<double>(l) * weight_at(weight, i));
+      L[i] = l;
+    }
+    bad[tid] = out_of_range;
+  });
+  for (int t = 0; t < nth; t++)
+    if (bad[t]) return false;
+  if (reduction != 0) {
+    const T sum = torch_cascade_sum(L, n);
+    // mean: at::sum(...).div_(numel) in T.
+    out.ptr<T>()[0] = reduction == 1 ? sum / static_cast<T>(n) : sum;
+  }
+  return true;
+}
+
+template <class T>
+void bce_backward_typed(const View& grad, const View& input, const View& target, const View* weight, int reduction,
+                        const View& out) {
+  const int64_t n = input.numel();
+  const T* G = grad.ptr<T>();
+  const T* X = input.ptr<T>();
+  const T* Y = target.ptr<T>();
+  T* O = out.ptr<T>();
+  const bool reduced = reduction != 0;
+  const T count = static_cast<T>(n);
+  const int nth = threads_for(n, 4 * kBceGrain);
+  parallel(nth, [&](int tid, int nt) {
+    int64_t b, e;
+    split_range(n, tid, nt, b, e);
+    for (int64_t i = b; i < e; i++) {
+      const T x = X[i], y = Y[i], g = reduced ? G[0] : G[i];
+      // PyTorch: grad * (x - y) / max((1 - x) x, EPSILON = 1e-12), then * weight, then / numel.
+      T v = g * (x - y) / std::max((T(1) - x) * x, static_cast<T>(1e-12));
+      if (weight) v = static_cast<T>(static_cast<double>(v) * weight_at(weight, i));
+      if (reduction == 1) v = v / count;
+      O[i] = v;
+    }
+  });
+}
+
+bool same_float_type(const View& a, const View& b) { return a.type == b.type && (a.type == F32 || a.type == F64); }
+
+bool bce_views_ok(const View& input, const View& target, const View* weight, int64_t out_len, const View& out) {
+  if (!same_float_type(input, target) || !same_float_type(input, out)) return false;
+  if (!input.contiguous() || !target.contiguous() || target.numel() != input.numel()) return false;
+  if (weight && (!weight->contiguous() || weight->numel() != input.numel() || (weight->type != F32 && weight->type != F64)))
+    return false;
+  return out.contiguous() && out.numel() == out_len;
+}
+
+}  // namespace
+
+int binary_cross_entropy(const View& input, const View& target, const View* weight, int reduction, const View& out) {
+  if (!bce_views_ok(input, target, weight, reduction == 0 ? input.numel() : 1, out)) return 1;
+  const bool ok = input.type == F32 ? bce_typed<float>(input, target, weight, reduction, out)
+                                    : bce_typed<double>(input, target, weight, reduction, out);
+  return ok ? 0 : 2;
+}
+
+bool binary_cross_entropy_backward(const View& grad, const View& input, const View& target, const View* weight,
+                                   int reduction, const View& out) {
+  if (!bce_views_ok(input, target, weight, input.numel(), out) || !same_float_type(input, grad) || !grad.contiguous()) return false;
+  if (grad.numel() != (reduction == 0 ? input.numel() : 1)) return false;
+  if (input.type == F32) bce_backward_typed<float>(grad, input, target, weight, reduction, out);
+  else bce_backward_typed<double>(grad, input, target, weight, reduction, out);
   return true;
 }
 

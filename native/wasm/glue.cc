@@ -576,6 +576,31 @@ EXPORT(tl_nll_loss_backward) int32_t tl_nll_loss_backward(B(grad), B(target), B(
   RET_BOOL(tl::nll_loss_backward(grad, target, weight, ignore, reduction, total, out));
 }
 
+// -> 3: an input outside [0, 1], 2: done, 1: left to JS, 0: failed check
+EXPORT(tl_binary_cross_entropy) int32_t tl_binary_cross_entropy(B(input), B(target), B(weight), B(out)) {
+  Meta m;
+  const int reduction = static_cast<int>(m.num());
+  const bool has_w = m.num() != 0;
+  VIEW(input);
+  VIEW(target);
+  OPT_VIEW(weight, has_w);
+  VIEW(out);
+  const int status = tl::binary_cross_entropy(input, target, weight, reduction, out);
+  return status == 2 ? 3 : status == 0 ? 2 : 1;
+}
+
+EXPORT(tl_binary_cross_entropy_backward) int32_t tl_binary_cross_entropy_backward(B(grad), B(input), B(target), B(weight), B(out)) {
+  Meta m;
+  const int reduction = static_cast<int>(m.num());
+  const bool has_w = m.num() != 0;
+  VIEW(grad);
+  VIEW(input);
+  VIEW(target);
+  OPT_VIEW(weight, has_w);
+  VIEW(out);
+  RET_BOOL(tl::binary_cross_entropy_backward(grad, input, target, weight, reduction, out));
+}
+
 EXPORT(tl_batch_norm_stats) int32_t tl_batch_norm_stats(B(x), B(mean), B(var_sum)) {
   Meta m;
   VIEW(x);

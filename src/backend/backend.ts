@@ -206,6 +206,20 @@ export interface Backend {
    * entirely): grad is [N, S] for 'none', 0-d otherwise; totalWeight as the forward gave it.
    */
   nllLossBackward(grad: View, target: View, weight: View | null, ignoreIndex: number, reduction: LossReduction, totalWeight: number, out: TypedArray): void;
+  /**
+   * Binary cross entropy (PyTorch's binary_cross_entropy): input and target contiguous
+   * floats of one dtype and numel, weight (any float dtype) contiguous with that numel.
+   * out (input's dtype) gets -w (y max(log x, -100) + (1 - y) max(log(1 - x), -100))
+   * elementwise ('none') or its mean or sum (one element), in the input's precision as
+   * PyTorch computes it. Throws a RangeError when an input is outside [0, 1].
+   */
+  binaryCrossEntropy(input: View, target: View, weight: View | null, reduction: LossReduction, out: TypedArray): void;
+  /**
+   * Gradient of binaryCrossEntropy with respect to input into out (numel elements):
+   * grad (numel elements for 'none', one otherwise) (x - y) / max((1 - x) x, 1e-12), times
+   * the weight, divided by numel for 'mean'.
+   */
+  binaryCrossEntropyBackward(grad: View, input: View, target: View, weight: View | null, reduction: LossReduction, out: TypedArray): void;
 
   // Normalization (src/backend/js/norm.ts). x and grad are contiguous [N, C, *]; 1-D
   // per-channel inputs are Views; statistics outputs have x's dtype.

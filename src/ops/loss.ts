@@ -281,6 +281,19 @@ function checkSameDtype(input: Tensor, other: Tensor): void {
   }
 }
 
+/** A contiguous tensor's elements as a 1-D view (kernels that only walk numel elements). */
+function flatView(t: Tensor): View {
+  return viewOf(t, [t.numel()], [1]);
+}
+
+/**
+ * A weight for the fused kernels: contiguous and floating (PyTorch's loss.mul_(weight)
+ * takes an integer weight in the loss's dtype).
+ */
+function kernelWeight(weight: Tensor, dtype: Tensor['dtype']): Tensor {
+  return isFloatingDtype(weight.dtype) ? raw(weight) : castRaw(weight, dtype);
+}
+
 class BinaryCrossEntropyBackward0 extends Node {
   readonly name = 'BinaryCrossEntropyBackward0';
   constructor(private readonly reduction: Reduction, private readonly hasWeight: boolean) {
@@ -294,8 +307,20 @@ class BinaryCrossEntropyBackward0 extends Node {
       const weighted = this.hasWeight ? t.mul(w) : t;
       return this.reduction === 'mean' ? weighted.div(x.numel()) : weighted;
     };
-    // d/dx = (x - y) / max((1 - x) x, 1e-12); d/dy = -logit(x).
-    const gx = nx ? finish(grad.mul(x.sub(y)).div(x.rsub(1).mul(x).clampMin(1e-12))) : null;
+    // The input's gradient: the fused kernel (PyTorch's binary_cross_entropy_backward)
+    // unless the backward is being recorded (createGraph), where the same formula written
+    // with ops gives higher-order gradients.
+    let gx: Tensor | null = null;
+    if (nx && !isGradEnabled() && grad.dtype === x.dtype) {
+      const out = Tensor.empty(x.shape.slice(), x.dtype);
+      const weight = this.hasWeight ? flatView(kernelWeight(w, x.dtype)) : null;
+      backend().binaryCrossEntropyBackward(flatView(raw(grad)), flatView(raw(x)), flatView(raw(y)), weight, this.reduction, out.buffer);
+      gx = out;
+    } else if (nx) {
+      // d/dx = (x - y) / max((1 - x) x, 1e-12)
+      gx = finish(grad.mul(x.sub(y)).div(x.rsub(1).mul(x).clampMin(1e-12)));
+    }
+    // d/dy = -logit(x)
     const gy = ny ? finish(x.div(x.rsub(1)).log().neg().mul(grad)) : null;
     return [gx, gy];
   }
@@ -304,20 +329,17 @@ class BinaryCrossEntropyBackward0 extends Node {
 /**
  * -w (y log x + (1 - y) log(1 - x)) with each log clamped at -100 as PyTorch does,
  * so that x = 0 or 1 gives a finite loss. `weight` already has the target's shape.
+ * One fused kernel computes the loss and its reduction (the backend checks that every
+ * input is in [0, 1]).
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, weight: Tensor | null = null, reduction: Reduction = 'mean'): Tensor {
   checkReduction(reduction);
   checkNotDifferentiable('binary_cross_entropy', 'weight', weight);
+  if (!isFloatingDtype(input.dtype)) throw new TypeError(`"binary_cross_entropy" not implemented for '${scalarTypeName(input.dtype)}'`);
   checkSameDtype(input, target);
-  const x = input.detach();
-  const y = target.detach();
-  if (x.ge(0).logicalAnd(x.le(1)).all().item() === 0) throw new RangeError('all elements of input should be between 0 and 1');
-  const logOneMinus = x.neg().log1p().clampMin(-100);
-  const log = x.log().clampMin(-100);
-  let loss = y.sub(1).mul(logOneMinus).sub(y.mul(log));
-  // PyTorch weights the loss in place: a float64 weight leaves a float32 loss float32.
-  if (weight !== null) loss = loss.mul(weight.detach()).to(loss.dtype);
-  const out = applyReduction(loss, reduction);
+  const out = Tensor.empty(reduction === 'none' ? input.shape.slice() : [], input.dtype);
+  const w = weight === null ? null : flatView(kernelWeight(weight, input.dtype));
+  backend().binaryCrossEntropy(flatView(raw(input)), flatView(raw(target)), w, reduction, out.buffer);
   if (needsGrad(input, target)) {
     record(new BinaryCrossEntropyBackward0(reduction, weight !== null), [input, target], [out]).save(...(weight ? [input, target, weight] : [input, target]));
   }

@@ -21,7 +21,7 @@ const KERNELS: Record<Exclude<keyof Backend, 'name'>, true> = {
   matmul: true, softmax: true, softmaxBackward: true, gather: true, scatter: true, indexSelect: true, indexPut: true,
   conv2d: true, conv2dBackwardInput: true, conv2dBackwardWeight: true, maxPool2d: true, maxPool2dBackward: true,
   avgPool2d: true, avgPool2dBackward: true, adaptiveAvgPool2d: true, adaptiveAvgPool2dBackward: true,
-  adaptiveMaxPool2d: true, nllLoss: true, nllLossBackward: true, batchNormStats: true, batchNorm: true,
+  adaptiveMaxPool2d: true, nllLoss: true, nllLossBackward: true, binaryCrossEntropy: true, binaryCrossEntropyBackward: true, batchNormStats: true, batchNorm: true,
   batchNormBackward: true, groupNorm: true, groupNormBackward: true, embeddingRenorm: true,
 };
 

@@ -124,6 +124,60 @@ describe('loss and normalization kernels: native vs JS', { skip: skipNative }, (
     }
   });
 
+  test('binaryCrossEntropy and its gradient: weights of either float dtype, 0 and 1, every reduction', () => {
+    const r = rng(67);
+    for (const dtype of FLOATS) {
+      for (let trial = 0; trial < 12; trial++) {
+        // Sizes across the sum's cascade levels (its 16-row steps of 32 lanes and beyond).
+        const n = pick(r, [1, 7, 33, int(r, 1, 600), int(r, 2000, 20000), 128 * 784]);
+        const flat = (buf: TypedArray, d: DType): View => ({ buffer: buf, dtype: d, shape: [n], strides: [1], offset: 0 });
+        const x = allocate(dtype, n), y = allocate(dtype, n);
+        for (let i = 0; i < n; i++) {
+          const u = r();
+          x[i] = u < 0.05 ? 0 : u < 0.1 ? 1 : r();
+          y[i] = r() < 0.3 ? Math.round(r()) : r();
+        }
+        const wd = pick(r, FLOATS);
+        let weight: View | null = null;
+        if (r() < 0.5) {
+          const w = allocate(wd, n);
+          for (let i = 0; i < n; i++) w[i] = 0.25 + 2 * r();
+          weight = flat(w, wd);
+        }
+        for (const reduction of ['none', 'mean', 'sum'] as LossReduction[]) {
+          const size = reduction === 'none' ? n : 1;
+          const o1 = allocate(dtype, size), o2 = allocate(dtype, size);
+          native!.binaryCrossEntropy(flat(x, dtype), flat(y, dtype), weight, reduction, o1);
+          js.binaryCrossEntropy(flat(x, dtype), flat(y, dtype), weight, reduction, o2);
+          const what = `binaryCrossEntropy ${reduction} ${dtype}[${n}] weight ${weight?.dtype ?? 'none'}`;
+          // C's logf / log1pf and JS's Math.log / Math.log1p rounded to float32 may differ in
+          // the last bit, which y (log x) - (1 - y) log(1 - x) can magnify to a few ulps.
+          assertArraysClose(o1, o2, dtype === 'float32' ? { rtol: 1e-6, atol: 1e-6 } : { rtol: 1e-14, atol: 1e-14 }, what);
+          const grad = allocate(dtype, size);
+          for (let i = 0; i < size; i++) grad[i] = 2 * r() - 1;
+          const g1 = allocate(dtype, n), g2 = allocate(dtype, n);
+          const gView: View = { buffer: grad, dtype, shape: [size], strides: [1], offset: 0 };
+          native!.binaryCrossEntropyBackward(gView, flat(x, dtype), flat(y, dtype), weight, reduction, g1);
+          js.binaryCrossEntropyBackward(gView, flat(x, dtype), flat(y, dtype), weight, reduction, g2);
+          assertArraysClose(g1, g2, EXACT, `${what} backward`);
+        }
+      }
+    }
+  });
+
+  test('binaryCrossEntropy rejects an input outside [0, 1] (NaN included)', () => {
+    for (const backend of [native!, js]) {
+      for (const bad of [1.5, -0.25, NaN]) {
+        const x = new Float32Array(1000).fill(0.5);
+        x[700] = bad;
+        const v = (buf: Float32Array): View => ({ buffer: buf, dtype: 'float32', shape: [1000], strides: [1], offset: 0 });
+        assert.throws(() => backend.binaryCrossEntropy(v(x), v(new Float32Array(1000)), null, 'mean', new Float32Array(1)), {
+          name: 'RangeError', message: 'all elements of input should be between 0 and 1',
+        });
+      }
+    }
+  });
+
   test('nllLoss rejects a target out of range before writing', () => {
     const r = rng(64);
     for (const backend of [native!, js]) {

@@ -2,7 +2,7 @@ import type { Backend } from '../backend.js';
 import { binary, copy, fill, unary, where } from './elementwise.js';
 import { gather, indexPut, indexSelect, scatter } from './indexing.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
-import { nllLoss, nllLossBackward } from './loss.js';
+import { binaryCrossEntropy, binaryCrossEntropyBackward, nllLoss, nllLossBackward } from './loss.js';
 import { matmul } from './matmul.js';
 import { randomFill } from './random.js';
 import { adamStep, ternary } from './ternary.js';
@@ -45,6 +45,8 @@ export const jsBackend: Backend = {
   adaptiveMaxPool2d,
   nllLoss,
   nllLossBackward,
+  binaryCrossEntropy,
+  binaryCrossEntropyBackward,
   batchNormStats,
   batchNorm,
   batchNormBackward,

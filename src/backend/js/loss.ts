@@ -127,3 +127,102 @@ export function nllLossBackward(
     }
   }
 }
+
+// --- binary cross entropy (PyTorch's binary_cross_entropy CPU kernels) ---
+
+const BCE_RANGE = 'all elements of input should be between 0 and 1';
+
+function numelOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/**
+ * at::sum of n contiguous values from A[offset] as a single thread of an AVX2 build adds
+ * them (Vectorized<T> of 32 bytes: 8 float32 or 4 float64 lanes): 4 vector accumulators
+ * over 4 cascade levels, then the scalar tail, then the lanes in order. Accumulators
+ * live in an array of the input's type, so each store rounds as PyTorch's adds do.
+ */
+function torchCascadeSum(A: ArrayLike<number>, offset: number, n: number, float32: boolean): number {
+  const W = float32 ? 8 : 4;
+  const ilp = 4, levels = 4, row = ilp * W;
+  const vecs = Math.floor(n / W), rows = Math.floor(vecs / ilp);
+  const power = Math.max(4, Math.floor(ceilLog2(rows) / levels));
+  const step = 2 ** power;
+  const acc = float32 ? new Float32Array(levels * row) : new Float64Array(levels * row);
+  let i = 0;
+  const addRow = (r: number) => {
+    const base = offset + r * row;
+    for (let k = 0; k < row; k++) acc[k] += A[base + k];
+  };
+  while (i + step <= rows) {
+    for (let j = 0; j < step; j++, i++) addRow(i);
+    for (let j = 1; j < levels; j++) {
+      for (let k = 0; k < row; k++) {
+        acc[j * row + k] += acc[(j - 1) * row + k];
+        acc[(j - 1) * row + k] = 0;
+      }
+      // (i & (mask << j power)) != 0: i is not a multiple of step^(j+1).
+      if (Math.floor(i / 2 ** (j * power)) % step !== 0) break;
+    }
+  }
+  for (; i < rows; i++) addRow(i);
+  for (let j = 1; j < levels; j++) for (let k = 0; k < row; k++) acc[k] += acc[j * row + k];
+  for (let v = rows * ilp; v < vecs; v++) for (let l = 0; l < W; l++) acc[l] += A[offset + v * W + l];
+  for (let k = 1; k < ilp; k++) for (let l = 0; l < W; l++) acc[l] += acc[k * W + l];
+  const total = float32 ? new Float32Array(1) : new Float64Array(1);
+  for (let k = vecs * W; k < n; k++) total[0] += A[offset + k];
+  for (let l = 0; l < W; l++) total[0] += acc[l];
+  return total[0];
+}
+
+export function binaryCrossEntropy(input: View, target: View, weight: View | null, reduction: LossReduction, outBuf: TypedArray): void {
+  const n = numelOf(input.shape);
+  const X = numeric(input.buffer), Y = numeric(target.buffer), out = numeric(outBuf);
+  const xo = input.offset, yo = target.offset;
+  const W = weight ? numeric(weight.buffer) : undefined;
+  const wo = weight?.offset ?? 0;
+  const float32 = input.dtype === 'float32';
+  const r = rounder(input);
+  const L = reduction === 'none' ? out : float32 ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = X[xo + i], y = Y[yo + i];
+    if (!(x >= 0 && x <= 1)) throw new RangeError(BCE_RANGE);
+    // PyTorch: (y - 1) * max(log1p(-x), -100) - y * max(log(x), -100), in the input's
+    // precision. A target of 0 or 1 multiplies one log by 0, where only its sign class
+    // matters (both logs are <= 0): that log is not computed, as in native/loss.cc.
+    const log1m = y === 1 ? -1 : Math.max(r(Math.log1p(-x)), -100);
+    const logx = y !== 0 ? Math.max(r(Math.log(x)), -100) : x === 1 ? 0 : -1;
+    const l = r(r(r(y - 1) * log1m) - r(y * logx));
+    // loss.mul_(weight): a float64 weight multiplies in double, rounded back.
+    L[i] = W === undefined ? l : r(l * W[wo + i]);
+  }
+  if (reduction === 'none') return;
+  const sum = torchCascadeSum(L, 0, n, float32);
+  // mean: at::sum(...).div_(numel) in the input's precision.
+  out[0] = reduction === 'mean' ? r(sum / r(n)) : sum;
+}
+
+export function binaryCrossEntropyBackward(
+  grad: View, input: View, target: View, weight: View | null, reduction: LossReduction, outBuf: TypedArray,
+): void {
+  const n = numelOf(input.shape);
+  const G = numeric(grad.buffer), X = numeric(input.buffer), Y = numeric(target.buffer), out = numeric(outBuf);
+  const go = grad.offset, xo = input.offset, yo = target.offset;
+  const W = weight ? numeric(weight.buffer) : undefined;
+  const wo = weight?.offset ?? 0;
+  const r = rounder(input);
+  const eps = r(1e-12);
+  const count = r(n);
+  const reduced = reduction !== 'none';
+  for (let i = 0; i < n; i++) {
+    const x = X[xo + i], y = Y[yo + i];
+    const g = reduced ? G[go] : G[go + i];
+    // PyTorch: grad * (x - y) / max((1 - x) x, EPSILON = 1e-12), then * weight, then / numel.
+    let v = r(r(g * r(x - y)) / Math.max(r(r(1 - x) * x), eps));
+    if (W !== undefined) v = r(v * W[wo + i]);
+    if (reduction === 'mean') v = r(v / count);
+    out[i] = v;
+  }
+}

@@ -55,6 +55,9 @@ export interface Addon {
   adaptiveMaxPool2d(x: TypedArray, out: TypedArray, indices: TypedArray): boolean;
   nllLoss(input: TypedArray, target: TypedArray, weight: TypedArray | undefined, out: TypedArray, totalWeight: TypedArray): boolean | number;
   nllLossBackward(grad: TypedArray, target: TypedArray, weight: TypedArray | undefined, out: TypedArray): boolean;
+  /** true: done; false: left to JS; 2: an input outside [0, 1]. Absent from older builds. */
+  binaryCrossEntropy?(input: TypedArray, target: TypedArray, weight: TypedArray | undefined, out: TypedArray): boolean | number;
+  binaryCrossEntropyBackward?(grad: TypedArray, input: TypedArray, target: TypedArray, weight: TypedArray | undefined, out: TypedArray): boolean;
   batchNormStats(x: TypedArray, mean: TypedArray, varSum: Float64Array): boolean;
   embeddingRenorm(weight: TypedArray, indices: TypedArray): boolean;
   batchNorm(x: TypedArray, mean: TypedArray, invstd: TypedArray, weight: TypedArray | undefined, bias: TypedArray | undefined, out: TypedArray): boolean;

@@ -568,6 +568,45 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       }
     },
 
+    binaryCrossEntropy(input, target, weight, reduction, out) {
+      const n = numel(input.shape);
+      const fused = addon.binaryCrossEntropy;
+      const views = weight ? [input, target, weight] : [input, target];
+      if (fused === undefined || n < MIN_LOSS || !fits(...views) || !disjoint(out, views)) {
+        return js.binaryCrossEntropy(input, target, weight, reduction, out);
+      }
+      begin();
+      put(REDUCTION[reduction]);
+      put(weight ? 1 : 0);
+      putView(input);
+      putView(target);
+      if (weight) putView(weight);
+      putOut(out, [out.length]);
+      const r = fused.call(addon, input.buffer, target.buffer, weight?.buffer, out);
+      if (r === 2) throw new RangeError('all elements of input should be between 0 and 1');
+      if (!r) js.binaryCrossEntropy(input, target, weight, reduction, out);
+    },
+
+    binaryCrossEntropyBackward(grad, input, target, weight, reduction, out) {
+      const n = numel(input.shape);
+      const fused = addon.binaryCrossEntropyBackward;
+      const views = weight ? [grad, input, target, weight] : [grad, input, target];
+      if (fused === undefined || n < MIN_LOSS || !fits(...views) || !disjoint(out, views)) {
+        return js.binaryCrossEntropyBackward(grad, input, target, weight, reduction, out);
+      }
+      begin();
+      put(REDUCTION[reduction]);
+      put(weight ? 1 : 0);
+      putView(grad);
+      putView(input);
+      putView(target);
+      if (weight) putView(weight);
+      putOut(out, [out.length]);
+      if (!fused.call(addon, grad.buffer, input.buffer, target.buffer, weight?.buffer, out)) {
+        js.binaryCrossEntropyBackward(grad, input, target, weight, reduction, out);
+      }
+    },
+
     batchNormStats(x, train, momentum, eps, runningMean, runningVar, mean, invstd) {
       // Eval reads C running values: nothing for the addon to do.
       if (!train || numel(x.shape) < MIN_REDUCE || !fits(x)) {

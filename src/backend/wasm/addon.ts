@@ -367,6 +367,17 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon & 
       return r === 3 ? tlBad() : r === 2;
     },
     nllLossBackward: (g, t, w, out) => bool(call(glue.nllLossBackward, [g, t, w, out], [3])),
+    // Optional (a module built before them lacks them: the backend then runs the JS kernels).
+    ...(typeof ex.tl_binary_cross_entropy === 'function' && typeof ex.tl_binary_cross_entropy_backward === 'function'
+      ? {
+        binaryCrossEntropy(input: TypedArray, target: TypedArray, weight: TypedArray | undefined, out: TypedArray): boolean | number {
+          const r = call(fn('tl_binary_cross_entropy'), [input, target, weight, out], [3]);
+          return r === 3 ? 2 : r === 2;
+        },
+        binaryCrossEntropyBackward: (g: TypedArray, x: TypedArray, t: TypedArray, w: TypedArray | undefined, out: TypedArray) =>
+          bool(call(fn('tl_binary_cross_entropy_backward'), [g, x, t, w, out], [4])),
+      }
+      : {}),
     batchNormStats: (x, mean, varSum) => bool(call(glue.batchNormStats, [x, mean, varSum], [1, 2])),
     embeddingRenorm: (w, i) => bool(call(glue.embeddingRenorm, [w, i], [0])),
     batchNorm: (x, mean, invstd, w, b, out) => bool(call(glue.batchNorm, [x, mean, invstd, w, b, out], [5])),
