@@ -225,7 +225,11 @@ export class Module {
 
   /** Own (name, value) entries in registration order. Containers override to list their items. */
   protected entries(): [string, unknown][] {
-    return Object.entries(this).filter(([k]) => !INTERNAL.has(k) && !k.startsWith('_'));
+    // Object.entries(this) filtered, without a pair for the fields left out.
+    const out: [string, unknown][] = [];
+    const self = this as unknown as Record<string, unknown>;
+    for (const k of Object.keys(this)) if (!INTERNAL.has(k) && k.charCodeAt(0) !== 95 /* '_' */) out.push([k, self[k]]);
+    return out;
   }
 
   private ownParameters(): [string, Parameter][] {
