@@ -188,23 +188,30 @@ function isContiguous(v: View): boolean {
 }
 
 /**
- * The stride of one row walking all of `v`'s elements: 1 when it is contiguous, 0 when
- * every element is the same one (a broadcast scalar, strides all 0), -1 otherwise. A
- * row with that stride reads the elements in the order forEachRow would.
+ * The stride of one row walking all of `v`'s elements in row-major order, when there is
+ * one: 1 when it is contiguous, 0 when every element is the same one (a broadcast
+ * scalar), s for a column or any view whose dims nest as one stride-s run (a slice that
+ * cat copies into); -1 otherwise. A row with that stride visits the elements in the
+ * order forEachRow would.
  */
 function flatStride(v: View): number {
-  let expected = 1;
-  let contiguous = true;
-  let zero = true;
-  for (let d = v.shape.length - 1; d >= 0; d--) {
-    const size = v.shape[d];
+  const shape = v.shape, strides = v.strides;
+  let stride = 1;
+  let expected = 0;
+  let first = true; // the innermost dim of size > 1 sets the stride
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d];
     if (size === 1) continue;
-    const stride = v.strides[d];
-    if (stride !== expected) contiguous = false;
-    if (stride !== 0) zero = false;
-    expected *= size;
+    if (first) {
+      first = false;
+      stride = strides[d];
+      expected = stride * size;
+    } else {
+      if (strides[d] !== expected) return -1;
+      expected *= size;
+    }
   }
-  return contiguous ? 1 : zero ? 0 : -1;
+  return stride < 0 ? -1 : stride;
 }
 
 function numel(shape: readonly number[]): number {
@@ -216,8 +223,9 @@ function numel(shape: readonly number[]): number {
 /**
  * Runs `row` over the output shape for up to three inputs (b, c null when absent),
  * writing `out`: a contiguous buffer from offset 0, or (copy, fill) a strided view.
- * When the output is contiguous and every input is contiguous or a broadcast scalar,
- * that is one row call and nothing is allocated; otherwise forEachRow walks the rows.
+ * When every operand walks as one strided row (contiguous, a broadcast scalar, a column:
+ * see flatStride), that is one row call and nothing is allocated; otherwise forEachRow
+ * walks the rows.
  */
 function run(
   row: Row, shape: readonly number[], out: TypedArray | View, a: View, b: View | null, c: View | null,
@@ -227,12 +235,13 @@ function run(
   const p2 = args.length > 2 ? args[2] : 0, p3 = args.length > 3 ? args[3] : 0;
   const outView = ArrayBuffer.isView(out) ? null : (out as View);
   const outBuffer = outView === null ? (out as TypedArray) : outView.buffer;
-  if (outView === null || flatStride(outView) === 1) {
+  const so = outView === null ? 1 : flatStride(outView);
+  if (so >= 0) {
     const sa = flatStride(a);
     const sb = b === null ? 1 : flatStride(b);
     const sc = c === null ? 1 : flatStride(c);
     if (sa >= 0 && sb >= 0 && sc >= 0) {
-      row(outBuffer, outView === null ? 0 : outView.offset, 1, numel(shape), a.buffer, a.offset, sa,
+      row(outBuffer, outView === null ? 0 : outView.offset, so, numel(shape), a.buffer, a.offset, sa,
         b === null ? NONE : b.buffer, b === null ? 0 : b.offset, sb, c === null ? NONE : c.buffer, c === null ? 0 : c.offset, sc,
         p0, p1, p2, p3, alpha);
       return;
