@@ -225,11 +225,46 @@ export class Module {
 
   /** Own (name, value) entries in registration order. Containers override to list their items. */
   protected entries(): [string, unknown][] {
-    return Object.entries(this).filter(([k]) => !INTERNAL.has(k) && !k.startsWith('_'));
+    // Object.entries(this) filtered, without a pair for the fields left out.
+    const out: [string, unknown][] = [];
+    const self = this as unknown as Record<string, unknown>;
+    for (const k of Object.keys(this)) if (!INTERNAL.has(k) && k.charCodeAt(0) !== 95 /* '_' */) out.push([k, self[k]]);
+    return out;
   }
 
   private ownParameters(): [string, Parameter][] {
     return this.entries().filter((e): e is [string, Parameter] => e[1] instanceof Parameter);
+  }
+
+  /**
+   * Every parameter of this module (and its descendants when `recurse`), each once, in
+   * parameters()'s order, as an array: zeroGrad and parameters() run this once per step
+   * in training loops, where nested generators cost more than the work (B6 regression).
+   * Read afresh on every call, so a Parameter or submodule assigned, replaced or deleted
+   * since is always seen.
+   */
+  private parameterList(recurse: boolean): Parameter[] {
+    const out: Parameter[] = [];
+    const seen = new Set<Tensor>();
+    const modules: Module[] = [];
+    if (recurse) this.moduleList(new Set(), modules);
+    else modules.push(this);
+    for (const m of modules) {
+      for (const [, value] of m.entries()) {
+        if (!(value instanceof Parameter) || seen.has(value)) continue;
+        seen.add(value);
+        out.push(value);
+      }
+    }
+    return out;
+  }
+
+  /** walk()'s modules (duplicates removed), in its depth-first order, without generators. */
+  private moduleList(memo: Set<Module>, out: Module[]): void {
+    if (memo.has(this)) return;
+    memo.add(this);
+    out.push(this);
+    for (const [, child] of this.entries()) if (child instanceof Module) child.moduleList(memo, out);
   }
 
   private ownBuffers(): [string, Tensor][] {
@@ -282,7 +317,7 @@ export class Module {
   /** parameters(recurse=True). */
   *parameters(...args: ArgsOf<typeof recurseArgs>): Generator<Parameter> {
     const { recurse } = recurseArgs.parse(args);
-    for (const [, p] of this.namedMembers('', recurse, (m) => m.ownParameters())) yield p;
+    yield* this.parameterList(recurse);
   }
 
   /** named_buffers(prefix='', recurse=True). */
@@ -376,7 +411,7 @@ export class Module {
   /** zero_grad(set_to_none=False): zeroes (or drops) every parameter's gradient. PyTorch 1.13's default keeps them. */
   zeroGrad(...args: ArgsOf<typeof zeroGradArgs>): void {
     const { setToNone } = zeroGradArgs.parse(args);
-    for (const p of this.parameters()) zeroGradOf(p, setToNone);
+    for (const p of this.parameterList(true)) zeroGradOf(p, setToNone);
   }
 
   /**
@@ -599,6 +634,7 @@ export function zeroGradOf(p: Tensor, setToNone: boolean): void {
     return;
   }
   if (g.gradFn !== null) g.detach_();
-  else g.requiresGrad_(false);
+  // A leaf gradient already not requiring grad (every step after the first) needs no call.
+  else if (g.requiresGrad) g.requiresGrad_(false);
   g.zero_();
 }

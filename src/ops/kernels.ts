@@ -1,7 +1,7 @@
 // Thin wrappers that allocate outputs and call the active backend. No autograd here.
 import { backend, type BinaryOp, type UnaryOp, type View } from '../backend/index.js';
 import { pyTypeName } from '../tensor/args.js';
-import { castScalar, type DType } from '../tensor/dtype.js';
+import { allocate, castScalar, int64Of, type DType } from '../tensor/dtype.js';
 import { broadcastShapes, broadcastStrides, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -20,8 +20,14 @@ export function badOperand(op: string, name: string, position: number, value: un
 export function scalarView(value: number | boolean | bigint, dtype: DType): View {
   // A bigint into a narrower integer dtype wraps from its exact bits, as C++'s cast of the int64.
   if (typeof value === 'bigint' && (dtype === 'int32' || dtype === 'uint8')) value = BigInt.asIntN(32, value);
-  return Tensor.scalar(typeof value === 'boolean' ? Number(value) : value, dtype);
+  // A bare View, not a Tensor: kernels only read it, and every op with a scalar operand
+  // makes one (no Storage, version counter or stride array to allocate).
+  const buffer = allocate(dtype, 1);
+  if (buffer instanceof BigInt64Array) buffer[0] = int64Of(typeof value === 'boolean' ? Number(value) : value);
+  else buffer[0] = castScalar(Number(value), dtype);
+  return { buffer, dtype, shape: SCALAR_DIMS, strides: SCALAR_DIMS, offset: 0 };
 }
+const SCALAR_DIMS: readonly number[] = Object.freeze([]);
 
 // Casting keeps values exact when widening; only a narrowing read needs a real cast first.
 function castNeeded(from: DType, to: DType): boolean {

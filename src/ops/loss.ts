@@ -241,14 +241,16 @@ export function smoothL1Loss(input: Tensor, target: Tensor, reduction: Reduction
     (x, y) => {
       const z = x.sub(y).abs();
       if (beta === 0) return z;
-      return where(z.lt(beta), z.mul(0.5).mul(z).div(beta), z.sub(0.5 * beta));
+      // Dividing by beta = 1 (the default) changes no value: that kernel is left out.
+      const quadratic = z.mul(0.5).mul(z);
+      return where(z.lt(beta), beta === 1 ? quadratic : quadratic.div(beta), z.sub(0.5 * beta));
     },
     (x, y, g, norm) => {
       const d = x.sub(y);
       const lo = g.mul(-norm);
       const hi = g.mul(norm);
       // beta = 0 has no quadratic zone (and x / 0 must not enter the graph).
-      const inner = beta === 0 ? hi : d.mul(norm).mul(g).div(beta);
+      const inner = beta === 0 ? hi : beta === 1 ? d.mul(norm).mul(g) : d.mul(norm).mul(g).div(beta);
       return where(d.le(-beta), lo, where(d.ge(beta), hi, inner));
     },
     1,

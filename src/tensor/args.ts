@@ -166,6 +166,13 @@ export function signature<const S extends Spec>(name: string, spec: S): Signatur
   if (positional < 0) positional = names.length;
   const index = new Map(names.map((n, i) => [n, i]));
   const minPositional = required.indexOf(false) < 0 ? names.length : required.indexOf(false);
+  // A call with no arguments (x.mean(), m.zeroGrad(), m.parameters()) gets every default:
+  // a copy of this object, built once, with the keys in the order the loop below adds them.
+  let defaults: Record<string, unknown> | null = null;
+  if (!required.includes(true)) {
+    defaults = {};
+    for (let i = 0; i < names.length; i++) defaults[names[i]] = fallbacks[i];
+  }
 
   function badType(i: number, v: unknown, byName: boolean): never {
     const where = byName ? `option '${names[i]}'` : `argument '${names[i]}' (position ${i + 1})`;
@@ -183,6 +190,7 @@ export function signature<const S extends Spec>(name: string, spec: S): Signatur
     let n = args.length;
     // Trailing undefineds are arguments not given (JavaScript's default-parameter rule).
     while (n > 0 && args[n - 1] === undefined) n--;
+    if (n === 0 && defaults !== null) return { ...defaults } as Parsed<S>;
     let options: Record<string, unknown> | undefined;
     if (n > 0 && isPlainObject(args[n - 1]) && !(n - 1 < positional && checks[n - 1].record)) {
       options = args[n - 1] as Record<string, unknown>;

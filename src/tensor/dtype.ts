@@ -54,7 +54,8 @@ export function resultType(...operands: Operand[]): DType {
   let dim: DType | null = null;
   let zero: DType | null = null;
   let wrapped: DType | null = null;
-  for (const op of operands) {
+  for (let i = 0; i < operands.length; i++) {
+    const op = operands[i];
     if (typeof op === 'number' || typeof op === 'boolean' || typeof op === 'bigint') wrapped = promoteNullable(wrapped, scalarDtype(op));
     else if (op.shape.length === 0) zero = promoteNullable(zero, op.dtype);
     else dim = promoteNullable(dim, op.dtype);

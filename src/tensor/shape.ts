@@ -43,9 +43,12 @@ export function normalizeDims(dims: readonly number[], ndim: number): number[] {
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.max(a.length, b.length);
   const out = new Array<number>(n);
+  // Leading dims missing from the shorter shape are 1 (tested by index: a negative index
+  // would be a slow named-property lookup on every tiny broadcasting op).
+  const la = n - a.length, lb = n - b.length;
   for (let i = 0; i < n; i++) {
-    const da = a[a.length - n + i] ?? 1;
-    const db = b[b.length - n + i] ?? 1;
+    const da = i >= la ? a[i - la] : 1;
+    const db = i >= lb ? b[i - lb] : 1;
     if (da !== db && da !== 1 && db !== 1) {
       throw new RangeError(`The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`);
     }

@@ -194,3 +194,50 @@ test('train/eval, zeroGrad, to(dtype) and Parameter printing', () => {
   assert.equal((net.get(0) as nn.Linear).weight.dtype, 'float64');
   assert.ok(String(new nn.Parameter(torch.zeros(2))).startsWith('Parameter containing:\ntensor([0., 0.], requires_grad=True)'));
 });
+
+test('parameters() and zeroGrad() see parameters and submodules assigned, replaced or deleted between calls', () => {
+  // parameters() and zeroGrad() build their list on each call (no generator chain): every
+  // call must reflect the module as it is now, in named_parameters' order, each parameter once.
+  const names = (m: nn.Module): string[] => [...m.namedParameters()].map(([n]) => n);
+  const model = new MnistNet();
+  const first = [...model.parameters()];
+  assert.deepEqual(first, [model.fc1.weight, model.fc1.bias, model.fc2.weight, model.fc2.bias]);
+
+  // A Parameter assigned as a field, and one registered by name.
+  const scale = new nn.Parameter(torch.ones(1));
+  (model as unknown as { scale: nn.Parameter }).scale = scale;
+  const shift = new nn.Parameter(torch.zeros(1));
+  model.registerParameter('shift', shift);
+  // (PyTorch's order: the module's own parameters, then each child's.)
+  assert.deepEqual(names(model), ['scale', 'shift', 'fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']);
+  assert.deepEqual([...model.parameters()], [scale, shift, ...first]);
+
+  // A submodule replaced: the old one's parameters are gone, the new one's are listed.
+  const old = model.fc2;
+  model.fc2 = new nn.Linear(28, 3, { bias: false });
+  const after = [...model.parameters()];
+  assert.equal(after.length, 5);
+  assert.ok(after.includes(model.fc2.weight));
+  assert.ok(!after.includes(old.weight) && !after.includes(old.bias!));
+
+  // zeroGrad reaches the new submodule and leaves the replaced one alone.
+  old.weight.grad = torch.ones(10, 28);
+  model.fc2.weight.grad = torch.ones(3, 28);
+  model.zeroGrad();
+  assert.equal(model.fc2.weight.grad.abs().sum().item(), 0);
+  assert.equal(old.weight.grad.sum().item(), 280);
+
+  // A submodule and a parameter deleted.
+  delete (model as unknown as { fc1?: nn.Linear }).fc1;
+  delete (model as unknown as { scale?: nn.Parameter }).scale;
+  assert.deepEqual(names(model), ['shift', 'fc2.weight']);
+
+  // A shared parameter is listed once; recurse=false lists only the module's own.
+  const shared = new nn.Sequential(new nn.Linear(2, 2), new nn.Linear(2, 2));
+  (shared.get(1) as nn.Linear).weight = (shared.get(0) as nn.Linear).weight;
+  assert.deepEqual(names(shared), ['0.weight', '0.bias', '1.bias']);
+  shared.append(new nn.Linear(2, 1));
+  assert.equal([...shared.parameters()].length, 5);
+  assert.deepEqual([...shared.parameters({ recurse: false })], []);
+  assert.deepEqual([...model.parameters(false)], [shift]);
+});

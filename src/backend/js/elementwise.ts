@@ -160,26 +160,23 @@ function kindOf(b: TypedArray): number {
   return b instanceof BigInt64Array ? 2 : b instanceof Float32Array || b instanceof Float64Array ? 1 : 0;
 }
 
-/** Rows per op, indexed by the operands' kinds and the int64 mode (see rowsFor's callers). */
-const ROWS_BY_KIND = new Map<string, (Row | undefined)[]>();
-
-function rowByKind(op: string, code: number, body: () => string): Row {
-  let rows = ROWS_BY_KIND.get(op);
-  if (rows === undefined) ROWS_BY_KIND.set(op, (rows = []));
-  return (rows[code] ??= compileRow(body()));
-}
-
 /**
- * Whether an op computes in int64 (BigInt) arithmetic: its output is int64, or it is a
- * bool-valued op (comparisons, logical ops) of integer inputs one of which is int64.
+ * Rows per op, indexed by the operands' kinds and the int64 mode (see the callers): one
+ * table for unary and one for binary ops, looked up by the op's own name, so a call on
+ * the hot path builds no key string and no closure (tiny-op loops, B6 regression).
  */
-function bigMode(out: TypedArray, inputs: readonly TypedArray[]): boolean {
-  if (isBig(out)) return true;
-  return out instanceof Uint8Array && inputs.some(isBig) && !inputs.some(isFloat);
+const UNARY_ROWS = new Map<string, (Row | undefined)[]>();
+const BINARY_ROWS = new Map<string, (Row | undefined)[]>();
+
+function rowsOf(table: Map<string, (Row | undefined)[]>, op: string): (Row | undefined)[] {
+  let rows = table.get(op);
+  if (rows === undefined) table.set(op, (rows = []));
+  return rows;
 }
 
 const NONE = new Uint8Array(0);
 const CONTIG_1D = [1];
+const NO_ARGS: readonly number[] = [];
 
 function isContiguous(v: View): boolean {
   let expected = 1;
@@ -190,67 +187,122 @@ function isContiguous(v: View): boolean {
   return true;
 }
 
+/**
+ * The stride of one row walking all of `v`'s elements in row-major order, when there is
+ * one: 1 when it is contiguous, 0 when every element is the same one (a broadcast
+ * scalar), s for a column or any view whose dims nest as one stride-s run (a slice that
+ * cat copies into); -1 otherwise. A row with that stride visits the elements in the
+ * order forEachRow would.
+ */
+function flatStride(v: View): number {
+  const shape = v.shape, strides = v.strides;
+  let stride = 1;
+  let expected = 0;
+  let first = true; // the innermost dim of size > 1 sets the stride
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d];
+    if (size === 1) continue;
+    if (first) {
+      first = false;
+      stride = strides[d];
+      expected = stride * size;
+    } else {
+      if (strides[d] !== expected) return -1;
+      expected *= size;
+    }
+  }
+  return stride < 0 ? -1 : stride;
+}
+
 function numel(shape: readonly number[]): number {
   let n = 1;
-  for (const s of shape) n *= s;
+  for (let d = 0; d < shape.length; d++) n *= shape[d];
   return n;
 }
 
 /**
- * Runs `row` over the output shape for up to three inputs, writing a contiguous
- * `out` (or, for copy, a strided destination view).
+ * Runs `row` over the output shape for up to three inputs (b, c null when absent),
+ * writing `out`: a contiguous buffer from offset 0, or (copy, fill) a strided view.
+ * When every operand walks as one strided row (contiguous, a broadcast scalar, a column:
+ * see flatStride), that is one row call and nothing is allocated; otherwise forEachRow
+ * walks the rows.
  */
-function run(row: Row, shape: readonly number[], out: View, inputs: readonly View[], args: readonly number[], alpha: number | bigint): void {
-  const [a, b, c] = inputs;
-  const p0 = args[0] ?? 0, p1 = args[1] ?? 0, p2 = args[2] ?? 0, p3 = args[3] ?? 0;
-  if (isContiguous(out) && inputs.every(isContiguous)) {
-    row(out.buffer, out.offset, 1, numel(shape), a.buffer, a.offset, 1, b?.buffer ?? NONE, b?.offset ?? 0, 1,
-      c?.buffer ?? NONE, c?.offset ?? 0, 1, p0, p1, p2, p3, alpha);
-    return;
+function run(
+  row: Row, shape: readonly number[], out: TypedArray | View, a: View, b: View | null, c: View | null,
+  args: readonly number[], alpha: number | bigint,
+): void {
+  const p0 = args.length > 0 ? args[0] : 0, p1 = args.length > 1 ? args[1] : 0;
+  const p2 = args.length > 2 ? args[2] : 0, p3 = args.length > 3 ? args[3] : 0;
+  const outView = ArrayBuffer.isView(out) ? null : (out as View);
+  const outBuffer = outView === null ? (out as TypedArray) : outView.buffer;
+  const so = outView === null ? 1 : flatStride(outView);
+  if (so >= 0) {
+    const sa = flatStride(a);
+    const sb = b === null ? 1 : flatStride(b);
+    const sc = c === null ? 1 : flatStride(c);
+    if (sa >= 0 && sb >= 0 && sc >= 0) {
+      row(outBuffer, outView === null ? 0 : outView.offset, so, numel(shape), a.buffer, a.offset, sa,
+        b === null ? NONE : b.buffer, b === null ? 0 : b.offset, sb, c === null ? NONE : c.buffer, c === null ? 0 : c.offset, sc,
+        p0, p1, p2, p3, alpha);
+      return;
+    }
   }
-  const strideSets = [out.strides, ...inputs.map((v) => v.strides)];
-  const offsets = [out.offset, ...inputs.map((v) => v.offset)];
+  const outStrides = outView === null ? (shape.length === 1 ? CONTIG_1D : contiguousStrides(shape)) : outView.strides;
+  const strideSets = [outStrides, a.strides];
+  const offsets = [outView === null ? 0 : outView.offset, a.offset];
+  if (b !== null) {
+    strideSets.push(b.strides);
+    offsets.push(b.offset);
+  }
+  if (c !== null) {
+    strideSets.push(c.strides);
+    offsets.push(c.offset);
+  }
+  const bBuf = b === null ? NONE : b.buffer;
+  const cBuf = c === null ? NONE : c.buffer;
   forEachRow(shape, strideSets, offsets, (off, n, inner) => {
-    row(out.buffer, off[0], inner[0], n, a.buffer, off[1], inner[1], b?.buffer ?? NONE, off[2] ?? 0, inner[2] ?? 0,
-      c?.buffer ?? NONE, off[3] ?? 0, inner[3] ?? 0, p0, p1, p2, p3, alpha);
+    row(outBuffer, off[0], inner[0], n, a.buffer, off[1], inner[1], bBuf, off[2] ?? 0, inner[2] ?? 0,
+      cBuf, off[3] ?? 0, inner[3] ?? 0, p0, p1, p2, p3, alpha);
   });
 }
 
-// The dtype of an output view is never read: ops pick output dtypes whose values
-// the expressions keep exact (integral for int64, 0/1 for bool).
-function outView(out: TypedArray, shape: readonly number[]): View {
-  return { buffer: out, dtype: 'float64', shape, strides: shape.length === 1 ? CONTIG_1D : contiguousStrides(shape), offset: 0 };
+function compileUnaryRow(op: UnaryOp, x: TypedArray, out: TypedArray, big: boolean): Row {
+  const i64 = UNARY_I64[op];
+  if (big && i64 !== undefined) return compileRow(`const a = ${read(x, 'A', 'ia', true)}; out[o] = ${i64};`);
+  // Ops without an integer form (rare on int64) compute in doubles and are cast back.
+  const v = UNARY[op];
+  return compileRow(`const a = ${read(x, 'A', 'ia', false)}; out[o] = ${isBig(out) ? `H.f2i(${v})` : v};`);
 }
 
-export function unary(op: UnaryOp, x: View, out: TypedArray, args: readonly number[] = []): void {
+export function unary(op: UnaryOp, x: View, out: TypedArray, args: readonly number[] = NO_ARGS): void {
   // float32 erfinv: the direct AS241 quantile (same float32 results as the Newton iteration, much faster).
   if (op === 'erfinv' && x.dtype === 'float32' && out instanceof Float32Array) {
-    run(rowFor('u:erfinv:f32', () => 'out[o] = H.erfinvFloat(A[ia]);'), x.shape, outView(out, x.shape), [x], args, 1);
+    run(rowFor('u:erfinv:f32', () => 'out[o] = H.erfinvFloat(A[ia]);'), x.shape, out, x, null, null, args, 1);
     return;
   }
-  const big = bigMode(out, [x.buffer]);
-  const row = rowByKind(`u:${op}`, (kindOf(out) * 3 + kindOf(x.buffer)) * 2 + (big ? 1 : 0), () => {
-    const i64 = UNARY_I64[op];
-    if (big && i64 !== undefined) return `const a = ${read(x.buffer, 'A', 'ia', true)}; out[o] = ${i64};`;
-    // Ops without an integer form (rare on int64) compute in doubles and are cast back.
-    const v = UNARY[op];
-    return `const a = ${read(x.buffer, 'A', 'ia', false)}; out[o] = ${isBig(out) ? `H.f2i(${v})` : v};`;
-  });
-  run(row, x.shape, outView(out, x.shape), [x], args, 1);
+  const big = isBig(out) || (out instanceof Uint8Array && isBig(x.buffer));
+  const code = (kindOf(out) * 3 + kindOf(x.buffer)) * 2 + (big ? 1 : 0);
+  const rows = rowsOf(UNARY_ROWS, op);
+  const row = rows[code] ?? (rows[code] = compileUnaryRow(op, x.buffer, out, big));
+  run(row, x.shape, out, x, null, null, args, 1);
 }
 
-export function binary(op: BinaryOp, a: View, b: View, out: TypedArray, alpha = 1, args: readonly number[] = []): void {
+function compileBinaryRow(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray, big: boolean): Row {
+  const i64 = BINARY_I64[op];
+  if (big && i64 !== undefined) {
+    return compileRow(`const a = ${read(a, 'A', 'ia', true)}, b = ${read(b, 'B', 'ib', true)}; out[o] = ${i64};`);
+  }
+  const v = BINARY[op];
+  return compileRow(`const a = ${read(a, 'A', 'ia', false)}, b = ${read(b, 'B', 'ib', false)}; out[o] = ${isBig(out) ? `H.f2i(${v})` : v};`);
+}
+
+export function binary(op: BinaryOp, a: View, b: View, out: TypedArray, alpha = 1, args: readonly number[] = NO_ARGS): void {
   const big = isBig(out) || (out instanceof Uint8Array && (isBig(a.buffer) || isBig(b.buffer)) && !isFloat(a.buffer) && !isFloat(b.buffer));
-  const row = rowByKind(`b:${op}`, (kindOf(out) * 9 + kindOf(a.buffer) * 3 + kindOf(b.buffer)) * 2 + (big ? 1 : 0), () => {
-    const i64 = BINARY_I64[op];
-    if (big && i64 !== undefined) {
-      return `const a = ${read(a.buffer, 'A', 'ia', true)}, b = ${read(b.buffer, 'B', 'ib', true)}; out[o] = ${i64};`;
-    }
-    const v = BINARY[op];
-    return `const a = ${read(a.buffer, 'A', 'ia', false)}, b = ${read(b.buffer, 'B', 'ib', false)}; out[o] = ${isBig(out) ? `H.f2i(${v})` : v};`;
-  });
+  const code = (kindOf(out) * 9 + kindOf(a.buffer) * 3 + kindOf(b.buffer)) * 2 + (big ? 1 : 0);
+  const rows = rowsOf(BINARY_ROWS, op);
+  const row = rows[code] ?? (rows[code] = compileBinaryRow(op, a.buffer, b.buffer, out, big));
   const bigAlpha = big && BINARY_I64[op] !== undefined;
-  run(row, a.shape, outView(out, a.shape), [a, b], args, bigAlpha ? floatToInt64(alpha) : alpha);
+  run(row, a.shape, out, a, b, null, args, bigAlpha ? floatToInt64(alpha) : alpha);
 }
 
 export function where(cond: View, a: View, b: View, out: TypedArray): void {
@@ -258,7 +310,7 @@ export function where(cond: View, a: View, b: View, out: TypedArray): void {
   const key = `where:${kinds(out, a.buffer, b.buffer, cond.buffer)}`;
   // `!= 0` (loose) is false for 0 and 0n alike.
   const row = rowFor(key, () => `out[o] = C[ic] != 0 ? ${read(a.buffer, 'A', 'ia', big)} : ${read(b.buffer, 'B', 'ib', big)};`);
-  run(row, a.shape, outView(out, a.shape), [a, b, cond], [], 1);
+  run(row, a.shape, out, a, b, cond, NO_ARGS, 1);
 }
 
 /** The store expression for a computed value `v` into a buffer of `dtype`. */
@@ -334,7 +386,7 @@ export function copy(src: View, dst: View): void {
       else (dst.buffer as BigInt64Array).set((src.buffer as BigInt64Array).subarray(src.offset, src.offset + n), dst.offset);
       return;
     }
-    run(rowFor('copy', () => 'out[o] = A[ia];'), [...src.shape, 2], wordPairs(dst), [wordPairs(src)], [], 1);
+    run(rowFor('copy', () => 'out[o] = A[ia];'), [...src.shape, 2], wordPairs(dst), wordPairs(src), null, null, NO_ARGS, 1);
     return;
   }
   if (isBig(src.buffer) && (dst.dtype === 'float32' || dst.dtype === 'float64') && isContiguous(src) && isContiguous(dst)) {
@@ -343,17 +395,17 @@ export function copy(src: View, dst: View): void {
   }
   if (isBig(src.buffer)) {
     const body = FROM_INT64_WORDS[dst.dtype as Exclude<DType, 'int64'>];
-    run(rowFor(`copy:i64:${dst.dtype}`, () => body), src.shape, dst, [words(src)], [], 1);
+    run(rowFor(`copy:i64:${dst.dtype}`, () => body), src.shape, dst, words(src), null, null, NO_ARGS, 1);
     return;
   }
   if (isBig(dst.buffer)) {
     const float = isFloat(src.buffer);
-    run(rowFor(`copy:to-i64:${float}`, () => toInt64Words(float)), src.shape, words(dst), [src], [], 1);
+    run(rowFor(`copy:to-i64:${float}`, () => toInt64Words(float)), src.shape, words(dst), src, null, null, NO_ARGS, 1);
     return;
   }
   const fromFloat = (src.dtype === 'float32' || src.dtype === 'float64') ? FLOAT_TO_INT[dst.dtype] : undefined;
   if (fromFloat !== undefined) {
-    run(rowFor(`copy:float:${dst.dtype}`, () => fromFloat), src.shape, dst, [src], [], 1);
+    run(rowFor(`copy:float:${dst.dtype}`, () => fromFloat), src.shape, dst, src, null, null, NO_ARGS, 1);
     return;
   }
   // Typed-array stores already cast like C++ for float, int32 and uint8 targets (integer
@@ -361,16 +413,16 @@ export function copy(src: View, dst: View): void {
   const plain = src.dtype === dst.dtype || dst.dtype !== 'bool';
   const key = plain ? 'copy' : `copy:${dst.dtype}`;
   const row = rowFor(key, () => `out[o] = ${plain ? 'A[ia]' : storeInto(dst.dtype, 'A[ia]')};`);
-  run(row, src.shape, dst, [src], [], 1);
+  run(row, src.shape, dst, src, null, null, NO_ARGS, 1);
 }
 
 /** dst[i] = value; an int64 destination takes a bigint (a number is cast as C++ casts a double). */
 export function fill(dst: View, value: number | bigint): void {
   if (isBig(dst.buffer)) {
     const v = int64Of(value);
-    run(rowFor('fill:i64', () => 'out[o] = alpha;'), dst.shape, dst, [dst], [], v);
+    run(rowFor('fill:i64', () => 'out[o] = alpha;'), dst.shape, dst, dst, null, null, NO_ARGS, v);
     return;
   }
   const row = rowFor('fill', () => 'out[o] = p0;');
-  run(row, dst.shape, dst, [dst], [Number(value)], 1);
+  run(row, dst.shape, dst, dst, null, null, [Number(value)], 1);
 }
