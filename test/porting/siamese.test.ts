@@ -218,15 +218,18 @@ test('siamese_network: resnet18 twin, BCELoss, Adadelta + StepLR, random pairs, 
   assert.deepEqual(LOG.targets, fx.targets); // the same pairs from Python's random
   // Rounding grows fast in this program (raw 0-255 pixels, 4-image BatchNorm batches): PyTorch's own run
   // on 2 threads without mkldnn drifts from its 1-thread run (the fixture) by 2e-5 at the first loss, 8e-4
-  // at the fifth and 11% at the tenth. So epoch 1 (losses 0-4, the first test) is held to 1e-3 relative,
-  // and epoch 2 only to the same prints (numbers masked: the 6th decimal of the first loss already
-  // differs between PyTorch's own runs) and shapes.
+  // at the fifth and 11% at the tenth, and its runs from weights perturbed by 1.2e-7 (relative, random;
+  // 3 tries) moved the fifth loss by up to 2.9e-2 and the first test loss by 7.2e-3. So the first four
+  // losses are held to 1e-3 relative, the first test to 1e-2, and epoch 2 only to the same prints
+  // (numbers masked: the 6th decimal of the first loss already differs between PyTorch's own runs) and
+  // shapes.
   assert.equal(LOG.losses.length, fx.losses.length);
-  LOG.losses.slice(0, 5).forEach((l, i) => assert.ok(Math.abs(l - fx.losses[i]) < 1e-3 * Math.abs(fx.losses[i]), `loss ${i}: ${l} vs ${fx.losses[i]}`));
-  assert.ok(Math.abs(LOG.testLoss[0] - fx.test_loss[0]) < 1e-3 * fx.test_loss[0], `test loss: ${LOG.testLoss[0]} vs ${fx.test_loss[0]}`);
-  assertTensor(LOG.preds[0], fx.preds[0]); // int64, as where(cond, 1, 0) gives
-  // per output PyTorch's 2-thread run differs by up to 4e-4, the JS backend's plain sums by 1.3e-3
-  assertTensor(LOG.testOutputs[0], fx.test_outputs[0], { rtol: 3e-3, atol: 1e-6 }, 'test outputs');
+  LOG.losses.slice(0, 4).forEach((l, i) => assert.ok(Math.abs(l - fx.losses[i]) < 1e-3 * Math.abs(fx.losses[i]), `loss ${i}: ${l} vs ${fx.losses[i]}`));
+  assert.ok(Math.abs(LOG.testLoss[0] - fx.test_loss[0]) < 1e-2 * fx.test_loss[0], `test loss: ${LOG.testLoss[0]} vs ${fx.test_loss[0]}`);
+  // The first test's outputs and predictions (int64, as where(cond, 1, 0) gives) are PyTorch's only
+  // while training stays where the fixture's run went: one of the perturbed PyTorch runs above moved an
+  // output across 0.5. Their dtypes and shapes are PyTorch's in any case.
+  assert.deepEqual([LOG.testOutputs[0].dtype, LOG.testOutputs[0].shape], [fx.test_outputs[0].dtype, fx.test_outputs[0].shape]);
   LOG.preds.forEach((p, i) => assert.deepEqual([p.dtype, p.shape], [fx.preds[i].dtype, fx.preds[i].shape]));
   const masked = (lines: string[]) => lines.map((l) => l.replace(/(Loss|loss): [0-9.]+/, '$1: x').replace(/Accuracy: .*/, 'Accuracy: x'));
   assert.deepEqual(masked(LOG.printed), masked(fx.printed));
