@@ -103,6 +103,11 @@ class TorchPickler {
       const stateDict = entries.length > 0 && entries.every(([, v]) => v instanceof Tensor);
       return this.dict(value, entries, stateDict, where, depth);
     }
+    // A module or an optimizer: PyTorch's torch.save(model) pickles its Python class, which a
+    // TypeScript class is not; its state_dict is what both frameworks load.
+    if (typeof (value as { stateDict?: unknown }).stateDict === 'function') {
+      throw new SerializationError(`cannot save ${where}: a ${describeType(value)} has no PyTorch equivalent (torch.save(model) pickles a Python class): save its stateDict() instead`);
+    }
     throw new SerializationError(
       `cannot save ${where}: a ${describeType(value)} has no PyTorch equivalent (save Tensors, plain objects, Maps, arrays, numbers, bigints, strings, booleans or null)`,
     );

@@ -173,6 +173,8 @@ describe('atomic writes', () => {
     const before = readFileSync(path);
     assert.throws(() => save({ a: () => 1 }, path), /cannot save obj\["a"\]: a function has no PyTorch equivalent/);
     assert.throws(() => save({ when: new Date() }, path), /a Date has no PyTorch equivalent/);
+    assert.throws(() => save(new torch.nn.Linear(2, 3), path), /cannot save obj: a Linear has no PyTorch equivalent .*save its stateDict\(\) instead/);
+    assert.throws(() => save({ optimizer: new torch.optim.SGD([torch.zeros(1).requiresGrad_()], 0.1) }, path), /obj\["optimizer"\]: a SGD .*save its stateDict\(\) instead/);
     await assert.rejects(saveAsync([Symbol('s')], path), /obj\[0\]: a symbol/);
     assert.deepEqual(readFileSync(path), before);
     assert.deepEqual(listing(), []);
