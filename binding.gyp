@@ -1,7 +1,8 @@
 {
   # The native CPU backend (native/*.cc), built by scripts/build-native.mjs during
-  # `npm install`. The AVX2 and AVX-512 GEMM kernels live in their own static
-  # libraries because only those files may be compiled for those instruction sets;
+  # `npm install`. The AVX2 and AVX-512 kernels live in their own static libraries
+  # because only those files may be compiled for those instruction sets (the AVX-512
+  # elementwise math in its own, built without FP contraction as the rest of the addon);
   # the rest is built for the baseline CPU and picks the kernels with cpuid.
   "targets": [
     {
@@ -36,7 +37,7 @@
       "conditions": [
         ["target_arch=='x64' and OS!='win'", {
           "defines": ["TL_HAVE_X86_KERNELS"],
-          "dependencies": ["torchlette_avx2", "torchlette_avx512"]
+          "dependencies": ["torchlette_avx2", "torchlette_avx512", "torchlette_avx512_math"]
         }]
       ]
     }
@@ -47,7 +48,7 @@
         {
           "target_name": "torchlette_avx2",
           "type": "static_library",
-          "sources": ["native/gemm_avx2.cc", "native/ternary_fma.cc", "native/random_avx2.cc", "native/conv_small_avx2.cc"],
+          "sources": ["native/gemm_avx2.cc", "native/ternary_fma.cc", "native/random_avx2.cc", "native/conv_small_avx2.cc", "native/unary_fma.cc"],
           "cflags_cc": ["-O3", "-mavx2", "-mfma", "-ffp-contract=off", "-fvisibility=hidden"],
           "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-mavx2", "-mfma", "-std=c++17"] }
         },
@@ -56,6 +57,13 @@
           "type": "static_library",
           "sources": ["native/gemm_avx512.cc"],
           "cflags_cc": ["-O3", "-mavx512f", "-mfma", "-fvisibility=hidden"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-mavx512f", "-mfma", "-std=c++17"] }
+        },
+        {
+          "target_name": "torchlette_avx512_math",
+          "type": "static_library",
+          "sources": ["native/unary_avx512.cc"],
+          "cflags_cc": ["-O3", "-mavx512f", "-mfma", "-ffp-contract=off", "-fvisibility=hidden"],
           "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-mavx512f", "-mfma", "-std=c++17"] }
         }
       ]

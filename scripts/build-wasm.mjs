@@ -38,7 +38,7 @@ const args = new Set(process.argv.slice(2));
 // addon.cc is the N-API binding (glue.cc replaces it); parallel.cc is the std::thread
 // pool (parallel_serial.cc replaces it); the *_avx2/_avx512/_fma files are x86-only
 // kernels the cpuid dispatch never picks here (TL_HAVE_X86_KERNELS is not defined).
-const EXCLUDED = new Set(['addon.cc', 'parallel.cc', 'gemm_avx2.cc', 'gemm_avx512.cc', 'ternary_fma.cc', 'random_avx2.cc']);
+const EXCLUDED = new Set(['addon.cc', 'parallel.cc', 'gemm_avx2.cc', 'gemm_avx512.cc', 'ternary_fma.cc', 'random_avx2.cc', 'unary_fma.cc', 'unary_avx512.cc']);
 const kernelSources = readdirSync(join(root, 'native'))
   .filter((f) => f.endsWith('.cc') && !EXCLUDED.has(f))
   .sort()

@@ -2,12 +2,13 @@
 // offset and broadcast views, every dtype the ops use. Float64 and integer results
 // must be identical wherever both backends evaluate the same double expression;
 // float32 results computed in float32 arithmetic agree within a few ulps.
+import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { BinaryOp, UnaryOp, View } from '../../src/backend/backend.js';
 import type { DType } from '../../src/backend/dtype.js';
 import {
-  ALL_DTYPES, assertArraysClose, cloneView, describeView, EXACT, int, js, native, numel, outFor, pick,
-  randomShape, randomView, rng, scalarView, skipNative, type Tol,
+  addon, ALL_DTYPES, assertArraysClose, cloneView, describeView, EXACT, int, js, native, numel, outFor, pick,
+  randomShape, randomView, rng, scalarView, skipNative, testingWasm, type Tol,
 } from './helpers.js';
 
 // Ops whose float32 result is one correctly rounded operation of float32 inputs (or
@@ -16,10 +17,17 @@ const UNARY_EXACT_F32 = new Set<UnaryOp>([
   'neg', 'abs', 'sign', 'floor', 'ceil', 'round', 'trunc', 'frac', 'sqrt', 'reciprocal', 'square', 'relu',
   'logicalNot', 'isnan', 'isinf', 'isfinite', 'bitwiseNot', 'clamp', 'hardtanh', 'relu6', 'threshold',
 ]);
+// Ops the x86 addon computes for float32 in double with its own vectorized exp/log (native/
+// vec_math_d.h) and rounds once: the JS backend's bits (Math.exp then fround) but where the
+// double result sits within ~1e-16 of a midpoint between floats (none in 44M values swept).
+const SIMD_MATH_F32 = ['exp', 'expm1', 'log', 'log1p', 'tanh', 'sigmoid', 'silu', 'softplus', 'logSigmoid', 'elu', 'geluTanh'] as const;
+const simdMath = !testingWasm && addon !== null && (addon.isa() === 'avx2' || addon.isa() === 'avx512');
 // Ops whose float64 result is the same double expression as the JS table (no libm call).
 const UNARY_EXACT_F64 = new Set<UnaryOp>([
   ...UNARY_EXACT_F32, 'rsqrt', 'leakyRelu', 'hardsigmoid', 'hardswish', 'softsign', 'roundDecimals',
 ]);
+// (After UNARY_EXACT_F64 is built: float64 still calls libm, whose bits V8's Math.* need not share.)
+if (simdMath) for (const op of SIMD_MATH_F32) UNARY_EXACT_F32.add(op);
 const BINARY_EXACT_F32 = new Set<BinaryOp>([
   'mul', 'div', 'divTrunc', 'divFloor', 'remainder', 'fmod', 'maximum', 'minimum', 'fmax', 'fmin', 'eq', 'ne', 'lt',
   'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor', 'bitwiseAnd', 'bitwiseOr', 'bitwiseXor', 'reluBackward',
@@ -110,6 +118,34 @@ describe('elementwise kernels: native vs JS', { skip: skipNative }, () => {
             js.unary(op, x, b, args);
             const exact = inDtype === 'float32' ? UNARY_EXACT_F32.has(op) : UNARY_EXACT_F64.has(op);
             assertArraysClose(a, b, tolFor(outDtype === 'bool' ? 'bool' : inDtype, exact), `${op}(${args}) on ${describeView(x)}`);
+          }
+        }
+      }
+    }
+  });
+
+  test('float32 exp, log, tanh, sigmoid, ... on the x86 addon: the JS backend\'s bits over the float range', {
+    skip: simdMath ? false : 'the vectorized float32 math is in the x86 addon with AVX2 (glibc/musl elsewhere: compared within a few ulp above)',
+  }, () => {
+    // Every 4099th float32 bit pattern (all exponents, both signs, denormals, NaNs) and the
+    // edges where exp overflows or underflows.
+    const xs: number[] = [];
+    const bits = new Uint32Array(1), f = new Float32Array(bits.buffer);
+    for (let b = 0; b < 2 ** 32; b += 4099) {
+      bits[0] = b;
+      xs.push(f[0]);
+    }
+    xs.push(0, -0, Infinity, -Infinity, 88.72283, 88.7228394, 88.72284, -87.33655, -103.97208, -104, 1e-45, -1e-45, 709.5, -745.2);
+    const x: View = { buffer: Float32Array.from(xs), dtype: 'float32', shape: [xs.length], strides: [1], offset: 0 };
+    for (const op of SIMD_MATH_F32) {
+      for (const args of UNARY_ARGS[op] ?? [[]]) {
+        const a = outFor('float32', [xs.length]), b = outFor('float32', [xs.length]);
+        native!.unary(op, x, a, args);
+        js.unary(op, x, b, args);
+        const ua = new Uint32Array(a.buffer), ub = new Uint32Array(b.buffer);
+        for (let i = 0; i < xs.length; i++) {
+          if (ua[i] !== ub[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
+            assert.fail(`${op}(${args}) of float32 ${xs[i]}: native ${a[i]}, js ${b[i]} (bits differ)`);
           }
         }
       }
