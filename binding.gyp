@@ -2,7 +2,8 @@
   # The native CPU backend (native/*.cc), built by scripts/build-native.mjs during
   # `npm install`. The AVX2 and AVX-512 kernels live in their own static libraries
   # because only those files may be compiled for those instruction sets (the AVX-512
-  # elementwise math in its own, built without FP contraction as the rest of the addon);
+  # elementwise math in its own, built without FP contraction as the rest of the addon;
+  # no libm call there reads errno, which -fno-math-errno lets sqrt skip);
   # the rest is built for the baseline CPU and picks the kernels with cpuid.
   "targets": [
     {
@@ -14,6 +15,7 @@
         "native/gemm.cc",
         "native/matmul.cc",
         "native/elementwise.cc",
+        "native/simd_math.cc",
         "native/reduce.cc",
         "native/indexing.cc",
         "native/conv.cc",
@@ -49,8 +51,8 @@
           "target_name": "torchlette_avx2",
           "type": "static_library",
           "sources": ["native/gemm_avx2.cc", "native/ternary_fma.cc", "native/random_avx2.cc", "native/conv_small_avx2.cc", "native/unary_fma.cc"],
-          "cflags_cc": ["-O3", "-mavx2", "-mfma", "-ffp-contract=off", "-fvisibility=hidden"],
-          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-mavx2", "-mfma", "-std=c++17"] }
+          "cflags_cc": ["-O3", "-mavx2", "-mfma", "-ffp-contract=off", "-fno-math-errno", "-fvisibility=hidden"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-mavx2", "-mfma", "-ffp-contract=off", "-fno-math-errno", "-std=c++17"] }
         },
         {
           "target_name": "torchlette_avx512",
@@ -63,8 +65,8 @@
           "target_name": "torchlette_avx512_math",
           "type": "static_library",
           "sources": ["native/unary_avx512.cc"],
-          "cflags_cc": ["-O3", "-mavx512f", "-mfma", "-ffp-contract=off", "-fvisibility=hidden"],
-          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-mavx512f", "-mfma", "-std=c++17"] }
+          "cflags_cc": ["-O3", "-mavx512f", "-mfma", "-ffp-contract=off", "-fno-math-errno", "-fvisibility=hidden"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-mavx512f", "-mfma", "-ffp-contract=off", "-fno-math-errno", "-std=c++17"] }
         }
       ]
     }]

@@ -13,22 +13,12 @@
 #include <limits>
 #include <type_traits>
 
-#include "gemm.h"
 #include "kernels.h"
 #include "ops.h"
 #include "parallel.h"
+#include "simd_math.h"
 
 namespace tl {
-
-#if defined(TL_HAVE_X86_KERNELS)
-// exp, log, tanh, sigmoid, ... for float32 (unary_impl.h): true when op ran there.
-namespace fma {
-bool unary_f32(int op, float* o, const float* a, int64_t n, const double* args);
-}  // namespace fma
-namespace avx512 {
-bool unary_f32(int op, float* o, const float* a, int64_t n, const double* args);
-}  // namespace avx512
-#endif
 
 namespace {
 
@@ -343,9 +333,6 @@ template <class F> __attribute__((target("avx2"))) void map2_avx2(float* o, cons
 }
 
 const bool kHasAvx2 = __builtin_cpu_supports("avx2");
-#if defined(TL_HAVE_X86_KERNELS)
-const int kIsa = detect_isa();  // its AVX2 level includes FMA
-#endif
 
 // True when op ran here; the expressions are apply_binary's for T = float.
 bool binary_avx2(int op, float* o, const float* a, const float* b, int64_t n, double alpha_d, const double* args) {
@@ -474,11 +461,7 @@ template <class T> inline void compute(const Job& j, T* o, const T* const* in, i
 #ifdef TL_AVX2_LOOPS
       if constexpr (std::is_same_v<T, float>) {
         if (kHasAvx2 && unary_avx2(j.op, o, in[0], n)) break;
-#if defined(TL_HAVE_X86_KERNELS)
-        if (kIsa == ISA_AVX512 ? avx512::unary_f32(j.op, o, in[0], n, j.args)
-                               : kIsa != ISA_GENERIC && fma::unary_f32(j.op, o, in[0], n, j.args))
-          break;
-#endif
+        if (simd_unary_f32(j.op, o, in[0], n, j.args)) break;
       }
 #endif
       apply_unary<T>(j.op, o, in[0], n, j.args);
@@ -487,6 +470,7 @@ template <class T> inline void compute(const Job& j, T* o, const T* const* in, i
 #ifdef TL_AVX2_LOOPS
       if constexpr (std::is_same_v<T, float>) {
         if (kHasAvx2 && binary_avx2(j.op, o, in[0], in[1], n, j.alpha, j.args)) break;
+        if (simd_binary_f32(j.op, o, in[0], in[1], n, j.args)) break;
       }
 #endif
       apply_binary<T>(j.op, o, in[0], in[1], n, j.alpha, j.args);

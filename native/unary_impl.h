@@ -35,6 +35,10 @@ TL_VECTORIZABLE_SELECTS inline void map_staged(float* o, const float* a, int64_t
 TL_VECTORIZABLE_SELECTS bool unary_f32(int op, float* o, const float* a, int64_t n, const double* args) {
   const double p0 = args[0], p1 = args[1], p2 = args[2];
   switch (op) {
+    // sqrt is correctly rounded in float (so the JS backend's bits): a loop of its own
+    // (the build's -fno-math-errno lets GCC use the vector instruction).
+    case U_sqrt: for (int64_t i = 0; i < n; i++) o[i] = __builtin_sqrtf(a[i]); return true;
+    case U_rsqrt: for (int64_t i = 0; i < n; i++) o[i] = 1.0f / __builtin_sqrtf(a[i]); return true;
     case U_exp: map(o, a, n, [](double x) { return dmath::exp(x); }); return true;
     case U_expm1: map(o, a, n, [](double x) { return dmath::expm1(x); }); return true;
     case U_log: map(o, a, n, [](double x) { return dmath::log(x); }); return true;
@@ -58,6 +62,61 @@ TL_VECTORIZABLE_SELECTS bool unary_f32(int op, float* o, const float* a, int64_t
       return true;
     default: return false;
   }
+}
+
+template <class F> TL_VECTORIZABLE_SELECTS inline void map2(float* o, const float* a, const float* b, int64_t n, F f) {
+  for (int64_t i = 0; i < n; i++) o[i] = static_cast<float>(f(static_cast<double>(a[i]), static_cast<double>(b[i])));
+}
+
+// The activations' backward ops that call exp or tanh: g = a (the gradient), x = b.
+TL_VECTORIZABLE_SELECTS bool binary_f32(int op, float* o, const float* a, const float* b, int64_t n, const double* args) {
+  const double p0 = args[0], p1 = args[1], p2 = args[2];
+  switch (op) {
+    case B_siluBackward:
+      map2(o, a, b, n, [](double g, double x) {
+        const double d = 1.0 + dmath::exp(-x);
+        return (g / d) * (1.0 + x * (1.0 - 1.0 / d));
+      });
+      return true;
+    case B_geluTanhBackward:
+      map2(o, a, b, n, [](double g, double x) {
+        const double t = dmath::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x));
+        return g * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * 0.7978845608028654 * (1.0 + 3.0 * 0.044715 * x * x));
+      });
+      return true;
+    case B_eluBackward:  // args[3]: b is the forward's result y rather than its input x
+      if (args[3] != 0) map2(o, a, b, n, [p0, p1, p2](double g, double y) { return y <= 0 ? g * p2 * (y + p0 * p1) : g * p1; });
+      else map2(o, a, b, n, [p0, p1, p2](double g, double x) { return x <= 0 ? g * p2 * p0 * p1 * dmath::exp(x * p2) : g * p1; });
+      return true;
+    case B_softplusBackward:
+      map2(o, a, b, n, [p0, p1](double g, double x) { return x * p0 > p1 ? g : g * (1.0 - 1.0 / (1.0 + dmath::exp(x * p0))); });
+      return true;
+    case B_logSigmoidBackward: map2(o, a, b, n, [](double g, double x) { return g / (1.0 + dmath::exp(x)); }); return true;
+    default: return false;
+  }
+}
+
+// PyTorch's (y - 1) max(log1p(-x), -100) - y max(log x, -100) in float, with the JS
+// backend's choices where a target of 0 or 1 zeroes a term (native/loss.cc).
+TL_VECTORIZABLE_SELECTS bool bce_f32(float* l, const float* x, const float* y, int64_t n, bool* out_of_range) {
+  constexpr int64_t kBlock = 256;
+  float log1m[kBlock];
+  int bad = 0;
+  for (int64_t b = 0; b < n; b += kBlock) {
+    const int64_t m = n - b < kBlock ? n - b : kBlock;
+    // Two loops: GCC vectorizes neither when one holds both logs.
+    for (int64_t i = 0; i < m; i++) log1m[i] = static_cast<float>(dmath::log1p(-static_cast<double>(x[b + i])));
+    for (int64_t i = 0; i < m; i++) {
+      const float xi = x[b + i], yi = y[b + i];
+      bad |= !(xi >= 0.0f && xi <= 1.0f);
+      const float lx = static_cast<float>(dmath::log(static_cast<double>(xi)));
+      const float a = yi == 1.0f ? -1.0f : (log1m[i] < -100.0f ? -100.0f : log1m[i]);
+      const float c = yi != 0.0f ? (lx < -100.0f ? -100.0f : lx) : xi == 1.0f ? 0.0f : -1.0f;
+      l[b + i] = (yi - 1.0f) * a - yi * c;
+    }
+  }
+  *out_of_range = bad != 0;
+  return true;
 }
 
 }  // namespace TL_UNARY_NS

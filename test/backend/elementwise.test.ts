@@ -4,11 +4,11 @@
 // float32 results computed in float32 arithmetic agree within a few ulps.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { BinaryOp, UnaryOp, View } from '../../src/backend/backend.js';
-import type { DType } from '../../src/backend/dtype.js';
+import type { Backend, BinaryOp, UnaryOp, View } from '../../src/backend/backend.js';
+import type { DType, TypedArray } from '../../src/backend/dtype.js';
 import {
-  addon, ALL_DTYPES, assertArraysClose, cloneView, describeView, EXACT, int, js, native, numel, outFor, pick,
-  randomShape, randomView, rng, scalarView, skipNative, testingWasm, type Tol,
+  ALL_DTYPES, assertArraysClose, cloneView, describeView, EXACT, int, js, native, numel, outFor, pick,
+  randomShape, randomView, rng, scalarView, simdMath, skipNative, type Tol,
 } from './helpers.js';
 
 // Ops whose float32 result is one correctly rounded operation of float32 inputs (or
@@ -17,11 +17,11 @@ const UNARY_EXACT_F32 = new Set<UnaryOp>([
   'neg', 'abs', 'sign', 'floor', 'ceil', 'round', 'trunc', 'frac', 'sqrt', 'reciprocal', 'square', 'relu',
   'logicalNot', 'isnan', 'isinf', 'isfinite', 'bitwiseNot', 'clamp', 'hardtanh', 'relu6', 'threshold',
 ]);
-// Ops the x86 addon computes for float32 in double with its own vectorized exp/log (native/
-// vec_math_d.h) and rounds once: the JS backend's bits (Math.exp then fround) but where the
-// double result sits within ~1e-16 of a midpoint between floats (none in 44M values swept).
-const SIMD_MATH_F32 = ['exp', 'expm1', 'log', 'log1p', 'tanh', 'sigmoid', 'silu', 'softplus', 'logSigmoid', 'elu', 'geluTanh'] as const;
-const simdMath = !testingWasm && addon !== null && (addon.isa() === 'avx2' || addon.isa() === 'avx512');
+// Ops the x86 addon vectorizes for float32 (native/unary_impl.h): sqrt, and the rest in double
+// with its own exp/log (native/vec_math_d.h) rounded once: the JS backend's bits (Math.exp then
+// fround) but where the double result sits within ~1e-16 of a midpoint between floats (none
+// in 613M values swept against glibc).
+const SIMD_MATH_F32 = ['sqrt', 'exp', 'expm1', 'log', 'log1p', 'tanh', 'sigmoid', 'silu', 'softplus', 'logSigmoid', 'elu', 'geluTanh'] as const;
 // Ops whose float64 result is the same double expression as the JS table (no libm call).
 const UNARY_EXACT_F64 = new Set<UnaryOp>([
   ...UNARY_EXACT_F32, 'rsqrt', 'leakyRelu', 'hardsigmoid', 'hardswish', 'softsign', 'roundDecimals',
@@ -37,6 +37,9 @@ const BINARY_EXACT_F64 = new Set<BinaryOp>([
   ...BINARY_EXACT_F32, 'add', 'sub', 'sigmoidBackward', 'tanhBackward', 'leakyReluBackward', 'hardsigmoidBackward',
   'hardswishBackward',
 ]);
+// The activations' backward ops the x86 addon computes as SIMD_MATH_F32 (the gradient, then x).
+const SIMD_BACKWARD_F32 = ['siluBackward', 'geluTanhBackward', 'eluBackward', 'softplusBackward', 'logSigmoidBackward'] as const;
+if (simdMath) for (const op of SIMD_BACKWARD_F32) BINARY_EXACT_F32.add(op);
 
 const UNARY_ARGS: Partial<Record<UnaryOp, number[][]>> = {
   clamp: [[-1, 1.5], [-Infinity, 0.5], [0.25, Infinity]],
@@ -124,11 +127,11 @@ describe('elementwise kernels: native vs JS', { skip: skipNative }, () => {
     }
   });
 
-  test('float32 exp, log, tanh, sigmoid, ... on the x86 addon: the JS backend\'s bits over the float range', {
-    skip: simdMath ? false : 'the vectorized float32 math is in the x86 addon with AVX2 (glibc/musl elsewhere: compared within a few ulp above)',
-  }, () => {
+  // Only where the addon has these loops (x86 with AVX2); elsewhere (glibc's or musl's expf,
+  // logf, ... in float) the test above compares within a few ulp.
+  if (simdMath) test('float32 exp, log, tanh, sigmoid, ... and their backward ops on the x86 addon: the JS backend\'s bits over the float range', () => {
     // Every 4099th float32 bit pattern (all exponents, both signs, denormals, NaNs) and the
-    // edges where exp overflows or underflows.
+    // edges where exp overflows or underflows; for the backward ops, gradients of every size.
     const xs: number[] = [];
     const bits = new Uint32Array(1), f = new Float32Array(bits.buffer);
     for (let b = 0; b < 2 ** 32; b += 4099) {
@@ -137,18 +140,23 @@ describe('elementwise kernels: native vs JS', { skip: skipNative }, () => {
     }
     xs.push(0, -0, Infinity, -Infinity, 88.72283, 88.7228394, 88.72284, -87.33655, -103.97208, -104, 1e-45, -1e-45, 709.5, -745.2);
     const x: View = { buffer: Float32Array.from(xs), dtype: 'float32', shape: [xs.length], strides: [1], offset: 0 };
-    for (const op of SIMD_MATH_F32) {
-      for (const args of UNARY_ARGS[op] ?? [[]]) {
-        const a = outFor('float32', [xs.length]), b = outFor('float32', [xs.length]);
-        native!.unary(op, x, a, args);
-        js.unary(op, x, b, args);
-        const ua = new Uint32Array(a.buffer), ub = new Uint32Array(b.buffer);
-        for (let i = 0; i < xs.length; i++) {
-          if (ua[i] !== ub[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
-            assert.fail(`${op}(${args}) of float32 ${xs[i]}: native ${a[i]}, js ${b[i]} (bits differ)`);
-          }
+    const g: View = { ...x, buffer: Float32Array.from(xs, (_, i) => (i % 2 ? -1 : 1) * 10 ** ((i % 13) - 6) * (1 + (i % 7) / 8)) };
+    const compare = (what: string, run: (backend: Backend, out: TypedArray) => void) => {
+      const a = outFor('float32', [xs.length]), b = outFor('float32', [xs.length]);
+      run(native!, a);
+      run(js, b);
+      const ua = new Uint32Array(a.buffer), ub = new Uint32Array(b.buffer);
+      for (let i = 0; i < xs.length; i++) {
+        if (ua[i] !== ub[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) {
+          assert.fail(`${what} at x = ${xs[i]}, gradient ${g.buffer[i]}: native ${a[i]}, js ${b[i]} (bits differ)`);
         }
       }
+    };
+    for (const op of SIMD_MATH_F32) {
+      for (const args of UNARY_ARGS[op] ?? [[]]) compare(`${op}(${args})`, (backend, out) => backend.unary(op, x, out, args));
+    }
+    for (const op of SIMD_BACKWARD_F32) {
+      for (const args of BINARY_ARGS[op] ?? [[]]) compare(`${op}(${args})`, (backend, out) => backend.binary(op, g, x, out, 1, args));
     }
   });
 

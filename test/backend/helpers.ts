@@ -17,6 +17,11 @@ export const testingWasm = backendInfo().active === 'wasm';
 export const addon = testingWasm ? wasmAddon() : nativeAddon();
 /** The native backend (over `addon`) with no size thresholds, or null (JS-only runs skip the comparisons). */
 export const native: Backend | null = addon ? createNativeBackend(addon, NO_MIN_SIZES) : null;
+/**
+ * The x86 addon's vectorized float32 exp/log family (native/simd_math.h): computed in double
+ * and rounded once, the JS backend's bits (glibc's expf, logf, ... elsewhere: within an ulp).
+ */
+export const simdMath = !testingWasm && addon !== null && (addon.isa() === 'avx2' || addon.isa() === 'avx512');
 export const skipNative = native === null ? 'native addon not loaded (TORCHLETTE_BACKEND=js or no build)' : false;
 
 /** mulberry32: deterministic tests. */

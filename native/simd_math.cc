@@ -1,0 +1,44 @@
+// Picks unary_fma.cc's or unary_avx512.cc's loops by cpuid (simd_math.h).
+#include "simd_math.h"
+
+#include "gemm.h"
+
+namespace tl {
+
+#if defined(TL_HAVE_X86_KERNELS)
+#define TL_DECLARE_SIMD_MATH(NS)                                                        \
+  namespace NS {                                                                        \
+  bool unary_f32(int op, float* o, const float* a, int64_t n, const double* args);      \
+  bool binary_f32(int op, float* o, const float* a, const float* b, int64_t n,          \
+                  const double* args);                                                  \
+  bool bce_f32(float* l, const float* x, const float* y, int64_t n, bool* out_of_range); \
+  }
+TL_DECLARE_SIMD_MATH(fma)
+TL_DECLARE_SIMD_MATH(avx512)
+#undef TL_DECLARE_SIMD_MATH
+
+namespace {
+const int kIsa = detect_isa();  // its AVX2 level includes FMA
+}  // namespace
+
+bool simd_unary_f32(int op, float* o, const float* a, int64_t n, const double* args) {
+  if (kIsa == ISA_AVX512) return avx512::unary_f32(op, o, a, n, args);
+  return kIsa == ISA_AVX2 && fma::unary_f32(op, o, a, n, args);
+}
+
+bool simd_binary_f32(int op, float* o, const float* a, const float* b, int64_t n, const double* args) {
+  if (kIsa == ISA_AVX512) return avx512::binary_f32(op, o, a, b, n, args);
+  return kIsa == ISA_AVX2 && fma::binary_f32(op, o, a, b, n, args);
+}
+
+bool simd_bce_f32(float* l, const float* x, const float* y, int64_t n, bool* out_of_range) {
+  if (kIsa == ISA_AVX512) return avx512::bce_f32(l, x, y, n, out_of_range);
+  return kIsa == ISA_AVX2 && fma::bce_f32(l, x, y, n, out_of_range);
+}
+#else
+bool simd_unary_f32(int, float*, const float*, int64_t, const double*) { return false; }
+bool simd_binary_f32(int, float*, const float*, const float*, int64_t, const double*) { return false; }
+bool simd_bce_f32(float*, const float*, const float*, int64_t, bool*) { return false; }
+#endif
+
+}  // namespace tl

@@ -1,0 +1,20 @@
+// The float32 exp/log-family loops of unary_impl.h, run with the widest instruction set the
+// CPU has (AVX-512 or AVX2 + FMA). Each returns false, and does nothing, where there is none
+// (no AVX2, not x86, the wasm build): the caller then runs its scalar loop.
+#pragma once
+
+#include <cstdint>
+
+namespace tl {
+
+// o = op(a) for the unary ops of unary_impl.h (args: the op's scalar parameters).
+bool simd_unary_f32(int op, float* o, const float* a, int64_t n, const double* args);
+
+// o = op(a, b) for the activations' backward ops of unary_impl.h that call exp or tanh.
+bool simd_binary_f32(int op, float* o, const float* a, const float* b, int64_t n, const double* args);
+
+// l = binary cross entropy of input x and target y, unreduced and unweighted, the JS
+// backend's float32 bits. Sets *out_of_range when an x is not in [0, 1].
+bool simd_bce_f32(float* l, const float* x, const float* y, int64_t n, bool* out_of_range);
+
+}  // namespace tl
