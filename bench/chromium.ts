@@ -6,7 +6,10 @@
 // torchlette's wasm backend and TF.js's have threads) with the files the workload reads, and
 // runs it in a fresh page of Debian's chromium (playwright-core, as test/browser does).
 // TORCHLETTE_BACKEND / TORCHLETTE_THREADS / FASHION_MNIST_DIR reach the page as process.env;
-// TORCHLETTE_BENCH_CPU=1 prints the CPU time of each of Chromium's threads during the run (chromium/cpu.ts).
+// TORCHLETTE_BENCH_CPU=1 prints the CPU time and page faults of each of Chromium's threads during the
+// run (chromium/cpu.ts); TORCHLETTE_BENCH_PROFILE=<file> writes the page's CPU profile there (a
+// .cpuprofile for Chrome DevTools or `node --cpu-prof` tools; the bundle is then not minified, so that
+// the profile names torchlette's functions).
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -34,6 +37,7 @@ export const CHROMIUM = process.env.TORCHLETTE_CHROMIUM ?? '/usr/bin/chromium';
  * it displaces. Every runner (torchlette and TF.js's backends alike) gets these flags.
  */
 const QUIET = ['--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup'];
+const PROFILE = process.env.TORCHLETTE_BENCH_PROFILE;
 const FASHION_FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
 
 /** node:fs, node:path, node:zlib and node:module in the bench modules: the page's versions. */
@@ -52,7 +56,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'torchlette-bench-chromium-'));
   try {
     writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>torchlette bench</title><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>\n');
-    await bundle({ entryPoints: { page: join(HERE, 'chromium', 'page.ts') }, outdir: dir, plugins: [nodeShims], splitting: true, minify: true });
+    await bundle({ entryPoints: { page: join(HERE, 'chromium', 'page.ts') }, outdir: dir, plugins: [nodeShims], splitting: true, minify: !PROFILE });
     // the workload's data, gunzipped here (a page has no synchronous gunzip; node-shims.ts passes it through)
     const files: Record<string, string> = {};
     const served: Record<string, string> = {
@@ -88,7 +92,10 @@ async function main(): Promise<void> {
       const req: RunRequest = { framework, args: framework === 'tfjs' ? [runner.slice(5), workload, ...(arg ? [arg] : [])] : [workload, ...(arg ? [arg] : [])], env, files };
       // TORCHLETTE_BENCH_CPU=1: which of Chromium's threads used the CPU meanwhile (stderr; Linux)
       const cpu = process.env.TORCHLETTE_BENCH_CPU === '1' ? { before: cpuSnapshot(), t0: performance.now() } : null;
+      const cdp = PROFILE ? await page.context().newCDPSession(page) : null;
+      if (cdp) for (const m of ['Profiler.enable', 'Profiler.start'] as const) await cdp.send(m);
       const out = await page.evaluate((r) => (globalThis as unknown as { benchRun(r: RunRequest): Promise<RunResult> }).benchRun(r), req);
+      if (cdp) writeFileSync(PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
       if (cpu) console.error(cpuReport(cpu.before, cpuSnapshot(), performance.now() - cpu.t0));
       const line = out.lines.reverse().find((l) => l.startsWith('{'));
       if (!line) throw new Error(`the page printed no result: ${problems.join('; ')}`);
