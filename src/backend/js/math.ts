@@ -9,7 +9,7 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
  * to double precision.
  */
 export function erf(x: number): number {
-  if (x !== x) return x;
+  if (x !== x || x === 0) return x; // NaN, and +-0 as they are (erf(-0) = -0, as C's and PyTorch's)
   const ax = Math.abs(x);
   if (ax > 6) return x > 0 ? 1 : -1;
   const x2 = ax * ax;
