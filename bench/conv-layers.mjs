@@ -13,6 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { faultCostUs } from './fault-cost.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -37,6 +38,7 @@ const SETUPS = [
 ];
 
 const loadBefore = loadavg()[0];
+const faultBefore = faultCostUs();
 console.log('torchlette...');
 const tl = run(process.execPath, ['--import', 'tsx', 'bench/conv-layers.ts']);
 const pt = SETUPS.map((s) => {
@@ -45,11 +47,12 @@ const pt = SETUPS.map((s) => {
 });
 
 const loadAfter = loadavg()[0];
+const faultAfter = faultCostUs();
 const key = (r) => `${r.layer}|${r.pass}`;
 const lines = [
   HEADING,
   '',
-  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after; \`node bench/conv-layers.mjs\``,
+  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} x ${cpus()[0]?.model ?? '?'}, Node ${process.version}; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after; first-touch page fault ${faultBefore.toFixed(1)} us before, ${faultAfter.toFixed(1)} us after (bench/fault-cost.mjs); \`node bench/conv-layers.mjs\``,
   '',
   `| layer | pass | torchlette ms (${tl[0]?.threads ?? '?'}T) | PyTorch best ms (setup) | ${SETUPS.map((s) => `PyTorch ${s.name}`).join(' | ')} | vs PyTorch |`,
   `|---|---|---|---|${SETUPS.map(() => '---').join('|')}|---|`,
@@ -65,7 +68,7 @@ for (const row of tl) {
 }
 lines.push(
   '',
-  'ms per call, median of repeats after a warm-up call; vs PyTorch: PyTorch best time / torchlette time (>= 1: torchlette as fast or faster).',
+  'ms per call, median of 5-25 repeats after 0.5 s of warm-up calls (both sides); vs PyTorch: PyTorch best time / torchlette time (>= 1: torchlette as fast or faster).',
   'backward-input / backward-weight: aten::convolution_backward (torchlette: convolutionBackward) with only that output asked for. float32, no bias.',
   '',
 );

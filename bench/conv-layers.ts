@@ -4,8 +4,8 @@
 // (CONV_PASSES likewise for forward / backward-input / backward-weight).
 // ResNet18's convolution shapes at batch 8 (the same list as bench/conv_layers.py),
 // each timed forward, backward-input and backward-weight (convolutionBackward with one
-// output asked for, as autograd calls it), ms per call: the median of repeats after a
-// warm-up call. Prints one JSON line per (layer, pass).
+// output asked for, as autograd calls it), ms per call: the median of repeats after
+// 0.5 s of warm-up calls. Prints one JSON line per (layer, pass).
 import * as torch from '../src/index.js';
 import { backendInfo, setNumThreads } from '../src/backend/index.js';
 import { convolution, convolutionBackward, type ConvParams } from '../src/ops/conv.js';
@@ -31,14 +31,21 @@ const LAYERS: [string, number, number, number, number, number, number][] = [
 const BATCH = 8;
 
 function timed(fn: () => unknown): number {
-  fn();
-  let t0 = performance.now();
-  fn();
-  const once = (performance.now() - t0) / 1000;
-  const repeats = Math.max(3, Math.min(15, Math.floor(0.4 / Math.max(once, 1e-6))));
+  // Warm-up: calls for 0.5 s at least (as B1 and bench/conv_layers.py), so both sides measure
+  // steady state. Until V8's GC frees earlier outputs each call's output lands on never-touched
+  // pages; at ~12 us a first-touch fault on this VM (AMD EPYC, 2026-12-06) that alone tripled
+  // some rows' medians (1x1 s2 64->128 forward: 0.7-1.3 ms after one warm-up call, 0.42 ms warm).
+  let calls = 0;
+  const w0 = performance.now();
+  while (calls < 2 || performance.now() - w0 < 500) {
+    fn();
+    calls++;
+  }
+  const once = (performance.now() - w0) / calls / 1000;
+  const repeats = Math.max(5, Math.min(25, Math.floor(0.4 / Math.max(once, 1e-6))));
   const times: number[] = [];
   for (let r = 0; r < repeats; r++) {
-    t0 = performance.now();
+    const t0 = performance.now();
     fn();
     times.push(performance.now() - t0);
   }

@@ -2,7 +2,7 @@
 
 ResNet18's convolution shapes at batch 8, each timed forward, backward-input and
 backward-weight (aten::convolution_backward with one output asked for, as autograd
-calls it), ms per call: the median of repeats after a warm-up call. Prints one JSON
+calls it), ms per call: the median of repeats after 0.5 s of warm-up calls. Prints one JSON
 line per (layer, pass). Threads: TORCH_THREADS (default all cores); the runner sets
 OMP/BLAS threads per setup. CONV_LAYERS=substr[,substr...] keeps only the layers
 whose name contains one of them (CONV_PASSES likewise for the passes).
@@ -35,11 +35,14 @@ BATCH = 8
 
 
 def timed(fn):
-    fn()
-    t0 = time.perf_counter()
-    fn()
-    once = time.perf_counter() - t0
-    repeats = max(3, min(15, int(0.4 / max(once, 1e-6))))
+    # Warm-up: calls for 0.5 s at least, as bench/conv-layers.ts (steady state on both sides).
+    calls = 0
+    w0 = time.perf_counter()
+    while calls < 2 or time.perf_counter() - w0 < 0.5:
+        fn()
+        calls += 1
+    once = (time.perf_counter() - w0) / calls
+    repeats = max(5, min(25, int(0.4 / max(once, 1e-6))))
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()

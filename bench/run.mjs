@@ -10,6 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { faultCostUs } from './fault-cost.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -89,6 +90,7 @@ const tfjsFor = argv.find((a) => a.startsWith('--tfjs-for='))?.slice('--tfjs-for
 const filters = argv.filter((a) => !a.startsWith('--'));
 const chromiumOnly = argv.includes('--chromium');
 const chromiumMissing = argv.includes('--no-chromium') ? '--no-chromium' : existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM}`;
+const faultBefore = faultCostUs();
 const N = String(cpus().length);
 // PyTorch at its best: each workload runs in every thread setup and the best one counts
 // (on 2 cores, PyTorch's default 2 OpenMP + 2 BLAS threads oversubscribe and is its worst).
@@ -201,7 +203,8 @@ function describeTfjsWasm() {
   return `${t.multithread ? 'threaded ' : ''}${t.simd ? 'SIMD ' : ''}build, run with XNNPACK threads 1 to ${N}, the best kept per row: threads column`;
 }
 
-const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ` +
+  `first-touch page fault ${faultBefore.toFixed(1)} us before, ${faultCostUs().toFixed(1)} us after (bench/fault-cost.mjs)`;
 const note = [
   `torchlette speed-ups: peer time / torchlette time (>1: torchlette faster); ✓/✗ against issue 4's targets`,
   `(GEMM >= 0.9x, MLP/LeNet >= 1.2x, ResNet18 >= 0.8x, eager >= 2x i.e. <= 0.5x PyTorch's time; >= ${TFJS_MIN_SPEEDUP}x TF.js's best backend).`,

@@ -122,16 +122,19 @@ TL_VECTORIZABLE_SELECTS inline double tanh(double x) {
 }
 
 // erf for float32 ops (computed in double, rounded once to float), in two pieces whose cost
-// is fixed, so that the callers' loops vectorize: below |x| = 2, the JS backend's series
-// (src/backend/js/math.ts) 2/sqrt(pi) e^(-x^2) sum 2^n x^(2n+1) / (2n+1)!!, every term
-// positive, to n = 24 (relative error < 1e-12 there: gelu's 1 + erf(x) cancels for x < 0); from 2 up, 1 - erfc with erfc(a) =
-// e^(-a^2) / sqrt(pi) / (a + (1/2) / (a + (2/2) / (a + ...))), Laplace's continued fraction
-// to depth 20 as the ratio of its continuants (no division per step; relative error in erfc
-// < 2e-9). From 6 up erf is +-1 in double. So within 1 ulp of the JS backend's float32
-// results (whose series runs to 1e-17), not its bits; the terms' counts trade the last digits
-// of a double for a float32 op twice as fast (gelu of 197x3072: 2.3 ms with glibc's erff, 1.05
-// ms here, 2.3 ms with 30 and 40 terms).
-// 2^k / (2k+1)!!, the series' coefficients
+// is fixed, so that the callers' loops vectorize:
+// - below |x| = 2, the JS backend's series (src/backend/js/math.ts)
+//   2/sqrt(pi) e^(-x^2) sum 2^n x^(2n+1) / (2n+1)!!, every term positive, to n = 24
+//   (relative error < 1e-12 there: gelu's 1 + erf(x) cancels for x < 0);
+// - from 2 up, 1 - erfc with erfc(a) = e^(-a^2) / sqrt(pi) / (a + (1/2) / (a + (2/2) / (a + ...))),
+//   Laplace's continued fraction to depth 20 as the ratio of its continuants (no division
+//   per step; relative error in erfc < 2e-9);
+// - from 6 up, +-1 in double.
+// So within 1 ulp of the JS backend's float32 results (whose series runs to 1e-17), not its
+// bits: the term counts trade the last digits of a double for a float32 op twice as fast
+// (gelu of 197x3072: 2.3 ms with glibc's erff, 1.05 ms here, 2.3 ms with 30 and 40 terms).
+
+// 2^k / (2k+1)!!, the series' coefficients.
 constexpr double erf_coef(int k) {
   double c = 1.0;
   for (int n = 1; n <= k; n++) c = c * 2.0 / (2 * n + 1);
