@@ -179,6 +179,9 @@ struct Scratch {
   void* get(size_t need);
   ~Scratch();
 };
-Scratch& thread_scratch(int slot);  // thread-local slots: 0 = GEMM A, 1 = GEMM B, 2.. = kernels
+// Thread-local slots: 0 = GEMM A, 1 = GEMM B, 2.. = kernels (6: conv_cols.h's pack_cols_t).
+// A kernel that runs GEMMs or packers keeps its own buffers out of the slots they use.
+constexpr int kScratchSlots = 7;
+Scratch& thread_scratch(int slot);
 
 }  // namespace tl

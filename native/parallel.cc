@@ -186,7 +186,7 @@ void run_parallel(int n, JobFn fn, void* ctx) {
 // ---- Scratch memory ----
 
 Scratch& thread_scratch(int slot) {
-  thread_local Scratch slots[6];
+  thread_local Scratch slots[kScratchSlots];
   return slots[slot];
 }
 

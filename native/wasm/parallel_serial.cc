@@ -18,7 +18,7 @@ void run_parallel(int n, JobFn fn, void* ctx) {
 }
 
 Scratch& thread_scratch(int slot) {
-  static Scratch slots[6];
+  static Scratch slots[kScratchSlots];
   return slots[slot];
 }
 

@@ -39,7 +39,6 @@ namespace tl {
 namespace {
 
 constexpr int kMaxThreads = 64;  // the caller + 63 workers
-constexpr int kSlots = 6;        // thread_scratch slots (common.h)
 constexpr int kSpin = 1 << 16;   // polls before sleeping (tens of microseconds)
 constexpr int64_t kSleepNs = 1000000000;  // the longest sleep before re-checking (1 s)
 
@@ -63,7 +62,7 @@ int g_main_can_wait = 0;   // the caller's thread may block (Node), or must spin
 std::atomic<int32_t> g_workers{0};  // workers that have entered tl_worker_main
 uintptr_t g_stack_lo[kMaxThreads], g_stack_hi[kMaxThreads];  // worker i's stack (index 0 unused)
 
-Scratch g_scratch[kMaxThreads][kSlots];
+Scratch g_scratch[kMaxThreads][kScratchSlots];
 
 int32_t* addr(std::atomic<int32_t>& a) { return reinterpret_cast<int32_t*>(&a); }
 
