@@ -179,9 +179,13 @@ struct Scratch {
   void* get(size_t need);
   ~Scratch();
 };
-// Thread-local slots: 0 = GEMM A, 1 = GEMM B, 2.. = kernels (6: conv_cols.h's pack_cols_t).
+// Thread-local slots: 0 = GEMM A, 1 = GEMM B, 2-5 = convolutions, 6 = conv_cols.h's
+// pack_cols_t, 7 = kernels that call no other kernel (loss.cc's BCE, reduce.cc's rows).
 // A kernel that runs GEMMs or packers keeps its own buffers out of the slots they use.
-constexpr int kScratchSlots = 7;
+// Reused buffers matter beyond their allocation: a fresh one past glibc's mmap threshold
+// is faulted in page by page, ~12 us a page on the VMs measured here (bench/fault-cost.mjs).
+constexpr int kScratchSlots = 8;
+constexpr int kLeafScratch = 7;
 Scratch& thread_scratch(int slot);
 
 }  // namespace tl

@@ -203,12 +203,8 @@ bool bce_typed(const View& input, const View& target, const View* weight, int re
   const int64_t n = input.numel();
   const T* X = input.ptr<T>();
   const T* Y = target.ptr<T>();
-  std::vector<T> scratch;
-  T* L = out.ptr<T>();
-  if (reduction != 0) {
-    scratch.resize(static_cast<size_t>(n));
-    L = scratch.data();
-  }
+  // The elementwise losses before a reduction: in the calling thread's scratch.
+  T* L = reduction != 0 ? static_cast<T*>(thread_scratch(kLeafScratch).get(sizeof(T) * static_cast<size_t>(n))) : out.ptr<T>();
   bool bad[64] = {};
   const int nth = std::min(64, threads_for(n, kBceGrain));
   parallel(nth, [&](int tid, int nt) {

@@ -255,14 +255,15 @@ template <class In> void reduce_vertical(int op, const View& x, const Plan& p, c
     else split_range(inner, tid, n, j0, j1);
     const int64_t len = j1 - j0;
     if (len <= 0) return;
-    std::vector<double> acc(static_cast<size_t>(len));
-    std::vector<uint8_t> nan(op == R_max || op == R_min ? static_cast<size_t>(len) : 0);
+    // This thread's row of accumulators (and NaN flags for max / min), in its scratch.
+    const bool track_nan = op == R_max || op == R_min;
+    double* A = static_cast<double*>(thread_scratch(kLeafScratch).get((sizeof(double) + 1) * static_cast<size_t>(len)));
+    uint8_t* nan = reinterpret_cast<uint8_t*>(A + len);
     for (int64_t o = o0; o < o1; o++) {
       const int64_t base = kept_offset(p, o * inner, x.offset) + j0;
       const double init = op == R_sum || op == R_any ? 0 : op == R_max ? -kInf : op == R_min ? kInf : 1;
-      std::fill(acc.begin(), acc.end(), init);
-      std::fill(nan.begin(), nan.end(), 0);
-      double* A = acc.data();
+      std::fill(A, A + len, init);
+      if (track_nan) std::fill(nan, nan + len, 0);
       walk(p.region, base, [&](int64_t off, int64_t cnt, int64_t s) {
         for (int64_t q = 0; q < cnt; q++) {
           const In* row = X + off + q * s;
@@ -289,7 +290,7 @@ template <class In> void reduce_vertical(int op, const View& x, const Plan& p, c
         }
       });
       for (int64_t j = 0; j < len; j++)
-        store_as<double>(out.data, out.type, out.offset + o * inner + j0 + j, (!nan.empty() && nan[j]) ? kNaN : A[j]);
+        store_as<double>(out.data, out.type, out.offset + o * inner + j0 + j, (track_nan && nan[j]) ? kNaN : A[j]);
     }
   });
 }
