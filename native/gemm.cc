@@ -18,6 +18,7 @@
 
 #include "common.h"
 #include "parallel.h"
+#include "transpose.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #define TL_X86 1
@@ -325,12 +326,11 @@ static void copy_rows(T* dst, const T* src, int64_t rs, int64_t kc) {
 // apart, into one packed panel: one element from each column per step of k, one
 // contiguous NR-wide write (column by column wrote NR elements apart, 2x slower on the
 // Winograd weight gradient's GEMMs).
+// B's columns contiguous (B^T row-major: x @ W^T of a Linear, the Winograd weight
+// gradient's V^T): NR columns of kc values each, transposed into the panel.
 template <class T, int NR>
 static void gather_cols(T* dst, const T* src, int64_t cs, int64_t kc) {
-  const T* col[NR];
-  for (int j = 0; j < NR; j++) col[j] = src + j * cs;
-  for (int64_t p = 0; p < kc; p++, dst += NR)
-    for (int j = 0; j < NR; j++) dst[j] = col[j][p];
+  transpose_into_panel(src, cs, NR, kc, dst, NR);
 }
 
 // Panels jp0..jp1 (of NR columns) of the B block [kc x nc], each k-major: dst[p*NR + j].
