@@ -272,10 +272,7 @@ template <> const Kernel<double>& kernel<double>() {
 // step of k, one contiguous write (the row-by-row loop wrote MR floats apart).
 template <class T, int MR>
 static void pack_a_panel(T* dst, const T* A, int64_t rsa, int64_t kc) {
-  const T* src[MR];
-  for (int i = 0; i < MR; i++) src[i] = A + i * rsa;
-  for (int64_t p = 0; p < kc; p++, dst += MR)
-    for (int i = 0; i < MR; i++) dst[i] = src[i][p];
+  transpose_into_panel(A, rsa, MR, kc, dst, MR);
 }
 
 // A block [mc x kc] into MR-row panels, each stored k-major: dst[p*MR + i] (a last
