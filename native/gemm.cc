@@ -268,13 +268,6 @@ template <> const Kernel<double>& kernel<double>() {
 
 // ---- Packing ----
 
-// One full MR-row panel of a row-major A (unit column stride), k-major, transposed in
-// register blocks (native/transpose.h).
-template <class T, int MR>
-static void pack_a_panel(T* dst, const T* A, int64_t rsa, int64_t kc) {
-  transpose_into_panel(A, rsa, MR, kc, dst, MR);
-}
-
 // A block [mc x kc] into MR-row panels, each stored k-major: dst[p*MR + i] (a last
 // panel of at most MR/2 rows MR/2 wide when `half`: Kernel::half reads it).
 template <class T>
@@ -282,22 +275,18 @@ static void pack_a(T* dst, const T* A, int64_t rsa, int64_t csa, int64_t mc, int
   for (int64_t ip = 0; ip < mc; ip += mr, dst += mr * kc) {
     const int m = static_cast<int>(std::min<int64_t>(mr, mc - ip));
     const int MR = half && m <= mr / 2 ? mr / 2 : mr;
-    if (csa == 1 && m == MR && (MR == 12 || MR == 6 || MR == 4)) {
-      const T* src = A + ip * rsa;
+    if (csa == 1) {
 #if defined(__wasm_simd128__)
       if constexpr (sizeof(T) == 4) {
-        if (MR == 4) {
-          wasm::pack_a4(dst, src, rsa, kc);
+        if (m == 4 && MR == 4) {
+          wasm::pack_a4(dst, A + ip * rsa, rsa, kc);
           continue;
         }
       }
 #endif
-      if (MR == 12) pack_a_panel<T, 12>(dst, src, rsa, kc);
-      else if (MR == 6) pack_a_panel<T, 6>(dst, src, rsa, kc);
-      else pack_a_panel<T, 4>(dst, src, rsa, kc);
-      continue;
-    }
-    if (csa == 1) {
+      // A row-major A: its rows become the panel's columns, transposed in register blocks
+      // (native/transpose.h). One element from each row per step of k made A's packing 39%
+      // of the micro-kernel's time in the 512 @ 7 Winograd forward (perf), 30% this way.
       transpose_into_panel(A + ip * rsa, rsa, m, kc, dst, MR);
     } else {
       for (int64_t p = 0; p < kc; p++) {
@@ -314,15 +303,6 @@ static void pack_a(T* dst, const T* A, int64_t rsa, int64_t csa, int64_t mc, int
 template <class T, int NR>
 static void copy_rows(T* dst, const T* src, int64_t rs, int64_t kc) {
   for (int64_t p = 0; p < kc; p++, dst += NR, src += rs) std::memcpy(dst, src, NR * sizeof(T));
-}
-
-// NR columns of B stored as contiguous runs, cs apart (B^T row-major: x @ W^T of a Linear,
-// the Winograd weight gradient's V^T), transposed into one packed panel in register
-// blocks (one element from each column per step of k was 1.2-1.7x slower on Linear-shaped
-// products; column by column, NR elements apart, 2x slower again).
-template <class T, int NR>
-static void gather_cols(T* dst, const T* src, int64_t cs, int64_t kc) {
-  transpose_into_panel(src, cs, NR, kc, dst, NR);
 }
 
 // Panels jp0..jp1 (of NR columns) of the B block [kc x nc], each k-major: dst[p*NR + j].
@@ -344,9 +324,6 @@ static void pack_b(T* dst, const T* B, int64_t rsb, int64_t csb, int64_t kc, int
     } else if (sizeof(T) == 4 && rsb == 1 && n == NR && NR == 8) {  // B^T row-major (a Linear's weight)
       wasm::pack_b8t(reinterpret_cast<float*>(d), reinterpret_cast<const float*>(B + jp * csb), csb, kc);
 #endif
-    } else if (rsb == 1 && n == NR && (NR == 32 || NR == 16)) {
-      if (NR == 32) gather_cols<T, 32>(d, B + jp * csb, csb, kc);
-      else gather_cols<T, 16>(d, B + jp * csb, csb, kc);
     } else if (csb == 1) {
       for (int64_t p = 0; p < kc; p++) {
         const T* src = B + p * rsb + jp;
@@ -355,9 +332,17 @@ static void pack_b(T* dst, const T* B, int64_t rsb, int64_t csb, int64_t kc, int
         for (int j = n; j < NR; j++) row[j] = 0;
       }
     } else {
-      for (int j = 0; j < n; j++) {
-        const T* src = B + (jp + j) * csb;
-        for (int64_t p = 0; p < kc; p++) d[p * NR + j] = src[p * rsb];
+      if (rsb == 1) {
+        // B's columns stored as contiguous runs, csb apart (B^T row-major: x @ W^T of a
+        // Linear, the Winograd weight gradient's V^T), transposed into the panel in register
+        // blocks (one element from each column per step of k was 1.2-1.7x slower on
+        // Linear-shaped products; column by column, NR elements apart, 2x slower again).
+        transpose_into_panel(B + jp * csb, csb, n, kc, d, NR);
+      } else {
+        for (int j = 0; j < n; j++) {
+          const T* src = B + (jp + j) * csb;
+          for (int64_t p = 0; p < kc; p++) d[p * NR + j] = src[p * rsb];
+        }
       }
       for (int j = n; j < NR; j++)
         for (int64_t p = 0; p < kc; p++) d[p * NR + j] = 0;
