@@ -13,6 +13,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "fma_f32.h"
 #include "kernels.h"
 #include "ops.h"
 #include "parallel.h"
@@ -145,6 +146,9 @@ template <class T, class F> inline void map2(T* o, const T* a, const T* b, int64
   for (int64_t i = 0; i < n; i++) o[i] = f(a[i], b[i]);
 }
 
+// min(max(x, 0), 6) with NaN passing through (PyTorch's std::min/std::max order).
+template <class T> inline T relu6_of(T x) { return x != x ? x : x < 0 ? T(0) : x > 6 ? T(6) : x; }
+
 template <class T> void apply_unary(int op, T* o, const T* a, int64_t n, const double* args) {
   const T p0 = static_cast<T>(args[0]), p1 = static_cast<T>(args[1]), p2 = static_cast<T>(args[2]);
   const T zero = 0, one = 1, half = static_cast<T>(0.5);
@@ -211,8 +215,13 @@ template <class T> void apply_unary(int op, T* o, const T* a, int64_t n, const d
       });
       break;
     case U_powScalar:
+      // PyTorch's exponents with a formula of their own (sqrt, rsqrt and reciprocal
+      // kernels, then x * x, x * x * x, 1 / (x * x)); std::pow for the rest.
       if (args[0] == 2) map1(o, a, n, [](T x) { return x * x; });
+      else if (args[0] == 3) map1(o, a, n, [](T x) { return x * x * x; });
+      else if (args[0] == -2) map1(o, a, n, [one](T x) { return one / (x * x); });
       else if (args[0] == 0.5) map1(o, a, n, [](T x) { return std::sqrt(x); });
+      else if (args[0] == -0.5) map1(o, a, n, [one](T x) { return one / std::sqrt(x); });
       else if (args[0] == -1) map1(o, a, n, [one](T x) { return one / x; });
       else map1(o, a, n, [p0](T x) { return js_pow(x, p0); });
       break;
@@ -222,10 +231,10 @@ template <class T> void apply_unary(int op, T* o, const T* a, int64_t n, const d
     case U_softplus:
       map1(o, a, n, [p0, p1](T x) { return x * p0 > p1 ? x : std::log1p(std::exp(x * p0)) / p0; });
       break;
-    case U_hardsigmoid:
-      map1(o, a, n, [half](T x) { return x <= -3 ? T(0) : x >= 3 ? T(1) : x / 6 + half; });
-      break;
-    case U_hardswish: map1(o, a, n, [](T x) { return x <= -3 ? T(0) : x >= 3 ? x : (x * (x + 3)) / 6; }); break;
+    // PyTorch's formulas: min(max(x + 3, 0), 6) / 6 and x * min(max(x + 3, 0), 6) / 6
+    // (x >= 3 gives (x * 6) / 6, not always x); NaN propagates.
+    case U_hardsigmoid: map1(o, a, n, [](T x) { return relu6_of(x + 3) / 6; }); break;
+    case U_hardswish: map1(o, a, n, [](T x) { return x * relu6_of(x + 3) / 6; }); break;
     case U_relu6:
       map1(o, a, n, [zero](T x) {
         if (x != x) return x;
@@ -244,12 +253,16 @@ void apply_binary(int op, T* o, const T* a, const T* b, int64_t n, double alpha_
   const bool p3 = args[3] != 0;
   const T alpha = static_cast<T>(alpha_d), one = 1, half = static_cast<T>(0.5);
   switch (op) {
+    // alpha != 1: one rounding on float32 (fma_f32.h); on float64 the product is
+    // rounded first, as in the JS backend (PyTorch fuses there too: left as is).
     case B_add:
       if (alpha_d == 1) map2(o, a, b, n, [](T x, T y) { return x + y; });
+      else if constexpr (std::is_same_v<T, float>) add_scaled_f32(o, a, b, false, alpha, n);
       else map2(o, a, b, n, [alpha](T x, T y) { return x + alpha * y; });
       break;
     case B_sub:
       if (alpha_d == 1) map2(o, a, b, n, [](T x, T y) { return x - y; });
+      else if constexpr (std::is_same_v<T, float>) add_scaled_f32(o, a, b, false, -alpha, n);
       else map2(o, a, b, n, [alpha](T x, T y) { return x - alpha * y; });
       break;
     case B_mul: map2(o, a, b, n, [](T x, T y) { return x * y; }); break;
@@ -280,7 +293,10 @@ void apply_binary(int op, T* o, const T* a, const T* b, int64_t n, double alpha_
     case B_reluBackward: map2(o, a, b, n, [](T g, T x) { return x <= 0 ? T(0) : g; }); break;
     case B_thresholdBackward: map2(o, a, b, n, [p0](T g, T x) { return x <= p0 ? T(0) : g; }); break;
     case B_sigmoidBackward: map2(o, a, b, n, [one](T g, T y) { return g * (one - y) * y; }); break;
-    case B_tanhBackward: map2(o, a, b, n, [one](T g, T y) { return g * (one - y * y); }); break;
+    case B_tanhBackward:  // float32: g * fma(-y, y, 1) (fma_f32.h)
+      if constexpr (std::is_same_v<T, float>) map2(o, a, b, n, [](T g, T y) { return g * fma_f32(-y, y, 1.0f); });
+      else map2(o, a, b, n, [one](T g, T y) { return g * (one - y * y); });
+      break;
     case B_siluBackward:
       map2(o, a, b, n, [one](T g, T x) {
         const T s = one / (one + std::exp(-x));
@@ -309,9 +325,12 @@ void apply_binary(int op, T* o, const T* a, const T* b, int64_t n, double alpha_
       map2(o, a, b, n, [p0, p1, one](T g, T x) { return x * p0 > p1 ? g : g * (one - one / (one + std::exp(x * p0))); });
       break;
     case B_hardtanhBackward: map2(o, a, b, n, [p0, p1](T g, T x) { return x <= p0 || x >= p1 ? T(0) : g; }); break;
-    case B_hardsigmoidBackward: map2(o, a, b, n, [](T g, T x) { return x > -3 && x < 3 ? g / 6 : T(0); }); break;
+    case B_hardsigmoidBackward:  // g * (1/6 as a float, whatever T), as PyTorch
+      map2(o, a, b, n, [](T g, T x) { return x > -3 && x < 3 ? g * static_cast<T>(1.0f / 6.0f) : T(0); });
+      break;
     case B_hardswishBackward:
-      map2(o, a, b, n, [half](T g, T x) { return x < -3 ? T(0) : x <= 3 ? g * (x / 3 + half) : g; });
+      // PyTorch's vectorized kernel (its contiguous path): x >= 3 gives g, NaN gives NaN.
+      map2(o, a, b, n, [half](T g, T x) { return x < -3 ? T(0) : x >= 3 ? g : g * (x / 3 + half); });
       break;
     case B_logSigmoidBackward: map2(o, a, b, n, [one](T g, T x) { return g / (one + std::exp(x)); }); break;
   }
@@ -320,8 +339,8 @@ void apply_binary(int op, T* o, const T* a, const T* b, int64_t n, double alpha_
 // ---- AVX2 loops for the commonest float32 ops ----
 // The file is built for baseline x86-64 (SSE2, 4 floats per instruction); these loops are
 // the same expressions as apply_unary/apply_binary compiled for AVX2 (8 per instruction)
-// and chosen at run time. No FMA is enabled here, so every lane rounds exactly as the
-// scalar code does (bit-identical results). add_ of two 128x784 float32 tensors: most of
+// and chosen at run time. FMA is used only where the op is one (add_scaled_avx2), so every
+// lane rounds exactly as the scalar code does (bit-identical results). add_ of two 128x784 float32 tensors: most of
 // an SGD step's time outside the GEMMs (B2).
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define TL_AVX2_LOOPS 1
@@ -331,8 +350,16 @@ template <class F> __attribute__((target("avx2"))) void map1_avx2(float* o, cons
 template <class F> __attribute__((target("avx2"))) void map2_avx2(float* o, const float* a, const float* b, int64_t n, F f) {
   for (int64_t i = 0; i < n; i++) o[i] = f(a[i], b[i]);
 }
+// add/sub with alpha != 1: the FMA instruction itself (fma_f32.h).
+__attribute__((target("avx2,fma"))) void add_scaled_avx2(float* o, const float* a, const float* b, float alpha, int64_t n) {
+  for (int64_t i = 0; i < n; i++) o[i] = __builtin_fmaf(alpha, b[i], a[i]);
+}
 
-const bool kHasAvx2 = __builtin_cpu_supports("avx2");
+__attribute__((target("avx2,fma"))) void tanh_backward_avx2(float* o, const float* g, const float* y, int64_t n) {
+  for (int64_t i = 0; i < n; i++) o[i] = g[i] * __builtin_fmaf(-y[i], y[i], 1.0f);
+}
+
+const bool kHasAvx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 
 // True when op ran here; the expressions are apply_binary's for T = float.
 bool binary_avx2(int op, float* o, const float* a, const float* b, int64_t n, double alpha_d, const double* args) {
@@ -340,18 +367,18 @@ bool binary_avx2(int op, float* o, const float* a, const float* b, int64_t n, do
   switch (op) {
     case B_add:
       if (alpha_d == 1) map2_avx2(o, a, b, n, [](float x, float y) { return x + y; });
-      else map2_avx2(o, a, b, n, [alpha](float x, float y) { return x + alpha * y; });
+      else add_scaled_avx2(o, a, b, alpha, n);
       return true;
     case B_sub:
       if (alpha_d == 1) map2_avx2(o, a, b, n, [](float x, float y) { return x - y; });
-      else map2_avx2(o, a, b, n, [alpha](float x, float y) { return x - alpha * y; });
+      else add_scaled_avx2(o, a, b, -alpha, n);
       return true;
     case B_mul: map2_avx2(o, a, b, n, [](float x, float y) { return x * y; }); return true;
     case B_div: map2_avx2(o, a, b, n, [](float x, float y) { return x / y; }); return true;
     case B_reluBackward: map2_avx2(o, a, b, n, [](float g, float x) { return x <= 0 ? 0.0f : g; }); return true;
     case B_thresholdBackward: map2_avx2(o, a, b, n, [p0](float g, float x) { return x <= p0 ? 0.0f : g; }); return true;
     case B_sigmoidBackward: map2_avx2(o, a, b, n, [one](float g, float y) { return g * (one - y) * y; }); return true;
-    case B_tanhBackward: map2_avx2(o, a, b, n, [one](float g, float y) { return g * (one - y * y); }); return true;
+    case B_tanhBackward: tanh_backward_avx2(o, a, b, n); return true;
     default: return false;
   }
 }

@@ -55,7 +55,8 @@ void rows_f32(int op, int64_t n, double v, float* o, const float* x, const float
 // tensors' dtype; addcmul fused as above; the other ops one rounding each):
 //   sq = sq * rho, sq = addcmul(sq, g, g, 1 - rho); std = sqrt(sq + eps);
 //   d = sqrt(acc + eps) / std * g; acc = acc * rho, acc = addcmul(acc, d, d, 1 - rho);
-//   p = p + (-lr) * d (p + d when -lr is 1, as add_ with alpha 1).
+//   p = fma(-lr, d, p) on float32 (add_ with alpha, one rounding as PyTorch's), p + (-lr) * d
+//   on float64 (as elementwise.cc's add); p + d when -lr is 1.
 template <class T>
 void adadelta_rows(int64_t n, T* p, const T* g, T* sq, T* acc, double lr, double rho, double eps, int64_t i = 0) {
   const T r = static_cast<T>(rho), c = static_cast<T>(1 - rho), e = static_cast<T>(eps), alpha = static_cast<T>(-lr);
@@ -72,7 +73,10 @@ void adadelta_rows(int64_t n, T* p, const T* g, T* sq, T* acc, double lr, double
     T a = acc[i] * r;
     a = fused(c * d, d, a);
     acc[i] = a;
-    p[i] = unit ? p[i] + d : p[i] + alpha * d;
+    // float32: add_ with alpha is one fused multiply-add, as PyTorch's; float64 rounds the
+    // product first, as the JS backend's add does (PyTorch fuses there too).
+    if constexpr (sizeof(T) == sizeof(float)) p[i] = unit ? p[i] + d : fused(alpha, d, p[i]);
+    else p[i] = unit ? p[i] + d : p[i] + alpha * d;
   }
 }
 
@@ -94,7 +98,7 @@ inline int64_t adadelta_simd(int64_t n, float* p, const float* g, float* sq, flo
     const __m256 d = _mm256_mul_ps(_mm256_div_ps(_mm256_sqrt_ps(_mm256_add_ps(a0, e)), sd), gi);
     _mm256_storeu_ps(acc + i, _mm256_fmadd_ps(_mm256_mul_ps(c, d), d, _mm256_mul_ps(a0, r)));
     const __m256 pv = _mm256_loadu_ps(p + i);
-    _mm256_storeu_ps(p + i, unit ? _mm256_add_ps(pv, d) : _mm256_add_ps(pv, _mm256_mul_ps(alpha, d)));
+    _mm256_storeu_ps(p + i, unit ? _mm256_add_ps(pv, d) : _mm256_fmadd_ps(alpha, d, pv));
   }
   return i;
 }
@@ -129,7 +133,7 @@ void adadelta_f64(int64_t n, double* p, const double* g, double* sq, double* acc
 // One Adam step (PyTorch 1.13's _single_tensor_adam without amsgrad) over n float32
 // elements, rounded exactly as the op sequence on these kernels rounds it (every
 // scalar already rounded to float32 by the caller, as the ops round theirs):
-//   exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)        two roundings each (no contraction)
+//   exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)        mul_ rounds, add_ = fma(alpha, g, m)
 //   exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)   addcmul = fma(value * g, g, v)
 //   denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
 //   param.addcdiv_(exp_avg, denom, value=-step_size)       (value * m) / d + p, three roundings
@@ -144,7 +148,7 @@ void adam_f32(int64_t n, float* p, const float* g, float* m, float* v, const flo
   const __m256 vv2 = _mm256_set1_ps(value2), vbc = _mm256_set1_ps(bc2), veps = _mm256_set1_ps(eps), vns = _mm256_set1_ps(neg_step);
   for (; i + 8 <= n; i += 8) {
     const __m256 gi = _mm256_loadu_ps(g + i);
-    const __m256 mi = _mm256_add_ps(_mm256_mul_ps(_mm256_loadu_ps(m + i), vb1), _mm256_mul_ps(va1, gi));
+    const __m256 mi = _mm256_fmadd_ps(va1, gi, _mm256_mul_ps(_mm256_loadu_ps(m + i), vb1));
     const __m256 vi = _mm256_fmadd_ps(_mm256_mul_ps(vv2, gi), gi, _mm256_mul_ps(_mm256_loadu_ps(v + i), vb2));
     const __m256 d = _mm256_add_ps(_mm256_div_ps(_mm256_sqrt_ps(vi), vbc), veps);
     const __m256 q = _mm256_div_ps(_mm256_mul_ps(vns, mi), d);
@@ -155,9 +159,7 @@ void adam_f32(int64_t n, float* p, const float* g, float* m, float* v, const flo
 #endif
   for (; i < n; i++) {
     const float gi = g[i];
-    float mi = m[i] * beta1;
-    const float ag = alpha1 * gi;
-    mi = mi + ag;
+    const float mi = fused(alpha1, gi, m[i] * beta1);
     float vi = v[i] * beta2;
     vi = __builtin_fmaf(value2 * gi, gi, vi);
     float d = __builtin_sqrtf(vi);

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "../fma_f32.h"
 #include "../gemm.h"
 #include "../kernels.h"
 #include "../ops.h"
@@ -211,8 +212,8 @@ void map_f32(float* o, const float* a, const float* b, bool scalar_b, int64_t n,
 // float32 add/sub/mul/div of contiguous operands (b may be a broadcast scalar): the
 // optimizer's and autograd's in-place updates. One pass over the arrays instead of
 // elementwise.cc's 512-element chunks through its operand/store staging; the same float
-// operations in the same order as its apply_binary (x + alpha * y in float, with the
-// multiply only when alpha != 1), so the same bits. Split across threads as it splits
+// operations in the same order as its apply_binary (x + alpha * y rounded once, by
+// fma_f32.h, when alpha != 1), so the same bits. Split across threads as it splits
 // cheap ops. false: not such a call.
 bool binary_f32_fast(int op, const View& a, const View& b, const View& out, double alpha_d) {
   if (op != tl::B_add && op != tl::B_sub && op != tl::B_mul && op != tl::B_div) return false;
@@ -226,7 +227,6 @@ bool binary_f32_fast(int op, const View& a, const View& b, const View& out, doub
   const float* x = reinterpret_cast<const float*>(a.data) + a.offset;
   const float* y = reinterpret_cast<const float*>(b.data) + b.offset;
   const float alpha = static_cast<float>(alpha_d);
-  const v128_t av = wasm_f32x4_splat(alpha);
   const bool plain = alpha_d == 1;
   tl::parallel(tl::threads_for(n, 65536), [&](int tid, int nth) {
     int64_t lo, hi;
@@ -238,11 +238,11 @@ bool binary_f32_fast(int op, const View& a, const View& b, const View& out, doub
     switch (op) {
       case tl::B_add:
         if (plain) map_f32(po, pa, pb, scalar_b, m, [](v128_t u, v128_t v) { return wasm_f32x4_add(u, v); }, [](float u, float v) { return u + v; });
-        else map_f32(po, pa, pb, scalar_b, m, [av](v128_t u, v128_t v) { return wasm_f32x4_add(u, wasm_f32x4_mul(av, v)); }, [alpha](float u, float v) { return u + alpha * v; });
+        else tl::add_scaled_f32(po, pa, pb, scalar_b, alpha, m);
         break;
       case tl::B_sub:
         if (plain) map_f32(po, pa, pb, scalar_b, m, [](v128_t u, v128_t v) { return wasm_f32x4_sub(u, v); }, [](float u, float v) { return u - v; });
-        else map_f32(po, pa, pb, scalar_b, m, [av](v128_t u, v128_t v) { return wasm_f32x4_sub(u, wasm_f32x4_mul(av, v)); }, [alpha](float u, float v) { return u - alpha * v; });
+        else tl::add_scaled_f32(po, pa, pb, scalar_b, -alpha, m);
         break;
       case tl::B_mul:
         map_f32(po, pa, pb, scalar_b, m, [](v128_t u, v128_t v) { return wasm_f32x4_mul(u, v); }, [](float u, float v) { return u * v; });

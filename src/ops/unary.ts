@@ -90,14 +90,22 @@ const SPECS = {
     node: 'LogSigmoidBackward0', float: true, saves: 'input',
     grad: (g, x) => fused('logSigmoidBackward', g, x, () => g.mul(x.neg().sigmoid())),
   },
-  softsign: { node: 'DivBackward0', float: true, saves: 'input', grad: (g, x) => g.div(x.abs().add(1).pow(2)) },
+  // PyTorch's softsign is x / (x.abs() + 1) in Python: its gradient is the sum of that
+  // graph's two paths, g / d and -g * ((x / d) / d) * sgn(x), rounded as they round.
+  softsign: {
+    node: 'DivBackward0', float: true, saves: 'input',
+    grad: (g, x) => {
+      const d = x.abs().add(1);
+      return g.div(d).add(g.neg().mul(x.div(d).div(d)).mul(x.sign()));
+    },
+  },
   hardsigmoid: {
     node: 'HardsigmoidBackward0', float: true, saves: 'input',
     grad: (g, x) => fused('hardsigmoidBackward', g, x, () => g.mul(x.gt(-3).logicalAnd(x.lt(3))).div(6)),
   },
   hardswish: {
     node: 'HardswishBackward0', float: true, saves: 'input',
-    grad: (g, x) => fused('hardswishBackward', g, x, () => g.mul(x.div(3).add(0.5).where(x.le(3), 1).maskedFill(x.lt(-3), 0))),
+    grad: (g, x) => fused('hardswishBackward', g, x, () => g.mul(x.div(3).add(0.5).maskedFill(x.ge(3), 1).maskedFill(x.lt(-3), 0))),
   },
 } satisfies Record<string, UnarySpec>;
 

@@ -19,12 +19,12 @@ const D32 = new Uint32Array(D64.buffer);
 export function fmaf(a: number, b: number, c: number): number {
   const p = a * b;
   const s = p + c;
+  D64[0] = s;
+  // Unless the 29 bits a float32 drops are exactly 1000...0 (a float32 midpoint), s rounds right.
+  if ((D32[0] & 0x1fffffff) !== 0x10000000) return f(s);
   const bv = s - p;
   const err = p - (s - bv) + (c - bv);
   if (err === 0 || err !== err) return f(s);
-  D64[0] = s;
-  // The 29 bits a float32 drops are exactly 1000...0: a float32 midpoint.
-  if ((D32[0] & 0x1fffffff) !== 0x10000000) return f(s);
   if (err > 0 === s > 0) D32[0] += 1;
   else D32[0] -= 1;
   return f(D64[0]);

@@ -2,6 +2,7 @@ import type { BinaryOp, UnaryOp, View } from '../backend.js';
 import type { DType, TypedArray } from '../dtype.js';
 import { floatToInt64, int64Of, int64ToFloat32, int64Words } from '../dtype.js';
 import { BINARY_I64, I64_HELPERS, UNARY_I64 } from './int64.js';
+import { fmaf } from './avx-mathfun.js';
 import { erf, erfinv, erfinvFloat, floorDivide, remainder, rint } from './math.js';
 import { contiguousStrides, forEachRow } from './strided.js';
 
@@ -51,14 +52,17 @@ const UNARY: Record<UnaryOp, string> = {
   isfinite: 'a - a === 0 ? 1 : 0',
   bitwiseNot: '-a - 1',
   clamp: 'a !== a ? a : Math.min(Math.max(a, p0), p1)',
-  powScalar: 'p0 === 2 ? a * a : p0 === 0.5 ? Math.sqrt(a) : p0 === -1 ? 1 / a : Math.pow(a, p0)',
+  // PyTorch's exponents with a formula of their own (its sqrt, rsqrt and reciprocal kernels,
+  // then x * x, x * x * x, 1 / (x * x)); Math.pow for the rest.
+  powScalar: 'p0 === 2 ? a * a : p0 === 3 ? a * a * a : p0 === -2 ? 1 / (a * a) : p0 === 0.5 ? Math.sqrt(a) : p0 === -0.5 ? 1 / Math.sqrt(a) : p0 === -1 ? 1 / a : Math.pow(a, p0)',
   rpowScalar: 'Math.pow(p0, a)',
   leakyRelu: 'a > 0 ? a : a * p0',
   elu: 'a > 0 ? a * p1 : Math.expm1(a * p2) * p0 * p1',
   softplus: 'a * p0 > p1 ? a : Math.log1p(Math.exp(a * p0)) / p0',
   hardtanh: 'a !== a ? a : Math.min(Math.max(a, p0), p1)',
-  hardsigmoid: 'a <= -3 ? 0 : a >= 3 ? 1 : a / 6 + 0.5',
-  hardswish: 'a <= -3 ? 0 : a >= 3 ? a : (a * (a + 3)) / 6',
+  // PyTorch's min(max(x + 3, 0), 6) / 6 and x * min(max(x + 3, 0), 6) / 6 (NaN passes).
+  hardsigmoid: 'H.relu6(a + 3) / 6',
+  hardswish: 'a * H.relu6(a + 3) / 6',
   relu6: 'a !== a ? a : Math.min(Math.max(a, 0), 6)',
   threshold: 'a <= p0 ? p1 : a',
   roundDecimals: 'H.rint(a * p0) / p0',
@@ -103,12 +107,34 @@ const BINARY: Record<BinaryOp, string> = {
   leakyReluBackward: 'b > 0 ? a : a * p0',
   softplusBackward: 'b * p0 > p1 ? a : a * (1 - 1 / (1 + Math.exp(b * p0)))',
   hardtanhBackward: 'b <= p0 || b >= p1 ? 0 : a',
-  hardsigmoidBackward: 'b > -3 && b < 3 ? a / 6 : 0',
-  hardswishBackward: 'b < -3 ? 0 : b <= 3 ? a * (b / 3 + 0.5) : a',
+  hardsigmoidBackward: 'b > -3 && b < 3 ? a * H.SIXTH_F32 : 0', // PyTorch's 1.0f / 6.0f, float64 too
+  hardswishBackward: 'b < -3 ? 0 : b >= 3 ? a : a * (b / 3 + 0.5)', // PyTorch's vectorized kernel: NaN gives NaN
   logSigmoidBackward: 'a / (1 + Math.exp(b))',
 };
 
-const HELPERS: Record<string, unknown> = { erf, erfinv, erfinvFloat, rint, remainder, floorDivide, f2i: floatToInt64, i64ToF32: int64ToFloat32, ...I64_HELPERS };
+// The ops above compute in doubles, rounded once when stored. On float32 operands and
+// results (where the native backend computes in float, as PyTorch) these ops take
+// several float roundings or a fused multiply-add instead (native/fma_f32.h).
+const UNARY_F32: Partial<Record<UnaryOp, string>> = {
+  rsqrt: '1 / F(Math.sqrt(a))',
+  softsign: 'a / F(1 + Math.abs(a))',
+  powScalar: 'p0 === 2 ? a * a : p0 === 3 ? F(a * a) * a : p0 === -2 ? 1 / F(a * a) : p0 === 0.5 ? Math.sqrt(a) : p0 === -0.5 ? 1 / F(Math.sqrt(a)) : p0 === -1 ? 1 / a : Math.pow(a, p0)',
+  hardsigmoid: 'H.relu6(F(a + 3)) / 6',
+  hardswish: 'F(a * H.relu6(F(a + 3))) / 6',
+};
+const BINARY_F32: Partial<Record<BinaryOp, string>> = {
+  add: 'alpha === 1 ? a + b : H.fmaf(F(alpha), b, a)', // alpha in float, as the native kernels take it
+  sub: 'alpha === 1 ? a - b : H.fmaf(-F(alpha), b, a)',
+  sigmoidBackward: 'F(a * F(1 - b)) * b',
+  tanhBackward: 'a * H.fmaf(-b, b, 1)',
+  hardswishBackward: 'b < -3 ? 0 : b >= 3 ? a : a * F(F(b / 3) + 0.5)',
+};
+
+const relu6 = (x: number): number => (x !== x ? x : x < 0 ? 0 : x > 6 ? 6 : x);
+const HELPERS: Record<string, unknown> = {
+  erf, erfinv, erfinvFloat, rint, remainder, floorDivide, fmaf, relu6, SIXTH_F32: Math.fround(1 / 6),
+  f2i: floatToInt64, i64ToF32: int64ToFloat32, ...I64_HELPERS,
+};
 
 type Row = (
   out: TypedArray, o: number, so: number, n: number,
@@ -125,7 +151,7 @@ function compileRow(body: string): Row {
       o += so; ia += sa; ib += sb; ic += sc;
     }
   };`;
-  return new Function('H', src)(HELPERS) as Row;
+  return new Function('H', 'F', src)(HELPERS, Math.fround) as Row;
 }
 
 const cache = new Map<string, Row>();
@@ -266,11 +292,16 @@ function run(
   });
 }
 
-function compileUnaryRow(op: UnaryOp, x: TypedArray, out: TypedArray, big: boolean): Row {
+/** The native backend's T = float case: a float32 result of operands holding float32 values. */
+function floatRow(out: TypedArray, ...inputs: View[]): boolean {
+  return out instanceof Float32Array && inputs.every((v) => v.buffer instanceof Float32Array || v.dtype === 'float32');
+}
+
+function compileUnaryRow(op: UnaryOp, x: TypedArray, out: TypedArray, big: boolean, f32: boolean): Row {
   const i64 = UNARY_I64[op];
   if (big && i64 !== undefined) return compileRow(`const a = ${read(x, 'A', 'ia', true)}; out[o] = ${i64};`);
   // Ops without an integer form (rare on int64) compute in doubles and are cast back.
-  const v = UNARY[op];
+  const v = (f32 && UNARY_F32[op]) || UNARY[op];
   return compileRow(`const a = ${read(x, 'A', 'ia', false)}; out[o] = ${isBig(out) ? `H.f2i(${v})` : v};`);
 }
 
@@ -281,26 +312,28 @@ export function unary(op: UnaryOp, x: View, out: TypedArray, args: readonly numb
     return;
   }
   const big = isBig(out) || (out instanceof Uint8Array && isBig(x.buffer));
-  const code = (kindOf(out) * 3 + kindOf(x.buffer)) * 2 + (big ? 1 : 0);
+  const f32 = floatRow(out, x);
+  const code = ((kindOf(out) * 3 + kindOf(x.buffer)) * 2 + (big ? 1 : 0)) * 2 + (f32 ? 1 : 0);
   const rows = rowsOf(UNARY_ROWS, op);
-  const row = rows[code] ?? (rows[code] = compileUnaryRow(op, x.buffer, out, big));
+  const row = rows[code] ?? (rows[code] = compileUnaryRow(op, x.buffer, out, big, f32));
   run(row, x.shape, out, x, null, null, args, 1);
 }
 
-function compileBinaryRow(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray, big: boolean): Row {
+function compileBinaryRow(op: BinaryOp, a: TypedArray, b: TypedArray, out: TypedArray, big: boolean, f32: boolean): Row {
   const i64 = BINARY_I64[op];
   if (big && i64 !== undefined) {
     return compileRow(`const a = ${read(a, 'A', 'ia', true)}, b = ${read(b, 'B', 'ib', true)}; out[o] = ${i64};`);
   }
-  const v = BINARY[op];
+  const v = (f32 && BINARY_F32[op]) || BINARY[op];
   return compileRow(`const a = ${read(a, 'A', 'ia', false)}, b = ${read(b, 'B', 'ib', false)}; out[o] = ${isBig(out) ? `H.f2i(${v})` : v};`);
 }
 
 export function binary(op: BinaryOp, a: View, b: View, out: TypedArray, alpha = 1, args: readonly number[] = NO_ARGS): void {
   const big = isBig(out) || (out instanceof Uint8Array && (isBig(a.buffer) || isBig(b.buffer)) && !isFloat(a.buffer) && !isFloat(b.buffer));
-  const code = (kindOf(out) * 9 + kindOf(a.buffer) * 3 + kindOf(b.buffer)) * 2 + (big ? 1 : 0);
+  const f32 = floatRow(out, a, b);
+  const code = ((kindOf(out) * 9 + kindOf(a.buffer) * 3 + kindOf(b.buffer)) * 2 + (big ? 1 : 0)) * 2 + (f32 ? 1 : 0);
   const rows = rowsOf(BINARY_ROWS, op);
-  const row = rows[code] ?? (rows[code] = compileBinaryRow(op, a.buffer, b.buffer, out, big));
+  const row = rows[code] ?? (rows[code] = compileBinaryRow(op, a.buffer, b.buffer, out, big, f32));
   const bigAlpha = big && BINARY_I64[op] !== undefined;
   run(row, a.shape, out, a, b, null, args, bigAlpha ? floatToInt64(alpha) : alpha);
 }

@@ -128,8 +128,8 @@ function denseFloat32(v: View, n: number): boolean {
 
 /**
  * Backend.adamStep for dense float32 operands (false otherwise), rounded as this backend's
- * op sequence: mul_ and div_ once each, add_ with alpha once (a + alpha * b in a double,
- * as the binary kernel), addcmul as fmaf, addcdiv three times.
+ * op sequence: mul_ and div_ once each, add_ with alpha and addcmul as fmaf (PyTorch's
+ * fused multiply-adds), addcdiv three times.
  */
 export function adamStep(param: View, grad: View, expAvg: View, expAvgSq: View, scalars: AdamScalars): boolean {
   let n = 1;
@@ -139,7 +139,7 @@ export function adamStep(param: View, grad: View, expAvg: View, expAvgSq: View, 
   const P = param.buffer as Float32Array, G = grad.buffer as Float32Array, M = expAvg.buffer as Float32Array, V = expAvgSq.buffer as Float32Array;
   for (let i = 0, ip = param.offset, ig = grad.offset, im = expAvg.offset, iv = expAvgSq.offset; i < n; i++, ip++, ig++, im++, iv++) {
     const g = G[ig];
-    const m = f(f(M[im] * beta1) + alpha1 * g);
+    const m = fmaf(alpha1, g, f(M[im] * beta1));
     const v = fmaf(f(value2 * g), g, f(V[iv] * beta2));
     const d = f(f(f(Math.sqrt(v)) / bc2) + eps);
     P[ip] = f(f(f(negStep * m) / d) + P[ip]);
