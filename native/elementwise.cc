@@ -333,6 +333,31 @@ void apply_binary(int op, T* o, const T* a, const T* b, int64_t n, double alpha_
       map2(o, a, b, n, [half](T g, T x) { return x < -3 ? T(0) : x >= 3 ? g : g * (x / 3 + half); });
       break;
     case B_logSigmoidBackward: map2(o, a, b, n, [one](T g, T x) { return g / (one + std::exp(x)); }); break;
+    // The regression losses, each rounding step as PyTorch's composite: z = |x - y|, then
+    // smooth_l1: z < beta ? (0.5 z) z / beta : z - 0.5 beta; huber: z < d ? (0.5 z) z : (z - 0.5 d) d.
+    case B_smoothL1:
+      map2(o, a, b, n, [p0, half](T x, T y) {
+        const T z = std::abs(x - y);
+        return z < p0 ? half * z * z / p0 : z - half * p0;
+      });
+      break;
+    case B_huber:
+      map2(o, a, b, n, [p0, half](T x, T y) {
+        const T z = std::abs(x - y);
+        return z < p0 ? half * z * z : (z - half * p0) * p0;
+      });
+      break;
+    // Backward on d = x - y with norm = p1 (1/numel for mean), as PyTorch's vectorized
+    // kernels (its scalar ones, which round differently, only take the last n mod 16).
+    case B_smoothL1Backward:
+      map2(o, a, b, n, [p0, p1, one](T g, T d) {
+        const T slope = std::abs(d) >= p0 ? (d > 0 ? one : -one) : d / p0;
+        return p1 * slope * g;
+      });
+      break;
+    case B_huberBackward:
+      map2(o, a, b, n, [p0, p1](T g, T d) { return p1 * (std::abs(d) >= p0 ? (d > 0 ? p0 : -p0) : d) * g; });
+      break;
   }
 }
 

@@ -51,7 +51,12 @@ export type BinaryOp =
   | 'softplusBackward' // args: [beta, threshold], b = x
   | 'hardtanhBackward' // args: [min, max]
   | 'hardsigmoidBackward' | 'hardswishBackward'
-  | 'logSigmoidBackward'; // b = x
+  | 'logSigmoidBackward' // b = x
+  // the elementwise regression losses (PyTorch's smooth_l1 and huber kernels): a = input, b = target
+  | 'smoothL1' // args: [beta]
+  | 'huber' // args: [delta]
+  // and their backward kernels: a = grad, b = input - target, args: [beta or delta, norm]
+  | 'smoothL1Backward' | 'huberBackward';
 
 /** How a loss reduces over its elements. */
 export type LossReduction = 'none' | 'mean' | 'sum';

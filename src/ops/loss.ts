@@ -4,14 +4,14 @@
 // (cross_entropy, l1_loss, kl_div) live in nn/functional/loss.ts.
 import { backend, type View } from '../backend/index.js';
 import type { LossReduction } from '../backend/backend.js';
-import { isFloatingDtype, resultType, scalarTypeName } from '../tensor/dtype.js';
+import { castScalar, isFloatingDtype, resultType, scalarTypeName } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { where } from './binary.js';
-import { castRaw } from './kernels.js';
+import { binaryKernel, castRaw } from './kernels.js';
 import { needsGrad, record } from './record.js';
-import { applyUnary } from './unary.js';
+import { applyUnary, fused } from './unary.js';
 
 type Grad = Tensor | null;
 
@@ -230,28 +230,37 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
   );
 }
 
+/** One loss kernel on (x, y), its scalars in their dtype (as the composite's scalar operands). */
+function lossKernel(op: 'smoothL1' | 'huber', x: Tensor, y: Tensor, param: number): Tensor {
+  const dtype = resultType(x, y);
+  return binaryKernel(op, x, y, dtype, dtype, 1, [castScalar(param, dtype)]);
+}
+
+/**
+ * One backward kernel on (g, d = x - y), or the composite when the backward is recorded:
+ * norm * slope * g with PyTorch's vectorized slope (its scalar kernel, rounding otherwise,
+ * takes only the last n mod 16 elements).
+ */
+function lossGrad(op: 'smoothL1Backward' | 'huberBackward', g: Tensor, d: Tensor, param: number, norm: number, composed: () => Tensor): Tensor {
+  return fused(op, g, d, composed, [castScalar(param, g.dtype), castScalar(norm, g.dtype)]);
+}
+
 /**
  * 0.5 (x - y)^2 / beta where |x - y| < beta, else |x - y| - 0.5 beta (SmoothL1LossBackward0).
- * beta = 0 is the L1 loss.
+ * beta = 0 is the L1 loss. One kernel each way, as PyTorch's (same roundings as its steps).
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean', beta = 1): Tensor {
   if (beta < 0) throw new RangeError('smooth_l1_loss does not support negative values for beta.');
   return pointwiseLoss(
     'SmoothL1LossBackward0', 'smooth_l1_cpu', input, target, reduction,
-    (x, y) => {
-      const z = x.sub(y).abs();
-      if (beta === 0) return z;
-      // Dividing by beta = 1 (the default) changes no value: that kernel is left out.
-      const quadratic = z.mul(0.5).mul(z);
-      return where(z.lt(beta), beta === 1 ? quadratic : quadratic.div(beta), z.sub(0.5 * beta));
-    },
+    (x, y) => lossKernel('smoothL1', x, y, beta),
     (x, y, g, norm) => {
       const d = x.sub(y);
-      const lo = g.mul(-norm);
-      const hi = g.mul(norm);
-      // beta = 0 has no quadratic zone (and x / 0 must not enter the graph).
-      const inner = beta === 0 ? hi : beta === 1 ? d.mul(norm).mul(g) : d.mul(norm).mul(g).div(beta);
-      return where(d.le(-beta), lo, where(d.ge(beta), hi, inner));
+      return lossGrad('smoothL1Backward', g, d, beta, norm, () => {
+        const sign = where(d.gt(0), 1, -1);
+        // beta = 0 has no quadratic zone (and x / 0 must not enter the graph).
+        return (beta === 0 ? sign : where(d.abs().ge(beta), sign, d.div(beta))).mul(norm).mul(g);
+      });
     },
     1,
   );
@@ -262,13 +271,11 @@ export function huberLoss(input: Tensor, target: Tensor, reduction: Reduction = 
   if (!(delta > 0)) throw new RangeError('huber_loss does not support non-positive values for delta.');
   return pointwiseLoss(
     'HuberLossBackward0', 'huber_cpu', input, target, reduction,
-    (x, y) => {
-      const z = x.sub(y).abs();
-      return where(z.lt(delta), z.mul(0.5).mul(z), z.sub(0.5 * delta).mul(delta));
-    },
+    (x, y) => lossKernel('huber', x, y, delta),
     (x, y, g, norm) => {
       const d = x.sub(y);
-      return where(d.le(-delta), g.mul(-norm).mul(delta), where(d.ge(delta), g.mul(norm).mul(delta), d.mul(norm).mul(g)));
+      return lossGrad('huberBackward', g, d, delta, norm, () =>
+        where(d.abs().ge(delta), where(d.gt(0), delta, -delta), d).mul(norm).mul(g));
     },
     1,
   );

@@ -1,7 +1,7 @@
 // Bit-exact against PyTorch (test/fixtures/float_rounding.json, scripts/fixtures/float_rounding.py):
 // the float results PyTorch rounds its own way (fused multiply-adds in add/sub with alpha,
 // tanh's backward and the optimizers; pow's formulas for some exponents; the hard
-// activations' C++ expressions), on whichever backend runs the suite, at a size below and
+// activations' and the regression losses' C++ expressions), on whichever backend runs the suite, at a size below and
 // one above the size where the native and wasm backends hand elementwise ops to JS kernels.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -15,6 +15,7 @@ interface Bits { dtype: 'float32' | 'float64'; base64: string }
 interface Case {
   name: string; n: number; op: string; out: Bits;
   x?: Recipe; y?: Recipe | Bits; grad?: Recipe; alpha?: number; scalar?: number; exponent?: number; float64?: boolean;
+  loss?: 'smooth_l1' | 'huber'; param?: number; reduction?: 'none' | 'mean' | 'sum';
 }
 interface OptimizerCase {
   name: string; n: number; optimizer: 'SGD' | 'Adam' | 'Adadelta'; options: Record<string, unknown>;
@@ -71,6 +72,17 @@ function run(c: Case): Tensor {
       const xg = x!.clone().requiresGrad_();
       const fn = { softsign_backward: F.softsign, hardsigmoid_backward: F.hardsigmoid, hardswish_backward: F.hardswish }[c.op];
       fn(xg).backward(make(c.grad!, c.n));
+      return xg.grad!;
+    }
+    case 'loss':
+    case 'loss_backward': {
+      const cast = (t: Tensor) => (c.float64 ? t.double() : t);
+      const xg = cast(x!).requiresGrad_();
+      const opts = { reduction: c.reduction, ...(c.loss === 'smooth_l1' ? { beta: c.param } : { delta: c.param }) };
+      const out = (c.loss === 'smooth_l1' ? F.smoothL1Loss : F.huberLoss)(xg, cast(y!), opts);
+      if (c.op === 'loss') return out.detach();
+      if (c.reduction === 'none') out.backward(cast(make(c.grad!, c.n)));
+      else out.backward();
       return xg.grad!;
     }
     case 'sigmoidBackward':

@@ -110,6 +110,11 @@ const BINARY: Record<BinaryOp, string> = {
   hardsigmoidBackward: 'b > -3 && b < 3 ? a * H.SIXTH_F32 : 0', // PyTorch's 1.0f / 6.0f, float64 too
   hardswishBackward: 'b < -3 ? 0 : b >= 3 ? a : a * (b / 3 + 0.5)', // PyTorch's vectorized kernel: NaN gives NaN
   logSigmoidBackward: 'a / (1 + Math.exp(b))',
+  smoothL1: 'H.smoothL1(Math.abs(a - b), p0)',
+  huber: 'H.huber(Math.abs(a - b), p0)',
+  // PyTorch's vectorized kernels: norm * (|d| >= beta ? sign(d) : d / beta) * grad (huber: d, or sign(d) delta).
+  smoothL1Backward: 'p1 * (Math.abs(b) >= p0 ? (b > 0 ? 1 : -1) : b / p0) * a',
+  huberBackward: 'p1 * (Math.abs(b) >= p0 ? (b > 0 ? p0 : -p0) : b) * a',
 };
 
 // The ops above compute in doubles, rounded once when stored. On float32 operands and
@@ -128,11 +133,21 @@ const BINARY_F32: Partial<Record<BinaryOp, string>> = {
   sigmoidBackward: 'F(a * F(1 - b)) * b',
   tanhBackward: 'a * H.fmaf(-b, b, 1)',
   hardswishBackward: 'b < -3 ? 0 : b >= 3 ? a : a * F(F(b / 3) + 0.5)',
+  smoothL1: 'H.smoothL1F(F(Math.abs(a - b)), p0)',
+  huber: 'H.huberF(F(Math.abs(a - b)), p0)',
+  smoothL1Backward: 'F(p1 * (Math.abs(b) >= p0 ? (b > 0 ? 1 : -1) : F(b / p0))) * a',
+  huberBackward: 'F(p1 * (Math.abs(b) >= p0 ? (b > 0 ? p0 : -p0) : b)) * a',
 };
 
 const relu6 = (x: number): number => (x !== x ? x : x < 0 ? 0 : x > 6 ? 6 : x);
+// The losses on z = |x - y|; the float32 forms round (0.5 z) z (exact in doubles) and
+// z - 0.5 delta to float before the next step, as the float kernels do.
+const smoothL1 = (z: number, beta: number): number => (z < beta ? (0.5 * z * z) / beta : z - 0.5 * beta);
+const smoothL1F = (z: number, beta: number): number => (z < beta ? Math.fround(0.5 * z * z) / beta : z - 0.5 * beta);
+const huber = (z: number, delta: number): number => (z < delta ? 0.5 * z * z : (z - 0.5 * delta) * delta);
+const huberF = (z: number, delta: number): number => (z < delta ? 0.5 * z * z : Math.fround(z - 0.5 * delta) * delta);
 const HELPERS: Record<string, unknown> = {
-  erf, erfinv, erfinvFloat, rint, remainder, floorDivide, fmaf, relu6, SIXTH_F32: Math.fround(1 / 6),
+  erf, erfinv, erfinvFloat, rint, remainder, floorDivide, fmaf, relu6, smoothL1, smoothL1F, huber, huberF, SIXTH_F32: Math.fround(1 / 6),
   f2i: floatToInt64, i64ToF32: int64ToFloat32, ...I64_HELPERS,
 };
 

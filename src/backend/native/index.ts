@@ -46,7 +46,7 @@ const BINARY_NAMES = [
   'fmax', 'fmin', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor', 'bitwiseAnd',
   'bitwiseOr', 'bitwiseXor', 'reluBackward', 'thresholdBackward', 'sigmoidBackward', 'tanhBackward', 'siluBackward',
   'geluBackward', 'geluTanhBackward', 'eluBackward', 'leakyReluBackward', 'softplusBackward', 'hardtanhBackward',
-  'hardsigmoidBackward', 'hardswishBackward', 'logSigmoidBackward',
+  'hardsigmoidBackward', 'hardswishBackward', 'logSigmoidBackward', 'smoothL1', 'smoothL1Backward', 'huber', 'huberBackward',
 ] as const satisfies readonly BinaryOp[];
 
 const REDUCE_NAMES = ['sum', 'prod', 'max', 'min', 'argmax', 'argmin', 'all', 'any'] as const satisfies readonly ReduceOp[];
