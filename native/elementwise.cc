@@ -347,6 +347,13 @@ void apply_binary(int op, T* o, const T* a, const T* b, int64_t n, double alpha_
         return z < p0 ? half * z * z : (z - half * p0) * p0;
       });
       break;
+    case B_mse:
+      map2(o, a, b, n, [](T x, T y) {
+        const T d = x - y;
+        return d * d;
+      });
+      break;
+    case B_mseBackward: map2(o, a, b, n, [p0](T g, T d) { return p0 * d * g; }); break;
     // Backward on d = x - y with norm = p1 (1/numel for mean), as PyTorch's vectorized
     // kernels (its scalar ones, which round differently, only take the last n mod 16).
     case B_smoothL1Backward:

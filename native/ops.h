@@ -18,7 +18,8 @@ namespace tl {
   X(bitwiseAnd) X(bitwiseOr) X(bitwiseXor) X(reluBackward) X(thresholdBackward) X(sigmoidBackward)        \
   X(tanhBackward) X(siluBackward) X(geluBackward) X(geluTanhBackward) X(eluBackward) X(leakyReluBackward) \
   X(softplusBackward) X(hardtanhBackward) X(hardsigmoidBackward) X(hardswishBackward)                     \
-  X(logSigmoidBackward) X(smoothL1) X(smoothL1Backward) X(huber) X(huberBackward)
+  X(logSigmoidBackward) X(smoothL1) X(smoothL1Backward) X(huber) X(huberBackward) \
+  X(mse) X(mseBackward)
 
 #define TL_REDUCE_OPS(X) X(sum) X(prod) X(max) X(min) X(argmax) X(argmin) X(all) X(any)
 

@@ -55,8 +55,9 @@ export type BinaryOp =
   // the elementwise regression losses (PyTorch's smooth_l1 and huber kernels): a = input, b = target
   | 'smoothL1' // args: [beta]
   | 'huber' // args: [delta]
-  // and their backward kernels: a = grad, b = input - target, args: [beta or delta, norm]
-  | 'smoothL1Backward' | 'huberBackward';
+  | 'mse'
+  // and their backward kernels: a = grad, b = input - target, args: [beta or delta, norm] ([norm] for mse)
+  | 'smoothL1Backward' | 'huberBackward' | 'mseBackward';
 
 /** How a loss reduces over its elements. */
 export type LossReduction = 'none' | 'mean' | 'sum';

@@ -223,15 +223,18 @@ function pointwiseLoss(
 export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   return pointwiseLoss(
     'MseLossBackward0', 'mse_cpu', input, target, reduction,
-    (x, y) => x.sub(y).square(),
+    (x, y) => lossKernel('mse', x, y),
     // PyTorch: norm * (input - target) * grad with norm = 2 (/ numel for mean).
-    (x, y, g, norm) => x.sub(y).mul(norm).mul(g),
+    (x, y, g, norm) => {
+      const d = x.sub(y);
+      return fused('mseBackward', g, d, () => d.mul(norm).mul(g), [castScalar(norm, g.dtype)]);
+    },
     2,
   );
 }
 
 /** One loss kernel on (x, y), its scalars in their dtype (as the composite's scalar operands). */
-function lossKernel(op: 'smoothL1' | 'huber', x: Tensor, y: Tensor, param: number): Tensor {
+function lossKernel(op: 'mse' | 'smoothL1' | 'huber', x: Tensor, y: Tensor, param = 0): Tensor {
   const dtype = resultType(x, y);
   return binaryKernel(op, x, y, dtype, dtype, 1, [castScalar(param, dtype)]);
 }

@@ -35,7 +35,7 @@ const BINARY_EXACT_F32 = new Set<BinaryOp>([
   'mul', 'div', 'divTrunc', 'divFloor', 'remainder', 'fmod', 'maximum', 'minimum', 'fmax', 'fmin', 'eq', 'ne', 'lt',
   'le', 'gt', 'ge', 'logicalAnd', 'logicalOr', 'logicalXor', 'bitwiseAnd', 'bitwiseOr', 'bitwiseXor', 'reluBackward',
   'thresholdBackward', 'hardtanhBackward', 'add', 'sub', 'sigmoidBackward', 'tanhBackward', 'hardsigmoidBackward',
-  'hardswishBackward', 'smoothL1', 'huber', 'smoothL1Backward', 'huberBackward',
+  'hardswishBackward', 'smoothL1', 'huber', 'smoothL1Backward', 'huberBackward', 'mse', 'mseBackward',
 ]);
 const BINARY_EXACT_F64 = new Set<BinaryOp>([
   ...BINARY_EXACT_F32, 'add', 'sub', 'sigmoidBackward', 'tanhBackward', 'leakyReluBackward', 'hardsigmoidBackward',
@@ -67,6 +67,7 @@ const BINARY_ARGS: Partial<Record<BinaryOp, number[][]>> = {
   huber: [[1], [0.375]],
   smoothL1Backward: [[1, 0.25], [0.375, 0.125], [0, 1]],
   huberBackward: [[1, 0.25], [0.375, 0.125]],
+  mseBackward: [[2], [0.125]],
 };
 
 const UNARY_OPS = Object.keys({
@@ -83,7 +84,7 @@ const BINARY_OPS = Object.keys({
   bitwiseAnd: 0, bitwiseOr: 0, bitwiseXor: 0, reluBackward: 0, thresholdBackward: 0, sigmoidBackward: 0,
   tanhBackward: 0, siluBackward: 0, geluBackward: 0, geluTanhBackward: 0, eluBackward: 0, leakyReluBackward: 0,
   softplusBackward: 0, hardtanhBackward: 0, hardsigmoidBackward: 0, hardswishBackward: 0, logSigmoidBackward: 0,
-  smoothL1: 0, huber: 0, smoothL1Backward: 0, huberBackward: 0,
+  smoothL1: 0, huber: 0, smoothL1Backward: 0, huberBackward: 0, mse: 0, mseBackward: 0,
 } satisfies Record<BinaryOp, 0>) as BinaryOp[];
 
 const BITWISE = new Set<string>(['bitwiseNot', 'bitwiseAnd', 'bitwiseOr', 'bitwiseXor']);

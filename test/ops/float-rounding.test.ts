@@ -15,7 +15,7 @@ interface Bits { dtype: 'float32' | 'float64'; base64: string }
 interface Case {
   name: string; n: number; op: string; out: Bits;
   x?: Recipe; y?: Recipe | Bits; grad?: Recipe; alpha?: number; scalar?: number; exponent?: number; float64?: boolean;
-  loss?: 'smooth_l1' | 'huber'; param?: number; reduction?: 'none' | 'mean' | 'sum';
+  loss?: 'smooth_l1' | 'huber' | 'mse'; param?: number | null; reduction?: 'none' | 'mean' | 'sum';
 }
 interface OptimizerCase {
   name: string; n: number; optimizer: 'SGD' | 'Adam' | 'Adadelta'; options: Record<string, unknown>;
@@ -78,8 +78,9 @@ function run(c: Case): Tensor {
     case 'loss_backward': {
       const cast = (t: Tensor) => (c.float64 ? t.double() : t);
       const xg = cast(x!).requiresGrad_();
-      const opts = { reduction: c.reduction, ...(c.loss === 'smooth_l1' ? { beta: c.param } : { delta: c.param }) };
-      const out = (c.loss === 'smooth_l1' ? F.smoothL1Loss : F.huberLoss)(xg, cast(y!), opts);
+      const target = cast(y!), reduction = c.reduction;
+      const out = c.loss === 'smooth_l1' ? F.smoothL1Loss(xg, target, { reduction, beta: c.param! })
+        : c.loss === 'huber' ? F.huberLoss(xg, target, { reduction, delta: c.param! }) : F.mseLoss(xg, target, { reduction });
       if (c.op === 'loss') return out.detach();
       if (c.reduction === 'none') out.backward(cast(make(c.grad!, c.n)));
       else out.backward();

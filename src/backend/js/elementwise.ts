@@ -112,6 +112,8 @@ const BINARY: Record<BinaryOp, string> = {
   logSigmoidBackward: 'a / (1 + Math.exp(b))',
   smoothL1: 'H.smoothL1(Math.abs(a - b), p0)',
   huber: 'H.huber(Math.abs(a - b), p0)',
+  mse: '(a - b) * (a - b)',
+  mseBackward: 'p0 * b * a',
   // PyTorch's vectorized kernels: norm * (|d| >= beta ? sign(d) : d / beta) * grad (huber: d, or sign(d) delta).
   smoothL1Backward: 'p1 * (Math.abs(b) >= p0 ? (b > 0 ? 1 : -1) : b / p0) * a',
   huberBackward: 'p1 * (Math.abs(b) >= p0 ? (b > 0 ? p0 : -p0) : b) * a',
@@ -135,6 +137,8 @@ const BINARY_F32: Partial<Record<BinaryOp, string>> = {
   hardswishBackward: 'b < -3 ? 0 : b >= 3 ? a : a * F(F(b / 3) + 0.5)',
   smoothL1: 'H.smoothL1F(F(Math.abs(a - b)), p0)',
   huber: 'H.huberF(F(Math.abs(a - b)), p0)',
+  mse: 'F(a - b) * F(a - b)',
+  mseBackward: 'F(p0 * b) * a',
   smoothL1Backward: 'F(p1 * (Math.abs(b) >= p0 ? (b > 0 ? 1 : -1) : F(b / p0))) * a',
   huberBackward: 'F(p1 * (Math.abs(b) >= p0 ? (b > 0 ? p0 : -p0) : b)) * a',
 };

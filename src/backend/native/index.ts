@@ -47,6 +47,7 @@ const BINARY_NAMES = [
   'bitwiseOr', 'bitwiseXor', 'reluBackward', 'thresholdBackward', 'sigmoidBackward', 'tanhBackward', 'siluBackward',
   'geluBackward', 'geluTanhBackward', 'eluBackward', 'leakyReluBackward', 'softplusBackward', 'hardtanhBackward',
   'hardsigmoidBackward', 'hardswishBackward', 'logSigmoidBackward', 'smoothL1', 'smoothL1Backward', 'huber', 'huberBackward',
+  'mse', 'mseBackward',
 ] as const satisfies readonly BinaryOp[];
 
 const REDUCE_NAMES = ['sum', 'prod', 'max', 'min', 'argmax', 'argmin', 'all', 'any'] as const satisfies readonly ReduceOp[];
