@@ -3,6 +3,11 @@
 
 #include "gemm.h"
 
+// The baseline build of the softmax lines (SSE2 on x86, SIMD128 in wasm).
+#define TL_UNARY_NS base
+#include "softmax_impl.h"
+#undef TL_UNARY_NS
+
 namespace tl {
 
 #if defined(TL_HAVE_X86_KERNELS)
@@ -12,6 +17,8 @@ namespace tl {
   bool binary_f32(int op, float* o, const float* a, const float* b, int64_t n,          \
                   const double* args);                                                  \
   bool bce_f32(float* l, const float* x, const float* y, int64_t n, bool* out_of_range); \
+  void softmax_line_f32(const float* x, float* o, int64_t n, bool log);                  \
+  void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log); \
   }
 TL_DECLARE_SIMD_MATH(fma)
 TL_DECLARE_SIMD_MATH(avx512)
@@ -35,7 +42,22 @@ bool simd_bce_f32(float* l, const float* x, const float* y, int64_t n, bool* out
   if (kIsa == ISA_AVX512) return avx512::bce_f32(l, x, y, n, out_of_range);
   return kIsa == ISA_AVX2 && fma::bce_f32(l, x, y, n, out_of_range);
 }
+void softmax_line_f32(const float* x, float* o, int64_t n, bool log) {
+  if (kIsa == ISA_AVX512) avx512::softmax_line_f32(x, o, n, log);
+  else if (kIsa == ISA_AVX2) fma::softmax_line_f32(x, o, n, log);
+  else base::softmax_line_f32(x, o, n, log);
+}
+
+void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log) {
+  if (kIsa == ISA_AVX512) avx512::softmax_backward_line_f32(g, y, o, n, log);
+  else if (kIsa == ISA_AVX2) fma::softmax_backward_line_f32(g, y, o, n, log);
+  else base::softmax_backward_line_f32(g, y, o, n, log);
+}
 #else
+void softmax_line_f32(const float* x, float* o, int64_t n, bool log) { base::softmax_line_f32(x, o, n, log); }
+void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log) {
+  base::softmax_backward_line_f32(g, y, o, n, log);
+}
 bool simd_unary_f32(int, float*, const float*, int64_t, const double*) { return false; }
 bool simd_binary_f32(int, float*, const float*, const float*, int64_t, const double*) { return false; }
 bool simd_bce_f32(float*, const float*, const float*, int64_t, bool*) { return false; }

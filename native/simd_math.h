@@ -17,4 +17,10 @@ bool simd_binary_f32(int op, float* o, const float* a, const float* b, int64_t n
 // backend's float32 bits. Sets *out_of_range when an x is not in [0, 1].
 bool simd_bce_f32(float* l, const float* x, const float* y, int64_t n, bool* out_of_range);
 
+// float32 (log-)softmax of one contiguous line of n, and its gradient from the output y
+// (softmax_impl.h): always run, with AVX-512 or AVX2 where the CPU has them; the same bits
+// on every instruction set.
+void softmax_line_f32(const float* x, float* o, int64_t n, bool log);
+void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log);
+
 }  // namespace tl
