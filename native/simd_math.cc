@@ -3,8 +3,9 @@
 
 #include "gemm.h"
 
-// The baseline build of the softmax lines (SSE2 on x86, SIMD128 in wasm).
+// The baseline build of the softmax lines and LSTM rows (SSE2 on x86, SIMD128 in wasm).
 #define TL_UNARY_NS base
+#include "lstm_impl.h"
 #include "softmax_impl.h"
 #undef TL_UNARY_NS
 
@@ -19,6 +20,10 @@ namespace tl {
   bool bce_f32(float* l, const float* x, const float* y, int64_t n, bool* out_of_range); \
   void softmax_line_f32(const float* x, float* o, int64_t n, bool log);                  \
   void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log); \
+  void lstm_forward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* xg, const float* hg, \
+                             const float* cx, float* hy, float* cy, float* ws);                   \
+  void lstm_backward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* dhy, const float* dcy, \
+                              const float* ws, const float* cx, const float* cy, float* dg, float* dcx); \
   }
 TL_DECLARE_SIMD_MATH(fma)
 TL_DECLARE_SIMD_MATH(avx512)
@@ -53,7 +58,29 @@ void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t
   else if (kIsa == ISA_AVX2) fma::softmax_backward_line_f32(g, y, o, n, log);
   else base::softmax_backward_line_f32(g, y, o, n, log);
 }
+
+void lstm_forward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* xg, const float* hg, const float* cx, float* hy,
+                           float* cy, float* ws) {
+  if (kIsa == ISA_AVX512) avx512::lstm_forward_rows_f32(b0, b1, H, xg, hg, cx, hy, cy, ws);
+  else if (kIsa == ISA_AVX2) fma::lstm_forward_rows_f32(b0, b1, H, xg, hg, cx, hy, cy, ws);
+  else base::lstm_forward_rows_f32(b0, b1, H, xg, hg, cx, hy, cy, ws);
+}
+
+void lstm_backward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* dhy, const float* dcy, const float* ws,
+                            const float* cx, const float* cy, float* dg, float* dcx) {
+  if (kIsa == ISA_AVX512) avx512::lstm_backward_rows_f32(b0, b1, H, dhy, dcy, ws, cx, cy, dg, dcx);
+  else if (kIsa == ISA_AVX2) fma::lstm_backward_rows_f32(b0, b1, H, dhy, dcy, ws, cx, cy, dg, dcx);
+  else base::lstm_backward_rows_f32(b0, b1, H, dhy, dcy, ws, cx, cy, dg, dcx);
+}
 #else
+void lstm_forward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* xg, const float* hg, const float* cx, float* hy,
+                           float* cy, float* ws) {
+  base::lstm_forward_rows_f32(b0, b1, H, xg, hg, cx, hy, cy, ws);
+}
+void lstm_backward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* dhy, const float* dcy, const float* ws,
+                            const float* cx, const float* cy, float* dg, float* dcx) {
+  base::lstm_backward_rows_f32(b0, b1, H, dhy, dcy, ws, cx, cy, dg, dcx);
+}
 void softmax_line_f32(const float* x, float* o, int64_t n, bool log) { base::softmax_line_f32(x, o, n, log); }
 void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log) {
   base::softmax_backward_line_f32(g, y, o, n, log);

@@ -23,4 +23,10 @@ bool simd_bce_f32(float* l, const float* x, const float* y, int64_t n, bool* out
 void softmax_line_f32(const float* x, float* o, int64_t n, bool log);
 void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log);
 
+// The fused LSTM cell's float32 rows b0..b1 (lstm_impl.h; rnn.h has the layout), the same way.
+void lstm_forward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* xg, const float* hg, const float* cx, float* hy,
+                           float* cy, float* ws);
+void lstm_backward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* dhy, const float* dcy, const float* ws,
+                            const float* cx, const float* cy, float* dg, float* dcx);
+
 }  // namespace tl

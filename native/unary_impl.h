@@ -1,4 +1,4 @@
-// float32 exp/log-family unary ops (and softmax_impl.h's lines), included by unary_fma.cc (built with -mavx2 -mfma) and
+// float32 exp/log-family unary ops (and softmax_impl.h's, lstm_impl.h's rows), included by unary_fma.cc (built with -mavx2 -mfma) and
 // unary_avx512.cc (-mavx512f -mfma), which define TL_UNARY_NS. Each element is widened to
 // double, computed with vec_math_d.h's vectorized functions in the JS backend's expression
 // (src/backend/js/elementwise.ts) and rounded once to float, so results equal the JS
@@ -7,6 +7,7 @@
 // 180 us against PyTorch's 40).
 #include <cstdint>
 
+#include "lstm_impl.h"
 #include "ops.h"
 #include "softmax_impl.h"
 #include "vec_math_d.h"
