@@ -1,6 +1,6 @@
 // In-place random fills (uniform_, normal_, bernoulli_, random_), drawing from
 // PyTorch's generator in the same order as PyTorch, and torch.bernoulli.
-import { allocate, getDefaultDtype, isFloatingDtype, type TypedArray } from '../tensor/dtype.js';
+import { allocate, allocateForOverwrite, getDefaultDtype, isFloatingDtype, type TypedArray } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { bernoulliFill, Generator, getDefaultGenerator, normalFill, normalSampleDouble, randintFill, uniformFill, uniformSample } from '../tensor/random.js';
@@ -62,13 +62,23 @@ function bernoulliImpl(self: Tensor, p: number | Tensor, gen: Generator): Tensor
     if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
     return refill(self, (d) => bernoulliFill(d, self.dtype, p, gen));
   }
-  const probs = castRaw(p.expand(self.shape), 'float64').buffer;
-  // ATen draws bernoulli_distribution<double> (53-bit uniforms) for float64 p, <float> otherwise.
+  // Float probabilities are read where they are (no copy when p already has self's shape).
+  const pe = p.dtype === 'float32' || p.dtype === 'float64' ? p.expand(self.shape).contiguous() : castRaw(p.expand(self.shape), 'float64');
+  const probs = pe.buffer.subarray(pe.offset, pe.offset + pe.numel()) as Float32Array | Float64Array;
+  for (let i = 0; i < probs.length; i++) {
+    // ATen's bernoulli_distribution checks each p (NaN included); checked here before self is touched.
+    if (!(probs[i] >= 0 && probs[i] <= 1)) throw new RangeError(`bernoulli_ expects all elements of p to be in [0, 1], but got p=${probs[i]}`);
+  }
+  // ATen draws bernoulli_distribution<double> (53-bit uniforms) for float64 p, <float> otherwise:
+  // the uniform_(0, 1) stream of that dtype, drawn in bulk, then compared element by element.
   const drawDtype = p.dtype === 'float64' ? 'float64' : 'float32';
   return refill(
     self,
     (d) => {
-      for (let i = 0; i < d.length; i++) d[i] = uniformSample(gen, drawDtype, 0, 1) < probs[i] ? 1 : 0;
+      const u = allocateForOverwrite(drawDtype, d.length);
+      uniformFill(u, drawDtype, 0, 1, gen);
+      if (d instanceof BigInt64Array) for (let i = 0; i < d.length; i++) d[i] = u[i] < probs[i] ? 1n : 0n;
+      else for (let i = 0; i < d.length; i++) d[i] = u[i] < probs[i] ? 1 : 0;
     },
     [p],
   );

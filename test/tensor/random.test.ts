@@ -33,6 +33,10 @@ function draw(d: Draw): torch.Tensor {
       return torch.empty(a[2]).uniform_(a[0], a[1]);
     case 'normal_':
       return torch.empty(a[2]).normal_(a[0], a[1]);
+    case 'bernoulli':
+      return torch.bernoulli(torch.linspace(0, 1, a[0], { dtype: d.dtype }));
+    case 'bernoulli_':
+      return torch.zeros(a, { dtype: d.dtype }).bernoulli_(torch.linspace(0, 1, a[1]));
     default:
       throw new Error(`unknown draw ${d.fn}`);
   }
@@ -77,4 +81,13 @@ test('randint(high, {size}) and randint(low, high, {size}) type-check and draw a
   torch.manualSeed(3);
   const positional = [torch.randint(9, [4]), torch.randint(2, 5, [3], { dtype: 'int32' })];
   named.forEach((t, i) => assert.deepEqual([t.dtype, t.tolist()], [positional[i].dtype, positional[i].tolist()]));
+});
+
+test('bernoulli_ with a probability tensor outside [0, 1] throws before touching self', () => {
+  for (const bad of [1.5, -0.1, NaN]) {
+    const self = torch.full([2], 7);
+    assert.throws(() => self.bernoulli_(torch.tensor([0.5, bad])), /bernoulli_ expects all elements of p to be in \[0, 1\]/);
+    assert.deepEqual(self.tolist(), [7, 7]);
+    assert.throws(() => torch.bernoulli(torch.tensor([bad])), /in \[0, 1\]/);
+  }
 });
