@@ -227,7 +227,7 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
     // PyTorch: norm * (input - target) * grad with norm = 2 (/ numel for mean).
     (x, y, g, norm) => {
       const d = x.sub(y);
-      return fused('mseBackward', g, d, () => d.mul(norm).mul(g), [castScalar(norm, g.dtype)]);
+      return lossGrad('mseBackward', g, d, [norm], () => d.mul(norm).mul(g));
     },
     2,
   );
@@ -240,12 +240,12 @@ function lossKernel(op: 'mse' | 'smoothL1' | 'huber', x: Tensor, y: Tensor, para
 }
 
 /**
- * One backward kernel on (g, d = x - y), or the composite when the backward is recorded:
- * norm * slope * g with PyTorch's vectorized slope (its scalar kernel, rounding otherwise,
- * takes only the last n mod 16 elements).
+ * One backward kernel on (g, d = x - y), its scalars in g's dtype, or the composite when the
+ * backward is recorded: norm * slope * g with PyTorch's vectorized slope (its scalar kernel,
+ * rounding otherwise, takes only the last n mod 16 elements).
  */
-function lossGrad(op: 'smoothL1Backward' | 'huberBackward', g: Tensor, d: Tensor, param: number, norm: number, composed: () => Tensor): Tensor {
-  return fused(op, g, d, composed, [castScalar(param, g.dtype), castScalar(norm, g.dtype)]);
+function lossGrad(op: 'mseBackward' | 'smoothL1Backward' | 'huberBackward', g: Tensor, d: Tensor, scalars: readonly number[], composed: () => Tensor): Tensor {
+  return fused(op, g, d, composed, scalars.map((v) => castScalar(v, g.dtype)));
 }
 
 /**
@@ -259,7 +259,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, reduction: Reduction
     (x, y) => lossKernel('smoothL1', x, y, beta),
     (x, y, g, norm) => {
       const d = x.sub(y);
-      return lossGrad('smoothL1Backward', g, d, beta, norm, () => {
+      return lossGrad('smoothL1Backward', g, d, [beta, norm], () => {
         const sign = where(d.gt(0), 1, -1);
         // beta = 0 has no quadratic zone (and x / 0 must not enter the graph).
         return (beta === 0 ? sign : where(d.abs().ge(beta), sign, d.div(beta))).mul(norm).mul(g);
@@ -277,7 +277,7 @@ export function huberLoss(input: Tensor, target: Tensor, reduction: Reduction = 
     (x, y) => lossKernel('huber', x, y, delta),
     (x, y, g, norm) => {
       const d = x.sub(y);
-      return lossGrad('huberBackward', g, d, delta, norm, () =>
+      return lossGrad('huberBackward', g, d, [delta, norm], () =>
         where(d.abs().ge(delta), where(d.gt(0), delta, -delta), d).mul(norm).mul(g));
     },
     1,
