@@ -106,7 +106,9 @@ void backward_any(int64_t b0, int64_t b1, int64_t H, const T* dhy, const T* dcy,
   else backward_rows<T, false, false>(b0, b1, H, dhy, dcy, ws, cx, cy, dg, dcx);
 }
 
-// The float32 rows of lstm_cell / lstm_cell_backward, this instruction set's build.
+#ifndef TL_LSTM_TEMPLATES_ONLY
+// The float32 rows of lstm_cell / lstm_cell_backward, this instruction set's build (rnn.cc,
+// which wants only the float64 templates, leaves them out).
 void lstm_forward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* xg, const float* hg, const float* cx,
                                   float* hy, float* cy, float* ws) {
   forward_rows<float>(b0, b1, H, xg, hg, cx, hy, cy, ws);
@@ -115,6 +117,7 @@ void lstm_backward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* dhy,
                                    const float* cx, const float* cy, float* dg, float* dcx) {
   backward_any<float>(b0, b1, H, dhy, dcy, ws, cx, cy, dg, dcx);
 }
+#endif
 
 }  // namespace TL_UNARY_NS
 }  // namespace tl

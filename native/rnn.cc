@@ -10,7 +10,9 @@
 
 // The double rows here; float rows run simd_math.h's, built per instruction set.
 #define TL_UNARY_NS generic
+#define TL_LSTM_TEMPLATES_ONLY
 #include "lstm_impl.h"
+#undef TL_LSTM_TEMPLATES_ONLY
 #undef TL_UNARY_NS
 
 namespace tl {

@@ -81,6 +81,7 @@ export const int32: DType = 'int32';
 export const int: DType = 'int32';
 export const uint8: DType = 'uint8';
 export const bool: DType = 'bool';
+export { finfo, iinfo } from './tensor/type-info.js';
 
 /** torch.seed(): re-seeds the default generator non-deterministically and returns the seed. */
 export function seed(): bigint {

@@ -7,7 +7,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { bool, intList, nullable, signature, tensor, type ArgsOf } from '../tensor/args.js';
 import * as constraints from './constraints.js';
 import { checkExpand, Distribution } from './distribution.js';
-import { finfo, logitsToProbs, probsToLogits } from './utils.js';
+import { logitsToProbs, probsToLogits } from './utils.js';
+import { finfo } from '../tensor/type-info.js';
 
 const categoricalArgs = signature('Categorical', [['probs', nullable(tensor), null], ['logits', nullable(tensor), null], ['validateArgs', nullable(bool), null]] as const);
 const shapeArgs = signature('sample', [['sampleShape', intList, []]] as const);

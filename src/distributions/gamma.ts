@@ -9,7 +9,8 @@ import * as constraints from './constraints.js';
 import { batchShapeOf, checkExpand, Distribution } from './distribution.js';
 import { DirichletSample } from './dirichlet-grad.js';
 import { StandardGamma } from './gamma-sampler.js';
-import { broadcastAll, finfo, numberOrTensor } from './utils.js';
+import { broadcastAll, numberOrTensor } from './utils.js';
+import { finfo } from '../tensor/type-info.js';
 import { noGrad } from '../autograd/grad-mode.js';
 
 const shapeArgs = signature('rsample', [['sampleShape', intList, []]] as const);

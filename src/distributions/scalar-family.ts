@@ -7,7 +7,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { bool, intList, nullable, signature, type ArgsOf } from '../tensor/args.js';
 import * as constraints from './constraints.js';
 import { batchShapeOf, checkExpand, Distribution } from './distribution.js';
-import { broadcastAll, finfo, numberOrTensor } from './utils.js';
+import { broadcastAll, numberOrTensor } from './utils.js';
+import { finfo } from '../tensor/type-info.js';
 
 const shapeArgs = signature('rsample', [['sampleShape', intList, []]] as const);
 const EULER = 0.57721566490153286060;

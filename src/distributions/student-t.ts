@@ -8,7 +8,8 @@ import * as constraints from './constraints.js';
 import { batchShapeOf, checkExpand, Distribution } from './distribution.js';
 import { Gamma } from './gamma.js';
 import { standardNormal } from './normal.js';
-import { broadcastAll, finfo, numberOrTensor } from './utils.js';
+import { broadcastAll, numberOrTensor } from './utils.js';
+import { finfo } from '../tensor/type-info.js';
 import { lgamma } from '../ops/special-math.js';
 
 const shapeArgs = signature('rsample', [['sampleShape', intList, []]] as const);

@@ -7,7 +7,7 @@ import { fullLike } from '../tensor/create.js';
 import { softplus } from '../nn/functional/activation.js';
 import { check, int, signature, type ArgsOf } from '../tensor/args.js';
 import * as constraints from './constraints.js';
-import { finfo } from './utils.js';
+import { finfo } from '../tensor/type-info.js';
 import { NotImplementedError } from './distribution.js';
 
 const cacheArgs = signature('Transform', [['cacheSize', check<0 | 1>('0 or 1', (v) => v === 0 || v === 1), 0]] as const);

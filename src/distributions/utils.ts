@@ -1,10 +1,11 @@
 // Helpers shared by the distributions (torch.distributions.utils): numbers → tensors with
-// broadcasting, probs ↔ logits, float limits (torch.finfo).
+// broadcasting, probs ↔ logits.
 import { tensor as makeTensor } from '../tensor/create.js';
 import { broadcastTensors } from '../ops/shape-ops.js';
 import { getDefaultDtype, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { check, type Check } from '../tensor/args.js';
+import { finfo } from '../tensor/type-info.js';
 
 /** A number or a Tensor (a distribution parameter). */
 export const numberOrTensor: Check<number | Tensor> = check('a number or Tensor', (v) => typeof v === 'number' || v instanceof Tensor);
@@ -18,12 +19,6 @@ export function broadcastAll(...values: (number | Tensor)[]): Tensor[] {
   const dtype: DType = like ? like.dtype : getDefaultDtype();
   const ts = values.map((v) => (v instanceof Tensor ? v : makeTensor(v, { dtype })));
   return broadcastTensors(...ts);
-}
-
-/** torch.finfo's eps and tiny for the float dtypes. */
-export function finfo(dtype: DType): { eps: number; tiny: number; max: number } {
-  if (dtype === 'float64') return { eps: 2 ** -52, tiny: 2 ** -1022, max: Number.MAX_VALUE };
-  return { eps: 2 ** -23, tiny: 2 ** -126, max: 3.4028234663852886e38 };
 }
 
 /** Probabilities clamped to [eps, 1 - eps] (clamp_probs). */

@@ -162,16 +162,24 @@ export function tensor(data: TensorData, options?: TensorOptions): Tensor {
   return finish(Tensor.fromData(out, dtype, flat.shape), opts);
 }
 
-type ShapeAndOptions<O> = (number | readonly number[] | O)[];
+/** `(...size, options?)`, `(size[], options?)` or `({ size, ...options })`, as PyTorch's `size=` keyword. */
+type ShapeAndOptions<O> = (number | readonly number[] | (O & { size?: readonly number[] }))[];
 
-/** Splits `(...shape, options?)` or `(shape[], options?)` and checks the options as `name`'s. */
+/** Splits `(...shape, options?)`, `(shape[], options?)` or `({ size, ...options })` and checks the options as `name`'s. */
 function shapeArgs<O extends TensorOptions>(name: string, args: ShapeAndOptions<O>, random = false): [number[], O] {
-  let opts: O | undefined;
-  const rest = args.slice();
+  let opts: (O & { size?: readonly number[] }) | undefined;
+  let rest = args.slice();
   const last = rest[rest.length - 1];
   if (last !== undefined && last !== null && typeof last === 'object' && !Array.isArray(last)) {
-    opts = last as O;
+    opts = last as O & { size?: readonly number[] };
     rest.pop();
+  }
+  if (opts !== undefined && 'size' in opts) {
+    const { size, ...others } = opts;
+    if (rest.length > 0) throw new TypeError(`${name}() got multiple values for argument 'size'`);
+    requireArg(name, 'size', 1, size, intList.test(size), 'a list of ints');
+    rest = [size as readonly number[]];
+    opts = others as O;
   }
   const shape = parseShape(rest as (number | readonly number[])[]);
   checkNonNegativeShape(shape);

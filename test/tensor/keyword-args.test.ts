@@ -105,6 +105,12 @@ describe('keyword arguments match PyTorch', () => {
 
 describe('options mean what the positional arguments mean', () => {
   const x = env.x;
+  test("size= of the shape constructors: given once, a list of ints", () => {
+    assert.throws(() => torch.zeros(2, { size: [3] }), /zeros\(\) got multiple values for argument 'size'/);
+    assert.throws(() => torch.empty({ size: 3 as unknown as number[] }), /empty\(\): argument 'size' \(position 1\) must be a list of ints, not int/);
+    assert.throws(() => torch.randn({ size: [2, -1] }), /negative dimension -1/);
+    assert.deepEqual(torch.empty({ size: [2, 0, 3], dtype: 'int32' }).shape, [2, 0, 3]);
+  });
   test('x.std({ dim: 1 }) is x.std(1), not the std of all elements', () => {
     assert.deepEqual(x.std({ dim: 1 }).tolist(), x.std(1).tolist());
     assert.deepEqual(x.var({ dim: 1, unbiased: false }).tolist(), x.var(1, false).tolist());
