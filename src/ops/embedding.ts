@@ -125,7 +125,7 @@ class EmbeddingBagRowsBackward extends Node {
  */
 export function embeddingBagRows(weight: Tensor, indices: Tensor, gradScale: Tensor | null = null): Tensor {
   if (weight.dim() !== 2) throw new RangeError("'weight' must be 2-D");
-  checkIndices(indices, 'embedding_bag', 2);
+  checkIndices(indices, 'embedding_bag', 1);
   const [num, dim] = weight.shape;
   if (outside(indices, 0, num)) throw new RangeError('index out of range in self');
   const out = Tensor.empty([indices.numel(), dim], weight.dtype);

@@ -188,10 +188,26 @@ function extremeAll(x: Tensor, op: 'max' | 'min'): Tensor {
  * (`x.max(1)[1]`) or unpacked (`const [values, indices] = torch.max(x, 1)`).
  */
 export class ValuesIndices implements Iterable<Tensor> {
+  /** The op that returned it, named in the repr as PyTorch's torch.return_types.<op>. */
+  declare readonly op: string;
+
   constructor(
     public values: Tensor,
     public indices: Tensor,
-  ) {}
+    op: string,
+  ) {
+    // not enumerable: Object.values / spreading see only (values, indices), as the namedtuple's fields
+    Object.defineProperty(this, 'op', { value: op });
+  }
+
+  toString(): string {
+    return `torch.return_types.${this.op}(\nvalues=${this.values},\nindices=${this.indices})`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   get 0(): Tensor {
     return this.values;
   }
@@ -207,6 +223,19 @@ export class ValuesIndices implements Iterable<Tensor> {
   }
 }
 
+/**
+ * The other torch.return_types namedtuples (aminmax, frexp): an array of the fields, in
+ * PyTorch's order, that also has them by name, printed as PyTorch prints it.
+ */
+export function namedTuple<K extends string>(op: string, fields: Record<K, Tensor>): Record<K, Tensor> & Tensor[] {
+  const entries = Object.entries(fields) as [string, Tensor][];
+  const repr = () => `torch.return_types.${op}(\n${entries.map(([k, v]) => `${k}=${v}`).join(',\n')})`;
+  const tuple = entries.map(([, v]) => v);
+  Object.defineProperty(tuple, 'toString', { value: repr });
+  Object.defineProperty(tuple, Symbol.for('nodejs.util.inspect.custom'), { value: repr });
+  return Object.assign(tuple, fields);
+}
+
 function extremeDim(x: Tensor, op: 'max' | 'min', dim: number, keepdim: boolean): ValuesIndices {
   const d = normalizeDim(dim, x.dim());
   const dims = x.dim() === 0 ? [] : [d];
@@ -218,7 +247,7 @@ function extremeDim(x: Tensor, op: 'max' | 'min', dim: number, keepdim: boolean)
   if (needsGrad(x)) {
     record(new IndexSelectingBackward(op === 'max' ? 'MaxBackward0' : 'MinBackward0', x.shape.slice(), d, keepdim), [x], [values]).save(indices);
   }
-  return new ValuesIndices(values, indices);
+  return new ValuesIndices(values, indices, op);
 }
 
 function amaxAmin(x: Tensor, op: 'max' | 'min', dim: number | readonly number[], k: boolean): Tensor {

@@ -34,7 +34,8 @@ function selected(x: Tensor, d: number, indices: Tensor, node: string, keepdim: 
     idx = new Tensor(indices._storage, indices.dtype, indices.shape.filter((_, i) => i !== d));
   }
   if (needsGrad(x)) record(new ValueSelectingBackward(node, x.shape.slice(), d, keepdim), [x], [vals]).save(idx);
-  return new ValuesIndices(vals, idx);
+  // The op's name from its node's (SortBackward0 -> sort, NanmedianBackward1 -> nanmedian).
+  return new ValuesIndices(vals, idx, node.replace(/Backward\d$/, '').toLowerCase());
 }
 
 function checkSortable(op: string, x: Tensor): void {

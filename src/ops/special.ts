@@ -13,7 +13,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { pow, where } from './binary.js';
 import type { TensorLike } from './kernels.js';
 import { needsGrad, record } from './record.js';
-import { sumToShape } from './reduce.js';
+import { namedTuple, sumToShape } from './reduce.js';
 import { asTensor, binaryJs, ElementwiseBackward, map1, map2, unaryJs } from './elementwise-js.js';
 import * as M from './special-math.js';
 
@@ -141,7 +141,7 @@ export function frexp(input: Tensor): { mantissa: Tensor; exponent: Tensor } & [
     const scale = pow(2, exponent.to(input.dtype)).reciprocal();
     record(new ElementwiseBackward('FrexpBackward0', (g) => [g.mul(scale)]), [input], [mantissa]);
   }
-  return Object.assign([mantissa, exponent] as [Tensor, Tensor], { mantissa, exponent });
+  return namedTuple('frexp', { mantissa, exponent }) as { mantissa: Tensor; exponent: Tensor } & [Tensor, Tensor];
 }
 
 /** torch.heaviside: 0 below zero, 1 above, `values` at zero (no gradient; same dtypes as PyTorch requires). */

@@ -12,7 +12,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
 import { cat } from './join.js';
 import { needsGrad, record } from './record.js';
-import { ValuesIndices, variance } from './reduce.js';
+import { namedTuple, ValuesIndices, variance } from './reduce.js';
 import { tensorOp } from './op-args.js';
 import { fromRows, gatherAlong, rowsOf } from './rows.js';
 import { sort } from './sorting.js';
@@ -56,7 +56,7 @@ function cumExtreme(op: 'cummax' | 'cummin', input: Tensor, dim: number): Values
   const indices = fromRows(out, outer, n, d, input.dim());
   const values = gatherAlong(input, d, indices);
   if (needsGrad(input)) record(new CumExtremeBackward(op === 'cummax' ? 'CummaxBackward0' : 'CumminBackward0', input.shape.slice(), d), [input], [values]).save(indices);
-  return new ValuesIndices(values, indices);
+  return new ValuesIndices(values, indices, op);
 }
 
 const dimArgs = signature('cummax', [['dim', int]] as const);
@@ -126,16 +126,16 @@ export function logcumsumexp(input: Tensor, ...args: ArgsOf<typeof dimArgs>): Te
 const aminmaxArgs = signature('aminmax', ['*', ['dim', nullable(int), null], ['keepdim', bool, false]] as const);
 
 /** torch.aminmax: the minimum and maximum (over dim) in one call. */
-export function aminmax(input: Tensor, ...args: ArgsOf<typeof aminmaxArgs>): { min: Tensor; max: Tensor } {
+export function aminmax(input: Tensor, ...args: ArgsOf<typeof aminmaxArgs>): { min: Tensor; max: Tensor } & Tensor[] {
   checkTensor('aminmax', 'input', 1, input);
   const a = aminmaxArgs.parse(args);
   if (a.dim === null) {
     if (input.numel() === 0) throw new RangeError('aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.');
     const min = input.amin();
     const max = input.amax();
-    return a.keepdim ? { min: min.reshape(input.shape.map(() => 1)), max: max.reshape(input.shape.map(() => 1)) } : { min, max };
+    return namedTuple('aminmax', a.keepdim ? { min: min.reshape(input.shape.map(() => 1)), max: max.reshape(input.shape.map(() => 1)) } : { min, max });
   }
-  return { min: input.amin(a.dim, a.keepdim), max: input.amax(a.dim, a.keepdim) };
+  return namedTuple('aminmax', { min: input.amin(a.dim, a.keepdim), max: input.amax(a.dim, a.keepdim) });
 }
 
 const nanmeanArgs = signature('nanmean', [['dim', nullable(intOrList), null], ['keepdim', bool, false], '*', ['dtype', nullable(dtypeArg), null]] as const);
@@ -344,7 +344,7 @@ declare module '../tensor/tensor.js' {
     cummax(...args: ArgsOf<typeof dimArgs>): ValuesIndices;
     cummin(...args: ArgsOf<typeof dimArgs>): ValuesIndices;
     logcumsumexp(...args: ArgsOf<typeof dimArgs>): Tensor;
-    aminmax(...args: ArgsOf<typeof aminmaxArgs>): { min: Tensor; max: Tensor };
+    aminmax(...args: ArgsOf<typeof aminmaxArgs>): { min: Tensor; max: Tensor } & Tensor[];
     nanmean(...args: ArgsOf<typeof nanmeanArgs>): Tensor;
     quantile(...args: ArgsOf<typeof quantileArgs>): Tensor;
     nanquantile(...args: ArgsOf<typeof quantileArgs>): Tensor;

@@ -77,9 +77,10 @@ interface Flat {
 /** Walks nested data into values and a shape, checking that it is rectangular. */
 function flatten(data: TensorData): Flat {
   const values: (number | bigint)[] = [];
-  let kind: Flat['kind'] = 'bool';
+  // No element at all ([] or [[], []]) leaves it null: the default float dtype, as PyTorch.
+  let kind: Flat['kind'] | null = null;
   const raise = (k: Flat['kind']) => {
-    if (k === 'float' || (k === 'int' && kind === 'bool')) kind = k;
+    if (kind === null || k === 'float' || (k === 'int' && kind === 'bool')) kind = k;
   };
   let shape: number[] | null = null;
   const visit = (node: TensorData, depth: number, path: number[]): void => {
@@ -108,6 +109,7 @@ function flatten(data: TensorData): Flat {
       raise(isFloatingDtype(node.dtype) ? 'float' : node.dtype === 'bool' ? 'bool' : 'int');
       values.push(node.item());
     } else if (typeof node === 'boolean') {
+      raise('bool');
       values.push(node ? 1 : 0);
     } else if (typeof node === 'bigint') {
       // A bigint is a Python int: int64 data, exact past 2^53 (range-checked on store).
@@ -123,7 +125,7 @@ function flatten(data: TensorData): Flat {
     if (shape === null) shape = [];
   };
   visit(data, 0, []);
-  return { values, shape: shape ?? [], kind };
+  return { values, shape: shape ?? [], kind: kind ?? 'float' };
 }
 
 /**

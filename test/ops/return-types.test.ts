@@ -1,25 +1,33 @@
-// (values, indices) results are PyTorch's torch.return_types namedtuples: by name, by position
-// (`output.max(1)[1]`) and unpacked (`_, idx = torch.max(vec, 1)` in the Bi-LSTM-CRF tutorial).
+// torch.return_types namedtuples print as PyTorch's (scripts/fixtures/return_types.py), and read
+// by name, by position and by destructuring.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as torch from '../../src/index.js';
-import type { Tensor } from '../../src/index.js';
+import { loadFixture } from '../helpers/fixtures.js';
 
-const list = (t: Tensor) => t.tolist();
+const fx = loadFixture<Record<string, string>>('return_types.json');
+const x = torch.tensor([[1, 3, 2], [2, 0, NaN]]);
+const y = torch.tensor([[1, 3, 2], [2, 0, 5]], { dtype: torch.float32 });
 
-test('max/min/topk/sort/kthvalue/median/mode/cummax results unpack and index as namedtuples', () => {
-  const x = torch.tensor([[1, 5, 3], [4, 2, 6]], { dtype: torch.float32 });
-  const results = [torch.max(x, 1), torch.min(x, 1), x.topk(2), x.sort(), x.kthvalue(2), x.median(1), x.mode(1), x.cummax(1), x.cummin(1), x.max(1, true)];
-  for (const r of results) {
-    const [values, indices] = r;
-    assert.equal(values, r.values);
-    assert.equal(indices, r.indices);
-    assert.equal(r[0], r.values);
-    assert.equal(r[1], r.indices);
-    assert.equal(r.length, 2);
-    assert.equal(indices.dtype, 'int64');
-  }
-  const [, idx] = torch.max(x, 1);
-  assert.deepEqual(list(idx), [1, 2]);
-  assert.deepEqual(list(x.max(1)[0]), [5, 6]);
+const CASES: Record<string, () => unknown> = {
+  max: () => x.max(1), min_keepdim: () => y.min(1, true), sort: () => y.sort(1, true), topk: () => y.topk(2),
+  median: () => y.median(1), nanmedian: () => x.nanmedian(1), mode: () => y.mode(0), kthvalue: () => y.kthvalue(2, 1),
+  cummax: () => y.cummax(1), cummin: () => y.cummin(0), aminmax: () => torch.aminmax(y), aminmax_dim: () => torch.aminmax(y, { dim: 0 }),
+  frexp: () => torch.frexp(torch.tensor([8.0, 0.5, -3.0])),
+};
+
+test('return_types reprs are PyTorch\'s', () => {
+  assert.deepEqual(Object.keys(CASES).sort(), Object.keys(fx).sort());
+  for (const [name, make] of Object.entries(CASES)) assert.equal(String(make()), fx[name], name);
+});
+
+test('namedtuples read by name, position and destructuring; only their fields enumerate', () => {
+  const r = y.max(1);
+  const [values, indices] = r;
+  assert.equal(r[0], r.values);
+  assert.equal(indices, r.indices);
+  assert.deepEqual(values.tolist(), [3, 5]);
+  assert.deepEqual(Object.keys(r), ['values', 'indices']);
+  const [mn, mx] = torch.aminmax(y);
+  assert.deepEqual([mn.item(), mx.item(), torch.aminmax(y).max.item()], [0, 5, 5]);
 });
