@@ -6,6 +6,7 @@ import { getDefaultDtype, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { check, type Check } from '../tensor/args.js';
 import { finfo } from '../tensor/type-info.js';
+import { sizeRepr } from '../tensor/shape.js';
 
 /** A number or a Tensor (a distribution parameter). */
 export const numberOrTensor: Check<number | Tensor> = check('a number or Tensor', (v) => typeof v === 'number' || v instanceof Tensor);
@@ -39,10 +40,7 @@ export function probsToLogits(probs: Tensor, isBinary = false): Tensor {
 }
 
 
-/** Shapes as PyTorch prints them in error messages: torch.Size([2, 3]). */
-export function sizeRepr(shape: readonly number[]): string {
-  return `torch.Size([${shape.join(', ')}])`;
-}
+export { sizeRepr };
 
 /** Python's tuple repr: (2,), (2, 3), (). */
 export function tupleRepr(shape: readonly number[]): string {

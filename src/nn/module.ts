@@ -35,6 +35,22 @@ export class KeyError extends Error {
   }
 }
 
+/**
+ * load_state_dict's result: the key lists, printed as PyTorch prints its _IncompatibleKeys
+ * (scripts print it). The repr is not enumerable, so the object compares as its two lists.
+ */
+function incompatibleKeys(missingKeys: string[], unexpectedKeys: string[]): IncompatibleKeys {
+  const list = (keys: string[]) => `[${keys.map((k) => `'${k}'`).join(', ')}]`;
+  const repr = () =>
+    missingKeys.length === 0 && unexpectedKeys.length === 0
+      ? '<All keys matched successfully>'
+      : `_IncompatibleKeys(missing_keys=${list(missingKeys)}, unexpected_keys=${list(unexpectedKeys)})`;
+  const result = { missingKeys, unexpectedKeys };
+  Object.defineProperty(result, 'toString', { value: repr });
+  Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), { value: repr });
+  return result;
+}
+
 /** torch.typename: 'int', 'str', 'torch.FloatTensor', the class name of other objects. */
 export function typename(v: unknown): string {
   return v instanceof Tensor ? legacyTypeName(v.dtype) : pyTypeName(v);
@@ -554,7 +570,7 @@ export class Module {
     noGrad(() => {
       for (const [target, value] of copies) target.copy_(value);
     });
-    return { missingKeys: missing, unexpectedKeys: unexpected };
+    return incompatibleKeys(missing, unexpected);
   }
 
   /**

@@ -134,6 +134,11 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/** Python's repr of a torch.Size, as PyTorch's messages print it: torch.Size([2, 3]). */
+export function sizeRepr(shape: readonly number[]): string {
+  return `torch.Size([${shape.join(', ')}])`;
+}
+
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }

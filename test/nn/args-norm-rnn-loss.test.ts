@@ -223,6 +223,27 @@ describe('nn.utils.clipGradNorm_ / clipGradValue_ called as in PyTorch', () => {
 
 // --- deprecated size_average / reduce: PyTorch's mapping, with its warning once ---
 
+describe('broadcasting regression losses', () => {
+  test("l1 / mse / smooth_l1 / huber warn when target and input sizes differ, as PyTorch", async () => {
+    const seen: string[] = [];
+    const listener = (w: Error) => seen.push(w.message);
+    process.on('warning', listener);
+    torch.setWarnAlways(true);
+    try {
+      const [x, y] = [torch.ones(3, 1), torch.zeros(3)];
+      for (const loss of [F.l1Loss, F.mseLoss, F.smoothL1Loss, F.huberLoss]) assert.deepEqual(loss(x, y).shape, []);
+      F.mseLoss(y, y); // same sizes: no warning
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      torch.setWarnAlways(false);
+      process.off('warning', listener);
+    }
+    const msg = 'Using a target size (torch.Size([3])) that is different to the input size (torch.Size([3, 1])). ' +
+      'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.';
+    assert.deepEqual(seen.filter((m) => m.includes('target size')), [msg, msg, msg, msg]);
+  });
+});
+
 describe('size_average and reduce', () => {
   test("map to a reduction as PyTorch's legacy_get_string, warning once", async () => {
     const seen: string[] = [];

@@ -79,7 +79,7 @@ interface Extras {
   init: Record<string, TensorJson>;
   gains: Record<string, number>;
   apply_init: Record<string, TensorJson>;
-  load_errors: { missing_unexpected: string; size_mismatch: string; non_strict: [string[], string[]] };
+  load_errors: { missing_unexpected: string; size_mismatch: string; non_strict: [string[], string[]]; non_strict_repr: string; all_matched_repr: string };
   reprs: Record<string, string | string[]>;
 }
 const extras = loadFixture<Extras>('nn_basic.json');
@@ -130,6 +130,9 @@ test('loadStateDict reports PyTorch errors and leaves the model unchanged', () =
   for (const [k, v] of Object.entries(m.stateDict())) assert.ok(v.equal(before[k]), `${k} unchanged`);
   const res = m.loadStateDict({ '0.weight': sd['0.weight'], x: torch.zeros(1) }, { strict: false });
   assert.deepEqual([res.missingKeys, res.unexpectedKeys], extras.load_errors.non_strict);
+  // print(model.load_state_dict(...)) shows PyTorch's _IncompatibleKeys repr
+  assert.equal(String(res), extras.load_errors.non_strict_repr);
+  assert.equal(String(m.loadStateDict(m.stateDict())), extras.load_errors.all_matched_repr);
 });
 
 test('keys named like Object members (toString, constructor, __proto__) are unexpected keys, not inherited ones', () => {

@@ -31,7 +31,7 @@ type Packed = { tensor: TensorJson } | { dict: Record<string, Packed> } | { list
 interface Fixture {
   loaders: LoaderCase[];
   samplers: Record<string, unknown> & { weights: number[]; random_default_after: TensorJson };
-  splits: { lengths: number[]; generator: number | null; seed?: number; indices: number[][] }[];
+  splits: { lengths: number[]; generator: number | null; seed?: number; of?: 'list' | 'tensor'; indices: number[][]; items?: unknown[][] }[];
   collate: Record<string, { batch: Packed[]; out: Packed }>;
 }
 
@@ -145,8 +145,17 @@ describe('datasets', () => {
     const ds = range(23);
     for (const c of fx.splits) {
       if (c.generator === null) torch.manualSeed(c.seed as number);
-      const parts = c.generator === null ? randomSplit(ds, c.lengths) : randomSplit(ds, c.lengths, new torch.Generator().manualSeed(c.generator));
+      // a plain list and a Tensor split as datasets too (item i is list[i] / t[i])
+      const source = (c.of === 'list' ? Array.from({ length: 23 }, (_, i) => i) : c.of === 'tensor' ? torch.arange(46).reshape(23, 2) : ds) as typeof ds;
+      const parts = c.generator === null ? randomSplit(source, c.lengths) : randomSplit(source, c.lengths, new torch.Generator().manualSeed(c.generator));
       assert.deepEqual(parts.map((p) => [...p.indices]), c.indices, `lengths ${c.lengths}`);
+      if (c.items !== undefined) {
+        const items = parts.map((p) => Array.from({ length: p.length }, (_, i) => { const v = p.getItem(i); return v instanceof torch.Tensor ? v.tolist() : v; }));
+        assert.deepEqual(items, c.items, `items of the ${c.of}`);
+      }
+    }
+    for (const [b, want] of [...new DataLoader(torch.arange(5), { batchSize: 2 })].map((b, i) => [b, [[0, 1], [2, 3], [4]][i]] as const)) {
+      assert.deepEqual((b as torch.Tensor).tolist(), want, 'a DataLoader over a Tensor batches its rows');
     }
     assert.throws(() => randomSplit(ds, [10, 10]), /Sum of input lengths/);
   });

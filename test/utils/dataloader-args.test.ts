@@ -46,7 +46,7 @@ describe('DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_w
       [() => new DataLoader(ds, { collateFn: 'stack' } as never), /option 'collateFn' must be a function or null, not str/],
       [() => new DataLoader(ds, { multiprocessingContext: 'threads', numWorkers: 2 } as never), /option 'multiprocessingContext' must be one of 'spawn', 'fork', 'forkserver' or null, not str/],
       [() => new DataLoader(ds, { workerDataset: 'data.ts' } as never), /option 'workerDataset' must be an object \{ module, exportName\?, args\?, collateExport\? \} or null, not str/],
-      [() => new DataLoader('abc' as never), /argument 'dataset' \(position 1\) must be a Dataset \(getItem and length\), an IterableDataset or an array, not str/],
+      [() => new DataLoader('abc' as never), /argument 'dataset' \(position 1\) must be a Dataset \(getItem and length\), an IterableDataset, an array or a Tensor, not str/],
       [() => new (DataLoader as unknown as new () => unknown)(), /^DataLoader\(\): missing required argument 'dataset'$/],
       [() => new DataLoader(ds, 4, { batchSize: 4 } as never), /^DataLoader\(\): got multiple values for argument 'batchSize'$/],
       [() => new (DataLoader as unknown as new (...a: unknown[]) => unknown)(ds, 1, null, null, null, 0, null, false, false, 0, null, null, gen, 2), /takes from 1 to 13 positional arguments but 14 were given/],

@@ -10,13 +10,13 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { softmax } from './activation.js';
 import { dropout } from './dropout.js';
 import { linear } from './linear.js';
+import { sizeRepr } from '../../tensor/shape.js';
 
 /** PyTorch's `assert cond, message` (AssertionError there). */
 function check(cond: boolean, message: () => string): asserts cond {
   if (!cond) throw new Error(message());
 }
 
-const shapeStr = (s: readonly number[]): string => `torch.Size([${s.join(', ')}])`;
 const tupleStr = (s: readonly number[]): string => (s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`);
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
@@ -89,7 +89,7 @@ function mhaShapeCheck(query: Tensor, key: Tensor, value: Tensor, keyPaddingMask
       check(attnMask.dim() === 2 || attnMask.dim() === 3, () => `For unbatched (2-D) \`query\`, expected \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attnMask.dim()}-D tensor instead`);
       if (attnMask.dim() === 3) {
         const expected = [numHeads, query.shape[0], key.shape[0]];
-        check(sameShape(attnMask.shape, expected), () => `Expected \`attn_mask\` shape to be ${tupleStr(expected)} but got ${shapeStr(attnMask.shape)}`);
+        check(sameShape(attnMask.shape, expected), () => `Expected \`attn_mask\` shape to be ${tupleStr(expected)} but got ${sizeRepr(attnMask.shape)}`);
       }
     }
     return false;
@@ -114,12 +114,12 @@ function inProjectionPacked(q: Tensor, k: Tensor, v: Tensor, w: Tensor, b: Tenso
 /** _in_projection: separate q, k, v weights (kdim / vdim differ from embed_dim). */
 function inProjection(q: Tensor, k: Tensor, v: Tensor, wQ: Tensor, wK: Tensor, wV: Tensor, bQ: Tensor | null, bK: Tensor | null, bV: Tensor | null): Tensor[] {
   const [Eq, Ek, Ev] = [q.shape[q.dim() - 1], k.shape[k.dim() - 1], v.shape[v.dim() - 1]];
-  check(sameShape(wQ.shape, [Eq, Eq]), () => `expecting query weights shape of ${tupleStr([Eq, Eq])}, but got ${shapeStr(wQ.shape)}`);
-  check(sameShape(wK.shape, [Eq, Ek]), () => `expecting key weights shape of ${tupleStr([Eq, Ek])}, but got ${shapeStr(wK.shape)}`);
-  check(sameShape(wV.shape, [Eq, Ev]), () => `expecting value weights shape of ${tupleStr([Eq, Ev])}, but got ${shapeStr(wV.shape)}`);
-  check(bQ === null || sameShape(bQ.shape, [Eq]), () => `expecting query bias shape of ${tupleStr([Eq])}, but got ${shapeStr((bQ as Tensor).shape)}`);
-  check(bK === null || sameShape(bK.shape, [Eq]), () => `expecting key bias shape of ${tupleStr([Eq])}, but got ${shapeStr((bK as Tensor).shape)}`);
-  check(bV === null || sameShape(bV.shape, [Eq]), () => `expecting value bias shape of ${tupleStr([Eq])}, but got ${shapeStr((bV as Tensor).shape)}`);
+  check(sameShape(wQ.shape, [Eq, Eq]), () => `expecting query weights shape of ${tupleStr([Eq, Eq])}, but got ${sizeRepr(wQ.shape)}`);
+  check(sameShape(wK.shape, [Eq, Ek]), () => `expecting key weights shape of ${tupleStr([Eq, Ek])}, but got ${sizeRepr(wK.shape)}`);
+  check(sameShape(wV.shape, [Eq, Ev]), () => `expecting value weights shape of ${tupleStr([Eq, Ev])}, but got ${sizeRepr(wV.shape)}`);
+  check(bQ === null || sameShape(bQ.shape, [Eq]), () => `expecting query bias shape of ${tupleStr([Eq])}, but got ${sizeRepr((bQ as Tensor).shape)}`);
+  check(bK === null || sameShape(bK.shape, [Eq]), () => `expecting key bias shape of ${tupleStr([Eq])}, but got ${sizeRepr((bK as Tensor).shape)}`);
+  check(bV === null || sameShape(bV.shape, [Eq]), () => `expecting value bias shape of ${tupleStr([Eq])}, but got ${sizeRepr((bV as Tensor).shape)}`);
   return [linear(q, wQ, bQ), linear(k, wK, bK), linear(v, wV, bV)];
 }
 
@@ -176,9 +176,9 @@ export function multiHeadAttentionForward(...args: ArgsOf<typeof mhaArgs>): [Ten
   const headDim = Math.trunc(embedDim / numHeads);
   check(headDim * numHeads === embedDim, () => `embed_dim ${embedDim} not divisible by num_heads ${numHeads}`);
   if (a.useSeparateProjWeight) {
-    check(sameShape(key.shape.slice(0, 2), value.shape.slice(0, 2)), () => `key's sequence and batch dims ${shapeStr(key.shape.slice(0, 2))} do not match value's ${shapeStr(value.shape.slice(0, 2))}`);
+    check(sameShape(key.shape.slice(0, 2), value.shape.slice(0, 2)), () => `key's sequence and batch dims ${sizeRepr(key.shape.slice(0, 2))} do not match value's ${sizeRepr(value.shape.slice(0, 2))}`);
   } else {
-    check(sameShape(key.shape, value.shape), () => `key shape ${shapeStr(key.shape)} does not match value shape ${shapeStr(value.shape)}`);
+    check(sameShape(key.shape, value.shape), () => `key shape ${sizeRepr(key.shape)} does not match value shape ${sizeRepr(value.shape)}`);
   }
 
   // in-projection
@@ -205,12 +205,12 @@ export function multiHeadAttentionForward(...args: ArgsOf<typeof mhaArgs>): [Ten
     }
     if (attnMask.dim() === 2) {
       if (!sameShape(attnMask.shape, [tgtLen, srcLen])) {
-        throw new Error(`The shape of the 2D attn_mask is ${shapeStr(attnMask.shape)}, but should be ${tupleStr([tgtLen, srcLen])}.`);
+        throw new Error(`The shape of the 2D attn_mask is ${sizeRepr(attnMask.shape)}, but should be ${tupleStr([tgtLen, srcLen])}.`);
       }
       attnMask = attnMask.unsqueeze(0);
     } else if (attnMask.dim() === 3) {
       if (!sameShape(attnMask.shape, [bsz * numHeads, tgtLen, srcLen])) {
-        throw new Error(`The shape of the 3D attn_mask is ${shapeStr(attnMask.shape)}, but should be ${tupleStr([bsz * numHeads, tgtLen, srcLen])}.`);
+        throw new Error(`The shape of the 3D attn_mask is ${sizeRepr(attnMask.shape)}, but should be ${tupleStr([bsz * numHeads, tgtLen, srcLen])}.`);
       }
     } else {
       throw new Error(`attn_mask's dimension ${attnMask.dim()} is not supported`);
@@ -259,7 +259,7 @@ export function multiHeadAttentionForward(...args: ArgsOf<typeof mhaArgs>): [Ten
   // merge key padding and attention masks
   if (keyPaddingMask !== null) {
     const kpm = keyPaddingMask;
-    check(sameShape(kpm.shape, [bsz, srcLen]), () => `expecting key_padding_mask shape of ${tupleStr([bsz, srcLen])}, but got ${shapeStr(kpm.shape)}`);
+    check(sameShape(kpm.shape, [bsz, srcLen]), () => `expecting key_padding_mask shape of ${tupleStr([bsz, srcLen])}, but got ${sizeRepr(kpm.shape)}`);
     keyPaddingMask = kpm.view(bsz, 1, 1, srcLen).expand(-1, numHeads, -1, -1).reshape(bsz * numHeads, 1, srcLen);
     if (attnMask === null) attnMask = keyPaddingMask;
     else if (attnMask.dtype === 'bool') attnMask = attnMask.logicalOr(keyPaddingMask);

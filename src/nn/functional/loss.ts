@@ -12,7 +12,7 @@ import { applyReduction, checkReduction, type Reduction } from '../../ops/loss.j
 import { applyUnary } from '../../ops/unary.js';
 import { arange, zeros, zerosLike } from '../../tensor/create.js';
 import { isFloatingDtype, isIntegralDtype, scalarTypeName } from '../../tensor/dtype.js';
-import { broadcastShapes, formatShape, sameShape } from '../../tensor/shape.js';
+import { broadcastShapes, formatShape, sameShape, sizeRepr } from '../../tensor/shape.js';
 import { bool, check, int, nullable, number, signature, string, tensor, type ArgsOf, type Check } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { warnOnce } from '../../tensor/warnings.js';
@@ -63,14 +63,18 @@ const binaryCrossEntropyWithLogitsArgs = signature('binaryCrossEntropyWithLogits
   input, target, weight, sizeAverage, reduce, reduction, ['posWeight', nullable(tensor), null],
 ] as const);
 
-/** Python's repr of a torch.Size, as PyTorch's messages print it. */
-function torchSize(shape: readonly number[]): string {
-  return `torch.Size([${shape.join(', ')}])`;
-}
 
-/** torch.broadcast_tensors for two tensors: only a tensor whose shape changes is expanded. */
+/**
+ * torch.broadcast_tensors of (input, target) for the pointwise regression losses (l1, mse,
+ * smooth_l1, huber), with their warning: a [N, 1] output against a [N] target broadcasts
+ * to [N, N] and trains on the wrong loss, and the warning is how PyTorch users find out.
+ */
 function broadcastPair(a: Tensor, b: Tensor): [Tensor, Tensor] {
   if (sameShape(a.shape, b.shape)) return [a, b];
+  warnOnce(
+    `Using a target size (${sizeRepr(b.shape)}) that is different to the input size (${sizeRepr(a.shape)}). ` +
+      'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
+  );
   const shape = broadcastShapes(a.shape, b.shape);
   return [sameShape(a.shape, shape) ? a : a.expand(shape), sameShape(b.shape, shape) ? b : b.expand(shape)];
 }
@@ -228,7 +232,7 @@ export function binaryCrossEntropy(...args: ArgsOf<typeof binaryCrossEntropyArgs
   checkReduction(reduction);
   if (!sameShape(target.shape, input.shape)) {
     throw new RangeError(
-      `Using a target size (${torchSize(target.shape)}) that is different to the input size (${torchSize(input.shape)}) is deprecated. Please ensure they have the same size.`,
+      `Using a target size (${sizeRepr(target.shape)}) that is different to the input size (${sizeRepr(input.shape)}) is deprecated. Please ensure they have the same size.`,
     );
   }
   let weight = a.weight;
@@ -243,7 +247,7 @@ export function binaryCrossEntropyWithLogits(...args: ArgsOf<typeof binaryCrossE
   const reduction = reductionOf(a.sizeAverage, a.reduce, a.reduction);
   checkReduction(reduction);
   if (!sameShape(target.shape, input.shape)) {
-    throw new RangeError(`Target size (${torchSize(target.shape)}) must be the same as input size (${torchSize(input.shape)})`);
+    throw new RangeError(`Target size (${sizeRepr(target.shape)}) must be the same as input size (${sizeRepr(input.shape)})`);
   }
   return ops.binaryCrossEntropyWithLogits(input, target, a.weight, a.posWeight, reduction);
 }
@@ -333,7 +337,7 @@ export function marginRankingLoss(...args: ArgsOf<typeof marginRankingLossArgs>)
   const { input1: x1, input2: x2, target: y } = a;
   if (x1.dim() !== x2.dim() || x1.dim() !== y.dim()) {
     throw new RangeError(
-      `margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: ${torchSize(x1.shape)}, input2: ${torchSize(x2.shape)}, target: ${torchSize(y.shape)} `,
+      `margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: ${sizeRepr(x1.shape)}, input2: ${sizeRepr(x2.shape)}, target: ${sizeRepr(y.shape)} `,
     );
   }
   return applyReduction(y.mul(x1.sub(x2)).neg().add(a.margin).clampMin(0), red);

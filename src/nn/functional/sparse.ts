@@ -6,7 +6,7 @@ import { embedding as embeddingOp, embeddingBagRows, embeddingRenorm_ } from '..
 import { unique } from '../../ops/searching.js';
 import { bool, int, nullable, number, signature, string, tensor, type ArgsOf } from '../../tensor/args.js';
 import { arange, ones, zeros } from '../../tensor/create.js';
-import { sameShape } from '../../tensor/shape.js';
+import { sameShape, sizeRepr } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
 /** Python's padding_idx handling: negative counts from the end; -1 internally means none. */
@@ -77,7 +77,6 @@ const embeddingBagArgs = signature('embedding_bag', [
   ['paddingIdx', nullable(int), null],
 ] as const);
 
-const torchSize = (shape: readonly number[]) => `torch.Size([${shape.join(', ')}])`;
 
 /**
  * embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
@@ -93,7 +92,7 @@ export function embeddingBag(...args: ArgsOf<typeof embeddingBagArgs>): Tensor {
   const { weight, mode } = a;
   if (psw !== null && !sameShape(psw.shape, input.shape)) {
     throw new RangeError(
-      `embedding_bag: If per_sample_weights (${torchSize(psw.shape)}) is not None, then it must have the same shape as the input (${torchSize(input.shape)})`,
+      `embedding_bag: If per_sample_weights (${sizeRepr(psw.shape)}) is not None, then it must have the same shape as the input (${sizeRepr(input.shape)})`,
     );
   }
   let bags: number;

@@ -13,7 +13,8 @@ import { bool, check, func, instance, int, isPlainObject, nullable, number, oneO
 import { device } from '../../tensor/device.js';
 import { Generator as TorchGenerator } from '../../tensor/random.js';
 import { NumberDtypeMemo, defaultCollate, defaultConvert, resolvePendingNumbers, type Collated } from './collate.js';
-import { Dataset, IterableDataset, ListDataset, type AnyDataset } from './dataset.js';
+import { asDataset, Dataset, IterableDataset, type AnyDataset, type DatasetLike } from './dataset.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { Unpicklable, pickle, type Pickled } from './pickle.js';
 import { BatchSampler, RandomSampler, SequentialSampler, drawSeed, sizeOf, type SizedIterable } from './sampler.js';
 import { SimulatedWorkers } from './worker-emulation.js';
@@ -37,7 +38,7 @@ export interface WorkerDatasetSpec {
   collateExport?: string;
 }
 
-const datasetArg = check<AnyDataset<unknown> | readonly unknown[]>('a Dataset (getItem and length), an IterableDataset or an array', (v) => v instanceof Dataset || v instanceof IterableDataset || Array.isArray(v) || (typeof v === 'object' && v !== null && typeof (v as { getItem?: unknown }).getItem === 'function'));
+const datasetArg = check<AnyDataset<unknown> | readonly unknown[] | Tensor>('a Dataset (getItem and length), an IterableDataset, an array or a Tensor', (v) => v instanceof Dataset || v instanceof IterableDataset || Array.isArray(v) || (v instanceof Tensor && v.dim() > 0) || (typeof v === 'object' && v !== null && typeof (v as { getItem?: unknown }).getItem === 'function'));
 const iterableArg = check<Iterable<number>>('a Sampler or an iterable of indices', (v) => typeof v === 'object' && v !== null && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function');
 const batchIterableArg = check<Iterable<number[]>>('a Sampler or an iterable of lists of indices', iterableArg.test);
 const workerDatasetArg = check<WorkerDatasetSpec>('an object { module, exportName?, args?, collateExport? }', (v) => isPlainObject(v) && (typeof v.module === 'string' || v.module instanceof URL));
@@ -144,8 +145,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   constructor(dataset: AnyDataset<T> | readonly T[], ...args: Tail<ArgsOf<typeof dataLoaderArgs>>);
   constructor(...args: unknown[]) {
     const a = dataLoaderArgs.parse(args);
-    // A list is a map-style dataset in PyTorch: item i is list[i].
-    const dataset = (Array.isArray(a.dataset) ? new ListDataset(a.dataset) : a.dataset) as AnyDataset<T>;
+    // A list or a Tensor is a map-style dataset in PyTorch: item i is list[i] / t[i].
+    const dataset = (a.dataset instanceof IterableDataset ? a.dataset : asDataset(a.dataset as DatasetLike<T>)) as AnyDataset<T>;
     this.dataset = dataset;
     const numWorkers = a.numWorkers;
     if (numWorkers < 0) throw new RangeError('num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.');

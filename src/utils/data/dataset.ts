@@ -3,7 +3,7 @@
 // Subset, randomSplit), called as PyTorch's (positional and/or an options object).
 import { check, checkTensor, numberList, pyTypeName, signature, type Args, type Check } from '../../tensor/args.js';
 import { randperm } from '../../tensor/create.js';
-import type { Tensor } from '../../tensor/tensor.js';
+import { Tensor } from '../../tensor/tensor.js';
 import { generatorArg, sizeOf } from './sampler.js';
 import { warnOnce } from '../../tensor/warnings.js';
 import { asNumbers } from '../../tensor/dtype.js';
@@ -28,9 +28,20 @@ export function isIterableDataset<T>(d: AnyDataset<T>): d is IterableDataset<T> 
 
 // --- checks of dataset arguments ---
 
-/** A map-style dataset (anything with getItem and a length, as Python's __getitem__ + __len__). */
-export function datasetArg<T>(): Check<Dataset<T>> {
-  return check('a Dataset', (v) => v instanceof Dataset || (typeof v === 'object' && v !== null && typeof (v as { getItem?: unknown }).getItem === 'function' && 'length' in v));
+/** What PyTorch indexes as a map-style dataset: a Dataset, a list (item i is list[i]) or a Tensor (item i is t[i]). */
+export type DatasetLike<T> = Dataset<T> | readonly T[] | Tensor;
+
+/** A map-style dataset (anything with getItem and a length, as Python's __getitem__ + __len__), a list or a Tensor. */
+export function datasetArg<T>(): Check<DatasetLike<T>> {
+  return check('a Dataset (getItem and length), a list or a Tensor', (v) => v instanceof Dataset || Array.isArray(v) || (v instanceof Tensor && v.dim() > 0) ||
+    (typeof v === 'object' && v !== null && typeof (v as { getItem?: unknown }).getItem === 'function' && 'length' in v));
+}
+
+/** The Dataset a DatasetLike stands for (lists and tensors wrapped, datasets as they are). */
+export function asDataset<T>(v: DatasetLike<T>): Dataset<T> {
+  if (Array.isArray(v)) return new ListDataset(v as readonly T[]);
+  if (v instanceof Tensor) return new TensorRows(v) as unknown as Dataset<T>;
+  return v as Dataset<T>;
 }
 
 /** An iterable (list, Set, generator, Sampler) that is not a string. */
@@ -66,6 +77,19 @@ export class ListDataset<T> extends Dataset<T> {
     return this.items.length;
   }
 }
+/** A Tensor as a map-style dataset: item i is t[i] (its rows along dim 0), as PyTorch indexes one. */
+class TensorRows extends Dataset<Tensor> {
+  constructor(readonly tensor: Tensor) {
+    super();
+  }
+  getItem(index: number): Tensor {
+    return this.tensor.select(0, checkIndex(index, this.tensor.shape[0]));
+  }
+  get length(): number {
+    return this.tensor.shape[0];
+  }
+}
+
 /** Item i of each tensor (along dim 0): TensorDataset(*tensors); all must have the same first dimension. */
 export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
@@ -98,17 +122,17 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
   constructor(...args: Args<ReturnType<typeof concatSpec<T>>>) {
     super();
     const a = concatArgs.parse(args);
-    const datasets = [...a.datasets] as Dataset<T>[];
+    const datasets = [...a.datasets] as DatasetLike<T>[];
     if (datasets.length === 0) throw new RangeError('datasets should not be an empty iterable');
     let total = 0;
     const isDataset = datasetArg<T>();
     this.cumulativeSizes = datasets.map((d, k) => {
       if (d instanceof IterableDataset) throw new TypeError('ConcatDataset does not support IterableDataset');
       if (!isDataset.test(d)) throw new TypeError(`ConcatDataset(): datasets[${k}] must be a Dataset, not ${pyTypeName(d)}`);
-      total += d.length;
+      total += asDataset(d).length;
       return total;
     });
-    this.datasets = datasets;
+    this.datasets = datasets.map(asDataset);
   }
   get length(): number {
     return this.cumulativeSizes[this.cumulativeSizes.length - 1];
@@ -165,7 +189,7 @@ export class Subset<T = unknown> extends Dataset<T> {
   constructor(...args: Args<ReturnType<typeof subsetSpec<T>>>) {
     super();
     const a = subsetArgs.parse(args);
-    this.dataset = a.dataset as Dataset<T>;
+    this.dataset = asDataset(a.dataset as DatasetLike<T>);
     this.indices = a.indices;
   }
   getItem(index: number): T {
@@ -190,7 +214,9 @@ const randomSplitArgs = signature('randomSplit', randomSplitSpec());
  * generator (the default one if none) — the same split as PyTorch for the same seed.
  */
 export function randomSplit<T>(...args: Args<ReturnType<typeof randomSplitSpec<T>>>): Subset<T>[] {
-  const { dataset, lengths, generator } = randomSplitArgs.parse(args);
+  const parsed = randomSplitArgs.parse(args);
+  const { lengths, generator } = parsed;
+  const dataset = asDataset(parsed.dataset as DatasetLike<T>);
   const n = dataset.length;
   let counts = lengths.slice();
   const total = lengths.reduce((a, b) => a + b, 0);
