@@ -1,33 +1,3 @@
-import { bool, nullable, signature, tensor, type ArgsOf } from '../tensor/args.js';
-import { formatTensor } from '../tensor/print.js';
-import { Tensor } from '../tensor/tensor.js';
-import { empty } from '../tensor/create.js';
-
-const parameterArgs = signature('Parameter', [['data', nullable(tensor), null], ['requiresGrad', bool, true]] as const);
-
-/**
- * A Tensor that a Module registers as a parameter when assigned as a field
- * (`this.weight = new Parameter(...)`). It shares `data`'s memory and requires grad
- * by default, as torch.nn.Parameter.
- */
-export class Parameter extends Tensor {
-  /** Parameter(data=None, requires_grad=True). */
-  constructor(...args: ArgsOf<typeof parameterArgs>) {
-    const { data, requiresGrad } = parameterArgs.parse(args);
-    const src = data ?? empty(0);
-    super(src._storage, src.dtype, src.shape.slice(), src.strides.slice(), src.offset, src._versionCounter);
-    this.requiresGrad_(requiresGrad);
-  }
-
-  override get isParameter(): boolean {
-    return true;
-  }
-
-  override toString(): string {
-    return 'Parameter containing:\n' + formatTensor(this);
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return this.toString();
-  }
-}
+// nn.Parameter is defined next to Tensor (src/tensor/parameter.ts): torch.load, a layer below nn,
+// rebuilds saved Parameters as Parameters.
+export { Parameter } from '../tensor/parameter.js';

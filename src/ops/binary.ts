@@ -1,7 +1,7 @@
 // Elementwise ops of two operands with broadcasting and PyTorch's type promotion:
 // arithmetic, pow, maximum/minimum, comparisons, logical and bitwise ops, where, clamp.
 import { backend, type BinaryOp } from '../backend/index.js';
-import { castScalar, floatResult, isFloatingDtype, isIntegralDtype, resultType, type DType, type TypedArray } from '../tensor/dtype.js';
+import { castScalar, floatResult, isFloatingDtype, isIntegralDtype, resultType, scalarTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -10,6 +10,7 @@ import { any, bool, check, checkTensor, isPlainObject, nullable, number, oneOf, 
 import { asCompute, badOperand, binaryKernel, broadcastTo, unaryKernel, type TensorLike } from './kernels.js';
 import { needsGrad, record } from './record.js';
 import { pairOp } from './op-args.js';
+import { warnOnce } from '../tensor/warnings.js';
 
 type Grad = Tensor | null;
 
@@ -371,6 +372,11 @@ export function where(...args: unknown[]): Tensor | Tensor[] {
 
 function whereImpl(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkTensor('where', 'condition', 1, cond);
+  if (cond.dtype === 'uint8') {
+    warnOnce('where received a uint8 condition tensor. This behavior is deprecated and will be removed in a future version of PyTorch. Use a boolean condition instead.');
+  } else if (cond.dtype !== 'bool') {
+    throw new TypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${scalarTypeName(cond.dtype)}`);
+  }
   if (typeof a !== 'number' && !(a instanceof Tensor) && typeof a !== 'boolean' && typeof a !== 'bigint') badOperand('where', 'input', 2, a);
   if (typeof b !== 'number' && !(b instanceof Tensor) && typeof b !== 'boolean' && typeof b !== 'bigint') badOperand('where', 'other', 3, b);
   const dtype = resultType(a, b);

@@ -12,6 +12,8 @@ import { badOperand, broadcastTo, castRaw, type TensorLike } from './kernels.js'
 import { needsGrad, record } from './record.js';
 import { pairOp, tensorOp } from './op-args.js';
 import { select, slice, unsqueeze } from './view.js';
+import { tensor as fromData } from '../tensor/create.js';
+import { warnOnce } from '../tensor/warnings.js';
 
 type Grad = Tensor | null;
 
@@ -27,9 +29,9 @@ export class Slice {
 /**
  * One entry of an index: a number (select), a slice ('1:3', '::2', ':' or a Slice),
  * '...' (ellipsis), null (a new axis), or advanced indices: an integer tensor, a
- * bool mask tensor, or an array of numbers.
+ * bool mask tensor, an array of numbers, or an array of booleans (a mask, as Python's x[[True, False]]).
  */
-export type IndexItem = number | string | null | Slice | Tensor | readonly number[];
+export type IndexItem = number | string | null | Slice | Tensor | readonly number[] | readonly boolean[];
 
 function parseSlice(text: string): Slice {
   const parts = text.split(':');
@@ -48,10 +50,23 @@ interface Advanced {
   index: Tensor;
 }
 
-function toIndexTensor(item: Tensor | readonly number[]): Tensor {
+/** A uint8 tensor indexes as a mask, deprecated as in PyTorch. */
+function isMask(item: IndexItem): item is Tensor {
+  return item instanceof Tensor && (item.dtype === 'bool' || item.dtype === 'uint8');
+}
+
+/** Python's list of bools is a bool mask; a uint8 mask warns (PyTorch's deprecation). */
+function maskOf(item: IndexItem): IndexItem {
+  if (Array.isArray(item) && item.length > 0 && item.every((v) => typeof v === 'boolean')) return fromData(item, { dtype: 'bool' });
+  if (item instanceof Tensor && item.dtype === 'uint8') warnOnce('indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.');
+  return item;
+}
+
+function toIndexTensor(item: Tensor | readonly number[] | readonly boolean[]): Tensor {
   if (item instanceof Tensor) return item;
-  for (const v of item) if (!Number.isInteger(v)) throw new TypeError('index arrays must hold integers');
-  return Tensor.fromData(Float64Array.from(item), 'int64', [item.length]);
+  const values = item as readonly unknown[];
+  for (const v of values) if (!Number.isInteger(v)) throw new TypeError('index arrays must hold integers (or only booleans, a mask)');
+  return Tensor.fromData(Float64Array.from(values as number[]), 'int64', [item.length]);
 }
 
 /** nonzero(mask) as one int64 index tensor per mask dim. */
@@ -61,10 +76,11 @@ function maskIndices(mask: Tensor): Tensor[] {
 }
 
 /** Applies the basic part of an index (views) and collects the advanced part. */
-function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; advanced: Advanced[] } {
+function basicIndex(x: Tensor, given: readonly IndexItem[]): { view: Tensor; advanced: Advanced[] } {
+  const items = given.map(maskOf);
   const consumed = items.reduce<number>((n, it) => {
     if (it === null || it === '...') return n;
-    if (it instanceof Tensor && it.dtype === 'bool') return n + it.dim();
+    if (isMask(it)) return n + it.dim();
     return n + 1;
   }, 0);
   const ellipses = items.filter((it) => it === '...').length;
@@ -86,13 +102,13 @@ function basicIndex(x: Tensor, items: readonly IndexItem[]): { view: Tensor; adv
       const s = typeof item === 'string' ? parseSlice(item) : item;
       view = slice(view, dim, s.start, s.stop, s.step ?? 1);
       dim++;
-    } else if (item instanceof Tensor && (item.dtype === 'bool' || item.dtype === 'uint8') && item.dim() === 0) {
+    } else if (isMask(item) && item.dim() === 0) {
       // A 0-d mask adds a dim of size 1 (true) or 0 (false), as numpy and PyTorch do.
       view = unsqueeze(view, dim);
       const keep = item.item() !== 0;
       advanced.push({ dim, index: Tensor.fromData(new Float64Array(keep ? [0] : []), 'int64', [keep ? 1 : 0]) });
       dim++;
-    } else if (item instanceof Tensor && (item.dtype === 'bool' || item.dtype === 'uint8')) {
+    } else if (isMask(item)) {
       for (let j = 0; j < item.dim(); j++) {
         if (item.shape[j] !== view.shape[dim + j]) {
           throw new RangeError(

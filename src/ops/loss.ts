@@ -4,11 +4,11 @@
 // (cross_entropy, l1_loss, kl_div) live in nn/functional/loss.ts.
 import { backend, type View } from '../backend/index.js';
 import type { LossReduction } from '../backend/backend.js';
-import { castScalar, isFloatingDtype, resultType, scalarTypeName } from '../tensor/dtype.js';
+import { castScalar, isFloatingDtype, isIntegralDtype, resultType, scalarTypeName } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { where } from './binary.js';
+import { where, xlogy } from './binary.js';
 import { binaryKernel, castRaw } from './kernels.js';
 import { needsGrad, record } from './record.js';
 import { applyUnary, fused } from './unary.js';
@@ -437,4 +437,14 @@ export function binaryCrossEntropyWithLogits(
     record(new BinaryCrossEntropyWithLogitsBackward0(reduction, weight !== null, posWeight !== null), [input, target], [out]).save(...saves);
   }
   return out;
+}
+
+/** kl_div: target (log target - input), reduced ('batchmean': the sum over the batch size). F.kl_div adds its 'mean' warning; torch.kl_div, the ATen op, has none. */
+export function klDiv(input: Tensor, target: Tensor, reduction: Reduction | 'batchmean', logTarget: boolean): Tensor {
+  if (isIntegralDtype(input.dtype, true) || isIntegralDtype(target.dtype, true)) {
+    throw new TypeError('kl_div: Integral inputs not supported.');
+  }
+  const pointwise = logTarget ? target.exp().mul(target.sub(input)) : xlogy(target, target).sub(target.mul(input));
+  const reduced = applyReduction(pointwise, reduction === 'batchmean' ? 'sum' : reduction);
+  return reduction === 'batchmean' && input.dim() !== 0 ? reduced.div(input.shape[0]) : reduced;
 }

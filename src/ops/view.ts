@@ -15,6 +15,7 @@ import { needsGrad, record } from './record.js';
 import { pairOp, tensorOp } from './op-args.js';
 import { int, intList, intOrList, isPlainObject, nullable, signature } from '../tensor/args.js';
 import { sumToShape } from './reduce.js';
+import { warnOnce } from '../tensor/warnings.js';
 
 export interface Geometry {
   shape: number[];
@@ -407,6 +408,10 @@ P.t = function (this: Tensor) {
 };
 Object.defineProperty(P, 'T', {
   get(this: Tensor) {
+    const n = this.dim();
+    if (n !== 2 && n !== 0) {
+      warnOnce('The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will throw an error in a future release. Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.');
+    }
     return permuteWith(this, Array.from({ length: this.dim() }, (_, i) => this.dim() - 1 - i), 'PermuteBackward0');
   },
 });

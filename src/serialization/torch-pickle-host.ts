@@ -1,6 +1,7 @@
 // What a weights-only torch.load may construct: the allow-list of globals (that of
 // torch/_weights_only_unpickler.py, plus the few later PyTorch versions added) and
 // the JS meaning of each call it permits.
+import { Parameter } from '../tensor/parameter.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloatingDtype } from '../tensor/dtype.js';
 import { SerializationError, UnsafePickleError } from './errors.js';
@@ -160,9 +161,7 @@ function formatList(xs: number[]): string {
 
 function rebuildParameter(data: unknown, requiresGrad: unknown): Tensor {
   if (!(data instanceof Tensor)) throw new SerializationError(`a Parameter's data must be a tensor, got ${pyTypeName(data)}`);
-  const t = new Tensor(data._storage, data.dtype, data.shape, data.strides, data.offset);
-  if (requiresGrad !== false) setRequiresGrad(t);
-  return t;
+  return new Parameter(data, requiresGrad !== false);
 }
 
 function expectArgs(fn: string, args: unknown[], min: number, max: number): void {

@@ -4,6 +4,7 @@ import { AccumulateGrad, type GradHook, type Node, type RemovableHandle } from '
 import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape } from './shape.js';
 import { formatTensor } from './print.js';
 import { Device } from './device.js';
+import { warnOnce } from './warnings.js';
 
 const CPU = new Device();
 
@@ -232,6 +233,11 @@ export class Tensor implements View {
   }
 
   get grad(): Tensor | null {
+    if (this._grad === null && !this._retainsGrad && this.gradFn !== null) {
+      warnOnce(
+        "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more informations.",
+      );
+    }
     return this._grad;
   }
   set grad(value: Tensor | null) {

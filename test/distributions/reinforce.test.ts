@@ -1,11 +1,12 @@
 // pytorch/examples reinforcement_learning/reinforce.py and actor_critic.py ported line for line (Policy with
-// dropout, select_action with Categorical, finish_episode), on the deterministic CartPole
-// of scripts/fixtures/distributions_reinforce.py: the same seed gives PyTorch's actions,
+// dropout, select_action with Categorical, finish_episode), on the deterministic CartPole of
+// test/helpers/cartpole.ts (scripts/fixtures/cartpole.py's twin): the same seed gives PyTorch's actions,
 // episode rewards, losses and final weights.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as torch from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
+import { CartPole } from '../helpers/cartpole.js';
 import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
 
 const { nn, optim } = torch;
@@ -29,44 +30,6 @@ const fx = loadFixture<Fixture>('distributions_reinforce.json');
 const GAMMA = 0.99;
 const SEED = 543;
 const MAX_STEPS = 60;
-
-/** gym's CartPole-v1 step(), as in the fixture script (products instead of **). */
-class CartPole {
-  gravity = 9.8;
-  masscart = 1.0;
-  masspole = 0.1;
-  length = 0.5;
-  forceMag = 10.0;
-  tau = 0.02;
-  totalMass = this.masspole + this.masscart;
-  polemassLength = this.masspole * this.length;
-  thetaThreshold = (12 * 2 * Math.PI) / 360;
-  xThreshold = 2.4;
-  state: number[] = [];
-
-  reset(episode: number): number[] {
-    const k = episode % 5;
-    this.state = [0.01 * (k - 2), 0.02 - 0.01 * k, 0.03 - 0.015 * k, 0.01 * (k - 1)];
-    return this.state.slice();
-  }
-
-  step(action: number): [number[], number, boolean] {
-    let [x, xDot, theta, thetaDot] = this.state;
-    const force = action === 1 ? this.forceMag : -this.forceMag;
-    const costheta = Math.cos(theta);
-    const sintheta = Math.sin(theta);
-    const temp = (force + this.polemassLength * (thetaDot * thetaDot) * sintheta) / this.totalMass;
-    const thetaacc = (this.gravity * sintheta - costheta * temp) / (this.length * (4.0 / 3.0 - (this.masspole * (costheta * costheta)) / this.totalMass));
-    const xacc = temp - (this.polemassLength * thetaacc * costheta) / this.totalMass;
-    x = x + this.tau * xDot;
-    xDot = xDot + this.tau * xacc;
-    theta = theta + this.tau * thetaDot;
-    thetaDot = thetaDot + this.tau * thetaacc;
-    this.state = [x, xDot, theta, thetaDot];
-    const done = x < -this.xThreshold || x > this.xThreshold || theta < -this.thetaThreshold || theta > this.thetaThreshold;
-    return [this.state.slice(), 1.0, done];
-  }
-}
 
 class Policy extends nn.Module {
   affine1 = new nn.Linear(4, 128);

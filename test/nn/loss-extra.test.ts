@@ -221,7 +221,8 @@ describe('torch-level twins', () => {
       same(torch.ctcLoss(lp, t, [5, 4], [2, 1], 0, r), F.ctcLoss(lp, t, [5, 4], [2, 1], { reduction }));
       same(torch.cosineEmbeddingLoss(a, b, y, 0.1, reduction), F.cosineEmbeddingLoss(a, b, y, 0.1, { reduction }));
     }
-    same(torch.cosineEmbeddingLoss(a, b, y), F.cosineEmbeddingLoss(a, b, y));
+    // Left out, PyTorch 1.13 reads reduction as 0 at this level (scripts/fixtures/idiom_warnings.py).
+    same(torch.cosineEmbeddingLoss(a, b, y), F.cosineEmbeddingLoss(a, b, y, { reduction: 'none' }));
     assert.throws(() => torch.cosineEmbeddingLoss(a, b, y, 0, 3 as never), /reduction/);
     assert.throws(() => torch.poissonNllLoss(a, b, true, false, 1e-8), /missing required argument 'reduction'/);
     assert.throws(() => torch.klDiv(a, b, { reduction: 'batchmean' } as never), /reduction/);

@@ -534,7 +534,7 @@ describe("wrong arguments to a scheduler throw a TypeError and leave the optimiz
       [newOptimizer, (o) => new lrScheduler.OneCycleLR(o, 0.1, 10, { annealStrategy: 'cosine' as 'cos' }), /anneal_strategy must by one of 'cos' or 'linear', instead got cosine/],
       [newOptimizer, (o) => new lrScheduler.OneCycleLR(o, 0.1, 10, { pctStart: 1.5 }), /Expected float between 0 and 1 pct_start, but got 1.5/],
       [newOptimizer, (o) => new lrScheduler.LambdaLR(o, [decay]), /Expected 2 lr_lambdas, but got 1/],
-      [newOptimizer, (o) => new lrScheduler.StepLR(o, 3, 0.1, 4), /param 'initial_lr' is not specified in param_groups\[0\] when resuming an optimizer/],
+      [newOptimizer, (o) => new lrScheduler.StepLR(o, 3, 0.1, 4), /param 'initialLr' \(PyTorch's 'initial_lr'\) is not specified in paramGroups\[0\] when resuming an optimizer/],
       [newOptimizer, (o) => new lrScheduler.ReduceLROnPlateau(o, 'min', 1.5), /Factor should be < 1.0./],
       [newOptimizer, (o) => new lrScheduler.ReduceLROnPlateau(o, 'up' as 'min'), /mode up is unknown!/],
       [newOptimizer, (o) => new lrScheduler.ReduceLROnPlateau(o, { minLr: [0.1, 0.2, 0.3] }), /expected 2 min_lrs, got 3/],

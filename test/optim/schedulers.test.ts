@@ -151,7 +151,7 @@ describe('scheduler checks', () => {
     assert.throws(() => new lrScheduler.OneCycleLR(new optim.Adagrad([torch.zeros([1], { requiresGrad: true })]), 0.1, { totalSteps: 5 }), /optimizer must support momentum/);
     assert.throws(() => new lrScheduler.ReduceLROnPlateau(opt, { factor: 1 }), /Factor should be < 1.0./);
     assert.throws(() => new lrScheduler.ReduceLROnPlateau(opt, { mode: 'up' as 'min' }), /mode up is unknown!/);
-    assert.throws(() => new lrScheduler.StepLR(makeOptimizer('sgd'), 3, { lastEpoch: 4 }), /param 'initial_lr' is not specified in param_groups\[0\] when resuming an optimizer/);
+    assert.throws(() => new lrScheduler.StepLR(makeOptimizer('sgd'), 3, { lastEpoch: 4 }), /param 'initialLr' \(PyTorch's 'initial_lr'\) is not specified in paramGroups\[0\] when resuming an optimizer/);
   });
 
   test('OneCycleLR refuses to step past totalSteps', () => {

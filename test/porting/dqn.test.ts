@@ -7,13 +7,14 @@
 // the same program run by PyTorch 1.13 (scripts/fixtures/porting_dqn.py) with the same reduced sizes.
 //
 // As in the fixture script, and written identically there: gymnasium's CartPole-v1 is the deterministic
-// CartPole of test/distributions/reinforce.test.ts with gymnasium's reset/step signatures and TimeLimit
-// truncation, and Python's `random` (random.random, random.sample) and env.action_space.sample() are two small
-// LCGs, since Python's Mersenne Twister is not reproduced in JS.
+// CartPole of test/helpers/cartpole.ts (reinforce.test.ts runs on it too) given gymnasium's reset/step
+// signatures and TimeLimit truncation by CartPoleV1, and Python's `random` (random.random, random.sample)
+// and env.action_space.sample() are two small LCGs, since Python's Mersenne Twister is not reproduced in JS.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as torch from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
+import { CartPole } from '../helpers/cartpole.js';
 import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
 
 const { nn, optim } = torch;
@@ -86,48 +87,27 @@ class Discrete {
   }
 }
 
-/** gym's CartPole-v1 step() (reinforce.test.ts's), with gymnasium's reset/step signatures and TimeLimit truncation. */
-class CartPole {
-  gravity = 9.8;
-  masscart = 1.0;
-  masspole = 0.1;
-  length = 0.5;
-  forceMag = 10.0;
-  tau = 0.02;
-  totalMass = this.masspole + this.masscart;
-  polemassLength = this.masspole * this.length;
-  thetaThreshold = (12 * 2 * Math.PI) / 360;
-  xThreshold = 2.4;
+/**
+ * gymnasium's CartPole-v1 API over the shared physics: reset() -> [observation, info],
+ * step() -> [observation, reward, terminated, truncated, info], actionSpace, TimeLimit truncation.
+ */
+class CartPoleV1 {
   actionSpace = new Discrete(2, 2024);
+  cartpole = new CartPole();
   episode = 0;
   steps = 0;
-  state: number[] = [];
 
   reset(): [number[], Record<string, never>] {
     this.episode += 1;
     this.steps = 0;
-    const k = this.episode % 5;
-    this.state = [0.01 * (k - 2), 0.02 - 0.01 * k, 0.03 - 0.015 * k, 0.01 * (k - 1)];
-    return [this.state.slice(), {}];
+    return [this.cartpole.reset(this.episode), {}];
   }
 
   step(action: number): [number[], number, boolean, boolean, Record<string, never>] {
-    let [x, xDot, theta, thetaDot] = this.state;
-    const force = action === 1 ? this.forceMag : -this.forceMag;
-    const costheta = Math.cos(theta);
-    const sintheta = Math.sin(theta);
-    const temp = (force + this.polemassLength * (thetaDot * thetaDot) * sintheta) / this.totalMass;
-    const thetaacc = (this.gravity * sintheta - costheta * temp) / (this.length * (4.0 / 3.0 - (this.masspole * (costheta * costheta)) / this.totalMass));
-    const xacc = temp - (this.polemassLength * thetaacc * costheta) / this.totalMass;
-    x = x + this.tau * xDot;
-    xDot = xDot + this.tau * xacc;
-    theta = theta + this.tau * thetaDot;
-    thetaDot = thetaDot + this.tau * thetaacc;
-    this.state = [x, xDot, theta, thetaDot];
-    const terminated = x < -this.xThreshold || x > this.xThreshold || theta < -this.thetaThreshold || theta > this.thetaThreshold;
+    const [observation, reward, terminated] = this.cartpole.step(action);
     this.steps += 1;
     const truncated = this.steps >= MAX_EPISODE_STEPS;
-    return [this.state.slice(), 1.0, terminated, truncated, {}];
+    return [observation, reward, terminated, truncated, {}];
   }
 }
 
@@ -174,7 +154,7 @@ const zipTransitions = (transitions: Transition[]) => ({
 });
 
 test('reinforcement_q_learning.py: actions, losses and both nets equal PyTorch step for step', () => {
-  const env = new CartPole(); // gym.make("CartPole-v1")
+  const env = new CartPoleV1(); // gym.make("CartPole-v1")
   const device = torch.device('cpu');
 
   // the tutorial's commented-out reproducibility block, with the LCGs for random and the action space

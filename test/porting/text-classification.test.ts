@@ -13,15 +13,17 @@
 // gradient norm, every evaluation loss, what it prints, the lr after each epoch, the test accuracy,
 // the predictions and the final parameters.
 //
-// torchtext is not a dependency of either side: its tokenizer, vocab, AG_NEWS and to_map_style_dataset
-// are the small plain equivalents written identically in the fixture script (a synthetic AG_NEWS-like
-// corpus drawn from fixed word lists with a Park-Miller LCG). Reduced: 600 / 120 samples, a ~100-token
+// torchtext is not a dependency of either side: its tokenizer and vocab are test/helpers/torchtext.ts (twin
+// of scripts/fixtures/torchtext_lite.py), AG_NEWS and to_map_style_dataset the small plain equivalents
+// written identically in the fixture script (a synthetic AG_NEWS-like corpus drawn from fixed word lists
+// with a Park-Miller LCG). Reduced: 600 / 120 samples, a ~100-token
 // vocab, BATCH_SIZE 16, log_interval 10, 3 epochs; torch.manualSeed(32) where the tutorial seeds nothing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as torch from '../../src/index.js';
 import { nn, type Tensor } from '../../src/index.js';
 import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
+import { buildVocabFromIterator, getTokenizer } from '../helpers/torchtext.js';
 
 const { DataLoader, Dataset, IterableDataset } = torch.utils.data;
 
@@ -67,68 +69,7 @@ const LOG = {
 const d = (n: number, width: number) => String(n).padStart(width);
 const f = (x: number, width: number, digits: number) => x.toFixed(digits).padStart(width);
 
-// --- torchtext stand-ins (as in the fixture script) ----------------------------------------------
-
-// torchtext.data.utils._basic_english_normalize
-const _patterns = [/'/g, /"/g, /\./g, /<br \/>/g, /,/g, /\(/g, /\)/g, /!/g, /\?/g, /;/g, /:/g, /\s+/g];
-const _replacements = [" '  ", '', ' . ', ' ', ' , ', ' ( ', ' ) ', ' ! ', ' ? ', ' ', ' ', ' '];
-const _patternsDict = _patterns.map((p, i) => [p, _replacements[i]] as const);
-
-function _basicEnglishNormalize(line: string): string[] {
-  line = line.toLowerCase();
-  for (const [patternRe, replacedStr] of _patternsDict) line = line.replace(patternRe, replacedStr);
-  return line.split(/\s+/).filter((t) => t.length > 0); // str.split()
-}
-
-function getTokenizer(tokenizer: string): (line: string) => string[] {
-  assert.equal(tokenizer, 'basic_english');
-  return _basicEnglishNormalize;
-}
-
-/** torchtext.vocab.Vocab: itos, vocab.get(token) for vocab[token] (the default index for unknown tokens), vocab.call(tokens). */
-class Vocab {
-  readonly stoi: Map<string, number>;
-  defaultIndex: number | null = null;
-
-  constructor(readonly itos: string[]) {
-    this.stoi = new Map(itos.map((t, i) => [t, i]));
-  }
-
-  setDefaultIndex(index: number): void {
-    this.defaultIndex = index;
-  }
-
-  get(token: string): number {
-    const i = this.stoi.get(token);
-    if (i !== undefined) return i;
-    if (this.defaultIndex === null) throw new Error(`Token ${token} not found and default index is not set`);
-    return this.defaultIndex;
-  }
-
-  call(tokens: string[]): number[] {
-    return tokens.map((t) => this.get(t));
-  }
-
-  get length(): number {
-    return this.itos.length;
-  }
-
-  getItos(): string[] {
-    return [...this.itos];
-  }
-}
-
-/** torchtext.vocab.build_vocab_from_iterator: by frequency (descending), ties lexicographic. */
-function buildVocabFromIterator(iterator: Iterable<string[]>, { minFreq = 1, specials = [] as string[], specialFirst = true } = {}): Vocab {
-  const counter = new Map<string, number>();
-  for (const tokens of iterator) for (const t of tokens) counter.set(t, (counter.get(t) ?? 0) + 1);
-  // sorted(key=token), then a stable sort by frequency, descending (code-point order = UTF-16 order here: ASCII)
-  const sortedByFreqTuples = [...counter.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  sortedByFreqTuples.sort((a, b) => b[1] - a[1]);
-  let itos = sortedByFreqTuples.filter(([t, c]) => c >= minFreq && !specials.includes(t)).map(([t]) => t);
-  itos = specialFirst ? [...specials, ...itos] : [...itos, ...specials];
-  return new Vocab(itos);
-}
+// --- torchtext dataset stand-ins (as in the fixture script) ---------------------------------------
 
 const TOPICS = [
   ['minister', 'election', 'troops', 'president', 'embassy', 'ceasefire', 'parliament', 'rebels',

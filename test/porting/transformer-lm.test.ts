@@ -14,10 +14,10 @@
 // the initial parameters, every training loss, what it prints, the lrs, the validation losses, the best
 // epoch, the test losses and the final and best parameters.
 //
-// torchtext is replaced, on both sides, by the same small code: WikiText2 yields the fixture's lines,
-// get_tokenizer('basic_english') is torchtext's _basic_english_normalize, build_vocab_from_iterator
-// orders as torchtext's (specials first, then by frequency, ties alphabetical) and set_default_index
-// maps unknown words to <unk>.
+// torchtext is replaced, on both sides, by the same small code (test/helpers/torchtext.ts and
+// scripts/fixtures/torchtext_lite.py): WikiText2 yields the fixture's lines, get_tokenizer('basic_english')
+// is torchtext's _basic_english_normalize, build_vocab_from_iterator orders as torchtext's (specials first,
+// then by frequency, ties alphabetical) and set_default_index maps unknown words to <unk>.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ import { describe, test } from 'node:test';
 import * as torch from '../../src/index.js';
 import { nn, type Tensor } from '../../src/index.js';
 import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
+import { buildVocabFromIterator, getTokenizer, type Vocab } from '../helpers/torchtext.js';
 
 const { TransformerEncoder, TransformerEncoderLayer } = nn;
 const { StepLR } = torch.optim.lrScheduler;
@@ -123,54 +124,7 @@ class PositionalEncoding extends nn.Module {
   }
 }
 
-// --- the torchtext pieces the tutorial uses, as scripts/fixtures/porting_transformer_lm.py writes them ---
-const PATTERNS: [RegExp, string][] = [
-  [/'/g, " '  "], [/"/g, ''], [/\./g, ' . '], [/<br \/>/g, ' '], [/,/g, ' , '], [/\(/g, ' ( '], [/\)/g, ' ) '],
-  [/!/g, ' ! '], [/\?/g, ' ? '], [/;/g, ' '], [/:/g, ' '], [/\s+/g, ' '],
-];
-/** torchtext's _basic_english_normalize: lower-case, the regex replacements in order, str.split(). */
-function basicEnglishNormalize(line: string): string[] {
-  line = line.toLowerCase();
-  for (const [patternRe, replacedStr] of PATTERNS) line = line.replace(patternRe, replacedStr);
-  return line.split(/\s+/).filter((w) => w.length > 0);
-}
-function getTokenizer(name: 'basic_english'): (line: string) => string[] {
-  assert.equal(name, 'basic_english');
-  return basicEnglishNormalize;
-}
-
-class Vocab {
-  stoi: Map<string, number>;
-  defaultIndex: number | null = null;
-  constructor(readonly itos: string[]) {
-    this.stoi = new Map(itos.map((s, i) => [s, i]));
-  }
-  get length(): number {
-    return this.itos.length;
-  }
-  get(token: string): number {
-    const i = this.stoi.get(token);
-    if (i !== undefined) return i;
-    if (this.defaultIndex === null) throw new Error(`Token ${token} not found and default index is not set`);
-    return this.defaultIndex;
-  }
-  /** vocab(tokens). */
-  call(tokens: string[]): number[] {
-    return tokens.map((t) => this.get(t));
-  }
-  setDefaultIndex(index: number): void {
-    this.defaultIndex = index;
-  }
-}
-
-function buildVocabFromIterator(iterator: Iterable<string[]>, specials: string[] = []): Vocab {
-  const counter = new Map<string, number>();
-  for (const tokens of iterator) for (const t of tokens) counter.set(t, (counter.get(t) ?? 0) + 1);
-  const sortedByFreq = [...counter].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const tokens = sortedByFreq.map(([t]) => t).filter((t) => !specials.includes(t));
-  return new Vocab([...specials, ...tokens]);
-}
-
+// --- WikiText2, as scripts/fixtures/porting_transformer_lm.py writes it ---
 function WikiText2(): [Iterable<string>, Iterable<string>, Iterable<string>];
 function WikiText2(opts: { split: 'train' | 'valid' | 'test' }): Iterable<string>;
 function WikiText2(opts?: { split: 'train' | 'valid' | 'test' }): Iterable<string> | Iterable<string>[] {
@@ -208,7 +162,7 @@ function runTutorial(): Run {
 
   let trainIter = WikiText2({ split: 'train' });
   const tokenizer = getTokenizer('basic_english');
-  const vocab = buildVocabFromIterator([...trainIter].map(tokenizer), ['<unk>']);
+  const vocab = buildVocabFromIterator([...trainIter].map(tokenizer), { specials: ['<unk>'] });
   vocab.setDefaultIndex(vocab.get('<unk>'));
 
   /** Converts raw text into a flat Tensor. */

@@ -14,9 +14,9 @@
 // epoch losses, what it prints, the final parameters and the greedy translations (ids, strings and the
 // logits of every decoding step). Dropout (0.1) stays on in training: the RNG streams match PyTorch's.
 //
-// torchtext, spacy and Multi30k are replaced, on both sides, by the same small code: Multi30k yields the
-// fixture's synthetic German-English pairs, get_tokenizer('spacy', ...) is a regex tokenizer (words and
-// punctuation marks), and build_vocab_from_iterator / insert_token / reassign_token / set_default_index /
+// torchtext, spacy and Multi30k are replaced, on both sides, by the same small code (test/helpers/torchtext.ts
+// and scripts/fixtures/torchtext_lite.py): Multi30k yields the fixture's synthetic German-English pairs,
+// get_tokenizer('spacy', ...) is a regex tokenizer (words and punctuation marks), and build_vocab_from_iterator / insert_token / reassign_token / set_default_index /
 // lookup_tokens are a Vocab with torchtext's ordering and insert semantics.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -24,6 +24,7 @@ import * as torch from '../../src/index.js';
 import { nn, type Tensor } from '../../src/index.js';
 import { DataLoader } from '../../src/utils/data/index.js';
 import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
+import { buildVocabFromIterator, getTokenizer, type Vocab } from '../helpers/torchtext.js';
 
 const { Transformer } = nn;
 const { padSequence } = nn.utils.rnn;
@@ -54,61 +55,6 @@ const fx = loadFixture<Fixture>('porting_translation.json');
 function Multi30k(opts: { split: 'train' | 'valid'; languagePair: [string, string] }): Iterable<Pair> {
   assert.deepEqual(opts.languagePair, ['de', 'en']);
   return fx[opts.split][Symbol.iterator]();
-}
-
-/** Stands for spacy's tokenizers: words and punctuation marks. */
-function getTokenizer(name: 'spacy', _opts: { language: string }): (s: string) => string[] {
-  assert.equal(name, 'spacy');
-  return (s) => s.match(/[A-Za-z0-9]+|[^A-Za-z0-9\s]/g) ?? [];
-}
-
-class Vocab {
-  itos: string[];
-  defaultIndex: number | null = null;
-  constructor(itos: string[]) {
-    this.itos = [...itos];
-  }
-  get length(): number {
-    return this.itos.length;
-  }
-  has(token: string): boolean {
-    return this.itos.includes(token);
-  }
-  get(token: string): number {
-    const i = this.itos.indexOf(token);
-    if (i >= 0) return i;
-    if (this.defaultIndex === null) throw new Error(`Token ${token} not found and default index is not set`);
-    return this.defaultIndex;
-  }
-  /** vocab(tokens). */
-  call(tokens: string[]): number[] {
-    return tokens.map((t) => this.get(t));
-  }
-  insertToken(token: string, index: number): void {
-    assert.ok(!this.has(token));
-    this.itos.splice(index, 0, token);
-  }
-  reassignToken(token: string, index: number): void {
-    this.itos.splice(this.itos.indexOf(token), 1);
-    this.itos.splice(index, 0, token);
-  }
-  setDefaultIndex(index: number): void {
-    this.defaultIndex = index;
-  }
-  lookupTokens(indices: number[]): string[] {
-    return indices.map((i) => this.itos[i]);
-  }
-  getItos(): string[] {
-    return [...this.itos];
-  }
-}
-
-/** torchtext's order: by frequency, ties alphabetical (Python's str order: code points). */
-function buildVocabFromIterator(iterator: Iterable<string[]>): Vocab {
-  const counter = new Map<string, number>();
-  for (const tokens of iterator) for (const t of tokens) counter.set(t, (counter.get(t) ?? 0) + 1);
-  const sortedByFreq = [...counter].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return new Vocab(sortedByFreq.map(([t]) => t));
 }
 
 const SRC_LANGUAGE = 'de';

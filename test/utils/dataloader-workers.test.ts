@@ -15,7 +15,7 @@ import * as datasets from '../../src/vision/datasets/index.js';
 import * as T from '../../src/vision/transforms/index.js';
 import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
 import { RangeStream, SquaresDataset } from './worker-datasets.js';
-import { BrokenAt5, CropDataset, RandomDraws, Range, Scaled, Slow, Stream, ThreadSquares, WithClosure, seedWorker, sumCollate, tagWorker } from './worker-fixtures.js';
+import { BrokenAt5, CropDataset, OffsetThreads, RandomDraws, Range, Scaled, Slow, Stream, ThreadSquares, WithClosure, seedWorker, sumCollate, tagWorker } from './worker-fixtures.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const workerModule = new URL('./worker-datasets.ts', import.meta.url);
@@ -329,6 +329,25 @@ describe('DataLoader numWorkers > 0 with any dataset', () => {
     assert.throws(() => [...missing], /has no export 'nope'/);
     const wrongSize = new DataLoader(new SquaresDataset(4), { numWorkers: 1, workerDataset: { module: workerModule, exportName: 'makeSquares', args: [5] } });
     await assert.rejects(epochAsync(wrongSize), /has 5 items but the DataLoader's has 4/);
+  });
+
+  test("without persistentWorkers each epoch rebuilds the dataset from the loader's as it is then (PyTorch's fresh workers), on the last epoch's threads", async () => {
+    const ds = new OffsetThreads();
+    const loader = new DataLoader(ds, { batchSize: 3, numWorkers: 2 });
+    const run = () => [...loader].map((b) => (b as torch.Tensor[]).map(values));
+    const first = run();
+    assert.deepEqual(first.map(([x]) => x), [[0, 1, 2], [3, 4, 5]]);
+    ds.offset = 10;
+    const second = run();
+    assert.deepEqual(second.map(([x]) => x), [[10, 11, 12], [13, 14, 15]]);
+    assert.deepEqual(second.map(([, t]) => t), first.map(([, t]) => t), 'the same threads');
+    assert.ok(first.every(([, t]) => t.every((id) => id !== 0)), 'loaded off the main thread');
+    // two epochs at once: the second gets threads of its own, and both give every batch
+    const a = loader[Symbol.iterator]();
+    const b = loader[Symbol.iterator]();
+    assert.deepEqual([a.next().value, b.next().value].map((x) => values((x as torch.Tensor[])[0])), [[10, 11, 12], [10, 11, 12]]);
+    assert.deepEqual([[...{ [Symbol.iterator]: () => a }].length, [...{ [Symbol.iterator]: () => b }].length], [1, 1]);
+    await loader.shutdown();
   });
 
   test('breaking out of the loop ends the epoch; the next one starts afresh', async () => {

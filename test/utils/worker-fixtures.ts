@@ -18,6 +18,17 @@ export class ThreadSquares extends Dataset<[torch.Tensor, number, number]> {
   }
 }
 
+/** Item i: [i + offset, the id of the thread that loaded it]; the offset can change between epochs. */
+export class OffsetThreads extends Dataset<[number, number]> {
+  offset = 0;
+  getItem(i: number): [number, number] {
+    return [i + this.offset, threadId];
+  }
+  get length(): number {
+    return 6;
+  }
+}
+
 /** Item i is i (as PyTorch's fixture's Range). */
 export class Range extends Dataset<number> {
   constructor(readonly n: number) {

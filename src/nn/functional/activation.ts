@@ -54,8 +54,15 @@ export const silu = unaryInplace('silu', (t) => applyUnary('silu', t), undefined
 export const mish = unaryInplace('mish', mishOf, (t) => mishOf(t.clone()));
 export const hardsigmoid = unaryInplace('hardsigmoid', (t) => applyUnary('hardsigmoid', t), undefined, (t) => applyUnaryInplace('hardsigmoid', t));
 export const hardswish = unaryInplace('hardswish', (t) => applyUnary('hardswish', t), undefined, (t) => applyUnaryInplace('hardswish', t));
-export const sigmoid = unary('sigmoid', (t) => applyUnary('sigmoid', t));
-export const tanh = unary('tanh', (t) => applyUnary('tanh', t));
+/** F.sigmoid / F.tanh: deprecated aliases of torch.sigmoid / torch.tanh, with PyTorch's warning. */
+function deprecatedAlias<Args extends unknown[]>(name: string, fn: (...args: Args) => Tensor): (...args: Args) => Tensor {
+  return (...args: Args) => {
+    warnOnce(`nn.functional.${name} is deprecated. Use torch.${name} instead.`);
+    return fn(...args);
+  };
+}
+export const sigmoid = deprecatedAlias('sigmoid', unary('sigmoid', (t) => applyUnary('sigmoid', t)));
+export const tanh = deprecatedAlias('tanh', unary('tanh', (t) => applyUnary('tanh', t)));
 export const logsigmoid = unary('log_sigmoid', (t) => applyUnary('logSigmoid', t));
 export const softsign = unary('softsign', (t) => applyUnary('softsign', t));
 

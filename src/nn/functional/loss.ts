@@ -213,15 +213,14 @@ function crossEntropyLabelSmoothing(
  */
 export function klDiv(...args: ArgsOf<typeof klDivArgs>): Tensor {
   const a = klDivArgs.parse(args);
-  const { input, target, logTarget } = a;
   const reduction = reductionOf(a.sizeAverage, a.reduce, a.reduction);
   if (reduction !== 'batchmean') checkReduction(reduction);
-  if (isIntegralDtype(input.dtype, true) || isIntegralDtype(target.dtype, true)) {
-    throw new TypeError('kl_div: Integral inputs not supported.');
+  if (reduction === 'mean' && a.sizeAverage === null && a.reduce === null) {
+    warnOnce(
+      "reduction: 'mean' divides the total loss by both the batch size and the support size.'batchmean' divides only by the batch size, and aligns with the KL div math definition.'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+    );
   }
-  const pointwise = logTarget ? target.exp().mul(target.sub(input)) : xlogy(target, target).sub(target.mul(input));
-  const reduced = applyReduction(pointwise, reduction === 'batchmean' ? 'sum' : reduction);
-  return reduction === 'batchmean' && input.dim() !== 0 ? reduced.div(input.shape[0]) : reduced;
+  return ops.klDiv(a.input, a.target, reduction, a.logTarget);
 }
 
 /** Binary cross entropy of probabilities `input` (in [0, 1]) against `target` of the same shape. */

@@ -18,7 +18,10 @@ const reductionEnum = check<ReductionEnum>(
   "0, 1 or 2 (at::Reduction) or 'none', 'mean' or 'sum'",
   (v) => v === 0 || v === 1 || v === 2 || v === 'none' || v === 'mean' || v === 'sum',
 );
-const reduction = ['reduction', reductionEnum, 1] as const;
+// The schema says reduction=Mean, but PyTorch 1.13's Python binding reads that default as 0:
+// torch.kl_div(a, b) and the other torch.* losses here return the unreduced loss when
+// reduction is left out (F.* and nn.* default to 'mean').
+const reduction = ['reduction', reductionEnum, 0] as const;
 const toName = (r: ReductionEnum): Reduction => (typeof r === 'number' ? REDUCTIONS[r] : r);
 const lengths = check<Lengths>('Tensor or a list of ints', (v) => v instanceof TensorClass || intList.test(v));
 
@@ -39,19 +42,19 @@ const bceWithLogitsArgs = signature('binary_cross_entropy_with_logits', [
   ['input', tensor], ['target', tensor], ['weight', nullable(tensor), null], ['posWeight', nullable(tensor), null], reduction,
 ] as const);
 
-/** torch.cosine_embedding_loss(input1, input2, target, margin=0, reduction=1). */
+/** torch.cosine_embedding_loss(input1, input2, target, margin=0, reduction=0). */
 export function cosineEmbeddingLoss(...args: ArgsOf<typeof cosineEmbeddingLossArgs>): Tensor {
   const a = cosineEmbeddingLossArgs.parse(args);
   return F.cosineEmbeddingLoss(a.input1, a.input2, a.target, a.margin, { reduction: toName(a.reduction) });
 }
 
-/** torch.hinge_embedding_loss(input, target, margin=1, reduction=1). */
+/** torch.hinge_embedding_loss(input, target, margin=1, reduction=0). */
 export function hingeEmbeddingLoss(...args: ArgsOf<typeof hingeEmbeddingLossArgs>): Tensor {
   const a = hingeEmbeddingLossArgs.parse(args);
   return F.hingeEmbeddingLoss(a.input, a.target, a.margin, { reduction: toName(a.reduction) });
 }
 
-/** torch.margin_ranking_loss(input1, input2, target, margin=0, reduction=1). */
+/** torch.margin_ranking_loss(input1, input2, target, margin=0, reduction=0). */
 export function marginRankingLoss(...args: ArgsOf<typeof marginRankingLossArgs>): Tensor {
   const a = marginRankingLossArgs.parse(args);
   return F.marginRankingLoss(a.input1, a.input2, a.target, a.margin, { reduction: toName(a.reduction) });
@@ -63,25 +66,25 @@ export function poissonNllLoss(...args: ArgsOf<typeof poissonNllLossArgs>): Tens
   return F.poissonNllLoss(a.input, a.target, { logInput: a.logInput, full: a.full, eps: a.eps, reduction: toName(a.reduction) });
 }
 
-/** torch.triplet_margin_loss(anchor, positive, negative, margin=1, p=2, eps=1e-6, swap=False, reduction=1). */
+/** torch.triplet_margin_loss(anchor, positive, negative, margin=1, p=2, eps=1e-6, swap=False, reduction=0). */
 export function tripletMarginLoss(...args: ArgsOf<typeof tripletMarginLossArgs>): Tensor {
   const a = tripletMarginLossArgs.parse(args);
   return F.tripletMarginLoss(a.anchor, a.positive, a.negative, a.margin, a.p, a.eps, a.swap, { reduction: toName(a.reduction) });
 }
 
-/** torch.kl_div(input, target, reduction=1, *, log_target=False) (no 'batchmean' at this level, as in PyTorch). */
+/** torch.kl_div(input, target, reduction=0, *, log_target=False) (no 'batchmean' at this level, as in PyTorch). */
 export function klDiv(...args: ArgsOf<typeof klDivArgs>): Tensor {
   const a = klDivArgs.parse(args);
-  return F.klDiv(a.input, a.target, { reduction: toName(a.reduction), logTarget: a.logTarget });
+  return ops.klDiv(a.input, a.target, toName(a.reduction), a.logTarget);
 }
 
-/** torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=1, zero_infinity=False). */
+/** torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=0, zero_infinity=False). */
 export function ctcLoss(...args: ArgsOf<typeof ctcLossArgs>): Tensor {
   const a = ctcLossArgs.parse(args);
   return ctcLossImpl(a.logProbs, a.targets, a.inputLengths, a.targetLengths, a.blank, toName(a.reduction), a.zeroInfinity);
 }
 
-/** torch.binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1). */
+/** torch.binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=0). */
 export function binaryCrossEntropyWithLogits(...args: ArgsOf<typeof bceWithLogitsArgs>): Tensor {
   const a = bceWithLogitsArgs.parse(args);
   return ops.binaryCrossEntropyWithLogits(a.input, a.target, a.weight, a.posWeight, toName(a.reduction));

@@ -182,7 +182,7 @@ export class Sigmoid extends Module {
     sigmoidArgs.parse(args);
   }
   override forward(x: Tensor): Tensor {
-    return F.sigmoid(x);
+    return x.sigmoid();
   }
 }
 
@@ -192,7 +192,7 @@ export class Tanh extends Module {
     tanhArgs.parse(args);
   }
   override forward(x: Tensor): Tensor {
-    return F.tanh(x);
+    return x.tanh();
   }
 }
 

@@ -194,7 +194,11 @@ export class Sequential extends ModuleSequence {
     }
   }
 
-  override forward(input: Tensor): Tensor {
+  override forward(input: Tensor, ...extra: never[]): Tensor {
+    // One input, as PyTorch's: extra arguments (an LSTM's hidden state, say) are an error, not dropped.
+    if (arguments.length !== 1) {
+      throw new TypeError(arguments.length === 0 ? "Sequential.forward() missing 1 required positional argument: 'input'" : `Sequential.forward() takes 2 positional arguments but ${extra.length + 2} were given`);
+    }
     let x: unknown = input;
     for (const m of this) x = m.forward(x);
     return x as Tensor;

@@ -125,7 +125,7 @@ export abstract class LRScheduler {
       for (const group of optimizer.paramGroups) if (!('initialLr' in group)) group.initialLr = group.lr;
     } else {
       optimizer.paramGroups.forEach((group, i) => {
-        if (!('initialLr' in group)) throw new Error(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
+        if (!('initialLr' in group)) throw new Error(`param 'initialLr' (PyTorch's 'initial_lr') is not specified in paramGroups[${i}] when resuming an optimizer`);
       });
     }
     this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr as number);

@@ -88,6 +88,8 @@ function moduleUrl(module: string | URL): string {
 }
 
 const warned = new Set<string>();
+/** Terminates the threads a loader kept between epochs once the loader itself is gone. */
+const idleThreads = new FinalizationRegistry<WorkerPool>((pool) => void pool.terminate());
 /** console.warn, once per process per reason. */
 function warnOnce(message: string, reason = message): void {
   if (warned.has(reason)) return;
@@ -137,6 +139,12 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   private readonly workerSpec: WorkerDatasetSpec | null;
   /** Why this loader loads on the main thread (decided on its first epoch), or null. */
   private mainThreadReason: string | null = null;
+  /**
+   * Without persistentWorkers, the threads of the last epoch, their datasets dropped: the
+   * next epoch rebuilds the datasets on them (as PyTorch's fresh workers) instead of
+   * starting threads again.
+   */
+  private idlePool: WorkerPool | null = null;
   /** persistentWorkers: the workers (threads or simulated) and their epoch count. */
   private persistent: { pool: WorkerPool | null; simulated: SimulatedWorkers | null; collatedInWorkers: boolean; epoch: number } | null = null;
 
@@ -360,11 +368,20 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
     return epoch >= 0 && this.persistent !== null && this.persistent.epoch !== epoch;
   }
 
-  /** Shuts down persistent workers (idle ones never keep the process alive). */
+  /** Shuts down persistent workers and the threads kept between epochs (idle ones never keep the process alive). */
   async shutdown(): Promise<void> {
     const p = this.persistent;
     this.persistent = null;
     if (p?.pool) await p.pool.terminate();
+    await this.takeIdlePool()?.terminate();
+  }
+
+  /** The threads the last epoch left (see threadContext's `ended`), now this caller's. */
+  private takeIdlePool(): WorkerPool | null {
+    const pool = this.idlePool;
+    this.idlePool = null;
+    if (pool !== null) idleThreads.unregister(pool);
+    return pool;
   }
 
   // --- worker threads ---
@@ -414,6 +431,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
       autoCollation: this.autoCollation,
       batchSize: this.batchSize ?? 1,
       dropLast: this.dropLast,
+      epoch: 0, // the pool stamps a reinit with its own
     }));
     return { inits, modules: [...modules] };
   }
@@ -430,8 +448,16 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
       try {
         const plan = this.workerPlan(baseSeed);
         let pool: WorkerPool;
+        let epoch = 0;
+        const idle = this.takeIdlePool();
         try {
-          pool = new WorkerPool(plan.inits, plan.modules);
+          if (idle?.reusable) {
+            epoch = idle.reinit(plan.inits);
+            pool = idle;
+          } else {
+            void idle?.terminate();
+            pool = new WorkerPool(plan.inits, plan.modules);
+          }
         } catch (e) {
           // what the pickler let through but structured cloning refuses
           if ((e as Error).name === 'DataCloneError') throw new Unpicklable(`the dataset's state cannot be copied to a worker thread (${(e as Error).message})`);
@@ -439,7 +465,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
         }
         const collatedInWorkers = plan.inits[0].collate !== 'main';
         if (this.persistentWorkers) this.persistent = { pool, simulated: null, collatedInWorkers, epoch: 0 };
-        return new ThreadEpoch(this.threadContext(), pool, 0, collatedInWorkers, (reason, taken) => this.toMainThread(reason, baseSeed, taken));
+        return new ThreadEpoch(this.threadContext(), pool, epoch, collatedInWorkers, (reason, taken) => this.toMainThread(reason, baseSeed, taken));
       } catch (e) {
         if (!(e instanceof Unpicklable)) throw e;
         this.mainThreadReason = e.message;
@@ -551,6 +577,14 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
         return (deferred ? resolvePendingNumbers(value, this.numberDtypes) : value) as B;
       },
       keeps: (pool) => this.persistent?.pool === pool,
+      ended: (pool) => {
+        if (this.persistent?.pool === pool) return;
+        // Starting threads costs about as much as importing torchlette in each, every epoch: keep them for the next one.
+        if (this.idlePool !== null || !pool.reusable) return pool.terminate();
+        pool.release();
+        this.idlePool = pool;
+        idleThreads.register(this, pool, pool);
+      },
     };
   }
 }

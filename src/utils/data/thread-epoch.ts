@@ -48,6 +48,8 @@ export interface ThreadContext<B> {
   finish(value: unknown, collated: boolean, deferred: boolean): B;
   /** Whether the loader keeps this pool (persistent workers). */
   keeps(pool: WorkerPool): boolean;
+  /** The epoch on `pool` is over: the loader keeps its threads for the next epoch or terminates them. */
+  ended(pool: WorkerPool): void | Promise<void>;
 }
 
 /**
@@ -132,10 +134,13 @@ export class ThreadEpoch<B> implements Epoch<B> {
   /** Sorts the replies that arrived; throws a worker's startup or fatal error. */
   private drain(): string | null {
     for (const { worker, reply } of this.pool.poll()) {
+      // A reused pool may still deliver replies of an epoch given up before it ended: each carries its epoch.
+      if (reply.type === 'error' && reply.taskId === -2) throw this.fatal(reply, worker);
+      if (reply.epoch !== this.epoch) continue;
       if (reply.type === 'ready') this.ready[worker] = true;
       else if (reply.type === 'unavailable') return reply.reason;
       else if (reply.type === 'error' && reply.taskId < 0) throw this.fatal(reply, worker);
-      else if (reply.epoch === this.epoch) this.results.set(reply.taskId, { worker, reply });
+      else this.results.set(reply.taskId, { worker, reply });
     }
     return null;
   }
@@ -215,6 +220,6 @@ export class ThreadEpoch<B> implements Epoch<B> {
     if (this.closed) return;
     this.closed = true;
     finalizer.unregister(this);
-    if (!this.loader.keeps(this.pool)) return this.pool.terminate();
+    return this.loader.ended(this.pool);
   }
 }

@@ -1,7 +1,7 @@
-// The entry of a DataLoader worker thread: rebuilds its own copy of the dataset (from
-// the pickled copy, or from the module named in `workerDataset`), seeds its default
-// generator with baseSeed + id and runs workerInitFn (as PyTorch's _worker_loop), then
-// answers fetch requests in the order they come. Every reply is posted on the worker's
+// The entry of a DataLoader worker thread: for each init it rebuilds its own copy of the
+// dataset (from the pickled copy, or from the module named in `workerDataset`), seeds its
+// default generator with baseSeed + id and runs workerInitFn (as PyTorch's _worker_loop),
+// then answers fetch requests in the order they come. Every reply is posted on the worker's
 // port and then signalled through the shared counter, so that the loader can block on
 // it (Atomics.wait) when it is iterated synchronously.
 import { workerData, type MessagePort } from '#platform/threads';
@@ -11,10 +11,10 @@ import { Dataset, IterableDataset, type AnyDataset } from './dataset.js';
 import { RebuildError, importModules, unpickle, type Pickled } from './pickle.js';
 import { encode } from './transfer.js';
 import { setWorkerInfo } from './worker-info.js';
-import type { FetchRequest, WorkerInit, WorkerReply } from './worker-protocol.js';
+import type { FetchRequest, WorkerInit, WorkerMessage, WorkerReply } from './worker-protocol.js';
 import { random as pyRandom } from '../py-random.js';
 
-const { init, port, signal } = workerData as { init: WorkerInit; port: MessagePort; signal: SharedArrayBuffer };
+const { init: firstInit, port, signal } = workerData as { init: WorkerInit; port: MessagePort; signal: SharedArrayBuffer };
 const counter = new Int32Array(signal);
 
 function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
@@ -35,14 +35,14 @@ process.on('uncaughtException', (err) => {
   process.exit(1);
 });
 process.on('exit', (code) => {
-  if (code !== 0) reply(errorReply(-2, -1, new Error(`DataLoader worker ${init.workerId} exited unexpectedly (exit code ${code})`)));
+  if (code !== 0) reply(errorReply(-2, -1, new Error(`DataLoader worker ${firstInit.workerId} exited unexpectedly (exit code ${code})`)));
 });
 
 async function rebuild(p: Pickled): Promise<unknown> {
   return unpickle(p, await importModules(p.modules));
 }
 
-async function buildDataset(): Promise<AnyDataset<unknown>> {
+async function buildDataset(init: WorkerInit): Promise<AnyDataset<unknown>> {
   const src = init.source;
   if (src.kind === 'pickle') return (await rebuild(src.pickled)) as AnyDataset<unknown>;
   const mod = (await import(src.module)) as Record<string, unknown>;
@@ -61,7 +61,7 @@ async function buildDataset(): Promise<AnyDataset<unknown>> {
 
 type Collate = (batch: unknown[]) => unknown;
 
-async function loadCollate(): Promise<Collate | null> {
+async function loadCollate(init: WorkerInit): Promise<Collate | null> {
   const c = init.collate;
   if (c === 'main') return null;
   // the loader decides the dtype of collated numbers (collate.ts's NumberDtypeMemo)
@@ -73,7 +73,14 @@ async function loadCollate(): Promise<Collate | null> {
   return fn as Collate;
 }
 
-async function main(): Promise<void> {
+/** A worker's dataset and fetch state for one init (one epoch, or every epoch of persistent workers). */
+type Session = (req: FetchRequest) => void;
+
+/**
+ * Builds the dataset of `init` and returns the function that serves its fetch requests,
+ * or null when it could not be built (the reply says why).
+ */
+async function open(init: WorkerInit): Promise<Session | null> {
   const seed = BigInt(init.baseSeed) + BigInt(init.workerId);
   manualSeed(seed);
   pyRandom.seed(seed); // PyTorch's worker loop: random.seed(seed); torch.manual_seed(seed)
@@ -81,23 +88,23 @@ async function main(): Promise<void> {
   let collate: Collate | null;
   let initFn: ((workerId: number) => unknown) | null = null;
   try {
-    dataset = await buildDataset();
-    collate = await loadCollate();
+    dataset = await buildDataset(init);
+    collate = await loadCollate(init);
     if (init.initFn) initFn = (await rebuild(init.initFn)) as (workerId: number) => unknown;
     if (init.source.kind === 'export' && dataset instanceof Dataset && dataset.length !== init.datasetLength) {
       throw new Error(`workerDataset: the worker's dataset has ${dataset.length} items but the DataLoader's has ${init.datasetLength}; the module must build the same dataset`);
     }
   } catch (err) {
-    if (err instanceof RebuildError) reply({ type: 'unavailable', reason: err.message });
-    else reply(errorReply(-1, -1, err));
-    return;
+    if (err instanceof RebuildError) reply({ type: 'unavailable', reason: err.message, epoch: init.epoch });
+    else reply(errorReply(-1, init.epoch, err));
+    return null;
   }
   setWorkerInfo({ id: init.workerId, numWorkers: init.numWorkers, seed, dataset });
   try {
     initFn?.(init.workerId);
   } catch (err) {
-    reply(errorReply(-1, -1, err));
-    return;
+    reply(errorReply(-1, init.epoch, err));
+    return null;
   }
   // As PyTorch's _IterableDatasetFetcher, the stream starts right after workerInitFn, and again each epoch.
   let stream: Iterator<unknown> | null = null;
@@ -113,9 +120,9 @@ async function main(): Promise<void> {
     }
   };
   restart();
-  reply({ type: 'ready' });
+  reply({ type: 'ready', epoch: init.epoch });
 
-  port.on('message', (req: FetchRequest) => {
+  return (req: FetchRequest) => {
     if (epoch !== req.epoch) {
       if (epoch !== -1) restart();
       epoch = req.epoch;
@@ -159,7 +166,39 @@ async function main(): Promise<void> {
     } catch (err) {
       reply(errorReply(req.taskId, req.epoch, err, index));
     }
+  };
+}
+
+// The thread outlives an epoch: a loader without persistent workers sends a new init for
+// its next epoch (the dataset rebuilt from its state then, as PyTorch's fresh workers) and
+// a release when an epoch ends, instead of starting a thread again.
+let session: Session | null = null;
+/** Requests that came while the current init builds its dataset. */
+let waiting: FetchRequest[] = [];
+let generation = 0;
+/** Inits build one after another, so that one superseded mid-build cannot draw from the next one's seeded generator. */
+let building: Promise<void> = Promise.resolve();
+
+function start(init: WorkerInit): void {
+  const mine = ++generation;
+  session = null;
+  waiting = [];
+  building = building.then(async () => {
+    if (mine !== generation) return;
+    const s = await open(init);
+    if (mine !== generation || s === null) return;
+    session = s;
+    for (const req of waiting.splice(0)) s(req);
   });
 }
 
-void main();
+port.on('message', (m: WorkerMessage) => {
+  if ('init' in m) start(m.init);
+  else if ('release' in m) {
+    generation++;
+    session = null;
+    waiting = [];
+  } else if (session !== null) session(m);
+  else waiting.push(m);
+});
+start(firstInit);

@@ -9,7 +9,7 @@ import { createRequire } from '#platform/module';
 import { dirname, join } from '#platform/path';
 import { fileURLToPath, pathToFileURL } from '#platform/path';
 import { dataLoaderWorkerSource, MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '#platform/threads';
-import type { FetchRequest, WorkerInit, WorkerReply } from './worker-protocol.js';
+import type { FetchRequest, WorkerInit, WorkerMessage, WorkerReply } from './worker-protocol.js';
 import { cwd, execArgv } from '#platform/os';
 
 const runningFromSource = import.meta.url.endsWith('.ts');
@@ -118,6 +118,34 @@ export class WorkerPool {
     return this.slots.length;
   }
 
+  /** The epoch tag of the workers' current init: 0 for the threads' first, one more for each reinit. */
+  epoch = 0;
+
+  /**
+   * The next epoch of a loader without persistent workers on these threads: each rebuilds
+   * its dataset from `inits` (made from the loader's state now, as PyTorch's fresh worker
+   * processes would be), without starting a thread again. Returns the epoch's tag.
+   */
+  reinit(inits: WorkerInit[]): number {
+    this.epoch++;
+    this.slots.forEach((s, w) => this.post(w, { init: { ...inits[w], epoch: this.epoch } }));
+    return this.epoch;
+  }
+
+  /** The epoch ended: the workers drop their datasets and wait for a reinit. */
+  release(): void {
+    this.slots.forEach((_, w) => this.post(w, { release: true }));
+  }
+
+  /** Whether the threads can serve another epoch (none crashed, not terminated). */
+  get reusable(): boolean {
+    return !this.closed && this.slots.every((s) => s.dead === null);
+  }
+
+  private post(w: number, message: WorkerMessage): void {
+    this.slots[w].port.postMessage(message);
+  }
+
   /** The counter's value: read it before polling, then wait for it to change. */
   seen(): number {
     return Atomics.load(this.counter, 0);
@@ -143,7 +171,7 @@ export class WorkerPool {
   }
 
   send(w: number, request: FetchRequest): void {
-    this.slots[w].port.postMessage(request);
+    this.post(w, request);
   }
 
   /** Blocks this thread until a reply may have arrived or `ms` passed. */

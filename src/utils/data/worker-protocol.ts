@@ -24,6 +24,8 @@ export interface WorkerInit {
   autoCollation: boolean;
   batchSize: number;
   dropLast: boolean;
+  /** The epoch tag of this init's replies (its ready, unavailable and startup errors). */
+  epoch: number;
 }
 
 export interface FetchRequest {
@@ -35,10 +37,16 @@ export interface FetchRequest {
 }
 
 export type WorkerReply =
-  | { type: 'ready' }
+  | { type: 'ready'; epoch: number }
   /** The pickled dataset (or init function) could not be rebuilt: the loader loads on the main thread instead. */
-  | { type: 'unavailable'; reason: string }
+  | { type: 'unavailable'; reason: string; epoch: number }
   | { type: 'data'; taskId: number; epoch: number; payload: unknown; collated: boolean }
   | { type: 'exhausted'; taskId: number; epoch: number }
   /** taskId -1: building the dataset or running workerInitFn failed; -2: the worker is dying. */
   | { type: 'error'; taskId: number; epoch: number; message: string; stack: string; name: string; index: number | null };
+
+/**
+ * What the loader posts to a worker: fetch requests; a new init (the next epoch of a loader
+ * that keeps its threads between epochs); a release (the epoch ended: drop the dataset).
+ */
+export type WorkerMessage = FetchRequest | { init: WorkerInit } | { release: true };
