@@ -43,6 +43,7 @@ export const getDeviceName = notCompiled('getDeviceName');
 export const getDeviceProperties = notCompiled('getDeviceProperties');
 export const getDeviceCapability = notCompiled('getDeviceCapability');
 export const resetPeakMemoryStats = notCompiled('resetPeakMemoryStats');
+export const isBf16Supported = notCompiled('isBf16Supported');
 
 /** torch.cuda.memory_allocated() and friends: 0 bytes without CUDA, as PyTorch's (their stats are empty). */
 export const memoryAllocated = (_device?: unknown): number => 0;
@@ -59,10 +60,20 @@ export const mps = {
   isBuilt: (): boolean => false,
 };
 
-/** torch.backends.cudnn: not available; `benchmark` and `deterministic` may be set, as scripts do, and change nothing. */
+/**
+ * torch.backends.cudnn: not available; `benchmark`, `deterministic` and `allowTf32` may be
+ * set, as scripts do, and change nothing (as in PyTorch on the CPU).
+ */
 export const cudnn = {
   isAvailable: (): boolean => false,
   enabled: true,
   benchmark: false,
   deterministic: false,
+  allowTf32: true,
+};
+
+/** torch.backends.cuda: not built; its matmul flags may be set (`allowTf32 = true`, as nanoGPT does) and change nothing on the CPU, as in PyTorch. */
+export const backendsCuda = {
+  isBuilt: (): boolean => false,
+  matmul: { allowTf32: false, allowFp16ReducedPrecisionReduction: true },
 };

@@ -9,6 +9,9 @@ import type { Device } from './tensor/device.js';
 export type device = Device;
 export * as cuda from './cuda.js';
 export { autocast, cpu } from './amp.js';
+import { autocast as ampAutocast } from './amp.js';
+/** torch.amp: autocast (PyTorch 1.13's torch.amp.autocast; GradScaler is torch.cuda.amp's). */
+export const amp = { autocast: ampAutocast };
 export * as distributed from './distributed/index.js';
 export { deepcopy } from './nn/copy.js';
 export * from './flags.js';
@@ -60,13 +63,14 @@ export * as distributions from './distributions/index.js';
 export { getNumThreads, setNumThreads, type BackendInfo } from './backend/index.js';
 
 import { backendInfo, loadWasm } from './backend/index.js';
-import { cudnn, mps } from './cuda.js';
+import { backendsCuda, cudnn, mps } from './cuda.js';
 /**
  * torch.backends: `torch.backends.info()` says which backend runs the ops (native or js) and
  * why; `await torch.backends.loadWasm(source?)` loads the WebAssembly backend (how a web page
- * gets it; see backend/index.ts); `mps.isAvailable()` and `cudnn.isAvailable()` are false (torchlette runs on the CPU).
+ * gets it; see backend/index.ts); `mps.isAvailable()` and `cudnn.isAvailable()` are false (torchlette runs on the CPU);
+ * the cuda and cudnn flags scripts set (`cuda.matmul.allowTf32`, `cudnn.benchmark`) change nothing, as on PyTorch's CPU.
  */
-export const backends = { info: backendInfo, loadWasm, mps, cudnn };
+export const backends = { info: backendInfo, loadWasm, mps, cudnn, cuda: backendsCuda };
 
 import type { DType } from './tensor/dtype.js';
 import { getDefaultGenerator } from './tensor/random.js';
@@ -81,6 +85,14 @@ export const int32: DType = 'int32';
 export const int: DType = 'int32';
 export const uint8: DType = 'uint8';
 export const bool: DType = 'bool';
+/**
+ * The half types name what autocast computes in and fill scripts' dtype tables
+ * (`{ float16: torch.float16, bfloat16: torch.bfloat16 }[dtype]`); no torchlette tensor has
+ * them, and creating one says so.
+ */
+export const float16 = 'float16' as const;
+export const half = 'float16' as const;
+export const bfloat16 = 'bfloat16' as const;
 export { finfo, iinfo } from './tensor/type-info.js';
 
 /** torch.seed(): re-seeds the default generator non-deterministically and returns the seed. */

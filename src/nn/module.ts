@@ -221,7 +221,7 @@ export class Module {
 
   /** What `name` is registered as here, or null. Containers add their items. */
   protected registeredAs(name: string): Registered | null {
-    if (this._bufferNames.has(name)) return 'buffer';
+    if (this._bufferNames.has(name)) return this.ownValue(name) instanceof Parameter ? 'parameter' : 'buffer';
     if (this._noneModules.has(name)) return 'module';
     if (!Object.prototype.hasOwnProperty.call(this, name)) return null;
     const v = (this as unknown as Record<string, unknown>)[name];
@@ -283,10 +283,15 @@ export class Module {
     for (const [, child] of this.entries()) if (child instanceof Module) child.moduleList(memo, out);
   }
 
+  /** A Parameter assigned over a buffer makes the name a parameter, as PyTorch's __setattr__. */
   private ownBuffers(): [string, Tensor][] {
     return [...this._bufferNames]
-      .map((n) => [n, (this as unknown as Record<string, unknown>)[n]] as [string, unknown])
-      .filter((e): e is [string, Tensor] => e[1] instanceof Tensor);
+      .map((n) => [n, this.ownValue(n)] as [string, unknown])
+      .filter((e): e is [string, Tensor] => e[1] instanceof Tensor && !(e[1] instanceof Parameter));
+  }
+
+  private ownValue(name: string): unknown {
+    return (this as unknown as Record<string, unknown>)[name];
   }
 
   // --- traversal ---
@@ -383,7 +388,7 @@ export class Module {
   /** get_buffer('bn.running_mean'): the buffer at a dotted path, with PyTorch's errors. */
   getBuffer(target: string): Tensor {
     const [mod, name, v] = this.attributeAt(target);
-    if (!mod._bufferNames.has(name) || !(v instanceof Tensor)) throw new Error(`\`${name}\` is not a buffer`);
+    if (!mod._bufferNames.has(name) || !(v instanceof Tensor) || v instanceof Parameter) throw new Error(`\`${name}\` is not a buffer`);
     return v;
   }
 

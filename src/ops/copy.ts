@@ -54,11 +54,33 @@ function copyInto(self: Tensor, src: Tensor): Tensor {
   return inplace(self, [src], (s) => copiedValue(src, s.shape, s.dtype), direct);
 }
 
+/**
+ * fill_ / zero_'s node (PyTorch's FillBackward2, FillBackward3, ZeroBackward0): self's old
+ * value gets a zero gradient (so its history still receives one, as in PyTorch) and a
+ * tensor value the sum of the gradient.
+ */
+class FillBackward extends Node {
+  constructor(readonly name: string) {
+    super();
+  }
+  backward([g]: (Tensor | null)[]): (Tensor | null)[] {
+    const grad = g as Tensor;
+    const zero = Tensor.empty(grad.shape.slice(), grad.dtype);
+    backend().fill(zero, 0);
+    return this.next.length === 2 ? [zero, grad.sum()] : [zero];
+  }
+}
+
 /** Writes `value` everywhere; with no graph to record this is a plain fill of self's memory. */
-function fillWith(self: Tensor, value: number | boolean | bigint | Tensor): Tensor {
+function fillWith(self: Tensor, value: number | boolean | bigint | Tensor, name = 'FillBackward2'): Tensor {
   if (value instanceof Tensor) {
     if (value.dim() !== 0) throw new RangeError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
-    return inplace(self, [value], (s) => copiedValue(value, s.shape, s.dtype));
+    return inplace(self, [value], (s) => {
+      const out = Tensor.empty(s.shape.slice(), s.dtype);
+      backend().copy(broadcastTo(value, s.shape), out);
+      if (needsGrad(s, value)) record(new FillBackward('FillBackward3'), [s, value], [out]);
+      return out;
+    });
   }
   // A bigint fills an int64 tensor exactly (checked against its range, as a Python int).
   const v = typeof value === 'bigint' ? checkedElement(value, self.dtype, overflowTypeName(self.dtype), true) : checkedScalar(Number(value), self.dtype, overflowTypeName(self.dtype), true);
@@ -66,6 +88,7 @@ function fillWith(self: Tensor, value: number | boolean | bigint | Tensor): Tens
     return inplace(self, [], (s) => {
       const out = Tensor.empty(s.shape.slice(), s.dtype);
       backend().fill(out, v);
+      record(new FillBackward(name), [s], [out]);
       return out;
     });
   }
@@ -245,7 +268,7 @@ P.fill_ = function (this: Tensor, ...args: unknown[]) {
   return fillWith(this, fillArgs.parse(args).value);
 } as Tensor['fill_'];
 P.zero_ = function (this: Tensor) {
-  return fillWith(this, 0);
+  return fillWith(this, 0, 'ZeroBackward0');
 };
 
 /** torch.fill_(input, value). */

@@ -8,7 +8,7 @@ import { Node } from '../tensor/graph.js';
 import { broadcastShapes, formatShape, normalizeDim } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
-import { badOperand, broadcastTo, castRaw, type TensorLike } from './kernels.js';
+import { badOperand, boolMask, broadcastTo, castRaw, type TensorLike } from './kernels.js';
 import { needsGrad, record } from './record.js';
 import { pairOp, tensorOp } from './op-args.js';
 import { select, slice, unsqueeze } from './view.js';
@@ -85,7 +85,13 @@ function basicIndex(x: Tensor, given: readonly IndexItem[]): { view: Tensor; adv
   }, 0);
   const ellipses = items.filter((it) => it === '...').length;
   if (ellipses > 1) throw new SyntaxError('an index can only have a single ellipsis (...)');
-  if (consumed > x.dim()) throw new RangeError(`too many indices for tensor of dimension ${x.dim()}`);
+  if (consumed > x.dim()) {
+    if (x.dim() === 0 && typeof items[0] === 'number') {
+      throw new RangeError('invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number');
+    }
+    if (x.dim() === 0 && (typeof items[0] === 'string' || items[0] instanceof Slice)) throw new RangeError('slice() cannot be applied to a 0-dim tensor.');
+    throw new RangeError(`too many indices for tensor of dimension ${x.dim()}`);
+  }
   let view = x;
   let dim = 0;
   const advanced: Advanced[] = [];
@@ -474,10 +480,10 @@ function maskedFillImpl(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   checkTensor('maskedFill', 'input', 1, x);
   checkTensor('maskedFill', 'mask', 2, mask);
   if (typeof value !== 'number' && !(value instanceof Tensor) && typeof value !== 'boolean' && typeof value !== 'bigint') badOperand('maskedFill', 'value', 3, value);
-  if (mask.dtype !== 'bool') throw new TypeError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   if (value instanceof Tensor && value.dim() !== 0) {
     throw new RangeError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
   }
+  mask = boolMask('masked_fill_', mask, `masked_fill_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   const shape = broadcastShapes(x.shape, mask.shape);
   const v = value instanceof Tensor ? castIfNeeded(value, x.dtype) : Tensor.scalar(typeof value === 'bigint' ? value : Number(value), x.dtype);
   const out = Tensor.empty(shape, x.dtype);
@@ -505,7 +511,7 @@ function maskAdvanced(mask: Tensor): Advanced[] {
 
 /** The elements of x where mask (broadcast together) is true, as a 1-D tensor. */
 function maskedSelectOf(x: Tensor, mask: Tensor): Tensor {
-  if (mask.dtype !== 'bool') throw new TypeError(`masked_select: expected BoolTensor for mask`);
+  mask = boolMask('masked_select', mask, 'masked_select: expected BoolTensor for mask');
   const shape = broadcastShapes(x.shape, mask.shape);
   if (shape.length === 0) return maskedSelectOf(x.reshape(1), mask.reshape(1));
   const xb = new Tensor(x._storage, x.dtype, shape, broadcastTo(x, shape).strides.slice(), x.offset);

@@ -97,9 +97,16 @@ export function inplace(
   compute: (self: Tensor) => Tensor,
   direct?: DirectWrite,
 ): Tensor {
+  const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o?.requiresGrad));
+  const noGradBase = self._noGradViewOf;
+  if (noGradBase !== null && isGradEnabled() && (recording || noGradBase.requiresGrad)) {
+    // The write would reach the base's values but not its history: gradients through the base would be wrong.
+    throw new Error(
+      "A view was created in no_grad mode and is being modified inplace with grad mode enabled. Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked).",
+    );
+  }
   checkInplaceAllowed(self);
   checkNoInternalOverlap(self);
-  const recording = isGradEnabled() && (self.requiresGrad || others.some((o) => o?.requiresGrad));
   if (!recording && direct && canWriteDirectly(self, others, direct.dtype)) {
     const n = self.numel();
     const buf = self.buffer;

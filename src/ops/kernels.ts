@@ -4,6 +4,7 @@ import { pyTypeName } from '../tensor/args.js';
 import { allocate, castScalar, int64Of, type DType } from '../tensor/dtype.js';
 import { broadcastShapes, broadcastStrides, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { warnOnce } from '../tensor/warnings.js';
 
 /** A tensor operand or a JS scalar. */
 export type TensorLike = Tensor | number | boolean | bigint;
@@ -94,4 +95,17 @@ export function binaryKernel(
 /** `t` without view tracking: same memory, no base (for results built from temporaries). */
 export function unviewed(t: Tensor): Tensor {
   return t._base === null ? t : new Tensor(t._storage, t.dtype, t.shape.slice(), t.strides.slice(), t.offset);
+}
+
+/**
+ * The mask of masked_fill / masked_select / masked_scatter as a bool tensor. A uint8 mask
+ * still works as in PyTorch 1.13, with its deprecation warning and its check that the
+ * values are 0 or 1; other dtypes throw `refusal`.
+ */
+export function boolMask(op: string, mask: Tensor, refusal: string): Tensor {
+  if (mask.dtype === 'bool') return mask;
+  if (mask.dtype !== 'uint8') throw new TypeError(refusal);
+  warnOnce(`${op} received a mask with dtype torch.uint8, this behavior is now deprecated,please use a mask with dtype torch.bool instead.`);
+  for (const v of castRaw(mask, 'uint8').buffer) if (v > 1) throw new RangeError('Mask tensor can take 0 and 1 values only');
+  return castRaw(mask, 'bool');
 }

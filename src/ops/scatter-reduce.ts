@@ -11,7 +11,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
 import { tensorOp } from './op-args.js';
 import { cat } from './join.js';
-import { broadcastTo, castRaw } from './kernels.js';
+import { boolMask, broadcastTo, castRaw } from './kernels.js';
 import type { IndexItem } from './indexing.js';
 import { needsGrad, record } from './record.js';
 
@@ -371,7 +371,7 @@ export function maskedScatter(input: Tensor, mask: Tensor, source: Tensor): Tens
   checkTensor('masked_scatter', 'input', 1, input);
   checkTensor('masked_scatter', 'mask', 2, mask);
   checkTensor('masked_scatter', 'source', 3, source);
-  if (mask.dtype !== 'bool') throw new TypeError(`masked_scatter_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
+  mask = boolMask('masked_scatter_', mask, `masked_scatter_ only supports boolean masks, but got mask with dtype ${mask.dtype}`);
   if (source.dtype !== input.dtype) throw new TypeError(`masked_scatter: expected self and source to have same dtypes but got ${input.dtype} and ${source.dtype}`);
   const shape = broadcastShapes(input.shape, mask.shape);
   const m = asNumbers(mask.expand(shape).toTypedArray());

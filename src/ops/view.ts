@@ -41,13 +41,15 @@ export function zerosLaidOut(layout: Layout): Tensor {
   return new Tensor(new Storage(allocate(layout.dtype, layout.storageSize)), layout.dtype, layout.shape.slice(), layout.strides.slice(), layout.offset);
 }
 
-/** A tensor sharing src's memory and version counter; in grad mode it remembers its base. */
+/** A tensor sharing src's memory and version counter; it remembers its base (in grad mode as a differentiable view). */
 export function makeView(src: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   const v = new Tensor(src._storage, src._dtype, shape, strides, offset, src._versionCounter);
   if (isGradEnabled()) {
     const base = src._base ?? src;
     v._base = base;
     v._viewEpoch = base._historyEpoch;
+  } else {
+    v._noGradViewOf = src._base ?? src._noGradViewOf ?? src;
   }
   return v;
 }

@@ -45,6 +45,8 @@ export class Tensor implements View {
   _versionCounter: VersionCounter;
   /** The tensor this one is a differentiable view of (always a non-view), or null. */
   _base: Tensor | null = null;
+  /** For views made with grad mode off: what they view (PyTorch's CreationMeta::NO_GRAD_MODE); in-place writes through them with grad on throw. */
+  _noGradViewOf: Tensor | null = null;
   /** Bumped whenever an in-place op rewrites this tensor's autograd history. */
   _historyEpoch = 0;
   /** For views: the base's _historyEpoch that _gradFn was derived from. */
@@ -381,6 +383,19 @@ export class Tensor implements View {
 
   toString(): string {
     return formatTensor(this);
+  }
+
+  /**
+   * Where JavaScript wants a number (`Number(t)`, `+t`, `i + 4`, `data.subarray(i, i + 4)`), a
+   * one-element tensor gives its value, as Python's int(t) / float(t) / operator.index(t);
+   * a larger one throws PyTorch's error instead of becoming NaN. Text (`${t}`, String(t))
+   * is the repr, and so is `'...' + t` for a larger tensor.
+   */
+  [Symbol.toPrimitive](hint: 'number' | 'string' | 'default'): number | string {
+    if (hint === 'string') return this.toString();
+    if (this.numel() === 1) return Number(this.item());
+    if (hint === 'default') return this.toString();
+    throw new TypeError('only one element tensors can be converted to Python scalars');
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {
