@@ -6,7 +6,8 @@ import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { int, intList, signature, type ArgsOf } from '../tensor/args.js';
 import { isDependent, type Constraint } from './constraints.js';
-import { paramRepr, sizeRepr, snakeName, tupleRepr } from './utils.js';
+import { paramRepr, snakeName } from './utils.js';
+import { sizeRepr, tupleRepr } from '../tensor/shape.js';
 
 /** Python's NotImplementedError (a method a distribution does not define). */
 export class NotImplementedError extends Error {

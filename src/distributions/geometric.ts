@@ -8,7 +8,8 @@ import { binaryCrossEntropyWithLogits } from '../nn/functional/torch-losses.js';
 import * as constraints from './constraints.js';
 import { batchShapeOf, checkExpand, Distribution } from './distribution.js';
 import { givenOf, ProbsLogits } from './probs-logits.js';
-import { broadcastAll, numberOrTensor, tupleRepr } from './utils.js';
+import { broadcastAll, numberOrTensor } from './utils.js';
+import { tupleRepr } from '../tensor/shape.js';
 import { finfo } from '../tensor/type-info.js';
 
 const geometricArgs = signature('Geometric', [['probs', nullable(numberOrTensor), null], ['logits', nullable(numberOrTensor), null], ['validateArgs', nullable(bool), null]] as const);

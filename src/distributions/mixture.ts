@@ -9,7 +9,8 @@ import * as constraints from './constraints.js';
 import { Categorical } from './categorical.js';
 import { checkExpand, Distribution } from './distribution.js';
 import { Binomial } from './poisson.js';
-import { broadcastAll, sizeRepr } from './utils.js';
+import { broadcastAll } from './utils.js';
+import { sizeRepr } from '../tensor/shape.js';
 
 const shapeArgs = signature('sample', [['sampleShape', intList, []]] as const);
 const mixtureArgs = signature('MixtureSameFamily', [['mixtureDistribution', instance(Distribution, 'Distribution')], ['componentDistribution', instance(Distribution, 'Distribution')], ['validateArgs', nullable(bool), null]] as const);

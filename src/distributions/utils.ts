@@ -40,12 +40,6 @@ export function probsToLogits(probs: Tensor, isBinary = false): Tensor {
 }
 
 
-export { sizeRepr };
-
-/** Python's tuple repr: (2,), (2, 3), (). */
-export function tupleRepr(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
 
 /** Python's repr of a float: shortest round-trip digits, "2.0" for integers, "1e-05" exponents. */
 export function pyFloatRepr(x: number): string {

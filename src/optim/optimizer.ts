@@ -139,7 +139,7 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
     const spec = (this.constructor as typeof Optimizer).args?.spec ?? [];
     for (const [key, value] of Object.entries(paramGroup)) {
       if (key === 'params' || value === undefined) continue;
-      this.checkGroupKey(key, 'in a parameter group');
+      this.checkGroupKey(key, () => 'in a parameter group');
       const c = spec.find((e) => e !== '*' && e[0] === key)?.[1] as Check<unknown> | undefined;
       if (c !== undefined && !c.test(value)) throw new TypeError(`${where}(): parameter group option '${key}' must be ${c.expected}, not ${pyTypeName(value)}`);
       group[key] = value;
@@ -188,7 +188,9 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
     let loss: T | undefined;
     if (closure !== undefined) loss = enableGrad(closure);
     // A key set on a group since (g['weight_decay'] = 0, transcribed from Python) would be ignored: it throws.
-    for (const group of this.paramGroups) for (const key in group) this.checkGroupKey(key, `set on paramGroups[${this.paramGroups.indexOf(group)}]`);
+    this.paramGroups.forEach((group, i) => {
+      for (const key in group) this.checkGroupKey(key, () => `set on paramGroups[${i}]`);
+    });
     noGrad(() => {
       for (const group of this.paramGroups) this.stepGroup(group);
     });
@@ -199,11 +201,11 @@ export abstract class Optimizer<G extends ParamGroup = ParamGroup, S extends obj
    * PyTorch keeps any key in a group; one that only spells a hyperparameter differently
    * (snake_case, other casing) would be ignored by the step, so it throws.
    */
-  private checkGroupKey(key: string, where: string): void {
+  private checkGroupKey(key: string, where: () => string): void {
     if (key in this.defaults || key === 'params') return;
     const loose = looseName(key);
     const meant = Object.keys(this.defaults).find((name) => looseName(name) === loose) ?? (key.includes('_') ? toCamelCase(key) : undefined);
-    if (meant !== undefined && meant !== key) throw new TypeError(`${this.constructor.name}(): unexpected option '${key}' ${where} — did you mean '${meant}'?`);
+    if (meant !== undefined && meant !== key) throw new TypeError(`${this.constructor.name}(): unexpected option '${key}' ${where()} — did you mean '${meant}'?`);
   }
 
   /** Updates the parameters of one group that have a gradient. */

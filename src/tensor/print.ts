@@ -1,6 +1,7 @@
 // PyTorch's tensor repr (torch/_tensor_str.py): the same formatter choice (integer,
 // fixed or scientific), widths, line wrapping, summarisation and suffixes.
 import { getDefaultDtype, isFloatingDtype, type DType } from './dtype.js';
+import { tupleRepr } from './shape.js';
 import type { Tensor } from './tensor.js';
 
 export interface PrintOptions {
@@ -264,9 +265,6 @@ export function formatValues(t: Tensor, indent: number): string {
   return tensorStr(walk, t.offset, 0, indent, summarize, new Formatter(t.dtype, values));
 }
 
-function pythonTuple(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
 
 /** repr(tensor) exactly as PyTorch prints it. */
 export function formatTensor(t: Tensor): string {
@@ -275,7 +273,7 @@ export function formatTensor(t: Tensor): string {
   const suffixes: string[] = [];
   let body: string;
   if (t.numel() === 0) {
-    if (t.dim() !== 1) suffixes.push(`size=${pythonTuple(t.shape)}`);
+    if (t.dim() !== 1) suffixes.push(`size=${tupleRepr(t.shape)}`);
     if (t.dtype !== getDefaultDtype()) suffixes.push(`dtype=torch.${t.dtype}`);
     body = '[]';
   } else {

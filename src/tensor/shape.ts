@@ -139,6 +139,11 @@ export function sizeRepr(shape: readonly number[]): string {
   return `torch.Size([${shape.join(', ')}])`;
 }
 
+/** Python's tuple repr of a shape: (2,), (2, 3), (). */
+export function tupleRepr(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
+
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }

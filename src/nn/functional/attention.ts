@@ -10,15 +10,13 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { softmax } from './activation.js';
 import { dropout } from './dropout.js';
 import { linear } from './linear.js';
-import { sizeRepr } from '../../tensor/shape.js';
+import { sameShape, sizeRepr, tupleRepr } from '../../tensor/shape.js';
 
 /** PyTorch's `assert cond, message` (AssertionError there). */
 function check(cond: boolean, message: () => string): asserts cond {
   if (!cond) throw new Error(message());
 }
 
-const tupleStr = (s: readonly number[]): string => (s.length === 1 ? `(${s[0]},)` : `(${s.join(', ')})`);
-const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** A bool mask (true: masked out) as an additive float mask: 0 where kept, -inf where masked. */
 function boolToAdditive(mask: Tensor, dtype: Tensor['dtype']): Tensor {
@@ -89,7 +87,7 @@ function mhaShapeCheck(query: Tensor, key: Tensor, value: Tensor, keyPaddingMask
       check(attnMask.dim() === 2 || attnMask.dim() === 3, () => `For unbatched (2-D) \`query\`, expected \`attn_mask\` to be \`None\`, 2-D or 3-D but found ${attnMask.dim()}-D tensor instead`);
       if (attnMask.dim() === 3) {
         const expected = [numHeads, query.shape[0], key.shape[0]];
-        check(sameShape(attnMask.shape, expected), () => `Expected \`attn_mask\` shape to be ${tupleStr(expected)} but got ${sizeRepr(attnMask.shape)}`);
+        check(sameShape(attnMask.shape, expected), () => `Expected \`attn_mask\` shape to be ${tupleRepr(expected)} but got ${sizeRepr(attnMask.shape)}`);
       }
     }
     return false;
@@ -114,12 +112,12 @@ function inProjectionPacked(q: Tensor, k: Tensor, v: Tensor, w: Tensor, b: Tenso
 /** _in_projection: separate q, k, v weights (kdim / vdim differ from embed_dim). */
 function inProjection(q: Tensor, k: Tensor, v: Tensor, wQ: Tensor, wK: Tensor, wV: Tensor, bQ: Tensor | null, bK: Tensor | null, bV: Tensor | null): Tensor[] {
   const [Eq, Ek, Ev] = [q.shape[q.dim() - 1], k.shape[k.dim() - 1], v.shape[v.dim() - 1]];
-  check(sameShape(wQ.shape, [Eq, Eq]), () => `expecting query weights shape of ${tupleStr([Eq, Eq])}, but got ${sizeRepr(wQ.shape)}`);
-  check(sameShape(wK.shape, [Eq, Ek]), () => `expecting key weights shape of ${tupleStr([Eq, Ek])}, but got ${sizeRepr(wK.shape)}`);
-  check(sameShape(wV.shape, [Eq, Ev]), () => `expecting value weights shape of ${tupleStr([Eq, Ev])}, but got ${sizeRepr(wV.shape)}`);
-  check(bQ === null || sameShape(bQ.shape, [Eq]), () => `expecting query bias shape of ${tupleStr([Eq])}, but got ${sizeRepr((bQ as Tensor).shape)}`);
-  check(bK === null || sameShape(bK.shape, [Eq]), () => `expecting key bias shape of ${tupleStr([Eq])}, but got ${sizeRepr((bK as Tensor).shape)}`);
-  check(bV === null || sameShape(bV.shape, [Eq]), () => `expecting value bias shape of ${tupleStr([Eq])}, but got ${sizeRepr((bV as Tensor).shape)}`);
+  check(sameShape(wQ.shape, [Eq, Eq]), () => `expecting query weights shape of ${tupleRepr([Eq, Eq])}, but got ${sizeRepr(wQ.shape)}`);
+  check(sameShape(wK.shape, [Eq, Ek]), () => `expecting key weights shape of ${tupleRepr([Eq, Ek])}, but got ${sizeRepr(wK.shape)}`);
+  check(sameShape(wV.shape, [Eq, Ev]), () => `expecting value weights shape of ${tupleRepr([Eq, Ev])}, but got ${sizeRepr(wV.shape)}`);
+  check(bQ === null || sameShape(bQ.shape, [Eq]), () => `expecting query bias shape of ${tupleRepr([Eq])}, but got ${sizeRepr((bQ as Tensor).shape)}`);
+  check(bK === null || sameShape(bK.shape, [Eq]), () => `expecting key bias shape of ${tupleRepr([Eq])}, but got ${sizeRepr((bK as Tensor).shape)}`);
+  check(bV === null || sameShape(bV.shape, [Eq]), () => `expecting value bias shape of ${tupleRepr([Eq])}, but got ${sizeRepr((bV as Tensor).shape)}`);
   return [linear(q, wQ, bQ), linear(k, wK, bK), linear(v, wV, bV)];
 }
 
@@ -205,12 +203,12 @@ export function multiHeadAttentionForward(...args: ArgsOf<typeof mhaArgs>): [Ten
     }
     if (attnMask.dim() === 2) {
       if (!sameShape(attnMask.shape, [tgtLen, srcLen])) {
-        throw new Error(`The shape of the 2D attn_mask is ${sizeRepr(attnMask.shape)}, but should be ${tupleStr([tgtLen, srcLen])}.`);
+        throw new Error(`The shape of the 2D attn_mask is ${sizeRepr(attnMask.shape)}, but should be ${tupleRepr([tgtLen, srcLen])}.`);
       }
       attnMask = attnMask.unsqueeze(0);
     } else if (attnMask.dim() === 3) {
       if (!sameShape(attnMask.shape, [bsz * numHeads, tgtLen, srcLen])) {
-        throw new Error(`The shape of the 3D attn_mask is ${sizeRepr(attnMask.shape)}, but should be ${tupleStr([bsz * numHeads, tgtLen, srcLen])}.`);
+        throw new Error(`The shape of the 3D attn_mask is ${sizeRepr(attnMask.shape)}, but should be ${tupleRepr([bsz * numHeads, tgtLen, srcLen])}.`);
       }
     } else {
       throw new Error(`attn_mask's dimension ${attnMask.dim()} is not supported`);
@@ -259,7 +257,7 @@ export function multiHeadAttentionForward(...args: ArgsOf<typeof mhaArgs>): [Ten
   // merge key padding and attention masks
   if (keyPaddingMask !== null) {
     const kpm = keyPaddingMask;
-    check(sameShape(kpm.shape, [bsz, srcLen]), () => `expecting key_padding_mask shape of ${tupleStr([bsz, srcLen])}, but got ${sizeRepr(kpm.shape)}`);
+    check(sameShape(kpm.shape, [bsz, srcLen]), () => `expecting key_padding_mask shape of ${tupleRepr([bsz, srcLen])}, but got ${sizeRepr(kpm.shape)}`);
     keyPaddingMask = kpm.view(bsz, 1, 1, srcLen).expand(-1, numHeads, -1, -1).reshape(bsz * numHeads, 1, srcLen);
     if (attnMask === null) attnMask = keyPaddingMask;
     else if (attnMask.dtype === 'bool') attnMask = attnMask.logicalOr(keyPaddingMask);

@@ -122,17 +122,16 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
   constructor(...args: Args<ReturnType<typeof concatSpec<T>>>) {
     super();
     const a = concatArgs.parse(args);
-    const datasets = [...a.datasets] as DatasetLike<T>[];
-    if (datasets.length === 0) throw new RangeError('datasets should not be an empty iterable');
-    let total = 0;
+    const given = [...a.datasets] as DatasetLike<T>[];
+    if (given.length === 0) throw new RangeError('datasets should not be an empty iterable');
     const isDataset = datasetArg<T>();
-    this.cumulativeSizes = datasets.map((d, k) => {
+    this.datasets = given.map((d, k) => {
       if (d instanceof IterableDataset) throw new TypeError('ConcatDataset does not support IterableDataset');
       if (!isDataset.test(d)) throw new TypeError(`ConcatDataset(): datasets[${k}] must be a Dataset, not ${pyTypeName(d)}`);
-      total += asDataset(d).length;
-      return total;
+      return asDataset(d);
     });
-    this.datasets = datasets.map(asDataset);
+    let total = 0;
+    this.cumulativeSizes = this.datasets.map((d) => (total += d.length));
   }
   get length(): number {
     return this.cumulativeSizes[this.cumulativeSizes.length - 1];
