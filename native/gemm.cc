@@ -43,7 +43,6 @@ void dgemm_6x16(int64_t k, const double* a, const double* b, double* c, int64_t 
 #endif
 #if defined(__wasm_simd128__)
 namespace wasm {  // native/wasm/gemm_simd128.cc
-void sgemm_4x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta);
 void dgemm_4x4(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta);
 void pack_a4(float* dst, const float* A, int64_t rsa, int64_t kc);
 void pack_b8t(float* dst, const float* B, int64_t csb, int64_t kc);
@@ -235,7 +234,7 @@ bool set_isa(int isa) {
     default:
       g_isa = ISA_GENERIC;
 #if defined(__wasm_simd128__)
-      g_sk = {4, 8, wasm::sgemm_4x8, 256, 3072, 512};
+      g_sk = {wasm::sgemm_tile.mr, 8, wasm::sgemm_tile.fn, 256, 3072, 512, wasm::sgemm_tile.half};
       g_dk = {4, 4, wasm::dgemm_4x4, 256, 3072, 256};
 #else
       g_sk = {6, 8, generic::sgemm_6x8, 256, 3072, 512};

@@ -48,4 +48,18 @@ template <class T>
 void gemm_packed(int64_t M, int64_t N, int64_t K, const PackA<T>& a, const PackB<T>& b, T* C, int64_t ldc,
                  bool accumulate, int nthreads);
 
+#if defined(__wasm_simd128__)
+namespace wasm {
+// The float micro-kernel of a WebAssembly build (native/wasm/gemm_simd128.cc): mr x 8
+// tiles, and `half` (or null) for a last panel of at most mr/2 rows. The relaxed-SIMD
+// build (FMA) has a taller tile than the other; gemm.cc takes whichever was linked.
+struct SgemmTile {
+  int mr;
+  void (*fn)(int64_t, const float*, const float*, float*, int64_t, int);
+  void (*half)(int64_t, const float*, const float*, float*, int64_t, int);
+};
+extern const SgemmTile sgemm_tile;
+}  // namespace wasm
+#endif
+
 }  // namespace tl

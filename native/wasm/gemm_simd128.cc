@@ -12,10 +12,9 @@
 // and those two ops per 4 MACs saturate the FP ports; there is no FMA before relaxed
 // SIMD. The relaxed-SIMD build (one f32x4.relaxed_madd, lowered by V8 to one FMA) runs
 // 14-16% faster at n = 1024 on one thread (Node 20, GFLOP per CPU-second: 43.6 vs 38.3,
-// loaded machine), close to this CPU's 128-bit FMA peak (2 FMAs a cycle): a larger tile
-// would not raise it. KC 256/384/512 x NC 256/512/1024 were within 1% at n = 1024, and touching C
-// early (a prefetch) changed nothing. At n = 1024 the kernel runs at that peak; packing
-// costs ~5%.
+// loaded machine), and there a taller tile does pay: see sgemm_rx8 below. KC 256/384/512 x
+// NC 256/512/1024 were within 1% at n = 1024, and touching C early (a prefetch) changed
+// nothing. Packing costs ~5%.
 //
 // Same contract as the other micro-kernels (ukernel.inc): C[MR x NR] = (beta ? C : 0)
 // + sum_p a[p*MR + i] * b[p*NR + j], a and b packed, C rows ldc apart.
@@ -23,6 +22,8 @@
 #include <wasm_simd128.h>
 
 #include <cstdint>
+
+#include "gemm.h"
 
 // x * y + acc. The relaxed-SIMD build (scripts/build-wasm.mjs's *-relaxed.wasm, compiled
 // with -mrelaxed-simd) uses f32x4.relaxed_madd, which V8 lowers to one FMA instruction
@@ -62,7 +63,7 @@ namespace wasm {
     c##i##1 = TL_MADDF(ai, b1, c##i##1); \
   }
 
-void sgemm_4x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) {
+static void sgemm_4x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) {
   v128_t c00 = wasm_f32x4_const_splat(0), c01 = c00, c10 = c00, c11 = c00;
   v128_t c20 = c00, c21 = c00, c30 = c00, c31 = c00;
 #pragma clang loop unroll(disable)
@@ -90,6 +91,52 @@ void sgemm_4x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc,
   TL_STORE_ROW(0) TL_STORE_ROW(1) TL_STORE_ROW(2) TL_STORE_ROW(3)
 #undef TL_STORE_ROW
 }
+
+#if defined(__wasm_relaxed_simd__)
+// With FMA the 4x8 tile's 8 accumulators are no longer enough: each relaxed_madd waits
+// for the previous one into the same accumulator (FMA latency 4 at 2 a cycle needs 8 in
+// flight with nothing else in the way), and the k loop's loads and pointer updates get in
+// the way. 6 rows (12 accumulators + 2 b vectors + the splat: 15 of x64's 16 XMM
+// registers, none spilled by V8) measured on a packed 256 x 512 B block streaming from
+// L2 (Node 20, AMD EPYC Zen 5, one thread): 4x8 36.7-48.2 GFLOP/s (varying from run to
+// run), 5x8 47-48, 6x8 51.2-52.2; 4x12 spills (26.9). Written with arrays: clang 19 keeps
+// them in locals and folds the constant offsets into the loads.
+template <int R>
+static inline void sgemm_rx8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) {
+  v128_t acc[R][2];
+  for (int i = 0; i < R; i++) acc[i][0] = acc[i][1] = wasm_f32x4_const_splat(0);
+#pragma clang loop unroll(disable)
+  for (int64_t p = 0; p < k; p++) {
+    const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    for (int i = 0; i < R; i++) {
+      const v128_t ai = wasm_v128_load32_splat(a + i);
+      acc[i][0] = TL_MADDF(ai, b0, acc[i][0]);
+      acc[i][1] = TL_MADDF(ai, b1, acc[i][1]);
+    }
+    a += R;
+    b += 8;
+  }
+  // C's old values masked to +0 when !beta rather than a branch: with the branch (or with
+  // no C load at all) V8 11.3 keeps fewer accumulators in registers through the loop and
+  // spills (6x8 25 GFLOP/s instead of 51 in the measurement above). acc + 0 == acc bit for
+  // bit: acc starts at +0, and no sum from +0 is -0.
+  const v128_t keep = wasm_i32x4_splat(beta ? -1 : 0);
+  for (int i = 0; i < R; i++) {
+    float* ci = c + i * ldc;
+    wasm_v128_store(ci, wasm_f32x4_add(acc[i][0], wasm_v128_and(keep, wasm_v128_load(ci))));
+    wasm_v128_store(ci + 4, wasm_f32x4_add(acc[i][1], wasm_v128_and(keep, wasm_v128_load(ci + 4))));
+  }
+}
+static void sgemm_6x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) {
+  sgemm_rx8<6>(k, a, b, c, ldc, beta);
+}
+static void sgemm_3x8(int64_t k, const float* a, const float* b, float* c, int64_t ldc, int beta) {
+  sgemm_rx8<3>(k, a, b, c, ldc, beta);
+}
+extern const SgemmTile sgemm_tile = {6, sgemm_6x8, sgemm_3x8};
+#else
+extern const SgemmTile sgemm_tile = {4, sgemm_4x8, nullptr};
+#endif
 
 void dgemm_4x4(int64_t k, const double* a, const double* b, double* c, int64_t ldc, int beta) {
   v128_t c00 = wasm_f64x2_const_splat(0), c01 = c00, c10 = c00, c11 = c00;
