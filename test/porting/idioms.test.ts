@@ -126,6 +126,8 @@ const cases: Record<string, () => unknown> = {
   where_long: () => torch.where(torch.tensor([1, 0]), torch.ones(2), torch.zeros(2)),
   where_float: () => torch.where(torch.tensor([1, 0], { dtype: torch.float32 }), torch.ones(2), torch.zeros(2)),
   where_uint8: () => torch.where(torch.tensor([1, 0], { dtype: torch.uint8 }), torch.ones(2), torch.zeros(2)),
+  conv_same_even_kernel: () => F.conv1d(torch.ones(1, 1, 5), torch.ones(1, 1, 4), { padding: 'same' }),
+  conv_same_odd_total: () => F.conv1d(torch.ones(1, 1, 5), torch.ones(1, 1, 3), { padding: 'same', dilation: 2 }),
 };
 
 test('every idiom of the fixture has its transcription here', () => {

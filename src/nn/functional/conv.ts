@@ -6,6 +6,7 @@ import { either, int, intOrList, nullable, signature, string, tensor, type ArgsO
 import { cppTypeName } from '../../tensor/dtype.js';
 import { formatShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { warnOnce } from '../../tensor/warnings.js';
 import { ntuple } from './utils.js';
 
 const head = [['input', tensor], ['weight', tensor], ['bias', nullable(tensor), null], ['stride', intOrList, 1]] as const;
@@ -79,6 +80,7 @@ function convolutionMode(x: Tensor, weight: Tensor, bias: Tensor | null, stride:
       extra[2 * (dims - 1 - i) + 1] = 1;
     }
   }
+  if (!symmetric) warnOnce("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded copy of the input be created");
   const input = symmetric ? x : constantPadNd(x, extra, 0);
   return convolution(input, weight, bias, { stride, padding: left, dilation, transposed: false, outputPadding: [0], groups });
 }
