@@ -69,6 +69,11 @@ function toIndexTensor(item: Tensor | readonly number[] | readonly boolean[]): T
   return Tensor.fromData(Float64Array.from(values as number[]), 'int64', [item.length]);
 }
 
+/** A 0-dim int64/int32 tensor, which indexes as its value does (not uint8/bool: those are masks). */
+function isIntegerScalar(item: unknown): item is Tensor {
+  return item instanceof Tensor && item.dim() === 0 && (item.dtype === 'int64' || item.dtype === 'int32');
+}
+
 /** nonzero(mask) as one int64 index tensor per mask dim. */
 function maskIndices(mask: Tensor): Tensor[] {
   const nz = nonzero(mask);
@@ -104,6 +109,9 @@ function basicIndex(x: Tensor, given: readonly IndexItem[]): { view: Tensor; adv
     } else if (typeof item === 'number') {
       if (!Number.isInteger(item)) throw new TypeError(`index ${item} is not an integer`);
       view = select(view, dim, item);
+    } else if (isIntegerScalar(item)) {
+      // PyTorch indexes with a 0-dim integer tensor as with its int: a view (x[i] += v writes x)
+      view = select(view, dim, Number(item.item()));
     } else if (typeof item === 'string' || item instanceof Slice) {
       const s = typeof item === 'string' ? parseSlice(item) : item;
       view = slice(view, dim, s.start, s.stop, s.step ?? 1);

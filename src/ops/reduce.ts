@@ -227,9 +227,12 @@ export class ValuesIndices implements Iterable<Tensor> {
  * The other torch.return_types namedtuples (aminmax, frexp): an array of the fields, in
  * PyTorch's order, that also has them by name, printed as PyTorch prints it.
  */
-export function namedTuple<K extends string>(op: string, fields: Record<K, Tensor>): Record<K, Tensor> & Tensor[] {
-  const entries = Object.entries(fields) as [string, Tensor][];
-  const repr = () => `torch.return_types.${op}(\n${entries.map(([k, v]) => `${k}=${v}`).join(',\n')})`;
+export function namedTuple<K extends string, V extends Tensor | readonly Tensor[] = Tensor>(op: string, fields: Record<K, V>): Record<K, V> & V[] {
+  const entries = Object.entries(fields) as [string, V][];
+  // Python's field names (bin_edges) and tuples ((a, b), or (a,) for one)
+  const pyName = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const pyValue = (v: V) => (Array.isArray(v) ? `(${v.join(', ')}${v.length === 1 ? ',' : ''})` : `${v as Tensor}`);
+  const repr = () => `torch.return_types.${op}(\n${entries.map(([k, v]) => `${pyName(k)}=${pyValue(v)}`).join(',\n')})`;
   const tuple = entries.map(([, v]) => v);
   Object.defineProperty(tuple, 'toString', { value: repr });
   Object.defineProperty(tuple, Symbol.for('nodejs.util.inspect.custom'), { value: repr });

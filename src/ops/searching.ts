@@ -11,6 +11,7 @@ import { asNumbers, int64ArrayFrom, type NumberArray, isFloatingDtype, numeric, 
 import { normalizeDim, normalizeDims } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { castRaw } from './kernels.js';
+import { namedTuple } from './reduce.js';
 import { nonzero } from './indexing.js';
 import { orderKeys, orderKeysOf } from './order-keys.js';
 
@@ -313,13 +314,11 @@ export function histc(input: Tensor, ...args: ArgsOf<typeof histcArgs>): Tensor 
 }
 
 const histogramArgs = signature('histogram', [
-  ['bins', either(int, tensorArg)], '*', ['range', nullable(numberList), null], ['weight', nullable(tensorArg), null], ['density', bool, false],
+  ['bins', either(int, tensorArg), 100], '*', ['range', nullable(numberList), null], ['weight', nullable(tensorArg), null], ['density', bool, false],
 ] as const);
 
-export interface HistogramResult {
-  hist: Tensor;
-  binEdges: Tensor;
-}
+/** (hist, bin_edges), PyTorch's torch.return_types.histogram: by name, by position or unpacked. */
+export type HistogramResult = { hist: Tensor; binEdges: Tensor } & [Tensor, Tensor];
 
 /** torch.histogram: (hist, bin_edges) of input over int bins (equal widths) or the given edges. */
 export function histogram(input: Tensor, ...args: ArgsOf<typeof histogramArgs>): HistogramResult {
@@ -351,7 +350,7 @@ export function histogram(input: Tensor, ...args: ArgsOf<typeof histogramArgs>):
     const widths = binEdges.narrow(0, 1, edges.length - 1).sub(binEdges.narrow(0, 0, edges.length - 1));
     hist = hist.div(hist.sum()).div(widths);
   }
-  return { hist, binEdges: castRaw(binEdges, input.dtype) };
+  return namedTuple('histogram', { hist, binEdges: castRaw(binEdges, input.dtype) }) as HistogramResult;
 }
 
 const histogramddArgs = signature('histogramdd', [
@@ -359,8 +358,11 @@ const histogramddArgs = signature('histogramdd', [
   ['range', nullable(numberList), null], ['weight', nullable(tensorArg), null], ['density', bool, false],
 ] as const);
 
+/** (hist, bin_edges), PyTorch's torch.return_types.histogramdd: by name, by position or unpacked. */
+export type HistogramddResult = { hist: Tensor; binEdges: Tensor[] } & [Tensor, Tensor[]];
+
 /** torch.histogramdd: the D-dimensional histogram of the points in input's last dim, and the edges of every dim. */
-export function histogramdd(input: Tensor, ...args: ArgsOf<typeof histogramddArgs>): { hist: Tensor; binEdges: Tensor[] } {
+export function histogramdd(input: Tensor, ...args: ArgsOf<typeof histogramddArgs>): HistogramddResult {
   checkTensor('histogramdd', 'input', 1, input);
   const a = histogramddArgs.parse(args);
   checkHistogramInput('histogramdd', input);
@@ -400,7 +402,7 @@ export function histogramdd(input: Tensor, ...args: ArgsOf<typeof histogramddArg
       hist = hist.div(widths.reshape(binEdges.map((_, k) => (k === d ? n - 1 : 1))));
     });
   }
-  return { hist, binEdges: binEdges.map((e) => castRaw(e, input.dtype)) };
+  return namedTuple('histogramdd', { hist, binEdges: binEdges.map((e) => castRaw(e, input.dtype)) }) as HistogramddResult;
 }
 
 // --- searchsorted / bucketize ---

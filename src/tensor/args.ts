@@ -90,8 +90,11 @@ type PositionalType<H extends Param> = H extends readonly [string, Check<infer T
 type PositionalOf<S> = S extends readonly [infer H, ...infer R] ? (H extends '*' ? [] : H extends Param ? [PositionalType<H>, ...PositionalOf<R>] : []) : [];
 type Prefixes<T extends unknown[]> = T extends [...infer I, unknown] ? T | Prefixes<I> : [];
 
-/** The options object: every parameter by its camelCase name. */
-export type OptionsOf<S extends Spec> = { [E in S[number] as E extends Param ? E[0] : never]?: E extends Param ? TypeOf<E[1]> : never };
+type NamedOptions<S extends Spec> = { [E in S[number] as E extends Param ? E[0] : never]?: E extends Param ? TypeOf<E[1]> : never };
+/** `alias` for the option `name`, where the signature has it. */
+type Alias<O, Name extends string, A extends string> = Name extends keyof O ? { [K in A]?: O[Name] } : unknown;
+/** The options object: every parameter by its camelCase name, and NumPy's `axis` / `keepdims` for `dim` / `keepdim` (NUMPY_ALIASES). */
+export type OptionsOf<S extends Spec> = NamedOptions<S> & Alias<NamedOptions<S>, 'dim', 'axis'> & Alias<NamedOptions<S>, 'keepdim', 'keepdims'>;
 /** The arguments a signature takes: any prefix of the positional parameters, then optionally the options. */
 export type Args<S extends Spec> = Prefixes<PositionalOf<S>> extends infer P ? (P extends unknown[] ? [...P, options?: OptionsOf<S>] : never) : never;
 /** A signature's arguments then a body function: context managers written as `f(...args, () => { ... })`. */
@@ -135,6 +138,9 @@ export function pyTypeName(v: unknown): string {
   if (isPlainObject(v)) return 'object';
   return (v as object).constructor?.name ?? 'object';
 }
+
+/** NumPy's spellings that PyTorch's argument parser takes for these parameters in every function (x.sum(1, keepdims=True), x.mean(axis=0)). */
+const NUMPY_ALIASES: Readonly<Record<string, string>> = { axis: 'dim', keepdims: 'keepdim' };
 
 const snakeToCamel = (s: string): string => s.replace(/_+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -210,12 +216,16 @@ export function signature<const S extends Spec>(name: string, spec: S): Signatur
       out[names[i]] = v;
     }
     if (options !== undefined) {
-      for (const key in options) {
+      for (let key in options) {
         const v = options[key];
-        const i = index.get(key);
+        let i = index.get(key);
+        if (i === undefined && key in NUMPY_ALIASES) {
+          i = index.get(NUMPY_ALIASES[key]);
+          if (i !== undefined) key = NUMPY_ALIASES[key];
+        }
         if (i === undefined) unknownKey(key);
         if (v === undefined) continue;
-        if (i < n && args[i] !== undefined) fail(name, `got multiple values for argument '${key}'`);
+        if ((i < n && args[i] !== undefined) || out[key] !== undefined) fail(name, `got multiple values for argument '${key}'`);
         if (!checks[i].test(v)) badType(i, v, true);
         out[key] = v;
       }

@@ -126,6 +126,17 @@ const cases: Record<string, () => unknown> = {
   where_long: () => torch.where(torch.tensor([1, 0]), torch.ones(2), torch.zeros(2)),
   where_float: () => torch.where(torch.tensor([1, 0], { dtype: torch.float32 }), torch.ones(2), torch.zeros(2)),
   where_uint8: () => torch.where(torch.tensor([1, 0], { dtype: torch.uint8 }), torch.ones(2), torch.zeros(2)),
+  index_0d_int_tensor_is_a_view: () => {
+    const [dC, ix] = [torch.zeros(4, 2), torch.tensor(2)];
+    dC.index(ix).add_(1);
+    dC.indexPut_([ix], dC.index(ix).add(1));
+    return [dC.tolist(), torch.arange(24).view(2, 3, 4).index(torch.tensor(1), ':', torch.tensor([0, 3])).tolist()];
+  },
+  histogram_default_bins_unpacked: () => {
+    const [hist] = torch.histogram(torch.tensor([1, 2, 1], { dtype: torch.float32 }));
+    return [hist.numel(), String(torch.histogram(torch.tensor([1, 2, 1], { dtype: torch.float32 }), 2))];
+  },
+  numpy_axis_keepdims: () => [torch.ones(2, 3).sum(1, { keepdims: true }).shape, torch.arange(6, { dtype: torch.float32 }).view(2, 3).mean({ axis: 0 }).tolist()],
   conv_same_even_kernel: () => F.conv1d(torch.ones(1, 1, 5), torch.ones(1, 1, 4), { padding: 'same' }),
   conv_same_odd_total: () => F.conv1d(torch.ones(1, 1, 5), torch.ones(1, 1, 3), { padding: 'same', dilation: 2 }),
 };

@@ -115,12 +115,20 @@ describe('options mean what the positional arguments mean', () => {
     assert.deepEqual(x.std({ dim: 1 }).tolist(), x.std(1).tolist());
     assert.deepEqual(x.var({ dim: 1, unbiased: false }).tolist(), x.var(1, false).tolist());
   });
+  test("NumPy's axis and keepdims mean dim and keepdim, as PyTorch's argument parser reads them", () => {
+    assert.deepEqual(x.sum(1, { keepdims: true }).tolist(), x.sum(1, true).tolist());
+    assert.deepEqual(x.mean({ axis: 0 }).tolist(), x.mean(0).tolist());
+    assert.deepEqual(torch.cat([x, x], { axis: 1 }).shape, [x.shape[0], 2 * x.shape[1]]);
+    assert.deepEqual(torch.max(x, { axis: 1, keepdims: true }).values.tolist(), torch.max(x, 1, true).values.tolist());
+  });
   test('unknown, snake_case, duplicate and mistyped arguments throw naming the parameter', () => {
     assert.throws(() => x.sum({ dims: 1 } as never), /sum\(\): unexpected option 'dims'/);
     assert.throws(() => x.flatten({ start_dim: 1 } as never), /did you mean 'startDim'/);
     assert.throws(() => x.sum(1, { dim: 1 }), /sum\(\): got multiple values for argument 'dim'/);
     assert.throws(() => x.softmax({ dim: 'a' } as never), /softmax\(\): option 'dim' must be an int, not str/);
-    assert.throws(() => torch.cat([x, x], { axis: 1 } as never), /cat\(\): unexpected option 'axis'/);
+    assert.throws(() => torch.cat([x, x], { axes: 1 } as never), /cat\(\): unexpected option 'axes'/);
+    assert.throws(() => x.sum({ dim: 1, axis: 1 }), /sum\(\): got multiple values for argument 'dim'/);
+    assert.throws(() => x.flatten({ axis: 1 } as never), /flatten\(\): unexpected option 'axis'/);
     assert.throws(() => x.var(1, { unbiased: false, correction: 0 }), /var\(\): cannot pass both 'unbiased' and 'correction'/);
     assert.throws(() => (torch.linspace as (...a: unknown[]) => unknown)(0, { start: 0, end: 1, steps: 3 }), /linspace\(\): got multiple values for argument 'start'/);
     assert.throws(() => torch.linspace({ end: 1, steps: 3 } as never), /linspace\(\): missing required argument 'start'/);
