@@ -8,7 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { where } from './binary.js';
 import { unaryKernel } from './kernels.js';
 import { needsGrad, record } from './record.js';
-import { fused } from './unary.js';
+import { fused, piecewiseLinearBackward } from './unary.js';
 
 type Grad = Tensor | null;
 
@@ -17,13 +17,16 @@ class ActivationBackward extends Node {
     readonly name: string,
     private readonly op: BinaryOp,
     private readonly args: number[],
-    private readonly composed: (g: Tensor, s: Tensor) => Tensor,
+    /** The derivative as differentiable ops, or the name of the node a piecewise-linear one records. */
+    private readonly composed: ((g: Tensor, s: Tensor) => Tensor) | string,
   ) {
     super();
   }
   backward([g]: Grad[]): Grad[] {
     const [s] = this.saved();
-    return [fused(this.op, g as Tensor, s, () => this.composed(g as Tensor, s), this.args)];
+    const composed = this.composed;
+    if (typeof composed === 'string') return [piecewiseLinearBackward(this.op, g as Tensor, s, composed, this.args)];
+    return [fused(this.op, g as Tensor, s, () => composed(g as Tensor, s), this.args)];
   }
 }
 
@@ -33,7 +36,7 @@ function activation(
   args: number[],
   node: string,
   backwardOp: BinaryOp,
-  composed: (g: Tensor, s: Tensor) => Tensor,
+  composed: ((g: Tensor, s: Tensor) => Tensor) | string,
   saveResult = false,
 ): Tensor {
   const dtype = floatResult(x.dtype);
@@ -44,9 +47,7 @@ function activation(
 }
 
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
-  return activation(x, 'leakyRelu', [negativeSlope], 'LeakyReluBackward0', 'leakyReluBackward', (g, s) =>
-    g.mul(where(s.gt(0), 1, negativeSlope)),
-  );
+  return activation(x, 'leakyRelu', [negativeSlope], 'LeakyReluBackward0', 'leakyReluBackward', 'LeakyReluBackwardBackward0');
 }
 
 /** ELU with PyTorch's (alpha, scale, input_scale) parametrisation (SELU and CELU reuse it). */
@@ -63,16 +64,12 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
 }
 
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
-  return activation(x, 'hardtanh', [minVal, maxVal], 'HardtanhBackward0', 'hardtanhBackward', (g, s) =>
-    g.mul(s.gt(minVal).logicalAnd(s.lt(maxVal))),
-  );
+  return activation(x, 'hardtanh', [minVal, maxVal], 'HardtanhBackward0', 'hardtanhBackward', 'HardtanhBackwardBackward0');
 }
 
 /** y = x where x > threshold, else value. */
 export function threshold(x: Tensor, thresholdValue: number, value: number): Tensor {
-  return activation(x, 'threshold', [thresholdValue, value], 'ThresholdBackward0', 'thresholdBackward', (g, s) =>
-    g.mul(s.gt(thresholdValue)),
-  );
+  return activation(x, 'threshold', [thresholdValue, value], 'ThresholdBackward0', 'thresholdBackward', 'ThresholdBackwardBackward0');
 }
 
 export function geluTanh(x: Tensor): Tensor {

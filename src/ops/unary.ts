@@ -4,6 +4,7 @@ import { backend, type BinaryOp, type UnaryOp } from '../backend/index.js';
 import { int, signature, tensor as tensorArg } from '../tensor/args.js';
 import { floatResult, isFloatingDtype, scalarTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
+import { zerosLike } from '../tensor/create.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
 import { binaryKernel, unaryKernel } from './kernels.js';
@@ -27,6 +28,32 @@ interface UnarySpec {
 export function fused(op: BinaryOp, g: Tensor, s: Tensor, composed: () => Tensor, args?: readonly number[]): Tensor {
   if (isGradEnabled()) return composed();
   return binaryKernel(op, g, s, g.dtype, g.dtype, 1, args);
+}
+
+/**
+ * The backward of a piecewise-linear op (relu, leaky_relu, threshold, hardtanh): g times a
+ * factor that depends only on which piece s lies in. With createGraph it is recorded as
+ * PyTorch's `node` (ThresholdBackwardBackward0, …): linear in g, so g's gradient is this same
+ * op of the incoming one, and s gets zeros (PyTorch's zeros_like, a gradient rather than none).
+ */
+export function piecewiseLinearBackward(op: BinaryOp, g: Tensor, s: Tensor, node: string, args?: readonly number[]): Tensor {
+  const out = binaryKernel(op, g, s, g.dtype, g.dtype, 1, args);
+  if (needsGrad(g, s)) record(new PiecewiseLinearBackward(node, op, args), [g, s], [out]).save(s);
+  return out;
+}
+
+class PiecewiseLinearBackward extends Node {
+  constructor(
+    readonly name: string,
+    private readonly op: BinaryOp,
+    private readonly args: readonly number[] | undefined,
+  ) {
+    super();
+  }
+  backward([gg]: (Tensor | null)[]): (Tensor | null)[] {
+    const [s] = this.saved();
+    return [piecewiseLinearBackward(this.op, gg as Tensor, s, this.name, this.args), zerosLike(s)];
+  }
 }
 
 const zeros = (g: Tensor) => g.mul(0);
@@ -69,7 +96,7 @@ const SPECS = {
   erfinv: { node: 'ErfinvBackward0', float: true, saves: 'result', grad: (g, r) => g.mul(r.mul(r).exp().mul(Math.sqrt(Math.PI) / 2)) },
   relu: {
     node: 'ReluBackward0', saves: 'result',
-    grad: (g, r) => fused('thresholdBackward', g, r, () => g.mul(r.gt(0)), [0]),
+    grad: (g, r) => piecewiseLinearBackward('thresholdBackward', g, r, 'ThresholdBackwardBackward0', [0]),
   },
   silu: {
     node: 'SiluBackward0', float: true, saves: 'input',
