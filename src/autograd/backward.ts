@@ -5,7 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Edge } from '../tensor/graph.js';
 import { edgeOf } from '../ops/record.js';
 import { accumulate, runBackward } from './engine.js';
-import { bool, check, nullable, signature, tensor as tensorArg, type ArgsOf } from '../tensor/args.js';
+import { bool, check, isPlainObject, nullable, signature, tensor as tensorArg, type ArgsOf } from '../tensor/args.js';
 
 function rootGrad(output: Tensor, grad: Tensor | null | undefined, index: number): Tensor {
   if (grad === null || grad === undefined) {
@@ -19,7 +19,8 @@ function rootGrad(output: Tensor, grad: Tensor | null | undefined, index: number
       `Mismatch in shape: grad_output[${index}] has a shape of torch.Size(${formatShape(grad.shape)}) and output[${index}] has a shape of torch.Size(${formatShape(output.shape)}).`,
     );
   }
-  return grad;
+  // validate_outputs: the root's gradient takes its dtype (v.backward(torch.tensor([1, 2])) on a float leaf)
+  return grad.dtype === output.dtype ? grad : grad.to(output.dtype);
 }
 
 function rootEdge(output: Tensor, index: number): Edge {
@@ -33,7 +34,7 @@ function rootEdge(output: Tensor, index: number): Edge {
 //   autograd.backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None)
 //   autograd.grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
 //                 allow_unused=False, is_grads_batched=False)
-const tensors = check<Tensor | readonly Tensor[]>('a Tensor or a list of Tensors', (v) => v instanceof Tensor || (Array.isArray(v) && v.every((t) => t instanceof Tensor)));
+const tensors = check<Tensor | Iterable<Tensor>>('a Tensor or a list of Tensors', (v) => v instanceof Tensor || (Array.isArray(v) && v.every((t) => t instanceof Tensor)));
 const gradTensors = nullable(check<Tensor | readonly (Tensor | null)[]>('a Tensor or a list of Tensors', (v) => v instanceof Tensor || (Array.isArray(v) && v.every((t) => t === null || t instanceof Tensor))));
 const methodSig = signature('backward', [
   ['gradient', nullable(tensorArg), null], ['retainGraph', nullable(bool), null], ['createGraph', bool, false], ['inputs', nullable(tensors), null],
@@ -47,15 +48,25 @@ const gradSig = signature('grad', [
   ['onlyInputs', bool, true], ['allowUnused', bool, false], ['isGradsBatched', bool, false],
 ] as const);
 
-const list = <T>(v: T | readonly T[] | null | undefined): (T | null | undefined)[] => (Array.isArray(v) ? [...(v as readonly T[])] : [v as T | null | undefined]);
+/** Python takes any sequence of tensors (autograd.grad(loss, model.parameters())): an iterable that is not a list becomes one. */
+function materialize(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || v instanceof Tensor || Array.isArray(v) || isPlainObject(v)) return v;
+  return Symbol.iterator in v ? [...(v as Iterable<unknown>)] : v;
+}
+function materializeArgs<A extends unknown[]>(args: A): A {
+  return args.map((v) => (isPlainObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, materialize(x)])) : materialize(v))) as A;
+}
+
+// (arguments are materialized first: an iterable that is not a Tensor is an array by now)
+const list = <T>(v: T | Iterable<T> | null | undefined): (T | null | undefined)[] => (Array.isArray(v) ? [...(v as readonly T[])] : [v as T | null | undefined]);
 
 /**
  * Backpropagates from `outputs`, accumulating into the leaves' .grad, or with `inputs`
  * only into those tensors' .grad.
  */
 function backwardFrom(
-  outputs: Tensor | readonly Tensor[], gradients: Tensor | readonly (Tensor | null)[] | null, retainGraph: boolean | null, createGraph: boolean,
-  inputs: Tensor | readonly Tensor[] | null,
+  outputs: Tensor | Iterable<Tensor>, gradients: Tensor | readonly (Tensor | null)[] | null, retainGraph: boolean | null, createGraph: boolean,
+  inputs: Tensor | Iterable<Tensor> | null,
 ): void {
   const outs = list(outputs) as Tensor[];
   const gs = list(gradients);
@@ -80,14 +91,14 @@ function backwardFrom(
 
 /** torch.autograd.backward(tensors, gradTensors, retainGraph, createGraph, gradVariables, inputs). */
 export function backward(...args: ArgsOf<typeof backwardSig>): void {
-  const a = backwardSig.parse(args);
+  const a = backwardSig.parse(materializeArgs(args));
   if (a.gradVariables !== null && a.gradTensors !== null) throw new TypeError("backward(): 'grad_tensors' and 'grad_variables' (deprecated) arguments both passed; use grad_tensors only");
   backwardFrom(a.tensors, a.gradTensors ?? a.gradVariables, a.retainGraph, a.createGraph, a.inputs);
 }
 
 /** torch.autograd.grad: the gradients of outputs with respect to inputs, without touching .grad. */
 export function grad(...args: ArgsOf<typeof gradSig>): (Tensor | null)[] {
-  const a = gradSig.parse(args);
+  const a = gradSig.parse(materializeArgs(args));
   if (a.isGradsBatched) throw new TypeError('grad(): isGradsBatched (vmap over the gradient outputs) is not supported; call grad once per gradient output');
   const outs = list(a.outputs) as Tensor[];
   const ins = list(a.inputs) as Tensor[];
@@ -136,6 +147,6 @@ declare module '../tensor/tensor.js' {
 
 Tensor.prototype.backward = function (this: Tensor, ...args: ArgsOf<typeof methodSig>) {
   if (args.length === 0) return backwardFrom(this, null, null, false, null);
-  const a = methodSig.parse(args);
+  const a = methodSig.parse(materializeArgs(args));
   backwardFrom(this, a.gradient, a.retainGraph, a.createGraph, a.inputs);
 };

@@ -3,7 +3,7 @@
 // un-broadcasting and casting each to its input's shape and dtype, accumulating
 // into leaves, then freeing saved tensors unless retainGraph.
 import { isFloatingDtype } from '../tensor/dtype.js';
-import { AccumulateGrad, anomalyMode, swapGradEnabled, type Edge, type Node } from '../tensor/graph.js';
+import { AccumulateGrad, anomalyMode, swapGradEnabled, type Edge, type Node, type PostHook } from '../tensor/graph.js';
 import { warnOnce } from '../tensor/warnings.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -130,13 +130,20 @@ function runHooks(node: Node, grads: (Tensor | null)[]): void {
       }
     }
   }
-  if (node.retainers !== null) {
-    for (const [nr, tensor] of node.retainers) {
-      const g = grads[nr];
-      if (g === null) continue;
-      tensor._grad = tensor._grad === null ? g.clone() : tensor._grad.add(g);
+}
+
+/** A node's hooks after it ran: each sees the gradients so far, and may return replacements for them. */
+function runPostHooks(hooks: readonly PostHook[], outputs: (Tensor | null)[], inputs: (Tensor | null)[]): (Tensor | null)[] {
+  for (const hook of hooks) {
+    const replaced = hook(outputs, inputs);
+    if (replaced === undefined || replaced === null) continue;
+    if (!Array.isArray(replaced) || replaced.length !== outputs.length) {
+      const got = Array.isArray(replaced) ? replaced.length : 1;
+      throw new Error(`hook '${hook.name || 'hook'}' has returned an incorrect number of values (got ${got}, but expected ${outputs.length})`);
     }
+    outputs = [...replaced];
   }
+  return outputs;
 }
 
 /** Adds `incoming` into leaf.grad as AccumulateGrad does (hooks first; a copy the first time). */
@@ -212,11 +219,11 @@ export function runBackward(
 
       executed.push(node);
       // A node no gradient reached passes nothing on (its edges still count as visited).
-      const outputs = inputs.some((g) => g !== null) ? runNode(node, inputs) : node.next.map(() => null);
+      let outputs = inputs.some((g) => g !== null) ? runNode(node, inputs) : node.next.map(() => null);
       if (outputs.length !== node.next.length) {
         throw new Error(`function ${node.name} returned an incorrect number of gradients (expected ${node.next.length}, got ${outputs.length})`);
       }
-      if (node.postHooks !== null) for (const hook of node.postHooks) hook(outputs, inputs);
+      if (node.postHooks !== null) outputs = runPostHooks(node.postHooks, outputs, inputs);
       for (let i = 0; i < node.next.length; i++) {
         const e = node.next[i];
         if (e === null) continue;

@@ -2,6 +2,7 @@
 // without recording, a static backward written with ops, and a ctx that is the node.
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import type { DType } from '../tensor/dtype.js';
+import { pyTypeName } from '../tensor/args.js';
 import { Tensor } from '../tensor/tensor.js';
 import { needsGrad, record } from '../ops/record.js';
 import { noGrad } from './grad-mode.js';
@@ -34,12 +35,22 @@ export class FunctionCtx extends Node {
     this.name = `${fn.name}Backward`;
   }
 
-  saveForBackward(...tensors: Tensor[]): void {
-    this.save(...tensors);
+  /** Which of the saveForBackward arguments were null (PyTorch saves None and gives it back). */
+  private savedNull: boolean[] = [];
+
+  saveForBackward(...tensors: (Tensor | null)[]): void {
+    tensors.forEach((t, i) => {
+      if (t !== null && !(t instanceof Tensor)) throw new TypeError(`save_for_backward can only save variables, but argument ${i} is of type ${pyTypeName(t)}`);
+    });
+    this.savedNull = tensors.map((t) => t === null);
+    this.save(...tensors.filter((t): t is Tensor => t !== null));
   }
 
+  /** The saved tensors in saveForBackward's order; a slot saved as null is null (typed Tensor for the common case). */
   get savedTensors(): Tensor[] {
-    return this.saved();
+    const kept = this.saved();
+    let k = 0;
+    return this.savedNull.map((isNull) => (isNull ? null : kept[k++])) as Tensor[];
   }
 
   markNonDifferentiable(...tensors: Tensor[]): void {

@@ -64,6 +64,8 @@ export interface InputMeta {
 }
 
 export type GradHook = (grad: Tensor) => Tensor | void | undefined;
+/** A Node hook (Node.registerHook): gradients to the inputs and from the outputs; may return replacements for the first. */
+export type PostHook = (gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]) => readonly (Tensor | null)[] | void | undefined;
 
 export interface RemovableHandle {
   remove(): void;
@@ -135,9 +137,7 @@ export abstract class Node {
   readonly forwardTrace: string | null = anomaly.enabled ? forwardStack() : null;
   /** Per forward output: hooks run on its gradient before this node runs. */
   preHooks: Map<number, GradHook[]> | null = null;
-  /** Per forward output: tensors that retain their gradient (retainGrad). */
-  retainers: Map<number, Tensor> | null = null;
-  postHooks: ((gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]) => void)[] | null = null;
+  postHooks: PostHook[] | null = null;
   private kept: SavedTensor[] | null = null;
   private savedList: SavedTensor[] = [];
 
@@ -186,7 +186,8 @@ export abstract class Node {
     return this.next.map((e) => (e ? [e.node, e.inputNr] : [null, 0]));
   }
 
-  registerHook(hook: (gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]) => void): RemovableHandle {
+  /** PyTorch's Node.register_hook: hook(gradInputs, gradOutputs) after this node ran; an array it returns replaces gradInputs. */
+  registerHook(hook: PostHook): RemovableHandle {
     const hooks = (this.postHooks ??= []);
     hooks.push(hook);
     return { remove: () => void hooks.splice(hooks.indexOf(hook) >>> 0, 1) };

@@ -281,12 +281,17 @@ export class Tensor implements View {
     };
   }
 
-  /** Makes a non-leaf keep its .grad after backward (leaves always do). */
+  /**
+   * Makes a non-leaf keep its .grad after backward (leaves always do): a hook among this
+   * tensor's others in registration order, as in PyTorch 1.13 (a hook registered after it
+   * does not change the retained gradient; one registered before does).
+   */
   retainGrad(): void {
     if (!this.requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
     if (this.isLeaf || this._retainsGrad) return;
-    const fn = this.gradFn as Node;
-    (fn.retainers ??= new Map()).set(this._outputNr, this);
+    (this.gradFn as Node).addPreHook(this._outputNr, (g) => {
+      this._grad = this._grad === null ? g.clone() : this._grad.add(g);
+    });
     this._retainsGrad = true;
   }
 

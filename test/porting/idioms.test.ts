@@ -138,13 +138,13 @@ const cases: Record<string, () => unknown> = {
   },
   numpy_axis_keepdims: () => [torch.ones(2, 3).sum(1, { keepdims: true }).shape, torch.arange(6, { dtype: torch.float32 }).view(2, 3).mean({ axis: 0 }).tolist()],
   double_backward_piecewise_linear: () =>
-    [F.relu, (v: Tensor) => F.leakyRelu(v, 0.2), F.hardtanh, (v: Tensor) => F.threshold(v, 0.1, 2), F.relu6].map((f) => {
+    [(v: Tensor) => F.relu(v), (v: Tensor) => F.leakyRelu(v, 0.2), (v: Tensor) => F.hardtanh(v), (v: Tensor) => F.threshold(v, 0.1, 2), (v: Tensor) => F.relu6(v)].map((f) => {
       const x = torch.tensor([-0.5, 0.2, 0.7, 1.5], { requiresGrad: true });
       const w = torch.tensor([1, 2, 3, 4], { dtype: torch.float32, requiresGrad: true });
-      const [g] = torch.autograd.grad(call(f, x.mul(w)).mul(w).sum(), x, { createGraph: true });
-      const [h] = torch.autograd.grad((call(f, x) as Tensor).sum(), x, { createGraph: true });
-      g.pow(2).sum().backward();
-      return [h.gradFn?.name, w.grad?.tolist(), x.grad?.tolist()];
+      const [g] = torch.autograd.grad(f(x.mul(w)).mul(w).sum(), x, { createGraph: true });
+      const [h] = torch.autograd.grad(f(x).sum(), x, { createGraph: true });
+      g!.pow(2).sum().backward();
+      return [h!.gradFn?.name, w.grad?.tolist(), x.grad?.tolist()];
     }),
   conv_same_even_kernel: () => F.conv1d(torch.ones(1, 1, 5), torch.ones(1, 1, 4), { padding: 'same' }),
   conv_same_odd_total: () => F.conv1d(torch.ones(1, 1, 5), torch.ones(1, 1, 3), { padding: 'same', dilation: 2 }),
