@@ -23,11 +23,19 @@ const FILTERS: Record<string | number, PilFilter> = {
   nearest: 'nearest', lanczos: 'lanczos', bilinear: 'bilinear', bicubic: 'bicubic', box: 'box', hamming: 'hamming',
 };
 
+/** PIL's resampling constants on Image (Image.LANCZOS, the old Image.ANTIALIAS, …), for img.resize(size, Image.LANCZOS). */
+const RESAMPLING = { NEAREST: 0, LANCZOS: 1, ANTIALIAS: 1, BILINEAR: 2, BICUBIC: 3, BOX: 4, HAMMING: 5 } as const;
+Object.assign(Image, RESAMPLING);
+
 function checkPoint(xy: readonly number[], what: string): void {
   if (!Array.isArray(xy) || xy.length !== 2 || !xy.every(Number.isInteger)) throw new TypeError(`${what} must be an [x, y] pair of integers`);
 }
 
 declare module './image.js' {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- static members added to the class, as PIL's module constants
+  namespace Image {
+    const NEAREST: 0, LANCZOS: 1, ANTIALIAS: 1, BILINEAR: 2, BICUBIC: 3, BOX: 4, HAMMING: 5;
+  }
   interface Image {
     /** img.split(): one mode-L image per band (a one-band image, I, F or P included, gives its own copy). */
     split(): Image[];

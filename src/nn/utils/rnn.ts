@@ -42,6 +42,23 @@ export class PackedSequence {
     yield this.unsortedIndices;
   }
 
+  /** By position, as the namedtuple: `packed[0]` is the data (PyTorch's image_captioning writes `pack_padded_sequence(...)[0]`). */
+  get 0(): Tensor {
+    return this.data;
+  }
+  get 1(): Tensor {
+    return this.batchSizes;
+  }
+  get 2(): Tensor | null {
+    return this.sortedIndices;
+  }
+  get 3(): Tensor | null {
+    return this.unsortedIndices;
+  }
+  get length(): 4 {
+    return 4;
+  }
+
   /** The batch sizes as numbers (what the recurrences iterate over). */
   batchSizeList(): number[] {
     return numbersOf(this.batchSizes);

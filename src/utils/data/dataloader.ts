@@ -151,6 +151,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
   /** `new DataLoader(dataset, { batchSize: 64, shuffle: true })` or PyTorch's positional order `new DataLoader(dataset, 64, true)`. */
   constructor(dataset: AnyDataset<T> | readonly T[], options?: DataLoaderOptions<T, B>);
   constructor(dataset: AnyDataset<T> | readonly T[], ...args: Tail<ArgsOf<typeof dataLoaderArgs>>);
+  /** Every argument by name, as `DataLoader(dataset=train_set, batch_size=64)`. */
+  constructor(options: DataLoaderOptions<T, B> & { dataset: AnyDataset<T> | readonly T[] });
   constructor(...args: unknown[]) {
     const a = dataLoaderArgs.parse(args);
     // A list or a Tensor is a map-style dataset in PyTorch: item i is list[i] / t[i].

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../../serialization/atomic-write.js';
 import { readFile } from '#platform/fs';
 import type { Tensor } from '../../tensor/tensor.js';
 import { imageToTensor, tensorToImage } from '../convert.js';
-import type { Image, ImageMode } from '../image.js';
+import { Image, type ImageMode } from '../image.js';
 import { decodeJpeg, decodeJpegLikeTorchvision, decodeWithSharp, encodeJpeg as encodeJpegImage, isJpeg, loadSharp } from './jpeg.js';
 import { decodePng, encodePng as encodePngImage, isPng } from './png.js';
 import { decodePnm, isPnm } from './pnm.js';
@@ -58,6 +58,16 @@ function readBytes(path: string): Uint8Array {
 export function loadImage(path: string, mode?: ImageMode): Image {
   const img = decodeImageData(readBytes(path), path);
   return mode ? img.convert(mode) : img;
+}
+
+// PIL.Image.open(path): the same as loadImage (decoded at once rather than lazily).
+Image.open = loadImage;
+declare module '../image.js' {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- a static member added to the class, as PIL's Image.open
+  namespace Image {
+    /** PIL.Image.open(path): the image file decoded (then `.convert('RGB')` as in PIL). */
+    let open: (path: string, mode?: ImageMode) => Image;
+  }
 }
 
 export async function loadImageAsync(path: string, mode?: ImageMode): Promise<Image> {
