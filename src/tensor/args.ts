@@ -219,7 +219,7 @@ export function signature<const S extends Spec>(name: string, spec: S): Signatur
       for (let key in options) {
         const v = options[key];
         let i = index.get(key);
-        if (i === undefined && key in NUMPY_ALIASES) {
+        if (i === undefined && Object.prototype.hasOwnProperty.call(NUMPY_ALIASES, key)) {
           i = index.get(NUMPY_ALIASES[key]);
           if (i !== undefined) key = NUMPY_ALIASES[key];
         }
