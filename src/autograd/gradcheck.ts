@@ -101,10 +101,10 @@ function analyticalJacobian(fn: Fn, inputs: Tensor[]): number[][][][] {
 export function gradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], ...args: ArgsOf<typeof gradcheckArgs>): boolean {
   const o = gradcheckArgs.parse(args);
   refuse('gradcheck', { checkSparseNnz: o.checkSparseNnz, checkBatchedGrad: o.checkBatchedGrad, checkBatchedForwardGrad: o.checkBatchedForwardGrad, checkForwardAd: o.checkForwardAd });
-  return check1(fn, Array.isArray(inputs) ? [...inputs] : [inputs as Tensor], o);
+  return compareJacobians(fn, Array.isArray(inputs) ? [...inputs] : [inputs as Tensor], o);
 }
 
-function check1(fn: Fn, list: Tensor[], o: { eps: number; atol: number; rtol: number; raiseException: boolean; checkGradDtypes: boolean; checkBackwardAd?: boolean }): boolean {
+function compareJacobians(fn: Fn, list: Tensor[], o: { eps: number; atol: number; rtol: number; raiseException: boolean; checkGradDtypes: boolean; checkBackwardAd?: boolean }): boolean {
   if (!list.some((t) => t.requiresGrad)) {
     throw new Error('gradcheck expects at least one input tensor to require gradient, but none of the them have requires_grad=True.');
   }
@@ -183,5 +183,5 @@ export function gradgradcheck(fn: Fn, inputs: Tensor | readonly Tensor[], ...arg
       const diff = ins.filter((x) => x.requiresGrad);
       return grad(ys, diff, { gradOutputs: gos, createGraph: true, allowUnused: true }).filter((g): g is Tensor => g !== null);
     });
-  return check1(firstOrder, [...list, ...gradOutputs], o);
+  return compareJacobians(firstOrder, [...list, ...gradOutputs], o);
 }
