@@ -34,7 +34,8 @@ function rootEdge(output: Tensor, index: number): Edge {
 //   autograd.backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None)
 //   autograd.grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
 //                 allow_unused=False, is_grads_batched=False)
-const tensors = check<Tensor | Iterable<Tensor>>('a Tensor or a list of Tensors', (v) => v instanceof Tensor || (Array.isArray(v) && v.every((t) => t instanceof Tensor)));
+/** A Tensor or a list of them (also gradcheck's gradOutputs). */
+export const tensors = check<Tensor | Iterable<Tensor>>('a Tensor or a list of Tensors', (v) => v instanceof Tensor || (Array.isArray(v) && v.every((t) => t instanceof Tensor)));
 const gradTensors = nullable(check<Tensor | readonly (Tensor | null)[]>('a Tensor or a list of Tensors', (v) => v instanceof Tensor || (Array.isArray(v) && v.every((t) => t === null || t instanceof Tensor))));
 const methodSig = signature('backward', [
   ['gradient', nullable(tensorArg), null], ['retainGraph', nullable(bool), null], ['createGraph', bool, false], ['inputs', nullable(tensors), null],

@@ -1,13 +1,12 @@
 // gradcheck / gradgradcheck: analytical gradients against central finite differences.
-import { bool, check, nullable, number, signature, type ArgsOf, type OptionsObjectOf } from '../tensor/args.js';
+import { bool, nullable, number, signature, type ArgsOf, type OptionsObjectOf } from '../tensor/args.js';
 import { rand } from '../tensor/create.js';
 import { numeric, asNumbers, isFloatingDtype } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { warnOnce } from '../tensor/warnings.js';
-import { grad } from './backward.js';
+import { grad, tensors } from './backward.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 
-const tensors = check<Tensor | readonly Tensor[]>('a Tensor or a list of Tensors', (v) => v instanceof Tensor || (Array.isArray(v) && v.every((t) => t instanceof Tensor)));
 // PyTorch 1.13's keyword arguments. The checks torchlette has no machinery for (forward-mode AD,
 // batched gradients, sparse inputs) are refused when asked for rather than skipped; fastMode
 // gives the same verdict as the full check, which is what runs; nondetTol has nothing to
