@@ -218,6 +218,8 @@ describe('containers as PyTorch builds them (repr, state dict, names, forward)',
     const seq = new nn.Sequential(a, new nn.ReLU());
     assert.equal(seq[0], a);
     assert.equal(seq.get(-2), a);
+    assert.equal(seq.at(-2), a); // Python's seq[-2], as Array's at()
+    assert.equal(new nn.ModuleList([new nn.ReLU(), a]).at(-1), a);
     const named = new nn.Sequential({ conv: a });
     assert.equal((named as unknown as Record<string, nn.Module>).conv, a);
     const md = new nn.ModuleDict({ proj: a });
@@ -225,6 +227,7 @@ describe('containers as PyTorch builds them (repr, state dict, names, forward)',
     const p = new nn.Parameter(torch.ones(1));
     const pl = new nn.ParameterList([torch.zeros(1), p]);
     assert.equal(pl[1], p);
+    assert.equal(pl.at(-1), p);
     // Assigning an item property is Python's item assignment: a Tensor becomes a Parameter; a non-module is refused.
     (pl as unknown as Record<number, Tensor>)[0] = torch.ones(3);
     assert.ok(pl[0] instanceof nn.Parameter);

@@ -204,6 +204,15 @@ describe('the npm package', { timeout: 600_000 }, () => {
     assert.equal(out.conv, 81);
     assert.equal(out.vision, 'function');
 
+    // From CommonJS (a project without "type": "module", tsc's default `module: commonjs`, tsx
+    // running such a project): require() of the ES module, which Node runs natively from 20.19.
+    if (process.features.require_module) {
+      const cjs = "const torch = require('torchlette'); const vision = require('torchlette/vision'); console.log(JSON.stringify([torch.ones([3]).sum().item(), typeof vision.models.resnet18]));";
+      const c = run(process.execPath, ['--input-type=commonjs', '-e', cjs], { cwd: app });
+      assert.equal(c.status, 0, c.stderr);
+      assert.deepEqual(JSON.parse(c.stdout.trim().split('\n').pop()!), [3, 'function']);
+    }
+
     // The same program on the WebAssembly backend shipped in the package (no compiler involved).
     const w = run(process.execPath, ['--input-type=module', '-e', probe], { cwd: app, env: { ...cleanEnv(), TORCHLETTE_BACKEND: 'wasm' } });
     assert.equal(w.status, 0, w.stderr);

@@ -155,6 +155,11 @@ abstract class ModuleSequence extends ModuleContainer {
     return [...this._items.values()][absIndex(index, this._items.size)] as Module;
   }
 
+  /** Same as get(index), under Array's name for it: `layers.at(-1)` is Python's `layers[-1]`. */
+  at(index: number): Module {
+    return this.get(index);
+  }
+
   /** Replaces the module at position `index` (Python's `seq[index] = module`). */
   set(index: number, module: Module): void {
     this.assignItem([...this._items.keys()][absIndex(index, this._items.size)], module);
@@ -399,6 +404,11 @@ export class ParameterList extends ParameterContainer {
   /** The parameter at `index` (negative counts from the end). */
   get(index: number): Parameter {
     return this._items.get(String(absIndex(index, this._items.size))) as Parameter;
+  }
+
+  /** Same as get(index), under Array's name for it (`params.at(-1)`). */
+  at(index: number): Parameter {
+    return this.get(index);
   }
 
   /** Replaces the item at `index` (a Tensor becomes a Parameter). */
