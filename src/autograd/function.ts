@@ -105,6 +105,52 @@ export class FunctionCtx extends Node {
   }
 }
 
+/** The node onceDifferentiable puts on a backward's results: differentiating through it raises. */
+class DelayedError extends Node {
+  readonly name = 'Error';
+
+  backward(): (Tensor | null)[] {
+    throw new Error('trying to differentiate twice a function that was marked with @once_differentiable');
+  }
+}
+
+type Backward<A extends unknown[], R> = (ctx: FunctionCtx, ...grads: A) => R;
+
+function onceDifferentiableWrap<A extends unknown[], R extends Grads>(backward: Backward<A, R>): Backward<A, R> {
+  return function (this: unknown, ctx: FunctionCtx, ...grads: A): R {
+    const outputs = noGrad(() => backward.call(this, ctx, ...grads));
+    if (!isGradEnabled() || !grads.some((g) => g instanceof Tensor && g.requiresGrad)) return outputs;
+    // As PyTorch's: each result becomes the output of an error node whose input is a
+    // detached copy that requires grad, so a double backward reaches the node and raises.
+    const list = outputs instanceof Tensor || outputs === null || outputs === undefined ? [outputs] : [...outputs];
+    const leaves = list.map((g) => (g instanceof Tensor ? g.detach().requiresGrad_(true) : null));
+    const aliased = leaves.map((leaf) => (leaf === null ? null : leaf.detach()));
+    record(new DelayedError(), leaves, aliased);
+    const results = list.map((g, i) => aliased[i] ?? g);
+    return (outputs instanceof Tensor || outputs === null || outputs === undefined ? results[0] : results) as R;
+  };
+}
+
+/**
+ * torch.autograd.function.once_differentiable: a custom Function's backward that runs without
+ * recording (its results have no history), for backward formulas that are not differentiable
+ * themselves. Where a double backward would need them (createGraph with gradients that require
+ * grad), differentiating through the results raises "trying to differentiate twice a function
+ * that was marked with @once_differentiable", as PyTorch does. Wraps the function
+ * (`static backward = onceDifferentiable((ctx, grad) => ...)`) or decorates the static method
+ * (`@onceDifferentiable static backward(ctx, grad) { ... }`, standard or legacy decorators).
+ */
+export function onceDifferentiable<A extends unknown[], R extends Grads>(backward: Backward<A, R>, context?: unknown, descriptor?: PropertyDescriptor): Backward<A, R> {
+  if (descriptor !== undefined && typeof descriptor.value === 'function') {
+    // experimentalDecorators: (target, key, descriptor)
+    descriptor.value = onceDifferentiableWrap(descriptor.value as Backward<A, R>);
+    return descriptor.value as Backward<A, R>;
+  }
+  if (typeof backward !== 'function') throw new TypeError(`once_differentiable expects a backward function, got ${pyTypeName(backward)}`);
+  void context;
+  return onceDifferentiableWrap(backward);
+}
+
 type ForwardArgs<T> = T extends { forward(ctx: FunctionCtx, ...args: infer A): unknown } ? A : never;
 type ForwardResult<T> = T extends { forward(...args: never[]): infer R } ? R : never;
 

@@ -1,5 +1,5 @@
 export { backward, grad, type BackwardOptions, type GradOptions } from './backward.js';
-export { Function, FunctionCtx } from './function.js';
+export { Function, FunctionCtx, onceDifferentiable } from './function.js';
 export { gradcheck, gradgradcheck, type GradcheckOptions } from './gradcheck.js';
 export { enableGrad, inferenceMode, isGradEnabled, noGrad, setGradEnabled } from './grad-mode.js';
 export { detectAnomaly, setDetectAnomaly } from './anomaly.js';

@@ -25,7 +25,7 @@ type Json = any;
 const fx = loadFixture<Record<string, Json>>('porting_autograd_ext.json');
 
 const F = nn.functional;
-const { Function } = torch.autograd;
+const { Function, onceDifferentiable } = torch.autograd;
 type Ctx = torch.autograd.FunctionCtx;
 const { StepLR } = optim.lrScheduler;
 
@@ -280,14 +280,15 @@ function convolutionBackward(gradOut: Tensor, X: Tensor, weight: Tensor): [Tenso
   return [gradX, gradInput];
 }
 
-// The tutorial decorates backward with @once_differentiable; torchlette has no
-// once_differentiable, so Conv2D and BatchNorm are written without it (see the test below).
+// The tutorial decorates backward with @once_differentiable: Conv2D as a decorator, BatchNorm
+// with the wrapped function.
 class Conv2D extends Function {
   static forward(ctx: Ctx, X: Tensor, weight: Tensor): Tensor {
     ctx.saveForBackward(X, weight);
     return F.conv2d(X, weight);
   }
 
+  @onceDifferentiable
   static backward(ctx: Ctx, gradOut: Tensor): Tensor[] {
     const [X, weight] = ctx.savedTensors;
     return convolutionBackward(gradOut, X, weight);
@@ -330,11 +331,11 @@ class BatchNorm extends Function {
     return X.sub(unsqueezeAll(mean)).div(unsqueezeAll(denom));
   }
 
-  static backward(ctx: Ctx, gradOut: Tensor): Tensor {
+  static backward = onceDifferentiable((ctx: Ctx, gradOut: Tensor): Tensor => {
     const [X] = ctx.savedTensors;
     const v = ctx.values as { sum: Tensor; sqrtVar: Tensor; N: number; eps: number };
     return batchNormBackward(gradOut, X, v.sum, v.sqrtVar, v.N, v.eps);
-  }
+  });
 }
 
 class FusedConvBN2DFunction extends Function {
@@ -504,13 +505,20 @@ test('custom_function_conv_bn_tutorial: gradchecks, then Net(fused) and Net(unfu
   let weight = torch.rand(5, 3, 3, 3, { requiresGrad: true, dtype: torch.double });
   let X = torch.rand(10, 3, 7, 7, { requiresGrad: true, dtype: torch.double });
   assert.equal(gradcheck((X: Tensor, weight: Tensor) => Conv2D.apply(X, weight), [X, weight]), want.conv_gradcheck);
-  // @once_differentiable: in PyTorch the gradient computed with createGraph has no history
-  // (want.conv_grad_fn is null, so gX.sum().backward() throws "element 0 of tensors does not
-  // require grad ..."), and with a grad_output that requires grad the double backward throws
-  // "trying to differentiate twice a function that was marked with @once_differentiable".
-  // torchlette has no once_differentiable: its gX has a grad_fn and the double backward runs.
-  // Left out.
-  assert.equal(want.conv_grad_fn, null);
+  // @once_differentiable: the gradient computed with createGraph has no history, so its
+  // backward throws "element 0 of tensors does not require grad ..."; with a grad_output that
+  // requires grad it comes out of an Error node, and the double backward raises there.
+  let out = Conv2D.apply(X, weight);
+  let [gX] = torch.autograd.grad(out.sum(), X, { createGraph: true });
+  assert.equal(fnName(gX!), want.conv_grad_fn);
+  assert.throws(() => gX!.sum().backward(), { message: want.conv_double_backward });
+  const v = torch.onesLike(out, { requiresGrad: true });
+  [gX] = torch.autograd.grad(out, X, v, { createGraph: true });
+  assert.equal(`torch::autograd::${fnName(gX!)}`, want.conv_grad_fn_v);
+  assert.throws(() => gX!.sum().backward(), { message: want.conv_double_backward_v });
+  out = BatchNorm.apply(X);
+  [gX] = torch.autograd.grad(out.sum(), X, { createGraph: true });
+  assert.equal(gX!.gradFn, null);
 
   const a = torch.rand(1, 2, 3, 4, { requiresGrad: true, dtype: torch.double });
   assert.equal(gradcheck((a: Tensor) => BatchNorm.apply(a), [a], { fastMode: false }), want.bn_gradcheck);
@@ -941,7 +949,7 @@ class LinearModule extends nn.Module {
   }
 }
 
-// save_for_backward's docstring (backward is @once_differentiable there: left out, see below)
+// save_for_backward's docstring
 class Func extends Function {
   static forward(ctx: Ctx, x: Tensor, y: Tensor, z: number): Tensor {
     const w = x.mul(z);
@@ -951,6 +959,7 @@ class Func extends Function {
     return out;
   }
 
+  @onceDifferentiable
   static backward(ctx: Ctx, gradOut: Tensor): (Tensor | null)[] {
     const [x, y, w] = ctx.savedTensors;
     const z = ctx.values.z as number;
@@ -970,6 +979,7 @@ class SortFunc extends Function {
     return [sorted, idx];
   }
 
+  @onceDifferentiable
   static backward(ctx: Ctx, g1: Tensor, g2: Tensor): Tensor {
     // still need to accept g2
     const [x, idx] = ctx.savedTensors;
@@ -986,6 +996,7 @@ class SimpleFunc extends Function {
     return [x.clone(), x.clone()];
   }
 
+  @onceDifferentiable
   static backward(ctx: Ctx, g1: Tensor, g2: Tensor): Tensor {
     GRAD_OUTPUTS.push(['simple', g2]);
     return g1.add(g2); // No check for None necessary
@@ -1112,13 +1123,12 @@ test('Extending PyTorch: LinearFunction (needs_input_grad), the Linear module, M
   const d = Func.apply(a, b, c);
   f = want.func;
   assertTensor(d, f.d);
-  // The docstring's backward is @once_differentiable: in PyTorch the gradients taken with
-  // create_graph=True have no history (ga.requires_grad is False, grad_fn None). torchlette has no
-  // once_differentiable; its ga is recorded (requires grad). Only the values are compared.
+  // The docstring's backward is @once_differentiable: the gradients taken with createGraph
+  // have no history.
   const [ga, gb] = torch.autograd.grad(d, [a, b], { createGraph: true });
   assertTensor(ga!, f.ga);
   assertTensor(gb!, f.gb);
-  assert.equal(f.ga_requires_grad, false);
+  assert.equal(ga!.requiresGrad, f.ga_requires_grad);
 
   torch.manualSeed(2);
   x = torch.randn(5, { requiresGrad: true });
