@@ -9,6 +9,8 @@ const M = 397;
 export class PythonRandom {
   private readonly mt = new Uint32Array(N);
   private index = N + 1;
+  /** gauss()'s second value of its last pair (Python's gauss_next), null when none is waiting. */
+  private gaussNext: number | null = null;
 
   constructor(seed?: number | bigint) {
     this.seed(seed ?? BigInt(Math.floor(Math.random() * 2 ** 52)) * 4096n + BigInt(Date.now() % 4096));
@@ -61,6 +63,7 @@ export class PythonRandom {
     }
     mt[0] = 0x80000000;
     this.index = N;
+    this.gaussNext = null;
   }
 
   private genrand(): number {
@@ -81,13 +84,14 @@ export class PythonRandom {
   }
 
   /** random.getstate() as plain data (restorable with setState). */
-  getState(): { mt: Uint32Array; index: number } {
-    return { mt: this.mt.slice(), index: this.index };
+  getState(): { mt: Uint32Array; index: number; gaussNext: number | null } {
+    return { mt: this.mt.slice(), index: this.index, gaussNext: this.gaussNext };
   }
 
-  setState(state: { mt: Uint32Array; index: number }): void {
+  setState(state: { mt: Uint32Array; index: number; gaussNext?: number | null }): void {
     this.mt.set(state.mt);
     this.index = state.index;
+    this.gaussNext = state.gaussNext ?? null;
   }
 
   /** random.random(): a float in [0, 1) with 53 random bits. */
@@ -100,6 +104,87 @@ export class PythonRandom {
   /** random.getrandbits(k) for k <= 32. */
   private bits(k: number): number {
     return k === 0 ? 0 : this.genrand() >>> (32 - k);
+  }
+
+  /**
+   * random.getrandbits(k): an integer of k random bits, from 32-bit words least significant
+   * first as CPython draws them; a number up to k = 53 (exact), a bigint above.
+   */
+  getrandbits(k: number): number | bigint {
+    if (!Number.isInteger(k)) throw new TypeError(`'${typeof k === 'number' ? 'float' : typeof k}' object cannot be interpreted as an integer`);
+    if (k < 0) throw new RangeError('number of bits must be non-negative');
+    if (k <= 32) return this.bits(k);
+    let v = 0n;
+    for (let shift = 0n, left = k; left > 0; left -= 32, shift += 32n) {
+      const w = left >= 32 ? this.genrand() : this.genrand() >>> (32 - left);
+      v |= BigInt(w) << shift;
+    }
+    return k <= 53 ? Number(v) : v;
+  }
+
+  /** random.uniform(a, b): a + (b - a) * random(). */
+  uniform(a: number, b: number): number {
+    return a + (b - a) * this.random();
+  }
+
+  /** random.gauss(mu=0, sigma=1): Box-Muller on two random() draws, the pair's second value kept for the next call. */
+  gauss(mu = 0, sigma = 1): number {
+    let z = this.gaussNext;
+    this.gaussNext = null;
+    if (z === null) {
+      const x2pi = this.random() * 2 * Math.PI;
+      const g2rad = Math.sqrt(-2 * Math.log(1 - this.random()));
+      z = Math.cos(x2pi) * g2rad;
+      this.gaussNext = Math.sin(x2pi) * g2rad;
+    }
+    return mu + z * sigma;
+  }
+
+  /** random.normalvariate(mu=0, sigma=1): Kinderman and Monahan's ratio method, as CPython. */
+  normalvariate(mu = 0, sigma = 1): number {
+    const NV_MAGICCONST = (4 * Math.exp(-0.5)) / Math.sqrt(2);
+    for (;;) {
+      const u1 = this.random();
+      const u2 = 1 - this.random();
+      const z = (NV_MAGICCONST * (u1 - 0.5)) / u2;
+      if ((z * z) / 4 <= -Math.log(u2)) return mu + z * sigma;
+    }
+  }
+
+  /** random.expovariate(lambd): -log(1 - random()) / lambd. */
+  expovariate(lambd: number): number {
+    return -Math.log(1 - this.random()) / lambd;
+  }
+
+  /**
+   * random.sample(population, k): k distinct elements in selection order, by CPython 3.11's
+   * two methods (a shrinking pool for small populations, rejection on a set of indices for
+   * large ones), so a seed gives Python's sample.
+   */
+  sample<T>(population: readonly T[], k: number): T[] {
+    const n = population.length;
+    if (!Number.isInteger(k)) throw new TypeError(`'float' object cannot be interpreted as an integer`);
+    if (k < 0 || k > n) throw new RangeError('Sample larger than population or is negative');
+    const result: T[] = new Array(k);
+    let setsize = 21;
+    if (k > 5) setsize += 4 ** Math.ceil(Math.log(k * 3) / Math.log(4));
+    if (n <= setsize) {
+      const pool = population.slice();
+      for (let i = 0; i < k; i++) {
+        const j = this.randbelow(n - i);
+        result[i] = pool[j];
+        pool[j] = pool[n - i - 1];
+      }
+    } else {
+      const selected = new Set<number>();
+      for (let i = 0; i < k; i++) {
+        let j = this.randbelow(n);
+        while (selected.has(j)) j = this.randbelow(n);
+        selected.add(j);
+        result[i] = population[j];
+      }
+    }
+    return result;
   }
 
   /** random._randbelow(n): rejection sampling on bit_length(n) bits. */
