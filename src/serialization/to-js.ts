@@ -1,8 +1,10 @@
 // Turns the unpickled Python values into what torch.load returns in JS: dicts and
 // OrderedDicts become plain objects (or Maps when a key is not a str or int),
 // lists and tuples arrays, sets Sets, storages Storages, dtypes their names.
+import type { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { SerializationError } from './errors.js';
+import { builtArray, PendingArray, type NdArray } from './numpy.js';
 import { PyDict, PyGlobal, PySet, PyTuple } from './python-values.js';
 import { StorageRef } from './storages.js';
 
@@ -26,6 +28,33 @@ function isObjectKey(key: unknown): key is string | number | bigint {
   return typeof key === 'string' || (typeof key === 'number' && Number.isInteger(key)) || typeof key === 'bigint';
 }
 
+/**
+ * A numpy array from a checkpoint, as a tensor of its dtype and shape (JavaScript has no
+ * ndarray). Integer dtypes torchlette lacks widen exactly, as tensors of them do when they
+ * load (int8, int16, uint16 to int32; uint32 to int64); uint64 has no exact home and is refused.
+ */
+function ndArrayToTensor(a: NdArray): Tensor {
+  const shape = a.shape.slice();
+  const d = a.data;
+  switch (a.dtype) {
+    case 'float32':
+    case 'float64':
+    case 'int32':
+    case 'uint8':
+    case 'bool':
+    case 'int64':
+      return Tensor.fromData(d as Float32Array | Float64Array | Int32Array | Uint8Array | BigInt64Array, a.dtype as DType, shape);
+    case 'int8':
+    case 'int16':
+    case 'uint16':
+      return Tensor.fromData(Int32Array.from(d as Int8Array | Int16Array | Uint16Array), 'int32', shape);
+    case 'uint32':
+      return Tensor.fromData(BigInt64Array.from(d as Uint32Array, (v) => BigInt(v)), 'int64', shape);
+    default:
+      throw new SerializationError(`a numpy array of dtype ${a.dtype} cannot load as a tensor (no torchlette dtype holds it exactly)`);
+  }
+}
+
 export function toJs(root: unknown): unknown {
   const done = new Map<object, unknown>();
 
@@ -35,6 +64,11 @@ export function toJs(root: unknown): unknown {
     if (value instanceof PyGlobal) return TORCH_DTYPES[value.path] ?? value.path;
     const seen = done.get(value);
     if (seen !== undefined) return seen;
+    if (value instanceof PendingArray) {
+      const t = ndArrayToTensor(builtArray(value));
+      done.set(value, t);
+      return t;
+    }
     if (depth > MAX_DEPTH) throw new SerializationError(`the pickled data nests deeper than ${MAX_DEPTH} levels`);
     if (Array.isArray(value) || value instanceof PyTuple) {
       const items = Array.isArray(value) ? value : value.items;

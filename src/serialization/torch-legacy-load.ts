@@ -29,7 +29,7 @@ const plainHost: UnpicklerHost = {
   persistentLoad: () => refuse('persistent id'),
 };
 
-export function loadLegacy(source: Source): unknown {
+export function loadLegacy(source: Source, weightsOnly = false): unknown {
   const input = new StreamInput(source, 0, 'the legacy pickle stream');
   const magic = unpickle(input, plainHost, 'the magic number pickle');
   if (magic !== MAGIC_NUMBER) throw new SerializationError('invalid magic number: not a PyTorch checkpoint (corrupt file?)');
@@ -45,7 +45,7 @@ export function loadLegacy(source: Source): unknown {
     }
     return new Storage(allocate(LOADS_AS[id.wire], id.numel));
   });
-  const result = unpickle(input, new TorchPickleHost((id) => table.get(id)), 'the pickled object');
+  const result = unpickle(input, new TorchPickleHost((id) => table.get(id), weightsOnly), 'the pickled object');
   const keys = unpickle(input, plainHost, 'the storage key list');
   if (!Array.isArray(keys)) throw new SerializationError(`bad storage key list: expected a list, got ${pyTypeName(keys)}`);
 

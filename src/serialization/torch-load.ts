@@ -16,7 +16,12 @@ export interface LoadOptions {
   mapLocation?: MapLocation | null;
   /** torch.load's pickle_module: torchlette reads pickles with its own weights-only unpickler only. */
   pickleModule?: null;
-  /** torchlette always loads weights only (a pickle naming anything else is refused): true or false reads the same. */
+  /**
+   * PyTorch's weights_only: true reads tensors and plain data only, as PyTorch's weights-only
+   * unpickler (a numpy value is refused with its error); false (the default) also reads numpy
+   * arrays (as tensors) and scalars (as numbers). Neither runs code from the file: a pickle
+   * naming any other global is refused either way.
+   */
   weightsOnly?: boolean;
 }
 
@@ -49,7 +54,7 @@ function checkMapLocation(where: string, m: MapLocation | null): void {
   }
 }
 
-function parseLoadArgs(where: string, args: readonly unknown[]): { f: unknown } {
+function parseLoadArgs(where: string, args: readonly unknown[]): { f: unknown; weightsOnly: boolean } {
   const a = loadArgs.parse(args as never);
   if (a.pickleModule !== null) throw new TypeError(`${where}: pickleModule is not supported: torchlette reads pickles with its own weights-only unpickler`);
   checkMapLocation(where, a.mapLocation);
@@ -68,13 +73,13 @@ function looksLikeSafetensors(head: Uint8Array, size: number): boolean {
   return n > 0n && n <= BigInt(size - 8);
 }
 
-function loadSource(source: Source): unknown {
+function loadSource(source: Source, weightsOnly: boolean): unknown {
   if (source.size === 0) throw new SerializationError('the file is empty');
   const head = readBytes(source, 0, Math.min(source.size, 512), 'the file header');
-  if (head[0] === 0x50 && head[1] === 0x4b) return toJs(loadZip(source));
+  if (head[0] === 0x50 && head[1] === 0x4b) return toJs(loadZip(source, weightsOnly));
   // The legacy format starts with the pickled magic number: PROTO 2 (the default) or, for
   // pickle_protocol 0 and 1, the text opcode LONG ('L119547037146038801333356L').
-  if (head[0] === PROTO || head[0] === 0x4c) return toJs(loadLegacy(source));
+  if (head[0] === PROTO || head[0] === 0x4c) return toJs(loadLegacy(source, weightsOnly));
   if (head.length >= 262 && new TextDecoder().decode(head.subarray(257, 262)) === 'ustar') {
     throw new SerializationError('legacy tar-format checkpoints (PyTorch < 0.4) are not supported');
   }
@@ -92,8 +97,8 @@ function loadSource(source: Source): unknown {
  */
 export function load<T = unknown>(path: string | URL, mapLocationOrOptions?: MapLocation | LoadOptions | null, options?: LoadOptions): T;
 export function load<T = unknown>(...args: unknown[]): T {
-  const { f } = parseLoadArgs('torch.load', args);
-  return withFileSource(pathString(f as string | URL, 'torch.load'), (source) => loadSource(source) as T);
+  const { f, weightsOnly } = parseLoadArgs('torch.load', args);
+  return withFileSource(pathString(f as string | URL, 'torch.load'), (source) => loadSource(source, weightsOnly) as T);
 }
 
 /**
@@ -102,12 +107,12 @@ export function load<T = unknown>(...args: unknown[]): T {
  */
 export async function loadAsync<T = unknown>(path: string | URL | BytesLike, mapLocationOrOptions?: MapLocation | LoadOptions | null, options?: LoadOptions): Promise<T>;
 export async function loadAsync<T = unknown>(...args: unknown[]): Promise<T> {
-  const { f } = parseLoadArgs('torch.loadAsync', args);
+  const { f, weightsOnly } = parseLoadArgs('torch.loadAsync', args);
   const { name, bytes } = await readAllAsync(f as string | URL | BytesLike, 'torch.loadAsync');
-  return inFileAsync(name, async () => loadSource(new BufferSource(bytes)) as T);
+  return inFileAsync(name, async () => loadSource(new BufferSource(bytes), weightsOnly) as T);
 }
 
 /** torch.load from bytes in memory (as PyTorch loads from an io.BytesIO). */
-export function loadFromBuffer<T = unknown>(bytes: Uint8Array | ArrayBuffer, name = '<buffer>'): T {
-  return inFile(name, () => loadSource(new BufferSource(asBytes(bytes, 'torch.loadFromBuffer'))) as T);
+export function loadFromBuffer<T = unknown>(bytes: Uint8Array | ArrayBuffer, name = '<buffer>', options: Pick<LoadOptions, 'weightsOnly'> = {}): T {
+  return inFile(name, () => loadSource(new BufferSource(asBytes(bytes, 'torch.loadFromBuffer')), options.weightsOnly ?? false) as T);
 }

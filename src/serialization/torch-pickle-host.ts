@@ -5,6 +5,7 @@ import { Parameter } from '../tensor/parameter.js';
 import { Tensor } from '../tensor/tensor.js';
 import { isFloatingDtype } from '../tensor/dtype.js';
 import { SerializationError, UnsafePickleError } from './errors.js';
+import { buildNumpy, callNumpy, isNumpyGlobal } from './numpy.js';
 import { PyDict, PyGlobal, PySet, PyTuple, pyTypeName } from './python-values.js';
 import type { WireDtype } from './storage-codec.js';
 import { StorageRef, type StorageId } from './storages.js';
@@ -176,12 +177,30 @@ function iterableItems(value: unknown, what: string): unknown[] {
   throw new SerializationError(`${what} needs an iterable, got ${pyTypeName(value)}`);
 }
 
+/**
+ * The unpickler's side of torch.load. Both settings of weights_only refuse anything that could
+ * run code; weights_only=False (PyTorch's default) also reads numpy arrays and scalars (the
+ * values checkpoints commonly hold beside tensors), which PyTorch's weights-only unpickler
+ * refuses with the message used here.
+ */
 export class TorchPickleHost implements UnpicklerHost {
-  constructor(private readonly loadStorage: (id: StorageId) => StorageRef) {}
+  constructor(
+    private readonly loadStorage: (id: StorageId) => StorageRef,
+    private readonly weightsOnly = false,
+  ) {}
 
   global(pickledModule: string, name: string): PyGlobal {
     const module = PYTHON2_MODULES[pickledModule] ?? pickledModule;
     const path = `${module}.${name}`;
+    if (isNumpyGlobal(module, name)) {
+      if (this.weightsOnly) {
+        throw new UnsafePickleError(
+          path,
+          `Weights only load failed. Re-running \`torch.load\` with \`weights_only\` set to \`False\` will likely succeed, but it can result in arbitrary code execution.Do it only if you get the file from a trusted source. WeightsUnpickler error: Unsupported class ${path}`,
+        );
+      }
+      return new PyGlobal(module, name);
+    }
     if (!ALLOWED.has(path)) {
       throw new UnsafePickleError(
         path,
@@ -193,6 +212,7 @@ export class TorchPickleHost implements UnpicklerHost {
 
   call(fn: unknown, args: unknown[]): unknown {
     if (!(fn instanceof PyGlobal)) throw new SerializationError(`cannot call ${pyTypeName(fn)}`);
+    if (isNumpyGlobal(fn.module, fn.name)) return callNumpy(fn, args);
     const path = fn.path;
     if (path in UNSUPPORTED) throw new SerializationError(`${UNSUPPORTED[path]} (${path})`);
     switch (path) {
@@ -270,6 +290,7 @@ export class TorchPickleHost implements UnpicklerHost {
   }
 
   build(inst: unknown, state: unknown): void {
+    if (buildNumpy(inst, state)) return;
     // State dicts carry their modules' versions as OrderedDict._metadata, and
     // parameters may carry Python attributes: torchlette has no use for either.
     if (inst instanceof PyDict && (state === null || state instanceof PyDict || state instanceof PyTuple)) return;

@@ -43,7 +43,7 @@ function readInteger(zip: ZipArchive, entry: ZipEntry | undefined, min: number, 
   return value;
 }
 
-export function loadZip(source: Source): unknown {
+export function loadZip(source: Source, weightsOnly = false): unknown {
   const zip = new ZipArchive(source);
   const pickleName = findPickle(zip);
   const prefix = pickleName.slice(0, pickleName.length - 'data.pkl'.length);
@@ -65,7 +65,7 @@ export function loadZip(source: Source): unknown {
     }
     return new Storage(readStorage(id.wire, id.numel, bigEndian, (target) => zip.readInto(entry, target)));
   });
-  const host = new TorchPickleHost((id) => table.get(id));
+  const host = new TorchPickleHost((id) => table.get(id), weightsOnly);
   const pickle = zip.entries.get(pickleName) as ZipEntry;
   return unpickle(new ByteReader(zip.read(pickle), pickleName), host, pickleName);
 }

@@ -9,6 +9,7 @@
 // the predictions, the sampled actions, losses and final weights.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { join } from 'node:path';
 import * as torch from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
 import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
@@ -156,10 +157,11 @@ test('time_sequence_prediction: Sequence of LSTMCells in float64 trained by LBFG
   // np.random.seed(0): nothing draws from NumPy here
   torch.manualSeed(0);
   // load data and make training set
-  // DIVERGENCE: torch.load('traindata.pt') refuses the NumPy array generate_sine_wave.py saved
-  // ('refusing to load global numpy.core.multiarray._reconstruct', weightsOnly: false included);
-  // PyTorch 1.13 loads it. The array is passed on in memory instead.
-  const data = traindata; // torch.load('traindata.pt')
+  // generate_sine_wave.py saved a NumPy array (the fixture script's own file): it loads as a
+  // float64 tensor holding exactly the values NumPy computed (traindata above agrees to 1e-15).
+  const data = torch.load<Tensor>(join(import.meta.dirname, '..', 'fixtures', 'porting_traindata.pt'));
+  assert.equal(data.dtype, 'float64');
+  assertTensor(data, want.data, { rtol: 0, atol: 0 }, 'traindata.pt');
   const input = data.index('3:', ':-1');
   const target = data.index('3:', '1:');
   const testInput = data.index(':3', ':-1');
