@@ -191,6 +191,8 @@ export function signature<const S extends Spec>(name: string, spec: S): Signatur
     const camel = snakeToCamel(key);
     if (camel !== key && index.has(camel)) fail(name, `unexpected option '${key}' — did you mean '${camel}'?`);
     const accepted = names.length === 0 ? 'it takes no options' : `accepted options: ${names.join(', ')}`;
+    // PyTorch's out= writes the result into a given tensor; torchlette returns a new one.
+    if (key === 'out') fail(name, `out= is not supported (${accepted}): use the returned tensor, or copy it into yours with out.copy_(result)`);
     return fail(name, `unexpected option '${key}'; ${accepted}`);
   }
 

@@ -92,14 +92,14 @@ describe('unary ops refuse arguments they do not take (nothing ignored)', () => 
   const x = torch.tensor([0.5, 1.5]);
   test('methods and torch functions', () => {
     assert.throws(() => (x.exp as (a: number) => Tensor)(2), /exp\(\): takes 0 positional arguments but 1 were given/);
-    assert.throws(() => (x.exp_ as (a: object) => Tensor)({ out: x }), /exp_\(\): unexpected option 'out'/);
-    assert.throws(() => (torch.exp as (a: Tensor, b: object) => Tensor)(x, { out: x }), /exp\(\): unexpected option 'out'/);
+    assert.throws(() => (x.exp_ as (a: object) => Tensor)({ out: x }), /exp_\(\): out= is not supported/);
+    assert.throws(() => (torch.exp as (a: Tensor, b: object) => Tensor)(x, { out: x }), /exp\(\): out= is not supported/);
     assert.throws(() => (torch.sqrt as (a: Tensor, b: number) => Tensor)(x, 1), /sqrt\(\): takes 1 positional argument but 2 were given/);
     assert.deepEqual(torch.exp({ input: x } as unknown as Tensor).tolist(), x.exp().tolist());
     assert.deepEqual((x.exp as (o: object) => Tensor)({}).tolist(), x.exp().tolist());
   });
   test('torch.special: out= is refused, unknown names too', () => {
-    assert.throws(() => special.expit(x, { out: x }), /unexpected option 'out'/);
+    assert.throws(() => special.expit(x, { out: x }), /out= is not supported .*out.copy_\(result\)/);
     assert.throws(() => special.ndtr(x, 2), /takes 1 positional argument but 2 were given/);
   });
 });
