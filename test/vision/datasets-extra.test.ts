@@ -357,6 +357,16 @@ describe('download: true from a local server', () => {
       }
       const cifarRoot = join(tmp, 'cifar-download');
       check(new ServedCIFAR10(cifarRoot, false, { download: true }), fx.cifar10.test, cifarRoot, 'CIFAR10 downloaded', 'TinyCIFAR10');
+      // Once the files verify, download: true says so as torchvision does (and fetches nothing).
+      const printed: unknown[] = [];
+      const log = console.log;
+      console.log = (...a: unknown[]) => void printed.push(a.join(' '));
+      try {
+        new ServedCIFAR10(cifarRoot, true, { download: true });
+      } finally {
+        console.log = log;
+      }
+      assert.deepEqual(printed, ['Files already downloaded and verified']);
       class BadCIFAR10 extends ServedCIFAR10 {
         static override tgzMd5 = '0'.repeat(32);
       }

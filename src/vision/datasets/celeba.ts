@@ -136,7 +136,10 @@ export class CelebA<I = Image, L = CelebATarget> extends VisionDataset<Image, Ce
 
   /** torchvision fetches the files from Google Drive, which needs its interactive confirmation; torchlette does not. */
   download(): void {
-    if (this.checkIntegrity()) return;
+    if (this.checkIntegrity()) {
+      console.log('Files already downloaded and verified'); // as torchvision's download() prints it
+      return;
+    }
     const names = (this.constructor as typeof CelebA).fileList.map(([, , n]) => n).join(', ');
     throw new Error(`CelebA's files are on Google Drive, which torchlette does not download from: download ${names} from https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html, put them into ${this.folder} and unzip img_align_celeba.zip there.`);
   }

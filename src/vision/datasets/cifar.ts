@@ -105,7 +105,10 @@ export class CIFAR10<I = Image, L = number> extends VisionDataset<Image, number,
   download(): void {
     const meta = this.meta;
     const folder = join(this.root, meta.baseFolder);
-    if ([...meta.trainList, ...meta.testList].every(([f, md5]) => checkIntegrity(join(folder, f), md5 ?? undefined))) return;
+    if ([...meta.trainList, ...meta.testList].every(([f, md5]) => checkIntegrity(join(folder, f), md5 ?? undefined))) {
+      console.log('Files already downloaded and verified'); // as torchvision's download() prints it
+      return;
+    }
     const help = `To use ${meta.name} offline, extract ${meta.filename} (${meta.url}) into ${this.root}, so that ${folder} holds ${[...meta.trainList, ...meta.testList, [meta.meta.filename]].map(([f]) => f).join(', ')}.`;
     const archive = downloadFromMirrors([meta.url.slice(0, meta.url.length - meta.filename.length)], meta.filename, this.root, meta.tgzMd5, help);
     extractTar(archive, this.root);

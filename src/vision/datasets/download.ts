@@ -35,7 +35,11 @@ export function checkIntegrity(path: string, md5?: string): boolean {
  */
 export function downloadFromMirrors(mirrors: readonly string[], filename: string, folder: string, md5: string | undefined, howToFix: string): string {
   const dest = join(folder, filename);
-  if (checkIntegrity(dest, md5)) return dest;
+  if (checkIntegrity(dest, md5)) {
+    // torchvision's download_url says so (with os.path.join's spelling of the path)
+    console.log(`Using downloaded and verified file: ${folder.endsWith('/') ? folder : `${folder}/`}${filename}`);
+    return dest;
+  }
   const failures: string[] = [];
   for (const mirror of mirrors) {
     const url = `${mirror}${filename}`;

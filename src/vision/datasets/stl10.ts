@@ -105,7 +105,10 @@ export class STL10<I = Image, L = number> extends VisionDataset<Image, number, I
   }
 
   download(): void {
-    if (this.checkIntegrity()) return;
+    if (this.checkIntegrity()) {
+      console.log('Files already downloaded and verified'); // as torchvision's download() prints it
+      return;
+    }
     const meta = this.meta;
     const help = `To use STL10 offline, extract ${meta.filename} (${meta.url}) into ${this.root}.`;
     const archive = downloadFromMirrors([meta.url.slice(0, -meta.filename.length)], meta.filename, this.root, meta.tgzMd5, help);
