@@ -6,6 +6,7 @@
 import { bool, check, nullable, number, oneOf, signature, type Args, type Check } from '../tensor/args.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as raw from './binary.js';
+import { outArg, writeOut } from './out.js';
 import { isOperand } from './binary.js';
 import { pairOp } from './op-args.js';
 import type { TensorLike } from './kernels.js';
@@ -13,22 +14,22 @@ import type { TensorLike } from './kernels.js';
 const operand: Check<TensorLike> = check('Tensor', isOperand);
 const tensorOperand: Check<Tensor> = check('Tensor', (v) => isOperand(v) && typeof v === 'object');
 
-type TwoSpec<N extends string, T> = readonly [readonly ['input', Check<T>], readonly [N, Check<T>]];
+type TwoSpec<N extends string, T> = readonly [readonly ['input', Check<T>], readonly [N, Check<T>], '*', readonly ['out', Check<Tensor | null>, null]];
 
 /** torch.op(input, <second>) with no other parameters (mul, eq, logical_and, …). */
 function twoOperands<const N extends string, T extends TensorLike = TensorLike>(name: string, second: N, fn: (a: T, b: T) => Tensor, c: Check<T> = operand as Check<T>) {
-  const sig = signature(name, [['input', c], [second, c]] as const);
+  const sig = signature(name, [['input', c], [second, c], '*', ['out', outArg, null]] as const);
   return function (a: unknown, b?: unknown, extra?: unknown): Tensor {
     if (extra === undefined && c.test(a) && c.test(b)) return fn(a as T, b as T);
     const p = sig.parse([a, b, extra]) as Record<string, T>;
-    return fn(p.input, p[second]);
+    return writeOut(name, p.out as Tensor | null, [p.input, p[second]], () => fn(p.input, p[second]));
   } as (...args: Args<TwoSpec<N, T>>) => Tensor;
 }
 
-const alphaArgs = (name: string) => signature(name, [['input', operand], ['other', operand], '*', ['alpha', number, 1]] as const);
+const alphaArgs = (name: string) => signature(name, [['input', operand], ['other', operand], '*', ['alpha', number, 1], ['out', outArg, null]] as const);
 const addArgs = alphaArgs('add');
 const subArgs = alphaArgs('sub');
-const divArgs = signature('div', [['input', operand], ['other', operand], '*', ['roundingMode', nullable(oneOf('trunc', 'floor')), null]] as const);
+const divArgs = signature('div', [['input', operand], ['other', operand], '*', ['roundingMode', nullable(oneOf('trunc', 'floor')), null], ['out', outArg, null]] as const);
 const closeSpec = [['input', tensorOperand], ['other', operand], ['rtol', number, 1e-5], ['atol', number, 1e-8], ['equalNan', bool, false]] as const;
 const iscloseArgs = signature('isclose', closeSpec);
 const allcloseArgs = signature('allclose', closeSpec);
@@ -36,17 +37,17 @@ const allcloseArgs = signature('allclose', closeSpec);
 export function add(...args: Args<typeof addArgs.spec>): Tensor {
   if (args.length === 2 && isOperand(args[0]) && isOperand(args[1])) return raw.add(args[0], args[1]);
   const p = addArgs.parse(args);
-  return raw.add(p.input, p.other, p);
+  return writeOut('add', p.out, [p.input, p.other], () => raw.add(p.input, p.other, p));
 }
 export function sub(...args: Args<typeof subArgs.spec>): Tensor {
   if (args.length === 2 && isOperand(args[0]) && isOperand(args[1])) return raw.sub(args[0], args[1]);
   const p = subArgs.parse(args);
-  return raw.sub(p.input, p.other, p);
+  return writeOut('sub', p.out, [p.input, p.other], () => raw.sub(p.input, p.other, p));
 }
 export function div(...args: Args<typeof divArgs.spec>): Tensor {
   if (args.length === 2 && isOperand(args[0]) && isOperand(args[1])) return raw.div(args[0], args[1]);
   const p = divArgs.parse(args);
-  return raw.div(p.input, p.other, p);
+  return writeOut('div', p.out, [p.input, p.other], () => raw.div(p.input, p.other, p));
 }
 export function isclose(...args: Args<typeof iscloseArgs.spec>): Tensor {
   const p = iscloseArgs.parse(args);

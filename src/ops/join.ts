@@ -8,6 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { needsGrad, record } from './record.js';
 import { makeView } from './view.js';
 import { tensorOp } from './op-args.js';
+import { outArg, writeOut } from './out.js';
 
 type Grad = Tensor | null;
 
@@ -286,19 +287,19 @@ P.repeat = function (this: Tensor, ...repeats: (number | readonly number[])[]) {
 // The elements are checked by cat/stack themselves, whose errors name the offending position.
 const tensors = check<readonly Tensor[]>('tuple of Tensors', (v) => Array.isArray(v));
 
-const catArgs = signature('cat', [['tensors', tensors], ['dim', int, 0]] as const);
-const stackArgs = signature('stack', [['tensors', tensors], ['dim', int, 0]] as const);
+const catArgs = signature('cat', [['tensors', tensors], ['dim', int, 0], '*', ['out', outArg, null]] as const);
+const stackArgs = signature('stack', [['tensors', tensors], ['dim', int, 0], '*', ['out', outArg, null]] as const);
 
-/** torch.cat(tensors, dim=0). */
+/** torch.cat(tensors, dim=0, *, out=None). */
 function catFn(...args: ArgsOf<typeof catArgs>): Tensor {
   const a = catArgs.parse(args);
-  return cat(a.tensors, a.dim);
+  return writeOut('cat', a.out, a.tensors, () => cat(a.tensors, a.dim));
 }
 
-/** torch.stack(tensors, dim=0). */
+/** torch.stack(tensors, dim=0, *, out=None). */
 function stackFn(...args: ArgsOf<typeof stackArgs>): Tensor {
   const a = stackArgs.parse(args);
-  return stack(a.tensors, a.dim);
+  return writeOut('stack', a.out, a.tensors, () => stack(a.tensors, a.dim));
 }
 
 // PyTorch names split's size differently: Tensor.split(split_size, dim=0) but

@@ -2,6 +2,7 @@
 // PyTorch signature (positional arguments, a trailing options object, or both).
 import { signature, tensor as tensorArg, type Args, type Check, type Parsed, type Spec } from '../tensor/args.js';
 import { Tensor } from '../tensor/tensor.js';
+import { outArg, writeOut } from './out.js';
 
 export type InputEntry = readonly ['input', Check<Tensor>];
 
@@ -27,8 +28,11 @@ export function tensorOp<const S extends Spec, R>(name: string, spec: S, impl: (
   };
 }
 
-/** The spec of torch.op(input, <second>): two tensors, by position or by name. */
-type PairSpec<N extends string> = readonly [InputEntry, readonly [N, Check<Tensor>]];
+/** out=: the result written into this tensor (ops/out.ts). */
+export type OutEntry = readonly ['out', Check<Tensor | null>, null];
+
+/** The spec of torch.op(input, <second>, *, out=None): two tensors, by position or by name. */
+type PairSpec<N extends string> = readonly [InputEntry, readonly [N, Check<Tensor>], '*', OutEntry];
 
 export interface PairOp<N extends string, R = Tensor> {
   fn: (...args: Args<PairSpec<N>>) => R;
@@ -41,12 +45,13 @@ export interface PairOp<N extends string, R = Tensor> {
  * extra argument) is parsed by the signature, which binds the names or throws.
  */
 export function pairOp<const N extends string, R = Tensor>(name: string, second: N, impl: (a: Tensor, b: Tensor) => R): PairOp<N, R> {
-  const fnSig = signature(name, [['input', tensorArg], [second, tensorArg]] as const);
+  const fnSig = signature(name, [['input', tensorArg], [second, tensorArg], '*', ['out', outArg, null]] as const);
   const methodSig = signature(name, [[second, tensorArg]] as const);
   function fn(a: unknown, b?: unknown, extra?: unknown): R {
     if (a instanceof Tensor && b instanceof Tensor && extra === undefined) return impl(a, b);
-    const p = fnSig.parse([a, b, extra]) as Record<string, Tensor>;
-    return impl(p.input, p[second]);
+    const p = fnSig.parse([a, b, extra]) as Record<string, Tensor | null>;
+    const [x, y] = [p.input as Tensor, p[second] as Tensor];
+    return p.out === null ? impl(x, y) : (writeOut(name, p.out, [x, y], () => impl(x, y) as Tensor) as R);
   }
   function method(this: Tensor, b: unknown, extra?: unknown): R {
     if (b instanceof Tensor && extra === undefined) return impl(this, b);

@@ -9,6 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
 import { binaryKernel, unaryKernel } from './kernels.js';
 import { needsGrad, record } from './record.js';
+import { outArg, writeOut } from './out.js';
 
 type Saves = 'input' | 'result' | 'none';
 
@@ -321,7 +322,7 @@ P.round_ = function (this: Tensor) {
 /** torch.<op>(x) for every table op (torch.round(x, { decimals }) too). */
 export const unaryFunctions = Object.fromEntries(
   (Object.keys(SPECS) as UnaryName[]).map((name) => {
-    const sig = signature(name, [['input', tensorArg]] as const);
+    const sig = signature(name, [['input', tensorArg], '*', ['out', outArg, null]] as const);
     return [
       name,
       (...args: unknown[]) => {
@@ -330,8 +331,9 @@ export const unaryFunctions = Object.fromEntries(
           return roundDecimals(a.input, a.decimals);
         }
         if (args.length === 1 && args[0] instanceof Tensor) return applyUnary(name, args[0]);
-        return applyUnary(name, sig.parse(args).input);
+        const p = sig.parse(args);
+        return writeOut(name, p.out, [p.input], () => applyUnary(name, p.input));
       },
     ];
   }),
-) as { [K in UnaryName]: (x: Tensor) => Tensor } & { round: (x: Tensor, options?: { decimals?: number }) => Tensor };
+) as { [K in UnaryName]: (x: Tensor, options?: { out?: Tensor | null }) => Tensor } & { round: (x: Tensor, options?: { decimals?: number }) => Tensor };

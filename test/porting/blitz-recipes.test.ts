@@ -11,8 +11,7 @@
 // them with its CIFAR10 class. Every print's text, the warnings, the losses, the trained
 // weights and the checkpoints' contents are compared.
 //
-// Where the transcription cannot say what PyTorch says it is marked DIVERGENCE: the `out=`
-// keyword (torch.add, torch.matmul, torch.mul), the NumPy bridge (t.numpy(), torch.from_numpy:
+// Where the transcription cannot say what PyTorch says it is marked DIVERGENCE: the NumPy bridge (t.numpy(), torch.from_numpy:
 // no memory shared), print(t.size()) / print(t.shape) / print(t.dtype) (a plain array and a
 // string: the helpers size() and dtypeStr() print PyTorch's text). Language differences written
 // out by hand, not marked in place: Python's float repr (pyFloat), bools and None (print() maps
@@ -240,9 +239,7 @@ test('blitz/tensor_tutorial: construction, operations, resizing, item, the NumPy
     print(torch.add(x, y));
 
     const result = torch.empty(5, 3);
-    // DIVERGENCE: torch.add(x, y, out=result) throws "add(): unexpected option 'out'": no
-    // function takes out=. The result is copied into `result` instead.
-    result.copy_(torch.add(x, y));
+    torch.add(x, y, { out: result });
     print(result);
 
     // adds x to y
@@ -1001,15 +998,13 @@ test('basics/tensorqs_tutorial: initializing, attributes, indexing, joining, ari
     const y2 = tensor.matmul(tensor.T);
 
     const y3 = torch.randLike(y1);
-    // DIVERGENCE: torch.matmul(tensor, tensor.T, out=y3) throws (no out=); copied instead.
-    y3.copy_(torch.matmul(tensor, tensor.T));
+    torch.matmul(tensor, tensor.T, { out: y3 });
 
     const z1 = tensor.mul(tensor);
     const z2 = tensor.mul(tensor);
 
     const z3 = torch.randLike(tensor);
-    // DIVERGENCE: torch.mul(tensor, tensor, out=z3) throws (no out=); copied instead.
-    z3.copy_(torch.mul(tensor, tensor));
+    torch.mul(tensor, tensor, { out: z3 });
     Object.assign(got, { y1, y2, y3, z1, z2, z3 });
 
     const agg = tensor.sum();
