@@ -3,7 +3,7 @@
 // `const bestModelWts = torch.deepcopy(model.stateDict())`: stateDict() shares memory with
 // the model (as PyTorch's does), the deep copy does not. Also copies whole modules
 // (`targetNet = torch.deepcopy(policyNet)`), optimizers, arrays, objects and Maps.
-import { Module, wrapForward } from './module.js';
+import { guardModule, Module, wrapForward } from './module.js';
 import { Parameter } from './parameter.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 
@@ -53,8 +53,10 @@ function copyOf(v: unknown, memo: Map<unknown, unknown>): unknown {
 /** A plain object or class instance: same prototype, every own property copied (getters and setters as they are). */
 function copyObject(v: object, memo: Map<unknown, unknown>): object {
   const out = Object.create(Object.getPrototypeOf(v) as object | null) as Record<PropertyKey, unknown>;
-  memo.set(v, out);
   const isModule = v instanceof Module;
+  // a module copy is guarded as a constructed one is (module.ts guardModule)
+  const result = isModule ? guardModule(out as unknown as Module) : out;
+  memo.set(v, result);
   for (const key of Reflect.ownKeys(v)) {
     // A module's forward wrapper closes over the original module: the copy gets its own below.
     if (isModule && key === 'forward') continue;
@@ -62,8 +64,8 @@ function copyObject(v: object, memo: Map<unknown, unknown>): object {
     if ('value' in desc) desc.value = copyOf(desc.value, memo);
     Object.defineProperty(out, key, desc);
   }
-  if (isModule) wrapForward(out as unknown as Module);
-  return out;
+  if (isModule) wrapForward(result as Module);
+  return result;
 }
 
 function copyTensor(t: Tensor, memo: Map<unknown, unknown>): Tensor {

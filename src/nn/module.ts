@@ -78,7 +78,7 @@ const requiresGradArgs = signature('requiresGrad_', [['requiresGrad', bool, true
 const zeroGradArgs = signature('zeroGrad', [['setToNone', bool, false]] as const);
 const stateDictArgs = signature('stateDict', ['*', ['destination', nullable(record), null], ['prefix', string, ''], ['keepVars', bool, false]] as const);
 const loadStateDictArgs = signature('loadStateDict', [['stateDict', stateDictLike], ['strict', bool, true]] as const);
-const typeArgs = signature('type', [['dstType', string]] as const);
+const typeArgs = signature('type', [['dstType', check<string | DType | { readonly dtype: DType }>('a dtype or a type such as torch.DoubleTensor', (v) => typeof v === 'string' || (typeof v === 'function' && 'dtype' in v))]] as const);
 
 /**
  * Base class of every layer. Subclasses assign Parameters, buffers (registerBuffer)
@@ -97,10 +97,13 @@ export class Module {
   private _fullBackwardHooks: FullBackwardHook[] = [];
 
   constructor() {
-    wrapForward(this);
     for (const key of ['_bufferNames', '_nonPersistent', '_noneModules', '_forwardHooks', '_forwardPreHooks', '_fullBackwardHooks']) {
       Object.defineProperty(this, key, { enumerable: false });
     }
+    // The subclass's constructor and every caller see the guarded module (see guardModule).
+    const guarded = guardModule(this);
+    wrapForward(guarded);
+    return guarded;
   }
 
   forward(..._args: unknown[]): unknown {
@@ -618,6 +621,43 @@ export class Module {
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }
+}
+
+/**
+ * Assignments to a module's fields as PyTorch's Module.__setattr__ treats them: a plain tensor
+ * (or anything but a Parameter or null) over a Parameter, or a non-module over a submodule,
+ * throws PyTorch's TypeError instead of silently unregistering it; a value for a registered
+ * buffer must be a tensor or null. And a field the class declared (`fc: nn.Linear;`, an own
+ * property holding undefined from construction on) registers where it is assigned, after the
+ * fields assigned before it, so the order of parameters(), stateDict() and the repr is
+ * assignment order whatever the declarations' order, as it is in Python.
+ */
+const MODULE_FIELDS: ProxyHandler<Module> = {
+  set(target, key, value, receiver) {
+    if (typeof key === 'string') {
+      const desc = Object.getOwnPropertyDescriptor(target, key);
+      if (desc !== undefined && 'value' in desc) {
+        const prev: unknown = desc.value;
+        const given = value !== null && value !== undefined;
+        if (prev instanceof Parameter && given && !(value instanceof Parameter)) {
+          throw new TypeError(`cannot assign '${typename(value)}' as parameter '${key}' (torch.nn.Parameter or None expected)`);
+        }
+        if (prev instanceof Module && given && !(value instanceof Module)) {
+          throw new TypeError(`cannot assign '${typename(value)}' as child module '${key}' (torch.nn.Module or None expected)`);
+        }
+        if (given && !(value instanceof Tensor) && (target as unknown as { _bufferNames: Set<string> })._bufferNames.has(key)) {
+          throw new TypeError(`cannot assign '${typename(value)}' as buffer '${key}' (torch.Tensor or None expected)`);
+        }
+        if (prev === undefined && desc.configurable && (value instanceof Module || value instanceof Tensor)) delete (target as unknown as Record<string, unknown>)[key];
+      }
+    }
+    return Reflect.set(target, key, value, receiver);
+  },
+};
+
+/** @internal The guarded view of a module that every reference goes through (MODULE_FIELDS). */
+export function guardModule<M extends Module>(m: M): M {
+  return new Proxy(m, MODULE_FIELDS as ProxyHandler<M>);
 }
 
 function addIndent(s: string, spaces: number): string {

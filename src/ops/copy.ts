@@ -137,6 +137,9 @@ export function parseTo(_where: string, args: readonly unknown[]): ToTarget {
 /** A dtype or PyTorch's legacy type name ('torch.DoubleTensor'), as Tensor.type / Module.type take. */
 export function typeDtype(where: string, name: unknown): DType {
   if (isDType(name)) return name;
+  // a legacy type (x.type(torch.FloatTensor)) carries its dtype
+  const legacy = typeof name === 'function' ? (name as unknown as { dtype?: unknown }).dtype : undefined;
+  if (isDType(legacy)) return legacy;
   if (typeof name === 'string') {
     const legacy = DTYPES.find((d) => legacyTypeName(d) === name);
     if (legacy !== undefined) return legacy;
@@ -165,7 +168,7 @@ declare module '../tensor/tensor.js' {
     to(other: Tensor, options: ToOptions): Tensor;
     /** type() gives PyTorch's legacy type string ('torch.FloatTensor'); type(dtype or type name) converts. */
     type(): string;
-    type(dtype: DType | string): Tensor;
+    type(dtype: DType | string | { readonly dtype: DType }): Tensor;
     float(): Tensor;
     double(): Tensor;
     long(): Tensor;

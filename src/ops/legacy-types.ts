@@ -10,6 +10,7 @@ import type { DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 
 export interface LegacyTensorType {
+  readonly dtype: DType;
   (): Tensor;
   (data: Exclude<TensorData, number | bigint | boolean | Tensor>): Tensor;
   (...size: number[]): Tensor;
@@ -34,6 +35,8 @@ function legacyType(name: string, dtype: DType): LegacyTensorType {
     throw new TypeError(`new(): data must be a sequence (got ${pyTypeName(first)})`);
   };
   Object.defineProperty(ctor, 'name', { value: name });
+  // torch.FloatTensor.dtype is torch.float32: x.type(torch.FloatTensor) reads it (ops/copy.ts typeDtype)
+  Object.defineProperty(ctor, 'dtype', { value: dtype });
   Object.defineProperty(ctor, Symbol.hasInstance, { value: (v: unknown) => v instanceof Tensor && v.dtype === dtype });
   return ctor as LegacyTensorType;
 }

@@ -4,6 +4,7 @@ import { existsSync } from '#platform/fs';
 import { join } from '#platform/path';
 import { signature, type Args, type OptionsOf } from '../../tensor/args.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { warnOnce } from '../../tensor/warnings.js';
 import { Image } from '../image.js';
 import { downloadFromMirrors } from './download.js';
 import { readIdx } from './idx.js';
@@ -41,6 +42,24 @@ export class MNIST<I = Image, L = number> extends VisionDataset<Image, number, I
   readonly data: Tensor;
   /** int64 [N] */
   readonly targets: Tensor;
+
+  // torchvision's deprecated names, each warning as it does
+  get trainLabels(): Tensor {
+    warnOnce('train_labels has been renamed targets');
+    return this.targets;
+  }
+  get testLabels(): Tensor {
+    warnOnce('test_labels has been renamed targets');
+    return this.targets;
+  }
+  get trainData(): Tensor {
+    warnOnce('train_data has been renamed data');
+    return this.data;
+  }
+  get testData(): Tensor {
+    warnOnce('test_data has been renamed data');
+    return this.data;
+  }
   private readonly pixels: Uint8Array;
   private readonly labels: Uint8Array;
   private readonly rows: number;
