@@ -138,11 +138,11 @@ export function parseTo(_where: string, args: readonly unknown[]): ToTarget {
 export function typeDtype(where: string, name: unknown): DType {
   if (isDType(name)) return name;
   // a legacy type (x.type(torch.FloatTensor)) carries its dtype
-  const legacy = typeof name === 'function' ? (name as unknown as { dtype?: unknown }).dtype : undefined;
-  if (isDType(legacy)) return legacy;
+  const carried = typeof name === 'function' ? (name as unknown as { dtype?: unknown }).dtype : undefined;
+  if (isDType(carried)) return carried;
   if (typeof name === 'string') {
-    const legacy = DTYPES.find((d) => legacyTypeName(d) === name);
-    if (legacy !== undefined) return legacy;
+    const named = DTYPES.find((d) => legacyTypeName(d) === name);
+    if (named !== undefined) return named;
     if (name.startsWith('torch.cuda.')) device('cuda');
     throw new RangeError(`invalid type: '${name}'`);
   }

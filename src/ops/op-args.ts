@@ -29,7 +29,7 @@ export function tensorOp<const S extends Spec, R>(name: string, spec: S, impl: (
 }
 
 /** out=: the result written into this tensor (ops/out.ts). */
-export type OutEntry = readonly ['out', Check<Tensor | null>, null];
+type OutEntry = readonly ['out', Check<Tensor | null>, null];
 
 /** The spec of torch.op(input, <second>, *, out=None): two tensors, by position or by name. */
 type PairSpec<N extends string> = readonly [InputEntry, readonly [N, Check<Tensor>], '*', OutEntry];

@@ -4,7 +4,8 @@
 // SavedAction tuples, smooth_l1_loss on the critic) transcribed line for line, with the sizes of
 // scripts/fixtures/porting_rl_timeseq.py (10 waves of 50 points, 3 LBFGS steps, future = 50;
 // 20 episodes). gym is not installed on either side: CartPoleEnv below is the twin of the fixture
-// script's stand-in (CartPole-v1's physics, start states from Python's random.Random(seed)).
+// script's stand-in (CartPole-v1's physics from test/helpers/cartpole.ts, start states from Python's
+// random.Random(seed)).
 // Against PyTorch 1.13 running the same programs: every printed line, LBFGS's evaluation counts,
 // the predictions, the sampled actions, losses and final weights.
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import { test } from 'node:test';
 import { join } from 'node:path';
 import * as torch from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
+import { CartPole } from '../helpers/cartpole.js';
 import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
 
 const nn = torch.nn;
@@ -237,48 +239,27 @@ test('time_sequence_prediction: Sequence of LSTMCells in float64 trained by LBFG
 
 const [GAMMA, SEED, LOG_INTERVAL, EPISODES] = [0.99, 543, 10, 20];
 
-/** gym.make('CartPole-v1') stand-in, the twin of the fixture script's: gym's CartPoleEnv physics. */
+/** gym.make('CartPole-v1') stand-in, the twin of the fixture script's: gym's CartPoleEnv physics
+ * (test/helpers/cartpole.ts), start states from Python's random, gymnasium's reset/step API. */
 class CartPoleEnv {
   static spec = { rewardThreshold: 475.0, maxEpisodeSteps: 500 };
   spec = CartPoleEnv.spec;
-  gravity = 9.8;
-  masscart = 1.0;
-  masspole = 0.1;
-  totalMass = this.masspole + this.masscart;
-  length = 0.5;
-  polemassLength = this.masspole * this.length;
-  forceMag = 10.0;
-  tau = 0.02;
-  thetaThresholdRadians = (12 * 2 * Math.PI) / 360;
-  xThreshold = 2.4;
+  physics = new CartPole();
   npRandom = new torch.utils.PythonRandom(0);
-  state: number[] = [];
   elapsed = 0;
 
   reset(seed: number | null = null): [Float32Array, Record<string, never>] {
     if (seed !== null) this.npRandom = new torch.utils.PythonRandom(seed);
-    this.state = [0, 1, 2, 3].map(() => this.npRandom.uniform(-0.05, 0.05));
+    this.physics.state = [0, 1, 2, 3].map(() => this.npRandom.uniform(-0.05, 0.05));
     this.elapsed = 0;
-    return [Float32Array.from(this.state), {}];
+    return [Float32Array.from(this.physics.state), {}];
   }
 
   step(action: number): [Float32Array, number, boolean, boolean, Record<string, never>] {
-    let [x, xDot, theta, thetaDot] = this.state;
-    const force = action === 1 ? this.forceMag : -this.forceMag;
-    const costheta = Math.cos(theta);
-    const sintheta = Math.sin(theta);
-    const temp = (force + this.polemassLength * (thetaDot * thetaDot) * sintheta) / this.totalMass;
-    const thetaacc = (this.gravity * sintheta - costheta * temp) / (this.length * (4.0 / 3.0 - (this.masspole * (costheta * costheta)) / this.totalMass));
-    const xacc = temp - (this.polemassLength * thetaacc * costheta) / this.totalMass;
-    x = x + this.tau * xDot;
-    xDot = xDot + this.tau * xacc;
-    theta = theta + this.tau * thetaDot;
-    thetaDot = thetaDot + this.tau * thetaacc;
-    this.state = [x, xDot, theta, thetaDot];
-    const terminated = x < -this.xThreshold || x > this.xThreshold || theta < -this.thetaThresholdRadians || theta > this.thetaThresholdRadians;
+    const [state, reward, terminated] = this.physics.step(action);
     this.elapsed += 1;
     const truncated = this.elapsed >= this.spec.maxEpisodeSteps;
-    return [Float32Array.from(this.state), 1.0, terminated, truncated, {}];
+    return [Float32Array.from(state), reward, terminated, truncated, {}];
   }
 }
 
