@@ -1,10 +1,11 @@
 // Reductions (sum, prod, max, min, argmax, argmin, all, any), variance, cumsum /
 // cumprod, softmax / log-softmax and their gradient.
 //
-// Numerics: float32 sums run in float32 lanes within blocks of 2048 elements whose
-// partial sums are added in double (PyTorch also sums float32 in float32, in
-// cascades); products, int sums, variance and cumulative ops run in double as the
-// JS backend does; max/min are exact. Results are stored with JS store semantics.
+// Numerics: float sums of under 32768 elements whose reduced and kept dims each form one
+// run follow PyTorch's cascade_sum (its bits); larger float32 sums run in float32 lanes
+// within blocks of 2048 elements whose partial sums are added in double; products, int
+// sums, variance and cumulative ops run in double as the JS backend does; max/min are
+// exact. Results are stored with JS store semantics.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -296,7 +297,112 @@ template <class In> void reduce_vertical(int op, const View& x, const Plan& p, c
   });
 }
 
+// ---- PyTorch's float sum (ATen's cascade_sum on one thread; twin of js/cascade-sum.ts) ----
+// A column is summed in cascades: runs of 2^p rows into a first accumulator, carried up
+// into three more levels (4 levels); row_sum interleaves 4 such cascades. L columns are
+// summed side by side (a vector's lanes, or a block of a bias gradient), each with the
+// arithmetic of one: adds only, in PyTorch's order, so the compiler may vectorize across
+// columns but never reorder within one.
+
+inline int64_t ceil_log2(int64_t x) {
+  if (x <= 2) return 1;
+  int64_t bits = 0;
+  for (uint64_t v = static_cast<uint64_t>(x - 1); v != 0; v >>= 1) bits++;
+  return bits;
+}
+
+// out[c] = cascade of A[i * rs + c], i < size (multi_row_sum, one column per lane).
+template <class T, int L> void cascade_cols(const T* A, int64_t rs, int64_t size, T* out) {
+  const int64_t power = std::max<int64_t>(4, ceil_log2(size) / 4);
+  const int64_t step = int64_t(1) << power;
+  const int64_t mask = step - 1;
+  T a0[L] = {}, a1[L] = {}, a2[L] = {}, a3[L] = {};
+  int64_t i = 0;
+  while (i + step <= size) {
+    for (int64_t j = 0; j < step; j++, i++) {
+      const T* row = A + i * rs;
+      for (int c = 0; c < L; c++) a0[c] += row[c];
+    }
+    for (int c = 0; c < L; c++) { a1[c] += a0[c]; a0[c] = 0; }
+    if ((i & (mask << power)) != 0) continue;
+    for (int c = 0; c < L; c++) { a2[c] += a1[c]; a1[c] = 0; }
+    if ((i & (mask << (2 * power))) != 0) continue;
+    for (int c = 0; c < L; c++) { a3[c] += a2[c]; a2[c] = 0; }
+  }
+  for (; i < size; i++) {
+    const T* row = A + i * rs;
+    for (int c = 0; c < L; c++) a0[c] += row[c];
+  }
+  for (int c = 0; c < L; c++) out[c] = ((a0[c] + a1[c]) + a2[c]) + a3[c];
+}
+
+// row_sum per column: four interleaved cascades over the rows, the rows left over into the first.
+template <class T, int L> void row_sum_cols(const T* A, int64_t rs, int64_t size, T* out) {
+  const int64_t quarter = size / 4;
+  T s[4][L];
+  for (int k = 0; k < 4; k++) cascade_cols<T, L>(A + k * rs, 4 * rs, quarter, s[k]);
+  for (int64_t i = quarter * 4; i < size; i++)
+    for (int c = 0; c < L; c++) s[0][c] += A[i * rs + c];
+  for (int c = 0; c < L; c++) out[c] = ((s[0][c] + s[1][c]) + s[2][c]) + s[3][c];
+}
+
+// Sums x into out as cascade_sum does when the reduced dims form one run and the kept dims
+// at most one; false for other layouts (and sums PyTorch would split across threads).
+template <class T> bool cascade_sum(const View& x, const Plan& p, const View& out) {
+  constexpr int W = sizeof(T) == 4 ? 8 : 4;  // AVX2 lanes, as PyTorch's sum kernel runs
+  if (p.region.nd != 1 || x.numel() >= 32768 || out.type != x.type) return false;
+  int64_t cols = 1, kept_stride = 0;
+  int nk = 0;
+  for (int d = 0; d < p.nk; d++) {
+    if (p.kshape[d] == 1) continue;
+    if (nk == 1 && kept_stride == p.kstrides[d] * p.kshape[d]) {
+      cols *= p.kshape[d];
+      kept_stride = p.kstrides[d];
+      continue;
+    }
+    if (nk == 1) return false;
+    nk = 1;
+    cols = p.kshape[d];
+    kept_stride = p.kstrides[d];
+  }
+  const int64_t rows = p.region.shape[0], red_stride = p.region.strides[0];
+  const T* X = reinterpret_cast<const T*>(x.data) + x.offset;
+  T* O = reinterpret_cast<T*>(out.data) + out.offset;
+  if (red_stride == 1) {  // vectorized_inner_sum / scalar row_sum per output
+    for (int64_t o = 0; o < cols; o++) {
+      const T* row = X + o * kept_stride;
+      if (rows < W) {
+        row_sum_cols<T, 1>(row, 1, rows, O + o);
+        continue;
+      }
+      const int64_t vectors = rows / W;
+      T lanes[W];
+      row_sum_cols<T, W>(row, W, vectors, lanes);
+      T acc = 0;
+      for (int64_t k = vectors * W; k < rows; k++) acc += row[k];
+      for (int c = 0; c < W; c++) acc += lanes[c];
+      O[o] = acc;
+    }
+    return true;
+  }
+  if (kept_stride != 1 || cols <= 1) return false;
+  // vectorized_outer_sum (scalar_outer_sum below W columns): groups summed by one cascade
+  // per column, the columns after them by row_sum.
+  int64_t j = 0;
+  if (cols >= W) {
+    for (; j + 4 * W <= cols; j += 4 * W) cascade_cols<T, 4 * W>(X + j, red_stride, rows, O + j);
+    for (; j + W <= cols; j += W) row_sum_cols<T, W>(X + j, red_stride, rows, O + j);
+  } else {
+    for (; j + 4 <= cols; j += 4) cascade_cols<T, 4>(X + j, red_stride, rows, O + j);
+  }
+  for (; j < cols; j++) row_sum_cols<T, 1>(X + j, red_stride, rows, O + j);
+  return true;
+}
+
 template <class In> void reduce_typed(int op, const View& x, const Plan& p, const View& out) {
+  if constexpr (std::is_floating_point_v<In>) {
+    if (op == R_sum && cascade_sum<In>(x, p, out)) return;
+  }
   const In* X = reinterpret_cast<const In*>(x.data);
   const bool arg = op == R_argmax || op == R_argmin;
   if (p.region.nd < 0) {  // empty region: the identity (the ops layer rejects max/min/arg* here)

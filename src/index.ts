@@ -8,6 +8,7 @@ import type { Device } from './tensor/device.js';
 /** torch.device as a type: `const dev: torch.device = torch.device('cpu')`. */
 export type device = Device;
 export * as cuda from './cuda.js';
+export { compile, OptimizedModule, type CompileOptions } from './compile.js';
 export { autocast, cpu } from './amp.js';
 import { autocast as ampAutocast } from './amp.js';
 /** torch.amp: autocast (PyTorch 1.13's torch.amp.autocast; GradScaler is torch.cuda.amp's). */
@@ -93,7 +94,17 @@ export const bool: DType = 'bool';
 export const float16 = 'float16' as const;
 export const half = 'float16' as const;
 export const bfloat16 = 'bfloat16' as const;
+/** int16 and int8 likewise name dtypes no torchlette tensor has: creating one says so (int32 and int64 exist). */
+export const int16 = 'int16' as const;
+export const short = 'int16' as const;
+export const int8 = 'int8' as const;
 export { finfo, iinfo } from './tensor/type-info.js';
+
+/** torch.pi, torch.e, torch.inf, torch.nan: Python's math constants, as torch re-exports them. */
+export const pi = Math.PI;
+export const e = Math.E;
+export const inf = Infinity;
+export const nan = NaN;
 
 /** torch.seed(): re-seeds the default generator non-deterministically and returns the seed. */
 export function seed(): bigint {

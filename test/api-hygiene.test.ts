@@ -22,6 +22,7 @@ const EXTRAS: Record<string, string[]> = {
   "Python's slice start:stop:step, for Tensor.index / indexPut_": ['Slice'],
   "Python's copy.deepcopy, for modules and tensors": ['deepcopy'],
   'torch.default_generator as a function, and torch._tensor_str.get_printoptions': ['getDefaultGenerator', 'getPrintoptions'],
+  "PyTorch 2's torch.compile, and the wrapper it returns (torch._dynamo's OptimizedModule)": ['compile', 'OptimizedModule'],
   'I/O a JS program needs besides torch.save/torch.load (buffers, async files, safetensors)': [
     'saveAsync', 'loadAsync', 'saveToBuffer', 'loadFromBuffer', 'safetensors',
   ],

@@ -245,9 +245,19 @@ export class Module {
   /** Own (name, value) entries in registration order. Containers override to list their items. */
   protected entries(): [string, unknown][] {
     // Object.entries(this) filtered, without a pair for the fields left out.
+    // Read off the module itself, not its guarding Proxy: Object.keys and reads through a Proxy
+    // take V8's slow path, and zeroGrad / parameters() run this every training step.
+    // A field named with a leading '_' is registered only when it holds a Parameter or a module,
+    // or was registered by name (a buffer, a None child), as PyTorch's `self._encoder = ...`;
+    // otherwise it is the class's own bookkeeping.
     const out: [string, unknown][] = [];
-    const self = this as unknown as Record<string, unknown>;
-    for (const k of Object.keys(this)) if (!INTERNAL.has(k) && k.charCodeAt(0) !== 95 /* '_' */) out.push([k, self[k]]);
+    const self = unguarded(this) as unknown as Record<string, unknown>;
+    for (const k of Object.keys(self)) {
+      if (INTERNAL.has(k)) continue;
+      const v = self[k];
+      if (k.charCodeAt(0) === 95 /* '_' */ && !(v instanceof Parameter || v instanceof Module || this._bufferNames.has(k) || this._noneModules.has(k))) continue;
+      out.push([k, v]);
+    }
     return out;
   }
 
@@ -655,9 +665,36 @@ const MODULE_FIELDS: ProxyHandler<Module> = {
   },
 };
 
+/** Each guarding Proxy's module (kept out of the module's own fields, which deepcopy copies). */
+const UNGUARDED = new WeakMap<Module, Module>();
+
+function unguarded(m: Module): Module {
+  return UNGUARDED.get(m) ?? m;
+}
+
 /** @internal The guarded view of a module that every reference goes through (MODULE_FIELDS). */
 export function guardModule<M extends Module>(m: M): M {
-  return new Proxy(m, MODULE_FIELDS as ProxyHandler<M>);
+  const guarded = new Proxy(m, MODULE_FIELDS as ProxyHandler<M>);
+  UNGUARDED.set(guarded, m);
+  return guarded;
+}
+
+/**
+ * @internal A guarded view of `m` (see guardModule) on which a property `m` lacks is `to`'s,
+ * methods bound to `to`, as Python's __getattr__ delegating to a wrapped module.
+ */
+export function readThrough<M extends Module>(m: M, to: Module): M {
+  const target = unguarded(m) as M;
+  const view = new Proxy(target, {
+    set: MODULE_FIELDS.set as ProxyHandler<M>['set'],
+    get(t, key, receiver) {
+      if (typeof key === 'symbol' || key in t) return Reflect.get(t, key, receiver);
+      const v: unknown = Reflect.get(to, key);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(to) : v;
+    },
+  });
+  UNGUARDED.set(view, target);
+  return view;
 }
 
 function addIndent(s: string, spaces: number): string {

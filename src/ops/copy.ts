@@ -126,13 +126,18 @@ export function parseTo(_where: string, args: readonly unknown[]): ToTarget {
     const a = toOtherArgs.parse(args);
     return { device: a.other.device, dtype: a.other.dtype, nonBlocking: a.nonBlocking, copy: a.copy };
   }
-  if (isDType(first)) {
+  // (a dtype torchlette lacks, torch.float16 or torch.int16, fails here with the dtype's message)
+  if (isDType(first) || (typeof first === 'string' && MISSING_DTYPES.includes(first))) {
     const a = toDtypeArgs.parse(args);
     return { device: null, dtype: a.dtype, nonBlocking: a.nonBlocking, copy: a.copy };
   }
   const a = toDeviceArgs.parse(args);
   return { device: a.device === null ? null : device(a.device), dtype: a.dtype, nonBlocking: a.nonBlocking, copy: a.copy };
 }
+
+/** PyTorch's dtypes that no torchlette tensor has, with their legacy type names. */
+const MISSING_DTYPES = ['float16', 'bfloat16', 'int16', 'int8'];
+const MISSING_TYPES: Record<string, string> = { 'torch.HalfTensor': 'float16', 'torch.BFloat16Tensor': 'bfloat16', 'torch.ShortTensor': 'int16', 'torch.CharTensor': 'int8' };
 
 /** A dtype or PyTorch's legacy type name ('torch.DoubleTensor'), as Tensor.type / Module.type take. */
 export function typeDtype(where: string, name: unknown): DType {
@@ -143,6 +148,7 @@ export function typeDtype(where: string, name: unknown): DType {
   if (typeof name === 'string') {
     const named = DTYPES.find((d) => legacyTypeName(d) === name);
     if (named !== undefined) return named;
+    if (name in MISSING_TYPES) throw new TypeError(`${where}('${name}'): torchlette has no ${MISSING_TYPES[name]} tensors; use ${MISSING_TYPES[name].startsWith('int') ? 'int32 or int64' : 'float32 or float64'}`);
     if (name.startsWith('torch.cuda.')) device('cuda');
     throw new RangeError(`invalid type: '${name}'`);
   }
@@ -182,6 +188,9 @@ declare module '../tensor/tensor.js' {
     /** Throws: torchlette has no float16 / bfloat16 (x.float() keeps float32). */
     half(): never;
     bfloat16(): never;
+    /** Throws: torchlette has no int16 / int8 (x.int() gives int32). */
+    short(): never;
+    char(): never;
     /** Throws: no NumPy in JavaScript; x.toTypedArray() / x.tolist() give the values. */
     numpy(): never;
     copy_(src: Tensor, nonBlocking?: boolean, options?: { src?: Tensor; nonBlocking?: boolean }): Tensor;
@@ -240,6 +249,12 @@ const noHalf = (name: string) =>
   };
 P.half = noHalf('half');
 P.bfloat16 = noHalf('bfloat16');
+const noSmallInt = (name: string, dtype: string) =>
+  function (this: Tensor): never {
+    throw new TypeError(`x.${name}(): torchlette has no ${dtype} dtype; use int32 (x.int()) or int64 (x.long())`);
+  };
+P.short = noSmallInt('short', 'int16');
+P.char = noSmallInt('char', 'int8');
 P.numpy = function (this: Tensor): never {
   throw new TypeError('x.numpy(): there is no NumPy in JavaScript; x.toTypedArray() gives the values as a typed array, x.tolist() as nested arrays');
 };

@@ -182,8 +182,11 @@ export function signature<const S extends Spec>(name: string, spec: S): Signatur
 
   function badType(i: number, v: unknown, byName: boolean): never {
     const where = byName ? `option '${names[i]}'` : `argument '${names[i]}' (position ${i + 1})`;
-    // torch.float16 / torch.bfloat16 exist (for autocast and scripts' dtype tables) but no tensor has them.
-    const half = (v === 'float16' || v === 'bfloat16') && checks[i].expected.startsWith('a dtype') ? `; torchlette has no ${v} tensors: keep float32 or use float64` : '';
+    // torch.float16 / bfloat16 / int16 / int8 exist (for autocast and scripts' dtype tables) but no tensor has them.
+    const isDtype = checks[i].expected.startsWith('a dtype');
+    const half =
+      isDtype && (v === 'float16' || v === 'bfloat16') ? `; torchlette has no ${v} tensors: keep float32 or use float64`
+      : isDtype && (v === 'int16' || v === 'int8') ? `; torchlette has no ${v} tensors: use int32 or int64` : '';
     return fail(name, `${where} must be ${checks[i].expected}, not ${pyTypeName(v)}${half}`);
   }
 

@@ -35,8 +35,10 @@ export function device(spec: DeviceLike, index?: number): Device {
   const [, type, idx] = m;
   if (type !== 'cpu') {
     if (ACCELERATORS.has(type)) {
+      // PyTorch built without CUDA asserts 'Torch not compiled with CUDA enabled'.
+      const pytorch = type === 'cuda' ? 'Torch not compiled with CUDA enabled: ' : '';
       throw new Error(
-        `torchlette runs on the CPU only: device '${spec}' is not available (as PyTorch built without ${type.toUpperCase()}). ` +
+        `${pytorch}torchlette runs on the CPU only: device '${spec}' is not available (as PyTorch built without ${type.toUpperCase()}). ` +
           `Write torch.device('cpu'), or torch.device(torch.cuda.isAvailable() ? 'cuda' : 'cpu').`,
       );
     }

@@ -74,7 +74,7 @@ describe('DataLoader(dataset, batch_size, shuffle, sampler, batch_sampler, num_w
     assert.throws(() => new DataLoader(ds, { numWorkers: 1, prefetchFactor: 0 }), /prefetch_factor option should be positive/);
     // PyTorch's single-process loader asserts timeout == 0: said at once here
     assert.throws(() => new DataLoader(ds, { timeout: 5 }), /timeout option needs num_workers > 0/);
-    assert.throws(() => new DataLoader(ds, { pinMemory: true, pinMemoryDevice: 'cuda' }), /torchlette runs on the CPU only: device 'cuda' is not available/);
+    assert.throws(() => new DataLoader(ds, { pinMemory: true, pinMemoryDevice: 'cuda' }), /Torch not compiled with CUDA enabled: torchlette runs on the CPU only: device 'cuda' is not available/);
     assert.throws(() => new DataLoader(new Stream(), { shuffle: true }), /expected unspecified shuffle option, but got shuffle=true/);
     assert.deepEqual(batches(new DataLoader(new Stream(), { shuffle: false, batchSize: 2 })), [[0, 1], [2]]);
   });

@@ -1,5 +1,6 @@
 import type { View } from '../backend.js';
 import { numeric, type TypedArray } from '../dtype.js';
+import { fmaf } from './avx-mathfun.js';
 import { numelOf } from './strided.js';
 
 const BLOCK_K = 128;
@@ -12,8 +13,11 @@ const DIRECT_MACS = 4096;
 /**
  * out[b] = a[b] @ b[b] for every batch index. Each B panel is packed row-major,
  * then C rows accumulate in doubles over k-blocks (rows of B stay in cache). Small
- * products skip the packing: each element is the same double sum in k order from 0,
- * so the bits are those of the blocked loop.
+ * products skip the packing: in float32 an element of up to 8 terms is a chain of float32
+ * fused multiply-adds in k order from 0, as PyTorch's BLAS computes it (so `inputs @ inputs.T`
+ * of a 6x3 matrix has PyTorch's bits; longer dot products it splits in ways of its own, and the
+ * double sum stays closer to them), and a tiny batched product the unfused chain of the loop
+ * PyTorch's bmm runs itself; otherwise the double sum in k order, the bits of the blocked loop.
  */
 export function matmul(a: View, b: View, outBuf: TypedArray): void {
   if (outBuf instanceof BigInt64Array) return matmulInt64(a, b, outBuf);
@@ -28,6 +32,10 @@ export function matmul(a: View, b: View, outBuf: TypedArray): void {
   const aRs = a.strides[nd - 2], aCs = a.strides[nd - 1];
   const bRs = b.strides[nd - 2], bCs = b.strides[nd - 1];
   const direct = M * N * K <= DIRECT_MACS;
+  const f32 = out instanceof Float32Array;
+  // PyTorch's bmm multiplies matrices of under 400 multiply-adds in a plain loop of its own
+  // (baddbmm_cpu_kernel): products and sums rounded separately, no fused multiply-add.
+  const unfused = nd >= 3 && M * N * K < 400;
   const packedB = direct ? null : new Float64Array(K * N);
   const acc = direct ? null : new Float64Array(M * N);
   const idx = new Array<number>(batchShape.length).fill(0);
@@ -39,7 +47,13 @@ export function matmul(a: View, b: View, outBuf: TypedArray): void {
       for (let i = 0, o = batch * M * N; i < M; i++) {
         for (let j = 0; j < N; j++, o++) {
           let sum = 0;
-          for (let k = 0, ai = aOff + i * aRs, bj = bOff + j * bCs; k < K; k++, ai += aCs, bj += bRs) sum += A[ai] * B[bj];
+          if (f32 && unfused) {
+            for (let k = 0, ai = aOff + i * aRs, bj = bOff + j * bCs; k < K; k++, ai += aCs, bj += bRs) sum = Math.fround(sum + Math.fround(A[ai] * B[bj]));
+          } else if (f32 && K <= 8) {
+            for (let k = 0, ai = aOff + i * aRs, bj = bOff + j * bCs; k < K; k++, ai += aCs, bj += bRs) sum = fmaf(A[ai], B[bj], sum);
+          } else {
+            for (let k = 0, ai = aOff + i * aRs, bj = bOff + j * bCs; k < K; k++, ai += aCs, bj += bRs) sum += A[ai] * B[bj];
+          }
           out[o] = sum;
         }
       }

@@ -1,5 +1,6 @@
 import type { ReduceOp, View } from '../backend.js';
 import { asNumbers, int64Words, type NumberArray, type TypedArray } from '../dtype.js';
+import { cascadeSum } from './cascade-sum.js';
 import { collapse, moveDimsLast, numelOf } from './strided.js';
 
 /**
@@ -167,6 +168,8 @@ export function reduce(op: ReduceOp, x: View, dims: readonly number[], out: Type
     });
     return;
   }
+  // Float sums whose layout PyTorch's cascade_sum follows simply get its bits (cascade-sum.ts).
+  if (op === 'sum' && out.constructor === x.buffer.constructor && cascadeSum(x, dims, out as Float32Array | Float64Array)) return;
   const X = x.buffer;
   const { init, fold } = FOLDS[op];
   forEachOutput(x, dims, (o, offset, region) => {

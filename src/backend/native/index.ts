@@ -295,7 +295,8 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
     },
 
     randomFill(kind, out, dtype, gen, params) {
-      if (out.length < MIN_ELEMENTWISE) return js.randomFill(kind, out, dtype, gen, params);
+      // Normals cost ~150 ns an element in JS (PyTorch's float32 Box-Muller, emulated), more than the addon call from 16 on.
+      if (out.length < (kind === 'normal' ? 16 : MIN_ELEMENTWISE)) return js.randomFill(kind, out, dtype, gen, params);
       begin();
       put(RANDOM_FILL[kind]);
       put(DTYPE_CODE[dtype]);

@@ -12,6 +12,7 @@ import { tensorAffineGrid } from './tensor-affine.js';
 import { tensorBrightness, tensorContrast, tensorGrayscale, tensorHue, tensorSaturation } from './tensor-color.js';
 import { channelsOf, tensorCrop, tensorFlip, tensorPad } from './tensor-ops.js';
 import { interpolatePlanes } from './tensor-resample.js';
+import { interpolate } from '../../nn/functional/interpolate.js';
 
 export type { PaddingMode } from './pil-ops.js';
 
@@ -169,11 +170,15 @@ function tensorResize(img: Tensor, oh: number, ow: number, mode: InterpolationMo
   const w = img.shape[img.dim() - 1];
   const lead = img.shape.slice(0, -2);
   const planes = lead.reduce((a, b) => a * b, 1);
+  if (isFloatingDtype(img.dtype)) {
+    // torchvision calls interpolate: the result stays in the autograd graph (U-Net skip connections).
+    const planes4d = img.reshape(1, planes, h, w);
+    const alignCorners = mode === 'nearest' ? null : false;
+    return interpolate(planes4d, { size: [oh, ow], mode, alignCorners, antialias }).reshape([...lead, oh, ow]);
+  }
   // _cast_squeeze_in: integer images are interpolated as float32
-  const dtype = img.dtype === 'float64' ? 'float64' : 'float32';
-  const src = img.to(dtype).toTypedArray() as Float32Array | Float64Array;
-  let out = Tensor.fromData(interpolatePlanes(src, planes, h, w, oh, ow, mode, antialias), dtype, [...lead, oh, ow]);
-  if (isFloatingDtype(img.dtype)) return out.to(img.dtype);
+  const src = img.to('float32').toTypedArray() as Float32Array;
+  let out = Tensor.fromData(interpolatePlanes(src, planes, h, w, oh, ow, mode, antialias), 'float32', [...lead, oh, ow]);
   // resize's clamp of bicubic uint8 results, then _cast_squeeze_out: round, then cast
   if (mode === 'bicubic' && img.dtype === 'uint8') out = out.clamp(0, 255);
   return out.round().to(img.dtype);
