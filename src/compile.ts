@@ -97,9 +97,9 @@ export function compile(...args: unknown[]): unknown {
   checkSettings(a);
   const apply = <T extends Compilable>(model: T): T => (a.disable ? model : compiled(model));
   if (a.model === null) {
-    return (model: unknown, context?: unknown) => {
+    // (also a method decorator: `@torch.compile({ mode: 'max-autotune' })`)
+    return (model: unknown) => {
       if (!compilable.test(model)) throw new TypeError(`compile(): expected an nn.Module or a function to compile, not ${typeof model}`);
-      void context;
       return apply(model as Compilable);
     };
   }

@@ -244,12 +244,11 @@ export class Module {
 
   /** Own (name, value) entries in registration order. Containers override to list their items. */
   protected entries(): [string, unknown][] {
-    // Object.entries(this) filtered, without a pair for the fields left out.
-    // Read off the module itself, not its guarding Proxy: Object.keys and reads through a Proxy
-    // take V8's slow path, and zeroGrad / parameters() run this every training step.
-    // A field named with a leading '_' is registered only when it holds a Parameter or a module,
-    // or was registered by name (a buffer, a None child), as PyTorch's `self._encoder = ...`;
-    // otherwise it is the class's own bookkeeping.
+    // Object.entries(this) filtered, read off the module itself rather than its guarding Proxy
+    // (Object.keys through a Proxy takes V8's slow path, and zeroGrad / parameters() run this
+    // every step). A field named with a leading '_' counts only when it holds a Parameter or a
+    // module, or was registered by name (a buffer, a None child), as PyTorch's
+    // `self._encoder = ...`; otherwise it is the class's own bookkeeping.
     const out: [string, unknown][] = [];
     const self = unguarded(this) as unknown as Record<string, unknown>;
     for (const k of Object.keys(self)) {

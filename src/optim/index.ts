@@ -13,3 +13,4 @@ export { RAdam, type RAdamOptions, type RAdamParamGroup, type RAdamState } from 
 export { Rprop, type RpropOptions, type RpropParamGroup, type RpropState } from './rprop.js';
 export { LBFGS, type LBFGSOptions, type LBFGSParamGroup, type LBFGSState } from './lbfgs.js';
 export { SparseAdam, type SparseAdamOptions, type SparseAdamParamGroup, type SparseAdamState } from './sparse-adam.js';
+export * as swaUtils from './swa-utils.js';
