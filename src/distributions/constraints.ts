@@ -4,7 +4,7 @@
 // validation errors quote them.
 import type { Tensor } from '../tensor/tensor.js';
 import * as linalg from '../linalg/index.js';
-import { pyFloatRepr } from './utils.js';
+import { pyFloat } from '../tensor/py-float.js';
 
 export abstract class Constraint {
   /** True for discrete supports (ints, booleans, one-hot vectors). */
@@ -24,9 +24,6 @@ function allLast(t: Tensor, dims: number): Tensor {
   for (let i = 0; i < dims; i++) r = r.all(-1);
   return r;
 }
-
-/** Python prints the float 0.0 as "0.0" and the int 0 as "0": bounds given as floats keep ".0". */
-const pyFloat = pyFloatRepr;
 
 /** A parameter whose constraint follows from others (Categorical's logits given probs …): never checked. */
 export class _Dependent extends Constraint {
@@ -86,7 +83,7 @@ export class _GreaterThanEq extends Constraint {
 /** A bound as Python formats it: a float with ".0", a 0-d tensor as its value, other tensors printed. */
 function boundRepr(b: number | Tensor): string {
   if (typeof b === 'number') return pyFloat(b);
-  if (b.dim() === 0) return pyFloatRepr(b.item() as number);
+  if (b.dim() === 0) return pyFloat(b.item() as number);
   return b.toString();
 }
 

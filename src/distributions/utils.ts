@@ -7,6 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { check, type Check } from '../tensor/args.js';
 import { finfo } from '../tensor/type-info.js';
 import { sizeRepr } from '../tensor/shape.js';
+import { pyFloat } from '../tensor/py-float.js';
 
 /** A number or a Tensor (a distribution parameter). */
 export const numberOrTensor: Check<number | Tensor> = check('a number or Tensor', (v) => typeof v === 'number' || v instanceof Tensor);
@@ -41,26 +42,13 @@ export function probsToLogits(probs: Tensor, isBinary = false): Tensor {
 
 
 
-/** Python's repr of a float: shortest round-trip digits, "2.0" for integers, "1e-05" exponents. */
-export function pyFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  const ax = Math.abs(x);
-  if (ax !== 0 && (ax < 1e-4 || ax >= 1e16)) {
-    const [m, e] = x.toExponential().split('e');
-    const exp = Number(e);
-    return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  const s = String(x);
-  return Number.isInteger(x) ? `${s}.0` : s;
-}
 
 /** PyTorch's snake_case for a parameter named in camelCase (covarianceMatrix → covariance_matrix). */
 export const snakeName = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** How a Distribution repr shows a parameter: a 0-d tensor as a Python float, one element as the tensor, else its size. */
 export function paramRepr(t: { dim(): number; numel(): number; item(): unknown; toString(): string; shape: number[] }): string {
-  if (t.dim() === 0) return pyFloatRepr(Number(t.item()));
+  if (t.dim() === 0) return pyFloat(Number(t.item()));
   if (t.numel() === 1) return t.toString();
   return sizeRepr(t.shape);
 }

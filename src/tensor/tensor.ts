@@ -4,6 +4,7 @@ import { AccumulateGrad, type GradHook, type Node, type RemovableHandle } from '
 import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape } from './shape.js';
 import { formatTensor } from './print.js';
 import { Device } from './device.js';
+import { TypedStorage } from './typed-storage.js';
 import { warnOnce } from './warnings.js';
 
 const CPU = new Device();
@@ -168,6 +169,11 @@ export class Tensor implements View {
 
   storageOffset(): number {
     return this._offset;
+  }
+
+  /** storage(): the memory this tensor and its views share, as PyTorch's TypedStorage. */
+  storage(): TypedStorage {
+    return new TypedStorage(this._storage.data, this._dtype);
   }
 
   dim(): number {

@@ -160,23 +160,14 @@ describe('p1ch3', () => {
     assert.equal(String(points.index(0, 1)), want.In15);
     assert.equal(String(points.index(0)), want.In16);
 
-    // DIVERGENCE: Tensor.storage() is missing (PyTorch 1.13: a TypedStorage that prints its
-    // elements one per line, indexes, assigns into the tensor's memory and has id()).
-    //   torch.tensor([[4, 1], [5, 3], [2, 1]], { dtype: 'float32' }).storage()
-    //   -> TypeError: ....storage is not a function
-    // PyTorch prints ' 4.0\n 1.0\n 5.0\n 3.0\n 2.0\n 1.0\n[torch.storage.TypedStorage(dtype=torch.float32, device=cpu) of size 6]'.
-    // Nearest working call: a flat view of the whole storage, x.asStrided([numel], [1], 0).
-    assert.equal((points as Any).storage, undefined);
-    const storageOf = (x: Tensor): Tensor => x.asStrided([x.numel()], [1], 0);
-    const storageRepr = (x: Tensor): string =>
-      `${flat(storageOf(x)).map((v) => ` ${pyFloat(v)}`).join('\n')}\n[torch.storage.TypedStorage(dtype=torch.${x.dtype}, device=cpu) of size ${x.numel()}]`;
+    const storageRepr = (x: Tensor): string => String(x.storage());
     assert.equal(storageRepr(points), want.In17);
-    let pointsStorage = storageOf(points);
-    assert.equal(Number(pointsStorage.index(0)), want.In18);
-    assert.equal(Number(storageOf(points).index(1)), want.In19);
+    let pointsStorage = points.storage();
+    assert.equal(pointsStorage.get(0), want.In18);
+    assert.equal(points.storage().get(1), want.In19);
     points = torch.tensor([[4.0, 1.0], [5.0, 3.0], [2.0, 1.0]], { dtype: f32 });
-    pointsStorage = storageOf(points);
-    pointsStorage.indexPut_([0], 2.0);
+    pointsStorage = points.storage();
+    pointsStorage.set(0, 2.0);
     assert.equal(String(points), want.In20);
     points = torch.tensor([[4.0, 1.0], [5.0, 3.0], [2.0, 1.0]], { dtype: f32 });
     let secondPoint = points.index(1);
