@@ -233,14 +233,14 @@ describe('gradgradcheck', () => {
 
 /** Methods that return no differentiable tensor, or are pure aliases of checked ones. */
 const NOT_DIFFERENTIABLE = new Set([
-  'size', 'stride', 'storageOffset', 'dim', 'numel', 'elementSize', 'isContiguous', 'isFloatingPoint', 'item', 'itemAsync', 'tolist',
+  'size', 'stride', 'storageOffset', 'storage', 'dim', 'numel', 'elementSize', 'isContiguous', 'isFloatingPoint', 'item', 'itemAsync', 'tolist',
   'tolistAsync', 'toTypedArray', 'toString', 'describe', 'type', 'requiresGrad_', 'registerHook', 'retainGrad', 'detach', 'detach_',
   '_gradAccumulator', 'backward', 'argmax', 'argmin', 'all', 'any', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'logicalAnd', 'logicalOr',
   'logicalXor', 'logicalNot', 'bitwiseAnd', 'bitwiseOr', 'bitwiseXor', 'bitwiseNot', 'isnan', 'isinf', 'isfinite', 'isclose',
   'allclose', 'equal', 'nonzero', 'floorDivide', 'uniform_', 'normal_', 'bernoulli_', 'random_', 'fill_', 'zero_',
   'cpu', 'float', 'double', 'long', 'int', 'bool', 'byte', 'constructor',
-  // throw: no CUDA, no half types, no NumPy
-  'cuda', 'half', 'bfloat16', 'numpy',
+  // throw: no CUDA, no half or int16/int8 types, no NumPy
+  'cuda', 'half', 'bfloat16', 'short', 'char', 'numpy',
   // metadata, predicates, integer or boolean results, random draws, fresh tensors
   'isSameSize', 'nelement', 'ndimension', 'getDevice', 'isComplex', 'isSigned', 'isNonzero', 'isNeg', 'isDistributed', 'isposinf',
   'isneginf', 'isreal', 'signbit', 'greater', 'greaterEqual', 'less', 'lessEqual', 'notEqual', 'bitwiseLeftShift', 'bitwiseRightShift',
