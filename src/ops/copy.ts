@@ -2,7 +2,7 @@
 import { backend } from '../backend/index.js';
 import { bool, check, deviceArg, dtype as dtypeArg, nullable, pyTypeName, signature, tensor as tensorArg, type OptionsObjectOf } from '../tensor/args.js';
 import { device, type Device, type DeviceLike } from '../tensor/device.js';
-import { castScalar, checkedElement, checkedScalar, overflowTypeName, DTYPES, isDType, legacyTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
+import { castScalar, checkedElement, checkedScalar, overflowTypeName, DTYPES, isDType, legacyTypeName, MISSING_DTYPES, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
 import { broadcastShapes, formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -127,7 +127,7 @@ export function parseTo(_where: string, args: readonly unknown[]): ToTarget {
     return { device: a.other.device, dtype: a.other.dtype, nonBlocking: a.nonBlocking, copy: a.copy };
   }
   // (a dtype torchlette lacks, torch.float16 or torch.int16, fails here with the dtype's message)
-  if (isDType(first) || (typeof first === 'string' && MISSING_DTYPES.includes(first))) {
+  if (isDType(first) || (typeof first === 'string' && Object.hasOwn(MISSING_DTYPES, first))) {
     const a = toDtypeArgs.parse(args);
     return { device: null, dtype: a.dtype, nonBlocking: a.nonBlocking, copy: a.copy };
   }
@@ -135,8 +135,7 @@ export function parseTo(_where: string, args: readonly unknown[]): ToTarget {
   return { device: a.device === null ? null : device(a.device), dtype: a.dtype, nonBlocking: a.nonBlocking, copy: a.copy };
 }
 
-/** PyTorch's dtypes that no torchlette tensor has, with their legacy type names. */
-const MISSING_DTYPES = ['float16', 'bfloat16', 'int16', 'int8'];
+/** The legacy type names of PyTorch's dtypes that no torchlette tensor has (MISSING_DTYPES). */
 const MISSING_TYPES: Record<string, string> = { 'torch.HalfTensor': 'float16', 'torch.BFloat16Tensor': 'bfloat16', 'torch.ShortTensor': 'int16', 'torch.CharTensor': 'int8' };
 
 /** A dtype or PyTorch's legacy type name ('torch.DoubleTensor'), as Tensor.type / Module.type take. */
@@ -148,7 +147,10 @@ export function typeDtype(where: string, name: unknown): DType {
   if (typeof name === 'string') {
     const named = DTYPES.find((d) => legacyTypeName(d) === name);
     if (named !== undefined) return named;
-    if (name in MISSING_TYPES) throw new TypeError(`${where}('${name}'): torchlette has no ${MISSING_TYPES[name]} tensors; use ${MISSING_TYPES[name].startsWith('int') ? 'int32 or int64' : 'float32 or float64'}`);
+    if (name in MISSING_TYPES) {
+      const dtype = MISSING_TYPES[name];
+      throw new TypeError(`${where}('${name}'): torchlette has no ${dtype} tensors; use ${MISSING_DTYPES[dtype] === 'int' ? 'int32 or int64' : 'float32 or float64'}`);
+    }
     if (name.startsWith('torch.cuda.')) device('cuda');
     throw new RangeError(`invalid type: '${name}'`);
   }

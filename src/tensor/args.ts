@@ -14,7 +14,7 @@
 // `'*'` starts keyword-only parameters, as in Python. Parsing is a loop over a
 // precompiled table: cheap enough for functions on the hot path.
 import { DTYPES } from '../backend/index.js';
-import type { DType } from './dtype.js';
+import { MISSING_DTYPES, type DType } from './dtype.js';
 import { isDeviceLike, type DeviceLike } from './device.js';
 import { Tensor } from './tensor.js';
 
@@ -182,11 +182,8 @@ export function signature<const S extends Spec>(name: string, spec: S): Signatur
 
   function badType(i: number, v: unknown, byName: boolean): never {
     const where = byName ? `option '${names[i]}'` : `argument '${names[i]}' (position ${i + 1})`;
-    // torch.float16 / bfloat16 / int16 / int8 exist (for autocast and scripts' dtype tables) but no tensor has them.
-    const isDtype = checks[i].expected.startsWith('a dtype');
-    const half =
-      isDtype && (v === 'float16' || v === 'bfloat16') ? `; torchlette has no ${v} tensors: keep float32 or use float64`
-      : isDtype && (v === 'int16' || v === 'int8') ? `; torchlette has no ${v} tensors: use int32 or int64` : '';
+    const missing = typeof v === 'string' && Object.hasOwn(MISSING_DTYPES, v) && checks[i].expected.startsWith('a dtype') ? MISSING_DTYPES[v] : undefined;
+    const half = missing === undefined ? '' : `; torchlette has no ${v as string} tensors: ${missing === 'int' ? 'use int32 or int64' : 'keep float32 or use float64'}`;
     return fail(name, `${where} must be ${checks[i].expected}, not ${pyTypeName(v)}${half}`);
   }
 

@@ -156,3 +156,14 @@ export function checkedElement(value: number | bigint, dtype: DType, typeName: s
 export function overflowTypeName(dtype: DType): string {
   return { float32: 'float', float64: 'double', int64: 'int64_t', int32: 'int', uint8: 'uint8_t', bool: 'bool' }[dtype];
 }
+
+/** An int64 element as item() gives it: a number where exact (|v| <= 2^53 - 1), else the bigint. */
+export function int64Value(v: bigint): number | bigint {
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+/**
+ * PyTorch's dtypes no torchlette tensor has (torch.float16 … exist for autocast and scripts'
+ * dtype tables), each with the kind of dtype to use instead.
+ */
+export const MISSING_DTYPES: Readonly<Record<string, 'float' | 'int'>> = { float16: 'float', bfloat16: 'float', int16: 'int', int8: 'int' };

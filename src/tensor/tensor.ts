@@ -1,5 +1,5 @@
 import { backend, type View } from '../backend/index.js';
-import { allocate, allocateExclusive, allocateForOverwrite, castScalar, int64ArrayFrom, int64Of, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
+import { allocate, allocateExclusive, allocateForOverwrite, castScalar, int64ArrayFrom, int64Of, int64Value, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
 import { AccumulateGrad, type GradHook, type Node, type RemovableHandle } from './graph.js';
 import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape } from './shape.js';
 import { formatTensor } from './print.js';
@@ -28,10 +28,6 @@ export interface VersionCounter {
  */
 export type NestedList = number | bigint | boolean | NestedList[];
 
-/** An int64 element as item() gives it: a number where exact (|v| <= 2^53 - 1), else the bigint. */
-function int64Value(v: bigint): number | bigint {
-  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
-}
 
 /**
  * An n-dimensional strided view on a Storage, with autograd metadata. Math

@@ -1,7 +1,7 @@
 // Tensor.storage(): PyTorch 1.13's TypedStorage, the flat memory a tensor and its views share,
 // seen as elements of the tensor's dtype: its size, elements by index (reading and writing,
 // negative indices from the end, as Python's storage[i]), tolist() and PyTorch's printing.
-import { castScalar, int64Of, type DType, type TypedArray } from './dtype.js';
+import { castScalar, int64Of, int64Value, type DType, type TypedArray } from './dtype.js';
 import { Device } from './device.js';
 import { pyFloat } from './py-float.js';
 
@@ -36,7 +36,7 @@ export class TypedStorage {
   get(i: number): number | bigint | boolean {
     const v = this.data[this.at(i)];
     if (this.dtype === 'bool') return v !== 0;
-    if (typeof v === 'bigint') return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+    if (typeof v === 'bigint') return int64Value(v);
     return v;
   }
 
