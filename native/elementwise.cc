@@ -18,6 +18,8 @@
 #include "ops.h"
 #include "parallel.h"
 #include "simd_math.h"
+#include "sleef_f32.h"
+#include "vec_math_d.h"
 
 namespace tl {
 
@@ -149,6 +151,8 @@ template <class T, class F> inline void map2(T* o, const T* a, const T* b, int64
 // min(max(x, 0), 6) with NaN passing through (PyTorch's std::min/std::max order).
 template <class T> inline T relu6_of(T x) { return x != x ? x : x < 0 ? T(0) : x > 6 ? T(6) : x; }
 
+template <class T> constexpr bool is_f32 = std::is_same_v<T, float>;
+
 template <class T> void apply_unary(int op, T* o, const T* a, int64_t n, const double* args) {
   const T p0 = static_cast<T>(args[0]), p1 = static_cast<T>(args[1]), p2 = static_cast<T>(args[2]);
   const T zero = 0, one = 1, half = static_cast<T>(0.5);
@@ -161,9 +165,10 @@ template <class T> void apply_unary(int op, T* o, const T* a, int64_t n, const d
     case U_round: map1(o, a, n, [](T x) { return std::nearbyint(x); }); break;
     case U_trunc: map1(o, a, n, [](T x) { return std::trunc(x); }); break;
     case U_frac: map1(o, a, n, [](T x) { return x - std::trunc(x); }); break;
-    case U_exp: map1(o, a, n, [](T x) { return std::exp(x); }); break;
+    // float32 exp, log, tanh, sigmoid, silu: SLEEF's exp, log and tanh, as PyTorch (unary_impl.h).
+    case U_exp: map1(o, a, n, [](T x) { return is_f32<T> ? T(sleef::expf(float(x))) : std::exp(x); }); break;
     case U_expm1: map1(o, a, n, [](T x) { return std::expm1(x); }); break;
-    case U_log: map1(o, a, n, [](T x) { return std::log(x); }); break;
+    case U_log: map1(o, a, n, [](T x) { return is_f32<T> ? T(sleef::logf(float(x))) : std::log(x); }); break;
     case U_log1p: map1(o, a, n, [](T x) { return std::log1p(x); }); break;
     case U_log2: map1(o, a, n, [](T x) { return std::log2(x); }); break;
     case U_log10: map1(o, a, n, [](T x) { return std::log10(x); }); break;
@@ -179,15 +184,15 @@ template <class T> void apply_unary(int op, T* o, const T* a, int64_t n, const d
     case U_atan: map1(o, a, n, [](T x) { return std::atan(x); }); break;
     case U_sinh: map1(o, a, n, [](T x) { return std::sinh(x); }); break;
     case U_cosh: map1(o, a, n, [](T x) { return std::cosh(x); }); break;
-    case U_tanh: map1(o, a, n, [](T x) { return std::tanh(x); }); break;
+    case U_tanh: map1(o, a, n, [](T x) { return is_f32<T> ? T(sleef::tanhf(float(x))) : std::tanh(x); }); break;
     case U_erf: map1(o, a, n, [](T x) { return std::erf(x); }); break;
     case U_erfinv:
       if (std::is_same<T, float>::value) map1(o, a, n, [](T x) { return static_cast<T>(erfinv_as241(x)); });
       else map1(o, a, n, [](T x) { return static_cast<T>(erfinv_d(x)); });
       break;
-    case U_sigmoid: map1(o, a, n, [one](T x) { return one / (one + std::exp(-x)); }); break;
+    case U_sigmoid: map1(o, a, n, [one](T x) { return one / (one + (is_f32<T> ? T(sleef::expf(float(-x))) : std::exp(-x))); }); break;
     case U_relu: map1(o, a, n, [](T x) { return x > 0 || x != x ? x : T(0); }); break;
-    case U_silu: map1(o, a, n, [one](T x) { return x / (one + std::exp(-x)); }); break;
+    case U_silu: map1(o, a, n, [one](T x) { return x / (one + (is_f32<T> ? T(sleef::expf(float(-x))) : std::exp(-x))); }); break;
     case U_gelu:
       map1(o, a, n, [half, one](T x) { return half * x * (one + std::erf(x * static_cast<T>(M_SQRT1_2))); });
       break;
@@ -548,6 +553,20 @@ template <class T> inline void compute(const Job& j, T* o, const T* const* in, i
   }
 }
 
+// PyTorch's cpu_kernel_vec runs a row's elements 16 at a time through the vectorized op
+// and the last (row length % 16) through the scalar one; for sigmoid and silu on float32
+// the two differ (SLEEF's exp against libm's, here exp in double rounded to float as the
+// JS backend computes it). o[0..m) and a hold elements first..first+m of rows of `row`.
+inline void scalar_tail_f32(int op, float* o, const float* a, int64_t first, int64_t m, int64_t row) {
+  if ((op != U_sigmoid && op != U_silu) || row % 16 == 0) return;
+  const int64_t vec_end = row - row % 16;
+  for (int64_t i = 0, p = first % row; i < m; i++, p = p + 1 == row ? 0 : p + 1) {
+    if (p < vec_end) continue;
+    const float e = static_cast<float>(dmath::exp(-static_cast<double>(a[i])));
+    o[i] = op == U_sigmoid ? 1.0f / (1.0f + e) : a[i] / (1.0f + e);
+  }
+}
+
 template <class T> void run(const Job& j) {
   const View& out = *j.out;
   const int64_t* strides[4] = {out.strides, nullptr, nullptr, nullptr};
@@ -569,6 +588,7 @@ template <class T> void run(const Job& j) {
     split_range(total, tid, n, begin, end);
     alignas(64) T tmp[4][kChunk];
     const int nd = L.nd;
+    int64_t row_start = begin;  // linear index of the current row piece's first element
     for_each_row(L, begin, end, [&](const int64_t* offs, int64_t len) {
       const int64_t so = L.strides[0][nd - 1];
       for (int64_t c = 0; c < len; c += kChunk) {
@@ -579,13 +599,13 @@ template <class T> void run(const Job& j) {
           ins[k] = operand<T>(*j.in[k], offs[k + 1] + c * s, s, m, tmp[k + 1]);
         }
         const int64_t o_off = offs[0] + c * so;
-        if (direct_out && so == 1) {
-          compute<T>(j, reinterpret_cast<T*>(out.data) + o_off, ins, m);
-        } else {
-          compute<T>(j, tmp[0], ins, m);
-          store_row<T>(out, o_off, so, m, tmp[0], j.store);
-        }
+        T* dst = direct_out && so == 1 ? reinterpret_cast<T*>(out.data) + o_off : tmp[0];
+        compute<T>(j, dst, ins, m);
+        if constexpr (std::is_same_v<T, float>)
+          if (j.kind == K_UNARY) scalar_tail_f32(j.op, dst, ins[0], row_start + c, m, L.shape[nd - 1]);
+        if (dst == tmp[0]) store_row<T>(out, o_off, so, m, tmp[0], j.store);
       }
+      row_start += len;
     });
   });
 }

@@ -499,7 +499,8 @@ template <class In> void cumulative_typed(bool prod, const View& x, int dim, con
 }
 
 // softmax over one contiguous line of T.
-template <class T> inline void softmax_line(const T* x, T* o, int64_t n, bool log) {
+// float64 (ATen's Vectorized<double> arithmetic is not reproduced). mode: float32 only.
+template <class T> inline void softmax_line(const T* x, T* o, int64_t n, bool log, int /*mode*/) {
   T max = -std::numeric_limits<T>::infinity();
   bool nan = false;
   for (int64_t i = 0; i < n; i++) {
@@ -522,7 +523,7 @@ template <class T> inline void softmax_line(const T* x, T* o, int64_t n, bool lo
   }
 }
 
-template <class T> inline void softmax_backward_line(const T* g, const T* y, T* o, int64_t n, bool log) {
+template <class T> inline void softmax_backward_line(const T* g, const T* y, T* o, int64_t n, bool log, int /*mode*/) {
   T dot = 0;
   if (log) {
     for (int64_t i = 0; i < n; i++) dot += g[i];
@@ -534,9 +535,9 @@ template <class T> inline void softmax_backward_line(const T* g, const T* y, T* 
 }
 
 // float32 lines: softmax_impl.h's loops with the widest instruction set the CPU has (simd_math.h).
-inline void softmax_line(const float* x, float* o, int64_t n, bool log) { softmax_line_f32(x, o, n, log); }
-inline void softmax_backward_line(const float* g, const float* y, float* o, int64_t n, bool log) {
-  softmax_backward_line_f32(g, y, o, n, log);
+inline void softmax_line(const float* x, float* o, int64_t n, bool log, int mode) { softmax_line_f32(x, o, n, log, mode); }
+inline void softmax_backward_line(const float* g, const float* y, float* o, int64_t n, bool log, int mode) {
+  softmax_backward_line_f32(g, y, o, n, log, mode);
 }
 
 // Loads line q of v (along dim) into a contiguous T buffer.
@@ -549,6 +550,7 @@ template <class T> inline void load_line(const View& v, int dim, int64_t q, int6
 template <class T> void softmax_typed(const View* grad, const View& x, int dim, bool log, const View& out) {
   const Lines l = lines_of(x, dim);
   const bool fast = out.type == (sizeof(T) == 4 ? F32 : F64) && l.inner == 1;
+  const bool last = x.ndim > 0 && dim == x.ndim - 1;
   parallel(threads_for(l.count * l.n, 1 << 13), [&](int tid, int nth) {
     int64_t a, b;
     split_range(l.count, tid, nth, a, b);
@@ -563,9 +565,13 @@ template <class T> void softmax_typed(const View* grad, const View& x, int dim, 
       if (grad && !g_direct) load_line<T>(*grad, dim, q, l.n, gs.data());
       const int64_t oi = out.offset + out_line_offset(l, q);
       T* o = fast ? reinterpret_cast<T*>(out.data) + oi : os.data();
+      // PyTorch's arithmetic for the line (simd_math.h's SoftmaxMode): the last dim, or a
+      // position of the dims after it that ATen runs vectorized (all but the last inner % 8).
+      const int64_t p = q % l.inner;
+      const int mode = last ? SOFTMAX_LAST : p < l.inner - l.inner % 8 ? SOFTMAX_INNER_VEC : SOFTMAX_INNER_TAIL;
       // Unqualified calls: float lines take the vectorized overloads above.
-      if (grad) softmax_backward_line(gl, xl, o, l.n, log);
-      else softmax_line(xl, o, l.n, log);
+      if (grad) softmax_backward_line(gl, xl, o, l.n, log, mode);
+      else softmax_line(xl, o, l.n, log, mode);
       if (!fast)
         for (int64_t k = 0; k < l.n; k++) store_as<T>(out.data, out.type, oi + k * l.inner, os[k]);
     }

@@ -18,8 +18,8 @@ namespace tl {
   bool binary_f32(int op, float* o, const float* a, const float* b, int64_t n,          \
                   const double* args);                                                  \
   bool bce_f32(float* l, const float* x, const float* y, int64_t n, bool* out_of_range); \
-  void softmax_line_f32(const float* x, float* o, int64_t n, bool log);                  \
-  void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log); \
+  void softmax_line_f32(const float* x, float* o, int64_t n, bool log, int mode);        \
+  void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log, int mode); \
   void lstm_forward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* xg, const float* hg, \
                              const float* cx, float* hy, float* cy, float* ws);                   \
   void lstm_backward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* dhy, const float* dcy, \
@@ -47,16 +47,16 @@ bool simd_bce_f32(float* l, const float* x, const float* y, int64_t n, bool* out
   if (kIsa == ISA_AVX512) return avx512::bce_f32(l, x, y, n, out_of_range);
   return kIsa == ISA_AVX2 && fma::bce_f32(l, x, y, n, out_of_range);
 }
-void softmax_line_f32(const float* x, float* o, int64_t n, bool log) {
-  if (kIsa == ISA_AVX512) avx512::softmax_line_f32(x, o, n, log);
-  else if (kIsa == ISA_AVX2) fma::softmax_line_f32(x, o, n, log);
-  else base::softmax_line_f32(x, o, n, log);
+void softmax_line_f32(const float* x, float* o, int64_t n, bool log, int mode) {
+  if (kIsa == ISA_AVX512) avx512::softmax_line_f32(x, o, n, log, mode);
+  else if (kIsa == ISA_AVX2) fma::softmax_line_f32(x, o, n, log, mode);
+  else base::softmax_line_f32(x, o, n, log, mode);
 }
 
-void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log) {
-  if (kIsa == ISA_AVX512) avx512::softmax_backward_line_f32(g, y, o, n, log);
-  else if (kIsa == ISA_AVX2) fma::softmax_backward_line_f32(g, y, o, n, log);
-  else base::softmax_backward_line_f32(g, y, o, n, log);
+void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log, int mode) {
+  if (kIsa == ISA_AVX512) avx512::softmax_backward_line_f32(g, y, o, n, log, mode);
+  else if (kIsa == ISA_AVX2) fma::softmax_backward_line_f32(g, y, o, n, log, mode);
+  else base::softmax_backward_line_f32(g, y, o, n, log, mode);
 }
 
 void lstm_forward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* xg, const float* hg, const float* cx, float* hy,
@@ -81,9 +81,9 @@ void lstm_backward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* dhy,
                             const float* cx, const float* cy, float* dg, float* dcx) {
   base::lstm_backward_rows_f32(b0, b1, H, dhy, dcy, ws, cx, cy, dg, dcx);
 }
-void softmax_line_f32(const float* x, float* o, int64_t n, bool log) { base::softmax_line_f32(x, o, n, log); }
-void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log) {
-  base::softmax_backward_line_f32(g, y, o, n, log);
+void softmax_line_f32(const float* x, float* o, int64_t n, bool log, int mode) { base::softmax_line_f32(x, o, n, log, mode); }
+void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log, int mode) {
+  base::softmax_backward_line_f32(g, y, o, n, log, mode);
 }
 bool simd_unary_f32(int, float*, const float*, int64_t, const double*) { return false; }
 bool simd_binary_f32(int, float*, const float*, const float*, int64_t, const double*) { return false; }

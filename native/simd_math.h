@@ -19,9 +19,10 @@ bool simd_bce_f32(float* l, const float* x, const float* y, int64_t n, bool* out
 
 // float32 (log-)softmax of one contiguous line of n, and its gradient from the output y
 // (softmax_impl.h): always run, with AVX-512 or AVX2 where the CPU has them; the same bits
-// on every instruction set.
-void softmax_line_f32(const float* x, float* o, int64_t n, bool log);
-void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log);
+// on every instruction set. `mode` says where the line lies, which sets PyTorch's arithmetic.
+enum SoftmaxMode { SOFTMAX_LAST = 0, SOFTMAX_INNER_VEC = 1, SOFTMAX_INNER_TAIL = 2 };
+void softmax_line_f32(const float* x, float* o, int64_t n, bool log, int mode);
+void softmax_backward_line_f32(const float* g, const float* y, float* o, int64_t n, bool log, int mode);
 
 // The fused LSTM cell's float32 rows b0..b1 (lstm_impl.h; rnn.h has the layout), the same way.
 void lstm_forward_rows_f32(int64_t b0, int64_t b1, int64_t H, const float* xg, const float* hg, const float* cx, float* hy,

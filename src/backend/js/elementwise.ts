@@ -3,6 +3,7 @@ import type { DType, TypedArray } from '../dtype.js';
 import { floatToInt64, int64Of, int64ToFloat32, int64Words } from '../dtype.js';
 import { BINARY_I64, I64_HELPERS, UNARY_I64 } from './int64.js';
 import { fmaf } from './avx-mathfun.js';
+import { expf, logf, tanhf } from './sleef.js';
 import { erf, erfinv, erfinvFloat, floorDivide, remainder, rint } from './math.js';
 import { contiguousStrides, forEachRow } from './strided.js';
 
@@ -122,7 +123,15 @@ const BINARY: Record<BinaryOp, string> = {
 // The ops above compute in doubles, rounded once when stored. On float32 operands and
 // results (where the native backend computes in float, as PyTorch) these ops take
 // several float roundings or a fused multiply-add instead (native/fma_f32.h).
+// exp, log and tanh are SLEEF's (sleef.ts), as PyTorch's vectorized kernels; sigmoid and silu
+// also, except the last (row length % 16) elements of a row, which PyTorch's cpu_kernel_vec
+// runs through its scalar op (libm's exp; here Math.exp rounded to float).
 const UNARY_F32: Partial<Record<UnaryOp, string>> = {
+  exp: 'H.expf(a)',
+  log: 'H.logf(a)',
+  tanh: 'H.tanhf(a)',
+  sigmoid: 'k < n - n % 16 ? 1 / F(1 + H.expf(-a)) : 1 / F(1 + F(Math.exp(-a)))',
+  silu: 'k < n - n % 16 ? a / F(1 + H.expf(-a)) : a / F(1 + F(Math.exp(-a)))',
   rsqrt: '1 / F(Math.sqrt(a))',
   softsign: 'a / F(1 + Math.abs(a))',
   powScalar: 'p0 === 2 ? a * a : p0 === 3 ? F(a * a) * a : p0 === -2 ? 1 / F(a * a) : p0 === 0.5 ? Math.sqrt(a) : p0 === -0.5 ? 1 / F(Math.sqrt(a)) : p0 === -1 ? 1 / a : Math.pow(a, p0)',
@@ -151,7 +160,7 @@ const smoothL1F = (z: number, beta: number): number => (z < beta ? Math.fround(0
 const huber = (z: number, delta: number): number => (z < delta ? 0.5 * z * z : (z - 0.5 * delta) * delta);
 const huberF = (z: number, delta: number): number => (z < delta ? 0.5 * z * z : Math.fround(z - 0.5 * delta) * delta);
 const HELPERS: Record<string, unknown> = {
-  erf, erfinv, erfinvFloat, rint, remainder, floorDivide, fmaf, relu6, smoothL1, smoothL1F, huber, huberF, SIXTH_F32: Math.fround(1 / 6),
+  erf, erfinv, erfinvFloat, rint, remainder, floorDivide, fmaf, expf, logf, tanhf, relu6, smoothL1, smoothL1F, huber, huberF, SIXTH_F32: Math.fround(1 / 6),
   f2i: floatToInt64, i64ToF32: int64ToFloat32, ...I64_HELPERS,
 };
 

@@ -1,6 +1,7 @@
 import type { ReduceOp, View } from '../backend.js';
 import { asNumbers, int64Words, type NumberArray, type TypedArray } from '../dtype.js';
 import { cascadeSum } from './cascade-sum.js';
+import { softmaxBackwardLineF32, softmaxLineF32, softmaxMode, type SoftmaxMode } from './softmax.js';
 import { collapse, moveDimsLast, numelOf } from './strided.js';
 
 /**
@@ -290,8 +291,17 @@ export function cumulative(op: 'cumsum' | 'cumprod', x: View, dim: number, out: 
   });
 }
 
+/** Float32 lines take PyTorch's float32 arithmetic (softmax.ts), by where they lie. */
+function f32Mode(x: View, dim: number, oi: number, os: number): SoftmaxMode {
+  return softmaxMode(dim === x.shape.length - 1, oi % os, os);
+}
+
 export function softmax(x: View, dim: number, log: boolean, out: TypedArray): void {
   const A = asNumbers(x.buffer);
+  if (out instanceof Float32Array && x.dtype === 'float32') {
+    forEachLine(x, dim, (xi, xs, oi, os, n) => softmaxLineF32(A, xi, xs, out, oi, os, n, log, f32Mode(x, dim, oi, os)));
+    return;
+  }
   forEachLine(x, dim, (xi, xs, oi, os, n) => {
     let max = -Infinity;
     for (let k = 0, i = xi; k < n; k++, i += xs) if (A[i] > max || A[i] !== A[i]) max = A[i];
@@ -315,6 +325,12 @@ export function softmaxBackward(grad: View, y: View, dim: number, log: boolean, 
   forEachLine(y, dim, (yi) => yLines.push(yi));
   let line = 0;
   const ys = y.strides[dim];
+  if (out instanceof Float32Array && grad.dtype === 'float32' && y.dtype === 'float32') {
+    forEachLine(grad, dim, (gi, gs, oi, os, n) => {
+      softmaxBackwardLineF32(G, gi, gs, Y, yLines[line++], ys, out, oi, os, n, log, f32Mode(y, dim, oi, os));
+    });
+    return;
+  }
   forEachLine(grad, dim, (gi, gs, oi, os, n) => {
     const yi = yLines[line++];
     let dot = 0;
