@@ -1,6 +1,8 @@
 // torch.nn
 export { Module, KeyError, type StateDict, type IncompatibleKeys, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './module.js';
-export { Parameter } from './parameter.js';
+export { Parameter, UninitializedParameter, UninitializedBuffer } from './parameter.js';
+export * as parameter from './parameter.js';
+export type { LazyModule } from './modules/lazy.js';
 export * from './modules/activation.js';
 export * from './modules/batchnorm.js';
 export * from './modules/container.js';

@@ -119,7 +119,8 @@ export class Module {
   _runForward(impl: (...a: unknown[]) => unknown, args: unknown[]): unknown {
     if (this._forwardPreHooks.length === 0 && this._forwardHooks.length === 0 && this._fullBackwardHooks.length === 0) return impl.apply(this, args);
     let input = args;
-    for (const hook of this._forwardPreHooks) {
+    // A copy: a hook may remove itself (a Lazy module's does).
+    for (const hook of this._forwardPreHooks.slice()) {
       const replaced = hook(this, input);
       if (replaced !== undefined) input = Array.isArray(replaced) ? replaced : [replaced];
     }
@@ -657,7 +658,10 @@ const MODULE_FIELDS: ProxyHandler<Module> = {
         if (given && !(value instanceof Tensor) && (target as unknown as { _bufferNames: Set<string> })._bufferNames.has(key)) {
           throw new TypeError(`cannot assign '${typename(value)}' as buffer '${key}' (torch.Tensor or None expected)`);
         }
-        if (prev === undefined && desc.configurable && (value instanceof Module || value instanceof Tensor)) delete (target as unknown as Record<string, unknown>)[key];
+        // null too: Linear(bias=False)'s bias slot registers after its weight, as register_parameter('bias', None).
+        if (prev === undefined && desc.configurable && (value instanceof Module || value instanceof Tensor || value === null)) {
+          delete (target as unknown as Record<string, unknown>)[key];
+        }
       }
     }
     return Reflect.set(target, key, value, receiver);

@@ -58,12 +58,13 @@ for (const [name, info] of Object.entries(fixture)) {
     assert.deepEqual(y.shape, [1, 1000]);
     // float32 rounding grows with depth and with the size of the activations: the tolerance
     // scales with the logits' mean magnitude (80 for wide_resnet101_2, whose logit 19 is 1.1).
-    // 2e-5 of it: swin_v2_b's (88M parameters, 24 blocks) logit 16 is -0.0155 among logits of
+    // 3e-5 of it: swin_v2_b's (88M parameters, 24 blocks) logit 16 is -0.0155 among logits of
     // mean size 0.51, and moves by 7e-6 with the GEMM's summation order (JS backend, the native
-    // kernel's K blocking), about 1.4e-5 of that mean size.
+    // kernel's K blocking), about 1.4e-5 of that mean size; with PyTorch's softmax bits in its
+    // attention it lands 1.2e-5 off (2.3e-5 of the mean size).
     const scale = info.logits_abs_sum / 1000;
     const logits = y.narrow(1, 0, 20).reshape(-1).tolist() as number[];
-    logits.forEach((v, i) => assert.ok(Math.abs(v - info.logits_head[i]) <= 1e-4 * Math.abs(info.logits_head[i]) + 2e-5 * scale, `logit ${i}: ${v} vs ${info.logits_head[i]}`));
+    logits.forEach((v, i) => assert.ok(Math.abs(v - info.logits_head[i]) <= 1e-4 * Math.abs(info.logits_head[i]) + 3e-5 * scale, `logit ${i}: ${v} vs ${info.logits_head[i]}`));
     const sum = Number(y.sum().item());
     const absSum = Number(y.abs().sum().item());
     assert.ok(close(absSum, info.logits_abs_sum, 1e-4), `sum of |logits| ${absSum} vs ${info.logits_abs_sum}`);

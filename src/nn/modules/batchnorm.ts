@@ -5,7 +5,8 @@
 import { bool, checkTensor, deviceArg, dtype, int, nullable, number, signature, type ArgsOf, type ParsedOf } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
-import { batchNormStep, NormBase } from './norm-base.js';
+import type { LazyModule } from './lazy.js';
+import { batchNormStep, lazyNorm, NormBase } from './norm-base.js';
 
 const batchNormSpec = [
   ['numFeatures', int],
@@ -72,3 +73,11 @@ export class BatchNorm3d extends BatchNormBase {
     if (x.dim() !== 5) throw new RangeError(`expected 5D input (got ${x.dim()}D input)`);
   }
 }
+
+/** BatchNorm with num_features inferred from the first input (lazy.ts), then a BatchNorm1d/2d/3d. */
+export const LazyBatchNorm1d = lazyNorm(BatchNorm1d, 'LazyBatchNorm1d');
+export const LazyBatchNorm2d = lazyNorm(BatchNorm2d, 'LazyBatchNorm2d');
+export const LazyBatchNorm3d = lazyNorm(BatchNorm3d, 'LazyBatchNorm3d');
+export type LazyBatchNorm1d = BatchNorm1d & LazyModule;
+export type LazyBatchNorm2d = BatchNorm2d & LazyModule;
+export type LazyBatchNorm3d = BatchNorm3d & LazyModule;

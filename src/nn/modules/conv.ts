@@ -4,9 +4,10 @@ import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
 import { ntuple, reverseRepeatTuple } from '../functional/utils.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Module, type StateDict } from '../module.js';
+import { Parameter, UninitializedParameter } from '../parameter.js';
 import { pyValue } from '../repr.js';
+import { hasUninitializedParams, initLazy, materializeFromStateDict, type LazyModule } from './lazy.js';
 
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
 
@@ -17,8 +18,7 @@ const paddingMode = ['paddingMode', string as Check<PaddingMode>, 'zeros'] as co
 
 // Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
 //        padding_mode='zeros', device=None, dtype=None); padding may be 'same' or 'valid'.
-const convSpec = [
-  ...head,
+const convRest = [
   ['padding', either(intOrList, string as Check<'same' | 'valid'>), 0],
   ['dilation', intOrList, 1],
   ['groups', int, 1],
@@ -26,13 +26,13 @@ const convSpec = [
   paddingMode,
   ...tail,
 ] as const;
+const convSpec = [...head, ...convRest] as const;
 const conv1dArgs = signature('Conv1d', convSpec);
 const conv2dArgs = signature('Conv2d', convSpec);
 const conv3dArgs = signature('Conv3d', convSpec);
 // ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
 //                 bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None)
-const convTransposeSpec = [
-  ...head,
+const convTransposeRest = [
   ['padding', intOrList, 0],
   ['outputPadding', intOrList, 0],
   ['groups', int, 1],
@@ -41,9 +41,14 @@ const convTransposeSpec = [
   paddingMode,
   ...tail,
 ] as const;
+const convTransposeSpec = [...head, ...convTransposeRest] as const;
 const convTranspose1dArgs = signature('ConvTranspose1d', convTransposeSpec);
 const convTranspose2dArgs = signature('ConvTranspose2d', convTransposeSpec);
 const convTranspose3dArgs = signature('ConvTranspose3d', convTransposeSpec);
+// The Lazy ones: the same without in_channels (LazyConv2d(out_channels, kernel_size, stride=1, …)).
+const lazyHead = [['outChannels', int], ['kernelSize', intOrList], ['stride', intOrList, 1]] as const;
+const lazyConvArgs = signature('LazyConv', [...lazyHead, ...convRest] as const);
+const lazyConvTransposeArgs = signature('LazyConvTranspose', [...lazyHead, ...convTransposeRest] as const);
 
 type ConvNdArgs = ParsedOf<typeof conv2dArgs> & { outputPadding?: number | readonly number[] };
 
@@ -241,3 +246,70 @@ export class ConvTranspose3d extends ConvTransposeNd {
     return this.transposeForward(x, outputSize, F.convTranspose3d);
   }
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type ConvClass = new (...args: never) => ConvNd;
+
+/**
+ * LazyConv1d/2d/3d and LazyConvTranspose1d/2d/3d (lazy.ts): `Base` with in_channels inferred
+ * from the first input (dim 1 of a batched input, dim 0 of an unbatched one).
+ */
+function lazyConv<B extends ConvClass>(Base: B, name: string, parse: (args: unknown[]) => ParsedOf<typeof lazyConvTransposeArgs> | ParsedOf<typeof lazyConvArgs>) {
+  const Eager = Base as unknown as new (...args: unknown[]) => ConvNd;
+  const cls = class extends Eager implements LazyModule {
+    constructor(...args: unknown[]) {
+      const { outChannels, kernelSize, bias, ...rest } = parse(args);
+      // bias=False here: the uninitialized ones replace the eager ones, drawing nothing.
+      super(0, 0, kernelSize, { ...rest, bias: false });
+      const opts = { dtype: rest.dtype ?? undefined };
+      (this as Mutable<ConvNd>).outChannels = outChannels;
+      this.weight = new UninitializedParameter(true, opts);
+      if (bias) this.bias = new UninitializedParameter(true, opts);
+      initLazy(this, Base);
+    }
+
+    hasUninitializedParams(): boolean {
+      return hasUninitializedParams(this);
+    }
+
+    override resetParameters(): void {
+      if (!hasUninitializedParams(this) && this.inChannels !== 0) super.resetParameters();
+    }
+
+    initializeParameters(x: Tensor): void {
+      if (!hasUninitializedParams(this)) return;
+      const spatial = this.kernelSize.length;
+      if (x.dim() !== spatial + 1 && x.dim() !== spatial + 2) {
+        throw new Error(`Expected ${spatial + 1}D (unbatched) or ${spatial + 2}D (batched) input to ${name}, but got input of size: torch.Size([${x.shape.join(', ')}])`);
+      }
+      const inChannels = x.shape[x.dim() === spatial + 2 ? 1 : 0];
+      if (inChannels % this.groups !== 0) throw new RangeError('in_channels must be divisible by groups');
+      (this as Mutable<ConvNd>).inChannels = inChannels;
+      const [out, groups, k] = [this.outChannels, this.groups, this.kernelSize];
+      (this.weight as UninitializedParameter).materialize(this.transposed ? [inChannels, out / groups, ...k] : [out, inChannels / groups, ...k]);
+      (this.bias as UninitializedParameter | null)?.materialize([out]);
+      this.resetParameters();
+    }
+
+    protected override upgradeStateDict(sd: StateDict, prefix: string): void {
+      materializeFromStateDict(this, sd, prefix);
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: name });
+  return cls as unknown as new (...args: ArgsOf<typeof lazyConvArgs>) => InstanceType<B> & LazyModule;
+}
+
+const lazy = (args: unknown[]) => lazyConvArgs.parse(args as ArgsOf<typeof lazyConvArgs>);
+const lazyT = (args: unknown[]) => lazyConvTransposeArgs.parse(args as ArgsOf<typeof lazyConvTransposeArgs>);
+export const LazyConv1d = lazyConv(Conv1d, 'LazyConv1d', lazy);
+export const LazyConv2d = lazyConv(Conv2d, 'LazyConv2d', lazy);
+export const LazyConv3d = lazyConv(Conv3d, 'LazyConv3d', lazy);
+export const LazyConvTranspose1d = lazyConv(ConvTranspose1d, 'LazyConvTranspose1d', lazyT) as unknown as new (...args: ArgsOf<typeof lazyConvTransposeArgs>) => ConvTranspose1d & LazyModule;
+export const LazyConvTranspose2d = lazyConv(ConvTranspose2d, 'LazyConvTranspose2d', lazyT) as unknown as new (...args: ArgsOf<typeof lazyConvTransposeArgs>) => ConvTranspose2d & LazyModule;
+export const LazyConvTranspose3d = lazyConv(ConvTranspose3d, 'LazyConvTranspose3d', lazyT) as unknown as new (...args: ArgsOf<typeof lazyConvTransposeArgs>) => ConvTranspose3d & LazyModule;
+export type LazyConv1d = Conv1d & LazyModule;
+export type LazyConv2d = Conv2d & LazyModule;
+export type LazyConv3d = Conv3d & LazyModule;
+export type LazyConvTranspose1d = ConvTranspose1d & LazyModule;
+export type LazyConvTranspose2d = ConvTranspose2d & LazyModule;
+export type LazyConvTranspose3d = ConvTranspose3d & LazyModule;

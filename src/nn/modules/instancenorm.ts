@@ -4,7 +4,8 @@
 import { bool, checkTensor, deviceArg, dtype, int, nullable, number, signature, type ArgsOf, type ParsedOf } from '../../tensor/args.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
-import { NormBase } from './norm-base.js';
+import type { LazyModule } from './lazy.js';
+import { lazyNorm, NormBase } from './norm-base.js';
 
 const instanceNormSpec = [
   ['numFeatures', int],
@@ -59,3 +60,11 @@ export class InstanceNorm3d extends InstanceNormBase {
     super(instanceNorm3dArgs.parse(args), 4);
   }
 }
+
+/** InstanceNorm with num_features inferred from the first input (lazy.ts), then an InstanceNorm1d/2d/3d. */
+export const LazyInstanceNorm1d = lazyNorm(InstanceNorm1d, 'LazyInstanceNorm1d');
+export const LazyInstanceNorm2d = lazyNorm(InstanceNorm2d, 'LazyInstanceNorm2d');
+export const LazyInstanceNorm3d = lazyNorm(InstanceNorm3d, 'LazyInstanceNorm3d');
+export type LazyInstanceNorm1d = InstanceNorm1d & LazyModule;
+export type LazyInstanceNorm2d = InstanceNorm2d & LazyModule;
+export type LazyInstanceNorm3d = InstanceNorm3d & LazyModule;

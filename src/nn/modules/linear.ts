@@ -3,13 +3,16 @@ import { empty } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as F from '../functional/index.js';
 import * as init from '../init.js';
-import { Module } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Module, type StateDict } from '../module.js';
+import { Parameter, UninitializedParameter } from '../parameter.js';
+import { hasUninitializedParams, initLazy, materializeFromStateDict, type LazyModule } from './lazy.js';
 
 const tail = [['bias', bool, true], ['device', nullable(deviceArg), null], ['dtype', nullable(dtype), null]] as const;
 // Linear(in_features, out_features, bias=True, device=None, dtype=None)
 const linearArgs = signature('Linear', [['inFeatures', int], ['outFeatures', int], ...tail] as const);
 // Bilinear(in1_features, in2_features, out_features, bias=True, device=None, dtype=None)
+// LazyLinear(out_features, bias=True, device=None, dtype=None)
+const lazyLinearArgs = signature('LazyLinear', [['outFeatures', int], ...tail] as const);
 const bilinearArgs = signature('Bilinear', [['in1Features', int], ['in2Features', int], ['outFeatures', int], ...tail] as const);
 
 /**
@@ -58,6 +61,42 @@ export class Linear extends Module {
 
   override extraRepr(): string {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias !== null ? 'True' : 'False'}`;
+  }
+}
+
+/**
+ * A Linear whose in_features is inferred from its first input (lazy.ts), then a Linear.
+ * Until then in_features is 0 and the parameters are UninitializedParameters.
+ */
+export class LazyLinear extends Linear implements LazyModule {
+  constructor(...args: ArgsOf<typeof lazyLinearArgs>) {
+    const { outFeatures, bias, dtype } = lazyLinearArgs.parse(args);
+    super(0, 0, { bias: false, dtype });
+    const opts = { dtype: dtype ?? undefined };
+    this.weight = new UninitializedParameter(true, opts);
+    (this as { outFeatures: number }).outFeatures = outFeatures;
+    if (bias) this.bias = new UninitializedParameter(true, opts);
+    initLazy(this, Linear);
+  }
+
+  hasUninitializedParams(): boolean {
+    return hasUninitializedParams(this);
+  }
+
+  override resetParameters(): void {
+    if (!hasUninitializedParams(this) && this.inFeatures !== 0) super.resetParameters();
+  }
+
+  initializeParameters(input: Tensor): void {
+    if (!hasUninitializedParams(this)) return;
+    (this as { inFeatures: number }).inFeatures = input.shape[input.shape.length - 1];
+    (this.weight as UninitializedParameter).materialize([this.outFeatures, this.inFeatures]);
+    (this.bias as UninitializedParameter | null)?.materialize([this.outFeatures]);
+    this.resetParameters();
+  }
+
+  protected override upgradeStateDict(sd: StateDict, prefix: string): void {
+    materializeFromStateDict(this, sd, prefix);
   }
 }
 

@@ -2,13 +2,15 @@
 // running-statistics buffers (running_mean, running_var, num_batches_tracked as an int64
 // 0-d tensor, or None when not tracked), their resets, old checkpoints and the repr.
 import { noGrad } from '../../autograd/grad-mode.js';
+import { bool, deviceArg, dtype as dtypeArg, nullable, number, signature, type ArgsOf } from '../../tensor/args.js';
 import type { DType } from '../../tensor/dtype.js';
 import { empty, ones, tensor, zeros } from '../../tensor/create.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as init from '../init.js';
 import { Module, type StateDict } from '../module.js';
-import { Parameter } from '../parameter.js';
+import { Parameter, UninitializedBuffer, UninitializedParameter } from '../parameter.js';
 import { pyFloat, pyValue } from '../repr.js';
+import { hasUninitializedParams, initLazy, materializeFromStateDict, type LazyModule } from './lazy.js';
 
 export interface NormArgs {
   numFeatures: number;
@@ -98,4 +100,68 @@ export function batchNormStep(m: NormBase): { runningMean: Tensor | null; runnin
   const useBatchStats = m.training || (m.running_mean === null && m.running_var === null);
   const track = !m.training || m.trackRunningStats;
   return { runningMean: track ? m.running_mean : null, runningVar: track ? m.running_var : null, useBatchStats, factor };
+}
+
+// LazyBatchNorm1d/2d/3d and LazyInstanceNorm1d/2d/3d(eps=1e-5, momentum=0.1, affine=True,
+// track_running_stats=True, device=None, dtype=None): PyTorch's _LazyNormBase (InstanceNorm's
+// Lazy forms too default to affine and tracked statistics).
+const lazyNormArgs = signature('LazyNorm', [
+  ['eps', number, 1e-5],
+  ['momentum', nullable(number), 0.1],
+  ['affine', bool, true],
+  ['trackRunningStats', bool, true],
+  ['device', nullable(deviceArg), null],
+  ['dtype', nullable(dtypeArg), null],
+] as const);
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The Lazy form of a norm class (lazy.ts): num_features is dim 1 of the first input. */
+export function lazyNorm<B extends new (...args: never) => NormBase>(Base: B, name: string): new (...args: ArgsOf<typeof lazyNormArgs>) => InstanceType<B> & LazyModule {
+  const Eager = Base as unknown as new (...args: unknown[]) => NormBase;
+  const cls = class extends Eager implements LazyModule {
+    constructor(...args: unknown[]) {
+      const { affine, trackRunningStats, ...rest } = lazyNormArgs.parse(args as ArgsOf<typeof lazyNormArgs>);
+      // No affine parameters or statistics here: the uninitialized ones take their places.
+      super(0, { ...rest, affine: false, trackRunningStats: false });
+      const self = this as Mutable<NormBase>;
+      self.affine = affine;
+      self.trackRunningStats = trackRunningStats;
+      const opts = { dtype: rest.dtype ?? undefined };
+      if (affine) {
+        this.weight = new UninitializedParameter(true, opts);
+        this.bias = new UninitializedParameter(true, opts);
+      }
+      if (trackRunningStats) {
+        this.running_mean = new UninitializedBuffer(false, opts);
+        this.running_var = new UninitializedBuffer(false, opts);
+        this.num_batches_tracked = tensor(0, { dtype: 'int64' });
+      }
+      initLazy(this, Base);
+    }
+
+    hasUninitializedParams(): boolean {
+      return hasUninitializedParams(this);
+    }
+
+    override resetParameters(): void {
+      if (!hasUninitializedParams(this) && this.numFeatures !== 0) super.resetParameters();
+    }
+
+    initializeParameters(x: Tensor): void {
+      if (!hasUninitializedParams(this)) return;
+      const n = x.shape[1];
+      (this as Mutable<NormBase>).numFeatures = n;
+      for (const t of [this.weight, this.bias, this.running_mean, this.running_var]) {
+        if (t instanceof UninitializedParameter || t instanceof UninitializedBuffer) t.materialize([n]);
+      }
+      this.resetParameters();
+    }
+
+    protected override upgradeStateDict(sd: StateDict, prefix: string): void {
+      materializeFromStateDict(this, sd, prefix);
+      super.upgradeStateDict(sd, prefix);
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: name });
+  return cls as unknown as new (...args: ArgsOf<typeof lazyNormArgs>) => InstanceType<B> & LazyModule;
 }
