@@ -50,7 +50,7 @@ const LEFT_OUT: Record<string, (string | RegExp)[]> = {
   ],
   'raw memory, processes and foreign buffers (data lives in JS typed arrays)': [
     'data_ptr', 'storage_type', 'is_shared', 'share_memory_', 'set_', 'is_set_to', 'from_dlpack', 'to_dlpack', 'numpy', 'from_numpy',
-    'from_file', 'get_file_path', 'resize', 'resize_', 'resize_as', 'resize_as_', 'new', 'as_subclass',
+    'from_file', 'get_file_path', 'resize', 'resize_as', 'as_subclass',
   ],
   "SyncBatchNorm's raw kernels (nn.SyncBatchNorm computes them with ops)": [/^batch_norm_(backward|elemt|gather|stats|update)/],
   "internal kernels behind public functions (native_*, *_copy twins of views, the grid sampler's raw entry points)": [

@@ -85,6 +85,61 @@ function newEmptyStrided(this: Tensor, ...args: ArgsOf<typeof newEmptyStridedArg
   return stridedEmpty(a.size, a.stride, a.dtype ?? this.dtype, a.requiresGrad);
 }
 
+/**
+ * x.new(...): PyTorch's legacy constructor, with self's dtype. x.new() is empty, x.new(2, 3)
+ * has that size (zero-filled here; PyTorch leaves it uninitialised), x.new([1, 2]) holds that
+ * data (a list or tuple is data, as in Python), x.new(t) shares t's memory.
+ */
+function legacyNew(this: Tensor, ...args: unknown[]): Tensor {
+  if (args.length === 0) return full([0], 0, { dtype: this.dtype });
+  if (args.every((v) => Number.isInteger(v))) return filled(this, args as number[], 0, { dtype: null, requiresGrad: false });
+  const [only] = args;
+  if (args.length === 1 && Array.isArray(only)) return tensor(only as TensorData, { dtype: this.dtype });
+  if (args.length === 1 && only instanceof Tensor) {
+    if (only.dtype !== this.dtype) throw new TypeError(`expected ${this.dtype} (got ${only.dtype})`);
+    return only.detach();
+  }
+  const got = args.map((v) => (isPlainObject(v) ? `${Object.keys(v).join(', ')}=...` : v instanceof Tensor ? 'Tensor' : typeof v === 'number' ? 'float' : typeof v)).join(', ');
+  throw new TypeError(
+    `new() received an invalid combination of arguments - got (${got}), but expected one of:\n * ()\n * (Tensor other)\n * (tuple of ints size)\n * (object data)`,
+  );
+}
+
+/**
+ * x.resize_(...size): self takes `size` with contiguous strides over its own memory (from its
+ * offset), which grows, keeping its values, when it is too small; the values are then those
+ * memory holds in that order (a transposed tensor reads as its memory does).
+ */
+function resize_(this: Tensor, ...args: [...size: number[]] | [size: readonly number[]]): Tensor {
+  const size = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as readonly number[];
+  if (!size.every((v) => Number.isInteger(v))) throw new TypeError(`resize_(): argument 'size' must be a tuple of ints, but found element of type ${typeof size.find((v) => !Number.isInteger(v))}`);
+  checkNonNegativeShape(size);
+  if (this.requiresGrad) throw new Error('cannot resize variables that require grad');
+  let numel = 1;
+  for (const d of size) numel *= d;
+  const need = this.offset + numel;
+  const old = this._storage.data;
+  if (need > old.length) {
+    const grown = allocate(this.dtype, need);
+    (grown as { set(a: ArrayLike<unknown>): void }).set(old as ArrayLike<unknown>);
+    this._storage.data = grown;
+  }
+  const strides = new Array<number>(size.length);
+  for (let d = size.length - 1, st = 1; d >= 0; d--) {
+    strides[d] = st;
+    st *= Math.max(size[d], 1);
+  }
+  this._shape = size.slice();
+  this._strides = strides;
+  this._versionCounter.value++;
+  return this;
+}
+
+function resizeAs_(this: Tensor, other: Tensor): Tensor {
+  checkTensor('resize_as_', 'the_template', 1, other);
+  return resize_.call(this, other.shape);
+}
+
 // --- torch.* creation ---
 
 const emptyStridedArgs = signature('emptyStrided', [sizeArg, ['stride', intList], ...creationOptions] as const);
@@ -172,6 +227,13 @@ declare module '../tensor/tensor.js' {
     /** A copy of data with self's dtype unless dtype says otherwise (never sharing memory, never requiring grad by default). */
     newTensor(...args: ArgsOf<typeof newTensorArgs>): Tensor;
     newEmptyStrided(...args: ArgsOf<typeof newEmptyStridedArgs>): Tensor;
+    /** PyTorch's legacy x.new(): x.new(2, 3) a (zero-filled) tensor of that size, x.new([1, 2]) of that data, x.new(t) t's memory; self's dtype. */
+    'new'(...args: number[] | [data: TensorData] | [other: Tensor]): Tensor;
+    /** Resizes self in place to `size` with contiguous strides over its memory (grown, values kept, when too small). Throws for a tensor that requires grad. */
+    resize_(...size: number[]): Tensor;
+    resize_(size: readonly number[]): Tensor;
+    /** resize_(other.shape). */
+    resizeAs_(other: Tensor): Tensor;
     /** Self converted to other's dtype (self itself when it already has it). */
     typeAs(other: Tensor): Tensor;
     typeAs(options: { other: Tensor }): Tensor;
@@ -196,6 +258,9 @@ P.newEmpty = newEmpty;
 P.newFull = newFull;
 P.newTensor = newTensor;
 P.newEmptyStrided = newEmptyStrided;
+P.new = legacyNew;
+P.resize_ = resize_;
+P.resizeAs_ = resizeAs_;
 P.typeAs = typeAs;
 P.isSameSize = isSameSize;
 P.nelement = function (this: Tensor) {

@@ -19,13 +19,17 @@ import { isDeviceLike, type DeviceLike } from './device.js';
 import { Tensor } from './tensor.js';
 
 /** A run-time type test with the words for the error message ("an int", "a list of ints"). */
-export interface Check<T> {
+export interface Check<T, A = T> {
   readonly test: (value: unknown) => boolean;
   readonly expected: string;
   /** The parameter itself takes a plain object, so a trailing object there is not the options. */
   readonly record?: boolean;
-  /** Phantom: the TypeScript type this check admits. */
+  /** Turns an accepted value into the one the callee gets (a deprecated form into the current one). */
+  readonly coerce?: (value: unknown) => unknown;
+  /** Phantom: the TypeScript type the callee gets. */
   readonly __type?: T;
+  /** Phantom: the TypeScript type callers may pass (wider than T where coerce converts). */
+  __accepts?(value: A): void;
 }
 
 export function check<T>(expected: string, test: (value: unknown) => boolean, record = false): Check<T> {
@@ -83,14 +87,16 @@ export function either<A, B>(a: Check<A>, b: Check<B>): Check<A | B> {
 export type Entry = readonly [name: string, check: Check<unknown>] | readonly [name: string, check: Check<unknown>, fallback: unknown] | '*';
 export type Spec = readonly Entry[];
 
-type TypeOf<C> = C extends Check<infer T> ? T : never;
+type TypeOf<C> = C extends Check<infer T, unknown> ? T : never;
+/** What callers may pass for a check (its __accepts, which is its type unless coerce widens it). */
+type InputOf<C> = C extends { __accepts?(value: infer A): void } ? A : never;
 type Param = readonly [string, Check<unknown>, ...unknown[]];
 /** Optional parameters also take undefined positionally (not given, as in JavaScript). */
-type PositionalType<H extends Param> = H extends readonly [string, Check<infer T>, unknown] ? T | undefined : TypeOf<H[1]>;
+type PositionalType<H extends Param> = H extends readonly [string, infer C, unknown] ? InputOf<C> | undefined : InputOf<H[1]>;
 type PositionalOf<S> = S extends readonly [infer H, ...infer R] ? (H extends '*' ? [] : H extends Param ? [PositionalType<H>, ...PositionalOf<R>] : []) : [];
 type Prefixes<T extends unknown[]> = T extends [...infer I, unknown] ? T | Prefixes<I> : [];
 
-type NamedOptions<S extends Spec> = { [E in S[number] as E extends Param ? E[0] : never]?: E extends Param ? TypeOf<E[1]> : never };
+type NamedOptions<S extends Spec> = { [E in S[number] as E extends Param ? E[0] : never]?: E extends Param ? InputOf<E[1]> : never };
 /** `alias` for the option `name`, where the signature has it. */
 type Alias<O, Name extends string, A extends string> = Name extends keyof O ? { [K in A]?: O[Name] } : unknown;
 /** The options object: every parameter by its camelCase name, and NumPy's `axis` / `keepdims` for `dim` / `keepdim` (NUMPY_ALIASES). */
@@ -215,7 +221,7 @@ export function signature<const S extends Spec>(name: string, spec: S): Signatur
       const v = args[i];
       if (v === undefined) continue;
       if (!checks[i].test(v)) badType(i, v, false);
-      out[names[i]] = v;
+      out[names[i]] = checks[i].coerce ? checks[i].coerce!(v) : v;
     }
     if (options !== undefined) {
       for (let key in options) {
@@ -229,7 +235,7 @@ export function signature<const S extends Spec>(name: string, spec: S): Signatur
         if (v === undefined) continue;
         if ((i < n && args[i] !== undefined) || out[key] !== undefined) fail(name, `got multiple values for argument '${key}'`);
         if (!checks[i].test(v)) badType(i, v, true);
-        out[key] = v;
+        out[key] = checks[i].coerce ? checks[i].coerce!(v) : v;
       }
     }
     for (let i = 0; i < names.length; i++) {

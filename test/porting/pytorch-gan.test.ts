@@ -1363,11 +1363,7 @@ test('context_encoder.py + models.py + datasets.py: random masks, PatchGAN with 
 
     // Dataset loader
     const transforms_ = [
-      // DIVERGENCE: torchvision 0.14 takes PIL's Image.BICUBIC (an int, 3) with a deprecation warning
-      // ("Argument 'interpolation' of type int is deprecated since 0.13 ..."); torchlette's Resize
-      // throws "Resize(): argument 'interpolation' (position 2) must be one of 'nearest', ..., not int".
-      // InterpolationMode.BICUBIC (the same filter) stands in, so that warning is not emitted.
-      new transforms.Resize([opt.img_size, opt.img_size], transforms.InterpolationMode.BICUBIC), // Image.BICUBIC in the script
+      new transforms.Resize([opt.img_size, opt.img_size], Image.BICUBIC),
       new transforms.ToTensor(),
       new transforms.Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5]),
     ];
@@ -1446,8 +1442,7 @@ test('context_encoder.py + models.py + datasets.py: random masks, PatchGAN with 
       }
     }
   });
-  // (the deprecation warning of Resize(..., Image.BICUBIC) is not emitted: see the DIVERGENCE above)
-  assert.deepEqual(warnings, want.warnings.filter((w: string) => !w.startsWith("Argument 'interpolation' of type int is deprecated")));
+  assert.deepEqual(warnings, want.warnings);
   assert.equal(String(generator), want.repr_G);
   assert.equal(String(discriminator), want.repr_D);
   close(res.imgs_sum, want.imgs_sum, 1e-9, 'imgs sum (PIL bicubic resize)');

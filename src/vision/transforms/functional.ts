@@ -1,5 +1,6 @@
 // torchvision.transforms.functional: each op takes an Image (PIL's code path,
 // reproduced byte for byte) or a [..., C, H, W] tensor (functional_tensor's path).
+import { warnOnce } from '../../tensor/warnings.js';
 import { any, bool, check, dtype, int, intOrList, nullable, number, numberList, numberOrList, oneOf, pyTypeName, signature, string, tensor, type Args, type ArgsOf, type Check, type OptionsObjectOf } from '../../tensor/args.js';
 import { getDefaultDtype, isFloatingDtype, type DType } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -34,8 +35,21 @@ export type ImageLike = Image | Tensor;
 const imageCheck: Check<ImageLike> = check('an Image or a Tensor', (v) => v instanceof Image || v instanceof Tensor);
 /** The `img` parameter, typed as the caller's image type (ops return the type they get). */
 const img = <T extends ImageLike>() => ['img', imageCheck as unknown as Check<T>] as const;
-/** torchvision's InterpolationMode values (InterpolationMode.BILINEAR is 'bilinear'). */
-export const interpolationArg: Check<InterpolationMode> = oneOf('nearest', 'bilinear', 'bicubic', 'box', 'hamming', 'lanczos');
+/**
+ * torchvision's InterpolationMode values (InterpolationMode.BILINEAR is 'bilinear'), or one of
+ * PIL's filter numbers (Image.BICUBIC is 3), deprecated in torchvision 0.13 with its warning.
+ */
+const MODES_BY_PIL_NUMBER: readonly InterpolationMode[] = ['nearest', 'lanczos', 'bilinear', 'bicubic', 'box', 'hamming'];
+const modeNames = oneOf('nearest', 'bilinear', 'bicubic', 'box', 'hamming', 'lanczos');
+export const interpolationArg: Check<InterpolationMode, InterpolationMode | 0 | 1 | 2 | 3 | 4 | 5> = {
+  test: (v) => modeNames.test(v) || (Number.isInteger(v) && (v as number) >= 0 && (v as number) < MODES_BY_PIL_NUMBER.length),
+  expected: `${modeNames.expected} (or a PIL filter number)`,
+  coerce: (v) => {
+    if (typeof v !== 'number') return v;
+    warnOnce("Argument 'interpolation' of type int is deprecated since 0.13 and will be removed in 0.15. Please use InterpolationMode enum.");
+    return MODES_BY_PIL_NUMBER[v];
+  },
+};
 /** A size or a list of sizes: 5, [5], [4, 6]. */
 export const sizeArg = intOrList;
 /** Padding: n, [leftRight, topBottom] or [left, top, right, bottom]. */
