@@ -185,7 +185,7 @@ template <class T> void apply_unary(int op, T* o, const T* a, int64_t n, const d
     case U_sinh: map1(o, a, n, [](T x) { return std::sinh(x); }); break;
     case U_cosh: map1(o, a, n, [](T x) { return std::cosh(x); }); break;
     case U_tanh: map1(o, a, n, [](T x) { return is_f32<T> ? T(sleef::tanhf(float(x))) : std::tanh(x); }); break;
-    case U_erf: map1(o, a, n, [](T x) { return std::erf(x); }); break;
+    case U_erf: map1(o, a, n, [](T x) { return is_f32<T> ? T(sleef::erff(float(x))) : std::erf(x); }); break;
     case U_erfinv:
       if (std::is_same<T, float>::value) map1(o, a, n, [](T x) { return static_cast<T>(erfinv_as241(x)); });
       else map1(o, a, n, [](T x) { return static_cast<T>(erfinv_d(x)); });
@@ -198,6 +198,7 @@ template <class T> void apply_unary(int op, T* o, const T* a, int64_t n, const d
       break;
     case U_geluTanh:
       map1(o, a, n, [half, one](T x) {
+        if constexpr (is_f32<T>) return T(sleef::gelu_tanh(float(x)));
         return half * x * (one + std::tanh(static_cast<T>(0.7978845608028654) * (x + static_cast<T>(0.044715) * x * x * x)));
       });
       break;
@@ -554,14 +555,19 @@ template <class T> inline void compute(const Job& j, T* o, const T* const* in, i
 }
 
 // PyTorch's cpu_kernel_vec runs a row's elements 16 at a time through the vectorized op
-// and the last (row length % 16) through the scalar one; for sigmoid and silu on float32
-// the two differ (SLEEF's exp against libm's, here exp in double rounded to float as the
-// JS backend computes it). o[0..m) and a hold elements first..first+m of rows of `row`.
+// and the last (row length % 16) through the scalar one; for sigmoid, silu and gelu (tanh) on
+// float32 the two differ (SLEEF's exp and tanh against libm's, here exp and tanh in double
+// rounded to float as the JS backend computes them). o[0..m) and a hold elements first..first+m of rows of `row`.
 inline void scalar_tail_f32(int op, float* o, const float* a, int64_t first, int64_t m, int64_t row) {
-  if ((op != U_sigmoid && op != U_silu) || row % 16 == 0) return;
+  if ((op != U_sigmoid && op != U_silu && op != U_geluTanh) || row % 16 == 0) return;
   const int64_t vec_end = row - row % 16;
   for (int64_t i = 0, p = first % row; i < m; i++, p = p + 1 == row ? 0 : p + 1) {
     if (p < vec_end) continue;
+    if (op == U_geluTanh) {  // libm's tanhf there (here: tanh in double, rounded to float)
+      const float x = a[i], inner = static_cast<float>(M_SQRT2 * M_2_SQRTPI * 0.5) * sleef::fmadd(0.044715f, x * x * x, x);
+      o[i] = (0.5f * x) * (1.0f + static_cast<float>(dmath::tanh(static_cast<double>(inner))));
+      continue;
+    }
     const float e = static_cast<float>(dmath::exp(-static_cast<double>(a[i])));
     o[i] = op == U_sigmoid ? 1.0f / (1.0f + e) : a[i] / (1.0f + e);
   }

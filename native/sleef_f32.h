@@ -1,6 +1,6 @@
-// SLEEF 3.5's expf_u10, logf_u10 and tanhf_u10 (xexpf, xlogf_u1, xtanhf of sleefsimdsp.c as its AVX2/FMA
+// SLEEF 3.5's expf_u10, logf_u10, tanhf_u10 and erff_u10 (xexpf, xlogf_u1, xtanhf, xerff_u1 of sleefsimdsp.c as its AVX2/FMA
 // build computes them), which PyTorch 1.13's Vectorized<float>::exp() and ::log() call: its
-// float32 exp, log and tanh, and the exp/log inside softmax, log_softmax and sigmoid. Written as
+// float32 exp, log, tanh and erf, and the ones inside softmax, log_softmax, sigmoid and GELU. Written as
 // scalar code with selects so loops calling them vectorize; each step is one float operation
 // or one fused multiply-add, so every build (AVX-512, AVX2, SSE2, wasm) gives SLEEF's bits.
 // The JS backend's twin is src/backend/js/sleef.ts. Functions have internal linkage: each
@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cmath>
 #include <cstring>
 
 #include "fma_f32.h"
@@ -125,11 +126,11 @@ TL_VECTORIZABLE_SELECTS static inline df dfdiv(df n, df d) {  // dfdiv_vf2_vf2_v
   return {s, fmadd(s, v, fmadd(n.y, t, u))};
 }
 
-// e^d for d in [0, 8.67] as a double-float (SLEEF's expk2f on (d, 0)).
-TL_VECTORIZABLE_SELECTS static inline df expk2(float d) {
-  const float qf = (d * 1.442695040888963407359924681001892137426645954152985934135449406931f + 12582912.0f) - 12582912.0f;
+// e^d for a double-float d (SLEEF's expk2f), for |d| well inside the float range.
+TL_VECTORIZABLE_SELECTS static inline df expk2(df d) {
+  const float qf = ((d.x + d.y) * 1.442695040888963407359924681001892137426645954152985934135449406931f + 12582912.0f) - 12582912.0f;
   const int32_t q = static_cast<int32_t>(qf);
-  df s = dfadd2(df{d, 0.0f}, qf * -0.693145751953125f);
+  df s = dfadd2(d, qf * -0.693145751953125f);
   s = dfadd2(s, qf * -1.428606765330187045e-06f);
   float u = fmadd(0.1980960224e-3f, s.x, 0.1394256484e-2f);
   u = fmadd(u, s.x, 0.8333456703e-2f);
@@ -143,14 +144,15 @@ TL_VECTORIZABLE_SELECTS static inline df expk2(float d) {
   const float s1 = 1.0f + t.x;  // dfadd_vf2_vf_vf2(1, t)
   const float lo = ((1.0f - s1) + t.x) + t.y;
   const int32_t h = q >> 1;
-  return {s1 * pow2i(h) * pow2i(q - h), lo * pow2i(h) * pow2i(q - h)};
+  const bool under = d.x < -104.0f;
+  return {under ? 0.0f : s1 * pow2i(h) * pow2i(q - h), under ? 0.0f : lo * pow2i(h) * pow2i(q - h)};
 }
 
 // tanh x (SLEEF's xtanhf, tanhf_u10).
 TL_VECTORIZABLE_SELECTS static inline float tanhf(float x) {
   const float ax = x < 0.0f ? -x : x;
   const float y = ax <= 8.664339742f ? ax : 0.0f;  // past that (and NaN) the result is set below
-  const df d = expk2(y);
+  const df d = expk2(df{y, 0.0f});
   const float ex = 1.0f / d.x;
   const df e{ex, ex * fmadd(-d.y, ex, fmadd(-d.x, ex, 1.0f))};  // dfrec_vf2_vf2
   const df r = dfdiv(dfadd(d, df{-e.x, -e.y}), dfadd(d, e));
@@ -159,5 +161,45 @@ TL_VECTORIZABLE_SELECTS static inline float tanhf(float x) {
   return x != x ? x : t;
 }
 
+// erf x (SLEEF's xerff_u1, erff_u10): a polynomial per range of |x| (below 1.1, 2.4, 4), with
+// double-float steps; 1 - e^d past 1.1; 1 from 4 on.
+TL_VECTORIZABLE_SELECTS static inline float erff(float x) {
+  const float a = x < 0.0f ? -x : x;
+  const bool o0 = a < 1.1f, o1 = a < 2.4f;
+  const float u = o0 ? a * a : a;
+  const auto pick = [o0, o1](float c0, float c1, float c2) { return o0 ? c0 : o1 ? c1 : c2; };
+  // SLEEF's vcast_vf2_d: a double as its float plus the float of the rest.
+  const auto pick2 = [o0, o1](double c0, double c1, double c2) {
+    const double c = o0 ? c0 : o1 ? c1 : c2;
+    return df{static_cast<float>(c), static_cast<float>(c - static_cast<float>(c))};
+  };
+  float t = pick(+0.7089292194e-4f, -0.1792667899e-4f, -0.9495757695e-5f);
+  t = fmadd(t, u, pick(-0.7768311189e-3f, +0.3937633010e-3f, +0.2481465926e-3f));
+  t = fmadd(t, u, pick(+0.5159463733e-2f, -0.3949181177e-2f, -0.2918176819e-2f));
+  t = fmadd(t, u, pick(-0.2683781274e-1f, +0.2445474640e-1f, +0.2059706673e-1f));
+  t = fmadd(t, u, pick(+0.1128318012e+0f, -0.1070996150e+0f, -0.9901899844e-1f));
+  const float m = t * u;
+  df d = dfadd2(df{m, fmadd(t, u, -m)}, pick2(-0.376125876000657465175213237214e+0, -0.634588905908410389971210809210e+0, -0.643598050547891613081201721633e+0));
+  float sx = d.x * u;
+  d = dfadd2(df{sx, fmadd(d.y, u, fmadd(d.x, u, -sx))}, pick2(+0.112837916021059138255978217023e+1, -0.112879855826694507209862753992e+1, -0.112461487742845562801052956293e+1));
+  sx = d.x * a;
+  d = df{sx, fmadd(d.y, a, fmadd(d.x, a, -sx))};
+  if (!o0) {  // 1 - e^d (dfadd_vf2_vf_vf2(1, -expk2f(d)))
+    const df e = expk2(d);
+    const float s1 = 1.0f - e.x;
+    d = df{s1, ((1.0f - s1) - e.x) - e.y};
+  }
+  float r = a < 4.0f ? d.x + d.y : 1.0f;
+  r = bits_of(x) < 0 ? -r : r;
+  return x != x ? x : r;
+}
+
+// GELU with the tanh approximation as PyTorch's vectorized kernel computes it in float:
+// 0.5 x (1 + tanh(beta * fma(kappa, x^3, x))).
+TL_VECTORIZABLE_SELECTS static inline float gelu_tanh(float x) {
+  const float beta = static_cast<float>(M_SQRT2 * M_2_SQRTPI * 0.5), kappa = 0.044715f;
+  const float inner = beta * fmadd(kappa, x * x * x, x);
+  return (0.5f * x) * (1.0f + tanhf(inner));
+}
 }  // namespace sleef
 }  // namespace tl

@@ -42,8 +42,8 @@ TL_VECTORIZABLE_SELECTS bool unary_f32(int op, float* o, const float* a, int64_t
     // (the build's -fno-math-errno lets GCC use the vector instruction).
     case U_sqrt: for (int64_t i = 0; i < n; i++) o[i] = __builtin_sqrtf(a[i]); return true;
     case U_rsqrt: for (int64_t i = 0; i < n; i++) o[i] = 1.0f / __builtin_sqrtf(a[i]); return true;
-    // exp, log and tanh: SLEEF's, as PyTorch's vectorized kernels (sleef_f32.h); sigmoid and silu
-    // also, except the scalar tail of each row, which elementwise.cc recomputes.
+    // exp, log, tanh, erf: SLEEF's, as PyTorch's vectorized kernels (sleef_f32.h); sigmoid, silu
+    // and gelu (tanh) also, except the scalar tail of each row, which elementwise.cc recomputes.
     case U_exp: for (int64_t i = 0; i < n; i++) o[i] = sleef::expf(a[i]); return true;
     case U_expm1: map(o, a, n, [](double x) { return dmath::expm1(x); }); return true;
     case U_log: for (int64_t i = 0; i < n; i++) o[i] = sleef::logf(a[i]); return true;
@@ -52,11 +52,9 @@ TL_VECTORIZABLE_SELECTS bool unary_f32(int op, float* o, const float* a, int64_t
     case U_sigmoid: for (int64_t i = 0; i < n; i++) o[i] = 1.0f / (1.0f + sleef::expf(-a[i])); return true;
     case U_silu: for (int64_t i = 0; i < n; i++) o[i] = a[i] / (1.0f + sleef::expf(-a[i])); return true;
     case U_elu: map(o, a, n, [p0, p1, p2](double x) { return x > 0 ? x * p1 : dmath::expm1(x * p2) * p0 * p1; }); return true;
-    case U_erf: map(o, a, n, [](double x) { return dmath::erf(x); }); return true;
+    case U_erf: for (int64_t i = 0; i < n; i++) o[i] = sleef::erff(a[i]); return true;
     case U_gelu: map(o, a, n, [](double x) { return 0.5 * x * (1 + dmath::erf(x * 0.7071067811865476)); }); return true;
-    case U_geluTanh:
-      map(o, a, n, [](double x) { return 0.5 * x * (1 + dmath::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))); });
-      return true;
+    case U_geluTanh: for (int64_t i = 0; i < n; i++) o[i] = sleef::gelu_tanh(a[i]); return true;
     case U_softplus:
       map_staged(
           o, a, n, [p0](double x) { return dmath::exp(x * p0); },

@@ -246,7 +246,9 @@ const NOT_DIFFERENTIABLE = new Set([
   'isneginf', 'isreal', 'signbit', 'greater', 'greaterEqual', 'less', 'lessEqual', 'notEqual', 'bitwiseLeftShift', 'bitwiseRightShift',
   'gcd', 'lcm', 'argsort', 'unique', 'uniqueConsecutive', 'bincount', 'histc', 'histogram', 'argwhere', 'countNonzero',
   'exponential_', 'cauchy_', 'geometric_', 'logNormal_', 'bernoulli', 'multinomial',
-  'newZeros', 'newOnes', 'newEmpty', 'newFull', 'newTensor', 'newEmptyStrided',
+  'newZeros', 'newOnes', 'newEmpty', 'newFull', 'newTensor', 'newEmptyStrided', 'new',
+  // refused for tensors that require grad
+  'resize_', 'resizeAs_',
   // PyTorch defines no derivative for these (its derivatives.yaml: not_implemented / non-differentiable)
   'heaviside', 'nextafter', 'geqrf',
   // aliases and in-place twins of checked ops

@@ -3,7 +3,7 @@ import type { DType, TypedArray } from '../dtype.js';
 import { floatToInt64, int64Of, int64ToFloat32, int64Words } from '../dtype.js';
 import { BINARY_I64, I64_HELPERS, UNARY_I64 } from './int64.js';
 import { fmaf } from './avx-mathfun.js';
-import { expf, logf, tanhf } from './sleef.js';
+import { erff, expf, logf, tanhf } from './sleef.js';
 import { erf, erfinv, erfinvFloat, floorDivide, remainder, rint } from './math.js';
 import { contiguousStrides, forEachRow } from './strided.js';
 
@@ -123,13 +123,16 @@ const BINARY: Record<BinaryOp, string> = {
 // The ops above compute in doubles, rounded once when stored. On float32 operands and
 // results (where the native backend computes in float, as PyTorch) these ops take
 // several float roundings or a fused multiply-add instead (native/fma_f32.h).
-// exp, log and tanh are SLEEF's (sleef.ts), as PyTorch's vectorized kernels; sigmoid and silu
-// also, except the last (row length % 16) elements of a row, which PyTorch's cpu_kernel_vec
-// runs through its scalar op (libm's exp; here Math.exp rounded to float).
+// exp, log, tanh and erf are SLEEF's (sleef.ts), as PyTorch's vectorized kernels; sigmoid,
+// silu and gelu (tanh) also, except the last (row length % 16) elements of a row, which
+// PyTorch's cpu_kernel_vec runs through its scalar op (libm's exp and tanh; here Math.exp and
+// Math.tanh rounded to float).
 const UNARY_F32: Partial<Record<UnaryOp, string>> = {
   exp: 'H.expf(a)',
   log: 'H.logf(a)',
   tanh: 'H.tanhf(a)',
+  erf: 'H.erff(a)',
+  geluTanh: 'k < n - n % 16 ? H.geluTanhF(a, H.tanhf) : H.geluTanhF(a, H.tanhTail)',
   sigmoid: 'k < n - n % 16 ? 1 / F(1 + H.expf(-a)) : 1 / F(1 + F(Math.exp(-a)))',
   silu: 'k < n - n % 16 ? a / F(1 + H.expf(-a)) : a / F(1 + F(Math.exp(-a)))',
   rsqrt: '1 / F(Math.sqrt(a))',
@@ -152,6 +155,15 @@ const BINARY_F32: Partial<Record<BinaryOp, string>> = {
   huberBackward: 'F(p1 * (Math.abs(b) >= p0 ? (b > 0 ? p0 : -p0) : b)) * a',
 };
 
+/** GELU (tanh) as PyTorch's float kernel: 0.5 x (1 + tanh(beta * fma(kappa, x^3, x))). */
+const GELU_BETA = Math.fround(Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5);
+const GELU_KAPPA = Math.fround(0.044715);
+function geluTanhF(x: number, tanh: (v: number) => number): number {
+  const f = Math.fround;
+  const inner = f(GELU_BETA * fmaf(GELU_KAPPA, f(f(x * x) * x), x));
+  return f(0.5 * x) * f(1 + tanh(inner));
+}
+const tanhTail = (v: number): number => Math.fround(Math.tanh(v));
 const relu6 = (x: number): number => (x !== x ? x : x < 0 ? 0 : x > 6 ? 6 : x);
 // The losses on z = |x - y|; the float32 forms round (0.5 z) z (exact in doubles) and
 // z - 0.5 delta to float before the next step, as the float kernels do.
@@ -160,7 +172,7 @@ const smoothL1F = (z: number, beta: number): number => (z < beta ? Math.fround(0
 const huber = (z: number, delta: number): number => (z < delta ? 0.5 * z * z : (z - 0.5 * delta) * delta);
 const huberF = (z: number, delta: number): number => (z < delta ? 0.5 * z * z : Math.fround(z - 0.5 * delta) * delta);
 const HELPERS: Record<string, unknown> = {
-  erf, erfinv, erfinvFloat, rint, remainder, floorDivide, fmaf, expf, logf, tanhf, relu6, smoothL1, smoothL1F, huber, huberF, SIXTH_F32: Math.fround(1 / 6),
+  erf, erfinv, erfinvFloat, rint, remainder, floorDivide, fmaf, expf, logf, tanhf, erff, geluTanhF, tanhTail, relu6, smoothL1, smoothL1F, huber, huberF, SIXTH_F32: Math.fround(1 / 6),
   f2i: floatToInt64, i64ToF32: int64ToFloat32, ...I64_HELPERS,
 };
 

@@ -1,7 +1,7 @@
-// Scalar twins of SLEEF 3.5's vectorized expf_u10, logf_u10 and tanhf_u10 (xexpf, xlogf_u1,
-// xtanhf in sleefsimdsp.c, the AVX2/FMA build), which PyTorch 1.13's Vectorized<float>::exp(),
-// ::log() and ::tanh() call: its float32 exp, log and tanh, and the exp/log inside softmax,
-// log_softmax and sigmoid. Each step is one float32 operation (fround) or one fused multiply-add (fmaf),
+// Scalar twins of SLEEF 3.5's vectorized expf_u10, logf_u10, tanhf_u10 and erff_u10 (xexpf,
+// xlogf_u1, xtanhf, xerff_u1 in sleefsimdsp.c, the AVX2/FMA build), which PyTorch 1.13's
+// Vectorized<float>::exp(), ::log(), ::tanh() and ::erf() call: its float32 exp, log, tanh and
+// erf, and the ones inside softmax, log_softmax, sigmoid and GELU. Each step is one float32 operation (fround) or one fused multiply-add (fmaf),
 // as SLEEF's vector code computes it, so the results carry PyTorch's bits: within 1 ulp of
 // the true value, but not always the correctly rounded float (about 9% of exps differ from
 // it). native/sleef_f32.h is the C++ twin.
@@ -145,10 +145,10 @@ function dfdivFF(nx: number, ny: number, dx: number, dy: number): void {
 const [K0, K1, K2, K3] = [0.1980960224e-3, 0.1394256484e-2, 0.8333456703e-2, 0.4166637361e-1].map(f);
 const K4 = f(0.166666659414234244790680580464);
 
-/** e^d for float d >= 0 as a double-float (SLEEF's expk2f on (d, 0)), into DX, DY. */
-function expk2(d: number): void {
-  const q = rintEven(f(d * R_LN2F));
-  dfadd2F(d, 0, f(q * -L2UF));
+/** e^(dx + dy) as a double-float (SLEEF's expk2f), into DX, DY. */
+function expk2(dx: number, dy: number): void {
+  const q = rintEven(f(f(dx + dy) * R_LN2F));
+  dfadd2F(dx, dy, f(q * -L2UF));
   dfadd2F(DX, DY, f(q * -L2LF));
   const sx = DX, sy = DY;
   let u = fmaf(K0, sx, K1);
@@ -169,8 +169,8 @@ function expk2(d: number): void {
   const s1 = f(1 + DX);
   const lo = f(f(f(1 - s1) + DX) + DY);
   const h = q >> 1;
-  DX = f(f(s1 * 2 ** h) * 2 ** (q - h));
-  DY = f(f(lo * 2 ** h) * 2 ** (q - h));
+  DX = dx < -104 ? 0 : f(f(s1 * 2 ** h) * 2 ** (q - h));
+  DY = dx < -104 ? 0 : f(f(lo * 2 ** h) * 2 ** (q - h));
 }
 
 /** tanh(x) for a float32 x, SLEEF's tanhf_u10 (xtanhf). */
@@ -178,7 +178,7 @@ export function tanhf(x: number): number {
   if (x !== x) return x;
   const y = Math.abs(x);
   if (y > 8.664339742) return x > 0 ? 1 : -1;
-  expk2(y);
+  expk2(y, 0);
   const dx = DX, dy = DY;
   // e = 1 / d (dfrec_vf2_vf2); tanh = (d - e) / (d + e).
   const ex = f(1 / dx);
@@ -189,4 +189,46 @@ export function tanhf(x: number): number {
   dfdivFF(nx, ny, DX, DY);
   const r = f(DX + DY);
   return x < 0 || Object.is(x, -0) ? -r : r;
+}
+
+// erff_u10's three ranges (|x| < 1.1, < 2.4, < 4): polynomial coefficients, then two
+// double-float ones (SLEEF's vcast_vf2_d: the double as a float plus the float of the rest).
+const ERF_T = [
+  [0.7089292194e-4, -0.1792667899e-4, -0.9495757695e-5],
+  [-0.7768311189e-3, 0.393763301e-3, 0.2481465926e-3],
+  [0.5159463733e-2, -0.3949181177e-2, -0.2918176819e-2],
+  [-0.2683781274e-1, 0.244547464e-1, 0.2059706673e-1],
+  [0.1128318012, -0.107099615, -0.9901899844e-1],
+].map((row) => row.map(f));
+const df2 = (d: number): [number, number] => [f(d), f(d - f(d))];
+const ERF_D1 = [-0.376125876000657465175213237214, -0.63458890590841038997121080921, -0.643598050547891613081201721633].map(df2);
+const ERF_D2 = [1.12837916021059138255978217023, -1.12879855826694507209862753992, -1.12461487742845562801052956293].map(df2);
+const F1_1 = f(1.1), F2_4 = f(2.4);
+
+/** erf(x) for a float32 x, SLEEF's erff_u10 (xerff_u1). */
+export function erff(x: number): number {
+  if (x !== x) return x;
+  const a = Math.abs(x);
+  const r = a < F1_1 ? 0 : a < F2_4 ? 1 : 2;
+  const u = r === 0 ? f(a * a) : a;
+  let t = ERF_T[0][r];
+  for (let i = 1; i < 5; i++) t = fmaf(t, u, ERF_T[i][r]);
+  // d = t * u (dfmul_vf2_vf_vf) + D1, times u, + D2, times a (dfmul_vf2_vf2_vf).
+  let dx = f(t * u);
+  let dy = fmaf(t, u, -dx);
+  dfadd2FF(dx, dy, ERF_D1[r][0], ERF_D1[r][1]);
+  dx = f(DX * u);
+  dy = fmaf(DY, u, fmaf(DX, u, -dx));
+  dfadd2FF(dx, dy, ERF_D2[r][0], ERF_D2[r][1]);
+  dx = f(DX * a);
+  dy = fmaf(DY, a, fmaf(DX, a, -dx));
+  if (r !== 0) {
+    // 1 - e^d (dfadd_vf2_vf_vf2(1, -expk2f(d))).
+    expk2(dx, dy);
+    const s = f(1 - DX);
+    dy = f(f(f(1 - s) - DX) - DY);
+    dx = s;
+  }
+  const v = a < 4 ? f(dx + dy) : 1;
+  return x < 0 || Object.is(x, -0) ? -v : v;
 }
