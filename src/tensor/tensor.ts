@@ -382,6 +382,12 @@ export class Tensor implements View {
     return out;
   }
 
+  /** Python's len(t): the size of dim 0; a 0-d tensor throws, as len() of one does. */
+  get length(): number {
+    if (this._shape.length === 0) throw new TypeError('len() of a 0-d tensor');
+    return this._shape[0];
+  }
+
   /** Iterates over dim 0, as Python's `for row in t` (the views of unbind(0)); a 0-d tensor throws. */
   *[Symbol.iterator](): Iterator<Tensor> {
     if (this._shape.length === 0) throw new TypeError('iteration over a 0-d tensor');
