@@ -3,6 +3,7 @@
 // { roundingMode }, { rtol, atol, equalNan }). ops/index.ts exports these over
 // binary.ts's functions of the same names, which the ops call internally unparsed.
 // The plain call (two operands, no options) skips the parser: these run millions of times.
+import { alphaSecond } from './deprecated.js';
 import { bool, check, nullable, number, oneOf, signature, type Args, type Check } from '../tensor/args.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as raw from './binary.js';
@@ -36,11 +37,15 @@ const allcloseArgs = signature('allclose', closeSpec);
 
 export function add(...args: Args<typeof addArgs.spec>): Tensor {
   if (args.length === 2 && isOperand(args[0]) && isOperand(args[1])) return raw.add(args[0], args[1]);
+  const old = alphaSecond('add', args);
+  if (old) return raw.add(old[0], old[1], { alpha: old[2] });
   const p = addArgs.parse(args);
   return writeOut('add', p.out, [p.input, p.other], () => raw.add(p.input, p.other, p));
 }
 export function sub(...args: Args<typeof subArgs.spec>): Tensor {
   if (args.length === 2 && isOperand(args[0]) && isOperand(args[1])) return raw.sub(args[0], args[1]);
+  const old = alphaSecond('sub', args);
+  if (old) return raw.sub(old[0], old[1], { alpha: old[2] });
   const p = subArgs.parse(args);
   return writeOut('sub', p.out, [p.input, p.other], () => raw.sub(p.input, p.other, p));
 }

@@ -1,5 +1,6 @@
 // Elementwise ops of two operands with broadcasting and PyTorch's type promotion:
 // arithmetic, pow, maximum/minimum, comparisons, logical and bitwise ops, where, clamp.
+import { alphaFirst } from './deprecated.js';
 import { backend, type BinaryOp } from '../backend/index.js';
 import { castScalar, floatResult, isFloatingDtype, isIntegralDtype, resultType, scalarTypeName, type DType, type TypedArray } from '../tensor/dtype.js';
 import { Node } from '../tensor/graph.js';
@@ -573,6 +574,8 @@ const sigs = {
 
 P.add = function (this: Tensor, other: unknown, opts?: unknown, extra?: unknown) {
   if (opts === undefined && isOperand(other)) return add(this, other);
+  const old = extra === undefined && alphaFirst('add', [other, opts]);
+  if (old) return add(this, old[0], { alpha: old[1] });
   const a = sigs.add.parse([other, opts, extra]);
   return add(this, a.other, a);
 } as Tensor['add'];
@@ -604,16 +607,20 @@ class ArithWrite implements DirectWrite {
 }
 
 P.add_ = function (this: Tensor, other: unknown, opts?: unknown, extra?: unknown) {
-  const a = opts === undefined && isOperand(other) ? { other, alpha: 1 } : sigs.add_.parse([other, opts, extra]);
+  const old = opts !== undefined && extra === undefined && alphaFirst('add_', [other, opts]);
+  const a = opts === undefined && isOperand(other) ? { other, alpha: 1 } : old ? { other: old[0], alpha: old[1] } : sigs.add_.parse([other, opts, extra]);
   return inplace(this, [asTensor(a.other)], (s) => add(s, a.other, a), directArith(this, 'add', a.other, a.alpha));
 } as Tensor['add_'];
 P.sub = function (this: Tensor, other: unknown, opts?: unknown, extra?: unknown) {
   if (opts === undefined && isOperand(other)) return sub(this, other);
+  const old = extra === undefined && alphaFirst('sub', [other, opts]);
+  if (old) return sub(this, old[0], { alpha: old[1] });
   const a = sigs.sub.parse([other, opts, extra]);
   return sub(this, a.other, a);
 } as Tensor['sub'];
 P.sub_ = function (this: Tensor, other: unknown, opts?: unknown, extra?: unknown) {
-  const a = opts === undefined && isOperand(other) ? { other, alpha: 1 } : sigs.sub_.parse([other, opts, extra]);
+  const old = opts !== undefined && extra === undefined && alphaFirst('sub_', [other, opts]);
+  const a = opts === undefined && isOperand(other) ? { other, alpha: 1 } : old ? { other: old[0], alpha: old[1] } : sigs.sub_.parse([other, opts, extra]);
   return inplace(this, [asTensor(a.other)], (s) => sub(s, a.other, a), directArith(this, 'sub', a.other, a.alpha));
 } as Tensor['sub_'];
 P.rsub = function (this: Tensor, other: unknown, opts?: unknown, extra?: unknown) {

@@ -9,6 +9,7 @@
 //   addcdiv: self + (value * t1) / t2    three roundings (a division cannot fuse)
 //   lerp:    |w| < 0.5 ? fma(w, end - self, self) : fma(-(end - self), 1 - w, end)
 // The backend's ternary kernel does the rounding (src/backend/js/ternary.ts).
+import { valueFirst, valueSecond } from './deprecated.js';
 import { backend, type TernaryOp } from '../backend/index.js';
 import { check, number, tensor as tensorArg } from '../tensor/args.js';
 import { tensorOp } from './op-args.js';
@@ -133,10 +134,17 @@ const addcmulOp = tensorOp('addcmul', addcSpec, (x, a) => addc('addcmul', x, a.t
 const addcdivOp = tensorOp('addcdiv', addcSpec, (x, a) => addc('addcdiv', x, a.tensor1, a.tensor2, a.value));
 const addcmulInplaceOp = tensorOp('addcmul_', addcSpec, (x, a) => addc_('addcmul', x, a.tensor1, a.tensor2, a.value));
 const addcdivInplaceOp = tensorOp('addcdiv_', addcSpec, (x, a) => addc_('addcdiv', x, a.tensor1, a.tensor2, a.value));
+/** The op, also taking PyTorch's deprecated value-first overloads (deprecated.ts). */
+function withValueFirst<F extends (...args: never) => Tensor>(name: string, f: F, method: boolean): F {
+  return function (this: Tensor, ...args: unknown[]) {
+    const old = method ? valueFirst(name, args) : valueSecond(name, args);
+    return (f as unknown as (...a: unknown[]) => Tensor).apply(this, old ?? args);
+  } as unknown as F;
+}
 /** torch.addcmul: input + value * tensor1 * tensor2 (broadcasting). */
-export const addcmul = addcmulOp.fn;
+export const addcmul = withValueFirst('addcmul', addcmulOp.fn, false);
 /** torch.addcdiv: input + value * tensor1 / tensor2 (broadcasting). */
-export const addcdiv = addcdivOp.fn;
+export const addcdiv = withValueFirst('addcdiv', addcdivOp.fn, false);
 
 // --- lerp ---
 
@@ -228,10 +236,10 @@ declare module '../tensor/tensor.js' {
 }
 
 const P = Tensor.prototype;
-P.addcmul = addcmulOp.method;
-P.addcmul_ = addcmulInplaceOp.method;
-P.addcdiv = addcdivOp.method;
-P.addcdiv_ = addcdivInplaceOp.method;
+P.addcmul = withValueFirst('addcmul', addcmulOp.method, true);
+P.addcmul_ = withValueFirst('addcmul_', addcmulInplaceOp.method, true);
+P.addcdiv = withValueFirst('addcdiv', addcdivOp.method, true);
+P.addcdiv_ = withValueFirst('addcdiv_', addcdivInplaceOp.method, true);
 // Optimizers call lerp_ per parameter per step: plain positional calls skip the parser.
 P.lerp = function (this: Tensor, end: unknown, weight?: unknown, ...rest: unknown[]) {
   if (rest.length === 0 && end instanceof Tensor && (typeof weight === 'number' || weight instanceof Tensor)) return lerpOut(this, end, weight);

@@ -7,6 +7,7 @@
 // that defines them (pickle.ts), or from the module named in `workerDataset`. A dataset
 // that cannot be rebuilt so (a class in the program's entry script, a closure) loads on
 // the main thread, simulating the workers (worker-emulation.ts), with one warning.
+import { getDefaultDtype } from '../../tensor/dtype.js';
 import { pathToFileURL } from '#platform/path';
 import { isAbsolute, resolve as resolvePath } from '#platform/path';
 import { bool, check, func, instance, int, isPlainObject, nullable, number, oneOf, signature, string, type ArgsOf, type OptionsObjectOf } from '../../tensor/args.js';
@@ -434,6 +435,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B>, As
       batchSize: this.batchSize ?? 1,
       dropLast: this.dropLast,
       epoch: 0, // the pool stamps a reinit with its own
+      defaultDtype: getDefaultDtype(),
     }));
     return { inits, modules: [...modules] };
   }

@@ -4,6 +4,7 @@
 // then answers fetch requests in the order they come. Every reply is posted on the worker's
 // port and then signalled through the shared counter, so that the loader can block on
 // it (Atomics.wait) when it is iterated synchronously.
+import { setDefaultDtype } from '../../tensor/dtype.js';
 import { workerData, type MessagePort } from '#platform/threads';
 import { manualSeed } from '../../tensor/random.js';
 import { collateDeferringNumbers, defaultConvert } from './collate.js';
@@ -82,6 +83,7 @@ type Session = (req: FetchRequest) => void;
  */
 async function open(init: WorkerInit): Promise<Session | null> {
   const seed = BigInt(init.baseSeed) + BigInt(init.workerId);
+  setDefaultDtype(init.defaultDtype);
   manualSeed(seed);
   pyRandom.seed(seed); // PyTorch's worker loop: random.seed(seed); torch.manual_seed(seed)
   let dataset: AnyDataset<unknown>;

@@ -1,4 +1,5 @@
 // Messages between the DataLoader and its worker threads.
+import type { DType } from '../../tensor/dtype.js';
 import type { Pickled } from './pickle.js';
 
 /** How a worker gets its dataset: a module export (the loader's workerDataset option) or a pickled copy. */
@@ -26,6 +27,8 @@ export interface WorkerInit {
   dropLast: boolean;
   /** The epoch tag of this init's replies (its ready, unavailable and startup errors). */
   epoch: number;
+  /** The loader thread's torch.get_default_dtype(), which PyTorch's forked workers inherit. */
+  defaultDtype: DType;
 }
 
 export interface FetchRequest {
