@@ -1,6 +1,6 @@
 // float32 softmax / log-softmax of one line, and its gradient, with PyTorch 1.13's float32
 // arithmetic (ATen/native/cpu/SoftMaxKernel.cpp as its AVX2 build runs it), so results carry
-// its bits (log-softmax's gradient excepted: js/softmax.ts says why). Included once per instruction set, in namespace TL_UNARY_NS: simd_math.cc (the
+// its bits. Included once per instruction set, in namespace TL_UNARY_NS: simd_math.cc (the
 // build's baseline: SSE2, wasm SIMD), unary_fma.cc (-mavx2 -mfma) and unary_avx512.cc; every
 // step is one float operation or one exact fused multiply-add (sleef_f32.h), so each build
 // gives the same bits. The JS twin is src/backend/js/softmax.ts.
@@ -105,10 +105,14 @@ TL_VECTORIZABLE_SELECTS void softmax_backward_line_f32(const float* g, const flo
                                                        int mode) {
   if (n <= 0) return;
   if (log) {
-    // In doubles, rounded once, as the JS twin (js/softmax.ts says why).
-    double sum = 0;
-    for (int64_t k = 0; k < n; k++) sum += static_cast<double>(g[k]);
-    for (int64_t k = 0; k < n; k++) o[k] = static_cast<float>(static_cast<double>(g[k]) - dmath::exp(static_cast<double>(y[k])) * sum);
+    float sum = 0;
+    if (mode == SOFTMAX_LAST) sum = lane_sum(g, n);
+    else
+      for (int64_t k = 0; k < n; k++) sum += g[k];
+    if (mode == SOFTMAX_INNER_TAIL)
+      for (int64_t k = 0; k < n; k++) o[k] = sleef::fmadd(-exp_tail(y[k]), sum, g[k]);
+    else
+      for (int64_t k = 0; k < n; k++) o[k] = sleef::fmadd(-sleef::expf(y[k]), sum, g[k]);
   } else {
     float dot = 0;
     if (mode == SOFTMAX_LAST) dot = lane_dot(g, y, n);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as torch from '../../src/index.js';
 import type { Tensor } from '../../src/index.js';
-import { assertTensor, fromJson, loadFixture, type TensorJson } from '../helpers/fixtures.js';
+import { fromJson, loadFixture, type TensorJson } from '../helpers/fixtures.js';
 
 const F = torch.nn.functional;
 type Elementwise = { seed: number; n: number } & Record<'exp' | 'log' | 'tanh' | 'erf' | 'sigmoid' | 'silu' | 'gelu_tanh', TensorJson>;
@@ -80,7 +80,7 @@ test('exp, log, tanh and erf at the edges (zeros, infinities, NaN, denormals, ov
   assertBits(torch.rand([2048]).mul(1e-37).log(), fx.tiny_log, 'log of denormals and tiny normals');
 });
 
-test("softmax and log_softmax over the last dim and over others: PyTorch's bits forward, and backward but for log_softmax's (to 1e-6)", () => {
+test("softmax and log_softmax over the last dim and over others, forward and backward: PyTorch's bits", () => {
   for (const c of fx.softmax) {
     torch.manualSeed(c.seed);
     const x = torch.randn(c.shape).mul(3).requiresGrad_();
@@ -93,20 +93,17 @@ test("softmax and log_softmax over the last dim and over others: PyTorch's bits 
       const label = `${name}(${c.shape.join('x')}, dim ${c.dim}, inner ${inner})`;
       assertBits(y, c[name], label, tail);
       const [gx] = torch.autograd.grad(y, x, g);
-      // log_softmax's gradient is computed in doubles, rounded once (js/softmax.ts says why): PyTorch's
-      // float arithmetic (its eight-lane float sum of g) is a few ulps of that sum's size from it.
-      if (name === 'log_softmax') assertTensor(gx!, c[`${name}_grad`], { rtol: 1e-6, atol: 2e-6 }, `${label} backward`);
-      else assertBits(gx!, c[`${name}_grad`], `${label} backward`, tail);
+      assertBits(gx!, c[`${name}_grad`], `${label} backward`, tail);
     }
   }
 });
 
-test("cross_entropy of 64x10 logits: PyTorch's bits; its gradient to 1e-6", () => {
+test('cross_entropy of 64x10 logits, and its gradient: PyTorch\'s bits', () => {
   torch.manualSeed(9);
   const logits = torch.randn([64, 10]).mul(2).requiresGrad_();
   const target = fromJson(fx.cross_entropy.target);
   const loss = F.crossEntropy(logits, target);
   assertBits(loss, fx.cross_entropy.loss, 'loss');
   loss.backward();
-  assertTensor(logits.grad!, fx.cross_entropy.grad, { rtol: 1e-6, atol: 1e-8 }, 'grad (log_softmax backward in doubles)');
+  assertBits(logits.grad!, fx.cross_entropy.grad, 'grad');
 });

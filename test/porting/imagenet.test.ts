@@ -57,7 +57,7 @@ interface Args {
   dummy: boolean;
 }
 const DEFAULTS: Args = {
-  arch: 'resnet18', workers: 0, epochs: 2, startEpoch: 0, batchSize: 8, lr: 0.001, momentum: 0.9, weightDecay: 1e-4,
+  arch: 'resnet18', workers: 0, epochs: 1, startEpoch: 0, batchSize: 8, lr: 0.001, momentum: 0.9, weightDecay: 1e-4,
   printFreq: 1, resume: '', evaluate: false, pretrained: false, seed: 0, dummy: true,
 };
 
@@ -314,7 +314,7 @@ test("imagenet/main.py --dummy: PyTorch's printed lines and losses; --resume con
   const dir = mkdtempSync(join(tmpdir(), 'torchlette-imagenet-'));
   process.chdir(dir);
   try {
-    const runs = { train: run(), resume: run({ resume: 'checkpoint.pth.tar', epochs: 3 }), evaluate: run({ resume: 'model_best.pth.tar', evaluate: true }) };
+    const runs = { train: run(), resume: run({ resume: 'checkpoint.pth.tar', epochs: 2 }), evaluate: run({ resume: 'model_best.pth.tar', evaluate: true }) };
     for (const name of ['train', 'resume', 'evaluate'] as const) {
       const got = runs[name];
       const want = fx[name];

@@ -1,7 +1,6 @@
 // float32 softmax / log-softmax lines and their gradient with PyTorch 1.13's float32
 // arithmetic (ATen/native/cpu/SoftMaxKernel.cpp as its AVX2 build runs it), so results carry
-// its bits (log-softmax's gradient excepted: see there); native/softmax_impl.h is the C++ twin
-// (its header says how each mode computes).
+// its bits; native/softmax_impl.h is the C++ twin (its header says how each mode computes).
 // A line is read as A[xi + k * xs] and written to out[oi + k * os].
 import type { NumberArray } from '../dtype.js';
 import { fmaf } from './avx-mathfun.js';
@@ -90,12 +89,11 @@ export function softmaxBackwardLineF32(
   const g = (k: number): number => G[gi + k * gs];
   const y = (k: number): number => Y[yi + k * ys];
   if (log) {
-    // In doubles, rounded once (native/softmax_impl.h's twin), not ATen's float arithmetic: with
-    // its bits, the imagenet example's run (test/porting/imagenet.test.ts) lands on a knife edge
-    // that this one, and gradients 1e-7 away from PyTorch's, do not.
     let sum = 0;
-    for (let k = 0; k < n; k++) sum += g(k);
-    for (let k = 0; k < n; k++) out[oi + k * os] = g(k) - Math.exp(y(k)) * sum;
+    if (mode === LAST) sum = laneSum(n, g);
+    else for (let k = 0; k < n; k++) sum = f(sum + g(k));
+    const exp = mode === INNER_TAIL ? expTail : expf;
+    for (let k = 0; k < n; k++) out[oi + k * os] = fmaf(-exp(y(k)), sum, g(k));
   } else {
     let dot = 0;
     if (mode === LAST) dot = laneDot(n, g, y);
