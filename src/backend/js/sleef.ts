@@ -6,6 +6,7 @@
 // the true value, but not always the correctly rounded float (about 9% of exps differ from
 // it). native/sleef_f32.h is the C++ twin.
 import { fmaf } from './avx-mathfun.js';
+import { rint } from './math.js'; // round half to even, as cvtps2dq
 
 const f = Math.fround;
 
@@ -17,18 +18,12 @@ const [E0, E1, E2, E3, E4] = [
   0.0416664853692054748535156, 0.166666671633720397949219,
 ].map(f);
 
-/** Round half to even, as cvtps2dq under the default rounding mode. */
-function rintEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
 /** e^d for a float32 d, SLEEF's expf_u10. */
 export function expf(d: number): number {
   if (d !== d) return d;
   if (d < -104) return 0;
   if (d > 100) return Infinity;
-  const q = rintEven(f(d * R_LN2F));
+  const q = rint(f(d * R_LN2F));
   let s = fmaf(q, -L2UF, d);
   s = fmaf(q, -L2LF, s);
   let u = fmaf(E0, s, E1);
@@ -147,7 +142,7 @@ const K4 = f(0.166666659414234244790680580464);
 
 /** e^(dx + dy) as a double-float (SLEEF's expk2f), into DX, DY. */
 function expk2(dx: number, dy: number): void {
-  const q = rintEven(f(f(dx + dy) * R_LN2F));
+  const q = rint(f(f(dx + dy) * R_LN2F));
   dfadd2F(dx, dy, f(q * -L2UF));
   dfadd2F(DX, DY, f(q * -L2LF));
   const sx = DX, sy = DY;
