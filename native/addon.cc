@@ -187,6 +187,17 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, tl::adam_step(param, grad, exp_avg, exp_avg_sq, scalars));
 }
 
+// meta: 6 scalars (kernels.h sgd_step) | param | grad | buf
+Napi::Value SgdStep(const Napi::CallbackInfo& info) {
+  TL_BEGIN(3);
+  double scalars[6];
+  for (double& v : scalars) v = m.num();
+  TL_VIEW(param, 0);
+  TL_VIEW(grad, 1);
+  TL_VIEW(buf, 2);
+  return Napi::Boolean::New(env, tl::sgd_step(param, grad, buf, scalars));
+}
+
 // meta: cond | a | b | out
 Napi::Value Where(const Napi::CallbackInfo& info) {
   TL_BEGIN(4);
@@ -783,6 +794,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   fn("ternary", Ternary);
   fn("adadelta", Adadelta);
   fn("adamStep", AdamStep);
+  fn("sgdStep", SgdStep);
   fn("where", Where);
   fn("copy", Copy);
   fn("fill", Fill);

@@ -41,6 +41,9 @@ bool adadelta(const View& p, const View& g, const View& sq, const View& acc, dou
 // 1 - beta2, bias_correction2_sqrt, eps, -step_size, each already a float32 value. False
 // (nothing written): an operand that is not dense float32 of param's element count.
 bool adam_step(const View& param, const View& grad, const View& exp_avg, const View& exp_avg_sq, const double* scalars);
+// One SGD step with an existing momentum buffer; scalars: weight_decay, momentum,
+// 1 - dampening, -lr (float32 values), maximize, nesterov. False: not dense float32.
+bool sgd_step(const View& param, const View& grad, const View& buf, const double* scalars);
 
 // reduce.cc
 void reduce(int op, const View& x, const int* dims, int ndims, const View& out);

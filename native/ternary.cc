@@ -22,6 +22,7 @@ void rows_f64(int op, int64_t n, double v, double* o, const double* x, const dou
 void adadelta_f32(int64_t n, float* p, const float* g, float* sq, float* acc, double lr, double rho, double eps);
 void adadelta_f64(int64_t n, double* p, const double* g, double* sq, double* acc, double lr, double rho, double eps);
 void adam_f32(int64_t n, float* p, const float* g, float* m, float* v, const float* s);
+void sgd_f32(int64_t n, float* p, const float* g, float* b, const float* s, bool maximize, bool nesterov);
 }  // namespace fma
 #endif
 
@@ -51,6 +52,13 @@ void adam_rows(int64_t n, float* p, const float* g, float* m, float* v, const fl
   if (have_fma()) return fma::adam_f32(n, p, g, m, v, s);
 #endif
   base::adam_f32(n, p, g, m, v, s);
+}
+
+void sgd_rows(int64_t n, float* p, const float* g, float* b, const float* s, bool maximize, bool nesterov) {
+#if defined(TL_HAVE_X86_KERNELS)
+  if (have_fma()) return fma::sgd_f32(n, p, g, b, s, maximize, nesterov);
+#endif
+  base::sgd_f32(n, p, g, b, s, maximize, nesterov);
 }
 
 bool dense_f32(const View& t, int64_t n) {
@@ -165,6 +173,25 @@ bool adam_step(const View& param, const View& grad, const View& exp_avg, const V
     int64_t begin, end;
     split_range(total, tid, nth, begin, end);
     adam_rows(end - begin, p + begin, g + begin, m + begin, v + begin, s);
+  });
+  return true;
+}
+
+// kernels.h: sgd_step; the update is ternary_impl.h's sgd_f32.
+bool sgd_step(const View& param, const View& grad, const View& buf, const double* scalars) {
+  const int64_t total = param.numel();
+  if (!dense_f32(param, total) || !dense_f32(grad, total) || !dense_f32(buf, total)) return false;
+  if (total == 0) return true;
+  float s[4];
+  for (int k = 0; k < 4; k++) s[k] = static_cast<float>(scalars[k]);
+  const bool maximize = scalars[4] != 0, nesterov = scalars[5] != 0;
+  float* p = reinterpret_cast<float*>(param.data) + param.offset;
+  const float* g = reinterpret_cast<const float*>(grad.data) + grad.offset;
+  float* b = reinterpret_cast<float*>(buf.data) + buf.offset;
+  parallel(threads_for(total, 1 << 15), [&](int tid, int nth) {
+    int64_t begin, end;
+    split_range(total, tid, nth, begin, end);
+    sgd_rows(end - begin, p + begin, g + begin, b + begin, s, maximize, nesterov);
   });
   return true;
 }

@@ -9,6 +9,8 @@
 // three times, lerp = |w| < 0.5 ? fma(w, end - self, self) : fma(-(end - self), 1 - w, end).
 #include <cmath>
 #include <cstdint>
+
+#include "fma_f32.h"
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 #endif
@@ -171,6 +173,74 @@ void adam_f32(int64_t n, float* p, const float* g, float* m, float* v, const flo
     v[i] = vi;
   }
 }
+// One SGD step with momentum once the momentum buffer exists (PyTorch 1.13's
+// _single_tensor_sgd) over n float32 elements, rounded as the op sequence on these
+// kernels rounds it (s: weight_decay, momentum, 1 - dampening, -lr, as float32):
+//   d_p = -grad if maximize else grad
+//   d_p = d_p.add(param, alpha=weight_decay)             if weight_decay != 0: fma
+//   buf.mul_(momentum).add_(d_p, alpha=1 - dampening)    mul_ rounds, add_ = fma
+//   d_p = d_p.add(buf, alpha=momentum) if nesterov else buf
+//   param.add_(d_p, alpha=-lr)                           fma
+// (An alpha of 1 makes the fma the rounded sum, as the add kernel's.)
+template <bool kMaximize, bool kDecay, bool kNesterov, class Fma>
+void sgd_loop(int64_t n, const float* p, const float* g, const float* b, float* p_out, float* b_out, const float* s,
+              Fma fma) {
+  const float weight_decay = s[0], momentum = s[1], alpha = s[2], neg_lr = s[3];
+  for (int64_t i = 0; i < n; i++) {
+    float d = kMaximize ? -g[i] : g[i];
+    if (kDecay) d = fma(weight_decay, p[i], d);
+    const float bm = b[i] * momentum;
+    const float bi = alpha == 1 ? d + bm : fma(alpha, d, bm);  // add_ with alpha 1: the rounded sum
+    const float pi = fma(neg_lr, kNesterov ? fma(momentum, bi, d) : bi, p[i]);
+    b_out[i] = bi;
+    p_out[i] = pi;
+  }
+}
+
+// Without an FMA instruction each fma is its double product-and-sum rounded once, exact
+// unless that sum was rounded and lies halfway between two floats (fma_f32.h); a block
+// where one does is redone with fmaf. (fma_f32 per element would not do: compilers speculate its fmaf call,
+// a libm routine in wasm, into every element.)
+template <bool kMaximize, bool kDecay, bool kNesterov>
+void sgd_run(int64_t n, float* p, const float* g, float* b, const float* s) {
+  const auto exact = [](float x, float y, float z) { return __builtin_fmaf(x, y, z); };
+#if defined(__FMA__)
+  sgd_loop<kMaximize, kDecay, kNesterov>(n, p, g, b, p, b, s, exact);
+#else
+  constexpr int64_t kBlock = 256;
+  float pt[kBlock], bt[kBlock];
+  for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+    const int64_t m = n - i0 < kBlock ? n - i0 : kBlock;
+    int halfway = 0;
+    sgd_loop<kMaximize, kDecay, kNesterov>(m, p + i0, g + i0, b + i0, pt, bt, s, [&halfway](float x, float y, float z) {
+      const double prod = double(x) * double(y), r = prod + double(z);
+      // r's rounding error (TwoSum): a sum that is exact rounds to float correctly even
+      // when halfway (an alpha of 1 or a power of two makes those common).
+      const double bv = r - prod, err = (prod - (r - bv)) + (double(z) - bv);
+      halfway |= halfway_between_floats(r) & (err != 0);
+      return static_cast<float>(r);
+    });
+    if (halfway) sgd_loop<kMaximize, kDecay, kNesterov>(m, p + i0, g + i0, b + i0, pt, bt, s, exact);
+    std::memcpy(p + i0, pt, m * sizeof(float));
+    std::memcpy(b + i0, bt, m * sizeof(float));
+  }
+#endif
+}
+
+void sgd_f32(int64_t n, float* p, const float* g, float* b, const float* s, bool maximize, bool nesterov) {
+  const bool decay = s[0] != 0;
+  switch ((maximize ? 4 : 0) | (decay ? 2 : 0) | (nesterov ? 1 : 0)) {
+    case 0: return sgd_run<false, false, false>(n, p, g, b, s);
+    case 1: return sgd_run<false, false, true>(n, p, g, b, s);
+    case 2: return sgd_run<false, true, false>(n, p, g, b, s);
+    case 3: return sgd_run<false, true, true>(n, p, g, b, s);
+    case 4: return sgd_run<true, false, false>(n, p, g, b, s);
+    case 5: return sgd_run<true, false, true>(n, p, g, b, s);
+    case 6: return sgd_run<true, true, false>(n, p, g, b, s);
+    default: return sgd_run<true, true, true>(n, p, g, b, s);
+  }
+}
+
 void rows_f64(int op, int64_t n, double v, double* o, const double* x, const double* a, const double* b) {
   rows<double>(op, n, v, o, x, a, b);
 }

@@ -306,6 +306,17 @@ EXPORT(tl_adam_step) int32_t tl_adam_step(B(param), B(grad), B(exp_avg), B(exp_a
   return tl::adam_step(param, grad, exp_avg, exp_avg_sq, scalars) ? 2 : 1;
 }
 
+// meta: 6 scalars (kernels.h sgd_step) | param | grad | buf -> 2: done, 1: left to the caller
+EXPORT(tl_sgd_step) int32_t tl_sgd_step(B(param), B(grad), B(buf)) {
+  Meta m;
+  double scalars[6];
+  for (double& v : scalars) v = m.num();
+  VIEW(param);
+  VIEW(grad);
+  VIEW(buf);
+  return tl::sgd_step(param, grad, buf, scalars) ? 2 : 1;
+}
+
 EXPORT(tl_where) int32_t tl_where(B(c), B(a), B(b), B(out)) {
   Meta m;
   VIEW(c);

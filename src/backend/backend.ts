@@ -68,6 +68,12 @@ export type TernaryOp = 'addcmul' | 'addcdiv' | 'lerp' | 'lerpScalar';
 /** Backend.adamStep's scalars: [beta1, 1 - beta1, beta2, 1 - beta2, bias_correction2_sqrt, eps, -step_size]. */
 export type AdamScalars = readonly [number, number, number, number, number, number, number];
 
+/**
+ * Backend.sgdStep's scalars: [weight_decay, momentum, 1 - dampening, -lr] (float32 values),
+ * then maximize and nesterov as 1 or 0.
+ */
+export type SgdScalars = readonly [number, number, number, number, number, number];
+
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin' | 'all' | 'any';
 
 /** 2-D convolution geometry (1-D convolutions use height 1). */
@@ -135,6 +141,13 @@ export interface Backend {
    * where it does not apply (dtype, layout, size): the caller then runs the op sequence.
    */
   adamStep?(param: View, grad: View, expAvg: View, expAvgSq: View, scalars: AdamScalars): boolean;
+  /**
+   * Optional: one fused SGD step with momentum once the momentum buffer exists (PyTorch
+   * 1.13's _single_tensor_sgd) updating param and buf in place, every element rounded as
+   * this backend's neg/add/mul_/add_/add/add_ sequence rounds it. False, writing nothing,
+   * where it does not apply (dtype, layout): the caller then runs the op sequence.
+   */
+  sgdStep?(param: View, grad: View, buf: View, scalars: SgdScalars): boolean;
   /** Strided copy with a dtype cast (C++ cast semantics): dst[i] = src[i]. Shapes are equal. */
   copy(src: View, dst: View): void;
   /** dst[i] = value (already cast to dst's dtype; an int64 dst takes a bigint for values past 2^53). */

@@ -1,4 +1,5 @@
 // torch.optim.SGD: the op sequence of PyTorch 1.13's _single_tensor_sgd.
+import { backend } from '../backend/index.js';
 import { bool, nullable, number, signature, type ArgsOf, type OptionsObjectOf } from '../tensor/args.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { gradOf, Optimizer, required, type ParamGroup } from './optimizer.js';
@@ -30,6 +31,26 @@ export type SGDState = {
   momentum_buffer: Tensor | null;
 };
 
+/**
+ * The momentum update below in one pass where the backend has a fused kernel for these
+ * operands (float32, dense; the scalars rounded as the ops round them), bit for bit the
+ * same values; the tensors' versions advance as the sequence's in-place ops advance them.
+ * False: nothing done.
+ */
+function fusedStep(param: Tensor, buf: Tensor, group: SGDParamGroup): boolean {
+  const b = backend();
+  const grad = param.grad as Tensor;
+  if (b.sgdStep === undefined || param.dtype !== 'float32' || grad.dtype !== 'float32' || buf.dtype !== 'float32') return false;
+  if (!param.isContiguous() || !grad.isContiguous() || !buf.isContiguous()) return false;
+  const f = Math.fround;
+  const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+  const scalars = [f(weightDecay), f(momentum), f(1 - dampening), f(-lr), maximize ? 1 : 0, nesterov ? 1 : 0] as const;
+  if (!b.sgdStep(param, grad, buf, scalars)) return false;
+  buf._versionCounter.value += 2; // mul_, add_
+  param._versionCounter.value++; // add_
+  return true;
+}
+
 export class SGD extends Optimizer<SGDParamGroup, SGDState> {
   static override readonly args = sgdArgs;
   protected override readonly paramShapedState = ['momentum_buffer'];
@@ -50,6 +71,8 @@ export class SGD extends Optimizer<SGDParamGroup, SGDState> {
     for (const param of group.params) {
       if (param.grad === null) continue;
       const state = this.stateOf(param, () => ({ momentum_buffer: null }));
+      const buf0 = state.momentum_buffer;
+      if (momentum !== 0 && buf0 !== null && fusedStep(param, buf0, group)) continue;
       let dp = gradOf(param, maximize, weightDecay);
       if (momentum !== 0) {
         let buf = state.momentum_buffer;

@@ -17,7 +17,7 @@ const WASM_PATH = wasmPath(false, RELAXED);
 const WASM_THREADS_PATH = wasmPath(true, RELAXED);
 
 const KERNELS: Record<Exclude<keyof Backend, 'name'>, true> = {
-  unary: true, binary: true, ternary: true, adadelta: true, adamStep: true, where: true, copy: true, fill: true, randomFill: true, reduce: true, variance: true, cumulative: true,
+  unary: true, binary: true, ternary: true, adadelta: true, adamStep: true, sgdStep: true, where: true, copy: true, fill: true, randomFill: true, reduce: true, variance: true, cumulative: true,
   matmul: true, softmax: true, softmaxBackward: true, gather: true, scatter: true, indexSelect: true, indexPut: true,
   conv2d: true, conv2dBackwardInput: true, conv2dBackwardWeight: true, maxPool2d: true, maxPool2dBackward: true,
   avgPool2d: true, avgPool2dBackward: true, adaptiveAvgPool2d: true, adaptiveAvgPool2dBackward: true,

@@ -5,7 +5,7 @@ import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { binaryCrossEntropy, binaryCrossEntropyBackward, nllLoss, nllLossBackward } from './loss.js';
 import { matmul } from './matmul.js';
 import { randomFill } from './random.js';
-import { adamStep, ternary } from './ternary.js';
+import { adamStep, sgdStep, ternary } from './ternary.js';
 import { adadelta } from './optim.js';
 import { batchNorm, batchNormBackward, batchNormStats, embeddingRenorm, groupNorm, groupNormBackward } from './norm.js';
 import { adaptiveAvgPool2d, adaptiveAvgPool2dBackward, adaptiveMaxPool2d, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
@@ -20,6 +20,7 @@ export const jsBackend: Backend = {
   ternary,
   adadelta,
   adamStep,
+  sgdStep,
   copy,
   fill,
   randomFill,

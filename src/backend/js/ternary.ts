@@ -2,7 +2,7 @@
 // fuses `a * b + c` into an FMA, so addcmul is fma(round(value * t1), t2, self) and
 // lerp fma(w, end - self, self) (or its mirror for |w| >= 0.5), while addcdiv rounds
 // three times. float64 fuses with an error-free fma, float32 with fmaf below.
-import type { AdamScalars, TernaryOp, View } from '../backend.js';
+import type { AdamScalars, SgdScalars, TernaryOp, View } from '../backend.js';
 import { asNumbers, floatToInt64, numeric, type DType, type NumberArray } from '../dtype.js';
 import { fma } from './math.js';
 import { forEachRow } from './strided.js';
@@ -145,6 +145,27 @@ export function adamStep(param: View, grad: View, expAvg: View, expAvgSq: View, 
     P[ip] = f(f(f(negStep * m) / d) + P[ip]);
     M[im] = m;
     V[iv] = v;
+  }
+  return true;
+}
+
+/**
+ * Backend.sgdStep for dense float32 operands (false otherwise), rounded as this backend's
+ * op sequence: neg exact, every add with alpha as fmaf (an alpha of 1 gives the rounded
+ * sum), mul_ once.
+ */
+export function sgdStep(param: View, grad: View, buf: View, scalars: SgdScalars): boolean {
+  let n = 1;
+  for (const size of param.shape) n *= size;
+  if (!denseFloat32(param, n) || !denseFloat32(grad, n) || !denseFloat32(buf, n)) return false;
+  const [weightDecay, momentum, alpha, negLr, maximize, nesterov] = scalars;
+  const P = param.buffer as Float32Array, G = grad.buffer as Float32Array, B = buf.buffer as Float32Array;
+  for (let i = 0, ip = param.offset, ig = grad.offset, ib = buf.offset; i < n; i++, ip++, ig++, ib++) {
+    let d = maximize ? -G[ig] : G[ig];
+    if (weightDecay !== 0) d = fmaf(weightDecay, P[ip], d);
+    const b = fmaf(alpha, d, f(B[ib] * momentum));
+    B[ib] = b;
+    P[ip] = fmaf(negLr, nesterov ? fmaf(momentum, b, d) : b, P[ip]);
   }
   return true;
 }

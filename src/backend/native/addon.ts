@@ -28,6 +28,8 @@ export interface Addon {
   adadelta?(param: TypedArray, grad: TypedArray, squareAvg: TypedArray, accDelta: TypedArray): boolean;
   /** Absent from addons built before it (prebuilt binaries): the op sequence runs instead. */
   adamStep?(param: TypedArray, grad: TypedArray, expAvg: TypedArray, expAvgSq: TypedArray): boolean;
+  /** meta: 6 scalars | param, grad, buf; false: not done. Absent from addons built before it: the op sequence runs instead. */
+  sgdStep?(param: TypedArray, grad: TypedArray, buf: TypedArray): boolean;
   where(cond: TypedArray, a: TypedArray, b: TypedArray, out: TypedArray): void;
   copy(src: TypedArray, dst: TypedArray): void;
   fill(dst: TypedArray): void;

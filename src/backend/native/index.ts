@@ -236,6 +236,24 @@ export function createNativeBackend(addon: Addon, min: MinSizes = DEFAULT_MIN_SI
       return addon.adamStep(param.buffer, grad.buffer, expAvg.buffer, expAvgSq.buffer);
     },
 
+    // Bits equal to the JS twin's (both exact), so small steps stay in JS as the op
+    // sequence's kernels would.
+    sgdStep(param, grad, buf, scalars) {
+      const bufs = [param.buffer, grad.buffer, buf.buffer];
+      for (let i = 0; i < 3; i++) {
+        if (!(bufs[i] instanceof Float32Array)) return false;
+        for (let j = 0; j < i; j++) if (sameMemory(bufs[i], bufs[j])) return false;
+      }
+      if (numel(param.shape) < MIN_ELEMENTWISE) return js.sgdStep!(param, grad, buf, scalars);
+      if (addon.sgdStep === undefined || !fits(param, grad, buf)) return false;
+      begin();
+      for (const s of scalars) put(s);
+      putView(param);
+      putView(grad);
+      putView(buf);
+      return addon.sgdStep(param.buffer, grad.buffer, buf.buffer);
+    },
+
     binary(op, a, b, out, alpha = 1, args = []) {
       const n = numel(a.shape);
       if (n < MIN_ELEMENTWISE || !fits(a) || !safeOut(out, a.shape, [a, b]) || hasInt64(a.buffer, b.buffer, out)) return js.binary(op, a, b, out, alpha, args);

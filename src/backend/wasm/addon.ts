@@ -332,6 +332,9 @@ export function createWasmAddon(module: WasmModule, host?: WorkerHost): Addon & 
     ...(typeof ex.tl_adam_step === 'function'
       ? { adamStep: (param: TypedArray, grad: TypedArray, expAvg: TypedArray, expAvgSq: TypedArray) => bool(call(fn('tl_adam_step'), [param, grad, expAvg, expAvgSq], [0, 2, 3])) }
       : {}),
+    ...(typeof ex.tl_sgd_step === 'function'
+      ? { sgdStep: (param: TypedArray, grad: TypedArray, buf: TypedArray) => bool(call(fn('tl_sgd_step'), [param, grad, buf], [0, 2])) }
+      : {}),
     where: (c, a, b, out) => void call(glue.where, [c, a, b, out], [3], undefined, freshOut(skipView(skipView(skipView(0))), out, 3)),
     copy: (src, dst) => void call(glue.copy, [src, dst], [1]),
     // A contiguous float fill is TypedArray.fill: no copies in and out of the module.
