@@ -24,6 +24,7 @@ export {
   randperm, tensor, zeros, zerosLike, type TensorOptions, type RandomOptions, type TensorData,
 } from './tensor/create.js';
 export { Generator, manualSeed, initialSeed, getDefaultGenerator, getRngState, setRngState } from './tensor/random.js';
+export { MemoryFormat, preserveFormat, contiguousFormat, channelsLast, channelsLast3d } from './tensor/memory-format.js';
 export { setPrintoptions, getPrintoptions, type PrintOptions } from './tensor/print.js';
 export * from './ops/index.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './autograd/grad-mode.js';

@@ -4,6 +4,7 @@ import { allocate, allocateForOverwrite, getDefaultDtype, isFloatingDtype, type 
 import { Node } from '../tensor/graph.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { bernoulliFill, Generator, getDefaultGenerator, normalFill, normalSampleDouble, randintFill, uniformFill, uniformSample } from '../tensor/random.js';
+import { memoryOrder } from '../tensor/memory-format.js';
 import { multinomial as multinomialIndices } from '../tensor/multinomial.js';
 import { Tensor } from '../tensor/tensor.js';
 import { inplace } from './inplace.js';
@@ -17,21 +18,31 @@ import { tensorOp } from './op-args.js';
 
 
 /**
- * Replaces self's values with `fill`'s output, written in self's (contiguous) element order:
- * straight into self's memory when self is contiguous and nothing is recorded (init under
- * noGrad: no temporary the size of the weight, no copy).
+ * Replaces self's values with `fill`'s output, written in self's memory order (as
+ * PyTorch's TensorIterator visits a transposed or channels-last tensor): straight into
+ * self's memory when self is contiguous and nothing is recorded (init under noGrad: no
+ * temporary the size of the weight, no copy).
  */
 function refill(self: Tensor, fill: (data: TypedArray) => void, reads: readonly Tensor[] = []): Tensor {
+  const order = memoryOrder(self.shape, self.strides);
   return inplace(
     self,
     reads,
     (s) => {
       const data = allocate(s.dtype, s.numel());
       fill(data);
-      return Tensor.fromData(data, s.dtype, s.shape.slice());
+      if (order === null) return Tensor.fromData(data, s.dtype, s.shape.slice());
+      const inverse = order.map((_, d) => order.indexOf(d));
+      return Tensor.fromData(data, s.dtype, order.map((d) => s.shape[d])).permute(inverse);
     },
     { dtype: self.dtype, write: fill },
   );
+}
+
+/** t's values in self's memory order (see refill), contiguous. */
+function inMemoryOrderOf(self: Tensor, t: Tensor): Tensor {
+  const order = memoryOrder(self.shape, self.strides);
+  return (order === null ? t : t.permute(order)).contiguous();
 }
 
 function requireFloat(t: Tensor, op: string): void {
@@ -63,7 +74,7 @@ function bernoulliImpl(self: Tensor, p: number | Tensor, gen: Generator): Tensor
     return refill(self, (d) => bernoulliFill(d, self.dtype, p, gen));
   }
   // Float probabilities are read where they are (no copy when p already has self's shape).
-  const pe = p.dtype === 'float32' || p.dtype === 'float64' ? p.expand(self.shape).contiguous() : castRaw(p.expand(self.shape), 'float64');
+  const pe = inMemoryOrderOf(self, p.dtype === 'float32' || p.dtype === 'float64' ? p.expand(self.shape) : castRaw(p.expand(self.shape), 'float64'));
   const probs = pe.buffer.subarray(pe.offset, pe.offset + pe.numel()) as Float32Array | Float64Array;
   for (let i = 0; i < probs.length; i++) {
     // ATen's bernoulli_distribution checks each p (NaN included); checked here before self is touched.

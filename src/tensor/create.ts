@@ -4,7 +4,8 @@ import { bool, checkOptions, deviceArg, dtype as dtypeArg, instance, intList, is
 import type { DeviceLike } from './device.js';
 import { backend } from '../backend/index.js';
 import { allocate, castScalar, checkedElement, int64ArrayFrom, overflowTypeName, slots, getDefaultDtype, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
-import { bernoulliFill, Generator, getDefaultGenerator, normalFill, randintFill, randpermFill, uniformFill } from './random.js';
+import { likeOrder, memoryFormatArg, preserveFormat, type MemoryFormat } from './memory-format.js';
+import { bernoulliFill, Generator, getDefaultGenerator, normalFill, normalSampleDouble, randintFill, randpermFill, uniformFill } from './random.js';
 import { checkNonNegativeShape, numelOf, parseShape } from './shape.js';
 import { Tensor } from './tensor.js';
 import { warnOnce } from './warnings.js';
@@ -39,6 +40,7 @@ function checked<O extends TensorOptions>(name: string, opts: O | undefined, ran
     const spec: Spec = [
       '*', ['dtype', nullable(dtypeArg), null], ['device', nullable(deviceArg), null], ['requiresGrad', bool, false], ['pinMemory', bool, false],
       ...(random ? ([['generator', nullable(instance(Generator, 'torch.Generator')), null]] as const) : []),
+      ...(name.endsWith('Like') ? ([['memoryFormat', nullable(memoryFormatArg), null]] as const) : []),
     ];
     sig = signature(name, spec);
     optionSpecs.set(name, sig);
@@ -429,26 +431,55 @@ export function bernoulliScalar(shape: readonly number[], p: number, opts: Rando
   return Tensor.fromData(out, dtype, shape.slice());
 }
 
-/** The *_like options: checked as `name`'s, the dtype defaulting to t's. */
-function like<O extends TensorOptions>(name: string, t: Tensor, opts: O | undefined, random = false): O {
-  const o = checked(name, opts, random);
-  return { ...o, dtype: o.dtype ?? t.dtype };
+/** The *_like functions' options: their creation function's and memory_format. */
+export interface LikeOptions extends TensorOptions {
+  /** torch.preserveFormat (the default: a dense input's layout), contiguousFormat, channelsLast or channelsLast3d. */
+  memoryFormat?: MemoryFormat | null;
 }
 
-export const zerosLike = (t: Tensor, opts?: TensorOptions) => zeros(t.shape, like('zerosLike', t, opts));
-export const onesLike = (t: Tensor, opts?: TensorOptions) => ones(t.shape, like('onesLike', t, opts));
-export const emptyLike = (t: Tensor, opts?: TensorOptions) => empty(t.shape, like('emptyLike', t, opts));
-export function fullLike(input: Tensor, fillValue: number | boolean | bigint, opts?: TensorOptions): Tensor;
-export function fullLike(input: Tensor, options: TensorOptions & { fillValue: number | boolean | bigint }): Tensor;
-export function fullLike(...args: unknown[]): Tensor {
-  const [t, value, opts] = liftOptions('fullLike', ['input', 'fillValue'], args) as [Tensor, number | boolean | bigint, TensorOptions?];
-  return full(t.shape, value, like('fullLike', t, opts));
+/**
+ * A *_like result (PyTorch's empty_like(input, memory_format) filled): `make` builds the
+ * values contiguous in the result's memory order, drawing random ones in that order as
+ * PyTorch's fills draw them; the result takes `input`'s layout under preserve_format.
+ * Options checked as `name`'s, the dtype defaulting to t's.
+ */
+function like(name: string, t: Tensor, opts: LikeOptions | undefined, make: (shape: number[], o: TensorOptions, permuted: boolean) => Tensor): Tensor {
+  const { memoryFormat, ...o } = checked(name, opts);
+  const options = { ...o, dtype: o.dtype ?? t.dtype };
+  const order = likeOrder(t.shape, t.strides, memoryFormat ?? preserveFormat);
+  if (order === null) return make(t.shape.slice(), options, false);
+  const inMemory = make(order.map((d) => t.shape[d]), { ...options, requiresGrad: false }, true);
+  const strides = new Array<number>(order.length);
+  for (let i = order.length - 1, s = 1; i >= 0; i--) {
+    strides[order[i]] = s;
+    s *= t.shape[order[i]];
+  }
+  return finish(new Tensor(inMemory._storage, inMemory.dtype, t.shape.slice(), strides, 0), options);
 }
-export const randLike = (t: Tensor, opts?: TensorOptions) => rand(t.shape, like('randLike', t, opts));
-export const randnLike = (t: Tensor, opts?: TensorOptions) => randn(t.shape, like('randnLike', t, opts));
+
+export const zerosLike = (t: Tensor, opts?: LikeOptions) => like('zerosLike', t, opts, (s, o) => zeros(s, o));
+export const onesLike = (t: Tensor, opts?: LikeOptions) => like('onesLike', t, opts, (s, o) => ones(s, o));
+export const emptyLike = (t: Tensor, opts?: LikeOptions) => like('emptyLike', t, opts, (s, o) => empty(s, o));
+export function fullLike(input: Tensor, fillValue: number | boolean | bigint, opts?: LikeOptions): Tensor;
+export function fullLike(input: Tensor, options: LikeOptions & { fillValue: number | boolean | bigint }): Tensor;
+export function fullLike(...args: unknown[]): Tensor {
+  const [t, value, opts] = liftOptions('fullLike', ['input', 'fillValue'], args) as [Tensor, number | boolean | bigint, LikeOptions?];
+  return like('fullLike', t, opts, (shape, o) => full(shape, value, o));
+}
+export const randLike = (t: Tensor, opts?: LikeOptions) => like('randLike', t, opts, (s, o) => rand(s, o));
+/** A permuted layout is not contiguous: PyTorch's normal_ then draws element by element. */
+export const randnLike = (t: Tensor, opts?: LikeOptions) =>
+  like('randnLike', t, opts, (shape, o, permuted) => {
+    if (!permuted) return randn(shape, o);
+    const dtype = o.dtype ?? getDefaultDtype();
+    const data = allocate(dtype, numelOf(shape));
+    const gen = getDefaultGenerator();
+    for (let i = 0; i < data.length; i++) data[i] = normalSampleDouble(gen, 0, 1);
+    return Tensor.fromData(data, dtype, shape);
+  });
 /** randint_like(input, high) or randint_like(input, low, high), options last. */
-export function randintLike(t: Tensor, lowOrHigh: number, highOrOpts?: number | TensorOptions, opts?: TensorOptions): Tensor {
+export function randintLike(t: Tensor, lowOrHigh: number, highOrOpts?: number | LikeOptions, opts?: LikeOptions): Tensor {
   const high = isPlainObject(highOrOpts) ? undefined : (highOrOpts as number | undefined);
-  const o = like('randintLike', t, isPlainObject(highOrOpts) ? (highOrOpts as TensorOptions) : opts);
-  return high === undefined ? randint(0, lowOrHigh, t.shape, o) : randint(lowOrHigh, high, t.shape, o);
+  return like('randintLike', t, isPlainObject(highOrOpts) ? (highOrOpts as LikeOptions) : opts, (shape, o) =>
+    high === undefined ? randint(0, lowOrHigh, shape, o) : randint(lowOrHigh, high, shape, o));
 }

@@ -147,6 +147,18 @@ export class Tensor implements View {
   get isCuda(): boolean {
     return false;
   }
+  /** False: torchlette tensors are strided (the `if grad.is_sparse: raise` guard of optimizers copied from PyTorch's). */
+  get isSparse(): boolean {
+    return false;
+  }
+  /** False: torchlette has no quantized dtypes. */
+  get isQuantized(): boolean {
+    return false;
+  }
+  /** False: torchlette has no meta device. */
+  get isMeta(): boolean {
+    return false;
+  }
 
   /** size() gives the shape; size(dim) one dimension (negative dims count from the end). */
   size(): number[];

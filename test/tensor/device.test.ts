@@ -87,7 +87,7 @@ describe('devices', () => {
       [() => torch.tensor([1.5], { dtyp: 'float64' } as never), "tensor(): unexpected option 'dtyp'; accepted options: dtype, device, requiresGrad, pinMemory"],
       [() => torch.full([2], 1, { dtype: 'float16' } as never), /full\(\): option 'dtype' must be a dtype \(bool/],
       [() => torch.arange(3, { requiresGrad: 1 } as never), "arange(): option 'requiresGrad' must be a bool, not int"],
-      [() => torch.zerosLike(torch.ones(1), { generator: null } as never), "zerosLike(): unexpected option 'generator'; accepted options: dtype, device, requiresGrad, pinMemory"],
+      [() => torch.zerosLike(torch.ones(1), { generator: null } as never), "zerosLike(): unexpected option 'generator'; accepted options: dtype, device, requiresGrad, pinMemory, memoryFormat"],
       [() => torch.randperm(3, { generator: 5 } as never), "randperm(): option 'generator' must be torch.Generator or null, not int"],
     ];
     for (const [fn, message] of cases) assert.throws(fn, message instanceof RegExp ? message : { name: 'TypeError', message });
