@@ -18,6 +18,7 @@ const { names } = loadFixture<{ names: string[] }>('api_torch_namespace.json');
 
 const EXTRAS: Record<string, string[]> = {
   'the class behind torch.device(...) (PyTorch calls the class itself)': ['Device'],
+  "torch.memory_format, the class of torch.channelsLast and the other formats": ['MemoryFormat'],
   "what torch.save/torch.load throw (Python raises pickle's errors)": ['SerializationError', 'UnsafePickleError'],
   "Python's slice start:stop:step, for Tensor.index / indexPut_": ['Slice'],
   "Python's copy.deepcopy, for modules and tensors": ['deepcopy'],

@@ -7,11 +7,12 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { parseTo, typeDtype, type ToOptions } from '../ops/copy.js';
 import { any, bool, nullable, pyTypeName, record, signature, string, check, type ArgsOf, type Check } from '../tensor/args.js';
 import { device as toDevice, type DeviceLike } from '../tensor/device.js';
+import { preserveFormat } from '../tensor/memory-format.js';
 import { isFloatingDtype, legacyTypeName, type DType } from '../tensor/dtype.js';
 import { formatShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { BackwardHookCall, type FullBackwardHook } from './backward-hooks.js';
-import { Parameter } from './parameter.js';
+import { isLazy, Parameter } from './parameter.js';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -483,10 +484,15 @@ export class Module {
   to(options: ToOptions): this;
   to(...args: unknown[]): this {
     // parseTo checks the device: 'cpu' is where everything is; 'cuda' and friends throw.
-    const { dtype } = parseTo('to', args);
-    if (dtype === null) return this;
-    if (!isFloatingDtype(dtype)) throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
-    return this.applyToTensors((t) => (isFloatingDtype(t.dtype) ? t.to(dtype) : t));
+    const { dtype, memoryFormat } = parseTo('to', args);
+    if (dtype !== null && !isFloatingDtype(dtype)) throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${dtype}`);
+    // memoryFormat: 4-d and 5-d parameters and buffers only, as PyTorch's convert
+    const layout = memoryFormat !== preserveFormat;
+    if (dtype === null && !layout) return this;
+    return this.applyToTensors((t) => {
+      const d = dtype !== null && isFloatingDtype(t.dtype) ? dtype : t.dtype;
+      return layout && (t.dim() === 4 || t.dim() === 5) ? t.to(d, { memoryFormat }) : t.to(d);
+    });
   }
 
   /** Moves parameters and buffers to the CPU, where they are: returns this module. */
@@ -537,9 +543,10 @@ export class Module {
     const { destination, prefix, keepVars } = stateDictArgs.parse(args);
     const out = (destination ?? {}) as StateDict;
     const visit = (m: Module, prefix: string) => {
-      for (const [name, p] of m.ownParameters()) out[prefix + name] = keepVars ? p : p.detach();
+      // uninitialized ones (Lazy modules) as they are, as LazyModuleMixin._save_to_state_dict
+      for (const [name, p] of m.ownParameters()) out[prefix + name] = keepVars || isLazy(p) ? p : p.detach();
       for (const [name, b] of m.ownBuffers()) {
-        if (!m._nonPersistent.has(name)) out[prefix + name] = keepVars ? b : b.detach();
+        if (!m._nonPersistent.has(name)) out[prefix + name] = keepVars || isLazy(b) ? b : b.detach();
       }
       for (const [name, child] of m.entries()) {
         if (child instanceof Module) visit(child, `${prefix}${name}.`);

@@ -20,6 +20,41 @@ function materializeAs(t: Tensor, shape: readonly number[], opts: MaterializeOpt
   Object.setPrototypeOf(t, becomes);
 }
 
+// PyTorch's UninitializedTensorMixin: these Tensor methods still work on an uninitialized
+// parameter or buffer (a shape-free question, a dtype or device conversion); every other one
+// throws, and so does reading its shape, instead of computing on zero elements.
+const ALLOWED = new Set(['constructor', 'materialize', 'toString', 'size', 'copy_', 'isFloatingPoint', 'half', 'float', 'double',
+  'char', 'short', 'int', 'long', 'cuda', 'cpu', 'to', 'getDevice']);
+const refusing = new WeakSet<object>();
+
+function refuseUse(proto: object): void {
+  if (refusing.has(proto)) return;
+  refusing.add(proto);
+  const notice = 'This error happens when you are using a `LazyModule` or explicitly manipulating `torch.nn.parameter.UninitializedParameter` objects. ' +
+    'When using LazyModules Call `forward` with a dummy batch to initialize the parameters before calling torch functions';
+  // Methods are installed on Tensor.prototype by the op modules: read it when the first
+  // uninitialized tensor is made, after every import.
+  for (const name of Object.getOwnPropertyNames(Tensor.prototype)) {
+    const d = Object.getOwnPropertyDescriptor(Tensor.prototype, name)!;
+    if (typeof d.value !== 'function' || name.startsWith('_') || ALLOWED.has(name) || Object.hasOwn(proto, name)) continue;
+    const pyName = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    Object.defineProperty(proto, name, {
+      configurable: true,
+      writable: true,
+      value() {
+        throw new RangeError(`Attempted to use an uninitialized parameter in <method '${pyName}' of 'torch._C._TensorBase' objects>. ${notice}`);
+      },
+    });
+  }
+  Object.defineProperty(proto, 'shape', {
+    configurable: true,
+    get(): never {
+      throw new Error("Can't access the shape of an uninitialized parameter or buffer. This error usually happens in `load_state_dict` when trying to " +
+        'load an uninitialized parameter into an initialized one. Call `forward` to initialize the parameters before accessing their attributes.');
+    },
+  });
+}
+
 /**
  * A Parameter whose shape is not known yet (PyTorch's UninitializedParameter): what a Lazy
  * module holds until its first forward. It has no elements; materialize(shape) gives it
@@ -28,6 +63,7 @@ function materializeAs(t: Tensor, shape: readonly number[], opts: MaterializeOpt
 export class UninitializedParameter extends Parameter {
   constructor(requiresGrad = true, opts: MaterializeOptions = {}) {
     super(empty(0, { dtype: opts.dtype }), requiresGrad);
+    refuseUse(UninitializedParameter.prototype);
   }
 
   materialize(shape: readonly number[], opts: MaterializeOptions = {}): void {
@@ -44,7 +80,8 @@ export class UninitializedBuffer extends Tensor {
   constructor(requiresGrad = false, opts: MaterializeOptions = {}) {
     const src = empty(0, { dtype: opts.dtype });
     super(src._storage, src.dtype, [0], [1], 0, src._versionCounter);
-    this.requiresGrad_(requiresGrad);
+    this._requiresGrad = requiresGrad;
+    refuseUse(UninitializedBuffer.prototype);
   }
 
   materialize(shape: readonly number[], opts: MaterializeOptions = {}): void {

@@ -1,9 +1,11 @@
 // Copies and conversions: clone, contiguous, to(device / dtype / other), type, cpu, copy_, fill_, zero_.
 import { backend } from '../backend/index.js';
 import { bool, check, deviceArg, dtype as dtypeArg, nullable, pyTypeName, signature, tensor as tensorArg, type OptionsObjectOf } from '../tensor/args.js';
+import { emptyLike } from '../tensor/create.js';
 import { device, type Device, type DeviceLike } from '../tensor/device.js';
 import { castScalar, checkedElement, checkedScalar, overflowTypeName, DTYPES, isDType, legacyTypeName, MISSING_DTYPES, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
+import { contiguousFormat, memoryFormatArg, preserveFormat, type MemoryFormat } from '../tensor/memory-format.js';
 import { broadcastShapes, formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkNoInternalOverlap, inplace } from './inplace.js';
@@ -28,6 +30,35 @@ export function clone(x: Tensor): Tensor {
 
 export function contiguous(x: Tensor): Tensor {
   return x.isContiguous() ? x : clone(x);
+}
+
+/**
+ * is_contiguous(memory_format=): contiguous_format (and preserve_format) the row-major check;
+ * channels_last / channels_last_3d whether a 4-d / 5-d tensor's channels are innermost (false
+ * at other ranks), as PyTorch's is_channels_last_contiguous.
+ */
+export function isContiguousIn(x: Tensor, format: MemoryFormat): boolean {
+  const dims = format.name === 'channels_last' ? [1, 3, 2, 0] : format.name === 'channels_last_3d' ? [1, 4, 3, 2, 0] : null;
+  if (dims === null) return x.isContiguous();
+  if (x.dim() !== dims.length) return false;
+  let expected = 1;
+  for (const d of dims) {
+    if (x.shape[d] === 1) continue;
+    if (x.strides[d] !== expected) return false;
+    expected *= x.shape[d];
+  }
+  return true;
+}
+
+/**
+ * A copy of x (converted to `dtype`) laid out in `format` as empty_like lays it out, recorded
+ * as `name` (clone(memory_format=...): CloneBackward0; to(memory_format=...): ToCopyBackward0).
+ */
+function copyIn(x: Tensor, format: MemoryFormat, name: string, dtype: DType = x.dtype): Tensor {
+  const out = emptyLike(x, { memoryFormat: format, dtype });
+  backend().copy(x, out);
+  if (needsGrad(x) && (name === 'CloneBackward0' || dtype === 'float32' || dtype === 'float64')) record(new PassThroughBackward(name), [x], [out]);
+  return out;
 }
 
 /** A copy converted to `dtype` (ToCopyBackward0; the engine casts the gradient back). */
@@ -100,9 +131,10 @@ function fillWith(self: Tensor, value: number | boolean | bigint | Tensor, name 
 
 // --- to / type / cpu ---
 
-const toDeviceArgs = signature('to', [['device', nullable(deviceArg), null], ['dtype', nullable(dtypeArg), null], ['nonBlocking', bool, false], ['copy', bool, false]] as const);
-const toDtypeArgs = signature('to', [['dtype', dtypeArg], ['nonBlocking', bool, false], ['copy', bool, false]] as const);
-const toOtherArgs = signature('to', [['other', tensorArg], ['nonBlocking', bool, false], ['copy', bool, false]] as const);
+const MEMORY_FORMAT = ['memoryFormat', memoryFormatArg, preserveFormat] as const;
+const toDeviceArgs = signature('to', [['device', nullable(deviceArg), null], ['dtype', nullable(dtypeArg), null], ['nonBlocking', bool, false], ['copy', bool, false], '*', MEMORY_FORMAT] as const);
+const toDtypeArgs = signature('to', [['dtype', dtypeArg], ['nonBlocking', bool, false], ['copy', bool, false], '*', MEMORY_FORMAT] as const);
+const toOtherArgs = signature('to', [['other', tensorArg], ['nonBlocking', bool, false], ['copy', bool, false], '*', MEMORY_FORMAT] as const);
 
 /** The options of to(): PyTorch's device, dtype, non_blocking and copy, camelCased. */
 export type ToOptions = OptionsObjectOf<typeof toDeviceArgs>;
@@ -113,6 +145,7 @@ export interface ToTarget {
   dtype: DType | null;
   nonBlocking: boolean;
   copy: boolean;
+  memoryFormat: MemoryFormat;
 }
 
 /**
@@ -124,15 +157,15 @@ export function parseTo(_where: string, args: readonly unknown[]): ToTarget {
   const first = args[0];
   if (first instanceof Tensor) {
     const a = toOtherArgs.parse(args);
-    return { device: a.other.device, dtype: a.other.dtype, nonBlocking: a.nonBlocking, copy: a.copy };
+    return { device: a.other.device, dtype: a.other.dtype, nonBlocking: a.nonBlocking, copy: a.copy, memoryFormat: a.memoryFormat };
   }
   // (a dtype torchlette lacks, torch.float16 or torch.int16, fails here with the dtype's message)
   if (isDType(first) || (typeof first === 'string' && Object.hasOwn(MISSING_DTYPES, first))) {
     const a = toDtypeArgs.parse(args);
-    return { device: null, dtype: a.dtype, nonBlocking: a.nonBlocking, copy: a.copy };
+    return { device: null, dtype: a.dtype, nonBlocking: a.nonBlocking, copy: a.copy, memoryFormat: a.memoryFormat };
   }
   const a = toDeviceArgs.parse(args);
-  return { device: a.device === null ? null : device(a.device), dtype: a.dtype, nonBlocking: a.nonBlocking, copy: a.copy };
+  return { device: a.device === null ? null : device(a.device), dtype: a.dtype, nonBlocking: a.nonBlocking, copy: a.copy, memoryFormat: a.memoryFormat };
 }
 
 /** The legacy type names of PyTorch's dtypes that no torchlette tensor has (MISSING_DTYPES). */
@@ -159,8 +192,10 @@ export function typeDtype(where: string, name: unknown): DType {
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    clone(): Tensor;
-    contiguous(): Tensor;
+    /** clone() (a contiguous copy), or clone({ memoryFormat }) laid out as torch.preserveFormat (a dense tensor's layout), contiguousFormat or channelsLast. */
+    clone(options?: { memoryFormat?: MemoryFormat }): Tensor;
+    /** This tensor when already contiguous in `memoryFormat` (default torch.contiguousFormat), else a copy that is. */
+    contiguous(options?: { memoryFormat?: MemoryFormat }): Tensor;
     /**
      * to(dtype), to(device), to(device, dtype), to(other) or to({ device, dtype, nonBlocking, copy }):
      * this tensor when nothing changes (unless copy), else a converted copy. 'cuda' throws.
@@ -204,16 +239,22 @@ declare module '../tensor/tensor.js' {
 }
 
 const P = Tensor.prototype;
-P.clone = function (this: Tensor) {
-  return clone(this);
+P.clone = function (this: Tensor, options?: { memoryFormat?: MemoryFormat }) {
+  const format = options?.memoryFormat;
+  return format === undefined || format === contiguousFormat ? clone(this) : copyIn(this, format, 'CloneBackward0');
 };
-P.contiguous = function (this: Tensor) {
-  return contiguous(this);
+P.contiguous = function (this: Tensor, options?: { memoryFormat?: MemoryFormat }) {
+  const format = options?.memoryFormat ?? contiguousFormat;
+  if (format === contiguousFormat || format === preserveFormat) return contiguous(this);
+  return isContiguousIn(this, format) ? this : copyIn(this, format, 'CloneBackward0');
 };
 P.to = function (this: Tensor, ...args: unknown[]) {
   // The common x.to(dtype) without parsing.
   if (args.length === 1 && isDType(args[0])) return toDtype(this, args[0]);
   const target = parseTo('to', args);
+  const format = target.memoryFormat;
+  // a new layout: one copy that also converts the dtype (PyTorch's _to_copy)
+  if (format !== preserveFormat && !isContiguousIn(this, format)) return copyIn(this, format, 'ToCopyBackward0', target.dtype ?? this.dtype);
   const out = target.dtype !== null ? toDtype(this, target.dtype) : this;
   return target.copy && out === this ? clone(this) : out;
 } as Tensor['to'];

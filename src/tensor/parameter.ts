@@ -16,7 +16,7 @@ export class Parameter extends Tensor {
     const { data, requiresGrad } = parameterArgs.parse(args);
     const src = data ?? empty(0);
     super(src._storage, src.dtype, src.shape.slice(), src.strides.slice(), src.offset, src._versionCounter);
-    this.requiresGrad_(requiresGrad);
+    Tensor.prototype.requiresGrad_.call(this, requiresGrad); // (an UninitializedParameter refuses its own methods)
   }
 
   override get isParameter(): boolean {

@@ -1,4 +1,5 @@
 import { backend, type View } from '../backend/index.js';
+import type { MemoryFormat } from './memory-format.js';
 import { allocate, allocateExclusive, allocateForOverwrite, castScalar, int64ArrayFrom, int64Of, int64Value, isFloatingDtype, type DType, type TypedArray } from './dtype.js';
 import { AccumulateGrad, type GradHook, type Node, type RemovableHandle } from './graph.js';
 import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape } from './shape.js';
@@ -196,7 +197,8 @@ export class Tensor implements View {
     return this._storage.data.BYTES_PER_ELEMENT;
   }
 
-  isContiguous(): boolean {
+  /** Row-major contiguity; isContiguous({ memoryFormat: torch.channelsLast }) asks about that layout (ops/strict-methods.ts). */
+  isContiguous(_options?: { memoryFormat?: MemoryFormat }): boolean {
     if (this.numel() === 0) return true;
     let expected = 1;
     for (let d = this._shape.length - 1; d >= 0; d--) {

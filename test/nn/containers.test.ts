@@ -458,7 +458,7 @@ describe('Module.to / type / float / double / cpu', () => {
     const lin = new nn.Linear(2, 2);
     assert.throws(() => lin.to('cuda'), /CPU only/);
     assert.throws(() => lin.to(torch.device('cpu'), 'int64'), { name: 'TypeError', message: 'nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.int64' });
-    assert.throws(() => lin.to({ dtpye: 'float64' } as never), { name: 'TypeError', message: "to(): unexpected option 'dtpye'; accepted options: device, dtype, nonBlocking, copy" });
+    assert.throws(() => lin.to({ dtpye: 'float64' } as never), { name: 'TypeError', message: "to(): unexpected option 'dtpye'; accepted options: device, dtype, nonBlocking, copy, memoryFormat" });
     assert.throws(() => lin.to({ non_blocking: true } as never), { name: 'TypeError', message: "to(): unexpected option 'non_blocking' — did you mean 'nonBlocking'?" });
     assert.throws(() => lin.cuda(), /CPU only/);
     assert.equal(lin.weight.dtype, 'float32');

@@ -18,6 +18,8 @@ const fx = loadFixture<{
   errors: Record<'conv_dims' | 'groups', string>;
   bias_later_keys: string[];
   warning: string;
+  refused: Record<string, [string, string]>;
+  answered: { size: number[]; is_floating_point: boolean; float: string; state_dict: string; requires_grad: boolean; dtype: string };
 }>('nn_lazy.json');
 
 // Each case as nn_lazy.py builds it.
@@ -115,4 +117,24 @@ test('a Linear built with bias=False that is then given a bias lists weight befo
   lin.bias = new nn.Parameter(torch.zeros([3]));
   assert.deepEqual(Object.keys(lin.stateDict()), fx.bias_later_keys);
   assert.deepEqual([...lin.namedParameters()].map(([k]) => k), fx.bias_later_keys);
+});
+
+test("before the first forward an uninitialized parameter refuses PyTorch's refused methods and its shape, and answers the rest", () => {
+  const lazy = new nn.LazyLinear(3);
+  const w = lazy.weight;
+  const calls: Record<string, () => unknown> = {
+    shape: () => w.shape, sum: () => w.sum(), numel: () => w.numel(), dim: () => w.dim(), detach: () => w.detach(),
+    zeros_: () => nn.init.zeros_(w), mul: () => w.mul(2),
+  };
+  for (const [name, [kind, message]] of Object.entries(fx.refused)) {
+    // PyTorch's ValueError is a RangeError here, its RuntimeError an Error
+    assert.throws(calls[name], (e: Error) => e.message === message && (kind === 'ValueError') === (e instanceof RangeError), name);
+  }
+  const a = fx.answered;
+  assert.deepEqual(w.size(), a.size);
+  assert.equal(w.isFloatingPoint(), a.is_floating_point);
+  assert.equal(String(w.float()), a.float);
+  assert.equal(String(lazy.stateDict().weight), a.state_dict);
+  assert.equal(w.requiresGrad, a.requires_grad);
+  assert.equal(`torch.${w.dtype}`, a.dtype);
 });

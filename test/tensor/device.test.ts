@@ -69,7 +69,7 @@ describe('devices', () => {
     assert.throws(() => x.to(torch.device('mps')), /CPU only/);
     assert.throws(() => x.to({ device: 'cuda' }), /CPU only/);
     assert.throws(() => x.to('cpu', 'float64', { dtype: 'float32' } as never), { name: 'TypeError', message: "to(): got multiple values for argument 'dtype'" });
-    assert.throws(() => x.to({ memory_format: 1 } as never), { name: 'TypeError', message: "to(): unexpected option 'memory_format'; accepted options: device, dtype, nonBlocking, copy" });
+    assert.throws(() => x.to({ memory_format: 1 } as never), { name: 'TypeError', message: "to(): unexpected option 'memory_format' — did you mean 'memoryFormat'?" });
     assert.throws(() => x.to('float32', 1 as never), { name: 'TypeError', message: "to(): argument 'nonBlocking' (position 2) must be a bool, not int" });
     assert.throws(() => x.type('torch.cuda.FloatTensor'), /CPU only/);
   });

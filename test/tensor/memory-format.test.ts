@@ -9,7 +9,8 @@ import type { Tensor } from '../../src/index.js';
 import { assertTensor, loadFixture, type TensorJson } from '../helpers/fixtures.js';
 
 type Like = { error?: string; zeros_stride: number[]; empty_stride: number[]; full: TensorJson; rand: TensorJson; randn: TensorJson; randint: TensorJson; ones: [number[], string, boolean, boolean] };
-const fx = loadFixture<{ formats: string[]; fills: Record<string, Record<string, TensorJson>>; likes: Record<string, Like> }>('tensor_memory_format.json');
+type Conv = Record<string, unknown> & { y: [number[], boolean, boolean, string, boolean]; to64: [number[], string, string]; grad: TensorJson; module: Record<string, number[]>; module_out: TensorJson; cl3d: [number[], boolean] };
+const fx = loadFixture<{ conversions: Conv; formats: string[]; fills: Record<string, Record<string, TensorJson>>; likes: Record<string, Like> }>('tensor_memory_format.json');
 
 /** channels-last memory of an NCHW shape: NHWC storage, permuted (as x.contiguous(memory_format=torch.channels_last)). */
 const channelsLastZeros = () => torch.zeros([2, 4, 5, 3]).permute(0, 3, 1, 2);
@@ -88,6 +89,41 @@ describe('memory formats', () => {
   test('memoryFormat takes only a torch.memory_format', () => {
     assert.throws(() => torch.zerosLike(torch.zeros([2]), { memoryFormat: 'channels_last' as never }), /memoryFormat|memory_format/);
   });
+});
+
+test('contiguous, clone, to and isContiguous take memoryFormat; Module.to lays out 4-d tensors', () => {
+  const c = fx.conversions;
+  const cl = torch.channelsLast;
+  torch.manualSeed(2);
+  const x = torch.randn([2, 3, 4, 5], { requiresGrad: true });
+  const y = x.contiguous({ memoryFormat: cl });
+  assert.equal(x.isContiguous({ memoryFormat: cl }), c.x_is_cl);
+  assert.deepEqual([y.stride(), y.isContiguous(), y.isContiguous({ memoryFormat: cl }), y.gradFn!.name, torch.equal(y, x)], c.y);
+  assert.equal(y.contiguous({ memoryFormat: cl }) === y, c.y_again_same);
+  assert.equal(y.to({ memoryFormat: cl }) === y, c.y_to_same);
+  assert.deepEqual(y.contiguous().stride(), c.y_contiguous);
+  assert.deepEqual(x.clone({ memoryFormat: cl }).stride(), c.clone_cl);
+  assert.deepEqual(torch.zeros([6, 5]).t().clone({ memoryFormat: torch.preserveFormat }).stride(), c.clone_preserve_t);
+  assert.deepEqual(torch.zeros([6, 5]).t().clone({ memoryFormat: torch.contiguousFormat }).stride(), c.clone_contiguous_t);
+  const z = x.to(torch.float64, { memoryFormat: cl });
+  assert.deepEqual([z.stride(), `torch.${z.dtype}`, z.gradFn!.name], c.to64);
+  y.mul(torch.arange(120).view(2, 3, 4, 5)).sum().backward();
+  assertTensor(x.grad!, c.grad);
+  assert.deepEqual(x.grad!.stride(), c.grad_stride);
+  assert.equal(torch.zeros([3, 4]).isContiguous({ memoryFormat: cl }), c['2d_is_cl']);
+  assert.throws(() => torch.zeros([3, 4]).contiguous({ memoryFormat: cl }), { message: c['2d_contiguous'] as string });
+  assert.throws(() => torch.zeros([3, 4]).to({ memoryFormat: cl }), { message: c['2d_to'] as string });
+  assert.throws(() => torch.zeros([2, 3, 4, 5]).contiguous({ memoryFormat: torch.channelsLast3d }), { message: c['4d_3d'] as string });
+  const v = torch.zeros([2, 3, 2, 2, 3]).contiguous({ memoryFormat: torch.channelsLast3d });
+  assert.deepEqual([v.stride(), v.isContiguous({ memoryFormat: torch.channelsLast3d })], c.cl3d);
+  torch.manualSeed(3);
+  const m = new torch.nn.Sequential(new torch.nn.Conv2d(3, 4, 3), new torch.nn.BatchNorm2d(4), new torch.nn.Linear(2, 2));
+  const inp = torch.randn([2, 3, 5, 4]);
+  m.forward(inp);
+  m.to({ memoryFormat: cl });
+  assert.deepEqual(Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, t.stride()])), c.module);
+  // (values as PyTorch's; torchlette's ops return contiguous results, PyTorch's conv keeps channels_last)
+  assertTensor(m.forward(inp.to({ memoryFormat: cl })) as Tensor, c.module_out, { rtol: 1e-5, atol: 1e-6 });
 });
 
 test('isSparse, isQuantized and isMeta are false, as for PyTorch\'s strided CPU tensors', () => {
