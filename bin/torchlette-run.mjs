@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { extname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { constants } from 'node:os';
 
 const USAGE = `usage: torchlette-run [--nproc-per-node N] [--nnodes M] [--node-rank K] [--master-addr A] [--master-port P] [--standalone] [--no-prefix] script [args...]
@@ -107,7 +108,9 @@ function command(script) {
       console.error('torchlette-run: running a TypeScript script needs tsx (npm install --save-dev tsx), or give a .js file');
       process.exit(2);
     }
-    return [process.execPath, ['--import', 'tsx', script]];
+    // the resolved loader, not the bare name: Node resolves --import from the working directory,
+    // which may not see this tsx (torchrun runs a script from any directory)
+    return [process.execPath, ['--import', pathToFileURL(tsx).href, script]];
   }
   return [process.execPath, [script]];
 }

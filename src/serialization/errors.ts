@@ -3,6 +3,11 @@ export class SerializationError extends Error {
   override name = 'SerializationError';
   /** The file involved, once known (parsers throw before they know it; the entry points add it). */
   file: string | undefined;
+  /**
+   * The system error's code when the file could not be opened or read ('ENOENT' where Python
+   * raises FileNotFoundError, 'EACCES' for PermissionError, 'EISDIR' for IsADirectoryError).
+   */
+  code: string | undefined;
 
   constructor(message: string, options?: ErrorOptions & { file?: string }) {
     super(options?.file === undefined ? message : `${options.file}: ${message}`, options);
@@ -51,5 +56,8 @@ function attachFile(e: unknown, file: string): Error {
     return e;
   }
   const message = e instanceof Error ? e.message : String(e);
-  return new SerializationError(message, { file, cause: e });
+  const err = new SerializationError(message, { file, cause: e });
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') err.code = code;
+  return err;
 }

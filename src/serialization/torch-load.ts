@@ -1,6 +1,6 @@
 // torch.load: reads PyTorch checkpoints (the zip format and the legacy pickle
 // stream) with a weights-only unpickler, returning JS values and Tensors.
-import { any, bool, check, isPlainObject, nullable, signature } from '../tensor/args.js';
+import { any, bool, check, isPlainObject, nullable, pyTypeName, signature } from '../tensor/args.js';
 import { device, isDeviceLike, type DeviceLike } from '../tensor/device.js';
 import { inFile, inFileAsync, SerializationError } from './errors.js';
 import { asBytes, BufferSource, pathString, readAllAsync, readBytes, withFileSource, type BytesLike, type Source } from './source.js';
@@ -95,10 +95,15 @@ function loadSource(source: Source, weightsOnly: boolean): unknown {
  * objects (int keys as their decimal strings), tuples and lists as arrays, tensors
  * that shared a storage in the file share one here.
  */
-export function load<T = unknown>(path: string | URL, mapLocationOrOptions?: MapLocation | LoadOptions | null, options?: LoadOptions): T;
+export function load<T = unknown>(f: string | URL | Uint8Array | ArrayBuffer, mapLocationOrOptions?: MapLocation | LoadOptions | null, options?: LoadOptions): T;
 export function load<T = unknown>(...args: unknown[]): T {
   const { f, weightsOnly } = parseLoadArgs('torch.load', args);
-  return withFileSource(pathString(f as string | URL, 'torch.load'), (source) => loadSource(source, weightsOnly) as T);
+  // bytes in memory: what PyTorch reads from an io.BytesIO
+  if (f instanceof Uint8Array || f instanceof ArrayBuffer) return loadFromBuffer(f, '<buffer>', { weightsOnly });
+  if (typeof f !== 'string' && !(f instanceof URL)) {
+    throw new TypeError(`torch.load(): f must be a path, a file: URL or the file's bytes (a Uint8Array or ArrayBuffer), not ${pyTypeName(f)}; for a Blob or fetch Response use torch.loadAsync`);
+  }
+  return withFileSource(pathString(f, 'torch.load'), (source) => loadSource(source, weightsOnly) as T);
 }
 
 /**

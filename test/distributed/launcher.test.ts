@@ -2,6 +2,7 @@
 // output, a failed or killed rank stops the job and names the rank, signals are forwarded.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { distributedSkip, WORKERS } from './helpers.js';
@@ -16,10 +17,10 @@ interface Run {
   ms: number;
 }
 
-function launch(args: string[], onLine?: (line: string, pid: number) => void, timeoutMs = 60_000): Promise<Run> {
+function launch(args: string[], onLine?: (line: string, pid: number) => void, timeoutMs = 60_000, cwd?: string): Promise<Run> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [LAUNCHER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [LAUNCHER, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -48,6 +49,12 @@ test('torchlette-run starts the ranks with PyTorch\'s environment and prefixes t
   const bad = await launch(['--nproc-per-node', 'two', join(WORKERS, 'launch.ts')]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--nproc-per-node must be an integer >= 1, got 'NaN'|got 'two'/);
+});
+
+test('a TypeScript script runs from any working directory, as torchrun runs one (tsx is found from the script)', { skip, timeout: 60_000 }, async () => {
+  const r = await launch(['--nproc-per-node', '1', '--standalone', join(WORKERS, 'launch.ts')], undefined, 60_000, tmpdir());
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^\[rank0\]:sum 1,1,1$/m);
 });
 
 test('a rank that throws stops the job: exit 1 naming the rank and its exit code', { skip, timeout: 60_000 }, async () => {

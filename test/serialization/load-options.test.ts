@@ -39,3 +39,13 @@ test("torch.save's (obj, f, pickle_module, pickle_protocol, _use_new_zipfile_ser
   assert.throws(() => torch.save({}, out, { pickle_protocol: 2 } as never), /did you mean 'pickleProtocol'/);
   assert.throws(() => torch.saveToBuffer({}, { pickleModule: {} } as never), /pickleModule is not supported/);
 });
+
+test("torch.load takes the file's bytes (PyTorch's io.BytesIO); a missing file's error carries ENOENT; anything else is refused", () => {
+  const bytes = torch.saveToBuffer({ w: torch.arange(3) });
+  assert.deepEqual(w(torch.load(bytes)), [0, 1, 2]);
+  assert.deepEqual(w(torch.load(Buffer.from(bytes), 'cpu')), [0, 1, 2]);
+  assert.deepEqual(w(torch.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, { weightsOnly: true })), [0, 1, 2]);
+  const missing = join(tmpdir(), `tl-missing-${process.pid}.pt`);
+  assert.throws(() => torch.load(missing), (e: torch.SerializationError) => e.code === 'ENOENT' && e.message.startsWith(`${missing}: ENOENT`));
+  assert.throws(() => torch.load(42 as never), { name: 'TypeError', message: /f must be a path, a file: URL or the file's bytes/ });
+});
