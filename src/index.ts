@@ -14,6 +14,7 @@ import { autocast as ampAutocast } from './amp.js';
 /** torch.amp: autocast (PyTorch 1.13's torch.amp.autocast; GradScaler is torch.cuda.amp's). */
 export const amp = { autocast: ampAutocast };
 export * as distributed from './distributed/index.js';
+export * as multiprocessing from './multiprocessing/index.js';
 export { deepcopy } from './nn/copy.js';
 export * from './flags.js';
 export * from './tensor/predicates.js';

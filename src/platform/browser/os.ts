@@ -44,3 +44,16 @@ export function emitWarning(message: string, category?: string): void {
 export function uninitializedBuffer(bytes: number): ArrayBuffer {
   return new ArrayBuffer(bytes);
 }
+
+/** No child processes in a page (torch.multiprocessing.spawn). */
+export interface ChildProcessHandle {
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  send(message: unknown): void;
+  kill(): void;
+}
+const PROCESSES_ADVICE = 'a web page cannot start processes; run the program under Node';
+export const forkMain: typeof Node.forkMain = unavailable('torch.multiprocessing.spawn (child processes)', PROCESSES_ADVICE);
+export const parentMessage: typeof Node.parentMessage = unavailable('torch.multiprocessing (child processes)', PROCESSES_ADVICE);
+export const sendToParent: typeof Node.sendToParent = unavailable('torch.multiprocessing (child processes)', PROCESSES_ADVICE);
+export const exitProcess: typeof Node.exitProcess = unavailable('process exit', PROCESSES_ADVICE);

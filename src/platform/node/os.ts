@@ -1,5 +1,6 @@
 // The process and its host, in Node: environment variables, OS/architecture, home and temp
 // folders, warnings. Every call reads the live value (nothing is captured at import).
+import { fork } from 'node:child_process';
 import { homedir as nodeHomedir, tmpdir as nodeTmpdir } from 'node:os';
 
 export const platformName: 'node' | 'browser' = 'node';
@@ -66,4 +67,41 @@ export function emitWarning(message: string, category?: string): void {
  */
 export function uninitializedBuffer(bytes: number): ArrayBuffer {
   return Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer;
+}
+
+/** A child process started by forkMain: messages, its end, and a way to stop it. */
+export interface ChildProcessHandle {
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  send(message: unknown): void;
+  kill(): void;
+}
+
+/**
+ * Runs this program's entry script again, with its arguments and Node options (tsx), in a child
+ * process with `env` added and a message channel (torch.multiprocessing.spawn, as Python's spawn
+ * start method re-runs the main module). Its output goes where this process's goes.
+ */
+export function forkMain(env: Record<string, string>): ChildProcessHandle {
+  const script = process.argv[1];
+  if (script === undefined) throw new Error('torch.multiprocessing.spawn: this process has no entry script to start again');
+  const child = fork(script, process.argv.slice(2), { env: { ...process.env, ...env }, execArgv: process.execArgv, serialization: 'advanced', stdio: 'inherit' });
+  return {
+    onMessage: (listener) => void child.on('message', listener),
+    onExit: (listener) => void child.on('exit', (code, signal) => listener(code, signal)),
+    send: (message) => void child.send(message as never),
+    kill: () => void child.kill('SIGTERM'),
+  };
+}
+
+/** In a process forkMain started: the parent's first message; sendToParent answers it. */
+export function parentMessage(): Promise<unknown> {
+  return new Promise((resolve) => process.once('message', resolve));
+}
+export function sendToParent(message: unknown): Promise<void> {
+  return new Promise((resolve) => (process.send ? process.send(message as never, () => resolve()) : resolve()));
+}
+/** Ends this process with `code`. */
+export function exitProcess(code: number): never {
+  process.exit(code);
 }
