@@ -260,7 +260,8 @@ for (const [name, loss] of [['multigpu', 'cross_entropy'], ['multigpu_mse', 'mse
     const dir = workdir();
     try {
       // mp.spawn(main, args=(world_size, save_every, total_epochs, batch_size), nprocs=world_size)
-      // DIVERGENCE (missing API): torchlette has no torch.multiprocessing.spawn; the processes are started here.
+      // The test starts the two processes itself (not torch.multiprocessing.spawn, test/multiprocessing/) to
+      // read each rank's output apart: spawned ranks write to the parent's.
       const port = await freePort();
       const runs = await Promise.all([0, 1].map((rank) => run(process.execPath, ['--import', 'tsx', join(HERE, 'multigpu.ts'), String(rank), '2', '2', '3', '8', String(port), dir, loss], dir)));
       for (const r of runs) assert.equal(r.code, 0, r.stdout + r.stderr);
