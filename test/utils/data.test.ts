@@ -235,3 +235,27 @@ describe('defaultCollate matches PyTorch', () => {
 });
 
 export type { Dataset };
+
+test("for...of over a map-style Dataset gives items 0, 1, ... until getItem's RangeError (Python's IndexError) or length, as Python iterates __getitem__", () => {
+  class Tens extends torch.utils.data.Dataset<number> {
+    getItem(i: number): number {
+      if (i >= 3) throw new RangeError('index out of range');
+      return i * 10;
+    }
+    get length(): number {
+      return 5;
+    }
+  }
+  assert.deepEqual([...new Tens()], [0, 10, 20]);
+  const td = new torch.utils.data.TensorDataset(torch.arange(4), torch.arange(4).mul(2));
+  assert.deepEqual([...td].map(([a, b]) => [a.item(), b.item()]), [[0, 0], [1, 2], [2, 4], [3, 6]]);
+  class Broken extends torch.utils.data.Dataset<number> {
+    getItem(): number {
+      throw new TypeError('not an index error');
+    }
+    get length(): number {
+      return 2;
+    }
+  }
+  assert.throws(() => [...new Broken()], /not an index error/);
+});

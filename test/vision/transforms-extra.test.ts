@@ -241,3 +241,16 @@ describe('argument checks and errors', () => {
     assert.equal(String(new T.GaussianBlur(3)), 'GaussianBlur(kernel_size=(3, 3), sigma=(0.1, 2.0))');
   });
 });
+
+test('Normalize and F.normalize take tensors for mean and std (torch.as_tensor), as the same numbers', () => {
+  torch.manualSeed(0);
+  const img = torch.rand([3, 4, 5]);
+  const mean = img.mean([1, 2]), std = img.std([1, 2]);
+  const numbers = (t: torch.Tensor) => t.tolist() as number[];
+  const want = new T.Normalize({ mean: numbers(mean), std: numbers(std) }).forward(img);
+  assert.ok(torch.equal(new T.Normalize({ mean, std }).forward(img), want));
+  assert.ok(torch.equal(new T.Normalize({ mean: mean.unbind(0), std: std.unbind(0) }).forward(img), want));
+  assert.ok(torch.equal(T.functional.normalize(img, mean, std), want));
+  assert.equal(String(new T.Normalize({ mean: [torch.tensor(0.5)], std: [torch.tensor(0.25)] })), 'Normalize(mean=[tensor(0.5000)], std=[tensor(0.2500)])');
+  assert.throws(() => new T.Normalize({ mean: 'x' as never, std: 1 }), /a number, a list of numbers or a Tensor/);
+});

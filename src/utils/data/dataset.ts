@@ -9,9 +9,26 @@ import { warnOnce } from '../../tensor/warnings.js';
 import { asNumbers } from '../../tensor/dtype.js';
 
 /** A map-style dataset: `getItem(i)` for i in [0, length) (Python's `dataset[i]` and `len(dataset)`). */
-export abstract class Dataset<T = unknown> {
+export abstract class Dataset<T = unknown> implements Iterable<T> {
   abstract getItem(index: number): T;
   abstract get length(): number;
+
+  /**
+   * `for (const item of dataset)`: items 0, 1, 2, ... as Python iterates an object that has only
+   * __getitem__, until getItem throws a RangeError (Python's IndexError) or `length` items.
+   */
+  *[Symbol.iterator](): Iterator<T> {
+    for (let i = 0; i < this.length; i++) {
+      let item: T;
+      try {
+        item = this.getItem(i);
+      } catch (e) {
+        if (e instanceof RangeError) return;
+        throw e;
+      }
+      yield item;
+    }
+  }
 }
 
 /** A dataset read as a stream (Python's `__iter__`); `length` is optional, as `__len__` is. */

@@ -146,13 +146,25 @@ export function convertImageDtype(...args: ArgsOf<typeof convertImageDtypeArgs>)
   return image.to(dtype).mul(factor);
 }
 
-const normalizeArgs = signature('normalize', [['tensor', tensor], ['mean', numberOrList], ['std', numberOrList], ['inplace', bool, false]] as const);
+/** normalize's mean and std: numbers, one-element tensors among them, or a tensor (torch.as_tensor takes each). */
+export type ChannelValues = number | Tensor | readonly (number | Tensor)[];
+export const channelValuesArg: Check<ChannelValues> = check('a number, a list of numbers or a Tensor', (v) =>
+  typeof v === 'number' || v instanceof Tensor || (Array.isArray(v) && v.every((e) => typeof e === 'number' || (e instanceof Tensor && e.numel() === 1))));
+
+/** The per-channel numbers of a ChannelValues. */
+function channelNumbers(v: ChannelValues): number[] {
+  if (typeof v === 'number') return [v];
+  if (v instanceof Tensor) return (v.detach().reshape(-1).tolist() as number[]).map(Number);
+  return v.map((e) => (typeof e === 'number' ? e : Number(e.item())));
+}
+
+const normalizeArgs = signature('normalize', [['tensor', tensor], ['mean', channelValuesArg], ['std', channelValuesArg], ['inplace', bool, false]] as const);
 
 /** normalize(tensor, mean, std, inplace=False): (tensor - mean) / std per channel (a number: every channel). */
 export function normalize(...args: ArgsOf<typeof normalizeArgs>): Tensor {
   const { tensor, mean: m0, std: s0, inplace } = normalizeArgs.parse(args);
-  const mean = typeof m0 === 'number' ? [m0] : m0;
-  const std = typeof s0 === 'number' ? [s0] : s0;
+  const mean = channelNumbers(m0);
+  const std = channelNumbers(s0);
   if (!isFloatingDtype(tensor.dtype)) throw new TypeError(`Input tensor should be a float tensor. Got ${tensor.dtype}.`);
   if (tensor.dim() < 3) throw new RangeError(`Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = [${tensor.shape.join(', ')}]`);
   if (std.some((s) => s === 0)) throw new RangeError(`std evaluated to zero after conversion to ${tensor.dtype}, leading to division by zero.`);

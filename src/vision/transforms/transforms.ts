@@ -142,11 +142,11 @@ export class ConvertImageDtype extends Transform<Tensor, Tensor> {
   }
 }
 
-const normalizeArgs = signature('Normalize', [['mean', numberOrList], ['std', numberOrList], ['inplace', bool, false]] as const);
+const normalizeArgs = signature('Normalize', [['mean', F.channelValuesArg], ['std', F.channelValuesArg], ['inplace', bool, false]] as const);
 /** Normalize(mean, std, inplace=False): (tensor - mean) / std per channel. */
 export class Normalize extends Transform<Tensor, Tensor> {
-  readonly mean: number | readonly number[];
-  readonly std: number | readonly number[];
+  readonly mean: F.ChannelValues;
+  readonly std: F.ChannelValues;
   readonly inplace: boolean;
   constructor(...args: ArgsOf<typeof normalizeArgs>) {
     super();
