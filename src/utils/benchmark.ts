@@ -1,5 +1,6 @@
 // torch.utils.benchmark: Timer and Measurement as PyTorch 1.13's (utils/timer.py, utils/common.py).
-// The statement is a function instead of a string of Python code (its body is what the
+// The statement is a function instead of a string of Python code (its source, as
+// Function.prototype.toString gives it after compilation, is what the
 // Measurement prints where PyTorch prints the string); `setup` likewise, run before each timed
 // block as timeit runs it. Compare, Fuzzer and the callgrind collectors are not here.
 import { getNumThreads, setNumThreads } from '../backend/index.js';

@@ -19,10 +19,11 @@ const PREBUILD_DIR = join(ROOT, 'prebuilds', PLATFORM);
 /**
  * Upper bounds with margin (0.1.0 packed to ~1.05 MB, ~3.9 MB unpacked, ~610 files; the four
  * .wasm builds — one thread and threaded, each also with relaxed SIMD — bring it to ~2.24 MB packed, ~8.7 MB unpacked;
- * 2026-12-07: ~2.63 MB packed with SLEEF's functions in every build and the Lazy modules).
+ * 2026-12-07: ~2.63 MB packed with SLEEF's functions in every build and the Lazy modules; later that day
+ * ~10.02 MB unpacked with torch.utils.benchmark, torch.multiprocessing and the memory formats).
  */
 const MAX_PACKED_BYTES = 2_900_000;
-const MAX_UNPACKED_BYTES = 10_000_000;
+const MAX_UNPACKED_BYTES = 10_600_000;
 
 /** What a tarball may contain: the build output, the prebuilt binaries, what a source build needs, the docs. */
 const ALLOWED = [

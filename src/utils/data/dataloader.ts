@@ -40,7 +40,7 @@ export interface WorkerDatasetSpec {
 }
 
 const datasetArg = check<AnyDataset<unknown> | readonly unknown[] | Tensor>('a Dataset (getItem and length), an IterableDataset, an array or a Tensor', (v) => v instanceof Dataset || v instanceof IterableDataset || Array.isArray(v) || (v instanceof Tensor && v.dim() > 0) || (typeof v === 'object' && v !== null && typeof (v as { getItem?: unknown }).getItem === 'function'));
-const iterableArg = check<Iterable<number>>('a Sampler or an iterable of indices', (v) => typeof v === 'object' && v !== null && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function');
+const iterableArg = check<Iterable<number>>('a Sampler or an iterable of indices', (v) => typeof v === 'object' && v !== null && !(v instanceof Dataset) && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function');
 const batchIterableArg = check<Iterable<number[]>>('a Sampler or an iterable of lists of indices', iterableArg.test);
 const workerDatasetArg = check<WorkerDatasetSpec>('an object { module, exportName?, args?, collateExport? }', (v) => isPlainObject(v) && (typeof v.module === 'string' || v.module instanceof URL));
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

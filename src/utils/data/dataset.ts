@@ -61,9 +61,9 @@ export function asDataset<T>(v: DatasetLike<T>): Dataset<T> {
   return v as Dataset<T>;
 }
 
-/** An iterable (list, Set, generator, Sampler) that is not a string. */
+/** An iterable (list, Set, generator, Sampler) that is not a string, nor a map-style Dataset (one dataset, not a list of them). */
 export function iterableArg<T>(what: string): Check<Iterable<T>> {
-  return check(what, (v) => typeof v === 'object' && v !== null && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function');
+  return check(what, (v) => typeof v === 'object' && v !== null && !(v instanceof Dataset) && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function');
 }
 
 /** A list of ints (array or typed array). */

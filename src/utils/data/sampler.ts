@@ -30,7 +30,7 @@ export const generatorArg: Check<Generator | null> = nullable(instance(Generator
 /** Python's Sized: a dataset, an array, anything with a length. */
 const sizedArg: Check<{ readonly length: number }> = check('a sized object (a Dataset or an array)', (v) => typeof v === 'object' && v !== null && 'length' in v);
 const intsArg: Check<readonly number[]> = check('a list of ints', (v) => Array.isArray(v) && v.every((e) => Number.isInteger(e)));
-const iterableArg: Check<Iterable<number>> = check('an iterable of ints (a Sampler or a list)', (v) => typeof v === 'object' && v !== null && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function');
+const iterableArg: Check<Iterable<number>> = check('an iterable of ints (a Sampler or a list)', (v) => typeof v === 'object' && v !== null && typeof (v as { getItem?: unknown }).getItem !== 'function' && typeof (v as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function');
 
 function checkPositive(name: string, value: number): void {
   if (value <= 0) throw new RangeError(`${name} should be a positive integer value, but got ${name}=${value}`);
