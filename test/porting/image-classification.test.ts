@@ -825,7 +825,10 @@ function initialize_parameters(m: nn.Module): void {
   }
 }
 
-test('3_alexnet.ipynb: means/stds, transforms, AlexNet, initialize_parameters, LR finder, training, predictions, filters as PyTorch', () => {
+const JS_REFERENCE = torch.backends.info().active === 'js';
+const SLOW_ON_JS = JS_REFERENCE && 'minutes on the JS reference backend (runs on native and wasm)';
+
+test('3_alexnet.ipynb: means/stds, transforms, AlexNet, initialize_parameters, LR finder, training, predictions, filters as PyTorch', { skip: SLOW_ON_JS }, () => {
   const want = fx.alexnet;
   const { lines, print } = printer();
   seed_all();
@@ -1546,7 +1549,7 @@ function calculate_topk_accuracy(y_pred: Tensor, y: Tensor, k = 5): [Tensor, Ten
   });
 }
 
-test('5_resnet.ipynb: ResNet18/50 as written loaded from torchvision, LR finder, per-group lrs + OneCycleLR, top-k accuracy as PyTorch (float64)', () => {
+test('5_resnet.ipynb: ResNet18/50 as written loaded from torchvision, LR finder, per-group lrs + OneCycleLR, top-k accuracy as PyTorch (float64)', { skip: SLOW_ON_JS }, () => {
   const want = fx.resnet;
   const { lines, print } = printer();
   torch.setDefaultDtype(torch.float64);
