@@ -5,7 +5,7 @@ import { emptyLike } from '../tensor/create.js';
 import { device, type Device, type DeviceLike } from '../tensor/device.js';
 import { castScalar, checkedElement, checkedScalar, overflowTypeName, DTYPES, isDType, legacyTypeName, MISSING_DTYPES, type DType, type TypedArray } from '../tensor/dtype.js';
 import { isGradEnabled, Node } from '../tensor/graph.js';
-import { contiguousFormat, memoryFormatArg, preserveFormat, type MemoryFormat } from '../tensor/memory-format.js';
+import { CHANNELS_LAST_ORDER, contiguousFormat, laidOutIn, memoryFormatArg, preserveFormat, type MemoryFormat } from '../tensor/memory-format.js';
 import { broadcastShapes, formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { checkNoInternalOverlap, inplace } from './inplace.js';
@@ -38,16 +38,9 @@ export function contiguous(x: Tensor): Tensor {
  * at other ranks), as PyTorch's is_channels_last_contiguous.
  */
 export function isContiguousIn(x: Tensor, format: MemoryFormat): boolean {
-  const dims = format.name === 'channels_last' ? [1, 3, 2, 0] : format.name === 'channels_last_3d' ? [1, 4, 3, 2, 0] : null;
-  if (dims === null) return x.isContiguous();
-  if (x.dim() !== dims.length) return false;
-  let expected = 1;
-  for (const d of dims) {
-    if (x.shape[d] === 1) continue;
-    if (x.strides[d] !== expected) return false;
-    expected *= x.shape[d];
-  }
-  return true;
+  const order = CHANNELS_LAST_ORDER[format.name];
+  if (order === undefined) return x.isContiguous();
+  return x.dim() === order.length && laidOutIn(x.shape, x.strides, order);
 }
 
 /**

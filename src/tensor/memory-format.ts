@@ -37,9 +37,8 @@ export function memoryOrder(shape: readonly number[], strides: readonly number[]
   return order;
 }
 
-/** Whether the strides lay the elements out one after another with no gaps or overlaps. */
-function denseNonOverlapping(shape: readonly number[], strides: readonly number[]): boolean {
-  const order = memoryOrder(shape, strides) ?? shape.map((_, d) => d);
+/** Whether the strides lay the elements out one after another, dims in `order` (outermost first), size-1 dims aside. */
+export function laidOutIn(shape: readonly number[], strides: readonly number[], order: readonly number[]): boolean {
   let expected = 1;
   for (let i = order.length - 1; i >= 0; i--) {
     const d = order[i];
@@ -48,6 +47,17 @@ function denseNonOverlapping(shape: readonly number[], strides: readonly number[
     expected *= shape[d];
   }
   return true;
+}
+
+/** The dim orders (outermost first) of channels_last (4-d) and channels_last_3d (5-d): channels innermost. */
+export const CHANNELS_LAST_ORDER: Readonly<Record<string, readonly number[]>> = {
+  channels_last: [0, 2, 3, 1],
+  channels_last_3d: [0, 2, 3, 4, 1],
+};
+
+/** Whether the strides lay the elements out one after another with no gaps or overlaps. */
+function denseNonOverlapping(shape: readonly number[], strides: readonly number[]): boolean {
+  return laidOutIn(shape, strides, memoryOrder(shape, strides) ?? shape.map((_, d) => d));
 }
 
 /**
@@ -60,11 +70,11 @@ export function likeOrder(shape: readonly number[], strides: readonly number[], 
     case 'contiguous_format':
       return null;
     case 'channels_last':
-      if (shape.length !== 4) throw new RangeError('required rank 4 tensor to use channels_last format');
-      return [0, 2, 3, 1];
-    case 'channels_last_3d':
-      if (shape.length !== 5) throw new RangeError('required rank 5 tensor to use channels_last_3d format');
-      return [0, 2, 3, 4, 1];
+    case 'channels_last_3d': {
+      const order = CHANNELS_LAST_ORDER[format.name];
+      if (shape.length !== order.length) throw new RangeError(`required rank ${order.length} tensor to use ${format.name} format`);
+      return order.slice();
+    }
     default:
       return denseNonOverlapping(shape, strides) ? memoryOrder(shape, strides) : null;
   }
